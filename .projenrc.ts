@@ -1,18 +1,128 @@
-import { awscdk, javascript } from "projen";
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+// Versions measured to install and work together on the project's machines
+// (see ../shared/reference/toolchain.md). Keep them pinned: cdktf is archived
+// upstream and the prebuilt providers stop at cdktf 0.21.
+const CDK_VERSION = '2.276.0';
+const CONSTRUCTS_VERSION = '10.5.1';
+const CDKTF_VERSION = '0.21.0';
+const PROVIDER_GOOGLE_VERSION = '16.12.1';
+const PROVIDER_AZURERM_VERSION = '14.23.1';
+
 const project = new awscdk.AwsCdkConstructLibrary({
-  author: "Platform Engineering",
-  authorAddress: "platform@example.com",
-  cdkVersion: "2.276.0",
-  jsiiVersion: "~6.0.0",
-  name: "container-registry-constructs",
+  name: 'container-registry-constructs',
+  description:
+    'One cloud-neutral container registry spec, provisioned on AWS ECR (AWS CDK), Google Artifact Registry and Azure Container Registry (CDK for Terraform), with retention proven never to delete what the spec keeps.',
+  author: 'Platform Engineering',
+  authorAddress: 'platform@example.com',
+  repositoryUrl: 'https://github.com/example/container-registry-constructs.git',
+  defaultReleaseBranch: 'main',
+  keywords: ['cdk', 'cdktf', 'ecr', 'artifact-registry', 'acr', 'container-registry', 'retention'],
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: CONSTRUCTS_VERSION,
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.3',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  repositoryUrl: "https://github.com/example/container-registry-constructs.git",
 
-  // defaultReleaseBranch: "main",  /* The name of the main release branch. */
-  // deps: [],                      /* Runtime dependencies of this module. */
-  // description: undefined,        /* The description is just a string that helps people understand the purpose of the package. */
-  // devDeps: [],                   /* Build dependencies for this module. */
-  // packageName: undefined,        /* The "name" in package.json. */
+  // CI is `.ci/run` on a clean machine; no GitHub workflows are generated.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  peerDeps: [
+    `cdktf@${CDKTF_VERSION}`,
+    `@cdktf/provider-google@^${PROVIDER_GOOGLE_VERSION}`,
+    `@cdktf/provider-azurerm@^${PROVIDER_AZURERM_VERSION}`,
+  ],
+  // Non-jsii runtime dependencies must be bundled into the package.
+  bundledDeps: ['yaml@^2.8.0'],
+  devDeps: [
+    `cdktf@${CDKTF_VERSION}`,
+    `@cdktf/provider-google@${PROVIDER_GOOGLE_VERSION}`,
+    `@cdktf/provider-azurerm@${PROVIDER_AZURERM_VERSION}`,
+    'aws-cdk@2.1148.1',
+    'cdk-nag@3.0.2',
+    'fast-check@^4.3.0',
+    '@swc/core@^1.13.0',
+    '@swc/jest@^0.2.39',
+    'tsx@^4.20.0',
+    'ts-json-schema-generator@^2.4.0',
+    '@actions/workflow-parser@^0.3.61',
+    '@types/node@^20',
+  ],
+  bin: { 'container-registry': 'lib/cli/main.js' },
+
+  jestOptions: {
+    // `npm test` fails on a snapshot mismatch; `npm run test:update` rewrites them.
+    updateSnapshot: UpdateSnapshot.NEVER,
+    configFilePath: 'jest.config.json',
+    jestConfig: {
+      // @swc/jest strips types only: several times faster than ts-jest with type
+      // checking, and type errors are caught by the jsii compile and eslint.
+      transform: { '^.+\\.[t]sx?$': new javascript.Transform('@swc/jest') },
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      maxWorkers: 2,
+      collectCoverage: false,
+      // Examples import the package by name, as a user's app does.
+      moduleNameMapper: { '^container-registry-constructs$': '<rootDir>/src/index.ts' },
+      testPathIgnorePatterns: ['/node_modules/', '/examples/'],
+      modulePathIgnorePatterns: ['<rootDir>/examples/.*/cdk.out', '<rootDir>/examples/.*/cdktf.out'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts', 'bench'],
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['cdk.out', 'cdktf.out', '.cdk.staging', 'examples/**/*.js', 'examples/**/*.d.ts', '!examples/**/jest.config.js'],
+  npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'scripts', '.ci'] },
 });
+
+// The provider packages load thousands of classes from their roots: only submodule
+// paths are allowed. cdktf stays inside the CDKTF folders (see DESIGN.md) so that a
+// move to a continuation of CDK for Terraform touches nothing else.
+const providerRootImports = {
+  paths: [
+    { name: '@cdktf/provider-google', message: 'Import provider classes by submodule path, e.g. @cdktf/provider-google/lib/artifact-registry-repository.' },
+    { name: '@cdktf/provider-azurerm', message: 'Import provider classes by submodule path, e.g. @cdktf/provider-azurerm/lib/container-registry.' },
+  ],
+};
+project.eslint?.addRules({ 'no-restricted-imports': ['error', providerRootImports] });
+project.eslint?.addOverride({
+  files: ['src/spec/**/*.ts', 'src/tagging/**/*.ts', 'src/retention/**/*.ts', 'src/promotion/**/*.ts', 'src/aws/**/*.ts', 'src/cli/**/*.ts', 'src/index.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      ...providerRootImports,
+      patterns: [{ group: ['cdktf', 'cdktf/*', '@cdktf/*'], message: 'cdktf may only be imported in src/gcp, src/azure and src/github.' }],
+    }],
+  },
+});
+
+// JSON Schema of the spec file, generated from the TypeScript types.
+project.addTask('schema', {
+  description: 'Generate the JSON Schema of the spec file from src/spec types',
+  exec: 'tsx scripts/gen-schema.ts',
+});
+
+// The README's main command: validate, summarize and synthesize every example.
+project.addTask('synth:examples', {
+  description: 'Validate each example spec, print its summary and synthesize every example app',
+  exec: 'tsx scripts/synth-examples.ts',
+});
+project.addTask('bench', {
+  description: 'Run the benchmarks (prints numbers; not part of the test suite)',
+  exec: 'tsx bench/run.ts',
+});
+
+// Type errors fail the suite too: @swc/jest only strips types.
+project.testTask.prependExec('tsc -p tsconfig.check.json');
+
 project.synth();

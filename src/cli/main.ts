@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+/**
+ * The command-line entry point (`container-registry`). Node-only, outside the
+ * jsii API. Each command lives in its own module and registers here.
+ */
+import { Command, Io } from './command';
+import { validateCommand } from './validate';
+
+export const COMMANDS: Record<string, Command> = {
+  validate: validateCommand,
+};
+
+export const processIo: Io = {
+  out: (line) => process.stdout.write(line + '\n'),
+  err: (line) => process.stderr.write(line + '\n'),
+  stdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+};
+
+function help(io: Io): void {
+  io.out('usage: container-registry <command> [options]\n');
+  for (const c of Object.values(COMMANDS)) io.out(`  ${c.usage.padEnd(48)} ${c.summary}`);
+}
+
+/** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    help(io);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
+    return 2;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (e: any) {
+    io.err(e?.message ?? String(e));
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+}

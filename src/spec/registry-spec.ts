@@ -1,0 +1,621 @@
+/**
+ * The cloud-neutral registry spec: the vocabulary of DESIGN.md as typed,
+ * jsii-compatible structs and enums. The same types describe a spec written in
+ * TypeScript and a spec file in YAML or JSON (the JSON Schema in
+ * `schema/registry-spec.schema.json` is generated from this file).
+ *
+ * Enum values are the strings a spec file uses (`layout: repositories`).
+ */
+
+/** The clouds the library provisions. */
+export enum Cloud {
+  /** AWS Elastic Container Registry, through the AWS CDK. */
+  AWS = 'aws',
+  /** Google Artifact Registry, through CDK for Terraform. */
+  GCP = 'gcp',
+  /** Azure Container Registry, through CDK for Terraform. */
+  AZURE = 'azure',
+}
+
+/** How environments map onto repositories and registries. */
+export enum EnvironmentLayout {
+  /**
+   * One repository per image; environments are mutable tags (`dev`, `staging`,
+   * `prod`) moved onto the same digest. IAM cannot tell tags apart, so anyone who
+   * may push may move any environment tag.
+   */
+  TAGS = 'tags',
+  /** One repository per image per environment (`dev/api`, `prod/api`) in one registry. */
+  REPOSITORIES = 'repositories',
+  /** One registry per environment (`platform-dev`, `platform-prod`). */
+  REGISTRIES = 'registries',
+}
+
+/** The tagging strategy CI follows when it pushes a build. */
+export enum TagStrategy {
+  /** `1.2.3` and `1.2.3-<sha>`, with moving `1.2`, `1` and `latest` aliases. */
+  SEMVER = 'semver',
+  /** `<version>-<short sha>` only, no aliases. */
+  VERSION_SHA = 'version-sha',
+  /** The short git sha alone. */
+  GIT_SHA = 'git-sha',
+}
+
+/** Which images a retention rule selects by their tags. */
+export enum TagState {
+  /** Images with at least one tag matching one of the rule's `tagPatterns`. */
+  TAGGED = 'tagged',
+  /** Images with no tag at all. */
+  UNTAGGED = 'untagged',
+  /** Every image. */
+  ANY = 'any',
+}
+
+/** When images are scanned for vulnerabilities. */
+export enum ScanMode {
+  /** Scan each image when it is pushed. */
+  ON_PUSH = 'on-push',
+  /** Scan on push and rescan as new vulnerabilities are published. */
+  CONTINUOUS = 'continuous',
+  /** No scanning. */
+  OFF = 'off',
+}
+
+/** A vulnerability severity, used as a gate where a cloud supports one. */
+export enum Severity {
+  CRITICAL = 'critical',
+  HIGH = 'high',
+  MEDIUM = 'medium',
+  LOW = 'low',
+}
+
+/** Who holds the key that encrypts the images at rest. */
+export enum EncryptionType {
+  /** The cloud's own keys (ECR AES256, Google-managed, Microsoft-managed). */
+  PROVIDER_MANAGED = 'provider-managed',
+  /** A customer-managed key (AWS KMS, Cloud KMS, Azure Key Vault). */
+  CUSTOMER_MANAGED = 'customer-managed',
+}
+
+/** An upstream registry cached through the cloud's pull-through mechanism. */
+export enum UpstreamRegistry {
+  /** Docker Hub (`registry-1.docker.io`); needs credentials on ECR. */
+  DOCKER_HUB = 'docker-hub',
+  /** GitHub Container Registry (`ghcr.io`); needs credentials on ECR. */
+  GITHUB = 'ghcr',
+  /** Quay (`quay.io`). */
+  QUAY = 'quay',
+  /** Amazon ECR Public (`public.ecr.aws`). */
+  ECR_PUBLIC = 'ecr-public',
+  /** Any other registry, given by `url`. */
+  CUSTOM = 'custom',
+}
+
+/**
+ * A cloud-neutral description of a container-registry platform.
+ */
+export interface RegistrySpec {
+  /**
+   * The version of the spec format, so that it can evolve. The current version is 1.
+   *
+   * @default 1
+   */
+  readonly version?: number;
+
+  /**
+   * The registry's name, used as the prefix of every native name (`platform` gives
+   * ECR repositories `platform/api`, the Artifact Registry repository `platform`,
+   * the ACR registry `platform`). Lower-case letters, digits and hyphens, starting
+   * with a letter.
+   */
+  readonly name: string;
+
+  /** The image repositories (image names such as `api`, `web`, `jobs/worker`). */
+  readonly repositories: RepositorySpec[];
+
+  /**
+   * The promotion chain and how it maps onto repositories and registries.
+   *
+   * @default - a single environment; no promotion
+   */
+  readonly environments?: EnvironmentsSpec;
+
+  /**
+   * Registry-wide tag policy; repositories may override it.
+   *
+   * @default - immutable tags with `latest`, semver aliases and environment tags mutable
+   */
+  readonly tagPolicy?: TagPolicySpec;
+
+  /**
+   * Registry-wide retention policy; repositories may override it.
+   *
+   * @default - nothing is ever deleted
+   */
+  readonly retention?: RetentionPolicySpec;
+
+  /**
+   * Vulnerability scanning.
+   *
+   * @default - scan on push
+   */
+  readonly scanning?: ScanningSpec;
+
+  /**
+   * Encryption at rest.
+   *
+   * @default - provider-managed keys
+   */
+  readonly encryption?: EncryptionSpec;
+
+  /**
+   * Who pushes, pulls and promotes.
+   *
+   * @default - no identities; grant access with the constructs' grant methods
+   */
+  readonly access?: AccessSpec;
+
+  /**
+   * Replicas of the registry in other regions (and, on AWS, other accounts).
+   *
+   * @default - no replication
+   */
+  readonly replication?: ReplicationSpec;
+
+  /**
+   * Upstream registries cached through pull-through caches.
+   *
+   * @default - no caches
+   */
+  readonly upstreamCaches?: UpstreamCacheSpec[];
+
+  /**
+   * Labels (GCP) or tags (AWS, Azure) put on every resource created.
+   *
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/** One image repository (an image name). */
+export interface RepositorySpec {
+  /**
+   * The image name: lower-case path segments separated by `/`, each made of
+   * letters and digits joined by `.`, `_` or `-` (`api`, `jobs/worker`).
+   */
+  readonly name: string;
+
+  /**
+   * A human description.
+   *
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Overrides the registry's tag policy for this repository.
+   *
+   * @default - the registry's tag policy
+   */
+  readonly tagPolicy?: TagPolicySpec;
+
+  /**
+   * Overrides the registry's retention policy for this repository (replaces it
+   * as a whole).
+   *
+   * @default - the registry's retention policy
+   */
+  readonly retention?: RetentionPolicySpec;
+
+  /**
+   * Overrides the registry's scanning settings for this repository.
+   *
+   * @default - the registry's scanning settings
+   */
+  readonly scanning?: ScanningSpec;
+}
+
+/** The promotion chain. */
+export interface EnvironmentsSpec {
+  /**
+   * The environments in promotion order (`dev`, `staging`, `prod`). CI pushes to
+   * the first; each later one receives the same digest from the one before.
+   */
+  readonly chain: EnvironmentSpec[];
+
+  /**
+   * How environments map onto repositories and registries.
+   *
+   * @default EnvironmentLayout.REPOSITORIES
+   */
+  readonly layout?: EnvironmentLayout;
+}
+
+/** One environment of the promotion chain. */
+export interface EnvironmentSpec {
+  /** The environment's name: lower-case letters and digits, starting with a letter (`dev`, `prod`). */
+  readonly name: string;
+
+  /**
+   * Whether promoting into this environment needs a human approval (a GitHub
+   * environment with required reviewers).
+   *
+   * @default - true for the last environment of the chain, false otherwise
+   */
+  readonly requiresApproval?: boolean;
+}
+
+/** How tags may change once pushed. */
+export interface TagPolicySpec {
+  /**
+   * Whether pushed tags are write-once. Release tags (full versions, version-sha
+   * and sha tags) should never move; the tags in `mutableTags` stay movable.
+   *
+   * @default true
+   */
+  readonly immutable?: boolean;
+
+  /**
+   * Tag patterns (globs with `*`) that stay movable when `immutable` is true,
+   * such as `latest` and the environment tags.
+   *
+   * @default - `latest`, plus the environment names with the `tags` layout
+   */
+  readonly mutableTags?: string[];
+
+  /**
+   * The tagging strategy CI follows.
+   *
+   * @default TagStrategy.SEMVER
+   */
+  readonly strategy?: TagStrategy;
+
+  /**
+   * Whether the semver strategy moves the `1.2` / `1` aliases (they are then
+   * mutable, whatever `immutable` says).
+   *
+   * @default true
+   */
+  readonly semverAliases?: boolean;
+}
+
+/**
+ * A retention policy, applied to each image repository separately (one image
+ * name in one environment).
+ *
+ * The meaning (normative, the same on every cloud): an image with a tag that
+ * matches a protected pattern is never expired. The rules are ordered; an image is
+ * decided by the first rule whose selection contains it: expired if that rule's
+ * action marks it, kept otherwise. Images no rule selects are kept. Every rule
+ * evaluates over its whole selection: protected images and images claimed by
+ * earlier rules count towards "the N most recent". Patterns are globs where `*`
+ * matches any run of characters and the whole tag must match.
+ */
+export interface RetentionPolicySpec {
+  /**
+   * Tag patterns whose images are never expired (`prod`, `v*`).
+   *
+   * @default - none (environment tags are still checked, see `allowExpiringEnvironmentTags`)
+   */
+  readonly protectedTags?: string[];
+
+  /**
+   * The ordered rules.
+   *
+   * @default - no rules: nothing is deleted
+   */
+  readonly rules?: RetentionRuleSpec[];
+
+  /**
+   * Compute and log what would be deleted, and delete nothing, where the cloud
+   * can (Artifact Registry's `cleanup_policy_dry_run`, `acr purge --dry-run`). ECR
+   * has no dry run: its construct warns and points to the lifecycle policy preview.
+   *
+   * @default false
+   */
+  readonly dryRun?: boolean;
+
+  /**
+   * Allow rules that could expire the image an environment tag (`prod`,
+   * `staging`) points to. Without it, such a policy is an error.
+   *
+   * @default false
+   */
+  readonly allowExpiringEnvironmentTags?: boolean;
+}
+
+/** One retention rule: a selection by tags and exactly one action. */
+export interface RetentionRuleSpec {
+  /**
+   * A description, carried into the native policies.
+   *
+   * @default - generated from the rule
+   */
+  readonly description?: string;
+
+  /** Which images the rule selects. */
+  readonly tagState: TagState;
+
+  /**
+   * With `TagState.TAGGED`: the tag patterns (globs with `*`, ORed: an image is
+   * selected if any of its tags matches any pattern). Not allowed otherwise.
+   *
+   * @default - none
+   */
+  readonly tagPatterns?: string[];
+
+  /**
+   * Keep the N most recently pushed images of the selection; the rest expire.
+   * Exactly one of `keepMostRecent` and `expireAfterDays`.
+   *
+   * @default - not this action
+   */
+  readonly keepMostRecent?: number;
+
+  /**
+   * Expire images of the selection pushed more than N days (of 86,400 s) ago.
+   * Exactly one of `keepMostRecent` and `expireAfterDays`.
+   *
+   * @default - not this action
+   */
+  readonly expireAfterDays?: number;
+}
+
+/** Vulnerability scanning. */
+export interface ScanningSpec {
+  /**
+   * When images are scanned.
+   *
+   * @default ScanMode.ON_PUSH
+   */
+  readonly mode?: ScanMode;
+
+  /**
+   * The lowest severity that fails a promotion gate, where the cloud and the
+   * generated pipeline support one.
+   *
+   * @default - no gate
+   */
+  readonly severityThreshold?: Severity;
+}
+
+/** Encryption at rest. */
+export interface EncryptionSpec {
+  /**
+   * Who holds the key.
+   *
+   * @default EncryptionType.PROVIDER_MANAGED
+   */
+  readonly type?: EncryptionType;
+
+  /**
+   * AWS: the ARN of an existing KMS key. A key passed to the construct wins; with
+   * neither, the construct creates a key.
+   *
+   * @default - a key passed to the construct, or a key created by it
+   */
+  readonly awsKmsKeyArn?: string;
+
+  /**
+   * GCP: the Cloud KMS key (`projects/../locations/../keyRings/../cryptoKeys/..`).
+   *
+   * @default - a key passed to the construct
+   */
+  readonly gcpKmsKeyName?: string;
+
+  /**
+   * Azure: the Key Vault key id.
+   *
+   * @default - a key passed to the construct
+   */
+  readonly azureKeyVaultKeyId?: string;
+}
+
+/** Who pushes, pulls and promotes. */
+export interface AccessSpec {
+  /**
+   * Identities that push builds (CI). With the `repositories` and `registries`
+   * layouts they may push only to the first environment.
+   *
+   * @default - none
+   */
+  readonly pushers?: IdentitySpec[];
+
+  /**
+   * Identities that pull images (runtimes, clusters, other accounts).
+   *
+   * @default - none
+   */
+  readonly pullers?: IdentitySpec[];
+
+  /**
+   * Identities that promote images from one environment to the next: they read
+   * the source environment and write only the destination.
+   *
+   * @default - none
+   */
+  readonly promoters?: IdentitySpec[];
+}
+
+/**
+ * An identity: one the library creates (a CI role trusted through GitHub OIDC),
+ * and/or existing principals passed in, per cloud.
+ */
+export interface IdentitySpec {
+  /** A logical name (`ci`, `runtime`), used to name created roles and identities. */
+  readonly name: string;
+
+  /**
+   * Create an identity trusted by GitHub Actions through OIDC.
+   *
+   * @default - no GitHub identity
+   */
+  readonly github?: GithubTrustSpec;
+
+  /**
+   * AWS: existing principals (role or user ARNs) to grant.
+   *
+   * @default - none
+   */
+  readonly awsPrincipalArns?: string[];
+
+  /**
+   * AWS: other accounts allowed to pull through repository policies.
+   *
+   * @default - none
+   */
+  readonly awsAccountIds?: string[];
+
+  /**
+   * GCP: existing IAM members (`serviceAccount:ci@p.iam.gserviceaccount.com`).
+   *
+   * @default - none
+   */
+  readonly gcpMembers?: string[];
+
+  /**
+   * Azure: existing principal (object) ids.
+   *
+   * @default - none
+   */
+  readonly azurePrincipalIds?: string[];
+
+  /**
+   * Restricts the identity to these repositories (image names or globs).
+   *
+   * @default - every repository
+   */
+  readonly repositories?: string[];
+
+  /**
+   * Restricts the identity to these environments. Pushers default to the first
+   * environment; pullers to all; promoters to the hops of the chain.
+   *
+   * @default - by role, as above
+   */
+  readonly environments?: string[];
+}
+
+/** The GitHub Actions workflows an OIDC-trusted identity accepts. */
+export interface GithubTrustSpec {
+  /** The repository, `owner/name`. */
+  readonly repository: string;
+
+  /**
+   * Accept runs on this branch (`main`). Exactly one of `branch`, `environment`
+   * and `tag` is required, so that a pull request cannot assume the identity.
+   *
+   * @default - not restricted to a branch
+   */
+  readonly branch?: string;
+
+  /**
+   * Accept runs of jobs in this GitHub environment (`prod`).
+   *
+   * @default - not restricted to an environment
+   */
+  readonly environment?: string;
+
+  /**
+   * Accept runs on tags matching this pattern (`v*`).
+   *
+   * @default - not restricted to tags
+   */
+  readonly tag?: string;
+}
+
+/** Replicas in other regions. */
+export interface ReplicationSpec {
+  /** The replicas. */
+  readonly replicas: ReplicaSpec[];
+}
+
+/** One replica of the registry. */
+export interface ReplicaSpec {
+  /** The region, in the cloud's own naming (`eu-west-1`, `westeurope`). */
+  readonly region: string;
+
+  /**
+   * The cloud this replica applies to.
+   *
+   * @default - every cloud the spec is built for
+   */
+  readonly cloud?: Cloud;
+
+  /**
+   * AWS: the destination account, for cross-account replication.
+   *
+   * @default - the registry's own account
+   */
+  readonly awsAccountId?: string;
+
+  /**
+   * AWS: replicate only repositories whose names start with these prefixes.
+   *
+   * @default - every repository of the registry
+   */
+  readonly repositoryPrefixes?: string[];
+
+  /**
+   * Azure: make the replica zone-redundant (Premium).
+   *
+   * @default false
+   */
+  readonly zoneRedundant?: boolean;
+}
+
+/** An upstream registry cached by the cloud. */
+export interface UpstreamCacheSpec {
+  /**
+   * The cache's name, also the repository prefix images are pulled through
+   * (`docker-hub` gives `platform/docker-hub/library/nginx` on ECR).
+   */
+  readonly name: string;
+
+  /** The upstream registry. */
+  readonly upstream: UpstreamRegistry;
+
+  /**
+   * The upstream URL, required with `UpstreamRegistry.CUSTOM`.
+   *
+   * @default - the upstream's well-known URL
+   */
+  readonly url?: string;
+
+  /**
+   * AWS: the Secrets Manager secret name holding the upstream credentials; it
+   * must start with `ecr-pullthroughcache/`.
+   *
+   * @default - no credentials
+   */
+  readonly awsSecretName?: string;
+
+  /**
+   * GCP: the Secret Manager secret version holding the password or token
+   * (`projects/p/secrets/s/versions/1`).
+   *
+   * @default - no credentials
+   */
+  readonly gcpSecretVersion?: string;
+
+  /**
+   * GCP and Azure: the upstream user name.
+   *
+   * @default - no credentials
+   */
+  readonly username?: string;
+
+  /**
+   * Azure: the Key Vault secret id holding the upstream user name.
+   *
+   * @default - no credentials
+   */
+  readonly azureUsernameSecretId?: string;
+
+  /**
+   * Azure: the Key Vault secret id holding the upstream password.
+   *
+   * @default - no credentials
+   */
+  readonly azurePasswordSecretId?: string;
+}

@@ -1,0 +1,497 @@
+import { EffectiveSpec } from './effective';
+import { Naming } from './naming';
+import {
+  AccessSpec,
+  Cloud,
+  EncryptionType,
+  EnvironmentLayout,
+  IdentitySpec,
+  RegistrySpec,
+  RetentionPolicySpec,
+  ScanMode,
+  Severity,
+  TagPolicySpec,
+  TagState,
+  TagStrategy,
+  UpstreamRegistry,
+} from './registry-spec';
+import { Tokens } from './tokens';
+
+/** One problem found in a spec. */
+export interface SpecProblem {
+  /** The field path (`repositories[2].name`). */
+  readonly path: string;
+  /** The value received, rendered as JSON (`"My_App"`), or `undefined`. */
+  readonly value: string;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+  /**
+   * The line in the spec file, when the spec was loaded from one.
+   *
+   * @default - not from a file
+   */
+  readonly line?: number;
+}
+
+/** Options of `SpecValidator.validate`. */
+export interface ValidateOptions {
+  /**
+   * Also check each of these clouds' naming rules and limits.
+   *
+   * @default - every cloud
+   */
+  readonly clouds?: Cloud[];
+}
+
+/** The result of validating a spec. */
+export interface ValidationReport {
+  /** Every problem found; empty when the spec is valid. */
+  readonly problems: SpecProblem[];
+}
+
+const IMAGE_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const REGISTRY_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const ENV_NAME = /^[a-z][a-z0-9]*$/;
+const IDENTITY_NAME = /^[a-z][a-z0-9-]*$/;
+const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
+const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const AWS_ACCOUNT = /^\d{12}$/;
+const AWS_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const GCP_MEMBER = /^(serviceAccount|user|group|domain|principal|principalSet):\S+$/;
+const GCP_KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
+const GCP_SECRET_VERSION = /^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/;
+const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
+const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const ECR_PTC_SECRET_PREFIX = 'ecr-pullthroughcache/';
+
+/**
+ * Structural validation of a spec: required fields, value grammars, references
+ * between fields, and each cloud's naming rules and limits
+ * (`reference/cloud-limits.md`). Every problem is collected before anything is
+ * reported. Values that are unresolved CDK or CDKTF tokens are skipped.
+ *
+ * Checks that need a semantics (retention translations, tag policy decisions per
+ * cloud) live with those layers and report through the same `SpecProblem` shape.
+ */
+export class SpecValidator {
+  /** Validates a spec and returns every problem found. */
+  public static validate(spec: RegistrySpec, options: ValidateOptions = {}): ValidationReport {
+    const check = new Checker(options.clouds ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE]);
+    check.spec(spec);
+    return { problems: check.problems };
+  }
+
+  /** Validates a spec and throws one error listing every problem, if there is any. */
+  public static assertValid(spec: RegistrySpec, options: ValidateOptions = {}): void {
+    const { problems } = SpecValidator.validate(spec, options);
+    if (problems.length > 0) {
+      throw new Error(SpecValidator.formatProblems(problems, `Invalid registry spec "${(spec as any)?.name ?? '?'}"`));
+    }
+  }
+
+  /** Renders problems as one message: a heading and one line per problem. */
+  public static formatProblems(problems: SpecProblem[], heading: string): string {
+    const lines = problems.map((p) => {
+      const where = p.line !== undefined ? `line ${p.line}: ` : '';
+      const value = p.value === 'undefined' ? '' : `${p.value} `;
+      return `  - ${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
+    });
+    return `${heading}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
+  }
+}
+
+function render(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  const json = JSON.stringify(value);
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+function enumValues(e: object): string[] {
+  return Object.values(e).filter((v) => typeof v === 'string');
+}
+
+/** Collects problems while walking a spec. */
+class Checker {
+  public readonly problems: SpecProblem[] = [];
+  private readonly aws: boolean;
+  private readonly gcp: boolean;
+  private readonly azure: boolean;
+
+  constructor(clouds: Cloud[]) {
+    this.aws = clouds.includes(Cloud.AWS);
+    this.gcp = clouds.includes(Cloud.GCP);
+    this.azure = clouds.includes(Cloud.AZURE);
+  }
+
+  public spec(spec: RegistrySpec): void {
+    if (spec === null || typeof spec !== 'object') {
+      this.add('', spec, 'is not a registry spec (an object with `name` and `repositories`)');
+      return;
+    }
+    if (spec.version !== undefined && spec.version !== EffectiveSpec.SPEC_VERSION) {
+      this.add('version', spec.version, `is not a supported spec version (supported: ${EffectiveSpec.SPEC_VERSION})`);
+    }
+    this.registryName(spec);
+    this.environments(spec);
+    this.repositories(spec);
+    if (spec.tagPolicy) this.tagPolicy('tagPolicy', spec.tagPolicy);
+    if (spec.retention) this.retention('retention', spec.retention);
+    if (spec.scanning) this.scanning('scanning', spec.scanning);
+    this.encryption(spec);
+    if (spec.access) this.access(spec, spec.access);
+    this.replication(spec);
+    this.upstreamCaches(spec);
+    this.labels(spec);
+  }
+
+  private add(path: string, value: unknown, message: string): void {
+    this.problems.push({ path, value: render(value), message });
+  }
+
+  private skip(value: unknown): boolean {
+    return Tokens.isUnresolved(value);
+  }
+
+  private registryName(spec: RegistrySpec): void {
+    const name = spec.name;
+    if (typeof name !== 'string' || name.length === 0) {
+      this.add('name', name, 'is required: the registry name (lower-case letters, digits and hyphens, starting with a letter)');
+      return;
+    }
+    if (this.skip(name)) return;
+    if (!REGISTRY_NAME.test(name)) {
+      this.add('name', name, 'is not a valid registry name (lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen, at least 2 characters)');
+      return;
+    }
+    const checked = new Set<string>();
+    for (const env of Naming.physicalEnvironments(spec)) {
+      if (env && !ENV_NAME.test(env)) continue; // reported on the environment
+      const where = env && Naming.layout(spec) !== EnvironmentLayout.TAGS ? ` in environment "${env}"` : '';
+      if (this.gcp) {
+        const id = Naming.garRepositoryId(spec, env);
+        if (id.length > 63) {
+          this.add('name', name, `gives the Artifact Registry repository id "${id}"${where}, longer than 63 characters (GCP limit)`);
+        }
+      }
+      if (this.azure) {
+        const acr = Naming.acrRegistryName(spec, env);
+        if ((acr.length < 5 || acr.length > 50) && !checked.has(acr)) {
+          checked.add(acr);
+          this.add('name', name, `gives the ACR registry name "${acr}"${Naming.layout(spec) === EnvironmentLayout.REGISTRIES ? where : ''}: ACR names are 5-50 letters and digits (Azure limit)`);
+        }
+      }
+    }
+  }
+
+  private environments(spec: RegistrySpec): void {
+    const envs = spec.environments;
+    if (envs === undefined) return;
+    if (envs.layout !== undefined && !enumValues(EnvironmentLayout).includes(envs.layout)) {
+      this.add('environments.layout', envs.layout, `is not a layout (allowed: ${enumValues(EnvironmentLayout).join(', ')})`);
+    }
+    if (!Array.isArray(envs.chain) || envs.chain.length === 0) {
+      this.add('environments.chain', envs.chain, 'must list at least one environment, in promotion order (dev, staging, prod)');
+      return;
+    }
+    const seen = new Set<string>();
+    envs.chain.forEach((env, i) => {
+      const path = `environments.chain[${i}].name`;
+      if (typeof env?.name !== 'string' || !ENV_NAME.test(env.name) || env.name.length > 20) {
+        this.add(path, env?.name, 'is not a valid environment name (lower-case letters and digits, starting with a letter, at most 20 characters)');
+      } else if (seen.has(env.name)) {
+        this.add(path, env.name, 'is listed twice; each environment appears once in the chain');
+      }
+      seen.add(env?.name);
+    });
+  }
+
+  private repositories(spec: RegistrySpec): void {
+    const repos = spec.repositories;
+    if (!Array.isArray(repos) || repos.length === 0) {
+      this.add('repositories', repos, 'must list at least one repository (image name)');
+      return;
+    }
+    const seen = new Set<string>();
+    repos.forEach((repo, i) => {
+      const path = `repositories[${i}]`;
+      const name = repo?.name;
+      if (typeof name !== 'string' || name.length === 0) {
+        this.add(`${path}.name`, name, 'is required: the image name (lower-case letters, digits, and . _ - / separators)');
+        return;
+      }
+      if (this.skip(name)) return;
+      if (!IMAGE_NAME.test(name)) {
+        this.add(`${path}.name`, name, 'is not a valid repository name (lower-case letters, digits, and . _ - / separators)');
+      } else if (seen.has(name)) {
+        this.add(`${path}.name`, name, 'is listed twice; repository names are unique');
+      } else if (this.aws && typeof spec.name === 'string') {
+        for (const env of Naming.physicalEnvironments(spec)) {
+          const ecr = Naming.ecrRepositoryName(spec, name, env);
+          if (ecr.length > 256) {
+            this.add(`${path}.name`, name, `gives the ECR repository name "${ecr.slice(0, 40)}...", longer than 256 characters (AWS limit)`);
+            break;
+          }
+        }
+      }
+      seen.add(name);
+      if (repo.tagPolicy) this.tagPolicy(`${path}.tagPolicy`, repo.tagPolicy);
+      if (repo.retention) this.retention(`${path}.retention`, repo.retention);
+      if (repo.scanning) this.scanning(`${path}.scanning`, repo.scanning);
+    });
+  }
+
+  private tagPattern(path: string, pattern: unknown, maxWildcards: number | undefined): void {
+    if (this.skip(pattern)) return;
+    if (typeof pattern !== 'string' || !TAG_PATTERN.test(pattern)) {
+      this.add(path, pattern, 'is not a valid tag pattern (1-128 characters: letters, digits, . _ - and * as a wildcard)');
+      return;
+    }
+    const wildcards = pattern.split('*').length - 1;
+    if (maxWildcards !== undefined && this.aws && wildcards > maxWildcards) {
+      this.add(path, pattern, `has ${wildcards} wildcards; ECR allows at most ${maxWildcards} per pattern (AWS limit)`);
+    }
+  }
+
+  private tagPolicy(path: string, policy: TagPolicySpec): void {
+    if (policy.strategy !== undefined && !enumValues(TagStrategy).includes(policy.strategy)) {
+      this.add(`${path}.strategy`, policy.strategy, `is not a tag strategy (allowed: ${enumValues(TagStrategy).join(', ')})`);
+    }
+    (policy.mutableTags ?? []).forEach((p, i) => this.tagPattern(`${path}.mutableTags[${i}]`, p, undefined));
+  }
+
+  private retention(path: string, policy: RetentionPolicySpec): void {
+    (policy.protectedTags ?? []).forEach((p, i) => this.tagPattern(`${path}.protectedTags[${i}]`, p, 4));
+    const rules = policy.rules ?? [];
+    if (!Array.isArray(rules)) {
+      this.add(`${path}.rules`, rules, 'must be a list of rules');
+      return;
+    }
+    rules.forEach((rule, i) => {
+      const rp = `${path}.rules[${i}]`;
+      if (!enumValues(TagState).includes(rule?.tagState)) {
+        this.add(`${rp}.tagState`, rule?.tagState, `is not a tag state (allowed: ${enumValues(TagState).join(', ')})`);
+      }
+      const patterns = rule?.tagPatterns;
+      if (rule?.tagState === TagState.TAGGED) {
+        if (!Array.isArray(patterns) || patterns.length === 0) {
+          this.add(`${rp}.tagPatterns`, patterns, 'is required with tagState "tagged": list the tag patterns the rule selects (use "*" for every tagged image)');
+        }
+      } else if (patterns !== undefined) {
+        this.add(`${rp}.tagPatterns`, patterns, `is only allowed with tagState "tagged" (this rule selects "${rule?.tagState}" images)`);
+      }
+      (patterns ?? []).forEach((p, j) => this.tagPattern(`${rp}.tagPatterns[${j}]`, p, 4));
+      const keep = rule?.keepMostRecent;
+      const days = rule?.expireAfterDays;
+      if ((keep === undefined) === (days === undefined)) {
+        this.add(rp, { keepMostRecent: keep, expireAfterDays: days }, 'needs exactly one action: keepMostRecent (keep the N most recent images) or expireAfterDays (expire images older than N days)');
+      }
+      if (keep !== undefined && !this.skip(keep) && (!Number.isInteger(keep) || keep < 1)) {
+        this.add(`${rp}.keepMostRecent`, keep, 'must be a whole number of images, at least 1');
+      }
+      if (days !== undefined && !this.skip(days) && (!Number.isInteger(days) || days < 1 || days > 36500)) {
+        this.add(`${rp}.expireAfterDays`, days, 'must be a whole number of days from 1 to 36500');
+      }
+    });
+  }
+
+  private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity }): void {
+    if (scanning.mode !== undefined && !enumValues(ScanMode).includes(scanning.mode)) {
+      this.add(`${path}.mode`, scanning.mode, `is not a scan mode (allowed: ${enumValues(ScanMode).join(', ')})`);
+    }
+    if (scanning.severityThreshold !== undefined && !enumValues(Severity).includes(scanning.severityThreshold)) {
+      this.add(`${path}.severityThreshold`, scanning.severityThreshold, `is not a severity (allowed: ${enumValues(Severity).join(', ')})`);
+    }
+  }
+
+  private encryption(spec: RegistrySpec): void {
+    const enc = spec.encryption;
+    if (!enc) return;
+    if (enc.type !== undefined && !enumValues(EncryptionType).includes(enc.type)) {
+      this.add('encryption.type', enc.type, `is not an encryption type (allowed: ${enumValues(EncryptionType).join(', ')})`);
+    }
+    const cmk = enc.type === EncryptionType.CUSTOMER_MANAGED;
+    const keys: Array<[keyof typeof enc, RegExp, string]> = [
+      ['awsKmsKeyArn', AWS_ARN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'],
+      ['gcpKmsKeyName', GCP_KMS_KEY, 'a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)'],
+      ['azureKeyVaultKeyId', /^https:\/\/[^/]+\/keys\/[^/]+(\/[^/]+)?$/, 'a Key Vault key id (https://<vault>.vault.azure.net/keys/<name>[/<version>])'],
+    ];
+    for (const [field, grammar, what] of keys) {
+      const value = enc[field];
+      if (value === undefined || this.skip(value)) continue;
+      if (!cmk) {
+        this.add(`encryption.${field}`, value, 'is only used with encryption.type "customer-managed"; set the type or remove the key');
+      } else if (typeof value !== 'string' || !grammar.test(value)) {
+        this.add(`encryption.${field}`, value, `is not ${what}`);
+      }
+    }
+  }
+
+  private access(spec: RegistrySpec, access: AccessSpec): void {
+    const envs = Naming.environmentNames(spec);
+    const images = (spec.repositories ?? []).map((r) => r?.name);
+    for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+      const seen = new Set<string>();
+      (access[role] ?? []).forEach((identity, i) => {
+        const path = `access.${role}[${i}]`;
+        this.identity(path, identity, role, envs, images);
+        if (seen.has(identity?.name)) {
+          this.add(`${path}.name`, identity.name, `is used by two ${role}; identity names are unique per role`);
+        }
+        seen.add(identity?.name);
+      });
+    }
+    if ((access.promoters ?? []).length > 0 && envs.length < 2) {
+      this.add('access.promoters', access.promoters!.map((p) => p.name), 'need a promotion chain: list at least two environments in environments.chain');
+    }
+  }
+
+  private identity(path: string, id: IdentitySpec, role: string, envs: string[], images: string[]): void {
+    if (typeof id?.name !== 'string' || !IDENTITY_NAME.test(id.name) || id.name.length > 32) {
+      this.add(`${path}.name`, id?.name, 'is not a valid identity name (lower-case letters, digits and hyphens, starting with a letter, at most 32 characters)');
+    }
+    const existing = [id?.awsPrincipalArns, id?.awsAccountIds, id?.gcpMembers, id?.azurePrincipalIds].some((l) => (l ?? []).length > 0);
+    if (!id?.github && !existing) {
+      this.add(path, id?.name, 'grants nobody: give `github` (an identity trusted by GitHub Actions) or existing principals (awsPrincipalArns, awsAccountIds, gcpMembers, azurePrincipalIds)');
+    }
+    if (id?.github) {
+      const gh = id.github;
+      if (typeof gh.repository !== 'string' || !GITHUB_REPO.test(gh.repository)) {
+        this.add(`${path}.github.repository`, gh.repository, 'is not a GitHub repository (owner/name)');
+      }
+      const refs = [gh.branch, gh.environment, gh.tag].filter((r) => r !== undefined);
+      if (refs.length !== 1) {
+        this.add(`${path}.github`, gh, 'must restrict the trust to exactly one of branch, environment or tag, so that other workflows (pull requests) cannot assume it');
+      }
+    }
+    const lists: Array<[keyof IdentitySpec, RegExp, string, boolean]> = [
+      ['awsPrincipalArns', AWS_ARN, 'an IAM principal ARN (arn:aws:iam::<account>:role/<name>)', this.aws],
+      ['awsAccountIds', AWS_ACCOUNT, 'a 12-digit AWS account id', this.aws],
+      ['gcpMembers', GCP_MEMBER, 'an IAM member (serviceAccount:<email>, user:, group:, principal:, principalSet:)', this.gcp],
+      ['azurePrincipalIds', UUID, 'an Azure principal (object) id, a UUID', this.azure],
+    ];
+    for (const [field, grammar, what, enabled] of lists) {
+      if (!enabled) continue;
+      ((id?.[field] as string[] | undefined) ?? []).forEach((v, j) => {
+        if (this.skip(v)) return;
+        if (typeof v !== 'string' || !grammar.test(v)) this.add(`${path}.${field}[${j}]`, v, `is not ${what}`);
+      });
+    }
+    if ((id?.awsAccountIds ?? []).length > 0 && role !== 'pullers') {
+      this.add(`${path}.awsAccountIds`, id.awsAccountIds, 'is only allowed for pullers: other accounts may pull through repository policies, never push or promote');
+    }
+    (id?.environments ?? []).forEach((env, j) => {
+      if (!envs.includes(env)) {
+        this.add(`${path}.environments[${j}]`, env, envs.length ? `is not an environment of the chain (${envs.join(', ')})` : 'is not allowed: the spec has no environments');
+      }
+    });
+    (id?.repositories ?? []).forEach((pattern, j) => {
+      const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      if (!images.some((img) => re.test(img))) {
+        this.add(`${path}.repositories[${j}]`, pattern, `matches no repository of the spec (${images.join(', ')})`);
+      }
+    });
+  }
+
+  private replication(spec: RegistrySpec): void {
+    const replicas = spec.replication?.replicas;
+    if (spec.replication && (!Array.isArray(replicas) || replicas.length === 0)) {
+      this.add('replication.replicas', replicas, 'must list at least one replica (region)');
+      return;
+    }
+    (replicas ?? []).forEach((r, i) => {
+      const path = `replication.replicas[${i}]`;
+      if (r.cloud !== undefined && !enumValues(Cloud).includes(r.cloud)) {
+        this.add(`${path}.cloud`, r.cloud, `is not a cloud (allowed: ${enumValues(Cloud).join(', ')})`);
+      }
+      if (this.skip(r.region)) return;
+      const region = r.region;
+      const applies = (c: Cloud, enabled: boolean) => enabled && (r.cloud === undefined || r.cloud === c);
+      if (applies(Cloud.AWS, this.aws) && !AWS_REGION.test(region ?? '')) {
+        this.add(`${path}.region`, region, 'is not an AWS region (such as eu-west-1); set `cloud` to target one cloud');
+      }
+      if (applies(Cloud.GCP, this.gcp) && !GCP_LOCATION.test(region ?? '')) {
+        this.add(`${path}.region`, region, 'is not a GCP location (such as europe-west1 or the multi-region europe); set `cloud` to target one cloud');
+      }
+      if (applies(Cloud.AZURE, this.azure) && !AZURE_LOCATION.test(region ?? '')) {
+        this.add(`${path}.region`, region, 'is not an Azure location (such as westeurope); set `cloud` to target one cloud');
+      }
+      if (r.awsAccountId !== undefined && !this.skip(r.awsAccountId) && !AWS_ACCOUNT.test(r.awsAccountId)) {
+        this.add(`${path}.awsAccountId`, r.awsAccountId, 'is not a 12-digit AWS account id');
+      }
+      if ((r.repositoryPrefixes ?? []).length > 100) {
+        this.add(`${path}.repositoryPrefixes`, r.repositoryPrefixes!.length, 'lists more than 100 prefixes (ECR limit per replication rule)');
+      }
+    });
+    if (this.aws && (replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AWS).length > 25) {
+      this.add('replication.replicas', replicas!.length, 'lists more than 25 AWS destinations (ECR limit)');
+    }
+  }
+
+  private upstreamCaches(spec: RegistrySpec): void {
+    const caches = spec.upstreamCaches ?? [];
+    const seen = new Set<string>();
+    const images = new Set((spec.repositories ?? []).map((r) => r?.name));
+    caches.forEach((c, i) => {
+      const path = `upstreamCaches[${i}]`;
+      if (typeof c?.name !== 'string' || !/^[a-z][a-z0-9-]{1,29}$/.test(c.name)) {
+        this.add(`${path}.name`, c?.name, 'is not a valid cache name (2-30 lower-case letters, digits and hyphens, starting with a letter)');
+      } else if (seen.has(c.name)) {
+        this.add(`${path}.name`, c.name, 'is used twice; cache names are unique');
+      } else if (images.has(c.name)) {
+        this.add(`${path}.name`, c.name, 'is also a repository name; the cache prefix would shadow it');
+      }
+      seen.add(c?.name);
+      if (!enumValues(UpstreamRegistry).includes(c?.upstream)) {
+        this.add(`${path}.upstream`, c?.upstream, `is not an upstream registry (allowed: ${enumValues(UpstreamRegistry).join(', ')})`);
+      }
+      if (c?.upstream === UpstreamRegistry.CUSTOM && !c.url) {
+        this.add(`${path}.url`, c.url, 'is required with upstream "custom" (https://registry.example.com)');
+      }
+      if (c?.url !== undefined && !/^https:\/\/[^\s/]+/.test(c.url)) {
+        this.add(`${path}.url`, c.url, 'is not an https URL');
+      }
+      if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PTC_SECRET_PREFIX)) {
+        this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PTC_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
+      }
+      if (this.aws && (c?.upstream === UpstreamRegistry.DOCKER_HUB || c?.upstream === UpstreamRegistry.GITHUB) && !c.awsSecretName) {
+        this.add(`${path}.awsSecretName`, undefined, `is required on AWS for upstream "${c.upstream}": ECR pull-through caches of Docker Hub and GHCR need credentials in a secret named ecr-pullthroughcache/<name>`);
+      }
+      if (this.aws && c?.upstream === UpstreamRegistry.CUSTOM) {
+        this.add(`${path}.upstream`, c.upstream, 'is not supported by ECR pull-through caches (supported upstreams: docker-hub, ghcr, quay, ecr-public); target other clouds with `validate --cloud`');
+      }
+      if (c?.gcpSecretVersion !== undefined && !this.skip(c.gcpSecretVersion) && !GCP_SECRET_VERSION.test(c.gcpSecretVersion)) {
+        this.add(`${path}.gcpSecretVersion`, c.gcpSecretVersion, 'is not a Secret Manager secret version (projects/<p>/secrets/<s>/versions/<v>)');
+      }
+      if ((c?.azureUsernameSecretId === undefined) !== (c?.azurePasswordSecretId === undefined)) {
+        this.add(`${path}.azurePasswordSecretId`, c?.azurePasswordSecretId, 'and azureUsernameSecretId go together: an ACR credential set needs both Key Vault secrets');
+      }
+    });
+    if (this.aws && caches.length > 50) {
+      this.add('upstreamCaches', caches.length, 'lists more than 50 caches (ECR limit of pull-through cache rules)');
+    }
+  }
+
+  private labels(spec: RegistrySpec): void {
+    const labels = spec.labels ?? {};
+    if (typeof labels !== 'object') {
+      this.add('labels', labels, 'must be a map of strings');
+      return;
+    }
+    for (const [key, value] of Object.entries(labels)) {
+      if (typeof value !== 'string') {
+        this.add(`labels.${key}`, value, 'must be a string');
+        continue;
+      }
+      if (this.gcp && !GCP_LABEL_KEY.test(key)) {
+        this.add(`labels.${key}`, key, 'is not a valid GCP label key (lower-case letters, digits, _ and -, starting with a letter, at most 63 characters)');
+      }
+      if (this.gcp && !this.skip(value) && !GCP_LABEL_VALUE.test(value)) {
+        this.add(`labels.${key}`, value, 'is not a valid GCP label value (lower-case letters, digits, _ and -, at most 63 characters)');
+      }
+    }
+  }
+}

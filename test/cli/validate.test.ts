@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Io } from '../../src/cli/command';
+import { main } from '../../src/cli/main';
+
+/** Runs the CLI in-process and captures its output. */
+export async function runCli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => stdin };
+  const code = await main(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+const file = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+};
+
+describe('container-registry validate', () => {
+  test('a valid spec exits 0 and prints the summary', async () => {
+    const r = await runCli(['validate', file('ok.yaml', 'name: platform\nrepositories: [{name: api}]\n')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/ok\.yaml: valid\nregistry "platform": 1 repository \(api\)/);
+  });
+
+  test('an invalid spec exits 1 and lists every problem', async () => {
+    const r = await runCli(['validate', file('bad.yaml', 'name: Platform\nrepositories: [{name: API}, {name: web, colour: red}]\n')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/bad\.yaml is invalid: 3 problems/);
+    expect(r.err).toMatch(/line 2: repositories\[1\]\.colour: "red" is not a known field/);
+    expect(r.err).toMatch(/line 1: name: "Platform" is not a valid registry name/);
+    expect(r.err).toMatch(/line 2: repositories\[0\]\.name: "API" is not a valid repository name/);
+  });
+
+  test('--cloud limits the naming checks to the clouds given', async () => {
+    const f = file('short.yaml', 'name: ab\nrepositories: [{name: api}]\n');
+    expect((await runCli(['validate', f, '--cloud', 'aws'])).code).toBe(0);
+    const azure = await runCli(['validate', f, '--cloud', 'azure']);
+    expect(azure.code).toBe(1);
+    expect(azure.err).toMatch(/ACR names are 5-50 letters and digits/);
+    const bad = await runCli(['validate', f, '--cloud', 'ibm']);
+    expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/--cloud: "ibm" is not a cloud \(allowed: aws, gcp, azure\)/) });
+  });
+
+  test('usage errors exit 2', async () => {
+    expect((await runCli(['validate'])).code).toBe(2);
+    expect(await runCli(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command "frobnicate"/) });
+    expect(await runCli(['validate', 'x.yaml', '--colour'])).toMatchObject({ code: 1, err: expect.stringMatching(/unknown option --colour/) });
+    expect(await runCli(['validate', join(dir, 'nope.yaml')])).toMatchObject({ code: 1, err: expect.stringMatching(/cannot read .*nope\.yaml: no such file/) });
+  });
+});

@@ -1,0 +1,113 @@
+import * as fc from 'fast-check';
+import { validSpec } from './fixtures';
+import { Cloud, RegistrySpec, SpecValidator, TagState, UpstreamRegistry } from '../../src/spec';
+
+const problemsOf = (spec: RegistrySpec, clouds?: Cloud[]) => SpecValidator.validate(spec, { clouds }).problems;
+const render = (spec: RegistrySpec, clouds?: Cloud[]) => problemsOf(spec, clouds).map((p) => `${p.path}: ${p.value} ${p.message}`);
+
+describe('SpecValidator', () => {
+  test('a valid spec has no problem', () => {
+    expect(problemsOf(validSpec())).toEqual([]);
+    expect(() => SpecValidator.assertValid(validSpec())).not.toThrow();
+  });
+
+  // Each class of bad input produces its own message with the path, the value and what is allowed.
+  test.each<[string, Partial<RegistrySpec>, RegExp]>([
+    ['bad repository name', { repositories: [{ name: 'api' }, { name: 'web' }, { name: 'My_App' }] },
+      /^repositories\[2\]\.name: "My_App" is not a valid repository name \(lower-case letters, digits, and \. _ - \/ separators\)$/],
+    ['duplicate repository', { repositories: [{ name: 'api' }, { name: 'api' }] }, /^repositories\[1\]\.name: "api" is listed twice/],
+    ['no repositories', { repositories: [] }, /^repositories: \[\] must list at least one repository/],
+    ['bad registry name', { name: 'Platform_1' }, /^name: "Platform_1" is not a valid registry name/],
+    ['unsupported version', { version: 2 }, /^version: 2 is not a supported spec version \(supported: 1\)/],
+    ['duplicate environment', { environments: { chain: [{ name: 'dev' }, { name: 'dev' }] } }, /^environments\.chain\[1\]\.name: "dev" is listed twice/],
+    ['empty chain', { environments: { chain: [] } }, /^environments\.chain: \[\] must list at least one environment/],
+    ['tagged rule without patterns', { retention: { rules: [{ tagState: TagState.TAGGED, keepMostRecent: 3 }] } },
+      /^retention\.rules\[0\]\.tagPatterns: undefined is required with tagState "tagged"/],
+    ['patterns on an untagged rule', { retention: { rules: [{ tagState: TagState.UNTAGGED, tagPatterns: ['x'], expireAfterDays: 3 }] } },
+      /^retention\.rules\[0\]\.tagPatterns: \["x"\] is only allowed with tagState "tagged"/],
+    ['two actions', { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 3, expireAfterDays: 3 }] } },
+      /^retention\.rules\[0\]: \{"keepMostRecent":3,"expireAfterDays":3\} needs exactly one action/],
+    ['zero count', { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 0 }] } },
+      /^retention\.rules\[0\]\.keepMostRecent: 0 must be a whole number of images, at least 1/],
+    ['fractional days', { retention: { rules: [{ tagState: TagState.ANY, expireAfterDays: 1.5 }] } },
+      /^retention\.rules\[0\]\.expireAfterDays: 1\.5 must be a whole number of days/],
+    ['five wildcards on ECR', { retention: { protectedTags: ['*a*b*c*d*'] } }, /^retention\.protectedTags\[0\]: "\*a\*b\*c\*d\*" has 5 wildcards; ECR allows at most 4/],
+    ['bad tag pattern', { tagPolicy: { mutableTags: ['la test'] } }, /^tagPolicy\.mutableTags\[0\]: "la test" is not a valid tag pattern/],
+    ['github trust without ref', { access: { pushers: [{ name: 'ci', github: { repository: 'o/r' } }] } },
+      /^access\.pushers\[0\]\.github: .* must restrict the trust to exactly one of branch, environment or tag/],
+    ['bad github repository', { access: { pushers: [{ name: 'ci', github: { repository: 'nope', branch: 'main' } }] } },
+      /^access\.pushers\[0\]\.github\.repository: "nope" is not a GitHub repository \(owner\/name\)/],
+    ['identity granting nobody', { access: { pullers: [{ name: 'runtime' }] } }, /^access\.pullers\[0\]: "runtime" grants nobody/],
+    ['bad account id', { access: { pullers: [{ name: 'x', awsAccountIds: ['1234'] }] } }, /^access\.pullers\[0\]\.awsAccountIds\[0\]: "1234" is not a 12-digit AWS account id/],
+    ['accounts on pushers', { access: { pushers: [{ name: 'x', awsAccountIds: ['111122223333'] }] } }, /^access\.pushers\[0\]\.awsAccountIds: .* is only allowed for pullers/],
+    ['unknown environment', { access: { pullers: [{ name: 'x', gcpMembers: ['user:a@b.c'], environments: ['qa'] }] } },
+      /^access\.pullers\[0\]\.environments\[0\]: "qa" is not an environment of the chain \(dev, staging, prod\)/],
+    ['repository glob matching nothing', { access: { pullers: [{ name: 'x', gcpMembers: ['user:a@b.c'], repositories: ['billing*'] }] } },
+      /^access\.pullers\[0\]\.repositories\[0\]: "billing\*" matches no repository/],
+    ['bad GCP member', { access: { pullers: [{ name: 'x', gcpMembers: ['a@b.c'] }] } }, /^access\.pullers\[0\]\.gcpMembers\[0\]: "a@b.c" is not an IAM member/],
+    ['bad Azure principal', { access: { pullers: [{ name: 'x', azurePrincipalIds: ['abc'] }] } }, /^access\.pullers\[0\]\.azurePrincipalIds\[0\]: "abc" is not an Azure principal/],
+    ['promoters without a chain', { environments: undefined, access: { promoters: [{ name: 'p', gcpMembers: ['user:a@b.c'] }] } }, /^access\.promoters: \["p"\] need a promotion chain/],
+    ['ECR secret without prefix', { upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB, awsSecretName: 'dockerhub' }] },
+      /^upstreamCaches\[0\]\.awsSecretName: "dockerhub" must start with "ecr-pullthroughcache\/"/],
+    ['custom upstream without url', { upstreamCaches: [{ name: 'mirror', upstream: UpstreamRegistry.CUSTOM }] }, /^upstreamCaches\[0\]\.url: undefined is required with upstream "custom"/],
+    ['key without customer-managed type', { encryption: { awsKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/abc' } }, /^encryption\.awsKmsKeyArn: .* is only used with encryption\.type "customer-managed"/],
+    ['bad replica region', { replication: { replicas: [{ region: 'Europe West', cloud: Cloud.AWS }] } }, /^replication\.replicas\[0\]\.region: "Europe West" is not an AWS region/],
+    ['bad GCP label', { labels: { Team: 'platform' } }, /^labels\.Team: "Team" is not a valid GCP label key/],
+  ])('%s', (_name, overrides, expected) => {
+    const messages = render(validSpec(overrides));
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+  });
+
+  test('reports every problem at once, and assertValid lists them all in one error', () => {
+    const spec = validSpec({
+      name: 'Bad_Name',
+      repositories: [{ name: 'Api' }, { name: 'web' }],
+      retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 0 }] },
+    });
+    expect(problemsOf(spec).map((p) => p.path)).toEqual(['name', 'repositories[0].name', 'retention.rules[0].keepMostRecent']);
+    expect(() => SpecValidator.assertValid(spec)).toThrow(/Invalid registry spec "Bad_Name": 3 problems\n {2}- name: "Bad_Name".*\n {2}- repositories\[0\]\.name: "Api".*\n {2}- retention\.rules\[0\]\.keepMostRecent: 0/);
+  });
+
+  test('per-cloud naming limits apply only to the clouds asked for', () => {
+    // 5-50 alphanumerics for ACR: "ab" is too short for Azure, fine for AWS and GCP.
+    const spec = validSpec({ name: 'ab' });
+    expect(render(spec, [Cloud.AZURE])).toEqual([expect.stringMatching(/^name: "ab" gives the ACR registry name "ab": ACR names are 5-50 letters and digits/)]);
+    expect(problemsOf(spec, [Cloud.AWS, Cloud.GCP])).toEqual([]);
+    // 63 characters for an Artifact Registry repository id, environment suffix included.
+    const long = validSpec({ name: 'a'.repeat(60) });
+    expect(render(long, [Cloud.GCP])).toEqual(expect.arrayContaining([expect.stringMatching(/gives the Artifact Registry repository id "a{60}-staging" in environment "staging", longer than 63 characters/)]));
+    // ECR pull-through caches need credentials for Docker Hub, GCP does not ask.
+    const hub = validSpec({ upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB }] });
+    expect(render(hub, [Cloud.AWS])).toEqual([expect.stringMatching(/^upstreamCaches\[0\]\.awsSecretName: undefined is required on AWS/)]);
+    expect(problemsOf(hub, [Cloud.GCP])).toEqual([]);
+  });
+
+  test('unresolved CDK and CDKTF tokens are skipped', () => {
+    const spec = validSpec({
+      access: { pullers: [{ name: 'x', awsAccountIds: ['${Token[TOKEN.12]}'], azurePrincipalIds: ['${TfToken[TOKEN.3]}'] }] },
+      encryption: { type: 'customer-managed' as any, awsKmsKeyArn: '${Token[TOKEN.99]}' },
+    });
+    expect(problemsOf(spec)).toEqual([]);
+  });
+
+  // Property: any spec built from valid parts validates; breaking one repository
+  // name yields exactly one problem, at that repository's path.
+  test('valid parts validate; one broken name yields exactly its problem (property)', () => {
+    const segment = fc.stringMatching(/^[a-z0-9]{1,8}([._-][a-z0-9]{1,5})?$/);
+    const imageName = fc.array(segment, { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
+    fc.assert(fc.property(
+      fc.uniqueArray(imageName, { minLength: 1, maxLength: 12 }),
+      fc.nat(),
+      fc.constantFrom('UPPER', 'a//b', '-lead', 'trail-', 'sp ace', 'a..b'),
+      (names, index, bad) => {
+        const spec = validSpec({ repositories: names.map((name) => ({ name })), access: undefined });
+        expect(problemsOf(spec)).toEqual([]);
+        const i = index % names.length;
+        const broken = validSpec({ repositories: names.map((name, j) => ({ name: j === i ? bad : name })), access: undefined });
+        const problems = problemsOf(broken);
+        expect(problems.map((p) => p.path)).toEqual([`repositories[${i}].name`]);
+        expect(problems[0].value).toBe(JSON.stringify(bad));
+      },
+    ), { seed: 20261126, numRuns: 300 });
+  });
+});
