@@ -5,3 +5,5 @@ export * from './effective';
 export * from './validate';
 export * from './loader';
 export * from './summary';
+export * from './glob';
+export * from './access-plan';

@@ -1,4 +1,5 @@
 import { EffectiveSpec } from './effective';
+import { Glob } from './glob';
 import { Naming } from './naming';
 import {
   AccessSpec,
@@ -120,6 +121,7 @@ class Checker {
   private readonly aws: boolean;
   private readonly gcp: boolean;
   private readonly azure: boolean;
+  private layout: EnvironmentLayout = EnvironmentLayout.REPOSITORIES;
 
   constructor(clouds: Cloud[]) {
     this.aws = clouds.includes(Cloud.AWS);
@@ -135,6 +137,7 @@ class Checker {
     if (spec.version !== undefined && spec.version !== EffectiveSpec.SPEC_VERSION) {
       this.add('version', spec.version, `is not a supported spec version (supported: ${EffectiveSpec.SPEC_VERSION})`);
     }
+    this.layout = Naming.layout(spec);
     this.registryName(spec);
     this.environments(spec);
     this.repositories(spec);
@@ -250,7 +253,7 @@ class Checker {
       this.add(path, pattern, 'is not a valid tag pattern (1-128 characters: letters, digits, . _ - and * as a wildcard)');
       return;
     }
-    const wildcards = pattern.split('*').length - 1;
+    const wildcards = Glob.wildcards(pattern);
     if (maxWildcards !== undefined && this.aws && wildcards > maxWildcards) {
       this.add(path, pattern, `has ${wildcards} wildcards; ECR allows at most ${maxWildcards} per pattern (AWS limit)`);
     }
@@ -386,11 +389,14 @@ class Checker {
     (id?.environments ?? []).forEach((env, j) => {
       if (!envs.includes(env)) {
         this.add(`${path}.environments[${j}]`, env, envs.length ? `is not an environment of the chain (${envs.join(', ')})` : 'is not allowed: the spec has no environments');
+      } else if (role === 'pushers' && env !== envs[0] && this.layout !== EnvironmentLayout.TAGS) {
+        this.add(`${path}.environments[${j}]`, env, `is not the first environment: pushers may push only to "${envs[0]}"; later environments receive images by promotion`);
+      } else if (role === 'promoters' && env === envs[0]) {
+        this.add(`${path}.environments[${j}]`, env, 'is the first environment: promoters promote into later environments (list the destinations of their hops)');
       }
     });
     (id?.repositories ?? []).forEach((pattern, j) => {
-      const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-      if (!images.some((img) => re.test(img))) {
+      if (typeof pattern !== 'string' || !images.some((img) => Glob.matches(pattern, img))) {
         this.add(`${path}.repositories[${j}]`, pattern, `matches no repository of the spec (${images.join(', ')})`);
       }
     });
