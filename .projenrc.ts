@@ -70,7 +70,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       collectCoverage: false,
       // Examples import the package by name, as a user's app does.
       moduleNameMapper: { '^container-registry-constructs$': '<rootDir>/src/index.ts' },
-      testPathIgnorePatterns: ['/node_modules/', '/examples/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
       modulePathIgnorePatterns: ['<rootDir>/examples/.*/cdk.out', '<rootDir>/examples/.*/cdktf.out'],
     },
   },
