@@ -1,2 +1,3 @@
 export {};
 export * from './neutral-evaluator';
+export * from './ecr-evaluator';

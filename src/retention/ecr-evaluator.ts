@@ -1,0 +1,308 @@
+import { MS_PER_DAY, StringTest, anyTag, compareStrings, globTest, mostRecentFirst, nowOf, show, throwProblems, timeOf } from './evaluator-support';
+import { EvaluateOptions } from './neutral-evaluator';
+import { Glob } from '../spec/glob';
+
+/** One image of an ECR repository: the fields of an `aws ecr describe-images` entry the lifecycle policy reads. */
+export interface EcrImage {
+  /** The image manifest digest (`sha256:...`), unique within the repository. */
+  readonly imageDigest: string;
+  /**
+   * The image's tags.
+   *
+   * @default - none (an untagged image)
+   */
+  readonly imageTags?: string[];
+  /** When the image was pushed (`imagePushedAt`). */
+  readonly imagePushedAt: Date;
+}
+
+/** An image the lifecycle policy expires (the fields of a `GetLifecyclePolicyPreview` result). */
+export interface EcrExpiredImage {
+  /** The image's digest. */
+  readonly imageDigest: string;
+  /** The `rulePriority` of the rule that expires it. */
+  readonly appliedRulePriority: number;
+}
+
+/** What an ECR lifecycle policy expires. */
+export interface EcrLifecycleEvaluationResult {
+  /** The expired images, sorted by digest. */
+  readonly expired: EcrExpiredImage[];
+}
+
+interface EcrRule {
+  readonly priority: number;
+  readonly tagStatus: 'tagged' | 'untagged' | 'any';
+  /** For tagged rules: one test per list entry; an image matches when every entry matches one of its tags (AND). */
+  readonly tests: StringTest[];
+  readonly countType: 'imageCountMoreThan' | 'sinceImagePushed';
+  readonly countNumber: number;
+}
+
+const RULE_KEYS = ['rulePriority', 'description', 'selection', 'action'];
+const SELECTION_KEYS = ['tagStatus', 'tagPrefixList', 'tagPatternList', 'storageClass', 'countType', 'countUnit', 'countNumber'];
+const ACTION_KEYS = ['type', 'targetStorageClass'];
+
+/**
+ * An exact evaluator of Amazon ECR lifecycle policies: which images a policy
+ * expires, as `GetLifecyclePolicyPreview` reports them.
+ *
+ * Semantics (AWS ECR User Guide, "Lifecycle policy evaluation rules"):
+ * - All rules are evaluated at once, then applied by `rulePriority`, lowest first.
+ *   An image is expired by exactly one or zero rules.
+ * - An image that matches the *tag selection* of a rule can never be expired by a
+ *   lower-priority rule, even when that rule's count criterion did not mark it.
+ * - Lower-priority rules still count images claimed by higher-priority ones
+ *   ("can still identify them as if they haven't been expired").
+ * - `tagPrefixList` / `tagPatternList` entries are ANDed: each entry must match one
+ *   of the image's tags (different entries may match different tags). Prefixes
+ *   match the start of a tag; patterns are anchored globs with `*`.
+ * - `imageCountMoreThan`: the rule's selection is sorted youngest first by push
+ *   time (ties by digest, ascending) and every image beyond `countNumber` is
+ *   marked. `sinceImagePushed` (days): images pushed strictly more than
+ *   `countNumber` x 86,400 s before `now` are marked.
+ *
+ * Not modelled, rejected with a clear error: the archive storage class
+ * (`storageClass: "archive"`, `action.type: "transition"`, `targetStorageClass`,
+ * `sinceImagePulled`, `sinceImageTransitioned`), since the images carry no
+ * storage class or pull time. Not modelled, documented: an image referenced by a
+ * manifest list is not expired before the list (ECR protects it); `EcrImage` has
+ * no references, so every image is treated as standalone (preview results for
+ * multi-architecture images may keep more than this evaluator reports).
+ *
+ * A policy ECR would reject throws one error listing every problem (see `problems`).
+ * Runs in O(n log n + rules x n).
+ */
+export class EcrLifecycleEvaluator {
+  /** The expired images (with the priority of the rule that expires each), sorted by digest. */
+  public static evaluate(policyText: string, images: EcrImage[], options: EvaluateOptions = {}): EcrLifecycleEvaluationResult {
+    const what = 'EcrLifecycleEvaluator';
+    const now = nowOf(options.now, what);
+    const { rules, problems } = parse(policyText);
+    problems.push(...checkImages(images));
+    throwProblems(`${what}: cannot evaluate the lifecycle policy`, problems);
+
+    const n = images.length;
+    const tags = images.map((im) => im.imageTags ?? []);
+    const times = images.map((im) => im.imagePushedAt.getTime());
+    const digests = images.map((im) => im.imageDigest);
+    const order = mostRecentFirst(times, digests);
+    const UNDECIDED = -1;
+    const KEPT = -2;
+    const decided = new Array<number>(n).fill(UNDECIDED);
+
+    for (const [r, rule] of rules.entries()) {
+      const selects = (i: number): boolean => {
+        if (rule.tagStatus === 'any') return true;
+        if (rule.tagStatus === 'untagged') return tags[i].length === 0;
+        if (tags[i].length === 0) return false;
+        for (const t of rule.tests) if (!anyTag(tags[i], t)) return false;
+        return true;
+      };
+      if (rule.countType === 'imageCountMoreThan') {
+        let rank = 0;
+        for (const i of order) {
+          if (!selects(i)) continue;
+          if (decided[i] === UNDECIDED) decided[i] = rank >= rule.countNumber ? r : KEPT;
+          rank++;
+        }
+      } else {
+        const limit = rule.countNumber * MS_PER_DAY;
+        for (let i = 0; i < n; i++) {
+          if (decided[i] !== UNDECIDED || !selects(i)) continue;
+          decided[i] = now - times[i] > limit ? r : KEPT;
+        }
+      }
+    }
+
+    const expired: EcrExpiredImage[] = [];
+    for (let i = 0; i < n; i++) {
+      if (decided[i] >= 0) expired.push({ imageDigest: digests[i], appliedRulePriority: rules[decided[i]].priority });
+    }
+    expired.sort((a, b) => compareStrings(a.imageDigest, b.imageDigest));
+    return { expired };
+  }
+
+  /**
+   * Every problem for which ECR would reject the policy text (or this evaluator
+   * cannot judge it), in words; empty when the policy is valid.
+   */
+  public static problems(policyText: string): string[] {
+    return parse(policyText).problems;
+  }
+}
+
+function parse(policyText: string): { rules: EcrRule[]; problems: string[] } {
+  const problems: string[] = [];
+  if (typeof policyText !== 'string') return { rules: [], problems: [`policy text: ${show(policyText)} is not a string`] };
+  if (policyText.length < 100 || policyText.length > 30720) {
+    problems.push(`policy text: ${policyText.length} characters; ECR accepts 100 to 30,720`);
+  }
+  let doc: any;
+  try {
+    doc = JSON.parse(policyText);
+  } catch (e) {
+    return { rules: [], problems: [...problems, `policy text: not valid JSON (${(e as Error).message})`] };
+  }
+  findNulls(doc, '', problems);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+    return { rules: [], problems: [...problems, `policy: ${show(doc)} must be an object with "rules"`] };
+  }
+  unknownKeys(doc, ['rules'], '', problems);
+  if (!Array.isArray(doc.rules) || doc.rules.length === 0) {
+    return { rules: [], problems: [...problems, `rules: ${show(doc.rules)} must be a non-empty list of rules`] };
+  }
+  if (doc.rules.length > 50) problems.push(`rules: ${doc.rules.length} rules; ECR allows at most 50`);
+
+  const rules: EcrRule[] = [];
+  const priorities = new Map<number, number>();
+  const tagLists = new Map<string, number>();
+  let untaggedRule: number | undefined;
+  doc.rules.forEach((rule: any, i: number) => {
+    const p = `rules[${i}]`;
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+      problems.push(`${p}: ${show(rule)} is not a rule object`);
+      return;
+    }
+    unknownKeys(rule, RULE_KEYS, p, problems);
+    const priority = rule.rulePriority;
+    if (!Number.isInteger(priority) || priority < 1) {
+      problems.push(`${p}.rulePriority: ${show(priority)} must be a positive whole number`);
+    } else if (priorities.has(priority)) {
+      problems.push(`${p}.rulePriority: ${priority} is also the priority of rules[${priorities.get(priority)}]; priorities must be unique`);
+    } else {
+      priorities.set(priority, i);
+    }
+    if (rule.description !== undefined && rule.description !== null && typeof rule.description !== 'string') {
+      problems.push(`${p}.description: ${show(rule.description)} must be a string`);
+    }
+    const sel = rule.selection;
+    const act = rule.action;
+    if (sel === null || typeof sel !== 'object' || Array.isArray(sel)) {
+      problems.push(`${p}.selection: ${show(sel)} is required: an object with tagStatus, countType and countNumber`);
+      return;
+    }
+    unknownKeys(sel, SELECTION_KEYS, `${p}.selection`, problems);
+    if (act === null || typeof act !== 'object' || Array.isArray(act)) {
+      problems.push(`${p}.action: ${show(act)} is required: {"type": "expire"}`);
+    } else {
+      unknownKeys(act, ACTION_KEYS, `${p}.action`, problems);
+      if (act.type === 'transition' || act.targetStorageClass !== undefined) {
+        problems.push(`${p}.action: ${show(act)} transitions to the archive storage class, which this evaluator does not model (images carry no storage class); only "expire" rules are evaluated`);
+      } else if (act.type !== 'expire') {
+        problems.push(`${p}.action.type: ${show(act.type)} is not an action (allowed: expire)`);
+      }
+    }
+    if (sel.storageClass !== undefined && sel.storageClass !== 'standard') {
+      problems.push(`${p}.selection.storageClass: ${show(sel.storageClass)} is not modelled (only "standard"; images carry no storage class)`);
+    }
+    const status = sel.tagStatus;
+    const prefixes = sel.tagPrefixList;
+    const patterns = sel.tagPatternList;
+    let tests: StringTest[] = [];
+    let listKey: string | undefined;
+    if (!['tagged', 'untagged', 'any'].includes(status)) {
+      problems.push(`${p}.selection.tagStatus: ${show(status)} is not a tag status (allowed: tagged, untagged, any)`);
+    } else if (status === 'tagged') {
+      if (prefixes !== undefined && patterns !== undefined) {
+        problems.push(`${p}.selection: has both tagPrefixList and tagPatternList; a rule takes exactly one`);
+      } else if (prefixes === undefined && patterns === undefined) {
+        problems.push(`${p}.selection: tagStatus "tagged" needs a tagPrefixList or a tagPatternList`);
+      } else {
+        const field = prefixes !== undefined ? 'tagPrefixList' : 'tagPatternList';
+        const list = prefixes ?? patterns;
+        if (!Array.isArray(list) || list.length === 0 || list.some((x: unknown) => typeof x !== 'string' || x === '')) {
+          problems.push(`${p}.selection.${field}: ${show(list)} must be a non-empty list of non-empty strings`);
+        } else {
+          if (field === 'tagPatternList') {
+            list.forEach((pat: string, j: number) => {
+              const w = Glob.wildcards(pat);
+              if (w > 4) problems.push(`${p}.selection.tagPatternList[${j}]: ${show(pat)} has ${w} wildcards; ECR allows at most 4 per pattern`);
+            });
+            tests = list.map(globTest);
+          } else {
+            tests = list.map((prefix: string) => (t: string) => t.startsWith(prefix));
+          }
+          listKey = `${field}:${JSON.stringify([...new Set(list as string[])].sort())}`;
+        }
+      }
+    } else if (prefixes !== undefined || patterns !== undefined) {
+      problems.push(`${p}.selection: tagStatus ${show(status)} must omit tagPrefixList and tagPatternList`);
+    }
+    if (listKey !== undefined) {
+      if (tagLists.has(listKey)) {
+        problems.push(`${p}.selection: selects the same tags as rules[${tagLists.get(listKey)}]; the rules must use a unique set of tag prefixes/patterns`);
+      } else {
+        tagLists.set(listKey, i);
+      }
+    }
+    if (status === 'untagged') {
+      if (untaggedRule !== undefined) problems.push(`${p}.selection: rules[${untaggedRule}] already selects untagged images; only one rule may`);
+      else untaggedRule = i;
+    }
+    const countType = sel.countType;
+    if (countType === 'sinceImagePulled' || countType === 'sinceImageTransitioned') {
+      problems.push(`${p}.selection.countType: ${show(countType)} belongs to the archive storage class and is not modelled (images carry no pull or transition time)`);
+    } else if (countType !== 'imageCountMoreThan' && countType !== 'sinceImagePushed') {
+      problems.push(`${p}.selection.countType: ${show(countType)} is not a count type (allowed: imageCountMoreThan, sinceImagePushed)`);
+    }
+    if (countType === 'sinceImagePushed' && sel.countUnit !== 'days') {
+      problems.push(`${p}.selection.countUnit: ${show(sel.countUnit)} must be "days" with countType "sinceImagePushed"`);
+    }
+    if (countType === 'imageCountMoreThan' && sel.countUnit !== undefined) {
+      problems.push(`${p}.selection.countUnit: ${show(sel.countUnit)} is only allowed with countType "sinceImagePushed"`);
+    }
+    if (!Number.isInteger(sel.countNumber) || sel.countNumber < 1) {
+      problems.push(`${p}.selection.countNumber: ${show(sel.countNumber)} must be a positive whole number (0 is not accepted)`);
+    }
+    rules.push({ priority, tagStatus: status, tests, countType, countNumber: sel.countNumber });
+  });
+
+  // A rule with tagStatus "any" must have the highest rulePriority (be evaluated last).
+  const valid = rules.filter((r) => Number.isInteger(r.priority));
+  const maxPriority = Math.max(...valid.map((r) => r.priority));
+  doc.rules.forEach((rule: any, i: number) => {
+    if (rule?.selection?.tagStatus === 'any' && Number.isInteger(rule.rulePriority) && rule.rulePriority !== maxPriority) {
+      problems.push(`rules[${i}]: tagStatus "any" with rulePriority ${rule.rulePriority}, but rule priority ${maxPriority} is higher; an "any" rule must have the highest rulePriority`);
+    }
+  });
+  rules.sort((a, b) => a.priority - b.priority);
+  return { rules, problems };
+}
+
+function findNulls(value: unknown, path: string, problems: string[]): void {
+  if (value === null) {
+    problems.push(`${path || 'policy'}: null is not accepted by ECR; omit the field instead`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => findNulls(v, `${path}[${i}]`, problems));
+  } else if (typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as object)) findNulls(v, path ? `${path}.${k}` : k, problems);
+  }
+}
+
+function unknownKeys(obj: object, allowed: string[], path: string, problems: string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) problems.push(`${path ? `${path}.` : ''}${k}: is not a lifecycle policy field (allowed here: ${allowed.join(', ')})`);
+  }
+}
+
+function checkImages(images: EcrImage[]): string[] {
+  if (!Array.isArray(images)) return [`images: ${show(images)} must be a list of images`];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  images.forEach((im, i) => {
+    const p = `images[${i}]`;
+    if (im === null || typeof im !== 'object') {
+      problems.push(`${p}: ${show(im)} is not an image`);
+      return;
+    }
+    if (typeof im.imageDigest !== 'string' || im.imageDigest === '') problems.push(`${p}.imageDigest: ${show(im.imageDigest)} must be a non-empty string`);
+    else if (seen.has(im.imageDigest)) problems.push(`${p}.imageDigest: ${show(im.imageDigest)} is listed twice`);
+    else seen.add(im.imageDigest);
+    if (timeOf(im.imagePushedAt) === undefined) problems.push(`${p}.imagePushedAt: ${show(im.imagePushedAt)} is not a valid Date`);
+    if (im.imageTags !== undefined && (!Array.isArray(im.imageTags) || im.imageTags.some((t) => typeof t !== 'string'))) {
+      problems.push(`${p}.imageTags: ${show(im.imageTags)} must be a list of strings`);
+    }
+  });
+  return problems;
+}
