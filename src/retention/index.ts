@@ -1,3 +1,5 @@
 export {};
 export * from './neutral-evaluator';
 export * from './ecr-evaluator';
+export * from './translation-report';
+export * from './ecr-translation';

@@ -1,0 +1,173 @@
+/**
+ * Internal helpers of the retention translations (not exported from the index):
+ * glob analysis, rule liveness, policy checks and messages.
+ */
+import { RuleTranslation, TranslationFidelity } from './translation-report';
+import { Glob } from '../spec/glob';
+import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+
+/**
+ * Internal analysis of the spec's tag globs, shared by the translations (not
+ * exported from the index). A glob: `*` matches any run of characters, every
+ * other character itself, and the whole tag must match.
+ */
+
+/** Whether some string matches both globs (the intersection of their languages is not empty). */
+export function globsIntersect(a: string, b: string): boolean {
+  // Breadth-first search over the product of the two patterns' positions.
+  const seen = new Set<string>();
+  const stack: Array<[number, number]> = [[0, 0]];
+  while (stack.length > 0) {
+    const [i, j] = stack.pop()!;
+    const key = `${i},${j}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (i === a.length && j === b.length) return true;
+    const ca = a[i];
+    const cb = b[j];
+    // A star may match the empty string.
+    if (ca === '*') stack.push([i + 1, j]);
+    if (cb === '*') stack.push([i, j + 1]);
+    if (i < a.length && j < b.length) {
+      // Consume one character that both accept.
+      if (ca === '*' && cb !== '*') stack.push([i, j + 1]);
+      else if (ca !== '*' && cb === '*') stack.push([i + 1, j]);
+      else if (ca !== '*' && cb !== '*' && ca === cb) stack.push([i + 1, j + 1]);
+    }
+  }
+  return false;
+}
+
+/** Whether every string `narrow` matches is also matched by `wide`. Exact for the `p*` and exact-string forms, conservative (false) otherwise. */
+export function globCovers(wide: string, narrow: string): boolean {
+  if (wide === narrow) return true;
+  if (isPrefixGlob(wide)) {
+    const prefix = wide.slice(0, -1);
+    return literalPrefix(narrow).startsWith(prefix) || (Glob.wildcards(narrow) === 0 && narrow.startsWith(prefix));
+  }
+  return Glob.wildcards(narrow) === 0 && Glob.matches(wide, narrow);
+}
+
+/** Whether the glob is `prefix*` (exactly one star, at the end; `*` alone is the empty prefix). */
+export function isPrefixGlob(pattern: string): boolean {
+  return Glob.wildcards(pattern) === 1 && pattern.endsWith('*');
+}
+
+/** The characters before the first `*` (the whole pattern when it has none). */
+export function literalPrefix(pattern: string): string {
+  const star = pattern.indexOf('*');
+  return star < 0 ? pattern : pattern.slice(0, star);
+}
+
+/**
+ * A glob with at most `max` wildcards that matches every string the pattern
+ * matches (a superset): everything after the `max`-th star is dropped, so
+ * `a*b*c*d*e*f` becomes `a*b*c*d*`.
+ */
+export function widenToWildcards(pattern: string, max: number): string {
+  if (Glob.wildcards(pattern) <= max) return pattern;
+  let seen = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '*' && ++seen === max) return pattern.slice(0, i + 1);
+  }
+  return pattern;
+}
+
+/** The regular-expression source (unanchored) of a glob: `.*` for each star, the rest escaped. */
+export function globRegexSource(pattern: string): string {
+  return pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&')).join('.*');
+}
+
+/** Escapes a literal for a regular expression. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&');
+}
+
+/** A rule's action in words (`keep the 10 most recent`, `expire after 7 days`). */
+export function actionWords(rule: RetentionRuleSpec): string {
+  return rule.keepMostRecent !== undefined
+    ? `keep the ${rule.keepMostRecent} most recent`
+    : `expire after ${rule.expireAfterDays} day${rule.expireAfterDays === 1 ? '' : 's'}`;
+}
+
+/** A rule's selection in words (`tagged pr-*, v*`, `untagged`, `any`). */
+export function selectionWords(rule: RetentionRuleSpec): string {
+  return rule.tagState === TagState.TAGGED ? `tagged ${(rule.tagPatterns ?? []).join(', ')}` : rule.tagState;
+}
+
+/**
+ * Structural problems of a retention policy that every translation checks
+ * before translating (the same rules as the spec validator's), in words with
+ * what to change. `path` prefixes each problem (`retention`).
+ */
+export function policyProblems(policy: RetentionPolicySpec, path: string): string[] {
+  const problems: string[] = [];
+  if (policy === null || typeof policy !== 'object') return [`${path}: ${JSON.stringify(policy)} is not a retention policy`];
+  const prot = policy.protectedTags ?? [];
+  if (!Array.isArray(prot) || prot.some((p) => typeof p !== 'string' || p === '')) {
+    problems.push(`${path}.protectedTags: ${JSON.stringify(prot)} must be a list of tag patterns`);
+  }
+  const rules = policy.rules ?? [];
+  if (!Array.isArray(rules)) return [...problems, `${path}.rules: ${JSON.stringify(rules)} must be a list of rules`];
+  const states = Object.values(TagState) as string[];
+  rules.forEach((rule, i) => {
+    const rp = `${path}.rules[${i}]`;
+    if (rule === null || typeof rule !== 'object') {
+      problems.push(`${rp}: ${JSON.stringify(rule)} is not a rule`);
+      return;
+    }
+    if (!states.includes(rule.tagState)) problems.push(`${rp}.tagState: ${JSON.stringify(rule.tagState)} is not a tag state (allowed: ${states.join(', ')})`);
+    const pats = rule.tagPatterns;
+    if (rule.tagState === TagState.TAGGED) {
+      if (!Array.isArray(pats) || pats.length === 0 || pats.some((p) => typeof p !== 'string' || p === '')) {
+        problems.push(`${rp}.tagPatterns: ${JSON.stringify(pats)} is required with tagState "tagged": list the tag patterns the rule selects`);
+      }
+    } else if (pats !== undefined) {
+      problems.push(`${rp}.tagPatterns: only allowed with tagState "tagged"`);
+    }
+    const keep = rule.keepMostRecent;
+    const days = rule.expireAfterDays;
+    if ((keep === undefined) === (days === undefined)) {
+      problems.push(`${rp}: needs exactly one action, keepMostRecent or expireAfterDays`);
+    }
+    if (keep !== undefined && (!Number.isInteger(keep) || keep < 1)) problems.push(`${rp}.keepMostRecent: ${JSON.stringify(keep)} must be a whole number, at least 1`);
+    if (days !== undefined && (!Number.isInteger(days) || days < 1)) problems.push(`${rp}.expireAfterDays: ${JSON.stringify(days)} must be a whole number of days, at least 1`);
+  });
+  return problems;
+}
+
+/** Throws one error listing every problem, when there is any. */
+export function throwTranslationProblems(what: string, problems: string[]): void {
+  if (problems.length === 0) return;
+  throw new Error(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+/**
+ * The indexes of the rules that can decide an image: a rule after an `any` rule
+ * never can (the `any` rule selects every image), nor an `untagged` rule after
+ * another `untagged` one. Adds a warning for each rule left out.
+ */
+export function liveRuleIndexes(rules: RetentionRuleSpec[], warnings: string[]): number[] {
+  const live: number[] = [];
+  let anyAt: number | undefined;
+  let untaggedAt: number | undefined;
+  rules.forEach((rule, i) => {
+    if (anyAt !== undefined) {
+      warnings.push(`rules[${i}] is never reached: rules[${anyAt}] (tagState any) selects every image before it; it is left out (remove it from the spec)`);
+      return;
+    }
+    if (rule.tagState === TagState.UNTAGGED && untaggedAt !== undefined) {
+      warnings.push(`rules[${i}] is never reached: rules[${untaggedAt}] already selects every untagged image; it is left out (remove it from the spec)`);
+      return;
+    }
+    if (rule.tagState === TagState.UNTAGGED) untaggedAt = i;
+    if (rule.tagState === TagState.ANY) anyAt = i;
+    live.push(i);
+  });
+  return live;
+}
+
+/** The worst fidelity of the rule reports (conservative if any rule is). */
+export function worstFidelity(rules: RuleTranslation[]): TranslationFidelity {
+  return rules.some((r) => r.fidelity === TranslationFidelity.CONSERVATIVE) ? TranslationFidelity.CONSERVATIVE : TranslationFidelity.EXACT;
+}
