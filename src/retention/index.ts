@@ -3,3 +3,4 @@ export * from './neutral-evaluator';
 export * from './ecr-evaluator';
 export * from './translation-report';
 export * from './ecr-translation';
+export * from './gar-evaluator';

@@ -1,0 +1,298 @@
+import { compareStrings, mostRecentFirst, nowOf, show, throwProblems, timeOf } from './evaluator-support';
+import { EvaluateOptions } from './neutral-evaluator';
+
+/** One version of an Artifact Registry package (for Docker: one manifest of one image). */
+export interface GarVersion {
+  /** The package name (for Docker: the image name, `api`, `jobs/worker`). */
+  readonly packageName: string;
+  /** The version name (for Docker: the manifest digest `sha256:...`). */
+  readonly version: string;
+  /**
+   * The tags pointing at the version.
+   *
+   * @default - none (an untagged version)
+   */
+  readonly tags?: string[];
+  /** When the version was created (uploaded). */
+  readonly createTime: Date;
+}
+
+/** Options of the Artifact Registry evaluator. */
+export interface GarEvaluateOptions extends EvaluateOptions {
+  /**
+   * The repository's `docker_config.immutable_tags`: tagged versions cannot be
+   * deleted, whatever the policies say.
+   *
+   * @default false
+   */
+  readonly immutableTags?: boolean;
+}
+
+/** A version the cleanup policies delete. */
+export interface GarDeletedVersion {
+  /** The package name. */
+  readonly packageName: string;
+  /** The version name. */
+  readonly version: string;
+  /** The id of the first DELETE policy (in list order) that matches the version. */
+  readonly policyId: string;
+}
+
+/** What a repository's cleanup policies delete. */
+export interface GarCleanupEvaluationResult {
+  /** The deleted versions, sorted by package name, then version. */
+  readonly deleted: GarDeletedVersion[];
+}
+
+interface Condition {
+  readonly tagState: 'TAGGED' | 'UNTAGGED' | 'ANY';
+  readonly tagPrefixes?: string[];
+  readonly versionNamePrefixes?: string[];
+  readonly packageNamePrefixes?: string[];
+  readonly olderThanMs?: number;
+  readonly newerThanMs?: number;
+}
+interface Policy {
+  readonly id: string;
+  readonly action: 'DELETE' | 'KEEP';
+  readonly condition?: Condition;
+  readonly mostRecent?: { readonly packageNamePrefixes?: string[]; readonly keepCount: number };
+}
+
+const POLICY_KEYS = ['id', 'action', 'condition', 'most_recent_versions'];
+const CONDITION_KEYS = ['tag_state', 'tag_prefixes', 'version_name_prefixes', 'package_name_prefixes', 'older_than', 'newer_than'];
+const MOST_RECENT_KEYS = ['package_name_prefixes', 'keep_count'];
+
+/**
+ * An exact evaluator of Artifact Registry cleanup policies, given as the
+ * `cleanup_policies` list of synthesized Terraform JSON (snake_case keys; a nested
+ * block may be an object or a one-element list; `null` means unset, as in Terraform).
+ *
+ * Semantics (Artifact Registry docs, "Cleanup policy overview" and "Configure
+ * cleanup policies"; provider schema of `google_artifact_registry_repository`):
+ * - A version is deleted when it matches at least one DELETE policy and no KEEP
+ *   policy ("If an artifact version matches criteria in both a delete policy and a
+ *   keep policy, Artifact Registry applies the keep policy"). KEEP policies alone
+ *   delete nothing.
+ * - The fields of one condition are ANDed; the items of one prefix list are ORed
+ *   ("Applied on any prefix match"). `tag_state` TAGGED / UNTAGGED / ANY (default
+ *   ANY); `tag_prefixes` match the start of any tag; `version_name_prefixes` the
+ *   version name; `package_name_prefixes` the package name; `older_than` /
+ *   `newer_than` (seconds, `"604800s"`) compare with the version's create (upload)
+ *   time, strictly.
+ * - `most_recent_versions` (KEEP only) keeps, in each package its prefixes select
+ *   (every package without prefixes), the `keep_count` versions with the latest
+ *   create time, ties by version name ascending. It counts every version of the
+ *   package, tagged or not. (The docs do not name the ordering field; `GarVersion`
+ *   carries only the create time, which for Docker images is the upload time.)
+ * - With `immutableTags`, tagged versions are never deleted.
+ *
+ * A list Artifact Registry would reject (more than 10 policies, duplicate or
+ * missing ids, ids of 128 characters or more, an action other than DELETE/KEEP, a
+ * policy with both a condition and most_recent_versions, most_recent_versions on
+ * a DELETE policy, a DELETE without condition, a bad duration, unknown fields)
+ * throws one error listing every problem (see `problems`). Runs in O(n log n +
+ * policies x n).
+ */
+export class GarCleanupEvaluator {
+  /** The versions the policies delete, with the DELETE policy that reaches each. */
+  public static evaluate(cleanupPoliciesJson: string, versions: GarVersion[], options: GarEvaluateOptions = {}): GarCleanupEvaluationResult {
+    const what = 'GarCleanupEvaluator';
+    const now = nowOf(options.now, what);
+    const { policies, problems } = parse(cleanupPoliciesJson);
+    problems.push(...checkVersions(versions));
+    throwProblems(`${what}: cannot evaluate the cleanup policies`, problems);
+
+    const n = versions.length;
+    const times = versions.map((v) => v.createTime.getTime());
+    const tags = versions.map((v) => v.tags ?? []);
+    const kept = new Array<boolean>(n).fill(false);
+    const deleteBy = new Array<number>(n).fill(-1);
+
+    const matches = (c: Condition, i: number): boolean => {
+      const v = versions[i];
+      if (c.tagState === 'TAGGED' && tags[i].length === 0) return false;
+      if (c.tagState === 'UNTAGGED' && tags[i].length > 0) return false;
+      if (c.tagPrefixes && !tags[i].some((t) => c.tagPrefixes!.some((p) => t.startsWith(p)))) return false;
+      if (c.versionNamePrefixes && !c.versionNamePrefixes.some((p) => v.version.startsWith(p))) return false;
+      if (c.packageNamePrefixes && !c.packageNamePrefixes.some((p) => v.packageName.startsWith(p))) return false;
+      if (c.olderThanMs !== undefined && !(now - times[i] > c.olderThanMs)) return false;
+      if (c.newerThanMs !== undefined && !(now - times[i] < c.newerThanMs)) return false;
+      return true;
+    };
+
+    let order: number[] | undefined;
+    policies.forEach((p, pi) => {
+      if (p.mostRecent) {
+        order ??= mostRecentFirst(times, versions.map((v) => v.version));
+        const prefixes = p.mostRecent.packageNamePrefixes;
+        const seen = new Map<string, number>();
+        for (const i of order) {
+          const pkg = versions[i].packageName;
+          if (prefixes && !prefixes.some((x) => pkg.startsWith(x))) continue;
+          const rank = seen.get(pkg) ?? 0;
+          if (rank < p.mostRecent.keepCount) kept[i] = true;
+          seen.set(pkg, rank + 1);
+        }
+        return;
+      }
+      for (let i = 0; i < n; i++) {
+        if (p.action === 'KEEP') {
+          if (!kept[i] && matches(p.condition!, i)) kept[i] = true;
+        } else if (deleteBy[i] < 0 && matches(p.condition!, i)) {
+          deleteBy[i] = pi;
+        }
+      }
+    });
+
+    const deleted: GarDeletedVersion[] = [];
+    for (let i = 0; i < n; i++) {
+      if (deleteBy[i] < 0 || kept[i]) continue;
+      if (options.immutableTags && tags[i].length > 0) continue;
+      deleted.push({ packageName: versions[i].packageName, version: versions[i].version, policyId: policies[deleteBy[i]].id });
+    }
+    deleted.sort((a, b) => compareStrings(a.packageName, b.packageName) || compareStrings(a.version, b.version));
+    return { deleted };
+  }
+
+  /** Every problem for which Artifact Registry would reject the policies (or this evaluator cannot judge them); empty when valid. */
+  public static problems(cleanupPoliciesJson: string): string[] {
+    return parse(cleanupPoliciesJson).problems;
+  }
+}
+
+/** A Terraform nested block: an object, a one-element list, or absent (undefined, null, []). */
+function block(value: any, path: string, problems: string[]): any {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return undefined;
+    if (value.length > 1) {
+      problems.push(`${path}: ${value.length} blocks; at most one is allowed`);
+      return undefined;
+    }
+    value = value[0];
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    problems.push(`${path}: ${show(value)} is not a block (an object)`);
+    return undefined;
+  }
+  return value;
+}
+
+function prefixList(value: any, path: string, problems: string[]): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((x) => typeof x !== 'string')) {
+    problems.push(`${path}: ${show(value)} must be a list of strings`);
+    return undefined;
+  }
+  return value;
+}
+
+/** A protobuf JSON duration in seconds ("604800s", "1.5s"), in milliseconds. */
+function duration(value: any, path: string, problems: string[]): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const m = typeof value === 'string' ? /^(\d+)(\.\d{1,9})?s$/.exec(value) : null;
+  if (!m) {
+    problems.push(`${path}: ${show(value)} is not a duration in seconds (write e.g. "604800s" for 7 days)`);
+    return undefined;
+  }
+  return Number(m[1]) * 1000 + (m[2] ? Number(`0${m[2]}`) * 1000 : 0);
+}
+
+function unknownKeys(obj: object, allowed: string[], path: string, problems: string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) problems.push(`${path}.${k}: is not a cleanup policy field (allowed here: ${allowed.join(', ')})`);
+  }
+}
+
+function parse(json: string): { policies: Policy[]; problems: string[] } {
+  const problems: string[] = [];
+  let doc: any;
+  try {
+    doc = typeof json === 'string' ? JSON.parse(json) : json;
+  } catch (e) {
+    return { policies: [], problems: [`cleanup_policies: not valid JSON (${(e as Error).message})`] };
+  }
+  if (doc === null || doc === undefined) doc = [];
+  if (!Array.isArray(doc)) return { policies: [], problems: [`cleanup_policies: ${show(doc)} must be a list of policies`] };
+  if (doc.length > 10) problems.push(`cleanup_policies: ${doc.length} policies; Artifact Registry allows at most 10 per repository`);
+  const ids = new Map<string, number>();
+  const policies: Policy[] = [];
+  doc.forEach((p: any, i: number) => {
+    const path = `cleanup_policies[${i}]`;
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+      problems.push(`${path}: ${show(p)} is not a policy object`);
+      return;
+    }
+    unknownKeys(p, POLICY_KEYS, path, problems);
+    const id = p.id;
+    if (typeof id !== 'string' || id === '') {
+      problems.push(`${path}.id: ${show(id)} is required: a non-empty string`);
+    } else {
+      if (id.length >= 128) problems.push(`${path}.id: ${show(id)} has ${id.length} characters; ids must be under 128`);
+      if (ids.has(id)) problems.push(`${path}.id: ${show(id)} is also the id of cleanup_policies[${ids.get(id)}]; ids must be unique`);
+      else ids.set(id, i);
+    }
+    const action = p.action;
+    if (action !== 'DELETE' && action !== 'KEEP') problems.push(`${path}.action: ${show(action)} is not an action (allowed: DELETE, KEEP)`);
+    const cond = block(p.condition, `${path}.condition`, problems);
+    const recent = block(p.most_recent_versions, `${path}.most_recent_versions`, problems);
+    if (cond && recent) problems.push(`${path}: has both condition and most_recent_versions; a policy takes one of them`);
+    if (recent && action === 'DELETE') problems.push(`${path}.most_recent_versions: only allowed on a KEEP policy (this one is DELETE)`);
+    if (!cond && !recent) {
+      problems.push(action === 'DELETE'
+        ? `${path}: a DELETE policy needs a condition`
+        : `${path}: a KEEP policy needs a condition or most_recent_versions`);
+    }
+    let condition: Condition | undefined;
+    if (cond) {
+      unknownKeys(cond, CONDITION_KEYS, `${path}.condition`, problems);
+      const state = cond.tag_state ?? 'ANY';
+      if (!['TAGGED', 'UNTAGGED', 'ANY'].includes(state)) {
+        problems.push(`${path}.condition.tag_state: ${show(state)} is not a tag state (allowed: TAGGED, UNTAGGED, ANY)`);
+      }
+      condition = {
+        tagState: state,
+        tagPrefixes: prefixList(cond.tag_prefixes, `${path}.condition.tag_prefixes`, problems),
+        versionNamePrefixes: prefixList(cond.version_name_prefixes, `${path}.condition.version_name_prefixes`, problems),
+        packageNamePrefixes: prefixList(cond.package_name_prefixes, `${path}.condition.package_name_prefixes`, problems),
+        olderThanMs: duration(cond.older_than, `${path}.condition.older_than`, problems),
+        newerThanMs: duration(cond.newer_than, `${path}.condition.newer_than`, problems),
+      };
+    }
+    let mostRecent: Policy['mostRecent'];
+    if (recent) {
+      unknownKeys(recent, MOST_RECENT_KEYS, `${path}.most_recent_versions`, problems);
+      const count = recent.keep_count;
+      if (!Number.isInteger(count) || count < 0) {
+        problems.push(`${path}.most_recent_versions.keep_count: ${show(count)} must be a whole number of versions (0 or more)`);
+      }
+      mostRecent = { packageNamePrefixes: prefixList(recent.package_name_prefixes, `${path}.most_recent_versions.package_name_prefixes`, problems), keepCount: count };
+    }
+    policies.push({ id, action, condition, mostRecent: action === 'KEEP' && !cond ? mostRecent : undefined });
+  });
+  return { policies, problems };
+}
+
+function checkVersions(versions: GarVersion[]): string[] {
+  if (!Array.isArray(versions)) return [`versions: ${show(versions)} must be a list of versions`];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  versions.forEach((v, i) => {
+    const p = `versions[${i}]`;
+    if (v === null || typeof v !== 'object') {
+      problems.push(`${p}: ${show(v)} is not a version`);
+      return;
+    }
+    if (typeof v.packageName !== 'string' || v.packageName === '') problems.push(`${p}.packageName: ${show(v.packageName)} must be a non-empty string`);
+    if (typeof v.version !== 'string' || v.version === '') problems.push(`${p}.version: ${show(v.version)} must be a non-empty string`);
+    const key = `${v.packageName}@${v.version}`;
+    if (seen.has(key)) problems.push(`${p}: ${key} is listed twice`);
+    seen.add(key);
+    if (timeOf(v.createTime) === undefined) problems.push(`${p}.createTime: ${show(v.createTime)} is not a valid Date`);
+    if (v.tags !== undefined && (!Array.isArray(v.tags) || v.tags.some((t) => typeof t !== 'string'))) {
+      problems.push(`${p}.tags: ${show(v.tags)} must be a list of strings`);
+    }
+  });
+  return problems;
+}
