@@ -4,3 +4,5 @@ export * from './ecr-evaluator';
 export * from './translation-report';
 export * from './ecr-translation';
 export * from './gar-evaluator';
+export * from './acr-evaluator';
+export * from './gar-translation';
