@@ -5,4 +5,3 @@ export * from './translation-report';
 export * from './ecr-translation';
 export * from './gar-evaluator';
 export * from './acr-evaluator';
-export * from './gar-translation';
