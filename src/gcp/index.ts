@@ -1,1 +1,5 @@
-export {};
+export * from './docker-repository';
+export * from './registry-identities';
+export * from './github-workload-identity';
+export * from './upstream-repositories';
+export * from './terraform-checks';

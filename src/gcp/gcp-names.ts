@@ -1,0 +1,81 @@
+import { createHash } from 'crypto';
+import { Tokens } from '../spec/tokens';
+
+/**
+ * Internal: Google Cloud naming rules and deterministic derivations shared by the
+ * GCP constructs and the Terraform checks (not exported from the index).
+ */
+
+/** Artifact Registry repository id: 1-63 lower-case letters, digits, hyphens; starts with a letter; no trailing hyphen. */
+export const GAR_REPOSITORY_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Service account id: 6-30 characters matching `[a-z]([-a-z0-9]*[a-z0-9])` (IAM CreateServiceAccountRequest). */
+export const SERVICE_ACCOUNT_ID = /^[a-z](?:[-a-z0-9]*[a-z0-9])$/;
+/** Workload identity pool and provider ids: 4-32 characters of `[a-z0-9-]`; `gcp-` is reserved. */
+export const WIF_ID = /^[a-z0-9-]{4,32}$/;
+/** A GCP location: a region (`europe-west1`) or a multi-region (`us`, `europe`, `asia`). */
+export const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
+/** A Cloud KMS key name. */
+export const KMS_KEY_NAME = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
+
+/** Why a repository id breaks the rules, or undefined when it is valid. */
+export function repositoryIdProblem(id: string): string | undefined {
+  if (Tokens.isUnresolved(id)) return undefined;
+  if (id.length < 1 || id.length > 63) return `is ${id.length} characters long; Artifact Registry repository ids have 1-63 characters`;
+  if (!GAR_REPOSITORY_ID.test(id)) {
+    return 'is not a valid Artifact Registry repository id (lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen)';
+  }
+  return undefined;
+}
+
+/** Why a service account id breaks the rules, or undefined when it is valid. */
+export function serviceAccountIdProblem(id: string): string | undefined {
+  if (Tokens.isUnresolved(id)) return undefined;
+  if (id.length < 6 || id.length > 30 || !SERVICE_ACCOUNT_ID.test(id)) {
+    return 'is not a valid service account id (6-30 characters: lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen)';
+  }
+  return undefined;
+}
+
+/** Why a workload identity pool or provider id breaks the rules, or undefined when it is valid. */
+export function workloadIdentityIdProblem(id: string): string | undefined {
+  if (Tokens.isUnresolved(id)) return undefined;
+  if (!WIF_ID.test(id)) return 'is not a valid workload identity pool or provider id (4-32 characters: lower-case letters, digits and hyphens)';
+  if (id.startsWith('gcp-')) return 'starts with "gcp-", a prefix Google reserves';
+  return undefined;
+}
+
+/** A short, stable hash of a string (hex). */
+export function shortHash(value: string, length = 6): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, length);
+}
+
+/**
+ * A service account id derived deterministically from a prefix and an identity
+ * name: `<prefix>-<identity>`, lower-cased, other characters replaced by hyphens;
+ * too long ones are cut and end with a hash of the full name (so two long names
+ * stay distinct); too short ones get `-sa`.
+ */
+export function deriveServiceAccountId(prefix: string, identity: string): string {
+  const full = `${prefix}-${identity}`.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-+|-+$/g, '');
+  let id = full;
+  if (id.length > 30) id = `${id.slice(0, 23).replace(/-+$/, '')}-${shortHash(full)}`;
+  if (id.length < 6) id = `${id}-sa`.length >= 6 ? `${id}-sa` : `${id}-gsa-sa`;
+  return id;
+}
+
+/** `ci-bot` -> `CI_BOT`: the suffix of output and GitHub variable names. */
+export function upperSnake(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+}
+
+/** A construct id fragment from any string (tokens included), stable for a given string. */
+export function idFragment(value: string): string {
+  if (Tokens.isUnresolved(value)) return `Token${shortHash(value, 8)}`;
+  const clean = value.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return clean.length > 0 && clean.length <= 60 ? clean : `${clean.slice(0, 50)}-${shortHash(value, 8)}`;
+}
+
+/** The registry host of a location: `europe-docker.pkg.dev`. */
+export function dockerHost(location: string): string {
+  return `${location}-docker.pkg.dev`;
+}

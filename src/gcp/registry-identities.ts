@@ -1,0 +1,186 @@
+import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
+import { Annotations, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { ArtifactRegistryRole, DockerRepositoryBase, IDockerRepository } from './docker-repository';
+import { deriveServiceAccountId, serviceAccountIdProblem, upperSnake } from './gcp-names';
+import { GithubWorkloadIdentity } from './github-workload-identity';
+import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
+import { Naming } from '../spec/naming';
+import { EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
+
+/** Props of `RegistryIdentities`. */
+export interface RegistryIdentitiesProps {
+  /** The spec; its `access` section says who pushes, pulls and promotes. */
+  readonly spec: RegistrySpec;
+  /** The project of the created service accounts. */
+  readonly project: string;
+  /**
+   * The repository of each physical environment (`Naming.physicalEnvironments`;
+   * the key is an empty string with the `tags` layout or without environments).
+   */
+  readonly repositories: { [environment: string]: IDockerRepository };
+  /**
+   * The GitHub trust; required when an identity has `github`.
+   *
+   * @default - no GitHub identities
+   */
+  readonly workloadIdentity?: GithubWorkloadIdentity;
+  /**
+   * The prefix of the created service account ids (`<prefix>-<identity>`, 6-30
+   * characters; long ones are shortened with a hash).
+   *
+   * @default - the spec's name
+   */
+  readonly serviceAccountPrefix?: string;
+  /**
+   * Create the `GCP_SERVICE_ACCOUNT_<IDENTITY>` outputs.
+   *
+   * @default true
+   */
+  readonly createOutputs?: boolean;
+}
+
+/** What one spec identity is on GCP. */
+interface GcpIdentity {
+  readonly name: string;
+  readonly github: GithubTrustSpec[];
+  readonly members: Set<string>;
+  readonly roles: Set<AccessRole>;
+}
+
+/**
+ * The identities of the spec's access section on Google Cloud:
+ * - a service account per identity with a `github` trust (one per identity name,
+ *   whatever roles it plays), which the trusted workflows may impersonate through
+ *   workload identity federation;
+ * - the identity's existing members (`gcpMembers`);
+ * - repository-scoped IAM members per grant of `AccessPlan.grants(spec)`:
+ *   `roles/artifactregistry.reader` to pull, `roles/artifactregistry.writer` to
+ *   push (it includes read; where an identity both pulls and pushes a repository
+ *   only the writer role is bound).
+ */
+export class RegistryIdentities extends Construct {
+  /** The output and GitHub variable name of an identity's service account: `GCP_SERVICE_ACCOUNT_<IDENTITY>`. */
+  public static outputName(identity: string): string {
+    return `GCP_SERVICE_ACCOUNT_${upperSnake(identity)}`;
+  }
+
+  /** The created service accounts, by spec identity name. */
+  public readonly serviceAccounts: { [identity: string]: ServiceAccount } = {};
+  private readonly identities = new Map<string, GcpIdentity>();
+
+  constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
+    super(scope, id);
+    const spec = props.spec;
+    const access = spec.access ?? {};
+    const roleLists: Array<[AccessRole, IdentitySpec[]]> = [
+      [AccessRole.PUSHER, access.pushers ?? []],
+      [AccessRole.PULLER, access.pullers ?? []],
+      [AccessRole.PROMOTER, access.promoters ?? []],
+    ];
+    for (const [role, list] of roleLists) {
+      for (const identity of list) {
+        const known = this.identities.get(identity.name)
+          ?? { name: identity.name, github: [], members: new Set<string>(), roles: new Set<AccessRole>() };
+        if (identity.github) known.github.push(identity.github);
+        for (const m of identity.gcpMembers ?? []) known.members.add(m);
+        known.roles.add(role);
+        this.identities.set(identity.name, known);
+      }
+    }
+
+    const problems: string[] = [];
+    const prefix = props.serviceAccountPrefix ?? spec.name;
+    const accountIds = new Map<string, string>();
+    for (const identity of this.identities.values()) {
+      if (identity.github.length === 0) continue;
+      const accountId = deriveServiceAccountId(prefix, identity.name);
+      const problem = serviceAccountIdProblem(accountId);
+      if (problem) {
+        problems.push(`serviceAccountPrefix "${prefix}" gives identity "${identity.name}" the service account id "${accountId}", which ${problem}`);
+      } else if (accountIds.has(accountId)) {
+        problems.push(`identities "${accountIds.get(accountId)}" and "${identity.name}" both give the service account id "${accountId}"; rename one`);
+      }
+      accountIds.set(accountId, identity.name);
+    }
+    if ([...this.identities.values()].some((i) => i.github.length > 0) && !props.workloadIdentity) {
+      problems.push('identities with a `github` trust need a workloadIdentity (GithubWorkloadIdentity) to be trusted through');
+    }
+    if (problems.length > 0) {
+      throw new Error(`RegistryIdentities ${this.node.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+
+    for (const identity of this.identities.values()) {
+      if (identity.github.length > 0) {
+        const sa = new ServiceAccount(this, `ServiceAccount-${identity.name}`, {
+          project: props.project,
+          accountId: deriveServiceAccountId(prefix, identity.name),
+          displayName: `${spec.name} ${identity.name}`.slice(0, 100),
+          description: `Container registry ${spec.name}: ${[...identity.roles].sort().join(', ')} (created from the registry spec)`,
+        });
+        this.serviceAccounts[identity.name] = sa;
+        identity.members.add(sa.member);
+        identity.github.forEach((trust, i) => {
+          props.workloadIdentity!.allowImpersonation(sa.name, trust, `Impersonate-${identity.name}-${i}`);
+        });
+        if (props.createOutputs ?? true) {
+          const out = new TerraformOutput(this, `Output-${identity.name}`, {
+            value: sa.email,
+            description: `The service account of identity "${identity.name}" (GitHub variable ${RegistryIdentities.outputName(identity.name)})`,
+          });
+          out.overrideLogicalId(RegistryIdentities.outputName(identity.name));
+        }
+      } else if (identity.members.size === 0) {
+        Annotations.of(this).addWarning(
+          `Identity "${identity.name}" has no Google Cloud principal (no github trust and no gcpMembers): it is granted nothing on Artifact Registry.`,
+        );
+      }
+    }
+
+    // The strongest role per (repository, member); writer includes reader.
+    const bindings = new Map<string, { repo: IDockerRepository; member: string; role: ArtifactRegistryRole }>();
+    const allImages = spec.repositories.map((r) => r.name);
+    const narrowed = new Map<string, Set<string>>();
+    for (const grant of AccessPlan.grants(spec)) {
+      const identity = this.identities.get(grant.identity)!;
+      const repo = props.repositories[grant.environment];
+      if (!repo) {
+        throw new Error(`RegistryIdentities ${this.node.path}: no repository for environment "${grant.environment}" (identity "${grant.identity}"); `
+          + `repositories holds ${Object.keys(props.repositories).map((e) => `"${e}"`).join(', ')}`);
+      }
+      if (grant.images.length < allImages.length) {
+        const envs = narrowed.get(grant.identity) ?? new Set<string>();
+        narrowed.set(grant.identity, envs.add(repo.repositoryId));
+      }
+      const role = grant.permission === Permission.PUSH ? ArtifactRegistryRole.WRITER : ArtifactRegistryRole.READER;
+      for (const member of identity.members) {
+        const key = `${repo.node.path} ${member}`;
+        const prev = bindings.get(key);
+        if (!prev || (prev.role === ArtifactRegistryRole.READER && role === ArtifactRegistryRole.WRITER)) bindings.set(key, { repo, member, role });
+      }
+    }
+    for (const b of bindings.values()) {
+      (b.repo as DockerRepositoryBase).grantRole(b.role, b.member);
+    }
+    for (const [name, repos] of narrowed) {
+      const images = AccessPlan.imagesOf(spec, [...roleLists].flatMap(([, l]) => l).find((i) => i.name === name)!);
+      Annotations.of(this).addWarning(
+        `Identity "${name}" is restricted to the images ${images.join(', ')}, but Artifact Registry grants roles per repository: `
+        + `it gets access to every image in ${[...repos].sort().join(', ')}. Use separate registries (spec files) to keep images apart.`,
+      );
+    }
+    if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 1
+      && AccessPlan.grants(spec).some((g) => g.permission === Permission.PUSH)) {
+      Annotations.of(this).addWarning(
+        'With the "tags" layout every environment is a tag in the same repository, and IAM cannot tell tags apart: whoever may push '
+        + `(${[...new Set(AccessPlan.grants(spec).filter((g) => g.permission === Permission.PUSH).map((g) => g.identity))].sort().join(', ')}) `
+        + `may move any environment tag (${Naming.environmentNames(spec).join(', ')}). Use the "repositories" layout to separate environments by IAM.`,
+      );
+    }
+  }
+
+  /** The IAM members of a spec identity on GCP: its service account (if created) and its `gcpMembers`. */
+  public membersOf(identity: string): string[] {
+    return [...(this.identities.get(identity)?.members ?? [])];
+  }
+}

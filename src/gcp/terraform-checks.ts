@@ -1,0 +1,193 @@
+import { repositoryIdProblem, serviceAccountIdProblem, workloadIdentityIdProblem } from './gcp-names';
+
+/** One problem found in synthesized Terraform JSON. */
+export interface TerraformProblem {
+  /** The resource address (`google_artifact_registry_repository.platform_dev`). */
+  readonly address: string;
+  /** The attribute path inside the resource (`cleanup_policies[3].id`). */
+  readonly path: string;
+  /** The value found, as JSON. */
+  readonly value: string;
+  /** What is wrong and what the provider or the API allows. */
+  readonly message: string;
+}
+
+/** Options of `TerraformChecks.check`. */
+export interface TerraformCheckOptions {
+  /**
+   * Check only resources whose construct path (`//.metadata.path`) starts with
+   * this prefix; resources without metadata are always checked.
+   *
+   * @default - every resource
+   */
+  readonly pathPrefix?: string;
+}
+
+const ACTIONS = ['DELETE', 'KEEP'];
+const TAG_STATES = ['TAGGED', 'UNTAGGED', 'ANY'];
+const MODES = ['STANDARD_REPOSITORY', 'REMOTE_REPOSITORY', 'VIRTUAL_REPOSITORY'];
+const SCAN_ENABLEMENT = ['INHERITED', 'DISABLED'];
+const DURATION_SECONDS = /^\d+s$/;
+const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
+
+/**
+ * Checks of synthesized Terraform JSON (`cdk.tf.json`) against Google provider
+ * and API constraints that the typed cdktf classes do not enforce, because they
+ * are rules on values rather than on types:
+ * - Artifact Registry repository ids: 1-63 lower-case letters, digits and
+ *   hyphens, starting with a letter, not ending with a hyphen;
+ * - cleanup policies: at most 10 per repository, ids unique and under 128
+ *   characters, `condition` XOR `most_recent_versions`, `most_recent_versions`
+ *   only on KEEP, actions and tag states from their enums, durations in seconds
+ *   (`"604800s"`), `keep_count` a positive whole number;
+ * - repository modes with their matching configuration block;
+ * - `vulnerability_scanning_config.enablement_config` INHERITED or DISABLED;
+ * - service account ids (6-30 characters), workload identity pool and provider
+ *   ids (4-32, no `gcp-` prefix), a GitHub OIDC provider has an attribute condition;
+ * - no repository IAM member is public (`allUsers`, `allAuthenticatedUsers`).
+ *
+ * Values that are Terraform expressions (`${...}`) are skipped. The GCP
+ * `ContainerRegistry` runs these checks on its own resources at synth; use
+ * `TerraformChecks.check` on any stack's JSON.
+ */
+export class TerraformChecks {
+  /** Every problem in a synthesized Terraform configuration (the parsed JSON or its text). */
+  public static check(config: any, options: TerraformCheckOptions = {}): TerraformProblem[] {
+    const tf = typeof config === 'string' ? JSON.parse(config) : config;
+    const problems: TerraformProblem[] = [];
+    const resources = tf?.resource ?? {};
+    for (const [type, byName] of Object.entries<any>(resources)) {
+      for (const [name, body] of Object.entries<any>(byName ?? {})) {
+        const path: string | undefined = body?.['//']?.metadata?.path;
+        if (options.pathPrefix !== undefined && path !== undefined && path !== options.pathPrefix && !path.startsWith(`${options.pathPrefix}/`)) continue;
+        const add = (attr: string, value: unknown, message: string) =>
+          problems.push({ address: `${type}.${name}`, path: attr, value: JSON.stringify(value) ?? 'undefined', message });
+        switch (type) {
+          case 'google_artifact_registry_repository':
+            checkRepository(body, add);
+            break;
+          case 'google_service_account':
+            checkId(body.account_id, 'account_id', serviceAccountIdProblem, add);
+            break;
+          case 'google_iam_workload_identity_pool':
+            checkId(body.workload_identity_pool_id, 'workload_identity_pool_id', workloadIdentityIdProblem, add);
+            break;
+          case 'google_iam_workload_identity_pool_provider':
+            checkId(body.workload_identity_pool_provider_id, 'workload_identity_pool_provider_id', workloadIdentityIdProblem, add);
+            if (body.oidc?.issuer_uri === 'https://token.actions.githubusercontent.com' && !body.attribute_condition) {
+              add('attribute_condition', body.attribute_condition,
+                'is required for GitHub: GitHub uses one issuer for every repository, so a provider without a condition admits any workflow on github.com');
+            }
+            break;
+          case 'google_artifact_registry_repository_iam_member':
+            if (PUBLIC_MEMBERS.includes(body.member)) add('member', body.member, 'makes the repository public; grant named principals only');
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    return problems;
+  }
+
+  /** Throws one error listing every problem, if there is any. */
+  public static assertValid(config: any, options: TerraformCheckOptions = {}): void {
+    const problems = TerraformChecks.check(config, options);
+    if (problems.length > 0) {
+      throw new Error(`Terraform configuration breaks ${problems.length} provider constraint${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${TerraformChecks.format(p)}`).join('\n')}`);
+    }
+  }
+
+  /** One problem as a line: `<address>.<path>: <value> <message>`. */
+  public static format(problem: TerraformProblem): string {
+    return `${problem.address}.${problem.path}: ${problem.value} ${problem.message}`;
+  }
+}
+
+type Add = (attr: string, value: unknown, message: string) => void;
+
+function isExpression(value: unknown): boolean {
+  return typeof value === 'string' && value.includes('${');
+}
+
+function checkId(value: unknown, attr: string, rule: (id: string) => string | undefined, add: Add): void {
+  if (isExpression(value)) return;
+  if (typeof value !== 'string') {
+    add(attr, value, 'is required (a string)');
+    return;
+  }
+  const p = rule(value);
+  if (p) add(attr, value, p);
+}
+
+function checkRepository(body: any, add: Add): void {
+  checkId(body.repository_id, 'repository_id', repositoryIdProblem, add);
+  const mode = body.mode ?? 'STANDARD_REPOSITORY';
+  if (!isExpression(mode) && !MODES.includes(mode)) add('mode', mode, `is not a repository mode (${MODES.join(', ')})`);
+  if (mode === 'REMOTE_REPOSITORY' && !body.remote_repository_config) add('remote_repository_config', undefined, 'is required with mode REMOTE_REPOSITORY');
+  if (mode === 'VIRTUAL_REPOSITORY' && !body.virtual_repository_config) add('virtual_repository_config', undefined, 'is required with mode VIRTUAL_REPOSITORY');
+  if (mode !== 'REMOTE_REPOSITORY' && body.remote_repository_config) add('remote_repository_config', '...', `is only allowed with mode REMOTE_REPOSITORY (mode is ${mode})`);
+  if (mode !== 'VIRTUAL_REPOSITORY' && body.virtual_repository_config) add('virtual_repository_config', '...', `is only allowed with mode VIRTUAL_REPOSITORY (mode is ${mode})`);
+
+  const scan = body.vulnerability_scanning_config?.enablement_config;
+  if (scan !== undefined && !isExpression(scan) && !SCAN_ENABLEMENT.includes(scan)) {
+    add('vulnerability_scanning_config.enablement_config', scan, `is not ${SCAN_ENABLEMENT.join(' or ')}`);
+  }
+
+  const upstreams: any[] = body.virtual_repository_config?.upstream_policies ?? [];
+  if (Array.isArray(upstreams)) {
+    const ids = new Set<string>();
+    upstreams.forEach((u, i) => {
+      if (typeof u?.id === 'string' && ids.has(u.id)) add(`virtual_repository_config.upstream_policies[${i}].id`, u.id, 'is used twice; upstream policy ids are unique');
+      ids.add(u?.id);
+    });
+  }
+
+  const policies = body.cleanup_policies;
+  if (policies === undefined || isExpression(policies)) return;
+  if (!Array.isArray(policies)) {
+    add('cleanup_policies', policies, 'must be a list');
+    return;
+  }
+  if (policies.length > 10) {
+    add('cleanup_policies', policies.map((p: any) => p?.id), `has ${policies.length} policies; Artifact Registry allows at most 10 per repository`);
+  }
+  const seen = new Set<string>();
+  policies.forEach((p: any, i: number) => {
+    const at = `cleanup_policies[${i}]`;
+    if (typeof p?.id !== 'string' || p.id.length === 0) {
+      add(`${at}.id`, p?.id, 'is required');
+    } else {
+      if (p.id.length >= 128) add(`${at}.id`, p.id, `is ${p.id.length} characters long; policy ids are under 128 characters`);
+      if (seen.has(p.id)) add(`${at}.id`, p.id, 'is used twice; policy ids are unique within a repository');
+      seen.add(p.id);
+    }
+    if (!ACTIONS.includes(p?.action)) add(`${at}.action`, p?.action, `is not ${ACTIONS.join(' or ')}`);
+    const hasCondition = p?.condition !== undefined && p?.condition !== null;
+    const hasMostRecent = p?.most_recent_versions !== undefined && p?.most_recent_versions !== null;
+    if (hasCondition === hasMostRecent) {
+      add(at, { condition: p?.condition, most_recent_versions: p?.most_recent_versions }, 'needs exactly one of condition and most_recent_versions');
+    }
+    if (hasMostRecent && p?.action !== 'KEEP') {
+      add(`${at}.most_recent_versions`, p.most_recent_versions, `is only allowed on KEEP policies (action is ${p?.action})`);
+    }
+    if (hasMostRecent) {
+      const keep = p.most_recent_versions.keep_count;
+      if (keep !== undefined && !isExpression(keep) && (!Number.isInteger(keep) || keep < 1)) {
+        add(`${at}.most_recent_versions.keep_count`, keep, 'must be a positive whole number');
+      }
+    }
+    if (hasCondition) {
+      const c = p.condition;
+      if (c.tag_state !== undefined && !isExpression(c.tag_state) && !TAG_STATES.includes(c.tag_state)) {
+        add(`${at}.condition.tag_state`, c.tag_state, `is not ${TAG_STATES.join(', ')}`);
+      }
+      for (const field of ['older_than', 'newer_than']) {
+        const d = c[field];
+        if (d !== undefined && !isExpression(d) && (typeof d !== 'string' || !DURATION_SECONDS.test(d))) {
+          add(`${at}.condition.${field}`, d, 'must be a duration in whole seconds ("604800s"); other units make Terraform report a change on every plan');
+        }
+      }
+    }
+  });
+}
