@@ -1,1 +1,4 @@
-export {};
+export * from './registry-identities';
+export * from './purge-task';
+export * from './cache-rules';
+export * from './terraform-checks';

@@ -1,0 +1,116 @@
+import { ContainerRegistryCacheRule } from '@cdktf/provider-azurerm/lib/container-registry-cache-rule';
+import { ContainerRegistryCredentialSet } from '@cdktf/provider-azurerm/lib/container-registry-credential-set';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { Annotations } from 'cdktf';
+import { Construct } from 'constructs';
+import { UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
+
+/** Props of `CacheRules`. */
+export interface CacheRulesProps {
+  /** The id of the registry that caches. */
+  readonly registryId: string;
+
+  /** The upstream caches of the spec (`spec.upstreamCaches`). */
+  readonly caches: UpstreamCacheSpec[];
+
+  /**
+   * The Key Vault (resource id) holding the credential secrets. When given, each
+   * credential set's identity gets `Key Vault Secrets User` on it (an
+   * RBAC-authorized vault); otherwise a warning says what to grant.
+   *
+   * @default - no Key Vault role assignment
+   */
+  readonly keyVaultId?: string;
+}
+
+/**
+ * ACR artifact-cache rules for the spec's upstream caches: one wildcard rule per
+ * cache (`<cache name>/*` in the registry is pulled through from
+ * `<upstream login server>/*`), and, where the spec gives Key Vault secret ids,
+ * a credential set (system-assigned identity reading the user name and password
+ * secrets) used by the rule. Artifact cache works on every SKU.
+ */
+export class CacheRules extends Construct {
+  /**
+   * The upstream login servers ACR artifact cache supports (ACR docs, "Upstream
+   * support": Docker Hub, Microsoft Artifact Registry, ECR Public, GHCR, Nvidia,
+   * Quay, registry.k8s.io, Google Container Registry).
+   */
+  public static readonly SUPPORTED_UPSTREAMS = ['docker.io', 'mcr.microsoft.com', 'public.ecr.aws', 'ghcr.io', 'nvcr.io', 'quay.io', 'registry.k8s.io', 'gcr.io'];
+
+  /** The upstream login server of a cache (`docker.io` for Docker Hub; the host of `url` for custom ones). */
+  public static loginServer(cache: UpstreamCacheSpec): string {
+    switch (cache.upstream) {
+      case UpstreamRegistry.DOCKER_HUB: return 'docker.io';
+      case UpstreamRegistry.GITHUB: return 'ghcr.io';
+      case UpstreamRegistry.QUAY: return 'quay.io';
+      case UpstreamRegistry.ECR_PUBLIC: return 'public.ecr.aws';
+      default: return (cache.url ?? '').replace(/^https:\/\//, '').replace(/\/.*$/, '');
+    }
+  }
+
+  /** The problems ACR has with the caches (unsupported upstreams), one message each. */
+  public static problems(caches: UpstreamCacheSpec[]): string[] {
+    const problems: string[] = [];
+    caches.forEach((c, i) => {
+      const server = CacheRules.loginServer(c);
+      if (!CacheRules.SUPPORTED_UPSTREAMS.includes(server)) {
+        problems.push(`upstreamCaches[${i}].url: "${c.url}" is not an upstream ACR artifact cache supports (supported: ${CacheRules.SUPPORTED_UPSTREAMS.join(', ')})`);
+      }
+    });
+    return problems;
+  }
+
+  /** The cache rules, by cache name. */
+  public readonly rules: { [name: string]: ContainerRegistryCacheRule } = {};
+
+  /** The credential sets, by cache name (only caches with credentials). */
+  public readonly credentialSets: { [name: string]: ContainerRegistryCredentialSet } = {};
+
+  constructor(scope: Construct, id: string, props: CacheRulesProps) {
+    super(scope, id);
+    const problems = CacheRules.problems(props.caches);
+    if (problems.length) throw new Error(`ACR cache rules: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    for (const cache of props.caches) {
+      const server = CacheRules.loginServer(cache);
+      let credentialSetId: string | undefined;
+      if (cache.azureUsernameSecretId && cache.azurePasswordSecretId) {
+        const set = new ContainerRegistryCredentialSet(this, `${cache.name}-credentials`, {
+          name: `${cache.name}-credentials`,
+          containerRegistryId: props.registryId,
+          loginServer: server,
+          identity: { type: 'SystemAssigned' },
+          authenticationCredentials: {
+            usernameSecretId: cache.azureUsernameSecretId,
+            passwordSecretId: cache.azurePasswordSecretId,
+          },
+        });
+        this.credentialSets[cache.name] = set;
+        credentialSetId = set.id;
+        if (props.keyVaultId) {
+          new RoleAssignment(this, `${cache.name}-secrets-reader`, {
+            scope: props.keyVaultId,
+            roleDefinitionName: 'Key Vault Secrets User',
+            principalId: set.identity.principalId,
+            principalType: 'ServicePrincipal',
+            description: `ACR credential set ${cache.name}-credentials reads the upstream credentials`,
+          });
+        } else {
+          Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": the credential set's identity must be allowed to read the Key Vault secrets ` +
+            '(Key Vault Secrets User, or an access policy with secret get); pass keyVaultId to have the construct assign the role');
+        }
+      } else {
+        const plainUser = cache.username ? ' (`username` is not used on Azure: ACR credential sets read the user name from Key Vault too)' : '';
+        Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": no azureUsernameSecretId/azurePasswordSecretId, so ACR pulls from ${server} anonymously${plainUser}` +
+          (cache.upstream === UpstreamRegistry.DOCKER_HUB ? '; Docker Hub rate-limits anonymous pulls, and the ACR docs recommend a credential set for it' : ''));
+      }
+      this.rules[cache.name] = new ContainerRegistryCacheRule(this, cache.name, {
+        name: `${cache.name}-cache`,
+        containerRegistryId: props.registryId,
+        sourceRepo: `${server}/*`,
+        targetRepo: `${cache.name}/*`,
+        credentialSetId,
+      });
+    }
+  }
+}

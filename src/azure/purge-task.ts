@@ -1,0 +1,184 @@
+import { ContainerRegistryTask } from '@cdktf/provider-azurerm/lib/container-registry-task';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { Construct } from 'constructs';
+import { parse, stringify } from 'yaml';
+
+/** Props of a `PurgeTask`. */
+export interface PurgeTaskProps {
+  /** The id of the registry the task runs in (and purges). */
+  readonly registryId: string;
+
+  /**
+   * The `acr purge ...` command lines, run in order, one task step each, as
+   * `AcrPurgeTranslation` produces them (`acr purge --filter ...`, without the
+   * image). Each is run as `<acrCliImage> purge --registry {{.Run.Registry}} ...`.
+   */
+  readonly commands: string[];
+
+  /**
+   * The cron schedule of the timer trigger (five fields, UTC).
+   *
+   * @default PurgeTask.DEFAULT_SCHEDULE (every day at 01:00 UTC)
+   */
+  readonly schedule?: string;
+
+  /**
+   * The task timeout in seconds (ACR allows 300-28,800); each step gets the same timeout.
+   *
+   * @default 3600
+   */
+  readonly timeoutSeconds?: number;
+
+  /**
+   * The acr-cli image, pinned to a version tag or a digest (never `latest`).
+   *
+   * @default PurgeTask.DEFAULT_ACR_CLI_IMAGE
+   */
+  readonly acrCliImage?: string;
+
+  /**
+   * The task's name in the registry.
+   *
+   * @default 'retention-purge'
+   */
+  readonly taskName?: string;
+
+  /**
+   * Give the task a system-assigned identity with `AcrPull` and `AcrDelete` on
+   * the registry.
+   *
+   * @default true
+   */
+  readonly identity?: boolean;
+
+  /**
+   * Tags of the task resource.
+   *
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/** The content of a purge task's `encoded_step`, decoded. */
+export interface PurgeTaskContent {
+  /** The image every step runs (`mcr.microsoft.com/acr/acr-cli:0.17`); empty when steps disagree. */
+  readonly image: string;
+  /** Each step's command after the image (`purge --registry {{.Run.Registry}} --filter ...`). */
+  readonly commands: string[];
+  /** Each step's timeout in seconds. */
+  readonly stepTimeouts: number[];
+}
+
+/**
+ * A scheduled ACR task that runs `acr purge` (acr-cli) in its registry: an
+ * `azurerm_container_registry_task` with a `timer_trigger` and an `encoded_step`
+ * (base64 of a task YAML with one `cmd` step per purge command). azurerm 4.x has
+ * no `cmd` argument on tasks, so the step is the only way to run a command.
+ *
+ * Identity: the run authenticates to its own registry with the token ACR Tasks
+ * issues for the run; the task also gets a system-assigned identity holding
+ * exactly what acr-cli needs to purge (`AcrPull` to list and read tags and
+ * manifests, `AcrDelete` to untag and delete), so that the permissions the
+ * purge relies on are explicit and auditable.
+ */
+export class PurgeTask extends Construct {
+  /**
+   * The pinned acr-cli image. 0.17 is the version the ACR documentation names
+   * ("distributed in a public container image (mcr.microsoft.com/acr/acr-cli:0.17)").
+   */
+  public static readonly DEFAULT_ACR_CLI_IMAGE = 'mcr.microsoft.com/acr/acr-cli:0.17';
+
+  /** Every day at 01:00 UTC. */
+  public static readonly DEFAULT_SCHEDULE = '0 1 * * *';
+
+  /** The default task timeout (one hour). */
+  public static readonly DEFAULT_TIMEOUT_SECONDS = 3600;
+
+  /** The smallest task timeout ACR accepts. */
+  public static readonly MIN_TIMEOUT_SECONDS = 300;
+
+  /** The largest task timeout ACR accepts (8 hours). */
+  public static readonly MAX_TIMEOUT_SECONDS = 28_800;
+
+  /**
+   * The task YAML for the commands: `version: v1.1.0` and one step per command,
+   * `cmd: <image> purge --registry {{.Run.Registry}} <arguments>`.
+   */
+  public static taskYaml(commands: string[], image: string = PurgeTask.DEFAULT_ACR_CLI_IMAGE,
+    timeoutSeconds: number = PurgeTask.DEFAULT_TIMEOUT_SECONDS): string {
+    const steps = commands.map((c) => ({
+      cmd: `${image} ${PurgeTask.purgeArguments(c)}`,
+      disableWorkingDirectoryOverride: true,
+      timeout: timeoutSeconds,
+    }));
+    return stringify({ version: 'v1.1.0', steps }, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
+  }
+
+  /** The base64 task content (`encoded_step.task_content`) for the commands. */
+  public static encodedTaskContent(commands: string[], image: string = PurgeTask.DEFAULT_ACR_CLI_IMAGE,
+    timeoutSeconds: number = PurgeTask.DEFAULT_TIMEOUT_SECONDS): string {
+    return Buffer.from(PurgeTask.taskYaml(commands, image, timeoutSeconds), 'utf8').toString('base64');
+  }
+
+  /** Decodes a purge task's base64 `task_content`; throws when it is not a task YAML with `cmd` steps. */
+  public static decode(taskContent: string): PurgeTaskContent {
+    const text = Buffer.from(taskContent, 'base64').toString('utf8');
+    const doc = parse(text) as any;
+    if (!doc || !Array.isArray(doc.steps)) throw new Error(`task content is not a task YAML with steps: ${JSON.stringify(text.slice(0, 80))}`);
+    const images = new Set<string>();
+    const commands: string[] = [];
+    const stepTimeouts: number[] = [];
+    doc.steps.forEach((step: any, i: number) => {
+      if (typeof step?.cmd !== 'string') throw new Error(`steps[${i}] has no cmd`);
+      const space = step.cmd.indexOf(' ');
+      images.add(space < 0 ? step.cmd : step.cmd.slice(0, space));
+      commands.push(space < 0 ? '' : step.cmd.slice(space + 1));
+      stepTimeouts.push(step.timeout);
+    });
+    return { image: images.size === 1 ? [...images][0] : '', commands, stepTimeouts };
+  }
+
+  /**
+   * The arguments after the image: `purge --registry {{.Run.Registry}} ...`
+   * from an `acr purge ...` command line (the registry flag is added when absent).
+   */
+  public static purgeArguments(command: string): string {
+    const rest = command.trim().replace(/^acr\s+/, '').replace(/^purge\b\s*/, '');
+    const withRegistry = /(^|\s)--registry(\s|=)/.test(rest) ? rest : `--registry {{.Run.Registry}}${rest ? ` ${rest}` : ''}`;
+    return `purge ${withRegistry}`;
+  }
+
+  /** The task resource. */
+  public readonly task: ContainerRegistryTask;
+
+  /** The role assignments of the task's identity (`AcrPull`, `AcrDelete`), empty without identity. */
+  public readonly roleAssignments: RoleAssignment[] = [];
+
+  constructor(scope: Construct, id: string, props: PurgeTaskProps) {
+    super(scope, id);
+    const timeout = props.timeoutSeconds ?? PurgeTask.DEFAULT_TIMEOUT_SECONDS;
+    const image = props.acrCliImage ?? PurgeTask.DEFAULT_ACR_CLI_IMAGE;
+    const withIdentity = props.identity ?? true;
+    this.task = new ContainerRegistryTask(this, 'Resource', {
+      name: props.taskName ?? 'retention-purge',
+      containerRegistryId: props.registryId,
+      platform: { os: 'Linux' },
+      encodedStep: { taskContent: PurgeTask.encodedTaskContent(props.commands, image, timeout) },
+      timerTrigger: [{ name: 'retention-schedule', schedule: props.schedule ?? PurgeTask.DEFAULT_SCHEDULE, enabled: true }],
+      timeoutInSeconds: timeout,
+      identity: withIdentity ? { type: 'SystemAssigned' } : undefined,
+      tags: props.tags,
+    });
+    if (withIdentity) {
+      for (const role of ['AcrPull', 'AcrDelete']) {
+        this.roleAssignments.push(new RoleAssignment(this, role, {
+          scope: props.registryId,
+          roleDefinitionName: role,
+          principalId: this.task.identity.principalId,
+          principalType: 'ServicePrincipal',
+          description: `acr purge (retention) needs ${role === 'AcrPull' ? 'to read tags and manifests' : 'to untag and delete manifests'}`,
+        }));
+      }
+    }
+  }
+}

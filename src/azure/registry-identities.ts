@@ -1,0 +1,358 @@
+import { ContainerRegistryScopeMap } from '@cdktf/provider-azurerm/lib/container-registry-scope-map';
+import { ContainerRegistryToken } from '@cdktf/provider-azurerm/lib/container-registry-token';
+import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Annotations, Fn, TerraformOutput } from 'cdktf';
+import { Construct } from 'constructs';
+import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
+import { Naming } from '../spec/naming';
+import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
+
+/** How a grant narrower than a whole registry is expressed (Azure roles are registry-wide). */
+export enum ScopedAccessMode {
+  /**
+   * A scope map with exactly the repositories and actions of the grant, and a
+   * token bound to it. Tokens are registry-local credentials (user name and
+   * password), not Entra identities: the identity gets no role for that grant.
+   */
+  TOKENS = 'tokens',
+  /**
+   * The registry-wide role (`AcrPull`, `AcrPush`, import), with a warning that
+   * lists the repositories it allows beyond the spec.
+   */
+  REGISTRY_ROLE = 'registry-role',
+}
+
+/** A registry that grants are assigned on. */
+export interface RegistryTarget {
+  /** The ACR registry name (`platformdev`). */
+  readonly name: string;
+  /** The registry's resource id. */
+  readonly id: string;
+  /** The registry's resource group name. */
+  readonly resourceGroupName: string;
+  /**
+   * The physical environments whose repositories the registry holds (an empty
+   * string for a spec without environments or with the `tags` layout).
+   */
+  readonly environments: string[];
+}
+
+/** Props of `RegistryIdentities`. */
+export interface RegistryIdentitiesProps {
+  /** The spec whose `access` section is provisioned. */
+  readonly spec: RegistrySpec;
+  /** The registries of the spec. */
+  readonly registries: RegistryTarget[];
+  /** The resource group of the identities created. */
+  readonly resourceGroupName: string;
+  /** The location of the identities created. */
+  readonly location: string;
+  /**
+   * How a grant narrower than a whole registry is expressed.
+   *
+   * @default ScopedAccessMode.TOKENS
+   */
+  readonly scopedAccess?: ScopedAccessMode;
+  /**
+   * Create stack outputs `AZURE_CLIENT_ID_<IDENTITY>` and `AZURE_TENANT_ID`.
+   *
+   * @default true
+   */
+  readonly outputs?: boolean;
+  /**
+   * Tags of the identities.
+   *
+   * @default - none
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/** The Azure built-in roles the construct assigns. */
+export class AcrRoles {
+  /** Pull (read) images. */
+  public static readonly PULL = 'AcrPull';
+  /** Push and pull images (AcrPush includes pull; it cannot delete). */
+  public static readonly PUSH = 'AcrPush';
+  /** Delete images (only the purge task's identity). */
+  public static readonly DELETE = 'AcrDelete';
+  /**
+   * The actions of the custom import role of promoters on a destination registry:
+   * `az acr import` needs `importImage/action` on the destination (and read on the
+   * source, which promoters get as `AcrPull`).
+   */
+  public static readonly IMPORT_ACTIONS = [
+    'Microsoft.ContainerRegistry/registries/read',
+    'Microsoft.ContainerRegistry/registries/importImage/action',
+  ];
+}
+
+/** GitHub Actions OIDC, as Entra federated identity credentials see it. */
+export class GithubFederation {
+  /** The GitHub Actions OIDC issuer. */
+  public static readonly ISSUER = 'https://token.actions.githubusercontent.com';
+  /** The audience Entra expects in the token. */
+  public static readonly AUDIENCE = 'api://AzureADTokenExchange';
+
+  /**
+   * The subject of the federated credential: `repo:<owner>/<repo>:ref:refs/heads/<branch>`,
+   * `repo:<owner>/<repo>:environment:<env>` or `repo:<owner>/<repo>:ref:refs/tags/<tag>`.
+   */
+  public static subject(trust: GithubTrustSpec): string {
+    if (trust.environment !== undefined) return `repo:${trust.repository}:environment:${trust.environment}`;
+    if (trust.tag !== undefined) return `repo:${trust.repository}:ref:refs/tags/${trust.tag}`;
+    return `repo:${trust.repository}:ref:refs/heads/${trust.branch}`;
+  }
+}
+
+interface Principal {
+  readonly principalId: string;
+  readonly label: string;
+  readonly created: boolean;
+}
+
+interface GrantEntry {
+  readonly identity: IdentitySpec;
+  readonly role: AccessRole;
+  readonly registry: RegistryTarget;
+  readonly pull: Set<string>;
+  readonly push: Set<string>;
+}
+
+/**
+ * The identities of the spec's `access` section on ACR: a user-assigned managed
+ * identity per identity with `github` trust (with a federated identity credential
+ * for the workflow), and the grants of `AccessPlan.grants` for it and for the
+ * existing principals (`azurePrincipalIds`):
+ * - a grant that covers a whole registry is a role assignment scoped to that
+ *   registry: `AcrPull` to pull, `AcrPush` to push (pushers), and for promoters a
+ *   custom role with `registries/read` + `registries/importImage/action` on the
+ *   destination (what `az acr import` needs) plus `AcrPull` on the source;
+ * - a grant that covers only some repositories of a registry (an identity's
+ *   `repositories` filter, or the `repositories` layout where one registry holds
+ *   every environment) follows `scopedAccess`: a scope map and token with exactly
+ *   `repositories/<path>/content/read|write` and `metadata/read`, or the
+ *   registry-wide role with a warning naming what it allows beyond the spec.
+ */
+export class RegistryIdentities extends Construct {
+  /** The problems the spec's access section has on Azure (wildcard tag subjects), one message each. */
+  public static problems(spec: RegistrySpec): string[] {
+    const problems: string[] = [];
+    for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+      (spec.access?.[role] ?? []).forEach((id, i) => {
+        if (id.github?.tag?.includes('*')) {
+          problems.push(`access.${role}[${i}].github.tag: "${id.github.tag}" has a wildcard; Entra federated identity credentials match the subject exactly ` +
+            '(no wildcards): give an exact tag, or trust a GitHub environment instead');
+        }
+      });
+    }
+    return problems;
+  }
+
+  /** Every repository path of a registry (every image in every environment it holds). */
+  public static repositoryPaths(spec: RegistrySpec, registry: RegistryTarget): string[] {
+    const paths: string[] = [];
+    for (const env of registry.environments) {
+      for (const repo of spec.repositories) paths.push(Naming.acrRepositoryPath(spec, repo.name, env));
+    }
+    return paths;
+  }
+
+  private static tokenName(entry: GrantEntry): string {
+    return `${entry.identity.name}-${entry.role}`.slice(0, 50);
+  }
+
+  /** The managed identities created, by spec identity name. */
+  public readonly identities: { [name: string]: UserAssignedIdentity } = {};
+  /** The role assignments created. */
+  public readonly roleAssignments: RoleAssignment[] = [];
+  /** The scope maps created, by `<identity>-<role>-<registry>`. */
+  public readonly scopeMaps: { [key: string]: ContainerRegistryScopeMap } = {};
+  /** The tokens created, by `<identity>-<role>-<registry>`. */
+  public readonly tokens: { [key: string]: ContainerRegistryToken } = {};
+
+  private readonly importRoles = new Map<string, RoleDefinition>();
+
+  constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
+    super(scope, id);
+    const spec = props.spec;
+    const problems = RegistryIdentities.problems(spec);
+    if (problems.length) throw new Error(`ACR identities: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const mode = props.scopedAccess ?? ScopedAccessMode.TOKENS;
+
+    const byName = new Map<string, IdentitySpec[]>();
+    const roleOf = new Map<IdentitySpec, AccessRole>();
+    const access = spec.access ?? {};
+    const lists: Array<[IdentitySpec[] | undefined, AccessRole]> = [
+      [access.pushers, AccessRole.PUSHER], [access.pullers, AccessRole.PULLER], [access.promoters, AccessRole.PROMOTER],
+    ];
+    for (const [list, role] of lists) {
+      for (const identity of list ?? []) {
+        byName.set(identity.name, [...(byName.get(identity.name) ?? []), identity]);
+        roleOf.set(identity, role);
+      }
+    }
+
+    // One managed identity per identity name with GitHub trust, one federated credential per distinct subject.
+    for (const [name, specs] of byName) {
+      const trusts = specs.filter((s) => s.github);
+      if (!trusts.length) continue;
+      const uai = new UserAssignedIdentity(this, name, {
+        name: `${spec.name}-${name}`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        tags: props.tags,
+      });
+      this.identities[name] = uai;
+      const subjects = new Set<string>();
+      for (const s of trusts) {
+        const subject = GithubFederation.subject(s.github!);
+        if (subjects.has(subject)) continue;
+        subjects.add(subject);
+        const role = roleOf.get(s)!;
+        new FederatedIdentityCredential(this, `${name}-${role}-github`, {
+          name: `github-${role}`,
+          resourceGroupName: props.resourceGroupName,
+          parentId: uai.id,
+          issuer: GithubFederation.ISSUER,
+          audience: [GithubFederation.AUDIENCE],
+          subject,
+        });
+      }
+      if (props.outputs ?? true) {
+        new TerraformOutput(this, `client-id-${name}`, {
+          value: uai.clientId,
+          description: `The client id of the managed identity "${name}" (azure/login client-id)`,
+        }).overrideLogicalId(`AZURE_CLIENT_ID_${name.toUpperCase().replace(/-/g, '_')}`);
+      }
+    }
+    const first = Object.values(this.identities)[0];
+    if (first && (props.outputs ?? true)) {
+      new TerraformOutput(this, 'tenant-id', { value: first.tenantId, description: 'The Entra tenant of the managed identities (azure/login tenant-id)' })
+        .overrideLogicalId('AZURE_TENANT_ID');
+      new TerraformOutput(this, 'subscription-id', {
+        value: Fn.element(Fn.split('/', props.registries[0].id), 2),
+        description: 'The subscription of the registries (azure/login subscription-id)',
+      }).overrideLogicalId('AZURE_SUBSCRIPTION_ID');
+    }
+
+    // Merge the grants per identity, role and registry.
+    const entries = new Map<string, GrantEntry>();
+    for (const grant of AccessPlan.grants(spec)) {
+      const registry = props.registries.find((r) => r.environments.includes(grant.environment)) ?? props.registries[0];
+      const identity = (byName.get(grant.identity) ?? []).find((s) => roleOf.get(s) === grant.role)!;
+      const key = `${grant.identity}|${grant.role}|${registry.name}`;
+      let entry = entries.get(key);
+      if (!entry) {
+        entry = { identity, role: grant.role, registry, pull: new Set(), push: new Set() };
+        entries.set(key, entry);
+      }
+      const target = grant.permission === Permission.PULL ? entry.pull : entry.push;
+      for (const image of grant.images) target.add(Naming.acrRepositoryPath(spec, image, grant.environment));
+    }
+
+    for (const entry of entries.values()) {
+      const all = RegistryIdentities.repositoryPaths(spec, entry.registry);
+      const covers = (set: Set<string>) => set.size === 0 || all.every((p) => set.has(p));
+      const whole = covers(entry.pull) && covers(entry.push);
+      const principals = this.principalsOf(entry.identity);
+      const what = `${entry.role} "${entry.identity.name}"`;
+      if (whole || mode === ScopedAccessMode.REGISTRY_ROLE) {
+        if (!whole) {
+          const granted = new Set([...entry.pull, ...entry.push]);
+          const extra = all.filter((p) => !granted.has(p) || (entry.push.size > 0 && !entry.push.has(p)));
+          Annotations.of(this).addWarning(`${what}: Azure roles are registry-wide (repository conditions need the ABAC role assignment mode, not settable in azurerm 4.55), ` +
+            `so the role on registry "${entry.registry.name}" is wider than the spec asks: it also allows ${entry.push.size ? 'writing' : 'reading'} ${extra.join(', ')}. ` +
+            'Use scopedAccess TOKENS for exact repository permissions, or the registries layout (one registry per environment)');
+        }
+        this.assignRoles(entry, principals);
+      } else {
+        this.scopedToken(entry);
+        const who = principals.length ? ` The identity (${principals.length} principal${principals.length === 1 ? '' : 's'}) gets no role for this grant.` : '';
+        Annotations.of(this).addWarning(`${what}: the grant covers only some repositories of registry "${entry.registry.name}" and Azure roles are registry-wide, ` +
+          `so it is a scope map and token "${RegistryIdentities.tokenName(entry)}" (a registry-local user name and password, not an Entra identity: ` +
+          `generate its password with \`az acr token credential generate\` and store it as a secret).${who} ` +
+          'Set scopedAccess REGISTRY_ROLE to assign the registry-wide role instead, or use the registries layout (one registry per environment)');
+      }
+    }
+  }
+
+  private principalsOf(identity: IdentitySpec): Principal[] {
+    const uai = this.identities[identity.name];
+    return [
+      ...(uai && identity.github ? [{ principalId: uai.principalId, label: identity.name, created: true }] : []),
+      ...(identity.azurePrincipalIds ?? []).map((principalId, j) => ({ principalId, label: `${identity.name}-principal${j}`, created: false })),
+    ];
+  }
+
+  private assignRoles(entry: GrantEntry, principals: Principal[]): void {
+    const roles: Array<[string, string | undefined]> = [];
+    if (entry.role === AccessRole.PROMOTER) {
+      if (entry.pull.size) roles.push([AcrRoles.PULL, undefined]);
+      if (entry.push.size) roles.push(['AcrImport', this.importRole(entry.registry).roleDefinitionResourceId]);
+    } else if (entry.push.size) {
+      roles.push([AcrRoles.PUSH, undefined]); // AcrPush includes pull
+    } else {
+      roles.push([AcrRoles.PULL, undefined]);
+    }
+    for (const p of principals) {
+      for (const [role, definitionId] of roles) {
+        this.roleAssignments.push(new RoleAssignment(this, `${p.label}-${entry.role}-${role}-${entry.registry.name}`, {
+          scope: entry.registry.id,
+          principalId: p.principalId,
+          principalType: p.created ? 'ServicePrincipal' : undefined,
+          roleDefinitionName: definitionId ? undefined : role,
+          roleDefinitionId: definitionId,
+          description: `${entry.role} "${entry.identity.name}" on ${entry.registry.name}`,
+        }));
+      }
+    }
+  }
+
+  /** The custom import role of a destination registry (registries/read + importImage/action). */
+  private importRole(registry: RegistryTarget): RoleDefinition {
+    let def = this.importRoles.get(registry.name);
+    if (!def) {
+      // Custom roles are assignable at resource-group (or wider) scope: the registry's resource group.
+      const resourceGroupId = Fn.join('/', Fn.slice(Fn.split('/', registry.id), 0, 5));
+      def = new RoleDefinition(this, `import-role-${registry.name}`, {
+        name: `AcrImport ${registry.name}`,
+        scope: resourceGroupId,
+        description: `az acr import into ${registry.name}: registries/read and importImage/action only (no push, no delete)`,
+        permissions: [{ actions: AcrRoles.IMPORT_ACTIONS }],
+        assignableScopes: [resourceGroupId],
+      });
+      this.importRoles.set(registry.name, def);
+    }
+    return def;
+  }
+
+  private scopedToken(entry: GrantEntry): void {
+    const actions: string[] = [];
+    const paths = [...new Set([...entry.pull, ...entry.push])].sort();
+    for (const p of paths) {
+      actions.push(`repositories/${p}/content/read`);
+      if (entry.push.has(p)) actions.push(`repositories/${p}/content/write`);
+      actions.push(`repositories/${p}/metadata/read`);
+    }
+    const name = RegistryIdentities.tokenName(entry);
+    const key = `${name}-${entry.registry.name}`;
+    const map = new ContainerRegistryScopeMap(this, `${key}-scope-map`, {
+      name,
+      containerRegistryName: entry.registry.name,
+      resourceGroupName: entry.registry.resourceGroupName,
+      actions,
+      description: `${entry.role} "${entry.identity.name}": exactly the repositories of the spec`.slice(0, 256),
+    });
+    this.scopeMaps[key] = map;
+    this.tokens[key] = new ContainerRegistryToken(this, `${key}-token`, {
+      name,
+      containerRegistryName: entry.registry.name,
+      resourceGroupName: entry.registry.resourceGroupName,
+      scopeMapId: map.id,
+      enabled: true,
+    });
+  }
+}
