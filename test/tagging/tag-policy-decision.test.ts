@@ -69,7 +69,8 @@ describe('TagPolicyDecision.gar', () => {
   test('exact cases carry no warning', () => {
     expect(TagPolicyDecision.gar(policy({ immutable: false }))).toEqual({ immutableTags: false, warnings: [] });
     expect(TagPolicyDecision.gar(policy({ mutableTags: ['*'] }))).toEqual({ immutableTags: false, warnings: [] });
-    expect(TagPolicyDecision.gar(policy({ strategy: TagStrategy.GIT_SHA, semverAliases: false, mutableTags: [] }))).toEqual({ immutableTags: true, warnings: [] });
+    expect(TagPolicyDecision.gar(policy({ strategy: TagStrategy.GIT_SHA, semverAliases: false, mutableTags: [] })))
+      .toEqual({ immutableTags: true, warnings: [] });
   });
 });
 
