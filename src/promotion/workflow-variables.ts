@@ -1,0 +1,59 @@
+import { Cloud } from '../spec/registry-spec';
+
+/**
+ * The names of the GitHub Actions variables the generated workflow reads, one
+ * place for the workflow and for the cloud constructs that output their values.
+ *
+ * Identity variables are `<CLOUD>_<ROLE>_<IDENTITY>` in upper snake case (the
+ * identity's spec name upper-cased, `-` becoming `_`):
+ * - AWS: `AWS_ROLE_ARN_<IDENTITY>` (the role to assume);
+ * - GCP: `GCP_SERVICE_ACCOUNT_<IDENTITY>` (the service account email), plus the
+ *   shared `GCP_WORKLOAD_IDENTITY_PROVIDER`;
+ * - Azure: `AZURE_CLIENT_ID_<IDENTITY>` (the user-assigned identity's client id),
+ *   plus the shared `AZURE_TENANT_ID` and `AZURE_SUBSCRIPTION_ID`.
+ *
+ * Registry variables locate the registry when the generator is not told:
+ * `AWS_ACCOUNT_ID` and `AWS_REGION`, `GCP_PROJECT_ID` and `GCP_LOCATION`,
+ * `AZURE_REGISTRY_SUFFIX`.
+ */
+export class WorkflowVariables {
+  /** The variable holding the identity's credential reference (role ARN, service account, client id). */
+  public static identity(cloud: Cloud, identityName: string): string {
+    const suffix = WorkflowVariables.upperSnake(identityName);
+    switch (cloud) {
+      case Cloud.AWS: return `AWS_ROLE_ARN_${suffix}`;
+      case Cloud.GCP: return `GCP_SERVICE_ACCOUNT_${suffix}`;
+      case Cloud.AZURE: return `AZURE_CLIENT_ID_${suffix}`;
+    }
+    throw new Error(`cloud: "${cloud}" is not a cloud (allowed: ${Object.values(Cloud).join(', ')})`);
+  }
+
+  /** The variables shared by every identity of a cloud (empty on AWS). */
+  public static shared(cloud: Cloud): string[] {
+    switch (cloud) {
+      case Cloud.GCP: return ['GCP_WORKLOAD_IDENTITY_PROVIDER'];
+      case Cloud.AZURE: return ['AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID'];
+      default: return [];
+    }
+  }
+
+  /** The variables that locate the registry when the generator is not given the values. */
+  public static registry(cloud: Cloud): string[] {
+    switch (cloud) {
+      case Cloud.AWS: return ['AWS_ACCOUNT_ID', 'AWS_REGION'];
+      case Cloud.GCP: return ['GCP_PROJECT_ID', 'GCP_LOCATION'];
+      case Cloud.AZURE: return ['AZURE_REGISTRY_SUFFIX'];
+    }
+    return [];
+  }
+
+  /** `${{ vars.NAME }}`: a variable as a workflow expression. */
+  public static expression(name: string): string {
+    return `\${{ vars.${name} }}`;
+  }
+
+  /** An identity name as a variable suffix: upper-cased, `-` becoming `_` (`ci-main` gives `CI_MAIN`). */
+  public static upperSnake(name: string): string {
+    return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  }
+}

@@ -1,0 +1,380 @@
+import { BuildTagsScript } from './build-tags-script';
+import { ImageLocation, PromotionPlan } from './promotion-plan';
+import { GeneratedFile, PromotionScript } from './promotion-script';
+import { WorkflowVariables } from './workflow-variables';
+import { Cloud } from '../spec/registry-spec';
+
+/** Options of the generated GitHub Actions workflow. */
+export interface PromotionWorkflowOptions {
+  /**
+   * The workflow file, relative to the repository root.
+   *
+   * @default `.github/workflows/promote-<cloud>.yml`
+   */
+  readonly workflowPath?: string;
+
+  /**
+   * The folder of the promotion scripts the workflow calls.
+   *
+   * @default `.github/promotion/<cloud>`
+   */
+  readonly scriptsDir?: string;
+
+  /**
+   * The docker build context of each image; `{image}` is replaced by the image name.
+   *
+   * @default - `.` for a single image, `{image}` otherwise
+   */
+  readonly buildContext?: string;
+
+  /**
+   * The runner label of every job (skopeo is preinstalled on GitHub's Ubuntu runners).
+   *
+   * @default ubuntu-latest
+   */
+  readonly runsOn?: string;
+
+  /**
+   * The workflow's name.
+   *
+   * @default `Build and promote (<cloud>)`
+   */
+  readonly name?: string;
+}
+
+/** A generated workflow and the scripts it calls. */
+export interface GeneratedWorkflow {
+  /** The workflow's YAML text. */
+  readonly text: string;
+  /** The workflow file and every script, ready to write. */
+  readonly files: GeneratedFile[];
+  /** The plan's warnings (also written as comments at the top of the workflow). */
+  readonly warnings: string[];
+  /** The GitHub variables the workflow reads (the cloud constructs output them; set them in the repository). */
+  readonly variables: string[];
+}
+
+/**
+ * Generates the GitHub Actions workflow of a promotion plan: on each push to the
+ * plan's branch (or a manual run with a version), one job builds every image and
+ * pushes it to the first environment with its computed tags (the write-once
+ * build tag and the moving aliases), logging in as the pusher through OIDC; then
+ * one job per hop, in chain order, logs in as the hop's promoter and runs the
+ * hop's promotion script for each image with the digest the build job output.
+ * Hops that need approval run in the destination's GitHub environment. Only the
+ * jobs get `id-token: write`; the workflow's default token is read-only.
+ */
+export class PromotionWorkflow {
+  /** Generates the workflow and its scripts; throws when the plan lacks a pusher or a hop's promoter. */
+  public static generate(plan: PromotionPlan, options: PromotionWorkflowOptions = {}): GeneratedWorkflow {
+    const problems: string[] = [];
+    if (!plan.pusher) problems.push('access.pushers: the build job needs a pusher identity that may push to the first environment');
+    for (const hop of plan.hops) {
+      if (!hop.promoter) problems.push(`access.promoters: no promoter performs hop ${hop.from} -> ${hop.to}`);
+    }
+    if (plan.pushes.length === 0) problems.push('images: the plan has no image to build');
+    if (problems.length > 0) {
+      throw new Error(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+    const g = new Generator(plan, options);
+    const text = g.workflow();
+    const scripts = [
+      { path: `${g.scriptsDir}/${BuildTagsScript.FILE_NAME}`, content: BuildTagsScript.generate(), executable: true },
+      ...PromotionScript.files(plan, { scriptsDir: g.scriptsDir }),
+    ];
+    return {
+      text,
+      files: [{ path: g.workflowPath, content: text, executable: false }, ...scripts],
+      warnings: [...plan.warnings],
+      variables: [...g.variables].sort(),
+    };
+  }
+
+  /** The job output key of an image's value (`jobs/worker` and `digest` give `jobs_worker_digest`). */
+  public static outputKey(image: string, what: string): string {
+    return `${image.replace(/[^A-Za-z0-9]/g, '_')}_${what}`;
+  }
+}
+
+type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefined };
+
+class Generator {
+  public readonly scriptsDir: string;
+  public readonly workflowPath: string;
+  public readonly variables = new Set<string>();
+  private readonly runsOn: string;
+
+  constructor(private readonly plan: PromotionPlan, private readonly options: PromotionWorkflowOptions) {
+    this.scriptsDir = (options.scriptsDir ?? PromotionScript.defaultDir(plan)).replace(/\/+$/, '');
+    this.workflowPath = options.workflowPath ?? `.github/workflows/promote-${plan.cloud}.yml`;
+    this.runsOn = options.runsOn ?? 'ubuntu-latest';
+  }
+
+  public workflow(): string {
+    const plan = this.plan;
+    const first = plan.environments[0];
+    const jobs: { [id: string]: Yaml } = { build: this.buildJob() };
+    let previous = 'build';
+    for (const hop of plan.hops) {
+      jobs[hop.jobId] = this.hopJob(hop.jobId, previous);
+      previous = hop.jobId;
+    }
+    const workflow: { [key: string]: Yaml } = {
+      name: this.options.name ?? `Build and promote (${plan.cloud})`,
+      on: {
+        push: { branches: [plan.branch] },
+        workflow_dispatch: {
+          inputs: {
+            version: {
+              description: 'The semantic version of this build (default: the v* git tag on the commit, if any)',
+              required: false,
+              type: 'string',
+            },
+          },
+        },
+      },
+      permissions: { contents: 'read' },
+      jobs,
+    };
+    const chain = plan.environments.length ? plan.environments.join(' -> ') : '(no environments)';
+    const header = [
+      `# Builds each image once, pushes it to ${first ?? 'the registry'} with its computed tags, then promotes the same digest`,
+      `# ${chain} on ${plan.cloud} (layout: ${plan.layout}).`,
+      '# Generated by `container-registry promote-scripts` from the registry spec: regenerate it rather than edit it.',
+      '#',
+      '# GitHub variables read (the cloud constructs output them; set them under Settings > Variables):',
+      ...[...this.variables].sort().map((v) => `#   ${v}`),
+      ...plan.warnings.flatMap((w) => ['#', ...wrap(`Warning: ${w}`, 110).map((l) => `# ${l}`)]),
+    ];
+    return `${header.join('\n')}\n${emit(workflow, 0)}`;
+  }
+
+  private v(name: string): string {
+    this.variables.add(name);
+    return WorkflowVariables.expression(name);
+  }
+
+  /** Records the `${{ vars.X }}` placeholders a location uses. */
+  private track(text: string): string {
+    for (const m of text.matchAll(/\$\{\{ vars\.([A-Z0-9_]+) \}\}/g)) this.variables.add(m[1]);
+    return text;
+  }
+
+  private buildJob(): Yaml {
+    const plan = this.plan;
+    const first = plan.environments[0];
+    const outputs: { [key: string]: Yaml } = {};
+    const steps: Yaml[] = [
+      { name: 'Check out', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0, 'persist-credentials': false } },
+      ...this.loginSteps(plan.pusher!, plan.pushes.map((p) => p.destination), 'docker'),
+      { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action@v3' },
+      {
+        name: 'Resolve the version',
+        id: 'version',
+        env: { INPUT_VERSION: '${{ inputs.version }}' },
+        run: [
+          '# The version of a manual run, else the v* tag on this commit (none: the build tag is the short sha).',
+          'version=${INPUT_VERSION#v}',
+          'if [ -z "$version" ]; then',
+          '  version=$(git tag --points-at HEAD --list \'v[0-9]*\' | head -n 1)',
+          '  version=${version#v}',
+          'fi',
+          '# Releases already tagged on other commits decide whether the aliases move.',
+          'existing=$(git tag --list \'v[0-9]*\' | grep -vxF -e "v$version" -e "$version" | tr \'\\n\' \' \' || true)',
+          'echo "version=$version" >>"$GITHUB_OUTPUT"',
+          'echo "existing=$existing" >>"$GITHUB_OUTPUT"',
+          '',
+        ].join('\n'),
+      },
+    ];
+    for (const push of plan.pushes) {
+      const tagsId = `tags_${PromotionWorkflow.outputKey(push.image, '')}`.replace(/_$/, '');
+      const buildId = `push_${PromotionWorkflow.outputKey(push.image, '')}`.replace(/_$/, '');
+      const context = (this.options.buildContext ?? (plan.pushes.length === 1 ? '.' : '{image}')).replace(/\{image\}/g, push.image);
+      steps.push({
+        name: `Compute the tags of ${push.image}`,
+        id: tagsId,
+        env: {
+          GIT_SHA: '${{ github.sha }}',
+          VERSION: '${{ steps.version.outputs.version }}',
+          EXISTING_VERSIONS: '${{ steps.version.outputs.existing }}',
+          STRATEGY: push.tags.strategy,
+          SEMVER_ALIASES: String(push.tags.semverAliases),
+          LATEST: String(push.tags.semverAliases),
+          ENVIRONMENT_TAGS: push.environmentTags.join(' '),
+          REPOSITORY: this.track(push.destination.reference),
+        },
+        run: `sh ${this.scriptsDir}/${BuildTagsScript.FILE_NAME} >>"$GITHUB_OUTPUT"`,
+      });
+      steps.push({
+        name: `Build and push ${push.image} to ${first ?? 'the registry'}`,
+        id: buildId,
+        uses: 'docker/build-push-action@v6',
+        with: { context, push: true, tags: `\${{ steps.${tagsId}.outputs.refs }}` },
+      });
+      outputs[PromotionWorkflow.outputKey(push.image, 'digest')] = `\${{ steps.${buildId}.outputs.digest }}`;
+      outputs[PromotionWorkflow.outputKey(push.image, 'tags')] = `\${{ steps.${tagsId}.outputs.tags }}`;
+      outputs[PromotionWorkflow.outputKey(push.image, 'mutable')] = `\${{ steps.${tagsId}.outputs.mutable }}`;
+    }
+    return {
+      'name': `Build and push to ${first ?? 'the registry'}`,
+      'runs-on': this.runsOn,
+      'environment': plan.buildEnvironment,
+      'permissions': { 'contents': 'read', 'id-token': 'write' },
+      outputs,
+      steps,
+    };
+  }
+
+  private hopJob(jobId: string, previous: string): Yaml {
+    const hop = this.plan.hops.find((h) => h.jobId === jobId)!;
+    const script = `${this.scriptsDir}/${hop.scriptName}`;
+    const locations = hop.images.flatMap((i) => [i.source, i.destination]);
+    const steps: Yaml[] = [
+      { name: 'Check out the promotion scripts', uses: 'actions/checkout@v4', with: { 'persist-credentials': false } },
+      ...this.loginSteps(hop.promoter!, locations, 'skopeo'),
+    ];
+    for (const image of hop.images) {
+      const env: { [key: string]: Yaml } = {
+        DIGEST: `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'digest')} }}`,
+      };
+      if (image.carriesBuildTags) env.TAGS = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'tags')} }}`;
+      env.MUTABLE_TAGS = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'mutable')} }}`;
+      env.SOURCE_REGISTRY = this.track(image.source.registry);
+      env.DEST_REGISTRY = this.track(image.destination.registry);
+      steps.push({ name: `Promote ${image.image} (${hop.from} -> ${hop.to})`, env, run: `sh ${script} --image ${image.image}` });
+    }
+    const needs = previous === 'build' ? ['build'] : ['build', previous];
+    return {
+      'name': `Promote ${hop.from} -> ${hop.to}${hop.requiresApproval ? ' (approval)' : ''}`,
+      needs,
+      'runs-on': this.runsOn,
+      'environment': hop.githubEnvironment,
+      'permissions': { 'contents': 'read', 'id-token': 'write' },
+      'concurrency': { 'group': `promote-${this.plan.cloud}-${hop.to}`, 'cancel-in-progress': false },
+      steps,
+    };
+  }
+
+  /** The OIDC login of an identity, then a registry login of `tool` (docker or skopeo) to each distinct server. */
+  private loginSteps(identity: string, locations: ImageLocation[], tool: string): Yaml[] {
+    const servers = [...new Set(locations.map((l) => this.track(l.loginServer)))];
+    const variable = this.v(WorkflowVariables.identity(this.plan.cloud, identity));
+    switch (this.plan.cloud) {
+      case Cloud.AWS: {
+        const region = this.plan.awsRegion!;
+        return [
+          {
+            name: `Log in to AWS as ${identity}`,
+            uses: 'aws-actions/configure-aws-credentials@v4',
+            with: { 'role-to-assume': variable, 'aws-region': this.track(region) },
+          },
+          ...servers.map((server) => ({
+            name: `Log in ${tool} to ${server}`,
+            env: { REGISTRY: server },
+            run: `aws ecr get-login-password | ${tool} login --username AWS --password-stdin "$REGISTRY"`,
+          })),
+        ];
+      }
+      case Cloud.GCP:
+        return [
+          {
+            name: `Log in to Google Cloud as ${identity}`,
+            id: 'gcp_auth',
+            uses: 'google-github-actions/auth@v2',
+            with: {
+              workload_identity_provider: this.v('GCP_WORKLOAD_IDENTITY_PROVIDER'),
+              service_account: variable,
+              token_format: 'access_token',
+            },
+          },
+          ...servers.map((server) => ({
+            name: `Log in ${tool} to ${server}`,
+            env: { REGISTRY: server, ACCESS_TOKEN: '${{ steps.gcp_auth.outputs.access_token }}' },
+            run: `printf '%s' "$ACCESS_TOKEN" | ${tool} login --username oauth2accesstoken --password-stdin "$REGISTRY"`,
+          })),
+        ];
+      case Cloud.AZURE:
+        return [
+          {
+            name: `Log in to Azure as ${identity}`,
+            uses: 'azure/login@v2',
+            with: {
+              'client-id': variable,
+              'tenant-id': this.v('AZURE_TENANT_ID'),
+              'subscription-id': this.v('AZURE_SUBSCRIPTION_ID'),
+            },
+          },
+          ...servers.map((server) => ({
+            name: `Log in ${tool} to ${server}`,
+            env: { REGISTRY: server },
+            run: [
+              '# An ACR refresh token for the logged-in identity; the user name is the documented all-zero GUID.',
+              'az acr login --name "${REGISTRY%%.*}" --expose-token --output tsv --query accessToken |',
+              `  ${tool} login --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"`,
+              '',
+            ].join('\n'),
+          })),
+        ];
+    }
+    throw new Error(`cloud: "${this.plan.cloud}" is not a cloud`);
+  }
+}
+
+const YAML_SPECIAL = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
+
+/** A YAML scalar: plain when unambiguous, else double-quoted (JSON strings are valid YAML). */
+function scalar(value: string | number | boolean): string {
+  if (typeof value !== 'string') return String(value);
+  const plain = /^[A-Za-z0-9_.\/$][^\n]*$/.test(value)
+    && !/: |:$| #|^[-+.\d][\d.eE+-]*$/.test(value)
+    && !YAML_SPECIAL.test(value)
+    && value.trim() === value;
+  return plain ? value : JSON.stringify(value);
+}
+
+/** Emits a block-style YAML mapping or sequence at an indentation. */
+function emit(value: Yaml, indent: number): string {
+  const pad = ' '.repeat(indent);
+  if (Array.isArray(value)) {
+    if (value.length === 0) return `${pad}[]\n`;
+    return value.map((item) => {
+      if (typeof item === 'object') {
+        const inner = emit(item, indent + 2);
+        return `${pad}- ${inner.slice(indent + 2)}`;
+      }
+      return `${pad}- ${scalar(item)}\n`;
+    }).join('');
+  }
+  if (typeof value !== 'object') return `${pad}${scalar(value)}\n`;
+  let out = '';
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    if (typeof v === 'string' && v.includes('\n')) {
+      const body = v.replace(/\n$/, '').split('\n').map((l) => (l ? `${pad}  ${l}` : '')).join('\n');
+      out += `${pad}${key}: |\n${body}\n`;
+    } else if (Array.isArray(v) && v.every((x) => typeof x !== 'object') && v.length > 0) {
+      out += `${pad}${key}: [${v.map((x) => (/[,[\]{}]/.test(String(x)) ? JSON.stringify(x) : scalar(x as string))).join(', ')}]\n`;
+    } else if (typeof v === 'object') {
+      out += Object.keys(v).length === 0 ? `${pad}${key}: {}\n` : `${pad}${key}:\n${emit(v, indent + 2)}`;
+    } else {
+      out += `${pad}${key}: ${scalar(v)}\n`;
+    }
+  }
+  return out;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,0 +1,236 @@
+import { promotionSpec } from './fixtures';
+import { PromotionPlanner, WorkflowVariables } from '../../src/promotion';
+import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Permission, TagStrategy } from '../../src/spec';
+
+const located = { awsAccountId: '123456789012', awsRegion: 'eu-west-1', gcpProjectId: 'my-project', gcpLocation: 'europe-west1', acrRegistrySuffix: 'x7' };
+const refs = (cloud: Cloud, layout: EnvironmentLayout) => {
+  const plan = PromotionPlanner.plan(promotionSpec(layout), { cloud, ...located });
+  return plan.hops.map((h) => `${h.from}->${h.to} by ${h.promoter}: ${h.images.map((i) => `${i.source.reference} => ${i.destination.reference}`).join(' | ')}`);
+};
+
+describe('PromotionPlanner: references per cloud and layout', () => {
+  test.each([
+    [Cloud.AWS, EnvironmentLayout.REPOSITORIES, [
+      'dev->staging by promote-staging: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/dev/api => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/staging/api'
+      + ' | 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/dev/jobs/worker => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/staging/jobs/worker',
+      'staging->prod by promote-prod: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/staging/api => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/prod/api'
+      + ' | 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/staging/jobs/worker => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/prod/jobs/worker',
+    ]],
+    [Cloud.AWS, EnvironmentLayout.REGISTRIES, [
+      'dev->staging by promote-staging: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-dev/api => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-staging/api'
+      + ' | 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-dev/jobs/worker => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-staging/jobs/worker',
+      'staging->prod by promote-prod: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-staging/api => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-prod/api'
+      + ' | 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-staging/jobs/worker => 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform-prod/jobs/worker',
+    ]],
+    [Cloud.GCP, EnvironmentLayout.REPOSITORIES, [
+      'dev->staging by promote-staging: europe-west1-docker.pkg.dev/my-project/platform-dev/api => europe-west1-docker.pkg.dev/my-project/platform-staging/api'
+      + ' | europe-west1-docker.pkg.dev/my-project/platform-dev/jobs/worker => europe-west1-docker.pkg.dev/my-project/platform-staging/jobs/worker',
+      'staging->prod by promote-prod: europe-west1-docker.pkg.dev/my-project/platform-staging/api => europe-west1-docker.pkg.dev/my-project/platform-prod/api'
+      + ' | europe-west1-docker.pkg.dev/my-project/platform-staging/jobs/worker => europe-west1-docker.pkg.dev/my-project/platform-prod/jobs/worker',
+    ]],
+    [Cloud.AZURE, EnvironmentLayout.REPOSITORIES, [
+      'dev->staging by promote-staging: platformx7.azurecr.io/dev/api => platformx7.azurecr.io/staging/api'
+      + ' | platformx7.azurecr.io/dev/jobs/worker => platformx7.azurecr.io/staging/jobs/worker',
+      'staging->prod by promote-prod: platformx7.azurecr.io/staging/api => platformx7.azurecr.io/prod/api'
+      + ' | platformx7.azurecr.io/staging/jobs/worker => platformx7.azurecr.io/prod/jobs/worker',
+    ]],
+    [Cloud.AZURE, EnvironmentLayout.REGISTRIES, [
+      'dev->staging by promote-staging: platformdevx7.azurecr.io/api => platformstagingx7.azurecr.io/api'
+      + ' | platformdevx7.azurecr.io/jobs/worker => platformstagingx7.azurecr.io/jobs/worker',
+      'staging->prod by promote-prod: platformstagingx7.azurecr.io/api => platformprodx7.azurecr.io/api'
+      + ' | platformstagingx7.azurecr.io/jobs/worker => platformprodx7.azurecr.io/jobs/worker',
+    ]],
+    [Cloud.GCP, EnvironmentLayout.TAGS, [
+      'dev->staging by promote-staging: europe-west1-docker.pkg.dev/my-project/platform/api => europe-west1-docker.pkg.dev/my-project/platform/api'
+      + ' | europe-west1-docker.pkg.dev/my-project/platform/jobs/worker => europe-west1-docker.pkg.dev/my-project/platform/jobs/worker',
+      'staging->prod by promote-prod: europe-west1-docker.pkg.dev/my-project/platform/api => europe-west1-docker.pkg.dev/my-project/platform/api'
+      + ' | europe-west1-docker.pkg.dev/my-project/platform/jobs/worker => europe-west1-docker.pkg.dev/my-project/platform/jobs/worker',
+    ]],
+  ])('%s, %s layout', (cloud, layout, expected) => {
+    expect(refs(cloud, layout)).toEqual(expected);
+  });
+
+  test('the plan uses the same hops and promoters as the access plan the cloud constructs grant from', () => {
+    for (const layout of [EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES, EnvironmentLayout.TAGS]) {
+      const spec = promotionSpec(layout);
+      const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS, ...located });
+      const grants = AccessPlan.grants(spec).filter((g) => g.role === AccessRole.PROMOTER);
+      const physical = (env: string) => (layout === EnvironmentLayout.TAGS ? '' : env);
+      for (const hop of plan.hops) {
+        // The promoter performing the hop is granted exactly: pull the source, push the destination.
+        const mine = grants.filter((g) => g.identity === hop.promoter).map((g) => `${g.permission}@${g.environment}`);
+        expect(mine).toEqual([`${Permission.PULL}@${physical(hop.from)}`, `${Permission.PUSH}@${physical(hop.to)}`]);
+      }
+      expect(plan.hops.map((h) => [h.from, h.to, h.requiresApproval])).toEqual(AccessPlan.hops(spec).map((h) => [h.from, h.to, h.requiresApproval]));
+    }
+  });
+
+  test('pushes go to the first environment only; hops never write it', () => {
+    const plan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, ...located });
+    expect(plan.pushes.map((p) => p.destination.repository)).toEqual(['platform/dev/api', 'platform/dev/jobs/worker']);
+    expect(plan.hops.flatMap((h) => h.images.map((i) => i.destination.repository)).filter((r) => r.includes('/dev/'))).toEqual([]);
+    expect(plan.pusher).toBe('ci');
+    expect(plan.branch).toBe('main');
+  });
+});
+
+describe('PromotionPlanner: hosts as GitHub variables when not given', () => {
+  test.each([
+    [Cloud.AWS, '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api'],
+    [Cloud.GCP, '${{ vars.GCP_LOCATION }}-docker.pkg.dev/${{ vars.GCP_PROJECT_ID }}/platform-dev/api'],
+    [Cloud.AZURE, 'platform${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io/dev/api'],
+  ])('%s', (cloud, reference) => {
+    const plan = PromotionPlanner.plan(promotionSpec(), { cloud });
+    expect(plan.pushes[0].destination.reference).toBe(reference);
+    for (const v of WorkflowVariables.registry(cloud)) expect(reference).toContain(`vars.${v}`);
+  });
+
+  test('login servers are the host alone (GCP keeps the project in the registry part)', () => {
+    const gcp = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.GCP, ...located }).pushes[0].destination;
+    expect(gcp).toEqual({
+      registry: 'europe-west1-docker.pkg.dev/my-project',
+      loginServer: 'europe-west1-docker.pkg.dev',
+      repository: 'platform-dev/api',
+      reference: 'europe-west1-docker.pkg.dev/my-project/platform-dev/api',
+    });
+  });
+});
+
+describe('PromotionPlanner: layouts, tags and GitHub environments', () => {
+  test('repositories layout carries the build tags; tags layout moves the environment tag, checking the source tag', () => {
+    const repos = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, ...located });
+    expect(repos.hops[0].images[0]).toMatchObject({ carriesBuildTags: true, environmentTags: [], requiredSourceTag: undefined });
+    expect(repos.pushes[0].environmentTags).toEqual([]);
+    const tags = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.AWS, ...located });
+    expect(tags.hops.map((h) => h.images[0])).toMatchObject([
+      { carriesBuildTags: false, environmentTags: ['staging'], requiredSourceTag: 'dev' },
+      { carriesBuildTags: false, environmentTags: ['prod'], requiredSourceTag: 'staging' },
+    ]);
+    expect(tags.pushes[0].environmentTags).toEqual(['dev']);
+    // Environment tags are mutable by default with the tags layout (EffectiveSpec).
+    expect(tags.pushes[0].tags).toEqual({ immutable: true, mutableTags: ['latest', 'dev', 'staging', 'prod'], strategy: TagStrategy.SEMVER, semverAliases: true });
+  });
+
+  test('the tags layout carries the warning that IAM cannot tell tags apart; the other layouts do not', () => {
+    const tags = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP });
+    expect(tags.warnings).toContain(PromotionPlanner.TAGS_LAYOUT_WARNING);
+    expect(PromotionPlanner.TAGS_LAYOUT_WARNING).toMatch(/IAM cannot tell tags apart.*Use the "repositories" layout/);
+    for (const layout of [EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES]) {
+      expect(PromotionPlanner.plan(promotionSpec(layout), { cloud: Cloud.GCP }).warnings).toEqual([]);
+    }
+  });
+
+  test('tags layout with immutable tags whose mutableTags miss an environment: warned', () => {
+    const spec = promotionSpec(EnvironmentLayout.TAGS, { tagPolicy: { immutable: true, mutableTags: ['latest', 'staging'] } });
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    expect(plan.warnings).toContain('hop staging -> prod: image "api" has immutable tags and "prod" is not in its mutableTags, so the environment tag cannot move once set; add "prod" to tagPolicy.mutableTags');
+  });
+
+  test('the prod hop runs in the GitHub environment "prod" (approval); the staging hop in none', () => {
+    const plan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS });
+    expect(plan.hops.map((h) => [h.jobId, h.scriptName, h.requiresApproval, h.githubEnvironment])).toEqual([
+      ['promote-staging', 'promote-dev-to-staging.sh', false, undefined],
+      ['promote-prod', 'promote-staging-to-prod.sh', true, 'prod'],
+    ]);
+  });
+
+  // GitHub's OIDC reference: a job that references an environment gets the subject
+  // `repo:<orgName/repoName>:environment:<environmentName>`; otherwise `repo:<orgName/repoName>:ref:refs/heads/<branchName>`.
+  test('a promoter whose OIDC trust cannot match its job is warned about', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, {
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+        promoters: [{ name: 'promoter', github: { repository: 'o/r', branch: 'main' } }],
+      },
+    });
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AZURE });
+    expect(plan.warnings).toEqual([
+      'promoter "promoter" is trusted on branch "main", but the prod promotion job runs in GitHub environment "prod", whose OIDC subject is "repo:o/r:environment:prod": trust the identity on environment "prod"',
+    ]);
+  });
+
+  test('one promoter trusted only in "prod" for every hop: the staging hop runs in "prod" too, and says so', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, {
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+        promoters: [{ name: 'promoter', github: { repository: 'o/r', environment: 'prod' } }],
+      },
+    });
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    expect(plan.hops.map((h) => h.githubEnvironment)).toEqual(['prod', 'prod']);
+    expect(plan.warnings).toEqual([expect.stringMatching(/^hop dev -> staging: promoter "promoter" is trusted only in GitHub environment "prod", so this hop, which needs no approval, runs in that environment/)]);
+  });
+
+  test('no promoter for a hop, no pusher, identities without github trust: warned', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, {
+      access: { promoters: [{ name: 'promote-prod', environments: ['prod'], awsPrincipalArns: ['arn:aws:iam::123456789012:role/p'] }] },
+    });
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    expect(plan.pusher).toBeUndefined();
+    expect(plan.hops.map((h) => h.promoter)).toEqual([undefined, 'promote-prod']);
+    expect(plan.warnings).toEqual([
+      'access.pushers: no pusher may push to the first environment ("dev"); add one with github trust so the build job can log in as it',
+      expect.stringMatching(/^hop dev -> staging: no promoter performs it/),
+      'promoter "promote-prod" has no github trust, so no construct creates the AWS_ROLE_ARN_PROMOTE_PROD variable: set it to an identity that trusts this repository\'s environment "prod"',
+    ]);
+  });
+
+  test('images and branch options', () => {
+    const plan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, images: ['jobs/worker'], branch: 'release' });
+    expect(plan.pushes.map((p) => p.image)).toEqual(['jobs/worker']);
+    expect(plan.hops.map((h) => h.images.map((i) => i.image))).toEqual([['jobs/worker'], ['jobs/worker']]);
+    expect(plan.branch).toBe('release');
+    // The staging promoter trusts main, the workflow runs on release.
+    expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/pusher "ci" is trusted on branch "main", but the build job runs on pushes to branch "release"/)]));
+  });
+});
+
+describe('PromotionPlanner: errors', () => {
+  test('bad options are all reported at once, naming the field, the value and what is allowed', () => {
+    expect(() => PromotionPlanner.plan(promotionSpec(), {
+      cloud: Cloud.AWS,
+      awsAccountId: '1234',
+      awsRegion: 'Europe',
+      gcpProjectId: 'X',
+      gcpLocation: 'EU!',
+      acrRegistrySuffix: 'A-b',
+      images: ['api', 'nope'],
+      pusher: 'robot',
+      branch: 'a b',
+    })).toThrow([
+      'Cannot plan promotion of registry "platform": 8 problems',
+      '  - awsAccountId: "1234" is not an AWS account id (12 digits)',
+      '  - awsRegion: "Europe" is not an AWS region (like eu-west-1)',
+      '  - gcpProjectId: "X" is not a GCP project id (6-30 lower-case letters, digits and hyphens, starting with a letter)',
+      '  - gcpLocation: "EU!" is not an Artifact Registry location (like europe-west1 or us)',
+      '  - acrRegistrySuffix: "A-b" is not a valid ACR name suffix (lower-case letters and digits)',
+      '  - branch: "a b" is not a branch name (letters, digits, . _ / -)',
+      '  - images[1]: "nope" is not a repository of the spec (repositories: api, jobs/worker)',
+      '  - pusher: "robot" is not a pusher of the spec (access.pushers: ci)',
+    ].join('\n'));
+  });
+
+  test('an invalid spec is refused with the spec validator\'s message', () => {
+    expect(() => PromotionPlanner.plan({ ...promotionSpec(), name: 'Bad_Name' }, { cloud: Cloud.AWS }))
+      .toThrow(/Invalid registry spec "Bad_Name".*\n.*name: "Bad_Name" is not a valid registry name/);
+  });
+
+  test('a spec without environments has no hops and pushes to the registry itself', () => {
+    const plan = PromotionPlanner.plan({ ...promotionSpec(), environments: undefined, access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] } }, { cloud: Cloud.AWS, ...located });
+    expect(plan.hops).toEqual([]);
+    expect(plan.pushes.map((p) => p.destination.repository)).toEqual(['platform/api', 'platform/jobs/worker']);
+    expect(plan.warnings).toEqual([]);
+  });
+});
+
+describe('WorkflowVariables', () => {
+  test('identity variables follow <CLOUD>_<ROLE>_<IDENTITY> in upper snake case', () => {
+    expect(WorkflowVariables.identity(Cloud.AWS, 'promote-prod')).toBe('AWS_ROLE_ARN_PROMOTE_PROD');
+    expect(WorkflowVariables.identity(Cloud.GCP, 'ci')).toBe('GCP_SERVICE_ACCOUNT_CI');
+    expect(WorkflowVariables.identity(Cloud.AZURE, 'ci')).toBe('AZURE_CLIENT_ID_CI');
+    expect(WorkflowVariables.shared(Cloud.GCP)).toEqual(['GCP_WORKLOAD_IDENTITY_PROVIDER']);
+    expect(WorkflowVariables.shared(Cloud.AZURE)).toEqual(['AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID']);
+    expect(WorkflowVariables.shared(Cloud.AWS)).toEqual([]);
+    expect(() => WorkflowVariables.identity('ibm' as Cloud, 'ci')).toThrow('cloud: "ibm" is not a cloud (allowed: aws, gcp, azure)');
+  });
+});
