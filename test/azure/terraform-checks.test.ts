@@ -140,7 +140,8 @@ describe('AcrTerraformChecks', () => {
   test('dry run: every command carries --dry-run when the spec asks for it, and none otherwise', () => {
     const wet = PurgeTask.encodedTaskContent(['acr purge --filter a:.* --ago 1d']);
     const dry = PurgeTask.encodedTaskContent(['acr purge --filter a:.* --ago 1d --dry-run']);
-    const check = (content: string, expectDryRun: boolean) => fields(doc({ azurerm_container_registry_task: { t: task(content) } }), { expectDryRun });
+    const check = (content: string, expectDryRun: boolean) =>
+      fields(doc({ azurerm_container_registry_task: { t: task(content) } }), { expectDryRun });
     expect(check(wet, true)).toEqual([
       'azurerm_container_registry_task encoded_step.task_content steps[0]: lacks --dry-run although the spec asks for a dry run',
     ]);
