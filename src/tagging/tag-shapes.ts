@@ -52,7 +52,7 @@ export function globsIntersect(a: string, b: string): boolean {
 
 /** Strings a `*` is tried with when looking for a release tag a pattern matches. */
 const FILLERS = ['', '0', '1', '2', '3', '10', '1.2.3', '.2.3', '2.3', '.3', '.0', '0.0', '.0.0', 'v1.2.3', '-rc.1', '-abc1234', '1.2.3-abc1234',
-  '.2.3-abc1234', '.3-abc1234', 'abc1234', 'bc1234', 'c1234', '1234', 'abc', '0a1b2c3', '234', 'c'];
+  '.2.3-abc1234', '.3-abc1234', 'bc1234', 'c1234', '1234', 'abc1234', 'abc', '0a1b2c3', '234', 'c'];
 const MAX_STARS = 4;
 
 /**
