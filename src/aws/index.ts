@@ -1,1 +1,11 @@
-export {};
+export * from './ecr-actions';
+export * from './github-oidc';
+export * from './registry-identities';
+export * from './registry-scanning';
+export * from './replication';
+export * from './replication-destination-policy';
+export * from './repository-creation-template';
+export * from './pull-through-cache';
+export * from './ecr-registry';
+export * from './stack-limits';
+export * from './registry-stacks';

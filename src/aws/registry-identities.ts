@@ -1,0 +1,128 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EcrActions } from './ecr-actions';
+import { GithubOidcProvider } from './github-oidc';
+import { attachRepositoryPolicies, RolePolicyPlan } from './role-policies';
+import { AccessPlan, GithubTrustSpec, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
+
+/** Props of `RegistryIdentities`. */
+export interface RegistryIdentitiesProps {
+  /** The spec whose `access` section lists the identities. */
+  readonly spec: RegistrySpec;
+
+  /**
+   * An existing GitHub Actions OIDC provider of the account.
+   *
+   * @default - one is created (`GithubOidcProvider`) when an identity has `github`
+   */
+  readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
+
+  /**
+   * Repository name prefixes that belong to other features (pull-through caches,
+   * creation templates); prefix-scoped ARNs never cover them.
+   *
+   * @default - none
+   */
+  readonly reservedPrefixes?: string[];
+
+  /**
+   * Pull-through cache prefixes (`platform/ecr-public`): roles that pull also get
+   * pull, `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository` on
+   * `repository/<prefix>/*` (prefix-scoped, since ECR creates those repositories on first pull).
+   *
+   * @default - none
+   */
+  readonly pullThroughPrefixes?: string[];
+}
+
+/**
+ * The roles the spec's `access` section asks for, one per identity name that has
+ * `github` trust: assumable only by GitHub Actions runs of that repository and
+ * branch, environment or tag (OIDC), with least privilege from `AccessPlan.grants`:
+ * pushers push to the first environment only, pullers pull, promoters pull the
+ * source and push the destination of each hop. Identity policies name repository
+ * ARNs; `ecr:GetAuthorizationToken` is the only action on `*`.
+ *
+ * Each role ARN is a public property (`roleArn(name)`) and a stack output whose
+ * logical id is the upper-snake variable name without underscores
+ * (`AWSROLEARNCI`) and whose description starts with the variable name
+ * (`AWS_ROLE_ARN_CI`). Existing principals (`awsPrincipalArns`, `awsAccountIds`)
+ * are not roles: `EcrRegistry` grants them through repository policies.
+ */
+export class RegistryIdentities extends Construct {
+  /** The output variable name of an identity's role ARN: `AWS_ROLE_ARN_<NAME>` (upper-case, `-` as `_`). */
+  public static variableName(identity: string): string {
+    return `AWS_ROLE_ARN_${identity.toUpperCase().replace(/-/g, '_')}`;
+  }
+
+  /** The OIDC provider the roles trust (passed in or created), if any role was created. */
+  public readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
+
+  /** The created roles, by identity name. */
+  public readonly roles: { [identity: string]: iam.Role } = {};
+
+  /** How each role's policies were laid out (inline, managed, prefix-scoped), by identity name. */
+  public readonly policyPlans: { [identity: string]: RolePolicyPlan } = {};
+
+  constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
+    super(scope, id);
+    const spec = props.spec;
+    const access = spec.access ?? {};
+    const byName = new Map<string, { trusts: GithubTrustSpec[]; roles: string[] }>();
+    const lists: Array<[string, IdentitySpec[]]> = [['pusher', access.pushers ?? []], ['puller', access.pullers ?? []], ['promoter', access.promoters ?? []]];
+    for (const [role, identities] of lists) {
+      for (const identity of identities) {
+        if (!identity.github) continue;
+        const entry = byName.get(identity.name) ?? { trusts: [], roles: [] };
+        entry.trusts.push(identity.github);
+        entry.roles.push(role);
+        byName.set(identity.name, entry);
+      }
+    }
+    if (byName.size === 0) return;
+
+    this.githubOidcProvider = props.githubOidcProvider ?? new GithubOidcProvider(this, 'GithubOidc').provider;
+    const grants = AccessPlan.grants(spec);
+    const all = spec.repositories.flatMap((r) => Naming.physicalEnvironments(spec).map((env) => Naming.ecrRepositoryName(spec, r.name, env)));
+
+    for (const [name, entry] of [...byName.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const scopeOf = new Construct(this, name);
+      const role = new iam.Role(scopeOf, 'Role', {
+        assumedBy: GithubOidcProvider.principal(this.githubOidcProvider, entry.trusts),
+        description: `${spec.name} registry: ${entry.roles.join(', ')} "${name}" (GitHub Actions ${entry.trusts.map((t) => GithubOidcProvider.subject(t)).join(', ')})`.slice(0, 1000),
+        maxSessionDuration: Duration.hours(1),
+      });
+      const mine = grants.filter((g) => g.identity === name);
+      const names = (permission: Permission) => mine
+        .filter((g) => g.permission === permission)
+        .flatMap((g) => g.images.map((img) => Naming.ecrRepositoryName(spec, img, g.environment || undefined)));
+      this.policyPlans[name] = attachRepositoryPolicies(
+        scopeOf, role, names(Permission.PULL), names(Permission.PUSH), all, props.reservedPrefixes ?? []);
+      const through = props.pullThroughPrefixes ?? [];
+      if (through.length && mine.some((g) => g.permission === Permission.PULL)) {
+        role.addToPrincipalPolicy(new iam.PolicyStatement({
+          sid: 'PullThroughCaches',
+          actions: [...EcrActions.PULL, ...EcrActions.PULL_THROUGH],
+          resources: through.map((p) => EcrActions.repositoryArn(scopeOf, `${p}/*`)),
+        }));
+      }
+      this.roles[name] = role;
+      const variable = RegistryIdentities.variableName(name);
+      const output = new CfnOutput(scopeOf, 'RoleArn', {
+        value: role.roleArn,
+        description: `${variable}: the role GitHub Actions assumes as "${name}" (${entry.roles.join(', ')}) of the ${spec.name} registry`,
+      });
+      output.overrideLogicalId(variable.replace(/_/g, ''));
+    }
+  }
+
+  /** The ARN of the role created for an identity; throws when there is none. */
+  public roleArn(identity: string): string {
+    const role = this.roles[identity];
+    if (!role) {
+      throw new Error(`no role was created for identity "${identity}" (roles: ${Object.keys(this.roles).join(', ') || 'none'}); only identities with \`github\` trust get a role`);
+    }
+    return role.roleArn;
+  }
+}

@@ -1,0 +1,173 @@
+import { Annotations, Environment, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EcrRegistry, EcrRegistryScanningOptions } from './ecr-registry';
+import { ReplicationDestinationPolicy } from './replication-destination-policy';
+import { StackLimits } from './stack-limits';
+import { Cloud, EffectiveSpec, Naming, RegistrySpec, SpecValidator } from '../spec';
+
+/** Props of `EcrRegistryStacks.build`. */
+export interface EcrRegistryStacksProps {
+  /** The neutral registry spec. */
+  readonly spec: RegistrySpec;
+
+  /**
+   * The account and region of the registry.
+   *
+   * @default - environment-agnostic stacks
+   */
+  readonly env?: Environment;
+
+  /**
+   * The prefix of the stack names (`<prefix>-registry`, `<prefix>-repositories-1`, ...).
+   *
+   * @default - `<spec name>-ecr`
+   */
+  readonly stackNamePrefix?: string;
+
+  /**
+   * The number of repository stacks. Each repository goes to the stack
+   * `1 + (FNV-1a 32-bit hash of its ECR name) mod stackCount`, so adding or
+   * removing a repository never moves another one; changing stackCount does
+   * (CloudFormation would recreate them), so pin it when the registry is first deployed.
+   *
+   * @default - `EcrRegistryStacks.defaultStackCount(spec)`, with a warning to pin it
+   */
+  readonly stackCount?: number;
+
+  /** @default - see `EcrRegistryProps.githubOidcProvider` */
+  readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
+
+  /** @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /** @default false */
+  readonly emptyOnDelete?: boolean;
+
+  /** @default - see `EcrRegistryProps.registryScanning` */
+  readonly registryScanning?: EcrRegistryScanningOptions;
+
+  /** @default false */
+  readonly createOnPush?: boolean;
+}
+
+/**
+ * Builds a spec of any size into as many stacks as it needs:
+ * - `<prefix>-registry`: the roles (GitHub OIDC), the KMS key if one is created,
+ *   the scanning and replication configurations, pull-through caches and creation
+ *   templates (grants name repository ARNs, so no cross-stack references);
+ * - `<prefix>-repositories-<k>` (k = 1..stackCount): the repositories, assigned by
+ *   a stable hash of their ECR name (adding a repository never moves another);
+ * - `<prefix>-replication-<account>-<region>`: the registry policy of each
+ *   cross-account replication destination.
+ * Every stack checks CloudFormation's limits at synth time (`StackLimits`: 500
+ * resources, 1 MB template).
+ */
+export class EcrRegistryStacks {
+  /** Repositories per stack the default stack count aims for: 200, so a stack has room to grow to 2.5 times its size. */
+  public static readonly TARGET_REPOSITORIES_PER_STACK: number = 200;
+
+  /** The default number of repository stacks: `ceil(repositories / 200)`, at least 1. */
+  public static defaultStackCount(spec: RegistrySpec): number {
+    const count = EffectiveSpec.repositories(spec).length;
+    return Math.max(1, Math.ceil(count / EcrRegistryStacks.TARGET_REPOSITORIES_PER_STACK));
+  }
+
+  /** The repository stack (0-based) of an ECR repository name: FNV-1a 32-bit of the name, modulo stackCount. */
+  public static bucketOf(repositoryName: string, stackCount: number): number {
+    /* eslint-disable no-bitwise */
+    let h = 0x811c9dc5;
+    for (const byte of Buffer.from(repositoryName, 'utf8')) {
+      h ^= byte;
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    /* eslint-enable no-bitwise */
+    return h % stackCount;
+  }
+
+  /** Builds the stacks. */
+  public static build(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
+    return new EcrRegistryStacks(scope, props);
+  }
+
+  /** The stack of the registry-wide resources and roles. */
+  public readonly registryStack: Stack;
+
+  /** The registry-wide construct (roles, configurations, caches). */
+  public readonly registry: EcrRegistry;
+
+  /** The repository stacks, in order. */
+  public readonly repositoryStacks: Stack[] = [];
+
+  /** The repository constructs, one per repository stack. */
+  public readonly repositoryParts: EcrRegistry[] = [];
+
+  /** The registry-policy stacks of cross-account replication destinations. */
+  public readonly destinationStacks: Stack[] = [];
+
+  private constructor(scope: Construct, props: EcrRegistryStacksProps) {
+    const spec = props.spec;
+    SpecValidator.assertValid(spec, { clouds: [Cloud.AWS] });
+    const prefix = props.stackNamePrefix ?? `${spec.name}-ecr`;
+    const count = props.stackCount ?? EcrRegistryStacks.defaultStackCount(spec);
+    if (!Number.isInteger(count) || count < 1) throw new Error(`EcrRegistryStacks: stackCount ${count} must be a whole number, at least 1`);
+    const common = {
+      spec,
+      githubOidcProvider: props.githubOidcProvider,
+      removalPolicy: props.removalPolicy,
+      emptyOnDelete: props.emptyOnDelete,
+      registryScanning: props.registryScanning,
+      createOnPush: props.createOnPush,
+    };
+    const stack = (id: string, description: string, env?: Environment) => {
+      const s = new Stack(scope, id, { env, stackName: id, description });
+      StackLimits.enforce(s);
+      return s;
+    };
+
+    this.registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
+    this.registry = new EcrRegistry(this.registryStack, 'Registry', { ...common, repositoryNames: [] });
+    if (props.stackCount === undefined) {
+      Annotations.of(this.registryStack).addWarning(`EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
+        + `pin stackCount: ${count} in the props, since a later default would move repositories between stacks`);
+    }
+
+    const buckets: string[][] = Array.from({ length: count }, () => []);
+    for (const repo of EffectiveSpec.repositories(spec)) {
+      const name = Naming.ecrRepositoryName(spec, repo.image, repo.environment);
+      buckets[EcrRegistryStacks.bucketOf(name, count)].push(name);
+    }
+    buckets.forEach((names, i) => {
+      const s = stack(`${prefix}-repositories-${i + 1}`, `ECR registry ${spec.name}: repositories, part ${i + 1} of ${count}`, props.env);
+      this.repositoryStacks.push(s);
+      this.repositoryParts.push(new EcrRegistry(s, 'Registry', {
+        ...common,
+        kmsKey: this.registry.kmsKey,
+        repositoryNames: names,
+        includeRegistryResources: false,
+        includeIdentities: false,
+      }));
+    });
+
+    const destinations = new Map<string, { account: string; region: string; prefixes?: string[] }>();
+    for (const r of spec.replication?.replicas ?? []) {
+      if (!r.awsAccountId || (r.cloud !== undefined && r.cloud !== Cloud.AWS)) continue;
+      destinations.set(`${r.awsAccountId}-${r.region}`, { account: r.awsAccountId, region: r.region, prefixes: r.repositoryPrefixes });
+    }
+    if (destinations.size && (!props.env?.account || Token.isUnresolved(props.env.account))) {
+      throw new Error(`EcrRegistryStacks: replication.replicas replicate into other accounts (${[...destinations.values()].map((d) => d.account).join(', ')}); `
+        + 'set env.account (the source account) so that their registry policies can name it');
+    }
+    for (const [key, d] of destinations) {
+      const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
+        { account: d.account, region: d.region });
+      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryPrefixes: d.prefixes ?? [`${spec.name}`] });
+      this.destinationStacks.push(s);
+    }
+  }
+
+  /** The stack that holds an ECR repository. */
+  public stackOf(repositoryName: string): Stack {
+    return this.repositoryStacks[EcrRegistryStacks.bucketOf(repositoryName, this.repositoryStacks.length)];
+  }
+}

@@ -1,0 +1,58 @@
+import { Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import { Construct } from 'constructs';
+import { claimAccountSingleton } from './account-singletons';
+
+/** Props of `ReplicationDestinationPolicy`. */
+export interface ReplicationDestinationPolicyProps {
+  /** The accounts whose registries replicate into this one. */
+  readonly sourceAccountIds: string[];
+  /**
+   * Repository-name prefixes the sources may replicate into (and create).
+   *
+   * @default - every repository (`repository/*`)
+   */
+  readonly repositoryPrefixes?: string[];
+  /**
+   * Also let the sources create missing repositories (`ecr:CreateRepository`);
+   * without it, repositories of the same names must exist here first.
+   *
+   * @default true
+   */
+  readonly allowCreateRepository?: boolean;
+}
+
+/**
+ * The registry policy (`AWS::ECR::RegistryPolicy`) of a replication destination
+ * account: lets the source accounts (account principals, never `*`)
+ * `ecr:ReplicateImage` (and `ecr:CreateRepository`) on this account's
+ * repositories under the given prefixes. Deploy it in the destination account and
+ * region. The registry policy is one per account and region: a second one in the
+ * same app is a synth-time error.
+ */
+export class ReplicationDestinationPolicy extends Construct {
+  /** The policy document, as synthesized. */
+  public readonly policyDocument: any;
+
+  constructor(scope: Construct, id: string, props: ReplicationDestinationPolicyProps) {
+    super(scope, id);
+    const bad = props.sourceAccountIds.filter((a) => !/^\d{12}$/.test(a));
+    if (bad.length || props.sourceAccountIds.length === 0) {
+      throw new Error(`${this.node.path}: sourceAccountIds ${JSON.stringify(props.sourceAccountIds)} must list 12-digit AWS account ids (at least one)`);
+    }
+    claimAccountSingleton(this, 'registry policy');
+    const stack = Stack.of(this);
+    const resources = (props.repositoryPrefixes ?? ['']).map((p) => stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${p}*` }));
+    this.policyDocument = {
+      Version: '2012-10-17',
+      Statement: [{
+        Sid: 'ReplicationFromSourceAccounts',
+        Effect: 'Allow',
+        Principal: { AWS: props.sourceAccountIds.map((a) => `arn:${stack.partition}:iam::${a}:root`) },
+        Action: (props.allowCreateRepository ?? true) ? ['ecr:CreateRepository', 'ecr:ReplicateImage'] : ['ecr:ReplicateImage'],
+        Resource: resources,
+      }],
+    };
+    new ecr.CfnRegistryPolicy(this, 'Resource', { policyText: this.policyDocument });
+  }
+}

@@ -1,0 +1,103 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { EcrActions } from './ecr-actions';
+import { compactRepositoryNames } from './repository-prefixes';
+
+/**
+ * IAM size limits (internal), from the IAM quotas page: "Role policy size cannot
+ * exceed 10,240 characters" (aggregate of inline policies), managed policy size
+ * 6,144 characters, 10 managed policies per role by default (20 on request);
+ * whitespace is not counted. Budgets keep a margin for the statement framing.
+ */
+export const IAM_LIMITS = {
+  inlineChars: 10_240,
+  managedChars: 6_144,
+  managedPerRole: 10,
+};
+const INLINE_BUDGET = 9_000;
+const MANAGED_BUDGET = 5_600;
+/** The longest ARN framing of a repository: partition, region and account at their longest. */
+const ARN_FRAME = 'arn:aws-iso-b:ecr:ap-southeast-5:123456789012:repository/'.length + 3;
+const STATEMENT_FRAME = 260;
+
+export interface RolePolicyPlan {
+  /** Inline (the role's default policy) or managed policies. */
+  readonly inline: boolean;
+  /** The number of managed policies created (0 when inline). */
+  readonly managedPolicies: number;
+  /** Whether prefix-scoped ARNs (`repository/<prefix>/*`) replaced some names. */
+  readonly compacted: boolean;
+}
+
+interface Entry { readonly push: boolean; readonly resource: string }
+
+function size(entries: Entry[]): number {
+  const kinds = new Set(entries.map((e) => e.push)).size;
+  return kinds * STATEMENT_FRAME + entries.reduce((n, e) => n + e.resource.length + ARN_FRAME, 0);
+}
+
+function entriesOf(pull: string[], push: string[], all: string[], reserved: string[], compact: boolean): Entry[] {
+  const list = (names: string[], isPush: boolean): Entry[] => {
+    if (!compact) return [...new Set(names)].sort().map((n) => ({ push: isPush, resource: n }));
+    const c = compactRepositoryNames(names, all, reserved);
+    return [...c.exact, ...c.prefixes.map((p) => `${p}*`)].map((r) => ({ push: isPush, resource: r }));
+  };
+  return [...list(pull, false), ...list(push, true)];
+}
+
+function statements(scope: Construct, entries: Entry[]): iam.PolicyStatement[] {
+  const result: iam.PolicyStatement[] = [];
+  for (const isPush of [false, true]) {
+    const resources = entries.filter((e) => e.push === isPush).map((e) => EcrActions.repositoryArn(scope, e.resource));
+    if (resources.length) {
+      result.push(new iam.PolicyStatement({
+        sid: isPush ? 'PushImages' : 'PullImages',
+        actions: isPush ? EcrActions.PUSH : EcrActions.PULL,
+        resources,
+      }));
+    }
+  }
+  return result;
+}
+
+/**
+ * Gives a created role pull on `pull` and push on `push` (ECR repository names),
+ * within IAM's size limits, in this order of preference:
+ * 1. exact ARNs in the role's inline policy, when they fit;
+ * 2. exact ARNs spread over up to 10 managed policies;
+ * 3. prefix-scoped ARNs (`repository/<prefix>/*`, see `compactRepositoryNames`),
+ *    inline or in managed policies;
+ * otherwise a synth-time error naming the role.
+ */
+export function attachRepositoryPolicies(
+  scope: Construct, role: iam.Role, pull: string[], push: string[], all: string[], reserved: string[],
+): RolePolicyPlan {
+  role.addToPrincipalPolicy(EcrActions.authTokenStatement());
+  for (const compact of [false, true]) {
+    const entries = entriesOf(pull, push, all, reserved, compact);
+    if (size(entries) <= INLINE_BUDGET) {
+      for (const s of statements(scope, entries)) role.addToPrincipalPolicy(s);
+      return { inline: true, managedPolicies: 0, compacted: compact };
+    }
+    const chunks: Entry[][] = [[]];
+    for (const e of entries) {
+      const current = chunks[chunks.length - 1];
+      if (current.length && size([...current, e]) > MANAGED_BUDGET) chunks.push([e]);
+      else current.push(e);
+    }
+    if (chunks.length <= IAM_LIMITS.managedPerRole) {
+      chunks.forEach((chunk, i) => {
+        new iam.ManagedPolicy(scope, `Repositories${i + 1}`, {
+          description: `ECR access of ${role.node.path}, part ${i + 1} of ${chunks.length}`,
+          statements: statements(scope, chunk),
+          roles: [role],
+        });
+      });
+      return { inline: false, managedPolicies: chunks.length, compacted: compact };
+    }
+  }
+  const total = new Set([...pull, ...push]).size;
+  throw new Error(`${role.node.path}: the role is granted on ${total} ECR repositories, more than IAM can hold even with prefix-scoped ARNs `
+    + `(${IAM_LIMITS.managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters). `
+    + 'Restrict the identity with `repositories` or `environments`, or split it into several identities.');
+}

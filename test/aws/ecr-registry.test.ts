@@ -1,0 +1,290 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
+import { EcrActions, EcrRegistry, EcrRegistryProps } from '../../src/aws';
+import { EcrLifecycleTranslation } from '../../src/retention';
+import {
+  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
+} from '../../src/spec';
+import { TagPolicyDecision } from '../../src/tagging';
+
+function build(spec: RegistrySpec, props: Partial<EcrRegistryProps> = {}) {
+  const app = strictApp();
+  const stack = stackIn(app);
+  const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
+  return { app, stack, registry, template: Template.fromStack(stack) };
+}
+
+const spec = richSpec();
+const rich = build(spec);
+const repos = rich.template.findResources('AWS::ECR::Repository');
+const byName = new Map(Object.values(repos).map((r: any) => [r.Properties.RepositoryName, r]));
+
+describe('EcrRegistry repositories', () => {
+  test('one repository per image and environment, named by Naming.ecrRepositoryName', () => {
+    const expected = EffectiveSpec.repositories(spec).map((r) => Naming.ecrRepositoryName(spec, r.image, r.environment)).sort();
+    expect([...byName.keys()].sort()).toEqual(expected);
+    expect(expected).toContain('platform/prod/jobs/worker');
+    expect(Object.keys(rich.registry.repositories).sort()).toEqual(expected);
+  });
+
+  test.each([
+    [EnvironmentLayout.TAGS, ['platform/api', 'platform/jobs/worker', 'platform/web']],
+    [EnvironmentLayout.REGISTRIES, ['platform-dev/api', 'platform-prod/web', 'platform-staging/jobs/worker']],
+  ])('layout %s names', (layout, some) => {
+    const s = richSpec({ environments: { layout, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] } });
+    const names = Object.values(build(s).template.findResources('AWS::ECR::Repository')).map((r: any) => r.Properties.RepositoryName);
+    expect(names).toEqual(expect.arrayContaining(some));
+    expect(names).toHaveLength(layout === EnvironmentLayout.TAGS ? 3 : 9);
+  });
+
+  test('the lifecycle policy is the retention translation, byte for byte (repository overrides included)', () => {
+    for (const repo of EffectiveSpec.repositories(spec)) {
+      const name = Naming.ecrRepositoryName(spec, repo.image, repo.environment);
+      const expected = EcrLifecycleTranslation.translate(repo.retention, { repositoryName: name }).policyText;
+      expect(expected).toBeDefined();
+      expect(byName.get(name).Properties.LifecyclePolicy).toEqual({ LifecyclePolicyText: expected });
+      expect(rich.registry.lifecyclePolicies[name]).toBe(expected);
+    }
+    expect(byName.get('platform/dev/jobs/worker').Properties.LifecyclePolicy.LifecyclePolicyText)
+      .not.toEqual(byName.get('platform/dev/api').Properties.LifecyclePolicy.LifecyclePolicyText);
+  });
+
+  test('no retention rules: no lifecycle policy (nothing is deleted)', () => {
+    const t = build(richSpec({ retention: undefined, repositories: [{ name: 'api' }] })).template;
+    t.hasResourceProperties('AWS::ECR::Repository', { RepositoryName: 'platform/dev/api', LifecyclePolicy: Match.absent() });
+  });
+
+  test('tag mutability is TagPolicyDecision.ecr of the effective tag policy', () => {
+    const decision = TagPolicyDecision.ecr(EffectiveSpec.tagPolicy(spec));
+    rich.template.hasResourceProperties('AWS::ECR::Repository', {
+      ImageTagMutability: decision.mutability,
+      ImageTagMutabilityExclusionFilters: decision.exclusionFilters.map((v) => ({
+        ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: v,
+      })),
+    });
+    // Semver with moving aliases: full versions are write-once, 1.2 / 1 / latest move.
+    expect(decision).toMatchObject({ mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['*.*.*'] });
+    const strict = build(richSpec({ tagPolicy: { strategy: 'version-sha' as any, mutableTags: ['latest', 'dev'] } })).template;
+    strict.hasResourceProperties('AWS::ECR::Repository', {
+      ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      ImageTagMutabilityExclusionFilters: [
+        { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'latest' },
+        { ImageTagMutabilityExclusionFilterType: 'WILDCARD', ImageTagMutabilityExclusionFilterValue: 'dev' },
+      ],
+    });
+    build(richSpec({ tagPolicy: { immutable: false } })).template.hasResourceProperties('AWS::ECR::Repository', {
+      ImageTagMutability: 'MUTABLE', ImageTagMutabilityExclusionFilters: Match.absent(),
+    });
+  });
+
+  test('a tag policy ECR cannot express is a clear error', () => {
+    const tagPolicy = { strategy: 'git-sha' as any, mutableTags: ['a', 'b', 'c', 'd', 'e', 'f'] };
+    expect(() => build(richSpec({ tagPolicy }))).toThrow(/ECR cannot express this tag policy: it lists 6 mutableTags patterns/);
+  });
+
+  test('defaults: AES256, RETAIN, scan on push, no EmptyOnDelete', () => {
+    const r = byName.get('platform/dev/api');
+    expect(r.Properties.EncryptionConfiguration).toEqual({ EncryptionType: 'AES256' });
+    expect(r.DeletionPolicy).toBe('Retain');
+    expect(r.UpdateReplacePolicy).toBe('Retain');
+    expect(r.Properties.ImageScanningConfiguration).toEqual({ ScanOnPush: true });
+    expect(r.Properties.EmptyOnDelete).toBeUndefined();
+  });
+
+  test('scan mode off: no scan on push', () => {
+    const t = build(richSpec({ scanning: { mode: ScanMode.OFF }, repositories: [{ name: 'api' }] })).template;
+    t.hasResourceProperties('AWS::ECR::Repository', { ImageScanningConfiguration: { ScanOnPush: false } });
+  });
+
+  test('emptyOnDelete needs the explicit DESTROY opt-in', () => {
+    expect(() => build(spec, { emptyOnDelete: true })).toThrow(
+      /emptyOnDelete: true deletes every image with its repository and needs removalPolicy: RemovalPolicy.DESTROY \(got retain\)/);
+    const t = build(richSpec({ repositories: [{ name: 'api' }] }), { emptyOnDelete: true, removalPolicy: RemovalPolicy.DESTROY }).template;
+    t.hasResource('AWS::ECR::Repository', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ EmptyOnDelete: true }) });
+  });
+
+  test('customer-managed encryption: a key created with rotation and kept', () => {
+    const { template } = build(richSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } }));
+    template.hasResource('AWS::KMS::Key', { Properties: Match.objectLike({ EnableKeyRotation: true }), DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::ECR::Repository', {
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RegistryKey'), 'Arn'] } },
+    });
+  });
+
+  test('customer-managed encryption with spec.encryption.awsKmsKeyArn, or a key passed in (which wins)', () => {
+    const arn = 'arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555';
+    const s = richSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED, awsKmsKeyArn: arn } });
+    const fromSpec = build(s).template;
+    fromSpec.resourceCountIs('AWS::KMS::Key', 0);
+    fromSpec.hasResourceProperties('AWS::ECR::Repository', { EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: arn } });
+
+    const app = strictApp();
+    const stack = stackIn(app);
+    const key = new kms.Key(stack, 'PlatformKey', { enableKeyRotation: true });
+    new EcrRegistry(stack, 'Registry', { spec: s, kmsKey: key });
+    Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
+      EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformKey'), 'Arn'] } },
+    });
+  });
+
+  test('labels become resource tags', () => {
+    rich.template.hasResourceProperties('AWS::ECR::Repository', { Tags: [{ Key: 'team', Value: 'platform' }] });
+  });
+});
+
+describe('EcrRegistry access', () => {
+  test('other accounts pull through repository policies, as account principals, only where the spec grants', () => {
+    const prod = byName.get('platform/prod/web').Properties.RepositoryPolicyText.Statement;
+    expect(prod).toEqual([{
+      Sid: 'PullAccountsruntime',
+      Effect: 'Allow',
+      Action: EcrActions.PULL,
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] } },
+    }]);
+    expect(byName.get('platform/dev/web').Properties.RepositoryPolicyText).toBeUndefined();
+  });
+
+  test('existing principals get the exact pull actions on the repositories their globs select', () => {
+    const api = byName.get('platform/staging/api').Properties.RepositoryPolicyText.Statement;
+    expect(api).toEqual([{ Sid: 'PullPrincipalscluster', Effect: 'Allow', Action: EcrActions.PULL, Principal: { AWS: 'arn:aws:iam::123456789012:role/eks-nodes' } }]);
+  });
+
+  test('no statement has a * principal; Resource * only with ecr:GetAuthorizationToken', () => {
+    const statements = statementsOf(rich.template.toJSON());
+    expect(statements.length).toBeGreaterThan(5);
+    for (const { where, statement } of statements) {
+      expect([where, JSON.stringify(statement.Principal ?? {}).includes('"*"')]).toEqual([where, false]);
+      const resources = [statement.Resource ?? []].flat();
+      if (resources.includes('*')) expect([where, statement.Action]).toEqual([where, 'ecr:GetAuthorizationToken']);
+    }
+  });
+
+  describe('grants', () => {
+    const app = strictApp();
+    const stack = stackIn(app);
+    const registry = new EcrRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
+    const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
+    registry.grantPull(role('Puller'));
+    registry.grantPush(role('Pusher'), { images: ['api'], environments: ['dev'] });
+    registry.grantPullPush(role('Both'), { images: ['jobs/*'] });
+    const policies = Template.fromStack(stack).findResources('AWS::IAM::Policy');
+    const statementsFor = (id: string) => (Object.entries(policies).find(([k]) => k.startsWith(id))![1] as any).Properties.PolicyDocument.Statement;
+    const arn = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:eu-west-1:123456789012:repository/${name}`]] });
+
+    test('grantPull: exactly the pull actions on the repository ARNs, and GetAuthorizationToken on *', () => {
+      const s = statementsFor('Puller');
+      expect(s).toEqual([
+        { Action: EcrActions.PULL, Effect: 'Allow', Resource: expect.arrayContaining([arn('platform/dev/api'), arn('platform/prod/jobs/worker')]) },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      ]);
+      expect(s[0].Resource).toHaveLength(9);
+      expect(EcrActions.PULL).toEqual(['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability']);
+    });
+
+    test('grantPush with images and environments: exactly the push actions on those repositories', () => {
+      expect(statementsFor('Pusher')).toEqual([
+        { Action: EcrActions.PUSH, Effect: 'Allow', Resource: arn('platform/dev/api') },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      ]);
+      expect(EcrActions.PUSH).toEqual(['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchCheckLayerAvailability', 'ecr:PutImage']);
+    });
+
+    test('grantPullPush: the union of both, without duplicates', () => {
+      const s = statementsFor('Both');
+      expect(s[0].Action).toEqual([...EcrActions.PULL, ...EcrActions.PUSH.filter((a) => a !== 'ecr:BatchCheckLayerAvailability')]);
+      expect(s[0].Resource).toEqual([arn('platform/dev/jobs/worker'), arn('platform/staging/jobs/worker'), arn('platform/prod/jobs/worker')]);
+    });
+
+    test('per repository: repository() returns the ECR repository', () => {
+      expect(registry.repository('api', 'prod').repositoryName).toBeDefined();
+      expect(() => registry.repository('nope', 'prod')).toThrow(/no repository "platform\/prod\/nope" here \(image "nope", environment "prod"\)/);
+    });
+
+    test('grants on unknown images or environments are clear errors', () => {
+      expect(() => registry.grantPull(role('X1'), { environments: ['qa'] })).toThrow(/environments \["qa"\] are not in the chain \(dev, staging, prod\)/);
+      expect(() => registry.grantPull(role('X2'), { images: ['nope*'] })).toThrow(/images \["nope\*"\] match no repository of the spec/);
+    });
+  });
+});
+
+describe('EcrRegistry validation and warnings', () => {
+  test('an invalid spec throws every problem at construction', () => {
+    const bad = richSpec({ name: 'Bad_Name', repositories: [{ name: 'API' }], access: undefined });
+    expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
+  });
+
+  test('repositoryNames must be repositories of the spec', () => {
+    expect(() => build(spec, { repositoryNames: ['platform/dev/api', 'platform/qa/api'] }))
+      .toThrow(/repositoryNames \["platform\/qa\/api"\] are not repositories of the spec "platform"/);
+  });
+
+  test('a retention policy ECR cannot express is a clear error naming the repository', () => {
+    // ECR: "Maximum number of rules: 50" per lifecycle policy; 51 patterns give 51 rules.
+    const retention = { rules: [{ tagState: TagState.TAGGED, tagPatterns: Array.from({ length: 51 }, (_, i) => `p${i}-*`), expireAfterDays: 1 }] };
+    expect(() => build(richSpec({ retention, repositories: [{ name: 'api' }] }))).toThrow(/ECR repository "platform\/dev\/api"/);
+  });
+
+  test('the tags layout warns that IAM cannot tell tags apart', () => {
+    const s = richSpec({ environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] }, access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] } });
+    expect(warningsOf(build(s).stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/environments.layout "tags": IAM cannot tell tags apart, so every pusher can also move the environment tags \(a CI pusher can retag an image as prod\)\. Use the "repositories" layout/),
+    ]));
+    expect(warningsOf(rich.stack).join('\n')).not.toMatch(/IAM cannot tell tags apart/);
+  });
+
+  test('retention.dryRun: no lifecycle policy is attached, with a warning pointing to the preview', () => {
+    const s = richSpec({ repositories: [{ name: 'api' }], retention: { ...richSpec().retention, dryRun: true } });
+    const b = build(s);
+    b.template.hasResourceProperties('AWS::ECR::Repository', { LifecyclePolicy: Match.absent() });
+    expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/retention\.dryRun: ECR has no dry run for lifecycle policies, so no lifecycle policy is attached[^]*aws ecr start-lifecycle-policy-preview/),
+    ]));
+  });
+
+  test('the translation report warnings are surfaced once, naming the repositories', () => {
+    expect(warningsOf(rich.stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^every repository: ECR has no dry run for lifecycle policies/),
+    ]));
+  });
+
+  test('a conservative translation is reported with its reason', () => {
+    // Two patterns in one keep rule: each pattern keeps its own N (conservative).
+    expect(warningsOf(rich.stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/platform\/dev\/api, platform\/dev\/web, platform\/staging\/api, platform\/staging\/web, platform\/prod\/api and 1 more: the ECR lifecycle policy is conservative \(keeps more than the spec's retention\): rules\[1\]: /),
+    ]));
+  });
+
+  test('a severity threshold warns that ECR has no gate', () => {
+    const b = build(richSpec({ scanning: { severityThreshold: Severity.HIGH } }));
+    expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([expect.stringMatching(/scanning\.severityThreshold: ECR has no severity gate of its own/)]));
+  });
+
+  test('cross-account replication warns that the destination needs a registry policy', () => {
+    const b = build(richSpec({ replication: { replicas: [{ region: 'eu-central-1', awsAccountId: '444455556666' }] } }));
+    expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/replication\.replicas\[0\]: cross-account replication into 444455556666 \(eu-central-1\) needs a registry policy there: deploy ReplicationDestinationPolicy/),
+    ]));
+  });
+
+  test('continuous scanning in a repository-only slice warns that it needs the registry-wide resources', () => {
+    const b = build(spec, { includeRegistryResources: false, includeIdentities: false, repositoryNames: ['platform/dev/web'] });
+    expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/platform\/dev\/web: scanning\.mode "continuous" needs the registry scanning configuration/),
+    ]));
+  });
+});
+
+test('snapshot', () => {
+  expect(snapshotOf(rich.template)).toMatchSnapshot();
+});
+
+test('composes into an existing stack without an explicit environment', () => {
+  const app = strictApp();
+  const stack = new Stack(app, 'Agnostic');
+  new EcrRegistry(stack, 'Registry', { spec: richSpec({ replication: undefined }) });
+  Template.fromStack(stack).resourceCountIs('AWS::ECR::Repository', 9);
+  expect(ENV.account).toBe('123456789012');
+});
