@@ -2,7 +2,6 @@ import { ContainerRegistryScopeMap } from '@cdktf/provider-azurerm/lib/container
 import { ContainerRegistryToken } from '@cdktf/provider-azurerm/lib/container-registry-token';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -78,15 +77,6 @@ export class AcrRoles {
   public static readonly PUSH = 'AcrPush';
   /** Delete images (only the purge task's identity). */
   public static readonly DELETE = 'AcrDelete';
-  /**
-   * The actions of the custom import role of promoters on a destination registry:
-   * `az acr import` needs `importImage/action` on the destination (and read on the
-   * source, which promoters get as `AcrPull`).
-   */
-  public static readonly IMPORT_ACTIONS = [
-    'Microsoft.ContainerRegistry/registries/read',
-    'Microsoft.ContainerRegistry/registries/importImage/action',
-  ];
 }
 
 /** GitHub Actions OIDC, as Entra federated identity credentials see it. */
@@ -127,9 +117,12 @@ interface GrantEntry {
  * for the workflow), and the grants of `AccessPlan.grants` for it and for the
  * existing principals (`azurePrincipalIds`):
  * - a grant that covers a whole registry is a role assignment scoped to that
- *   registry: `AcrPull` to pull, `AcrPush` to push (pushers), and for promoters a
- *   custom role with `registries/read` + `registries/importImage/action` on the
- *   destination (what `az acr import` needs) plus `AcrPull` on the source;
+ *   registry: `AcrPull` to pull, `AcrPush` to push (it includes pull, never
+ *   delete). Promoters get `AcrPull` on the source and `AcrPush` on the
+ *   destination: the generated promotion copies by digest with skopeo through the
+ *   data plane. (`az acr import` would instead need
+ *   `Microsoft.ContainerRegistry/registries/importImage/action` on the destination,
+ *   a control-plane action no built-in ACR data role has; it is not granted.)
  * - a grant that covers only some repositories of a registry (an identity's
  *   `repositories` filter, or the `repositories` layout where one registry holds
  *   every environment) follows `scopedAccess`: a scope map and token with exactly
@@ -172,8 +165,6 @@ export class RegistryIdentities extends Construct {
   public readonly scopeMaps: { [key: string]: ContainerRegistryScopeMap } = {};
   /** The tokens created, by `<identity>-<role>-<registry>`. */
   public readonly tokens: { [key: string]: ContainerRegistryToken } = {};
-
-  private readonly importRoles = new Map<string, RoleDefinition>();
 
   constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
     super(scope, id);
@@ -288,45 +279,19 @@ export class RegistryIdentities extends Construct {
   }
 
   private assignRoles(entry: GrantEntry, principals: Principal[]): void {
-    const roles: Array<[string, string | undefined]> = [];
-    if (entry.role === AccessRole.PROMOTER) {
-      if (entry.pull.size) roles.push([AcrRoles.PULL, undefined]);
-      if (entry.push.size) roles.push(['AcrImport', this.importRole(entry.registry).roleDefinitionResourceId]);
-    } else if (entry.push.size) {
-      roles.push([AcrRoles.PUSH, undefined]); // AcrPush includes pull
-    } else {
-      roles.push([AcrRoles.PULL, undefined]);
-    }
+    // AcrPush includes pull: one role per identity and registry.
+    const roles = [entry.push.size ? AcrRoles.PUSH : AcrRoles.PULL];
     for (const p of principals) {
-      for (const [role, definitionId] of roles) {
+      for (const role of roles) {
         this.roleAssignments.push(new RoleAssignment(this, `${p.label}-${entry.role}-${role}-${entry.registry.name}`, {
           scope: entry.registry.id,
           principalId: p.principalId,
           principalType: p.created ? 'ServicePrincipal' : undefined,
-          roleDefinitionName: definitionId ? undefined : role,
-          roleDefinitionId: definitionId,
+          roleDefinitionName: role,
           description: `${entry.role} "${entry.identity.name}" on ${entry.registry.name}`,
         }));
       }
     }
-  }
-
-  /** The custom import role of a destination registry (registries/read + importImage/action). */
-  private importRole(registry: RegistryTarget): RoleDefinition {
-    let def = this.importRoles.get(registry.name);
-    if (!def) {
-      // Custom roles are assignable at resource-group (or wider) scope: the registry's resource group.
-      const resourceGroupId = Fn.join('/', Fn.slice(Fn.split('/', registry.id), 0, 5));
-      def = new RoleDefinition(this, `import-role-${registry.name}`, {
-        name: `AcrImport ${registry.name}`,
-        scope: resourceGroupId,
-        description: `az acr import into ${registry.name}: registries/read and importImage/action only (no push, no delete)`,
-        permissions: [{ actions: AcrRoles.IMPORT_ACTIONS }],
-        assignableScopes: [resourceGroupId],
-      });
-      this.importRoles.set(registry.name, def);
-    }
-    return def;
   }
 
   private scopedToken(entry: GrantEntry): void {

@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { azureSpec, PRINCIPAL, resources, testStack, warnings } from './helpers';
-import { AcrRoles, GithubFederation, RegistryIdentities, RegistryTarget, ScopedAccessMode } from '../../src/azure';
+import { GithubFederation, RegistryIdentities, RegistryTarget, ScopedAccessMode } from '../../src/azure';
 import { EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
 const id = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/${name}`;
@@ -21,7 +21,7 @@ function build(spec: RegistrySpec, registries: RegistryTarget[], scopedAccess?: 
 function assignments(json: any): string[][] {
   return resources(json, 'azurerm_role_assignment').map((r) => {
     const principal = r.principal_id === PRINCIPAL ? 'runtime' : /user_assigned_identity\.Identities_([a-z]+)_/.exec(r.principal_id)![1];
-    const role = r.role_definition_name ?? 'AcrImport';
+    const role = r.role_definition_name;
     return [principal, role, r.scope.split('/').pop()];
   }).sort();
 }
@@ -32,10 +32,9 @@ describe('RegistryIdentities, one registry per environment', () => {
   test('each grant covers a whole registry: role assignments scoped to that registry, no tokens', () => {
     expect(assignments(json)).toEqual([
       ['ci', 'AcrPush', 'platformdev'],
-      ['promoter', 'AcrImport', 'platformprod'],
-      ['promoter', 'AcrImport', 'platformstaging'],
       ['promoter', 'AcrPull', 'platformdev'],
-      ['promoter', 'AcrPull', 'platformstaging'],
+      ['promoter', 'AcrPush', 'platformprod'],
+      ['promoter', 'AcrPush', 'platformstaging'],
       ['runtime', 'AcrPull', 'platformdev'],
       ['runtime', 'AcrPull', 'platformprod'],
       ['runtime', 'AcrPull', 'platformstaging'],
@@ -45,17 +44,13 @@ describe('RegistryIdentities, one registry per environment', () => {
     expect(warnings(stack)).toEqual([]);
   });
 
-  test('promoters import with a custom role of exactly registries/read and importImage/action', () => {
-    // ACR docs (custom roles): importing needs Microsoft.ContainerRegistry/registries/importImage/action
-    // on the target registry; reading the source is AcrPull.
-    const defs = resources(json, 'azurerm_role_definition');
-    expect(defs.map((d) => d.name).sort()).toEqual(['AcrImport platformprod', 'AcrImport platformstaging']);
-    for (const d of defs) {
-      expect(d.permissions).toEqual([{ actions: ['Microsoft.ContainerRegistry/registries/read', 'Microsoft.ContainerRegistry/registries/importImage/action'] }]);
-      expect(d.scope).toBe('${join("/", slice(split("/", "' + id(d.name.split(' ')[1]) + '"), 0, 5))}');
-      expect(d.assignable_scopes).toEqual([d.scope]);
-    }
-    expect(AcrRoles.IMPORT_ACTIONS).toHaveLength(2);
+  test('promoters read the source and write the destination (skopeo copy by digest), nothing else', () => {
+    // ACR roles doc: AcrPush = push + pull, AcrPull = pull; neither can delete. The generated promotion
+    // workflow copies with skopeo through the data plane, so no import (control-plane) action is granted.
+    expect(assignments(json).filter(([who]) => who === 'promoter').map(([, role, reg]) => `${role}@${reg}`))
+      .toEqual(['AcrPull@platformdev', 'AcrPush@platformprod', 'AcrPush@platformstaging']);
+    expect(json.resource.azurerm_role_definition).toBeUndefined();
+    expect(resources(json, 'azurerm_role_assignment').every((r) => ['AcrPull', 'AcrPush'].includes(r.role_definition_name))).toBe(true);
   });
 
   test('a managed identity per GitHub-trusted identity, with a federated credential for its workflow', () => {
@@ -109,8 +104,7 @@ describe('RegistryIdentities, one registry holding every environment', () => {
     const { stack, json } = build(azureSpec(EnvironmentLayout.REPOSITORIES), oneRegistry, ScopedAccessMode.REGISTRY_ROLE);
     expect(assignments(json)).toEqual([
       ['ci', 'AcrPush', 'platform'],
-      ['promoter', 'AcrImport', 'platform'],
-      ['promoter', 'AcrPull', 'platform'],
+      ['promoter', 'AcrPush', 'platform'],
       ['runtime', 'AcrPull', 'platform'],
     ]);
     expect(json.resource.azurerm_container_registry_scope_map).toBeUndefined();
