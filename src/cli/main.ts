@@ -4,10 +4,13 @@
  * jsii API. Each command lives in its own module and registers here.
  */
 import { Command, Io } from './command';
+import { lintCommand, tagsCommand } from './tags';
 import { validateCommand } from './validate';
 
 export const COMMANDS: Record<string, Command> = {
   validate: validateCommand,
+  tags: tagsCommand,
+  lint: lintCommand,
 };
 
 export const processIo: Io = {
