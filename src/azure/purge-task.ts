@@ -61,7 +61,7 @@ export interface PurgeTaskProps {
 
 /** The content of a purge task's `encoded_step`, decoded. */
 export interface PurgeTaskContent {
-  /** The image every step runs (`mcr.microsoft.com/acr/acr-cli:0.17`); empty when steps disagree. */
+  /** The image every step runs (`mcr.microsoft.com/acr/acr-cli:0.19`); empty when steps disagree. */
   readonly image: string;
   /** Each step's command after the image (`purge --registry {{.Run.Registry}} --filter ...`). */
   readonly commands: string[];
@@ -83,10 +83,31 @@ export interface PurgeTaskContent {
  */
 export class PurgeTask extends Construct {
   /**
-   * The pinned acr-cli image. 0.17 is the version the ACR documentation names
-   * ("distributed in a public container image (mcr.microsoft.com/acr/acr-cli:0.17)").
+   * The pinned acr-cli image: 0.19, the version the ACR documentation names since
+   * May 2026 ("The acr purge command (preview) is currently distributed in a
+   * public container image (mcr.microsoft.com/acr/acr-cli:0.19)"). It postdates
+   * acr-cli PR #489 (February 2026: `--untagged` honours `--ago`, `--untagged-only`
+   * added), the semantics `AcrPurgeEvaluator` models; earlier releases applied no
+   * date filter to untagged manifests (acr-cli issue #486, August 2025), which would
+   * delete more than the retention translation intends.
    */
-  public static readonly DEFAULT_ACR_CLI_IMAGE = 'mcr.microsoft.com/acr/acr-cli:0.17';
+  public static readonly DEFAULT_ACR_CLI_IMAGE = 'mcr.microsoft.com/acr/acr-cli:0.19';
+
+  /** The oldest acr-cli version tag accepted (see `DEFAULT_ACR_CLI_IMAGE`). */
+  public static readonly MIN_ACR_CLI_VERSION = '0.19';
+
+  /**
+   * Why an acr-cli image is not acceptable (not mcr.microsoft.com/acr/acr-cli, not
+   * pinned to a version tag or digest, older than 0.19), or undefined when it is.
+   */
+  public static imageProblem(image: string): string | undefined {
+    const m = /^mcr\.microsoft\.com\/acr\/acr-cli(?::(\d+)\.(\d+)(?:\.\d+)?|@sha256:[0-9a-f]{64})$/.exec(image);
+    if (!m) return 'is not mcr.microsoft.com/acr/acr-cli pinned to a version tag (0.19) or a digest';
+    if (m[1] !== undefined && (Number(m[1]) === 0 && Number(m[2]) < 19)) {
+      return `is older than acr-cli ${PurgeTask.MIN_ACR_CLI_VERSION}, whose \`--untagged\` honours \`--ago\` (earlier releases delete untagged manifests of any age)`;
+    }
+    return undefined;
+  }
 
   /** Every day at 01:00 UTC. */
   public static readonly DEFAULT_SCHEDULE = '0 1 * * *';

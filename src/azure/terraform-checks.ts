@@ -108,6 +108,8 @@ export class AcrTerraformChecks {
       }
       if (!PINNED_ACR_CLI.test(decoded.image)) {
         add(t, name, 'encoded_step.task_content', `runs "${decoded.image || '(several images)'}", not one acr-cli image pinned to a version or digest`);
+      } else if (PurgeTask.imageProblem(decoded.image)) {
+        add(t, name, 'encoded_step.task_content', `runs "${decoded.image}", which ${PurgeTask.imageProblem(decoded.image)}`);
       }
       if (decoded.commands.length === 0) add(t, name, 'encoded_step.task_content', 'has no steps');
       decoded.commands.forEach((c, i) => {

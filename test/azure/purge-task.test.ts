@@ -39,7 +39,7 @@ describe('PurgeTask', () => {
     const yaml = Buffer.from(task.encoded_step.task_content, 'base64').toString('utf8');
     expect(yaml).toMatch(/^version: "?v1\.1\.0"?\nsteps:\n/);
     const decoded = PurgeTask.decode(task.encoded_step.task_content);
-    expect(decoded.image).toBe('mcr.microsoft.com/acr/acr-cli:0.17');
+    expect(decoded.image).toBe('mcr.microsoft.com/acr/acr-cli:0.19');
     expect(decoded.commands).toEqual([
       "purge --registry {{.Run.Registry}} --filter 'dev/api:^pr-.*$' --ago 0d --keep 10",
       "purge --registry {{.Run.Registry}} --filter 'dev/web:.*' --ago 30d --untagged",
@@ -64,6 +64,15 @@ describe('PurgeTask', () => {
     expect(PurgeTask.decode(t.encoded_step.task_content)).toEqual({
       image: 'mcr.microsoft.com/acr/acr-cli:0.16', commands: ['purge --registry {{.Run.Registry}} --filter a:.*'], stepTimeouts: [600],
     });
+  });
+
+  test('imageProblem accepts acr-cli 0.19 and later or a digest, and rejects latest, other images and older versions', () => {
+    expect(PurgeTask.imageProblem('mcr.microsoft.com/acr/acr-cli:0.19')).toBeUndefined();
+    expect(PurgeTask.imageProblem('mcr.microsoft.com/acr/acr-cli:0.20.1')).toBeUndefined();
+    expect(PurgeTask.imageProblem(`mcr.microsoft.com/acr/acr-cli@sha256:${'a'.repeat(64)}`)).toBeUndefined();
+    expect(PurgeTask.imageProblem('mcr.microsoft.com/acr/acr-cli:latest')).toMatch(/^is not mcr\.microsoft\.com\/acr\/acr-cli pinned to a version tag/);
+    expect(PurgeTask.imageProblem('docker.io/x/acr-cli:0.19')).toMatch(/^is not mcr\.microsoft\.com\/acr\/acr-cli pinned/);
+    expect(PurgeTask.imageProblem('mcr.microsoft.com/acr/acr-cli:0.16')).toMatch(/^is older than acr-cli 0\.19, whose `--untagged` honours `--ago`/);
   });
 
   test('decode rejects content that is not a task YAML', () => {

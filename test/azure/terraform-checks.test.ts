@@ -119,10 +119,14 @@ describe('AcrTerraformChecks', () => {
     expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'mcr.microsoft.com/acr/acr-cli:latest'))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content: runs "mcr.microsoft.com/acr/acr-cli:latest", not one acr-cli image pinned to a version or digest',
     ]);
-    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'docker.io/evil/acr-cli:0.17'))).toEqual([
-      expect.stringMatching(/runs "docker\.io\/evil\/acr-cli:0\.17", not one acr-cli image pinned/),
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'mcr.microsoft.com/acr/acr-cli:0.17'))).toEqual([
+      'azurerm_container_registry_task encoded_step.task_content: runs "mcr.microsoft.com/acr/acr-cli:0.17", which is older than acr-cli 0.19, ' +
+        'whose `--untagged` honours `--ago` (earlier releases delete untagged manifests of any age)',
     ]);
-    expect(check(b64('version: v1.1.0\nsteps:\n  - cmd: mcr.microsoft.com/acr/acr-cli:0.17 purge --filter a:.* ; rm -rf /\n'))).toEqual([
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'docker.io/evil/acr-cli:0.19'))).toEqual([
+      expect.stringMatching(/runs "docker\.io\/evil\/acr-cli:0\.19", not one acr-cli image pinned/),
+    ]);
+    expect(check(b64('version: v1.1.0\nsteps:\n  - cmd: mcr.microsoft.com/acr/acr-cli:0.19 purge --filter a:.* ; rm -rf /\n'))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content steps[0]: "purge --filter a:.* ; rm -rf /" is not `purge --registry {{.Run.Registry}} --<flag> ...`',
     ]);
     expect(check(PurgeTask.encodedTaskContent(['acr purge --ago 1d --untagged']))).toEqual([
