@@ -96,6 +96,18 @@ export class PurgeTask extends Construct {
   /** The oldest acr-cli version tag accepted (see `DEFAULT_ACR_CLI_IMAGE`). */
   public static readonly MIN_ACR_CLI_VERSION = '0.19';
 
+  /** Every day at 01:00 UTC. */
+  public static readonly DEFAULT_SCHEDULE = '0 1 * * *';
+
+  /** The default task timeout (one hour). */
+  public static readonly DEFAULT_TIMEOUT_SECONDS = 3600;
+
+  /** The smallest task timeout ACR accepts. */
+  public static readonly MIN_TIMEOUT_SECONDS = 300;
+
+  /** The largest task timeout ACR accepts (8 hours). */
+  public static readonly MAX_TIMEOUT_SECONDS = 28_800;
+
   /**
    * Why an acr-cli image is not acceptable (not mcr.microsoft.com/acr/acr-cli, not
    * pinned to a version tag or digest, older than 0.19), or undefined when it is.
@@ -108,18 +120,6 @@ export class PurgeTask extends Construct {
     }
     return undefined;
   }
-
-  /** Every day at 01:00 UTC. */
-  public static readonly DEFAULT_SCHEDULE = '0 1 * * *';
-
-  /** The default task timeout (one hour). */
-  public static readonly DEFAULT_TIMEOUT_SECONDS = 3600;
-
-  /** The smallest task timeout ACR accepts. */
-  public static readonly MIN_TIMEOUT_SECONDS = 300;
-
-  /** The largest task timeout ACR accepts (8 hours). */
-  public static readonly MAX_TIMEOUT_SECONDS = 28_800;
 
   /**
    * The task YAML for the commands: `version: v1.1.0` and one step per command,
