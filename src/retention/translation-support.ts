@@ -75,12 +75,12 @@ export function widenToWildcards(pattern: string, max: number): string {
 
 /** The regular-expression source (unanchored) of a glob: `.*` for each star, the rest escaped. */
 export function globRegexSource(pattern: string): string {
-  return pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&')).join('.*');
+  return pattern.split('*').map(escapeRegex).join('.*');
 }
 
 /** Escapes a literal for a regular expression. */
 export function escapeRegex(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\/-]/g, '\\$&');
+  return s.replace(/[.+?^${}()|[\]\\*]/g, '\\$&');
 }
 
 /** A rule's action in words (`keep the 10 most recent`, `expire after 7 days`). */
@@ -170,4 +170,31 @@ export function liveRuleIndexes(rules: RetentionRuleSpec[], warnings: string[]):
 /** The worst fidelity of the rule reports (conservative if any rule is). */
 export function worstFidelity(rules: RuleTranslation[]): TranslationFidelity {
   return rules.some((r) => r.fidelity === TranslationFidelity.CONSERVATIVE) ? TranslationFidelity.CONSERVATIVE : TranslationFidelity.EXACT;
+}
+
+/**
+ * The tag patterns of each live tagged rule that can still select an image no
+ * earlier rule (nor protection) has claimed: a pattern covered by a protected
+ * pattern or by a pattern of an earlier rule (`pr-1*` after `pr-*`) is left out.
+ * A tagged rule left with no pattern is dead: it is removed from `live` with a
+ * warning.
+ */
+export function livePatterns(policy: RetentionPolicySpec, live: number[], warnings: string[]): Map<number, string[]> {
+  const rules = policy.rules ?? [];
+  const earlier: string[] = [...(policy.protectedTags ?? [])];
+  const result = new Map<number, string[]>();
+  for (const i of [...live]) {
+    const rule = rules[i];
+    if (rule.tagState !== TagState.TAGGED) continue;
+    const patterns = [...new Set(rule.tagPatterns ?? [])];
+    const kept = patterns.filter((p) => !earlier.some((q) => globCovers(q, p)));
+    earlier.push(...kept);
+    if (kept.length === 0) {
+      live.splice(live.indexOf(i), 1);
+      warnings.push(`rules[${i}] is never reached: protected tags or earlier rules claim every image its patterns select; it is left out (remove it from the spec)`);
+    } else {
+      result.set(i, kept);
+    }
+  }
+  return result;
 }

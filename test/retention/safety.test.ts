@@ -11,6 +11,13 @@ import * as fc from 'fast-check';
 import {
   EcrLifecycleEvaluator,
   EcrLifecycleTranslation,
+  AcrManifest,
+  AcrPurgeEvaluator,
+  AcrPurgeTranslation,
+  AcrRetentionEvaluator,
+  GarCleanupEvaluator,
+  GarCleanupTranslation,
+  GarPackageRetention,
   RetentionEvaluator,
   TranslationFidelity,
 } from '../../src/retention';
@@ -43,21 +50,45 @@ export const policyArb: fc.Arbitrary<RetentionPolicySpec> = fc.record({
 export interface TestImage { readonly digest: string; readonly tags: string[]; readonly pushedAt: Date }
 
 /** 0-12 images with unique digests, 0-3 tags each (a tag points at one image per repository), push times that tie. */
-export const imagesArb: fc.Arbitrary<TestImage[]> = fc.array(
-  fc.record({
-    tags: fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 3 }),
-    age: fc.constantFrom(...AGES),
-    jitter: fc.constantFrom(0, 0, 1, -1, 3_600_000),
-  }),
-  { maxLength: 12 },
-).map((raw) => {
-  const used = new Set<string>();
-  return raw.map((r, i) => {
-    const tags = r.tags.filter((t) => !used.has(t));
-    tags.forEach((t) => used.add(t));
-    return { digest: `sha256:${String(i).padStart(2, '0')}`, tags, pushedAt: new Date(NOW.getTime() - r.age * DAY + r.jitter) };
+export const imagesArb: fc.Arbitrary<TestImage[]> = imageSetArb(12);
+
+function imageSetArb(maxLength: number): fc.Arbitrary<TestImage[]> {
+  return fc.array(
+    fc.record({
+      tags: fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 3 }),
+      age: fc.constantFrom(...AGES),
+      jitter: fc.constantFrom(0, 0, 1, -1, 3_600_000),
+    }),
+    { maxLength },
+  ).map((raw) => {
+    const used = new Set<string>();
+    return raw.map((r, i) => {
+      const tags = r.tags.filter((t) => !used.has(t));
+      tags.forEach((t) => used.add(t));
+      return { digest: `sha256:${String(i).padStart(2, '0')}`, tags, pushedAt: new Date(NOW.getTime() - r.age * DAY + r.jitter) };
+    });
   });
-});
+}
+
+/** Image names that are prefixes of each other (`api`, `api-gateway`), as Artifact Registry packages or ACR repositories. */
+const IMAGE_NAMES = ['api', 'api-gateway', 'web', 'jobs/worker'];
+
+/**
+ * A repository of several images: a registry-wide policy, one or two per-image
+ * overrides, and images without any policy (nothing may be deleted from them).
+ * `assignment[k]`: 0 the shared policy, 1-2 an override, 3 no policy.
+ */
+const repositoryArb = fc.record({
+  shared: policyArb,
+  overrides: fc.array(policyArb, { minLength: 2, maxLength: 2 }),
+  assignment: fc.array(fc.constantFrom(0, 0, 0, 1, 2, 3), { minLength: IMAGE_NAMES.length, maxLength: IMAGE_NAMES.length }),
+  images: fc.array(imageSetArb(8), { minLength: IMAGE_NAMES.length, maxLength: IMAGE_NAMES.length }),
+}).map(({ shared, overrides, assignment, images }) => ({
+  policies: IMAGE_NAMES.map((_, k) => (assignment[k] === 0 ? shared : assignment[k] === 3 ? undefined : overrides[assignment[k] - 1])),
+  images,
+}));
+
+const toVersion = (packageName: string, i: TestImage) => ({ packageName, version: i.digest, tags: i.tags, createTime: i.pushedAt });
 
 function neutral(policy: RetentionPolicySpec, images: TestImage[]): string[] {
   return RetentionEvaluator.evaluate(policy, images, { now: NOW }).expired.map((e) => e.digest);
@@ -80,7 +111,11 @@ export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: 
 }
 
 describe('safety of the translations (property-based, seeded)', () => {
-  const stats = { ecr: { runs: 0, exact: 0, deletions: 0 } };
+  const stats = {
+    ecr: { runs: 0, exact: 0, deletions: 0 },
+    gar: { runs: 0, exact: 0, deletions: 0, refused: 0 },
+    acr: { runs: 0, exact: 0, deletions: 0 },
+  };
 
   test('ECR: lifecycle-policy deletions are a subset of the neutral ones, equal when exact (4,000 cases)', () => {
     fc.assert(fc.property(policyArb, imagesArb, (policy, images) => {
@@ -106,5 +141,123 @@ describe('safety of the translations (property-based, seeded)', () => {
     expect(stats.ecr.exact).toBeGreaterThan(500);
     expect(stats.ecr.runs - stats.ecr.exact).toBeGreaterThan(200);
     expect(stats.ecr.deletions).toBeGreaterThan(2000);
+  });
+
+  test('Artifact Registry: cleanup-policy deletions are a subset of the neutral ones per image, equal when exact (3,000 repositories)', () => {
+    fc.assert(fc.property(repositoryArb, ({ policies, images }) => {
+      const packages: GarPackageRetention[] = IMAGE_NAMES.flatMap((packageName, k) => (policies[k] ? [{ packageName, policy: policies[k]! }] : []));
+      let result;
+      try {
+        result = GarCleanupTranslation.translate(packages, { allPackageNames: IMAGE_NAMES });
+      } catch (e) {
+        // The only refusal of a valid policy: more than 10 cleanup policies, with the list of what to merge.
+        expect((e as Error).message).toMatch(/need \d+ cleanup policies; Artifact Registry allows 10 per repository[\s\S]*Merge rules/);
+        stats.gar.refused++;
+        return;
+      }
+      const json = GarCleanupTranslation.toTerraformJson(result.policies);
+      const versions = IMAGE_NAMES.flatMap((packageName, k) => images[k].map((i) => toVersion(packageName, i)));
+      const deleted = GarCleanupEvaluator.evaluate(json, versions, { now: NOW }).deleted;
+      const exact = result.report.fidelity === TranslationFidelity.EXACT;
+      stats.gar.runs++;
+      if (exact) stats.gar.exact++;
+      stats.gar.deletions += deleted.length;
+      IMAGE_NAMES.forEach((name, k) => {
+        const native = deleted.filter((d) => d.packageName === name).map((d) => d.version);
+        checkSafety(`Artifact Registry image ${name}`, policies[k] ?? {}, images[k], native, exact, `policies by image ${JSON.stringify(policies)}\ncleanup policies ${json}`);
+      });
+    }), { seed: SEED, numRuns: 3000 });
+    expect(stats.gar.runs).toBeGreaterThan(1500);
+    expect(stats.gar.exact).toBeGreaterThan(100);
+    expect(stats.gar.deletions).toBeGreaterThan(1000);
+  });
+
+  test('Artifact Registry, one policy for every image: subset, and equal when exact (2,000 cases)', () => {
+    let exactRuns = 0;
+    let refused = 0;
+    fc.assert(fc.property(policyArb, fc.array(imageSetArb(10), { minLength: 2, maxLength: 2 }), (policy, images) => {
+      const names = ['api', 'api-gateway'];
+      let result;
+      try {
+        result = GarCleanupTranslation.translate(names.map((packageName) => ({ packageName, policy })), { allPackageNames: names });
+      } catch (e) {
+        expect((e as Error).message).toMatch(/Artifact Registry allows 10 per repository/);
+        refused++;
+        return;
+      }
+      const json = GarCleanupTranslation.toTerraformJson(result.policies);
+      const versions = names.flatMap((packageName, k) => images[k].map((i) => toVersion(packageName, i)));
+      const deleted = GarCleanupEvaluator.evaluate(json, versions, { now: NOW }).deleted;
+      const exact = result.report.fidelity === TranslationFidelity.EXACT;
+      if (exact) exactRuns++;
+      names.forEach((name, k) => {
+        const native = deleted.filter((d) => d.packageName === name).map((d) => d.version);
+        checkSafety(`Artifact Registry image ${name}`, policy, images[k], native, exact, `cleanup policies ${json}`);
+      });
+    }), { seed: SEED, numRuns: 2000 });
+    expect(exactRuns).toBeGreaterThan(250);
+    expect(refused).toBeLessThan(100);
+  });
+
+  /**
+   * ACR: run the purge commands, then (when the translation uses it) the untagged
+   * retention policy on what the commands left. Images are manifests: deleted
+   * manifests must be neutral-expired (equal when exact); beyond that, acr purge
+   * works on tags, so also: no protected tag is ever deleted, and an image the
+   * neutral policy keeps never loses all its tags (it would become untagged and
+   * be purged by a later run).
+   */
+  function checkAcr(delayed: boolean) {
+    const delaysArb = fc.array(fc.constantFrom(0, 1000, 86_400_000, 9 * 86_400_000), { minLength: 64, maxLength: 64 });
+    return fc.property(repositoryArb, delaysArb, ({ policies, images }, delays) => {
+      const repositories = IMAGE_NAMES.flatMap((repository, k) => (policies[k] ? [{ repository, policy: policies[k]! }] : []));
+      const result = AcrPurgeTranslation.translate(repositories, { allRepositories: IMAGE_NAMES });
+      let d = 0;
+      const delay = () => (delayed ? delays[d++ % delays.length] : 0);
+      const manifests: AcrManifest[] = IMAGE_NAMES.flatMap((repository, k) => images[k].map((i) => ({
+        repository,
+        digest: i.digest,
+        lastUpdateTime: new Date(i.pushedAt.getTime() + delay()),
+        tags: i.tags.map((name) => ({ name, lastUpdateTime: new Date(i.pushedAt.getTime() + delay()) })),
+      })));
+      const purge = AcrPurgeEvaluator.evaluate(result.commands, manifests, { now: NOW });
+      let deletedManifests = purge.deletedManifests;
+      if (result.retentionDays !== undefined) {
+        const left = manifests.filter((m) => !deletedManifests.includes(`${m.repository}@${m.digest}`))
+          .map((m) => ({ ...m, tags: (m.tags ?? []).filter((t) => !purge.deletedTags.includes(`${m.repository}:${t.name}`)) }));
+        deletedManifests = [...deletedManifests, ...AcrRetentionEvaluator.evaluate(result.retentionDays, left, { now: NOW }).deletedManifests];
+      }
+      const exact = !delayed && result.report.fidelity === TranslationFidelity.EXACT;
+      stats.acr.runs++;
+      if (exact) stats.acr.exact++;
+      stats.acr.deletions += deletedManifests.length;
+      const extra = `policies by repository ${JSON.stringify(policies)}\ncommands ${JSON.stringify(result.commands)} retentionDays ${result.retentionDays}` +
+        `\ndeleted tags ${JSON.stringify(purge.deletedTags)}`;
+      IMAGE_NAMES.forEach((name, k) => {
+        const policy = policies[k] ?? {};
+        const native = deletedManifests.filter((m) => m.startsWith(`${name}@`)).map((m) => m.slice(name.length + 1));
+        checkSafety(`ACR repository ${name}`, policy, images[k], native, exact, extra);
+        const expired = neutral(policy, images[k]);
+        for (const image of images[k]) {
+          const lost = image.tags.filter((t) => purge.deletedTags.includes(`${name}:${t}`));
+          const protectedLost = lost.filter((t) => Glob.matchesAny(policy.protectedTags ?? [], t));
+          if (protectedLost.length > 0) throw new Error(`PROTECTED TAG DELETED: ${name}:${protectedLost.join(', ')}\n${extra}`);
+          if (!expired.includes(image.digest) && image.tags.length > 0 && lost.length === image.tags.length) {
+            throw new Error(`KEPT IMAGE UNTAGGED: ${name}@${image.digest} lost every tag (${lost.join(', ')}) although the neutral policy keeps it` +
+              `\npolicy ${JSON.stringify(policy)}\nimages ${JSON.stringify(images[k])}\n${extra}`);
+          }
+        }
+      });
+    });
+  }
+
+  test('ACR: purged manifests are a subset of the neutral deletions, equal when exact; kept images keep a tag (3,000 registries)', () => {
+    fc.assert(checkAcr(false), { seed: SEED, numRuns: 3000 });
+    expect(stats.acr.exact).toBeGreaterThan(50);
+    expect(stats.acr.deletions).toBeGreaterThan(1000);
+  });
+
+  test('ACR with tags moved or manifests updated after the push (later update times): still never aggressive (1,500 registries)', () => {
+    fc.assert(checkAcr(true), { seed: SEED + 1, numRuns: 1500 });
   });
 });
