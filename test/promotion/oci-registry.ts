@@ -6,7 +6,8 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { IncomingHttpHeaders, request as httpRequest } from 'http';
 import { AddressInfo, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -22,6 +23,19 @@ export function requireTools(): void {
       '`sudo apt-get install -y docker-registry skopeo` (.ci/run does this in CI)',
     );
   }
+}
+
+/** One HTTP request without keep-alive (so no socket outlives the test). */
+function request(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -60,11 +74,12 @@ export class LocalRegistry {
     writeFileSync(join(dir, 'config.yml'), config);
     const log = openSync(join(dir, 'registry.log'), 'a');
     const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', log, log] });
+    closeSync(log);
     const registry = new LocalRegistry(child, `127.0.0.1:${port}`, dir);
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
-        const res = await fetch(`http://${registry.host}/v2/`);
+        const res = await request(`http://${registry.host}/v2/`);
         if (res.status === 200) break;
       } catch {
         // not listening yet
@@ -86,7 +101,9 @@ export class LocalRegistry {
     if (running() && this.child.pid !== undefined) {
       const exited = new Promise((r) => this.child.once('exit', r));
       this.child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 3000); })]);
+      clearTimeout(timer);
       if (running()) this.child.kill('SIGKILL');
     }
     rmSync(this.dir, { recursive: true, force: true });
@@ -94,28 +111,25 @@ export class LocalRegistry {
 
   /** `GET /v2/<repo>/tags/list`: the repository's tags, sorted (empty when the repository does not exist). */
   public async tags(repository: string): Promise<string[]> {
-    const res = await fetch(`http://${this.host}/v2/${repository}/tags/list`);
+    const res = await request(`http://${this.host}/v2/${repository}/tags/list`);
     if (res.status === 404) return [];
-    const body = (await res.json()) as { tags?: string[] | null };
+    const body = JSON.parse(res.body) as { tags?: string[] | null };
     return [...(body.tags ?? [])].sort();
   }
 
   /** The digest a tag or digest resolves to (`Docker-Content-Digest`), or undefined when absent. */
   public async digest(repository: string, reference: string): Promise<string | undefined> {
-    const res = await fetch(`http://${this.host}/v2/${repository}/manifests/${reference}`, {
-      method: 'HEAD',
-      headers: {
-        Accept: [
-          'application/vnd.oci.image.index.v1+json',
-          'application/vnd.oci.image.manifest.v1+json',
-          'application/vnd.docker.distribution.manifest.list.v2+json',
-          'application/vnd.docker.distribution.manifest.v2+json',
-        ].join(', '),
-      },
+    const res = await request(`http://${this.host}/v2/${repository}/manifests/${reference}`, 'HEAD', {
+      Accept: [
+        'application/vnd.oci.image.index.v1+json',
+        'application/vnd.oci.image.manifest.v1+json',
+        'application/vnd.docker.distribution.manifest.list.v2+json',
+        'application/vnd.docker.distribution.manifest.v2+json',
+      ].join(', '),
     });
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw new Error(`HEAD ${repository}:${reference}: ${res.status}`);
-    return res.headers.get('docker-content-digest') ?? undefined;
+    return (res.headers['docker-content-digest'] as string | undefined) ?? undefined;
   }
 
   /** Pushes an OCI layout's tag with skopeo (`--all` for indexes) and returns its digest. */

@@ -1,0 +1,174 @@
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import * as fc from 'fast-check';
+import { promotionSpec } from './fixtures';
+import { BuildTagsScript, PromotionPlanner, PromotionScript } from '../../src/promotion';
+import { Cloud, EnvironmentLayout, TagStrategy } from '../../src/spec';
+import { BuildTags } from '../../src/tagging';
+
+const dir = mkdtempSync(join(tmpdir(), 'promotion-script-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const write = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text, { mode: 0o755 });
+  return join(dir, name);
+};
+const plan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS });
+const literalPlan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, awsAccountId: '123456789012', awsRegion: 'eu-west-1' });
+const tagsPlan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP, gcpProjectId: 'my-project', gcpLocation: 'us' });
+const scripts = {
+  staging: write('promote-dev-to-staging.sh', PromotionScript.forHop(plan, plan.hops[0])),
+  literal: write('literal.sh', PromotionScript.forHop(literalPlan, literalPlan.hops[1])),
+  tags: write('tags.sh', PromotionScript.forHop(tagsPlan, tagsPlan.hops[0])),
+  buildTags: write('build-tags.sh', BuildTagsScript.generate()),
+};
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+/** Runs a script with sh, with PATH limited so that a skopeo call would fail loudly. */
+function run(script: string, args: string[], env: Record<string, string> = {}) {
+  const res = spawnSync('sh', [script, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+  return { code: res.status, out: res.stdout, err: res.stderr };
+}
+
+describe('PromotionScript: text', () => {
+  test('POSIX sh with set -euf, valid syntax for sh (dash) and the hop baked in', () => {
+    for (const script of Object.values(scripts)) {
+      const syntax = spawnSync('sh', ['-n', script], { encoding: 'utf8' });
+      expect([script, syntax.status, syntax.stderr]).toEqual([script, 0, '']);
+    }
+    const text = PromotionScript.forHop(literalPlan, literalPlan.hops[1]);
+    expect(text.split('\n').slice(0, 2)).toEqual([
+      '#!/bin/sh',
+      '# Promotes one image of registry "platform" from staging to prod on aws, by digest, with skopeo.',
+    ]);
+    expect(text).toContain('\nset -euf\n');
+    expect(text).toContain([
+      '  \'api\')',
+      '    SOURCE_PATH=\'platform/staging/api\'',
+      '    DEST_PATH=\'platform/prod/api\'',
+      '    DEFAULT_SOURCE_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'',
+      '    DEFAULT_DEST_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'',
+      '    CARRIES_BUILD_TAGS=true',
+      '    ENVIRONMENT_TAGS=\'\'',
+      '    DEFAULT_REQUIRED_SOURCE_TAG=\'\'',
+      '    IMMUTABLE=true',
+      '    POLICY_MUTABLE_TAGS=\'latest\'',
+    ].join('\n'));
+    // Copies by digest, keeping every digest of a multi-arch index.
+    expect(text).toContain('copy --all --preserve-digests');
+    expect(text).toContain('"docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag"');
+  });
+
+  const shellcheck = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).status === 0;
+  // shellcheck is not a CI dependency: this runs where it is installed and is reported as skipped elsewhere.
+  (shellcheck ? test : test.skip)('shellcheck -s sh finds nothing in any generated script', () => {
+    const res = spawnSync('shellcheck', ['-s', 'sh', ...Object.values(scripts)], { encoding: 'utf8' });
+    expect(res.stdout).toBe('');
+    expect(res.status).toBe(0);
+  });
+
+  test('files(): one executable script per hop in the cloud\'s folder', () => {
+    expect(PromotionScript.files(plan).map((f) => [f.path, f.executable])).toEqual([
+      ['.github/promotion/aws/promote-dev-to-staging.sh', true],
+      ['.github/promotion/aws/promote-staging-to-prod.sh', true],
+    ]);
+  });
+});
+
+describe('PromotionScript: refuses bad input before touching a registry', () => {
+  test.each([
+    [[], {}, 'no image given: use --image NAME or IMAGE (images: api, jobs/worker)'],
+    [['--image', 'web'], {}, 'unknown image "web" (images: api, jobs/worker)'],
+    [['--image', 'api'], {}, 'no digest given: use --digest sha256:<64 hex> or DIGEST'],
+    [['--image', 'api', '--digest', 'sha256:abc'], {}, 'digest "sha256:abc" is not a sha256 digest (sha256:<64 lower-case hex>)'],
+    [['--image', 'api', '--digest', 'md5:abc'], {}, 'digest "md5:abc" is not a sha256 digest'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], {}, 'SOURCE_REGISTRY is not set: the source registry (${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com)'],
+    [['--image', 'api', '--digest', DIGEST], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'no tags given: pass the build\'s tags with --tag or TAGS (the staging repository receives the same tags as dev)'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', '-bad'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, '"-bad" is not a valid tag (letters, digits, _ . -; at most 128)'],
+    [['--image=api', `--digest=${DIGEST}`, '--tag=x', '--src-tls-verify=maybe'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'tls-verify must be true or false, not "maybe"'],
+    [['--image', 'api', '--colour', 'red'], {}, 'unknown argument: --colour'],
+    [['--image'], {}, 'option --image needs a value'],
+  ])('%j %j', (args, env, message) => {
+    const r = run(scripts.staging, args as string[], env as Record<string, string>);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`promote-dev-to-staging.sh: error: ${message}`);
+    expect(r.out).toBe('');
+  });
+
+  test('--help prints the usage with every option and its environment variable', () => {
+    const r = run(scripts.staging, ['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^usage: promote-dev-to-staging\.sh --image NAME --digest sha256:HEX \[options\]/);
+    expect(r.out).toMatch(/--dest-tls-verify +DEST_TLS_VERIFY +true\|false/);
+    expect(r.out).toContain('images: api, jobs/worker');
+  });
+
+  test('tags layout: no build tags needed; a registry error that is not "not found" fails, naming the reference', () => {
+    // A stand-in skopeo that cannot reach the registry: the script must not mistake that for a missing image.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'skopeo'), '#!/bin/sh\necho "pinging container registry: dial tcp: connection refused" >&2\nexit 1\n', { mode: 0o755 });
+    const r = run(scripts.tags, ['--image', 'api', '--digest', DIGEST], { PATH: `${bin}:${process.env.PATH}` });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe(`tags.sh: api: us-docker.pkg.dev/my-project/platform/api@${DIGEST} (dev) -> us-docker.pkg.dev/my-project/platform/api (staging)\n`);
+    expect(r.err).toBe(`tags.sh: error: cannot read us-docker.pkg.dev/my-project/platform/api@${DIGEST}: pinging container registry: dial tcp: connection refused \n`);
+  });
+});
+
+describe('BuildTagsScript: the tags of a build, computed in shell', () => {
+  const tags = (env: Record<string, string>) => {
+    const r = run(scripts.buildTags, [], env);
+    if (r.code !== 0) return { error: r.err.trim() };
+    return Object.fromEntries(r.out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  };
+
+  test('semver release: build tag, version, and the aliases that are not covered by a higher release', () => {
+    expect(tags({ GIT_SHA: 'ABCDEF0123', VERSION: 'v1.2.3', EXISTING_VERSIONS: 'v1.2.2 v1.3.0 latest', REPOSITORY: 'r/api' })).toEqual({
+      'build-tag': '1.2.3-abcdef0',
+      'version': '1.2.3',
+      'tags': '1.2.3-abcdef0 1.2.3 1.2',
+      'mutable': '1.2',
+      'refs': 'r/api:1.2.3-abcdef0,r/api:1.2.3,r/api:1.2',
+    });
+  });
+
+  test('no version: the short sha alone; environment tags are added as mutable', () => {
+    expect(tags({ GIT_SHA: 'abcdef0123', ENVIRONMENT_TAGS: 'dev' })).toMatchObject({ 'build-tag': 'abcdef0', 'tags': 'abcdef0 dev', 'mutable': 'dev', 'refs': '' });
+  });
+
+  test('bad input: a clear error', () => {
+    expect(tags({ GIT_SHA: 'xyz' })).toEqual({ error: 'build-tags: error: GIT_SHA "xyz" is not a git commit sha (7 to 40 hexadecimal characters)' });
+    expect(tags({ GIT_SHA: 'abcdef0', VERSION: '1.2' })).toEqual({ error: expect.stringContaining('VERSION "1.2" is not a semantic version') });
+    expect(tags({ GIT_SHA: 'abcdef0', STRATEGY: 'date' })).toEqual({ error: expect.stringContaining('STRATEGY "date" is not a tag strategy (allowed: semver, version-sha, git-sha)') });
+  });
+
+  test('agrees with the tagging layer\'s BuildTags.compute on random builds (120 runs, fixed seed)', () => {
+    const version = fc.tuple(
+      fc.constantFrom('', 'v'), fc.nat(3), fc.nat(3), fc.nat(3),
+      fc.constantFrom('', '-rc.1', '-alpha', '-0.3.7', '-x-y'), fc.constantFrom('', '+build.5', '_exp.sha.5114f85'),
+    ).map(([v, a, b, c, pre, build]) => `${v}${a}.${b}.${c}${pre}${build}`);
+    const existing = fc.array(fc.oneof(version, fc.constantFrom('latest', '1.2', 'prod', 'v01.0.0')), { maxLength: 5 });
+    fc.assert(fc.property(
+      fc.stringMatching(/^[0-9a-fA-F]{7,40}$/), fc.option(version, { nil: undefined }),
+      fc.constantFrom(TagStrategy.SEMVER, TagStrategy.VERSION_SHA, TagStrategy.GIT_SHA), fc.boolean(), fc.boolean(), existing,
+      (gitSha, v, strategy, semverAliases, latest, existingVersions) => {
+        const expected = BuildTags.compute({ gitSha, version: v, strategy, semverAliases, latest, existingVersions });
+        const actual = tags({
+          GIT_SHA: gitSha,
+          VERSION: v ?? '',
+          STRATEGY: strategy,
+          SEMVER_ALIASES: String(semverAliases),
+          LATEST: String(latest),
+          EXISTING_VERSIONS: existingVersions.join('\n'),
+        });
+        expect(actual).toMatchObject({
+          'build-tag': expected.buildTag,
+          'tags': expected.tags.map((t) => t.tag).join(' '),
+          'mutable': expected.tags.filter((t) => t.mutable).map((t) => t.tag).join(' '),
+        });
+      },
+    ), { seed: 20261126, numRuns: 120 });
+  });
+});

@@ -1,0 +1,260 @@
+import { parse } from 'yaml';
+import { parseWorkflows, promotionSpec } from './fixtures';
+import { PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../../src/promotion';
+import { Cloud, EnvironmentLayout, RegistrySpec } from '../../src/spec';
+
+interface Case {
+  readonly name: string;
+  readonly spec: RegistrySpec;
+  readonly options: PromotionPlanOptions;
+}
+
+const cases: Case[] = [];
+for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) {
+  for (const layout of [EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES, EnvironmentLayout.TAGS]) {
+    cases.push({ name: `${cloud}-${layout}`, spec: promotionSpec(layout), options: { cloud } });
+  }
+}
+cases.push({
+  name: 'aws-literal-hosts',
+  spec: promotionSpec(),
+  options: { cloud: Cloud.AWS, awsAccountId: '123456789012', awsRegion: 'eu-west-1', images: ['jobs/worker'] },
+});
+cases.push({
+  name: 'gcp-single-environment',
+  spec: { ...promotionSpec(), environments: { chain: [{ name: 'prod' }] }, access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] } },
+  options: { cloud: Cloud.GCP, gcpProjectId: 'my-project', gcpLocation: 'us' },
+});
+cases.push({
+  name: 'azure-four-environments-semver-off',
+  spec: promotionSpec(EnvironmentLayout.REGISTRIES, {
+    environments: { chain: [{ name: 'dev' }, { name: 'qa', requiresApproval: true }, { name: 'staging' }, { name: 'prod' }], layout: EnvironmentLayout.REGISTRIES },
+    tagPolicy: { strategy: 'git-sha' as any },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+      promoters: [
+        { name: 'promote-qa', environments: ['qa'], github: { repository: 'o/r', environment: 'qa' } },
+        { name: 'promote-staging', environments: ['staging'], github: { repository: 'o/r', branch: 'main' } },
+        { name: 'promote-prod', environments: ['prod'], github: { repository: 'o/r', environment: 'prod' } },
+      ],
+    },
+  }),
+  options: { cloud: Cloud.AZURE, acrRegistrySuffix: '' },
+});
+
+// Generate every workflow once, validate the whole batch with GitHub's parser in one child process.
+const generated = cases.map((c) => {
+  const plan = PromotionPlanner.plan(c.spec, c.options);
+  const workflow = PromotionWorkflow.generate(plan);
+  return { ...c, plan, workflow, yaml: parse(workflow.text) };
+});
+// A negative control, so that "no errors" means something: a typo in a needs list.
+const broken = generated[0].workflow.text.replace('needs: [build]', 'needs: [biuld]');
+const [brokenResult, ...parsed] = parseWorkflows([
+  { name: 'broken.yml', content: broken },
+  ...generated.map((g) => ({ name: `${g.name}.yml`, content: g.workflow.text })),
+]);
+const byName = (name: string) => generated[cases.findIndex((c) => c.name === name)];
+
+describe('PromotionWorkflow: GitHub\'s own parser accepts every generated workflow', () => {
+  test.each(cases.map((c, i) => [c.name, i]))('%s: no errors', (_name, i) => {
+    expect(parsed[i as number].errors).toEqual([]);
+  });
+
+  test('the parser does report errors (negative control)', () => {
+    expect(brokenResult.errors).toContainEqual(expect.stringMatching(/Job 'promote-staging' depends on unknown job 'biuld'/));
+  });
+
+  test('the parser sees the jobs, the needs chain and the environments the plan asks for', () => {
+    generated.forEach((g, i) => {
+      const expected = [
+        { id: 'build', needs: [], environment: undefined },
+        ...g.plan.hops.map((h, k) => ({
+          id: h.jobId,
+          needs: k === 0 ? ['build'] : ['build', g.plan.hops[k - 1].jobId],
+          environment: h.githubEnvironment,
+        })),
+      ];
+      expect([g.name, parsed[i].jobs]).toEqual([g.name, expected]);
+    });
+  });
+});
+
+describe('PromotionWorkflow: structure', () => {
+  test('on push to the first environment\'s branch, and manual runs with an optional version', () => {
+    const wf = byName('aws-repositories').yaml;
+    expect(wf.on).toEqual({
+      push: { branches: ['main'] },
+      workflow_dispatch: { inputs: { version: expect.objectContaining({ required: false, type: 'string' }) } },
+    });
+  });
+
+  test('id-token: write only on the jobs that log in; the workflow default token is read-only', () => {
+    for (const g of generated) {
+      expect(g.yaml.permissions).toEqual({ contents: 'read' });
+      for (const job of Object.values<any>(g.yaml.jobs)) {
+        expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
+        // Every job that has id-token: write uses it: its first step after checkout is the cloud's OIDC login.
+        expect(job.steps[1].uses).toMatch(/^(aws-actions\/configure-aws-credentials@v4|google-github-actions\/auth@v2|azure\/login@v2)$/);
+      }
+    }
+  });
+
+  test('the prod hop runs in the GitHub environment "prod" (approval); staging in none', () => {
+    const wf = byName('gcp-repositories').yaml;
+    expect(wf.jobs['promote-prod'].environment).toBe('prod');
+    expect(wf.jobs['promote-staging'].environment).toBeUndefined();
+    expect(wf.jobs['promote-prod'].needs).toEqual(['build', 'promote-staging']);
+    // Four environments, qa needs approval too; its promoter is trusted in "qa".
+    const four = byName('azure-four-environments-semver-off').yaml;
+    expect(Object.keys(four.jobs)).toEqual(['build', 'promote-qa', 'promote-staging', 'promote-prod']);
+    expect(['promote-qa', 'promote-staging', 'promote-prod'].map((j) => four.jobs[j].environment)).toEqual(['qa', undefined, 'prod']);
+  });
+
+  test('promotion by digest: the build job outputs each image\'s digest from the push step, and every hop passes it to the script', () => {
+    const wf = byName('aws-repositories').yaml;
+    const build = wf.jobs.build;
+    expect(build.outputs).toEqual({
+      api_digest: '${{ steps.push_api.outputs.digest }}',
+      api_tags: '${{ steps.tags_api.outputs.tags }}',
+      api_mutable: '${{ steps.tags_api.outputs.mutable }}',
+      jobs_worker_digest: '${{ steps.push_jobs_worker.outputs.digest }}',
+      jobs_worker_tags: '${{ steps.tags_jobs_worker.outputs.tags }}',
+      jobs_worker_mutable: '${{ steps.tags_jobs_worker.outputs.mutable }}',
+    });
+    const push = build.steps.find((s: any) => s.id === 'push_api');
+    expect(push).toEqual({
+      name: 'Build and push api to dev',
+      id: 'push_api',
+      uses: 'docker/build-push-action@v6',
+      with: { context: 'api', push: true, tags: '${{ steps.tags_api.outputs.refs }}' },
+    });
+    const tags = build.steps.find((s: any) => s.id === 'tags_api');
+    expect(tags.run).toBe('sh .github/promotion/aws/build-tags.sh >>"$GITHUB_OUTPUT"');
+    expect(tags.env).toMatchObject({ GIT_SHA: '${{ github.sha }}', STRATEGY: 'semver', REPOSITORY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api' });
+    const promote = wf.jobs['promote-prod'].steps.find((s: any) => s.name === 'Promote jobs/worker (staging -> prod)');
+    expect(promote).toEqual({
+      name: 'Promote jobs/worker (staging -> prod)',
+      env: {
+        DIGEST: '${{ needs.build.outputs.jobs_worker_digest }}',
+        TAGS: '${{ needs.build.outputs.jobs_worker_tags }}',
+        MUTABLE_TAGS: '${{ needs.build.outputs.jobs_worker_mutable }}',
+        SOURCE_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+        DEST_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+      },
+      run: 'sh .github/promotion/aws/promote-staging-to-prod.sh --image jobs/worker',
+    });
+  });
+
+  test('tags layout: the build sets the first environment tag; hops move theirs without the build tags', () => {
+    const wf = byName('aws-tags').yaml;
+    expect(wf.jobs.build.steps.find((s: any) => s.id === 'tags_api').env.ENVIRONMENT_TAGS).toBe('dev');
+    const step = wf.jobs['promote-staging'].steps.find((s: any) => s.name === 'Promote api (dev -> staging)');
+    expect(step.env.TAGS).toBeUndefined();
+    expect(step.env.DIGEST).toBe('${{ needs.build.outputs.api_digest }}');
+    expect(byName('aws-tags').workflow.text).toContain('# Warning: environments.layout is "tags": IAM cannot tell tags apart');
+  });
+
+  test.each([
+    ['aws-repositories', 'build', {
+      name: 'Log in to AWS as ci',
+      uses: 'aws-actions/configure-aws-credentials@v4',
+      with: { 'role-to-assume': '${{ vars.AWS_ROLE_ARN_CI }}', 'aws-region': '${{ vars.AWS_REGION }}' },
+    }],
+    ['aws-repositories', 'promote-prod', {
+      name: 'Log in to AWS as promote-prod',
+      uses: 'aws-actions/configure-aws-credentials@v4',
+      with: { 'role-to-assume': '${{ vars.AWS_ROLE_ARN_PROMOTE_PROD }}', 'aws-region': '${{ vars.AWS_REGION }}' },
+    }],
+    ['gcp-repositories', 'promote-staging', {
+      name: 'Log in to Google Cloud as promote-staging',
+      id: 'gcp_auth',
+      uses: 'google-github-actions/auth@v2',
+      with: {
+        workload_identity_provider: '${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}',
+        service_account: '${{ vars.GCP_SERVICE_ACCOUNT_PROMOTE_STAGING }}',
+        token_format: 'access_token',
+      },
+    }],
+    ['azure-repositories', 'promote-prod', {
+      name: 'Log in to Azure as promote-prod',
+      uses: 'azure/login@v2',
+      with: {
+        'client-id': '${{ vars.AZURE_CLIENT_ID_PROMOTE_PROD }}',
+        'tenant-id': '${{ vars.AZURE_TENANT_ID }}',
+        'subscription-id': '${{ vars.AZURE_SUBSCRIPTION_ID }}',
+      },
+    }],
+  ])('%s %s logs in through OIDC as the plan\'s identity', (name, job, step) => {
+    expect(byName(name).yaml.jobs[job].steps[1]).toEqual(step);
+  });
+
+  test('registry logins: ECR password, Artifact Registry access token, ACR token for each registry of the hop', () => {
+    const aws = byName('aws-literal-hosts').yaml.jobs['promote-staging'].steps[2];
+    expect(aws).toEqual({
+      name: 'Log in skopeo to 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      env: { REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' },
+      run: 'aws ecr get-login-password | skopeo login --username AWS --password-stdin "$REGISTRY"',
+    });
+    const gcp = byName('gcp-repositories').yaml.jobs.build.steps[2];
+    expect(gcp.env).toEqual({ REGISTRY: '${{ vars.GCP_LOCATION }}-docker.pkg.dev', ACCESS_TOKEN: '${{ steps.gcp_auth.outputs.access_token }}' });
+    expect(gcp.run).toBe('printf \'%s\' "$ACCESS_TOKEN" | docker login --username oauth2accesstoken --password-stdin "$REGISTRY"');
+    // Registries layout on Azure: the hop reads one registry and writes another; it logs in to both.
+    // Microsoft's Connect-AzContainerRegistry docs: `docker login $loginServer -u 00000000-0000-0000-0000-000000000000 --password $token`.
+    const azure = byName('azure-registries').yaml.jobs['promote-prod'].steps.filter((s: any) => /^Log in skopeo/.test(s.name));
+    expect(azure.map((s: any) => s.env.REGISTRY)).toEqual([
+      'platformstaging${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io',
+      'platformprod${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io',
+    ]);
+    expect(azure[0].run).toContain('az acr login --name "${REGISTRY%%.*}" --expose-token --output tsv --query accessToken |');
+    expect(azure[0].run).toContain('skopeo login --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"');
+  });
+
+  test('the variables the workflow reads are listed, in the header too', () => {
+    expect(byName('gcp-repositories').workflow.variables).toEqual([
+      'GCP_LOCATION', 'GCP_PROJECT_ID', 'GCP_SERVICE_ACCOUNT_CI', 'GCP_SERVICE_ACCOUNT_PROMOTE_PROD', 'GCP_SERVICE_ACCOUNT_PROMOTE_STAGING', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
+    ]);
+    expect(byName('aws-literal-hosts').workflow.variables).toEqual(['AWS_ROLE_ARN_CI', 'AWS_ROLE_ARN_PROMOTE_PROD', 'AWS_ROLE_ARN_PROMOTE_STAGING']);
+    const text = byName('azure-repositories').workflow.text;
+    for (const v of byName('azure-repositories').workflow.variables) {
+      expect(text).toContain(`#   ${v}\n`);
+      expect(text).toContain(`\${{ vars.${v} }}`);
+    }
+  });
+
+  test('files: the workflow, the build-tags script and one promotion script per hop', () => {
+    expect(byName('azure-four-environments-semver-off').workflow.files.map((f) => `${f.path}${f.executable ? ' (x)' : ''}`)).toEqual([
+      '.github/workflows/promote-azure.yml',
+      '.github/promotion/azure/build-tags.sh (x)',
+      '.github/promotion/azure/promote-dev-to-qa.sh (x)',
+      '.github/promotion/azure/promote-qa-to-staging.sh (x)',
+      '.github/promotion/azure/promote-staging-to-prod.sh (x)',
+    ]);
+    const custom = PromotionWorkflow.generate(byName('aws-repositories').plan, { scriptsDir: 'ci/promote/', workflowPath: '.github/workflows/release.yml', buildContext: 'images/{image}', runsOn: 'self-hosted', name: 'Release' });
+    const yaml = parse(custom.text);
+    expect(custom.files.map((f) => f.path)).toEqual(['.github/workflows/release.yml', 'ci/promote/build-tags.sh', 'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh']);
+    expect(yaml.name).toBe('Release');
+    expect(yaml.jobs.build['runs-on']).toBe('self-hosted');
+    expect(yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('images/jobs/worker');
+    expect(yaml.jobs['promote-staging'].steps[3].run).toBe('sh ci/promote/promote-dev-to-staging.sh --image api');
+  });
+
+  test('a single image builds from the repository root; a single environment has no hop', () => {
+    expect(byName('aws-literal-hosts').yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('.');
+    expect(Object.keys(byName('gcp-single-environment').yaml.jobs)).toEqual(['build']);
+  });
+});
+
+describe('PromotionWorkflow: errors', () => {
+  test('no pusher and a hop without promoter: one error listing both', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, {
+      access: { promoters: [{ name: 'promote-prod', environments: ['prod'], github: { repository: 'o/r', environment: 'prod' } }] },
+    });
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    expect(() => PromotionWorkflow.generate(plan)).toThrow([
+      'Cannot generate the promotion workflow of registry "platform" on aws:',
+      '  - access.pushers: the build job needs a pusher identity that may push to the first environment',
+      '  - access.promoters: no promoter performs hop dev -> staging',
+    ].join('\n'));
+  });
+});
