@@ -7,3 +7,4 @@ export * from './gar-evaluator';
 export * from './acr-evaluator';
 export * from './gar-translation';
 export * from './acr-translation';
+export * from './environment-tag-check';
