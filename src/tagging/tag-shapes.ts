@@ -3,7 +3,7 @@
  * `*` matches any run of characters and the whole tag must match, as in
  * `src/spec/glob.ts`). Not exported from the package.
  */
-import { Glob, TagStrategy } from '../spec';
+import { TagStrategy } from '../spec';
 
 /** A semver release, pre-release or version-sha tag (an optional `v` prefix included, as users write them). */
 const VERSION_LIKE = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)([-_][0-9A-Za-z._-]+)?$/;
@@ -50,31 +50,98 @@ export function globsIntersect(a: string, b: string): boolean {
   return go(0, 0);
 }
 
-/** Strings a `*` is tried with when looking for a release tag a pattern matches. */
-const FILLERS = ['', '0', '1', '2', '3', '10', '1.2.3', '.2.3', '2.3', '.3', '.0', '0.0', '.0.0', 'v1.2.3', '-rc.1', '-abc1234', '1.2.3-abc1234',
-  '.2.3-abc1234', '.3-abc1234', 'bc1234', 'c1234', '1234', 'abc1234', 'abc', '0a1b2c3', '234', 'c'];
-const MAX_STARS = 4;
+/**
+ * A deterministic automaton over characters: `step` returns the next state, or
+ * undefined when the character cannot continue a match.
+ */
+interface Automaton {
+  readonly start: number;
+  accepts(state: number): boolean;
+  step(state: number, c: string): number | undefined;
+}
+
+const isDigit = (c: string) => c >= '0' && c <= '9';
+const isHex = (c: string) => isDigit(c) || (c >= 'a' && c <= 'f');
+const isSuffixChar = (c: string) => /^[0-9A-Za-z._-]$/.test(c);
 
 /**
- * A release tag of the strategy that the pattern matches (`*` gives `1.2.3`,
- * `v*` gives `v1.2.3`), found by filling each `*` from a list of version and sha
- * fragments, or undefined when none is found. A tag found is a real match; a
- * pattern with more than 4 wildcards is only tried with its first 4 filled.
+ * `VERSION_LIKE` as an automaton. States: 0 start, 1 after `v`, then for each
+ * of the three numbers k = 0, 1, 2: 2+3k at its start, 3+3k after a leading `0`,
+ * 4+3k after a leading 1-9; 11 after the `-`/`_` of a suffix, 12 in the suffix.
+ */
+const VERSION_AUTOMATON: Automaton = {
+  start: 0,
+  accepts: (s) => s === 9 || s === 10 || s === 12,
+  step: (s, c) => {
+    if (s === 0 && c === 'v') return 1;
+    const numberStart = s === 0 || s === 1 ? 2 : s;
+    if (numberStart === 2 || numberStart === 5 || numberStart === 8) {
+      if (c === '0') return numberStart + 1;
+      return isDigit(c) ? numberStart + 2 : undefined;
+    }
+    const k = Math.floor((s - 2) / 3);
+    if (s >= 3 && s <= 10 && (s - 2) % 3 !== 0) {
+      if (s % 3 === 1 && isDigit(c)) return s; // more digits after 1-9 (states 4, 7, 10)
+      if (c === '.' && k < 2) return 2 + 3 * (k + 1);
+      if ((c === '-' || c === '_') && k === 2) return 11;
+      return undefined;
+    }
+    if (s === 11 || s === 12) return isSuffixChar(c) ? 12 : undefined;
+    return undefined;
+  },
+};
+
+/** `SHA_LIKE` as an automaton: the state counts hex characters, up to 40. */
+const SHA_AUTOMATON: Automaton = {
+  start: 0,
+  accepts: (s) => s >= 7 && s <= 40,
+  step: (s, c) => (isHex(c) && s < 40 ? s + 1 : undefined),
+};
+
+/** One character of each class the automata tell apart, for what a `*` can stand for. */
+const REPRESENTATIVES = ['1', '0', 'v', 'a', 'g', 'A', '.', '-', '_'];
+
+/**
+ * The shortest release tag of the strategy that a glob matches (`*` gives
+ * `0.0.0`, `v*` gives `v0.0.0`, `a*` with git-sha gives `a000000`), or
+ * undefined when the glob matches no release tag. Exact: a breadth-first search
+ * over the product of the glob's positions and the release-tag automaton.
  */
 export function releaseWitness(pattern: string, strategy: TagStrategy): string | undefined {
-  const parts = pattern.split('*');
-  const stars = parts.length - 1;
-  if (stars === 0) return isReleaseTag(pattern, strategy) ? pattern : undefined;
-  const tried = Math.min(stars, MAX_STARS);
-  const idx = new Array<number>(tried).fill(0);
-  for (;;) {
-    let s = parts[0];
-    for (let k = 0; k < stars; k++) s += (k < tried ? FILLERS[idx[k]] : '') + parts[k + 1];
-    if (isReleaseTag(s, strategy) && Glob.matches(pattern, s)) return s;
-    let k = 0;
-    while (k < tried && ++idx[k] === FILLERS.length) idx[k++] = 0;
-    if (k === tried) return undefined;
+  const automaton = strategy === TagStrategy.GIT_SHA ? SHA_AUTOMATON : VERSION_AUTOMATON;
+  const alphabet = [...new Set([...REPRESENTATIVES, ...pattern.replace(/\*/g, '')])];
+  // Positions reachable by skipping stars (a star may match nothing).
+  const closure = (i: number): number[] => {
+    const out = [i];
+    while (i < pattern.length && pattern[i] === '*') out.push(++i);
+    return out;
+  };
+  const key = (i: number, s: number) => `${i}:${s}`;
+  const seen = new Set<string>();
+  let frontier: Array<{ i: number; s: number; text: string }> = [];
+  for (const i of closure(0)) {
+    seen.add(key(i, automaton.start));
+    frontier.push({ i, s: automaton.start, text: '' });
   }
+  while (frontier.length > 0) {
+    for (const f of frontier) if (f.i === pattern.length && automaton.accepts(f.s)) return f.text;
+    const next: typeof frontier = [];
+    for (const f of frontier) {
+      if (f.i >= pattern.length) continue;
+      const star = pattern[f.i] === '*';
+      for (const c of star ? alphabet : [pattern[f.i]]) {
+        const s = automaton.step(f.s, c);
+        if (s === undefined) continue;
+        for (const i of closure(star ? f.i : f.i + 1)) {
+          if (seen.has(key(i, s))) continue;
+          seen.add(key(i, s));
+          next.push({ i, s, text: f.text + c });
+        }
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
 }
 
 /** A date in a tag or pattern: `2025-10-18`, `2025.10.18`, `20251018`, `2025-10`. */
