@@ -1,4 +1,5 @@
 import { readFileSync } from 'fs';
+import { RetentionTagCheck } from '../retention';
 import { EffectiveSpec, RegistrySpec, SpecLoader, SpecValidator, TagStrategy } from '../spec';
 import { BuildTags, BuildTagSet, ComputedTag, TagLint } from '../tagging';
 import { parseArgs } from './args';
@@ -88,7 +89,11 @@ export const tagsCommand: Command = {
   },
 };
 
-/** `container-registry lint <spec>`: the tag lint's warnings, each with its reason and fix. */
+/**
+ * `container-registry lint <spec>`: the tag lint's warnings, each with its reason
+ * and fix, including the retention layer's environment-tag check
+ * (`RetentionTagCheck`), which the tagging layer cannot import itself.
+ */
 export const lintCommand: Command = {
   usage: 'lint <spec file> [--strict]',
   summary: 'warn about tagging anti-patterns and contradictions in a spec (latest alone, dates, overwritable releases)',
@@ -100,7 +105,7 @@ export const lintCommand: Command = {
     }
     const spec = readSpec(positionals[0], io.err);
     if (!spec) return 1;
-    const findings = TagLint.lint(spec);
+    const findings = TagLint.lint(spec, { environmentTagProblems: RetentionTagCheck.check(spec) });
     if (findings.length === 0) {
       io.out(`${positionals[0]}: no tag lint warnings`);
       return 0;

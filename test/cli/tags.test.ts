@@ -79,6 +79,19 @@ describe('container-registry lint', () => {
     expect((await runCli(['lint', f, '--strict'])).code).toBe(1);
   });
 
+  test("includes the retention layer's environment-tag check", async () => {
+    const f = file('expiry.yaml', [
+      'name: platform',
+      'repositories: [{name: api}]',
+      'environments: {layout: tags, chain: [{name: dev}, {name: prod}]}',
+      'retention: {protectedTags: [prod], rules: [{tagState: any, keepMostRecent: 50}]}',
+    ].join('\n'));
+    const r = await runCli(['lint', f]);
+    expect(r.out).toMatch(/^environment-tag-expiry retention\.rules\[0\]: could expire the image the environment tag "dev" points to/);
+    expect(r.out).toMatch(/\n {2}fix: protect the environment tags in protectedTags/);
+    expect(r.out).toMatch(/expiry\.yaml: 1 tag lint warning$/);
+  });
+
   test('a clean spec, an invalid spec, usage', async () => {
     expect(await runCli(['lint', file('ok.yaml', 'name: platform\nrepositories: [{name: api}]\n')])).toMatchObject({ code: 0, out: expect.stringMatching(/ok\.yaml: no tag lint warnings$/) });
     expect(await runCli(['lint', file('bad.yaml', 'name: Platform\nrepositories: [{name: api}]\n')])).toMatchObject({ code: 1, err: expect.stringMatching(/bad\.yaml is invalid: 1 problem/) });
