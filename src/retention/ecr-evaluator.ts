@@ -1,4 +1,4 @@
-import { MS_PER_DAY, StringTest, anyTag, compareStrings, globTest, mostRecentFirst, nowOf, show, throwProblems, timeOf } from './evaluator-support';
+import { MS_PER_DAY, StringTest, compareStrings, globTest, mostRecentFirst, nowOf, positions, prefixTest, selectByTags, selectedInOrder, show, throwProblems, timeOf } from './evaluator-support';
 import { EvaluateOptions } from './neutral-evaluator';
 import { Glob } from '../spec/glob';
 
@@ -91,25 +91,21 @@ export class EcrLifecycleEvaluator {
     const KEPT = -2;
     const decided = new Array<number>(n).fill(UNDECIDED);
 
-    for (const [r, rule] of rules.entries()) {
-      const selects = (i: number): boolean => {
-        if (rule.tagStatus === 'any') return true;
-        if (rule.tagStatus === 'untagged') return tags[i].length === 0;
-        if (tags[i].length === 0) return false;
-        for (const t of rule.tests) if (!anyTag(tags[i], t)) return false;
-        return true;
-      };
+    const sel = new Uint8Array(n);
+    const pos = positions(order);
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
+      selectByTags(sel, rule.tagStatus, rule.tests, tags, true);
       if (rule.countType === 'imageCountMoreThan') {
         let rank = 0;
-        for (const i of order) {
-          if (!selects(i)) continue;
+        for (const i of selectedInOrder(sel, order, pos)) {
           if (decided[i] === UNDECIDED) decided[i] = rank >= rule.countNumber ? r : KEPT;
           rank++;
         }
       } else {
         const limit = rule.countNumber * MS_PER_DAY;
         for (let i = 0; i < n; i++) {
-          if (decided[i] !== UNDECIDED || !selects(i)) continue;
+          if (sel[i] === 0 || decided[i] !== UNDECIDED) continue;
           decided[i] = now - times[i] > limit ? r : KEPT;
         }
       }
@@ -221,7 +217,7 @@ function parse(policyText: string): { rules: EcrRule[]; problems: string[] } {
             });
             tests = list.map(globTest);
           } else {
-            tests = list.map((prefix: string) => (t: string) => t.startsWith(prefix));
+            tests = list.map(prefixTest);
           }
           listKey = `${field}:${JSON.stringify([...new Set(list as string[])].sort())}`;
         }

@@ -42,10 +42,15 @@ export function olderThanDays(time: number, days: number, now: number): boolean 
   return now - time > days * MS_PER_DAY;
 }
 
-/** Throws one error listing every problem, when there are any. */
+/** The most problems one error message lists (the count always covers all of them). */
+const MAX_LISTED = 50;
+
+/** Throws one error listing every problem (the first 50 of a long list, and how many more), when there are any. */
 export function throwProblems(what: string, problems: string[]): void {
   if (problems.length === 0) return;
-  throw new Error(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `- ${p}`).join('\n')}`);
+  const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${p}`);
+  if (problems.length > MAX_LISTED) listed.push(`- ... and ${problems.length - MAX_LISTED} more`);
+  throw new Error(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${listed.join('\n')}`);
 }
 
 /** A JSON rendering of a value for messages. */
@@ -59,8 +64,35 @@ export function show(value: unknown): string {
   }
 }
 
-/** A compiled test of one string. */
-export type StringTest = (value: string) => boolean;
+/** How a compiled test matches a string. */
+const enum TestKind { EQUALS, PREFIX, SUFFIX, CONTAINS, ALL, REGEX }
+
+/**
+ * A compiled test of one string, as data (not a closure) so that the hot loop
+ * calls one monomorphic function whatever the mix of patterns.
+ */
+export interface StringTest {
+  readonly kind: TestKind;
+  readonly text: string;
+  readonly re?: RegExp;
+}
+
+/** Whether the string passes the test. */
+export function passes(test: StringTest, value: string): boolean {
+  switch (test.kind) {
+    case TestKind.EQUALS: return value === test.text;
+    case TestKind.PREFIX: return value.startsWith(test.text);
+    case TestKind.SUFFIX: return value.endsWith(test.text);
+    case TestKind.CONTAINS: return value.includes(test.text);
+    case TestKind.ALL: return true;
+    default: return test.re!.test(value);
+  }
+}
+
+/** A test of "starts with" (ECR `tagPrefixList`). */
+export function prefixTest(prefix: string): StringTest {
+  return { kind: TestKind.PREFIX, text: prefix };
+}
 
 /**
  * A fast matcher equivalent to `Glob.matches(pattern, value)` (`*` matches any run
@@ -70,26 +102,76 @@ export type StringTest = (value: string) => boolean;
  */
 export function globTest(pattern: string): StringTest {
   const stars = Glob.wildcards(pattern);
-  if (stars === 0) return (v) => v === pattern;
-  if (/^\*+$/.test(pattern)) return () => true;
+  if (stars === 0) return { kind: TestKind.EQUALS, text: pattern };
+  if (/^\*+$/.test(pattern)) return { kind: TestKind.ALL, text: '' };
   const inner = pattern.slice(1, -1);
-  if (stars === 1 && pattern.endsWith('*')) {
-    const prefix = pattern.slice(0, -1);
-    return (v) => v.startsWith(prefix);
-  }
-  if (stars === 1 && pattern.startsWith('*')) {
-    const suffix = pattern.slice(1);
-    return (v) => v.endsWith(suffix);
-  }
-  if (stars === 2 && pattern.startsWith('*') && pattern.endsWith('*') && !inner.includes('*')) {
-    return (v) => v.includes(inner);
-  }
-  const re = Glob.toRegExp(pattern);
-  return (v) => re.test(v);
+  if (stars === 1 && pattern.endsWith('*')) return { kind: TestKind.PREFIX, text: pattern.slice(0, -1) };
+  if (stars === 1 && pattern.startsWith('*')) return { kind: TestKind.SUFFIX, text: pattern.slice(1) };
+  if (stars === 2 && pattern.startsWith('*') && pattern.endsWith('*') && !inner.includes('*')) return { kind: TestKind.CONTAINS, text: inner };
+  return { kind: TestKind.REGEX, text: pattern, re: Glob.toRegExp(pattern) };
 }
 
-/** Whether any of the tags satisfies the test. */
-export function anyTag(tags: readonly string[], test: StringTest): boolean {
-  for (const t of tags) if (test(t)) return true;
-  return false;
+/**
+ * Marks in `sel` (1 or 0 per image) the images a rule's tag selection contains:
+ * every image (`any`), the untagged ones (`untagged`), or (`tagged`) the images
+ * with at least one tag where every test (`requireAll`, ECR's AND of list entries)
+ * or some test (the neutral OR of patterns) matches one of the tags. A tight
+ * indexed loop: this is the hot path of the evaluators (rules x images).
+ */
+export function selectByTags(sel: Uint8Array, status: string, tests: StringTest[], tags: string[][], requireAll: boolean): void {
+  const n = tags.length;
+  if (status === 'any') {
+    sel.fill(1);
+    return;
+  }
+  if (status === 'untagged') {
+    for (let i = 0; i < n; i++) sel[i] = tags[i].length === 0 ? 1 : 0;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const ts = tags[i];
+    let result = 0;
+    if (ts.length > 0) {
+      result = requireAll ? 1 : 0;
+      for (let k = 0; k < tests.length; k++) {
+        const test = tests[k];
+        let hit = 0;
+        for (let j = 0; j < ts.length; j++) {
+          if (passes(test, ts[j])) {
+            hit = 1;
+            break;
+          }
+        }
+        if (requireAll && hit === 0) {
+          result = 0;
+          break;
+        }
+        if (!requireAll && hit === 1) {
+          result = 1;
+          break;
+        }
+      }
+    }
+    sel[i] = result;
+  }
+}
+
+/** `pos[i]`: the rank of item i in `order`. */
+export function positions(order: number[]): Int32Array {
+  const pos = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) pos[order[k]] = k;
+  return pos;
+}
+
+/**
+ * The selected items (`sel[i] === 1`) in `order`: a sequential scan, then a sort of
+ * the selection by position (O(n + k log k)); cheaper than walking the whole order
+ * for the small selections of tag-filtered rules.
+ */
+export function selectedInOrder(sel: Uint8Array, order: number[], pos: Int32Array): number[] {
+  const picked: number[] = [];
+  for (let i = 0; i < sel.length; i++) if (sel[i] === 1) picked.push(i);
+  if (picked.length === sel.length) return order;
+  picked.sort((a, b) => pos[a] - pos[b]);
+  return picked;
 }

@@ -1,4 +1,4 @@
-import { MS_PER_DAY, anyTag, compareStrings, globTest, mostRecentFirst, nowOf, show, throwProblems, timeOf } from './evaluator-support';
+import { MS_PER_DAY, compareStrings, globTest, mostRecentFirst, nowOf, positions, selectByTags, selectedInOrder, show, throwProblems, timeOf } from './evaluator-support';
 import { RetentionPolicySpec, TagState } from '../spec/registry-spec';
 
 /** Options of every evaluator. */
@@ -90,37 +90,34 @@ export class RetentionEvaluator {
     const decided = new Array<number>(n).fill(UNDECIDED);
     const protectedTests = (policy.protectedTags ?? []).map(globTest);
     if (protectedTests.length > 0) {
-      for (let i = 0; i < n; i++) {
-        if (protectedTests.some((t) => anyTag(tags[i], t))) decided[i] = KEPT;
-      }
+      const prot = new Uint8Array(n);
+      selectByTags(prot, TagState.TAGGED, protectedTests, tags, false);
+      for (let i = 0; i < n; i++) if (prot[i] === 1) decided[i] = KEPT;
     }
 
-    (policy.rules ?? []).forEach((rule, r) => {
-      const tests = (rule.tagPatterns ?? []).map(globTest);
-      const selects = (i: number): boolean => {
-        switch (rule.tagState) {
-          case TagState.ANY: return true;
-          case TagState.UNTAGGED: return tags[i].length === 0;
-          default: return tests.some((t) => anyTag(tags[i], t));
-        }
-      };
+    const sel = new Uint8Array(n);
+    const pos = positions(order);
+    const rules = policy.rules ?? [];
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
+      selectByTags(sel, rule.tagState, (rule.tagPatterns ?? []).map(globTest), tags, false);
       if (rule.keepMostRecent !== undefined) {
         // Walk the whole selection most recent first: every selected image takes a place,
         // whether it is protected, claimed by an earlier rule or still undecided.
+        const keep = rule.keepMostRecent;
         let rank = 0;
-        for (const i of order) {
-          if (!selects(i)) continue;
-          if (decided[i] === UNDECIDED) decided[i] = rank >= rule.keepMostRecent ? r : KEPT;
+        for (const i of selectedInOrder(sel, order, pos)) {
+          if (decided[i] === UNDECIDED) decided[i] = rank >= keep ? r : KEPT;
           rank++;
         }
       } else {
         const limit = (rule.expireAfterDays ?? 0) * MS_PER_DAY;
         for (let i = 0; i < n; i++) {
-          if (decided[i] !== UNDECIDED || !selects(i)) continue;
+          if (sel[i] === 0 || decided[i] !== UNDECIDED) continue;
           decided[i] = now - times[i] > limit ? r : KEPT;
         }
       }
-    });
+    }
 
     const kept: string[] = [];
     const expired: ExpiredImage[] = [];
