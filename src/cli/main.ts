@@ -4,13 +4,18 @@
  * jsii API. Each command lives in its own module and registers here.
  */
 import { Command, Io } from './command';
+import { previewCommand } from './preview';
+import { promoteScriptsCommand, workflowCommand } from './promote-scripts';
 import { lintCommand, tagsCommand } from './tags';
 import { validateCommand } from './validate';
 
 export const COMMANDS: Record<string, Command> = {
-  validate: validateCommand,
-  tags: tagsCommand,
-  lint: lintCommand,
+  'validate': validateCommand,
+  'tags': tagsCommand,
+  'lint': lintCommand,
+  'promote-scripts': promoteScriptsCommand,
+  'workflow': workflowCommand,
+  'preview': previewCommand,
 };
 
 export const processIo: Io = {

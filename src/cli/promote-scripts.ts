@@ -1,0 +1,132 @@
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { dirname, join } from 'path';
+import { GeneratedWorkflow, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../promotion';
+import { Cloud, RegistrySpec, SpecLoader, SpecValidator } from '../spec';
+import { parseArgs, ParsedArgs } from './args';
+import { Command, Io } from './command';
+import { parseClouds } from './validate';
+
+const VALUED = [
+  'cloud', 'out', 'image', 'branch', 'pusher', 'aws-account-id', 'aws-region', 'gcp-project-id', 'gcp-location',
+  'acr-registry-suffix', 'scripts-dir', 'workflow-path', 'build-context', 'runs-on',
+];
+const OPTIONS_USAGE = '--cloud aws|gcp|azure [--aws-account-id ID --aws-region R | --gcp-project-id P --gcp-location L | '
+  + '--acr-registry-suffix S] [--image a,b] [--branch main] [--pusher NAME] [--scripts-dir DIR] [--build-context DIR]';
+
+function loadSpec(file: string, forClouds: Cloud[], io: Io): RegistrySpec | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e: any) {
+    io.err(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    return undefined;
+  }
+  const result = SpecLoader.load(text, { sourceName: file, clouds: forClouds });
+  if (!result.spec) io.err(SpecValidator.formatProblems(result.problems, `${file} is invalid`));
+  return result.spec;
+}
+
+function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options'], io: Io): GeneratedWorkflow {
+  const str = (key: string) => (typeof options[key] === 'string' ? options[key] as string : undefined);
+  const planOptions: PromotionPlanOptions = {
+    cloud,
+    awsAccountId: str('aws-account-id'),
+    awsRegion: str('aws-region'),
+    gcpProjectId: str('gcp-project-id'),
+    gcpLocation: str('gcp-location'),
+    acrRegistrySuffix: str('acr-registry-suffix'),
+    images: str('image')?.split(','),
+    branch: str('branch'),
+    pusher: str('pusher'),
+  };
+  const plan = PromotionPlanner.plan(spec, planOptions);
+  const workflow = PromotionWorkflow.generate(plan, {
+    scriptsDir: str('scripts-dir'),
+    workflowPath: clouds(options).length > 1 ? undefined : str('workflow-path'),
+    buildContext: str('build-context'),
+    runsOn: str('runs-on'),
+  });
+  for (const w of workflow.warnings) io.err(`warning (${cloud}): ${w}`);
+  return workflow;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function clouds(options: ParsedArgs['options']): Cloud[] {
+  const list = parseClouds(options.cloud);
+  if (!list || list.length === 0) throw new Error(`--cloud is required (${Object.values(Cloud).join(', ')}; comma-separated for several)`);
+  return list;
+}
+
+/**
+ * `promote-scripts`: writes the GitHub Actions workflow and the POSIX promotion
+ * scripts of a spec, per cloud, under `--out` (default: the current folder), as
+ * files to commit. `--check` writes nothing and fails when a file differs.
+ */
+export const promoteScriptsCommand: Command = {
+  usage: 'promote-scripts <spec file> --cloud aws [--out DIR] [--check]',
+  summary: 'write the promotion workflow and scripts (.github/workflows, .github/promotion) to commit',
+  run(args, io) {
+    const { positionals, options } = parseArgs(args, VALUED, ['check']);
+    if (positionals.length !== 1) {
+      io.err(`usage: container-registry promote-scripts <spec file> ${OPTIONS_USAGE} [--out DIR] [--check]`);
+      return 2;
+    }
+    const list = clouds(options);
+    const spec = loadSpec(positionals[0], list, io);
+    if (!spec) return 1;
+    const out = typeof options.out === 'string' ? options.out : '.';
+    const stale: string[] = [];
+    for (const cloud of list) {
+      const workflow = generate(spec, cloud, options, io);
+      for (const file of workflow.files) {
+        const path = join(out, file.path);
+        const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+        if (options.check) {
+          const mode = current !== undefined && file.executable && !isExecutable(path) ? ' (not executable)' : '';
+          if (current !== file.content || mode) stale.push(`${path}${current === undefined ? ' (missing)' : mode || ' (differs)'}`);
+          continue;
+        }
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, file.content);
+        if (file.executable) chmodSync(path, 0o755);
+        io.out(`${current === file.content ? 'unchanged' : current === undefined ? 'created' : 'updated'} ${path}`);
+      }
+      io.out(`${cloud}: set these GitHub variables: ${workflow.variables.join(', ')}`);
+    }
+    if (options.check) {
+      if (stale.length > 0) {
+        io.err(`promotion files are out of date; regenerate them with container-registry promote-scripts:\n${stale.map((s) => `  - ${s}`).join('\n')}`);
+        return 1;
+      }
+      io.out('promotion files are up to date');
+    }
+    return 0;
+  },
+};
+
+/** `workflow`: prints one cloud's promotion workflow to standard output. */
+export const workflowCommand: Command = {
+  usage: 'workflow <spec file> --cloud aws',
+  summary: 'print the generated GitHub Actions promotion workflow',
+  run(args, io) {
+    const { positionals, options } = parseArgs(args, VALUED.filter((k) => k !== 'out'));
+    if (positionals.length !== 1) {
+      io.err(`usage: container-registry workflow <spec file> ${OPTIONS_USAGE}`);
+      return 2;
+    }
+    const list = clouds(options);
+    if (list.length !== 1) throw new Error('--cloud: give exactly one cloud (the workflow is per cloud)');
+    const spec = loadSpec(positionals[0], list, io);
+    if (!spec) return 1;
+    io.out(generate(spec, list[0], options, io).text.replace(/\n$/, ''));
+    return 0;
+  },
+};

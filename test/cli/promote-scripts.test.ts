@@ -1,0 +1,105 @@
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Io } from '../../src/cli/command';
+import { main } from '../../src/cli/main';
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => '' };
+  const code = await main(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-promote-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const specFile = join(dir, 'registry.yaml');
+writeFileSync(specFile, [
+  'name: platform',
+  'repositories: [{name: api}]',
+  'environments:',
+  '  layout: tags',
+  '  chain: [{name: dev}, {name: prod}]',
+  'access:',
+  '  pushers: [{name: ci, github: {repository: o/r, branch: main}}]',
+  '  promoters: [{name: promoter, github: {repository: o/r, environment: prod}}]',
+  '',
+].join('\n'));
+const executable = (path: string) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('container-registry promote-scripts', () => {
+  const out = join(dir, 'repo');
+
+  test('writes the workflow and the scripts, executable, and lists the variables and warnings', async () => {
+    const r = await runCli(['promote-scripts', specFile, '--cloud', 'aws', '--out', out, '--aws-account-id', '123456789012', '--aws-region', 'eu-west-1']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')).toEqual([
+      `created ${out}/.github/workflows/promote-aws.yml`,
+      `created ${out}/.github/promotion/aws/build-tags.sh`,
+      `created ${out}/.github/promotion/aws/promote-dev-to-prod.sh`,
+      'aws: set these GitHub variables: AWS_ROLE_ARN_CI, AWS_ROLE_ARN_PROMOTER',
+    ]);
+    expect(r.err).toMatch(/^warning \(aws\): environments\.layout is "tags": IAM cannot tell tags apart/);
+    expect(executable(join(out, '.github/promotion/aws/promote-dev-to-prod.sh'))).toBe(true);
+    expect(readFileSync(join(out, '.github/promotion/aws/promote-dev-to-prod.sh'), 'utf8'))
+      .toContain('DEFAULT_DEST_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'');
+    expect(readFileSync(join(out, '.github/workflows/promote-aws.yml'), 'utf8')).toContain('role-to-assume: ${{ vars.AWS_ROLE_ARN_PROMOTER }}');
+  });
+
+  test('a second run reports the files unchanged; --check passes, then fails naming a stale or missing file', async () => {
+    const args = ['promote-scripts', specFile, '--cloud', 'aws', '--out', out, '--aws-account-id', '123456789012', '--aws-region', 'eu-west-1'];
+    expect((await runCli(args)).out).toMatch(/^unchanged .*promote-aws\.yml$/m);
+    expect(await runCli([...args, '--check'])).toMatchObject({ code: 0, out: expect.stringMatching(/promotion files are up to date$/) });
+    // Different options give different files: the check names them.
+    const stale = await runCli(['promote-scripts', specFile, '--cloud', 'aws', '--out', out, '--check']);
+    expect(stale.code).toBe(1);
+    expect(stale.err).toContain('promotion files are out of date; regenerate them with container-registry promote-scripts:');
+    expect(stale.err).toContain(`  - ${out}/.github/workflows/promote-aws.yml (differs)`);
+    const missing = await runCli(['promote-scripts', specFile, '--cloud', 'gcp', '--out', out, '--check']);
+    expect(missing.err).toContain(`  - ${out}/.github/workflows/promote-gcp.yml (missing)`);
+  });
+
+  test('errors: --cloud required, bad options listed at once, invalid spec, usage', async () => {
+    expect(await runCli(['promote-scripts', specFile])).toMatchObject({ code: 1, err: '--cloud is required (aws, gcp, azure; comma-separated for several)' });
+    const bad = await runCli(['promote-scripts', specFile, '--cloud', 'aws', '--aws-region', 'mars', '--image', 'web', '--out', out]);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('Cannot plan promotion of registry "platform": 2 problems');
+    expect(bad.err).toContain('awsRegion: "mars" is not an AWS region');
+    expect(bad.err).toContain('images[0]: "web" is not a repository of the spec (repositories: api)');
+    const invalid = join(dir, 'bad.yaml');
+    writeFileSync(invalid, 'name: Platform\nrepositories: [{name: api}]\n');
+    expect(await runCli(['promote-scripts', invalid, '--cloud', 'aws'])).toMatchObject({ code: 1, err: expect.stringMatching(/bad\.yaml is invalid: 1 problem/) });
+    expect((await runCli(['promote-scripts'])).code).toBe(2);
+    expect(await runCli(['promote-scripts', join(dir, 'nope.yaml'), '--cloud', 'aws'])).toMatchObject({ code: 1, err: expect.stringMatching(/no such file/) });
+    // A spec whose promoter does not cover a hop cannot have a workflow.
+    const noPromoter = join(dir, 'no-promoter.yaml');
+    writeFileSync(noPromoter, readFileSync(specFile, 'utf8').replace(/  promoters:.*\n/, ''));
+    expect(await runCli(['promote-scripts', noPromoter, '--cloud', 'gcp', '--out', out]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('access.promoters: no promoter performs hop dev -> prod') });
+  });
+});
+
+describe('container-registry workflow', () => {
+  test('prints one cloud\'s workflow', async () => {
+    const r = await runCli(['workflow', specFile, '--cloud', 'azure', '--acr-registry-suffix', 'x1', '--branch', 'main']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^# Builds each image once, pushes it to dev/);
+    expect(r.out).toContain('\nname: Build and promote (azure)\n');
+    expect(r.out).toContain('client-id: ${{ vars.AZURE_CLIENT_ID_PROMOTER }}');
+    expect(r.out).toContain('REGISTRY: platformx1.azurecr.io');
+  });
+
+  test('exactly one cloud', async () => {
+    expect(await runCli(['workflow', specFile, '--cloud', 'aws,gcp'])).toMatchObject({ code: 1, err: '--cloud: give exactly one cloud (the workflow is per cloud)' });
+    expect(await runCli(['workflow', specFile, '--cloud', 'ibm'])).toMatchObject({ code: 1, err: expect.stringMatching(/"ibm" is not a cloud/) });
+    expect((await runCli(['workflow'])).code).toBe(2);
+  });
+});
