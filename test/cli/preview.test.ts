@@ -1,0 +1,130 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Io } from '../../src/cli/command';
+import { main } from '../../src/cli/main';
+
+async function runCli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => stdin };
+  const code = await main(args, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'preview-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string) => {
+  writeFileSync(join(dir, name), text);
+  return join(dir, name);
+};
+const NOW = '2026-06-01T00:00:00Z';
+const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+
+const SPEC = file('registry.yaml', `name: platform
+repositories: [{name: api}, {name: web}]
+retention:
+  protectedTags: [prod]
+  rules:
+    - {tagState: untagged, expireAfterDays: 7}
+    - {tagState: tagged, tagPatterns: ["pr-*"], keepMostRecent: 1}
+    - {tagState: any, expireAfterDays: 30}
+`);
+
+// aws ecr describe-images, AWS CLI v2 (ISO timestamps).
+const ECR_V2 = JSON.stringify({
+  imageDetails: [
+    { registryId: '111122223333', repositoryName: 'platform/api', imageDigest: d(1), imageTags: ['prod'], imagePushedAt: '2026-01-01T00:00:00+00:00' },
+    { registryId: '111122223333', repositoryName: 'platform/api', imageDigest: d(2), imageTags: ['pr-2'], imagePushedAt: '2026-05-30T00:00:00+00:00' },
+    { registryId: '111122223333', repositoryName: 'platform/api', imageDigest: d(3), imageTags: ['pr-1'], imagePushedAt: '2026-05-29T00:00:00+00:00' },
+    { registryId: '111122223333', repositoryName: 'platform/api', imageDigest: d(4), imagePushedAt: '2026-05-01T00:00:00+00:00' },
+    { registryId: '111122223333', repositoryName: 'platform/api', imageDigest: d(5), imageTags: ['main-1'], imagePushedAt: '2026-03-01T00:00:00+00:00' },
+  ],
+});
+
+describe('container-registry preview', () => {
+  test('a spec and an ECR listing (AWS CLI v2): a table per cloud with the deciding rule, and a summary line', async () => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', file('ecr.json', ECR_V2), '--now', NOW]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^repository api: 5 images from .*ecr\.json \(ecr\), now 2026-06-01T00:00:00.000Z$/);
+    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+neutral\s+ECR\s+GAR\s+ACR$/);
+    const row = (tag: string) => lines.find((l) => l.includes(` ${tag} `))!;
+    expect(row('prod')).toMatch(/keep\s+keep\s+keep\s+keep$/);
+    expect(row('pr-2')).toMatch(/keep\s+keep\s+keep\s+keep$/);
+    // pr-1: the neutral policy keeps 1 pr-* image: ECR expresses it; GAR and ACR cannot (conservative: keep).
+    expect(row('pr-1')).toMatch(/delete \(rules\[1\]\)\s+delete \(priority 3\)\s+keep\s+keep$/);
+    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(command 2\)$/);
+    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 4\)\s+delete \(r2-delete-older\)\s+delete \(command 2\)$/);
+    expect(lines[lines.length - 1]).toBe('5 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2');
+  });
+
+  test('AWS CLI v1 epoch seconds from standard input, with a native ECR policy', async () => {
+    const v1 = JSON.stringify({
+      imageDetails: [
+        { imageDigest: d(1), imageTags: ['a'], imagePushedAt: 1748736000.0 },
+        { imageDigest: d(2), imagePushedAt: 1780000000.5 },
+      ],
+    });
+    const policy = file('lifecycle.json', JSON.stringify({
+      rules: [{
+        rulePriority: 1,
+        description: 'expire old untagged and tagged images after 30 days',
+        selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 30 },
+        action: { type: 'expire' },
+      }],
+    }));
+    const r = await runCli(['preview', '--ecr-policy', policy, '--images', '-', '--now', NOW], v1);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/sha256:1{12}\s+a\s+2025-06-01T00:00:00Z\s+delete \(priority 1\)/);
+    expect(r.out).toMatch(/<untagged>\s+2026-05-28T20:26:40Z\s+keep/);
+    expect(r.out).toMatch(/2 images; would delete: ECR 1$/);
+  });
+
+  test('gcloud listings (tags as a list or a comma-separated string) with native cleanup policies', async () => {
+    const listing = JSON.stringify([
+      { package: 'us-docker.pkg.dev/proj/platform/api', version: d(1), tags: ['v1', 'latest'], createTime: '2026-01-01T00:00:00Z', updateTime: '2026-01-01T00:00:00Z' },
+      { package: 'us-docker.pkg.dev/proj/platform/api', version: d(2), tags: 'pr-1,pr-2', createTime: '2026-05-31T00:00:00.123Z', updateTime: '2026-05-31T00:00:00Z' },
+      { package: 'us-docker.pkg.dev/proj/platform/api', version: d(3), tags: '', createTime: '2026-04-01T00:00:00Z', updateTime: '2026-04-01T00:00:00Z' },
+    ]);
+    const policies = file('cleanup.json', JSON.stringify([
+      { id: 'old', action: 'DELETE', condition: { tag_state: 'ANY', older_than: '2592000s' } },
+      { id: 'keep-v', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['v'] } },
+    ]));
+    const r = await runCli(['preview', '--gar-policies', policies, '--images', file('gcloud.json', listing), '--now', NOW]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/pr-1,pr-2\s+2026-05-31T00:00:00Z\s+keep/);
+    expect(r.out).toMatch(/<untagged>\s+2026-04-01T00:00:00Z\s+delete \(old\)/);
+    expect(r.out).toMatch(/v1,latest\s+2026-01-01T00:00:00Z\s+keep/);
+    expect(r.out).toMatch(/3 images; would delete: GAR 1$/);
+  });
+
+  test('az acr manifest list-metadata with acr purge command lines', async () => {
+    const listing = JSON.stringify([
+      { digest: d(1), createdTime: '2026-01-01T00:00:00Z', lastUpdateTime: '2026-01-01T00:00:00Z', tags: ['pr-1'] },
+      { digest: d(2), createdTime: '2026-05-31T00:00:00Z', lastUpdateTime: '2026-05-31T00:00:00Z', tags: ['pr-2'] },
+    ]);
+    const commands = file('purge.txt', '# nightly\nacr purge --filter "^image$:^pr-.*$" --ago 7d --untagged\n');
+    const r = await runCli(['preview', '--acr-commands', commands, '--images', file('az.json', listing), '--now', NOW]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/pr-1\s+2026-01-01T00:00:00Z\s+delete \(command 1\)/);
+    expect(r.out).toMatch(/pr-2\s+2026-05-31T00:00:00Z\s+keep/);
+  });
+
+  test('malformed input: a clear error and a non-zero exit', async () => {
+    const notJson = await runCli(['preview', '--spec', SPEC, '--images', file('bad.json', '{"imageDetails": ['), '--now', NOW]);
+    expect(notJson).toMatchObject({ code: 1, err: expect.stringMatching(/bad\.json: not valid JSON/) });
+    const wrong = await runCli(['preview', '--spec', SPEC, '--images', '-'], JSON.stringify({ items: [] }));
+    expect(wrong).toMatchObject({ code: 1, err: expect.stringMatching(/standard input: not an image listing: expected \{"imageDetails"/) });
+    const fields = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', '-'],
+      JSON.stringify({ imageDetails: [{ imageDigest: 'nope', imagePushedAt: 'yesterday' }] }));
+    expect(fields.code).toBe(1);
+    expect(fields.err).toMatch(/2 problems in the ecr listing:\n.*imageDetails\[0\]\.imagePushedAt: "yesterday" is not a timestamp[\s\S]*imageDetails\[0\]\.imageDigest: "nope" is not a digest/);
+    expect(await runCli(['preview', '--images', '-'])).toMatchObject({ code: 2, err: expect.stringMatching(/usage: container-registry preview/) });
+    const which = await runCli(['preview', '--spec', SPEC, '--images', '-'], JSON.stringify({ imageDetails: [] }));
+    expect(which).toMatchObject({ code: 1, err: expect.stringMatching(/several repositories \(api, web\): say which one the listing is with --repository/) });
+    expect(await runCli(['preview', '--spec', join(dir, 'missing.yaml'), '--images', '-'], '[]'))
+      .toMatchObject({ code: 1, err: expect.stringMatching(/cannot read the spec .*missing\.yaml: no such file/) });
+  });
+});
