@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { RetentionEvaluator, RetentionImage } from '../../src/retention';
-import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
+import { globTest, passes } from '../../src/retention/evaluator-support';
+import { Glob, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -217,5 +218,20 @@ describe('RetentionEvaluator properties (fast-check, seeded)', () => {
       const afterSet = new Set(after.map((e) => e.digest));
       for (const e of before) expect(afterSet.has(e.digest)).toBe(true);
     }), params);
+  });
+});
+
+describe('evaluator internals', () => {
+  test('the compiled tag tests agree with Glob.matches (fast-check, seeded)', () => {
+    const alphabet = fc.constantFrom('a', 'b', '-', '.', '*');
+    fc.assert(fc.property(fc.string({ unit: alphabet, maxLength: 6 }), fc.string({ unit: fc.constantFrom('a', 'b', '-', '.'), maxLength: 6 }),
+      (pattern, value) => {
+        expect(passes(globTest(pattern), value)).toBe(Glob.matches(pattern, value));
+      }), { seed: 7, numRuns: 2000 });
+  });
+
+  test('a long list of problems is capped at 50 lines, with the total count', () => {
+    const images = Array.from({ length: 60 }, () => ({ digest: '', pushedAt: NOW }));
+    expect(() => evaluate({}, images)).toThrow(/: 60 problems:\n(- images\[\d+\]\.digest: "" must be a non-empty string\n){50}- \.\.\. and 10 more$/);
   });
 });
