@@ -36,6 +36,12 @@ export interface IDockerRepository extends IConstruct {
   grantPullPush(member: string): ArtifactRegistryRepositoryIamMember;
   /** Grants `roles/artifactregistry.repoAdmin` (deletes artifacts); only for members that must. */
   grantRepoAdmin(member: string): ArtifactRegistryRepositoryIamMember;
+  /**
+   * Grants a role on this repository to a member, once.
+   *
+   * @param memberId a stable name of the member for the binding's construct id (default: the member; give one when the member is a token)
+   */
+  grantRole(role: ArtifactRegistryRole, member: string, memberId?: string): ArtifactRegistryRepositoryIamMember;
 }
 
 /** Attributes of an existing repository. */
@@ -84,14 +90,15 @@ export abstract class DockerRepositoryBase extends Construct implements IDockerR
   /**
    * Grants a role on this repository to a member, once (a second grant of the same
    * role to the same member returns the first binding). The binding's construct id
-   * is derived from the role and the member, so it is stable.
+   * is derived from the role and `memberId` (default: the member), so it is stable;
+   * give a `memberId` when the member is a token (a created service account).
    */
-  public grantRole(role: ArtifactRegistryRole, member: string): ArtifactRegistryRepositoryIamMember {
+  public grantRole(role: ArtifactRegistryRole, member: string, memberId?: string): ArtifactRegistryRepositoryIamMember {
     const key = `${role} ${member}`;
     const existing = this.members.get(key);
     if (existing) return existing;
     const roleName = role.split('.').pop()!;
-    const binding = new ArtifactRegistryRepositoryIamMember(this, `${roleName}-${idFragment(member)}`, {
+    const binding = new ArtifactRegistryRepositoryIamMember(this, `${roleName}-${idFragment(memberId ?? member)}`, {
       project: this.project,
       location: this.location,
       repository: this.repositoryId,
@@ -214,8 +221,8 @@ export class DockerRepository extends DockerRepositoryBase {
    * The grants reference the Terraform resource's attributes, so Terraform creates
    * the repository before its IAM members.
    */
-  public grantRole(role: ArtifactRegistryRole, member: string): ArtifactRegistryRepositoryIamMember {
-    const binding = super.grantRole(role, member);
+  public grantRole(role: ArtifactRegistryRole, member: string, memberId?: string): ArtifactRegistryRepositoryIamMember {
+    const binding = super.grantRole(role, member, memberId);
     binding.repository = this.resource.repositoryId;
     return binding;
   }

@@ -1,4 +1,5 @@
 export * from './docker-repository';
+export * from './artifact-registry';
 export * from './registry-identities';
 export * from './github-workload-identity';
 export * from './upstream-repositories';

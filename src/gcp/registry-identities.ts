@@ -1,7 +1,7 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Annotations, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { ArtifactRegistryRole, DockerRepositoryBase, IDockerRepository } from './docker-repository';
+import { ArtifactRegistryRole, IDockerRepository } from './docker-repository';
 import { deriveServiceAccountId, serviceAccountIdProblem, upperSnake } from './gcp-names';
 import { GithubWorkloadIdentity } from './github-workload-identity';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
@@ -68,6 +68,8 @@ export class RegistryIdentities extends Construct {
   /** The created service accounts, by spec identity name. */
   public readonly serviceAccounts: { [identity: string]: ServiceAccount } = {};
   private readonly identities = new Map<string, GcpIdentity>();
+  /** Stable construct-id names of token members (created service accounts). */
+  private readonly memberIds = new Map<string, string>();
 
   constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
     super(scope, id);
@@ -120,6 +122,7 @@ export class RegistryIdentities extends Construct {
         });
         this.serviceAccounts[identity.name] = sa;
         identity.members.add(sa.member);
+        this.memberIds.set(sa.member, `sa-${identity.name}`);
         identity.github.forEach((trust, i) => {
           props.workloadIdentity!.allowImpersonation(sa.name, trust, `Impersonate-${identity.name}-${i}`);
         });
@@ -160,7 +163,7 @@ export class RegistryIdentities extends Construct {
       }
     }
     for (const b of bindings.values()) {
-      (b.repo as DockerRepositoryBase).grantRole(b.role, b.member);
+      b.repo.grantRole(b.role, b.member, this.memberIds.get(b.member));
     }
     for (const [name, repos] of narrowed) {
       const images = AccessPlan.imagesOf(spec, [...roleLists].flatMap(([, l]) => l).find((i) => i.name === name)!);
@@ -177,6 +180,11 @@ export class RegistryIdentities extends Construct {
         + `may move any environment tag (${Naming.environmentNames(spec).join(', ')}). Use the "repositories" layout to separate environments by IAM.`,
       );
     }
+  }
+
+  /** A stable name of a member for construct ids (`sa-<identity>` for created service accounts), or the member itself. */
+  public memberIdOf(member: string): string {
+    return this.memberIds.get(member) ?? member;
   }
 
   /** The IAM members of a spec identity on GCP: its service account (if created) and its `gcpMembers`. */

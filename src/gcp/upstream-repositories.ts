@@ -175,9 +175,13 @@ export class UpstreamRepositories extends Construct {
     return [...this.remoteRepositories, ...(this.virtualRepository ? [this.virtualRepository] : [])];
   }
 
-  /** Grants `roles/artifactregistry.reader` on every remote and the virtual repository. */
-  public grantPull(member: string): void {
-    for (const r of this.repositories) r.grantPull(member);
+  /**
+   * Grants `roles/artifactregistry.reader` on every remote and the virtual repository.
+   *
+   * @param memberId a stable name for the member in construct ids (default: the member)
+   */
+  public grantPull(member: string, memberId?: string): void {
+    for (const r of this.repositories) r.grantRole(ArtifactRegistryRole.READER, member, memberId);
   }
 }
 
@@ -201,8 +205,8 @@ class ManagedRepository extends DockerRepositoryBase {
     return this.resource.id;
   }
 
-  public grantRole(role: ArtifactRegistryRole, member: string): ArtifactRegistryRepositoryIamMember {
-    const binding = super.grantRole(role, member);
+  public grantRole(role: ArtifactRegistryRole, member: string, memberId?: string): ArtifactRegistryRepositoryIamMember {
+    const binding = super.grantRole(role, member, memberId);
     binding.repository = this.resource.repositoryId;
     return binding;
   }

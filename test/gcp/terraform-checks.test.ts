@@ -77,8 +77,8 @@ describe('TerraformChecks', () => {
     }))).toEqual([
       'google_artifact_registry_repository.r.cleanup_policies[0].action: "EXPIRE" is not DELETE or KEEP',
       'google_artifact_registry_repository.r.cleanup_policies[0].condition.tag_state: "tagged" is not TAGGED, UNTAGGED, ANY',
-      'google_artifact_registry_repository.r.cleanup_policies[0].condition.older_than: "7d" must be a duration in whole seconds ("604800s"); other units make Terraform report a change on every plan',
-      'google_artifact_registry_repository.r.cleanup_policies[0].condition.newer_than: 86400 must be a duration in whole seconds ("604800s"); other units make Terraform report a change on every plan',
+      'google_artifact_registry_repository.r.cleanup_policies[0].condition.older_than: "7d" must be a duration in seconds ("604800s", up to 9 decimals); other units make Terraform report a change on every plan',
+      'google_artifact_registry_repository.r.cleanup_policies[0].condition.newer_than: 86400 must be a duration in seconds ("604800s", up to 9 decimals); other units make Terraform report a change on every plan',
     ]);
     expect(messages(repo({ cleanup_policies: { id: 'x' } }))).toEqual(['google_artifact_registry_repository.r.cleanup_policies: {"id":"x"} must be a list']);
   });

@@ -1,0 +1,202 @@
+import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
+import { ProjectService } from '@cdktf/provider-google/lib/project-service';
+import { Testing } from 'cdktf';
+import { annotations, resources, synthJson, testStack } from './helpers';
+import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
+import { GarCleanupTranslation } from '../../src/retention/gar-translation';
+import {
+  EffectiveSpec, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, Severity, TagState, UpstreamRegistry,
+} from '../../src/spec';
+import { validSpec } from '../spec/fixtures';
+
+const KEY = 'projects/acme-kms/locations/europe/keyRings/registry/cryptoKeys/images';
+
+/** The fixture spec (3 environments, repositories layout) with GCP identities. */
+const spec: RegistrySpec = validSpec({
+  access: {
+    pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
+    pullers: [{ name: 'runtime', gcpMembers: ['serviceAccount:gke@acme.iam.gserviceaccount.com'], environments: ['prod'] }],
+    promoters: [{ name: 'promoter', github: { repository: 'acme/platform', environment: 'prod' } }],
+  },
+  encryption: { type: EncryptionType.CUSTOMER_MANAGED, gcpKmsKeyName: KEY },
+  labels: { team: 'platform' },
+  upstreamCaches: [{ name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'acmebot', gcpSecretVersion: 'projects/acme/secrets/hub/versions/1' }],
+});
+
+function build(s: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
+  const stack = testStack();
+  const registry = new ContainerRegistry(stack, 'Registry', { spec: s, project: 'acme', location: 'europe', ...props });
+  return { stack, registry };
+}
+
+describe('ContainerRegistry (GCP)', () => {
+  const { stack, registry } = build(spec, { enableScanningApi: true, virtualRepository: {}, repoAdminMembers: ['group:registry-admins@acme.example'] });
+  const synthesized = Testing.synth(stack, true);
+  const json = JSON.parse(synthesized);
+  const repos = resources(json, 'google_artifact_registry_repository');
+  const standard = repos.filter((r) => r.mode === 'STANDARD_REPOSITORY');
+
+  test('one DOCKER repository per environment, named by Naming.garRepositoryId, in a multi-region', () => {
+    expect(standard.map((r) => r.repository_id).sort()).toEqual(['platform-dev', 'platform-prod', 'platform-staging']);
+    for (const r of standard) {
+      expect(r).toMatchObject({ format: 'DOCKER', location: 'europe', project: 'acme', kms_key_name: KEY, labels: { team: 'platform' } });
+    }
+    expect(registry.repositories.map((r) => r.registryUrl)).toEqual([
+      'europe-docker.pkg.dev/acme/platform-dev', 'europe-docker.pkg.dev/acme/platform-staging', 'europe-docker.pkg.dev/acme/platform-prod',
+    ]);
+    expect(registry.repository('prod').repositoryId).toBe('platform-prod');
+  });
+
+  test('cleanup policies are exactly the GAR translation of the retention; dry run from the spec', () => {
+    const expected = GarCleanupTranslation.translate(
+      spec.repositories.map((r) => ({ packageName: r.name, policy: EffectiveSpec.retention(spec, r) })),
+      { allPackageNames: spec.repositories.map((r) => r.name) },
+    );
+    for (const r of standard) {
+      // Testing.synth sorts keys; the example test compares the unsorted cdk.tf.json byte for byte.
+      expect(r.cleanup_policies).toEqual(JSON.parse(GarCleanupTranslation.toTerraformJson(expected.policies)));
+      expect(r.cleanup_policy_dry_run).toBe(false);
+    }
+    const dry = build(validSpec({ retention: { ...validSpec().retention, dryRun: true } }));
+    expect(resources(synthJson(dry.stack), 'google_artifact_registry_repository').map((r) => r.cleanup_policy_dry_run)).toEqual([true, true, true]);
+  });
+
+  test('the default tag policy keeps release tags immutable (all or nothing), with the tag decision\'s warning', () => {
+    for (const r of standard) expect(r.docker_config).toEqual({ immutable_tags: true });
+    expect(annotations(registry)).toContainEqual(expect.stringContaining('Artifact Registry\'s immutable_tags is all or nothing'));
+  });
+
+  test('scanning INHERITED and the Container Scanning API enabled when asked', () => {
+    for (const r of standard) expect(r.vulnerability_scanning_config).toEqual({ enablement_config: 'INHERITED' });
+    expect(synthesized).toHaveResourceWithProperties(ProjectService, { service: 'containerscanning.googleapis.com', project: 'acme', disable_on_destroy: false });
+  });
+
+  test('prevent_destroy on the standard repositories by default', () => {
+    for (const r of standard) expect(r.lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('a remote Docker Hub repository and a virtual repository fronting prod and the cache', () => {
+    expect(synthesized).toHaveResourceWithProperties(ArtifactRegistryRepository, { repository_id: 'platform-docker-hub', mode: 'REMOTE_REPOSITORY' });
+    const v = repos.find((r) => r.mode === 'VIRTUAL_REPOSITORY');
+    expect(v.repository_id).toBe('platform-virtual');
+    expect(v.virtual_repository_config.upstream_policies.map((p: any) => `${p.id}:${p.priority}`)).toEqual(['platform-prod:20', 'platform-docker-hub:10']);
+  });
+
+  test('identities: service accounts, WIF, repository-scoped roles; repoAdmin only for the members asked', () => {
+    const members = resources(json, 'google_artifact_registry_repository_iam_member');
+    const roles = members.map((m) => m.role.replace('roles/artifactregistry.', ''));
+    expect(roles.filter((r) => r === 'repoAdmin')).toHaveLength(3);
+    expect(members.filter((m) => m.role.endsWith('repoAdmin')).every((m) => m.member === 'group:registry-admins@acme.example')).toBe(true);
+    // The prod puller may pull through the virtual repository and the cache.
+    const runtime = members.filter((m) => m.member === 'serviceAccount:gke@acme.iam.gserviceaccount.com');
+    expect(runtime.map((m) => m.role)).toEqual(['roles/artifactregistry.reader', 'roles/artifactregistry.reader', 'roles/artifactregistry.reader']);
+    expect(resources(json, 'google_service_account').map((s) => s.account_id).sort()).toEqual(['platform-ci', 'platform-promoter']);
+    expect(resources(json, 'google_iam_workload_identity_pool')[0].workload_identity_pool_id).toBe('platform-github');
+  });
+
+  test('outputs named for the promotion workflow', () => {
+    expect(Object.keys(json.output).sort()).toEqual([
+      'GCP_REPOSITORY_URL_DEV', 'GCP_REPOSITORY_URL_PROD', 'GCP_REPOSITORY_URL_STAGING',
+      'GCP_SERVICE_ACCOUNT_CI', 'GCP_SERVICE_ACCOUNT_PROMOTER', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
+    ]);
+    expect(json.output.GCP_WORKLOAD_IDENTITY_PROVIDER.value).toMatch(/^\$\{google_iam_workload_identity_pool_provider\..*\.name\}$/);
+    expect(json.output.GCP_REPOSITORY_URL_DEV.value).toBe('europe-docker.pkg.dev/acme/platform-dev');
+  });
+
+  test('registry-wide grants: pull everywhere, push to standard repositories only', () => {
+    const { stack: s, registry: r } = build(validSpec({ access: undefined }), { virtualRepository: { environment: 'staging' } });
+    r.grantPull('group:readers@acme.example');
+    r.grantPush('group:writers@acme.example');
+    r.grantPullPush('group:both@acme.example');
+    const members = resources(synthJson(s), 'google_artifact_registry_repository_iam_member').map((m) => `${m.member} ${m.role.split('.').pop()}`);
+    const count = (x: string) => members.filter((m) => m === x).length;
+    expect(count('group:readers@acme.example reader')).toBe(4); // 3 standard + virtual
+    expect(count('group:writers@acme.example writer')).toBe(3);
+    expect(count('group:both@acme.example writer')).toBe(3);
+    expect(count('group:both@acme.example reader')).toBe(1);
+    const v = resources(synthJson(s), 'google_artifact_registry_repository').find((x) => x.mode === 'VIRTUAL_REPOSITORY');
+    expect(v.virtual_repository_config.upstream_policies.map((p: any) => p.id)).toEqual(['platform-staging']);
+  });
+
+  test('tags layout: one repository; scanning off; no KMS; prevent_destroy opted out with a warning', () => {
+    const s = validSpec({
+      environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
+      scanning: { mode: ScanMode.OFF },
+      retention: undefined,
+      tagPolicy: { immutable: false },
+      access: undefined,
+    });
+    const built = build(s, { preventDestroy: false, createOutputs: false });
+    const [r] = resources(synthJson(built.stack), 'google_artifact_registry_repository');
+    expect(r.repository_id).toBe('platform');
+    expect(r.vulnerability_scanning_config).toEqual({ enablement_config: 'DISABLED' });
+    expect(r.kms_key_name).toBeUndefined();
+    expect(r.lifecycle).toBeUndefined();
+    expect(r.cleanup_policies).toBeUndefined();
+    expect(r.docker_config).toEqual({ immutable_tags: false });
+    expect(synthJson(built.stack).output).toBeUndefined();
+    expect(annotations(built.registry)).toEqual(['preventDestroy is false: a Terraform plan may delete the repositories and every image in them.']);
+    expect(built.registry.repository().repositoryId).toBe('platform');
+  });
+
+  test('existing repositories are referenced, granted, not created; a warning says the spec is not applied to them', () => {
+    const built = build(spec, { existingRepositories: [{ repositoryId: 'legacy-prod', environment: 'prod' }], createOutputs: false });
+    const j = synthJson(built.stack);
+    expect(resources(j, 'google_artifact_registry_repository').filter((r) => r.mode === 'STANDARD_REPOSITORY').map((r) => r.repository_id))
+      .toEqual(['platform-dev', 'platform-staging']);
+    expect(resources(j, 'google_artifact_registry_repository_iam_member').filter((m) => m.repository === 'legacy-prod').map((m) => m.role).sort())
+      .toEqual(['roles/artifactregistry.reader', 'roles/artifactregistry.writer']); // runtime pulls prod, promoter pushes it
+    expect(annotations(built.registry)).toContainEqual(expect.stringMatching(/^Repository legacy-prod \(environment "prod"\) exists already and is only referenced/));
+  });
+
+  test('warnings: mixed immutability, mixed scanning, severity gate, replication', () => {
+    const s = validSpec({
+      repositories: [
+        { name: 'api', tagPolicy: { immutable: false } },
+        { name: 'web', scanning: { mode: ScanMode.OFF } },
+      ],
+      tagPolicy: { immutable: true, mutableTags: [], strategy: undefined, semverAliases: false },
+      scanning: { severityThreshold: Severity.HIGH },
+      replication: { replicas: [{ region: 'us-east1' }] },
+      access: undefined,
+    });
+    const messages = annotations(build(s, { createOutputs: false }).registry);
+    expect(messages).toEqual(expect.arrayContaining([
+      'Images web ask for immutable tags and api do not, but docker_config.immutable_tags applies to a whole repository: tags stay mutable in every repository '
+      + '(the nearest safe setting, since immutable tags would break the images that move theirs). Give them the same tag policy.',
+      'Scanning is off for web but on for api; Artifact Registry scans per repository, so every image is scanned.',
+      expect.stringMatching(/^Artifact Registry has no severity gate \(severityThreshold high\)/),
+      'Artifact Registry does not replicate repositories (replicas: us-east1); the repositories are in "europe" only. Use a multi-region location (us, europe, asia) for redundancy.',
+    ]));
+  });
+
+  test('the translation\'s 10-policy error is surfaced, naming the repository and what to merge', () => {
+    const rules = Array.from({ length: 12 }, (_, i) => ({ tagState: TagState.TAGGED, tagPatterns: [`t${i}-*`], expireAfterDays: i + 1 }));
+    const s = validSpec({ retention: { rules, allowExpiringEnvironmentTags: true }, access: undefined });
+    expect(() => build(s)).toThrow(/the retention policies cannot be expressed as Artifact Registry cleanup policies\nrepository platform-dev: [\s\S]*Artifact Registry allows 10 per repository[\s\S]*Merge rules/);
+  });
+
+  test('bad props are reported at once, naming the field', () => {
+    expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } }), {
+      location: 'Europe West', kmsKeyName: 'my-key', existingRepositories: [{ repositoryId: 'Legacy', environment: 'qa' }], virtualRepository: { environment: 'qa' },
+    })).toThrow(/5 problems\n {2}- location "Europe West" is not a GCP location.*\n {2}- existingRepositories\[0\]\.repositoryId "Legacy" is not a valid.*\n {2}- existingRepositories\[0\]\.environment "qa" is not a physical environment of the spec \("dev", "staging", "prod"\)\n {2}- kmsKeyName "my-key" is not a Cloud KMS key name.*\n {2}- virtualRepository\.environment "qa" is not an environment of the chain \(dev, staging, prod\)/);
+    expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } })))
+      .toThrow('encryption.type is "customer-managed" but no Cloud KMS key is given: pass kmsKeyName or set encryption.gcpKmsKeyName');
+    expect(() => registry.repository('qa')).toThrow('no repository for environment "qa" (environments: "dev", "staging", "prod")');
+  });
+
+  test('the spec is validated for GCP at construction', () => {
+    expect(() => build(validSpec({ name: 'Platform' }))).toThrow(/Invalid registry spec "Platform": 1 problem\n {2}- name: "Platform" is not a valid registry name/);
+  });
+
+  test('the synthesized JSON passes the Terraform checks (they run as a validation at synth)', () => {
+    // Testing.synth(stack, true) above ran the registry's validation; a bad resource in its scope fails it.
+    const { stack: s, registry: r } = build(validSpec({ access: undefined }), { createOutputs: false });
+    new ArtifactRegistryRepository(r, 'Bad', { repositoryId: 'bad-', format: 'DOCKER', location: 'us' });
+    expect(() => Testing.synth(s, true)).toThrow(/repository_id: "bad-" is not a valid Artifact Registry repository id/);
+  });
+
+  test('snapshot', () => {
+    expect(synthesized).toMatchSnapshot();
+  });
+});
