@@ -40,7 +40,7 @@ export function azureSpec(layout: EnvironmentLayout, overrides: Partial<Registry
     repositories: [{ name: 'api' }, { name: 'web' }],
     environments: { layout, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] },
     retention: {
-      protectedTags: ['v*'],
+      protectedTags: ['v*', 'dev', 'staging', 'prod'],
       rules: [
         { tagState: TagState.UNTAGGED, expireAfterDays: 7 },
         { tagState: TagState.TAGGED, tagPatterns: ['pr-*'], keepMostRecent: 5 },

@@ -1,0 +1,603 @@
+import { ContainerRegistry as AzContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry';
+import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
+import { Annotations, Fn, TerraformOutput, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { CacheRules } from './cache-rules';
+import { PurgeTask } from './purge-task';
+import { RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
+import { AcrRetention } from './retention-plan';
+import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { EffectiveSpec } from '../spec/effective';
+import { Naming } from '../spec/naming';
+import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode } from '../spec/registry-spec';
+import { SpecValidator } from '../spec/validate';
+import { TagPolicyDecision } from '../tagging/tag-policy-decision';
+
+/** The ACR service tier. */
+export enum AcrSku {
+  /** Basic: no geo-replication, retention policy, network rules, CMK, zone redundancy. */
+  BASIC = 'Basic',
+  /** Standard: more storage and throughput than Basic; the same features. */
+  STANDARD = 'Standard',
+  /** Premium: geo-replication, zone redundancy, retention policy, network rules, private link, CMK, export policy, data endpoints. */
+  PREMIUM = 'Premium',
+}
+
+/** What the registry does with traffic no IP rule matches. */
+export enum NetworkDefaultAction {
+  /** Allow it (IP rules then only document addresses). */
+  ALLOW = 'Allow',
+  /** Deny it: only the listed IP ranges (and trusted Azure services) reach the registry. */
+  DENY = 'Deny',
+}
+
+/** Network rules of a registry (Premium). */
+export interface AcrNetworkRules {
+  /**
+   * What happens to traffic no IP rule allows.
+   *
+   * @default NetworkDefaultAction.DENY
+   */
+  readonly defaultAction?: NetworkDefaultAction;
+
+  /**
+   * IPv4 addresses or CIDR ranges allowed to reach the registry.
+   *
+   * @default - none
+   */
+  readonly allowedIpRanges?: string[];
+
+  /**
+   * Let trusted Azure services (ACR Tasks, such as the purge task) bypass the rules.
+   *
+   * @default true
+   */
+  readonly bypassAzureServices?: boolean;
+}
+
+/** Props of the Azure `ContainerRegistry`: the neutral spec plus Azure's knobs. */
+export interface ContainerRegistryProps {
+  /** The neutral registry spec. */
+  readonly spec: RegistrySpec;
+
+  /** The resource group of the registries and identities. */
+  readonly resourceGroupName: string;
+
+  /** The home location (`westeurope`). */
+  readonly location: string;
+
+  /**
+   * The service tier. Features that need Premium are an error on Basic and Standard.
+   *
+   * @default AcrSku.PREMIUM
+   */
+  readonly sku?: AcrSku;
+
+  /**
+   * Appended to every registry name for global uniqueness (`<name>.azurecr.io`);
+   * letters and digits.
+   *
+   * @default - none
+   */
+  readonly registryNameSuffix?: string;
+
+  /**
+   * Whether the registry is reachable from public networks. Disabling it needs
+   * Premium (private link).
+   *
+   * @default true
+   */
+  readonly publicNetworkAccessEnabled?: boolean;
+
+  /**
+   * IP network rules (Premium).
+   *
+   * @default - no network rules
+   */
+  readonly networkRules?: AcrNetworkRules;
+
+  /**
+   * Make the home location zone-redundant (Premium). Replicas use the spec's `zoneRedundant`.
+   *
+   * @default false
+   */
+  readonly zoneRedundancyEnabled?: boolean;
+
+  /**
+   * Dedicated data endpoints (Premium).
+   *
+   * @default false
+   */
+  readonly dataEndpointEnabled?: boolean;
+
+  /**
+   * Whether artifacts may leave the registry by import or transfer. `false` needs
+   * Premium and public network access disabled, and blocks `az acr import` out of
+   * this registry (promotion from it).
+   *
+   * @default true
+   */
+  readonly exportPolicyEnabled?: boolean;
+
+  /**
+   * Existing registries to use instead of creating them, by ACR registry name
+   * (`Naming.acrRegistryName`, with the suffix): their resource ids. Their own
+   * settings (SKU, retention days, replicas, network) are left as they are.
+   *
+   * @default - every registry is created
+   */
+  readonly existingRegistryIds?: { [registryName: string]: string };
+
+  /**
+   * Terraform `lifecycle.prevent_destroy` on the registries.
+   *
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+
+  /**
+   * A `CanNotDelete` management lock on each registry created.
+   *
+   * @default false
+   */
+  readonly managementLock?: boolean;
+
+  /**
+   * The cron schedule (five fields, UTC) of the retention purge tasks.
+   *
+   * @default PurgeTask.DEFAULT_SCHEDULE (every day at 01:00 UTC)
+   */
+  readonly purgeSchedule?: string;
+
+  /**
+   * The purge task timeout in seconds (300-28,800).
+   *
+   * @default 3600
+   */
+  readonly purgeTaskTimeoutSeconds?: number;
+
+  /**
+   * The acr-cli image of the purge tasks, pinned to a version tag or digest.
+   *
+   * @default PurgeTask.DEFAULT_ACR_CLI_IMAGE
+   */
+  readonly acrCliImage?: string;
+
+  /**
+   * Turn on Defender for Containers (vulnerability assessment of ACR images) for
+   * the whole subscription: `azurerm_security_center_subscription_pricing` with
+   * resource type `Containers`, tier Standard. It is subscription-wide and billed
+   * per resource; the construct warns.
+   *
+   * @default false
+   */
+  readonly enableDefenderForContainers?: boolean;
+
+  /**
+   * How grants narrower than a whole registry are expressed.
+   *
+   * @default ScopedAccessMode.TOKENS
+   */
+  readonly scopedAccess?: ScopedAccessMode;
+
+  /**
+   * The Key Vault (resource id, RBAC-authorized) holding the customer-managed key
+   * and the upstream credential secrets: the encryption identity gets
+   * `Key Vault Crypto Service Encryption User` and each credential set's identity
+   * `Key Vault Secrets User` on it.
+   *
+   * @default - no Key Vault role assignments (a warning says what to grant)
+   */
+  readonly keyVaultId?: string;
+
+  /**
+   * Create the stack outputs (`AZURE_REGISTRY_LOGIN_SERVER[_<ENV>]`,
+   * `AZURE_CLIENT_ID_<IDENTITY>`, `AZURE_TENANT_ID`, `AZURE_SUBSCRIPTION_ID`).
+   * Turn off when two registry constructs share a stack.
+   *
+   * @default true
+   */
+  readonly outputs?: boolean;
+
+  /**
+   * Tags of every resource, in addition to the spec's `labels`.
+   *
+   * @default - the spec's labels
+   */
+  readonly tags?: { [key: string]: string };
+}
+
+/** One registry of the construct (per environment with the `registries` layout). */
+interface RegistryUnit extends RegistryTarget {
+  readonly loginServer: string;
+  readonly resource?: AzContainerRegistry;
+  readonly existing: boolean;
+}
+
+const EXISTING_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
+const CRON = /^\S+(\s+\S+){4}$/;
+const IP_RANGE = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+/**
+ * Azure Container Registry from the neutral spec (CDK for Terraform): the
+ * registries of the environment layout (one per environment with `registries`,
+ * one for all otherwise; repositories are paths inside, created on push), with
+ * admin user and anonymous pull off, retention (untagged-manifest retention days
+ * and a scheduled `acr purge` task from the retention translation), geo-replicas
+ * in alphabetical order, CMK through a user-assigned identity, cache rules, the
+ * spec's identities and grants, and `prevent_destroy`.
+ */
+export class ContainerRegistry extends Construct {
+  /** The registries created or referenced, by ACR registry name. */
+  public readonly registries: { [registryName: string]: AzContainerRegistry } = {};
+
+  /** The ACR registry names, by physical environment (`''` without environments or with the `tags` layout). */
+  public readonly registryNames: { [environment: string]: string } = {};
+
+  /** The purge tasks, by ACR registry name. */
+  public readonly purgeTasks: { [registryName: string]: PurgeTask } = {};
+
+  /** The cache rules, by ACR registry name. */
+  public readonly cacheRules: { [registryName: string]: CacheRules } = {};
+
+  /** The spec's identities and grants. */
+  public readonly identities: RegistryIdentities;
+
+  /** The identity the registry uses to reach the customer-managed key, when the spec asks for one. */
+  public readonly encryptionIdentity?: UserAssignedIdentity;
+
+  /** The Defender for Containers plan, when enabled. */
+  public readonly defenderPlan?: SecurityCenterSubscriptionPricing;
+
+  private readonly spec: RegistrySpec;
+  private readonly units: RegistryUnit[] = [];
+  private grantCount = 0;
+
+  constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
+    super(scope, id);
+    const spec = props.spec;
+    this.spec = spec;
+    SpecValidator.assertValid(spec, { clouds: [Cloud.AZURE] });
+
+    const sku = props.sku ?? AcrSku.PREMIUM;
+    const layout = Naming.layout(spec);
+    const tags = { ...(spec.labels ?? {}), ...(props.tags ?? {}) };
+    const hasTags = Object.keys(tags).length > 0 ? tags : undefined;
+
+    // Group the physical environments by registry.
+    const groups = new Map<string, string[]>();
+    for (const env of Naming.physicalEnvironments(spec)) {
+      const name = Naming.acrRegistryName(spec, env, props.registryNameSuffix);
+      groups.set(name, [...(groups.get(name) ?? []), env]);
+      this.registryNames[env] = name;
+    }
+
+    // Retention per registry, from the translation.
+    const retention = new Map<string, AcrRetention>();
+    for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs));
+
+    this.validate(props, sku, groups, retention);
+
+    const replicas = (spec.replication?.replicas ?? [])
+      .filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE)
+      .map((r) => ({ location: r.region, zoneRedundancyEnabled: r.zoneRedundant ?? false, tags: hasTags }))
+      .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+    const cmk = EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED;
+    const creates = [...groups.keys()].some((n) => !props.existingRegistryIds?.[n]);
+    if (cmk && creates) {
+      this.encryptionIdentity = new UserAssignedIdentity(this, 'EncryptionIdentity', {
+        name: `${spec.name}-acr-encryption`,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        tags: hasTags,
+      });
+      if (props.keyVaultId) {
+        new RoleAssignment(this, 'EncryptionKeyAccess', {
+          scope: props.keyVaultId,
+          roleDefinitionName: 'Key Vault Crypto Service Encryption User',
+          principalId: this.encryptionIdentity.principalId,
+          principalType: 'ServicePrincipal',
+          description: 'ACR reads the customer-managed key (wrap/unwrap)',
+        });
+      } else {
+        Annotations.of(this).addWarning('encryption: the registry\'s encryption identity must be allowed to use the Key Vault key ' +
+          '(Key Vault Crypto Service Encryption User, or get/wrapKey/unwrapKey in an access policy); pass keyVaultId to have the construct assign the role');
+      }
+    }
+
+    for (const [name, envs] of groups) {
+      const existingId = props.existingRegistryIds?.[name];
+      const constructId = groups.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
+      const days = retention.get(name)!.retentionDays;
+      if (existingId) {
+        const parsed = EXISTING_ID.exec(existingId);
+        const unit: RegistryUnit = {
+          name,
+          id: existingId,
+          resourceGroupName: parsed ? parsed[1] : Fn.element(Fn.split('/', existingId), 4),
+          environments: envs,
+          loginServer: `${name}.azurecr.io`,
+          existing: true,
+        };
+        this.units.push(unit);
+        Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
+          (days ? `; set its retention policy for untagged manifests to ${days} days (retention_policy_in_days) where it is managed` : '') +
+          '; admin user, anonymous pull, replicas, network rules and encryption are not checked');
+        continue;
+      }
+      const networkRules = props.networkRules;
+      const resource = new AzContainerRegistry(this, constructId, {
+        name,
+        resourceGroupName: props.resourceGroupName,
+        location: props.location,
+        sku,
+        adminEnabled: false,
+        anonymousPullEnabled: false,
+        publicNetworkAccessEnabled: props.publicNetworkAccessEnabled ?? true,
+        networkRuleBypassOption: networkRules ? (networkRules.bypassAzureServices ?? true ? 'AzureServices' : 'None') : undefined,
+        networkRuleSet: networkRules ? [{
+          defaultAction: networkRules.defaultAction ?? NetworkDefaultAction.DENY,
+          ipRule: (networkRules.allowedIpRanges ?? []).map((ipRange) => ({ action: 'Allow', ipRange })),
+        }] : undefined,
+        zoneRedundancyEnabled: props.zoneRedundancyEnabled ?? false,
+        dataEndpointEnabled: props.dataEndpointEnabled,
+        exportPolicyEnabled: props.exportPolicyEnabled ?? true,
+        retentionPolicyInDays: days,
+        georeplications: replicas.length ? replicas : undefined,
+        identity: this.encryptionIdentity ? { type: 'UserAssigned', identityIds: [this.encryptionIdentity.id] } : undefined,
+        encryption: this.encryptionIdentity ? [{
+          keyVaultKeyId: spec.encryption!.azureKeyVaultKeyId!,
+          identityClientId: this.encryptionIdentity.clientId,
+        }] : undefined,
+        tags: hasTags,
+        lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
+      });
+      this.registries[name] = resource;
+      this.units.push({
+        name,
+        id: resource.id,
+        resourceGroupName: props.resourceGroupName,
+        environments: envs,
+        loginServer: resource.loginServer,
+        resource,
+        existing: false,
+      });
+      if (props.managementLock) {
+        new ManagementLock(this, `${constructId}-lock`, {
+          name: `${name}-cannot-delete`,
+          scope: resource.id,
+          lockLevel: 'CanNotDelete',
+          notes: 'Registry of container images; remove the lock deliberately before deleting the registry',
+        });
+      }
+    }
+
+    // Retention: purge tasks and the translation's warnings.
+    for (const unit of this.units) {
+      const plan = retention.get(unit.name)!;
+      for (const w of plan.warnings) Annotations.of(this).addWarning(`retention of registry "${unit.name}": ${w}`);
+      if (plan.commands.length) {
+        this.purgeTasks[unit.name] = new PurgeTask(this, `PurgeTask-${unit.name}`, {
+          registryId: unit.id,
+          commands: plan.commands,
+          schedule: props.purgeSchedule,
+          timeoutSeconds: props.purgeTaskTimeoutSeconds,
+          acrCliImage: props.acrCliImage,
+          tags: hasTags,
+        });
+      }
+    }
+
+    // Upstream caches, in every registry.
+    if ((spec.upstreamCaches ?? []).length) {
+      for (const unit of this.units) {
+        this.cacheRules[unit.name] = new CacheRules(this, `Cache-${unit.name}`, {
+          registryId: unit.id,
+          caches: spec.upstreamCaches!,
+          keyVaultId: props.keyVaultId,
+        });
+      }
+    }
+
+    this.identities = new RegistryIdentities(this, 'Identities', {
+      spec,
+      registries: this.units,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      scopedAccess: props.scopedAccess,
+      outputs: props.outputs,
+      tags: hasTags,
+    });
+
+    this.warnings(props, layout);
+
+    if (props.enableDefenderForContainers) {
+      this.defenderPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForContainers', {
+        tier: 'Standard',
+        resourceType: 'Containers',
+      });
+      Annotations.of(this).addWarning('enableDefenderForContainers: Defender for Containers is a subscription-wide plan ' +
+        '(azurerm_security_center_subscription_pricing, resource type Containers): it covers every registry and cluster of the subscription, ' +
+        'is billed per resource, and another stack managing the same plan will fight over it');
+    }
+
+    if (props.outputs ?? true) {
+      for (const unit of this.units) {
+        const env = groups.size === 1 ? '' : `_${unit.environments[0].toUpperCase()}`;
+        new TerraformOutput(this, `login-server-${unit.name}`, {
+          value: unit.loginServer,
+          description: `The login server of registry ${unit.name}`,
+        }).overrideLogicalId(`AZURE_REGISTRY_LOGIN_SERVER${env}`);
+      }
+      if (props.registryNameSuffix) {
+        new TerraformOutput(this, 'registry-suffix', {
+          value: props.registryNameSuffix,
+          description: 'The suffix of the ACR registry names (the promotion workflow\'s AZURE_REGISTRY_SUFFIX variable)',
+        }).overrideLogicalId('AZURE_REGISTRY_SUFFIX');
+      }
+    }
+  }
+
+  /** The ACR registry name of an environment (`''` or omitted: the only registry). */
+  public registryName(environment?: string): string {
+    const name = this.registryNames[environment ?? ''] ?? (Object.keys(this.registryNames).length === 1 ? Object.values(this.registryNames)[0] : undefined);
+    if (!name) {
+      throw new Error(`environment ${JSON.stringify(environment ?? '')} has no registry (registries: ${Object.entries(this.registryNames).map(([e, n]) => `${e || '(none)'}: ${n}`).join(', ')})`);
+    }
+    return name;
+  }
+
+  /** The resource id of an environment's registry. */
+  public registryId(environment?: string): string {
+    return this.unit(environment).id;
+  }
+
+  /** The login server (`<name>.azurecr.io`) of an environment's registry. */
+  public loginServer(environment?: string): string {
+    return this.unit(environment).loginServer;
+  }
+
+  /**
+   * Lets a principal pull (`AcrPull`) from the registry of an environment, or
+   * from every registry when no environment is given. Azure roles are
+   * registry-wide: with the `repositories` layout the role covers every environment.
+   */
+  public grantPull(principalId: string, environment?: string): RoleAssignment[] {
+    return this.grant(principalId, 'AcrPull', environment);
+  }
+
+  /**
+   * Lets a principal push (`AcrPush`, which includes pull and never delete) to the
+   * registry of an environment, or to every registry when none is given.
+   */
+  public grantPush(principalId: string, environment?: string): RoleAssignment[] {
+    return this.grant(principalId, 'AcrPush', environment);
+  }
+
+  /** Lets a principal pull and push: `AcrPush`, which includes pull on ACR. */
+  public grantPullPush(principalId: string, environment?: string): RoleAssignment[] {
+    return this.grant(principalId, 'AcrPush', environment);
+  }
+
+  private grant(principalId: string, role: string, environment?: string): RoleAssignment[] {
+    const units = environment === undefined ? this.units : [this.unit(environment)];
+    if (environment && Naming.layout(this.spec) === EnvironmentLayout.REPOSITORIES && Naming.environmentNames(this.spec).length > 1) {
+      Annotations.of(this).addWarning(`grant ${role} for environment "${environment}": Azure roles are registry-wide and the repositories layout keeps every environment in ` +
+        `registry "${units[0].name}", so the role covers all environments`);
+    }
+    const n = this.grantCount++;
+    return units.map((u) => new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
+      scope: u.id,
+      roleDefinitionName: role,
+      principalId,
+    }));
+  }
+
+  private unit(environment?: string): RegistryUnit {
+    const name = this.registryName(environment);
+    return this.units.find((u) => u.name === name)!;
+  }
+
+  private validate(props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, retention: Map<string, AcrRetention>): void {
+    const spec = props.spec;
+    const problems: string[] = [];
+    const premium = (feature: string) => problems.push(`sku "${sku}": ${feature} needs the Premium SKU`);
+    const replicas = (spec.replication?.replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE);
+
+    if (!Object.values(AcrSku).includes(sku)) problems.push(`sku: ${JSON.stringify(sku)} is not an ACR SKU (allowed: ${Object.values(AcrSku).join(', ')})`);
+    if (sku !== AcrSku.PREMIUM) {
+      if (replicas.length) premium(`geo-replication (replication.replicas: ${replicas.map((r) => r.region).join(', ')})`);
+      if (props.zoneRedundancyEnabled || replicas.some((r) => r.zoneRedundant)) premium('zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant)');
+      const days = [...retention.entries()].filter(([, r]) => r.retentionDays);
+      if (days.length) {
+        premium(`the retention policy for untagged manifests (retention_policy_in_days ${days.map(([n, r]) => `${r.retentionDays} on ${n}`).join(', ')}, from the retention rules)`);
+      }
+      if (props.networkRules) premium('network rules (networkRules)');
+      if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED) premium('customer-managed key encryption (encryption.type "customer-managed")');
+      if (props.exportPolicyEnabled === false) premium('turning the export policy off (exportPolicyEnabled: false)');
+      if (props.dataEndpointEnabled) premium('dedicated data endpoints (dataEndpointEnabled)');
+      if (props.publicNetworkAccessEnabled === false) premium('private-link-only access (publicNetworkAccessEnabled: false)');
+    }
+    if (props.exportPolicyEnabled === false && props.publicNetworkAccessEnabled !== false) {
+      problems.push('exportPolicyEnabled: false needs publicNetworkAccessEnabled: false as well (ACR refuses to disable exports on a publicly reachable registry)');
+    }
+    if (props.registryNameSuffix !== undefined && !/^[a-z0-9]*$/.test(props.registryNameSuffix)) {
+      problems.push(`registryNameSuffix: ${JSON.stringify(props.registryNameSuffix)} must be lower-case letters and digits (the promotion workflow reads it as AZURE_REGISTRY_SUFFIX)`);
+    }
+    for (const [name, envs] of groups) {
+      if (!Token.isUnresolved(name) && !/^[a-zA-Z0-9]{5,50}$/.test(name)) {
+        const env = envs[0] ? ` (environment "${envs[0]}")` : '';
+        problems.push(`registryNameSuffix: ${JSON.stringify(props.registryNameSuffix ?? '')} gives the registry name "${name}"${env}: ACR names are 5-50 letters and digits`);
+      }
+    }
+    const seen = new Set<string>();
+    replicas.forEach((r) => {
+      if (r.region === props.location) {
+        problems.push(`replication.replicas: "${r.region}" is the home location; ACR replicates to other locations only (remove it)`);
+      } else if (seen.has(r.region)) {
+        problems.push(`replication.replicas: "${r.region}" is listed twice`);
+      }
+      seen.add(r.region);
+    });
+    if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED && !spec.encryption?.azureKeyVaultKeyId) {
+      problems.push('encryption.azureKeyVaultKeyId: is required on Azure with encryption.type "customer-managed" (the Key Vault key id)');
+    }
+    for (const range of props.networkRules?.allowedIpRanges ?? []) {
+      if (!Token.isUnresolved(range) && !IP_RANGE.test(range)) problems.push(`networkRules.allowedIpRanges: "${range}" is not an IPv4 address or CIDR range`);
+    }
+    for (const [name, id] of Object.entries(props.existingRegistryIds ?? {})) {
+      if (!groups.has(name)) {
+        problems.push(`existingRegistryIds: "${name}" is not a registry of the spec (registries: ${[...groups.keys()].join(', ')})`);
+      } else if (!Token.isUnresolved(id) && !EXISTING_ID.test(id)) {
+        problems.push(`existingRegistryIds.${name}: "${id}" is not a registry resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)`);
+      } else if (!Token.isUnresolved(id) && EXISTING_ID.exec(id)![2].toLowerCase() !== name.toLowerCase()) {
+        problems.push(`existingRegistryIds.${name}: "${id}" names another registry ("${EXISTING_ID.exec(id)![2]}")`);
+      }
+    }
+    if (props.purgeSchedule !== undefined && !CRON.test(props.purgeSchedule.trim())) {
+      problems.push(`purgeSchedule: ${JSON.stringify(props.purgeSchedule)} is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)`);
+    }
+    const timeout = props.purgeTaskTimeoutSeconds;
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < PurgeTask.MIN_TIMEOUT_SECONDS || timeout > PurgeTask.MAX_TIMEOUT_SECONDS)) {
+      problems.push(`purgeTaskTimeoutSeconds: ${timeout} is outside ${PurgeTask.MIN_TIMEOUT_SECONDS}-${PurgeTask.MAX_TIMEOUT_SECONDS} seconds (ACR task limit)`);
+    }
+    const imageProblem = props.acrCliImage !== undefined ? PurgeTask.imageProblem(props.acrCliImage) : undefined;
+    if (imageProblem) problems.push(`acrCliImage: ${JSON.stringify(props.acrCliImage)} ${imageProblem}`);
+    for (const p of RetentionTagCheck.check(spec)) problems.push(`${p.path}: ${p.value === 'undefined' ? '' : `${p.value} `}${p.message}`);
+    for (const [, plan] of retention) problems.push(...plan.problems);
+    problems.push(...CacheRules.problems(spec.upstreamCaches ?? []));
+    problems.push(...RegistryIdentities.problems(spec));
+    if (problems.length) {
+      throw new Error(`Azure Container Registry "${spec.name}": ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
+  }
+
+  private warnings(props: ContainerRegistryProps, layout: EnvironmentLayout): void {
+    const spec = props.spec;
+    const access = spec.access ?? {};
+    const writers = (access.pushers ?? []).length + (access.promoters ?? []).length;
+    if (layout === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 0 && writers > 0) {
+      Annotations.of(this).addWarning('environments.layout "tags": Azure roles and scope maps cannot tell tags apart, so every pusher and promoter may move ' +
+        `any tag, including the environment tags (${Naming.environmentNames(spec).join(', ')}); use the registries layout to separate environments`);
+    }
+    // Immutable tags: nothing in Terraform on ACR; the tag policy decision says what to do instead.
+    const tagWarnings = new Map<string, string[]>();
+    for (const repo of spec.repositories) {
+      for (const w of TagPolicyDecision.acr(EffectiveSpec.tagPolicy(spec, repo)).warnings) {
+        tagWarnings.set(w, [...(tagWarnings.get(w) ?? []), repo.name]);
+      }
+    }
+    for (const [w, repos] of tagWarnings) Annotations.of(this).addWarning(`tagPolicy (${repos.join(', ')}): ${w}`);
+    const scanned = spec.repositories.some((r) => EffectiveSpec.scanning(spec, r).mode !== ScanMode.OFF);
+    if (scanned && !props.enableDefenderForContainers) {
+      Annotations.of(this).addWarning('scanning: ACR has no registry-level scanning switch; vulnerability scanning of ACR images is Microsoft Defender for Containers, ' +
+        'a subscription-wide plan. Nothing is scanned by this construct: set enableDefenderForContainers (subscription-wide) or enable the plan where the subscription is managed');
+    }
+    if (props.exportPolicyEnabled === false && (access.promoters ?? []).length) {
+      Annotations.of(this).addWarning('exportPolicyEnabled: false blocks `az acr import` out of the registry, which is how promoters promote; promotion from it will fail');
+    }
+  }
+}

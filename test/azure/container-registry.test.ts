@@ -1,0 +1,369 @@
+import 'cdktf/lib/testing/adapters/jest';
+import { Testing } from 'cdktf';
+import { azureSpec, KEY_ID, PRINCIPAL, resources, synthJson, testStack, VAULT_ID, warnings } from './helpers';
+import { AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PurgeTask, ScopedAccessMode } from '../../src/azure';
+import { AcrPurgeTranslation } from '../../src/retention/acr-translation';
+import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, TagState, UpstreamRegistry } from '../../src/spec';
+
+const RETENTION = {
+  protectedTags: ['v*', 'dev', 'staging', 'prod'],
+  rules: [
+    { tagState: TagState.UNTAGGED, expireAfterDays: 7 },
+    { tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 14 },
+    { tagState: TagState.ANY, keepMostRecent: 50 },
+  ],
+};
+
+function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
+  const stack = testStack();
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', ...props });
+  const synth = Testing.synth(stack);
+  return { stack, registry, synth, json: JSON.parse(synth) };
+}
+
+describe('ContainerRegistry, registries layout on Premium', () => {
+  const spec = azureSpec(EnvironmentLayout.REGISTRIES, {
+    retention: RETENTION,
+    replication: { replicas: [{ region: 'swedencentral', zoneRedundant: true }, { region: 'northeurope' }, { region: 'eu-west-1', cloud: Cloud.AWS }] },
+    upstreamCaches: [{
+      name: 'docker-hub',
+      upstream: UpstreamRegistry.DOCKER_HUB,
+      azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/u',
+      azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/p',
+    }],
+    labels: { team: 'platform' },
+  });
+  const { stack, registry, synth, json } = build(spec, { registryNameSuffix: 'x1', keyVaultId: VAULT_ID, tags: { env: 'shared' } });
+  const registries = resources(json, 'azurerm_container_registry');
+
+  test('one registry per environment, named by Naming.acrRegistryName with the suffix', () => {
+    expect(registries.map((r) => r.name).sort()).toEqual(['platformdevx1', 'platformprodx1', 'platformstagingx1']);
+    expect(registry.registryNames).toEqual({ dev: 'platformdevx1', staging: 'platformstagingx1', prod: 'platformprodx1' });
+    expect(registry.registryName('prod')).toBe('platformprodx1');
+    expect(() => registry.registryName('qa')).toThrow(/environment "qa" has no registry \(registries: dev: platformdevx1, staging: platformstagingx1, prod: platformprodx1\)/);
+  });
+
+  test('safe defaults: admin user and anonymous pull off, prevent_destroy, tags from labels and props', () => {
+    for (const r of registries) {
+      expect(r).toMatchObject({
+        sku: 'Premium',
+        admin_enabled: false,
+        anonymous_pull_enabled: false,
+        public_network_access_enabled: true,
+        export_policy_enabled: true,
+        lifecycle: { prevent_destroy: true },
+        tags: { team: 'platform', env: 'shared' },
+        resource_group_name: 'rg',
+        location: 'westeurope',
+      });
+    }
+    expect(json.resource.azurerm_management_lock).toBeUndefined();
+  });
+
+  test('geo-replicas of Azure only, in alphabetical order of location, with their zone redundancy', () => {
+    // azurerm docs: "The georeplications list cannot contain the location where the Container Registry
+    // exists"; keeping them sorted avoids a perpetual diff.
+    for (const r of registries) {
+      expect(r.georeplications).toEqual([
+        { location: 'northeurope', zone_redundancy_enabled: false, tags: { team: 'platform', env: 'shared' } },
+        { location: 'swedencentral', zone_redundancy_enabled: true, tags: { team: 'platform', env: 'shared' } },
+      ]);
+    }
+  });
+
+  test('retention: the translation\'s retention days and purge commands, byte for byte', () => {
+    const dev = registries.find((r) => r.name === 'platformdevx1');
+    const expected = AcrPurgeTranslation.translate([{ repository: 'api', policy: RETENTION }, { repository: 'web', policy: RETENTION }], { allRepositories: ['api', 'web'] });
+    expect(dev.retention_policy_in_days).toBe(expected.retentionDays);
+    expect(dev.retention_policy_in_days).toBe(7);
+    const tasks = AcrTerraformChecks.purgeTasks(json);
+    expect(Object.keys(tasks)).toHaveLength(3);
+    for (const commands of Object.values(tasks)) {
+      expect(commands).toEqual(expected.commands.map((c) => PurgeTask.purgeArguments(c)));
+      // Anchored: the repository group, then an anchored tag regex excluding protected tags.
+      expect(commands).toEqual([expect.stringMatching(/^purge --registry \{\{\.Run\.Registry\}\} --filter "\^\(api\|web\)\$:\^\(\?!\(v\.\*\|dev\|staging\|prod\)\$\)\(pr-\.\*\)\$" --ago 14d$/)]);
+    }
+    expect(Object.keys(registry.purgeTasks).sort()).toEqual(['platformdevx1', 'platformprodx1', 'platformstagingx1']);
+  });
+
+  test('the translation\'s warnings and conservative reasons are warnings', () => {
+    expect(warnings(stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^retention of registry "platformdevx1": retention_policy_in_days = 7 deletes untagged manifests instead of a purge pass/),
+      expect.stringMatching(/^retention of registry "platformdevx1": keeps more than the spec: rules\[2\] \(keep the 50 most recent, any\): acr purge --keep counts tags/),
+    ]));
+  });
+
+  test('identities: exact registry-wide roles per environment registry, no tokens', () => {
+    const roles = resources(json, 'azurerm_role_assignment').filter((r) => ['AcrPull', 'AcrPush'].includes(r.role_definition_name) && !/container_registry_task/.test(r.principal_id));
+    expect(roles).toHaveLength(1 + 3 + 3); // ci push dev; runtime pull x3; promoter pull dev+staging(push includes pull) -> dev pull, staging push, prod push
+    expect(json.resource.azurerm_container_registry_token).toBeUndefined();
+    expect(registry.identities.identities.ci).toBeDefined();
+  });
+
+  test('cache rules and credential sets in every registry', () => {
+    expect(resources(json, 'azurerm_container_registry_cache_rule')).toHaveLength(3);
+    expect(resources(json, 'azurerm_container_registry_credential_set')).toHaveLength(3);
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.role_definition_name === 'Key Vault Secrets User')).toHaveLength(3);
+  });
+
+  test('outputs: login server per environment and the identities', () => {
+    expect(Object.keys(json.output).sort()).toEqual([
+      'AZURE_CLIENT_ID_CI', 'AZURE_CLIENT_ID_PROMOTER', 'AZURE_REGISTRY_LOGIN_SERVER_DEV', 'AZURE_REGISTRY_LOGIN_SERVER_PROD', 'AZURE_REGISTRY_LOGIN_SERVER_STAGING',
+      'AZURE_REGISTRY_SUFFIX', 'AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID',
+    ]);
+    expect(json.output.AZURE_REGISTRY_SUFFIX.value).toBe('x1');
+  });
+
+  test('warnings: no scanning switch, immutable tags not enforceable', () => {
+    expect(warnings(stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^scanning: ACR has no registry-level scanning switch; vulnerability scanning of ACR images is Microsoft Defender for Containers/),
+      expect.stringMatching(/^tagPolicy \(api, web\): Azure Container Registry has no tag immutability setting in Terraform/),
+    ]));
+  });
+
+  test('the synthesized JSON passes the ACR Terraform checks', () => {
+    expect(AcrTerraformChecks.check(json, { expectDryRun: false })).toEqual([]);
+  });
+
+  test('snapshot', () => {
+    expect(synth).toMatchSnapshot();
+  });
+});
+
+describe('ContainerRegistry, repositories and tags layouts', () => {
+  test('repositories layout: one registry, environment paths in the purge filters', () => {
+    const { json, registry } = build(azureSpec(EnvironmentLayout.REPOSITORIES, { retention: RETENTION }));
+    expect(resources(json, 'azurerm_container_registry').map((r) => r.name)).toEqual(['platform']);
+    expect(registry.registryNames).toEqual({ dev: 'platform', staging: 'platform', prod: 'platform' });
+    const commands = Object.values(AcrTerraformChecks.purgeTasks(json))[0];
+    expect(commands).toEqual([expect.stringMatching(/^purge --registry \{\{\.Run\.Registry\}\} --filter "\^\(dev\/api\|dev\/web\|prod\/api\|prod\/web\|staging\/api\|staging\/web\)\$:/)]);
+    expect(Object.keys(json.output)).toContain('AZURE_REGISTRY_LOGIN_SERVER');
+    expect(AcrTerraformChecks.check(json)).toEqual([]);
+  });
+
+  test('tags layout: a warning that roles cannot tell tags apart', () => {
+    const { stack } = build(azureSpec(EnvironmentLayout.TAGS));
+    expect(warnings(stack)).toContain('environments.layout "tags": Azure roles and scope maps cannot tell tags apart, so every pusher and promoter may move any tag, ' +
+      'including the environment tags (dev, staging, prod); use the registries layout to separate environments');
+  });
+
+  test('dry run: every purge command carries --dry-run', () => {
+    const { json } = build(azureSpec(EnvironmentLayout.REGISTRIES, { retention: { ...RETENTION, dryRun: true } }));
+    expect(AcrTerraformChecks.check(json, { expectDryRun: true })).toEqual([]);
+    expect(Object.values(AcrTerraformChecks.purgeTasks(json)).flat().every((c) => / --dry-run$/.test(c))).toBe(true);
+  });
+
+  test('no rules: no purge task and no retention days', () => {
+    const { json } = build(azureSpec(EnvironmentLayout.REGISTRIES, { retention: undefined }));
+    expect(json.resource.azurerm_container_registry_task).toBeUndefined();
+    expect(resources(json, 'azurerm_container_registry').every((r) => r.retention_policy_in_days === undefined)).toBe(true);
+  });
+
+  test('purge schedule, timeout and image are props', () => {
+    const { json } = build(azureSpec(EnvironmentLayout.TAGS, { retention: RETENTION }), {
+      purgeSchedule: '15 3 * * 6', purgeTaskTimeoutSeconds: 7200, acrCliImage: 'mcr.microsoft.com/acr/acr-cli:0.20',
+    });
+    const task = resources(json, 'azurerm_container_registry_task')[0];
+    expect(task.timer_trigger[0].schedule).toBe('15 3 * * 6');
+    expect(task.timeout_in_seconds).toBe(7200);
+    expect(PurgeTask.decode(task.encoded_step.task_content).image).toBe('mcr.microsoft.com/acr/acr-cli:0.20');
+  });
+});
+
+describe('ContainerRegistry options', () => {
+  test('customer-managed key: a user-assigned identity, the identity and encryption blocks, and Key Vault access', () => {
+    const spec = azureSpec(EnvironmentLayout.TAGS, { encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: KEY_ID } });
+    const { json, synth, registry } = build(spec, { keyVaultId: VAULT_ID });
+    const r = resources(json, 'azurerm_container_registry')[0];
+    expect(r.identity).toEqual({ type: 'UserAssigned', identity_ids: [expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Registry_EncryptionIdentity_\w+\.id\}$/)] });
+    expect(r.encryption).toEqual([{ key_vault_key_id: KEY_ID, identity_client_id: expect.stringMatching(/EncryptionIdentity_\w+\.client_id\}$/) }]);
+    expect(synth).toHaveResourceWithProperties({ tfResourceType: 'azurerm_role_assignment' }, { scope: VAULT_ID, role_definition_name: 'Key Vault Crypto Service Encryption User' });
+    expect(registry.encryptionIdentity).toBeDefined();
+  });
+
+  test('customer-managed key without keyVaultId: a warning says what to grant', () => {
+    const { stack } = build(azureSpec(EnvironmentLayout.TAGS, { encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: KEY_ID } }));
+    expect(warnings(stack)).toContain('encryption: the registry\'s encryption identity must be allowed to use the Key Vault key (Key Vault Crypto Service Encryption User, ' +
+      'or get/wrapKey/unwrapKey in an access policy); pass keyVaultId to have the construct assign the role');
+  });
+
+  test('network rules, private access, data endpoints, export policy off, zone redundancy, management lock, no prevent_destroy', () => {
+    const { json, synth } = build(azureSpec(EnvironmentLayout.TAGS, { access: undefined }), {
+      networkRules: { allowedIpRanges: ['203.0.113.0/24'] },
+      publicNetworkAccessEnabled: false,
+      dataEndpointEnabled: true,
+      exportPolicyEnabled: false,
+      zoneRedundancyEnabled: true,
+      managementLock: true,
+      preventDestroy: false,
+    });
+    const r = resources(json, 'azurerm_container_registry')[0];
+    expect(r).toMatchObject({
+      network_rule_bypass_option: 'AzureServices',
+      network_rule_set: [{ default_action: 'Deny', ip_rule: [{ action: 'Allow', ip_range: '203.0.113.0/24' }] }],
+      public_network_access_enabled: false,
+      data_endpoint_enabled: true,
+      export_policy_enabled: false,
+      zone_redundancy_enabled: true,
+    });
+    expect(r.lifecycle).toBeUndefined();
+    expect(synth).toHaveResourceWithProperties({ tfResourceType: 'azurerm_management_lock' }, { lock_level: 'CanNotDelete', name: 'platform-cannot-delete' });
+    expect(AcrTerraformChecks.check(json)).toEqual([]);
+  });
+
+  test('network rules can allow by default and keep trusted services out', () => {
+    const networkRules = { defaultAction: NetworkDefaultAction.ALLOW, bypassAzureServices: false };
+    const { json } = build(azureSpec(EnvironmentLayout.TAGS), { networkRules });
+    expect(resources(json, 'azurerm_container_registry')[0]).toMatchObject({ network_rule_bypass_option: 'None', network_rule_set: [{ default_action: 'Allow', ip_rule: [] }] });
+  });
+
+  test('Defender for Containers only as an explicit opt-in, with a subscription-wide warning', () => {
+    const { json, stack } = build(azureSpec(EnvironmentLayout.TAGS), { enableDefenderForContainers: true });
+    expect(resources(json, 'azurerm_security_center_subscription_pricing')).toEqual([{ tier: 'Standard', resource_type: 'Containers' }]);
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^enableDefenderForContainers: Defender for Containers is a subscription-wide plan/));
+    expect(warnings(stack).some((w) => w.startsWith('scanning:'))).toBe(false);
+    const off = build(azureSpec(EnvironmentLayout.TAGS, { scanning: { mode: ScanMode.OFF } }));
+    expect(off.json.resource.azurerm_security_center_subscription_pricing).toBeUndefined();
+    expect(warnings(off.stack).some((w) => /scanning|Defender/.test(w))).toBe(false);
+  });
+
+  test('existing registries: nothing created, grants and tasks on the ids passed in, a warning with the retention days to set', () => {
+    const existing = '/subscriptions/s/resourceGroups/shared/providers/Microsoft.ContainerRegistry/registries/platformdev';
+    const spec = azureSpec(EnvironmentLayout.REGISTRIES, { retention: RETENTION });
+    const { json, stack } = build(spec, { existingRegistryIds: { platformdev: existing } });
+    expect(resources(json, 'azurerm_container_registry').map((r) => r.name).sort()).toEqual(['platformprod', 'platformstaging']);
+    expect(resources(json, 'azurerm_container_registry_task').filter((t) => t.container_registry_id === existing)).toHaveLength(1);
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.scope === existing).map((r) => r.role_definition_name).sort())
+      .toEqual(['AcrDelete', 'AcrPull', 'AcrPull', 'AcrPull', 'AcrPush']);
+    expect(warnings(stack)).toContain('registry "platformdev" is passed in (existingRegistryIds): its own settings are left as they are; set its retention policy for ' +
+      'untagged manifests to 7 days (retention_policy_in_days) where it is managed; admin user, anonymous pull, replicas, network rules and encryption are not checked');
+  });
+
+  test('grantPull, grantPush and grantPullPush assign AcrPull / AcrPush on the registry of an environment or every registry', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    expect(registry.grantPull(PRINCIPAL)).toHaveLength(3);
+    expect(registry.grantPush(PRINCIPAL, 'dev')).toHaveLength(1);
+    expect(registry.grantPullPush(PRINCIPAL, 'prod')).toHaveLength(1);
+    const roles = resources(synthJson(stack), 'azurerm_role_assignment').map((r) => `${r.role_definition_name}@${/\.Registry_Resource-(\w+)_/.exec(r.scope)![1]}`).sort();
+    expect(roles).toEqual(['AcrPull@dev', 'AcrPull@prod', 'AcrPull@staging', 'AcrPush@dev', 'AcrPush@prod']);
+    expect(registry.registryId('dev')).toMatch(/^\$\{TfToken\[/);
+    expect(registry.loginServer('dev')).toMatch(/^\$\{TfToken\[/);
+  });
+
+  test('a grant for one environment of the repositories layout warns that the role covers every environment', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REPOSITORIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    registry.grantPull(PRINCIPAL, 'prod');
+    expect(warnings(stack)).toContain('grant AcrPull for environment "prod": Azure roles are registry-wide and the repositories layout keeps every environment in ' +
+      'registry "platform", so the role covers all environments');
+  });
+
+  test('REGISTRY_ROLE and TOKENS are passed to the identities', () => {
+    const tokens = build(azureSpec(EnvironmentLayout.REPOSITORIES));
+    expect(resources(tokens.json, 'azurerm_container_registry_token').map((t) => t.name)).toEqual(['ci-pusher', 'promoter-promoter']);
+    const roles = build(azureSpec(EnvironmentLayout.REPOSITORIES), { scopedAccess: ScopedAccessMode.REGISTRY_ROLE });
+    expect(roles.json.resource.azurerm_container_registry_token).toBeUndefined();
+  });
+
+  test('outputs can be turned off', () => {
+    const { json } = build(azureSpec(EnvironmentLayout.REGISTRIES), { outputs: false });
+    expect(json.output).toBeUndefined();
+  });
+
+  test('export policy off with promoters warns that promotion out of the registry fails', () => {
+    const { stack } = build(azureSpec(EnvironmentLayout.TAGS), { exportPolicyEnabled: false, publicNetworkAccessEnabled: false });
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^exportPolicyEnabled: false blocks `az acr import` out of the registry/));
+  });
+});
+
+describe('ContainerRegistry errors', () => {
+  test('every feature that needs Premium is an error on Standard, naming the feature, all at once', () => {
+    const spec = azureSpec(EnvironmentLayout.TAGS, {
+      retention: RETENTION,
+      replication: { replicas: [{ region: 'northeurope', zoneRedundant: true }] },
+      encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: KEY_ID },
+    });
+    expect(() => build(spec, {
+      sku: AcrSku.STANDARD, networkRules: { allowedIpRanges: ['203.0.113.7'] }, exportPolicyEnabled: false, publicNetworkAccessEnabled: false, dataEndpointEnabled: true,
+    })).toThrow([
+      'Azure Container Registry "platform": 8 problems',
+      '  - sku "Standard": geo-replication (replication.replicas: northeurope) needs the Premium SKU',
+      '  - sku "Standard": zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant) needs the Premium SKU',
+      '  - sku "Standard": the retention policy for untagged manifests (retention_policy_in_days 7 on platform, from the retention rules) needs the Premium SKU',
+      '  - sku "Standard": network rules (networkRules) needs the Premium SKU',
+      '  - sku "Standard": customer-managed key encryption (encryption.type "customer-managed") needs the Premium SKU',
+      '  - sku "Standard": turning the export policy off (exportPolicyEnabled: false) needs the Premium SKU',
+      '  - sku "Standard": dedicated data endpoints (dataEndpointEnabled) needs the Premium SKU',
+      '  - sku "Standard": private-link-only access (publicNetworkAccessEnabled: false) needs the Premium SKU',
+    ].join('\n'));
+  });
+
+  test('Basic without Premium features is fine', () => {
+    const { json } = build(azureSpec(EnvironmentLayout.TAGS, { retention: undefined }), { sku: AcrSku.BASIC });
+    expect(resources(json, 'azurerm_container_registry')[0].sku).toBe('Basic');
+    expect(AcrTerraformChecks.check(json)).toEqual([]);
+  });
+
+  test('invalid props and Azure-only spec problems are reported together', () => {
+    const spec = azureSpec(EnvironmentLayout.REGISTRIES, {
+      replication: { replicas: [{ region: 'westeurope' }, { region: 'northeurope' }, { region: 'northeurope' }] },
+      encryption: { type: EncryptionType.CUSTOMER_MANAGED },
+      upstreamCaches: [{ name: 'corp', upstream: UpstreamRegistry.CUSTOM, url: 'https://registry.example.com' }],
+      access: { pushers: [{ name: 'ci', github: { repository: 'o/r', tag: 'v*' } }] },
+    });
+    let message = '';
+    try {
+      build(spec, {
+        registryNameSuffix: 'x'.repeat(40),
+        exportPolicyEnabled: false,
+        purgeSchedule: '@daily',
+        purgeTaskTimeoutSeconds: 60,
+        acrCliImage: 'mcr.microsoft.com/acr/acr-cli:latest',
+        networkRules: { allowedIpRanges: ['10.0.0.0/33x'] },
+        existingRegistryIds: { platformqa: '/x', ['platformdev' + 'x'.repeat(40)]: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/other' },
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const lines = message.split('\n');
+    expect(lines[0]).toBe('Azure Container Registry "platform": 15 problems');
+    expect(lines.slice(1)).toEqual([
+      '  - exportPolicyEnabled: false needs publicNetworkAccessEnabled: false as well (ACR refuses to disable exports on a publicly reachable registry)',
+      `  - registryNameSuffix: "${'x'.repeat(40)}" gives the registry name "platformdev${'x'.repeat(40)}" (environment "dev"): ACR names are 5-50 letters and digits`,
+      `  - registryNameSuffix: "${'x'.repeat(40)}" gives the registry name "platformstaging${'x'.repeat(40)}" (environment "staging"): ACR names are 5-50 letters and digits`,
+      `  - registryNameSuffix: "${'x'.repeat(40)}" gives the registry name "platformprod${'x'.repeat(40)}" (environment "prod"): ACR names are 5-50 letters and digits`,
+      '  - replication.replicas: "westeurope" is the home location; ACR replicates to other locations only (remove it)',
+      '  - replication.replicas: "northeurope" is listed twice',
+      '  - encryption.azureKeyVaultKeyId: is required on Azure with encryption.type "customer-managed" (the Key Vault key id)',
+      '  - networkRules.allowedIpRanges: "10.0.0.0/33x" is not an IPv4 address or CIDR range',
+      expect.stringMatching(/^ {2}- existingRegistryIds: "platformqa" is not a registry of the spec \(registries: platformdevx+, /),
+      expect.stringMatching(/^ {2}- existingRegistryIds\.platformdevx+: "\/subscriptions\/s\/.*\/registries\/other" names another registry \("other"\)$/),
+      '  - purgeSchedule: "@daily" is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)',
+      '  - purgeTaskTimeoutSeconds: 60 is outside 300-28800 seconds (ACR task limit)',
+      '  - acrCliImage: "mcr.microsoft.com/acr/acr-cli:latest" is not mcr.microsoft.com/acr/acr-cli pinned to a version tag (0.19) or a digest',
+      expect.stringMatching(/^ {2}- upstreamCaches\[0\]\.url: "https:\/\/registry\.example\.com" is not an upstream ACR artifact cache supports/),
+      expect.stringMatching(/^ {2}- access\.pushers\[0\]\.github\.tag: "v\*" has a wildcard; Entra federated identity credentials match the subject exactly/),
+    ]);
+  });
+
+  test('a retention rule that could expire an environment tag\'s image is an error (RetentionTagCheck)', () => {
+    const spec = azureSpec(EnvironmentLayout.TAGS, { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 20 }] } });
+    expect(() => build(spec)).toThrow(new RegExp('Azure Container Registry "platform": 3 problems\\n  - retention\\.rules\\[0\\]: "dev" could expire the image the ' +
+      'environment tag "dev" points to: this rule selects every image and keeps only the 20 most recent\\. Add "dev" to retention\\.protectedTags'));
+  });
+
+  test('an invalid spec fails the neutral validation first', () => {
+    expect(() => build({ name: 'Bad_Name', repositories: [] })).toThrow(/^Invalid registry spec "Bad_Name": 2 problems/);
+  });
+
+  test('the suffix must be lower-case letters and digits, as the promotion workflow builds login servers from it', () => {
+    expect(() => build(azureSpec(EnvironmentLayout.TAGS), { registryNameSuffix: 'X-1' }))
+      .toThrow(/registryNameSuffix: "X-1" must be lower-case letters and digits \(the promotion workflow reads it as AZURE_REGISTRY_SUFFIX\)/);
+  });
+
+  test('an older acr-cli image is an error', () => {
+    expect(() => build(azureSpec(EnvironmentLayout.TAGS), { acrCliImage: 'mcr.microsoft.com/acr/acr-cli:0.16' }))
+      .toThrow(/acrCliImage: "mcr\.microsoft\.com\/acr\/acr-cli:0\.16" is older than acr-cli 0\.19/);
+  });
+});
