@@ -234,6 +234,23 @@ class Generator {
       { name: 'Check out the promotion scripts', uses: 'actions/checkout@v4', with: { 'persist-credentials': false } },
       ...this.loginSteps(hop.promoter!, locations, 'skopeo'),
     ];
+    if (hop.images.length > 1) {
+      // Every image is checked (source present, no immutable tag collision) before any is copied,
+      // so a refused image leaves the whole hop unpromoted rather than half done.
+      const env: { [key: string]: Yaml } = {};
+      const lines: string[] = [];
+      for (const image of hop.images) {
+        const v = (what: string) => PromotionWorkflow.outputKey(image.image, what).toUpperCase();
+        env[v('digest')] = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'digest')} }}`;
+        if (image.carriesBuildTags) env[v('tags')] = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'tags')} }}`;
+        env[v('mutable')] = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'mutable')} }}`;
+        const tags = image.carriesBuildTags ? ` TAGS="$${v('tags')}"` : '';
+        lines.push(`DIGEST="$${v('digest')}"${tags} MUTABLE_TAGS="$${v('mutable')}" sh ${script} --image ${image.image} --dry-run`);
+      }
+      env.SOURCE_REGISTRY = this.track(hop.images[0].source.registry);
+      env.DEST_REGISTRY = this.track(hop.images[0].destination.registry);
+      steps.push({ name: 'Check every image before copying any (dry run)', env, run: `${lines.join('\n')}\n` });
+    }
     for (const image of hop.images) {
       const env: { [key: string]: Yaml } = {
         DIGEST: `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'digest')} }}`,

@@ -12,6 +12,7 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
+import { parse } from 'yaml';
 import { promotionSpec } from './fixtures';
 import { buildOciImage, LocalRegistry, OciImage, requireTools } from './oci-registry';
 import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
@@ -32,7 +33,7 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Writes the files the CLI would write for a plan into their own folder, and returns the folder. */
+/** Writes the files the CLI would write for a plan into their own folder, and returns the scripts folder. */
 function writeScripts(name: string, plan: PromotionPlan): string {
   const root = join(work, name);
   for (const f of PromotionWorkflow.generate(plan).files) {
@@ -63,6 +64,37 @@ function buildTags(scripts: string, env: Record<string, string>): { tags: string
   expect(r.err).toBe('');
   const out = Object.fromEntries(r.out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   return { tags: out.tags, mutable: out.mutable };
+}
+
+/**
+ * Runs a hop job of the generated workflow the way the runner does: its `run`
+ * steps in order with their `env` (build outputs substituted, registries pointed
+ * at the local registry), stopping at the first failure. The OIDC and registry
+ * login steps are skipped: the local registry needs none.
+ */
+function runJob(scripts: string, plan: PromotionPlan, jobId: string, outputs: Record<string, string>) {
+  const job = parse(PromotionWorkflow.generate(plan).text).jobs[jobId];
+  const results: Array<{ name: string; code: number | null; out: string; err: string }> = [];
+  for (const step of job.steps) {
+    if (!step.run || /^Log in/.test(step.name)) continue;
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries<string>(step.env ?? {})) {
+      env[key] = /REGISTRY$/.test(key)
+        ? registry.host
+        : value.replace(/\$\{\{ needs\.build\.outputs\.(\w+) \}\}/g, (_m, k) => {
+          if (!(k in outputs)) throw new Error(`no build output ${k}`);
+          return outputs[k];
+        });
+    }
+    const res = spawnSync('sh', ['-c', step.run], {
+      cwd: join(scripts, '../../..'),
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH!, HOME: work, SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', ...env },
+    });
+    results.push({ name: step.name, code: res.status, out: res.stdout, err: res.stderr });
+    if (res.status !== 0) break;
+  }
+  return results;
 }
 
 test('docker-registry and skopeo are installed (apt-get install -y docker-registry skopeo)', () => {
@@ -158,6 +190,48 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
     expect(r.code).toBe(1);
     expect(r.err).toBe(`promote-staging-to-prod.sh: error: source image ${registry.host}/platform/staging/api@${missing} does not exist: nothing to promote (was it pushed to staging?)\n`);
     expect(await registry.tags('platform/prod/api')).toEqual(before);
+  });
+
+  test('the workflow\'s prod job, run step by step with the build outputs, promotes both images (already there)', () => {
+    const outputs = {
+      api_digest: single.digest,
+      api_tags: build.tags,
+      api_mutable: build.mutable,
+      jobs_worker_digest: multi.digest,
+      jobs_worker_tags: build.tags,
+      jobs_worker_mutable: build.mutable,
+    };
+    const results = runJob(scripts, plan, 'promote-prod', outputs);
+    expect(results.map((r) => [r.name, r.code, r.err])).toEqual([
+      ['Check every image before copying any (dry run)', 0, ''],
+      ['Promote api (staging -> prod)', 0, ''],
+      ['Promote jobs/worker (staging -> prod)', 0, ''],
+    ]);
+    expect(results[2].out).toContain(`${registry.host}/platform/prod/jobs/worker:1.0.0-abc1234 -> ${multi.digest} (already there)`);
+  });
+
+  test('the workflow\'s staging job stops at the dry-run check when one image would be refused: no image is promoted', async () => {
+    const api2 = image('api v2');
+    const apiTags = buildTags(scripts, { GIT_SHA: '2222222aaa', VERSION: '2.0.0', EXISTING_VERSIONS: 'v1.0.0 v1.0.1' });
+    for (const tag of apiTags.tags.split(' ')) registry.push(api2, 'platform/dev/api', tag);
+    // jobs/worker rebuilt as 1.0.0 from another commit: its write-once 1.0.0 tag collides in staging.
+    const worker2 = image('worker v1 rebuilt', ['linux/amd64', 'linux/arm64']);
+    const workerTags = buildTags(scripts, { GIT_SHA: '3333333bbb', VERSION: '1.0.0' });
+    for (const tag of workerTags.tags.split(' ')) registry.push(worker2, 'platform/dev/jobs/worker', tag);
+    const before = await registry.tags('platform/staging/api');
+    const results = runJob(scripts, plan, 'promote-staging', {
+      api_digest: api2.digest,
+      api_tags: apiTags.tags,
+      api_mutable: apiTags.mutable,
+      jobs_worker_digest: worker2.digest,
+      jobs_worker_tags: workerTags.tags,
+      jobs_worker_mutable: workerTags.mutable,
+    });
+    expect(results.map((r) => [r.name, r.code])).toEqual([['Check every image before copying any (dry run)', 1]]);
+    expect(results[0].out).toContain(`dry run: ${registry.host}/platform/staging/api:2.0.0-2222222 would be created`);
+    expect(results[0].err).toContain(`immutable tag(s) already point at another digest: ${registry.host}/platform/staging/jobs/worker:1.0.0 (points at ${multi.digest})`);
+    expect(await registry.tags('platform/staging/api')).toEqual(before);
+    expect(await registry.digest('platform/staging/api', 'latest')).not.toBe(api2.digest);
   });
 
   test('--dry-run checks and prints the plan, and changes nothing', async () => {

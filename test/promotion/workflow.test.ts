@@ -146,6 +146,26 @@ describe('PromotionWorkflow: structure', () => {
     });
   });
 
+  test('with several images, the hop checks them all (dry run) before copying any', () => {
+    const steps = byName('aws-repositories').yaml.jobs['promote-prod'].steps;
+    expect(steps.map((st: any) => st.name)).toEqual([
+      'Check out the promotion scripts',
+      'Log in to AWS as promote-prod',
+      'Log in skopeo to ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+      'Check every image before copying any (dry run)',
+      'Promote api (staging -> prod)',
+      'Promote jobs/worker (staging -> prod)',
+    ]);
+    expect(steps[3].env).toMatchObject({ JOBS_WORKER_DIGEST: '${{ needs.build.outputs.jobs_worker_digest }}', API_TAGS: '${{ needs.build.outputs.api_tags }}' });
+    expect(steps[3].run).toBe([
+      'DIGEST="$API_DIGEST" TAGS="$API_TAGS" MUTABLE_TAGS="$API_MUTABLE" sh .github/promotion/aws/promote-staging-to-prod.sh --image api --dry-run',
+      'DIGEST="$JOBS_WORKER_DIGEST" TAGS="$JOBS_WORKER_TAGS" MUTABLE_TAGS="$JOBS_WORKER_MUTABLE" sh .github/promotion/aws/promote-staging-to-prod.sh --image jobs/worker --dry-run',
+      '',
+    ].join('\n'));
+    // One image: the script's own check-before-copy is enough.
+    expect(byName('aws-literal-hosts').yaml.jobs['promote-prod'].steps.map((st: any) => st.name)).not.toContain('Check every image before copying any (dry run)');
+  });
+
   test('tags layout: the build sets the first environment tag; hops move theirs without the build tags', () => {
     const wf = byName('aws-tags').yaml;
     expect(wf.jobs.build.steps.find((s: any) => s.id === 'tags_api').env.ENVIRONMENT_TAGS).toBe('dev');
@@ -236,7 +256,7 @@ describe('PromotionWorkflow: structure', () => {
     expect(yaml.name).toBe('Release');
     expect(yaml.jobs.build['runs-on']).toBe('self-hosted');
     expect(yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('images/jobs/worker');
-    expect(yaml.jobs['promote-staging'].steps[3].run).toBe('sh ci/promote/promote-dev-to-staging.sh --image api');
+    expect(yaml.jobs['promote-staging'].steps.find((st: any) => st.name === 'Promote api (dev -> staging)').run).toBe('sh ci/promote/promote-dev-to-staging.sh --image api');
   });
 
   test('a single image builds from the repository root; a single environment has no hop', () => {
