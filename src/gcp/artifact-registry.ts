@@ -122,9 +122,10 @@ export interface ContainerRegistryProps {
    */
   readonly serviceAccountPrefix?: string;
   /**
-   * Create the outputs (`GCP_SERVICE_ACCOUNT_<IDENTITY>`,
-   * `GCP_WORKLOAD_IDENTITY_PROVIDER`, `GCP_REPOSITORY_URL_<ENV>`). Turn them off
-   * when two registries share a stack.
+   * Create the outputs the promotion workflow reads as GitHub variables
+   * (`GCP_SERVICE_ACCOUNT_<IDENTITY>`, `GCP_WORKLOAD_IDENTITY_PROVIDER`,
+   * `GCP_LOCATION`, `GCP_PROJECT_ID`) and `GCP_REPOSITORY_URL_<ENV>`. Turn them
+   * off when two registries share a stack.
    *
    * @default true
    */
@@ -224,8 +225,11 @@ export class ContainerRegistry extends Construct {
         const result = cleanup.get(env)!;
         for (const w of result.report.warnings) Annotations.of(this).addWarning(`Repository ${repositoryId}: ${w}`);
         if (result.report.fidelity === TranslationFidelity.CONSERVATIVE) {
-          const reasons = result.report.rules.filter((r) => r.reason).map((r) => `rule ${r.ruleIndex}: ${r.reason}`);
-          Annotations.of(this).addInfo(`Repository ${repositoryId}: the cleanup policies are conservative (they keep more than the spec's retention)${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
+          const reasons = result.report.rules.filter((r) => r.reason).map((r) => (r.ruleIndex < 0 ? `protected tags: ${r.reason}` : r.reason));
+          Annotations.of(this).addWarning(
+            `Repository ${repositoryId}: Artifact Registry cannot express the retention exactly; its cleanup policies are conservative `
+            + `(they delete less than the spec's retention, the nearest safe behaviour)${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
+          );
         }
         repo = new DockerRepository(this, constructId, {
           repositoryId,
@@ -248,6 +252,14 @@ export class ContainerRegistry extends Construct {
         const out = new TerraformOutput(this, `Url-${env || 'default'}`, { value: repo.registryUrl, description: `Docker address of the ${repositoryId} repository` });
         out.overrideLogicalId(`GCP_REPOSITORY_URL${env ? `_${upperSnake(env)}` : ''}`);
       }
+    }
+
+    if (props.createOutputs ?? true) {
+      // The promotion workflow builds `<GCP_LOCATION>-docker.pkg.dev/<GCP_PROJECT_ID>/<repository>/<image>`.
+      new TerraformOutput(this, 'Location', { value: props.location, description: 'Artifact Registry location (GitHub variable GCP_LOCATION)' })
+        .overrideLogicalId('GCP_LOCATION');
+      new TerraformOutput(this, 'ProjectId', { value: props.project, description: 'Google Cloud project (GitHub variable GCP_PROJECT_ID)' })
+        .overrideLogicalId('GCP_PROJECT_ID');
     }
 
     if (props.enableScanningApi) {

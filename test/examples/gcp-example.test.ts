@@ -102,7 +102,7 @@ describe('examples/gcp', () => {
       'principal://iam.googleapis.com/<pool>/subject/repo:acme/platform:ref:refs/heads/main',
     ]);
     expect(Object.keys(tf.output).sort()).toEqual([
-      'GCP_REPOSITORY_URL_DEV', 'GCP_REPOSITORY_URL_PROD', 'GCP_REPOSITORY_URL_STAGING',
+      'GCP_LOCATION', 'GCP_PROJECT_ID', 'GCP_REPOSITORY_URL_DEV', 'GCP_REPOSITORY_URL_PROD', 'GCP_REPOSITORY_URL_STAGING',
       'GCP_SERVICE_ACCOUNT_CI', 'GCP_SERVICE_ACCOUNT_PROMOTER', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
     ]);
   });

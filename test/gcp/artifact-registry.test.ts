@@ -96,7 +96,7 @@ describe('ContainerRegistry (GCP)', () => {
 
   test('outputs named for the promotion workflow', () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      'GCP_REPOSITORY_URL_DEV', 'GCP_REPOSITORY_URL_PROD', 'GCP_REPOSITORY_URL_STAGING',
+      'GCP_LOCATION', 'GCP_PROJECT_ID', 'GCP_REPOSITORY_URL_DEV', 'GCP_REPOSITORY_URL_PROD', 'GCP_REPOSITORY_URL_STAGING',
       'GCP_SERVICE_ACCOUNT_CI', 'GCP_SERVICE_ACCOUNT_PROMOTER', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
     ]);
     expect(json.output.GCP_WORKLOAD_IDENTITY_PROVIDER.value).toMatch(/^\$\{google_iam_workload_identity_pool_provider\..*\.name\}$/);
@@ -183,6 +183,27 @@ describe('ContainerRegistry (GCP)', () => {
     expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } })))
       .toThrow('encryption.type is "customer-managed" but no Cloud KMS key is given: pass kmsKeyName or set encryption.gcpKmsKeyName');
     expect(() => registry.repository('qa')).toThrow('no repository for environment "qa" (environments: "dev", "staging", "prod")');
+  });
+
+  test('the translation\'s warnings become annotations, and so does a conservative translation, with its reasons', () => {
+    const s = validSpec({
+      repositories: [{ name: 'api', retention: { ...validSpec().retention, dryRun: true } }, { name: 'web' }],
+      access: undefined,
+    });
+    const built = build(s, { createOutputs: false });
+    expect(annotations(built.registry)).toContainEqual(expect.stringMatching(
+      /^Repository platform-dev: retention\.dryRun is set for api only; Artifact Registry's cleanup_policy_dry_run applies to the whole repository/,
+    ));
+    for (const r of resources(synthJson(built.stack), 'google_artifact_registry_repository')) expect(r.cleanup_policy_dry_run).toBe(true);
+    // The fixture's "keep the last 10 pr-* images" cannot be expressed by most_recent_versions (it counts every version): conservative.
+    expect(annotations(registry)).toContainEqual(expect.stringMatching(new RegExp(
+      '^Repository platform-dev: Artifact Registry cannot express the retention exactly; its cleanup policies are conservative '
+      + '\\(they delete less than the spec\'s retention, the nearest safe behaviour\\): protected tags: .*; rules\\[1\\] \\(keep the 10 most recent, tagged pr-\\*\\): ',
+    )));
+  });
+
+  test('project is required', () => {
+    expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('project is required: the Google Cloud project id');
   });
 
   test('the spec is validated for GCP at construction', () => {

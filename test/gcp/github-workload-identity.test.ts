@@ -104,6 +104,7 @@ describe('GithubWorkloadIdentity', () => {
     expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts: [{ repository: 'o/r', branch: 'm' }], existingPool: { poolName: 'github-actions' } }))
       .toThrow('existingPool.poolName "github-actions" is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)');
     expect(() => GithubWorkloadIdentity.attributeCondition([])).toThrow('no GitHub trust given');
+    expect(() => GithubWorkloadIdentity.attributeCondition([{ repository: 'o/r' }])).toThrow('GitHub trust for o/r must name exactly one of branch, environment or tag');
     expect(() => GithubWorkloadIdentity.principalFor(POOL, { repository: 'o/r' })).toThrow('must name exactly one of branch, environment or tag');
   });
 

@@ -130,6 +130,21 @@ describe('RegistryIdentities', () => {
     expect(() => build(spec, { noWif: true })).toThrow('identities with a `github` trust need a workloadIdentity (GithubWorkloadIdentity) to be trusted through');
   });
 
+  test('errors: two identities that derive the same service account id; a grant without its repository', () => {
+    const clash = validSpec({
+      access: {
+        pushers: [{ name: 'a-b', github: { repository: 'o/r', branch: 'main' } }],
+        pullers: [{ name: 'a-b-sa', github: { repository: 'o/r', branch: 'main' } }],
+      },
+    });
+    expect(() => build(clash, { serviceAccountPrefix: 'p' })).toThrow('identities "a-b" and "a-b-sa" both give the service account id "p-a-b-sa"; rename one');
+    const s = testStack();
+    const dev = new DockerRepository(s, 'Dev', { repositoryId: 'platform-dev', location: 'us', project: 'acme' });
+    const pullers = validSpec({ access: { pullers: [{ name: 'runtime', gcpMembers: ['group:rt@acme.example'], environments: ['prod'] }] } });
+    expect(() => new RegistryIdentities(s, 'I', { spec: pullers, project: 'acme', repositories: { dev } }))
+      .toThrow('no repository for environment "prod" (identity "runtime"); repositories holds "dev"');
+  });
+
   test('snapshot', () => {
     expect(synthesized).toMatchSnapshot();
   });

@@ -108,7 +108,7 @@ describe('TerraformChecks', () => {
   test('service account, pool and provider ids; GitHub provider condition; public members', () => {
     const config = {
       resource: {
-        google_service_account: { short: { account_id: 'ci' }, upper: { account_id: 'Platform-CI' }, ok: { account_id: 'platform-ci' } },
+        google_service_account: { short: { account_id: 'ci' }, upper: { account_id: 'Platform-CI' }, ok: { account_id: 'platform-ci' }, none: {} },
         google_iam_workload_identity_pool: { p: { workload_identity_pool_id: 'gcp-github' } },
         google_iam_workload_identity_pool_provider: { g: { workload_identity_pool_provider_id: 'gh', oidc: { issuer_uri: 'https://token.actions.githubusercontent.com' } } },
         google_artifact_registry_repository_iam_member: { pub: { member: 'allUsers', role: 'roles/artifactregistry.reader', repository: 'r' } },
@@ -117,12 +117,13 @@ describe('TerraformChecks', () => {
     expect(messages(config)).toEqual([
       'google_service_account.short.account_id: "ci" is not a valid service account id (6-30 characters: lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
       'google_service_account.upper.account_id: "Platform-CI" is not a valid service account id (6-30 characters: lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen)',
+      'google_service_account.none.account_id: undefined is required (a string)',
       'google_iam_workload_identity_pool.p.workload_identity_pool_id: "gcp-github" starts with "gcp-", a prefix Google reserves',
       'google_iam_workload_identity_pool_provider.g.workload_identity_pool_provider_id: "gh" is not a valid workload identity pool or provider id (4-32 characters: lower-case letters, digits and hyphens)',
       'google_iam_workload_identity_pool_provider.g.attribute_condition: undefined is required for GitHub: GitHub uses one issuer for every repository, so a provider without a condition admits any workflow on github.com',
       'google_artifact_registry_repository_iam_member.pub.member: "allUsers" makes the repository public; grant named principals only',
     ]);
-    expect(() => TerraformChecks.assertValid(JSON.stringify(config))).toThrow(/^Terraform configuration breaks 6 provider constraints:\n {2}- google_service_account\.short/);
+    expect(() => TerraformChecks.assertValid(JSON.stringify(config))).toThrow(/^Terraform configuration breaks 7 provider constraints:\n {2}- google_service_account\.short/);
   });
 
   test('pathPrefix limits the check to one construct\'s resources', () => {
