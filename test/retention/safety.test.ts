@@ -260,4 +260,32 @@ describe('safety of the translations (property-based, seeded)', () => {
   test('ACR with tags moved or manifests updated after the push (later update times): still never aggressive (1,500 registries)', () => {
     fc.assert(checkAcr(true), { seed: SEED + 1, numRuns: 1500 });
   });
+
+  test('ACR, one policy for every repository (the native retention policy applies): subset, and equal when exact (2,000 cases)', () => {
+    let exactRuns = 0;
+    let nativeRetention = 0;
+    fc.assert(fc.property(policyArb, fc.array(imageSetArb(10), { minLength: 2, maxLength: 2 }), (policy, images) => {
+      const names = ['api', 'api-gateway'];
+      const result = AcrPurgeTranslation.translate(names.map((repository) => ({ repository, policy })), { allRepositories: names });
+      const manifests: AcrManifest[] = names.flatMap((repository, k) => images[k].map((i) => ({
+        repository, digest: i.digest, lastUpdateTime: i.pushedAt, tags: i.tags.map((name) => ({ name, lastUpdateTime: i.pushedAt })),
+      })));
+      const purge = AcrPurgeEvaluator.evaluate(result.commands, manifests, { now: NOW });
+      let deleted = purge.deletedManifests;
+      if (result.retentionDays !== undefined) {
+        nativeRetention++;
+        const left = manifests.filter((m) => !deleted.includes(`${m.repository}@${m.digest}`))
+          .map((m) => ({ ...m, tags: (m.tags ?? []).filter((t) => !purge.deletedTags.includes(`${m.repository}:${t.name}`)) }));
+        deleted = [...deleted, ...AcrRetentionEvaluator.evaluate(result.retentionDays, left, { now: NOW }).deletedManifests];
+      }
+      const exact = result.report.fidelity === TranslationFidelity.EXACT;
+      if (exact) exactRuns++;
+      names.forEach((name, k) => {
+        const native = deleted.filter((m) => m.startsWith(`${name}@`)).map((m) => m.slice(name.length + 1));
+        checkSafety(`ACR repository ${name}`, policy, images[k], native, exact, `commands ${JSON.stringify(result.commands)} retentionDays ${result.retentionDays}`);
+      });
+    }), { seed: SEED + 2, numRuns: 2000 });
+    expect(exactRuns).toBeGreaterThan(200);
+    expect(nativeRetention).toBeGreaterThan(200);
+  });
 });
