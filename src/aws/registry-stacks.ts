@@ -1,4 +1,4 @@
-import { Annotations, Environment, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Environment, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrRegistry, EcrRegistryScanningOptions } from './ecr-registry';
@@ -58,6 +58,7 @@ export interface EcrRegistryStacksProps {
  *   templates (grants name repository ARNs, so no cross-stack references);
  * - `<prefix>-repositories-<k>` (k = 1..stackCount): the repositories, assigned by
  *   a stable hash of their ECR name (adding a repository never moves another);
+ *   a bucket the hash leaves empty gets no stack;
  * - `<prefix>-replication-<account>-<region>`: the registry policy of each
  *   cross-account replication destination.
  * Every stack checks CloudFormation's limits at synth time (`StackLimits`: 500
@@ -90,13 +91,22 @@ export class EcrRegistryStacks {
     return new EcrRegistryStacks(scope, props);
   }
 
-  /** The stack of the registry-wide resources and roles. */
-  public readonly registryStack: Stack;
+  /**
+   * The stack of the registry-wide resources and roles.
+   *
+   * @default - none, when the spec needs no registry-wide resource (no roles, key, scanning
+   * or replication configuration, cache or template)
+   */
+  public readonly registryStack?: Stack;
 
-  /** The registry-wide construct (roles, configurations, caches). */
-  public readonly registry: EcrRegistry;
+  /**
+   * The registry-wide construct (roles, configurations, caches).
+   *
+   * @default - none, with no registry stack
+   */
+  public readonly registry?: EcrRegistry;
 
-  /** The repository stacks, in order. */
+  /** The repository stacks, in bucket order (empty buckets have none). */
   public readonly repositoryStacks: Stack[] = [];
 
   /** The repository constructs, one per repository stack. */
@@ -105,12 +115,16 @@ export class EcrRegistryStacks {
   /** The registry-policy stacks of cross-account replication destinations. */
   public readonly destinationStacks: Stack[] = [];
 
+  private readonly byBucket = new Map<number, Stack>();
+  private readonly stackCount: number;
+
   private constructor(scope: Construct, props: EcrRegistryStacksProps) {
     const spec = props.spec;
     SpecValidator.assertValid(spec, { clouds: [Cloud.AWS] });
     const prefix = props.stackNamePrefix ?? `${spec.name}-ecr`;
     const count = props.stackCount ?? EcrRegistryStacks.defaultStackCount(spec);
     if (!Number.isInteger(count) || count < 1) throw new Error(`EcrRegistryStacks: stackCount ${count} must be a whole number, at least 1`);
+    this.stackCount = count;
     const common = {
       spec,
       githubOidcProvider: props.githubOidcProvider,
@@ -125,11 +139,14 @@ export class EcrRegistryStacks {
       return s;
     };
 
-    this.registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
-    this.registry = new EcrRegistry(this.registryStack, 'Registry', { ...common, repositoryNames: [] });
-    if (props.stackCount === undefined) {
-      Annotations.of(this.registryStack).addWarning(`EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
-        + `pin stackCount: ${count} in the props, since a later default would move repositories between stacks`);
+    const registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
+    const registry = new EcrRegistry(registryStack, 'Registry', { ...common, repositoryNames: [] });
+    // CloudFormation rejects a template without resources: leave the stack out when it would be empty.
+    if (registryStack.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
+      this.registryStack = registryStack;
+      this.registry = registry;
+    } else {
+      scope.node.tryRemoveChild(registryStack.node.id);
     }
 
     const buckets: string[][] = Array.from({ length: count }, () => []);
@@ -138,16 +155,24 @@ export class EcrRegistryStacks {
       buckets[EcrRegistryStacks.bucketOf(name, count)].push(name);
     }
     buckets.forEach((names, i) => {
+      // A bucket the hash leaves empty gets no stack (CloudFormation rejects an empty template).
+      if (names.length === 0) return;
       const s = stack(`${prefix}-repositories-${i + 1}`, `ECR registry ${spec.name}: repositories, part ${i + 1} of ${count}`, props.env);
       this.repositoryStacks.push(s);
+      this.byBucket.set(i, s);
       this.repositoryParts.push(new EcrRegistry(s, 'Registry', {
         ...common,
-        kmsKey: this.registry.kmsKey,
+        kmsKey: this.registry?.kmsKey,
         repositoryNames: names,
         includeRegistryResources: false,
         includeIdentities: false,
       }));
     });
+
+    if (props.stackCount === undefined) {
+      Annotations.of(this.registryStack ?? this.repositoryStacks[0]).addWarning(`EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
+        + `pin stackCount: ${count} in the props, since a later default would move repositories between stacks`);
+    }
 
     const destinations = new Map<string, { account: string; region: string; prefixes?: string[] }>();
     for (const r of spec.replication?.replicas ?? []) {
@@ -168,6 +193,10 @@ export class EcrRegistryStacks {
 
   /** The stack that holds an ECR repository. */
   public stackOf(repositoryName: string): Stack {
-    return this.repositoryStacks[EcrRegistryStacks.bucketOf(repositoryName, this.repositoryStacks.length)];
+    const s = this.byBucket.get(EcrRegistryStacks.bucketOf(repositoryName, this.stackCount));
+    if (!s || !this.repositoryParts.some((p) => p.repositories[repositoryName])) {
+      throw new Error(`EcrRegistryStacks: "${repositoryName}" is not a repository of the spec`);
+    }
+    return s;
   }
 }

@@ -1,0 +1,159 @@
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
+import { ENV, richSpec, strictApp, warningsOf } from './fixtures';
+import { EcrRegistryStacks, StackLimits } from '../../src/aws';
+import { EncryptionType, RegistrySpec } from '../../src/spec';
+
+const manyImages = (n: number, extra: Partial<RegistrySpec> = {}): RegistrySpec => richSpec({
+  repositories: Array.from({ length: n }, (_, i) => ({ name: `team-${i % 7}/service-${String(i).padStart(4, '0')}` })),
+  upstreamCaches: undefined,
+  replication: undefined,
+  access: {
+    pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],
+    promoters: [{ name: 'promoter', github: { repository: 'example/platform', environment: 'prod' } }],
+    pullers: [{ name: 'runtime', awsAccountIds: ['111122223333'], environments: ['prod'] }],
+  },
+  ...extra,
+});
+
+describe('EcrRegistryStacks at scale', () => {
+  // 250 images x 3 environments = 750 repositories, more than one stack can hold.
+  const spec = manyImages(250, { encryption: { type: EncryptionType.CUSTOMER_MANAGED } });
+  const app = strictApp();
+  const built = EcrRegistryStacks.build(app, { spec, env: ENV, stackCount: 4 });
+  const assembly = app.synth();
+
+  test('every repository is in exactly one repository stack, the one bucketOf names', () => {
+    const seen = new Map<string, string>();
+    for (const s of built.repositoryStacks) {
+      const template = assembly.getStackByName(s.stackName).template;
+      for (const r of Object.values(template.Resources) as any[]) {
+        if (r.Type !== 'AWS::ECR::Repository') continue;
+        const name = r.Properties.RepositoryName;
+        expect(seen.has(name)).toBe(false);
+        seen.set(name, s.stackName);
+        expect(built.stackOf(name).stackName).toBe(s.stackName);
+      }
+    }
+    expect(seen.size).toBe(750);
+  });
+
+  test('each stack stays well under 500 resources and 1 MB', () => {
+    for (const s of [built.registryStack!, ...built.repositoryStacks]) {
+      const template = assembly.getStackByName(s.stackName).template;
+      const resources = Object.keys(template.Resources).length;
+      expect(resources).toBeLessThan(300);
+      expect(Buffer.byteLength(JSON.stringify(template, undefined, 1))).toBeLessThan(StackLimits.MAX_TEMPLATE_BYTES);
+    }
+  });
+
+  test('the registry stack holds the roles (within IAM limits) and the key; repository stacks use the key across stacks', () => {
+    const registry = Template.fromJSON(assembly.getStackByName(built.registryStack!.stackName).template);
+    registry.resourceCountIs('AWS::ECR::Repository', 0);
+    registry.resourceCountIs('AWS::KMS::Key', 1);
+    expect(Object.keys(registry.findOutputs('*'))).toEqual(expect.arrayContaining(['AWSROLEARNCI', 'AWSROLEARNPROMOTER']));
+    expect(built.registry!.identities!.policyPlans.ci.inline || built.registry!.identities!.policyPlans.ci.managedPolicies <= 10).toBe(true);
+    const part = assembly.getStackByName(built.repositoryStacks[0].stackName).template;
+    const repo = Object.values(part.Resources).find((r: any) => r.Type === 'AWS::ECR::Repository') as any;
+    expect(repo.Properties.EncryptionConfiguration).toEqual({ EncryptionType: 'KMS', KmsKey: { 'Fn::ImportValue': expect.stringMatching(/^platform-ecr-registry:ExportsOutput/) } });
+  });
+});
+
+describe('deterministic assignment', () => {
+  test('bucketOf is FNV-1a 32-bit modulo the stack count', () => {
+    // FNV-1a("a") = 0xe40c292c
+    expect(EcrRegistryStacks.bucketOf('a', 1000)).toBe(0xe40c292c % 1000);
+    expect(EcrRegistryStacks.bucketOf('platform/dev/api', 7)).toBe(EcrRegistryStacks.bucketOf('platform/dev/api', 7));
+  });
+
+  test('with the default stack count, no stack gets near 500 repositories (random names, seeded)', () => {
+    const name = fc.stringMatching(/^[a-z][a-z0-9-]{0,12}(\/[a-z][a-z0-9]{0,8})?$/);
+    fc.assert(fc.property(fc.uniqueArray(name, { minLength: 1, maxLength: 2000 }), (names) => {
+      const count = Math.max(1, Math.ceil(names.length / EcrRegistryStacks.TARGET_REPOSITORIES_PER_STACK));
+      const load = new Array(count).fill(0);
+      for (const n of names) load[EcrRegistryStacks.bucketOf(`platform/${n}`, count)]++;
+      expect(Math.max(...load)).toBeLessThan(300);
+    }), { seed: 20261126, numRuns: 25 });
+  });
+
+  test('the same repository lands in the same stack after another is added to the spec', () => {
+    const names = (spec: RegistrySpec) => {
+      const app = new App();
+      const built = EcrRegistryStacks.build(app, { spec: { ...spec, access: undefined }, env: ENV, stackCount: 3 });
+      const where = new Map<string, string>();
+      built.repositoryParts.forEach((part, i) => Object.keys(part.repositories).forEach((n) => where.set(n, built.repositoryStacks[i].stackName)));
+      return where;
+    };
+    const before = names(manyImages(20));
+    const after = names(manyImages(21));
+    expect(after.size).toBe(before.size + 3);
+    for (const [name, stack] of before) expect([name, after.get(name)]).toEqual([name, stack]);
+  });
+
+  test('the default stack count aims at 200 repositories per stack, with a warning to pin it', () => {
+    expect(EcrRegistryStacks.defaultStackCount(manyImages(400))).toBe(6);
+    expect(EcrRegistryStacks.defaultStackCount(manyImages(1))).toBe(1);
+    const built = EcrRegistryStacks.build(new App(), { spec: manyImages(3), env: ENV });
+    expect(warningsOf(built.registryStack!)).toEqual(expect.arrayContaining([
+      'EcrRegistryStacks: stackCount defaults to 1 for 9 repositories; pin stackCount: 1 in the props, since a later default would move repositories between stacks',
+    ]));
+    expect(() => EcrRegistryStacks.build(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('EcrRegistryStacks: stackCount 0 must be a whole number, at least 1');
+  });
+});
+
+test('no registry-wide resources: no registry stack; empty hash buckets get no stack', () => {
+  const app = strictApp();
+  const spec = manyImages(2, { access: undefined, environments: undefined });
+  const built = EcrRegistryStacks.build(app, { spec, env: ENV, stackCount: 5 });
+  expect(built.registryStack).toBeUndefined();
+  const expected = [...new Set(['platform/team-0/service-0000', 'platform/team-1/service-0001'].map((n) => EcrRegistryStacks.bucketOf(n, 5)))]
+    .sort().map((b) => `platform-ecr-repositories-${b + 1}`);
+  expect(built.repositoryStacks.map((s) => s.stackName)).toEqual(expected);
+  expect(app.synth().stacks.map((s) => s.stackName).sort()).toEqual(expected);
+  expect(built.stackOf('platform/team-1/service-0001').stackName).toMatch(/^platform-ecr-repositories-\d$/);
+  expect(() => built.stackOf('platform/nope')).toThrow('EcrRegistryStacks: "platform/nope" is not a repository of the spec');
+});
+
+describe('cross-account replication destinations', () => {
+  const spec = manyImages(2, { replication: { replicas: [{ region: 'us-east-1', awsAccountId: '444455556666' }] } });
+
+  test('a registry-policy stack in each destination account and region', () => {
+    const app = strictApp();
+    const built = EcrRegistryStacks.build(app, { spec, env: ENV, stackCount: 1 });
+    expect(built.destinationStacks.map((s) => s.stackName)).toEqual(['platform-ecr-replication-444455556666-us-east-1']);
+    expect(built.destinationStacks[0].account).toBe('444455556666');
+    Template.fromStack(built.destinationStacks[0]).hasResourceProperties('AWS::ECR::RegistryPolicy', {
+      PolicyText: { Statement: [{ Principal: { AWS: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:root']] }] } }] },
+    });
+  });
+
+  test('without the source account it is a clear error', () => {
+    expect(() => EcrRegistryStacks.build(new App(), { spec, stackCount: 1 })).toThrow(
+      'EcrRegistryStacks: replication.replicas replicate into other accounts (444455556666); set env.account (the source account) so that their registry policies can name it');
+  });
+});
+
+describe('StackLimits', () => {
+  test('more than 500 resources in one stack fails synth with a clear error', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Big');
+    for (let i = 0; i < 501; i++) new CfnWaitConditionHandle(stack, `H${i}`);
+    StackLimits.enforce(stack);
+    expect(() => app.synth()).toThrow(/stack Big holds 501 resources, over the limit of 500 per CloudFormation stack/);
+  });
+
+  test('a template over the byte limit fails synth with a clear error', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Wide');
+    for (let i = 0; i < 20; i++) new CfnWaitConditionHandle(stack, `H${i}`);
+    StackLimits.enforce(stack, { maxTemplateBytes: 1000 });
+    expect(() => app.synth()).toThrow(/stack Wide has a \d+-byte template, over the limit of 1000 bytes/);
+  });
+
+  test('a repository stack given too few stacks fails at synth, not at deploy', () => {
+    const app = new App();
+    EcrRegistryStacks.build(app, { spec: manyImages(510, { environments: undefined, access: undefined }), env: ENV, stackCount: 1 });
+    expect(() => app.synth()).toThrow(/stack platform-ecr-repositories-1 holds 510 resources, over the limit of 500/);
+  });
+});
