@@ -139,10 +139,10 @@ export interface ImagePromotion {
 
 /** One hop of the plan: who copies which images from where to where. */
 export interface PlannedHop {
-  /** The source environment. */
-  readonly from: string;
-  /** The destination environment. */
-  readonly to: string;
+  /** The source environment (`dev`). */
+  readonly sourceEnvironment: string;
+  /** The destination environment (`staging`). */
+  readonly destinationEnvironment: string;
   /** Whether the hop waits for a human approval. */
   readonly requiresApproval: boolean;
   /** The workflow job id (`promote-staging`). */
@@ -316,8 +316,8 @@ export class PromotionPlanner {
         };
       });
       return {
-        from: hop.from,
-        to: hop.to,
+        sourceEnvironment: hop.from,
+        destinationEnvironment: hop.to,
         requiresApproval: hop.requiresApproval,
         jobId: `promote-${hop.to}`,
         scriptName: `promote-${hop.from}-to-${hop.to}.sh`,

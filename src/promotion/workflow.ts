@@ -70,7 +70,7 @@ export class PromotionWorkflow {
     const problems: string[] = [];
     if (!plan.pusher) problems.push('access.pushers: the build job needs a pusher identity that may push to the first environment');
     for (const hop of plan.hops) {
-      if (!hop.promoter) problems.push(`access.promoters: no promoter performs hop ${hop.from} -> ${hop.to}`);
+      if (!hop.promoter) problems.push(`access.promoters: no promoter performs hop ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}`);
     }
     if (plan.pushes.length === 0) problems.push('images: the plan has no image to build');
     if (problems.length > 0) {
@@ -259,16 +259,16 @@ class Generator {
       env.MUTABLE_TAGS = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'mutable')} }}`;
       env.SOURCE_REGISTRY = this.track(image.source.registry);
       env.DEST_REGISTRY = this.track(image.destination.registry);
-      steps.push({ name: `Promote ${image.image} (${hop.from} -> ${hop.to})`, env, run: `sh ${script} --image ${image.image}` });
+      steps.push({ name: `Promote ${image.image} (${hop.sourceEnvironment} -> ${hop.destinationEnvironment})`, env, run: `sh ${script} --image ${image.image}` });
     }
     const needs = previous === 'build' ? ['build'] : ['build', previous];
     return {
-      'name': `Promote ${hop.from} -> ${hop.to}${hop.requiresApproval ? ' (approval)' : ''}`,
+      'name': `Promote ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}${hop.requiresApproval ? ' (approval)' : ''}`,
       needs,
       'runs-on': this.runsOn,
       'environment': hop.githubEnvironment,
       'permissions': { 'contents': 'read', 'id-token': 'write' },
-      'concurrency': { 'group': `promote-${this.plan.cloud}-${hop.to}`, 'cancel-in-progress': false },
+      'concurrency': { 'group': `promote-${this.plan.cloud}-${hop.destinationEnvironment}`, 'cancel-in-progress': false },
       steps,
     };
   }

@@ -5,7 +5,7 @@ import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Permission, TagStrate
 const located = { awsAccountId: '123456789012', awsRegion: 'eu-west-1', gcpProjectId: 'my-project', gcpLocation: 'europe-west1', acrRegistrySuffix: 'x7' };
 const refs = (cloud: Cloud, layout: EnvironmentLayout) => {
   const plan = PromotionPlanner.plan(promotionSpec(layout), { cloud, ...located });
-  return plan.hops.map((h) => `${h.from}->${h.to} by ${h.promoter}: ${h.images.map((i) => `${i.source.reference} => ${i.destination.reference}`).join(' | ')}`);
+  return plan.hops.map((h) => `${h.sourceEnvironment}->${h.destinationEnvironment} by ${h.promoter}: ${h.images.map((i) => `${i.source.reference} => ${i.destination.reference}`).join(' | ')}`);
 };
 
 describe('PromotionPlanner: references per cloud and layout', () => {
@@ -59,9 +59,10 @@ describe('PromotionPlanner: references per cloud and layout', () => {
       for (const hop of plan.hops) {
         // The promoter performing the hop is granted exactly: pull the source, push the destination.
         const mine = grants.filter((g) => g.identity === hop.promoter).map((g) => `${g.permission}@${g.environment}`);
-        expect(mine).toEqual([`${Permission.PULL}@${physical(hop.from)}`, `${Permission.PUSH}@${physical(hop.to)}`]);
+        expect(mine).toEqual([`${Permission.PULL}@${physical(hop.sourceEnvironment)}`, `${Permission.PUSH}@${physical(hop.destinationEnvironment)}`]);
       }
-      expect(plan.hops.map((h) => [h.from, h.to, h.requiresApproval])).toEqual(AccessPlan.hops(spec).map((h) => [h.from, h.to, h.requiresApproval]));
+      expect(plan.hops.map((h) => [h.sourceEnvironment, h.destinationEnvironment, h.requiresApproval]))
+        .toEqual(AccessPlan.hops(spec).map((h) => [h.from, h.to, h.requiresApproval]));
     }
   });
 

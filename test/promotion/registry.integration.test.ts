@@ -131,9 +131,9 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
     for (const hop of plan.hops) {
       for (const [name, layout] of [['api', single], ['jobs/worker', multi]] as const) {
         const r = sh(join(scripts, hop.scriptName), ['--image', name], { ...env, DIGEST: layout.digest, TAGS: build.tags, MUTABLE_TAGS: build.mutable });
-        expect([hop.to, name, r.code, r.err]).toEqual([hop.to, name, 0, '']);
+        expect([hop.destinationEnvironment, name, r.code, r.err]).toEqual([hop.destinationEnvironment, name, 0, '']);
         const planned = hop.images.find((i) => i.image === name)!;
-        expect(r.out).toContain(`promoted ${name} ${hop.from} -> ${hop.to}: ${registry.host}/${planned.destination.repository}@${layout.digest}, verified`);
+        expect(r.out).toContain(`promoted ${name} ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}: ${registry.host}/${planned.destination.repository}@${layout.digest}, verified`);
         expect(r.out).toContain(`${registry.host}/${planned.destination.repository}:1.0.0-abc1234 -> ${layout.digest} (created)`);
         // The registry API agrees: every planned tag, and only those, resolves to the source digest.
         expect(await registry.tags(planned.destination.repository)).toEqual(build.tags.split(' ').sort());
@@ -264,8 +264,8 @@ describe('tags layout: environment tags move inside one repository', () => {
     expect(plan.hops.map((h) => h.images[0].destination.repository)).toEqual(['platform/api', 'platform/api']);
     for (const hop of plan.hops) {
       const r = sh(join(scripts, hop.scriptName), ['--image', 'api'], { ...env, DIGEST: first.digest });
-      expect([hop.to, r.code, r.err]).toEqual([hop.to, 0, '']);
-      expect(r.out).toContain(`${registry.host}/${repo}:${hop.to} -> ${first.digest} (created)`);
+      expect([hop.destinationEnvironment, r.code, r.err]).toEqual([hop.destinationEnvironment, 0, '']);
+      expect(r.out).toContain(`${registry.host}/${repo}:${hop.destinationEnvironment} -> ${first.digest} (created)`);
     }
     expect(await registry.tags(repo)).toEqual(['2', '2.0', '2.0.0', '2.0.0-feedbee', 'dev', 'latest', 'prod', 'staging']);
     for (const name of ['dev', 'staging', 'prod']) expect(await registry.digest(repo, name)).toBe(first.digest);
