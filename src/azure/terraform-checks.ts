@@ -114,6 +114,9 @@ export class AcrTerraformChecks {
       if (decoded.commands.length === 0) add(t, name, 'encoded_step.task_content', 'has no steps');
       decoded.commands.forEach((c, i) => {
         if (!PURGE_ARGS.test(c)) add(t, name, `encoded_step.task_content steps[${i}]`, `"${c}" is not \`purge --registry {{.Run.Registry}} --<flag> ...\``);
+        if (/\$[A-Za-z0-9]/.test(c)) {
+          add(t, name, `encoded_step.task_content steps[${i}]`, `"${c}" has "$" before a letter or digit, which ACR Tasks (YAML v1.1.0) expands as an alias`);
+        }
         if (!/ --filter /.test(` ${c} `)) add(t, name, `encoded_step.task_content steps[${i}]`, 'has no --filter (it would purge nothing, or everything with a default filter)');
         if (options.expectDryRun === true && !/ --dry-run( |$)/.test(c)) add(t, name, `encoded_step.task_content steps[${i}]`, 'lacks --dry-run although the spec asks for a dry run');
         if (options.expectDryRun === false && / --dry-run( |$)/.test(c)) add(t, name, `encoded_step.task_content steps[${i}]`, 'has --dry-run although the spec does not ask for one');

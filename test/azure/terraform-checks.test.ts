@@ -129,6 +129,11 @@ describe('AcrTerraformChecks', () => {
     expect(check(b64('version: v1.1.0\nsteps:\n  - cmd: mcr.microsoft.com/acr/acr-cli:0.19 purge --filter a:.* ; rm -rf /\n'))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content steps[0]: "purge --filter a:.* ; rm -rf /" is not `purge --registry {{.Run.Registry}} --<flag> ...`',
     ]);
+    // ACR Tasks YAML reference, "Aliases": "precede an alias with the $ directive" (alphanumeric names).
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "a:^v$ID" --ago 1d']))).toEqual([
+      'azurerm_container_registry_task encoded_step.task_content steps[0]: "purge --registry {{.Run.Registry}} --filter "a:^v$ID" --ago 1d" has "$" before a letter ' +
+        'or digit, which ACR Tasks (YAML v1.1.0) expands as an alias',
+    ]);
     expect(check(PurgeTask.encodedTaskContent(['acr purge --ago 1d --untagged']))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content steps[0]: has no --filter (it would purge nothing, or everything with a default filter)',
     ]);
