@@ -1,3 +1,5 @@
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
@@ -62,6 +64,15 @@ export interface ContainerRegistryProps {
    * @default - the spec's `encryption.gcpKmsKeyName` with customer-managed encryption, else Google-managed keys
    */
   readonly kmsKeyName?: string;
+  /**
+   * Grant the project's Artifact Registry service agent
+   * (`service-<project number>@gcp-sa-artifactregistry.iam.gserviceaccount.com`)
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on the KMS key, which it needs to
+   * encrypt the repositories. The repositories then depend on the grant.
+   *
+   * @default false - grant it where the key is managed
+   */
+  readonly grantKeyAccess?: boolean;
   /**
    * Labels on every repository, added to (and overriding) the spec's labels.
    *
@@ -206,6 +217,16 @@ export class ContainerRegistry extends Construct {
       throw new Error(`ContainerRegistry ${this.node.path}: the retention policies cannot be expressed as Artifact Registry cleanup policies\n${errors.join('\n')}`);
     }
 
+    let keyAccess: KmsCryptoKeyIamMember | undefined;
+    if (props.grantKeyAccess && kmsKeyName) {
+      const project = new DataGoogleProject(this, 'Project', { projectId: props.project });
+      keyAccess = new KmsCryptoKeyIamMember(this, 'KeyAccess', {
+        cryptoKeyId: kmsKeyName,
+        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+        member: `serviceAccount:service-${project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
+      });
+    }
+
     const immutableTags = this.decideImmutability(spec);
     const scanning = this.decideScanning(spec);
 
@@ -244,6 +265,7 @@ export class ContainerRegistry extends Construct {
           scanning,
           preventDestroy: props.preventDestroy ?? true,
         });
+        if (keyAccess) (repo as DockerRepository).resource.dependsOn = [keyAccess.fqn];
       }
       this.repositories.push(repo);
       this.byEnvironment.set(env, repo);

@@ -202,6 +202,17 @@ describe('ContainerRegistry (GCP)', () => {
     )));
   });
 
+  test('grantKeyAccess: the Artifact Registry service agent may use the key, before the repositories are created', () => {
+    const built = build(spec, { grantKeyAccess: true, createOutputs: false });
+    const j = synthJson(built.stack);
+    const [grant] = resources(j, 'google_kms_crypto_key_iam_member');
+    expect(grant).toMatchObject({ crypto_key_id: KEY, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter' });
+    expect(grant.member).toMatch(/^serviceAccount:service-\$\{data\.google_project\..*\.number\}@gcp-sa-artifactregistry\.iam\.gserviceaccount\.com$/);
+    const standardRepos = resources(j, 'google_artifact_registry_repository').filter((r) => r.mode === 'STANDARD_REPOSITORY');
+    for (const r of standardRepos) expect(r.depends_on).toEqual([expect.stringMatching(/^\$\{google_kms_crypto_key_iam_member\./)]);
+    expect(resources(json, 'google_kms_crypto_key_iam_member')).toEqual([]); // off by default
+  });
+
   test('project is required', () => {
     expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('project is required: the Google Cloud project id');
   });
