@@ -9,6 +9,7 @@ import { ExistingWorkloadIdentityPool, GithubWorkloadIdentity } from './github-w
 import { RegistryIdentities } from './registry-identities';
 import { TerraformChecks } from './terraform-checks';
 import { UpstreamRepositories } from './upstream-repositories';
+import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { GarCleanupTranslation } from '../retention/gar-translation';
 import { TranslationFidelity } from '../retention/translation-report';
 import { EffectiveSpec } from '../spec/effective';
@@ -397,6 +398,8 @@ export class ContainerRegistry extends Construct {
           + `(${envs.map((x) => (x ? `"${x}"` : '(none: the tags layout has one repository)')).join(', ')})`);
       }
     });
+    // A retention rule that could expire the image an environment tag points to is an error (unless the spec allows it).
+    for (const p of RetentionTagCheck.check(spec)) problems.push(`${p.path}: ${p.value === 'undefined' ? '' : `${p.value} `}${p.message}`);
     if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED && !props.kmsKeyName && !spec.encryption?.gcpKmsKeyName) {
       problems.push('encryption.type is "customer-managed" but no Cloud KMS key is given: pass kmsKeyName or set encryption.gcpKmsKeyName');
     }

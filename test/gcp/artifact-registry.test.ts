@@ -213,6 +213,16 @@ describe('ContainerRegistry (GCP)', () => {
     expect(resources(json, 'google_kms_crypto_key_iam_member')).toEqual([]); // off by default
   });
 
+  test('a retention rule that could expire an environment tag\'s image is an error (RetentionTagCheck)', () => {
+    const s = validSpec({
+      environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
+      retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] },
+      access: undefined,
+    });
+    expect(() => build(s)).toThrow(/retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to/);
+    expect(() => build({ ...s, retention: { ...s.retention, allowExpiringEnvironmentTags: true } }, { createOutputs: false })).not.toThrow();
+  });
+
   test('project is required', () => {
     expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('project is required: the Google Cloud project id');
   });
