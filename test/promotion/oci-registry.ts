@@ -51,8 +51,11 @@ async function freePort(): Promise<number> {
 
 /** A running registry. */
 export class LocalRegistry {
-  /** Starts `docker-registry serve` and waits until `/v2/` answers. */
-  public static async start(): Promise<LocalRegistry> {
+  /**
+   * Starts `docker-registry serve` and waits until `/v2/` answers. With
+   * `htpasswd` (lines `user:<bcrypt hash>`), the registry requires basic auth.
+   */
+  public static async start(options: { htpasswd?: string } = {}): Promise<LocalRegistry> {
     requireTools();
     const dir = mkdtempSync(join(tmpdir(), 'oci-registry-'));
     const port = await freePort();
@@ -69,8 +72,10 @@ export class LocalRegistry {
       '    enabled: true',
       'http:',
       `  addr: 127.0.0.1:${port}`,
+      ...(options.htpasswd ? ['auth:', '  htpasswd:', '    realm: test', `    path: ${join(dir, 'htpasswd')}`] : []),
       '',
     ].join('\n');
+    if (options.htpasswd) writeFileSync(join(dir, 'htpasswd'), options.htpasswd);
     writeFileSync(join(dir, 'config.yml'), config);
     const log = openSync(join(dir, 'registry.log'), 'a');
     const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', log, log] });
@@ -80,7 +85,7 @@ export class LocalRegistry {
     for (;;) {
       try {
         const res = await request(`http://${registry.host}/v2/`);
-        if (res.status === 200) break;
+        if (res.status === 200 || (options.htpasswd && res.status === 401)) break;
       } catch {
         // not listening yet
       }
@@ -133,9 +138,9 @@ export class LocalRegistry {
   }
 
   /** Pushes an OCI layout's tag with skopeo (`--all` for indexes) and returns its digest. */
-  public push(layout: OciImage, repository: string, tag: string): string {
+  public push(layout: OciImage, repository: string, tag: string, creds?: string): string {
     const res = spawnSync('skopeo', [
-      'copy', '--all', '--preserve-digests', '--dest-tls-verify=false',
+      'copy', '--all', '--preserve-digests', '--dest-tls-verify=false', ...(creds ? [`--dest-creds=${creds}`] : []),
       `oci:${layout.dir}:${layout.tag}`, `docker://${this.host}/${repository}:${tag}`,
     ], { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`skopeo copy to ${repository}:${tag} failed: ${res.stderr}`);

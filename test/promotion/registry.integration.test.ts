@@ -242,6 +242,37 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
   });
 });
 
+describe('credentials pass through to skopeo', () => {
+  // bcrypt hash (cost 4, fast) of "s3cret" (Python: crypt.crypt('s3cret', crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=16))), for a registry with basic auth.
+  const htpasswd = 'promoter:$2b$04$oywzZ2V0CLzlFDugR71vs.IgsvEDrYLrRwQ81QdvIT2ZfoHy5QrWC\n';
+  const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES), { cloud: Cloud.AWS });
+  let secured: LocalRegistry;
+  let scripts: string;
+  let img: OciImage;
+
+  beforeAll(async () => {
+    secured = await LocalRegistry.start({ htpasswd });
+    scripts = writeScripts('credentials', plan);
+    img = image('secured api');
+    secured.push(img, 'platform-dev/api', '3.0.0-aaaaaaa', 'promoter:s3cret');
+  });
+  afterAll(async () => secured?.stop());
+
+  test('without credentials: the registry\'s refusal is reported as such, not mistaken for a missing image', () => {
+    const r = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api', '--tag', '3.0.0-aaaaaaa'], { SOURCE_REGISTRY: secured.host, DEST_REGISTRY: secured.host, DIGEST: img.digest });
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^promote-dev-to-staging\\.sh: error: cannot read ${secured.host}/platform-dev/api@${img.digest}: .*unauthorized: authentication required`));
+  });
+
+  test('--src-creds / --dest-creds reach skopeo: the hop succeeds (registries layout: platform-dev/api -> platform-staging/api)', async () => {
+    const r = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api', '--tag', '3.0.0-aaaaaaa', '--src-creds', 'promoter:s3cret', '--dest-creds=promoter:s3cret'], {
+      SOURCE_REGISTRY: secured.host, DEST_REGISTRY: secured.host, DIGEST: img.digest,
+    });
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain(`${secured.host}/platform-staging/api:3.0.0-aaaaaaa -> ${img.digest} (created)`);
+  });
+});
+
 describe('tags layout: environment tags move inside one repository', () => {
   // GCP naming: <location>-docker.pkg.dev/<project>/<repository>/<image>; here <host>/my-project/platform/api.
   const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP });
