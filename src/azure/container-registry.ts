@@ -379,6 +379,13 @@ export class ContainerRegistry extends Construct {
     for (const unit of this.units) {
       const plan = retention.get(unit.name)!;
       for (const w of plan.warnings) Annotations.of(this).addWarning(`retention of registry "${unit.name}": ${w}`);
+      const denies = props.networkRules !== undefined && (props.networkRules.defaultAction ?? NetworkDefaultAction.DENY) === NetworkDefaultAction.DENY;
+      const restricted = props.publicNetworkAccessEnabled === false || denies;
+      if (plan.commands.length && restricted && !unit.existing) {
+        Annotations.of(this).addWarning(`retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
+          'when the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) ' +
+          'or through a dedicated agent pool in its network; until then the purge task fails and deletes nothing');
+      }
       if (plan.commands.length) {
         this.purgeTasks[unit.name] = new PurgeTask(this, `PurgeTask-${unit.name}`, {
           registryId: unit.id,
@@ -507,8 +514,9 @@ export class ContainerRegistry extends Construct {
     const premium = (feature: string) => problems.push(`sku "${sku}": ${feature} needs the Premium SKU`);
     const replicas = (spec.replication?.replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE);
 
-    if (!Object.values(AcrSku).includes(sku)) problems.push(`sku: ${JSON.stringify(sku)} is not an ACR SKU (allowed: ${Object.values(AcrSku).join(', ')})`);
-    if (sku !== AcrSku.PREMIUM) {
+    const knownSku = Object.values(AcrSku).includes(sku);
+    if (!knownSku) problems.push(`sku: ${JSON.stringify(sku)} is not an ACR SKU (allowed: ${Object.values(AcrSku).join(', ')})`);
+    if (knownSku && sku !== AcrSku.PREMIUM) {
       if (replicas.length) premium(`geo-replication (replication.replicas: ${replicas.map((r) => r.region).join(', ')})`);
       if (props.zoneRedundancyEnabled || replicas.some((r) => r.zoneRedundant)) premium('zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant)');
       const days = [...retention.entries()].filter(([, r]) => r.retentionDays);

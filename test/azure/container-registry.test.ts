@@ -211,6 +211,15 @@ describe('ContainerRegistry options', () => {
     expect(AcrTerraformChecks.check(json)).toEqual([]);
   });
 
+  test('a purge task on a network-restricted registry warns that tasks need the bypass azurerm cannot set', () => {
+    const { stack } = build(azureSpec(EnvironmentLayout.TAGS, { retention: RETENTION }), { networkRules: { allowedIpRanges: ['203.0.113.0/24'] } });
+    expect(warnings(stack)).toContain('retention of registry "platform": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only when ' +
+      'the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) or through a dedicated ' +
+      'agent pool in its network; until then the purge task fails and deletes nothing');
+    const open = build(azureSpec(EnvironmentLayout.TAGS, { retention: RETENTION }));
+    expect(warnings(open.stack).some((w) => /network-restricted/.test(w))).toBe(false);
+  });
+
   test('network rules can allow by default and keep trusted services out', () => {
     const networkRules = { defaultAction: NetworkDefaultAction.ALLOW, bypassAzureServices: false };
     const { json } = build(azureSpec(EnvironmentLayout.TAGS), { networkRules });
@@ -351,6 +360,15 @@ describe('ContainerRegistry errors', () => {
     const spec = azureSpec(EnvironmentLayout.TAGS, { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 20 }] } });
     expect(() => build(spec)).toThrow(new RegExp('Azure Container Registry "platform": 3 problems\\n  - retention\\.rules\\[0\\]: "dev" could expire the image the ' +
       'environment tag "dev" points to: this rule selects every image and keeps only the 20 most recent\\. Add "dev" to retention\\.protectedTags'));
+  });
+
+  test('an unknown SKU and a malformed existing registry id are errors', () => {
+    expect(() => build(azureSpec(EnvironmentLayout.TAGS), { sku: 'Gold' as AcrSku, existingRegistryIds: { platform: '/subscriptions/s/registries/platform' } })).toThrow([
+      'Azure Container Registry "platform": 2 problems',
+      '  - sku: "Gold" is not an ACR SKU (allowed: Basic, Standard, Premium)',
+      '  - existingRegistryIds.platform: "/subscriptions/s/registries/platform" is not a registry resource id ' +
+        '(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)',
+    ].join('\n'));
   });
 
   test('an invalid spec fails the neutral validation first', () => {
