@@ -60,11 +60,14 @@ export const previewCommand: Command = {
       const policy = EffectiveSpec.retention(spec, spec.repositories.find((r) => r.name === repo));
       columns.push(neutralColumn(policy, images, now));
       columns.push(ecrColumn(EcrLifecycleTranslation.translate(policy).policyText, images, now));
-      const gar = GarCleanupTranslation.translate([{ packageName: repo, policy }], { allPackageNames: spec.repositories.map((r) => r.name) });
+      // Every image's policy, as the constructs translate them (images with the same policy share cleanup policies and purge commands).
+      const everyImage = spec.repositories.map((r) => ({ name: r.name, policy: EffectiveSpec.retention(spec, r) }));
+      const gar = GarCleanupTranslation.translate(everyImage.map((r) => ({ packageName: r.name, policy: r.policy })));
       columns.push(garColumn(GarCleanupTranslation.toTerraformJson(gar.policies), images, now, repo, gar.dryRun));
       const path = Naming.acrRepositoryPath(spec, repo, options.environment as string | undefined);
-      const allRepositories = spec.repositories.map((r) => Naming.acrRepositoryPath(spec, r.name));
-      const acr = AcrPurgeTranslation.translate([{ repository: path, policy }], { allRepositories });
+      const env = options.environment as string | undefined;
+      const acr = AcrPurgeTranslation.translate(
+        everyImage.map((r) => ({ repository: Naming.acrRepositoryPath(spec, r.name, env), policy: r.policy })));
       columns.push(acrColumn(acr.commands, acr.retentionDays, images, now, path));
       io.out(`repository ${repo}: ${images.length} image${images.length === 1 ? '' : 's'} from ${listingName} (${listing.source}), now ${now.toISOString()}`);
     } else if (typeof options['ecr-policy'] === 'string') {

@@ -55,8 +55,8 @@ describe('container-registry preview', () => {
     expect(row('pr-2')).toMatch(/keep\s+keep\s+keep\s+keep$/);
     // pr-1: the neutral policy keeps 1 pr-* image: ECR expresses it; GAR and ACR cannot (conservative: keep).
     expect(row('pr-1')).toMatch(/delete \(rules\[1\]\)\s+delete \(priority 3\)\s+keep\s+keep$/);
-    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(command 2\)$/);
-    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 4\)\s+delete \(r2-delete-older\)\s+delete \(command 2\)$/);
+    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)$/);
+    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 4\)\s+delete \(r2-delete-older\)\s+delete \(retention 7d\)$/);
     expect(lines[lines.length - 1]).toBe('5 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2');
   });
 
@@ -110,6 +110,23 @@ describe('container-registry preview', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/pr-1\s+2026-01-01T00:00:00Z\s+delete \(command 1\)/);
     expect(r.out).toMatch(/pr-2\s+2026-05-31T00:00:00Z\s+keep/);
+  });
+
+  test('a spec and a gcloud listing of several images: --repository keeps only that image (not api-gateway)', async () => {
+    const spec = file('two.yaml', 'name: platform\nrepositories: [{name: api}, {name: api-gateway}]\nretention:\n  rules: [{tagState: untagged, expireAfterDays: 7}]\n');
+    const listing = JSON.stringify([
+      { package: 'europe-docker.pkg.dev/proj/platform/api', version: d(1), tags: [], createTime: '2026-05-01T00:00:00Z' },
+      { package: 'europe-docker.pkg.dev/proj/platform/api-gateway', version: d(2), tags: [], createTime: '2026-05-01T00:00:00Z' },
+      { package: 'europe-docker.pkg.dev/proj/platform/api', version: d(3), tags: ['v1'], createTime: '2026-05-01T00:00:00Z' },
+    ]);
+    const r = await runCli(['preview', '--spec', spec, '--repository', 'api', '--environment', 'dev', '--images', file('g2.json', listing), '--now', NOW]);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/--environment: "dev" is not an environment of the spec \(none\)/) });
+    const ok = await runCli(['preview', '--spec', spec, '--repository', 'api', '--images', file('g2.json', listing), '--now', NOW]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^repository api: 2 images from .*\(gcloud\)/);
+    expect(ok.out).not.toMatch(/sha256:2222/);
+    expect(ok.out).toMatch(/<untagged>\s+2026-05-01T00:00:00Z\s+delete \(rules\[0\]\)\s+delete \(priority 1\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)/);
+    expect(ok.out).toMatch(/2 images; would delete: neutral 1, ECR 1, GAR 1, ACR 1$/);
   });
 
   test('malformed input: a clear error and a non-zero exit', async () => {
