@@ -2,9 +2,10 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as fc from 'fast-check';
 import { ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
 import { EcrActions, EcrRegistry, EcrRegistryProps } from '../../src/aws';
-import { EcrLifecycleTranslation } from '../../src/retention';
+import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
   EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
 } from '../../src/spec';
@@ -287,4 +288,103 @@ test('composes into an existing stack without an explicit environment', () => {
   new EcrRegistry(stack, 'Registry', { spec: richSpec({ replication: undefined }) });
   Template.fromStack(stack).resourceCountIs('AWS::ECR::Repository', 9);
   expect(ENV.account).toBe('123456789012');
+});
+
+describe('lifecycle policies of random specs delete what the neutral policy deletes (or a subset, when reported conservative)', () => {
+  // A few dozen synthesized specs (seeded); thousands of random image sets run on the evaluators, which are fast.
+  const TAGS = ['v1', 'v2.0', 'pr-1', 'pr-22', 'prod', 'staging', 'latest', 'release-a', 'x-rc1', 'main-abc'];
+  const PATTERNS = ['v*', 'pr-*', 'prod', 'staging', 'latest', 'release-*', '*-rc*', 'main-*', '*'];
+  const patternsArb = fc.uniqueArray(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 3 });
+  const ruleArb = fc.oneof(
+    fc.record({ tagState: fc.constant(TagState.UNTAGGED), expireAfterDays: fc.integer({ min: 1, max: 30 }) }),
+    fc.record({ tagState: fc.constant(TagState.ANY), keepMostRecent: fc.integer({ min: 1, max: 6 }) }),
+    fc.record({ tagState: fc.constant(TagState.TAGGED), tagPatterns: patternsArb, keepMostRecent: fc.integer({ min: 1, max: 6 }) }),
+    fc.record({ tagState: fc.constant(TagState.TAGGED), tagPatterns: patternsArb, expireAfterDays: fc.integer({ min: 1, max: 30 }) }),
+  );
+  const retentionArb = fc.record({
+    protectedTags: fc.uniqueArray(fc.constantFrom('prod', 'staging', 'v*', 'release-*'), { maxLength: 2 }),
+    rules: fc.array(ruleArb, { minLength: 1, maxLength: 4 }),
+  });
+  const specArb = fc.record({
+    layout: fc.constantFrom(EnvironmentLayout.TAGS, EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES),
+    envs: fc.integer({ min: 1, max: 3 }),
+    retention: retentionArb,
+    override: fc.option(retentionArb, { nil: undefined }),
+  }).map(({ layout, envs, retention, override }): RegistrySpec => ({
+    name: 'prop',
+    repositories: [{ name: 'api' }, { name: 'jobs/worker', retention: override }],
+    environments: { layout, chain: ['dev', 'staging', 'prod'].slice(0, envs).map((name) => ({ name })) },
+    retention,
+  }));
+  const specs = fc.sample(specArb, { seed: 4242, numRuns: 30 });
+  const app = strictApp();
+  const built: Array<{ spec: RegistrySpec; stack: Stack } | { spec: RegistrySpec; error: string }> = specs.map((s, i) => {
+    const stack = new Stack(app, `Prop${i}`, { env: ENV });
+    try {
+      new EcrRegistry(stack, 'Registry', { spec: s });
+      return { spec: s, stack };
+    } catch (e: any) {
+      app.node.tryRemoveChild(`Prop${i}`);
+      return { spec: s, error: e.message };
+    }
+  });
+  const assembly = app.synth();
+  const NOW = new Date('2026-11-26T00:00:00Z');
+  const imagesArb = fc.uniqueArray(fc.record({
+    digest: fc.integer({ min: 0, max: 1e6 }).map((n) => `sha256:${n.toString(16).padStart(64, '0')}`),
+    tags: fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 3 }),
+    ageHours: fc.integer({ min: 0, max: 24 * 40 }),
+  }), { selector: (i) => i.digest, maxLength: 14 });
+
+  test('the random specs synthesize (a failure may only be the translation\'s own error)', () => {
+    const failed = built.filter((b): b is { spec: RegistrySpec; error: string } => 'error' in b);
+    expect(built.length - failed.length).toBeGreaterThanOrEqual(20);
+    for (const f of failed) {
+      const repo = EffectiveSpec.repositories(f.spec).find((r) => {
+        try {
+          EcrLifecycleTranslation.translate(r.retention);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      expect([f.error, repo]).toEqual([expect.stringMatching(/Cannot translate the retention policy to an ECR lifecycle policy/), expect.anything()]);
+    }
+  });
+
+  test('EcrLifecycleEvaluator on each synthesized policy expires exactly the neutral expirations (a subset when conservative)', () => {
+    let repositories = 0;
+    let conservative = 0;
+    for (const b of built) {
+      if (!('stack' in b)) continue;
+      const template = assembly.getStackByName(b.stack.stackName).template;
+      for (const r of Object.values(template.Resources) as any[]) {
+        if (r.Type !== 'AWS::ECR::Repository') continue;
+        const name: string = r.Properties.RepositoryName;
+        const image = name.endsWith('jobs/worker') ? b.spec.repositories[1] : b.spec.repositories[0];
+        const policy = EffectiveSpec.retention(b.spec, image);
+        const translation = EcrLifecycleTranslation.translate(policy, { repositoryName: name });
+        // No lifecycle policy when the translation has no text: ECR then deletes nothing.
+        const text: string | undefined = r.Properties.LifecyclePolicy?.LifecyclePolicyText;
+        expect(text).toBe(translation.policyText);
+        const exact = translation.report.fidelity === 'exact';
+        repositories++;
+        if (!exact) conservative++;
+        fc.assert(fc.property(imagesArb, (images) => {
+          const pushedAt = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
+          const neutral = RetentionEvaluator.evaluate(policy, images.map((i) => ({
+            digest: i.digest, tags: i.tags, pushedAt: pushedAt(i.ageHours),
+          })), { now: NOW });
+          const got = text === undefined ? [] : EcrLifecycleEvaluator.evaluate(text, images.map((i) => ({
+            imageDigest: i.digest, imageTags: i.tags, imagePushedAt: pushedAt(i.ageHours),
+          })), { now: NOW }).expired.map((e) => e.imageDigest);
+          const want = neutral.expired.map((e) => e.digest);
+          for (const d of got) expect(want).toContain(d);
+          if (exact) expect(got).toEqual(want);
+        }), { seed: repositories, numRuns: 60 });
+      }
+    }
+    expect(repositories).toBeGreaterThan(40);
+    expect(conservative).toBeGreaterThan(0);
+  });
 });
