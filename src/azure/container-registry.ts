@@ -379,7 +379,8 @@ export class ContainerRegistry extends Construct {
     for (const unit of this.units) {
       const plan = retention.get(unit.name)!;
       for (const w of plan.warnings) Annotations.of(this).addWarning(`retention of registry "${unit.name}": ${w}`);
-      const denies = props.networkRules !== undefined && (props.networkRules.defaultAction ?? NetworkDefaultAction.DENY) === NetworkDefaultAction.DENY;
+      const defaultAction = props.networkRules?.defaultAction ?? NetworkDefaultAction.DENY;
+      const denies = props.networkRules !== undefined && defaultAction === NetworkDefaultAction.DENY;
       const restricted = props.publicNetworkAccessEnabled === false || denies;
       if (plan.commands.length && restricted && !unit.existing) {
         Annotations.of(this).addWarning(`retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
