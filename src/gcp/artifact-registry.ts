@@ -200,22 +200,31 @@ export class ContainerRegistry extends Construct {
     const existing = new Map((props.existingRepositories ?? []).map((e) => [e.environment ?? '', e.repositoryId]));
     const imageNames = spec.repositories.map((r) => Naming.garPackageName(spec, r.name));
 
-    // Translate everything first, so that every repository's problems are reported at once.
-    const errors: string[] = [];
-    const cleanup = new Map<string, ReturnType<typeof GarCleanupTranslation.translate>>();
-    for (const env of envs) {
-      if (existing.has(env)) continue;
+    // Every environment's repository holds the same images with the same effective retention: one translation.
+    const managed = envs.filter((env) => !existing.has(env));
+    let cleanup: ReturnType<typeof GarCleanupTranslation.translate> | undefined;
+    if (managed.length > 0) {
       try {
-        cleanup.set(env, GarCleanupTranslation.translate(
+        cleanup = GarCleanupTranslation.translate(
           spec.repositories.map((r) => ({ packageName: Naming.garPackageName(spec, r.name), policy: EffectiveSpec.retention(spec, r) })),
           { allPackageNames: imageNames },
-        ));
+        );
       } catch (e: any) {
-        errors.push(`repository ${Naming.garRepositoryId(spec, env)}: ${e?.message ?? e}`);
+        throw new Error(`ContainerRegistry ${this.node.path}: the retention policies cannot be expressed as Artifact Registry cleanup policies `
+          + `(repositories ${managed.map((env) => Naming.garRepositoryId(spec, env)).join(', ')})\n${e?.message ?? e}`);
       }
     }
-    if (errors.length > 0) {
-      throw new Error(`ContainerRegistry ${this.node.path}: the retention policies cannot be expressed as Artifact Registry cleanup policies\n${errors.join('\n')}`);
+
+    if (cleanup) {
+      const where = `${managed.length === 1 ? 'Repository' : 'Repositories'} ${managed.map((env) => Naming.garRepositoryId(spec, env)).join(', ')}`;
+      for (const w of cleanup.report.warnings) Annotations.of(this).addWarning(`${where}: ${w}`);
+      if (cleanup.report.fidelity === TranslationFidelity.CONSERVATIVE) {
+        const reasons = cleanup.report.rules.filter((r) => r.reason).map((r) => (r.ruleIndex < 0 ? `protected tags: ${r.reason}` : r.reason));
+        Annotations.of(this).addWarning(
+          `${where}: Artifact Registry cannot express the retention exactly; the cleanup policies are conservative `
+          + `(they delete less than the spec's retention, the nearest safe behaviour)${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
+        );
+      }
     }
 
     let keyAccess: KmsCryptoKeyIamMember | undefined;
@@ -244,15 +253,7 @@ export class ContainerRegistry extends Construct {
           + 'scanning, encryption and labels stay as they are, and the spec\'s retention and tag policy are not applied to it.',
         );
       } else {
-        const result = cleanup.get(env)!;
-        for (const w of result.report.warnings) Annotations.of(this).addWarning(`Repository ${repositoryId}: ${w}`);
-        if (result.report.fidelity === TranslationFidelity.CONSERVATIVE) {
-          const reasons = result.report.rules.filter((r) => r.reason).map((r) => (r.ruleIndex < 0 ? `protected tags: ${r.reason}` : r.reason));
-          Annotations.of(this).addWarning(
-            `Repository ${repositoryId}: Artifact Registry cannot express the retention exactly; its cleanup policies are conservative `
-            + `(they delete less than the spec's retention, the nearest safe behaviour)${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
-          );
-        }
+        const result = cleanup!;
         repo = new DockerRepository(this, constructId, {
           repositoryId,
           location: props.location,

@@ -173,7 +173,9 @@ describe('ContainerRegistry (GCP)', () => {
   test('the translation\'s 10-policy error is surfaced, naming the repository and what to merge', () => {
     const rules = Array.from({ length: 12 }, (_, i) => ({ tagState: TagState.TAGGED, tagPatterns: [`t${i}-*`], expireAfterDays: i + 1 }));
     const s = validSpec({ retention: { rules, allowExpiringEnvironmentTags: true }, access: undefined });
-    expect(() => build(s)).toThrow(/the retention policies cannot be expressed as Artifact Registry cleanup policies\nrepository platform-dev: [\s\S]*Artifact Registry allows 10 per repository[\s\S]*Merge rules/);
+    expect(() => build(s)).toThrow(
+      /the retention policies cannot be expressed as Artifact Registry cleanup policies \(repositories platform-dev, platform-staging, platform-prod\)\n[\s\S]*Artifact Registry allows 10 per repository[\s\S]*Merge rules/,
+    );
   });
 
   test('bad props are reported at once, naming the field', () => {
@@ -192,12 +194,13 @@ describe('ContainerRegistry (GCP)', () => {
     });
     const built = build(s, { createOutputs: false });
     expect(annotations(built.registry)).toContainEqual(expect.stringMatching(
-      /^Repository platform-dev: retention\.dryRun is set for api only; Artifact Registry's cleanup_policy_dry_run applies to the whole repository/,
+      /^Repositories platform-dev, platform-staging, platform-prod: retention\.dryRun is set for api only; Artifact Registry's cleanup_policy_dry_run applies to the whole repository/,
     ));
+    expect(annotations(built.registry).filter((m) => m.includes('retention.dryRun is set'))).toHaveLength(1); // once, not per repository
     for (const r of resources(synthJson(built.stack), 'google_artifact_registry_repository')) expect(r.cleanup_policy_dry_run).toBe(true);
     // The fixture's "keep the last 10 pr-* images" cannot be expressed by most_recent_versions (it counts every version): conservative.
     expect(annotations(registry)).toContainEqual(expect.stringMatching(new RegExp(
-      '^Repository platform-dev: Artifact Registry cannot express the retention exactly; its cleanup policies are conservative '
+      '^Repositories platform-dev, platform-staging, platform-prod: Artifact Registry cannot express the retention exactly; the cleanup policies are conservative '
       + '\\(they delete less than the spec\'s retention, the nearest safe behaviour\\): protected tags: .*; rules\\[1\\] \\(keep the 10 most recent, tagged pr-\\*\\): ',
     )));
   });
