@@ -139,7 +139,10 @@ export interface ContainerRegistryProps {
   readonly preventDestroy?: boolean;
 
   /**
-   * A `CanNotDelete` management lock on each registry created.
+   * A `CanNotDelete` management lock on each registry created. Locks are inherited
+   * by child resources: while it exists, Terraform cannot delete or replace the
+   * registry's tasks, cache rules, credential sets, scope maps or tokens either.
+   * Data-plane deletions (the purge task, retention) are not affected.
    *
    * @default false
    */
