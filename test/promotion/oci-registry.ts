@@ -26,17 +26,26 @@ export function requireTools(): void {
 }
 
 /** One HTTP request without keep-alive (so no socket outlives the test). */
-function request(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function request(
+  url: string, method = 'GET', headers: Record<string, string> = {}, body?: Buffer,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,23 +127,32 @@ export class LocalRegistry {
   public async tags(repository: string): Promise<string[]> {
     const res = await request(`http://${this.host}/v2/${repository}/tags/list`);
     if (res.status === 404) return [];
-    const body = JSON.parse(res.body) as { tags?: string[] | null };
+    const body = JSON.parse(res.body.toString('utf8')) as { tags?: string[] | null };
     return [...(body.tags ?? [])].sort();
   }
 
   /** The digest a tag or digest resolves to (`Docker-Content-Digest`), or undefined when absent. */
   public async digest(repository: string, reference: string): Promise<string | undefined> {
-    const res = await request(`http://${this.host}/v2/${repository}/manifests/${reference}`, 'HEAD', {
-      Accept: [
-        'application/vnd.oci.image.index.v1+json',
-        'application/vnd.oci.image.manifest.v1+json',
-        'application/vnd.docker.distribution.manifest.list.v2+json',
-        'application/vnd.docker.distribution.manifest.v2+json',
-      ].join(', '),
-    });
+    const res = await request(`http://${this.host}/v2/${repository}/manifests/${reference}`, 'HEAD', { Accept: MANIFEST_TYPES });
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw new Error(`HEAD ${repository}:${reference}: ${res.status}`);
     return (res.headers['docker-content-digest'] as string | undefined) ?? undefined;
+  }
+
+  /**
+   * Pushes an image with skopeo under its first tag, then adds the other tags
+   * through the registry API (PUT of the same manifest bytes), the way a build
+   * pushes one image with several tags, faster than one skopeo copy per tag.
+   */
+  public async pushTags(layout: OciImage, repository: string, tags: string[]): Promise<void> {
+    this.push(layout, repository, tags[0]);
+    const manifest = await request(`http://${this.host}/v2/${repository}/manifests/${layout.digest}`, 'GET', { Accept: MANIFEST_TYPES });
+    for (const tag of tags.slice(1)) {
+      const res = await request(`http://${this.host}/v2/${repository}/manifests/${tag}`, 'PUT', {
+        'Content-Type': String(manifest.headers['content-type']),
+      }, manifest.body);
+      if (res.status !== 201) throw new Error(`PUT ${repository}:${tag}: ${res.status} ${res.body.toString('utf8')}`);
+    }
   }
 
   /** Pushes an OCI layout's tag with skopeo (`--all` for indexes) and returns its digest. */

@@ -110,17 +110,15 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
   let multi: OciImage;
   let build: { tags: string; mutable: string };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     scripts = writeScripts('repositories', plan);
     env = { SOURCE_REGISTRY: registry.host, DEST_REGISTRY: registry.host };
     build = buildTags(scripts, { GIT_SHA: 'abc1234def', VERSION: '1.0.0', STRATEGY: 'semver' });
     single = image('api v1');
     multi = image('worker v1', ['linux/amd64', 'linux/arm64']);
     // The build job: push each image to dev with every computed tag.
-    for (const tag of build.tags.split(' ')) {
-      registry.push(single, 'platform/dev/api', tag);
-      registry.push(multi, 'platform/dev/jobs/worker', tag);
-    }
+    await registry.pushTags(single, 'platform/dev/api', build.tags.split(' '));
+    await registry.pushTags(multi, 'platform/dev/jobs/worker', build.tags.split(' '));
   });
 
   test('the build tags are the write-once build tag and version, and the moving aliases', () => {
@@ -157,7 +155,7 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
     // A rebuild of version 1.0.0 from another commit: a new digest with the same write-once version tag.
     const rebuilt = image('api v1 rebuilt');
     const again = buildTags(scripts, { GIT_SHA: 'def5678aaa', VERSION: '1.0.0', STRATEGY: 'semver', EXISTING_VERSIONS: '' });
-    for (const tag of again.tags.split(' ')) registry.push(rebuilt, 'platform/dev/api', tag);
+    await registry.pushTags(rebuilt, 'platform/dev/api', again.tags.split(' '));
     const before = await registry.tags('platform/staging/api');
     const r = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api'], { ...env, DIGEST: rebuilt.digest, TAGS: again.tags, MUTABLE_TAGS: again.mutable });
     expect(r.code).toBe(1);
@@ -175,7 +173,7 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
     const next = image('api v1.0.1');
     const t = buildTags(scripts, { GIT_SHA: '0123456789', VERSION: '1.0.1', STRATEGY: 'semver', EXISTING_VERSIONS: 'v1.0.0' });
     expect(t).toEqual({ tags: '1.0.1-0123456 1.0.1 1.0 1 latest', mutable: '1.0 1 latest' });
-    for (const tag of t.tags.split(' ')) registry.push(next, 'platform/dev/api', tag);
+    await registry.pushTags(next, 'platform/dev/api', t.tags.split(' '));
     const r = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api'], { ...env, DIGEST: next.digest, TAGS: t.tags, MUTABLE_TAGS: t.mutable });
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toContain(`${registry.host}/platform/staging/api:latest -> ${next.digest} (moved from ${single.digest})`);
@@ -213,11 +211,11 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
   test('the workflow\'s staging job stops at the dry-run check when one image would be refused: no image is promoted', async () => {
     const api2 = image('api v2');
     const apiTags = buildTags(scripts, { GIT_SHA: '2222222aaa', VERSION: '2.0.0', EXISTING_VERSIONS: 'v1.0.0 v1.0.1' });
-    for (const tag of apiTags.tags.split(' ')) registry.push(api2, 'platform/dev/api', tag);
+    await registry.pushTags(api2, 'platform/dev/api', apiTags.tags.split(' '));
     // jobs/worker rebuilt as 1.0.0 from another commit: its write-once 1.0.0 tag collides in staging.
     const worker2 = image('worker v1 rebuilt', ['linux/amd64', 'linux/arm64']);
     const workerTags = buildTags(scripts, { GIT_SHA: '3333333bbb', VERSION: '1.0.0' });
-    for (const tag of workerTags.tags.split(' ')) registry.push(worker2, 'platform/dev/jobs/worker', tag);
+    await registry.pushTags(worker2, 'platform/dev/jobs/worker', workerTags.tags.split(' '));
     const before = await registry.tags('platform/staging/api');
     const results = runJob(scripts, plan, 'promote-staging', {
       api_digest: api2.digest,
@@ -281,14 +279,14 @@ describe('tags layout: environment tags move inside one repository', () => {
   let env: Record<string, string>;
   let first: OciImage;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     scripts = writeScripts('tags', plan);
     env = { SOURCE_REGISTRY: `${registry.host}/my-project`, DEST_REGISTRY: `${registry.host}/my-project` };
     first = image('tags api v2');
     // The build job with the tags layout: build tags plus the first environment's tag.
     const build = buildTags(scripts, { GIT_SHA: 'feedbeef00', VERSION: '2.0.0', ENVIRONMENT_TAGS: plan.pushes[0].environmentTags.join(' ') });
     expect(build.tags).toBe('2.0.0-feedbee 2.0.0 2.0 2 latest dev');
-    for (const tag of build.tags.split(' ')) registry.push(first, repo, tag);
+    await registry.pushTags(first, repo, build.tags.split(' '));
   });
 
   test('each hop moves its environment tag to the digest; the repository is the same', async () => {
