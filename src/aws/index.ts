@@ -9,3 +9,4 @@ export * from './pull-through-cache';
 export * from './ecr-registry';
 export * from './stack-limits';
 export * from './registry-stacks';
+export * from './ecr-policy-plan';

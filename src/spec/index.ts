@@ -7,3 +7,4 @@ export * from './loader';
 export * from './summary';
 export * from './glob';
 export * from './access-plan';
+export * from './policy-plan';
