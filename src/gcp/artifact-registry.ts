@@ -239,6 +239,14 @@ export class ContainerRegistry extends Construct {
 
     const immutableTags = this.decideImmutability(spec);
     const scanning = this.decideScanning(spec);
+    const deletesTagged = (cleanup?.policies ?? []).filter((p) => p.action === 'DELETE' && (p.condition?.tagState ?? 'ANY') !== 'UNTAGGED');
+    if (immutableTags && deletesTagged.length > 0) {
+      // immutable_tags "prevents all tags from being modified, moved or deleted": a tagged version cannot be cleaned up.
+      Annotations.of(this).addWarning(
+        `docker_config.immutable_tags is on, so Artifact Registry never deletes a tagged version: the cleanup policies ${deletesTagged.map((p) => p.id).join(', ')} `
+        + 'delete untagged versions only (conservative: tagged images the retention expires are kept). To expire tagged images on GCP, set tagPolicy.immutable to false.',
+      );
+    }
 
     for (const env of envs) {
       const repositoryId = Naming.garRepositoryId(spec, env);

@@ -63,7 +63,7 @@ describe('examples/gcp', () => {
     }
   });
 
-  test('the synthesized cleanup policies delete a subset of what the spec deletes, on a sample repository', () => {
+  test('the synthesized cleanup policies, with the repository\'s immutable tags, delete a subset of what the spec deletes', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     const daysAgo = (d: number) => new Date(now.getTime() - d * 86_400_000);
     const api = [
@@ -73,20 +73,22 @@ describe('examples/gcp', () => {
       { digest: 'sha256:a4', tags: ['pr-17'], pushedAt: daysAgo(15) }, // pr-*, older than 14 days
       { digest: 'sha256:a5', tags: ['pr-18'], pushedAt: daysAgo(2) }, // pr-*, recent
     ];
-    // 203 builds of web: the 3 oldest fall outside "keep the 200 most recent".
-    const web = Array.from({ length: 203 }, (_, i) => ({ digest: `sha256:w${String(i).padStart(3, '0')}`, tags: [`main-${i}`], pushedAt: daysAgo(i + 1) }));
+    // 203 untagged layers of web, all older than 7 days.
+    const web = Array.from({ length: 203 }, (_, i) => ({ digest: `sha256:w${String(i).padStart(3, '0')}`, tags: [] as string[], pushedAt: daysAgo(i + 8) }));
     const versions = [
       ...api.map((v) => ({ packageName: 'api', version: v.digest, tags: v.tags, createTime: v.pushedAt })),
       ...web.map((v) => ({ packageName: 'web', version: v.digest, tags: v.tags, createTime: v.pushedAt })),
     ];
-    const gar = GarCleanupEvaluator.evaluate(JSON.stringify(standard[0].cleanup_policies), versions, { now }).deleted.map((d) => `${d.packageName}@${d.version}`);
+    const repo = standard[0];
+    const gar = GarCleanupEvaluator.evaluate(JSON.stringify(repo.cleanup_policies), versions, { now, immutableTags: repo.docker_config.immutable_tags })
+      .deleted.map((d) => `${d.packageName}@${d.version}`);
     const neutral = [
       ...RetentionEvaluator.evaluate(EffectiveSpec.retention(spec, spec.repositories[0]), api, { now }).expired.map((e) => `api@${e.digest}`),
       ...RetentionEvaluator.evaluate(EffectiveSpec.retention(spec, spec.repositories[1]), web, { now }).expired.map((e) => `web@${e.digest}`),
     ].sort();
-    expect(neutral).toEqual(['api@sha256:a2', 'api@sha256:a4', 'web@sha256:w200', 'web@sha256:w201', 'web@sha256:w202']);
-    // Artifact Registry has no first-match: the KEEP of the 200 most recent versions also shields a2 and a4,
-    // which the neutral policy expires by its earlier rules; the translation reports this as conservative.
+    expect(neutral).toEqual(['api@sha256:a2', 'api@sha256:a4', ...web.map((w) => `web@${w.digest}`)]);
+    // Artifact Registry has no first-match: the KEEP of the 200 most recent versions also shields what the untagged rule
+    // expires, and immutable tags keep every tagged version (a4); both are reported as conservative warnings.
     expect(gar).toEqual(['web@sha256:w200', 'web@sha256:w201', 'web@sha256:w202']);
     expect(gar.every((d) => neutral.includes(d))).toBe(true);
   });

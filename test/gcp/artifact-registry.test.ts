@@ -66,6 +66,13 @@ describe('ContainerRegistry (GCP)', () => {
     expect(annotations(registry)).toContainEqual(expect.stringContaining('Artifact Registry\'s immutable_tags is all or nothing'));
   });
 
+  test('immutable tags and retention of tagged images: a warning that tagged versions are never deleted', () => {
+    expect(annotations(registry)).toContainEqual(
+      'docker_config.immutable_tags is on, so Artifact Registry never deletes a tagged version: the cleanup policies r2-delete-rest delete untagged versions only '
+      + '(conservative: tagged images the retention expires are kept). To expire tagged images on GCP, set tagPolicy.immutable to false.',
+    );
+  });
+
   test('scanning INHERITED and the Container Scanning API enabled when asked', () => {
     for (const r of standard) expect(r.vulnerability_scanning_config).toEqual({ enablement_config: 'INHERITED' });
     expect(synthesized).toHaveResourceWithProperties(ProjectService, { service: 'containerscanning.googleapis.com', project: 'acme', disable_on_destroy: false });
