@@ -290,6 +290,7 @@ export class ContainerRegistry extends Construct {
       .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
     const cmk = EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED;
     const creates = [...groups.keys()].some((n) => !props.existingRegistryIds?.[n]);
+    let keyAccess: RoleAssignment | undefined;
     if (cmk && creates) {
       this.encryptionIdentity = new UserAssignedIdentity(this, 'EncryptionIdentity', {
         name: `${spec.name}-acr-encryption`,
@@ -298,7 +299,7 @@ export class ContainerRegistry extends Construct {
         tags: hasTags,
       });
       if (props.keyVaultId) {
-        new RoleAssignment(this, 'EncryptionKeyAccess', {
+        keyAccess = new RoleAssignment(this, 'EncryptionKeyAccess', {
           scope: props.keyVaultId,
           roleDefinitionName: 'Key Vault Crypto Service Encryption User',
           principalId: this.encryptionIdentity.principalId,
@@ -357,6 +358,8 @@ export class ContainerRegistry extends Construct {
         }] : undefined,
         tags: hasTags,
         lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
+        // The registry reads the key at creation: the identity's access must exist first.
+        dependsOn: keyAccess ? [keyAccess] : undefined,
       });
       this.registries[name] = resource;
       this.units.push({

@@ -179,6 +179,8 @@ describe('ContainerRegistry options', () => {
     expect(r.encryption).toEqual([{ key_vault_key_id: KEY_ID, identity_client_id: expect.stringMatching(/EncryptionIdentity_\w+\.client_id\}$/) }]);
     expect(synth).toHaveResourceWithProperties({ tfResourceType: 'azurerm_role_assignment' }, { scope: VAULT_ID, role_definition_name: 'Key Vault Crypto Service Encryption User' });
     expect(registry.encryptionIdentity).toBeDefined();
+    // The key access exists before the registry that reads the key at creation.
+    expect(r.depends_on).toEqual([expect.stringMatching(/^azurerm_role_assignment\.Registry_EncryptionKeyAccess_\w+$/)]);
   });
 
   test('customer-managed key without keyVaultId: a warning says what to grant', () => {
