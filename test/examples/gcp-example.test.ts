@@ -80,8 +80,8 @@ describe('examples/gcp', () => {
       ...web.map((v) => ({ packageName: 'web', version: v.digest, tags: v.tags, createTime: v.pushedAt })),
     ];
     const repo = standard[0];
-    const gar = GarCleanupEvaluator.evaluate(JSON.stringify(repo.cleanup_policies), versions, { now, immutableTags: repo.docker_config.immutable_tags })
-      .deleted.map((d) => `${d.packageName}@${d.version}`);
+    const options = { now, immutableTags: repo.docker_config.immutable_tags };
+    const gar = GarCleanupEvaluator.evaluate(JSON.stringify(repo.cleanup_policies), versions, options).deleted.map((d) => `${d.packageName}@${d.version}`);
     const neutral = [
       ...RetentionEvaluator.evaluate(EffectiveSpec.retention(spec, spec.repositories[0]), api, { now }).expired.map((e) => `api@${e.digest}`),
       ...RetentionEvaluator.evaluate(EffectiveSpec.retention(spec, spec.repositories[1]), web, { now }).expired.map((e) => `web@${e.digest}`),
