@@ -123,6 +123,12 @@ export class LocalRegistry {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
+  /** `GET /v2/_catalog`: every repository in the registry, sorted. */
+  public async catalog(): Promise<string[]> {
+    const res = await request(`http://${this.host}/v2/_catalog`);
+    return [...((JSON.parse(res.body.toString('utf8')) as { repositories?: string[] }).repositories ?? [])].sort();
+  }
+
   /** `GET /v2/<repo>/tags/list`: the repository's tags, sorted (empty when the repository does not exist). */
   public async tags(repository: string): Promise<string[]> {
     const res = await request(`http://${this.host}/v2/${repository}/tags/list`);

@@ -140,6 +140,9 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
         }
       }
     }
+    // The registry holds exactly the plan's repositories: the pushes to dev and each hop's destinations.
+    const planned = [...plan.pushes.map((p) => p.destination.repository), ...plan.hops.flatMap((h) => h.images.map((i) => i.destination.repository))];
+    expect(await registry.catalog()).toEqual(planned.sort());
     // Every platform manifest of the index came along (--all), under its own digest.
     expect(multi.platformDigests).toHaveLength(2);
     for (const d of multi.platformDigests) expect(await registry.digest('platform/prod/jobs/worker', d)).toBe(d);
