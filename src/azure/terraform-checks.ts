@@ -114,6 +114,16 @@ export class AcrTerraformChecks {
       if (decoded.commands.length === 0) add(t, name, 'encoded_step.task_content', 'has no steps');
       decoded.commands.forEach((c, i) => {
         if (!PURGE_ARGS.test(c)) add(t, name, `encoded_step.task_content steps[${i}]`, `"${c}" is not \`purge --registry {{.Run.Registry}} --<flag> ...\``);
+        for (const m of c.matchAll(/ --filter(?:=| )(?:"([^"]*)"|'([^']*)'|(\S+))/g)) {
+          const filter = m[1] ?? m[2] ?? m[3];
+          const colon = filter.indexOf(':');
+          const repo = colon < 0 ? filter : filter.slice(0, colon);
+          const tag = colon < 0 ? '' : filter.slice(colon + 1);
+          // acr-cli matches the tag regex as a substring search: only ^...$ makes it a whole-tag match.
+          if (!/^\^.*\$$/.test(repo) || !/^\^.*\$$/.test(tag)) {
+            add(t, name, `encoded_step.task_content steps[${i}]`, `--filter "${filter}" is not anchored (^<repository regex>$:^<tag regex>$); an unanchored tag regex matches substrings`);
+          }
+        }
         if (/\$[A-Za-z0-9]/.test(c)) {
           add(t, name, `encoded_step.task_content steps[${i}]`, `"${c}" has "$" before a letter or digit, which ACR Tasks (YAML v1.1.0) expands as an alias`);
         }

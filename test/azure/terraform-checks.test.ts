@@ -30,7 +30,7 @@ describe('AcrTerraformChecks', () => {
   test('a correct registry and purge task pass', () => {
     const json = doc({
       azurerm_container_registry: { r: goodRegistry },
-      azurerm_container_registry_task: { t: task(PurgeTask.encodedTaskContent(["acr purge --filter 'api:^pr-.*$' --ago 0d --keep 5"])) },
+      azurerm_container_registry_task: { t: task(PurgeTask.encodedTaskContent(['acr purge --filter "^(api)$:^pr-.*$" --ago 1d'])) },
     });
     expect(AcrTerraformChecks.check(json)).toEqual([]);
     expect(() => AcrTerraformChecks.assertValid(JSON.stringify(json))).not.toThrow();
@@ -98,7 +98,7 @@ describe('AcrTerraformChecks', () => {
 
   test('purge task: timeout range, cron schedule, platform', () => {
     // azurerm container_registry_task: timeout_in_seconds "must be between 300 and 28800".
-    const content = PurgeTask.encodedTaskContent(['acr purge --filter a:.*']);
+    const content = PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"']);
     expect(fields(doc({ azurerm_container_registry_task: { t: task(content, { timeout_in_seconds: 299 }) } })))
       .toEqual([
         'azurerm_container_registry_task timeout_in_seconds: 299 is outside 300-28800',
@@ -116,22 +116,29 @@ describe('AcrTerraformChecks', () => {
     const check = (content: string, options = {}) => fields(doc({ azurerm_container_registry_task: { t: task(content) } }), options);
     expect(check(b64('not yaml: [')))
       .toEqual([expect.stringMatching(/^azurerm_container_registry_task encoded_step\.task_content: does not decode to a task YAML/)]);
-    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'mcr.microsoft.com/acr/acr-cli:latest'))).toEqual([
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"'], 'mcr.microsoft.com/acr/acr-cli:latest'))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content: runs "mcr.microsoft.com/acr/acr-cli:latest", not one acr-cli image pinned to a version or digest',
     ]);
-    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'mcr.microsoft.com/acr/acr-cli:0.17'))).toEqual([
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"'], 'mcr.microsoft.com/acr/acr-cli:0.17'))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content: runs "mcr.microsoft.com/acr/acr-cli:0.17", which is older than acr-cli 0.19, ' +
         'whose `--untagged` honours `--ago` (earlier releases delete untagged manifests of any age)',
     ]);
-    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter a:.*'], 'docker.io/evil/acr-cli:0.19'))).toEqual([
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"'], 'docker.io/evil/acr-cli:0.19'))).toEqual([
       expect.stringMatching(/runs "docker\.io\/evil\/acr-cli:0\.19", not one acr-cli image pinned/),
     ]);
     expect(check(b64('version: v1.1.0\nsteps:\n  - cmd: mcr.microsoft.com/acr/acr-cli:0.19 purge --filter a:.* ; rm -rf /\n'))).toEqual([
       'azurerm_container_registry_task encoded_step.task_content steps[0]: "purge --filter a:.* ; rm -rf /" is not `purge --registry {{.Run.Registry}} --<flag> ...`',
+      'azurerm_container_registry_task encoded_step.task_content steps[0]: --filter "a:.*" is not anchored (^<repository regex>$:^<tag regex>$); ' +
+        'an unanchored tag regex matches substrings',
+    ]);
+    // acr-cli: the tag part of --filter is a substring search unless anchored (reference/retention-semantics.md).
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "^api$:pr-" --ago 1d', "acr purge --filter '^api$:^v1$' --ago 1d"]))).toEqual([
+      'azurerm_container_registry_task encoded_step.task_content steps[0]: --filter "^api$:pr-" is not anchored (^<repository regex>$:^<tag regex>$); ' +
+        'an unanchored tag regex matches substrings',
     ]);
     // ACR Tasks YAML reference, "Aliases": "precede an alias with the $ directive" (alphanumeric names).
-    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "a:^v$ID" --ago 1d']))).toEqual([
-      'azurerm_container_registry_task encoded_step.task_content steps[0]: "purge --registry {{.Run.Registry}} --filter "a:^v$ID" --ago 1d" has "$" before a letter ' +
+    expect(check(PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^v$ID$" --ago 1d']))).toEqual([
+      'azurerm_container_registry_task encoded_step.task_content steps[0]: "purge --registry {{.Run.Registry}} --filter "^a$:^v$ID$" --ago 1d" has "$" before a letter ' +
         'or digit, which ACR Tasks (YAML v1.1.0) expands as an alias',
     ]);
     expect(check(PurgeTask.encodedTaskContent(['acr purge --ago 1d --untagged']))).toEqual([
@@ -147,8 +154,8 @@ describe('AcrTerraformChecks', () => {
   });
 
   test('dry run: every command carries --dry-run when the spec asks for it, and none otherwise', () => {
-    const wet = PurgeTask.encodedTaskContent(['acr purge --filter a:.* --ago 1d']);
-    const dry = PurgeTask.encodedTaskContent(['acr purge --filter a:.* --ago 1d --dry-run']);
+    const wet = PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$" --ago 1d']);
+    const dry = PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$" --ago 1d --dry-run']);
     const check = (content: string, expectDryRun: boolean) =>
       fields(doc({ azurerm_container_registry_task: { t: task(content) } }), { expectDryRun });
     expect(check(wet, true)).toEqual([
@@ -188,9 +195,9 @@ describe('AcrTerraformChecks', () => {
   });
 
   test('purgeTasks lists the decoded commands per task', () => {
-    const json = doc({ azurerm_container_registry_task: { t: task(PurgeTask.encodedTaskContent(['acr purge --filter a:.*', 'acr purge --filter b:.*'])) } });
+    const json = doc({ azurerm_container_registry_task: { t: task(PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"', 'acr purge --filter "^b$:^.*$"'])) } });
     expect(AcrTerraformChecks.purgeTasks(json)).toEqual({
-      'azurerm_container_registry_task.t': ['purge --registry {{.Run.Registry}} --filter a:.*', 'purge --registry {{.Run.Registry}} --filter b:.*'],
+      'azurerm_container_registry_task.t': ['purge --registry {{.Run.Registry}} --filter "^a$:^.*$"', 'purge --registry {{.Run.Registry}} --filter "^b$:^.*$"'],
     });
   });
 });
