@@ -89,7 +89,8 @@ export interface EcrRegistryProps {
 
   /**
    * Create the registry-wide resources: scanning and replication configurations,
-   * pull-through caches and creation templates.
+   * pull-through caches and creation templates. Without them, continuous scanning
+   * needs a `RegistryScanning` elsewhere (`EcrRegistryStacks` puts it in the registry stack).
    *
    * @default true
    */
@@ -381,9 +382,6 @@ export class EcrRegistry extends Construct {
         cfn.lifecyclePolicy = { lifecyclePolicyText: lifecycle.policyText };
         this.lifecyclePolicies[repo.name] = lifecycle.policyText;
       }
-    }
-    if (repo.scanMode === ScanMode.CONTINUOUS && !(props.includeRegistryResources ?? true)) {
-      warn('scanning.mode "continuous" needs the registry scanning configuration (ENHANCED, CONTINUOUS_SCAN), which is built with the registry-wide resources of this spec');
     }
     // Merge statements by sid so that each principal appears once per permission.
     const bySid = new Map<string, { principals: iam.IPrincipal[]; permission: Permission }>();

@@ -269,13 +269,6 @@ describe('EcrRegistry validation and warnings', () => {
       expect.stringMatching(/replication\.replicas\[0\]: cross-account replication into 444455556666 \(eu-central-1\) needs a registry policy there: deploy ReplicationDestinationPolicy/),
     ]));
   });
-
-  test('continuous scanning in a repository-only slice warns that it needs the registry-wide resources', () => {
-    const b = build(spec, { includeRegistryResources: false, includeIdentities: false, repositoryNames: ['platform/dev/web'] });
-    expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/platform\/dev\/web: scanning\.mode "continuous" needs the registry scanning configuration/),
-    ]));
-  });
 });
 
 test('snapshot', () => {
