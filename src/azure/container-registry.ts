@@ -7,7 +7,7 @@ import { Annotations, Fn, TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { CacheRules } from './cache-rules';
 import { PurgeTask } from './purge-task';
-import { RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
+import { PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
 import { AcrRetention } from './retention-plan';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { EffectiveSpec } from '../spec/effective';
@@ -185,6 +185,15 @@ export interface ContainerRegistryProps {
    * @default ScopedAccessMode.TOKENS
    */
   readonly scopedAccess?: ScopedAccessMode;
+
+  /**
+   * How promoters copy images into the next environment: a data-plane copy
+   * (`AcrPush` on the destination, what the generated workflow does) or
+   * `az acr import` (a custom role with `registries/read` + `importImage/action`).
+   *
+   * @default PromotionMethod.COPY
+   */
+  readonly promotionMethod?: PromotionMethod;
 
   /**
    * The Key Vault (resource id, RBAC-authorized) holding the customer-managed key
@@ -422,6 +431,7 @@ export class ContainerRegistry extends Construct {
       resourceGroupName: props.resourceGroupName,
       location: props.location,
       scopedAccess: props.scopedAccess,
+      promotionMethod: props.promotionMethod,
       outputs: props.outputs,
       tags: hasTags,
     });
@@ -611,8 +621,9 @@ export class ContainerRegistry extends Construct {
       Annotations.of(this).addWarning('scanning: ACR has no registry-level scanning switch; vulnerability scanning of ACR images is Microsoft Defender for Containers, ' +
         'a subscription-wide plan. Nothing is scanned by this construct: set enableDefenderForContainers (subscription-wide) or enable the plan where the subscription is managed');
     }
-    if (props.exportPolicyEnabled === false && (access.promoters ?? []).length) {
-      Annotations.of(this).addWarning('exportPolicyEnabled: false blocks `az acr import` out of the registry, which is how promoters promote; promotion from it will fail');
+    if (props.exportPolicyEnabled === false && (access.promoters ?? []).length && props.promotionMethod === PromotionMethod.IMPORT) {
+      Annotations.of(this).addWarning('exportPolicyEnabled: false blocks `az acr import` out of the registry, which is how promoters promote (promotionMethod IMPORT); ' +
+        'promotion from it will fail');
     }
   }
 }

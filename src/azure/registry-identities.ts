@@ -2,6 +2,7 @@ import { ContainerRegistryScopeMap } from '@cdktf/provider-azurerm/lib/container
 import { ContainerRegistryToken } from '@cdktf/provider-azurerm/lib/container-registry-token';
 import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federated-identity-credential';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
@@ -22,6 +23,23 @@ export enum ScopedAccessMode {
    * lists the repositories it allows beyond the spec.
    */
   REGISTRY_ROLE = 'registry-role',
+}
+
+/** How promoters copy an image into the next environment, which decides their role on the destination. */
+export enum PromotionMethod {
+  /**
+   * A data-plane copy by digest (skopeo, crane, oras; what the generated promotion
+   * workflow runs): `AcrPush` on the destination (push and pull, never delete).
+   */
+  COPY = 'copy',
+  /**
+   * `az acr import` (the `importImage` action, server-side): a custom role with
+   * exactly `Microsoft.ContainerRegistry/registries/read` and
+   * `Microsoft.ContainerRegistry/registries/importImage/action` on the destination
+   * registry. Import is a control-plane action on the whole registry: it cannot be
+   * limited to repositories, and tokens cannot import.
+   */
+  IMPORT = 'import',
 }
 
 /** A registry that grants are assigned on. */
@@ -56,6 +74,12 @@ export interface RegistryIdentitiesProps {
    */
   readonly scopedAccess?: ScopedAccessMode;
   /**
+   * How promoters copy images, which decides their role on the destination.
+   *
+   * @default PromotionMethod.COPY
+   */
+  readonly promotionMethod?: PromotionMethod;
+  /**
    * Create stack outputs `AZURE_CLIENT_ID_<IDENTITY>` and `AZURE_TENANT_ID`.
    *
    * @default true
@@ -77,6 +101,15 @@ export class AcrRoles {
   public static readonly PUSH = 'AcrPush';
   /** Delete images (only the purge task's identity). */
   public static readonly DELETE = 'AcrDelete';
+  /**
+   * The actions of the custom import role (`PromotionMethod.IMPORT`): `az acr import`
+   * needs `importImage/action` on the destination, plus read on the source, which
+   * promoters get as `AcrPull`.
+   */
+  public static readonly IMPORT_ACTIONS = [
+    'Microsoft.ContainerRegistry/registries/read',
+    'Microsoft.ContainerRegistry/registries/importImage/action',
+  ];
 }
 
 /** GitHub Actions OIDC, as Entra federated identity credentials see it. */
@@ -122,7 +155,8 @@ interface GrantEntry {
  *   destination: the generated promotion copies by digest with skopeo through the
  *   data plane. (`az acr import` would instead need
  *   `Microsoft.ContainerRegistry/registries/importImage/action` on the destination,
- *   a control-plane action no built-in ACR data role has; it is not granted.)
+ *   a control-plane action no built-in ACR data role has: `PromotionMethod.IMPORT`
+ *   grants it through a custom role instead of `AcrPush`.)
  * - a grant that covers only some repositories of a registry (an identity's
  *   `repositories` filter, or the `repositories` layout where one registry holds
  *   every environment) follows `scopedAccess`: a scope map and token with exactly
@@ -166,12 +200,16 @@ export class RegistryIdentities extends Construct {
   /** The tokens created, by `<identity>-<role>-<registry>`. */
   public readonly tokens: { [key: string]: ContainerRegistryToken } = {};
 
+  private readonly promotionMethod: PromotionMethod;
+  private readonly importRoles = new Map<string, RoleDefinition>();
+
   constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
     super(scope, id);
     const spec = props.spec;
     const problems = RegistryIdentities.problems(spec);
     if (problems.length) throw new Error(`ACR identities: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     const mode = props.scopedAccess ?? ScopedAccessMode.TOKENS;
+    this.promotionMethod = props.promotionMethod ?? PromotionMethod.COPY;
 
     const byName = new Map<string, IdentitySpec[]>();
     const roleOf = new Map<IdentitySpec, AccessRole>();
@@ -250,7 +288,9 @@ export class RegistryIdentities extends Construct {
       const whole = covers(entry.pull) && covers(entry.push);
       const principals = this.principalsOf(entry.identity);
       const what = `${entry.role} "${entry.identity.name}"`;
-      if (whole || mode === ScopedAccessMode.REGISTRY_ROLE) {
+      // Import is a control-plane action on the whole registry: a token cannot carry it.
+      const imports = entry.role === AccessRole.PROMOTER && entry.push.size > 0 && this.promotionMethod === PromotionMethod.IMPORT;
+      if (whole || mode === ScopedAccessMode.REGISTRY_ROLE || imports) {
         if (!whole) {
           const granted = new Set([...entry.pull, ...entry.push]);
           const extra = all.filter((p) => !granted.has(p) || (entry.push.size > 0 && !entry.push.has(p)));
@@ -279,19 +319,45 @@ export class RegistryIdentities extends Construct {
   }
 
   private assignRoles(entry: GrantEntry, principals: Principal[]): void {
-    // AcrPush includes pull: one role per identity and registry.
-    const roles = [entry.push.size ? AcrRoles.PUSH : AcrRoles.PULL];
+    // [role name, custom role definition id]. AcrPush includes pull: one built-in role per identity and registry.
+    const roles: Array<[string, string | undefined]> = [];
+    if (entry.role === AccessRole.PROMOTER && entry.push.size > 0 && this.promotionMethod === PromotionMethod.IMPORT) {
+      if (entry.pull.size > 0) roles.push([AcrRoles.PULL, undefined]);
+      roles.push(['AcrImport', this.importRole(entry.registry).roleDefinitionResourceId]);
+    } else {
+      roles.push([entry.push.size ? AcrRoles.PUSH : AcrRoles.PULL, undefined]);
+    }
     for (const p of principals) {
-      for (const role of roles) {
+      for (const [role, definitionId] of roles) {
         this.roleAssignments.push(new RoleAssignment(this, `${p.label}-${entry.role}-${role}-${entry.registry.name}`, {
           scope: entry.registry.id,
           principalId: p.principalId,
           principalType: p.created ? 'ServicePrincipal' : undefined,
-          roleDefinitionName: role,
+          roleDefinitionName: definitionId ? undefined : role,
+          roleDefinitionId: definitionId,
           description: `${entry.role} "${entry.identity.name}" on ${entry.registry.name}`,
         }));
       }
     }
+  }
+
+  /** The custom import role of a destination registry: registries/read and importImage/action only. */
+  private importRole(registry: RegistryTarget): RoleDefinition {
+    let def = this.importRoles.get(registry.name);
+    if (!def) {
+      // Custom roles are assignable at resource-group (or wider) scope: the registry's resource group,
+      // taken from the registry id (/subscriptions/<s>/resourceGroups/<rg>/...).
+      const resourceGroupId = Fn.join('/', Fn.slice(Fn.split('/', registry.id), 0, 5));
+      def = new RoleDefinition(this, `import-role-${registry.name}`, {
+        name: `AcrImport ${registry.name}`,
+        scope: resourceGroupId,
+        description: `az acr import into ${registry.name}: registries/read and importImage/action only (no push, no delete)`,
+        permissions: [{ actions: AcrRoles.IMPORT_ACTIONS }],
+        assignableScopes: [resourceGroupId],
+      });
+      this.importRoles.set(registry.name, def);
+    }
+    return def;
   }
 
   private scopedToken(entry: GrantEntry): void {

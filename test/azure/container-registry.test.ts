@@ -1,7 +1,9 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { azureSpec, KEY_ID, PRINCIPAL, resources, synthJson, testStack, VAULT_ID, warnings } from './helpers';
-import { AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PurgeTask, ScopedAccessMode } from '../../src/azure';
+import {
+  AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PromotionMethod, PurgeTask, ScopedAccessMode,
+} from '../../src/azure';
 import { AcrPurgeTranslation } from '../../src/retention/acr-translation';
 import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, TagState, UpstreamRegistry } from '../../src/spec';
 
@@ -282,9 +284,12 @@ describe('ContainerRegistry options', () => {
     expect(json.output).toBeUndefined();
   });
 
-  test('export policy off with promoters warns that promotion out of the registry fails', () => {
-    const { stack } = build(azureSpec(EnvironmentLayout.TAGS), { exportPolicyEnabled: false, publicNetworkAccessEnabled: false });
-    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^exportPolicyEnabled: false blocks `az acr import` out of the registry/));
+  test('export policy off with import promoters warns that promotion out of the registry fails', () => {
+    const closed = { exportPolicyEnabled: false, publicNetworkAccessEnabled: false };
+    const importing = build(azureSpec(EnvironmentLayout.TAGS), { ...closed, promotionMethod: PromotionMethod.IMPORT });
+    expect(warnings(importing.stack)).toContainEqual(expect.stringMatching(/^exportPolicyEnabled: false blocks `az acr import` out of the registry, which is how promoters promote \(promotionMethod IMPORT\)/));
+    const copying = build(azureSpec(EnvironmentLayout.TAGS), closed);
+    expect(warnings(copying.stack).some((w) => w.startsWith('exportPolicyEnabled'))).toBe(false);
   });
 });
 

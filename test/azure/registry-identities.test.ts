@@ -1,7 +1,7 @@
 import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { azureSpec, PRINCIPAL, resources, testStack, warnings } from './helpers';
-import { GithubFederation, RegistryIdentities, RegistryTarget, ScopedAccessMode } from '../../src/azure';
+import { AcrRoles, GithubFederation, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from '../../src/azure';
 import { EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
 const id = (name: string) => `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/${name}`;
@@ -10,9 +10,9 @@ const perEnvironment: RegistryTarget[] = ['dev', 'staging', 'prod'].map((env) =>
 }));
 const oneRegistry: RegistryTarget[] = [{ name: 'platform', id: id('platform'), resourceGroupName: 'rg', environments: ['dev', 'staging', 'prod'] }];
 
-function build(spec: RegistrySpec, registries: RegistryTarget[], scopedAccess?: ScopedAccessMode) {
+function build(spec: RegistrySpec, registries: RegistryTarget[], scopedAccess?: ScopedAccessMode, promotionMethod?: PromotionMethod) {
   const stack = testStack();
-  const identities = new RegistryIdentities(stack, 'Identities', { spec, registries, resourceGroupName: 'rg', location: 'westeurope', scopedAccess });
+  const identities = new RegistryIdentities(stack, 'Identities', { spec, registries, resourceGroupName: 'rg', location: 'westeurope', scopedAccess, promotionMethod });
   const synth = Testing.synth(stack);
   return { stack, identities, synth, json: JSON.parse(synth) };
 }
@@ -21,7 +21,7 @@ function build(spec: RegistrySpec, registries: RegistryTarget[], scopedAccess?: 
 function assignments(json: any): string[][] {
   return resources(json, 'azurerm_role_assignment').map((r) => {
     const principal = r.principal_id === PRINCIPAL ? 'runtime' : /user_assigned_identity\.Identities_([a-z]+)_/.exec(r.principal_id)![1];
-    const role = r.role_definition_name;
+    const role = r.role_definition_name ?? 'AcrImport';
     return [principal, role, r.scope.split('/').pop()];
   }).sort();
 }
@@ -127,6 +127,33 @@ describe('RegistryIdentities, one registry holding every environment', () => {
       ['platformprod', ['repositories/web/content/read', 'repositories/web/metadata/read']],
       ['platformstaging', ['repositories/web/content/read', 'repositories/web/metadata/read']],
     ]);
+  });
+});
+
+describe('PromotionMethod.IMPORT', () => {
+  test('promoters get a custom role of exactly registries/read and importImage/action on each destination, AcrPull on sources', () => {
+    // ACR docs (custom roles, import): importing needs Microsoft.ContainerRegistry/registries/importImage/action on the
+    // target registry, a control-plane action that AcrPush does not include; the source is read with AcrPull.
+    const { json } = build(azureSpec(EnvironmentLayout.REGISTRIES), perEnvironment, undefined, PromotionMethod.IMPORT);
+    expect(assignments(json).filter(([who]) => who === 'promoter')).toEqual([
+      ['promoter', 'AcrImport', 'platformprod'], ['promoter', 'AcrImport', 'platformstaging'],
+      ['promoter', 'AcrPull', 'platformdev'], ['promoter', 'AcrPull', 'platformstaging'],
+    ]);
+    const defs = resources(json, 'azurerm_role_definition');
+    expect(defs.map((d) => d.name).sort()).toEqual(['AcrImport platformprod', 'AcrImport platformstaging']);
+    for (const d of defs) {
+      expect(d.permissions).toEqual([{ actions: AcrRoles.IMPORT_ACTIONS }]);
+      expect(d.scope).toBe(`\${join("/", slice(split("/", "${id(d.name.split(' ')[1])}"), 0, 5))}`);
+      expect(d.assignable_scopes).toEqual([d.scope]);
+    }
+    expect(AcrRoles.IMPORT_ACTIONS).toEqual(['Microsoft.ContainerRegistry/registries/read', 'Microsoft.ContainerRegistry/registries/importImage/action']);
+  });
+
+  test('import cannot be scoped to repositories: with one registry the promoter gets the registry-wide roles and a warning', () => {
+    const { json, stack } = build(azureSpec(EnvironmentLayout.REPOSITORIES), oneRegistry, undefined, PromotionMethod.IMPORT);
+    expect(assignments(json)).toEqual([['promoter', 'AcrImport', 'platform'], ['promoter', 'AcrPull', 'platform'], ['runtime', 'AcrPull', 'platform']]);
+    expect(resources(json, 'azurerm_container_registry_token').map((t) => t.name)).toEqual(['ci-pusher']);
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^promoter "promoter": Azure roles are registry-wide .* it also allows writing dev\/api, dev\/web\./));
   });
 });
 
