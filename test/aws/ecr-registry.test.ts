@@ -251,6 +251,15 @@ describe('EcrRegistry validation and warnings', () => {
     ]));
   });
 
+  test('the tag policy decision\'s warnings are surfaced', () => {
+    const tagPolicy = { strategy: 'version-sha' as any, semverAliases: false, mutableTags: ['latest', 'dev', 'qa', 'main', 'edge', 'nightly'] };
+    const b = build(richSpec({ tagPolicy, repositories: [{ name: 'api' }] }));
+    expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^every repository: ECR takes at most 5 tag mutability exclusion filters and the policy lists 6 mutable patterns, so the repository uses MUTABLE_WITH_EXCLUSION/),
+    ]));
+    b.template.hasResourceProperties('AWS::ECR::Repository', { ImageTagMutability: 'MUTABLE_WITH_EXCLUSION' });
+  });
+
   test('a conservative translation is reported with its reason', () => {
     // Two patterns in one keep rule: each pattern keeps its own N (conservative).
     expect(warningsOf(rich.stack)).toEqual(expect.arrayContaining([

@@ -78,6 +78,12 @@ describe('RegistryScanning', () => {
     expect(() => new RegistryScanning(s, 'NoRules', { scanType: EcrScanType.BASIC })).toThrow('S/NoRules: give `rules` or a `spec` to derive them from');
   });
 
+  test('snapshot', () => {
+    const s = stackIn(strictApp());
+    new RegistryScanning(s, 'Scanning', { scanType: EcrScanType.ENHANCED, spec });
+    expect(snapshotOf(Template.fromStack(s))).toMatchSnapshot();
+  });
+
   test('a second scanning configuration for the same account and region in the app is an error', () => {
     const other = new Stack(app, 'Other', { env: ENV });
     expect(() => new RegistryScanning(other, 'Scan', { scanType: EcrScanType.BASIC, spec })).toThrow(
@@ -133,6 +139,12 @@ describe('RegistryReplication', () => {
     ].join('\n')));
   });
 
+  test('snapshot', () => {
+    const s = stackIn(strictApp());
+    new RegistryReplication(s, 'Replication', { spec: richSpec({ replication: { replicas: [{ region: 'us-east-1' }, { region: 'eu-central-1', awsAccountId: '444455556666' }] } }) });
+    expect(snapshotOf(Template.fromStack(s))).toMatchSnapshot();
+  });
+
   test('a second replication configuration for the same account and region is an error', () => {
     expect(() => new RegistryReplication(new Stack(app, 'Other2', { env: ENV }), 'R', { spec })).toThrow(
       /a second ECR replication configuration for account 123456789012, region eu-west-1[^]*already defined by Platform\/Registry\/Replication/);
@@ -159,6 +171,11 @@ describe('ReplicationDestinationPolicy', () => {
         }],
       },
     });
+  });
+
+  test('a second registry policy for the same account and region is an error', () => {
+    expect(() => new ReplicationDestinationPolicy(s, 'Again', { sourceAccountIds: ['123456789012'] })).toThrow(
+      /Destination\/Again: a second ECR registry policy for account 444455556666, region us-east-1[^]*already defined by Destination\/Policy/);
   });
 
   test('bad account ids are an error', () => {
@@ -271,6 +288,15 @@ describe('RepositoryCreationTemplate', () => {
       },
     });
     expect(snapshotOf(t)).toMatchSnapshot();
+  });
+
+  test('the translation\'s warnings are surfaced on the template, naming the prefix', () => {
+    const s = stackIn(strictApp());
+    new RepositoryCreationTemplate(s, 'T', { prefix: 'team', appliedFor: [RepositoryCreationScenario.CREATE_ON_PUSH], retention: EffectiveSpec.retention(spec) });
+    expect(warningsOf(s)).toEqual([
+      expect.stringMatching(/^repositories created under team\/: ECR has no dry run for lifecycle policies/),
+      expect.stringMatching(/^repositories created under team\/: the ECR lifecycle policy is conservative \(keeps more than the spec's retention\): rules\[1\]: ECR ANDs/),
+    ]);
   });
 
   test('a bad prefix or no scenario is an error', () => {

@@ -77,6 +77,12 @@ describe('GitHub OIDC trust', () => {
       .toThrow('github trust for o/r: give exactly one of branch, environment or tag (got 2), so that pull requests cannot assume the role');
   });
 
+  test('GithubOidcProvider snapshot', () => {
+    const s = stackIn(strictApp(), 'Oidc');
+    new GithubOidcProvider(s, 'GithubOidc');
+    expect(snapshotOf(Template.fromStack(s))).toMatchSnapshot();
+  });
+
   test('an existing provider is used instead of creating one', () => {
     const b = build(richSpec(), { provider: true });
     b.template.resourceCountIs('AWS::IAM::OIDCProvider', 0);
