@@ -289,7 +289,8 @@ export class ContainerRegistry extends Construct {
 
     // Retention per registry, from the translation.
     const retention = new Map<string, AcrRetention>();
-    for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs));
+    // Native untagged retention needs Premium; other SKUs purge untagged manifests instead.
+    for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM));
 
     this.validate(props, sku, groups, retention);
 
@@ -536,10 +537,6 @@ export class ContainerRegistry extends Construct {
     if (knownSku && sku !== AcrSku.PREMIUM) {
       if (replicas.length) premium(`geo-replication (replication.replicas: ${replicas.map((r) => r.region).join(', ')})`);
       if (props.zoneRedundancyEnabled || replicas.some((r) => r.zoneRedundant)) premium('zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant)');
-      const days = [...retention.entries()].filter(([, r]) => r.retentionDays);
-      if (days.length) {
-        premium(`the retention policy for untagged manifests (retention_policy_in_days ${days.map(([n, r]) => `${r.retentionDays} on ${n}`).join(', ')}, from the retention rules)`);
-      }
       if (props.networkRules) premium('network rules (networkRules)');
       if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED) premium('customer-managed key encryption (encryption.type "customer-managed")');
       if (props.exportPolicyEnabled === false) premium('turning the export policy off (exportPolicyEnabled: false)');

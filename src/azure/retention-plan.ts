@@ -18,14 +18,14 @@ export interface AcrRepositoryPolicy {
  */
 export class AcrRetention {
   /** The retention of the registry holding these physical environments. */
-  public static plan(spec: RegistrySpec, environments: string[]): AcrRetention {
+  public static plan(spec: RegistrySpec, environments: string[], nativeRetention: boolean = true): AcrRetention {
     const repositories: AcrRepositoryPolicy[] = [];
     for (const env of environments) {
       for (const repo of spec.repositories) {
         repositories.push({ repository: Naming.acrRepositoryPath(spec, repo.name, env), policy: EffectiveSpec.retention(spec, repo) });
       }
     }
-    return new AcrRetention(repositories);
+    return new AcrRetention(repositories, nativeRetention);
   }
 
   /** `retention_policy_in_days` from the translation, or undefined (disabled). */
@@ -39,13 +39,13 @@ export class AcrRetention {
   /** Whether every repository with rules asks for a dry run (every command then carries `--dry-run`). */
   public readonly dryRun: boolean;
 
-  private constructor(public readonly repositories: AcrRepositoryPolicy[]) {
+  private constructor(public readonly repositories: AcrRepositoryPolicy[], nativeRetention: boolean) {
     const withRules = repositories.filter((r) => (r.policy.rules ?? []).length > 0);
     this.dryRun = withRules.length > 0 && withRules.every((r) => r.policy.dryRun === true);
     if (withRules.length === 0) return;
     try {
       // Each repository's own `dryRun` (the effective policy) puts --dry-run on its commands.
-      const result = AcrPurgeTranslation.translate(withRules, { allRepositories: repositories.map((r) => r.repository) });
+      const result = AcrPurgeTranslation.translate(withRules, { allRepositories: repositories.map((r) => r.repository), nativeRetention });
       this.retentionDays = result.retentionDays;
       this.commands = result.commands;
       this.warnings = [

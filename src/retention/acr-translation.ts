@@ -28,6 +28,15 @@ export interface AcrTranslationOptions {
    * @default false
    */
   readonly dryRun?: boolean;
+
+  /**
+   * Whether ACR's native untagged-manifest retention (`retention_policy_in_days`,
+   * Premium only) may express a rule. Without it, untagged rules become purge
+   * commands (`--untagged`), which every SKU can run.
+   *
+   * @default true
+   */
+  readonly nativeRetention?: boolean;
 }
 
 /** ACR retention translated from neutral retention policies. */
@@ -136,7 +145,7 @@ export class AcrPurgeTranslation {
     const byRepo = new Map(repositories.map((r) => [r.repository, r.policy]));
     const days = all.map((name) => (byRepo.has(name) ? untaggedDays(byRepo.get(name)!) : undefined));
     const anyDryRun = groups.some((g) => g.dryRun);
-    const retentionDays = !anyDryRun && days.length > 0 && days[0] !== undefined && days[0] <= MAX_RETENTION_DAYS && days.every((d) => d === days[0])
+    const retentionDays = options.nativeRetention !== false && !anyDryRun && days.length > 0 && days[0] !== undefined && days[0] <= MAX_RETENTION_DAYS && days.every((d) => d === days[0])
       ? days[0] : undefined;
 
     const commands: string[] = [];

@@ -303,16 +303,24 @@ describe('ContainerRegistry errors', () => {
     expect(() => build(spec, {
       sku: AcrSku.STANDARD, networkRules: { allowedIpRanges: ['203.0.113.7'] }, exportPolicyEnabled: false, publicNetworkAccessEnabled: false, dataEndpointEnabled: true,
     })).toThrow([
-      'Azure Container Registry "platform": 8 problems',
+      'Azure Container Registry "platform": 7 problems',
       '  - sku "Standard": geo-replication (replication.replicas: northeurope) needs the Premium SKU',
       '  - sku "Standard": zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant) needs the Premium SKU',
-      '  - sku "Standard": the retention policy for untagged manifests (retention_policy_in_days 7 on platform, from the retention rules) needs the Premium SKU',
       '  - sku "Standard": network rules (networkRules) needs the Premium SKU',
       '  - sku "Standard": customer-managed key encryption (encryption.type "customer-managed") needs the Premium SKU',
       '  - sku "Standard": turning the export policy off (exportPolicyEnabled: false) needs the Premium SKU',
       '  - sku "Standard": dedicated data endpoints (dataEndpointEnabled) needs the Premium SKU',
       '  - sku "Standard": private-link-only access (publicNetworkAccessEnabled: false) needs the Premium SKU',
     ].join('\n'));
+  });
+
+  test('on Basic and Standard, untagged retention is a purge pass instead of the Premium-only retention days', () => {
+    const { json } = build(azureSpec(EnvironmentLayout.TAGS, { retention: RETENTION }), { sku: AcrSku.STANDARD });
+    const [registry] = resources(json, 'azurerm_container_registry');
+    expect(registry.retention_policy_in_days).toBeUndefined();
+    const commands = Object.values(AcrTerraformChecks.purgeTasks(json)).flat();
+    expect(commands.some((c) => /--untagged/.test(c) && /--ago 7d/.test(c))).toBe(true);
+    expect(AcrTerraformChecks.check(json)).toEqual([]);
   });
 
   test('Basic without Premium features is fine', () => {
