@@ -3,8 +3,21 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
-import { attachRepositoryPolicies, RolePolicyPlan } from './role-policies';
+import { attachRepositoryPolicies } from './role-policies';
 import { AccessPlan, GithubTrustSpec, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
+
+/**
+ * How a role's repository permissions were laid out within IAM's size limits
+ * (inline policy 10,240 characters per role; managed policies 6,144 characters, 10 per role).
+ */
+export interface RolePolicyPlan {
+  /** Whether the statements are in the role's inline (default) policy. */
+  readonly inline: boolean;
+  /** The number of managed policies created (0 when inline). */
+  readonly managedPolicies: number;
+  /** Whether prefix-scoped ARNs (`repository/<prefix>/*`) replaced some repository ARNs. */
+  readonly compacted: boolean;
+}
 
 /** Props of `RegistryIdentities`. */
 export interface RegistryIdentitiesProps {

@@ -35,19 +35,39 @@ export interface EcrRegistryStacksProps {
    */
   readonly stackCount?: number;
 
-  /** @default - see `EcrRegistryProps.githubOidcProvider` */
+  /**
+   * An existing GitHub Actions OIDC provider of the account.
+   *
+   * @default - one is created in the registry stack when an identity has `github` trust
+   */
   readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
 
-  /** @default RemovalPolicy.RETAIN */
+  /**
+   * What happens to the repositories when they leave their stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
   readonly removalPolicy?: RemovalPolicy;
 
-  /** @default false */
+  /**
+   * Delete the images with the repositories; only with `removalPolicy: DESTROY`.
+   *
+   * @default false
+   */
   readonly emptyOnDelete?: boolean;
 
-  /** @default - see `EcrRegistryProps.registryScanning` */
+  /**
+   * The registry scanning configuration.
+   *
+   * @default - ENHANCED with spec rules when a repository scans `continuous`; otherwise none
+   */
   readonly registryScanning?: EcrRegistryScanningOptions;
 
-  /** @default false */
+  /**
+   * A repository creation template for create-on-push under the registry's prefix.
+   *
+   * @default false
+   */
   readonly createOnPush?: boolean;
 }
 

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
+import type { RolePolicyPlan } from './registry-identities';
 import { compactRepositoryNames } from './repository-prefixes';
 
 /**
@@ -19,15 +20,6 @@ const MANAGED_BUDGET = 5_600;
 /** The longest ARN framing of a repository: partition, region and account at their longest. */
 const ARN_FRAME = 'arn:aws-iso-b:ecr:ap-southeast-5:123456789012:repository/'.length + 3;
 const STATEMENT_FRAME = 260;
-
-export interface RolePolicyPlan {
-  /** Inline (the role's default policy) or managed policies. */
-  readonly inline: boolean;
-  /** The number of managed policies created (0 when inline). */
-  readonly managedPolicies: number;
-  /** Whether prefix-scoped ARNs (`repository/<prefix>/*`) replaced some names. */
-  readonly compacted: boolean;
-}
 
 interface Entry { readonly push: boolean; readonly resource: string }
 
