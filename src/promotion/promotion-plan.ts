@@ -273,13 +273,13 @@ export class PromotionPlanner {
 
     const hops: PlannedHop[] = AccessPlan.hops(spec).map((hop) => {
       const promoter = PromotionPlanner.choosePromoter(spec, hop);
-      const approvalEnvironment = hop.requiresApproval ? hop.to : undefined;
+      const approvalEnvironment = hop.requiresApproval ? hop.destination : undefined;
       const trustEnvironment = promoter?.github?.environment;
       const githubEnvironment = trustEnvironment ?? approvalEnvironment;
-      const label = `hop ${hop.from} -> ${hop.to}`;
+      const label = `hop ${hop.source} -> ${hop.destination}`;
       if (!promoter) {
         warnings.push(
-          `${label}: no promoter performs it (access.promoters is empty or none lists "${hop.to}" in its environments); ` +
+          `${label}: no promoter performs it (access.promoters is empty or none lists "${hop.destination}" in its environments); ` +
           'add a promoter with github trust so the workflow can log in as it',
         );
       } else {
@@ -292,35 +292,35 @@ export class PromotionPlanner {
           warnings.push(
             `${label}: promoter "${promoter.name}" is trusted only in GitHub environment "${trustEnvironment}", so this hop, ` +
             'which needs no approval, runs in that environment and waits for its reviewers; give the hop its own promoter ' +
-            `(environments: [${hop.to}]) trusted on branch "${branch}"`,
+            `(environments: [${hop.destination}]) trusted on branch "${branch}"`,
           );
         }
-        PromotionPlanner.checkTrust(warnings, `promoter "${promoter.name}"`, promoter, options.cloud, `the ${hop.to} promotion job`, branch, githubEnvironment);
+        PromotionPlanner.checkTrust(warnings, `promoter "${promoter.name}"`, promoter, options.cloud, `the ${hop.destination} promotion job`, branch, githubEnvironment);
       }
       const images: ImagePromotion[] = repos.map((r) => {
         const tags = rules(r.name);
-        if (tagsLayout && tags.immutable && !Glob.matchesAny(tags.mutableTags, hop.to)) {
+        if (tagsLayout && tags.immutable && !Glob.matchesAny(tags.mutableTags, hop.destination)) {
           warnings.push(
-            `${label}: image "${r.name}" has immutable tags and "${hop.to}" is not in its mutableTags, so the environment tag ` +
-            `cannot move once set; add "${hop.to}" to tagPolicy.mutableTags`,
+            `${label}: image "${r.name}" has immutable tags and "${hop.destination}" is not in its mutableTags, so the environment tag ` +
+            `cannot move once set; add "${hop.destination}" to tagPolicy.mutableTags`,
           );
         }
         return {
           image: r.name,
-          source: locate(r.name, hop.from),
-          destination: locate(r.name, hop.to),
+          source: locate(r.name, hop.source),
+          destination: locate(r.name, hop.destination),
           carriesBuildTags: !tagsLayout,
-          environmentTags: tagsLayout ? [hop.to] : [],
-          requiredSourceTag: tagsLayout ? hop.from : undefined,
+          environmentTags: tagsLayout ? [hop.destination] : [],
+          requiredSourceTag: tagsLayout ? hop.source : undefined,
           tags,
         };
       });
       return {
-        sourceEnvironment: hop.from,
-        destinationEnvironment: hop.to,
+        sourceEnvironment: hop.source,
+        destinationEnvironment: hop.destination,
         requiresApproval: hop.requiresApproval,
-        jobId: `promote-${hop.to}`,
-        scriptName: `promote-${hop.from}-to-${hop.to}.sh`,
+        jobId: `promote-${hop.destination}`,
+        scriptName: `promote-${hop.source}-to-${hop.destination}.sh`,
         promoter: promoter?.name,
         githubEnvironment,
         images,
@@ -417,7 +417,7 @@ export class PromotionPlanner {
 
   /** The promoter of a hop: the first one whose hops include it, preferring one with GitHub trust. */
   private static choosePromoter(spec: RegistrySpec, hop: PromotionHop): IdentitySpec | undefined {
-    const candidates = (spec.access?.promoters ?? []).filter((p) => AccessPlan.hopsOf(spec, p).some((h) => h.to === hop.to));
+    const candidates = (spec.access?.promoters ?? []).filter((p) => AccessPlan.hopsOf(spec, p).some((h) => h.destination === hop.destination));
     return candidates.find((p) => p.github) ?? candidates[0];
   }
 

@@ -20,9 +20,9 @@ export enum AccessRole {
 /** One hop of the promotion chain. */
 export interface PromotionHop {
   /** The source environment. */
-  readonly from: string;
+  readonly source: string;
   /** The destination environment. */
-  readonly to: string;
+  readonly destination: string;
   /** Whether the hop needs a human approval (the destination's `requiresApproval`). */
   readonly requiresApproval: boolean;
 }
@@ -65,8 +65,8 @@ export class AccessPlan {
     const hops: PromotionHop[] = [];
     for (let i = 1; i < chain.length; i++) {
       hops.push({
-        from: chain[i - 1].name,
-        to: chain[i].name,
+        source: chain[i - 1].name,
+        destination: chain[i].name,
         requiresApproval: chain[i].requiresApproval ?? i === chain.length - 1,
       });
     }
@@ -76,7 +76,7 @@ export class AccessPlan {
   /** The hops a promoter performs: those into its `environments`, or all hops. */
   public static hopsOf(spec: RegistrySpec, promoter: IdentitySpec): PromotionHop[] {
     const hops = AccessPlan.hops(spec);
-    return promoter.environments ? hops.filter((h) => promoter.environments!.includes(h.to)) : hops;
+    return promoter.environments ? hops.filter((h) => promoter.environments!.includes(h.destination)) : hops;
   }
 
   /** The images an identity covers (its `repositories` globs, or every image). */
@@ -110,8 +110,8 @@ export class AccessPlan {
     }
     for (const promoter of access.promoters ?? []) {
       for (const hop of AccessPlan.hopsOf(spec, promoter)) {
-        add(promoter, AccessRole.PROMOTER, physical(hop.from), Permission.PULL);
-        add(promoter, AccessRole.PROMOTER, physical(hop.to), Permission.PUSH);
+        add(promoter, AccessRole.PROMOTER, physical(hop.source), Permission.PULL);
+        add(promoter, AccessRole.PROMOTER, physical(hop.destination), Permission.PUSH);
       }
     }
     return grants;

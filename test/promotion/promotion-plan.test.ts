@@ -62,7 +62,7 @@ describe('PromotionPlanner: references per cloud and layout', () => {
         expect(mine).toEqual([`${Permission.PULL}@${physical(hop.sourceEnvironment)}`, `${Permission.PUSH}@${physical(hop.destinationEnvironment)}`]);
       }
       expect(plan.hops.map((h) => [h.sourceEnvironment, h.destinationEnvironment, h.requiresApproval]))
-        .toEqual(AccessPlan.hops(spec).map((h) => [h.from, h.to, h.requiresApproval]));
+        .toEqual(AccessPlan.hops(spec).map((h) => [h.source, h.destination, h.requiresApproval]));
     }
   });
 

@@ -14,8 +14,8 @@ const brief = (s: RegistrySpec) => AccessPlan.grants(s).map((g) => `${g.role}:${
 describe('AccessPlan', () => {
   test('hops follow the chain; only the last needs approval by default', () => {
     expect(AccessPlan.hops(spec(EnvironmentLayout.REPOSITORIES))).toEqual([
-      { from: 'dev', to: 'staging', requiresApproval: false },
-      { from: 'staging', to: 'prod', requiresApproval: true },
+      { source: 'dev', destination: 'staging', requiresApproval: false },
+      { source: 'staging', destination: 'prod', requiresApproval: true },
     ]);
   });
 
