@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { EcrRegistry, EcrRegistryScanningOptions } from './ecr-registry';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
 import { StackLimits } from './stack-limits';
-import { Cloud, EffectiveSpec, Naming, RegistrySpec, SpecValidator } from '../spec';
+import { EcrLifecycleTranslation } from '../retention';
+import { Cloud, EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecValidator } from '../spec';
 
 /** Props of `EcrRegistryStacks.build`. */
 export interface EcrRegistryStacksProps {
@@ -88,10 +89,29 @@ export class EcrRegistryStacks {
   /** Repositories per stack the default stack count aims for: 200, so a stack has room to grow to 2.5 times its size. */
   public static readonly TARGET_REPOSITORIES_PER_STACK: number = 200;
 
-  /** The default number of repository stacks: `ceil(repositories / 200)`, at least 1. */
+  /** Template bytes per stack the default stack count aims for: 500,000, half of CloudFormation's 1 MB. */
+  public static readonly TARGET_TEMPLATE_BYTES_PER_STACK: number = 500_000;
+
+  /**
+   * The default number of repository stacks: enough for at most 200 repositories and
+   * about 500,000 template bytes per stack (each repository's template entry is
+   * estimated from its lifecycle policy text plus 800 bytes), at least 1.
+   */
   public static defaultStackCount(spec: RegistrySpec): number {
-    const count = EffectiveSpec.repositories(spec).length;
-    return Math.max(1, Math.ceil(count / EcrRegistryStacks.TARGET_REPOSITORIES_PER_STACK));
+    const repos = EffectiveSpec.repositories(spec);
+    const texts = new Map<RetentionPolicySpec, number>();
+    let bytes = 0;
+    for (const repo of repos) {
+      if (!texts.has(repo.retention)) {
+        const applied = (repo.retention.rules ?? []).length > 0 && !repo.retention.dryRun;
+        const text = applied ? EcrLifecycleTranslation.translate(repo.retention).policyText : undefined;
+        texts.set(repo.retention, text === undefined ? 0 : JSON.stringify(text).length);
+      }
+      bytes += texts.get(repo.retention)! + 800;
+    }
+    return Math.max(1,
+      Math.ceil(repos.length / EcrRegistryStacks.TARGET_REPOSITORIES_PER_STACK),
+      Math.ceil(bytes / EcrRegistryStacks.TARGET_TEMPLATE_BYTES_PER_STACK));
   }
 
   /** The repository stack (0-based) of an ECR repository name: FNV-1a 32-bit of the name, modulo stackCount. */

@@ -91,8 +91,10 @@ describe('deterministic assignment', () => {
     for (const [name, stack] of before) expect([name, after.get(name)]).toEqual([name, stack]);
   });
 
-  test('the default stack count aims at 200 repositories per stack, with a warning to pin it', () => {
-    expect(EcrRegistryStacks.defaultStackCount(manyImages(400))).toBe(6);
+  test('the default stack count aims at 200 repositories and 500,000 template bytes per stack, with a warning to pin it', () => {
+    // 1,200 repositories: 6 stacks by count; their lifecycle policies (about 3 KB each in the template) need 8 by size.
+    expect(EcrRegistryStacks.defaultStackCount(manyImages(400, { retention: undefined }))).toBe(6);
+    expect(EcrRegistryStacks.defaultStackCount(manyImages(400))).toBe(8);
     expect(EcrRegistryStacks.defaultStackCount(manyImages(1))).toBe(1);
     const built = EcrRegistryStacks.build(new App(), { spec: manyImages(3), env: ENV });
     expect(warningsOf(built.registryStack!)).toEqual(expect.arrayContaining([
