@@ -130,6 +130,37 @@ describe('roles from the access plan', () => {
     expect(main.identities.roleArn('ci')).toBe(main.identities.roles.ci.roleArn);
   });
 
+  test('an identity name used by several roles is one role: trust and grants are the union', () => {
+    const b = build(richSpec({
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+        pullers: [{ name: 'ci', github: { repository: 'o/r', environment: 'prod' }, environments: ['prod'] }],
+      },
+    }));
+    expect(Object.keys(b.identities.roles)).toEqual(['ci']);
+    b.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [{
+          Condition: {
+            StringEquals: {
+              'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+              'token.actions.githubusercontent.com:sub': ['repo:o/r:environment:prod', 'repo:o/r:ref:refs/heads/main'],
+            },
+          },
+        }],
+      },
+    });
+    b.template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Sid: 'EcrLogin' },
+          { Sid: 'PullImages', Action: EcrActions.PULL, Resource: [arn('platform/prod/api'), arn('platform/prod/jobs/worker'), arn('platform/prod/web')] },
+          { Sid: 'PushImages', Action: EcrActions.PUSH, Resource: [arn('platform/dev/api'), arn('platform/dev/jobs/worker'), arn('platform/dev/web')] },
+        ],
+      },
+    });
+  });
+
   test('roles last at most one hour', () => {
     expect(roleOf('ci').Properties.MaxSessionDuration).toBe(3600);
   });
