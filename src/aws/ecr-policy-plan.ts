@@ -146,8 +146,11 @@ class Renderer {
 
   private ref(id: string, attribute?: string): string {
     const pseudo: Record<string, string> = {
-      'AWS::AccountId': '<aws:account>', 'AWS::Region': '<aws:region>', 'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com', 'AWS::StackName': '<aws:stack-name>',
+      'AWS::AccountId': '<aws:account>',
+      'AWS::Region': '<aws:region>',
+      'AWS::Partition': 'aws',
+      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::StackName': '<aws:stack-name>',
     };
     if (pseudo[id]) return pseudo[id];
     const res = this.resources[id];

@@ -3,3 +3,4 @@ export * from './registry-identities';
 export * from './purge-task';
 export * from './cache-rules';
 export * from './terraform-checks';
+export * from './acr-policy-plan';

@@ -4,6 +4,7 @@
  * jsii API. Each command lives in its own module and registers here.
  */
 import { Command, Io } from './command';
+import { planCommand } from './plan';
 import { previewCommand } from './preview';
 import { promoteScriptsCommand, workflowCommand } from './promote-scripts';
 import { lintCommand, tagsCommand } from './tags';
@@ -16,6 +17,7 @@ export const COMMANDS: Record<string, Command> = {
   'promote-scripts': promoteScriptsCommand,
   'workflow': workflowCommand,
   'preview': previewCommand,
+  'plan': planCommand,
 };
 
 export const processIo: Io = {

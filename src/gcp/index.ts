@@ -4,3 +4,4 @@ export * from './registry-identities';
 export * from './github-workload-identity';
 export * from './upstream-repositories';
 export * from './terraform-checks';
+export * from './gar-policy-plan';

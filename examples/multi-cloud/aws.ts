@@ -1,0 +1,16 @@
+/**
+ * The AWS half of the multi-cloud platform: ECR repositories, lifecycle
+ * policies, GitHub OIDC roles, from platform.yaml.
+ *
+ *   npx cdk synth     (writes cdk.out/shop-registry-aws.template.json)
+ */
+import { App, Stack } from 'aws-cdk-lib';
+/* eslint-disable import/no-unresolved */
+import { aws } from 'container-registry-constructs';
+/* eslint-enable import/no-unresolved */
+import { spec } from './spec';
+
+const app = new App();
+const stack = new Stack(app, 'shop-registry-aws', { env: { account: '111122223333', region: 'eu-west-1' } });
+new aws.EcrRegistry(stack, 'Registry', { spec });
+app.synth();
