@@ -7,7 +7,7 @@ import { StackLimits } from './stack-limits';
 import { EcrLifecycleTranslation } from '../retention';
 import { Cloud, EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecValidator } from '../spec';
 
-/** Props of `EcrRegistryStacks.build`. */
+/** Props of `EcrRegistryStacks.create`. */
 export interface EcrRegistryStacksProps {
   /** The neutral registry spec. */
   readonly spec: RegistrySpec;
@@ -127,7 +127,7 @@ export class EcrRegistryStacks {
   }
 
   /** Builds the stacks. */
-  public static build(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
+  public static create(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
     return new EcrRegistryStacks(scope, props);
   }
 

@@ -1,4 +1,5 @@
 import { Glob } from '../spec/glob';
+import { globRegExp } from '../spec/glob-regexp';
 
 /**
  * Internal helpers shared by the evaluators (not exported from the index).
@@ -108,7 +109,7 @@ export function globTest(pattern: string): StringTest {
   if (stars === 1 && pattern.endsWith('*')) return { kind: TestKind.PREFIX, text: pattern.slice(0, -1) };
   if (stars === 1 && pattern.startsWith('*')) return { kind: TestKind.SUFFIX, text: pattern.slice(1) };
   if (stars === 2 && pattern.startsWith('*') && pattern.endsWith('*') && !inner.includes('*')) return { kind: TestKind.CONTAINS, text: inner };
-  return { kind: TestKind.REGEX, text: pattern, re: Glob.toRegExp(pattern) };
+  return { kind: TestKind.REGEX, text: pattern, re: globRegExp(pattern) };
 }
 
 /**

@@ -1,22 +1,14 @@
+import { globRegExp } from './glob-regexp';
+
 /**
  * The globs of the spec: `*` matches any run of characters (including none and
  * including `/` and `.`), every other character matches itself, and the pattern
  * must match the whole value. Used for tag patterns and repository filters.
  */
 export class Glob {
-  /** The anchored regular expression equivalent to a glob. */
-  public static toRegExp(pattern: string): RegExp {
-    let re = Glob.cache.get(pattern);
-    if (!re) {
-      re = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`, 's');
-      Glob.cache.set(pattern, re);
-    }
-    return re;
-  }
-
   /** Whether a glob matches the whole value. */
   public static matches(pattern: string, value: string): boolean {
-    return Glob.toRegExp(pattern).test(value);
+    return globRegExp(pattern).test(value);
   }
 
   /** Whether any of the globs matches the value. */
@@ -28,10 +20,4 @@ export class Glob {
   public static wildcards(pattern: string): number {
     return pattern.split('*').length - 1;
   }
-
-  private static readonly cache = new Map<string, RegExp>();
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -21,7 +21,7 @@ describe('EcrRegistryStacks at scale', () => {
   // 250 images x 3 environments = 750 repositories, more than one stack can hold.
   const spec = manyImages(250, { encryption: { type: EncryptionType.CUSTOMER_MANAGED } });
   const app = strictApp();
-  const built = EcrRegistryStacks.build(app, { spec, env: ENV, stackCount: 4 });
+  const built = EcrRegistryStacks.create(app, { spec, env: ENV, stackCount: 4 });
   const assembly = app.synth();
 
   test('every repository is in exactly one repository stack, the one bucketOf names', () => {
@@ -80,7 +80,7 @@ describe('deterministic assignment', () => {
   test('the same repository lands in the same stack after another is added to the spec', () => {
     const names = (spec: RegistrySpec) => {
       const app = new App();
-      const built = EcrRegistryStacks.build(app, { spec: { ...spec, access: undefined }, env: ENV, stackCount: 3 });
+      const built = EcrRegistryStacks.create(app, { spec: { ...spec, access: undefined }, env: ENV, stackCount: 3 });
       const where = new Map<string, string>();
       built.repositoryParts.forEach((part, i) => Object.keys(part.repositories).forEach((n) => where.set(n, built.repositoryStacks[i].stackName)));
       return where;
@@ -96,18 +96,18 @@ describe('deterministic assignment', () => {
     expect(EcrRegistryStacks.defaultStackCount(manyImages(400, { retention: undefined }))).toBe(6);
     expect(EcrRegistryStacks.defaultStackCount(manyImages(400))).toBe(8);
     expect(EcrRegistryStacks.defaultStackCount(manyImages(1))).toBe(1);
-    const built = EcrRegistryStacks.build(new App(), { spec: manyImages(3), env: ENV });
+    const built = EcrRegistryStacks.create(new App(), { spec: manyImages(3), env: ENV });
     expect(warningsOf(built.registryStack!)).toEqual(expect.arrayContaining([
       'EcrRegistryStacks: stackCount defaults to 1 for 9 repositories; pin stackCount: 1 in the props, since a later default would move repositories between stacks',
     ]));
-    expect(() => EcrRegistryStacks.build(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('EcrRegistryStacks: stackCount 0 must be a whole number, at least 1');
+    expect(() => EcrRegistryStacks.create(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('EcrRegistryStacks: stackCount 0 must be a whole number, at least 1');
   });
 });
 
 test('no registry-wide resources: no registry stack; empty hash buckets get no stack', () => {
   const app = strictApp();
   const spec = manyImages(2, { access: undefined, environments: undefined });
-  const built = EcrRegistryStacks.build(app, { spec, env: ENV, stackCount: 5 });
+  const built = EcrRegistryStacks.create(app, { spec, env: ENV, stackCount: 5 });
   expect(built.registryStack).toBeUndefined();
   const expected = [...new Set(['platform/team-0/service-0000', 'platform/team-1/service-0001'].map((n) => EcrRegistryStacks.bucketOf(n, 5)))]
     .sort().map((b) => `platform-ecr-repositories-${b + 1}`);
@@ -122,7 +122,7 @@ describe('cross-account replication destinations', () => {
 
   test('a registry-policy stack in each destination account and region', () => {
     const app = strictApp();
-    const built = EcrRegistryStacks.build(app, { spec, env: ENV, stackCount: 1 });
+    const built = EcrRegistryStacks.create(app, { spec, env: ENV, stackCount: 1 });
     expect(built.destinationStacks.map((s) => s.stackName)).toEqual(['platform-ecr-replication-444455556666-us-east-1']);
     expect(built.destinationStacks[0].account).toBe('444455556666');
     Template.fromStack(built.destinationStacks[0]).hasResourceProperties('AWS::ECR::RegistryPolicy', {
@@ -131,7 +131,7 @@ describe('cross-account replication destinations', () => {
   });
 
   test('without the source account it is a clear error', () => {
-    expect(() => EcrRegistryStacks.build(new App(), { spec, stackCount: 1 })).toThrow(
+    expect(() => EcrRegistryStacks.create(new App(), { spec, stackCount: 1 })).toThrow(
       'EcrRegistryStacks: replication.replicas replicate into other accounts (444455556666); set env.account (the source account) so that their registry policies can name it');
   });
 });
@@ -155,7 +155,7 @@ describe('StackLimits', () => {
 
   test('a repository stack given too few stacks fails at synth, not at deploy', () => {
     const app = new App();
-    EcrRegistryStacks.build(app, { spec: manyImages(510, { environments: undefined, access: undefined }), env: ENV, stackCount: 1 });
+    EcrRegistryStacks.create(app, { spec: manyImages(510, { environments: undefined, access: undefined }), env: ENV, stackCount: 1 });
     expect(() => app.synth()).toThrow(/stack platform-ecr-repositories-1 holds 510 resources, over the limit of 500/);
   });
 });

@@ -73,7 +73,7 @@ describe('examples/aws', () => {
 
   test('cdk-nag runs in the app: without the acknowledgements, the same stacks fail synth', () => {
     const app = new App();
-    EcrRegistryStacks.build(app, { spec, env: { region: 'eu-west-1' }, stackCount: 1 });
+    EcrRegistryStacks.create(app, { spec, env: { region: 'eu-west-1' }, stackCount: 1 });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\][^]*AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:ecr:eu-west-1:<AWS::AccountId>:repository\/platform\/ecr-public\/\*\]/);
     // And with them (the example's own builder), in-process as well.

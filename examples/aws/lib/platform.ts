@@ -13,7 +13,7 @@ import { aws, Cloud, SpecLoader } from 'container-registry-constructs';
  */
 export function buildPlatform(app: App, specFile = join(__dirname, '..', 'registry.yaml')): aws.EcrRegistryStacks {
   const spec = SpecLoader.fromFile(specFile, { clouds: [Cloud.AWS] });
-  const stacks = aws.EcrRegistryStacks.build(app, {
+  const stacks = aws.EcrRegistryStacks.create(app, {
     spec,
     // The account comes from the deploying credentials; the region is fixed so that
     // the replica (eu-central-1) is another region.
