@@ -145,8 +145,8 @@ export class AcrPurgeTranslation {
     const byRepo = new Map(repositories.map((r) => [r.repository, r.policy]));
     const days = all.map((name) => (byRepo.has(name) ? untaggedDays(byRepo.get(name)!) : undefined));
     const anyDryRun = groups.some((g) => g.dryRun);
-    const retentionDays = options.nativeRetention !== false && !anyDryRun && days.length > 0 && days[0] !== undefined && days[0] <= MAX_RETENTION_DAYS && days.every((d) => d === days[0])
-      ? days[0] : undefined;
+    const sameDays = days.length > 0 && days[0] !== undefined && days[0] <= MAX_RETENTION_DAYS && days.every((d) => d === days[0]);
+    const retentionDays = options.nativeRetention !== false && !anyDryRun && sameDays ? days[0] : undefined;
 
     const commands: string[] = [];
     const reports: RuleTranslation[] = [];

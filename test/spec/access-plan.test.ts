@@ -1,5 +1,5 @@
-import { AccessPlan, AccessRole, EnvironmentLayout, Glob, Permission, RegistrySpec, SpecValidator } from '../../src/spec';
 import { validSpec } from './fixtures';
+import { AccessPlan, AccessRole, EnvironmentLayout, Glob, Permission, RegistrySpec, SpecValidator } from '../../src/spec';
 
 const spec = (layout: EnvironmentLayout): RegistrySpec => validSpec({
   environments: { layout, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] },
