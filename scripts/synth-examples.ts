@@ -30,8 +30,14 @@ function run(cmd: string, args: string[], cwd: string): boolean {
     console.log(`  FAILED: ${cmd} ${args.join(' ')} (${secs} s)\n${res.stdout}${res.stderr}`.replace(/\n/g, '\n    '));
     return false;
   }
-  const warnings = `${res.stdout}${res.stderr}`.split('\n').filter((l) => /\[Warning/.test(l));
-  for (const w of warnings) console.log(`  ${w.trim()}`);
+  // The aws-cdk CLI prints `WARNING <message> (Construct Annotations)` then the construct path;
+  // cdktf apps print `[Warning at /<path>] <message>`.
+  const lines = `${res.stdout}${res.stderr}`.split('\n');
+  lines.forEach((line, i) => {
+    const cdk = /^WARNING (.*?)(?: \(Construct Annotations\))?$/.exec(line);
+    if (cdk) console.log(`  warning: ${cdk[1]} (${(lines[i + 1] ?? '').trim()})`);
+    else if (/\[Warning at /.test(line)) console.log(`  warning: ${line.trim()}`);
+  });
   console.log(`  synthesized with \`${cmd} ${args.join(' ')}\` in ${secs} s`);
   return true;
 }

@@ -186,7 +186,10 @@ export class EcrLifecycleTranslation {
       }
     }
     throwTranslationProblems(what, problems);
-    warnings.push(`ECR has no dry run for lifecycle policies${policy.dryRun ? ' (retention.dryRun is set)' : ''}: preview with \`aws ecr start-lifecycle-policy-preview\` or \`container-registry preview\` before relying on it`);
+    if (policy.dryRun) {
+      warnings.push('ECR has no dry run for lifecycle policies (retention.dryRun is set): preview with `aws ecr start-lifecycle-policy-preview` '
+        + 'or `container-registry preview` before relying on it');
+    }
     reports.sort((a, b) => a.ruleIndex - b.ruleIndex);
     return { policyText, report: { fidelity: worstFidelity(reports), rules: reports, warnings } };
   }

@@ -246,9 +246,15 @@ describe('EcrRegistry validation and warnings', () => {
   });
 
   test('the translation report warnings are surfaced once, naming the repositories', () => {
-    expect(warningsOf(rich.stack)).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^every repository: ECR has no dry run for lifecycle policies/),
-    ]));
+    // A rule after an `any` rule is never reached: the translation leaves it out and says so.
+    const s = richSpec({ retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 50 }, { tagState: TagState.UNTAGGED, expireAfterDays: 1 }] } });
+    const warnings = warningsOf(build(s).stack).filter((w) => /is never reached/.test(w));
+    // One warning for all the repositories it concerns (a repository with its own retention keeps its own), one for the cache template.
+    expect(warnings).toEqual([
+      expect.stringMatching(/^platform\/dev\/api, platform\/dev\/web, .* and 1 more: rules\[1\] is never reached: rules\[0\] \(tagState any\) selects every image before it/),
+      expect.stringMatching(/^repositories created under platform\/ecr-public\/: rules\[1\] is never reached/),
+    ]);
+    expect(warningsOf(rich.stack).join('\n')).not.toMatch(/ECR has no dry run/);
   });
 
   test('the tag policy decision\'s warnings are surfaced', () => {

@@ -294,7 +294,6 @@ describe('RepositoryCreationTemplate', () => {
     const s = stackIn(strictApp());
     new RepositoryCreationTemplate(s, 'T', { prefix: 'team', appliedFor: [RepositoryCreationScenario.CREATE_ON_PUSH], retention: EffectiveSpec.retention(spec) });
     expect(warningsOf(s)).toEqual([
-      expect.stringMatching(/^repositories created under team\/: ECR has no dry run for lifecycle policies/),
       expect.stringMatching(/^repositories created under team\/: the ECR lifecycle policy is conservative \(keeps more than the spec's retention\): rules\[1\]: ECR ANDs/),
     ]);
   });

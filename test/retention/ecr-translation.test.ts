@@ -118,5 +118,7 @@ describe('EcrLifecycleTranslation', () => {
   test('the report warns that ECR has no dry run', () => {
     const r = EcrLifecycleTranslation.translate({ dryRun: true, rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 1 }] });
     expect(r.report.warnings.join('\n')).toMatch(/ECR has no dry run .*retention\.dryRun is set.*start-lifecycle-policy-preview/);
+    // Without dryRun there is nothing to warn about.
+    expect(EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 1 }] }).report.warnings).toEqual([]);
   });
 });
