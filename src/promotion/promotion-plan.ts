@@ -5,6 +5,7 @@ import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
 import { Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy } from '../spec/registry-spec';
 import { SpecProblem, SpecValidator } from '../spec/validate';
+import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
 /** Where the promotion plan's registries are, per cloud. */
 export interface PromotionPlanOptions {
@@ -254,15 +255,35 @@ export class PromotionPlanner {
       PromotionPlanner.checkTrust(warnings, `pusher "${pusher.name}"`, pusher, options.cloud, 'the build job', branch, buildEnvironment);
     }
 
+    // Artifact Registry's immutable_tags is all or nothing: where the tag policy decision turns it
+    // on, no tag can move once set, so the build pushes only write-once tags there (no 1.2 / 1 /
+    // latest), and with the tags layout environment tags cannot move after the first promotion.
+    const garLocked = (policy: ReturnType<typeof EffectiveSpec.tagPolicy>) =>
+      options.cloud === Cloud.GCP && TagPolicyDecision.gar(policy).immutableTags;
     const rules = (name: string): ImageTagRules => {
       const policy = EffectiveSpec.tagPolicy(spec, spec.repositories.find((r) => r.name === name));
       return {
         immutable: policy.immutable,
         mutableTags: [...policy.mutableTags],
         strategy: policy.strategy,
-        semverAliases: policy.semverAliases,
+        semverAliases: policy.semverAliases && !garLocked(policy),
       };
     };
+    const locked = repos.filter((r) => garLocked(EffectiveSpec.tagPolicy(spec, r)));
+    const lockedAliases = locked.filter((r) => EffectiveSpec.tagPolicy(spec, r).semverAliases).map((r) => r.name);
+    if (lockedAliases.length) {
+      warnings.push(
+        `Artifact Registry: ${lockedAliases.join(', ')} get immutable_tags (all or nothing), so the build pushes only write-once tags there: ` +
+        'the 1.2 / 1 / latest aliases would fail to move after the first release; pin deployments to versions or digests, ' +
+        'or set tagPolicy.immutable: false for these images',
+      );
+    }
+    if (tagsLayout && locked.length && AccessPlan.hops(spec).length) {
+      warnings.push(
+        `Artifact Registry: ${locked.map((r) => r.name).join(', ')} get immutable_tags (all or nothing), so an environment tag cannot move ` +
+        'once set and every promotion after the first fails; use the repositories layout, or tagPolicy.immutable: false',
+      );
+    }
 
     const pushes: ImagePush[] = repos.map((r) => ({
       image: r.name,

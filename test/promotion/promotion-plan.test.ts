@@ -113,12 +113,28 @@ describe('PromotionPlanner: layouts, tags and GitHub environments', () => {
   });
 
   test('the tags layout carries the warning that IAM cannot tell tags apart; the other layouts do not', () => {
-    const tags = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP });
+    const tags = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.AWS });
     expect(tags.warnings).toContain(PromotionPlanner.TAGS_LAYOUT_WARNING);
     expect(PromotionPlanner.TAGS_LAYOUT_WARNING).toMatch(/IAM cannot tell tags apart.*Use the "repositories" layout/);
     for (const layout of [EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES]) {
-      expect(PromotionPlanner.plan(promotionSpec(layout), { cloud: Cloud.GCP }).warnings).toEqual([]);
+      expect(PromotionPlanner.plan(promotionSpec(layout), { cloud: Cloud.AWS }).warnings).toEqual([]);
     }
+  });
+
+  // Artifact Registry: "prevents all tags from being modified, moved or deleted" with immutable tags,
+  // which the GAR tag decision turns on for the default policy (immutable releases, moving aliases).
+  test('on Artifact Registry with immutable_tags, the build pushes no moving aliases and the tags layout is warned', () => {
+    const repos = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REPOSITORIES), { cloud: Cloud.GCP });
+    expect(repos.pushes.every((p) => p.tags.semverAliases === false)).toBe(true);
+    expect(repos.warnings).toEqual([expect.stringMatching(/^Artifact Registry: .* get immutable_tags \(all or nothing\), so the build pushes only write-once tags there/)]);
+    const aws = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REPOSITORIES), { cloud: Cloud.AWS });
+    expect(aws.pushes.every((p) => p.tags.semverAliases === true)).toBe(true);
+    const tags = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP });
+    expect(tags.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/an environment tag cannot move once set and every promotion after the first fails/)]));
+    // Mutable tags: nothing to warn about, aliases move.
+    const mutable = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REPOSITORIES, { tagPolicy: { immutable: false } }), { cloud: Cloud.GCP });
+    expect(mutable.warnings).toEqual([]);
+    expect(mutable.pushes.every((p) => p.tags.semverAliases)).toBe(true);
   });
 
   test('tags layout with immutable tags whose mutableTags miss an environment: warned', () => {
