@@ -1,4 +1,4 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
@@ -128,6 +128,12 @@ export class RegistryIdentities extends Construct {
       });
       output.overrideLogicalId(variable.replace(/_/g, ''));
     }
+    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.amazonaws.com`.
+    const stack = Stack.of(this);
+    new CfnOutput(this, 'AccountId', { value: stack.account, description: 'AWS_ACCOUNT_ID: the account of the ECR registry' })
+      .overrideLogicalId('AWSACCOUNTID');
+    new CfnOutput(this, 'Region', { value: stack.region, description: 'AWS_REGION: the region of the ECR registry' })
+      .overrideLogicalId('AWSREGION');
   }
 
   /** The ARN of the role created for an identity; throws when there is none. */

@@ -397,7 +397,8 @@ class Checker {
     });
     (id?.repositories ?? []).forEach((pattern, j) => {
       if (typeof pattern !== 'string' || !images.some((img) => Glob.matches(pattern, img))) {
-        this.add(`${path}.repositories[${j}]`, pattern, `matches no repository of the spec (${images.join(', ')})`);
+        const some = images.slice(0, 5).join(', ') + (images.length > 5 ? `, ... ${images.length - 5} more` : '');
+        this.add(`${path}.repositories[${j}]`, pattern, `matches no repository of the spec (${some})`);
       }
     });
   }

@@ -123,7 +123,10 @@ describe('roles from the access plan', () => {
 
   test('each role ARN is a public property and an output named after the variable', () => {
     const outputs = main.template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['AWSROLEARNCI', 'AWSROLEARNPROMOTER', 'AWSROLEARNRELEASEREADER']);
+    expect(Object.keys(outputs).sort()).toEqual(['AWSACCOUNTID', 'AWSREGION', 'AWSROLEARNCI', 'AWSROLEARNPROMOTER', 'AWSROLEARNRELEASEREADER']);
+    // The promotion workflow's AWS_ACCOUNT_ID and AWS_REGION variables.
+    expect(outputs.AWSACCOUNTID.Description).toMatch(/^AWS_ACCOUNT_ID: /);
+    expect(outputs.AWSREGION.Description).toMatch(/^AWS_REGION: /);
     expect(outputs.AWSROLEARNRELEASEREADER.Description).toMatch(/^AWS_ROLE_ARN_RELEASE_READER: /);
     expect(outputs.AWSROLEARNCI.Value).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^IdentitiesciRole/), 'Arn'] });
     expect(RegistryIdentities.variableName('release-reader')).toBe('AWS_ROLE_ARN_RELEASE_READER');
