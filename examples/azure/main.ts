@@ -14,10 +14,8 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 // Resolved in this repository by examples/tsconfig.json (paths); users install the package.
-/* eslint-disable import/no-unresolved */
-import { azure } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 import { KEY_VAULT_ID, spec } from './spec';
+import { azure } from 'container-registry-constructs';
 
 class RegistryStack extends TerraformStack {
   constructor(scope: Construct, id: string) {

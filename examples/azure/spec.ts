@@ -8,9 +8,7 @@
  * scope-map tokens (registry-local passwords).
  */
 // Resolved in this repository by examples/tsconfig.json (paths); users install the package.
-/* eslint-disable import/no-unresolved */
 import { EnvironmentLayout, RegistrySpec, TagState, UpstreamRegistry } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 
 /** The Key Vault holding the Docker Hub credentials (an RBAC-authorized vault). */
 export const KEY_VAULT_ID = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/platform-shared/providers/Microsoft.KeyVault/vaults/platform-kv';

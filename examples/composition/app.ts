@@ -11,9 +11,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-/* eslint-disable import/no-unresolved */
 import { aws, SpecLoader } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 
 /** A platform stack that existed before the registry. */
 class PaymentsPlatform extends Stack {

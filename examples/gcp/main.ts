@@ -13,10 +13,8 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 // Resolved in this repository by examples/tsconfig.json (paths); users install the package.
-/* eslint-disable import/no-unresolved */
-import { gcp } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 import { PROJECT, spec } from './spec';
+import { gcp } from 'container-registry-constructs';
 
 class RegistryStack extends TerraformStack {
   constructor(scope: Construct, id: string) {

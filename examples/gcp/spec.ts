@@ -2,9 +2,7 @@
  * The example's registry spec, in its own module so that the example test can
  * compare the synthesized output with what the spec means.
  */
-/* eslint-disable import/no-unresolved */
 import { EnvironmentLayout, RegistrySpec, ScanMode, TagState, TagStrategy, UpstreamRegistry } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 
 export const PROJECT = 'acme-registry';
 

@@ -5,10 +5,8 @@
  *   npx cdk synth     (writes cdk.out/shop-registry-aws.template.json)
  */
 import { App, Stack } from 'aws-cdk-lib';
-/* eslint-disable import/no-unresolved */
-import { aws } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 import { spec } from './spec';
+import { aws } from 'container-registry-constructs';
 
 const app = new App();
 const stack = new Stack(app, 'shop-registry-aws', { env: { account: '111122223333', region: 'eu-west-1' } });

@@ -1,8 +1,6 @@
 import { join } from 'path';
 // Resolved in this repository by examples/tsconfig.json (paths); users install the package.
-/* eslint-disable import/no-unresolved */
 import { SpecLoader } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 
 /** The one spec all three clouds are built from (validated for all three). */
 export const spec = SpecLoader.fromFile(join(__dirname, 'platform.yaml'));

@@ -11,10 +11,8 @@
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformStack } from 'cdktf';
-/* eslint-disable import/no-unresolved */
-import { azure, gcp } from 'container-registry-constructs';
-/* eslint-enable import/no-unresolved */
 import { spec } from './spec';
+import { azure, gcp } from 'container-registry-constructs';
 
 const app = new App();
 

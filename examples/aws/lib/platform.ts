@@ -2,7 +2,6 @@ import { join } from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 // Resolved in this repository by examples/tsconfig.json paths (tsx) and jest's moduleNameMapper.
-/* eslint-disable import/no-unresolved */
 import { aws, Cloud, SpecLoader } from 'container-registry-constructs';
 
 /**
