@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'fs';
-import { Cloud, PolicyPlanEntry, PolicyPlanText, SpecLoader, SpecValidator } from '../spec';
+import { Cloud, PolicyPlanEntry, PolicyPlanText } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
+import { readSpecFile } from './spec-file';
 import { parseClouds } from './validate';
 
 /**
@@ -22,19 +23,8 @@ export const planCommand: Command = {
     }
     const file = positionals[0];
     const clouds = parseClouds(options.cloud) ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e: any) {
-      io.err(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-      return 1;
-    }
-    const loaded = SpecLoader.load(text, { sourceName: file, clouds });
-    if (!loaded.spec) {
-      io.err(SpecValidator.formatProblems(loaded.problems, `${file} is invalid`));
-      return 1;
-    }
-    const spec = loaded.spec;
+    const spec = readSpecFile(file, io.err, clouds);
+    if (!spec) return 1;
     const entries: PolicyPlanEntry[] = [];
     if (clouds.includes(Cloud.AWS)) {
       const { EcrPolicyPlan } = load<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');

@@ -1,9 +1,10 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
 import { GeneratedWorkflow, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../promotion';
-import { Cloud, RegistrySpec, SpecLoader, SpecValidator } from '../spec';
+import { Cloud, RegistrySpec } from '../spec';
 import { parseArgs, ParsedArgs } from './args';
 import { Command, Io } from './command';
+import { readSpecFile } from './spec-file';
 import { parseClouds } from './validate';
 
 const VALUED = [
@@ -12,19 +13,6 @@ const VALUED = [
 ];
 const OPTIONS_USAGE = '--cloud aws|gcp|azure [--aws-account-id ID --aws-region R | --gcp-project-id P --gcp-location L | '
   + '--acr-registry-suffix S] [--image a,b] [--branch main] [--pusher NAME] [--scripts-dir DIR] [--build-context DIR]';
-
-function loadSpec(file: string, forClouds: Cloud[], io: Io): RegistrySpec | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e: any) {
-    io.err(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-    return undefined;
-  }
-  const result = SpecLoader.load(text, { sourceName: file, clouds: forClouds });
-  if (!result.spec) io.err(SpecValidator.formatProblems(result.problems, `${file} is invalid`));
-  return result.spec;
-}
 
 function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options'], io: Io): GeneratedWorkflow {
   const str = (key: string) => (typeof options[key] === 'string' ? options[key] as string : undefined);
@@ -80,7 +68,7 @@ export const promoteScriptsCommand: Command = {
       return 2;
     }
     const list = clouds(options);
-    const spec = loadSpec(positionals[0], list, io);
+    const spec = readSpecFile(positionals[0], io.err, list);
     if (!spec) return 1;
     const out = typeof options.out === 'string' ? options.out : '.';
     const stale: string[] = [];
@@ -124,7 +112,7 @@ export const workflowCommand: Command = {
     }
     const list = clouds(options);
     if (list.length !== 1) throw new Error('--cloud: give exactly one cloud (the workflow is per cloud)');
-    const spec = loadSpec(positionals[0], list, io);
+    const spec = readSpecFile(positionals[0], io.err, list);
     if (!spec) return 1;
     io.out(generate(spec, list[0], options, io).text.replace(/\n$/, ''));
     return 0;

@@ -1,29 +1,12 @@
-import { readFileSync } from 'fs';
 import { RetentionTagCheck } from '../retention';
-import { EffectiveSpec, RegistrySpec, SpecLoader, SpecValidator, TagStrategy } from '../spec';
+import { EffectiveSpec, TagStrategy } from '../spec';
 import { BuildTags, BuildTagSet, ComputedTag, TagLint } from '../tagging';
 import { parseArgs } from './args';
 import { Command } from './command';
+import { readSpecFile } from './spec-file';
 
 const TAGS_USAGE = 'tags --sha <git sha> [--version 1.2.3] [--branch main] [--existing 1.2.2,1.3.0] '
   + '[--strategy semver|version-sha|git-sha] [--no-aliases] [--no-latest] [--promote-to <env>] [--spec <file> [--repository <name>]] [--format table|list|json]';
-
-/** Reads and validates a spec file; returns the spec or prints the problems. */
-function readSpec(file: string, err: (line: string) => void): RegistrySpec | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e: any) {
-    err(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-    return undefined;
-  }
-  const result = SpecLoader.load(text, { sourceName: file });
-  if (!result.spec) {
-    err(SpecValidator.formatProblems(result.problems, `${file} is invalid`));
-    return undefined;
-  }
-  return result.spec;
-}
 
 function table(tags: ComputedTag[]): string[] {
   const width = Math.max(...tags.map((t) => t.tag.length));
@@ -53,7 +36,7 @@ export const tagsCommand: Command = {
     let strategy = options.strategy as TagStrategy | undefined;
     let semverAliases = options['no-aliases'] ? false : undefined;
     if (typeof options.spec === 'string') {
-      const spec = readSpec(options.spec, io.err);
+      const spec = readSpecFile(options.spec, io.err);
       if (!spec) return 1;
       const name = options.repository;
       const repo = typeof name === 'string' ? spec.repositories.find((r) => r.name === name) : undefined;
@@ -103,7 +86,7 @@ export const lintCommand: Command = {
       io.err('usage: container-registry lint <spec file> [--strict]');
       return 2;
     }
-    const spec = readSpec(positionals[0], io.err);
+    const spec = readSpecFile(positionals[0], io.err);
     if (!spec) return 1;
     const findings = TagLint.lint(spec, { environmentTagProblems: RetentionTagCheck.check(spec) });
     if (findings.length === 0) {

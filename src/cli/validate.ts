@@ -1,7 +1,7 @@
-import { readFileSync } from 'fs';
-import { Cloud, SpecLoader, SpecSummary, SpecValidator } from '../spec';
+import { Cloud, SpecSummary } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
+import { readSpecFile } from './spec-file';
 
 /** Parses `--cloud aws,gcp` into clouds, with a clear error for an unknown one. */
 export function parseClouds(value: string | true | undefined): Cloud[] | undefined {
@@ -24,20 +24,10 @@ export const validateCommand: Command = {
     }
     const file = positionals[0];
     const clouds = parseClouds(options.cloud);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (e: any) {
-      io.err(`cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-      return 1;
-    }
-    const result = SpecLoader.load(text, { sourceName: file, clouds });
-    if (!result.spec) {
-      io.err(SpecValidator.formatProblems(result.problems, `${file} is invalid`));
-      return 1;
-    }
+    const spec = readSpecFile(file, io.err, clouds);
+    if (!spec) return 1;
     io.out(`${file}: valid${clouds ? ` for ${clouds.join(', ')}` : ''}`);
-    if (!options.quiet) io.out(SpecSummary.describe(result.spec, clouds));
+    if (!options.quiet) io.out(SpecSummary.describe(spec, clouds));
     return 0;
   },
 };

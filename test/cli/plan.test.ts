@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { runCli } from './validate.test';
+import { runCli } from './run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'plan-'));
 const spec = join(dir, 'registry.yaml');

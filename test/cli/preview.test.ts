@@ -1,16 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { Io } from '../../src/cli/command';
-import { main } from '../../src/cli/main';
+import { runCli } from './run-cli';
 
-async function runCli(args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => stdin };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'preview-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
