@@ -1,0 +1,60 @@
+/**
+ * The GCP and Azure baseline (timed): the recipe's resources as the prebuilt
+ * provider classes (`ArtifactRegistryRepository`, `ArtifactRegistryRepositoryIamMember`,
+ * `ServiceAccount`, ... from `@cdktf/provider-google/lib/<submodule>`;
+ * `ContainerRegistry`, `RoleAssignment`, `ContainerRegistryTask`, ... from
+ * `@cdktf/provider-azurerm/lib/<submodule>`) and `TerraformOutput`s, in stacks
+ * of the same names, with the same logical ids.
+ */
+import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { providerClassOf, TerraformStackRecipe } from './baseline';
+
+/** The classes a recipe needs, by `resource:<type>`, `data:<type>` and `provider:<name>`. */
+export type ProviderClasses = Map<string, new (scope: TerraformStack, id: string, config: any) => any>;
+
+const PACKAGES: { [provider: string]: { pkg: string; providerClass: string } } = {
+  google: { pkg: '@cdktf/provider-google', providerClass: 'GoogleProvider' },
+  azurerm: { pkg: '@cdktf/provider-azurerm', providerClass: 'AzurermProvider' },
+};
+
+/** Loads (outside the timed region) the submodule of every class the recipe uses; fails loudly on a type it cannot place. */
+export async function loadProviderClasses(recipe: TerraformStackRecipe[]): Promise<ProviderClasses> {
+  const classes: ProviderClasses = new Map();
+  for (const s of recipe) {
+    for (const name of Object.keys(s.providers)) {
+      const p = PACKAGES[name];
+      if (!p) throw new Error(`baseline-terraform: unknown provider ${name}`);
+      const mod = await import(`${p.pkg}/lib/provider`);
+      classes.set(`provider:${name}`, mod[p.providerClass]);
+    }
+    for (const r of s.resources) {
+      const key = `${r.kind}:${r.type}`;
+      if (classes.has(key)) continue;
+      const c = providerClassOf(r.kind, r.type);
+      const p = PACKAGES[c.provider];
+      const mod = p ? await import(`${p.pkg}/lib/${c.submodule}`) : undefined;
+      if (!mod?.[c.className]) throw new Error(`baseline-terraform: no class ${c.className} in ${p?.pkg}/lib/${c.submodule} for ${r.kind} ${r.type}`);
+      classes.set(key, mod[c.className]);
+    }
+  }
+  return classes;
+}
+
+/** Creates the baseline's stacks, providers, resources and outputs in `app` (synthesize it afterwards). */
+export function buildTerraformBaseline(app: App, recipe: TerraformStackRecipe[], classes: ProviderClasses): TerraformStack[] {
+  return recipe.map((s) => {
+    const stack = new TerraformStack(app, s.stackName);
+    for (const [name, configs] of Object.entries(s.providers)) {
+      configs.forEach((config, i) => new (classes.get(`provider:${name}`)!)(stack, i === 0 ? name : `${name}${i}`, config));
+    }
+    for (const r of s.resources) {
+      const resource = new (classes.get(`${r.kind}:${r.type}`)!)(stack, r.logicalId, r.config);
+      resource.overrideLogicalId(r.logicalId);
+      if (r.dependsOn) resource.dependsOn = r.dependsOn;
+    }
+    for (const o of s.outputs) {
+      new TerraformOutput(stack, o.logicalId, { value: o.value, description: o.description, sensitive: o.sensitive }).overrideLogicalId(o.logicalId);
+    }
+    return stack;
+  });
+}

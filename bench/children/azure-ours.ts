@@ -1,0 +1,15 @@
+/** Measured child: ours on Azure (see `runChild` in ../scale-apps.ts). */
+import { App } from 'cdktf';
+import { buildOursAzure } from '../ours-azure';
+import { runChild } from '../scale-apps';
+
+runChild('ours', async ({ outdir, spec }) => {
+  let app: App;
+  return {
+    build: () => {
+      app = new App({ outdir });
+      buildOursAzure(app, spec);
+    },
+    synth: () => { app.synth(); },
+  };
+});

@@ -1,0 +1,15 @@
+/** Measured child: ours on GCP (see `runChild` in ../scale-apps.ts). */
+import { App } from 'cdktf';
+import { buildOursGcp } from '../ours-gcp';
+import { runChild } from '../scale-apps';
+
+runChild('ours', async ({ outdir, spec }) => {
+  let app: App;
+  return {
+    build: () => {
+      app = new App({ outdir });
+      buildOursGcp(app, spec);
+    },
+    synth: () => { app.synth(); },
+  };
+});

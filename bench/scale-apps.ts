@@ -1,0 +1,96 @@
+/**
+ * What the benchmark's apps share: the clouds, the deployment targets, and the
+ * measured child's harness. The apps themselves are built in `ours-*.ts` and
+ * `baseline-*.ts`; each measured child (`children/*.ts`) statically imports only
+ * its own cloud's and variant's modules, so that its peak memory is its own.
+ */
+import { writeFileSync } from 'fs';
+import { Session } from 'inspector';
+import { performance } from 'perf_hooks';
+import { IMAGES, scaleSpec } from './scale-spec';
+import { RegistrySpec } from '../src/spec';
+
+/** The clouds measured; `aws-novalidation` is AWS with aws-cdk-lib's built-in template validation off. */
+export type BenchCloud = 'aws' | 'aws-novalidation' | 'gcp' | 'azure';
+export const BENCH_CLOUDS: BenchCloud[] = ['aws', 'aws-novalidation', 'gcp', 'azure'];
+export type BenchVariant = 'ours' | 'baseline';
+
+export const AWS_ENV = { account: '123456789012', region: 'eu-west-1' };
+export const GCP_PROJECT = 'example-platform';
+export const GCP_LOCATION = 'europe-west1';
+export const AZURE_RESOURCE_GROUP = 'platform-registry';
+export const AZURE_LOCATION = 'westeurope';
+
+/** One prepared app: `build()` creates the constructs, `synth()` writes them to the app's outdir. */
+export interface PreparedApp {
+  build(): void;
+  synth(): void;
+}
+
+/** The arguments of a measured child. */
+export interface ChildArgs {
+  readonly cloud: BenchCloud;
+  readonly outdir: string;
+  /** Ours' output the baseline recreates (baseline only). */
+  readonly referenceDir: string;
+  readonly spec: RegistrySpec;
+}
+
+/** The child script that measures a cloud and variant. */
+export function childScript(cloud: BenchCloud, variant: BenchVariant): string {
+  const base = cloud.startsWith('aws') ? 'aws' : cloud;
+  return variant === 'baseline' && base !== 'aws' ? 'children/terraform-baseline.ts' : `children/${base}-${variant}.ts`;
+}
+
+/**
+ * Runs one measurement in this (fresh) process:
+ *
+ *   tsx bench/children/<cloud>-<variant>.ts <cloud> <outdir> [referenceDir] [images]
+ *
+ * `prepare` loads nothing new and precomputes what the variant may precompute;
+ * then build and synth are timed. Prints one JSON line: preparation, build and
+ * synth times (wall, ms), the CPU time of build + synth, and the process's peak
+ * resident memory (`maxRSS`). With `BENCH_CPU_PROFILE=<file.cpuprofile>`, also
+ * writes a CPU profile of the timed region alone (summarize it with
+ * `tsx bench/profile-summary.ts <file>`).
+ */
+export function runChild(variant: BenchVariant, prepare: (args: ChildArgs) => Promise<PreparedApp>): void {
+  const main = async () => {
+    const [cloud, outdir, referenceDir, images] = process.argv.slice(2);
+    if (!BENCH_CLOUDS.includes(cloud as BenchCloud) || !outdir || (variant === 'baseline' && !referenceDir)) {
+      throw new Error(`usage: <${BENCH_CLOUDS.join('|')}> <outdir> [referenceDir] [images]`);
+    }
+    const t0 = performance.now();
+    const app = await prepare({ cloud: cloud as BenchCloud, outdir, referenceDir, spec: scaleSpec(images ? Number(images) : IMAGES) });
+    const profile = process.env.BENCH_CPU_PROFILE;
+    const session = profile ? new Session() : undefined;
+    const post = (method: string) => new Promise<any>((resolve, reject) => session!.post(method, (e, r) => (e ? reject(e) : resolve(r))));
+    if (session) {
+      session.connect();
+      await post('Profiler.enable');
+      await post('Profiler.start');
+    }
+    const cpu0 = process.cpuUsage();
+    const t1 = performance.now();
+    app.build();
+    const t2 = performance.now();
+    app.synth();
+    const t3 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    if (session) writeFileSync(profile!, JSON.stringify((await post('Profiler.stop')).profile));
+    console.log(JSON.stringify({
+      cloud,
+      variant,
+      prepareMs: t1 - t0,
+      buildMs: t2 - t1,
+      synthMs: t3 - t2,
+      totalMs: t3 - t1,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    }));
+  };
+  main().catch((e) => {
+    console.error(e?.stack ?? e);
+    process.exit(1);
+  });
+}
