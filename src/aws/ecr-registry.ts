@@ -11,6 +11,7 @@ import { EcrScanningRule, EcrScanType, RegistryScanning } from './registry-scann
 import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
+import { RetentionTagCheck } from '../retention/environment-tag-check';
 import {
   AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, IdentitySpec,
   Naming, Permission, RegistrySpec, ScanMode, SpecValidator,
@@ -161,7 +162,9 @@ export class EcrRegistry extends Construct {
   constructor(scope: Construct, id: string, props: EcrRegistryProps) {
     super(scope, id);
     const spec = props.spec;
-    SpecValidator.assertValid(spec, { clouds: [Cloud.AWS] });
+    // The spec's own problems and a retention that could expire an environment tag's image, reported together.
+    const problems = [...SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems, ...RetentionTagCheck.check(spec)];
+    if (problems.length) throw new Error(SpecValidator.formatProblems(problems, `Invalid registry spec "${spec.name}"`));
     this.spec = spec;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {

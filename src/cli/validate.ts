@@ -1,4 +1,5 @@
-import { Cloud, SpecSummary } from '../spec';
+import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { Cloud, SpecSummary, SpecValidator } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
 import { readSpecFile } from './spec-file';
@@ -26,6 +27,12 @@ export const validateCommand: Command = {
     const clouds = parseClouds(options.cloud);
     const spec = readSpecFile(file, io.err, clouds);
     if (!spec) return 1;
+    // A retention that could expire an environment tag's image is an error on every cloud.
+    const envTags = RetentionTagCheck.check(spec);
+    if (envTags.length) {
+      io.err(SpecValidator.formatProblems(envTags, `${file} is invalid`));
+      return 1;
+    }
     io.out(`${file}: valid${clouds ? ` for ${clouds.join(', ')}` : ''}`);
     if (!options.quiet) io.out(SpecSummary.describe(spec, clouds));
     return 0;

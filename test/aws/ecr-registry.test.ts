@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
-import { ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
+import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
 import { EcrActions, EcrRegistry, EcrRegistryProps } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
@@ -35,7 +35,7 @@ describe('EcrRegistry repositories', () => {
     [EnvironmentLayout.TAGS, ['platform/api', 'platform/jobs/worker', 'platform/web']],
     [EnvironmentLayout.REGISTRIES, ['platform-dev/api', 'platform-prod/web', 'platform-staging/jobs/worker']],
   ])('layout %s names', (layout, some) => {
-    const s = richSpec({ environments: { layout, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] } });
+    const s = allowingEnvironmentTagExpiry(richSpec({ environments: { layout, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] } }));
     const names = Object.values(build(s).template.findResources('AWS::ECR::Repository')).map((r: any) => r.Properties.RepositoryName);
     expect(names).toEqual(expect.arrayContaining(some));
     expect(names).toHaveLength(layout === EnvironmentLayout.TAGS ? 3 : 9);
@@ -68,7 +68,7 @@ describe('EcrRegistry repositories', () => {
     });
     // Semver with moving aliases: full versions are write-once, 1.2 / 1 / latest move.
     expect(decision).toMatchObject({ mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['*.*.*'] });
-    const strict = build(richSpec({ tagPolicy: { strategy: 'version-sha' as any, mutableTags: ['latest', 'dev'] } })).template;
+    const strict = build(allowingEnvironmentTagExpiry(richSpec({ tagPolicy: { strategy: 'version-sha' as any, mutableTags: ['latest', 'dev'] } }))).template;
     strict.hasResourceProperties('AWS::ECR::Repository', {
       ImageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
       ImageTagMutabilityExclusionFilters: [
@@ -217,6 +217,19 @@ describe('EcrRegistry validation and warnings', () => {
     expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
   });
 
+  test('a retention that could expire the image an environment tag points to is an error, reported with the spec\'s other problems', () => {
+    const bad = richSpec({
+      name: 'Bad_Name',
+      environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
+      retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] },
+      repositories: [{ name: 'api' }],
+      access: undefined,
+    });
+    expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 3 problems\n {2}- name: "Bad_Name"[^]*retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to[^]*retention\.rules\[0\]: "prod"/);
+    // Protecting the environment tags (or allowExpiringEnvironmentTags) makes it valid.
+    expect(() => build({ ...bad, name: 'platform', retention: { protectedTags: ['dev', 'prod'], rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] } })).not.toThrow();
+  });
+
   test('repositoryNames must be repositories of the spec', () => {
     expect(() => build(spec, { repositoryNames: ['platform/dev/api', 'platform/qa/api'] }))
       .toThrow(/repositoryNames \["platform\/qa\/api"\] are not repositories of the spec "platform"/);
@@ -229,7 +242,10 @@ describe('EcrRegistry validation and warnings', () => {
   });
 
   test('the tags layout warns that IAM cannot tell tags apart', () => {
-    const s = richSpec({ environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] }, access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] } });
+    const s = allowingEnvironmentTagExpiry(richSpec({
+      environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
+      access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] },
+    }));
     expect(warningsOf(build(s).stack)).toEqual(expect.arrayContaining([
       expect.stringMatching(/environments.layout "tags": IAM cannot tell tags apart, so every pusher can also move the environment tags \(a CI pusher can retag an image as prod\)\. Use the "repositories" layout/),
     ]));
@@ -247,7 +263,8 @@ describe('EcrRegistry validation and warnings', () => {
 
   test('the translation report warnings are surfaced once, naming the repositories', () => {
     // A rule after an `any` rule is never reached: the translation leaves it out and says so.
-    const s = richSpec({ retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 50 }, { tagState: TagState.UNTAGGED, expireAfterDays: 1 }] } });
+    const rules = [{ tagState: TagState.ANY, keepMostRecent: 50 }, { tagState: TagState.UNTAGGED, expireAfterDays: 1 }];
+    const s = richSpec({ retention: { rules } });
     const warnings = warningsOf(build(s).stack).filter((w) => /is never reached/.test(w));
     // One warning for all the repositories it concerns (a repository with its own retention keeps its own), one for the cache template.
     expect(warnings).toEqual([
@@ -259,7 +276,7 @@ describe('EcrRegistry validation and warnings', () => {
 
   test('the tag policy decision\'s warnings are surfaced', () => {
     const tagPolicy = { strategy: 'version-sha' as any, semverAliases: false, mutableTags: ['latest', 'dev', 'qa', 'main', 'edge', 'nightly'] };
-    const b = build(richSpec({ tagPolicy, repositories: [{ name: 'api' }] }));
+    const b = build(allowingEnvironmentTagExpiry(richSpec({ tagPolicy, repositories: [{ name: 'api' }] })));
     expect(warningsOf(b.stack)).toEqual(expect.arrayContaining([
       expect.stringMatching(/^every repository: ECR takes at most 5 tag mutability exclusion filters and the policy lists 6 mutable patterns, so the repository uses MUTABLE_WITH_EXCLUSION/),
     ]));
@@ -312,6 +329,8 @@ describe('lifecycle policies of random specs delete what the neutral policy dele
   const retentionArb = fc.record({
     protectedTags: fc.uniqueArray(fc.constantFrom('prod', 'staging', 'v*', 'release-*'), { maxLength: 2 }),
     rules: fc.array(ruleArb, { minLength: 1, maxLength: 4 }),
+    // The property is about the translation; environment-tag safety is checked elsewhere.
+    allowExpiringEnvironmentTags: fc.constant(true),
   });
   const specArb = fc.record({
     layout: fc.constantFrom(EnvironmentLayout.TAGS, EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES),

@@ -13,6 +13,17 @@ export function stackIn(app: App, id = 'Platform', props: StackProps = { env: EN
   return new Stack(app, id, props);
 }
 
+/**
+ * The spec with `allowExpiringEnvironmentTags` on every retention policy: for tests
+ * about other things that put environment tags (the `tags` layout, `dev` in
+ * mutableTags) next to retention rules that could expire them.
+ */
+export function allowingEnvironmentTagExpiry(spec: RegistrySpec): RegistrySpec {
+  const allow = <T extends { retention?: RegistrySpec['retention'] }>(x: T): T =>
+    (x.retention ? { ...x, retention: { ...x.retention, allowExpiringEnvironmentTags: true } } : x);
+  return { ...allow(spec), repositories: spec.repositories.map(allow) };
+}
+
 /** A spec with every AWS feature in use. */
 export function richSpec(overrides: Partial<RegistrySpec> = {}): RegistrySpec {
   return {

@@ -26,6 +26,18 @@ describe('container-registry validate', () => {
     expect(r.err).toMatch(/line 2: repositories\[0\]\.name: "API" is not a valid repository name/);
   });
 
+  test('a retention that could expire an environment tag\'s image is an error', async () => {
+    const f = file('envtags.yaml', [
+      'name: platform',
+      'repositories: [{name: api}]',
+      'environments: { layout: tags, chain: [{name: dev}, {name: prod}] }',
+      'retention: { rules: [{ tagState: any, keepMostRecent: 5 }] }',
+    ].join('\n'));
+    const r = await runCli(['validate', f]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/envtags\.yaml is invalid: 2 problems\n {2}- retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to/);
+  });
+
   test('--cloud limits the naming checks to the clouds given', async () => {
     const f = file('short.yaml', 'name: ab\nrepositories: [{name: api}]\n');
     expect((await runCli(['validate', f, '--cloud', 'aws'])).code).toBe(0);
