@@ -122,7 +122,8 @@ try {
 
 console.log(`\nSynthesis, median of ${RUNS} runs (build = creating the constructs, synth = app.synth() to a temp outdir; the imports are not timed):\n`);
 console.log(table(
-  ['cloud', 'resources', 'ours build + synth', 'baseline', 'ratio', 'ratio (cpu)', 'ours build / synth', 'baseline build / synth', 'ours peak RSS', 'baseline peak RSS'],
+  ['cloud', 'resources', 'ours build + synth', 'baseline', 'ratio', 'ratio (cpu)', 'difference', 'ours build / synth', 'baseline build / synth',
+    'ours peak RSS', 'baseline peak RSS'],
   results.map((r) => [
     r.cloud,
     r.resources.toLocaleString('en-US'),
@@ -130,6 +131,7 @@ console.log(table(
     ms(medianOf(r.baseline, 'totalMs')),
     (medianOf(r.ours, 'totalMs') / medianOf(r.baseline, 'totalMs')).toFixed(2),
     (medianOf(r.ours, 'cpuMs') / medianOf(r.baseline, 'cpuMs')).toFixed(2),
+    `+${ms(medianOf(r.ours, 'totalMs') - medianOf(r.baseline, 'totalMs'))}`,
     `${ms(medianOf(r.ours, 'buildMs'))} / ${ms(medianOf(r.ours, 'synthMs'))}`,
     `${ms(medianOf(r.baseline, 'buildMs'))} / ${ms(medianOf(r.baseline, 'synthMs'))}`,
     mib(medianOf(r.ours, 'maxRssMiB')),
