@@ -109,6 +109,7 @@ project.eslint?.addOverride({
 // Examples import the package by name, as a user's app does; in this repository
 // examples/tsconfig.json maps the name to src/, and the import resolver follows it.
 project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './examples/tsconfig.json']);
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.noWarnOnMultipleProjects', true);
 
 // JSON Schema of the spec file, generated from the TypeScript types.
 project.addTask('schema', {
