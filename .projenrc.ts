@@ -129,5 +129,7 @@ project.addTask('bench', {
 
 // Type errors fail the suite too: @swc/jest only strips types.
 project.testTask.prependExec('tsc -p tsconfig.check.json');
+// The promotion integration tests need a real registry and skopeo (Debian packages).
+project.testTask.prependExec('sh scripts/ensure-test-tools.sh');
 
 project.synth();
