@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
 import { attachRepositoryPolicies } from './role-policies';
-import { AccessPlan, GithubTrustSpec, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
+import { AccessPlan, AccessRole, GithubTrustSpec, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
 
 /**
  * How a role's repository permissions were laid out within IAM's size limits
@@ -113,7 +113,8 @@ export class RegistryIdentities extends Construct {
       this.policyPlans[name] = attachRepositoryPolicies(
         scopeOf, role, names(Permission.PULL), names(Permission.PUSH), all, props.reservedPrefixes ?? []);
       const through = props.pullThroughPrefixes ?? [];
-      if (through.length && mine.some((g) => g.permission === Permission.PULL)) {
+      // Only pullers pull through the caches (which may create repositories): not promoters.
+      if (through.length && mine.some((g) => g.permission === Permission.PULL && g.role === AccessRole.PULLER)) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({
           sid: 'PullThroughCaches',
           actions: [...EcrActions.PULL, ...EcrActions.PULL_THROUGH],

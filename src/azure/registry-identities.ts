@@ -211,22 +211,21 @@ export class RegistryIdentities extends Construct {
     const mode = props.scopedAccess ?? ScopedAccessMode.TOKENS;
     this.promotionMethod = props.promotionMethod ?? PromotionMethod.COPY;
 
-    const byName = new Map<string, IdentitySpec[]>();
-    const roleOf = new Map<IdentitySpec, AccessRole>();
+    // (identity, role) pairs per name: the same object may appear in two roles (a YAML anchor).
+    const byName = new Map<string, Array<{ identity: IdentitySpec; role: AccessRole }>>();
     const access = spec.access ?? {};
     const lists: Array<[IdentitySpec[] | undefined, AccessRole]> = [
       [access.pushers, AccessRole.PUSHER], [access.pullers, AccessRole.PULLER], [access.promoters, AccessRole.PROMOTER],
     ];
     for (const [list, role] of lists) {
       for (const identity of list ?? []) {
-        byName.set(identity.name, [...(byName.get(identity.name) ?? []), identity]);
-        roleOf.set(identity, role);
+        byName.set(identity.name, [...(byName.get(identity.name) ?? []), { identity, role }]);
       }
     }
 
     // One managed identity per identity name with GitHub trust, one federated credential per distinct subject.
     for (const [name, specs] of byName) {
-      const trusts = specs.filter((s) => s.github);
+      const trusts = specs.filter((s) => s.identity.github);
       if (!trusts.length) continue;
       const uai = new UserAssignedIdentity(this, name, {
         name: `${spec.name}-${name}`,
@@ -236,11 +235,10 @@ export class RegistryIdentities extends Construct {
       });
       this.identities[name] = uai;
       const subjects = new Set<string>();
-      for (const s of trusts) {
+      for (const { identity: s, role } of trusts) {
         const subject = GithubFederation.subject(s.github!);
         if (subjects.has(subject)) continue;
         subjects.add(subject);
-        const role = roleOf.get(s)!;
         new FederatedIdentityCredential(this, `${name}-${role}-github`, {
           name: `github-${role}`,
           resourceGroupName: props.resourceGroupName,
@@ -271,7 +269,7 @@ export class RegistryIdentities extends Construct {
     const entries = new Map<string, GrantEntry>();
     for (const grant of AccessPlan.grants(spec)) {
       const registry = props.registries.find((r) => r.environments.includes(grant.environment)) ?? props.registries[0];
-      const identity = (byName.get(grant.identity) ?? []).find((s) => roleOf.get(s) === grant.role)!;
+      const identity = (byName.get(grant.identity) ?? []).find((s) => s.role === grant.role)!.identity;
       const key = `${grant.identity}|${grant.role}|${registry.name}`;
       let entry = entries.get(key);
       if (!entry) {
@@ -299,6 +297,9 @@ export class RegistryIdentities extends Construct {
             'Use scopedAccess TOKENS for exact repository permissions, or the registries layout (one registry per environment)');
         }
         this.assignRoles(entry, principals);
+      } else if (principals.length === 0) {
+        // Nobody on Azure holds this grant (the identity has only other clouds' principals): no token to hand out.
+        continue;
       } else {
         this.scopedToken(entry);
         const who = principals.length ? ` The identity (${principals.length} principal${principals.length === 1 ? '' : 's'}) gets no role for this grant.` : '';

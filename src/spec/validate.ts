@@ -347,6 +347,35 @@ class Checker {
         seen.add(identity?.name);
       });
     }
+    // One name is one identity on every cloud (one role, service account or managed identity):
+    // the same name in two roles would merge their trusts and their permissions.
+    const roles = new Map<string, Array<{ role: string; github: string }>>();
+    for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+      for (const id of access[role] ?? []) {
+        if (typeof id?.name !== 'string') continue;
+        roles.set(id.name, [...(roles.get(id.name) ?? []), { role, github: JSON.stringify(id.github ?? null) }]);
+      }
+    }
+    for (const [name, uses] of roles) {
+      const inRoles = uses.map((u) => u.role);
+      if (inRoles.includes('pushers') && inRoles.includes('promoters')) {
+        this.add('access', name, 'is both a pusher and a promoter: one identity would push to the first environment and write later ones, '
+          + 'so every run that may build could also promote; give the promoter its own name');
+      } else if (new Set(uses.map((u) => u.github)).size > 1) {
+        this.add('access', name, `is used in ${[...new Set(inRoles)].join(' and ')} with different github trusts: one identity would accept every trust `
+          + 'for every permission; give each its own name, or the same trust');
+      }
+    }
+    if (this.aws) {
+      const ids = new Map<string, string>();
+      for (const name of roles.keys()) {
+        const id = name.replace(/-/g, '');
+        if (ids.has(id) && ids.get(id) !== name) {
+          this.add('access', name, `and "${ids.get(id)}" give the same AWS output id (AWSROLEARN${id.toUpperCase()}: CloudFormation output ids are alphanumeric); rename one`);
+        }
+        ids.set(id, name);
+      }
+    }
     if ((access.promoters ?? []).length > 0 && envs.length < 2) {
       this.add('access.promoters', access.promoters!.map((p) => p.name), 'need a promotion chain: list at least two environments in environments.chain');
     }
@@ -442,14 +471,25 @@ class Checker {
     const caches = spec.upstreamCaches ?? [];
     const seen = new Set<string>();
     const images = new Set((spec.repositories ?? []).map((r) => r?.name));
+    const envNames = Naming.environmentNames(spec);
     caches.forEach((c, i) => {
       const path = `upstreamCaches[${i}]`;
       if (typeof c?.name !== 'string' || !/^[a-z][a-z0-9-]{1,29}$/.test(c.name)) {
         this.add(`${path}.name`, c?.name, 'is not a valid cache name (2-30 lower-case letters, digits and hyphens, starting with a letter)');
       } else if (seen.has(c.name)) {
         this.add(`${path}.name`, c.name, 'is used twice; cache names are unique');
-      } else if (images.has(c.name)) {
-        this.add(`${path}.name`, c.name, 'is also a repository name; the cache prefix would shadow it');
+      } else if ([...images].some((img) => img === c.name || img?.startsWith(`${c.name}/`))) {
+        this.add(`${path}.name`, c.name, 'is also the first path segment of a repository name; the cache prefix would cover that repository');
+      } else if (envNames.includes(c.name) || c.name === 'virtual') {
+        this.add(`${path}.name`, c.name, `is ${c.name === 'virtual' ? 'reserved for the virtual repository' : 'an environment name'}; `
+          + 'the cache would share its native names (ECR prefix, Artifact Registry repository id, ACR path)');
+      }
+      if (this.aws && typeof c?.name === 'string' && `${spec.name}/${c.name}`.length > 30) {
+        this.add(`${path}.name`, c.name, `gives the ECR pull-through cache prefix "${spec.name}/${c.name}", longer than 30 characters (AWS limit)`);
+      }
+      if (this.gcp && typeof c?.name === 'string') {
+        const id = `${spec.name}-${c.name}`;
+        if (id.length > 63) this.add(`${path}.name`, c.name, `gives the Artifact Registry remote repository id "${id}", longer than 63 characters (GCP limit)`);
       }
       seen.add(c?.name);
       if (!enumValues(UpstreamRegistry).includes(c?.upstream)) {

@@ -189,3 +189,24 @@ describe('GitHub federation', () => {
     ]);
   });
 });
+
+describe('RegistryIdentities, identities shared between roles and identities of other clouds', () => {
+  test('one identity object in two roles (a YAML anchor) gets both roles\' grants', () => {
+    const ci = { name: 'ci', github: { repository: 'example/platform', branch: 'main' } };
+    const spec: RegistrySpec = { ...azureSpec(EnvironmentLayout.REGISTRIES), access: { pushers: [ci], pullers: [ci] } };
+    const { json } = build(spec, perEnvironment);
+    expect(assignments(json)).toEqual([
+      ['ci', 'AcrPull', 'platformdev'], ['ci', 'AcrPull', 'platformprod'], ['ci', 'AcrPull', 'platformstaging'], ['ci', 'AcrPush', 'platformdev'],
+    ]);
+  });
+
+  test('a partial grant of an identity with no Azure principal creates no token', () => {
+    const spec: RegistrySpec = {
+      ...azureSpec(EnvironmentLayout.REPOSITORIES),
+      access: { pullers: [{ name: 'awsonly', awsAccountIds: ['111122223333'], environments: ['prod'] }] },
+    };
+    const { json } = build(spec, oneRegistry);
+    expect(resources(json, 'azurerm_container_registry_token')).toEqual([]);
+    expect(resources(json, 'azurerm_container_registry_scope_map')).toEqual([]);
+  });
+});

@@ -53,6 +53,26 @@ describe('SpecValidator', () => {
     ['key without customer-managed type', { encryption: { awsKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/abc' } }, /^encryption\.awsKmsKeyArn: .* is only used with encryption\.type "customer-managed"/],
     ['bad replica region', { replication: { replicas: [{ region: 'Europe West', cloud: Cloud.AWS }] } }, /^replication\.replicas\[0\]\.region: "Europe West" is not an AWS region/],
     ['bad GCP label', { labels: { Team: 'platform' } }, /^labels\.Team: "Team" is not a valid GCP label key/],
+    // One name is one identity on every cloud: two roles would merge their trusts and permissions.
+    ['a pusher that is also a promoter', {
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+        promoters: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+      },
+    }, /^access: "ci" is both a pusher and a promoter/],
+    ['one name with two trusts', {
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }],
+        pullers: [{ name: 'ci', github: { repository: 'o/other', branch: 'main' } }],
+      },
+    }, /^access: "ci" is used in pushers and pullers with different github trusts/],
+    ['names that collide as AWS output ids', { access: { pullers: [{ name: 'ci-a', gcpMembers: ['user:a@b.c'] }, { name: 'cia', gcpMembers: ['user:a@b.c'] }] } },
+      /^access: "cia" and "ci-a" give the same AWS output id \(AWSROLEARNCIA/],
+    ['a cache named like an environment', { upstreamCaches: [{ name: 'dev', upstream: UpstreamRegistry.QUAY }] }, /^upstreamCaches\[0\]\.name: "dev" is an environment name/],
+    ['a cache named like the first segment of an image', { upstreamCaches: [{ name: 'jobs', upstream: UpstreamRegistry.QUAY }] },
+      /^upstreamCaches\[0\]\.name: "jobs" is also the first path segment of a repository name/],
+    ['a cache prefix too long for ECR', { upstreamCaches: [{ name: 'quay-mirror-of-everything', upstream: UpstreamRegistry.QUAY }] },
+      /^upstreamCaches\[0\]\.name: "quay-mirror-of-everything" gives the ECR pull-through cache prefix "platform\/quay-mirror-of-everything", longer than 30/],
   ])('%s', (_name, overrides, expected) => {
     const messages = render(validSpec(overrides));
     expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
