@@ -17,7 +17,10 @@ export function parseArgs(args: string[], valued: string[], flags: string[] = []
       positionals.push(arg);
       continue;
     }
-    const [key, inline] = arg.slice(2).split('=', 2);
+    const body = arg.slice(2);
+    const eq = body.indexOf('=');
+    const key = eq < 0 ? body : body.slice(0, eq);
+    const inline = eq < 0 ? undefined : body.slice(eq + 1);
     if (valued.includes(key)) {
       const value = inline ?? args[++i];
       if (value === undefined) throw new Error(`option --${key} needs a value`);

@@ -29,7 +29,8 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
   };
   const plan = PromotionPlanner.plan(spec, planOptions);
   const workflow = PromotionWorkflow.generate(plan, {
-    scriptsDir: str('scripts-dir'),
+    // With several clouds, each gets its own folder under --scripts-dir (their scripts differ).
+    scriptsDir: str('scripts-dir') && clouds(options).length > 1 ? `${str('scripts-dir')}/${cloud}` : str('scripts-dir'),
     workflowPath: clouds(options).length > 1 ? undefined : str('workflow-path'),
     buildContext: str('build-context'),
     runsOn: str('runs-on'),

@@ -90,9 +90,18 @@ export class PromotionWorkflow {
     };
   }
 
-  /** The job output key of an image's value (`jobs/worker` and `digest` give `jobs_worker_digest`). */
+  /**
+   * The job output key of an image's value (`jobs/worker` and `digest` give
+   * `jobs_worker_digest`). Injective over image names, so two images never share a
+   * key: image names have single separators between alphanumeric runs, and each
+   * separator gets its own run of underscores (`/` one, `-` two, `.` three, `_`
+   * four: `api-gateway` gives `api__gateway`); a name that starts with a digit
+   * gets a leading underscore (GitHub ids and shell variables cannot start with one).
+   */
   public static outputKey(image: string, what: string): string {
-    return `${image.replace(/[^A-Za-z0-9]/g, '_')}_${what}`;
+    const runs: Record<string, string> = { '/': '_', '-': '__', '.': '___', '_': '____' };
+    const key = image.replace(/[^A-Za-z0-9]/g, (c) => runs[c] ?? `_x${c.charCodeAt(0).toString(16)}_`);
+    return `${/^[0-9]/.test(key) ? '_' : ''}${key}_${what}`;
   }
 }
 

@@ -95,3 +95,19 @@ describe('container-registry workflow', () => {
     expect((await runCli(['workflow'])).code).toBe(2);
   });
 });
+
+describe('container-registry promote-scripts with several clouds and --scripts-dir', () => {
+  test('each cloud gets its own scripts folder, and --check then finds them up to date', async () => {
+    const out = join(dir, 'multi');
+    const args = ['promote-scripts', specFile, '--cloud', 'aws,gcp', '--scripts-dir', 'ops/promotion', '--out', out];
+    expect((await runCli(args)).code).toBe(0);
+    expect(readFileSync(join(out, 'ops/promotion/aws/promote-dev-to-prod.sh'), 'utf8')).not.toBe(readFileSync(join(out, 'ops/promotion/gcp/promote-dev-to-prod.sh'), 'utf8'));
+    expect(await runCli([...args, '--check'])).toMatchObject({ code: 0 });
+  });
+
+  test('option values may contain "="', async () => {
+    const r = await runCli(['workflow', specFile, '--cloud', 'aws', '--runs-on=group=large']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('runs-on: group=large');
+  });
+});

@@ -278,3 +278,25 @@ describe('PromotionWorkflow: errors', () => {
     ].join('\n'));
   });
 });
+
+describe('PromotionWorkflow output keys', () => {
+  // GitHub ids must start with a letter or `_`; image names may start with a digit and
+  // differ only in their separators (`jobs/worker`, `jobs-worker`).
+  test('are injective over image names and never start with a digit', () => {
+    const names = ['api', 'jobs/worker', 'jobs-worker', 'jobs.worker', 'jobs_worker', '2fa', 'a/b-c.d_e'];
+    const keys = names.map((n) => PromotionWorkflow.outputKey(n, 'digest'));
+    expect(new Set(keys).size).toBe(names.length);
+    expect(keys.every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))).toBe(true);
+    expect(keys.slice(0, 3)).toEqual(['api_digest', 'jobs_worker_digest', 'jobs__worker_digest']);
+    expect(PromotionWorkflow.outputKey('2fa', 'digest')).toBe('_2fa_digest');
+  });
+
+  test('a spec with such images gives a workflow GitHub accepts, with one output per image', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, { repositories: [{ name: '2fa' }, { name: 'jobs/worker' }, { name: 'jobs-worker' }] });
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    const workflow = PromotionWorkflow.generate(plan);
+    const outputs = Object.keys(parse(workflow.text).jobs.build.outputs).filter((k) => k.endsWith('_digest')).sort();
+    expect(outputs).toEqual(['_2fa_digest', 'jobs__worker_digest', 'jobs_worker_digest']);
+    expect(parseWorkflows([{ name: 'odd-names.yml', content: workflow.text }])[0].errors).toEqual([]);
+  });
+});
