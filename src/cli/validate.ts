@@ -1,4 +1,5 @@
 import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { RetentionTranslationCheck } from '../retention/translation-check';
 import { Cloud, SpecSummary, SpecValidator } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
@@ -27,10 +28,11 @@ export const validateCommand: Command = {
     const clouds = parseClouds(options.cloud);
     const spec = readSpecFile(file, io.err, clouds);
     if (!spec) return 1;
-    // A retention that could expire an environment tag's image is an error on every cloud.
-    const envTags = RetentionTagCheck.check(spec);
-    if (envTags.length) {
-      io.err(SpecValidator.formatProblems(envTags, `${file} is invalid`));
+    // A retention that could expire an environment tag's image is an error on every cloud,
+    // and so is one a target cloud cannot express (the translations the constructs will run).
+    const retention = [...RetentionTagCheck.check(spec), ...RetentionTranslationCheck.check(spec, clouds)];
+    if (retention.length) {
+      io.err(SpecValidator.formatProblems(retention, `${file} is invalid`));
       return 1;
     }
     io.out(`${file}: valid${clouds ? ` for ${clouds.join(', ')}` : ''}`);

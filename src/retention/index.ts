@@ -8,3 +8,4 @@ export * from './acr-evaluator';
 export * from './gar-translation';
 export * from './acr-translation';
 export * from './environment-tag-check';
+export * from './translation-check';

@@ -170,6 +170,9 @@ class Checker {
       this.add('name', name, 'is not a valid registry name (lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen, at least 2 characters)');
       return;
     }
+    if (this.aws && /[._-]{2}/.test(name)) {
+      this.add('name', name, 'has two separators in a row, which ECR repository names do not allow (each . _ - sits between letters or digits)');
+    }
     const checked = new Set<string>();
     for (const env of Naming.physicalEnvironments(spec)) {
       if (env && !ENV_NAME.test(env)) continue; // reported on the environment

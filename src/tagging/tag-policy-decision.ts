@@ -136,7 +136,14 @@ export class TagPolicyDecision {
         + `(a filter cannot say "7 hex characters"). Merge the patterns into ${ECR_MAX_FILTERS} or fewer (feature-* instead of each branch), `
         + 'or use the version-sha strategy, whose release tags are matched by *.*.*');
     }
-    if (!aliases) {
+    if (aliases) {
+      // No wildcard tells the moving aliases (1.2, 1) from full versions except *.*.*, so
+      // everything else stays overwritable: say so rather than let it pass silently.
+      warnings.push('semver aliases (1.2, 1) move, and no ECR wildcard tells them from other tags, so the repository uses MUTABLE_WITH_EXCLUSION '
+        + `with the write-once filter ${FULL_VERSIONS}: versions and version-sha tags are write-once, but tags without two dots (the short-sha `
+        + 'build tag of an unversioned build, branch tags) can be overwritten on ECR. Give every build a version, or set semverAliases: false '
+        + 'for IMMUTABLE_WITH_EXCLUSION with the mutable tags as exceptions.');
+    } else {
       warnings.push(`ECR takes at most ${ECR_MAX_FILTERS} tag mutability exclusion filters and the policy lists ${patterns.length} mutable patterns, `
         + `so the repository uses MUTABLE_WITH_EXCLUSION with the write-once filter ${FULL_VERSIONS}: release tags (versions and version-sha tags) stay write-once, `
         + `but other tags that match no mutable pattern can be overwritten. Merge the mutable patterns into ${ECR_MAX_FILTERS} or fewer for an exact IMMUTABLE_WITH_EXCLUSION.`);

@@ -38,6 +38,15 @@ describe('container-registry validate', () => {
     expect(r.err).toMatch(/envtags\.yaml is invalid: 2 problems\n {2}- retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to/);
   });
 
+  test('a retention the target cloud cannot express is an error of validate --cloud', async () => {
+    const rules = Array.from({ length: 12 }, (_, i) => `    - { tagState: tagged, tagPatterns: ["team${i}-*"], expireAfterDays: 7 }`);
+    const f = file('twelve.yaml', ['name: platform', 'repositories: [{name: api}]', 'retention:', '  rules:', ...rules].join('\n'));
+    expect((await runCli(['validate', f, '--cloud', 'aws'])).code).toBe(0);
+    const gcp = await runCli(['validate', f, '--cloud', 'gcp']);
+    expect(gcp.code).toBe(1);
+    expect(gcp.err).toMatch(/twelve\.yaml is invalid: 1 problem\n {2}- retention: cannot be expressed on Artifact Registry: /);
+  });
+
   test('--cloud limits the naming checks to the clouds given', async () => {
     const f = file('short.yaml', 'name: ab\nrepositories: [{name: api}]\n');
     expect((await runCli(['validate', f, '--cloud', 'aws'])).code).toBe(0);

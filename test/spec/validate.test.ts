@@ -18,6 +18,7 @@ describe('SpecValidator', () => {
     ['duplicate repository', { repositories: [{ name: 'api' }, { name: 'api' }] }, /^repositories\[1\]\.name: "api" is listed twice/],
     ['no repositories', { repositories: [] }, /^repositories: \[\] must list at least one repository/],
     ['bad registry name', { name: 'Platform_1' }, /^name: "Platform_1" is not a valid registry name/],
+    ['a registry name ECR cannot take', { name: 'my--platform' }, /^name: "my--platform" has two separators in a row, which ECR repository names do not allow/],
     ['unsupported version', { version: 2 }, /^version: 2 is not a supported spec version \(supported: 1\)/],
     ['duplicate environment', { environments: { chain: [{ name: 'dev' }, { name: 'dev' }] } }, /^environments\.chain\[1\]\.name: "dev" is listed twice/],
     ['empty chain', { environments: { chain: [] } }, /^environments\.chain: \[\] must list at least one environment/],

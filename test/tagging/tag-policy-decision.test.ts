@@ -15,7 +15,13 @@ describe('TagPolicyDecision.ecr', () => {
   // PutImageTagMutability: imageTagMutabilityExclusionFilters "Minimum number of 1 item. Maximum number of 5 items."
   test('semver with aliases: MUTABLE_WITH_EXCLUSION, *.*.* write-once; 1.2, 1, latest and environment tags move', () => {
     const d = TagPolicyDecision.ecr(policy({ mutableTags: ['latest', 'dev', 'staging', 'prod'] }));
-    expect(d).toEqual({ mutability: EcrTagMutability.MUTABLE_WITH_EXCLUSION, exclusionFilters: ['*.*.*'], warnings: [] });
+    expect(d).toEqual({
+      mutability: EcrTagMutability.MUTABLE_WITH_EXCLUSION,
+      exclusionFilters: ['*.*.*'],
+      // Said, not silent: tags that are not versions (an unversioned build's short sha) stay overwritable.
+      warnings: [expect.stringMatching(/^semver aliases \(1\.2, 1\) move, .* tags without two dots \(the short-sha build tag of an unversioned build, branch tags\) can be overwritten on ECR/)],
+    });
+    expect(TagPolicyDecision.ecrAllowsOverwrite(d, 'abc1234')).toBe(true);
     for (const tag of ['1.2.3', '1.2.3-abc1234', '2.0.0-rc.1', '2.0.0-rc.1-abc1234']) expect(TagPolicyDecision.ecrAllowsOverwrite(d, tag)).toBe(false);
     for (const tag of ['1.2', '1', 'latest', 'dev', 'prod']) expect(TagPolicyDecision.ecrAllowsOverwrite(d, tag)).toBe(true);
   });
@@ -46,7 +52,10 @@ describe('TagPolicyDecision.ecr', () => {
   test('a mutable pattern that matches versions is write-once on ECR, with a warning', () => {
     const d = TagPolicyDecision.ecr(policy({ mutableTags: ['latest', 'v*', 'feature-*'] }));
     expect(d.exclusionFilters).toEqual(['*.*.*']);
-    expect(d.warnings).toEqual([expect.stringMatching(/^mutableTags pattern "v\*" matches version tags such as "v1\.1\.1", which the ECR filter \*\.\*\.\* keeps write-once/)]);
+    expect(d.warnings).toEqual([
+      expect.stringMatching(/^semver aliases \(1\.2, 1\) move/),
+      expect.stringMatching(/^mutableTags pattern "v\*" matches version tags such as "v1\.1\.1", which the ECR filter \*\.\*\.\* keeps write-once/),
+    ]);
   });
 
   test('a pattern ECR cannot take as a filter is a clear error', () => {
