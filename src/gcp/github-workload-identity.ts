@@ -204,6 +204,17 @@ export class GithubWorkloadIdentity extends Construct {
           + 'so every identity trusted on one of these patterns accepts runs on the others too. Use one tag pattern per repository, or a GitHub environment.',
         );
       }
+      const environments = props.trusts.filter((x) => x.repository === repo && x.environment !== undefined).map((x) => x.environment!);
+      if (environments.length) {
+        // The provider admits a tag run through an environment clause too, and the tag principal set
+        // only says "a tag of this repository": such a run could impersonate the tag-trusted identity.
+        Annotations.of(this).addWarning(
+          `GitHub repository ${repo} is trusted on tags (${[...patterns].sort().join(', ')}) and on environment${environments.length > 1 ? 's' : ''} `
+          + `${[...new Set(environments)].sort().join(', ')}: a job in such an environment running on any tag (not only ${[...patterns].sort().join(', ')}) `
+          + 'is admitted by the provider and matches the tag principal set, so it can impersonate the tag-trusted identity. '
+          + 'Trust that identity on a branch or an environment instead, or keep tag trusts and environment trusts in different repositories.',
+        );
+      }
     }
   }
 

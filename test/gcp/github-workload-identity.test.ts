@@ -98,6 +98,14 @@ describe('GithubWorkloadIdentity', () => {
     expect(annotations(w)).toEqual([expect.stringContaining('GitHub repository o/r is trusted on several tag patterns (rc-*, v*): a principal set cannot tell tags apart')]);
   });
 
+  test('warns when one repository is trusted on tags and on an environment (a tag run in that environment matches the tag principal set)', () => {
+    const s = testStack();
+    const w = new GithubWorkloadIdentity(s, 'T', { project: 'p', trusts: [{ repository: 'o/r', tag: 'v*' }, { repository: 'o/r', environment: 'prod' }] });
+    expect(annotations(w)).toEqual([expect.stringMatching(/^GitHub repository o\/r is trusted on tags \(v\*\) and on environment prod: a job in such an environment running on any tag/)]);
+    const other = new GithubWorkloadIdentity(testStack(), 'U', { project: 'p', trusts: [{ repository: 'o/r', tag: 'v*' }, { repository: 'o/r', branch: 'main' }] });
+    expect(annotations(other)).toEqual([]);
+  });
+
   test('reports every bad id at once', () => {
     expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts: [], poolId: 'gcp-pool', providerId: 'GH' }))
       .toThrow(/3 problems\n {2}- poolId "gcp-pool" starts with "gcp-", a prefix Google reserves\n {2}- providerId "GH" is not a valid workload identity pool or provider id \(4-32 characters: lower-case letters, digits and hyphens\)\n {2}- trusts is empty/);
