@@ -5,7 +5,7 @@
  * - `cdk.json`: the aws-cdk CLI's `cdk synth` (writes `cdk.out/` in the folder);
  * - `cdktf.json`: runs the app (`app.synth()`, what `cdktf synth` runs), which
  *   writes `cdktf.out/` in the folder.
- * Exits non-zero if any example fails. `--only <name>` limits it to one example.
+ * Exits non-zero if any example fails. `--only <name>[,<name>...]` limits it to those examples.
  */
 import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
@@ -14,7 +14,7 @@ import { SpecLoader, SpecSummary, SpecValidator } from '../src/spec';
 
 const root = join(__dirname, '..');
 const examplesDir = join(root, 'examples');
-const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 const SPEC_FILE = /^(registry|spec|platform)[\w.-]*\.(ya?ml|json)$/;
 
 function run(cmd: string, args: string[], cwd: string): boolean {
@@ -59,7 +59,7 @@ function outputs(dir: string, sub: string): string {
 
 let failures = 0;
 const examples = readdirSync(examplesDir)
-  .filter((d) => statSync(join(examplesDir, d)).isDirectory() && (!only || d === only))
+  .filter((d) => statSync(join(examplesDir, d)).isDirectory() && (!only || only.includes(d)))
   .sort();
 for (const name of examples) {
   const dir = join(examplesDir, name);

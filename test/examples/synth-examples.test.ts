@@ -10,11 +10,12 @@ describe('npm run synth:examples', () => {
   const root = join(__dirname, '../..');
   const tsx = join(root, 'node_modules/.bin/tsx');
   const script = join(root, 'scripts/synth-examples.ts');
-  const res = spawnSync(tsx, [script, '--only', 'spec-only'], { cwd: root, encoding: 'utf8' });
+  // The examples that are spec files only (the cloud apps have their own tests).
+  const res = spawnSync(tsx, [script, '--only', 'spec-only,promotion'], { cwd: root, encoding: 'utf8' });
 
   test('exits 0 with no failure', () => {
     expect(res.stderr).toBe('');
-    expect(res.stdout).toMatch(/\n1 example, 0 failures\n$/);
+    expect(res.stdout).toMatch(/\n2 examples, 0 failures\n$/);
     expect(res.status).toBe(0);
   });
 
@@ -25,7 +26,8 @@ describe('npm run synth:examples', () => {
     }
   });
 
-  test('validates and summarizes the spec-only example', () => {
+  test('validates and summarizes the spec-only and promotion examples', () => {
     expect(res.stdout).toMatch(/== examples\/spec-only\n {2}registry\.yaml: valid\n {4}registry "platform": 3 repositories \(api, web, jobs\/worker\)/);
+    expect(res.stdout).toMatch(/== examples\/promotion\n {2}registry\.yaml: valid\n {4}registry "platform"/);
   });
 });
