@@ -54,6 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ts-json-schema-generator@^2.4.0',
     '@actions/workflow-parser@^0.3.61',
     '@types/node@^20',
+    // Independent checkers of the access model (issue 13): AWS IAM evaluation and CEL.
+    '@cloud-copilot/iam-simulate@^0.1.173',
+    '@bufbuild/cel@^0.6.1',
   ],
   bin: { 'container-registry': 'lib/cli/main.js' },
 
