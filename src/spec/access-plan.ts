@@ -1,6 +1,5 @@
-import { Glob } from './glob';
-import { Naming } from './naming';
-import { EnvironmentLayout, IdentitySpec, RegistrySpec } from './registry-spec';
+import { AccessModel, AccessProgram, AccessResourceKind, Capability } from './access-model';
+import { IdentitySpec, RegistrySpec } from './registry-spec';
 
 /** What an identity may do on a repository. */
 export enum Permission {
@@ -61,57 +60,49 @@ export interface AccessGrant {
 export class AccessPlan {
   /** The hops of the promotion chain, in order. */
   public static hops(spec: RegistrySpec): PromotionHop[] {
-    const chain = spec.environments?.chain ?? [];
-    const hops: PromotionHop[] = [];
-    for (let i = 1; i < chain.length; i++) {
-      hops.push({
-        source: chain[i - 1].name,
-        destination: chain[i].name,
-        requiresApproval: chain[i].requiresApproval ?? i === chain.length - 1,
-      });
-    }
-    return hops;
+    return AccessModel.hops(spec);
   }
 
   /** The hops a promoter performs: those into its `environments`, or all hops. */
   public static hopsOf(spec: RegistrySpec, promoter: IdentitySpec): PromotionHop[] {
-    const hops = AccessPlan.hops(spec);
-    return promoter.environments ? hops.filter((h) => promoter.environments!.includes(h.destination)) : hops;
+    return AccessModel.hopsOf(spec, promoter);
   }
 
   /** The images an identity covers (its `repositories` globs, or every image). */
   public static imagesOf(spec: RegistrySpec, identity: IdentitySpec): string[] {
-    const images = spec.repositories.map((r) => r.name);
-    if (!identity.repositories) return images;
-    return images.filter((img) => Glob.matchesAny(identity.repositories!, img));
+    return AccessModel.imagesOf(spec, identity);
   }
 
-  /** Every grant of the spec, in a stable order (role, identity, environment, permission). */
+  /**
+   * Every grant of the spec, in a stable order (role, identity, environment,
+   * permission): the access model's operations (`AccessModel.operations`) of each
+   * identity, as pull (read) and push (write, move a tag) per physical environment.
+   * A promoter therefore pulls from both ends of each hop: its script reads the
+   * destination tags before and after the copy.
+   */
   public static grants(spec: RegistrySpec): AccessGrant[] {
     const access = spec.access ?? {};
-    const envs = Naming.environmentNames(spec);
-    const tagsLayout = envs.length === 0 || Naming.layout(spec) === EnvironmentLayout.TAGS;
-    // With the tags layout every environment lives in the same repositories.
-    const physical = (env: string) => (tagsLayout ? '' : env);
     const grants: AccessGrant[] = [];
-    const add = (identity: IdentitySpec, role: AccessRole, environment: string, permission: Permission) => {
-      const images = AccessPlan.imagesOf(spec, identity);
-      const dup = grants.find((g) => g.identity === identity.name && g.role === role && g.environment === environment && g.permission === permission);
-      if (!dup && images.length > 0) grants.push({ identity: identity.name, role, environment, images, permission });
-    };
-
-    for (const pusher of access.pushers ?? []) {
-      const targets = pusher.environments ?? (envs.length ? [envs[0]] : ['']);
-      for (const env of targets) add(pusher, AccessRole.PUSHER, physical(env), Permission.PUSH);
-    }
-    for (const puller of access.pullers ?? []) {
-      const targets = puller.environments ?? (envs.length ? envs : ['']);
-      for (const env of targets) add(puller, AccessRole.PULLER, physical(env), Permission.PULL);
-    }
-    for (const promoter of access.promoters ?? []) {
-      for (const hop of AccessPlan.hopsOf(spec, promoter)) {
-        add(promoter, AccessRole.PROMOTER, physical(hop.source), Permission.PULL);
-        add(promoter, AccessRole.PROMOTER, physical(hop.destination), Permission.PUSH);
+    const ops = AccessModel.operations(spec).filter((op) => op.resource.kind === AccessResourceKind.REPOSITORY);
+    const lists: Array<[AccessRole, IdentitySpec[], AccessProgram]> = [
+      [AccessRole.PUSHER, access.pushers ?? [], AccessProgram.BUILD],
+      [AccessRole.PULLER, access.pullers ?? [], AccessProgram.PULL],
+      [AccessRole.PROMOTER, access.promoters ?? [], AccessProgram.PROMOTION],
+    ];
+    for (const [role, identities, program] of lists) {
+      for (const identity of identities) {
+        const mine = ops.filter((op) => op.identity === identity.name && op.program === program);
+        const environments = [...new Set(mine.map((op) => op.resource.environment))];
+        // Environments in the order the operations name them (the chain's order), pull before push.
+        for (const environment of environments) {
+          for (const permission of [Permission.PULL, Permission.PUSH]) {
+            const images = [...new Set(mine
+              .filter((op) => op.resource.environment === environment && (op.capability === Capability.READ) === (permission === Permission.PULL))
+              .map((op) => op.resource.name))];
+            const dup = grants.find((g) => g.identity === identity.name && g.role === role && g.environment === environment && g.permission === permission);
+            if (!dup && images.length > 0) grants.push({ identity: identity.name, role, environment, images, permission });
+          }
+        }
       }
     }
     return grants;

@@ -8,3 +8,4 @@ export * from './summary';
 export * from './glob';
 export * from './access-plan';
 export * from './policy-plan';
+export * from './access-model';

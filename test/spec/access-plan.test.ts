@@ -19,14 +19,16 @@ describe('AccessPlan', () => {
     ]);
   });
 
-  test('repositories layout: pushers push only to the first environment; promoters pull the source and push the destination of each hop', () => {
+  test('repositories layout: pushers push only to the first environment; promoters pull the source, and pull and push the destination of each hop', () => {
     const grants = brief(spec(EnvironmentLayout.REPOSITORIES));
     expect(grants).toEqual([
       'pusher:ci:push@dev:api,web,jobs/worker',
       'puller:runtime:pull@prod:api,jobs/worker',
       'promoter:promoter:pull@dev:api,web,jobs/worker',
-      'promoter:promoter:push@staging:api,web,jobs/worker',
+      // The hop script reads the destination tags before and after the copy (issue 13, item 1).
       'promoter:promoter:pull@staging:api,web,jobs/worker',
+      'promoter:promoter:push@staging:api,web,jobs/worker',
+      'promoter:promoter:pull@prod:api,web,jobs/worker',
       'promoter:promoter:push@prod:api,web,jobs/worker',
     ]);
     // The safety property of the layout: nobody but pushers writes the first environment.
@@ -46,7 +48,7 @@ describe('AccessPlan', () => {
   test('a promoter limited to prod performs only the hop into prod', () => {
     const s = spec(EnvironmentLayout.REGISTRIES);
     const limited = { ...s, access: { promoters: [{ name: 'p', gcpMembers: ['user:a@b.c'], environments: ['prod'] }] } };
-    expect(brief(limited)).toEqual(['promoter:p:pull@staging:api,web,jobs/worker', 'promoter:p:push@prod:api,web,jobs/worker']);
+    expect(brief(limited)).toEqual(['promoter:p:pull@staging:api,web,jobs/worker', 'promoter:p:pull@prod:api,web,jobs/worker', 'promoter:p:push@prod:api,web,jobs/worker']);
   });
 
   test('validation: pushers cannot target later environments and promoters cannot target the first', () => {

@@ -1,0 +1,244 @@
+import type { PromotionHop } from './access-plan';
+import { EffectiveSpec } from './effective';
+import { Glob } from './glob';
+import { Naming } from './naming';
+import { EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy } from './registry-spec';
+
+/**
+ * What an identity may do to an image repository (or a registry-level resource).
+ * Each cloud maps a capability onto its own permissions (ECR actions, Artifact
+ * Registry permissions, ACR data actions); where a cloud cannot separate two
+ * capabilities (ECR's `ecr:PutImage` both creates and moves a tag), granting one
+ * grants both, and the cloud's access matrix says so.
+ */
+export enum Capability {
+  /** Read manifests and blobs: pull, and `skopeo inspect` of a tag or digest. */
+  READ = 'read',
+  /** Upload blobs and put manifests under new tags or digests: push. */
+  WRITE = 'write',
+  /** Point an existing tag at another digest (environment tags, `latest`, semver aliases). */
+  MOVE_TAG = 'move-tag',
+  /** Delete images or tags. Only retention deletes: no identity of the spec gets it. */
+  DELETE = 'delete',
+  /** Change the repository itself: its settings, policies or IAM. No identity of the spec gets it. */
+  ADMIN = 'admin',
+  /** Import an upstream image through a pull-through cache (which may create its repository). */
+  CACHE_IMPORT = 'cache-import',
+}
+
+/** The programs the library generates or configures that use access. */
+export enum AccessProgram {
+  /** The generated workflow's build job: pushes the build's tags to the first environment. */
+  BUILD = 'build',
+  /** A generated promotion hop script: reads the source and the destination, copies, verifies. */
+  PROMOTION = 'promotion',
+  /** A runtime (deployment, cluster) pulling images. */
+  PULL = 'pull',
+  /** A runtime pulling an upstream image through a pull-through cache. */
+  CACHE_PULL = 'cache-pull',
+  /** The retention task that deletes images (Azure's scheduled purge; ECR and Artifact Registry delete inside the service). */
+  RETENTION = 'retention',
+}
+
+/** What a resource of the access model is. */
+export enum AccessResourceKind {
+  /** One image in one physical environment: `environment` and `name` (the image) are set. */
+  REPOSITORY = 'repository',
+  /** A pull-through cache of the spec: `name` is the cache's name. */
+  CACHE = 'cache',
+}
+
+/** A resource of the access model, cloud-neutral; each cloud maps it onto its native names (`Naming`). */
+export interface AccessResource {
+  /** Repository or cache. */
+  readonly kind: AccessResourceKind;
+  /** The physical environment (`dev`), or an empty string with the `tags` layout or no environments, and for caches. */
+  readonly environment: string;
+  /** The image name (`api`) or the cache name (`docker-hub`). */
+  readonly name: string;
+}
+
+/** One operation a program performs, with the identity it runs as. */
+export interface AccessOperation {
+  /** The program. */
+  readonly program: AccessProgram;
+  /** The step of the program, for messages (`hop dev -> staging: read the destination tag`). */
+  readonly step: string;
+  /**
+   * The identity's name in the spec's `access` section; for the retention program,
+   * `AccessModel.RETENTION_IDENTITY`.
+   */
+  readonly identity: string;
+  /** The resource the operation acts on. */
+  readonly resource: AccessResource;
+  /** The capability it needs. */
+  readonly capability: Capability;
+}
+
+/** One row of the model's matrix: what one identity may do to one resource. */
+export interface AccessEntry {
+  /** The identity's name. */
+  readonly identity: string;
+  /** The resource. */
+  readonly resource: AccessResource;
+  /** The capabilities, sorted. */
+  readonly capabilities: Capability[];
+}
+
+const CAPABILITY_ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+
+/**
+ * Access as the programs need it, derived from the spec, the same for every cloud.
+ *
+ * Every program the library generates or configures declares here the operations
+ * it performs and the identity it runs as:
+ * - the build job (each pusher, into its environments: the first by default)
+ *   writes the build's tags, and moves tags when the image has mutable tags
+ *   (`latest`, semver aliases, `mutableTags`) or environment tags (`tags` layout);
+ * - each promotion hop (each promoter, for the hops into its environments) reads
+ *   the source digest and tag, reads every destination tag before and after the
+ *   copy, writes the destination, and moves tags as the build does;
+ * - pullers read every environment they list (all by default), and import through
+ *   every pull-through cache of the spec;
+ * - retention (the identity `AccessModel.RETENTION_IDENTITY`) reads and deletes in
+ *   every repository; where the cloud deletes inside the service (ECR lifecycle
+ *   policies, Artifact Registry cleanup policies) no identity is created for it.
+ *
+ * The matrix is the union of these needs per identity and resource, and nothing
+ * else: no identity of the spec may delete or administer. Each cloud's grants are
+ * checked against it by an independent evaluator of that cloud's IAM (the access
+ * tests); where a cloud grants more than the matrix (a coarser scope, a capability
+ * it cannot separate), the cloud's module says so with a warning and its access
+ * matrix lists the difference.
+ */
+export class AccessModel {
+  /** The identity name of the retention program in operations and matrices. */
+  public static readonly RETENTION_IDENTITY: string = 'retention';
+
+  /** Every operation of every program, in a stable order. */
+  public static operations(spec: RegistrySpec): AccessOperation[] {
+    const ops: AccessOperation[] = [];
+    const access = spec.access ?? {};
+    const envs = Naming.environmentNames(spec);
+    const tagsLayout = envs.length === 0 || Naming.layout(spec) === EnvironmentLayout.TAGS;
+    const physical = (env: string) => (tagsLayout ? '' : env);
+    const repo = (environment: string, image: string): AccessResource => ({ kind: AccessResourceKind.REPOSITORY, environment, name: image });
+    const push = (identity: IdentitySpec, program: AccessProgram, env: string, image: string, what: string) => {
+      const resource = repo(physical(env), image);
+      ops.push({ program, step: `${what}: write the tags`, identity: identity.name, resource, capability: Capability.WRITE });
+      if (AccessModel.movesTags(spec, image)) {
+        ops.push({ program, step: `${what}: move mutable or environment tags`, identity: identity.name, resource, capability: Capability.MOVE_TAG });
+      }
+    };
+
+    for (const pusher of access.pushers ?? []) {
+      const targets = pusher.environments ?? (envs.length ? [envs[0]] : ['']);
+      for (const env of targets) {
+        for (const image of AccessModel.imagesOf(spec, pusher)) push(pusher, AccessProgram.BUILD, env, image, `build push of ${image}${env ? ` to ${env}` : ''}`);
+      }
+    }
+    for (const promoter of access.promoters ?? []) {
+      for (const hop of AccessModel.hopsOf(spec, promoter)) {
+        for (const image of AccessModel.imagesOf(spec, promoter)) {
+          const what = `hop ${hop.source} -> ${hop.destination} of ${image}`;
+          ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the source digest`, identity: promoter.name, resource: repo(physical(hop.source), image), capability: Capability.READ });
+          ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the destination tags before and after the copy`, identity: promoter.name, resource: repo(physical(hop.destination), image), capability: Capability.READ });
+          push(promoter, AccessProgram.PROMOTION, hop.destination, image, what);
+        }
+      }
+    }
+    for (const puller of access.pullers ?? []) {
+      const targets = puller.environments ?? (envs.length ? envs : ['']);
+      for (const env of targets) {
+        for (const image of AccessModel.imagesOf(spec, puller)) {
+          ops.push({ program: AccessProgram.PULL, step: `pull ${image}${env ? ` from ${env}` : ''}`, identity: puller.name, resource: repo(physical(env), image), capability: Capability.READ });
+        }
+      }
+      for (const cache of spec.upstreamCaches ?? []) {
+        const resource: AccessResource = { kind: AccessResourceKind.CACHE, environment: '', name: cache.name };
+        ops.push({ program: AccessProgram.CACHE_PULL, step: `pull through the ${cache.name} cache`, identity: puller.name, resource, capability: Capability.READ });
+        ops.push({ program: AccessProgram.CACHE_PULL, step: `import from ${cache.name} on first pull`, identity: puller.name, resource, capability: Capability.CACHE_IMPORT });
+      }
+    }
+    return ops;
+  }
+
+  /**
+   * The retention program's operations: read and delete in every repository of
+   * the spec. Only clouds that run retention as an identity (Azure's purge task)
+   * add these to their matrix.
+   */
+  public static retentionOperations(spec: RegistrySpec): AccessOperation[] {
+    const ops: AccessOperation[] = [];
+    for (const env of Naming.physicalEnvironments(spec)) {
+      for (const r of spec.repositories) {
+        const resource: AccessResource = { kind: AccessResourceKind.REPOSITORY, environment: env, name: r.name };
+        ops.push({ program: AccessProgram.RETENTION, step: `retention of ${r.name}${env ? ` in ${env}` : ''}: list`, identity: AccessModel.RETENTION_IDENTITY, resource, capability: Capability.READ });
+        ops.push({ program: AccessProgram.RETENTION, step: `retention of ${r.name}${env ? ` in ${env}` : ''}: delete`, identity: AccessModel.RETENTION_IDENTITY, resource, capability: Capability.DELETE });
+      }
+    }
+    return ops;
+  }
+
+  /** The matrix of the given operations (default: the spec's identities' operations): one entry per identity and resource. */
+  public static matrix(spec: RegistrySpec, operations?: AccessOperation[]): AccessEntry[] {
+    const rows = new Map<string, { identity: string; resource: AccessResource; caps: Set<Capability> }>();
+    for (const op of operations ?? AccessModel.operations(spec)) {
+      const key = AccessModel.key(op.identity, op.resource);
+      const row = rows.get(key) ?? { identity: op.identity, resource: op.resource, caps: new Set<Capability>() };
+      row.caps.add(op.capability);
+      rows.set(key, row);
+    }
+    return [...rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, r]) => ({ identity: r.identity, resource: r.resource, capabilities: CAPABILITY_ORDER.filter((c) => r.caps.has(c)) }));
+  }
+
+  /** Whether the model lets an identity do something to a resource (false for anything the spec does not name). */
+  public static allows(spec: RegistrySpec, identity: string, resource: AccessResource, capability: Capability): boolean {
+    const key = AccessModel.key(identity, resource);
+    return AccessModel.matrix(spec).some((e) => AccessModel.key(e.identity, e.resource) === key && e.capabilities.includes(capability));
+  }
+
+  /**
+   * Whether pushes and promotions of an image may move an existing tag: the image's
+   * tags are not immutable, or it has mutable exceptions (`mutableTags`, the semver
+   * aliases), or the `tags` layout moves environment tags.
+   */
+  public static movesTags(spec: RegistrySpec, image: string): boolean {
+    const policy = EffectiveSpec.tagPolicy(spec, spec.repositories.find((r) => r.name === image));
+    const envTags = Naming.environmentNames(spec).length > 0 && Naming.layout(spec) === EnvironmentLayout.TAGS;
+    return envTags || !policy.immutable || policy.mutableTags.length > 0 || (policy.strategy === TagStrategy.SEMVER && policy.semverAliases);
+  }
+
+  /** The hops of the promotion chain, in order. */
+  public static hops(spec: RegistrySpec): PromotionHop[] {
+    const chain = spec.environments?.chain ?? [];
+    const hops: PromotionHop[] = [];
+    for (let i = 1; i < chain.length; i++) {
+      hops.push({
+        source: chain[i - 1].name,
+        destination: chain[i].name,
+        requiresApproval: chain[i].requiresApproval ?? i === chain.length - 1,
+      });
+    }
+    return hops;
+  }
+
+  /** The hops a promoter performs: those into its `environments`, or all hops. */
+  public static hopsOf(spec: RegistrySpec, promoter: IdentitySpec): PromotionHop[] {
+    const hops = AccessModel.hops(spec);
+    return promoter.environments ? hops.filter((h) => promoter.environments!.includes(h.destination)) : hops;
+  }
+
+  /** The images an identity covers (its `repositories` globs, or every image). */
+  public static imagesOf(spec: RegistrySpec, identity: IdentitySpec): string[] {
+    const images = spec.repositories.map((r) => r.name);
+    if (!identity.repositories) return images;
+    return images.filter((img) => Glob.matchesAny(identity.repositories!, img));
+  }
+
+  private static key(identity: string, r: AccessResource): string {
+    return JSON.stringify([identity, r.kind, r.environment, r.name]);
+  }
+}
