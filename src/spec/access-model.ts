@@ -85,6 +85,31 @@ export interface AccessEntry {
   readonly capabilities: Capability[];
 }
 
+/**
+ * One row of a cloud's access matrix: what one identity may do to one native
+ * resource (an ECR repository, an Artifact Registry repository, an ACR registry or
+ * repository path, a cache prefix), with the native permissions that give it. Each
+ * cloud module derives its rows from `AccessModel` and its own granularity; the
+ * access tests check them against an independent evaluator of the cloud's IAM.
+ */
+export interface NativeAccessEntry {
+  /** The identity's name in the spec (or `AccessModel.RETENTION_IDENTITY`). */
+  readonly identity: string;
+  /** The native resource, as the cloud names it (`platform/dev/api`, `platform-dev`, `platformdev/dev/api`). */
+  readonly resource: string;
+  /** What the identity may do there, sorted. */
+  readonly capabilities: Capability[];
+  /** The native permissions, actions or roles that give it (`ecr:BatchGetImage`, `roles/artifactregistry.reader`, `AcrPull`). */
+  readonly grantedAs: string[];
+  /**
+   * Why the cloud grants more than the neutral matrix here (a repository-wide role,
+   * a compacted prefix, a capability the cloud cannot separate).
+   *
+   * @default - exactly the neutral matrix
+   */
+  readonly beyondModel?: string;
+}
+
 const CAPABILITY_ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
 
 /**
