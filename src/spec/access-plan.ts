@@ -96,10 +96,12 @@ export class AccessPlan {
         // Environments in the order the operations name them (the chain's order), pull before push.
         for (const environment of environments) {
           for (const permission of [Permission.PULL, Permission.PUSH]) {
+            const reads = permission === Permission.PULL;
             const images = [...new Set(mine
-              .filter((op) => op.resource.environment === environment && (op.capability === Capability.READ) === (permission === Permission.PULL))
+              .filter((op) => op.resource.environment === environment && (op.capability === Capability.READ) === reads)
               .map((op) => op.resource.name))];
-            const dup = grants.find((g) => g.identity === identity.name && g.role === role && g.environment === environment && g.permission === permission);
+            const dup = grants.find((g) => g.identity === identity.name && g.role === role
+              && g.environment === environment && g.permission === permission);
             if (!dup && images.length > 0) grants.push({ identity: identity.name, role, environment, images, permission });
           }
         }
