@@ -87,6 +87,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['cdk.out', 'cdktf.out', '.cdk.staging', 'examples/**/*.js', 'examples/**/*.d.ts', '!examples/**/jest.config.js'],
   npmIgnoreOptions: { ignorePatterns: ['examples', 'bench', 'scripts', '.ci'] },
+
+  // jsii targets (issue 20): `.ci/run` generates each language's code with
+  // `jsii-pacmak --code-only` and checks what can be checked offline; building the
+  // distributable packages needs package registries CI cannot reach.
+  publishToPypi: { distName: 'container-registry-constructs', module: 'container_registry_constructs' },
+  publishToMaven: {
+    mavenGroupId: 'io.github.example',
+    mavenArtifactId: 'container-registry-constructs',
+    javaPackage: 'io.github.example.containerregistry',
+  },
+  publishToNuget: { dotNetNamespace: 'Example.ContainerRegistryConstructs', packageId: 'Example.ContainerRegistryConstructs' },
+  publishToGo: { moduleName: 'github.com/example/container-registry-constructs-go' },
 });
 
 // The provider packages load thousands of classes from their roots: only submodule
