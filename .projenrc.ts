@@ -142,6 +142,9 @@ project.addTask('bench', {
   exec: 'tsx bench/run.ts',
 });
 
+// The shared promotion hop logic is a real shell file, shipped beside the compiled code.
+project.postCompileTask.exec('cp src/promotion/promote-image.sh lib/promotion/promote-image.sh');
+
 // Type errors fail the suite too: @swc/jest only strips types.
 project.testTask.prependExec('tsc -p tsconfig.check.json');
 // The promotion integration tests need a real registry and skopeo (Debian packages).

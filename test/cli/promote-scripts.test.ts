@@ -36,6 +36,7 @@ describe('container-registry promote-scripts', () => {
     expect(r.out.split('\n')).toEqual([
       `created ${out}/.github/workflows/promote-aws.yml`,
       `created ${out}/.github/promotion/aws/build-tags.sh`,
+      `created ${out}/.github/promotion/aws/promote-image.sh`,
       `created ${out}/.github/promotion/aws/promote-dev-to-prod.sh`,
       'aws: set these GitHub variables: AWS_ROLE_ARN_CI, AWS_ROLE_ARN_PROMOTER',
     ]);

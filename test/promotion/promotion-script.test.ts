@@ -18,12 +18,21 @@ const write = (name: string, text: string) => {
 const plan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS });
 const literalPlan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, awsAccountId: '123456789012', awsRegion: 'eu-west-1' });
 const tagsPlan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP, gcpProjectId: 'my-project', gcpLocation: 'us' });
+/** Writes a plan's script files (the shared promote-image.sh and the hop scripts) into their own folder; returns the hop script's path. */
+const writeHop = (folder: string, p: typeof plan, hop: number) => {
+  for (const f of PromotionScript.files(p, { scriptsDir: folder })) {
+    mkdirSync(join(dir, folder), { recursive: true });
+    writeFileSync(join(dir, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
+  }
+  return join(dir, folder, p.hops[hop].scriptName);
+};
 const scripts = {
-  staging: write('promote-dev-to-staging.sh', PromotionScript.forHop(plan, plan.hops[0])),
-  literal: write('literal.sh', PromotionScript.forHop(literalPlan, literalPlan.hops[1])),
-  tags: write('tags.sh', PromotionScript.forHop(tagsPlan, tagsPlan.hops[0])),
+  staging: writeHop('repositories', plan, 0),
+  literal: writeHop('literal', literalPlan, 1),
+  tags: writeHop('tags', tagsPlan, 0),
   buildTags: write('build-tags.sh', BuildTagsScript.generate()),
 };
+const library = join(dir, 'repositories', PromotionScript.LIBRARY_FILE_NAME);
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 /** Runs a script with sh, with PATH limited so that a skopeo call would fail loudly. */
@@ -33,8 +42,8 @@ function run(script: string, args: string[], env: Record<string, string> = {}) {
 }
 
 describe('PromotionScript: text', () => {
-  test('POSIX sh with set -euf, valid syntax for sh (dash) and the hop baked in', () => {
-    for (const script of Object.values(scripts)) {
+  test('POSIX sh with set -euf, valid syntax for sh (dash), the hop\'s configuration in its script and the logic in one shared file', () => {
+    for (const script of [...Object.values(scripts), library]) {
       const syntax = spawnSync('sh', ['-n', script], { encoding: 'utf8' });
       expect([script, syntax.status, syntax.stderr]).toEqual([script, 0, '']);
     }
@@ -43,34 +52,60 @@ describe('PromotionScript: text', () => {
       '#!/bin/sh',
       '# Promotes one image of registry "platform" from staging to prod on aws, by digest, with skopeo.',
     ]);
-    expect(text).toContain('\nset -euf\n');
     expect(text).toContain([
-      '  \'api\')',
-      '    SOURCE_PATH=\'platform/staging/api\'',
-      '    DEST_PATH=\'platform/prod/api\'',
-      '    DEFAULT_SOURCE_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'',
-      '    DEFAULT_DEST_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'',
-      '    CARRIES_BUILD_TAGS=true',
-      '    ENVIRONMENT_TAGS=\'\'',
-      '    DEFAULT_REQUIRED_SOURCE_TAG=\'\'',
-      '    IMMUTABLE=true',
-      '    POLICY_MUTABLE_TAGS=\'latest\'',
+      '    \'api\')',
+      '      SOURCE_PATH=\'platform/staging/api\'',
+      '      DEST_PATH=\'platform/prod/api\'',
+      '      DEFAULT_SOURCE_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'',
+      '      DEFAULT_DEST_REGISTRY=\'123456789012.dkr.ecr.eu-west-1.amazonaws.com\'',
+      '      CARRIES_BUILD_TAGS=true',
+      '      ENVIRONMENT_TAGS=\'\'',
+      '      DEFAULT_REQUIRED_SOURCE_TAG=\'\'',
+      '      IMMUTABLE=true',
+      '      POLICY_MUTABLE_TAGS=\'latest\'',
     ].join('\n'));
-    // Copies by digest, keeping every digest of a multi-arch index.
-    expect(text).toContain('copy --all --preserve-digests');
-    expect(text).toContain('"docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag"');
+    expect(text).toContain('HOP_SOURCE=\'staging\'\nHOP_DESTINATION=\'prod\'\n');
+    expect(text.trimEnd().split('\n').pop()).toBe('. "$(dirname -- "$0")/promote-image.sh"');
+    // The logic is in the shared file, not repeated per hop: copies by digest, keeping every digest of a multi-arch index.
+    expect(text).not.toContain('skopeo copy');
+    expect(text).not.toContain('skopeo inspect');
+    const shared = PromotionScript.library();
+    expect(shared).toContain('\nset -euf\n');
+    expect(shared).toContain('copy --all --preserve-digests');
+    expect(shared).toContain('"docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag"');
+    // The hop scripts used to repeat about 200 lines of logic each; now each is its header and configuration
+    // (about 30 lines plus 12 per image).
+    expect(text.split('\n').length).toBeLessThan(33 + 12 * literalPlan.hops[1].images.length);
+  });
+
+  test('the shared file refuses to run on its own', () => {
+    const r = run(library, ['--image', 'api']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('promote-image.sh: error: promote-image.sh is shared by the hop scripts: run a hop script (promote-<source>-to-<destination>.sh) instead');
+  });
+
+  test('an old skopeo is refused before any registry is touched: --preserve-digests needs 1.6', () => {
+    const bin = join(dir, 'old-skopeo');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'skopeo'), '#!/bin/sh\n[ "$1" = --version ] && { echo "skopeo version 1.4.1"; exit 0; }\necho "must not be called: $*" >&2\nexit 1\n', { mode: 0o755 });
+    const r = run(scripts.staging, ['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', PATH: `${bin}:${process.env.PATH}` });
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('skopeo 1.4 is too old: --preserve-digests needs 1.6 or later');
+    expect(r.err).not.toContain('must not be called');
   });
 
   const shellcheck = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).status === 0;
   // shellcheck is not a CI dependency: this runs where it is installed and is reported as skipped elsewhere.
   (shellcheck ? test : test.skip)('shellcheck -s sh finds nothing in any generated script', () => {
-    const res = spawnSync('shellcheck', ['-s', 'sh', ...Object.values(scripts)], { encoding: 'utf8' });
+    // -x follows each hop script's `. promote-image.sh` (source-path=SCRIPTDIR), so the pair is checked together.
+    const res = spawnSync('shellcheck', ['-x', '-s', 'sh', ...Object.values(scripts), library], { encoding: 'utf8' });
     expect(res.stdout).toBe('');
     expect(res.status).toBe(0);
   });
 
-  test('files(): one executable script per hop in the cloud\'s folder', () => {
+  test('files(): the shared logic once, then one executable script per hop, in the cloud\'s folder', () => {
     expect(PromotionScript.files(plan).map((f) => [f.path, f.executable])).toEqual([
+      ['.github/promotion/aws/promote-image.sh', false],
       ['.github/promotion/aws/promote-dev-to-staging.sh', true],
       ['.github/promotion/aws/promote-staging-to-prod.sh', true],
     ]);
@@ -112,8 +147,8 @@ describe('PromotionScript: refuses bad input before touching a registry', () => 
     writeFileSync(join(bin, 'skopeo'), '#!/bin/sh\necho "pinging container registry: dial tcp: connection refused" >&2\nexit 1\n', { mode: 0o755 });
     const r = run(scripts.tags, ['--image', 'api', '--digest', DIGEST], { PATH: `${bin}:${process.env.PATH}` });
     expect(r.code).toBe(1);
-    expect(r.out).toBe(`tags.sh: api: us-docker.pkg.dev/my-project/platform/api@${DIGEST} (dev) -> us-docker.pkg.dev/my-project/platform/api (staging)\n`);
-    expect(r.err).toBe(`tags.sh: error: cannot read us-docker.pkg.dev/my-project/platform/api@${DIGEST}: pinging container registry: dial tcp: connection refused \n`);
+    expect(r.out).toBe(`promote-dev-to-staging.sh: api: us-docker.pkg.dev/my-project/platform/api@${DIGEST} (dev) -> us-docker.pkg.dev/my-project/platform/api (staging)\n`);
+    expect(r.err).toBe(`promote-dev-to-staging.sh: error: cannot read us-docker.pkg.dev/my-project/platform/api@${DIGEST}: pinging container registry: dial tcp: connection refused \n`);
   });
 });
 

@@ -1,0 +1,249 @@
+# shellcheck shell=sh
+# Promotes one image by digest with skopeo: the logic every hop script shares.
+# Shipped with container-registry-constructs and written once beside the hop
+# scripts by `container-registry promote-scripts`. Do not run it directly: each
+# hop script (promote-<source>-to-<destination>.sh) sets its configuration
+# (HOP_* variables and the hop_image function) and sources this file.
+#
+# Guarantees: the source digest must exist (and, with the tags layout, the
+# source environment tag must point at it); every destination tag is checked
+# before anything is copied, and an immutable tag that already points at another
+# digest is refused with nothing changed; the copy preserves digests (--all
+# copies every platform of an index); after the copy each destination tag must
+# resolve to the source digest.
+#
+# Needs: skopeo 1.6 or later (--preserve-digests), and sha256sum, shasum or openssl.
+set -euf
+
+PROG=$(basename -- "$0")
+die() {
+  printf '%s: error: %s\n' "$PROG" "$*" >&2
+  exit 1
+}
+say() {
+  printf '%s: %s\n' "$PROG" "$*"
+}
+need_value() {
+  [ $# -ge 2 ] || die "option $1 needs a value"
+}
+
+if [ -z "${HOP_SOURCE:-}" ] || [ -z "${HOP_DESTINATION:-}" ] || ! command -v hop_image >/dev/null 2>&1; then
+  die "promote-image.sh is shared by the hop scripts: run a hop script (promote-<source>-to-<destination>.sh) instead"
+fi
+
+usage() {
+  cat <<EOF
+usage: $PROG --image NAME --digest sha256:HEX [options]
+
+Promotes one image of registry "$HOP_REGISTRY" from $HOP_SOURCE to $HOP_DESTINATION on $HOP_CLOUD, by digest.
+
+options (each may also be given as the environment variable shown):
+  --image                IMAGE              the image name in the spec (required)
+  --digest               DIGEST             the digest to promote, sha256:<64 hex> (required)
+  --tag                  TAGS               a tag to set at the destination (repeatable; TAGS is space-separated)
+  --mutable-tag          MUTABLE_TAGS       a tag pattern that may move, besides the spec's mutableTags (repeatable)
+  --source-registry      SOURCE_REGISTRY    the source registry (host, plus the project on GCP)
+  --dest-registry        DEST_REGISTRY      the destination registry
+  --source-ref           SOURCE_REF         the full source repository reference (overrides registry + plan path)
+  --dest-ref             DEST_REF           the full destination repository reference
+  --require-source-tag   REQUIRE_SOURCE_TAG a source tag that must point at the digest
+  --src-tls-verify       SRC_TLS_VERIFY     true|false: passed to skopeo (false for a plain-HTTP test registry)
+  --dest-tls-verify      DEST_TLS_VERIFY    true|false: passed to skopeo
+  --src-creds            SRC_CREDS          USER:PASSWORD for the source (default: skopeo login / REGISTRY_AUTH_FILE)
+  --dest-creds           DEST_CREDS         USER:PASSWORD for the destination
+  --dry-run              DRY_RUN=true       check and print the plan, change nothing
+
+images: $HOP_IMAGES
+EOF
+}
+
+IMAGE=${IMAGE:-}
+DIGEST=${DIGEST:-}
+TAGS=${TAGS:-}
+MUTABLE_TAGS=${MUTABLE_TAGS:-}
+SOURCE_REGISTRY=${SOURCE_REGISTRY:-}
+DEST_REGISTRY=${DEST_REGISTRY:-}
+SOURCE_REF=${SOURCE_REF:-}
+DEST_REF=${DEST_REF:-}
+REQUIRE_SOURCE_TAG=${REQUIRE_SOURCE_TAG:-}
+SRC_TLS_VERIFY=${SRC_TLS_VERIFY:-}
+DEST_TLS_VERIFY=${DEST_TLS_VERIFY:-}
+SRC_CREDS=${SRC_CREDS:-}
+DEST_CREDS=${DEST_CREDS:-}
+DRY_RUN=${DRY_RUN:-false}
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --image) need_value "$@"; IMAGE=$2; shift 2 ;;
+    --image=*) IMAGE=${1#*=}; shift ;;
+    --digest) need_value "$@"; DIGEST=$2; shift 2 ;;
+    --digest=*) DIGEST=${1#*=}; shift ;;
+    --tag) need_value "$@"; TAGS="${TAGS} $2"; shift 2 ;;
+    --tag=*) TAGS="${TAGS} ${1#*=}"; shift ;;
+    --mutable-tag) need_value "$@"; MUTABLE_TAGS="${MUTABLE_TAGS} $2"; shift 2 ;;
+    --mutable-tag=*) MUTABLE_TAGS="${MUTABLE_TAGS} ${1#*=}"; shift ;;
+    --source-registry) need_value "$@"; SOURCE_REGISTRY=$2; shift 2 ;;
+    --source-registry=*) SOURCE_REGISTRY=${1#*=}; shift ;;
+    --dest-registry) need_value "$@"; DEST_REGISTRY=$2; shift 2 ;;
+    --dest-registry=*) DEST_REGISTRY=${1#*=}; shift ;;
+    --source-ref) need_value "$@"; SOURCE_REF=$2; shift 2 ;;
+    --source-ref=*) SOURCE_REF=${1#*=}; shift ;;
+    --dest-ref) need_value "$@"; DEST_REF=$2; shift 2 ;;
+    --dest-ref=*) DEST_REF=${1#*=}; shift ;;
+    --require-source-tag) need_value "$@"; REQUIRE_SOURCE_TAG=$2; shift 2 ;;
+    --require-source-tag=*) REQUIRE_SOURCE_TAG=${1#*=}; shift ;;
+    --src-tls-verify) need_value "$@"; SRC_TLS_VERIFY=$2; shift 2 ;;
+    --src-tls-verify=*) SRC_TLS_VERIFY=${1#*=}; shift ;;
+    --dest-tls-verify) need_value "$@"; DEST_TLS_VERIFY=$2; shift 2 ;;
+    --dest-tls-verify=*) DEST_TLS_VERIFY=${1#*=}; shift ;;
+    --src-creds) need_value "$@"; SRC_CREDS=$2; shift 2 ;;
+    --src-creds=*) SRC_CREDS=${1#*=}; shift ;;
+    --dest-creds) need_value "$@"; DEST_CREDS=$2; shift 2 ;;
+    --dest-creds=*) DEST_CREDS=${1#*=}; shift ;;
+    --dry-run) DRY_RUN=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown argument: $1" ;;
+  esac
+done
+
+[ -n "$IMAGE" ] || die "no image given: use --image NAME or IMAGE (images: $HOP_IMAGES)"
+hop_image "$IMAGE" || die "unknown image \"$IMAGE\" (images: $HOP_IMAGES)"
+
+case $DIGEST in
+  sha256:*) ;;
+  '') die "no digest given: use --digest sha256:<64 hex> or DIGEST" ;;
+  *) die "digest \"$DIGEST\" is not a sha256 digest (sha256:<64 lower-case hex>)" ;;
+esac
+printf '%s\n' "${DIGEST#sha256:}" | grep -Eq '^[0-9a-f]{64}$' || die "digest \"$DIGEST\" is not a sha256 digest (sha256:<64 lower-case hex>)"
+for value in "$SRC_TLS_VERIFY" "$DEST_TLS_VERIFY"; do
+  case $value in true|false|'') ;; *) die "tls-verify must be true or false, not \"$value\"" ;; esac
+done
+SRC_TLS_VERIFY=${SRC_TLS_VERIFY:-true}
+DEST_TLS_VERIFY=${DEST_TLS_VERIFY:-true}
+
+SOURCE_REGISTRY=${SOURCE_REGISTRY:-$DEFAULT_SOURCE_REGISTRY}
+DEST_REGISTRY=${DEST_REGISTRY:-$DEFAULT_DEST_REGISTRY}
+if [ -z "$SOURCE_REF" ]; then
+  [ -n "$SOURCE_REGISTRY" ] || die "SOURCE_REGISTRY is not set: the source registry ($HOP_SOURCE_REGISTRY_HELP)"
+  SOURCE_REF=$SOURCE_REGISTRY/$SOURCE_PATH
+fi
+if [ -z "$DEST_REF" ]; then
+  [ -n "$DEST_REGISTRY" ] || die "DEST_REGISTRY is not set: the destination registry ($HOP_DEST_REGISTRY_HELP)"
+  DEST_REF=$DEST_REGISTRY/$DEST_PATH
+fi
+REQUIRE_SOURCE_TAG=${REQUIRE_SOURCE_TAG:-$DEFAULT_REQUIRED_SOURCE_TAG}
+if [ "$CARRIES_BUILD_TAGS" = true ] && [ -z "$(printf '%s' "$TAGS" | tr -d ' ')" ]; then
+  die "no tags given: pass the build's tags with --tag or TAGS (the $HOP_DESTINATION repository receives the same tags as $HOP_SOURCE)"
+fi
+TAGS="$ENVIRONMENT_TAGS $TAGS"
+for tag in $TAGS; do
+  printf '%s\n' "$tag" | grep -Eq '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$' || die "\"$tag\" is not a valid tag (letters, digits, _ . -; at most 128)"
+done
+
+# The tools, checked before any registry is touched.
+command -v skopeo >/dev/null 2>&1 || die "skopeo is not installed: it copies the image (version 1.6 or later)"
+SKOPEO_VERSION=$(skopeo --version 2>/dev/null | sed -n 's/^skopeo version \([0-9][0-9]*\)\.\([0-9][0-9]*\).*/\1 \2/p')
+# shellcheck disable=SC2086 # two numbers, split on purpose
+set -- $SKOPEO_VERSION
+if [ $# -eq 2 ] && { [ "$1" -lt 1 ] || { [ "$1" -eq 1 ] && [ "$2" -lt 6 ]; }; }; then
+  die "skopeo $1.$2 is too old: --preserve-digests needs 1.6 or later (Ubuntu 22.04 ships 1.4; use ubuntu-24.04 or install a newer skopeo)"
+fi
+if command -v sha256sum >/dev/null 2>&1; then
+  sha256() { sha256sum | cut -d ' ' -f 1; }
+elif command -v shasum >/dev/null 2>&1; then
+  sha256() { shasum -a 256 | cut -d ' ' -f 1; }
+elif command -v openssl >/dev/null 2>&1; then
+  sha256() { openssl dgst -sha256 -r | cut -d ' ' -f 1; }
+else
+  die "no SHA-256 tool: install sha256sum (GNU coreutils), shasum (Perl) or openssl; the digest of every manifest is checked"
+fi
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# is_mutable TAG: whether TAG may move to another digest.
+is_mutable() {
+  [ "$IMMUTABLE" = false ] && return 0
+  for pattern in $POLICY_MUTABLE_TAGS $MUTABLE_TAGS; do
+    # shellcheck disable=SC2254 # the pattern is a glob on purpose (globbing of file names is off: set -f)
+    case $1 in $pattern) return 0 ;; esac
+  done
+  return 1
+}
+
+# resolve src|dest REF: sets RESOLVED to the sha256 of REF's raw manifest, or to "" when REF does not exist.
+resolve() {
+  side=$1
+  ref=$2
+  set -- inspect --raw
+  if [ "$side" = src ]; then
+    set -- "$@" --tls-verify="$SRC_TLS_VERIFY"
+    [ -z "$SRC_CREDS" ] || set -- "$@" --creds="$SRC_CREDS"
+  else
+    set -- "$@" --tls-verify="$DEST_TLS_VERIFY"
+    [ -z "$DEST_CREDS" ] || set -- "$@" --creds="$DEST_CREDS"
+  fi
+  if skopeo "$@" "docker://$ref" >"$WORK/manifest" 2>"$WORK/error" </dev/null; then
+    RESOLVED=sha256:$(sha256 <"$WORK/manifest")
+  elif grep -Eqi 'manifest unknown|name unknown|not found' "$WORK/error"; then
+    RESOLVED=
+  else
+    die "cannot read $ref: $(tr '\n' ' ' <"$WORK/error")"
+  fi
+}
+
+# copy TAG: copies the source digest to the destination tag, keeping every digest.
+copy() {
+  set -- copy --all --preserve-digests --src-tls-verify="$SRC_TLS_VERIFY" --dest-tls-verify="$DEST_TLS_VERIFY"
+  [ -z "$SRC_CREDS" ] || set -- "$@" --src-creds="$SRC_CREDS"
+  [ -z "$DEST_CREDS" ] || set -- "$@" --dest-creds="$DEST_CREDS"
+  skopeo "$@" "docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag" </dev/null >"$WORK/copy" 2>&1 ||
+    die "skopeo copy to $DEST_REF:$tag failed: $(tr '\n' ' ' <"$WORK/copy")"
+}
+
+say "$IMAGE: $SOURCE_REF@$DIGEST ($HOP_SOURCE) -> $DEST_REF ($HOP_DESTINATION)"
+resolve src "$SOURCE_REF@$DIGEST"
+[ -n "$RESOLVED" ] || die "source image $SOURCE_REF@$DIGEST does not exist: nothing to promote (was it pushed to $HOP_SOURCE?)"
+[ "$RESOLVED" = "$DIGEST" ] || die "the source returned a manifest whose digest is $RESOLVED, not $DIGEST"
+if [ -n "$REQUIRE_SOURCE_TAG" ]; then
+  resolve src "$SOURCE_REF:$REQUIRE_SOURCE_TAG"
+  [ "$RESOLVED" = "$DIGEST" ] ||
+    die "$SOURCE_REF:$REQUIRE_SOURCE_TAG points at ${RESOLVED:-nothing}, not $DIGEST: only the digest that is in $HOP_SOURCE can be promoted"
+fi
+
+# Check every tag before changing anything.
+: >"$WORK/plan"
+REFUSED=
+SEEN=
+for tag in $TAGS; do
+  case " $SEEN " in *" $tag "*) continue ;; esac
+  SEEN="$SEEN $tag"
+  resolve dest "$DEST_REF:$tag"
+  if [ -z "$RESOLVED" ]; then
+    echo "$tag created" >>"$WORK/plan"
+  elif [ "$RESOLVED" = "$DIGEST" ]; then
+    echo "$tag already-there" >>"$WORK/plan"
+  elif is_mutable "$tag"; then
+    echo "$tag moved-from-$RESOLVED" >>"$WORK/plan"
+  else
+    REFUSED="$REFUSED $DEST_REF:$tag (points at $RESOLVED)"
+  fi
+done
+if [ -n "$REFUSED" ]; then
+  die "refusing to promote $DIGEST: immutable tag(s) already point at another digest:$REFUSED; nothing was changed at the destination"
+fi
+if [ "$DRY_RUN" = true ]; then
+  while read -r tag action; do say "dry run: $DEST_REF:$tag would be $action"; done <"$WORK/plan"
+  exit 0
+fi
+
+while read -r tag action; do
+  [ "$action" = already-there ] || copy
+  resolve dest "$DEST_REF:$tag"
+  [ "$RESOLVED" = "$DIGEST" ] || die "verification failed: $DEST_REF:$tag resolves to ${RESOLVED:-nothing}, not $DIGEST"
+  say "$DEST_REF:$tag -> $DIGEST ($(echo "$action" | tr '-' ' '))"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    printf '%s\n' "- \`$DEST_REF:$tag\` -> \`$DIGEST\` ($action)" >>"$GITHUB_STEP_SUMMARY"
+  fi
+done <"$WORK/plan"
+say "promoted $IMAGE $HOP_SOURCE -> $HOP_DESTINATION: $DEST_REF@$DIGEST, verified"
