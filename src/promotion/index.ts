@@ -3,3 +3,4 @@ export * from './promotion-plan';
 export * from './promotion-script';
 export * from './build-tags-script';
 export * from './workflow';
+export * from './action-pins';

@@ -1,3 +1,4 @@
+import { ActionPins } from './action-pins';
 import { BuildTagsScript } from './build-tags-script';
 import { ImageLocation, PromotionPlan } from './promotion-plan';
 import { GeneratedFile, PromotionScript } from './promotion-script';
@@ -174,9 +175,9 @@ class Generator {
     const first = plan.environments[0];
     const outputs: { [key: string]: Yaml } = {};
     const steps: Yaml[] = [
-      { name: 'Check out', uses: 'actions/checkout@v4', with: { 'fetch-depth': 0, 'persist-credentials': false } },
+      { name: 'Check out', uses: ActionPins.uses('actions/checkout'), with: { 'fetch-depth': 0, 'persist-credentials': false } },
       ...this.loginSteps(plan.pusher!, plan.pushes.map((p) => p.destination), 'docker'),
-      { name: 'Set up Docker Buildx', uses: 'docker/setup-buildx-action@v3' },
+      { name: 'Set up Docker Buildx', uses: ActionPins.uses('docker/setup-buildx-action') },
       {
         name: 'Resolve the version',
         id: 'version',
@@ -218,7 +219,7 @@ class Generator {
       steps.push({
         name: `Build and push ${push.image} to ${first ?? 'the registry'}`,
         id: buildId,
-        uses: 'docker/build-push-action@v6',
+        uses: ActionPins.uses('docker/build-push-action'),
         with: { context, push: true, tags: `\${{ steps.${tagsId}.outputs.refs }}` },
       });
       outputs[PromotionWorkflow.outputKey(push.image, 'digest')] = `\${{ steps.${buildId}.outputs.digest }}`;
@@ -240,7 +241,7 @@ class Generator {
     const script = `${this.scriptsDir}/${hop.scriptName}`;
     const locations = hop.images.flatMap((i) => [i.source, i.destination]);
     const steps: Yaml[] = [
-      { name: 'Check out the promotion scripts', uses: 'actions/checkout@v4', with: { 'persist-credentials': false } },
+      { name: 'Check out the promotion scripts', uses: ActionPins.uses('actions/checkout'), with: { 'persist-credentials': false } },
       ...this.loginSteps(hop.promoter!, locations, 'skopeo'),
     ];
     if (hop.images.length > 1) {
@@ -292,7 +293,7 @@ class Generator {
         return [
           {
             name: `Log in to AWS as ${identity}`,
-            uses: 'aws-actions/configure-aws-credentials@v4',
+            uses: ActionPins.uses('aws-actions/configure-aws-credentials'),
             with: { 'role-to-assume': variable, 'aws-region': this.track(region) },
           },
           ...servers.map((server) => ({
@@ -307,7 +308,7 @@ class Generator {
           {
             name: `Log in to Google Cloud as ${identity}`,
             id: 'gcp_auth',
-            uses: 'google-github-actions/auth@v2',
+            uses: ActionPins.uses('google-github-actions/auth'),
             with: {
               workload_identity_provider: this.v('GCP_WORKLOAD_IDENTITY_PROVIDER'),
               service_account: variable,
@@ -324,7 +325,7 @@ class Generator {
         return [
           {
             name: `Log in to Azure as ${identity}`,
-            uses: 'azure/login@v2',
+            uses: ActionPins.uses('azure/login'),
             with: {
               'client-id': variable,
               'tenant-id': this.v('AZURE_TENANT_ID'),
@@ -383,6 +384,8 @@ function emit(value: Yaml, indent: number): string {
       out += `${pad}${key}: [${v.map((x) => (/[,[\]{}]/.test(String(x)) ? JSON.stringify(x) : scalar(x as string))).join(', ')}]\n`;
     } else if (typeof v === 'object') {
       out += Object.keys(v).length === 0 ? `${pad}${key}: {}\n` : `${pad}${key}:\n${emit(v, indent + 2)}`;
+    } else if (key === 'uses' && typeof v === 'string' && ActionPins.versionOf(v)) {
+      out += `${pad}${key}: ${scalar(v)} # ${ActionPins.versionOf(v)}\n`;
     } else {
       out += `${pad}${key}: ${scalar(v)}\n`;
     }

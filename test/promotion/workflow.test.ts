@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { parseWorkflows, promotionSpec } from './fixtures';
-import { PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../../src/promotion';
+import { ActionPins, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../../src/promotion';
 import { Cloud, EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
 interface Case {
@@ -95,7 +95,7 @@ describe('PromotionWorkflow: structure', () => {
       for (const job of Object.values<any>(g.yaml.jobs)) {
         expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
         // Every job that has id-token: write uses it: its first step after checkout is the cloud's OIDC login.
-        expect(job.steps[1].uses).toMatch(/^(aws-actions\/configure-aws-credentials@v4|google-github-actions\/auth@v2|azure\/login@v2)$/);
+        expect(job.steps[1].uses).toMatch(/^(aws-actions\/configure-aws-credentials|google-github-actions\/auth|azure\/login)@[0-9a-f]{40}$/);
       }
     }
   });
@@ -126,7 +126,7 @@ describe('PromotionWorkflow: structure', () => {
     expect(push).toEqual({
       name: 'Build and push api to dev',
       id: 'push_api',
-      uses: 'docker/build-push-action@v6',
+      uses: ActionPins.uses('docker/build-push-action'),
       with: { context: 'api', push: true, tags: '${{ steps.tags_api.outputs.refs }}' },
     });
     const tags = build.steps.find((s: any) => s.id === 'tags_api');
@@ -178,18 +178,18 @@ describe('PromotionWorkflow: structure', () => {
   test.each([
     ['aws-repositories', 'build', {
       name: 'Log in to AWS as ci',
-      uses: 'aws-actions/configure-aws-credentials@v4',
+      uses: ActionPins.uses('aws-actions/configure-aws-credentials'),
       with: { 'role-to-assume': '${{ vars.AWS_ROLE_ARN_CI }}', 'aws-region': '${{ vars.AWS_REGION }}' },
     }],
     ['aws-repositories', 'promote-prod', {
       name: 'Log in to AWS as promote-prod',
-      uses: 'aws-actions/configure-aws-credentials@v4',
+      uses: ActionPins.uses('aws-actions/configure-aws-credentials'),
       with: { 'role-to-assume': '${{ vars.AWS_ROLE_ARN_PROMOTE_PROD }}', 'aws-region': '${{ vars.AWS_REGION }}' },
     }],
     ['gcp-repositories', 'promote-staging', {
       name: 'Log in to Google Cloud as promote-staging',
       id: 'gcp_auth',
-      uses: 'google-github-actions/auth@v2',
+      uses: ActionPins.uses('google-github-actions/auth'),
       with: {
         workload_identity_provider: '${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}',
         service_account: '${{ vars.GCP_SERVICE_ACCOUNT_PROMOTE_STAGING }}',
@@ -198,7 +198,7 @@ describe('PromotionWorkflow: structure', () => {
     }],
     ['azure-repositories', 'promote-prod', {
       name: 'Log in to Azure as promote-prod',
-      uses: 'azure/login@v2',
+      uses: ActionPins.uses('azure/login'),
       with: {
         'client-id': '${{ vars.AZURE_CLIENT_ID_PROMOTE_PROD }}',
         'tenant-id': '${{ vars.AZURE_TENANT_ID }}',
@@ -299,5 +299,28 @@ describe('PromotionWorkflow output keys', () => {
     const outputs = Object.keys(parse(workflow.text).jobs.build.outputs).filter((k) => k.endsWith('_digest')).sort();
     expect(outputs).toEqual(['_2fa_digest', 'jobs__worker_digest', 'jobs_worker_digest']);
     expect(parseWorkflows([{ name: 'odd-names.yml', content: workflow.text }])[0].errors).toEqual([]);
+  });
+});
+
+describe('pinned actions', () => {
+  test('every third-party action of every generated workflow is pinned to a full commit, with its release in a comment', () => {
+    let steps = 0;
+    for (const g of generated) {
+      const text = g.workflow.text;
+      for (const m of text.matchAll(/^\s*(?:- )?uses: (.*)$/gm)) {
+        steps++;
+        // `owner/repository@<40 hex> # vX.Y.Z`: never a movable tag or branch.
+        expect(m[1]).toMatch(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        const [uses, version] = m[1].split(' # ');
+        expect(ActionPins.versionOf(uses)).toBe(version);
+      }
+    }
+    expect(steps).toBeGreaterThan(generated.length * 3);
+  });
+
+  test('each pin is a full commit, one per action, and an unpinned action is refused', () => {
+    expect(ActionPins.ALL.every((p) => /^[0-9a-f]{40}$/.test(p.commit) && /^v\d+\.\d+\.\d+$/.test(p.version))).toBe(true);
+    expect(new Set(ActionPins.ALL.map((p) => p.action)).size).toBe(ActionPins.ALL.length);
+    expect(() => ActionPins.uses('actions/cache')).toThrow('the action actions/cache has no pinned commit (pinned: actions/checkout, ');
   });
 });
