@@ -9,3 +9,4 @@ export * from './glob';
 export * from './access-plan';
 export * from './policy-plan';
 export * from './access-model';
+export * from './problems';
