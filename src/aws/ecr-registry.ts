@@ -103,6 +103,14 @@ export interface EcrRegistryProps {
    * @default true
    */
   readonly includeIdentities?: boolean;
+
+  /**
+   * Whether roles too large for exact repository ARNs may be granted on prefix
+   * wildcards (`RegistryIdentitiesProps.allowPrefixGrants`).
+   *
+   * @default true
+   */
+  readonly allowPrefixGrants?: boolean;
 }
 
 /** Which repositories a grant covers. */
@@ -206,6 +214,7 @@ export class EcrRegistry extends Construct {
         githubOidcProvider: props.githubOidcProvider,
         reservedPrefixes: reserved,
         pullThroughPrefixes: reserved,
+        allowPrefixGrants: props.allowPrefixGrants,
       });
     }
     if (includeRegistry) {
