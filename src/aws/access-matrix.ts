@@ -72,7 +72,11 @@ export class EcrAccessMatrix {
           identity,
           principal,
           resource: name,
-          capabilities: [...(read ? [Capability.READ] : []), ...(write ? [Capability.WRITE] : []), ...(write && moves.get(name) ? [Capability.MOVE_TAG] : [])],
+          capabilities: [
+            ...(read ? [Capability.READ] : []),
+            ...(write ? [Capability.WRITE] : []),
+            ...(write && moves.get(name) ? [Capability.MOVE_TAG] : []),
+          ],
           grantedAs: EcrActions.actionsFor(read, write),
         });
       }
@@ -90,7 +94,8 @@ export class EcrAccessMatrix {
             capabilities: write ? [Capability.WRITE, Capability.MOVE_TAG] : [Capability.READ],
             grantedAs: EcrActions.actionsFor(!write, write),
             beyondModel: `compacted: the role's policy names repository/${p}* to stay within IAM's policy size limits; every repository of the spec under ${p} is granted, `
-              + `and so is any repository created later under ${p} outside the spec (set allowPrefixGrants: false to keep exact ARNs)`,
+              + `and so is any repository created later under ${p} outside the spec (set allowPrefixGrants: false to keep exact ARNs)`
+              + (write ? '; moving tags there is limited only by each repository\'s tag mutability' : ''),
           });
         }
       }

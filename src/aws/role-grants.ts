@@ -43,7 +43,8 @@ export function roleGrants(spec: RegistrySpec): Map<string, EcrRoleGrants> {
       pull: names(Permission.PULL),
       push: names(Permission.PUSH),
       // Only pullers pull through the caches (which may create repositories): not promoters.
-      pullsThroughCaches: (spec.upstreamCaches ?? []).length > 0 && mine.some((g) => g.permission === Permission.PULL && g.role === AccessRole.PULLER),
+      pullsThroughCaches: (spec.upstreamCaches ?? []).length > 0
+        && mine.some((g) => g.permission === Permission.PULL && g.role === AccessRole.PULLER),
       roles: played,
     });
   }
@@ -61,7 +62,9 @@ export function reservedPrefixes(spec: RegistrySpec): string[] {
 }
 
 /** The layout of a role's repository policies within IAM's size limits. */
-export function layoutOf(spec: RegistrySpec, grants: EcrRoleGrants, rolePath: string, allowPrefixes: boolean, reserved: string[] = []): RepositoryPolicyLayout {
+export function layoutOf(
+  spec: RegistrySpec, grants: EcrRoleGrants, rolePath: string, allowPrefixes: boolean, reserved: string[] = [],
+): RepositoryPolicyLayout {
   const all = [...new Set([...reservedPrefixes(spec), ...reserved])];
   return layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes);
 }

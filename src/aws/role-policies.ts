@@ -44,7 +44,9 @@ function size(entries: PolicyEntry[]): number {
   return kinds * STATEMENT_FRAME + entries.reduce((n, e) => n + e.resource.length + ARN_FRAME, 0);
 }
 
-function entriesOf(pull: string[], push: string[], all: string[], reserved: string[], compact: boolean): { entries: PolicyEntry[]; prefixes: [string[], string[]] } {
+function entriesOf(
+  pull: string[], push: string[], all: string[], reserved: string[], compact: boolean,
+): { entries: PolicyEntry[]; prefixes: [string[], string[]] } {
   const prefixes: [string[], string[]] = [[], []];
   const list = (names: string[], isPush: boolean): PolicyEntry[] => {
     if (!compact) return [...new Set(names)].sort().map((n) => ({ push: isPush, resource: n }));

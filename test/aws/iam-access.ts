@@ -1,7 +1,8 @@
+// A dependency of @cloud-copilot/iam-simulate (its policy parser and validators), by the same author.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, validateTrustPolicy } from '@cloud-copilot/iam-policy';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
-import { Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack, Token } from 'aws-cdk-lib';
 
 /**
  * An independent evaluator of what AWS would allow, offline, over synthesized
@@ -56,7 +57,7 @@ export const ECR_ACTIONS = {
   write: ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchCheckLayerAvailability', 'ecr:PutImage'],
   cacheImport: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
   delete: ['ecr:BatchDeleteImage'],
-  admin: ['ecr:SetRepositoryPolicy', 'ecr:DeleteRepository', 'ecr:PutLifecyclePolicy', 'ecr:PutImageTagMutability'],
+  admin: ['ecr:SetRepositoryPolicy', 'ecr:DeleteRepository'],
 };
 export const ALL_ECR_ACTIONS: string[] = [...new Set(Object.values(ECR_ACTIONS).flat())].sort();
 
@@ -65,11 +66,27 @@ const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action
 export class TemplateIam {
   /** The evaluator of synthesized stacks (each stack's own account and region, or the fixed ones when agnostic). */
   public static fromStacks(stacks: Stack[]): TemplateIam {
-    return new TemplateIam(stacks.map((s) => ({
-      template: Template.fromStack(s).toJSON(),
+    return new TemplateIam(TemplateIam.templatesOf(stacks));
+  }
+
+  /**
+   * The synthesized templates of stacks of one app (one synthesis for all; `Template.fromStack`
+   * synthesizes the whole app each time), with each stack's account and region.
+   */
+  public static templatesOf(stacks: Stack[]): Array<{ template: any; account: string; region: string }> {
+    if (stacks.length === 0) return [];
+    const app = stacks[0].node.root as App;
+    const assembly = app.synth();
+    return stacks.map((s) => ({
+      template: JSON.parse(JSON.stringify(assembly.getStackArtifact(s.artifactId).template)),
       account: Token.isUnresolved(s.account) ? ACCOUNT : s.account,
       region: Token.isUnresolved(s.region) ? REGION : s.region,
-    })));
+    }));
+  }
+
+  /** The ARN of an ECR repository of the registry's account and region. */
+  public static repositoryArn(name: string, account = ACCOUNT, region = REGION): string {
+    return `arn:${PARTITION}:ecr:${region}:${account}:repository/${name}`;
   }
 
   public readonly roles = new Map<string, RoleInfo>();
@@ -139,11 +156,6 @@ export class TemplateIam {
     return found[0];
   }
 
-  /** The ARN of an ECR repository of the registry's account and region. */
-  public static repositoryArn(name: string, account = ACCOUNT, region = REGION): string {
-    return `arn:${PARTITION}:ecr:${region}:${account}:repository/${name}`;
-  }
-
   /**
    * Whether a created role may call an ECR action on a repository of the registry
    * (the repository's policy applies when the template has the repository).
@@ -190,7 +202,10 @@ export class TemplateIam {
     return this.simulate(role.arn, action, keyArn, keyArn.split(':')[4], role.policies, this.keyPolicies.get(keyArn), context) === 'Allowed';
   }
 
-  private simulate(principal: string, action: string, resource: string, accountId: string, identity: any[], resourcePolicy: any, context: Record<string, string> = {}): string {
+  private simulate(
+    principal: string, action: string, resource: string, accountId: string,
+    identity: any[], resourcePolicy: any, context: Record<string, string> = {},
+  ): string {
     return runUnsafeSimulation({
       request: { principal, action, resource: { resource, accountId }, contextVariables: context },
       identityPolicies: identity.map((policy, i) => ({ name: `identity-${i}`, policy })),

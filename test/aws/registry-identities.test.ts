@@ -181,7 +181,7 @@ describe('IAM policy size limits', () => {
   const large = build(many(300));
 
   test('over the inline limit, exact ARNs spread over managed policies', () => {
-    expect(large.identities.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false });
+    expect(large.identities.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false, pullPrefixes: [], pushPrefixes: [] });
     const managed = Object.values(large.template.findResources('AWS::IAM::ManagedPolicy')) as any[];
     const ciPolicies = managed.filter((p) => p.Properties.Description.includes('/Identities/ci/Role'));
     const arns = ciPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Resource));
@@ -196,7 +196,7 @@ describe('IAM policy size limits', () => {
 
   test('beyond 10 managed policies, prefix-scoped ARNs where every repository under the prefix is granted', () => {
     const huge = build(many(1000));
-    expect(huge.identities.policyPlans.ci).toEqual({ inline: true, managedPolicies: 0, compacted: true });
+    expect(huge.identities.policyPlans.ci).toEqual({ inline: true, managedPolicies: 0, compacted: true, pullPrefixes: [], pushPrefixes: ['platform/dev/'] });
     const s = (Object.entries(huge.template.findResources('AWS::IAM::Policy')).find(([k]) => k.startsWith('IdentitiesciRoleDefaultPolicy'))![1] as any)
       .Properties.PolicyDocument.Statement;
     expect(s[1]).toEqual({ Sid: 'PushImages', Action: EcrActions.PUSH, Effect: 'Allow', Resource: arn('platform/dev/*') });
