@@ -108,7 +108,8 @@ describe('roles from the access plan', () => {
   test('promoter: pull the source and push the destination of each hop; never push to the first environment', () => {
     const s = statementsOf('promoter');
     expect(s[1]).toEqual({ Sid: 'PullImages', Action: EcrActions.PULL, Effect: 'Allow', Resource: expect.arrayContaining([arn('platform/dev/api'), arn('platform/staging/api')]) });
-    expect(s[1].Resource).toHaveLength(6);
+    // Both ends of each hop (issue 13, item 1): dev, staging and prod, three images each.
+    expect(s[1].Resource).toHaveLength(9);
     expect(s[2]).toEqual({ Sid: 'PushImages', Action: EcrActions.PUSH, Effect: 'Allow', Resource: expect.arrayContaining([arn('platform/staging/api'), arn('platform/prod/api')]) });
     expect(JSON.stringify(s[2].Resource)).not.toContain('platform/dev/');
   });
