@@ -13,9 +13,10 @@ import { RepositoryCreationScenario, RepositoryCreationTemplate } from './reposi
 import { compactRepositoryNames } from './repository-prefixes';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import {
-  AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, IdentitySpec,
+  AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, IdentitySpec,
   Naming, Permission, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
+import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
 /** Options of the registry scanning configuration. */
 export interface EcrRegistryScanningOptions {
@@ -103,6 +104,14 @@ export interface EcrRegistryProps {
    * @default true
    */
   readonly includeIdentities?: boolean;
+
+  /**
+   * Whether roles too large for exact repository ARNs may be granted on prefix
+   * wildcards (`RegistryIdentitiesProps.allowPrefixGrants`).
+   *
+   * @default true
+   */
+  readonly allowPrefixGrants?: boolean;
 }
 
 /** Which repositories a grant covers. */
@@ -206,6 +215,7 @@ export class EcrRegistry extends Construct {
         githubOidcProvider: props.githubOidcProvider,
         reservedPrefixes: reserved,
         pullThroughPrefixes: reserved,
+        allowPrefixGrants: props.allowPrefixGrants,
       });
     }
     if (includeRegistry) {
@@ -318,6 +328,16 @@ export class EcrRegistry extends Construct {
     if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 1 && (spec.access?.pushers ?? []).length > 0) {
       Annotations.of(this).addWarning('environments.layout "tags": IAM cannot tell tags apart, so every pusher can also move the environment tags '
         + '(a CI pusher can retag an image as prod). Use the "repositories" layout to give each environment its own repositories and permissions.');
+    }
+    // The access model says builds and promotions move tags (environment tags with the `tags` layout), but the tag
+    // policy makes the repository IMMUTABLE on ECR: IAM's ecr:PutImage cannot override it, so those pushes fail.
+    const stuck = spec.repositories.filter((r) => AccessModel.movesTags(spec, r.name)
+      && TagPolicyDecision.ecr(EffectiveSpec.tagPolicy(spec, r)).mutability === EcrTagMutability.IMMUTABLE).map((r) => r.name);
+    if (stuck.length) {
+      Annotations.of(this).addWarningV2('container-registry-constructs:aws-immutable-moving-tags',
+        `${stuck.slice(0, 5).join(', ')}${stuck.length > 5 ? ` and ${stuck.length - 5} more` : ''}: builds and promotions move tags here `
+        + '(the environment tags of the "tags" layout), but the tag policy lists no mutable tag, so the ECR repositories are IMMUTABLE and those pushes fail. '
+        + 'List the environment tags in tagPolicy.mutableTags (the default does).');
     }
     const thresholds = [spec.scanning, ...spec.repositories.map((r) => r.scanning)].filter((s) => s?.severityThreshold);
     if (thresholds.length) {

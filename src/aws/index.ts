@@ -10,3 +10,4 @@ export * from './ecr-registry';
 export * from './stack-limits';
 export * from './registry-stacks';
 export * from './ecr-policy-plan';
+export * from './access-matrix';

@@ -1,10 +1,11 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
+import { layoutOf, roleGrants } from './role-grants';
 import { attachRepositoryPolicies } from './role-policies';
-import { AccessPlan, AccessRole, GithubTrustSpec, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
+import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec';
 
 /**
  * How a role's repository permissions were laid out within IAM's size limits
@@ -17,6 +18,10 @@ export interface RolePolicyPlan {
   readonly managedPolicies: number;
   /** Whether prefix-scoped ARNs (`repository/<prefix>/*`) replaced some repository ARNs. */
   readonly compacted: boolean;
+  /** The prefixes (ending with `/`) the role may pull from as `repository/<prefix>*`; empty unless compacted. */
+  readonly pullPrefixes: string[];
+  /** The prefixes (ending with `/`) the role may push to as `repository/<prefix>*`; empty unless compacted. */
+  readonly pushPrefixes: string[];
 }
 
 /** Props of `RegistryIdentities`. */
@@ -47,6 +52,19 @@ export interface RegistryIdentitiesProps {
    * @default - none
    */
   readonly pullThroughPrefixes?: string[];
+
+  /**
+   * Whether a role whose exact repository ARNs exceed IAM's policy size limits
+   * (inline policy, then 10 managed policies) may be granted on prefix wildcards
+   * (`repository/<prefix>/*`, only where every repository of the spec under the
+   * prefix is granted). A wildcard also reaches repositories created later under
+   * the prefix outside the spec: a warning (`container-registry-constructs:aws-prefix-grants`)
+   * says so, and `EcrAccessMatrix` lists it. With `false`, grants stay exact and a
+   * role that cannot hold them is a synth-time error naming it.
+   *
+   * @default true
+   */
+  readonly allowPrefixGrants?: boolean;
 }
 
 /**
@@ -96,8 +114,7 @@ export class RegistryIdentities extends Construct {
     if (byName.size === 0) return;
 
     this.githubOidcProvider = props.githubOidcProvider ?? new GithubOidcProvider(this, 'GithubOidc').provider;
-    const grants = AccessPlan.grants(spec);
-    const all = spec.repositories.flatMap((r) => Naming.physicalEnvironments(spec).map((env) => Naming.ecrRepositoryName(spec, r.name, env)));
+    const planned = roleGrants(spec);
 
     for (const [name, entry] of [...byName.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const scopeOf = new Construct(this, name);
@@ -106,15 +123,25 @@ export class RegistryIdentities extends Construct {
         description: `${spec.name} registry: ${entry.roles.join(', ')} "${name}" (GitHub Actions ${entry.trusts.map((t) => GithubOidcProvider.subject(t)).join(', ')})`.slice(0, 1000),
         maxSessionDuration: Duration.hours(1),
       });
-      const mine = grants.filter((g) => g.identity === name);
-      const names = (permission: Permission) => mine
-        .filter((g) => g.permission === permission)
-        .flatMap((g) => g.images.map((img) => Naming.ecrRepositoryName(spec, img, g.environment || undefined)));
-      this.policyPlans[name] = attachRepositoryPolicies(
-        scopeOf, role, names(Permission.PULL), names(Permission.PUSH), all, props.reservedPrefixes ?? []);
+      const grants = planned.get(name)!;
+      const layout = layoutOf(spec, grants, role.node.path, props.allowPrefixGrants ?? true, props.reservedPrefixes);
+      attachRepositoryPolicies(scopeOf, role, layout);
+      this.policyPlans[name] = {
+        inline: layout.inline,
+        managedPolicies: layout.chunks.length,
+        compacted: layout.compacted,
+        pullPrefixes: layout.pullPrefixes,
+        pushPrefixes: layout.pushPrefixes,
+      };
+      if (layout.compacted) {
+        const prefixes = [...new Set([...layout.pullPrefixes, ...layout.pushPrefixes])].map((p) => `${p}*`);
+        Annotations.of(role).addWarningV2('container-registry-constructs:aws-prefix-grants',
+          `identity "${name}": its ECR grants exceed IAM's policy size limits as exact repository ARNs, so the role is granted on ${prefixes.join(', ')}: `
+          + 'every repository of the spec there is granted, and so is any repository created later under those prefixes outside the spec. '
+          + 'Set allowPrefixGrants: false to keep exact grants (up to 10 managed policies), or restrict the identity with `repositories` or `environments`.');
+      }
       const through = props.pullThroughPrefixes ?? [];
-      // Only pullers pull through the caches (which may create repositories): not promoters.
-      if (through.length && mine.some((g) => g.permission === Permission.PULL && g.role === AccessRole.PULLER)) {
+      if (through.length && grants.pullsThroughCaches) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({
           sid: 'PullThroughCaches',
           actions: [...EcrActions.PULL, ...EcrActions.PULL_THROUGH],

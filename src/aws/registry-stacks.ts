@@ -2,7 +2,9 @@ import { Annotations, CfnResource, Environment, RemovalPolicy, Stack, Token } fr
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrRegistry, EcrRegistryScanningOptions } from './ecr-registry';
+import { RegistryReplication } from './replication';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
+import { compactRepositoryNames } from './repository-prefixes';
 import { StackLimits } from './stack-limits';
 import { EcrLifecycleTranslation } from '../retention';
 import { Cloud, EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecValidator } from '../spec';
@@ -70,6 +72,14 @@ export interface EcrRegistryStacksProps {
    * @default false
    */
   readonly createOnPush?: boolean;
+
+  /**
+   * Whether roles too large for exact repository ARNs may be granted on prefix
+   * wildcards (`RegistryIdentitiesProps.allowPrefixGrants`).
+   *
+   * @default true
+   */
+  readonly allowPrefixGrants?: boolean;
 }
 
 /**
@@ -126,6 +136,21 @@ export class EcrRegistryStacks {
     return h % stackCount;
   }
 
+  /**
+   * What a cross-account replication destination must accept: the spec's
+   * repositories that the replication filters (`PREFIX_MATCH` on `prefixes`) select,
+   * as exact names, or `<namespace>/*` where every repository of the spec in that
+   * namespace is selected (`platform/*` for the `tags` and `repositories` layouts,
+   * `platform-<env>/*` per environment for `registries`). Never a bare `platform*`,
+   * which would also cover `platformx/...` and `platform-other-team/...`.
+   */
+  public static replicatedRepositories(spec: RegistrySpec, prefixes: string[]): string[] {
+    const all = EffectiveSpec.repositories(spec).map((r) => Naming.ecrRepositoryName(spec, r.image, r.environment));
+    const chosen = all.filter((n) => prefixes.some((p) => n.startsWith(p)));
+    const c = compactRepositoryNames(chosen, all);
+    return [...c.exact, ...c.prefixes.map((p) => `${p}*`)];
+  }
+
   /** Builds the stacks. */
   public static create(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
     return new EcrRegistryStacks(scope, props);
@@ -172,6 +197,7 @@ export class EcrRegistryStacks {
       emptyOnDelete: props.emptyOnDelete,
       registryScanning: props.registryScanning,
       createOnPush: props.createOnPush,
+      allowPrefixGrants: props.allowPrefixGrants,
     };
     const stack = (id: string, description: string, env?: Environment) => {
       const s = new Stack(scope, id, { env, stackName: id, description });
@@ -226,7 +252,10 @@ export class EcrRegistryStacks {
     for (const [key, d] of destinations) {
       const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
         { account: d.account, region: d.region });
-      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryPrefixes: d.prefixes ?? [`${spec.name}`] });
+      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', {
+        sourceAccountIds: [props.env!.account!],
+        repositoryNames: EcrRegistryStacks.replicatedRepositories(spec, d.prefixes ?? RegistryReplication.defaultPrefixes(spec)),
+      });
       this.destinationStacks.push(s);
     }
   }

@@ -8,11 +8,21 @@ export interface ReplicationDestinationPolicyProps {
   /** The accounts whose registries replicate into this one. */
   readonly sourceAccountIds: string[];
   /**
-   * Repository-name prefixes the sources may replicate into (and create).
+   * Repository namespaces the sources may replicate into (and create), each ending
+   * with `/` (`platform/`, `platform-prod/`): `repository/<prefix>*`. A prefix
+   * without the separator (`platform`) would also cover `platformx/...` and
+   * `platform-other-team/...`, so it is an error.
    *
-   * @default - every repository (`repository/*`)
+   * @default - every repository (`repository/*`), unless `repositoryNames` is given
    */
   readonly repositoryPrefixes?: string[];
+  /**
+   * Repository names the sources may replicate into (and create), exactly
+   * (`platform/prod/api`), or namespaces as `<namespace>/*`; combined with `repositoryPrefixes`.
+   *
+   * @default - none
+   */
+  readonly repositoryNames?: string[];
   /**
    * Also let the sources create missing repositories (`ecr:CreateRepository`);
    * without it, repositories of the same names must exist here first.
@@ -40,9 +50,17 @@ export class ReplicationDestinationPolicy extends Construct {
     if (bad.length || props.sourceAccountIds.length === 0) {
       throw new Error(`${this.node.path}: sourceAccountIds ${JSON.stringify(props.sourceAccountIds)} must list 12-digit AWS account ids (at least one)`);
     }
+    const unseparated = (props.repositoryPrefixes ?? []).filter((p) => !p.endsWith('/'));
+    if (unseparated.length) {
+      throw new Error(`${this.node.path}: repositoryPrefixes ${JSON.stringify(unseparated)} must end with "/" (as "${unseparated[0]}/"): `
+        + `"${unseparated[0]}*" would also let the sources create and replicate into "${unseparated[0]}x/..." and "${unseparated[0]}-other/..."`);
+    }
     claimAccountSingleton(this, 'registry policy');
     const stack = Stack.of(this);
-    const resources = (props.repositoryPrefixes ?? ['']).map((p) => stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: `${p}*` }));
+    const patterns = props.repositoryPrefixes === undefined && props.repositoryNames === undefined
+      ? ['*']
+      : [...(props.repositoryPrefixes ?? []).map((p) => `${p}*`), ...(props.repositoryNames ?? [])];
+    const resources = patterns.map((p) => stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: p }));
     this.policyDocument = {
       Version: '2012-10-17',
       Statement: [{

@@ -85,8 +85,13 @@ export class RepositoryCreationTemplate extends Construct {
     if (props.kmsKey || resourceTags.length) {
       const stack = Stack.of(this);
       const namespace = props.prefix === 'ROOT' ? '*' : `${props.prefix}/*`;
+      // Confused-deputy guard: ECR may assume the role only for this account's registry (IAM global condition keys:
+      // "aws:SourceAccount ... is only available when the call to your resource is made directly by an AWS service
+      // principal"). The ECR user guide's trust policy for this role ("Create an IAM role for repository creation
+      // templates") names ecr.amazonaws.com without conditions and does not document aws:SourceArn for it, so only
+      // the account is pinned. CloudFormation: CustomRoleArn "must be in the same account as the registry".
       this.role = new iam.Role(this, 'CreationRole', {
-        assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com'),
+        assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
         description: `ECR creates repositories under ${props.prefix} from a creation template`,
       });
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -94,8 +99,17 @@ export class RepositoryCreationTemplate extends Construct {
         resources: [stack.formatArn({ service: 'ecr', resource: 'repository', resourceName: namespace })],
       }));
       if (props.kmsKey) {
+        // KMS developer guide, "Controlling access to grants": kms:GrantIsForAWSResource "Allows principals to call
+        // CreateGrant, ListGrants, or RevokeGrant only when an AWS service that is integrated with AWS KMS sends the
+        // request on the principal's behalf": ECR creating the encrypted repository, not whoever holds the role.
         this.role.addToPrincipalPolicy(new iam.PolicyStatement({
-          actions: ['kms:CreateGrant', 'kms:RetireGrant', 'kms:DescribeKey'],
+          sid: 'GrantsForEcr',
+          actions: ['kms:CreateGrant'],
+          resources: [props.kmsKey.keyArn],
+          conditions: { Bool: { 'kms:GrantIsForAWSResource': true } },
+        }));
+        this.role.addToPrincipalPolicy(new iam.PolicyStatement({
+          actions: ['kms:RetireGrant', 'kms:DescribeKey'],
           resources: [props.kmsKey.keyArn],
         }));
       }

@@ -1,7 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
-import type { RolePolicyPlan } from './registry-identities';
 import { compactRepositoryNames } from './repository-prefixes';
 
 /**
@@ -21,23 +20,44 @@ const MANAGED_BUDGET = 5_600;
 const ARN_FRAME = 'arn:aws-iso-b:ecr:ap-southeast-5:123456789012:repository/'.length + 3;
 const STATEMENT_FRAME = 260;
 
-interface Entry { readonly push: boolean; readonly resource: string }
+/** One repository resource of a role's policy (internal): an ECR name, or `<prefix>/*` when compacted. */
+export interface PolicyEntry { readonly push: boolean; readonly resource: string }
 
-function size(entries: Entry[]): number {
+/** How a role's repository statements are laid out (internal; `RolePolicyPlan` is its public summary). */
+export interface RepositoryPolicyLayout {
+  /** Whether the statements fit in the role's inline policy. */
+  readonly inline: boolean;
+  /** The entries of each managed policy (empty when inline). */
+  readonly chunks: PolicyEntry[][];
+  /** Every entry, inline or not. */
+  readonly entries: PolicyEntry[];
+  /** Whether prefix-scoped ARNs replaced some repository ARNs. */
+  readonly compacted: boolean;
+  /** The prefixes (ending with `/`) of the pull wildcards. */
+  readonly pullPrefixes: string[];
+  /** The prefixes (ending with `/`) of the push wildcards. */
+  readonly pushPrefixes: string[];
+}
+
+function size(entries: PolicyEntry[]): number {
   const kinds = new Set(entries.map((e) => e.push)).size;
   return kinds * STATEMENT_FRAME + entries.reduce((n, e) => n + e.resource.length + ARN_FRAME, 0);
 }
 
-function entriesOf(pull: string[], push: string[], all: string[], reserved: string[], compact: boolean): Entry[] {
-  const list = (names: string[], isPush: boolean): Entry[] => {
+function entriesOf(
+  pull: string[], push: string[], all: string[], reserved: string[], compact: boolean,
+): { entries: PolicyEntry[]; prefixes: [string[], string[]] } {
+  const prefixes: [string[], string[]] = [[], []];
+  const list = (names: string[], isPush: boolean): PolicyEntry[] => {
     if (!compact) return [...new Set(names)].sort().map((n) => ({ push: isPush, resource: n }));
     const c = compactRepositoryNames(names, all, reserved);
+    prefixes[isPush ? 1 : 0] = c.prefixes;
     return [...c.exact, ...c.prefixes.map((p) => `${p}*`)].map((r) => ({ push: isPush, resource: r }));
   };
-  return [...list(pull, false), ...list(push, true)];
+  return { entries: [...list(pull, false), ...list(push, true)], prefixes };
 }
 
-function statements(scope: Construct, entries: Entry[]): iam.PolicyStatement[] {
+function statements(scope: Construct, entries: PolicyEntry[]): iam.PolicyStatement[] {
   const result: iam.PolicyStatement[] = [];
   for (const isPush of [false, true]) {
     const resources = entries.filter((e) => e.push === isPush).map((e) => EcrActions.repositoryArn(scope, e.resource));
@@ -53,27 +73,25 @@ function statements(scope: Construct, entries: Entry[]): iam.PolicyStatement[] {
 }
 
 /**
- * Gives a created role pull on `pull` and push on `push` (ECR repository names),
+ * Lays out a role's pull on `pull` and push on `push` (ECR repository names)
  * within IAM's size limits, in this order of preference:
  * 1. exact ARNs in the role's inline policy, when they fit;
  * 2. exact ARNs spread over up to 10 managed policies;
- * 3. prefix-scoped ARNs (`repository/<prefix>/*`, see `compactRepositoryNames`),
- *    inline or in managed policies;
- * otherwise a synth-time error naming the role.
+ * 3. only with `allowPrefixes`: prefix-scoped ARNs (`repository/<prefix>/*`, see
+ *    `compactRepositoryNames`), inline or in managed policies;
+ * otherwise an error naming the role (`rolePath`). Pure: `EcrAccessMatrix` and
+ * `RegistryIdentities` both read it, so the matrix is what the role gets.
  */
-export function attachRepositoryPolicies(
-  scope: Construct, role: iam.Role, pull: string[], push: string[], all: string[], reserved: string[],
-): RolePolicyPlan {
-  role.addToPrincipalPolicy(EcrActions.authTokenStatement());
-  for (const compact of [false, true]) {
-    const entries = entriesOf(pull, push, all, reserved, compact);
-    if (size(entries) <= INLINE_BUDGET) {
-      for (const s of statements(scope, entries)) role.addToPrincipalPolicy(s);
-      return { inline: true, managedPolicies: 0, compacted: compact };
-    }
+export function layoutRepositoryPolicies(
+  rolePath: string, pull: string[], push: string[], all: string[], reserved: string[], allowPrefixes: boolean,
+): RepositoryPolicyLayout {
+  for (const compact of allowPrefixes ? [false, true] : [false]) {
+    const { entries, prefixes } = entriesOf(pull, push, all, reserved, compact);
+    const common = { entries, compacted: compact && prefixes.some((p) => p.length > 0), pullPrefixes: prefixes[0], pushPrefixes: prefixes[1] };
+    if (size(entries) <= INLINE_BUDGET) return { ...common, inline: true, chunks: [] };
     // Greedy chunks of at most MANAGED_BUDGET (`size` of each chunk), with the chunk's size kept as it grows
     // (recomputing it per entry is quadratic: about 0.2 s for 3,000 repositories); stops once there are too many.
-    const chunks: Entry[][] = [[]];
+    const chunks: PolicyEntry[][] = [[]];
     let chars = 0;
     const kinds = new Set<boolean>();
     for (const e of entries) {
@@ -90,19 +108,30 @@ export function attachRepositoryPolicies(
       chars += e.resource.length + ARN_FRAME;
       kinds.add(e.push);
     }
-    if (chunks.length <= IAM_LIMITS.managedPerRole) {
-      chunks.forEach((chunk, i) => {
-        new iam.ManagedPolicy(scope, `Repositories${i + 1}`, {
-          description: `ECR access of ${role.node.path}, part ${i + 1} of ${chunks.length}`,
-          statements: statements(scope, chunk),
-          roles: [role],
-        });
-      });
-      return { inline: false, managedPolicies: chunks.length, compacted: compact };
-    }
+    if (chunks.length <= IAM_LIMITS.managedPerRole) return { ...common, inline: false, chunks };
   }
   const total = new Set([...pull, ...push]).size;
-  throw new Error(`${role.node.path}: the role is granted on ${total} ECR repositories, more than IAM can hold even with prefix-scoped ARNs `
-    + `(${IAM_LIMITS.managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters). `
-    + 'Restrict the identity with `repositories` or `environments`, or split it into several identities.');
+  throw new Error(allowPrefixes
+    ? `${rolePath}: the role is granted on ${total} ECR repositories, more than IAM can hold even with prefix-scoped ARNs `
+      + `(${IAM_LIMITS.managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters). `
+      + 'Restrict the identity with `repositories` or `environments`, or split it into several identities.'
+    : `${rolePath}: the role is granted on ${total} ECR repositories, more than IAM can hold as exact repository ARNs `
+      + `(${IAM_LIMITS.managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters) and prefix grants are turned off (allowPrefixGrants: false). `
+      + 'Restrict the identity with `repositories` or `environments`, split it into several identities, or allow prefix grants.');
+}
+
+/** Attaches a layout's statements to a created role: its inline policy, or managed policies `Repositories<n>`. */
+export function attachRepositoryPolicies(scope: Construct, role: iam.Role, layout: RepositoryPolicyLayout): void {
+  role.addToPrincipalPolicy(EcrActions.authTokenStatement());
+  if (layout.inline) {
+    for (const s of statements(scope, layout.entries)) role.addToPrincipalPolicy(s);
+    return;
+  }
+  layout.chunks.forEach((chunk, i) => {
+    new iam.ManagedPolicy(scope, `Repositories${i + 1}`, {
+      description: `ECR access of ${role.node.path}, part ${i + 1} of ${layout.chunks.length}`,
+      statements: statements(scope, chunk),
+      roles: [role],
+    });
+  });
 }

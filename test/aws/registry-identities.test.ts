@@ -108,7 +108,8 @@ describe('roles from the access plan', () => {
   test('promoter: pull the source and push the destination of each hop; never push to the first environment', () => {
     const s = statementsOf('promoter');
     expect(s[1]).toEqual({ Sid: 'PullImages', Action: EcrActions.PULL, Effect: 'Allow', Resource: expect.arrayContaining([arn('platform/dev/api'), arn('platform/staging/api')]) });
-    expect(s[1].Resource).toHaveLength(6);
+    // Both ends of each hop (issue 13, item 1): dev, staging and prod, three images each.
+    expect(s[1].Resource).toHaveLength(9);
     expect(s[2]).toEqual({ Sid: 'PushImages', Action: EcrActions.PUSH, Effect: 'Allow', Resource: expect.arrayContaining([arn('platform/staging/api'), arn('platform/prod/api')]) });
     expect(JSON.stringify(s[2].Resource)).not.toContain('platform/dev/');
   });
@@ -181,7 +182,7 @@ describe('IAM policy size limits', () => {
   const large = build(many(300));
 
   test('over the inline limit, exact ARNs spread over managed policies', () => {
-    expect(large.identities.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false });
+    expect(large.identities.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false, pullPrefixes: [], pushPrefixes: [] });
     const managed = Object.values(large.template.findResources('AWS::IAM::ManagedPolicy')) as any[];
     const ciPolicies = managed.filter((p) => p.Properties.Description.includes('/Identities/ci/Role'));
     const arns = ciPolicies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => s.Resource));
@@ -196,7 +197,7 @@ describe('IAM policy size limits', () => {
 
   test('beyond 10 managed policies, prefix-scoped ARNs where every repository under the prefix is granted', () => {
     const huge = build(many(1000));
-    expect(huge.identities.policyPlans.ci).toEqual({ inline: true, managedPolicies: 0, compacted: true });
+    expect(huge.identities.policyPlans.ci).toEqual({ inline: true, managedPolicies: 0, compacted: true, pullPrefixes: [], pushPrefixes: ['platform/dev/'] });
     const s = (Object.entries(huge.template.findResources('AWS::IAM::Policy')).find(([k]) => k.startsWith('IdentitiesciRoleDefaultPolicy'))![1] as any)
       .Properties.PolicyDocument.Statement;
     expect(s[1]).toEqual({ Sid: 'PushImages', Action: EcrActions.PUSH, Effect: 'Allow', Resource: arn('platform/dev/*') });

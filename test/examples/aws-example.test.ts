@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildPlatform } from '../../examples/aws/lib/platform';
 import { EcrActions, EcrRegistryStacks } from '../../src/aws';
@@ -81,5 +82,13 @@ describe('examples/aws', () => {
     buildPlatform(ok);
     expect(() => ok.synth()).not.toThrow();
     expect(ok.node.children.filter((c) => c instanceof Stack).length).toBe(2);
+  });
+
+  test('each acknowledgement covers only the policy that has the finding: a new wildcard elsewhere in the same stacks fails (issue 13, item 9)', () => {
+    const app = new App();
+    const stacks = buildPlatform(app);
+    const extra = new iam.Role(stacks.registryStack!, 'Extra', { assumedBy: new iam.AccountRootPrincipal() });
+    extra.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:DescribeRepositories'], resources: ['*'] }));
+    expect(() => app.synth()).toThrow(/platform-ecr-registry\/Extra\/DefaultPolicy\/Resource[^]*AwsSolutions-IAM5\[Resource::\*\]/);
   });
 });

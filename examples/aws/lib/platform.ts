@@ -1,14 +1,15 @@
 import { join } from 'path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 // Resolved in this repository by examples/tsconfig.json paths (tsx) and jest's moduleNameMapper.
 import { aws, Cloud, SpecLoader } from 'container-registry-constructs';
 
 /**
  * The platform registry: the spec file built into stacks by EcrRegistryStacks,
- * checked by cdk-nag's AwsSolutions pack. The only acknowledged finding is the one
- * IAM cannot avoid: `ecr:GetAuthorizationToken` has no resource-level permissions,
- * so the login statement names `*`.
+ * checked by cdk-nag's AwsSolutions pack. Two findings are acknowledged, each on the
+ * policy that has it: the roles' login statement names `*` (`ecr:GetAuthorizationToken`
+ * has no resource-level permissions), and the pull-through cache's creation role names
+ * the cache prefix (ECR creates those repositories on first pull).
  */
 export function buildPlatform(app: App, specFile = join(__dirname, '..', 'registry.yaml')): aws.EcrRegistryStacks {
   const spec = SpecLoader.fromFile(specFile, { clouds: [Cloud.AWS] });
@@ -21,24 +22,18 @@ export function buildPlatform(app: App, specFile = join(__dirname, '..', 'regist
     stackCount: 1,
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  for (const stack of app.node.children.filter((c): c is Stack => c instanceof Stack)) {
-    Validations.of(stack).acknowledge({
+  // Each finding is acknowledged on the policy that has it, for exactly the resource it names.
+  for (const role of Object.values(stacks.registry!.identities!.roles)) {
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ecr:GetAuthorizationToken (docker login) supports no resource-level permissions; it is the only action granted on *, every other statement names repository ARNs',
     });
   }
-  // Prefix-scoped ARNs where the feature needs them: ECR creates pull-through repositories on first pull.
-  const cachePrefix = 'arn:<AWS::Partition>:ecr:eu-west-1:<AWS::AccountId>:repository/platform/ecr-public/*';
-  const cache = stacks.registry!.pullThroughCaches['ecr-public'];
-  Validations.of(cache.template).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${cachePrefix}]`,
+  // ECR creates the pull-through repositories on first pull, so the creation template's role names the cache prefix.
+  const creationRole = stacks.registry!.pullThroughCaches['ecr-public'].template.role!;
+  Validations.of(creationRole.node.findChild('DefaultPolicy')).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecr:eu-west-1:<AWS::AccountId>:repository/platform/ecr-public/*]',
     reason: 'the creation template role lets ECR create the repositories of the pull-through cache, which exist only after their first pull: scoped to the cache prefix',
   });
-  for (const role of Object.values(stacks.registry!.identities!.roles)) {
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${cachePrefix}]`,
-      reason: 'roles that pull also pull through the ECR Public cache, whose repositories ECR creates on first pull: scoped to the cache prefix',
-    });
-  }
   return stacks;
 }

@@ -1,0 +1,144 @@
+import { EcrActions } from './ecr-actions';
+import { identitiesOf, layoutOf, reservedPrefixes, roleGrants } from './role-grants';
+import {
+  AccessPlan, AccessResourceKind, Capability, EffectiveSpec, NativeAccessEntry, Naming,
+  Permission, RegistrySpec,
+} from '../spec';
+import { EcrTagMutability, TagPolicyDecision } from '../tagging';
+
+/** Options of `EcrAccessMatrix.fromSpec`, the same as the constructs' that decide the grants. */
+export interface EcrAccessMatrixOptions {
+  /**
+   * Whether roles whose exact repository ARNs exceed IAM's policy size limits may be
+   * granted on prefix wildcards (`repository/<prefix>/*`); see `RegistryIdentitiesProps.allowPrefixGrants`.
+   *
+   * @default true
+   */
+  readonly allowPrefixGrants?: boolean;
+}
+
+/** One row of the ECR access matrix: a `NativeAccessEntry` and the principal that holds it. */
+export interface EcrAccessEntry extends NativeAccessEntry {
+  /**
+   * Who holds the access: `role` for the role created for the identity's `github`
+   * trust (identity policies), or an existing principal granted through repository
+   * policies: its ARN, `arn:<partition>:iam::<account>:root` for an account of `awsAccountIds`.
+   */
+  readonly principal: string;
+}
+
+/** The principal name of created roles in `EcrAccessEntry.principal`. */
+const ROLE = 'role';
+
+/**
+ * The ECR access matrix of a spec: per identity and principal, per ECR repository
+ * of the spec (and per pull-through cache prefix and per prefix wildcard that
+ * compaction grants), the capabilities and the ECR actions that give them. It is
+ * derived from the same grants and policy layout the constructs build
+ * (`AccessPlan.grants`, the role policy layout), and the access tests check it
+ * against an independent IAM evaluator over the synthesized templates.
+ *
+ * Capabilities and ECR actions (ECR user guide, "IAM permissions for pushing an
+ * image" and the `AmazonEC2ContainerRegistryPullOnly` managed policy for pull;
+ * "IAM permissions required to sync an upstream registry" for caches):
+ * - READ: `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`, `ecr:BatchCheckLayerAvailability`;
+ * - WRITE and MOVE_TAG: `ecr:InitiateLayerUpload`, `ecr:UploadLayerPart`,
+ *   `ecr:CompleteLayerUpload`, `ecr:BatchCheckLayerAvailability`, `ecr:PutImage`.
+ *   IAM cannot separate moving a tag from writing one (`ecr:PutImage` does both);
+ *   only the repository's tag mutability can, so MOVE_TAG is listed where the
+ *   repository is not `IMMUTABLE` (and on prefix wildcards, whose future
+ *   repositories' setting is unknown);
+ * - CACHE_IMPORT: `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository` on the cache prefix;
+ * - DELETE and ADMIN: never granted.
+ * `ecr:GetAuthorizationToken` (login, on `*`) is not a repository permission and is not listed.
+ *
+ * Existing principals get no cache access from the library: their own account's
+ * IAM must grant it (ECR reads `ecr:CreateRepository` only from identity or registry policies).
+ */
+export class EcrAccessMatrix {
+  /** The matrix of a spec, sorted by identity, principal and resource. */
+  public static fromSpec(spec: RegistrySpec, options: EcrAccessMatrixOptions = {}): EcrAccessEntry[] {
+    const rows: EcrAccessEntry[] = [];
+    const reserved = reservedPrefixes(spec);
+    const moves = new Map(EffectiveSpec.repositories(spec).map((r) => [
+      Naming.ecrRepositoryName(spec, r.image, r.environment),
+      TagPolicyDecision.ecr(r.tagPolicy).mutability !== EcrTagMutability.IMMUTABLE,
+    ]));
+    const repositoryRows = (identity: string, principal: string, pull: string[], push: string[]) => {
+      for (const name of [...new Set([...pull, ...push])].sort()) {
+        const read = pull.includes(name);
+        const write = push.includes(name);
+        rows.push({
+          identity,
+          principal,
+          resource: name,
+          capabilities: [
+            ...(read ? [Capability.READ] : []),
+            ...(write ? [Capability.WRITE] : []),
+            ...(write && moves.get(name) ? [Capability.MOVE_TAG] : []),
+          ],
+          grantedAs: EcrActions.actionsFor(read, write),
+        });
+      }
+    };
+
+    for (const [name, grants] of roleGrants(spec)) {
+      const layout = layoutOf(spec, grants, `Identities/${name}/Role`, options.allowPrefixGrants ?? true);
+      repositoryRows(name, ROLE, grants.pull, grants.push);
+      for (const [prefixes, write] of [[layout.pullPrefixes, false], [layout.pushPrefixes, true]] as Array<[string[], boolean]>) {
+        for (const p of prefixes) {
+          rows.push({
+            identity: name,
+            principal: ROLE,
+            resource: `${p}*`,
+            capabilities: write ? [Capability.WRITE, Capability.MOVE_TAG] : [Capability.READ],
+            grantedAs: EcrActions.actionsFor(!write, write),
+            beyondModel: `compacted: the role's policy names repository/${p}* to stay within IAM's policy size limits; every repository of the spec under ${p} is granted, `
+              + `and so is any repository created later under ${p} outside the spec (set allowPrefixGrants: false to keep exact ARNs)`
+              + (write ? '; moving tags there is limited only by each repository\'s tag mutability' : ''),
+          });
+        }
+      }
+      if (grants.pullsThroughCaches) {
+        for (const prefix of reserved) {
+          rows.push({
+            identity: name,
+            principal: ROLE,
+            resource: `${prefix}/*`,
+            capabilities: [Capability.READ, Capability.CACHE_IMPORT],
+            grantedAs: [...EcrActions.PULL, ...EcrActions.PULL_THROUGH],
+          });
+        }
+      }
+    }
+
+    // Existing principals, through repository policies (EcrRegistry).
+    const identities = identitiesOf(spec);
+    const byPrincipal = new Map<string, { identity: string; principal: string; pull: string[]; push: string[] }>();
+    for (const g of AccessPlan.grants(spec)) {
+      const identity = identities.find((i) => i.name === g.identity && i.role === g.role)!.spec;
+      const principals = [...(identity.awsPrincipalArns ?? []), ...(identity.awsAccountIds ?? []).map((a) => `arn:aws:iam::${a}:root`)];
+      for (const principal of principals) {
+        const key = JSON.stringify([g.identity, principal]);
+        const entry = byPrincipal.get(key) ?? { identity: g.identity, principal, pull: [], push: [] };
+        const names = g.images.map((img) => Naming.ecrRepositoryName(spec, img, g.environment || undefined));
+        (g.permission === Permission.PULL ? entry.pull : entry.push).push(...names);
+        byPrincipal.set(key, entry);
+      }
+    }
+    for (const e of byPrincipal.values()) repositoryRows(e.identity, e.principal, e.pull, e.push);
+
+    const key = (r: EcrAccessEntry) => JSON.stringify([r.identity, r.principal, r.resource]);
+    return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+
+  /** The ECR resource a model resource maps to: the repository's name, or `<registry>/<cache>/*` for a cache. */
+  public static nativeResource(spec: RegistrySpec, kind: AccessResourceKind, environment: string, name: string): string {
+    return kind === AccessResourceKind.CACHE ? `${spec.name}/${name}/*` : Naming.ecrRepositoryName(spec, name, environment || undefined);
+  }
+
+  /** Whether a matrix row's resource covers an ECR repository name (equal, or under a `<prefix>/*` row). */
+  public static covers(rowResource: string, repositoryName: string): boolean {
+    return rowResource.endsWith('/*') ? repositoryName.startsWith(rowResource.slice(0, -1)) : rowResource === repositoryName;
+  }
+}

@@ -1,0 +1,162 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './fixtures';
+import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
+import { EcrAccessMatrix, EcrRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
+import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec } from '../../src/spec';
+
+function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; repositoryNames?: string[] } = {}) {
+  const stack = stackIn(strictApp());
+  const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
+  return { stack, registry, iam: TemplateIam.fromStacks([stack]) };
+}
+
+const token = (sub: string, over: Partial<{ issuer: string; aud: string }> = {}) => ({ issuer: GITHUB_ISSUER, aud: 'sts.amazonaws.com', sub, ...over });
+const main = evaluate(richSpec());
+
+describe('the evaluator is not vacuous', () => {
+  const ci = main.iam.role('RegistryIdentitiesciRole');
+
+  test('an action the policy grants on the repository is allowed; one it does not grant is denied', () => {
+    expect(main.iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/api')).toBe(true);
+    expect(main.iam.roleAllows(ci, 'ecr:BatchDeleteImage', 'platform/dev/api')).toBe(false);
+    expect(main.iam.roleAllows(ci, 'ecr:BatchGetImage', 'platform/dev/api')).toBe(false);
+  });
+
+  test('the same action on another resource is denied, including names that share a prefix', () => {
+    for (const other of ['platform/staging/api', 'platform/dev/api-extra', 'platformx/dev/api', 'platform-other/dev/api']) {
+      expect([other, main.iam.roleAllows(ci, 'ecr:PutImage', other)]).toEqual([other, false]);
+    }
+  });
+
+  test('the intended GitHub job assumes the role; a StringEquals on sub with another value denies', () => {
+    expect(main.iam.canAssume(ci, token('repo:example/platform:ref:refs/heads/main'))).toBe(true);
+    expect(main.iam.canAssume(ci, token('repo:example/platform:ref:refs/heads/dev'))).toBe(false);
+    expect(main.iam.canAssume(ci, token('repo:example/platform:ref:refs/heads/main', { aud: 'sigstore' }))).toBe(false);
+  });
+
+  test('unknown condition keys are kept: a condition on a key the token lacks denies', () => {
+    const template = Template.fromStack(main.stack).toJSON();
+    const id = Object.keys(template.Resources).find((k) => k.startsWith('RegistryIdentitiesciRole') && template.Resources[k].Type === 'AWS::IAM::Role')!;
+    template.Resources[id].Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals[`${GITHUB_ISSUER}:repository_owner`] = 'example';
+    const mutated = new TemplateIam([{ template, account: ACCOUNT, region: ENV.region }]);
+    expect(mutated.canAssume(mutated.role('RegistryIdentitiesciRole'), token('repo:example/platform:ref:refs/heads/main'))).toBe(false);
+  });
+
+  test('why not runSimulation: it drops the GitHub condition keys, so even the intended job is denied there', async () => {
+    const result: any = await runSimulation({
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:oidc-provider/${GITHUB_ISSUER}`,
+        action: 'sts:AssumeRoleWithWebIdentity',
+        resource: { resource: ci.arn, accountId: ACCOUNT },
+        contextVariables: { [`${GITHUB_ISSUER}:sub`]: 'repo:example/platform:ref:refs/heads/main', [`${GITHUB_ISSUER}:aud`]: 'sts.amazonaws.com' },
+      },
+      identityPolicies: [],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: ci.trust,
+    }, {});
+    expect(result.overallResult).toBe('ImplicitlyDenied');
+    expect(result.result.ignoredContextKeys).toEqual([`${GITHUB_ISSUER}:sub`, `${GITHUB_ISSUER}:aud`]);
+  });
+
+  test('another account reaches a repository only through its repository policy', () => {
+    expect(main.iam.principalAllows('arn:aws:iam::111122223333:role/anyone', 'ecr:BatchGetImage', 'platform/prod/api')).toBe(true);
+    expect(main.iam.principalAllows('arn:aws:iam::111122223333:role/anyone', 'ecr:PutImage', 'platform/prod/api')).toBe(false);
+    expect(main.iam.principalAllows('arn:aws:iam::111122223333:role/anyone', 'ecr:BatchGetImage', 'platform/dev/api')).toBe(false);
+    expect(main.iam.principalAllows('arn:aws:iam::444455556666:role/anyone', 'ecr:BatchGetImage', 'platform/prod/api')).toBe(false);
+  });
+});
+
+describe('issue 13 item 1: promoters read the destination', () => {
+  test('the promoter can BatchGetImage (and every read action) on each hop destination', () => {
+    const promoter = main.iam.role('RegistryIdentitiespromoterRole');
+    for (const repo of ['platform/staging/api', 'platform/prod/api', 'platform/prod/jobs/worker']) {
+      for (const action of ECR_ACTIONS.read) expect([repo, action, main.iam.roleAllows(promoter, action, repo)]).toEqual([repo, action, true]);
+    }
+  });
+});
+
+describe('issue 13 item 3: the cross-account replication destination covers exactly the spec namespaces', () => {
+  const build = (layout: EnvironmentLayout) => {
+    const app = new App();
+    const stacks = EcrRegistryStacks.create(app, {
+      spec: allowingEnvironmentTagExpiry(richSpec({
+        environments: { layout, chain: [{ name: 'dev' }, { name: 'prod' }] },
+        replication: { replicas: [{ region: 'us-east-1', awsAccountId: '999988887777' }] },
+        access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] },
+      })),
+      env: ENV,
+      stackCount: 1,
+    });
+    return TemplateIam.fromStacks(stacks.destinationStacks);
+  };
+  const destination = { account: '999988887777', region: 'us-east-1' };
+  test.each([
+    [EnvironmentLayout.TAGS, ['platform/api', 'platform/jobs/worker'], ['platformx/api', 'platform-other-team/api', 'platform2/api']],
+    [EnvironmentLayout.REPOSITORIES, ['platform/dev/api', 'platform/prod/web'], ['platformx/dev/api', 'platform-other-team/dev/api']],
+    [EnvironmentLayout.REGISTRIES, ['platform-dev/api', 'platform-prod/jobs/worker'], ['platform-devx/api', 'platform-dev-other/api', 'platform/dev/api', 'platform-other-team/api']],
+  ])('%s layout', (layout, inside, outside) => {
+    const iam = build(layout);
+    for (const repo of inside) {
+      for (const action of ['ecr:ReplicateImage', 'ecr:CreateRepository']) expect([repo, action, iam.registryAllows(ACCOUNT, action, destination, repo)]).toEqual([repo, action, true]);
+    }
+    for (const repo of outside) {
+      for (const action of ['ecr:ReplicateImage', 'ecr:CreateRepository']) expect([repo, action, iam.registryAllows(ACCOUNT, action, destination, repo)]).toEqual([repo, action, false]);
+    }
+    expect(iam.registryAllows('444455556666', 'ecr:ReplicateImage', destination, inside[0])).toBe(false);
+  });
+
+  test('a prefix without the separator is refused', () => {
+    const stack = new Stack(new App(), 'Dest', { env: { account: '999988887777', region: 'us-east-1' } });
+    expect(() => new ReplicationDestinationPolicy(stack, 'Policy', { sourceAccountIds: [ACCOUNT], repositoryPrefixes: ['platform'] })).toThrow(
+      'Dest/Policy: repositoryPrefixes ["platform"] must end with "/" (as "platform/"): "platform*" would also let the sources create and replicate into "platformx/..." and "platform-other/..."');
+  });
+});
+
+describe('issue 13 item 7: prefix grants are listed, warned about, and can be turned off', () => {
+  const many = (n: number): RegistrySpec => richSpec({
+    repositories: Array.from({ length: n }, (_, i) => ({ name: `service-${String(i).padStart(4, '0')}` })),
+    retention: undefined,
+    access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] },
+  });
+
+  test('a compacted role: a warning with a stable id, and the matrix lists the wildcard with beyondModel', () => {
+    const { stack, iam } = evaluate(many(1000), { repositoryNames: [] });
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('identity "ci": its ECR grants exceed IAM\'s policy size limits .* granted on platform/dev/\\*'));
+    const row = EcrAccessMatrix.fromSpec(many(1000)).find((r) => r.resource === 'platform/dev/*')!;
+    expect(row).toMatchObject({ identity: 'ci', principal: 'role', capabilities: [Capability.WRITE, Capability.MOVE_TAG] });
+    expect(row.beyondModel).toMatch(/^compacted: the role's policy names repository\/platform\/dev\/\*/);
+    // What the row says is what IAM allows: a repository outside the spec under the prefix.
+    expect(iam.roleAllows(iam.role('RegistryIdentitiesciRole'), 'ecr:PutImage', 'platform/dev/not-in-the-spec')).toBe(true);
+  });
+
+  test('allowPrefixGrants: false keeps exact grants, and says which role cannot hold them', () => {
+    expect(() => evaluate(many(1000), { allowPrefixGrants: false, repositoryNames: [] })).toThrow(
+      /Registry\/Identities\/ci\/Role: the role is granted on 1000 ECR repositories, more than IAM can hold as exact repository ARNs .* prefix grants are turned off \(allowPrefixGrants: false\)/);
+    const { stack, registry } = evaluate(many(300), { allowPrefixGrants: false, repositoryNames: [] });
+    expect(registry.identities!.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false, pullPrefixes: [], pushPrefixes: [] });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('policy size limits'))).toHaveLength(0);
+  });
+});
+
+describe('issue 13 item 8: the creation template role', () => {
+  const { iam } = evaluate(richSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } }));
+  const role = iam.role('RegistryCacheecrpublicTemplateCreationRole');
+
+  test('trusts ecr.amazonaws.com only for this account (aws:SourceAccount)', () => {
+    expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', { 'aws:SourceAccount': ACCOUNT })).toBe(true);
+    expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', { 'aws:SourceAccount': '999988887777' })).toBe(false);
+    expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', {})).toBe(false);
+    expect(iam.serviceCanAssume(role, 'lambda.amazonaws.com', { 'aws:SourceAccount': ACCOUNT })).toBe(false);
+  });
+
+  test('kms:CreateGrant only for AWS resources (kms:GrantIsForAWSResource)', () => {
+    const [key] = [...iam.keyPolicies.keys()];
+    expect(iam.kmsAllows(role, 'kms:CreateGrant', key, { 'kms:GrantIsForAWSResource': 'true' })).toBe(true);
+    expect(iam.kmsAllows(role, 'kms:CreateGrant', key, { 'kms:GrantIsForAWSResource': 'false' })).toBe(false);
+    expect(iam.kmsAllows(role, 'kms:DescribeKey', key, {})).toBe(true);
+    expect(iam.kmsAllows(role, 'kms:Decrypt', key, {})).toBe(false);
+  });
+});
