@@ -124,7 +124,7 @@ export class GarAccessMatrix {
         const readsFronted = pulls !== undefined && (fronted === '' || (pulls.environments ?? chain).includes(fronted));
         if (readsFronted) {
           rows.push(GarAccessMatrix.row(identity.name, options.virtualRepositoryId, ArtifactRegistryRole.READER,
-            GarAccessMatrix.capabilitiesOf(ArtifactRegistryRole.READER, caches.length > 0),
+            GarAccessMatrix.capabilitiesOf(ArtifactRegistryRole.READER),
             [`the virtual repository is an address the model does not name: it serves ${Naming.garRepositoryId(spec, fronted)}${caches.length ? ' and the caches' : ''}, every image of them`]));
         }
       }

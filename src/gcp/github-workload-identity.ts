@@ -206,12 +206,14 @@ export class GithubWorkloadIdentity extends Construct {
    * `environment` claim only for jobs that reference an environment, and its `sub`
    * is then `repo:<owner>/<repo>:environment:<env>`; otherwise the `sub` of a tag
    * run is `repo:<owner>/<repo>:ref:refs/tags/<tag>`
-   * (https://docs.github.com/en/actions/reference/security/oidc). A tag trust is
-   * the latter: the repository, no environment, and the ref matching the pattern.
+   * (https://docs.github.com/en/actions/reference/security/oidc). A branch or tag
+   * trust is the latter: the repository, no environment, and the ref (a pull
+   * request's ref is `refs/pull/<n>/merge`, so it never matches); an environment
+   * trust is the repository and the environment claim, on any ref.
    */
   private static clause(trust: GithubTrustSpec): string {
     const repo = `assertion.repository == ${cel(trust.repository)}`;
-    if (trust.branch !== undefined) return `${repo} && assertion.ref == ${cel(`refs/heads/${trust.branch}`)}`;
+    if (trust.branch !== undefined) return `${repo} && !has(assertion.environment) && assertion.ref == ${cel(`refs/heads/${trust.branch}`)}`;
     if (trust.environment !== undefined) return `${repo} && has(assertion.environment) && assertion.environment == ${cel(trust.environment)}`;
     if (trust.tag !== undefined) {
       const pattern = trust.tag;

@@ -1,4 +1,4 @@
-import { CelInput, run } from '@bufbuild/cel';
+import { CelInput, CelResult, celEnv, celError, isCelError, parse, plan } from '@bufbuild/cel';
 import { Capability } from '../../src/spec/access-model';
 
 /**
@@ -140,9 +140,16 @@ export class GcpAccess {
   }
 
   public readonly json: any;
+  private readonly cache = new Map<string, unknown>();
 
   constructor(json: any) {
     this.json = typeof json === 'string' ? JSON.parse(json) : json;
+  }
+
+  /** A value computed once per configuration (the JSON is not changed after construction). */
+  private once<T>(key: string, compute: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, compute());
+    return this.cache.get(key) as T;
   }
 
   /** Resources of a type: [address name, body]. */
@@ -191,7 +198,7 @@ export class GcpAccess {
 
   /** The providers: full name, pool name, and their configuration. */
   public providers(): ProviderView[] {
-    return this.resources('google_iam_workload_identity_pool_provider').map(([key, p]) => {
+    return this.once('providers', () => this.resources('google_iam_workload_identity_pool_provider').map(([key, p]) => {
       const name = this.resolve(`\${google_iam_workload_identity_pool_provider.${key}.name}`);
       return {
         name,
@@ -201,7 +208,7 @@ export class GcpAccess {
         mapping: p.attribute_mapping ?? {},
         condition: p.attribute_condition,
       };
-    });
+    }));
   }
 
   /** Exchanges a token at one provider (default: the only one). */
@@ -217,8 +224,8 @@ export class GcpAccess {
     const google: { [key: string]: unknown } = {};
     const attribute: { [key: string]: string } = {};
     for (const [key, expression] of Object.entries(p.mapping)) {
-      const value = run(expression, { assertion });
-      if (value instanceof Error) {
+      const value = evaluate(expression, { assertion });
+      if (isCelError(value)) {
         if (key === 'google.subject') return no(`google.subject: ${value.message}`);
         continue; // assumed: the attribute stays unset
       }
@@ -232,14 +239,18 @@ export class GcpAccess {
     if (typeof google.subject !== 'string') return no('no google.subject');
     if (Buffer.byteLength(google.subject) > 127) return no('google.subject exceeds 127 bytes');
     if (p.condition !== undefined) {
-      const ok = run(p.condition, { assertion, google: toMap(google), attribute: toMap(attribute) });
-      if (ok !== true) return no(`attribute condition is ${ok instanceof Error ? `an error (${ok.message})` : String(ok)}`);
+      const ok = evaluate(p.condition, { assertion, google: toMap(google), attribute: toMap(attribute) });
+      if (ok !== true) return no(`attribute condition is ${isCelError(ok) ? `an error (${ok.message})` : String(ok)}`);
     }
     return { admitted: true, reason: 'admitted', provider: p.name, google, attribute };
   }
 
   /** The `roles/iam.workloadIdentityUser` members of each service account (resolved names). */
   public impersonationBindings(): Array<{ serviceAccount: string; member: string }> {
+    return this.once('impersonation', () => this.computeImpersonationBindings());
+  }
+
+  private computeImpersonationBindings(): Array<{ serviceAccount: string; member: string }> {
     const out: Array<{ serviceAccount: string; member: string }> = [];
     for (const [, m] of this.resources('google_service_account_iam_member')) {
       if (m.role === 'roles/iam.workloadIdentityUser') out.push({ serviceAccount: this.resolve(m.service_account_id), member: this.resolve(m.member) });
@@ -268,11 +279,15 @@ export class GcpAccess {
 
   /** The repositories: id -> mode. */
   public repositories(): Map<string, string> {
-    return new Map(this.resources('google_artifact_registry_repository').map(([, r]) => [r.repository_id as string, (r.mode as string) ?? 'STANDARD_REPOSITORY']));
+    return this.once('repositories', () => new Map(this.resources('google_artifact_registry_repository').map(([, r]) => [r.repository_id as string, (r.mode as string) ?? 'STANDARD_REPOSITORY'])));
   }
 
   /** Every (repository id, role, member) of the repository IAM resources, resolved. */
   public repositoryBindings(): Array<{ repository: string; role: string; member: string }> {
+    return this.once('repositoryBindings', () => this.computeRepositoryBindings());
+  }
+
+  private computeRepositoryBindings(): Array<{ repository: string; role: string; member: string }> {
     const out: Array<{ repository: string; role: string; member: string }> = [];
     for (const [, m] of this.resources('google_artifact_registry_repository_iam_member')) {
       out.push({ repository: this.resolve(m.repository), role: m.role, member: this.resolve(m.member) });
@@ -306,6 +321,30 @@ export class GcpAccess {
   /** The capabilities of a member on a repository, in a stable order. */
   public capabilities(member: string, repository: string): Capability[] {
     return ALL_CAPABILITIES.filter((c) => this.allows(member, repository, c));
+  }
+}
+
+const programs = new Map<string, (bindings: { [name: string]: CelInput }) => CelResult>();
+
+/** Evaluates a CEL expression (parsed and planned once) with @bufbuild/cel; errors are returned, never thrown. */
+function evaluate(expression: string, bindings: { [name: string]: CelInput }): CelResult {
+  let program = programs.get(expression);
+  if (!program) {
+    try {
+      const planned = plan(celEnv(), parse(expression));
+      program = (b) => planned(b);
+    } catch (e) {
+      program = () => celError(e);
+    }
+    programs.set(expression, program);
+  }
+  // A missing claim is an error value, not an exception: its stack trace is never read.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return program(bindings);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

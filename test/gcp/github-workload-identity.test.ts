@@ -38,7 +38,7 @@ describe('GithubWorkloadIdentity', () => {
         'attribute.environment': 'assertion.environment',
         [`attribute.${TOOLS_TAG}`]: '(assertion.repository == "acme/tools" && !has(assertion.environment) && assertion.ref.startsWith("refs/tags/v")) ? "acme/tools" : "none"',
       },
-      attribute_condition: '(assertion.repository == "acme/platform" && assertion.ref == "refs/heads/main") || '
+      attribute_condition: '(assertion.repository == "acme/platform" && !has(assertion.environment) && assertion.ref == "refs/heads/main") || '
         + '(assertion.repository == "acme/platform" && has(assertion.environment) && assertion.environment == "prod") || '
         + `(attribute.${TOOLS_TAG} == "acme/tools")`,
     });
@@ -93,7 +93,7 @@ describe('GithubWorkloadIdentity', () => {
     const json = synthJson(s);
     expect(resources(json, 'google_iam_workload_identity_pool_provider')).toEqual([]);
     expect(w.providerName).toBe(`${POOL}/providers/gh`);
-    expect(annotations(w)).toEqual([expect.stringMatching(/^The existing workload identity provider .*\/providers\/gh is used as is: its attribute condition is not managed here\. Make sure it admits only assertion\.repository == "o\/r" && assertion\.ref == "refs\/heads\/main"/)]);
+    expect(annotations(w)).toEqual([expect.stringMatching(/^The existing workload identity provider .*\/providers\/gh is used as is: its attribute condition is not managed here\. Make sure it admits only assertion\.repository == "o\/r" && !has\(assertion\.environment\) && assertion\.ref == "refs\/heads\/main"/)]);
   });
 
   describe('a job reaches only the service accounts of the trusts it satisfies (CEL-evaluated)', () => {
