@@ -3,7 +3,7 @@ import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { DockerRepository, IDockerRepository } from './docker-repository';
+import { ArtifactRegistryRole, DockerRepository, IDockerRepository } from './docker-repository';
 import { GCP_LOCATION, repositoryIdProblem, upperSnake } from './gcp-names';
 import { ExistingWorkloadIdentityPool, GithubWorkloadIdentity } from './github-workload-identity';
 import { RegistryIdentities } from './registry-identities';
@@ -344,9 +344,19 @@ export class ContainerRegistry extends Construct {
         virtualRepositoryId: props.virtualRepository ? (props.virtualRepository.repositoryId ?? `${spec.name}-virtual`) : undefined,
         virtualUpstreams: fronted ? [fronted] : [],
       });
-      // Whoever pulls the fronted environment may pull through the virtual repository and the caches.
+      // Every puller imports through every cache (AccessModel: a puller pulls through each cache of the spec);
+      // only those who pull the fronted environment may read through the virtual repository, which serves it.
+      for (const puller of spec.access?.pullers ?? []) {
+        for (const member of this.identities.membersOf(puller.name)) {
+          for (const remote of this.upstreams.remoteRepositories) {
+            remote.grantRole(ArtifactRegistryRole.READER, member, this.identities.memberIdOf(member));
+          }
+        }
+      }
       for (const grant of this.pullGrantsOf(virtualEnv, envs)) {
-        for (const member of this.identities.membersOf(grant)) this.upstreams.grantPull(member, this.identities.memberIdOf(member));
+        for (const member of this.identities.membersOf(grant)) {
+          this.upstreams.virtualRepository?.grantRole(ArtifactRegistryRole.READER, member, this.identities.memberIdOf(member));
+        }
       }
     }
 

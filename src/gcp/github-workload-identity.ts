@@ -3,7 +3,7 @@ import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
-import { idFragment, workloadIdentityIdProblem } from './gcp-names';
+import { idFragment, shortHash, workloadIdentityIdProblem } from './gcp-names';
 import { GithubTrustSpec } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
 
@@ -57,37 +57,98 @@ export interface GithubWorkloadIdentityProps {
 }
 
 /**
+ * The attribute mapping keys that are always mapped (besides `google.subject`):
+ * GitHub claims kept for audit logs and conditions. Each is a custom attribute
+ * and counts towards the provider's limit of 50.
+ */
+const BASE_ATTRIBUTES: { [key: string]: string } = {
+  'attribute.repository': 'assertion.repository',
+  'attribute.repository_owner': 'assertion.repository_owner',
+  'attribute.ref': 'assertion.ref',
+  'attribute.ref_type': 'assertion.ref_type',
+  'attribute.environment': 'assertion.environment',
+};
+
+/**
+ * Limits of a workload identity pool provider, from the IAM API reference
+ * (https://cloud.google.com/iam/docs/reference/rest/v1/projects.locations.workloadIdentityPools.providers):
+ * "You can define a maximum of 50 custom attributes. The maximum length of a mapped
+ * attribute key is 100 characters, and the key may only contain the characters [a-z0-9_]."
+ * "The maximum length of an attribute mapping expression is 2048 characters."
+ * "The maximum length of the attributeCondition expression is 4,096 characters."
+ */
+const MAX_CUSTOM_ATTRIBUTES = 50;
+const MAX_ATTRIBUTE_KEY = 100;
+const MAX_MAPPING_EXPRESSION = 2048;
+const MAX_CONDITION = 4096;
+
+/**
+ * The value of a tag trust's attribute for tokens that do not satisfy the trust.
+ * It has no `/`, so it can never equal a repository (`owner/name`), the value
+ * the attribute takes for the trust's own tokens.
+ */
+const NO_MATCH = 'none';
+
+/**
  * GitHub Actions trust through workload identity federation: a workload identity
  * pool and an OIDC provider for `https://token.actions.githubusercontent.com`
  * whose attribute condition admits only the workflows of the spec's trusts
  * (repository plus branch, environment or tag), and per service account an
  * `roles/iam.workloadIdentityUser` binding for exactly one trust's principal.
+ *
+ * A job can only match the principal of a trust it satisfies, whatever other
+ * trusts the provider admits:
+ * - a branch or an environment trust is the exact subject (`google.subject`,
+ *   GitHub's `sub`: `repo:<owner>/<repo>:ref:refs/heads/<branch>` for a job without
+ *   an environment, `repo:<owner>/<repo>:environment:<env>` for a job with one);
+ * - a tag trust, which a pattern makes a set of subjects, gets its own custom
+ *   attribute (`attribute.tag_<repository>_<pattern>_<hash>`), computed by the
+ *   provider's attribute mapping from the token: the repository when the token is
+ *   from that repository, from a job without an environment, on a tag matching the
+ *   pattern, and `none` otherwise. The trust's principal set is that attribute equal
+ *   to the repository, so the whole trust is in the principal set: a job in an
+ *   environment, on another tag, or on another tag trust's pattern never matches it.
  */
 export class GithubWorkloadIdentity extends Construct {
   /**
-   * The attribute mapping of the provider. `google.subject` is GitHub's `sub`
-   * (`repo:<owner>/<repo>:ref:refs/heads/<branch>` or `...:environment:<env>`);
-   * `attribute.repository_ref_type` (`<owner>/<repo>:tag`) lets tag trusts use a
-   * principal set, since a tag pattern matches many subjects.
+   * The attribute mapping of the provider for the given trusts. `google.subject` is
+   * GitHub's `sub`; `attribute.repository`, `repository_owner`, `ref`, `ref_type` and
+   * `environment` are the claims of the same names (for audit logs); and each tag
+   * trust has its own attribute (`tagAttribute`), the repository when the token
+   * satisfies the trust and `none` otherwise.
+   *
+   * @param trusts the trusts (default: none, the base mapping)
    */
-  public static attributeMapping(): { [key: string]: string } {
-    return {
-      'google.subject': 'assertion.sub',
-      'attribute.repository': 'assertion.repository',
-      'attribute.repository_owner': 'assertion.repository_owner',
-      'attribute.ref': 'assertion.ref',
-      'attribute.ref_type': 'assertion.ref_type',
-      'attribute.environment': 'assertion.environment',
-      'attribute.repository_ref_type': 'assertion.repository + ":" + assertion.ref_type',
-    };
+  public static attributeMapping(trusts: GithubTrustSpec[] = []): { [key: string]: string } {
+    const mapping: { [key: string]: string } = { 'google.subject': 'assertion.sub', ...BASE_ATTRIBUTES };
+    for (const trust of GithubWorkloadIdentity.tagTrusts(trusts)) {
+      mapping[`attribute.${GithubWorkloadIdentity.tagAttribute(trust)}`] = `(${GithubWorkloadIdentity.clause(trust)}) ? ${cel(trust.repository)} : ${cel(NO_MATCH)}`;
+    }
+    return mapping;
+  }
+
+  /**
+   * The custom attribute of a tag trust: `tag_<repository>_<pattern>_<hash>`
+   * (lower-case letters, digits and underscores, at most 100 characters), where the
+   * hash is of the exact repository and pattern, so two trusts never share one.
+   */
+  public static tagAttribute(trust: GithubTrustSpec): string {
+    if (trust.tag === undefined) throw new Error(`GitHub trust for ${trust.repository} is not a tag trust`);
+    const readable = `${trust.repository}_${trust.tag}`.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+    const hash = shortHash(JSON.stringify([trust.repository, trust.tag]), 10);
+    return `tag_${readable.slice(0, MAX_ATTRIBUTE_KEY - 16).replace(/_+$/, '')}_${hash}`;
   }
 
   /**
    * The provider's attribute condition (CEL): a token is admitted only if it
-   * matches one of the trusts: its repository and its branch, environment or tag.
+   * matches one of the trusts: its repository and its branch or environment, or a
+   * tag trust's attribute (`tagAttribute`) equal to the trust's repository, which
+   * the attribute mapping sets only for jobs without an environment on a matching tag.
    */
   public static attributeCondition(trusts: GithubTrustSpec[]): string {
-    const clauses = [...new Set(trusts.map((t) => GithubWorkloadIdentity.clause(t)))].sort();
+    const clauses = [...new Set(trusts.map((t) => (t.tag !== undefined && t.branch === undefined && t.environment === undefined
+      ? `attribute.${GithubWorkloadIdentity.tagAttribute(t)} == ${cel(t.repository)}`
+      : GithubWorkloadIdentity.clause(t))))].sort();
     if (clauses.length === 0) throw new Error('GithubWorkloadIdentity: no GitHub trust given; the provider would admit no workflow');
     return clauses.length === 1 ? clauses[0] : clauses.map((c) => `(${c})`).join(' || ');
   }
@@ -95,27 +156,73 @@ export class GithubWorkloadIdentity extends Construct {
   /**
    * The IAM principal of one trust in a pool: `principal://iam.googleapis.com/<pool>/subject/<sub>`
    * for a branch or an environment, and for a tag pattern the principal set of the
-   * repository's tag runs (`principalSet://iam.googleapis.com/<pool>/attribute.repository_ref_type/<owner>/<repo>:tag`),
-   * narrowed to the pattern by the provider's attribute condition.
+   * trust's own attribute (`principalSet://iam.googleapis.com/<pool>/attribute.<tagAttribute>/<owner>/<repo>`),
+   * which only the tokens that satisfy the trust have.
    */
   public static principalFor(poolName: string, trust: GithubTrustSpec): string {
     if (trust.branch !== undefined) return `principal://iam.googleapis.com/${poolName}/subject/repo:${trust.repository}:ref:refs/heads/${trust.branch}`;
     if (trust.environment !== undefined) return `principal://iam.googleapis.com/${poolName}/subject/repo:${trust.repository}:environment:${trust.environment}`;
-    if (trust.tag !== undefined) return `principalSet://iam.googleapis.com/${poolName}/attribute.repository_ref_type/${trust.repository}:tag`;
+    if (trust.tag !== undefined) return `principalSet://iam.googleapis.com/${poolName}/attribute.${GithubWorkloadIdentity.tagAttribute(trust)}/${trust.repository}`;
     throw new Error(`GitHub trust for ${trust.repository} must name exactly one of branch, environment or tag`);
   }
 
+  /**
+   * The provider limits the trusts would break: more custom attributes than 50
+   * (five are always mapped, so at most 45 distinct tag trusts), a mapping
+   * expression over 2048 characters, or a condition over 4096.
+   */
+  private static limitProblems(trusts: GithubTrustSpec[]): string[] {
+    const problems: string[] = [];
+    const mapping = GithubWorkloadIdentity.attributeMapping(trusts);
+    const custom = Object.keys(mapping).filter((k) => k.startsWith('attribute.'));
+    if (custom.length > MAX_CUSTOM_ATTRIBUTES) {
+      problems.push(`the trusts need ${custom.length} custom attributes (${Object.keys(BASE_ATTRIBUTES).length} claims and one per distinct tag trust), `
+        + `but a workload identity pool provider maps at most ${MAX_CUSTOM_ATTRIBUTES}: use at most ${MAX_CUSTOM_ATTRIBUTES - Object.keys(BASE_ATTRIBUTES).length} distinct tag trusts (repository and pattern)`);
+    }
+    for (const [key, expression] of Object.entries(mapping)) {
+      if (expression.length > MAX_MAPPING_EXPRESSION) {
+        problems.push(`the attribute mapping of ${key} is ${expression.length} characters long; the provider allows ${MAX_MAPPING_EXPRESSION}: shorten the repository name or the tag pattern`);
+      }
+    }
+    const condition = GithubWorkloadIdentity.attributeCondition(trusts);
+    if (condition.length > MAX_CONDITION) {
+      problems.push(`the attribute condition of the ${trusts.length} trusts is ${condition.length} characters long; the provider allows ${MAX_CONDITION}: `
+        + 'trust fewer branches, environments or tag patterns, or split the registry');
+    }
+    return problems;
+  }
+
+  /** The distinct tag trusts, in a stable order. */
+  private static tagTrusts(trusts: GithubTrustSpec[]): GithubTrustSpec[] {
+    const seen = new Map<string, GithubTrustSpec>();
+    for (const t of trusts) {
+      if (t.tag !== undefined) seen.set(JSON.stringify([t.repository, t.tag]), { repository: t.repository, tag: t.tag });
+    }
+    return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  }
+
+  /**
+   * The CEL predicate of one trust over GitHub's claims. GitHub includes the
+   * `environment` claim only for jobs that reference an environment, and its `sub`
+   * is then `repo:<owner>/<repo>:environment:<env>`; otherwise the `sub` of a tag
+   * run is `repo:<owner>/<repo>:ref:refs/tags/<tag>`
+   * (https://docs.github.com/en/actions/reference/security/oidc). A branch or tag
+   * trust is the latter: the repository, no environment, and the ref (a pull
+   * request's ref is `refs/pull/<n>/merge`, so it never matches); an environment
+   * trust is the repository and the environment claim, on any ref.
+   */
   private static clause(trust: GithubTrustSpec): string {
     const repo = `assertion.repository == ${cel(trust.repository)}`;
-    if (trust.branch !== undefined) return `${repo} && assertion.ref == ${cel(`refs/heads/${trust.branch}`)}`;
+    if (trust.branch !== undefined) return `${repo} && !has(assertion.environment) && assertion.ref == ${cel(`refs/heads/${trust.branch}`)}`;
     if (trust.environment !== undefined) return `${repo} && has(assertion.environment) && assertion.environment == ${cel(trust.environment)}`;
     if (trust.tag !== undefined) {
       const pattern = trust.tag;
       const star = pattern.indexOf('*');
-      if (star === -1) return `${repo} && assertion.ref == ${cel(`refs/tags/${pattern}`)}`;
-      if (star === pattern.length - 1) return `${repo} && assertion.ref.startsWith(${cel(`refs/tags/${pattern.slice(0, -1)}`)})`;
+      const tagRepo = `${repo} && !has(assertion.environment)`;
+      if (star === -1) return `${tagRepo} && assertion.ref == ${cel(`refs/tags/${pattern}`)}`;
+      if (star === pattern.length - 1) return `${tagRepo} && assertion.ref.startsWith(${cel(`refs/tags/${pattern.slice(0, -1)}`)})`;
       const re = `^refs/tags/${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`;
-      return `${repo} && assertion.ref.matches(${cel(re)})`;
+      return `${tagRepo} && assertion.ref.matches(${cel(re)})`;
     }
     throw new Error(`GitHub trust for ${trust.repository} must name exactly one of branch, environment or tag`);
   }
@@ -156,6 +263,12 @@ export class GithubWorkloadIdentity extends Construct {
       problems.push(`existingPool.poolName "${existingPoolName}" is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)`);
     }
     if (props.trusts.length === 0) problems.push('trusts is empty: give at least one GitHub trust (repository plus branch, environment or tag)');
+    for (const t of props.trusts) {
+      if ([t.branch, t.environment, t.tag].filter((r) => r !== undefined).length !== 1) {
+        problems.push(`the GitHub trust of ${t.repository} must name exactly one of branch, environment or tag`);
+      }
+    }
+    if (problems.length === 0 && !props.existingPool?.providerName) problems.push(...GithubWorkloadIdentity.limitProblems(props.trusts));
     if (problems.length > 0) {
       throw new Error(`GithubWorkloadIdentity ${this.node.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
@@ -177,7 +290,10 @@ export class GithubWorkloadIdentity extends Construct {
       Annotations.of(this).addWarning(
         `The existing workload identity provider ${this.providerName} is used as is: its attribute condition is not managed here. `
         + `Make sure it admits only ${GithubWorkloadIdentity.attributeCondition(props.trusts)} `
-        + '(GitHub uses one issuer for every repository, so a provider without a condition admits any workflow on github.com).',
+        + '(GitHub uses one issuer for every repository, so a provider without a condition admits any workflow on github.com)'
+        + (props.trusts.some((t) => t.tag !== undefined)
+          ? `, and that its attribute mapping includes ${JSON.stringify(GithubWorkloadIdentity.attributeMapping(props.trusts))} (the tag trusts' principal sets are its tag_ attributes).`
+          : '.'),
       );
     } else {
       this.provider = new IamWorkloadIdentityPoolProvider(this, 'Provider', {
@@ -186,35 +302,11 @@ export class GithubWorkloadIdentity extends Construct {
         workloadIdentityPoolProviderId: providerId,
         displayName: 'GitHub Actions',
         description: 'GitHub Actions OIDC tokens of the registry spec',
-        attributeMapping: GithubWorkloadIdentity.attributeMapping(),
+        attributeMapping: GithubWorkloadIdentity.attributeMapping(props.trusts),
         attributeCondition: GithubWorkloadIdentity.attributeCondition(props.trusts),
         oidc: { issuerUri: GITHUB_ISSUER },
       });
       this.providerName = this.provider.name;
-    }
-
-    const tagPatterns = new Map<string, Set<string>>();
-    for (const t of props.trusts.filter((x) => x.tag !== undefined)) {
-      tagPatterns.set(t.repository, (tagPatterns.get(t.repository) ?? new Set()).add(t.tag!));
-    }
-    for (const [repo, patterns] of tagPatterns) {
-      if (patterns.size > 1) {
-        Annotations.of(this).addWarning(
-          `GitHub repository ${repo} is trusted on several tag patterns (${[...patterns].sort().join(', ')}): a principal set cannot tell tags apart, `
-          + 'so every identity trusted on one of these patterns accepts runs on the others too. Use one tag pattern per repository, or a GitHub environment.',
-        );
-      }
-      const environments = props.trusts.filter((x) => x.repository === repo && x.environment !== undefined).map((x) => x.environment!);
-      if (environments.length) {
-        // The provider admits a tag run through an environment clause too, and the tag principal set
-        // only says "a tag of this repository": such a run could impersonate the tag-trusted identity.
-        Annotations.of(this).addWarning(
-          `GitHub repository ${repo} is trusted on tags (${[...patterns].sort().join(', ')}) and on environment${environments.length > 1 ? 's' : ''} `
-          + `${[...new Set(environments)].sort().join(', ')}: a job in such an environment running on any tag (not only ${[...patterns].sort().join(', ')}) `
-          + 'is admitted by the provider and matches the tag principal set, so it can impersonate the tag-trusted identity. '
-          + 'Trust that identity on a branch or an environment instead, or keep tag trusts and environment trusts in different repositories.',
-        );
-      }
     }
   }
 

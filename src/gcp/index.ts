@@ -5,3 +5,4 @@ export * from './github-workload-identity';
 export * from './upstream-repositories';
 export * from './terraform-checks';
 export * from './gar-policy-plan';
+export * from './access-matrix';

@@ -96,7 +96,7 @@ describe('examples/gcp', () => {
   test('GitHub trust: a pool, a provider restricted to the spec\'s workflows, impersonation per identity', () => {
     const provider = Object.values<any>(tf.resource.google_iam_workload_identity_pool_provider)[0];
     expect(provider.oidc.issuer_uri).toBe('https://token.actions.githubusercontent.com');
-    expect(provider.attribute_condition).toBe('(assertion.repository == "acme/platform" && assertion.ref == "refs/heads/main") || '
+    expect(provider.attribute_condition).toBe('(assertion.repository == "acme/platform" && !has(assertion.environment) && assertion.ref == "refs/heads/main") || '
       + '(assertion.repository == "acme/platform" && has(assertion.environment) && assertion.environment == "prod")');
     const impersonation = Object.values<any>(tf.resource.google_service_account_iam_member).map((m) => m.member.replace(/\$\{[^}]+\}/, '<pool>')).sort();
     expect(impersonation).toEqual([

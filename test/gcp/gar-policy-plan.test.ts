@@ -39,7 +39,7 @@ describe('GarPolicyPlan', () => {
     const [binding] = doc('service-account platform-ci', 'trust-bindings');
     expect(binding.role).toBe('roles/iam.workloadIdentityUser');
     expect(binding.member).toMatch(/^principal:\/\/iam\.googleapis\.com\/<gcp:iam-workload-identity-pool:.*:name>\/subject\/repo:example\/platform:ref:refs\/heads\/main$/);
-    expect(text).toContain('"attribute_condition": "assertion.repository == \\"example/platform\\" && assertion.ref == \\"refs/heads/main\\""');
+    expect(text).toContain('"attribute_condition": "assertion.repository == \\"example/platform\\" && !has(assertion.environment) && assertion.ref == \\"refs/heads/main\\""');
     expect(text).not.toMatch(/\$\{|_[0-9A-F]{8}\b/);
   });
 

@@ -2,10 +2,12 @@ import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
 import { Testing } from 'cdktf';
+import { GcpAccess } from './gcp-access';
 import { annotations, resources, synthJson, testStack } from './helpers';
 import { GithubWorkloadIdentity } from '../../src/gcp/github-workload-identity';
 
 const POOL = 'projects/123456789012/locations/global/workloadIdentityPools/github-actions';
+const TOOLS_TAG = GithubWorkloadIdentity.tagAttribute({ repository: 'acme/tools', tag: 'v*' });
 
 describe('GithubWorkloadIdentity', () => {
   const stack = testStack();
@@ -34,11 +36,11 @@ describe('GithubWorkloadIdentity', () => {
         'attribute.ref': 'assertion.ref',
         'attribute.ref_type': 'assertion.ref_type',
         'attribute.environment': 'assertion.environment',
-        'attribute.repository_ref_type': 'assertion.repository + ":" + assertion.ref_type',
+        [`attribute.${TOOLS_TAG}`]: '(assertion.repository == "acme/tools" && !has(assertion.environment) && assertion.ref.startsWith("refs/tags/v")) ? "acme/tools" : "none"',
       },
-      attribute_condition: '(assertion.repository == "acme/platform" && assertion.ref == "refs/heads/main") || '
+      attribute_condition: '(assertion.repository == "acme/platform" && !has(assertion.environment) && assertion.ref == "refs/heads/main") || '
         + '(assertion.repository == "acme/platform" && has(assertion.environment) && assertion.environment == "prod") || '
-        + '(assertion.repository == "acme/tools" && assertion.ref.startsWith("refs/tags/v"))',
+        + `(attribute.${TOOLS_TAG} == "acme/tools")`,
     });
   });
 
@@ -57,17 +59,19 @@ describe('GithubWorkloadIdentity', () => {
   test.each([
     [{ repository: 'o/r', branch: 'main' }, `principal://iam.googleapis.com/${POOL}/subject/repo:o/r:ref:refs/heads/main`],
     [{ repository: 'o/r', environment: 'prod' }, `principal://iam.googleapis.com/${POOL}/subject/repo:o/r:environment:prod`],
-    [{ repository: 'o/r', tag: 'v*' }, `principalSet://iam.googleapis.com/${POOL}/attribute.repository_ref_type/o/r:tag`],
+    [{ repository: 'o/r', tag: 'v*' }, `principalSet://iam.googleapis.com/${POOL}/attribute.${GithubWorkloadIdentity.tagAttribute({ repository: 'o/r', tag: 'v*' })}/o/r`],
   ])('principal of %j', (trust, principal) => {
     expect(GithubWorkloadIdentity.principalFor(POOL, trust)).toBe(principal);
   });
 
   test.each([
-    [{ repository: 'o/r', tag: 'v1.0.0' }, 'assertion.repository == "o/r" && assertion.ref == "refs/tags/v1.0.0"'],
-    [{ repository: 'o/r', tag: 'release-*-final' }, 'assertion.repository == "o/r" && assertion.ref.matches("^refs/tags/release-.*-final$")'],
-    [{ repository: 'o/r', tag: 'v*.*' }, 'assertion.repository == "o/r" && assertion.ref.matches("^refs/tags/v.*\\\\..*$")'],
-  ])('tag condition of %j', (trust, condition) => {
-    expect(GithubWorkloadIdentity.attributeCondition([trust])).toBe(condition);
+    [{ repository: 'o/r', tag: 'v1.0.0' }, 'assertion.repository == "o/r" && !has(assertion.environment) && assertion.ref == "refs/tags/v1.0.0"'],
+    [{ repository: 'o/r', tag: 'release-*-final' }, 'assertion.repository == "o/r" && !has(assertion.environment) && assertion.ref.matches("^refs/tags/release-.*-final$")'],
+    [{ repository: 'o/r', tag: 'v*.*' }, 'assertion.repository == "o/r" && !has(assertion.environment) && assertion.ref.matches("^refs/tags/v.*\\\\..*$")'],
+  ])('tag predicate of %j, in the attribute mapping; the condition tests the attribute', (trust, predicate) => {
+    const attribute = GithubWorkloadIdentity.tagAttribute(trust);
+    expect(GithubWorkloadIdentity.attributeMapping([trust])[`attribute.${attribute}`]).toBe(`(${predicate}) ? "o/r" : "none"`);
+    expect(GithubWorkloadIdentity.attributeCondition([trust])).toBe(`attribute.${attribute} == "o/r"`);
   });
 
   test('an existing pool: the provider is created in it, by pool id', () => {
@@ -89,21 +93,80 @@ describe('GithubWorkloadIdentity', () => {
     const json = synthJson(s);
     expect(resources(json, 'google_iam_workload_identity_pool_provider')).toEqual([]);
     expect(w.providerName).toBe(`${POOL}/providers/gh`);
-    expect(annotations(w)).toEqual([expect.stringMatching(/^The existing workload identity provider .*\/providers\/gh is used as is: its attribute condition is not managed here\. Make sure it admits only assertion\.repository == "o\/r" && assertion\.ref == "refs\/heads\/main"/)]);
+    expect(annotations(w)).toEqual([expect.stringMatching(/^The existing workload identity provider .*\/providers\/gh is used as is: its attribute condition is not managed here\. Make sure it admits only assertion\.repository == "o\/r" && !has\(assertion\.environment\) && assertion\.ref == "refs\/heads\/main"/)]);
   });
 
-  test('warns when one repository is trusted on several tag patterns', () => {
+  describe('a job reaches only the service accounts of the trusts it satisfies (CEL-evaluated)', () => {
+    // Issue 13, item 2: one identity trusted on tags v*, another on environment prod of the same repository.
     const s = testStack();
-    const w = new GithubWorkloadIdentity(s, 'T', { project: 'p', trusts: [{ repository: 'o/r', tag: 'v*' }, { repository: 'o/r', tag: 'rc-*' }] });
-    expect(annotations(w)).toEqual([expect.stringContaining('GitHub repository o/r is trusted on several tag patterns (rc-*, v*): a principal set cannot tell tags apart')]);
+    const w = new GithubWorkloadIdentity(s, 'T', {
+      project: 'p',
+      trusts: [{ repository: 'o/r', tag: 'v*' }, { repository: 'o/r', environment: 'prod' }, { repository: 'o/r', tag: 'rc-*' }],
+    });
+    w.allowImpersonation('projects/p/serviceAccounts/release@p.iam.gserviceaccount.com', { repository: 'o/r', tag: 'v*' }, 'Release');
+    w.allowImpersonation('projects/p/serviceAccounts/deploy@p.iam.gserviceaccount.com', { repository: 'o/r', environment: 'prod' }, 'Deploy');
+    w.allowImpersonation('projects/p/serviceAccounts/rc@p.iam.gserviceaccount.com', { repository: 'o/r', tag: 'rc-*' }, 'Rc');
+    const access = new GcpAccess(synthJson(s));
+    const provider = access.providers()[0].name;
+    const token = (ref: string, environment?: string) => ({
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: `https://iam.googleapis.com/${provider}`,
+      sub: environment ? `repo:o/r:environment:${environment}` : `repo:o/r:ref:${ref}`,
+      repository: 'o/r',
+      repository_owner: 'o',
+      ref,
+      ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+      environment,
+    });
+
+    test('a tag run matching v* reaches the tag identity only', () => {
+      expect(access.serviceAccountsFor(token('refs/tags/v1.2.3'))).toEqual(['release@p.iam.gserviceaccount.com']);
+      expect(access.serviceAccountsFor(token('refs/tags/rc-1'))).toEqual(['rc@p.iam.gserviceaccount.com']);
+    });
+
+    test('a job in the prod environment on any tag reaches the environment identity only, never the tag identities', () => {
+      expect(access.exchange(token('refs/tags/anything', 'prod')).admitted).toBe(true);
+      expect(access.serviceAccountsFor(token('refs/tags/anything', 'prod'))).toEqual(['deploy@p.iam.gserviceaccount.com']);
+      expect(access.serviceAccountsFor(token('refs/tags/v9', 'prod'))).toEqual(['deploy@p.iam.gserviceaccount.com']);
+    });
+
+    test('a tag run outside the patterns is not admitted', () => {
+      expect(access.exchange(token('refs/tags/x1')).admitted).toBe(false);
+      expect(access.serviceAccountsFor(token('refs/tags/x1'))).toEqual([]);
+    });
+
+    test('negative control: the former mapping (repository + ref type) lets the prod job in as the tag identity', () => {
+      const json = synthJson(s);
+      const [key, provider0] = Object.entries<any>(json.resource.google_iam_workload_identity_pool_provider)[0];
+      provider0.attribute_mapping['attribute.repository_ref_type'] = 'assertion.repository + ":" + assertion.ref_type';
+      const member = Object.values<any>(json.resource.google_service_account_iam_member).find((m) => m.service_account_id.includes('release@'));
+      member.member = member.member.replace(/attribute\.tag_[a-z0-9_]+\/o\/r$/, 'attribute.repository_ref_type/o/r:tag');
+      expect(key).toBeDefined();
+      expect(new GcpAccess(json).serviceAccountsFor(token('refs/tags/anything', 'prod'))).toEqual(['deploy@p.iam.gserviceaccount.com', 'release@p.iam.gserviceaccount.com']);
+    });
+
+    test('no warning: the escape is not expressible', () => {
+      expect(annotations(w)).toEqual([]);
+    });
   });
 
-  test('warns when one repository is trusted on tags and on an environment (a tag run in that environment matches the tag principal set)', () => {
-    const s = testStack();
-    const w = new GithubWorkloadIdentity(s, 'T', { project: 'p', trusts: [{ repository: 'o/r', tag: 'v*' }, { repository: 'o/r', environment: 'prod' }] });
-    expect(annotations(w)).toEqual([expect.stringMatching(/^GitHub repository o\/r is trusted on tags \(v\*\) and on environment prod: a job in such an environment running on any tag/)]);
-    const other = new GithubWorkloadIdentity(testStack(), 'U', { project: 'p', trusts: [{ repository: 'o/r', tag: 'v*' }, { repository: 'o/r', branch: 'main' }] });
-    expect(annotations(other)).toEqual([]);
+  test('tag attributes are distinct per repository and pattern, within the key grammar and length', () => {
+    const names = [
+      { repository: 'o/r', tag: 'v*' }, { repository: 'o/r', tag: 'v.*' }, { repository: 'o/r-', tag: 'v*' }, { repository: 'O/R', tag: 'v*' },
+      { repository: `o/${'r'.repeat(100)}`, tag: `${'v'.repeat(120)}*` },
+    ].map((t) => GithubWorkloadIdentity.tagAttribute(t));
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[a-z0-9_]{1,100}$/);
+  });
+
+  test('refuses trusts beyond the provider\'s limits (50 custom attributes)', () => {
+    const trusts = Array.from({ length: 46 }, (_, i) => ({ repository: 'o/r', tag: `t${i}-*` }));
+    expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts }))
+      .toThrow(/the trusts need 51 custom attributes \(5 claims and one per distinct tag trust\), but a workload identity pool provider maps at most 50: use at most 45 distinct tag trusts/);
+    expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts: trusts.slice(0, 45) })).not.toThrow();
+    const many = Array.from({ length: 60 }, (_, i) => ({ repository: 'o/r', branch: `release/branch-number-${i}` }));
+    expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts: many }))
+      .toThrow(/the attribute condition of the 60 trusts is \d+ characters long; the provider allows 4096/);
   });
 
   test('reports every bad id at once', () => {
