@@ -1,3 +1,4 @@
+export * from './abac-condition';
 export * from './container-registry';
 export * from './registry-identities';
 export * from './purge-task';
