@@ -79,12 +79,15 @@ export class AcrPolicyPlan {
         issuer: f.body.issuer, subject: f.body.subject, audience: f.body.audience,
       }));
     }
-    const assignments = new Map<string, Array<{ role: string; principal: string }>>();
+    const assignments = new Map<string, Array<{ role: string; principal: string; condition?: string }>>();
     for (const a of tf.resources('azurerm_role_assignment')) {
       const key = scope(a.body.scope);
       const role = a.body.role_definition_name ?? tf.name(a.body.role_definition_id);
       const principal = tf.name(a.body.principal_id);
-      assignments.set(key, [...(assignments.get(key) ?? []), { role, principal: identityName.get(principal) ?? principal }]);
+      // The ABAC condition is what limits a repository role to its repositories: the reviewer reads it here.
+      const condition: string | undefined = a.body.condition;
+      const row = { role, principal: identityName.get(principal) ?? principal, ...(condition ? { condition } : {}) };
+      assignments.set(key, [...(assignments.get(key) ?? []), row]);
     }
     for (const [s, list] of assignments) {
       entries.push(tf.entry(s.startsWith('registry ') ? s : `scope ${s}`, 'role-assignments',

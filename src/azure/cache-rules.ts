@@ -3,6 +3,7 @@ import { ContainerRegistryCredentialSet } from '@cdktf/provider-azurerm/lib/cont
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
+import { KeyVaultScope } from './key-vault-scope';
 import { UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
 
 /** Props of `CacheRules`. */
@@ -88,13 +89,22 @@ export class CacheRules extends Construct {
         this.credentialSets[cache.name] = set;
         credentialSetId = set.id;
         if (props.keyVaultId) {
-          new RoleAssignment(this, `${cache.name}-secrets-reader`, {
-            scope: props.keyVaultId,
-            roleDefinitionName: 'Key Vault Secrets User',
-            principalId: set.identity.principalId,
-            principalType: 'ServicePrincipal',
-            description: `ACR credential set ${cache.name}-credentials reads the upstream credentials`,
-          });
+          // Exactly the two secrets, not the vault: Key Vault Secrets User on each versionless secret id.
+          const secrets: Array<[string, string]> = [['', cache.azureUsernameSecretId], ['-password', cache.azurePasswordSecretId]];
+          for (const [suffix, uri] of secrets) {
+            const secretScope = KeyVaultScope.of(props.keyVaultId, uri, 'secrets');
+            if (!secretScope) {
+              Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": ${JSON.stringify(uri)} is not a secret of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
+                '(https://<vault>.vault.azure.net/secrets/<name>), so its role is assigned on the whole vault (every secret of it)');
+            }
+            new RoleAssignment(this, `${cache.name}-secrets-reader${suffix}`, {
+              scope: secretScope ?? props.keyVaultId,
+              roleDefinitionName: 'Key Vault Secrets User',
+              principalId: set.identity.principalId,
+              principalType: 'ServicePrincipal',
+              description: `ACR credential set ${cache.name}-credentials reads the upstream ${suffix ? 'password' : 'user name'}`,
+            });
+          }
         } else {
           Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": the credential set's identity must be allowed to read the Key Vault secrets ` +
             '(Key Vault Secrets User, or an access policy with secret get); pass keyVaultId to have the construct assign the role');

@@ -3,11 +3,13 @@ import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Annotations, Fn, TerraformOutput, Token } from 'cdktf';
+import { Annotations, Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
+import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { CacheRules } from './cache-rules';
+import { KeyVaultScope } from './key-vault-scope';
 import { PurgeTask } from './purge-task';
-import { PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
+import { AcrRoles, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
 import { AcrRetention } from './retention-plan';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { EffectiveSpec } from '../spec/effective';
@@ -180,7 +182,25 @@ export interface ContainerRegistryProps {
   readonly enableDefenderForContainers?: boolean;
 
   /**
-   * How grants narrower than a whole registry are expressed.
+   * The registries' role assignment permissions mode. With
+   * `ABAC_REPOSITORY_PERMISSIONS` (the default) every identity of the spec gets a
+   * repository role (`Container Registry Repository Reader/Writer`) whose ABAC
+   * condition names exactly its repositories: keyless in every layout, no tokens.
+   * The created registries get `role_assignment_mode` through an override, which
+   * needs azurerm 4.81.0 or later: the construct raises the stack's azurerm
+   * version constraint to `ContainerRegistry.AZURERM_VERSION_FLOOR`. Registries
+   * passed in (`existingRegistryIds`) must already be in the mode given here.
+   *
+   * `LEGACY_REGISTRY_PERMISSIONS` keeps registry-wide roles (`AcrPull`, `AcrPush`),
+   * and grants narrower than a registry follow `scopedAccess`.
+   *
+   * @default RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS
+   */
+  readonly roleAssignmentMode?: RoleAssignmentMode;
+
+  /**
+   * With legacy registry permissions: how grants narrower than a whole registry
+   * are expressed. Ignored with ABAC repository permissions.
    *
    * @default ScopedAccessMode.TOKENS
    */
@@ -243,6 +263,15 @@ const IP_RANGE = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
  * spec's identities and grants, and `prevent_destroy`.
  */
 export class ContainerRegistry extends Construct {
+  /**
+   * The azurerm version constraint the construct sets when it creates registries
+   * with ABAC repository permissions: `role_assignment_mode` exists from azurerm
+   * 4.81.0 (CHANGELOG-v4.md, 4.81.0: "`azurerm_container_registry` Add support for
+   * ... `role_assignment_mode` ..."); the prebuilt binding (4.55) does not type it,
+   * so the construct writes it as an override.
+   */
+  public static readonly AZURERM_VERSION_FLOOR = '>= 4.81.0, < 5.0.0';
+
   /** The registries created or referenced, by ACR registry name. */
   public readonly registries: { [registryName: string]: AzContainerRegistry } = {};
 
@@ -275,6 +304,7 @@ export class ContainerRegistry extends Construct {
     SpecValidator.assertValid(spec, { clouds: [Cloud.AZURE] });
 
     const sku = props.sku ?? AcrSku.PREMIUM;
+    const mode = props.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
     const layout = Naming.layout(spec);
     const tags = { ...(spec.labels ?? {}), ...(props.tags ?? {}) };
     const hasTags = Object.keys(tags).length > 0 ? tags : undefined;
@@ -309,8 +339,14 @@ export class ContainerRegistry extends Construct {
         tags: hasTags,
       });
       if (props.keyVaultId) {
+        // Exactly the key, not the vault: the versionless key id inside keyVaultId.
+        const keyScope = KeyVaultScope.of(props.keyVaultId, spec.encryption?.azureKeyVaultKeyId ?? '', 'keys');
+        if (!keyScope) {
+          Annotations.of(this).addWarning(`encryption: ${JSON.stringify(spec.encryption?.azureKeyVaultKeyId)} is not a key of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
+            '(https://<vault>.vault.azure.net/keys/<name>), so the encryption identity\'s role is assigned on the whole vault (every key of it)');
+        }
         keyAccess = new RoleAssignment(this, 'EncryptionKeyAccess', {
-          scope: props.keyVaultId,
+          scope: keyScope ?? props.keyVaultId,
           roleDefinitionName: 'Key Vault Crypto Service Encryption User',
           principalId: this.encryptionIdentity.principalId,
           principalType: 'ServicePrincipal',
@@ -335,6 +371,7 @@ export class ContainerRegistry extends Construct {
           environments: envs,
           loginServer: `${name}.azurecr.io`,
           existing: true,
+          roleAssignmentMode: mode,
         };
         this.units.push(unit);
         Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
@@ -371,8 +408,14 @@ export class ContainerRegistry extends Construct {
         // The registry reads the key at creation: the identity's access must exist first.
         dependsOn: keyAccess ? [keyAccess] : undefined,
       });
+      if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+        // Escape hatch: azurerm 4.81.0+ has `role_assignment_mode`, the 4.55 binding does not.
+        resource.addOverride('role_assignment_mode', mode);
+        TerraformStack.of(this).addOverride('terraform.required_providers.azurerm.version', ContainerRegistry.AZURERM_VERSION_FLOOR);
+      }
       this.registries[name] = resource;
       this.units.push({
+        roleAssignmentMode: mode,
         name,
         id: resource.id,
         resourceGroupName: props.resourceGroupName,
@@ -411,6 +454,8 @@ export class ContainerRegistry extends Construct {
           timeoutSeconds: props.purgeTaskTimeoutSeconds,
           acrCliImage: props.acrCliImage,
           tags: hasTags,
+          roleAssignmentMode: unit.roleAssignmentMode,
+          repositories: RegistryIdentities.repositoryPaths(spec, unit),
         });
       }
     }
@@ -486,39 +531,62 @@ export class ContainerRegistry extends Construct {
   }
 
   /**
-   * Lets a principal pull (`AcrPull`) from the registry of an environment, or
-   * from every registry when no environment is given. Azure roles are
-   * registry-wide: with the `repositories` layout the role covers every environment.
+   * Lets a principal pull from the registry of an environment, or from every
+   * registry when no environment is given: with ABAC repository permissions,
+   * `Container Registry Repository Reader` conditioned on the spec's repositories
+   * of that environment; with legacy registry permissions `AcrPull`, which is
+   * registry-wide (with the `repositories` layout it covers every environment).
    */
   public grantPull(principalId: string, environment?: string): RoleAssignment[] {
     return this.grant(principalId, 'AcrPull', environment);
   }
 
   /**
-   * Lets a principal push (`AcrPush`, which includes pull and never delete) to the
-   * registry of an environment, or to every registry when none is given.
+   * Lets a principal push (and pull, never delete) to the registry of an
+   * environment, or to every registry when none is given: `Container Registry
+   * Repository Writer` conditioned on the spec's repositories (ABAC), or `AcrPush`.
    */
   public grantPush(principalId: string, environment?: string): RoleAssignment[] {
     return this.grant(principalId, 'AcrPush', environment);
   }
 
-  /** Lets a principal pull and push: `AcrPush`, which includes pull on ACR. */
+  /** Lets a principal pull and push: the same role as `grantPush`, which includes pull on ACR. */
   public grantPullPush(principalId: string, environment?: string): RoleAssignment[] {
     return this.grant(principalId, 'AcrPush', environment);
   }
 
   private grant(principalId: string, role: string, environment?: string): RoleAssignment[] {
     const units = environment === undefined ? this.units : [this.unit(environment)];
-    if (environment && Naming.layout(this.spec) === EnvironmentLayout.REPOSITORIES && Naming.environmentNames(this.spec).length > 1) {
-      Annotations.of(this).addWarning(`grant ${role} for environment "${environment}": Azure roles are registry-wide and the repositories layout keeps every environment in ` +
-        `registry "${units[0].name}", so the role covers all environments`);
-    }
     const n = this.grantCount++;
-    return units.map((u) => new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
-      scope: u.id,
-      roleDefinitionName: role,
-      principalId,
-    }));
+    return units.map((u) => {
+      if (u.roleAssignmentMode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+        // AcrPull/AcrPush are not honoured on an ABAC registry: the repository role, conditioned on the
+        // spec's repositories of the environment (or of the whole registry).
+        const envs = environment === undefined ? u.environments : u.environments.filter((e) => e === environment);
+        const paths = (envs.length ? envs : u.environments)
+          .flatMap((e) => this.spec.repositories.map((r) => Naming.acrRepositoryPath(this.spec, r.name, e)));
+        const write = role === AcrRoles.PUSH;
+        const condition = write
+          ? AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, paths), AcrAbac.block(AcrAbac.WRITE_ACTIONS, paths)])
+          : AcrAbac.block(AcrAbac.READ_ACTIONS, paths);
+        return new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
+          scope: u.id,
+          roleDefinitionName: write ? AcrAbac.WRITER : AcrAbac.READER,
+          principalId,
+          condition,
+          conditionVersion: AcrAbac.CONDITION_VERSION,
+        });
+      }
+      if (environment && Naming.layout(this.spec) === EnvironmentLayout.REPOSITORIES && Naming.environmentNames(this.spec).length > 1) {
+        Annotations.of(this).addWarning(`grant ${role} for environment "${environment}": Azure roles are registry-wide and the repositories layout keeps every environment in ` +
+          `registry "${u.name}", so the role covers all environments`);
+      }
+      return new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
+        scope: u.id,
+        roleDefinitionName: role,
+        principalId,
+      });
+    });
   }
 
   private unit(environment?: string): RegistryUnit {

@@ -1,3 +1,5 @@
+export * from './abac-condition';
+export * from './access-matrix';
 export * from './container-registry';
 export * from './registry-identities';
 export * from './purge-task';

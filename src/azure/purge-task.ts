@@ -1,7 +1,9 @@
 import { ContainerRegistryTask } from '@cdktf/provider-azurerm/lib/container-registry-task';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { parse, stringify } from 'yaml';
+import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 
 /** Props of a `PurgeTask`. */
 export interface PurgeTaskProps {
@@ -50,6 +52,25 @@ export interface PurgeTaskProps {
    * @default true
    */
   readonly identity?: boolean;
+
+  /**
+   * The registry's role assignment permissions mode. With ABAC repository
+   * permissions the task's identity gets `Container Registry Repository Catalog
+   * Lister` (to list the repositories) and `Container Registry Repository
+   * Contributor` conditioned on exactly `repositories` (to read and delete), the
+   * roles the ACR purge docs require ("Purge in ABAC-enabled registries").
+   *
+   * @default RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS
+   */
+  readonly roleAssignmentMode?: RoleAssignmentMode;
+
+  /**
+   * The repositories the task purges (their paths in the registry), which the
+   * ABAC condition names.
+   *
+   * @default - none: with ABAC the task may delete nothing
+   */
+  readonly repositories?: string[];
 
   /**
    * Tags of the task resource.
@@ -190,7 +211,43 @@ export class PurgeTask extends Construct {
       identity: withIdentity ? { type: 'SystemAssigned' } : undefined,
       tags: props.tags,
     });
-    if (withIdentity) {
+    if (withIdentity && props.roleAssignmentMode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+      // ACR purge docs, "Purge in ABAC-enabled registries": "List repositories | Container Registry
+      // Repository Catalog Lister | Registry" and "Read, delete, and manage tags and manifests |
+      // Container Registry Repository Contributor | Per-repository". The construct ids stay those
+      // of the legacy roles they replace (AcrPull lists and reads, AcrDelete deletes).
+      const repositories = props.repositories ?? [];
+      const contributor = AcrAbac.and([
+        AcrAbac.block(AcrAbac.READ_ACTIONS, repositories),
+        AcrAbac.block(AcrAbac.DELETE_ACTIONS, repositories),
+        // Contributor also writes; acr purge never pushes: write is allowed on no repository.
+        AcrAbac.block(AcrAbac.WRITE_ACTIONS, []),
+      ]);
+      const roles: Array<[string, string, string | undefined, string]> = [
+        ['AcrPull', AcrAbac.CATALOG_LISTER, undefined, 'to list the repositories (the catalog lister role takes no conditions)'],
+        ['AcrDelete', AcrAbac.CONTRIBUTOR, contributor, `to read, untag and delete manifests in exactly ${repositories.length} repositor${repositories.length === 1 ? 'y' : 'ies'}`],
+      ];
+      for (const [roleId, role, condition, why] of roles) {
+        this.roleAssignments.push(new RoleAssignment(this, roleId, {
+          scope: props.registryId,
+          roleDefinitionName: role,
+          principalId: this.task.identity.principalId,
+          principalType: 'ServicePrincipal',
+          condition,
+          conditionVersion: condition ? AcrAbac.CONDITION_VERSION : undefined,
+          description: `acr purge (retention) needs ${why}`,
+        }));
+      }
+      // ACR docs (ABAC repository permissions, appendix): on an ABAC registry "new and existing ACR Tasks
+      // no longer have default data plane access to the source registry ... You must explicitly attach and
+      // set an identity" (`az acr task create/update --source-acr-auth-id [system]`, the task's
+      // credentials.sourceRegistry.identity). azurerm's task resource (API 2019-06-01-preview:
+      // SourceRegistryCredentials has only loginMode) cannot set it.
+      Annotations.of(this).addWarning(`purge task "${props.taskName ?? 'retention-purge'}": on a registry with ABAC repository permissions an ACR task reaches its registry only with ` +
+        'the identity set as its source registry identity, which azurerm cannot set (its task resource has no credentials.sourceRegistry.identity). ' +
+        `After the first apply, run once: az acr task update --registry <registry> --name ${props.taskName ?? 'retention-purge'} --source-acr-auth-id "[system]". ` +
+        'Until then the purge fails and deletes nothing (it never deletes more). The identity\'s roles are assigned here');
+    } else if (withIdentity) {
       for (const role of ['AcrPull', 'AcrDelete']) {
         this.roleAssignments.push(new RoleAssignment(this, role, {
           scope: props.registryId,

@@ -6,6 +6,7 @@ import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
+import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { Naming } from '../spec/naming';
 import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
@@ -55,6 +56,15 @@ export interface RegistryTarget {
    * string for a spec without environments or with the `tags` layout).
    */
   readonly environments: string[];
+  /**
+   * The registry's role assignment permissions mode. With ABAC repository
+   * permissions every grant is a repository role whose condition names exactly
+   * the repositories of the grant (keyless, no tokens); with legacy registry
+   * permissions grants narrower than the registry follow `scopedAccess`.
+   *
+   * @default RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS
+   */
+  readonly roleAssignmentMode?: RoleAssignmentMode;
 }
 
 /** Props of `RegistryIdentities`. */
@@ -281,6 +291,10 @@ export class RegistryIdentities extends Construct {
     }
 
     for (const entry of entries.values()) {
+      if (entry.registry.roleAssignmentMode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+        this.assignAbacRoles(entry, this.principalsOf(entry.identity), spec);
+        continue;
+      }
       const all = RegistryIdentities.repositoryPaths(spec, entry.registry);
       const covers = (set: Set<string>) => set.size === 0 || all.every((p) => set.has(p));
       const whole = covers(entry.pull) && covers(entry.push);
@@ -337,6 +351,47 @@ export class RegistryIdentities extends Construct {
           roleDefinitionName: definitionId ? undefined : role,
           roleDefinitionId: definitionId,
           description: `${entry.role} "${entry.identity.name}" on ${entry.registry.name}`,
+        }));
+      }
+    }
+  }
+
+  /**
+   * ABAC repository permissions: one role assignment per principal, identity role and
+   * registry (the construct id of the legacy role it replaces), whose condition allows
+   * each data action of the role only on the repositories of the grant, named exactly:
+   * `Container Registry Repository Writer` when the identity writes (reads on every
+   * repository it reads or writes, writes only where it writes), `Container Registry
+   * Repository Reader` otherwise. Pullers also read the repositories under each
+   * pull-through cache (`<cache>/`), which is how a pull imports through the cache rule.
+   */
+  private assignAbacRoles(entry: GrantEntry, principals: Principal[], spec: RegistrySpec): void {
+    const reads = [...new Set([...entry.pull, ...entry.push])].sort();
+    const writes = [...entry.push].sort();
+    const caches = entry.role === AccessRole.PULLER ? (spec.upstreamCaches ?? []).map((c) => `${c.name}/`) : [];
+    const imports = entry.role === AccessRole.PROMOTER && writes.length > 0 && this.promotionMethod === PromotionMethod.IMPORT;
+    // [construct id tag (the legacy role), role name, custom role id, condition]
+    const roles: Array<[string, string, string | undefined, string | undefined]> = [];
+    if (imports) {
+      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches)]);
+      roles.push(['AcrImport', 'AcrImport', this.importRole(entry.registry).roleDefinitionResourceId, undefined]);
+    } else if (writes.length) {
+      roles.push([AcrRoles.PUSH, AcrAbac.WRITER, undefined,
+        AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches), AcrAbac.block(AcrAbac.WRITE_ACTIONS, writes)])]);
+    } else {
+      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches)]);
+    }
+    for (const p of principals) {
+      for (const [tag, role, definitionId, condition] of roles) {
+        this.roleAssignments.push(new RoleAssignment(this, `${p.label}-${entry.role}-${tag}-${entry.registry.name}`, {
+          scope: entry.registry.id,
+          principalId: p.principalId,
+          principalType: p.created ? 'ServicePrincipal' : undefined,
+          roleDefinitionName: definitionId ? undefined : role,
+          roleDefinitionId: definitionId,
+          condition,
+          conditionVersion: condition ? AcrAbac.CONDITION_VERSION : undefined,
+          description: `${entry.role} "${entry.identity.name}" on ${entry.registry.name}: ${condition ? `exactly ${reads.length} repositor${reads.length === 1 ? 'y' : 'ies'}` : 'import'}`,
         }));
       }
     }

@@ -1,3 +1,4 @@
+import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { PurgeTask } from './purge-task';
 
 /** One problem found in synthesized Terraform JSON. */
@@ -25,7 +26,10 @@ const PINNED_ACR_CLI = /^mcr\.microsoft\.com\/acr\/acr-cli(:\d+\.\d+(\.\d+)?|@sh
 const PURGE_ARGS = /^purge --registry \{\{\.Run\.Registry\}\}( --[a-z-]+(=\S+| (?!--)("[^"]*"|'[^']*'|\S+))?)*$/;
 const SCOPE_ACTION = /^repositories\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\/(content\/(read|write|delete)|metadata\/(read|write))$/;
 const CHILD_NAME = /^[a-zA-Z0-9-]{5,50}$/;
-const ALLOWED_ROLES = ['AcrPull', 'AcrPush', 'AcrDelete', 'Key Vault Secrets User', 'Key Vault Crypto Service Encryption User'];
+const ALLOWED_ROLES = ['AcrPull', 'AcrPush', 'AcrDelete', 'Key Vault Secrets User', 'Key Vault Crypto Service Encryption User',
+  AcrAbac.READER, AcrAbac.WRITER, AcrAbac.CONTRIBUTOR, AcrAbac.CATALOG_LISTER];
+/** ABAC-enabled roles: without a condition they grant every repository of the registry (ACR ABAC docs). */
+const CONDITIONED_ROLES = [AcrAbac.READER, AcrAbac.WRITER, AcrAbac.CONTRIBUTOR];
 
 /**
  * Checks of synthesized Terraform JSON against the constraints of Azure
@@ -57,6 +61,9 @@ export class AcrTerraformChecks {
         if (present && notPremium) add(t, name, field, `${PREMIUM_ONLY} (sku is "${r.sku}")`);
       };
       needPremium('georeplications', (r.georeplications ?? []).length > 0);
+      if (r.role_assignment_mode !== undefined && !Object.values(RoleAssignmentMode).includes(r.role_assignment_mode)) {
+        add(t, name, 'role_assignment_mode', `"${r.role_assignment_mode}" is not ${Object.values(RoleAssignmentMode).join(' or ')}`);
+      }
       needPremium('zone_redundancy_enabled', r.zone_redundancy_enabled === true);
       needPremium('retention_policy_in_days', typeof r.retention_policy_in_days === 'number' && r.retention_policy_in_days > 0);
       needPremium('network_rule_set', (r.network_rule_set ?? []).length > 0);
@@ -161,6 +168,10 @@ export class AcrTerraformChecks {
         add(t, name, 'role_definition_name', `"${r.role_definition_name}" is not one of the least-privilege roles (${ALLOWED_ROLES.join(', ')})`);
       }
       if (r.role_definition_name === undefined && r.role_definition_id === undefined) add(t, name, 'role_definition_name', 'or role_definition_id is required');
+      if (CONDITIONED_ROLES.includes(r.role_definition_name) && !r.condition) {
+        add(t, name, 'condition', `"${r.role_definition_name}" without an ABAC condition grants every repository of the registry: name the repositories`);
+      }
+      if (r.condition && r.condition_version !== AcrAbac.CONDITION_VERSION) add(t, name, 'condition_version', `"${r.condition_version}" is not "${AcrAbac.CONDITION_VERSION}"`);
     });
     each('azurerm_role_definition', (name, r) => {
       for (const p of r.permissions ?? []) {

@@ -32,8 +32,11 @@ describe('AcrPolicyPlan', () => {
   test('role assignments per registry: the pusher on dev, the promoter pulls dev and pushes prod', () => {
     const dev = JSON.parse(doc('registry platformdev', 'role-assignments'));
     const prod = JSON.parse(doc('registry platformprod', 'role-assignments'));
-    expect(dev).toEqual(expect.arrayContaining([{ role: 'AcrPush', principal: 'identity platform-ci' }, { role: 'AcrPull', principal: 'identity platform-promoter' }]));
-    expect(prod).toEqual(expect.arrayContaining([{ role: 'AcrPush', principal: 'identity platform-promoter' }]));
+    expect(dev).toEqual(expect.arrayContaining([
+      expect.objectContaining({ role: 'Container Registry Repository Writer', principal: 'identity platform-ci' }),
+      expect.objectContaining({ role: 'Container Registry Repository Reader', principal: 'identity platform-promoter' }),
+    ]));
+    expect(prod).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'Container Registry Repository Writer', principal: 'identity platform-promoter' })]));
     expect(prod.some((a: any) => a.principal === 'identity platform-ci')).toBe(false);
   });
 

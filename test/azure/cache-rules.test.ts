@@ -46,11 +46,23 @@ describe('CacheRules', () => {
     expect(Object.keys(rules.credentialSets)).toEqual(['docker-hub']);
   });
 
-  test('the credential set identity may read secrets of the given Key Vault', () => {
-    expect(synth).toHaveResourceWithProperties({ tfResourceType: 'azurerm_role_assignment' }, {
-      scope: VAULT_ID,
-      role_definition_name: 'Key Vault Secrets User',
+  test('the credential set identity may read exactly its two secrets (versionless secret ids), not the vault', () => {
+    // Key Vault RBAC guide: roles can be assigned on individual secrets (scope .../vaults/<vault>/secrets/<name>).
+    expect(resources(json, 'azurerm_role_assignment').map((r) => [r.role_definition_name, r.scope]).sort()).toEqual([
+      ['Key Vault Secrets User', `${VAULT_ID}/secrets/hub-token`],
+      ['Key Vault Secrets User', `${VAULT_ID}/secrets/hub-user`],
+    ]);
+  });
+
+  test('a secret of another vault than keyVaultId falls back to the vault scope with a warning', () => {
+    const s = testStack();
+    new CacheRules(s, 'C', {
+      registryId: 'id',
+      keyVaultId: VAULT_ID,
+      caches: [{ name: 'ghcr', upstream: UpstreamRegistry.GITHUB, azureUsernameSecretId: 'https://kv2.vault.azure.net/secrets/u', azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/p/abc123' }],
     });
+    expect(resources(JSON.parse(Testing.synth(s)), 'azurerm_role_assignment').map((r) => r.scope).sort()).toEqual([VAULT_ID, `${VAULT_ID}/secrets/p`]);
+    expect(warnings(s)).toEqual([expect.stringMatching(/^upstreamCaches "ghcr": "https:\/\/kv2\.vault\.azure\.net\/secrets\/u" is not a secret of the Key Vault/)]);
   });
 
   test('caches without credentials warn, Docker Hub ones about rate limits', () => {

@@ -2,7 +2,8 @@ import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 import { azureSpec, KEY_ID, PRINCIPAL, resources, synthJson, testStack, VAULT_ID, warnings } from './helpers';
 import {
-  AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PromotionMethod, PurgeTask, ScopedAccessMode,
+  AcrAbac, AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PromotionMethod, PurgeTask,
+  RoleAssignmentMode, ScopedAccessMode,
 } from '../../src/azure';
 import { AcrPurgeTranslation } from '../../src/retention/acr-translation';
 import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, TagState, UpstreamRegistry } from '../../src/spec';
@@ -95,9 +96,17 @@ describe('ContainerRegistry, registries layout on Premium', () => {
     ]));
   });
 
-  test('identities: exact registry-wide roles per environment registry, no tokens', () => {
-    const roles = resources(json, 'azurerm_role_assignment').filter((r) => ['AcrPull', 'AcrPush'].includes(r.role_definition_name) && !/container_registry_task/.test(r.principal_id));
-    expect(roles).toHaveLength(1 + 3 + 3); // ci push dev; runtime pull x3; promoter pull dev+staging(push includes pull) -> dev pull, staging push, prod push
+  test('identities: repository roles conditioned on exactly their repositories, ABAC mode on every registry, no tokens', () => {
+    const roles = resources(json, 'azurerm_role_assignment').filter((r) => [AcrAbac.READER, AcrAbac.WRITER].includes(r.role_definition_name));
+    expect(roles).toHaveLength(1 + 3 + 3); // ci writes dev; runtime reads x3; promoter reads dev, writes staging and prod
+    for (const r of roles) {
+      expect(r.condition).toContain("@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'api'");
+      expect(r.condition_version).toBe('2.0');
+    }
+    expect(resources(json, 'azurerm_role_assignment').some((r) => ['AcrPull', 'AcrPush', 'AcrDelete'].includes(r.role_definition_name))).toBe(false);
+    expect(registries.every((r) => r.role_assignment_mode === 'AbacRepositoryPermissions')).toBe(true);
+    // role_assignment_mode needs azurerm 4.81.0: the stack's constraint is raised.
+    expect(json.terraform.required_providers.azurerm.version).toBe(ContainerRegistry.AZURERM_VERSION_FLOOR);
     expect(json.resource.azurerm_container_registry_token).toBeUndefined();
     expect(registry.identities.identities.ci).toBeDefined();
   });
@@ -105,7 +114,17 @@ describe('ContainerRegistry, registries layout on Premium', () => {
   test('cache rules and credential sets in every registry', () => {
     expect(resources(json, 'azurerm_container_registry_cache_rule')).toHaveLength(3);
     expect(resources(json, 'azurerm_container_registry_credential_set')).toHaveLength(3);
-    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.role_definition_name === 'Key Vault Secrets User')).toHaveLength(3);
+    // Each credential set reads exactly its two secrets (versionless secret ids), not the vault.
+    expect(resources(json, 'azurerm_role_assignment').filter((r) => r.role_definition_name === 'Key Vault Secrets User').map((r) => r.scope).sort())
+      .toEqual([...Array(3).fill(`${VAULT_ID}/secrets/p`), ...Array(3).fill(`${VAULT_ID}/secrets/u`)]);
+  });
+
+  test('the purge tasks get the ABAC purge roles, and a warning says the task\'s source registry identity must be set once', () => {
+    const purge = resources(json, 'azurerm_role_assignment').filter((r) => /container_registry_task/.test(r.principal_id));
+    expect(purge.map((r) => r.role_definition_name).sort())
+      .toEqual([...Array(3).fill(AcrAbac.CATALOG_LISTER), ...Array(3).fill(AcrAbac.CONTRIBUTOR)]);
+    expect(purge.filter((r) => r.role_definition_name === AcrAbac.CATALOG_LISTER).every((r) => r.condition === undefined)).toBe(true);
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^purge task "retention-purge": on a registry with ABAC repository permissions .* --source-acr-auth-id "\[system\]"/));
   });
 
   test('outputs: login server per environment and the identities', () => {
@@ -179,10 +198,22 @@ describe('ContainerRegistry options', () => {
     const r = resources(json, 'azurerm_container_registry')[0];
     expect(r.identity).toEqual({ type: 'UserAssigned', identity_ids: [expect.stringMatching(/^\$\{azurerm_user_assigned_identity\.Registry_EncryptionIdentity_\w+\.id\}$/)] });
     expect(r.encryption).toEqual([{ key_vault_key_id: KEY_ID, identity_client_id: expect.stringMatching(/EncryptionIdentity_\w+\.client_id\}$/) }]);
-    expect(synth).toHaveResourceWithProperties({ tfResourceType: 'azurerm_role_assignment' }, { scope: VAULT_ID, role_definition_name: 'Key Vault Crypto Service Encryption User' });
+    // Exactly the key (its versionless id inside the vault), not every key of the vault.
+    expect(synth).toHaveResourceWithProperties({ tfResourceType: 'azurerm_role_assignment' }, { scope: `${VAULT_ID}/keys/acr`, role_definition_name: 'Key Vault Crypto Service Encryption User' });
+    expect(resources(json, 'azurerm_role_assignment').some((a) => a.scope === VAULT_ID)).toBe(false);
     expect(registry.encryptionIdentity).toBeDefined();
     // The key access exists before the registry that reads the key at creation.
     expect(r.depends_on).toEqual([expect.stringMatching(/^azurerm_role_assignment\.Registry_EncryptionKeyAccess_\w+$/)]);
+  });
+
+  test('a key of another vault than keyVaultId: the role falls back to the vault, with a warning', () => {
+    const spec = azureSpec(EnvironmentLayout.TAGS, { encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: 'https://other.vault.azure.net/keys/acr/0123abcd' } });
+    const { json, stack } = build(spec, { keyVaultId: VAULT_ID });
+    expect(resources(json, 'azurerm_role_assignment').find((a) => a.role_definition_name === 'Key Vault Crypto Service Encryption User').scope).toBe(VAULT_ID);
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^encryption: "https:\/\/other\.vault\.azure\.net\/keys\/acr\/0123abcd" is not a key of the Key Vault/));
+    const versioned = build(azureSpec(EnvironmentLayout.TAGS, { encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: `${KEY_ID}/0123abcd` } }), { keyVaultId: VAULT_ID });
+    expect(resources(versioned.json, 'azurerm_role_assignment').find((a) => a.role_definition_name === 'Key Vault Crypto Service Encryption User').scope)
+      .toBe(`${VAULT_ID}/keys/acr`);
   });
 
   test('customer-managed key without keyVaultId: a warning says what to grant', () => {
@@ -247,14 +278,34 @@ describe('ContainerRegistry options', () => {
     expect(resources(json, 'azurerm_container_registry').map((r) => r.name).sort()).toEqual(['platformprod', 'platformstaging']);
     expect(resources(json, 'azurerm_container_registry_task').filter((t) => t.container_registry_id === existing)).toHaveLength(1);
     expect(resources(json, 'azurerm_role_assignment').filter((r) => r.scope === existing).map((r) => r.role_definition_name).sort())
+      .toEqual([AcrAbac.CATALOG_LISTER, AcrAbac.CONTRIBUTOR, AcrAbac.READER, AcrAbac.READER, AcrAbac.WRITER]);
+    const legacyMode = RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS;
+    const legacy = build(spec, { existingRegistryIds: { platformdev: existing }, roleAssignmentMode: legacyMode });
+    expect(resources(legacy.json, 'azurerm_role_assignment').filter((r) => r.scope === existing).map((r) => r.role_definition_name).sort())
       .toEqual(['AcrDelete', 'AcrPull', 'AcrPull', 'AcrPull', 'AcrPush']);
+    expect(resources(legacy.json, 'azurerm_container_registry').some((r) => 'role_assignment_mode' in r)).toBe(false);
+    expect(legacy.json.terraform.required_providers.azurerm.version).toBe('4.55.0');
     expect(warnings(stack)).toContain('registry "platformdev" is passed in (existingRegistryIds): its own settings are left as they are; set its retention policy for ' +
       'untagged manifests to 7 days (retention_policy_in_days) where it is managed; admin user, anonymous pull, replicas, network rules and encryption are not checked');
   });
 
-  test('grantPull, grantPush and grantPullPush assign AcrPull / AcrPush on the registry of an environment or every registry', () => {
+  test('grantPull and grantPush with ABAC: repository roles conditioned on the environment\'s repositories', () => {
     const stack = testStack();
-    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REPOSITORIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    registry.grantPull(PRINCIPAL, 'prod');
+    registry.grantPush(PRINCIPAL, 'dev');
+    const roles = resources(synthJson(stack), 'azurerm_role_assignment').filter((r) => r.principal_id === PRINCIPAL);
+    expect(roles.map((r) => r.role_definition_name)).toEqual([AcrAbac.READER, AcrAbac.WRITER]);
+    expect(roles[0].condition).toBe(AcrAbac.block(AcrAbac.READ_ACTIONS, ['prod/api', 'prod/web']));
+    expect(roles[1].condition).toBe(AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, ['dev/api', 'dev/web']), AcrAbac.block(AcrAbac.WRITE_ACTIONS, ['dev/api', 'dev/web'])]));
+    expect(warnings(stack).some((w) => w.startsWith('grant '))).toBe(false);
+  });
+
+  test('grantPull, grantPush and grantPullPush assign AcrPull / AcrPush on the registry of an environment or every registry (legacy mode)', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', {
+      spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope', roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS,
+    });
     expect(registry.grantPull(PRINCIPAL)).toHaveLength(3);
     expect(registry.grantPush(PRINCIPAL, 'dev')).toHaveLength(1);
     expect(registry.grantPullPush(PRINCIPAL, 'prod')).toHaveLength(1);
@@ -266,16 +317,20 @@ describe('ContainerRegistry options', () => {
 
   test('a grant for one environment of the repositories layout warns that the role covers every environment', () => {
     const stack = testStack();
-    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REPOSITORIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    const registry = new ContainerRegistry(stack, 'Registry', {
+      spec: azureSpec(EnvironmentLayout.REPOSITORIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope', roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS,
+    });
     registry.grantPull(PRINCIPAL, 'prod');
     expect(warnings(stack)).toContain('grant AcrPull for environment "prod": Azure roles are registry-wide and the repositories layout keeps every environment in ' +
       'registry "platform", so the role covers all environments');
   });
 
-  test('REGISTRY_ROLE and TOKENS are passed to the identities', () => {
-    const tokens = build(azureSpec(EnvironmentLayout.REPOSITORIES));
+  test('with legacy registry permissions, REGISTRY_ROLE and TOKENS are passed to the identities; with ABAC no tokens', () => {
+    const legacy = RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS;
+    const tokens = build(azureSpec(EnvironmentLayout.REPOSITORIES), { roleAssignmentMode: legacy });
     expect(resources(tokens.json, 'azurerm_container_registry_token').map((t) => t.name)).toEqual(['ci-pusher', 'promoter-promoter']);
-    const roles = build(azureSpec(EnvironmentLayout.REPOSITORIES), { scopedAccess: ScopedAccessMode.REGISTRY_ROLE });
+    expect(build(azureSpec(EnvironmentLayout.REPOSITORIES)).json.resource.azurerm_container_registry_token).toBeUndefined();
+    const roles = build(azureSpec(EnvironmentLayout.REPOSITORIES), { scopedAccess: ScopedAccessMode.REGISTRY_ROLE, roleAssignmentMode: legacy });
     expect(roles.json.resource.azurerm_container_registry_token).toBeUndefined();
   });
 

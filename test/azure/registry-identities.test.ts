@@ -137,7 +137,8 @@ describe('PromotionMethod.IMPORT', () => {
     const { json } = build(azureSpec(EnvironmentLayout.REGISTRIES), perEnvironment, undefined, PromotionMethod.IMPORT);
     expect(assignments(json).filter(([who]) => who === 'promoter')).toEqual([
       ['promoter', 'AcrImport', 'platformprod'], ['promoter', 'AcrImport', 'platformstaging'],
-      ['promoter', 'AcrPull', 'platformdev'], ['promoter', 'AcrPull', 'platformstaging'],
+      // The promotion reads the destination before and after the copy (AccessModel): AcrPull on each destination too.
+      ['promoter', 'AcrPull', 'platformdev'], ['promoter', 'AcrPull', 'platformprod'], ['promoter', 'AcrPull', 'platformstaging'],
     ]);
     const defs = resources(json, 'azurerm_role_definition');
     expect(defs.map((d) => d.name).sort()).toEqual(['AcrImport platformprod', 'AcrImport platformstaging']);

@@ -27,7 +27,9 @@ describe('examples/azure', () => {
   test('passes the ACR Terraform checks, with the azurerm provider and its features block', () => {
     expect(AcrTerraformChecks.check(tf, { expectDryRun: false })).toEqual([]);
     expect(tf.provider.azurerm).toEqual([{ features: [{}] }]);
-    expect(tf.terraform.required_providers.azurerm.version).toBe('4.55.0');
+    // role_assignment_mode (ABAC repository permissions) needs azurerm 4.81.0; the 4.55 binding writes it as an override.
+    expect(tf.terraform.required_providers.azurerm.version).toBe('>= 4.81.0, < 5.0.0');
+    expect(list('azurerm_container_registry').map((r) => r.role_assignment_mode)).toEqual(Array(3).fill('AbacRepositoryPermissions'));
   });
 
   test('three Premium registries, zone-redundant, replicated in alphabetical order, locked and protected from destroy', () => {
@@ -74,13 +76,17 @@ describe('examples/azure', () => {
     const addresses = Object.entries<any>(tf.resource.azurerm_container_registry);
     const registryOf = (scope: string) => addresses.find(([address]) => scope.includes(`.${address}.`))?.[1].name;
     const grants = list('azurerm_role_assignment')
-      .filter((a) => who(a.principal_id) !== 'task' && a.scope !== KEY_VAULT_ID)
+      .filter((a) => who(a.principal_id) !== 'task' && !a.scope.startsWith(KEY_VAULT_ID))
       .map((a) => `${who(a.principal_id)} ${a.role_definition_name} ${registryOf(a.scope)}`).sort();
     expect(grants).toEqual([
-      'aks AcrPull platformdevacme', 'aks AcrPull platformprodacme', 'aks AcrPull platformstagingacme',
-      'ci AcrPush platformdevacme',
-      'promoter AcrPull platformdevacme', 'promoter AcrPush platformprodacme', 'promoter AcrPush platformstagingacme',
+      'aks Container Registry Repository Reader platformdevacme', 'aks Container Registry Repository Reader platformprodacme',
+      'aks Container Registry Repository Reader platformstagingacme',
+      'ci Container Registry Repository Writer platformdevacme',
+      'promoter Container Registry Repository Reader platformdevacme', 'promoter Container Registry Repository Writer platformprodacme',
+      'promoter Container Registry Repository Writer platformstagingacme',
     ]);
+    // Every repository role names exactly its repositories.
+    expect(list('azurerm_role_assignment').filter((a) => /Repository (Reader|Writer)$/.test(a.role_definition_name)).every((a) => /StringEqualsIgnoreCase 'api'/.test(a.condition))).toBe(true);
     expect(list('azurerm_federated_identity_credential').map((f) => f.subject).sort()).toEqual([
       'repo:acme/platform:environment:prod', 'repo:acme/platform:ref:refs/heads/main',
     ]);
@@ -91,7 +97,10 @@ describe('examples/azure', () => {
     expect(list('azurerm_container_registry_cache_rule').map((c) => [c.source_repo, c.target_repo])).toEqual(Array(3).fill(['docker.io/*', 'docker-hub/*']));
     expect(list('azurerm_container_registry_credential_set').map((c) => c.authentication_credentials.password_secret_id))
       .toEqual(Array(3).fill('https://platform-kv.vault.azure.net/secrets/dockerhub-token'));
-    expect(list('azurerm_role_assignment').filter((a) => a.scope === KEY_VAULT_ID).map((a) => a.role_definition_name)).toEqual(Array(3).fill('Key Vault Secrets User'));
+    // Each credential set reads exactly its two secrets, not the vault.
+    expect(list('azurerm_role_assignment').filter((a) => a.role_definition_name === 'Key Vault Secrets User').map((a) => a.scope).sort())
+      .toEqual([...Array(3).fill(`${KEY_VAULT_ID}/secrets/dockerhub-token`), ...Array(3).fill(`${KEY_VAULT_ID}/secrets/dockerhub-username`)]);
+    expect(list('azurerm_role_assignment').some((a) => a.scope === KEY_VAULT_ID)).toBe(false);
   });
 
   test('outputs for the promotion workflow', () => {

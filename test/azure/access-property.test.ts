@@ -1,0 +1,377 @@
+import { Testing } from 'cdktf';
+import * as fc from 'fast-check';
+import { AzureAccess, GithubToken } from './azure-access';
+import { testStack } from './helpers';
+import { AcrAccessMatrix, ContainerRegistry, RoleAssignmentMode } from '../../src/azure';
+import { AccessModel, AccessResourceKind, Capability, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, TagState, UpstreamRegistry } from '../../src/spec';
+import { Naming } from '../../src/spec/naming';
+
+const CAPABILITIES = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+const ISSUER = 'https://token.actions.githubusercontent.com';
+const AUDIENCE = 'api://AzureADTokenExchange';
+const PRINCIPALS = ['11111111-0000-0000-0000-000000000001', '11111111-0000-0000-0000-000000000002'];
+// Image names that share prefixes with each other, so that a repository outside a grant shares a prefix with one inside.
+const IMAGES = ['api', 'api-gateway', 'web', 'jobs/worker', 'jobs'];
+const GLOBS = ['api', 'api*', 'jobs/*', 'web'];
+
+interface Built {
+  readonly spec: RegistrySpec;
+  readonly json: any;
+  readonly purged: string[];
+}
+
+function build(spec: RegistrySpec): Built | undefined {
+  const stack = testStack();
+  let registry: ContainerRegistry;
+  try {
+    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope' });
+  } catch (e) {
+    return undefined; // a spec the validator refuses (counted, and bounded below)
+  }
+  return { spec, json: JSON.parse(Testing.synth(stack)), purged: Object.keys(registry.purgeTasks) };
+}
+
+/** The GitHub `sub` claim of a job the trust was made for (GitHub OIDC docs, "Example subject claims"). */
+function intendedSubject(gh: NonNullable<IdentitySpec['github']>): string {
+  if (gh.environment !== undefined) return `repo:${gh.repository}:environment:${gh.environment}`;
+  if (gh.tag !== undefined) return `repo:${gh.repository}:ref:refs/tags/${gh.tag}`;
+  return `repo:${gh.repository}:ref:refs/heads/${gh.branch}`;
+}
+
+/** Tokens no trust of the spec was made for: a prefix-sharing repository, a fork, pull_request, other refs and environments, wrong audience or issuer. */
+function adversarialTokens(gh: NonNullable<IdentitySpec['github']>): Array<[string, GithubToken]> {
+  const [owner, name] = gh.repository.split('/');
+  const sub = intendedSubject(gh);
+  const ref = sub.slice(`repo:${gh.repository}:`.length);
+  const t = (s: string, iss = ISSUER, aud = AUDIENCE): GithubToken => ({ iss, sub: s, aud });
+  return [
+    ['repository sharing a prefix', t(`repo:${gh.repository}-tools:${ref}`)],
+    ['repository extending the name', t(`repo:${gh.repository}x:${ref}`)],
+    ['a fork', t(`repo:attacker/${name}:${ref}`)],
+    ['another owner sharing a prefix', t(`repo:${owner}x/${name}:${ref}`)],
+    ['pull_request', t(`repo:${gh.repository}:pull_request`)],
+    ['another branch', t(`repo:${gh.repository}:ref:refs/heads/${gh.branch ?? 'main'}-x`)],
+    ['a branch under the name', t(`repo:${gh.repository}:ref:refs/heads/${gh.branch ?? 'main'}/x`)],
+    ['a tag named like the branch', t(`repo:${gh.repository}:ref:refs/tags/${gh.branch ?? gh.environment ?? 'x'}`)],
+    ['another tag', t(`repo:${gh.repository}:ref:refs/tags/${gh.tag ?? 'v1'}x`)],
+    ['another environment', t(`repo:${gh.repository}:environment:${gh.environment ?? 'prod'}-x`)],
+    ['a case variant', t(sub.toUpperCase())],
+    ['wrong audience', t(sub, ISSUER, 'https://github.com/attacker')],
+    ['another issuer', t(sub, 'https://token.actions.githubusercontent.com.evil.example')],
+    ['an issuer path', t(sub, `${ISSUER}/attacker`)],
+  ].filter(([, tok]) => {
+    const k = tok as GithubToken;
+    return k.sub !== sub || k.iss !== ISSUER || k.aud !== AUDIENCE;
+  }) as Array<[string, GithubToken]>;
+}
+
+interface Stats {
+  decisions: number;
+  allowed: number;
+  outsideDenied: number;
+  tokens: number;
+}
+
+/**
+ * Every disagreement between the evaluated Terraform and the native matrix, the matrix
+ * and the model, and the trusts and the intended jobs, one message each.
+ */
+function problems(b: Built, stats?: Stats): string[] {
+  const { spec, json } = b;
+  const out: string[] = [];
+  const access = new AzureAccess(json);
+  const matrix = AcrAccessMatrix.of(spec, { purgedRegistries: b.purged });
+  const all = [...(spec.access?.pushers ?? []), ...(spec.access?.pullers ?? []), ...(spec.access?.promoters ?? [])];
+  const identities = all.filter((i) => i.github || (i.azurePrincipalIds ?? []).length);
+
+  // The repositories to decide on: the spec's, and names outside it that share a prefix.
+  const envsOf = new Map<string, string[]>();
+  for (const env of Naming.physicalEnvironments(spec)) {
+    const name = Naming.acrRegistryName(spec, env);
+    envsOf.set(name, [...(envsOf.get(name) ?? []), env]);
+  }
+  const caches = (spec.upstreamCaches ?? []).map((c) => c.name);
+  const universe = (registry: string): Array<[string, boolean]> => {
+    const inside = new Set((envsOf.get(registry) ?? []).flatMap((env) => spec.repositories.map((r) => Naming.acrRepositoryPath(spec, r.name, env))));
+    const names = new Set<string>(inside);
+    for (const p of inside) for (const v of [`${p}x`, `${p}-other`, `${p}/sub`, `x${p}`, `${p.split('/')[0]}x/${p.split('/').pop()}`]) names.add(v);
+    for (const c of caches) for (const v of [`${c}/library/nginx`, `${c}x/library/nginx`, c]) names.add(v);
+    return [...names].sort().map((n) => [n, inside.has(n)]);
+  };
+  const nativeAllows = (identity: string, registry: string, repository: string, cap: Capability) => matrix.some((e) =>
+    e.identity === identity && e.capabilities.includes(cap)
+    && (e.resource === `${registry}/${repository}` || (e.resource.endsWith('/*') && e.resource.startsWith(`${registry}/`)
+      && repository.startsWith(e.resource.slice(registry.length + 1, -1)))));
+
+  const decide = (identity: string, principals: string[]) => {
+    for (const registry of envsOf.keys()) {
+      for (const [repository, inside] of universe(registry)) {
+        for (const cap of CAPABILITIES) {
+          const each = principals.map((p) => access.can(p, registry, repository, cap));
+          if (new Set(each).size > 1) out.push(`${identity}: its principals disagree on ${cap} ${registry}/${repository}`);
+          const evaluated = each.some((x) => x);
+          const native = nativeAllows(identity, registry, repository, cap);
+          if (stats) {
+            stats.decisions++;
+            if (evaluated) stats.allowed++;
+            if (!inside && !evaluated) stats.outsideDenied++;
+          }
+          if (evaluated !== native) out.push(`${identity} ${cap} ${registry}/${repository}: evaluated ${evaluated}, native matrix ${native}`);
+        }
+      }
+    }
+  };
+  for (const id of identities) decide(id.name, access.principalsOf(spec.name, id));
+  // The purge task: one system identity per purged registry, each deciding only in its registry.
+  for (const [principal, registryRef] of access.taskPrincipals) {
+    const reg = access.registries.find((r) => r.idRefs.includes(registryRef))!;
+    for (const [repository] of universe(reg.name)) {
+      for (const cap of CAPABILITIES) {
+        const evaluated = access.can(principal, reg.name, repository, cap);
+        const native = nativeAllows(AccessModel.RETENTION_IDENTITY, reg.name, repository, cap);
+        if (evaluated !== native) out.push(`retention ${cap} ${reg.name}/${repository}: evaluated ${evaluated}, native matrix ${native}`);
+      }
+      for (const other of envsOf.keys()) {
+        if (other !== reg.name && CAPABILITIES.some((c) => access.can(principal, other, repository, c))) out.push(`retention of ${reg.name} reaches ${other}/${repository}`);
+      }
+    }
+    const lists = access.allows(principal, reg.name, '', 'Microsoft.ContainerRegistry/registries/catalog/read');
+    if (lists !== matrix.some((e) => e.identity === AccessModel.RETENTION_IDENTITY && e.resource === reg.name)) out.push(`retention catalog of ${reg.name}: evaluated ${lists}`);
+  }
+
+  // The matrix covers every operation of the programs (so the workflow can push and promote) ...
+  const onAzure = new Set(identities.map((i) => i.name));
+  const ops = [
+    ...AccessModel.operations(spec).filter((o) => onAzure.has(o.identity)),
+    ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(Naming.acrRegistryName(spec, o.resource.environment))),
+  ];
+  for (const op of ops) {
+    const ok = op.resource.kind === AccessResourceKind.CACHE
+      ? matrix.some((e) => e.identity === op.identity && e.resource.endsWith(`/${op.resource.name}/*`) && e.capabilities.includes(op.capability))
+      : nativeAllows(op.identity, Naming.acrRegistryName(spec, op.resource.environment),
+        Naming.acrRepositoryPath(spec, op.resource.name, op.resource.environment), op.capability);
+    if (!ok) out.push(`operation not covered: ${op.identity} ${op.step} (${op.capability})`);
+  }
+  // ... and adds nothing beyond it except rows that say why.
+  const model = AccessModel.matrix(spec, ops);
+  for (const row of matrix) {
+    const want = new Set<Capability>();
+    for (const e of model) {
+      if (e.identity !== row.identity) continue;
+      const native = e.resource.kind === AccessResourceKind.CACHE ? `/${e.resource.name}/*`
+        : `/${Naming.acrRepositoryPath(spec, e.resource.name, e.resource.environment)}`;
+      const registryOk = e.resource.kind === AccessResourceKind.CACHE || row.resource.startsWith(`${Naming.acrRegistryName(spec, e.resource.environment)}/`);
+      if (registryOk && row.resource.endsWith(native) && row.resource.length === row.resource.indexOf('/') + native.length) e.capabilities.forEach((c) => want.add(c));
+    }
+    const extra = row.capabilities.filter((c) => !want.has(c));
+    if (extra.length && !row.beyondModel) out.push(`matrix row ${row.identity} ${row.resource} grants ${extra.join(', ')} beyond the model without saying why`);
+  }
+
+  // Trusts: the intended job signs in, adversarial tokens never do, and a job signs in only as the identities trusting its subject.
+  for (const id of identities.filter((i) => i.github)) {
+    const uai = `${spec.name}-${id.name}`;
+    const token: GithubToken = { iss: ISSUER, sub: intendedSubject(id.github!), aud: AUDIENCE };
+    if (!access.tokenMatches(uai, token)) out.push(`${id.name}: the intended job (${token.sub}) cannot sign in`);
+    for (const [what, bad] of adversarialTokens(id.github!)) {
+      if (stats) stats.tokens++;
+      const trusted = identities
+        .filter((o) => o.github && intendedSubject(o.github) === bad.sub && bad.iss === ISSUER && bad.aud === AUDIENCE).map((o) => o.name);
+      for (const other of identities.filter((o) => o.github)) {
+        if (access.tokenMatches(`${spec.name}-${other.name}`, bad) && !trusted.includes(other.name)) out.push(`${other.name}: ${what} (${bad.iss} ${bad.sub} ${bad.aud}) signs in`);
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- generators
+
+const trustArb = fc.record({
+  repository: fc.constantFrom('example/platform', 'example/platform-tools', 'other/app'),
+  kind: fc.constantFrom('branch', 'environment', 'tag'),
+  value: fc.constantFrom('main', 'release', 'prod', 'v1.2.3'),
+}).map(({ repository, kind, value }) => ({ repository, [kind]: value }));
+
+/** Globs of the `repositories` filter that match at least one image (validation refuses the others). */
+const globsFor = (images: string[]) => GLOBS.filter((g) => images.some((i) => (g.endsWith('*') ? i.startsWith(g.slice(0, -1)) : i === g)));
+
+const identityArb = (name: string, envs: string[], images: string[]) => fc.record({
+  who: fc.constantFrom('github', 'github', 'principal', 'both'),
+  trust: trustArb,
+  principals: fc.subarray(PRINCIPALS, { minLength: 1 }),
+  repositories: globsFor(images).length
+    ? fc.option(fc.subarray(globsFor(images), { minLength: 1, maxLength: Math.min(2, globsFor(images).length) }), { nil: undefined })
+    : fc.constant(undefined),
+  environments: envs.length ? fc.option(fc.subarray(envs, { minLength: 1 }), { nil: undefined }) : fc.constant(undefined),
+}).map((r): IdentitySpec => ({
+  name,
+  ...(r.who !== 'principal' ? { github: r.trust as any } : {}),
+  // Principal ids are per identity: one Azure principal named under two identities would hold the union of both.
+  ...(r.who !== 'github' ? { azurePrincipalIds: r.principals.map((p) => `${p.slice(0, -12)}${[...name].map((c) => c.charCodeAt(0).toString(16)).join('').padStart(12, '0').slice(-12)}`) } : {}),
+  ...(r.repositories ? { repositories: r.repositories } : {}),
+  ...(r.environments ? { environments: r.environments } : {}),
+}));
+
+const specArb = fc.record({
+  layout: fc.constantFrom(EnvironmentLayout.TAGS, EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES),
+  chainLength: fc.integer({ min: 0, max: 3 }),
+  images: fc.subarray(IMAGES, { minLength: 1, maxLength: 4 }),
+  cache: fc.boolean(),
+  retention: fc.boolean(),
+}).chain((base) => {
+  const envs = ['dev', 'staging', 'prod'].slice(0, base.chainLength);
+  return fc.record({
+    base: fc.constant(base),
+    // Pushers push to the first environment only (validation): their `environments`, when given, is that one.
+    pushers: fc.array(fc.nat(), { maxLength: 2 }).chain((a) => fc.tuple(...a.map((_, i) => identityArb(`ci${i}`, envs.slice(0, 1), base.images)))),
+    pullers: fc.array(fc.nat(), { maxLength: 2 }).chain((a) => fc.tuple(...a.map((_, i) => identityArb(`run${i}`, envs, base.images)))),
+    promoters: envs.length > 1
+      ? fc.array(fc.nat(), { maxLength: 2 }).chain((a) => fc.tuple(...a.map((_, i) => identityArb(`promo${i}`, envs.slice(1), base.images))))
+      : fc.constant([]),
+  }).map(({ pushers, pullers, promoters }): RegistrySpec => ({
+    name: 'platform',
+    repositories: base.images.map((name) => ({ name })),
+    ...(envs.length ? { environments: { layout: base.layout, chain: envs.map((name) => ({ name })) } } : {}),
+    ...(base.retention ? { retention: { protectedTags: ['v*', ...envs], rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 7 }] } } : {}),
+    ...(base.cache ? { upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.QUAY }] } : {}),
+    access: { pushers: [...pushers], pullers: [...pullers], promoters: [...promoters] },
+  }));
+});
+
+describe('ACR access: the evaluated Terraform equals the native matrix, which covers the model (fast-check, seeded)', () => {
+  test('every identity x capability x repository, every trust', () => {
+    const counters = ['built', 'refused', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
+    const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
+    const stats: Stats = { decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0 };
+    let synthMs = 0;
+    fc.assert(fc.property(specArb, (spec) => {
+      const t0 = Date.now();
+      const b = build(spec);
+      synthMs += Date.now() - t0;
+      if (!b) {
+        seen.refused++;
+        return;
+      }
+      seen.built++;
+      seen.layouts.add(Naming.environmentNames(spec).length ? Naming.layout(spec) : 'none');
+      const ids = [...spec.access!.pushers!, ...spec.access!.pullers!, ...spec.access!.promoters!];
+      if (ids.some((i) => i.repositories)) seen.globs++;
+      if (ids.some((i) => i.environments)) seen.envRestricted++;
+      if (ids.some((i) => i.azurePrincipalIds)) seen.principals++;
+      if (ids.some((i) => i.azurePrincipalIds && i.github)) seen.both++;
+      if (spec.upstreamCaches && spec.access!.pullers!.length) seen.caches++;
+      if (b.purged.length) seen.purged++;
+      if (spec.access!.promoters!.length) seen.promoters++;
+      if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length) seen.tagsWithEnvs++;
+      expect(problems(b, stats)).toEqual([]);
+    }), { seed: 20261201, numRuns: 150 });
+    // The generators produced the interesting cases.
+    expect(seen.built).toBeGreaterThan(120);
+    expect([...seen.layouts].sort()).toEqual(['none', 'registries', 'repositories', 'tags']);
+    for (const k of ['globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const) expect(seen[k]).toBeGreaterThan(5);
+    expect(stats.allowed).toBeGreaterThan(1000);
+    expect(stats.outsideDenied).toBeGreaterThan(1000);
+    expect(stats.tokens).toBeGreaterThan(500);
+    // eslint-disable-next-line no-console
+    console.log(`ACR access: ${seen.built} specs (${seen.refused} refused by validation), ${stats.decisions} decisions (${stats.allowed} allowed, ` +
+      `${stats.outsideDenied} denied outside the spec), ${stats.tokens} adversarial tokens; synthesis ${synthMs} ms`);
+  });
+});
+
+describe('negative controls: the checker catches a widened grant, a dropped read and a loosened trust', () => {
+  const spec: RegistrySpec = {
+    name: 'platform',
+    repositories: [{ name: 'api' }, { name: 'api-gateway' }, { name: 'web' }],
+    environments: { layout: EnvironmentLayout.REPOSITORIES, chain: [{ name: 'dev' }, { name: 'prod' }] },
+    retention: { protectedTags: ['v*'], rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 7 }] },
+    upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.QUAY }],
+    access: {
+      pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' }, repositories: ['api'] }],
+      pullers: [{ name: 'run', azurePrincipalIds: [PRINCIPALS[0]], environments: ['prod'] }],
+      promoters: [{ name: 'promo', github: { repository: 'example/platform', environment: 'prod' } }],
+    },
+  };
+  const built = build(spec)!;
+  const clone = (): Built => ({ ...built, json: JSON.parse(JSON.stringify(built.json)) });
+  const assignmentOf = (json: any, pred: (a: any) => boolean) => Object.values<any>(json.resource.azurerm_role_assignment).find(pred);
+
+  test('the unmodified stack passes, and the CI role names exactly dev/api', () => {
+    expect(problems(built)).toEqual([]);
+    const access = new AzureAccess(built.json);
+    const ci = access.principalsOf('platform', spec.access!.pushers![0])[0];
+    expect(access.can(ci, 'platform', 'dev/api', Capability.WRITE)).toBe(true);
+    expect(access.can(ci, 'platform', 'dev/api-gateway', Capability.WRITE)).toBe(false);
+    expect(access.can(ci, 'platform', 'prod/api', Capability.WRITE)).toBe(false);
+    expect(access.can(ci, 'platform', 'dev/api', Capability.DELETE)).toBe(false);
+  });
+
+  test('a widened grant (the CI role without its condition) is caught', () => {
+    const b = clone();
+    delete assignmentOf(b.json, (a) => a.description?.startsWith('pusher "ci"')).condition;
+    expect(problems(b)).toContainEqual(expect.stringMatching(/^ci write platform\/dev\/api-gateway: evaluated true, native matrix false$/));
+  });
+
+  test('a widened grant (a prefix instead of the name) is caught', () => {
+    const b = clone();
+    const a = assignmentOf(b.json, (x) => x.description?.startsWith('pusher "ci"'));
+    a.condition = a.condition.replace(/StringEqualsIgnoreCase 'dev\/api'/g, "StringStartsWithIgnoreCase 'dev/api'");
+    expect(problems(b)).toContainEqual('ci write platform/dev/api-gateway: evaluated true, native matrix false');
+  });
+
+  test('a dropped read (the promoter no longer reads prod/web) is caught', () => {
+    const b = clone();
+    const a = assignmentOf(b.json, (x) => x.description?.startsWith('promoter "promo"'));
+    a.condition = a.condition.replace(" OR @Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'prod/web'", '');
+    expect(problems(b)).toEqual(expect.arrayContaining([
+      'promo read platform/prod/web: evaluated false, native matrix true',
+    ]));
+  });
+
+  test('a dropped read (the puller\'s assignment removed) is caught, including its cache pulls', () => {
+    const b = clone();
+    const [key] = Object.entries<any>(b.json.resource.azurerm_role_assignment).find(([, a]) => a.principal_id === PRINCIPALS[0])!;
+    delete b.json.resource.azurerm_role_assignment[key];
+    expect(problems(b)).toEqual(expect.arrayContaining(['run read platform/prod/api: evaluated false, native matrix true', 'run cache-import platform/hub/library/nginx: evaluated false, native matrix true']));
+  });
+
+  test('a loosened trust (a credential for pull_request) is caught', () => {
+    const b = clone();
+    const creds = b.json.resource.azurerm_federated_identity_credential;
+    const [, first] = Object.entries<any>(creds)[0];
+    creds.loosened = { ...first, name: 'loose', subject: 'repo:example/platform:pull_request' };
+    expect(problems(b)).toContainEqual(expect.stringMatching(/: pull_request \(.*repo:example\/platform:pull_request .*\) signs in$/));
+  });
+
+  test('a loosened trust (another audience accepted) is caught', () => {
+    const b = clone();
+    for (const c of Object.values<any>(b.json.resource.azurerm_federated_identity_credential)) c.audience = [AUDIENCE, 'https://github.com/attacker'];
+    expect(problems(b)).toContainEqual(expect.stringMatching(/: wrong audience .* signs in$/));
+  });
+
+  test('the evaluator honours the registry mode: AcrPush on an ABAC registry grants nothing', () => {
+    const b = clone();
+    const a = assignmentOf(b.json, (x) => x.description?.startsWith('pusher "ci"'));
+    a.role_definition_name = 'AcrPush';
+    delete a.condition;
+    expect(problems(b)).toContainEqual('ci write platform/dev/api: evaluated false, native matrix true');
+  });
+
+  test('the gap this work closes: with legacy registry permissions and tokens, the CI identity cannot push in the default layout', () => {
+    const stack = testStack();
+    new ContainerRegistry(stack, 'Registry', {
+      spec, resourceGroupName: 'rg', location: 'westeurope', roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS,
+    });
+    const access = new AzureAccess(JSON.parse(Testing.synth(stack)));
+    const ci = access.principalsOf('platform', spec.access!.pushers![0])[0];
+    expect(access.can(ci, 'platform', 'dev/api', Capability.WRITE)).toBe(false);
+    expect(access.tokens.map((t) => t.name).sort()).toEqual(['ci-pusher', 'promo-promoter', 'run-puller']);
+  });
+
+  test('a matrix row wider than the model without beyondModel is caught', () => {
+    const rows: NativeAccessEntry[] = AcrAccessMatrix.of(spec, { purgedRegistries: built.purged });
+    expect(rows.find((r) => r.identity === 'ci' && r.resource === 'platform/dev/api')).toMatchObject({
+      capabilities: [Capability.READ, Capability.WRITE, Capability.MOVE_TAG], beyondModel: expect.stringMatching(/reads where it writes/),
+    });
+    expect(rows.find((r) => r.identity === AccessModel.RETENTION_IDENTITY && r.resource === 'platform')).toMatchObject({ grantedAs: ['Container Registry Repository Catalog Lister'] });
+  });
+});
