@@ -26,7 +26,7 @@ export function requireTools(): void {
 }
 
 /** One HTTP request without keep-alive (so no socket outlives the test). */
-function request(
+export function request(
   url: string, method = 'GET', headers: Record<string, string> = {}, body?: Buffer,
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -149,27 +149,84 @@ export class LocalRegistry {
    * Pushes an image with skopeo under its first tag, then adds the other tags
    * through the registry API (PUT of the same manifest bytes), the way a build
    * pushes one image with several tags, faster than one skopeo copy per tag.
+   * With `via` (a proxy's `host:port`) and `creds` (`user:password`), both go
+   * through that host with those credentials (basic auth).
    */
-  public async pushTags(layout: OciImage, repository: string, tags: string[]): Promise<void> {
-    this.push(layout, repository, tags[0]);
-    const manifest = await request(`http://${this.host}/v2/${repository}/manifests/${layout.digest}`, 'GET', { Accept: MANIFEST_TYPES });
+  public async pushTags(layout: OciImage, repository: string, tags: string[], options: PushOptions = {}): Promise<void> {
+    const host = options.via ?? this.host;
+    const auth: Record<string, string> = options.creds ? { Authorization: `Basic ${Buffer.from(options.creds).toString('base64')}` } : {};
+    await this.copy(layout, repository, tags[0], options);
+    // The manifest bytes come from the layout itself (a read of the registry would need pull access).
+    const manifest = readFileSync(join(layout.dir, 'blobs', ...layout.digest.split(':')));
+    const mediaType = (JSON.parse(manifest.toString('utf8')) as { mediaType: string }).mediaType;
     for (const tag of tags.slice(1)) {
-      const res = await request(`http://${this.host}/v2/${repository}/manifests/${tag}`, 'PUT', {
-        'Content-Type': String(manifest.headers['content-type']),
-      }, manifest.body);
+      const res = await request(`http://${host}/v2/${repository}/manifests/${tag}`, 'PUT', { 'Content-Type': mediaType, ...auth }, manifest);
       if (res.status !== 201) throw new Error(`PUT ${repository}:${tag}: ${res.status} ${res.body.toString('utf8')}`);
     }
   }
 
   /** Pushes an OCI layout's tag with skopeo (`--all` for indexes) and returns its digest. */
   public push(layout: OciImage, repository: string, tag: string, creds?: string): string {
-    const res = spawnSync('skopeo', [
-      'copy', '--all', '--preserve-digests', '--dest-tls-verify=false', ...(creds ? [`--dest-creds=${creds}`] : []),
-      `oci:${layout.dir}:${layout.tag}`, `docker://${this.host}/${repository}:${tag}`,
-    ], { encoding: 'utf8' });
+    const res = spawnSync('skopeo', copyArgs(layout, `${this.host}/${repository}:${tag}`, creds), { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`skopeo copy to ${repository}:${tag} failed: ${res.stderr}`);
     return layout.digest;
   }
+
+  /**
+   * `push` without blocking the event loop (a proxy in this process must keep
+   * answering), through `via` with `creds` when given; rejects with skopeo's stderr.
+   */
+  public async copy(layout: OciImage, repository: string, tag: string, options: PushOptions = {}): Promise<string> {
+    const res = await run('skopeo', copyArgs(layout, `${options.via ?? this.host}/${repository}:${tag}`, options.creds), options.home ? skopeoHome(options.home) : {});
+    if (res.code !== 0) throw new Error(`skopeo copy to ${repository}:${tag} failed: ${res.err}`);
+    return layout.digest;
+  }
+}
+
+function copyArgs(layout: OciImage, destination: string, creds?: string): string[] {
+  return [
+    'copy', '--all', '--preserve-digests', '--dest-tls-verify=false', ...(creds ? [`--dest-creds=${creds}`] : []),
+    `oci:${layout.dir}:${layout.tag}`, `docker://${destination}`,
+  ];
+}
+
+/**
+ * The environment that gives skopeo its own blob info cache in `home`. The cache
+ * remembers where each blob was seen, and skopeo probes (HEAD) and mounts from
+ * those repositories: a cache shared with other runs makes the requests, and so
+ * the authorizing proxy's decisions, depend on them. Run as root, containers/image
+ * uses /var/lib/containers/cache whatever HOME is; a non-zero
+ * `_CONTAINERS_ROOTLESS_UID` (read by containers/storage `pkg/unshare`) makes it use
+ * `$XDG_DATA_HOME/containers/cache` (containers/image `pkg/blobinfocache/default.go`;
+ * checked with `skopeo --debug`: "Using blob info cache at <home>/containers/cache/...").
+ */
+export function skopeoHome(home: string): Record<string, string> {
+  return { HOME: home, XDG_DATA_HOME: home, _CONTAINERS_ROOTLESS_UID: '1000' };
+}
+
+/** Runs a command without blocking the event loop; `env` is added to this process's environment. */
+export function run(
+  command: string, args: string[], env: Record<string, string> = {}, replaceEnv = false,
+): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: replaceEnv ? env : { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+/** Where and as whom `LocalRegistry.push` and `pushTags` push. */
+export interface PushOptions {
+  /** Another host to push through (the authorizing proxy), `host:port`. */
+  readonly via?: string;
+  /** `user:password` for basic auth. */
+  readonly creds?: string;
+  /** A folder of skopeo's own, for its blob info cache (`skopeoHome`). */
+  readonly home?: string;
 }
 
 /** An image built as an OCI layout directory. */

@@ -1,0 +1,332 @@
+/**
+ * The generated build push and promotion scripts run with exactly the access the
+ * AWS constructs grant: skopeo talks to the loopback registry through the
+ * authorizing proxy, which authenticates each identity of the spec and asks
+ * iam-simulate, over the IAM policies `aws.EcrRegistry` synthesizes for that
+ * identity's role, whether the ECR action of each registry request is allowed on
+ * that repository (`authorizing-proxy.ts`, `aws-authorizer.ts`).
+ *
+ * One registry and one proxy for the file; each layout swaps the proxy's
+ * authorizer. Needs `docker-registry` and `skopeo` (the tests fail without them).
+ */
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+import { AuthorizingProxy, ECR_ACTIONS, RegistryOperation } from './authorizing-proxy';
+import { AwsAuthorizer, CfnTemplate, repositoryArn, resolveIntrinsics } from './aws-authorizer';
+import { promotionSpec } from './fixtures';
+import { buildOciImage, LocalRegistry, OciImage, run, skopeoHome } from './oci-registry';
+import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
+import { AccessModel, Cloud, EnvironmentLayout, Naming, RegistrySpec } from '../../src/spec';
+
+jest.setTimeout(60_000);
+
+const SECRETS: Record<string, string> = {
+  'ci': 'ci-secret',
+  'promote-staging': 'staging-secret',
+  'promote-prod': 'prod-secret',
+  'runtime': 'runtime-secret',
+};
+const creds = (identity: string) => `${identity}:${SECRETS[identity]}`;
+
+/** The promotion fixture plus a puller (a runtime reading prod), so every role of the access section is exercised. */
+function specFor(layout: EnvironmentLayout): RegistrySpec {
+  const base = promotionSpec(layout);
+  return { ...base, access: { ...base.access, pullers: [{ name: 'runtime', environments: ['prod'], github: { repository: 'example/platform', environment: 'prod' } }] } };
+}
+
+let registry: LocalRegistry;
+let proxy: AuthorizingProxy;
+const work = mkdtempSync(join(tmpdir(), 'access-it-'));
+let single: OciImage;
+let multi: OciImage;
+const layouts: OciImage[] = [];
+
+beforeAll(async () => {
+  registry = await LocalRegistry.start();
+  proxy = await AuthorizingProxy.start({
+    upstream: registry.host,
+    credentials: SECRETS,
+    actions: ECR_ACTIONS,
+    authorizer: { decide: () => ({ allowed: false, reason: 'no layout under test' }) },
+  });
+  single = image('api v1');
+  multi = image('worker v1', ['linux/amd64', 'linux/arm64']);
+});
+afterAll(async () => {
+  await proxy?.stop();
+  await registry?.stop();
+  for (const l of layouts) rmSync(l.dir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+function image(seed: string, platforms?: string[]): OciImage {
+  const l = buildOciImage(seed, platforms);
+  layouts.push(l);
+  return l;
+}
+
+/** Writes the files the CLI would write for a plan into their own folder, and returns the scripts folder. */
+function writeScripts(name: string, plan: PromotionPlan): string {
+  const root = join(work, name);
+  for (const f of PromotionWorkflow.generate(plan).files) {
+    mkdirSync(dirname(join(root, f.path)), { recursive: true });
+    writeFileSync(join(root, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
+  }
+  return join(root, `.github/promotion/${plan.cloud}`);
+}
+
+/** Runs a generated script with the workflow's variables, through the proxy; HOME holds skopeo's blob info cache. */
+function sh(script: string, args: string[], env: Record<string, string>, home: string) {
+  return run('sh', [script, ...args], {
+    PATH: process.env.PATH!, ...skopeoHome(home), SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', SOURCE_REGISTRY: proxy.host, DEST_REGISTRY: proxy.host, ...env,
+  }, true);
+}
+
+/** The build job's tag computation (the generated build-tags.sh). */
+function buildTags(scripts: string, env: Record<string, string>): { tags: string; mutable: string } {
+  const res = spawnSync('sh', [join(scripts, 'build-tags.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+  expect(res.stderr).toBe('');
+  const out = Object.fromEntries(res.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { tags: out.tags, mutable: out.mutable };
+}
+
+/**
+ * The template as the constructs synthesized it before the fix of issue 13 item 1:
+ * each promoter's pull statement without the destinations of its hops (pull the
+ * source, push the destination only). Policies are resolved first, so the ARNs
+ * can be compared as text.
+ */
+function withoutDestinationRead(
+  template: CfnTemplate, roles: Record<string, string>, spec: RegistrySpec,
+): { template: CfnTemplate; removed: Record<string, string[]> } {
+  const edited: CfnTemplate = JSON.parse(JSON.stringify(template));
+  const removed: Record<string, string[]> = {};
+  for (const promoter of spec.access?.promoters ?? []) {
+    const images = AccessModel.imagesOf(spec, promoter);
+    const hops = AccessModel.hopsOf(spec, promoter);
+    const sources = new Set(hops.flatMap((h) => images.map((i) => repositoryArn(Naming.ecrRepositoryName(spec, i, h.source)))));
+    const destinations = new Set(hops.flatMap((h) => images.map((i) => repositoryArn(Naming.ecrRepositoryName(spec, i, h.destination)))));
+    const role = roles[promoter.name];
+    for (const r of Object.values(edited.Resources)) {
+      if (!['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].includes(r.Type) || !(r.Properties.Roles ?? []).some((x: any) => x?.Ref === role)) continue;
+      r.Properties.PolicyDocument = resolveIntrinsics(r.Properties.PolicyDocument, edited);
+      for (const s of r.Properties.PolicyDocument.Statement) {
+        if (s.Sid !== 'PullImages') continue;
+        const resources: string[] = [s.Resource].flat();
+        const keep = resources.filter((arn) => !destinations.has(arn) || sources.has(arn));
+        removed[promoter.name] = [...(removed[promoter.name] ?? []), ...resources.filter((arn) => !keep.includes(arn))];
+        s.Resource = keep;
+      }
+    }
+  }
+  return { template: edited, removed };
+}
+
+const LAYOUTS: Array<[string, EnvironmentLayout]> = [
+  ['repositories', EnvironmentLayout.REPOSITORIES],
+  ['registries', EnvironmentLayout.REGISTRIES],
+  ['tags', EnvironmentLayout.TAGS],
+];
+
+describe.each(LAYOUTS)('AWS, %s layout: build push and every hop through the authorizing proxy', (name, layout) => {
+  const spec = specFor(layout);
+  const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+  const synthesized = AwsAuthorizer.synthesize(spec);
+  const authorizer = AwsAuthorizer.fromTemplate(synthesized.template, synthesized.roles);
+  const tagsLayout = layout === EnvironmentLayout.TAGS;
+  let scripts: string;
+  let home: string;
+  let build: { tags: string; mutable: string };
+
+  beforeAll(() => {
+    proxy.authorizer = authorizer;
+    scripts = writeScripts(name, plan);
+    home = mkdtempSync(join(work, `home-${name}-`));
+    build = buildTags(scripts, { GIT_SHA: 'abc1234def', VERSION: '1.0.0', STRATEGY: 'semver', ENVIRONMENT_TAGS: plan.pushes[0].environmentTags.join(' ') });
+  });
+  beforeEach(() => proxy.clearLog());
+
+  test('every identity has a role, and the plan names the identities the workflow runs as', () => {
+    expect(Object.keys(synthesized.roles).sort()).toEqual(['ci', 'promote-prod', 'promote-staging', 'runtime']);
+    expect(plan.pusher).toBe('ci');
+    expect(plan.hops.map((h) => [h.destinationEnvironment, h.promoter])).toEqual([['staging', 'promote-staging'], ['prod', 'promote-prod']]);
+  });
+
+  test('the build push as the pusher (skopeo copy of the OCI image, then the other tags) reaches the first environment', async () => {
+    for (const [img, layoutImage] of [['api', single], ['jobs/worker', multi]] as const) {
+      const repo = plan.pushes.find((p) => p.image === img)!.destination.repository;
+      await registry.pushTags(layoutImage, repo, build.tags.split(' '), { via: proxy.host, creds: creds(plan.pusher!), home });
+      expect(await registry.tags(repo)).toEqual(build.tags.split(' ').sort());
+      expect(await registry.digest(repo, build.tags.split(' ')[0])).toBe(layoutImage.digest);
+    }
+    // Through the proxy, as the pusher, and nothing refused (a mount from a repository it may not read would only downgrade).
+    expect(proxy.refusals()).toEqual([]);
+    expect(new Set(proxy.log.map((e) => e.identity))).toEqual(new Set(['ci']));
+    expect(proxy.log.filter((e) => e.check.action === 'ecr:PutImage' && e.allowed).length).toBeGreaterThanOrEqual(10);
+  });
+
+  test('every hop, run as its promoter, promotes both images by digest through the proxy', async () => {
+    for (const hop of plan.hops) {
+      for (const [img, layoutImage] of [['api', single], ['jobs/worker', multi]] as const) {
+        proxy.clearLog();
+        const r = await sh(join(scripts, hop.scriptName), ['--image', img], {
+          DIGEST: layoutImage.digest,
+          TAGS: build.tags,
+          MUTABLE_TAGS: build.mutable,
+          SRC_CREDS: creds(hop.promoter!),
+          DEST_CREDS: creds(hop.promoter!),
+        }, home);
+        expect([hop.destinationEnvironment, img, r.code, r.err]).toEqual([hop.destinationEnvironment, img, 0, '']);
+        const planned = hop.images.find((i) => i.image === img)!;
+        expect(r.out).toContain(`promoted ${img} ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}: ${proxy.host}/${planned.destination.repository}@${layoutImage.digest}, verified`);
+        const tags = tagsLayout ? [hop.destinationEnvironment] : build.tags.split(' ');
+        for (const tag of tags) expect(await registry.digest(planned.destination.repository, tag)).toBe(layoutImage.digest);
+        // The proxy decided every request, as the promoter, and refused none; it did check the destination read.
+        expect(proxy.refusals()).toEqual([]);
+        expect(new Set(proxy.log.map((e) => e.identity))).toEqual(new Set([hop.promoter]));
+        expect(proxy.log).toContainEqual(expect.objectContaining({
+          operation: RegistryOperation.MANIFEST_READ, check: { action: 'ecr:BatchGetImage', repository: planned.destination.repository }, allowed: true,
+        }));
+        if (!tagsLayout) {
+          expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: 'ecr:PutImage', repository: planned.destination.repository }, allowed: true }));
+        }
+        if (!tagsLayout) {
+          // skopeo mounted layers from the source repository (cross-repository mount): read there, write here.
+          expect(proxy.log).toContainEqual(expect.objectContaining({
+            operation: RegistryOperation.MOUNT_SOURCE, check: { action: 'ecr:GetDownloadUrlForLayer', repository: planned.source.repository }, allowed: true,
+          }));
+        }
+      }
+    }
+    if (tagsLayout) {
+      expect(await registry.tags('platform/api')).toEqual([...build.tags.split(' '), 'prod', 'staging'].sort());
+    }
+  });
+
+  if (tagsLayout) {
+    test('with the tags layout, source and destination are one repository: the grants before the fix already read it', () => {
+      expect(withoutDestinationRead(synthesized.template, synthesized.roles, spec).removed).toEqual({ 'promote-staging': [], 'promote-prod': [] });
+    });
+    return;
+  }
+
+  test('negative control: with the grants before the fix (no destination read), the hop fails exactly at the destination read and nothing changes there', async () => {
+    const before = withoutDestinationRead(synthesized.template, synthesized.roles, spec);
+    // The control is not vacuous: exactly the destinations of each promoter's hops lost their pull.
+    expect(before.removed).toEqual({
+      'promote-staging': ['api', 'jobs/worker'].map((i) => repositoryArn(Naming.ecrRepositoryName(spec, i, 'staging'))).sort(),
+      'promote-prod': ['api', 'jobs/worker'].map((i) => repositoryArn(Naming.ecrRepositoryName(spec, i, 'prod'))).sort(),
+    });
+    const next = image(`api v2 ${name}`);
+    const t = buildTags(scripts, { GIT_SHA: '2222222aaa', VERSION: '2.0.0', STRATEGY: 'semver' });
+    const dev = plan.pushes.find((p) => p.image === 'api')!.destination.repository;
+    await registry.pushTags(next, dev, t.tags.split(' '), { via: proxy.host, creds: creds('ci'), home });
+    const hop = plan.hops[0];
+    const dest = hop.images.find((i) => i.image === 'api')!.destination.repository;
+    const destTags = await registry.tags(dest);
+    proxy.authorizer = AwsAuthorizer.fromTemplate(before.template, synthesized.roles);
+    proxy.clearLog();
+    try {
+      const r = await sh(join(scripts, hop.scriptName), ['--image', 'api'], {
+        DIGEST: next.digest, TAGS: t.tags, MUTABLE_TAGS: t.mutable, SRC_CREDS: creds(hop.promoter!), DEST_CREDS: creds(hop.promoter!),
+      }, home);
+      expect(r.code).toBe(1);
+      const first = t.tags.split(' ')[0];
+      expect(r.err).toMatch(new RegExp(`^${hop.scriptName.replace(/\./g, '\\.')}: error: cannot read ${proxy.host}/${dest}:${first}: .*denied: ${hop.promoter} is not authorized to perform: ecr:BatchGetImage on repository ${dest}`));
+      // The source was read (digest resolved) and the only refusal is the destination read.
+      expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: 'ecr:BatchGetImage', repository: dev }, allowed: true }));
+      expect(proxy.refusals().map((e) => [e.identity, e.operation, e.check])).toEqual([
+        [hop.promoter, RegistryOperation.MANIFEST_READ, { action: 'ecr:BatchGetImage', repository: dest }],
+      ]);
+      expect(proxy.log.some((e) => e.check.repository === dest && e.operation !== RegistryOperation.MANIFEST_READ)).toBe(false);
+      expect(await registry.tags(dest)).toEqual(destTags);
+    } finally {
+      proxy.authorizer = authorizer;
+    }
+    // With the grants as synthesized now, the same hop succeeds.
+    const ok = await sh(join(scripts, hop.scriptName), ['--image', 'api'], {
+      DIGEST: next.digest, TAGS: t.tags, MUTABLE_TAGS: t.mutable, SRC_CREDS: creds(hop.promoter!), DEST_CREDS: creds(hop.promoter!),
+    }, home);
+    expect([ok.code, ok.err]).toEqual([0, '']);
+  });
+});
+
+describe('AWS, repositories layout: identities cannot do what they are not for', () => {
+  const spec = specFor(EnvironmentLayout.REPOSITORIES);
+  const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+  const synthesized = AwsAuthorizer.synthesize(spec);
+  let scripts: string;
+  let home: string;
+  let build: { tags: string; mutable: string };
+  let img: OciImage;
+
+  beforeAll(async () => {
+    proxy.authorizer = AwsAuthorizer.fromTemplate(synthesized.template, synthesized.roles);
+    scripts = writeScripts('refusals', plan);
+    home = mkdtempSync(join(work, 'home-refusals-'));
+    build = buildTags(scripts, { GIT_SHA: '3333333ccc', VERSION: '3.0.0', STRATEGY: 'semver' });
+    img = image('api v3');
+    await registry.pushTags(img, 'platform/dev/api', build.tags.split(' '), { via: proxy.host, creds: creds('ci'), home });
+  });
+  beforeEach(() => proxy.clearLog());
+
+  const hop = (source: string) => plan.hops.find((h) => h.sourceEnvironment === source)!;
+  const promote = (h: ReturnType<typeof hop>, identityCreds: string) => sh(join(scripts, h.scriptName), ['--image', 'api'], {
+    DIGEST: img.digest, TAGS: build.tags, MUTABLE_TAGS: build.mutable, SRC_CREDS: identityCreds, DEST_CREDS: identityCreds,
+  }, home);
+
+  test('a pusher cannot promote: the hop stops at the source read', async () => {
+    const before = await registry.tags('platform/staging/api');
+    const r = await promote(hop('dev'), creds('ci'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`^promote-dev-to-staging\\.sh: error: cannot read ${proxy.host}/platform/dev/api@${img.digest}: .*denied: ci is not authorized to perform: ecr:BatchGetImage on repository platform/dev/api`));
+    expect(proxy.refusals().map((e) => e.check)).toEqual([{ action: 'ecr:BatchGetImage', repository: 'platform/dev/api' }]);
+    expect(await registry.tags('platform/staging/api')).toEqual(before);
+  });
+
+  test('the staging promoter cannot promote to prod: it reads staging, and the prod read is refused', async () => {
+    const ok = await promote(hop('dev'), creds('promote-staging'));
+    expect([ok.code, ok.err]).toEqual([0, '']);
+    proxy.clearLog();
+    const before = await registry.tags('platform/prod/api');
+    const r = await promote(hop('staging'), creds('promote-staging'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`cannot read ${proxy.host}/platform/prod/api:${build.tags.split(' ')[0]}: .*denied: promote-staging is not authorized to perform: ecr:BatchGetImage on repository platform/prod/api`));
+    expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: 'ecr:BatchGetImage', repository: 'platform/staging/api' }, allowed: true }));
+    expect(proxy.refusals().map((e) => e.check)).toEqual([{ action: 'ecr:BatchGetImage', repository: 'platform/prod/api' }]);
+    expect(await registry.tags('platform/prod/api')).toEqual(before);
+  });
+
+  test('a puller cannot push: skopeo copy to the first environment is refused and the tag is not created', async () => {
+    // skopeo first asks whether the destination has each blob (HEAD, so the 403 has no body to show).
+    await expect(registry.copy(img, 'platform/dev/api', 'from-runtime', { via: proxy.host, creds: creds('runtime'), home }))
+      .rejects.toThrow(/failed to read from destination repository platform\/dev\/api: 403 \(Forbidden\)/);
+    expect(proxy.refusals().map((e) => [e.identity, e.method, e.check])).toEqual([
+      ['runtime', 'HEAD', { action: 'ecr:BatchCheckLayerAvailability', repository: 'platform/dev/api' }],
+    ]);
+    expect(await registry.tags('platform/dev/api')).not.toContain('from-runtime');
+  });
+
+  test('a puller reads what it pulls (prod), and nothing else', async () => {
+    // prod has the image once the hops ran; the puller reads prod through skopeo inspect, and is refused dev.
+    const inspect = (ref: string) => run('skopeo', ['inspect', '--raw', '--tls-verify=false', `--creds=${creds('runtime')}`, `docker://${proxy.host}/${ref}`], { PATH: process.env.PATH!, ...skopeoHome(home) }, true);
+    const ok = await promote(hop('staging'), creds('promote-prod'));
+    expect([ok.code, ok.err]).toEqual([0, '']);
+    expect((await inspect(`platform/prod/api@${img.digest}`)).code).toBe(0);
+    const dev = await inspect(`platform/dev/api@${img.digest}`);
+    expect([dev.code, dev.err]).toEqual([1, expect.stringContaining('denied: runtime is not authorized to perform: ecr:BatchGetImage on repository platform/dev/api')]);
+  });
+
+  test('an unknown identity, or a known one with a wrong secret, is refused before any permission is checked', async () => {
+    const before = await registry.tags('platform/staging/api');
+    for (const bad of ['mallory:whatever', 'promote-staging:wrong']) {
+      const r = await promote(hop('dev'), bad);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^promote-dev-to-staging\\.sh: error: cannot read ${proxy.host}/platform/dev/api@${img.digest}: .*: unauthorized`));
+    }
+    expect(proxy.log).toEqual([]);
+    expect(await registry.tags('platform/staging/api')).toEqual(before);
+  });
+});
