@@ -1,0 +1,17 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { accessBlock, readmeWithBlock } from '../../scripts/readme-access';
+
+// The README's Access section shows each cloud's matrix for one spec, generated from
+// the access model and the native matrices: regenerate with `npx tsx scripts/readme-access.ts`.
+test('the README\'s access matrices are what the model and the native matrices give today', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  expect(readmeWithBlock(readme)).toBe(readme);
+});
+
+test('the block lists every cloud and the model, and no identity may delete except retention', () => {
+  const block = accessBlock();
+  for (const heading of ['**The model**', '**AWS**', '**Google Cloud**', '**Azure**']) expect(block).toContain(heading);
+  const deleters = block.split('\n').filter((l) => /^\| [^|]+ \| [^|]+ \| [^|]*delete/.test(l)).map((l) => l.split(' | ')[0].slice(2));
+  expect(new Set(deleters)).toEqual(new Set(['retention']));
+});
