@@ -1,7 +1,9 @@
 import { ArtifactRegistryRole } from './docker-repository';
 import { AccessModel, AccessResourceKind, Capability, NativeAccessEntry } from '../spec/access-model';
+import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { EnvironmentLayout, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
+import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
 /**
  * The Artifact Registry permissions that decide each capability, and the predefined
@@ -83,6 +85,8 @@ export class GarAccessMatrix {
     const envs = Naming.physicalEnvironments(spec);
     const tagsLayout = Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 1;
     const caches = spec.upstreamCaches ?? [];
+    // As ContainerRegistry decides it: immutable_tags is on only when every image's decision says so.
+    const immutableTags = spec.repositories.every((r) => TagPolicyDecision.gar(EffectiveSpec.tagPolicy(spec, r)).immutableTags);
     const capsOf = (identity: string, kind: AccessResourceKind, environment: string, name: string): Capability[] => model
       .find((e) => e.identity === identity && e.resource.kind === kind && e.resource.environment === environment && e.resource.name === name)
       ?.capabilities ?? [];
@@ -104,7 +108,8 @@ export class GarAccessMatrix {
           reasons.push(`${role} includes read (Artifact Registry has no write-only role): ${missing(Capability.READ).join(', ')}`);
         }
         if (role === ArtifactRegistryRole.WRITER && missing(Capability.MOVE_TAG).length > 0) {
-          reasons.push(`${role} includes artifactregistry.tags.update (moving tags) for ${missing(Capability.MOVE_TAG).join(', ')}, whose tags the programs never move`);
+          reasons.push(`${role} includes artifactregistry.tags.update (moving tags) for ${missing(Capability.MOVE_TAG).join(', ')}, whose tags the programs never move`
+            + (immutableTags ? ' (docker_config.immutable_tags refuses such moves in this repository)' : ''));
         }
         if (tagsLayout && role === ArtifactRegistryRole.WRITER) {
           reasons.push('with the tags layout every environment tag is in this repository: IAM cannot tell them apart');

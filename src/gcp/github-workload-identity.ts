@@ -202,11 +202,15 @@ export class GithubWorkloadIdentity extends Construct {
   }
 
   /**
-   * The CEL predicate of one trust over GitHub's claims. GitHub includes the
-   * `environment` claim only for jobs that reference an environment, and its `sub`
-   * is then `repo:<owner>/<repo>:environment:<env>`; otherwise the `sub` of a tag
-   * run is `repo:<owner>/<repo>:ref:refs/tags/<tag>`
-   * (https://docs.github.com/en/actions/reference/security/oidc). A branch or tag
+   * The CEL predicate of one trust over GitHub's claims
+   * (https://docs.github.com/en/actions/reference/security/oidc): `environment` is
+   * "The name of the environment used by the job. To include the environment claim
+   * you must reference an environment"; "The subject claim includes the environment
+   * name when the job references an environment" (`repo:<owner>/<repo>:environment:<env>`),
+   * and otherwise `repo:<owner>/<repo>:pull_request` for a pull request, or
+   * `repo:<owner>/<repo>:ref:refs/heads/<branch>` / `...:ref:refs/tags/<tag>`.
+   * The predicates test `repository`, `environment` and `ref`, not the `sub`, whose
+   * format a repository may customize. A branch or tag
    * trust is the latter: the repository, no environment, and the ref (a pull
    * request's ref is `refs/pull/<n>/merge`, so it never matches); an environment
    * trust is the repository and the environment claim, on any ref.

@@ -340,6 +340,8 @@ function checkWorkflow(b: Built, json: any, stats: { jobs: number; refused: numb
     if (!identity.github) continue;
     const provider = access.output(/vars\.([A-Z0-9_]+)/.exec(auth.with.workload_identity_provider)![1]);
     const email = access.output(variable);
+    // google-github-actions/auth requests the token for `https://iam.googleapis.com/${workload_identity_provider}` unless given
+    // an audience (src/main.ts: `getInput('audience') || `https://iam.googleapis.com/${workloadIdentityProvider}``): token()'s default.
     const t = token(provider, { repository, ref: `refs/heads/${branch}`, environment: job.environment });
     const reached = access.serviceAccountsFor(t).includes(email);
     stats.jobs++;
