@@ -3,7 +3,10 @@ import * as fc from 'fast-check';
 import { AzureAccess, GithubToken } from './azure-access';
 import { testStack } from './helpers';
 import { AcrAccessMatrix, ContainerRegistry, RoleAssignmentMode } from '../../src/azure';
-import { AccessModel, AccessResourceKind, Capability, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, TagState, UpstreamRegistry } from '../../src/spec';
+import {
+  AccessModel, AccessResourceKind, Capability, EncryptionType, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, TagState,
+  UpstreamRegistry,
+} from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
 const CAPABILITIES = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
@@ -275,6 +278,52 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
     // eslint-disable-next-line no-console
     console.log(`ACR access: ${seen.built} specs (${seen.refused} refused by validation), ${stats.decisions} decisions (${stats.allowed} allowed, ` +
       `${stats.outsideDenied} denied outside the spec), ${stats.tokens} adversarial tokens; synthesis ${synthMs} ms`);
+  });
+});
+
+describe('Key Vault: each identity reads exactly its secrets and uses exactly its key', () => {
+  const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
+  const stack = testStack();
+  new ContainerRegistry(stack, 'Registry', {
+    spec: {
+      name: 'platform',
+      repositories: [{ name: 'api' }],
+      encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: 'https://kv1.vault.azure.net/keys/acr' },
+      upstreamCaches: [{
+        name: 'hub',
+        upstream: UpstreamRegistry.DOCKER_HUB,
+        azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/hub-user',
+        azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token/0a1b2c',
+      }],
+    },
+    resourceGroupName: 'rg',
+    location: 'westeurope',
+    keyVaultId: VAULT,
+  });
+  const json = JSON.parse(Testing.synth(stack));
+  const access = new AzureAccess(json);
+  const credentialSet = Object.keys(json.resource.azurerm_container_registry_credential_set).map((a) => `\${azurerm_container_registry_credential_set.${a}.identity[0].principal_id}`)[0];
+  const encryption = `\${azurerm_user_assigned_identity.${Object.keys(json.resource.azurerm_user_assigned_identity).find((a) => a.includes('EncryptionIdentity'))}.principal_id}`;
+  const GET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
+  const UNWRAP = 'Microsoft.KeyVault/vaults/keys/unwrap/action';
+
+  test('the credential set reads its two secrets (versionless scopes) and no other secret', () => {
+    expect(access.allowsOn(credentialSet, `${VAULT}/secrets/hub-user`, GET)).toBe(true);
+    expect(access.allowsOn(credentialSet, `${VAULT}/secrets/hub-token`, GET)).toBe(true);
+    for (const other of ['hub-user2', 'hub', 'hub-token-old', 'db-password']) expect(access.allowsOn(credentialSet, `${VAULT}/secrets/${other}`, GET)).toBe(false);
+    expect(access.allowsOn(credentialSet, `${VAULT}/keys/acr`, UNWRAP)).toBe(false);
+  });
+
+  test('the encryption identity unwraps with its key and no other key, and reads no secret', () => {
+    expect(access.allowsOn(encryption, `${VAULT}/keys/acr`, UNWRAP)).toBe(true);
+    expect(access.allowsOn(encryption, `${VAULT}/keys/acr2`, UNWRAP)).toBe(false);
+    expect(access.allowsOn(encryption, `${VAULT}/secrets/hub-user`, GET)).toBe(false);
+  });
+
+  test('negative control: the vault-wide assignment of before is caught', () => {
+    const widened = JSON.parse(JSON.stringify(json));
+    for (const a of Object.values<any>(widened.resource.azurerm_role_assignment)) if (a.role_definition_name === 'Key Vault Secrets User') a.scope = VAULT;
+    expect(new AzureAccess(widened).allowsOn(credentialSet, `${VAULT}/secrets/db-password`, GET)).toBe(true);
   });
 });
 
