@@ -374,6 +374,11 @@ export class ContainerRegistry extends Construct {
           roleAssignmentMode: mode,
         };
         this.units.push(unit);
+        if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+          Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its grants are repository roles with ABAC conditions, ` +
+            'which it honours only in the "RBAC Registry + ABAC Repository Permissions" mode (az acr update --role-assignment-mode rbac-abac); ' +
+            'if it keeps legacy registry permissions, set roleAssignmentMode LEGACY_REGISTRY_PERMISSIONS');
+        }
         Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
           (days ? `; set its retention policy for untagged manifests to ${days} days (retention_policy_in_days) where it is managed` : '') +
           '; admin user, anonymous pull, replicas, network rules and encryption are not checked');

@@ -158,7 +158,12 @@ interface GrantEntry {
  * The identities of the spec's `access` section on ACR: a user-assigned managed
  * identity per identity with `github` trust (with a federated identity credential
  * for the workflow), and the grants of `AccessPlan.grants` for it and for the
- * existing principals (`azurePrincipalIds`):
+ * existing principals (`azurePrincipalIds`).
+ *
+ * On a registry with ABAC repository permissions (`RegistryTarget.roleAssignmentMode`)
+ * every grant is one role assignment of `Container Registry Repository Reader` or
+ * `Writer` whose condition names exactly the grant's repositories: keyless, in every
+ * layout. With legacy registry permissions:
  * - a grant that covers a whole registry is a role assignment scoped to that
  *   registry: `AcrPull` to pull, `AcrPush` to push (it includes pull, never
  *   delete). Promoters get `AcrPull` on the source and `AcrPush` on the
@@ -306,7 +311,7 @@ export class RegistryIdentities extends Construct {
         if (!whole) {
           const granted = new Set([...entry.pull, ...entry.push]);
           const extra = all.filter((p) => !granted.has(p) || (entry.push.size > 0 && !entry.push.has(p)));
-          Annotations.of(this).addWarning(`${what}: Azure roles are registry-wide (repository conditions need the ABAC role assignment mode, not settable in azurerm 4.55), ` +
+          Annotations.of(this).addWarning(`${what}: with legacy registry permissions Azure roles are registry-wide (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories), ` +
             `so the role on registry "${entry.registry.name}" is wider than the spec asks: it also allows ${entry.push.size ? 'writing' : 'reading'} ${extra.join(', ')}. ` +
             'Use scopedAccess TOKENS for exact repository permissions, or the registries layout (one registry per environment)');
         }

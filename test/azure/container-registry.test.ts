@@ -279,12 +279,14 @@ describe('ContainerRegistry options', () => {
     expect(resources(json, 'azurerm_container_registry_task').filter((t) => t.container_registry_id === existing)).toHaveLength(1);
     expect(resources(json, 'azurerm_role_assignment').filter((r) => r.scope === existing).map((r) => r.role_definition_name).sort())
       .toEqual([AcrAbac.CATALOG_LISTER, AcrAbac.CONTRIBUTOR, AcrAbac.READER, AcrAbac.READER, AcrAbac.WRITER]);
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^registry "platformdev" is passed in \(existingRegistryIds\): its grants are repository roles with ABAC conditions/));
     const legacyMode = RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS;
     const legacy = build(spec, { existingRegistryIds: { platformdev: existing }, roleAssignmentMode: legacyMode });
     expect(resources(legacy.json, 'azurerm_role_assignment').filter((r) => r.scope === existing).map((r) => r.role_definition_name).sort())
       .toEqual(['AcrDelete', 'AcrPull', 'AcrPull', 'AcrPull', 'AcrPush']);
     expect(resources(legacy.json, 'azurerm_container_registry').some((r) => 'role_assignment_mode' in r)).toBe(false);
     expect(legacy.json.terraform.required_providers.azurerm.version).toBe('4.55.0');
+    expect(warnings(legacy.stack).some((w) => /ABAC conditions/.test(w))).toBe(false);
     expect(warnings(stack)).toContain('registry "platformdev" is passed in (existingRegistryIds): its own settings are left as they are; set its retention policy for ' +
       'untagged manifests to 7 days (retention_policy_in_days) where it is managed; admin user, anonymous pull, replicas, network rules and encryption are not checked');
   });
