@@ -571,9 +571,7 @@ export class ContainerRegistry extends Construct {
         const paths = (envs.length ? envs : u.environments)
           .flatMap((e) => this.spec.repositories.map((r) => Naming.acrRepositoryPath(this.spec, r.name, e)));
         const write = role === AcrRoles.PUSH;
-        const condition = write
-          ? AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, paths), AcrAbac.block(AcrAbac.WRITE_ACTIONS, paths)])
-          : AcrAbac.block(AcrAbac.READ_ACTIONS, paths);
+        const condition = write ? AcrAbac.writer(paths, paths) : AcrAbac.reader(paths);
         return new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
           scope: u.id,
           roleDefinitionName: write ? AcrAbac.WRITER : AcrAbac.READER,

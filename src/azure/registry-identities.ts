@@ -378,13 +378,12 @@ export class RegistryIdentities extends Construct {
     // [construct id tag (the legacy role), role name, custom role id, condition]
     const roles: Array<[string, string, string | undefined, string | undefined]> = [];
     if (imports) {
-      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches)]);
+      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.reader(reads, caches)]);
       roles.push(['AcrImport', 'AcrImport', this.importRole(entry.registry).roleDefinitionResourceId, undefined]);
     } else if (writes.length) {
-      roles.push([AcrRoles.PUSH, AcrAbac.WRITER, undefined,
-        AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches), AcrAbac.block(AcrAbac.WRITE_ACTIONS, writes)])]);
+      roles.push([AcrRoles.PUSH, AcrAbac.WRITER, undefined, AcrAbac.writer(reads, writes, caches)]);
     } else {
-      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches)]);
+      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.reader(reads, caches)]);
     }
     for (const p of principals) {
       for (const [tag, role, definitionId, condition] of roles) {

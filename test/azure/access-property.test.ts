@@ -397,6 +397,15 @@ describe('negative controls: the checker catches a widened grant, a dropped read
     expect(problems(b)).toContainEqual(expect.stringMatching(/: wrong audience .* signs in$/));
   });
 
+  test('a widened grant (the purge task\'s delete block dropped: an action a condition does not mention is unconditioned) is caught', () => {
+    const b = clone();
+    const a = assignmentOf(b.json, (x) => x.role_definition_name === 'Container Registry Repository Contributor');
+    const blocks = a.condition.split(' AND ((');
+    a.condition = [blocks[0], ...blocks.slice(1).filter((x: string) => !x.includes('content/delete')).map((x: string) => `((${x}`)].join(' AND ');
+    expect(a.condition).not.toContain('content/delete');
+    expect(problems(b)).toContainEqual('retention delete platform/xdev/api: evaluated true, native matrix false');
+  });
+
   test('the evaluator honours the registry mode: AcrPush on an ABAC registry grants nothing', () => {
     const b = clone();
     const a = assignmentOf(b.json, (x) => x.description?.startsWith('pusher "ci"'));

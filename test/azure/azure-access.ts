@@ -30,7 +30,8 @@ export interface RoleDef {
  *   metadata (its documented condition lists `repositories/content/read` and
  *   `repositories/metadata/read`), Writer reads, writes and updates, Contributor also deletes;
  *   "the `AcrPull`, `AcrPush`, and `AcrDelete` roles aren't honored in an ABAC-enabled registry".
- *   The delete data action is named `repositories/content/delete` here (not verified verbatim).
+ *   The delete data actions are named `repositories/content/delete` and `metadata/delete` here, as
+ *   published dumps of the built-in role definitions list them (not verified on a Microsoft page).
  * - Catalog Lister: lists every repository ("does not support ABAC conditions"): modelled as the
  *   data action `registries/catalog/read` (name not verified verbatim).
  * - Key Vault Secrets User: "Azure built-in roles for Security" (MicrosoftDocs/azure-docs,
@@ -63,7 +64,7 @@ export const BUILT_IN_ROLES: { [name: string]: RoleDef } = {
     dataActions: [
       'Microsoft.ContainerRegistry/registries/repositories/content/read', 'Microsoft.ContainerRegistry/registries/repositories/metadata/read',
       'Microsoft.ContainerRegistry/registries/repositories/content/write', 'Microsoft.ContainerRegistry/registries/repositories/metadata/write',
-      'Microsoft.ContainerRegistry/registries/repositories/content/delete',
+      'Microsoft.ContainerRegistry/registries/repositories/content/delete', 'Microsoft.ContainerRegistry/registries/repositories/metadata/delete',
     ],
   },
   'Container Registry Repository Catalog Lister': { actions: [], dataActions: ['Microsoft.ContainerRegistry/registries/catalog/read'] },
