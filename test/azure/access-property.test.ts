@@ -19,19 +19,20 @@ const GLOBS = ['api', 'api*', 'jobs/*', 'web'];
 
 interface Built {
   readonly spec: RegistrySpec;
+  readonly suffix?: string;
   readonly json: any;
   readonly purged: string[];
 }
 
-function build(spec: RegistrySpec): Built | undefined {
+function build(spec: RegistrySpec, suffix?: string): Built | undefined {
   const stack = testStack();
   let registry: ContainerRegistry;
   try {
-    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope' });
+    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', registryNameSuffix: suffix });
   } catch (e) {
     return undefined; // a spec the validator refuses (counted, and bounded below)
   }
-  return { spec, json: JSON.parse(Testing.synth(stack)), purged: Object.keys(registry.purgeTasks) };
+  return { spec, suffix, json: JSON.parse(Testing.synth(stack)), purged: Object.keys(registry.purgeTasks) };
 }
 
 /** The GitHub `sub` claim of a job the trust was made for (GitHub OIDC docs, "Example subject claims"). */
@@ -83,14 +84,15 @@ function problems(b: Built, stats?: Stats): string[] {
   const { spec, json } = b;
   const out: string[] = [];
   const access = new AzureAccess(json);
-  const matrix = AcrAccessMatrix.of(spec, { purgedRegistries: b.purged });
+  const matrix = AcrAccessMatrix.of(spec, { purgedRegistries: b.purged, registryNameSuffix: b.suffix });
+  const registryName = (env: string) => Naming.acrRegistryName(spec, env, b.suffix);
   const all = [...(spec.access?.pushers ?? []), ...(spec.access?.pullers ?? []), ...(spec.access?.promoters ?? [])];
   const identities = all.filter((i) => i.github || (i.azurePrincipalIds ?? []).length);
 
   // The repositories to decide on: the spec's, and names outside it that share a prefix.
   const envsOf = new Map<string, string[]>();
   for (const env of Naming.physicalEnvironments(spec)) {
-    const name = Naming.acrRegistryName(spec, env);
+    const name = registryName(env);
     envsOf.set(name, [...(envsOf.get(name) ?? []), env]);
   }
   const caches = (spec.upstreamCaches ?? []).map((c) => c.name);
@@ -146,12 +148,12 @@ function problems(b: Built, stats?: Stats): string[] {
   const onAzure = new Set(identities.map((i) => i.name));
   const ops = [
     ...AccessModel.operations(spec).filter((o) => onAzure.has(o.identity)),
-    ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(Naming.acrRegistryName(spec, o.resource.environment))),
+    ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(registryName(o.resource.environment))),
   ];
   for (const op of ops) {
     const ok = op.resource.kind === AccessResourceKind.CACHE
       ? matrix.some((e) => e.identity === op.identity && e.resource.endsWith(`/${op.resource.name}/*`) && e.capabilities.includes(op.capability))
-      : nativeAllows(op.identity, Naming.acrRegistryName(spec, op.resource.environment),
+      : nativeAllows(op.identity, registryName(op.resource.environment),
         Naming.acrRepositoryPath(spec, op.resource.name, op.resource.environment), op.capability);
     if (!ok) out.push(`operation not covered: ${op.identity} ${op.step} (${op.capability})`);
   }
@@ -163,7 +165,7 @@ function problems(b: Built, stats?: Stats): string[] {
       if (e.identity !== row.identity) continue;
       const native = e.resource.kind === AccessResourceKind.CACHE ? `/${e.resource.name}/*`
         : `/${Naming.acrRepositoryPath(spec, e.resource.name, e.resource.environment)}`;
-      const registryOk = e.resource.kind === AccessResourceKind.CACHE || row.resource.startsWith(`${Naming.acrRegistryName(spec, e.resource.environment)}/`);
+      const registryOk = e.resource.kind === AccessResourceKind.CACHE || row.resource.startsWith(`${registryName(e.resource.environment)}/`);
       if (registryOk && row.resource.endsWith(native) && row.resource.length === row.resource.indexOf('/') + native.length) e.capabilities.forEach((c) => want.add(c));
     }
     const extra = row.capabilities.filter((c) => !want.has(c));
@@ -243,19 +245,20 @@ const specArb = fc.record({
 
 describe('ACR access: the evaluated Terraform equals the native matrix, which covers the model (fast-check, seeded)', () => {
   test('every identity x capability x repository, every trust', () => {
-    const counters = ['built', 'refused', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
+    const counters = ['built', 'refused', 'suffixed', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
     const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
     const stats: Stats = { decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0 };
     let synthMs = 0;
-    fc.assert(fc.property(specArb, (spec) => {
+    fc.assert(fc.property(specArb, fc.constantFrom(undefined, 'x1'), (spec, suffix) => {
       const t0 = Date.now();
-      const b = build(spec);
+      const b = build(spec, suffix);
       synthMs += Date.now() - t0;
       if (!b) {
         seen.refused++;
         return;
       }
       seen.built++;
+      if (suffix) seen.suffixed++;
       seen.layouts.add(Naming.environmentNames(spec).length ? Naming.layout(spec) : 'none');
       const ids = [...spec.access!.pushers!, ...spec.access!.pullers!, ...spec.access!.promoters!];
       if (ids.some((i) => i.repositories)) seen.globs++;
@@ -271,7 +274,7 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
     // The generators produced the interesting cases.
     expect(seen.built).toBeGreaterThan(120);
     expect([...seen.layouts].sort()).toEqual(['none', 'registries', 'repositories', 'tags']);
-    for (const k of ['globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const) expect(seen[k]).toBeGreaterThan(5);
+    for (const k of ['suffixed', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const) expect(seen[k]).toBeGreaterThan(5);
     expect(stats.allowed).toBeGreaterThan(1000);
     expect(stats.outsideDenied).toBeGreaterThan(1000);
     expect(stats.tokens).toBeGreaterThan(500);
