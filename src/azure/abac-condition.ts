@@ -38,8 +38,12 @@ export enum RoleAssignmentMode {
  *   trailing slash `/` is required").
  * - Reader's data actions are the two the docs' Reader condition lists (`repositories/content/read`,
  *   `repositories/metadata/read`); Writer adds `content/write` and `metadata/write`; Contributor
- *   adds `content/delete` (the delete action's name is not listed verbatim in the pages read
- *   for this module: see the README's Access section).
+ *   adds `content/delete` and `metadata/delete` (these two names come from published dumps of
+ *   the built-in role definitions, not from the ACR pages read for this module).
+ * - A condition that does not mention an action leaves it unconditioned, so every condition
+ *   generated here also denies, on every repository, the repository actions the grant does
+ *   not need (a Reader's conditions deny write and delete, a Writer's deny delete): if a role
+ *   holds more data actions than documented, they stay denied.
  */
 export class AcrAbac {
   /** The condition language version of the generated conditions. */
@@ -54,8 +58,10 @@ export class AcrAbac {
   public static readonly CONTENT_WRITE = 'Microsoft.ContainerRegistry/registries/repositories/content/write';
   /** Update tag and manifest metadata. */
   public static readonly METADATA_WRITE = 'Microsoft.ContainerRegistry/registries/repositories/metadata/write';
-  /** Delete manifests and tags. */
+  /** Delete manifests. */
   public static readonly CONTENT_DELETE = 'Microsoft.ContainerRegistry/registries/repositories/content/delete';
+  /** Delete tags and metadata (untag). */
+  public static readonly METADATA_DELETE = 'Microsoft.ContainerRegistry/registries/repositories/metadata/delete';
 
   /** `Container Registry Repository Reader`. */
   public static readonly READER = 'Container Registry Repository Reader';
@@ -71,7 +77,7 @@ export class AcrAbac {
   /** The write data actions. */
   public static readonly WRITE_ACTIONS = [AcrAbac.CONTENT_WRITE, AcrAbac.METADATA_WRITE];
   /** The delete data actions. */
-  public static readonly DELETE_ACTIONS = [AcrAbac.CONTENT_DELETE];
+  public static readonly DELETE_ACTIONS = [AcrAbac.CONTENT_DELETE, AcrAbac.METADATA_DELETE];
 
   /**
    * A condition that allows `actions` only on the repositories named exactly
@@ -87,6 +93,20 @@ export class AcrAbac {
     // No repository at all: an expression that no repository name satisfies (ACR names are never empty).
     const allowed = names.length ? names.join(' OR ') : `${AcrAbac.REPOSITORY_ATTRIBUTE} StringEqualsIgnoreCase ''`;
     return `((${notActions}) OR (${allowed}))`;
+  }
+
+  /** A Reader's condition: read exactly `reads` (and under `prefixes`), write and delete nowhere. */
+  public static reader(reads: string[], prefixes: string[] = []): string {
+    return AcrAbac.and([
+      AcrAbac.block(AcrAbac.READ_ACTIONS, reads, prefixes), AcrAbac.block([...AcrAbac.WRITE_ACTIONS, ...AcrAbac.DELETE_ACTIONS], []),
+    ]);
+  }
+
+  /** A Writer's condition: read exactly `reads` (and under `prefixes`), write exactly `writes`, delete nowhere. */
+  public static writer(reads: string[], writes: string[], prefixes: string[] = []): string {
+    return AcrAbac.and([
+      AcrAbac.block(AcrAbac.READ_ACTIONS, reads, prefixes), AcrAbac.block(AcrAbac.WRITE_ACTIONS, writes), AcrAbac.block(AcrAbac.DELETE_ACTIONS, []),
+    ]);
   }
 
   /** Conditions ANDed: each must hold. */

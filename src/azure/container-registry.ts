@@ -374,6 +374,11 @@ export class ContainerRegistry extends Construct {
           roleAssignmentMode: mode,
         };
         this.units.push(unit);
+        if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+          Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its grants are repository roles with ABAC conditions, ` +
+            'which it honours only in the "RBAC Registry + ABAC Repository Permissions" mode (az acr update --role-assignment-mode rbac-abac); ' +
+            'if it keeps legacy registry permissions, set roleAssignmentMode LEGACY_REGISTRY_PERMISSIONS');
+        }
         Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
           (days ? `; set its retention policy for untagged manifests to ${days} days (retention_policy_in_days) where it is managed` : '') +
           '; admin user, anonymous pull, replicas, network rules and encryption are not checked');
@@ -566,9 +571,7 @@ export class ContainerRegistry extends Construct {
         const paths = (envs.length ? envs : u.environments)
           .flatMap((e) => this.spec.repositories.map((r) => Naming.acrRepositoryPath(this.spec, r.name, e)));
         const write = role === AcrRoles.PUSH;
-        const condition = write
-          ? AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, paths), AcrAbac.block(AcrAbac.WRITE_ACTIONS, paths)])
-          : AcrAbac.block(AcrAbac.READ_ACTIONS, paths);
+        const condition = write ? AcrAbac.writer(paths, paths) : AcrAbac.reader(paths);
         return new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
           scope: u.id,
           roleDefinitionName: write ? AcrAbac.WRITER : AcrAbac.READER,

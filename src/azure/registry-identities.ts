@@ -158,7 +158,12 @@ interface GrantEntry {
  * The identities of the spec's `access` section on ACR: a user-assigned managed
  * identity per identity with `github` trust (with a federated identity credential
  * for the workflow), and the grants of `AccessPlan.grants` for it and for the
- * existing principals (`azurePrincipalIds`):
+ * existing principals (`azurePrincipalIds`).
+ *
+ * On a registry with ABAC repository permissions (`RegistryTarget.roleAssignmentMode`)
+ * every grant is one role assignment of `Container Registry Repository Reader` or
+ * `Writer` whose condition names exactly the grant's repositories: keyless, in every
+ * layout. With legacy registry permissions:
  * - a grant that covers a whole registry is a role assignment scoped to that
  *   registry: `AcrPull` to pull, `AcrPush` to push (it includes pull, never
  *   delete). Promoters get `AcrPull` on the source and `AcrPush` on the
@@ -306,7 +311,7 @@ export class RegistryIdentities extends Construct {
         if (!whole) {
           const granted = new Set([...entry.pull, ...entry.push]);
           const extra = all.filter((p) => !granted.has(p) || (entry.push.size > 0 && !entry.push.has(p)));
-          Annotations.of(this).addWarning(`${what}: Azure roles are registry-wide (repository conditions need the ABAC role assignment mode, not settable in azurerm 4.55), ` +
+          Annotations.of(this).addWarning(`${what}: with legacy registry permissions Azure roles are registry-wide (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories), ` +
             `so the role on registry "${entry.registry.name}" is wider than the spec asks: it also allows ${entry.push.size ? 'writing' : 'reading'} ${extra.join(', ')}. ` +
             'Use scopedAccess TOKENS for exact repository permissions, or the registries layout (one registry per environment)');
         }
@@ -373,13 +378,12 @@ export class RegistryIdentities extends Construct {
     // [construct id tag (the legacy role), role name, custom role id, condition]
     const roles: Array<[string, string, string | undefined, string | undefined]> = [];
     if (imports) {
-      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches)]);
+      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.reader(reads, caches)]);
       roles.push(['AcrImport', 'AcrImport', this.importRole(entry.registry).roleDefinitionResourceId, undefined]);
     } else if (writes.length) {
-      roles.push([AcrRoles.PUSH, AcrAbac.WRITER, undefined,
-        AcrAbac.and([AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches), AcrAbac.block(AcrAbac.WRITE_ACTIONS, writes)])]);
+      roles.push([AcrRoles.PUSH, AcrAbac.WRITER, undefined, AcrAbac.writer(reads, writes, caches)]);
     } else {
-      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.block(AcrAbac.READ_ACTIONS, reads, caches)]);
+      roles.push([AcrRoles.PULL, AcrAbac.READER, undefined, AcrAbac.reader(reads, caches)]);
     }
     for (const p of principals) {
       for (const [tag, role, definitionId, condition] of roles) {

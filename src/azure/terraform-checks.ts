@@ -162,8 +162,16 @@ export class AcrTerraformChecks {
       const dstWild = String(r.target_repo ?? '').endsWith('/*') || r.target_repo === '*';
       if (srcWild !== dstWild) add(t, name, 'target_repo', `"${r.target_repo}" and source_repo "${r.source_repo}" must both be wildcards or both fixed paths`);
     });
+    // Registries with ABAC repository permissions ignore AcrPull, AcrPush and AcrDelete (ACR ABAC docs).
+    const abacRegistries = new Set(Object.entries<any>(resources.azurerm_container_registry ?? {})
+      .filter(([, r]) => r.role_assignment_mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS)
+      .map(([address]) => `\${azurerm_container_registry.${address}.id}`));
     each('azurerm_role_assignment', (name, r) => {
       const t = 'azurerm_role_assignment';
+      if (['AcrPull', 'AcrPush', 'AcrDelete'].includes(r.role_definition_name) && abacRegistries.has(r.scope)) {
+        add(t, name, 'role_definition_name', `"${r.role_definition_name}" is not honoured on a registry with ABAC repository permissions: ` +
+          'use Container Registry Repository Reader/Writer/Contributor with a condition');
+      }
       if (r.role_definition_name !== undefined && !ALLOWED_ROLES.includes(r.role_definition_name)) {
         add(t, name, 'role_definition_name', `"${r.role_definition_name}" is not one of the least-privilege roles (${ALLOWED_ROLES.join(', ')})`);
       }

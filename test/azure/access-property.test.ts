@@ -3,7 +3,10 @@ import * as fc from 'fast-check';
 import { AzureAccess, GithubToken } from './azure-access';
 import { testStack } from './helpers';
 import { AcrAccessMatrix, ContainerRegistry, RoleAssignmentMode } from '../../src/azure';
-import { AccessModel, AccessResourceKind, Capability, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, TagState, UpstreamRegistry } from '../../src/spec';
+import {
+  AccessModel, AccessResourceKind, Capability, EncryptionType, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, TagState,
+  UpstreamRegistry,
+} from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
 const CAPABILITIES = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
@@ -16,19 +19,20 @@ const GLOBS = ['api', 'api*', 'jobs/*', 'web'];
 
 interface Built {
   readonly spec: RegistrySpec;
+  readonly suffix?: string;
   readonly json: any;
   readonly purged: string[];
 }
 
-function build(spec: RegistrySpec): Built | undefined {
+function build(spec: RegistrySpec, suffix?: string): Built | undefined {
   const stack = testStack();
   let registry: ContainerRegistry;
   try {
-    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope' });
+    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', registryNameSuffix: suffix });
   } catch (e) {
     return undefined; // a spec the validator refuses (counted, and bounded below)
   }
-  return { spec, json: JSON.parse(Testing.synth(stack)), purged: Object.keys(registry.purgeTasks) };
+  return { spec, suffix, json: JSON.parse(Testing.synth(stack)), purged: Object.keys(registry.purgeTasks) };
 }
 
 /** The GitHub `sub` claim of a job the trust was made for (GitHub OIDC docs, "Example subject claims"). */
@@ -80,14 +84,15 @@ function problems(b: Built, stats?: Stats): string[] {
   const { spec, json } = b;
   const out: string[] = [];
   const access = new AzureAccess(json);
-  const matrix = AcrAccessMatrix.of(spec, { purgedRegistries: b.purged });
+  const matrix = AcrAccessMatrix.of(spec, { purgedRegistries: b.purged, registryNameSuffix: b.suffix });
+  const registryName = (env: string) => Naming.acrRegistryName(spec, env, b.suffix);
   const all = [...(spec.access?.pushers ?? []), ...(spec.access?.pullers ?? []), ...(spec.access?.promoters ?? [])];
   const identities = all.filter((i) => i.github || (i.azurePrincipalIds ?? []).length);
 
   // The repositories to decide on: the spec's, and names outside it that share a prefix.
   const envsOf = new Map<string, string[]>();
   for (const env of Naming.physicalEnvironments(spec)) {
-    const name = Naming.acrRegistryName(spec, env);
+    const name = registryName(env);
     envsOf.set(name, [...(envsOf.get(name) ?? []), env]);
   }
   const caches = (spec.upstreamCaches ?? []).map((c) => c.name);
@@ -143,12 +148,12 @@ function problems(b: Built, stats?: Stats): string[] {
   const onAzure = new Set(identities.map((i) => i.name));
   const ops = [
     ...AccessModel.operations(spec).filter((o) => onAzure.has(o.identity)),
-    ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(Naming.acrRegistryName(spec, o.resource.environment))),
+    ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(registryName(o.resource.environment))),
   ];
   for (const op of ops) {
     const ok = op.resource.kind === AccessResourceKind.CACHE
       ? matrix.some((e) => e.identity === op.identity && e.resource.endsWith(`/${op.resource.name}/*`) && e.capabilities.includes(op.capability))
-      : nativeAllows(op.identity, Naming.acrRegistryName(spec, op.resource.environment),
+      : nativeAllows(op.identity, registryName(op.resource.environment),
         Naming.acrRepositoryPath(spec, op.resource.name, op.resource.environment), op.capability);
     if (!ok) out.push(`operation not covered: ${op.identity} ${op.step} (${op.capability})`);
   }
@@ -160,7 +165,7 @@ function problems(b: Built, stats?: Stats): string[] {
       if (e.identity !== row.identity) continue;
       const native = e.resource.kind === AccessResourceKind.CACHE ? `/${e.resource.name}/*`
         : `/${Naming.acrRepositoryPath(spec, e.resource.name, e.resource.environment)}`;
-      const registryOk = e.resource.kind === AccessResourceKind.CACHE || row.resource.startsWith(`${Naming.acrRegistryName(spec, e.resource.environment)}/`);
+      const registryOk = e.resource.kind === AccessResourceKind.CACHE || row.resource.startsWith(`${registryName(e.resource.environment)}/`);
       if (registryOk && row.resource.endsWith(native) && row.resource.length === row.resource.indexOf('/') + native.length) e.capabilities.forEach((c) => want.add(c));
     }
     const extra = row.capabilities.filter((c) => !want.has(c));
@@ -240,19 +245,20 @@ const specArb = fc.record({
 
 describe('ACR access: the evaluated Terraform equals the native matrix, which covers the model (fast-check, seeded)', () => {
   test('every identity x capability x repository, every trust', () => {
-    const counters = ['built', 'refused', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
+    const counters = ['built', 'refused', 'suffixed', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
     const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
     const stats: Stats = { decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0 };
     let synthMs = 0;
-    fc.assert(fc.property(specArb, (spec) => {
+    fc.assert(fc.property(specArb, fc.constantFrom(undefined, 'x1'), (spec, suffix) => {
       const t0 = Date.now();
-      const b = build(spec);
+      const b = build(spec, suffix);
       synthMs += Date.now() - t0;
       if (!b) {
         seen.refused++;
         return;
       }
       seen.built++;
+      if (suffix) seen.suffixed++;
       seen.layouts.add(Naming.environmentNames(spec).length ? Naming.layout(spec) : 'none');
       const ids = [...spec.access!.pushers!, ...spec.access!.pullers!, ...spec.access!.promoters!];
       if (ids.some((i) => i.repositories)) seen.globs++;
@@ -268,13 +274,59 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
     // The generators produced the interesting cases.
     expect(seen.built).toBeGreaterThan(120);
     expect([...seen.layouts].sort()).toEqual(['none', 'registries', 'repositories', 'tags']);
-    for (const k of ['globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const) expect(seen[k]).toBeGreaterThan(5);
+    for (const k of ['suffixed', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const) expect(seen[k]).toBeGreaterThan(5);
     expect(stats.allowed).toBeGreaterThan(1000);
     expect(stats.outsideDenied).toBeGreaterThan(1000);
     expect(stats.tokens).toBeGreaterThan(500);
     // eslint-disable-next-line no-console
     console.log(`ACR access: ${seen.built} specs (${seen.refused} refused by validation), ${stats.decisions} decisions (${stats.allowed} allowed, ` +
       `${stats.outsideDenied} denied outside the spec), ${stats.tokens} adversarial tokens; synthesis ${synthMs} ms`);
+  });
+});
+
+describe('Key Vault: each identity reads exactly its secrets and uses exactly its key', () => {
+  const VAULT = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1';
+  const stack = testStack();
+  new ContainerRegistry(stack, 'Registry', {
+    spec: {
+      name: 'platform',
+      repositories: [{ name: 'api' }],
+      encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: 'https://kv1.vault.azure.net/keys/acr' },
+      upstreamCaches: [{
+        name: 'hub',
+        upstream: UpstreamRegistry.DOCKER_HUB,
+        azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/hub-user',
+        azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token/0a1b2c',
+      }],
+    },
+    resourceGroupName: 'rg',
+    location: 'westeurope',
+    keyVaultId: VAULT,
+  });
+  const json = JSON.parse(Testing.synth(stack));
+  const access = new AzureAccess(json);
+  const credentialSet = Object.keys(json.resource.azurerm_container_registry_credential_set).map((a) => `\${azurerm_container_registry_credential_set.${a}.identity[0].principal_id}`)[0];
+  const encryption = `\${azurerm_user_assigned_identity.${Object.keys(json.resource.azurerm_user_assigned_identity).find((a) => a.includes('EncryptionIdentity'))}.principal_id}`;
+  const GET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
+  const UNWRAP = 'Microsoft.KeyVault/vaults/keys/unwrap/action';
+
+  test('the credential set reads its two secrets (versionless scopes) and no other secret', () => {
+    expect(access.allowsOn(credentialSet, `${VAULT}/secrets/hub-user`, GET)).toBe(true);
+    expect(access.allowsOn(credentialSet, `${VAULT}/secrets/hub-token`, GET)).toBe(true);
+    for (const other of ['hub-user2', 'hub', 'hub-token-old', 'db-password']) expect(access.allowsOn(credentialSet, `${VAULT}/secrets/${other}`, GET)).toBe(false);
+    expect(access.allowsOn(credentialSet, `${VAULT}/keys/acr`, UNWRAP)).toBe(false);
+  });
+
+  test('the encryption identity unwraps with its key and no other key, and reads no secret', () => {
+    expect(access.allowsOn(encryption, `${VAULT}/keys/acr`, UNWRAP)).toBe(true);
+    expect(access.allowsOn(encryption, `${VAULT}/keys/acr2`, UNWRAP)).toBe(false);
+    expect(access.allowsOn(encryption, `${VAULT}/secrets/hub-user`, GET)).toBe(false);
+  });
+
+  test('negative control: the vault-wide assignment of before is caught', () => {
+    const widened = JSON.parse(JSON.stringify(json));
+    for (const a of Object.values<any>(widened.resource.azurerm_role_assignment)) if (a.role_definition_name === 'Key Vault Secrets User') a.scope = VAULT;
+    expect(new AzureAccess(widened).allowsOn(credentialSet, `${VAULT}/secrets/db-password`, GET)).toBe(true);
   });
 });
 
@@ -346,6 +398,15 @@ describe('negative controls: the checker catches a widened grant, a dropped read
     const b = clone();
     for (const c of Object.values<any>(b.json.resource.azurerm_federated_identity_credential)) c.audience = [AUDIENCE, 'https://github.com/attacker'];
     expect(problems(b)).toContainEqual(expect.stringMatching(/: wrong audience .* signs in$/));
+  });
+
+  test('a widened grant (the purge task\'s delete block dropped: an action a condition does not mention is unconditioned) is caught', () => {
+    const b = clone();
+    const a = assignmentOf(b.json, (x) => x.role_definition_name === 'Container Registry Repository Contributor');
+    const blocks = a.condition.split(' AND ((');
+    a.condition = [blocks[0], ...blocks.slice(1).filter((x: string) => !x.includes('content/delete')).map((x: string) => `((${x}`)].join(' AND ');
+    expect(a.condition).not.toContain('content/delete');
+    expect(problems(b)).toContainEqual('retention delete platform/xdev/api: evaluated true, native matrix false');
   });
 
   test('the evaluator honours the registry mode: AcrPush on an ABAC registry grants nothing', () => {

@@ -30,13 +30,16 @@ export interface RoleDef {
  *   metadata (its documented condition lists `repositories/content/read` and
  *   `repositories/metadata/read`), Writer reads, writes and updates, Contributor also deletes;
  *   "the `AcrPull`, `AcrPush`, and `AcrDelete` roles aren't honored in an ABAC-enabled registry".
- *   The delete data action is named `repositories/content/delete` here (not verified verbatim).
+ *   The delete data actions are named `repositories/content/delete` and `metadata/delete` here, as
+ *   published dumps of the built-in role definitions list them (not verified on a Microsoft page).
  * - Catalog Lister: lists every repository ("does not support ABAC conditions"): modelled as the
  *   data action `registries/catalog/read` (name not verified verbatim).
- * - Key Vault Secrets User: "Read secret contents" (`vaults/secrets/getSecret/action`,
- *   `vaults/secrets/readMetadata/action`); Key Vault Crypto Service Encryption User: "Read metadata
- *   of keys and perform wrap/unwrap operations" (`vaults/keys/read`, `wrap/action`, `unwrap/action`):
- *   "Azure built-in roles for Security".
+ * - Key Vault Secrets User: "Azure built-in roles for Security" (MicrosoftDocs/azure-docs,
+ *   built-in-roles/security.md): id 4633458b-17de-408a-b874-0445c86b69e6, `dataActions:
+ *   ["Microsoft.KeyVault/vaults/secrets/getSecret/action",
+ *   "Microsoft.KeyVault/vaults/secrets/readMetadata/action"]`, no actions. Key Vault Crypto Service
+ *   Encryption User ("Read metadata of keys and perform wrap/unwrap operations"): the data actions
+ *   `vaults/keys/read`, `keys/wrap/action`, `keys/unwrap/action` are not verified verbatim here.
  */
 export const BUILT_IN_ROLES: { [name: string]: RoleDef } = {
   'AcrPull': { actions: ['Microsoft.ContainerRegistry/registries/pull/read'], dataActions: [], legacyAcr: true },
@@ -61,7 +64,7 @@ export const BUILT_IN_ROLES: { [name: string]: RoleDef } = {
     dataActions: [
       'Microsoft.ContainerRegistry/registries/repositories/content/read', 'Microsoft.ContainerRegistry/registries/repositories/metadata/read',
       'Microsoft.ContainerRegistry/registries/repositories/content/write', 'Microsoft.ContainerRegistry/registries/repositories/metadata/write',
-      'Microsoft.ContainerRegistry/registries/repositories/content/delete',
+      'Microsoft.ContainerRegistry/registries/repositories/content/delete', 'Microsoft.ContainerRegistry/registries/repositories/metadata/delete',
     ],
   },
   'Container Registry Repository Catalog Lister': { actions: [], dataActions: ['Microsoft.ContainerRegistry/registries/catalog/read'] },
@@ -289,6 +292,17 @@ export class AzureAccess {
       // Conditions apply to data actions (repository requests).
       return !a.condition || !data || evalCondition(a.condition, permission, repository);
     });
+  }
+
+  /**
+   * Whether a principal may perform a permission on an Azure resource id (a Key Vault secret or
+   * key): an assignment scoped to the resource or a parent of it ("Azure RBAC ... scope": a role
+   * assigned at a scope applies to the resources under it), whose role has the permission.
+   */
+  public allowsOn(principal: string, resourceId: string, permission: string): boolean {
+    return this.assignments.some((a) => a.principal === principal && !a.condition
+      && (a.scope === resourceId || resourceId.startsWith(`${a.scope}/`))
+      && [...a.role.actions, ...a.role.dataActions].some((d) => actionMatches(d, permission)));
   }
 
   /** Whether a principal has a capability on a repository (every permission it needs). */

@@ -109,7 +109,7 @@ describe('RegistryIdentities, one registry holding every environment', () => {
     ]);
     expect(json.resource.azurerm_container_registry_scope_map).toBeUndefined();
     expect(warnings(stack)).toEqual([
-      'pusher "ci": Azure roles are registry-wide (repository conditions need the ABAC role assignment mode, not settable in azurerm 4.55), so the role on registry ' +
+      'pusher "ci": with legacy registry permissions Azure roles are registry-wide (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories), so the role on registry ' +
         '"platform" is wider than the spec asks: it also allows writing staging/api, staging/web, prod/api, prod/web. Use scopedAccess TOKENS for exact repository ' +
         'permissions, or the registries layout (one registry per environment)',
       expect.stringMatching(/^promoter "promoter": .*it also allows writing dev\/api, dev\/web\./),
@@ -154,7 +154,7 @@ describe('PromotionMethod.IMPORT', () => {
     const { json, stack } = build(azureSpec(EnvironmentLayout.REPOSITORIES), oneRegistry, undefined, PromotionMethod.IMPORT);
     expect(assignments(json)).toEqual([['promoter', 'AcrImport', 'platform'], ['promoter', 'AcrPull', 'platform'], ['runtime', 'AcrPull', 'platform']]);
     expect(resources(json, 'azurerm_container_registry_token').map((t) => t.name)).toEqual(['ci-pusher']);
-    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^promoter "promoter": Azure roles are registry-wide .* it also allows writing dev\/api, dev\/web\./));
+    expect(warnings(stack)).toContainEqual(expect.stringMatching(/^promoter "promoter": with legacy registry permissions Azure roles are registry-wide .* it also allows writing dev\/api, dev\/web\./));
   });
 });
 

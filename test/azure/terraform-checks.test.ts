@@ -194,6 +194,25 @@ describe('AcrTerraformChecks', () => {
     expect(() => AcrTerraformChecks.assertValid(json)).toThrow(/^Terraform JSON breaks 12 ACR constraints:\n  - azurerm_container_registry_scope_map\.m name:/);
   });
 
+  test('ABAC registries: repository roles need a condition (version 2.0), legacy ACR roles are not honoured, the mode is one of two', () => {
+    const json = doc({
+      azurerm_container_registry: { r: { ...goodRegistry, role_assignment_mode: 'AbacRepositoryPermissions' }, s: { ...goodRegistry, name: 'platformprod', role_assignment_mode: 'Abac' } },
+      azurerm_role_assignment: {
+        a: { role_definition_name: 'AcrPush', scope: '${azurerm_container_registry.r.id}' },
+        b: { role_definition_name: 'Container Registry Repository Writer', scope: '${azurerm_container_registry.r.id}' },
+        c: { role_definition_name: 'Container Registry Repository Reader', scope: '${azurerm_container_registry.r.id}', condition: '(x)', condition_version: '1.0' },
+        d: { role_definition_name: 'AcrPull', scope: '${azurerm_container_registry.s.id}' },
+        e: { role_definition_name: 'Container Registry Repository Catalog Lister', scope: '${azurerm_container_registry.r.id}' },
+      },
+    });
+    expect(fields(json)).toEqual([
+      'azurerm_container_registry role_assignment_mode: "Abac" is not AbacRepositoryPermissions or LegacyRegistryPermissions',
+      expect.stringMatching(/^azurerm_role_assignment role_definition_name: "AcrPush" is not honoured on a registry with ABAC repository permissions/),
+      expect.stringMatching(/^azurerm_role_assignment condition: "Container Registry Repository Writer" without an ABAC condition grants every repository/),
+      'azurerm_role_assignment condition_version: "1.0" is not "2.0"',
+    ]);
+  });
+
   test('purgeTasks lists the decoded commands per task', () => {
     const json = doc({ azurerm_container_registry_task: { t: task(PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"', 'acr purge --filter "^b$:^.*$"'])) } });
     expect(AcrTerraformChecks.purgeTasks(json)).toEqual({
