@@ -9,7 +9,7 @@
 import { createHash } from 'crypto';
 import { createServer, IncomingMessage, Server } from 'http';
 import { AddressInfo } from 'net';
-import { AuthorizingProxy, classify, ECR_ACTIONS, PermissionCheck, RegistryOperation } from './authorizing-proxy';
+import { ACR_ACTIONS, AuthorizingProxy, classify, ECR_ACTIONS, GAR_ACTIONS, PermissionCheck, RegistryOperation } from './authorizing-proxy';
 import { AwsAuthorizer, CfnTemplate, repositoryArn } from './aws-authorizer';
 import { request } from './oci-registry';
 
@@ -256,6 +256,33 @@ describe('forwarding', () => {
     ]);
     // The buffered manifest reaches the registry unchanged.
     expect(upstream.seen.filter((s) => s.method === 'PUT').map((s) => s.bytes)).toEqual([manifest.length, manifest.length, manifest.length]);
+  });
+});
+
+describe('the three clouds\' tables', () => {
+  const reads = [RegistryOperation.MANIFEST_READ, RegistryOperation.BLOB_EXISTS, RegistryOperation.BLOB_READ, RegistryOperation.MOUNT_SOURCE];
+  const writes = [
+    RegistryOperation.UPLOAD_START, RegistryOperation.UPLOAD_CHUNK, RegistryOperation.UPLOAD_COMPLETE, RegistryOperation.MANIFEST_WRITE,
+  ];
+
+  test.each([
+    ['ECR', ECR_ACTIONS, 'ecr:BatchGetImage', 'ecr:PutImage'],
+    ['Artifact Registry', GAR_ACTIONS, 'artifactregistry.repositories.downloadArtifacts', 'artifactregistry.repositories.uploadArtifacts'],
+    ['ACR', ACR_ACTIONS, 'Microsoft.ContainerRegistry/registries/repositories/content/read', 'Microsoft.ContainerRegistry/registries/repositories/content/write'],
+  ])('%s: no read needs the write permission, no write the read permission; blob deletion and the catalog are left out', (_cloud, table, read, write) => {
+    const all = (ops: RegistryOperation[]) => new Set(ops.flatMap((o) => table.actions[o] ?? [`missing ${o}`]));
+    expect(all(reads).has(write)).toBe(false);
+    expect(all(writes).has(read)).toBe(false);
+    expect(all([RegistryOperation.MANIFEST_READ]).has(read)).toBe(true);
+    expect(all([RegistryOperation.MANIFEST_WRITE]).has(write)).toBe(true);
+    expect([...all(reads), ...all(writes)].some((a) => a.startsWith('missing'))).toBe(false);
+    expect(table.actions[RegistryOperation.BLOB_DELETE]).toBeUndefined();
+    expect(table.actions[RegistryOperation.CATALOG]).toBeUndefined();
+  });
+
+  test('Artifact Registry checks the repository (second path segment), not the image path; a tag move also needs tags.update', () => {
+    expect(GAR_ACTIONS.repositoryOf!('my-project/platform-dev/jobs/worker')).toBe('platform-dev');
+    expect(GAR_ACTIONS.actions[RegistryOperation.TAG_MOVE]).toEqual(['artifactregistry.repositories.uploadArtifacts', 'artifactregistry.tags.update']);
   });
 });
 

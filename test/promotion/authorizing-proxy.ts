@@ -462,3 +462,41 @@ export const GAR_ACTIONS: CloudActions = {
   },
   repositoryOf: (name) => name.split('/')[1] ?? name,
 };
+
+const ACR_DATA = 'Microsoft.ContainerRegistry/registries/repositories';
+
+/**
+ * The Azure Container Registry table (data actions of Microsoft Entra role
+ * assignments, with ABAC repository conditions), from the descriptions of the
+ * repository actions in "Create a token with repository-scoped permissions"
+ * (learn.microsoft.com/azure/container-registry/container-registry-repository-scoped-permissions):
+ * `content/read` "Read data from the repository. For example, pull an artifact";
+ * `metadata/read` "Read metadata from the repository. For example, list tags or
+ * show manifest metadata"; `content/write` "Write data to the repository. Use with
+ * `content/read` to push an artifact"; `metadata/write` "Write metadata to the
+ * repository. For example, update manifest attributes"; `content/delete` "Remove
+ * data from the repository. For example, delete a repository or a manifest". So
+ * manifest and blob reads (and a mount's source) need content/read, the tag list
+ * metadata/read, uploads and manifest puts (a tag move included) content/write, a
+ * manifest delete content/delete; the login is a token exchange with no data
+ * action. Not wired to an authorizer yet: the Azure access evaluator (test/azure)
+ * can decide these checks once the ABAC role assignments are on main.
+ */
+export const ACR_ACTIONS: CloudActions = {
+  cloud: 'azure',
+  actions: {
+    [RegistryOperation.LOGIN]: [],
+    [RegistryOperation.MANIFEST_READ]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.MANIFEST_WRITE]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.TAG_MOVE]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.MANIFEST_DELETE]: [`${ACR_DATA}/content/delete`],
+    [RegistryOperation.BLOB_EXISTS]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.BLOB_READ]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.UPLOAD_START]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.UPLOAD_CHUNK]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.UPLOAD_COMPLETE]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.UPLOAD_SESSION]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.MOUNT_SOURCE]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.TAGS_LIST]: [`${ACR_DATA}/metadata/read`],
+  },
+};
