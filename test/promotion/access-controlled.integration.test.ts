@@ -8,6 +8,13 @@
  *
  * One registry and one proxy for the file; each layout swaps the proxy's
  * authorizer. Needs `docker-registry` and `skopeo` (the tests fail without them).
+ *
+ * Checked against the tree before issue 13's fix of the promoters' grants (commit
+ * 4f3a167, with `AccessPlan` for `AccessModel`): the hop test fails with
+ * "promote-dev-to-staging.sh: error: cannot read <proxy>/platform/staging/api:1.0.0-abc1234:
+ * ... denied: promote-staging is not authorized to perform: ecr:BatchGetImage on
+ * repository platform/staging/api", the destination read, as the negative control
+ * below reproduces on the current tree.
  */
 import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
