@@ -69,7 +69,8 @@ export interface PermissionCheck {
 
 /**
  * A cloud's table from registry operations to the permissions it checks; an
- * operation the table leaves out is refused (`UNSUPPORTED`), fail-closed.
+ * operation the table leaves out is refused (`DENIED`, fail-closed), and one
+ * mapped to an empty list needs no permission.
  */
 export interface CloudActions {
   /** The cloud, for messages. */
@@ -338,7 +339,8 @@ export class AuthorizingProxy {
   private async check(identity: string, method: string, path: string, operation: RegistryOperation, name?: string): Promise<string | undefined> {
     const actions = this.actions.actions[operation];
     const repository = name === undefined ? undefined : (this.actions.repositoryOf ?? ((n: string) => n))(name);
-    if (!actions || actions.length === 0) {
+    // An operation the table leaves out is refused; an empty list needs no permission (a login that is only authentication).
+    if (!actions) {
       this.log.push({ identity, method, path, operation, check: { action: `(none on ${this.actions.cloud})`, repository }, allowed: false });
       return `${operation} is not supported on ${this.actions.cloud}`;
     }
@@ -422,3 +424,79 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('error', reject);
   });
 }
+
+/**
+ * The Artifact Registry table. Google documents permissions per role, not per
+ * Docker route: "Artifact Registry Reader (roles/artifactregistry.reader): Access
+ * to read repository items" with `artifactregistry.repositories.downloadArtifacts`,
+ * and "Artifact Registry Writer (roles/artifactregistry.writer): Access to read and
+ * write repository items", adding `artifactregistry.repositories.uploadArtifacts`,
+ * `artifactregistry.tags.create` and `artifactregistry.tags.update`
+ * (cloud.google.com/iam/docs/roles-permissions/artifactregistry); pulling needs
+ * the reader role and pushing the writer role (artifact-registry/docs/access-control).
+ * So: every read (manifests, blobs, tag lists, a mount's source) needs
+ * downloadArtifacts; every upload and manifest put needs uploadArtifacts; a put
+ * that moves an existing tag also needs `artifactregistry.tags.update` (the
+ * permission of the `tags.patch` API method; that the Docker endpoint checks it on
+ * a tag move is this proxy's assumption, not documented); a manifest delete needs
+ * `artifactregistry.versions.delete` (repoAdmin only). Logging in is an OAuth
+ * token exchange: no Artifact Registry permission. The repository is the
+ * second path segment (`<project>/<repository>/<image>`).
+ */
+export const GAR_ACTIONS: CloudActions = {
+  cloud: 'gcp',
+  actions: {
+    [RegistryOperation.LOGIN]: [],
+    [RegistryOperation.MANIFEST_READ]: ['artifactregistry.repositories.downloadArtifacts'],
+    [RegistryOperation.MANIFEST_WRITE]: ['artifactregistry.repositories.uploadArtifacts'],
+    [RegistryOperation.TAG_MOVE]: ['artifactregistry.repositories.uploadArtifacts', 'artifactregistry.tags.update'],
+    [RegistryOperation.MANIFEST_DELETE]: ['artifactregistry.versions.delete'],
+    [RegistryOperation.BLOB_EXISTS]: ['artifactregistry.repositories.downloadArtifacts'],
+    [RegistryOperation.BLOB_READ]: ['artifactregistry.repositories.downloadArtifacts'],
+    [RegistryOperation.UPLOAD_START]: ['artifactregistry.repositories.uploadArtifacts'],
+    [RegistryOperation.UPLOAD_CHUNK]: ['artifactregistry.repositories.uploadArtifacts'],
+    [RegistryOperation.UPLOAD_COMPLETE]: ['artifactregistry.repositories.uploadArtifacts'],
+    [RegistryOperation.UPLOAD_SESSION]: ['artifactregistry.repositories.uploadArtifacts'],
+    [RegistryOperation.MOUNT_SOURCE]: ['artifactregistry.repositories.downloadArtifacts'],
+    [RegistryOperation.TAGS_LIST]: ['artifactregistry.repositories.downloadArtifacts'],
+  },
+  repositoryOf: (name) => name.split('/')[1] ?? name,
+};
+
+const ACR_DATA = 'Microsoft.ContainerRegistry/registries/repositories';
+
+/**
+ * The Azure Container Registry table (data actions of Microsoft Entra role
+ * assignments, with ABAC repository conditions), from the descriptions of the
+ * repository actions in "Create a token with repository-scoped permissions"
+ * (learn.microsoft.com/azure/container-registry/container-registry-repository-scoped-permissions):
+ * `content/read` "Read data from the repository. For example, pull an artifact";
+ * `metadata/read` "Read metadata from the repository. For example, list tags or
+ * show manifest metadata"; `content/write` "Write data to the repository. Use with
+ * `content/read` to push an artifact"; `metadata/write` "Write metadata to the
+ * repository. For example, update manifest attributes"; `content/delete` "Remove
+ * data from the repository. For example, delete a repository or a manifest". So
+ * manifest and blob reads (and a mount's source) need content/read, the tag list
+ * metadata/read, uploads and manifest puts (a tag move included) content/write, a
+ * manifest delete content/delete; the login is a token exchange with no data
+ * action. Not wired to an authorizer yet: the Azure access evaluator (test/azure)
+ * can decide these checks once the ABAC role assignments are on main.
+ */
+export const ACR_ACTIONS: CloudActions = {
+  cloud: 'azure',
+  actions: {
+    [RegistryOperation.LOGIN]: [],
+    [RegistryOperation.MANIFEST_READ]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.MANIFEST_WRITE]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.TAG_MOVE]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.MANIFEST_DELETE]: [`${ACR_DATA}/content/delete`],
+    [RegistryOperation.BLOB_EXISTS]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.BLOB_READ]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.UPLOAD_START]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.UPLOAD_CHUNK]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.UPLOAD_COMPLETE]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.UPLOAD_SESSION]: [`${ACR_DATA}/content/write`],
+    [RegistryOperation.MOUNT_SOURCE]: [`${ACR_DATA}/content/read`],
+    [RegistryOperation.TAGS_LIST]: [`${ACR_DATA}/metadata/read`],
+  },
+};
