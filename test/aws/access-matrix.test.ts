@@ -34,8 +34,11 @@ describe('EcrAccessMatrix', () => {
   test('a role that pulls also reads and imports through the cache prefix', () => {
     expect(row('release-reader', 'platform/prod/api')!.capabilities).toEqual([Capability.READ]);
     expect(row('release-reader', 'platform/ecr-public/*')).toEqual({
-      identity: 'release-reader', principal: 'role', resource: 'platform/ecr-public/*',
-      capabilities: [Capability.READ, Capability.CACHE_IMPORT], grantedAs: [...EcrActions.PULL, 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+      identity: 'release-reader',
+      principal: 'role',
+      resource: 'platform/ecr-public/*',
+      capabilities: [Capability.READ, Capability.CACHE_IMPORT],
+      grantedAs: [...EcrActions.PULL, 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
     });
     expect(matrix.filter((r) => r.identity === 'release-reader')).toHaveLength(2);
   });
