@@ -252,10 +252,12 @@ export class EcrRegistryStacks {
     for (const [key, d] of destinations) {
       const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
         { account: d.account, region: d.region });
-      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', {
-        sourceAccountIds: [props.env!.account!],
-        repositoryNames: EcrRegistryStacks.replicatedRepositories(spec, d.prefixes ?? RegistryReplication.defaultPrefixes(spec)),
-      });
+      const prefixes = d.prefixes ?? RegistryReplication.defaultPrefixes(spec);
+      const repositoryNames = EcrRegistryStacks.replicatedRepositories(spec, prefixes);
+      if (repositoryNames.length === 0) {
+        throw new Error(`EcrRegistryStacks: replication into ${d.account} (${d.region}): repositoryPrefixes ${JSON.stringify(prefixes)} select no repository of the spec "${spec.name}"`);
+      }
+      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryNames });
       this.destinationStacks.push(s);
     }
   }

@@ -108,6 +108,17 @@ describe('issue 13 item 3: the cross-account replication destination covers exac
     expect(iam.registryAllows('444455556666', 'ecr:ReplicateImage', destination, inside[0])).toBe(false);
   });
 
+  test('replica prefixes: the destination accepts exactly the selected repositories, and prefixes that select none are an error', () => {
+    const spec = (repositoryPrefixes: string[]) => richSpec({
+      replication: { replicas: [{ region: 'us-east-1', awsAccountId: '999988887777', repositoryPrefixes }] },
+      access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] },
+    });
+    expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/']), ['platform/prod/'])).toEqual(['platform/prod/*']);
+    expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/a']), ['platform/prod/a'])).toEqual(['platform/prod/api']);
+    expect(() => EcrRegistryStacks.create(new App(), { spec: spec(['other/']), env: ENV, stackCount: 1 })).toThrow(
+      'EcrRegistryStacks: replication into 999988887777 (us-east-1): repositoryPrefixes ["other/"] select no repository of the spec "platform"');
+  });
+
   test('a prefix without the separator is refused', () => {
     const stack = new Stack(new App(), 'Dest', { env: { account: '999988887777', region: 'us-east-1' } });
     expect(() => new ReplicationDestinationPolicy(stack, 'Policy', { sourceAccountIds: [ACCOUNT], repositoryPrefixes: ['platform'] })).toThrow(
