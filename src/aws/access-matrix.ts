@@ -65,9 +65,11 @@ export class EcrAccessMatrix {
       TagPolicyDecision.ecr(r.tagPolicy).mutability !== EcrTagMutability.IMMUTABLE,
     ]));
     const repositoryRows = (identity: string, principal: string, pull: string[], push: string[]) => {
+      const pulls = new Set(pull);
+      const pushes = new Set(push);
       for (const name of [...new Set([...pull, ...push])].sort()) {
-        const read = pull.includes(name);
-        const write = push.includes(name);
+        const read = pulls.has(name);
+        const write = pushes.has(name);
         rows.push({
           identity,
           principal,
