@@ -15,6 +15,13 @@ export interface EcrAccessMatrixOptions {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get (`RegistryIdentitiesProps.managedPoliciesPerRole`).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /** One row of the ECR access matrix: a `NativeAccessEntry` and the principal that holds it. */
@@ -85,7 +92,7 @@ export class EcrAccessMatrix {
     };
 
     for (const [name, grants] of roleGrants(spec)) {
-      const layout = layoutOf(spec, grants, `Identities/${name}/Role`, options.allowPrefixGrants ?? true);
+      const layout = layoutOf(spec, grants, `Identities/${name}/Role`, options.allowPrefixGrants ?? true, [], options.managedPoliciesPerRole);
       repositoryRows(name, ROLE, grants.pull, grants.push);
       for (const [prefixes, write] of [[layout.pullPrefixes, false], [layout.pushPrefixes, true]] as Array<[string[], boolean]>) {
         for (const p of prefixes) {

@@ -112,6 +112,13 @@ export interface EcrRegistryProps {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get (`RegistryIdentitiesProps.managedPoliciesPerRole`).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /** Which repositories a grant covers. */
@@ -216,6 +223,7 @@ export class EcrRegistry extends Construct {
         reservedPrefixes: reserved,
         pullThroughPrefixes: reserved,
         allowPrefixGrants: props.allowPrefixGrants,
+        managedPoliciesPerRole: props.managedPoliciesPerRole,
       });
     }
     if (includeRegistry) {

@@ -80,6 +80,13 @@ export interface EcrRegistryStacksProps {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get (`RegistryIdentitiesProps.managedPoliciesPerRole`).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /**
@@ -198,6 +205,7 @@ export class EcrRegistryStacks {
       registryScanning: props.registryScanning,
       createOnPush: props.createOnPush,
       allowPrefixGrants: props.allowPrefixGrants,
+      managedPoliciesPerRole: props.managedPoliciesPerRole,
     };
     const stack = (id: string, description: string, env?: Environment) => {
       const s = new Stack(scope, id, { env, stackName: id, description });
