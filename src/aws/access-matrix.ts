@@ -15,6 +15,13 @@ export interface EcrAccessMatrixOptions {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get (`RegistryIdentitiesProps.managedPoliciesPerRole`).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /** One row of the ECR access matrix: a `NativeAccessEntry` and the principal that holds it. */
@@ -65,9 +72,11 @@ export class EcrAccessMatrix {
       TagPolicyDecision.ecr(r.tagPolicy).mutability !== EcrTagMutability.IMMUTABLE,
     ]));
     const repositoryRows = (identity: string, principal: string, pull: string[], push: string[]) => {
+      const pulls = new Set(pull);
+      const pushes = new Set(push);
       for (const name of [...new Set([...pull, ...push])].sort()) {
-        const read = pull.includes(name);
-        const write = push.includes(name);
+        const read = pulls.has(name);
+        const write = pushes.has(name);
         rows.push({
           identity,
           principal,
@@ -83,7 +92,7 @@ export class EcrAccessMatrix {
     };
 
     for (const [name, grants] of roleGrants(spec)) {
-      const layout = layoutOf(spec, grants, `Identities/${name}/Role`, options.allowPrefixGrants ?? true);
+      const layout = layoutOf(spec, grants, `Identities/${name}/Role`, options.allowPrefixGrants ?? true, [], options.managedPoliciesPerRole);
       repositoryRows(name, ROLE, grants.pull, grants.push);
       for (const [prefixes, write] of [[layout.pullPrefixes, false], [layout.pushPrefixes, true]] as Array<[string[], boolean]>) {
         for (const p of prefixes) {

@@ -112,6 +112,13 @@ export interface EcrRegistryProps {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get (`RegistryIdentitiesProps.managedPoliciesPerRole`).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /** Which repositories a grant covers. */
@@ -216,6 +223,7 @@ export class EcrRegistry extends Construct {
         reservedPrefixes: reserved,
         pullThroughPrefixes: reserved,
         allowPrefixGrants: props.allowPrefixGrants,
+        managedPoliciesPerRole: props.managedPoliciesPerRole,
       });
     }
     if (includeRegistry) {
@@ -338,6 +346,15 @@ export class EcrRegistry extends Construct {
         `${stuck.slice(0, 5).join(', ')}${stuck.length > 5 ? ` and ${stuck.length - 5} more` : ''}: builds and promotions move tags here `
         + '(the environment tags of the "tags" layout), but the tag policy lists no mutable tag, so the ECR repositories are IMMUTABLE and those pushes fail. '
         + 'List the environment tags in tagPolicy.mutableTags (the default does).');
+    }
+    // Pull-through caches need ecr:CreateRepository from an identity or registry policy (ECR user guide, "IAM permissions
+    // required to sync an upstream registry"), which the library writes only for the roles it creates.
+    const existingPullers = (spec.access?.pullers ?? []).filter((p) => (p.awsPrincipalArns ?? []).length + (p.awsAccountIds ?? []).length > 0);
+    if ((spec.upstreamCaches ?? []).length && existingPullers.length) {
+      Annotations.of(this).addWarningV2('container-registry-constructs:aws-cache-existing-principals',
+        `pullers ${existingPullers.map((p) => `"${p.name}"`).join(', ')}: existing principals (awsPrincipalArns, awsAccountIds) get no pull-through cache access from this construct; `
+        + `their own IAM policies must allow ${[...EcrActions.PULL, ...EcrActions.PULL_THROUGH].join(', ')} on `
+        + `${(spec.upstreamCaches ?? []).map((c) => `repository/${spec.name}/${c.name}/*`).join(', ')} (EcrAccessMatrix lists no cache row for them).`);
     }
     const thresholds = [spec.scanning, ...spec.repositories.map((r) => r.scanning)].filter((s) => s?.severityThreshold);
     if (thresholds.length) {

@@ -65,6 +65,16 @@ export interface RegistryIdentitiesProps {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get for its repository grants. IAM
+   * attaches 10 managed policies per role by default and up to 20 after a quota
+   * increase ("Managed policies attached to an IAM role"); raise it only after raising
+   * the quota. With `allowPrefixGrants: false`, this is how a large role keeps exact grants.
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /**
@@ -124,7 +134,7 @@ export class RegistryIdentities extends Construct {
         maxSessionDuration: Duration.hours(1),
       });
       const grants = planned.get(name)!;
-      const layout = layoutOf(spec, grants, role.node.path, props.allowPrefixGrants ?? true, props.reservedPrefixes);
+      const layout = layoutOf(spec, grants, role.node.path, props.allowPrefixGrants ?? true, props.reservedPrefixes, props.managedPoliciesPerRole);
       attachRepositoryPolicies(scopeOf, role, layout);
       this.policyPlans[name] = {
         inline: layout.inline,
@@ -138,7 +148,8 @@ export class RegistryIdentities extends Construct {
         Annotations.of(role).addWarningV2('container-registry-constructs:aws-prefix-grants',
           `identity "${name}": its ECR grants exceed IAM's policy size limits as exact repository ARNs, so the role is granted on ${prefixes.join(', ')}: `
           + 'every repository of the spec there is granted, and so is any repository created later under those prefixes outside the spec. '
-          + 'Set allowPrefixGrants: false to keep exact grants (up to 10 managed policies), or restrict the identity with `repositories` or `environments`.');
+          + 'Set allowPrefixGrants: false to keep exact grants (with managedPoliciesPerRole up to 20 after raising the IAM quota), '
+          + 'or restrict the identity with `repositories` or `environments`.');
       }
       const through = props.pullThroughPrefixes ?? [];
       if (through.length && grants.pullsThroughCaches) {

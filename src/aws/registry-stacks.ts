@@ -80,6 +80,13 @@ export interface EcrRegistryStacksProps {
    * @default true
    */
   readonly allowPrefixGrants?: boolean;
+
+  /**
+   * The most managed policies a created role may get (`RegistryIdentitiesProps.managedPoliciesPerRole`).
+   *
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 /**
@@ -198,6 +205,7 @@ export class EcrRegistryStacks {
       registryScanning: props.registryScanning,
       createOnPush: props.createOnPush,
       allowPrefixGrants: props.allowPrefixGrants,
+      managedPoliciesPerRole: props.managedPoliciesPerRole,
     };
     const stack = (id: string, description: string, env?: Environment) => {
       const s = new Stack(scope, id, { env, stackName: id, description });
@@ -252,10 +260,12 @@ export class EcrRegistryStacks {
     for (const [key, d] of destinations) {
       const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
         { account: d.account, region: d.region });
-      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', {
-        sourceAccountIds: [props.env!.account!],
-        repositoryNames: EcrRegistryStacks.replicatedRepositories(spec, d.prefixes ?? RegistryReplication.defaultPrefixes(spec)),
-      });
+      const prefixes = d.prefixes ?? RegistryReplication.defaultPrefixes(spec);
+      const repositoryNames = EcrRegistryStacks.replicatedRepositories(spec, prefixes);
+      if (repositoryNames.length === 0) {
+        throw new Error(`EcrRegistryStacks: replication into ${d.account} (${d.region}): repositoryPrefixes ${JSON.stringify(prefixes)} select no repository of the spec "${spec.name}"`);
+      }
+      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryNames });
       this.destinationStacks.push(s);
     }
   }

@@ -63,8 +63,8 @@ export function reservedPrefixes(spec: RegistrySpec): string[] {
 
 /** The layout of a role's repository policies within IAM's size limits. */
 export function layoutOf(
-  spec: RegistrySpec, grants: EcrRoleGrants, rolePath: string, allowPrefixes: boolean, reserved: string[] = [],
+  spec: RegistrySpec, grants: EcrRoleGrants, rolePath: string, allowPrefixes: boolean, reserved: string[] = [], managedPerRole?: number,
 ): RepositoryPolicyLayout {
   const all = [...new Set([...reservedPrefixes(spec), ...reserved])];
-  return layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes);
+  return layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes, managedPerRole);
 }

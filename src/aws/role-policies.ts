@@ -8,11 +8,15 @@ import { compactRepositoryNames } from './repository-prefixes';
  * exceed 10,240 characters" (aggregate of inline policies), managed policy size
  * 6,144 characters, 10 managed policies per role by default (20 on request);
  * whitespace is not counted. Budgets keep a margin for the statement framing.
+ * AWS knowledge center, "iam-increase-policy-size": "The default limit for managed
+ * policies is 10. To increase the default limit from 10 up to a maximum of 20, you
+ * must submit a service quota increase request."
  */
 export const IAM_LIMITS = {
   inlineChars: 10_240,
   managedChars: 6_144,
   managedPerRole: 10,
+  managedPerRoleMax: 20,
 };
 const INLINE_BUDGET = 9_000;
 const MANAGED_BUDGET = 5_600;
@@ -76,7 +80,8 @@ function statements(scope: Construct, entries: PolicyEntry[]): iam.PolicyStateme
  * Lays out a role's pull on `pull` and push on `push` (ECR repository names)
  * within IAM's size limits, in this order of preference:
  * 1. exact ARNs in the role's inline policy, when they fit;
- * 2. exact ARNs spread over up to 10 managed policies;
+ * 2. exact ARNs spread over up to `managedPerRole` managed policies (IAM: 10 per role by
+ *    default, up to 20 with a quota increase);
  * 3. only with `allowPrefixes`: prefix-scoped ARNs (`repository/<prefix>/*`, see
  *    `compactRepositoryNames`), inline or in managed policies;
  * otherwise an error naming the role (`rolePath`). Pure: `EcrAccessMatrix` and
@@ -84,7 +89,12 @@ function statements(scope: Construct, entries: PolicyEntry[]): iam.PolicyStateme
  */
 export function layoutRepositoryPolicies(
   rolePath: string, pull: string[], push: string[], all: string[], reserved: string[], allowPrefixes: boolean,
+  managedPerRole: number = IAM_LIMITS.managedPerRole,
 ): RepositoryPolicyLayout {
+  if (!Number.isInteger(managedPerRole) || managedPerRole < 1 || managedPerRole > IAM_LIMITS.managedPerRoleMax) {
+    throw new Error(`${rolePath}: managedPoliciesPerRole ${managedPerRole} must be a whole number from 1 to ${IAM_LIMITS.managedPerRoleMax} `
+      + `(IAM attaches ${IAM_LIMITS.managedPerRole} managed policies per role by default, up to ${IAM_LIMITS.managedPerRoleMax} with a quota increase)`);
+  }
   for (const compact of allowPrefixes ? [false, true] : [false]) {
     const { entries, prefixes } = entriesOf(pull, push, all, reserved, compact);
     const common = { entries, compacted: compact && prefixes.some((p) => p.length > 0), pullPrefixes: prefixes[0], pushPrefixes: prefixes[1] };
@@ -101,23 +111,24 @@ export function layoutRepositoryPolicies(
         chunks.push([e]);
         chars = 0;
         kinds.clear();
-        if (chunks.length > IAM_LIMITS.managedPerRole) break;
+        if (chunks.length > managedPerRole) break;
       } else {
         current.push(e);
       }
       chars += e.resource.length + ARN_FRAME;
       kinds.add(e.push);
     }
-    if (chunks.length <= IAM_LIMITS.managedPerRole) return { ...common, inline: false, chunks };
+    if (chunks.length <= managedPerRole) return { ...common, inline: false, chunks };
   }
   const total = new Set([...pull, ...push]).size;
   throw new Error(allowPrefixes
     ? `${rolePath}: the role is granted on ${total} ECR repositories, more than IAM can hold even with prefix-scoped ARNs `
-      + `(${IAM_LIMITS.managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters). `
+      + `(${managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters). `
       + 'Restrict the identity with `repositories` or `environments`, or split it into several identities.'
     : `${rolePath}: the role is granted on ${total} ECR repositories, more than IAM can hold as exact repository ARNs `
-      + `(${IAM_LIMITS.managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters) and prefix grants are turned off (allowPrefixGrants: false). `
-      + 'Restrict the identity with `repositories` or `environments`, split it into several identities, or allow prefix grants.');
+      + `(${managedPerRole} managed policies of ${IAM_LIMITS.managedChars} characters) and prefix grants are turned off (allowPrefixGrants: false). `
+      + 'Restrict the identity with `repositories` or `environments`, split it into several identities, raise managedPoliciesPerRole '
+      + `(up to ${IAM_LIMITS.managedPerRoleMax}, after raising the IAM quota), or allow prefix grants.`);
 }
 
 /** Attaches a layout's statements to a created role: its inline policy, or managed policies `Repositories<n>`. */

@@ -34,8 +34,11 @@ describe('EcrAccessMatrix', () => {
   test('a role that pulls also reads and imports through the cache prefix', () => {
     expect(row('release-reader', 'platform/prod/api')!.capabilities).toEqual([Capability.READ]);
     expect(row('release-reader', 'platform/ecr-public/*')).toEqual({
-      identity: 'release-reader', principal: 'role', resource: 'platform/ecr-public/*',
-      capabilities: [Capability.READ, Capability.CACHE_IMPORT], grantedAs: [...EcrActions.PULL, 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+      identity: 'release-reader',
+      principal: 'role',
+      resource: 'platform/ecr-public/*',
+      capabilities: [Capability.READ, Capability.CACHE_IMPORT],
+      grantedAs: [...EcrActions.PULL, 'ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
     });
     expect(matrix.filter((r) => r.identity === 'release-reader')).toHaveLength(2);
   });
@@ -85,5 +88,16 @@ test('a tag policy that freezes the tags the programs move: a warning with a sta
   expect(found.map((w: any) => String(w.entry.data))).toEqual([
     'api: builds and promotions move tags here (the environment tags of the "tags" layout), but the tag policy lists no mutable tag, so the ECR repositories '
     + 'are IMMUTABLE and those pushes fail. List the environment tags in tagPolicy.mutableTags (the default does). [ack: container-registry-constructs:aws-immutable-moving-tags]',
+  ]);
+});
+
+test('pullers that are existing principals get no cache access from the construct: a warning says what their IAM must allow', () => {
+  const stack = stackIn(strictApp());
+  new EcrRegistry(stack, 'Registry', { spec, repositoryNames: [] });
+  const found = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no pull-through cache access'));
+  expect(found.map((w: any) => String(w.entry.data))).toEqual([
+    'pullers "runtime", "cluster": existing principals (awsPrincipalArns, awsAccountIds) get no pull-through cache access from this construct; their own IAM policies must allow '
+    + 'ecr:BatchGetImage, ecr:GetDownloadUrlForLayer, ecr:BatchCheckLayerAvailability, ecr:BatchImportUpstreamImage, ecr:CreateRepository on repository/platform/ecr-public/* '
+    + '(EcrAccessMatrix lists no cache row for them). [ack: container-registry-constructs:aws-cache-existing-principals]',
   ]);
 });

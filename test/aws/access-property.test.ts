@@ -201,10 +201,16 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
   }
 
   // 2. the matrix holds every operation the programs perform (cache pulls of existing principals excepted: their account grants those).
-  const byPrincipal = new Map<string, EcrAccessEntry[]>();
+  // Exact rows by identity, principal and resource; prefix rows by identity and principal.
+  const exactRows = new Map<string, EcrAccessEntry>();
+  const prefixRows = new Map<string, EcrAccessEntry[]>();
   for (const r of matrix) {
-    const k = JSON.stringify([r.identity, r.principal]);
-    byPrincipal.set(k, [...(byPrincipal.get(k) ?? []), r]);
+    if (r.resource.endsWith('/*')) {
+      const k = JSON.stringify([r.identity, r.principal]);
+      prefixRows.set(k, [...(prefixRows.get(k) ?? []), r]);
+    } else {
+      exactRows.set(JSON.stringify([r.identity, r.principal, r.resource]), r);
+    }
   }
   const immutable = new Set(spec.repositories
     .filter((r) => TagPolicyDecision.ecr(EffectiveSpec.tagPolicy(spec, r)).mutability === EcrTagMutability.IMMUTABLE).map((r) => r.name));
@@ -214,8 +220,9 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
       if (op.resource.kind === AccessResourceKind.CACHE && p.principal !== 'role') { stats.cacheOfExistingPrincipal++; continue; }
       // A spec whose tag policy makes moving tags immutable (EcrRegistry warns: aws-immutable-moving-tags): ECR cannot grant it.
       if (op.capability === Capability.MOVE_TAG && immutable.has(op.resource.name)) { stats.moveTagOnImmutable++; continue; }
-      const ok = (byPrincipal.get(JSON.stringify([op.identity, p.principal])) ?? []).some((r) =>
-        (r.resource === native || EcrAccessMatrix.covers(r.resource, native)) && r.capabilities.includes(op.capability));
+      const exact = exactRows.get(JSON.stringify([op.identity, p.principal, native]));
+      const rows = [...(exact ? [exact] : []), ...(prefixRows.get(JSON.stringify([op.identity, p.principal])) ?? [])];
+      const ok = rows.some((r) => (r.resource === native || EcrAccessMatrix.covers(r.resource, native)) && r.capabilities.includes(op.capability));
       if (!ok) problems.push(`missing: ${op.identity} (${p.principal}) needs ${op.capability} on ${native} for "${op.step}"`);
       else stats.operationsCovered++;
     }

@@ -6,7 +6,7 @@ import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
 import { EcrAccessMatrix, EcrRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
 import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
-function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; repositoryNames?: string[] } = {}) {
+function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; managedPoliciesPerRole?: number; repositoryNames?: string[] } = {}) {
   const stack = stackIn(strictApp());
   const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
   return { stack, registry, iam: TemplateIam.fromStacks([stack]) };
@@ -108,6 +108,17 @@ describe('issue 13 item 3: the cross-account replication destination covers exac
     expect(iam.registryAllows('444455556666', 'ecr:ReplicateImage', destination, inside[0])).toBe(false);
   });
 
+  test('replica prefixes: the destination accepts exactly the selected repositories, and prefixes that select none are an error', () => {
+    const spec = (repositoryPrefixes: string[]) => richSpec({
+      replication: { replicas: [{ region: 'us-east-1', awsAccountId: '999988887777', repositoryPrefixes }] },
+      access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] },
+    });
+    expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/']), ['platform/prod/'])).toEqual(['platform/prod/*']);
+    expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/a']), ['platform/prod/a'])).toEqual(['platform/prod/api']);
+    expect(() => EcrRegistryStacks.create(new App(), { spec: spec(['other/']), env: ENV, stackCount: 1 })).toThrow(
+      'EcrRegistryStacks: replication into 999988887777 (us-east-1): repositoryPrefixes ["other/"] select no repository of the spec "platform"');
+  });
+
   test('a prefix without the separator is refused', () => {
     const stack = new Stack(new App(), 'Dest', { env: { account: '999988887777', region: 'us-east-1' } });
     expect(() => new ReplicationDestinationPolicy(stack, 'Policy', { sourceAccountIds: [ACCOUNT], repositoryPrefixes: ['platform'] })).toThrow(
@@ -138,6 +149,21 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
     const { stack, registry } = evaluate(many(300), { allowPrefixGrants: false, repositoryNames: [] });
     expect(registry.identities!.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false, pullPrefixes: [], pushPrefixes: [] });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('policy size limits'))).toHaveLength(0);
+  });
+
+  test('with a raised IAM quota (managedPoliciesPerRole up to 20), a large role keeps exact grants in more managed policies', () => {
+    const options = { allowPrefixGrants: false, managedPoliciesPerRole: 20 };
+    const { registry, iam } = evaluate(many(1000), { ...options, repositoryNames: [] });
+    const plan = registry.identities!.policyPlans.ci;
+    expect(plan).toMatchObject({ inline: false, compacted: false, pushPrefixes: [] });
+    expect(plan.managedPolicies).toBeGreaterThan(10);
+    expect(plan.managedPolicies).toBeLessThanOrEqual(20);
+    const ci = iam.role('RegistryIdentitiesciRole');
+    expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/service-0999')).toBe(true);
+    expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/not-in-the-spec')).toBe(false);
+    expect(EcrAccessMatrix.fromSpec(many(1000), options).filter((r) => r.beyondModel)).toEqual([]);
+    expect(() => evaluate(many(10), { managedPoliciesPerRole: 21, repositoryNames: [] })).toThrow(
+      'Registry/Identities/ci/Role: managedPoliciesPerRole 21 must be a whole number from 1 to 20 (IAM attaches 10 managed policies per role by default, up to 20 with a quota increase)');
   });
 });
 

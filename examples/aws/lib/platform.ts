@@ -1,5 +1,5 @@
 import { join } from 'path';
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 // Resolved in this repository by examples/tsconfig.json paths (tsx) and jest's moduleNameMapper.
 import { aws, Cloud, SpecLoader } from 'container-registry-constructs';
@@ -21,6 +21,9 @@ export function buildPlatform(app: App, specFile = join(__dirname, '..', 'regist
     // Pinned: changing it later would move repositories between stacks.
     stackCount: 1,
   });
+  // The other account's runtime pulls the platform's images only, not through the ECR Public cache.
+  Annotations.of(stacks.registry!).acknowledgeWarning('container-registry-constructs:aws-cache-existing-principals',
+    'runtime (account 111122223333) pulls the platform images only; the ECR Public cache serves the roles of this account');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Each finding is acknowledged on the policy that has it, for exactly the resource it names.
   for (const role of Object.values(stacks.registry!.identities!.roles)) {
