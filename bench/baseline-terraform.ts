@@ -51,7 +51,9 @@ export function buildTerraformBaseline(app: App, recipe: TerraformStackRecipe[],
       const resource = new (classes.get(`${r.kind}:${r.type}`)!)(stack, r.logicalId, r.config);
       resource.overrideLogicalId(r.logicalId);
       if (r.dependsOn) resource.dependsOn = r.dependsOn;
+      for (const [argument, value] of Object.entries(r.overrides ?? {})) resource.addOverride(argument, value);
     }
+    for (const [name, version] of Object.entries(s.providerVersions ?? {})) stack.addOverride(`terraform.required_providers.${name}.version`, version);
     for (const o of s.outputs) {
       new TerraformOutput(stack, o.logicalId, { value: o.value, description: o.description, sensitive: o.sensitive }).overrideLogicalId(o.logicalId);
     }

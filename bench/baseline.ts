@@ -159,6 +159,8 @@ export interface TerraformResourceRecipe {
   readonly logicalId: string;
   readonly config: any;
   readonly dependsOn?: string[];
+  /** Arguments set with `addOverride` (see ESCAPE_HATCHES). */
+  readonly overrides?: { [argument: string]: any };
 }
 
 /** One Terraform stack of a synthesized cdktf app. */
@@ -168,10 +170,23 @@ export interface TerraformStackRecipe {
   readonly providers: { [name: string]: any[] };
   readonly resources: TerraformResourceRecipe[];
   readonly outputs: Array<{ logicalId: string; value: any; description?: string; sensitive?: boolean }>;
+  /** Provider version constraints ours raised with `addOverride` (the azurerm floor for ABAC), by provider name. */
+  readonly providerVersions?: { [name: string]: string };
 }
 
 /** Terraform attributes whose value is a map (user keys) the provider class takes as it is. */
 const TF_MAP_ATTRIBUTES = new Set(['labels', 'tags', 'attribute_mapping', 'annotations', 'effective_labels', 'terraform_labels']);
+
+/**
+ * Arguments the prebuilt provider classes (azurerm 4.55) do not have, which ours sets with
+ * `addOverride` (an escape hatch with a provider version floor); the baseline sets them the same way.
+ */
+const ESCAPE_HATCHES: { [type: string]: string[] } = {
+  azurerm_container_registry: ['role_assignment_mode'],
+};
+
+/** The provider versions the prebuilt bindings declare (what a stack without overrides requires). */
+const PREBUILT_VERSIONS: { [name: string]: string } = { azurerm: '4.55.0' };
 
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -204,7 +219,14 @@ export function terraformRecipe(outdir: string): TerraformStackRecipe[] {
       for (const [type, byId] of Object.entries<any>(tf[kind] ?? {})) {
         for (const [logicalId, body] of Object.entries<any>(byId)) {
           const { depends_on: dependsOn, ...config } = body;
-          resources.push({ kind, type, logicalId, config: tfToProvider(config), dependsOn });
+          const overrides: { [argument: string]: any } = {};
+          for (const argument of ESCAPE_HATCHES[type] ?? []) {
+            if (argument in config) {
+              overrides[argument] = config[argument];
+              delete config[argument];
+            }
+          }
+          resources.push({ kind, type, logicalId, config: tfToProvider(config), dependsOn, overrides });
         }
       }
     }
@@ -213,6 +235,9 @@ export function terraformRecipe(outdir: string): TerraformStackRecipe[] {
     recipes.push({
       stackName,
       providers,
+      providerVersions: Object.fromEntries(Object.entries<any>(tf.terraform?.required_providers ?? {})
+        .filter(([name, p]) => p.version && PREBUILT_VERSIONS[name] && p.version !== PREBUILT_VERSIONS[name])
+        .map(([name, p]) => [name, p.version as string])),
       resources,
       outputs: Object.entries<any>(tf.output ?? {}).map(([logicalId, o]) => ({
         logicalId, value: o.value, description: o.description, sensitive: o.sensitive,

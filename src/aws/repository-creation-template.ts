@@ -90,8 +90,11 @@ export class RepositoryCreationTemplate extends Construct {
       // principal"). The ECR user guide's trust policy for this role ("Create an IAM role for repository creation
       // templates") names ecr.amazonaws.com without conditions and does not document aws:SourceArn for it, so only
       // the account is pinned. CloudFormation: CustomRoleArn "must be in the same account as the registry".
+      // `IfExists`: no ECR page says that ECR sends aws:SourceAccount when it assumes this role, and a plain
+      // StringEquals on a key that is absent would refuse every assumption (the first pull through a cache with
+      // KMS or tags would fail to create its repository). Another account's request is refused either way.
       this.role = new iam.Role(this, 'CreationRole', {
-        assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
+        assumedBy: new iam.ServicePrincipal('ecr.amazonaws.com', { conditions: { StringEqualsIfExists: { 'aws:SourceAccount': stack.account } } }),
         description: `ECR creates repositories under ${props.prefix} from a creation template`,
       });
       this.role.addToPrincipalPolicy(new iam.PolicyStatement({

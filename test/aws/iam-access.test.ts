@@ -171,10 +171,12 @@ describe('issue 13 item 8: the creation template role', () => {
   const { iam } = evaluate(richSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } }));
   const role = iam.role('RegistryCacheecrpublicTemplateCreationRole');
 
-  test('trusts ecr.amazonaws.com only for this account (aws:SourceAccount)', () => {
+  test('trusts ecr.amazonaws.com only for this account when ECR names it (aws:SourceAccount, IfExists)', () => {
     expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', { 'aws:SourceAccount': ACCOUNT })).toBe(true);
     expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', { 'aws:SourceAccount': '999988887777' })).toBe(false);
-    expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', {})).toBe(false);
+    // No ECR page says ECR sends the key for this role: without it the assumption still works (IfExists),
+    // so repository creation cannot be locked out by the guard.
+    expect(iam.serviceCanAssume(role, 'ecr.amazonaws.com', {})).toBe(true);
     expect(iam.serviceCanAssume(role, 'lambda.amazonaws.com', { 'aws:SourceAccount': ACCOUNT })).toBe(false);
   });
 

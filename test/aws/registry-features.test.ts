@@ -280,7 +280,7 @@ describe('RepositoryCreationTemplate', () => {
     });
     // Issue 13, item 8: ECR may assume the role only for this account, and create KMS grants only for AWS resources.
     t.hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ecr.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } }] },
+      AssumeRolePolicyDocument: { Statement: [{ Principal: { Service: 'ecr.amazonaws.com' }, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '123456789012' } } }] },
     });
     const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
     t.hasResourceProperties('AWS::IAM::Policy', {
