@@ -37,6 +37,12 @@ export interface SpecProblem {
    * @default - not from a file
    */
   readonly line?: number;
+  /**
+   * The column in the spec file, where it helps (syntax errors).
+   *
+   * @default - not given
+   */
+  readonly column?: number;
 }
 
 /** Options of `SpecValidator.validate`. */
@@ -98,7 +104,7 @@ export class SpecValidator {
   /** Renders problems as one message: a heading and one line per problem. */
   public static formatProblems(problems: SpecProblem[], heading: string): string {
     const lines = problems.map((p) => {
-      const where = p.line !== undefined ? `line ${p.line}: ` : '';
+      const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
       const value = p.value === 'undefined' ? '' : `${p.value} `;
       return `  - ${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
     });
