@@ -29,6 +29,7 @@ function read(file: string, io: Io, what: string): Promise<string> | string {
 export const previewCommand: Command = {
   usage: 'preview --images <file|-> --spec <file> | --ecr-policy | --gar-policies | --acr-commands <file>',
   summary: 'show which images each cloud\'s retention policy would delete from a real listing, and which rule decides',
+  fullUsage: USAGE,
   async run(args, io) {
     const { options } = parseArgs(args, ['images', 'spec', 'repository', 'environment', 'ecr-policy', 'gar-policies', 'acr-commands', 'now']);
     const sources = ['spec', 'ecr-policy', 'gar-policies', 'acr-commands'].filter((k) => typeof options[k] === 'string');

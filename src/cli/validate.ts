@@ -18,6 +18,7 @@ export function parseClouds(value: string | true | undefined): Cloud[] | undefin
 export const validateCommand: Command = {
   usage: 'validate <spec file> [--cloud aws,gcp,azure]',
   summary: 'check a spec file and list every problem; prints a summary when valid',
+  fullUsage: 'validate <spec file> [--cloud aws,gcp,azure] [--quiet]',
   run(args, io) {
     const { positionals, options } = parseArgs(args, ['cloud'], ['quiet']);
     if (positionals.length !== 1) {
