@@ -79,14 +79,15 @@ function date(value: unknown, path: string, problems: string[], epochSeconds: bo
 /**
  * Strict timestamps, in the formats the clouds' CLIs print:
  * - RFC 3339 date-times with a zone (`Z` or `+hh:mm`) and optional fractions:
- *   AWS CLI v2 prints `2019-10-31T22:21:41-07:00` (AWS CLI configuration docs,
- *   `cli_timestamp_format`: "iso8601 ... the default value for AWS CLI version 2");
+ *   AWS CLI v2 prints ISO 8601 such as `2019-10-31T22:21:41-07:00` (its
+ *   `cli_timestamp_format` setting, iso8601 by default in v2; aws/aws-cli
+ *   tests/functional/test_timeformat.py exercises `iso8601` and `none`);
  *   gcloud prints `createTime` as protobuf Timestamps in RFC 3339 UTC ("Z",
  *   fractions of 0, 3, 6 or 9 digits: google.protobuf.Timestamp JSON mapping); the
  *   Azure CLI prints `2023-05-11T17:03:19.8245357Z` (.NET round-trip, 7 digits);
- * - epoch seconds, where allowed (AWS CLI v1: `cli_timestamp_format` "none",
- *   "the timestamp value exactly as received in the HTTP query response", which
- *   for ECR is a JSON number of seconds).
+ * - epoch seconds, where allowed (AWS CLI v1 defaults to `cli_timestamp_format`
+ *   `none`, the value as the service sent it, which for ECR's JSON protocol is a
+ *   number of seconds).
  * Every field is calendar-checked: `2026-02-30` is refused, not rolled over into
  * March as `new Date()` does.
  */
