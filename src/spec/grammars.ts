@@ -256,7 +256,7 @@ export function upstreamUrl(value: string): ParsedUrl {
   return { url };
 }
 
-/** A URL with any user name and password replaced, for messages. */
+/** A text with the user name and password of every URL in it replaced, for messages. */
 export function redactUrl(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1<redacted>@');
+  return value.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]*@/gi, '$1<redacted>@');
 }

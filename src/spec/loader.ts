@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { extname } from 'path';
 import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { redactUrl } from './grammars';
 import { RegistrySpec } from './registry-spec';
 import { REGISTRY_SPEC_SCHEMA } from './schema.generated';
 import { SpecProblem, SpecValidator, ValidateOptions } from './validate';
@@ -398,7 +399,8 @@ function levenshtein(a: string, b: string): number {
 }
 
 function render(value: unknown): string {
-  return value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  // Credentials in a URL never reach a message, whatever field holds the URL.
+  return value === undefined ? 'undefined' : redactUrl(JSON.stringify(value) ?? String(value));
 }
 
 function renderPath(path: Array<string | number>): string {

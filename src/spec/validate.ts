@@ -114,7 +114,8 @@ export class SpecValidator {
 
 function render(value: unknown): string {
   if (value === undefined) return 'undefined';
-  const json = JSON.stringify(value);
+  // Credentials in a URL never reach a message, whatever field holds the URL.
+  const json = redactUrl(JSON.stringify(value) ?? String(value));
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 

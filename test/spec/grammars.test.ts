@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import { tmpdir } from 'os';
 import * as fc from 'fast-check';
 import { validSpec } from './fixtures';
-import { Cloud, EncryptionType, IdentitySpec, RegistrySpec, SpecValidator, UpstreamRegistry } from '../../src/spec';
+import { Cloud, EncryptionType, IdentitySpec, RegistrySpec, SpecLoader, SpecValidator, UpstreamRegistry } from '../../src/spec';
 import { gitRefNameProblem } from '../../src/spec/grammars';
 
 const render = (spec: RegistrySpec, clouds?: Cloud[]) => SpecValidator.validate(spec, { clouds }).problems.map((p) => `${p.path}: ${p.value} ${p.message}`);
@@ -118,6 +118,15 @@ describe('every string is checked against the grammar of what it becomes', () =>
     const messages = render(cache({ upstream: UpstreamRegistry.CUSTOM, url: 'https://bob:s3cret@registry.example.com' }), [Cloud.GCP]);
     expect(messages).toEqual([expect.stringMatching(/^upstreamCaches\[0\]\.url: "https:\/\/<redacted>@registry\.example\.com" has credentials in it; never put them in the spec/)]);
     expect(messages.join('\n')).not.toMatch(/s3cret|bob/);
+  });
+
+  test('credentials in a URL never reach a message from any field, nor from the loader', () => {
+    const spec = cache({ upstream: UpstreamRegistry.QUAY, url: 'https://bob:s3cret@quay.io' });
+    expect(render(spec).join('\n')).toMatch(/"https:\/\/<redacted>@quay\.io" is not taken by upstream "quay"/);
+    const loaded = SpecLoader.load('name: platform\nrepositories: [{name: api}]\nupstreamCaches:\n  - { name: m, upstream: custom, urll: "https://bob:s3cret@r.example.com/x" }\n');
+    const text = SpecValidator.formatProblems(loaded.problems, 'spec');
+    expect(text).toMatch(/line 4: upstreamCaches\[0\]\.urll: "https:\/\/<redacted>@r\.example\.com\/x" is not a known field/);
+    expect(text).not.toMatch(/s3cret|bob/);
   });
 
   // git itself is the independent oracle of branch names: `git check-ref-format --branch <name>`.
