@@ -64,7 +64,16 @@ export interface ValidationReport {
 const IMAGE_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const REGISTRY_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const ENV_NAME = /^[a-z][a-z0-9]*$/;
-const IDENTITY_NAME = /^[a-z][a-z0-9-]*$/;
+/**
+ * Identity and cache names: lower-case letters, digits and single hyphens between
+ * them. GCP derives service account ids by collapsing hyphen runs and dropping a
+ * trailing hyphen (src/gcp/gcp-names.ts, deriveServiceAccountId), so `ci-` and `ci`,
+ * or `a--b` and `a-b`, would be one service account; ECR and Artifact Registry
+ * refuse a cache prefix or repository id that ends with a hyphen or has two
+ * separators in a row.
+ */
+const IDENTITY_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+const CACHE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/;
 const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 const AWS_ACCOUNT = /^\d{12}$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -401,7 +410,7 @@ class Checker {
 
   private identity(path: string, id: IdentitySpec, role: string, envs: string[], images: string[]): void {
     if (typeof id?.name !== 'string' || !IDENTITY_NAME.test(id.name) || id.name.length > 32) {
-      this.add(`${path}.name`, id?.name, 'is not a valid identity name (lower-case letters, digits and hyphens, starting with a letter, at most 32 characters)');
+      this.add(`${path}.name`, id?.name, 'is not a valid identity name (lower-case letters, digits and single hyphens between them, starting with a letter, at most 32 characters)');
     }
     const existing = [id?.awsPrincipalArns, id?.awsAccountIds, id?.gcpMembers, id?.azurePrincipalIds].some((l) => (l ?? []).length > 0);
     if (!id?.github && !existing) {
@@ -595,8 +604,8 @@ class Checker {
     const envNames = Naming.environmentNames(spec);
     caches.forEach((c, i) => {
       const path = `upstreamCaches[${i}]`;
-      if (typeof c?.name !== 'string' || !/^[a-z][a-z0-9-]{1,29}$/.test(c.name)) {
-        this.add(`${path}.name`, c?.name, 'is not a valid cache name (2-30 lower-case letters, digits and hyphens, starting with a letter)');
+      if (typeof c?.name !== 'string' || !CACHE_NAME.test(c.name)) {
+        this.add(`${path}.name`, c?.name, 'is not a valid cache name (2-30 lower-case letters, digits and single hyphens between them, starting with a letter)');
       } else if (seen.has(c.name)) {
         this.add(`${path}.name`, c.name, 'is used twice; cache names are unique');
       } else if ([...images].some((img) => img === c.name || img?.startsWith(`${c.name}/`))) {

@@ -80,6 +80,10 @@ describe('every string is checked against the grammar of what it becomes', () =>
     ['a host that is not one', cache({ upstream: UpstreamRegistry.CUSTOM, url: 'https://registry_1' }), [Cloud.GCP], /has the host "registry_1", not a DNS name/],
     ['a path on Azure', cache({ upstream: UpstreamRegistry.CUSTOM, url: 'https://registry.example.com/v2/team' }), [Cloud.AZURE], /has the path "\/v2\/team"; ACR caches take a registry host only/],
     // names the library derives
+    ['an identity name that derives the same GCP service account as another', validSpec({ access: { pullers: [{ name: 'ci-', gcpMembers: ['user:a@b.c'] }] } }), undefined,
+      /^access\.pullers\[0\]\.name: "ci-" is not a valid identity name \(lower-case letters, digits and single hyphens between them/],
+    ['an identity name with two hyphens', validSpec({ access: { pullers: [{ name: 'a--b', gcpMembers: ['user:a@b.c'] }] } }), undefined, /"a--b" is not a valid identity name/],
+    ['a cache name ending with a hyphen', cache({ name: 'hub-', upstream: UpstreamRegistry.QUAY }), undefined, /^upstreamCaches\[0\]\.name: "hub-" is not a valid cache name/],
     ['an environment named like the virtual repository', validSpec({ environments: { chain: [{ name: 'dev' }, { name: 'virtual' }] } }), [Cloud.GCP],
       /environments\.chain\[1\]\.name: "virtual" gives the Artifact Registry repository id "platform-virtual", the id of the virtual repository/],
   ])('%s', (_name, spec, clouds, expected) => {
