@@ -156,3 +156,20 @@ describe('every string is checked against the grammar of what it becomes', () =>
     expect(samples.filter((n, i) => weakened(n) !== verdicts[i]).length).toBeGreaterThan(0);
   });
 });
+
+describe('a trust tag validate accepts for a cloud is one that cloud accepts later', () => {
+  test('Azure: every tag RegistryIdentities.problems refuses, validate --cloud azure refuses first (300 generated tags)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RegistryIdentities } = require('../../src/azure/registry-identities');
+    const tag = fc.array(fc.constantFrom('v', '1', '.', '*', '-', 'x', '?', '/'), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
+    let refusedByAzure = 0;
+    fc.assert(fc.property(tag, (t) => {
+      const spec = gh({ repository: 'o/r', tag: t });
+      const later = RegistryIdentities.problems(spec) as string[];
+      const now = SpecValidator.validate(spec, { clouds: [Cloud.AZURE] }).problems.filter((p) => p.path.startsWith('access.pushers[0].github'));
+      if (later.length > 0) refusedByAzure++;
+      return later.length === 0 || now.length > 0;
+    }), { seed: 15, numRuns: 300 });
+    expect(refusedByAzure).toBeGreaterThan(30);
+  });
+});
