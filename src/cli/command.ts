@@ -2,6 +2,8 @@
 export interface Command {
   readonly usage: string;
   readonly summary: string;
+  /** The full usage with every option, shown by `--help` (defaults to `usage`). */
+  readonly fullUsage?: string;
   run(args: string[], io: Io): Promise<number> | number;
 }
 

@@ -68,14 +68,78 @@ export function parseListing(text: string, name: string): Listing {
 }
 
 function date(value: unknown, path: string, problems: string[], epochSeconds: boolean): Date {
-  let d: Date | undefined;
-  if (typeof value === 'number' && epochSeconds) d = new Date(value * 1000);
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) d = new Date(value);
-  if (!d || Number.isNaN(d.getTime())) {
-    problems.push(`${path}: ${JSON.stringify(value)} is not a timestamp (an ISO 8601 string${epochSeconds ? ' or epoch seconds' : ''})`);
+  const parsed = Timestamps.parse(value, epochSeconds);
+  if (parsed.problem !== undefined) {
+    problems.push(`${path}: ${JSON.stringify(value)} ${parsed.problem}`);
     return new Date(0);
   }
-  return d;
+  return parsed.date!;
+}
+
+/**
+ * Strict timestamps, in the formats the clouds' CLIs print:
+ * - RFC 3339 date-times with a zone (`Z` or `+hh:mm`) and optional fractions:
+ *   AWS CLI v2 prints ISO 8601 such as `2019-10-31T22:21:41-07:00` (its
+ *   `cli_timestamp_format` setting, iso8601 by default in v2; aws/aws-cli
+ *   tests/functional/test_timeformat.py exercises `iso8601` and `none`);
+ *   gcloud prints `createTime` as protobuf Timestamps in RFC 3339 UTC ("Z",
+ *   fractions of 0, 3, 6 or 9 digits: google.protobuf.Timestamp JSON mapping); the
+ *   Azure CLI prints `2023-05-11T17:03:19.8245357Z` (.NET round-trip, 7 digits);
+ * - epoch seconds, where allowed (AWS CLI v1 defaults to `cli_timestamp_format`
+ *   `none`, the value as the service sent it, which for ECR's JSON protocol is a
+ *   number of seconds).
+ * Every field is calendar-checked: `2026-02-30` is refused, not rolled over into
+ * March as `new Date()` does.
+ */
+export class Timestamps {
+  /** Parses a timestamp, or says why it is not one. */
+  public static parse(value: unknown, epochSeconds: boolean): { date?: Date; problem?: string } {
+    const what = `is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z${epochSeconds ? ', or epoch seconds' : ''})`;
+    if (typeof value === 'number') {
+      if (!epochSeconds) return { problem: what };
+      if (!Number.isFinite(value) || value < 0) return { problem: `${what}: epoch seconds are a non-negative number` };
+      // 1e11 seconds is the year 5138: a larger number is in milliseconds.
+      if (value >= 1e11) return { problem: `${what}: this looks like milliseconds, not seconds` };
+      return { date: new Date(value * 1000) };
+    }
+    if (typeof value !== 'string') return { problem: what };
+    const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|([+-])(\d{2}):(\d{2}))$/.exec(value);
+    if (!m) {
+      if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return { problem: `${what}: it has no time zone` };
+      return { problem: what };
+    }
+    const [, y, mo, d, h, mi, se, frac, , sign, oh, om] = m;
+    const calendar = Timestamps.calendarProblem(Number(y), Number(mo), Number(d));
+    if (calendar) return { problem: `${what}: ${calendar}` };
+    if (Number(h) > 23 || Number(mi) > 59 || Number(se) > 59) return { problem: `${what}: ${h}:${mi}:${se} is not a time of day` };
+    if (sign && (Number(oh) > 23 || Number(om) > 59)) return { problem: `${what}: ${sign}${oh}:${om} is not a time zone offset` };
+    const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
+    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se), ms);
+    if (sign) t -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
+    return { date: new Date(t) };
+  }
+
+  /** Parses `--now`: an RFC 3339 date-time, or a date (midnight UTC). */
+  public static parseNow(value: string): Date {
+    const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    if (day) {
+      const problem = Timestamps.calendarProblem(Number(day[1]), Number(day[2]), Number(day[3]));
+      if (problem) throw new Error(`--now: "${value}" is not a date: ${problem}`);
+      return new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
+    }
+    const parsed = Timestamps.parse(value, false);
+    if (parsed.problem) throw new Error(`--now: "${value}" ${parsed.problem.replace('such as', 'or a date, such as 2026-06-01 or')}`);
+    return parsed.date!;
+  }
+
+  /** Why a year, month and day are not a calendar date (proleptic Gregorian), or undefined. */
+  public static calendarProblem(y: number, m: number, d: number): string | undefined {
+    if (m < 1 || m > 12) return `month ${m} does not exist`;
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+    if (d < 1 || d > days) return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')} has ${days} days, not ${d}`;
+    return undefined;
+  }
 }
 
 function digest(value: unknown, path: string, problems: string[]): string {

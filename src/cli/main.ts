@@ -31,18 +31,23 @@ export const processIo: Io = {
 };
 
 function help(io: Io): void {
-  io.out('usage: container-registry <command> [options]\n');
+  io.out('usage: container-registry <command> [options]   (container-registry <command> --help for its options)\n');
   for (const c of Object.values(COMMANDS)) io.out(`  ${c.usage.padEnd(48)} ${c.summary}`);
 }
 
 /** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...args] = argv;
+  if (name === 'help' && args.length > 0) return main([args[0], '--help'], io);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     help(io);
     return name ? 0 : 2;
   }
   const command = COMMANDS[name];
+  if (command && (args.includes('--help') || args.includes('-h'))) {
+    io.out(`usage: container-registry ${command.fullUsage ?? command.usage}\n\n${command.summary}`);
+    return 0;
+  }
   if (!command) {
     io.err(`unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')})`);
     return 2;

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'fs';
-import { Cloud, PolicyPlanEntry, PolicyPlanText } from '../spec';
+import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
 import { readSpecFile } from './spec-file';
@@ -15,6 +15,7 @@ import { parseClouds } from './validate';
 export const planCommand: Command = {
   usage: 'plan <spec file> [--cloud aws,gcp,azure] [--out FILE] [--check]',
   summary: 'render every policy the spec produces, per cloud and repository (stable, for review and snapshots)',
+  fullUsage: 'plan <spec file> [--cloud aws,gcp,azure] [--out FILE] [--check] [--gcp-project P] [--gcp-location L] [--azure-resource-group G] [--azure-location L]',
   run(args, io) {
     const { positionals, options } = parseArgs(args, ['cloud', 'out', 'gcp-project', 'gcp-location', 'azure-resource-group', 'azure-location'], ['check']);
     if (positionals.length !== 1) {
@@ -27,8 +28,7 @@ export const planCommand: Command = {
     if (!spec) return 1;
     const entries: PolicyPlanEntry[] = [];
     if (clouds.includes(Cloud.AWS)) {
-      const { EcrPolicyPlan } = load<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
-      entries.push(...EcrPolicyPlan.fromSpec(spec));
+      entries.push(...awsPlan(spec));
     }
     if (clouds.includes(Cloud.GCP)) {
       const { GarPolicyPlan } = load<typeof import('../gcp/gar-policy-plan')>('../gcp/gar-policy-plan');
@@ -63,6 +63,25 @@ export const planCommand: Command = {
     return 0;
   },
 };
+
+/**
+ * The AWS plan: every policy of an `EcrRegistry` built in one rendering stack that
+ * is never deployed, as `EcrPolicyPlan.fromSpec` does, but without CloudFormation's
+ * 500-resource limit on that stack. Deployments split a large spec over several
+ * stacks (`EcrRegistryStacks`, each checked against the limits), and the policies
+ * are the same in one stack or several, so a spec of any size has a plan.
+ * CDK's `@aws-cdk/core:stackResourceLimit` context set to 0 turns the check off
+ * (aws-cdk-lib core/lib/stack.ts: `if (this.maxResources > 0) { ... }`).
+ */
+function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
+  const { App, Stack } = load<typeof import('aws-cdk-lib')>('aws-cdk-lib');
+  const { EcrRegistry } = load<typeof import('../aws/ecr-registry')>('../aws/ecr-registry');
+  const { EcrPolicyPlan } = load<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
+  const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
+  const stack = new Stack(app, 'Plan');
+  new EcrRegistry(stack, 'Registry', { spec });
+  return EcrPolicyPlan.fromStack(stack);
+}
 
 /** Loads a cloud's module only when its plan is asked for (each pulls in a cloud library). */
 function load<T>(path: string): T {

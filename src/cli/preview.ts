@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from './args';
 import { Command, Io } from './command';
-import { ListedImage, parseListing } from './image-listings';
+import { ListedImage, parseListing, Timestamps } from './image-listings';
 import {
   AcrPurgeEvaluator, AcrPurgeTranslation, AcrRetentionEvaluator, EcrLifecycleEvaluator, EcrLifecycleTranslation,
   GarCleanupEvaluator, GarCleanupTranslation, RetentionEvaluator,
@@ -29,6 +29,7 @@ function read(file: string, io: Io, what: string): Promise<string> | string {
 export const previewCommand: Command = {
   usage: 'preview --images <file|-> --spec <file> | --ecr-policy | --gar-policies | --acr-commands <file>',
   summary: 'show which images each cloud\'s retention policy would delete from a real listing, and which rule decides',
+  fullUsage: USAGE,
   async run(args, io) {
     const { options } = parseArgs(args, ['images', 'spec', 'repository', 'environment', 'ecr-policy', 'gar-policies', 'acr-commands', 'now']);
     const sources = ['spec', 'ecr-policy', 'gar-policies', 'acr-commands'].filter((k) => typeof options[k] === 'string');
@@ -37,11 +38,7 @@ export const previewCommand: Command = {
       io.err(sources.length > 1 ? `give one policy source, not ${sources.map((s) => `--${s}`).join(' and ')}` : 'give --images and one policy source');
       return 2;
     }
-    let now = new Date();
-    if (typeof options.now === 'string') {
-      now = new Date(options.now);
-      if (Number.isNaN(now.getTime())) throw new Error(`--now: "${options.now}" is not a time (ISO 8601, e.g. 2026-06-01T00:00:00Z)`);
-    }
+    const now = typeof options.now === 'string' ? Timestamps.parseNow(options.now) : new Date();
     const listingName = options.images === '-' ? 'standard input' : options.images;
     const listing = parseListing(await read(options.images, io, 'the image listing'), listingName);
     let images = listing.images;
@@ -56,7 +53,7 @@ export const previewCommand: Command = {
       if (typeof options.environment === 'string' && !Naming.environmentNames(spec).includes(options.environment)) {
         throw new Error(`--environment: "${options.environment}" is not an environment of the spec (${Naming.environmentNames(spec).join(', ') || 'none'})`);
       }
-      images = images.filter((i) => i.image === undefined || i.image === repo || i.image.endsWith(`/${repo}`));
+      images = imagesOf(images, repo, listingName);
       const policy = EffectiveSpec.retention(spec, spec.repositories.find((r) => r.name === repo));
       columns.push(neutralColumn(policy, images, now));
       columns.push(ecrColumn(EcrLifecycleTranslation.translate(policy).policyText, images, now));
@@ -70,22 +67,54 @@ export const previewCommand: Command = {
         everyImage.map((r) => ({ repository: Naming.acrRepositoryPath(spec, r.name, env), policy: r.policy })));
       columns.push(acrColumn(acr.commands, acr.retentionDays, images, now, path));
       io.out(`repository ${repo}: ${images.length} image${images.length === 1 ? '' : 's'} from ${listingName} (${listing.source}), now ${now.toISOString()}`);
-    } else if (typeof options['ecr-policy'] === 'string') {
-      columns.push(ecrColumn(await read(options['ecr-policy'], io, 'the ECR lifecycle policy'), images, now));
-    } else if (typeof options['gar-policies'] === 'string') {
-      const text = await read(options['gar-policies'], io, 'the cleanup policies');
-      const pkgs = [...new Set(images.map((i) => i.image ?? 'image'))];
-      if (pkgs.length > 1) throw new Error(`the listing holds several images (${pkgs.join(', ')}); preview one at a time (filter the listing)`);
-      columns.push(garColumn(text, images, now, pkgs[0] ?? 'image', false));
     } else {
-      const text = await read(options['acr-commands'] as string, io, 'the acr purge commands');
-      const commands = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-      columns.push(acrColumn(commands, undefined, images, now, 'image'));
+      // A native policy applies to one repository: --repository picks it from a listing of several.
+      const pkgs = [...new Set(images.map((i) => i.image ?? 'image'))];
+      if (typeof options.repository === 'string') {
+        images = imagesOf(images, options.repository, listingName);
+      } else if (pkgs.length > 1) {
+        throw new Error(`${listingName} lists several images (${pkgs.join(', ')}); say which one with --repository`);
+      } else if (images.length === 0) {
+        throw new Error(`${listingName} lists no image: nothing to preview`);
+      }
+      const name = typeof options.repository === 'string' ? options.repository : pkgs[0] ?? 'image';
+      if (typeof options['ecr-policy'] === 'string') {
+        const text = nonEmpty(await read(options['ecr-policy'], io, 'the ECR lifecycle policy'), options['ecr-policy'], 'an ECR lifecycle policy (JSON with "rules")');
+        columns.push(ecrColumn(text, images, now));
+      } else if (typeof options['gar-policies'] === 'string') {
+        const file = options['gar-policies'];
+        const text = nonEmpty(await read(file, io, 'the cleanup policies'), file, 'Artifact Registry cleanup policies (JSON)');
+        if (/^\s*\[\s*\]\s*$/.test(text)) throw new Error(`${file} lists no cleanup policy: nothing to preview`);
+        columns.push(garColumn(text, images, now, name, false));
+      } else {
+        const file = options['acr-commands'] as string;
+        const text = await read(file, io, 'the acr purge commands');
+        const commands = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+        if (commands.length === 0) throw new Error(`${file} holds no acr purge command (one "acr purge ..." per line): nothing to preview`);
+        columns.push(acrColumn(commands, undefined, images, now, 'image'));
+      }
     }
     printTable(io, images, columns);
     return 0;
   },
 };
+
+/** The images of one repository in a listing; a listing without any is an error, not an empty table. */
+function imagesOf(images: ListedImage[], repo: string, listingName: string): ListedImage[] {
+  const mine = images.filter((i) => i.image === undefined || i.image === repo || i.image.endsWith(`/${repo}`));
+  if (mine.length === 0) {
+    const listed = [...new Set(images.map((i) => i.image ?? '?'))];
+    throw new Error(`${listingName} has no image of repository "${repo}"${listed.length ? ` (it lists ${listed.slice(0, 5).join(', ')}${listed.length > 5 ? ', ...' : ''})` : ' (it is empty)'}: `
+      + 'list that repository, or name another with --repository');
+  }
+  return mine;
+}
+
+/** A policy file's text, or an error when it is empty (an empty file is not "no policy"). */
+function nonEmpty(text: string, file: string, what: string): string {
+  if (text.trim() === '') throw new Error(`${file} is empty: expected ${what}`);
+  return text;
+}
 
 function pickRepository(spec: RegistrySpec, images: ListedImage[], given: string | undefined): string {
   const names = spec.repositories.map((r) => r.name);

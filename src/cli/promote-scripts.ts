@@ -62,6 +62,7 @@ function clouds(options: ParsedArgs['options']): Cloud[] {
 export const promoteScriptsCommand: Command = {
   usage: 'promote-scripts <spec file> --cloud aws [--out DIR] [--check]',
   summary: 'write the promotion workflow and scripts (.github/workflows, .github/promotion) to commit',
+  fullUsage: `promote-scripts <spec file> ${OPTIONS_USAGE} [--out DIR] [--check]`,
   run(args, io) {
     const { positionals, options } = parseArgs(args, VALUED, ['check']);
     if (positionals.length !== 1) {
@@ -105,6 +106,7 @@ export const promoteScriptsCommand: Command = {
 export const workflowCommand: Command = {
   usage: 'workflow <spec file> --cloud aws',
   summary: 'print the generated GitHub Actions promotion workflow',
+  fullUsage: `workflow <spec file> ${OPTIONS_USAGE}`,
   run(args, io) {
     const { positionals, options } = parseArgs(args, VALUED.filter((k) => k !== 'out'));
     if (positionals.length !== 1) {

@@ -20,6 +20,7 @@ function table(tags: ComputedTag[]): string[] {
 export const tagsCommand: Command = {
   usage: 'tags --sha <git sha> [--version 1.2.3] [--branch main] ...',
   summary: 'print the tags of a build: write-once build and version tags, moving aliases',
+  fullUsage: TAGS_USAGE,
   run(args, io) {
     const { positionals, options } = parseArgs(args,
       ['sha', 'version', 'branch', 'existing', 'strategy', 'promote-to', 'spec', 'repository', 'format'],

@@ -1,9 +1,9 @@
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { RetentionTranslationCheck } from '../retention/translation-check';
-import { Cloud, SpecSummary, SpecValidator } from '../spec';
+import { Cloud, SpecLoader, SpecSummary, SpecValidator } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
-import { readSpecFile } from './spec-file';
+import { readSpecFileText } from './spec-file';
 
 /** Parses `--cloud aws,gcp` into clouds, with a clear error for an unknown one. */
 export function parseClouds(value: string | true | undefined): Cloud[] | undefined {
@@ -18,6 +18,7 @@ export function parseClouds(value: string | true | undefined): Cloud[] | undefin
 export const validateCommand: Command = {
   usage: 'validate <spec file> [--cloud aws,gcp,azure]',
   summary: 'check a spec file and list every problem; prints a summary when valid',
+  fullUsage: 'validate <spec file> [--cloud aws,gcp,azure] [--quiet]',
   run(args, io) {
     const { positionals, options } = parseArgs(args, ['cloud'], ['quiet']);
     if (positionals.length !== 1) {
@@ -26,13 +27,14 @@ export const validateCommand: Command = {
     }
     const file = positionals[0];
     const clouds = parseClouds(options.cloud);
-    const spec = readSpecFile(file, io.err, clouds);
-    if (!spec) return 1;
+    const read = readSpecFileText(file, io.err, clouds);
+    if (!read) return 1;
+    const spec = read.spec;
     // A retention that could expire an environment tag's image is an error on every cloud,
     // and so is one a target cloud cannot express (the translations the constructs will run).
     const retention = [...RetentionTagCheck.check(spec), ...RetentionTranslationCheck.check(spec, clouds)];
     if (retention.length) {
-      io.err(SpecValidator.formatProblems(retention, `${file} is invalid`));
+      io.err(SpecValidator.formatProblems(SpecLoader.locate(read.text, retention), `${file} is invalid`));
       return 1;
     }
     io.out(`${file}: valid${clouds ? ` for ${clouds.join(', ')}` : ''}`);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { extname } from 'path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { redactUrl } from './grammars';
 import { RegistrySpec } from './registry-spec';
 import { REGISTRY_SPEC_SCHEMA } from './schema.generated';
 import { SpecProblem, SpecValidator, ValidateOptions } from './validate';
@@ -28,6 +29,13 @@ export interface LoadOptions extends ValidateOptions {
    * @default "spec"
    */
   readonly sourceName?: string;
+
+  /**
+   * The most nodes the document may have once its YAML aliases are expanded.
+   *
+   * @default SpecLoader.MAX_EXPANDED_NODES (1,000,000)
+   */
+  readonly maxExpandedNodes?: number;
 }
 
 /** The outcome of loading a spec: the spec, or every problem found. */
@@ -50,6 +58,16 @@ export interface LoadResult {
  * `SpecValidator`. Nothing is half-applied: a file with any problem yields no spec.
  */
 export class SpecLoader {
+  /**
+   * The most nodes a spec may have once its YAML aliases are expanded. Aliases
+   * are welcome (a spec may reuse one retention block for every repository), but
+   * a few lines of nested aliases can expand to billions of nodes (a "billion
+   * laughs" document), so the limit is on the expanded size, counted before
+   * anything is expanded. A spec of 10,000 repositories, each with its own
+   * 40-node override, stays well below it.
+   */
+  public static readonly MAX_EXPANDED_NODES = 1_000_000;
+
   /** Loads and validates a spec file; throws one error that lists every problem. */
   public static fromFile(path: string, options: LoadOptions = {}): RegistrySpec {
     let text: string;
@@ -73,22 +91,31 @@ export class SpecLoader {
   /** Loads a spec from text and returns the spec or every problem, without throwing. */
   public static load(text: string, options: LoadOptions = {}): LoadResult {
     const format = options.format ?? SpecLoader.formatOf(options.sourceName ?? '');
+    const syntax = format === SpecFormat.JSON ? 'JSON' : 'YAML';
+    // A byte-order mark is an encoding detail, not content (YAML 1.2 section 5.2; RFC 8259 section 8.1
+    // lets a parser ignore it); Node's JSON.parse would stop at it.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const lineCounter = new LineCounter();
     const problems: SpecProblem[] = [];
+    const at = (offset: number) => {
+      const o = Math.max(0, Math.min(offset, text.length));
+      const before = text.slice(0, o);
+      return { line: before.split('\n').length, column: o - before.lastIndexOf('\n') };
+    };
+    const fail = (message: string, where: { line: number; column?: number }): LoadResult =>
+      ({ problems: [{ path: '', value: 'undefined', message, ...where }] });
 
+    if (text.trim() === '') {
+      return fail(`is empty: a spec is a ${syntax === 'JSON' ? 'JSON object' : 'YAML map'} with at least \`name\` and \`repositories\``, { line: 1 });
+    }
     if (format === SpecFormat.JSON) {
       try {
         JSON.parse(text);
       } catch (e: any) {
-        // Node reports a position for most errors; otherwise the YAML parser
-        // (JSON is YAML) usually finds the same spot.
-        const pos = /position (\d+)/.exec(e.message);
-        const yamlError = parseDocument(text, { lineCounter }).errors[0];
-        const line = pos
-          ? text.slice(0, Number(pos[1])).split('\n').length
-          : yamlError ? lineCounter.linePos(yamlError.pos[0]).line : undefined;
-        const reason = String(e.message).split('\n')[0].replace(/, "[\s\S]*$/, '');
-        return { problems: [{ path: '', value: 'undefined', message: `is not valid JSON: ${reason}`, line }] };
+        // Node's messages carry a position for some errors only, so the position
+        // comes from a small scanner of the JSON grammar (RFC 8259) instead.
+        const reason = String(e.message).split('\n')[0].replace(/, (\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position \d+.*$/, '');
+        return fail(`is not valid JSON: ${reason}`, at(jsonErrorOffset(text)));
       }
     }
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -97,20 +124,26 @@ export class SpecLoader {
         problems: doc.errors.map((e) => ({
           path: '',
           value: 'undefined',
-          message: `is not valid ${format === SpecFormat.JSON ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`,
-          line: lineCounter.linePos(e.pos[0]).line,
+          message: `is not valid ${syntax}: ${e.message.split('\n')[0]}`,
+          ...at(e.pos[0]),
         })),
       };
     }
-    const data = doc.toJS();
+    const contents = doc.contents;
+    if (contents === null || (isScalar(contents) && contents.value === null && contents.range?.[0] === contents.range?.[1])) {
+      return fail(`is empty: a spec is a ${syntax === 'JSON' ? 'JSON object' : 'YAML map'} with at least \`name\` and \`repositories\``, { line: 1 });
+    }
+    const size = expandedSize(doc, options.maxExpandedNodes ?? SpecLoader.MAX_EXPANDED_NODES);
+    if (size.problem) return fail(size.problem, at(size.offset ?? 0));
+    const data = doc.toJS({ maxAliasCount: -1 });
     // The line of the deepest node on the path that exists (for a missing key,
     // the map that should hold it).
-    const lineOf = (path: Array<string | number>): number | undefined => {
+    const lineOf = (path: Array<string | number>): number => {
       for (let n = path.length; n >= 0; n--) {
         const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
         if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
       }
-      return undefined;
+      return 1;
     };
 
     checkSchema(data, REGISTRY_SPEC_SCHEMA.definitions.RegistrySpec, [], (path, value, message) => {
@@ -131,6 +164,26 @@ export class SpecLoader {
       }
     }
     return problems.length === 0 ? { spec: data as RegistrySpec, problems } : { problems };
+  }
+
+  /**
+   * Gives problems found after loading (retention checks, a cloud's own checks)
+   * the line of their field path in the spec text, so that every error has one.
+   * Problems that already have a line keep it.
+   */
+  public static locate(text: string, problems: SpecProblem[]): SpecProblem[] {
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+    return problems.map((p) => {
+      if (p.line !== undefined) return p;
+      const path = parsePath(p.path);
+      for (let n = path.length; n >= 0; n--) {
+        const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
+        if (isNode(node) && node.range) return { ...p, line: lineCounter.linePos(node.range[0]).line };
+      }
+      return { ...p, line: 1 };
+    });
   }
 
   private static formatOf(path: string): SpecFormat {
@@ -184,10 +237,12 @@ function checkSchema(value: unknown, rawSchema: any, path: Array<string | number
     const obj = value as Record<string, unknown>;
     const props: Record<string, any> = schema.properties ?? {};
     for (const required of schema.required ?? []) {
-      if (obj[required] === undefined) report([...path, required], undefined, 'is required');
+      if (!has(obj, required) || obj[required] === undefined) report([...path, required], undefined, 'is required');
     }
     for (const [key, v] of Object.entries(obj)) {
-      if (props[key]) {
+      // Own properties only: a key named like a property of every object
+      // (`__proto__`, `constructor`, `toString`) is as unknown as any other.
+      if (has(props, key)) {
         checkSchema(v, props[key], [...path, key], report);
       } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
         checkSchema(v, schema.additionalProperties, [...path, key], report);
@@ -198,6 +253,138 @@ function checkSchema(value: unknown, rawSchema: any, path: Array<string | number
       }
     }
   }
+}
+
+/**
+ * The offset of the first syntax error of a JSON text (RFC 8259 grammar), or its
+ * length when the text ends too early. Only called on text that JSON.parse refused.
+ */
+function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => { while (i < text.length && ' \t\n\r'.includes(text[i])) i++; };
+  const fail = (): never => { throw i; };
+  const expect = (c: string) => { if (text[i] !== c) fail(); i++; };
+  const string = () => {
+    expect('"');
+    while (i < text.length && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) { i += k; fail(); }
+          i += 5;
+        } else if ('"\\/bfnrt'.includes(text[i] ?? '') && i < text.length) {
+          i++;
+        } else {
+          fail();
+        }
+      } else {
+        i++;
+      }
+    }
+    expect('"');
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++; ws();
+      if (text[i] === '}') { i++; return; }
+      for (;;) {
+        ws(); string(); ws(); expect(':'); value(); ws();
+        if (text[i] === ',') { i++; continue; }
+        expect('}');
+        return;
+      }
+    }
+    if (c === '[') {
+      i++; ws();
+      if (text[i] === ']') { i++; return; }
+      for (;;) {
+        value(); ws();
+        if (text[i] === ',') { i++; continue; }
+        expect(']');
+        return;
+      }
+    }
+    if (c === '"') return string();
+    const lit = c === 't' ? 'true' : c === 'f' ? 'false' : c === 'n' ? 'null' : undefined;
+    if (lit) {
+      for (const ch of lit) expect(ch);
+      return;
+    }
+    const digit = () => /[0-9]/.test(text[i] ?? '');
+    const digits = () => { if (!digit()) fail(); while (digit()) i++; };
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++; else digits();
+    if (text[i] === '.') { i++; digits(); }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
+  };
+  try {
+    value(); ws();
+    if (i < text.length) fail();
+    return text.length;
+  } catch (offset) {
+    return typeof offset === 'number' ? offset : text.length;
+  }
+}
+
+function has(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+/**
+ * The number of nodes of a document once its aliases are expanded, counted on
+ * the syntax tree with one count per anchored node (so the count itself is
+ * linear in the text), or the problem: too many nodes (reported at the alias
+ * that expands most), or an alias inside its own anchor (an infinite document).
+ */
+function expandedSize(doc: Document, limit: number): { problem?: string; offset?: number } {
+  // One pass in document order: an alias refers to the last anchor of its name
+  // before it (YAML 1.2, section 3.2.2.2), whose size is known by then, unless
+  // the alias sits inside that anchor's own node.
+  const sizes = new Map<Node, number>();
+  const anchors = new Map<string, Node>();
+  const open = new Set<Node>();
+  let biggest: { size: number; offset: number; name: string } | undefined;
+  let recursive: { offset: number; name: string } | undefined;
+  const size = (node: unknown): number => {
+    if (isPair(node)) return Math.min(size(node.key) + size(node.value), Number.MAX_SAFE_INTEGER);
+    if (!isNode(node)) return 1;
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (target && open.has(target)) recursive ??= { offset: node.range?.[0] ?? 0, name: node.source };
+      const n = target ? sizes.get(target) ?? 0 : 1;
+      if (!biggest || n > biggest.size) biggest = { size: n, offset: node.range?.[0] ?? 0, name: node.source };
+      return n;
+    }
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    let n = 1;
+    if (isMap(node) || isSeq(node)) {
+      for (const item of node.items) n = Math.min(n + size(item), Number.MAX_SAFE_INTEGER);
+    } else if (!isScalar(node)) {
+      n = 1;
+    }
+    open.delete(node);
+    sizes.set(node, n);
+    return n;
+  };
+  const total = size(doc.contents);
+  if (recursive) return { problem: `has the alias *${recursive.name} inside its own anchor, an infinite document`, offset: recursive.offset };
+  if (total > limit) {
+    return {
+      problem: `expands to ${total.toLocaleString('en-US')} nodes through YAML aliases, more than the ${limit.toLocaleString('en-US')} a spec may have `
+        + `(the alias *${biggest?.name} here expands to ${biggest?.size.toLocaleString('en-US')} nodes); reuse anchors without nesting them this deep`,
+      offset: biggest?.offset ?? 0,
+    };
+  }
+  return {};
 }
 
 function levenshtein(a: string, b: string): number {
@@ -212,7 +399,8 @@ function levenshtein(a: string, b: string): number {
 }
 
 function render(value: unknown): string {
-  return value === undefined ? 'undefined' : JSON.stringify(value) ?? String(value);
+  // Credentials in a URL never reach a message, whatever field holds the URL.
+  return value === undefined ? 'undefined' : redactUrl(JSON.stringify(value) ?? String(value));
 }
 
 function renderPath(path: Array<string | number>): string {

@@ -1,11 +1,16 @@
 import { EffectiveSpec } from './effective';
 import { Glob } from './glob';
+import {
+  AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, gcpKmsKey, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
+  GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
+} from './grammars';
 import { Naming } from './naming';
 import {
   AccessSpec,
   Cloud,
   EncryptionType,
   EnvironmentLayout,
+  GithubTrustSpec,
   IdentitySpec,
   RegistrySpec,
   RetentionPolicySpec,
@@ -32,6 +37,12 @@ export interface SpecProblem {
    * @default - not from a file
    */
   readonly line?: number;
+  /**
+   * The column in the spec file, where it helps (syntax errors).
+   *
+   * @default - not given
+   */
+  readonly column?: number;
 }
 
 /** Options of `SpecValidator.validate`. */
@@ -53,14 +64,19 @@ export interface ValidationReport {
 const IMAGE_NAME = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const REGISTRY_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const ENV_NAME = /^[a-z][a-z0-9]*$/;
-const IDENTITY_NAME = /^[a-z][a-z0-9-]*$/;
+/**
+ * Identity and cache names: lower-case letters, digits and single hyphens between
+ * them. GCP derives service account ids by collapsing hyphen runs and dropping a
+ * trailing hyphen (src/gcp/gcp-names.ts, deriveServiceAccountId), so `ci-` and `ci`,
+ * or `a--b` and `a-b`, would be one service account; ECR and Artifact Registry
+ * refuse a cache prefix or repository id that ends with a hyphen or has two
+ * separators in a row.
+ */
+const IDENTITY_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
+const CACHE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/;
 const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
-const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const AWS_ACCOUNT = /^\d{12}$/;
-const AWS_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const GCP_MEMBER = /^(serviceAccount|user|group|domain|principal|principalSet):\S+$/;
-const GCP_KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 const GCP_SECRET_VERSION = /^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/;
 const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
@@ -97,7 +113,7 @@ export class SpecValidator {
   /** Renders problems as one message: a heading and one line per problem. */
   public static formatProblems(problems: SpecProblem[], heading: string): string {
     const lines = problems.map((p) => {
-      const where = p.line !== undefined ? `line ${p.line}: ` : '';
+      const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
       const value = p.value === 'undefined' ? '' : `${p.value} `;
       return `  - ${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
     });
@@ -107,7 +123,8 @@ export class SpecValidator {
 
 function render(value: unknown): string {
   if (value === undefined) return 'undefined';
-  const json = JSON.stringify(value);
+  // Credentials in a URL never reach a message, whatever field holds the URL.
+  const json = redactUrl(JSON.stringify(value) ?? String(value));
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
@@ -210,6 +227,9 @@ class Checker {
         this.add(path, env?.name, 'is not a valid environment name (lower-case letters and digits, starting with a letter, at most 20 characters)');
       } else if (seen.has(env.name)) {
         this.add(path, env.name, 'is listed twice; each environment appears once in the chain');
+      } else if (this.gcp && env.name === 'virtual' && Naming.layout(spec) !== EnvironmentLayout.TAGS && typeof spec.name === 'string') {
+        // src/gcp/artifact-registry.ts names the virtual repository `<registry>-virtual`.
+        this.add(path, env.name, `gives the Artifact Registry repository id "${Naming.garRepositoryId(spec, env.name)}", the id of the virtual repository (reserved); rename the environment`);
       }
       seen.add(env?.name);
     });
@@ -320,18 +340,22 @@ class Checker {
       this.add('encryption.type', enc.type, `is not an encryption type (allowed: ${enumValues(EncryptionType).join(', ')})`);
     }
     const cmk = enc.type === EncryptionType.CUSTOMER_MANAGED;
-    const keys: Array<[keyof typeof enc, RegExp, string]> = [
-      ['awsKmsKeyArn', AWS_ARN, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)'],
-      ['gcpKmsKeyName', GCP_KMS_KEY, 'a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)'],
-      ['azureKeyVaultKeyId', /^https:\/\/[^/]+\/keys\/[^/]+(\/[^/]+)?$/, 'a Key Vault key id (https://<vault>.vault.azure.net/keys/<name>[/<version>])'],
+    // Each key is checked against the grammar of the reference its cloud takes (src/spec/grammars.ts).
+    const keys: Array<[keyof typeof enc, (v: string) => string | undefined, boolean]> = [
+      ['awsKmsKeyArn', awsKmsKey, this.aws],
+      ['gcpKmsKeyName', gcpKmsKey, this.gcp],
+      ['azureKeyVaultKeyId', azureKeyId, this.azure],
     ];
-    for (const [field, grammar, what] of keys) {
+    for (const [field, grammar, enabled] of keys) {
       const value = enc[field];
       if (value === undefined || this.skip(value)) continue;
       if (!cmk) {
         this.add(`encryption.${field}`, value, 'is only used with encryption.type "customer-managed"; set the type or remove the key');
-      } else if (typeof value !== 'string' || !grammar.test(value)) {
-        this.add(`encryption.${field}`, value, `is not ${what}`);
+      } else if (typeof value !== 'string') {
+        this.add(`encryption.${field}`, value, 'must be a string');
+      } else if (enabled) {
+        const problem = grammar(value);
+        if (problem) this.add(`encryption.${field}`, value, problem);
       }
     }
   }
@@ -386,26 +410,40 @@ class Checker {
 
   private identity(path: string, id: IdentitySpec, role: string, envs: string[], images: string[]): void {
     if (typeof id?.name !== 'string' || !IDENTITY_NAME.test(id.name) || id.name.length > 32) {
-      this.add(`${path}.name`, id?.name, 'is not a valid identity name (lower-case letters, digits and hyphens, starting with a letter, at most 32 characters)');
+      this.add(`${path}.name`, id?.name, 'is not a valid identity name (lower-case letters, digits and single hyphens between them, starting with a letter, at most 32 characters)');
     }
     const existing = [id?.awsPrincipalArns, id?.awsAccountIds, id?.gcpMembers, id?.azurePrincipalIds].some((l) => (l ?? []).length > 0);
     if (!id?.github && !existing) {
       this.add(path, id?.name, 'grants nobody: give `github` (an identity trusted by GitHub Actions) or existing principals (awsPrincipalArns, awsAccountIds, gcpMembers, azurePrincipalIds)');
     }
-    if (id?.github) {
-      const gh = id.github;
-      if (typeof gh.repository !== 'string' || !GITHUB_REPO.test(gh.repository)) {
-        this.add(`${path}.github.repository`, gh.repository, 'is not a GitHub repository (owner/name)');
-      }
-      const refs = [gh.branch, gh.environment, gh.tag].filter((r) => r !== undefined);
-      if (refs.length !== 1) {
-        this.add(`${path}.github`, gh, 'must restrict the trust to exactly one of branch, environment or tag, so that other workflows (pull requests) cannot assume it');
-      }
+    if (id?.github) this.githubTrust(`${path}.github`, id.github);
+    if (this.aws) {
+      ((id?.awsPrincipalArns as unknown[] | undefined) ?? []).forEach((v, j) => {
+        if (this.skip(v)) return;
+        const p = `${path}.awsPrincipalArns[${j}]`;
+        if (typeof v !== 'string') {
+          this.add(p, v, 'is not an IAM role or user ARN');
+          return;
+        }
+        const principal = awsPrincipal(v);
+        if (principal.problem) {
+          this.add(p, v, principal.problem);
+        } else if (principal.kind === 'account' && role !== 'pullers') {
+          // Issue 13, item 6: a whole account may pull (like awsAccountIds), never push or promote.
+          this.add(p, v, `is a whole AWS account; ${role} must be IAM principals (a role or a user): `
+            + `name the role that ${role === 'pushers' ? 'pushes' : 'promotes'}, such as ${v.replace(/:root$/, ':role/<name>')}`);
+        }
+      });
+    }
+    if (this.gcp) {
+      ((id?.gcpMembers as unknown[] | undefined) ?? []).forEach((v, j) => {
+        if (this.skip(v)) return;
+        const problem = typeof v === 'string' ? gcpMember(v) : 'is not an IAM member';
+        if (problem) this.add(`${path}.gcpMembers[${j}]`, v, problem);
+      });
     }
     const lists: Array<[keyof IdentitySpec, RegExp, string, boolean]> = [
-      ['awsPrincipalArns', AWS_ARN, 'an IAM principal ARN (arn:aws:iam::<account>:role/<name>)', this.aws],
       ['awsAccountIds', AWS_ACCOUNT, 'a 12-digit AWS account id', this.aws],
-      ['gcpMembers', GCP_MEMBER, 'an IAM member (serviceAccount:<email>, user:, group:, principal:, principalSet:)', this.gcp],
       ['azurePrincipalIds', UUID, 'an Azure principal (object) id, a UUID', this.azure],
     ];
     for (const [field, grammar, what, enabled] of lists) {
@@ -433,6 +471,95 @@ class Checker {
         this.add(`${path}.repositories[${j}]`, pattern, `matches no repository of the spec (${some})`);
       }
     });
+  }
+
+  /**
+   * A GitHub trust, checked against the OIDC subject each cloud builds from it:
+   * `repo:<owner>/<repo>:ref:refs/heads/<branch>`, `...:environment:<env>`,
+   * `...:ref:refs/tags/<tag>` (GitHub docs, "About security hardening with OpenID
+   * Connect", example subject claims). AWS compares the subject with
+   * `StringEquals`, or `StringLike` when a tag has `*` (src/aws/github-oidc.ts);
+   * GCP compares the ref or environment in CEL and handles `*` only
+   * (src/gcp/github-workload-identity.ts); Azure federated credentials match the
+   * subject exactly, without wildcards (src/azure/registry-identities.ts).
+   */
+  private githubTrust(path: string, gh: GithubTrustSpec): void {
+    if (typeof gh !== 'object' || gh === null) return;
+    const repository = gh.repository;
+    if (typeof repository !== 'string') {
+      this.add(`${path}.repository`, repository, 'is required: the GitHub repository (owner/name)');
+    } else if (!this.skip(repository)) {
+      const problem = githubRepository(repository);
+      if (problem) this.add(`${path}.repository`, repository, problem);
+    }
+    const refs = (['branch', 'environment', 'tag'] as const).filter((r) => gh[r] !== undefined);
+    if (refs.length !== 1) {
+      this.add(path, gh, 'must restrict the trust to exactly one of branch, environment or tag, so that other workflows (pull requests) cannot assume it');
+      return;
+    }
+    const field = refs[0];
+    const value = gh[field] as unknown;
+    const fp = `${path}.${field}`;
+    if (this.skip(value)) return;
+    if (typeof value !== 'string') {
+      this.add(fp, value, `must be a string (the ${field} name)`);
+      return;
+    }
+    const repo = typeof repository === 'string' ? repository : '<owner>/<repo>';
+    let subject: string;
+    if (field === 'branch' || field === 'tag') {
+      const full = /^refs\/(heads|tags)\/(.*)$/.exec(value);
+      if (full) {
+        const kind = full[1] === 'heads' ? 'branch' : 'tag';
+        this.add(fp, value, `is a full git ref; write the ${kind} name only: ${kind}: "${full[2]}" `
+          + `(the trust adds refs/${full[1]}/ itself, so this would expect refs/${field === 'branch' ? 'heads' : 'tags'}/${value}, which no run has)`);
+        return;
+      }
+      if (value.length === 0) {
+        this.add(fp, value, `is empty; give the ${field} ${field === 'branch' ? 'name (main)' : 'or tag pattern (v*)'}`);
+        return;
+      }
+      if (field === 'tag' && value.includes('?')) {
+        this.add(fp, value, 'has "?", which is not a wildcard of the spec (only * is) and not a character git allows in tags; use * ');
+        return;
+      }
+      const literal = field === 'tag' ? value.replace(/\*/g, 'x') : value;
+      const problem = gitRefNameProblem(literal);
+      if (problem) {
+        this.add(fp, value, `is not a git ${field} name: it ${problem} (git check-ref-format rules)`);
+        return;
+      }
+      if (field === 'tag' && value.includes('*') && this.azure) {
+        this.add(fp, value, 'has a wildcard; Entra federated identity credentials match the subject exactly (no wildcards), so Azure cannot trust it: '
+          + 'give an exact tag, trust a GitHub environment instead, or target other clouds with `validate --cloud`');
+      }
+      subject = `repo:${repo}:ref:refs/${field === 'branch' ? 'heads' : 'tags'}/${value.replace(/\*/g, '')}`;
+    } else {
+      if (value.length === 0 || value.length > GITHUB_ENVIRONMENT_MAX) {
+        this.add(fp, value, `is not a GitHub environment name (1-${GITHUB_ENVIRONMENT_MAX} characters)`);
+        return;
+      }
+      // eslint-disable-next-line no-control-regex
+      if (/[\x00-\x1f\x7f]/.test(value) || value.trim() !== value) {
+        this.add(fp, value, 'has control characters or leading or trailing spaces, which GitHub environment names cannot have');
+        return;
+      }
+      if (this.aws && /[*?]/.test(value)) {
+        this.add(fp, value, 'has * or ?, which an AWS trust policy would read as wildcards (StringLike) when the role also trusts a tag pattern; rename the environment');
+      }
+      subject = `repo:${repo}:environment:${value}`;
+    }
+    // IAM reads ${...} in a condition value as a policy variable (IAM User Guide, "IAM policy elements: Variables and tags").
+    if (this.aws && value.includes('${')) {
+      this.add(fp, value, 'contains "${", which an AWS trust policy would read as a policy variable; rename it');
+    }
+    if (this.gcp && Buffer.byteLength(subject, 'utf8') > GCP_SUBJECT_MAX_BYTES) {
+      this.add(fp, value, `gives the subject "${subject.slice(0, 60)}...", ${Buffer.byteLength(subject, 'utf8')} bytes; `
+        + `Workload Identity Federation refuses a google.subject over ${GCP_SUBJECT_MAX_BYTES} bytes (GCP limit)`);
+    }
+    if (this.azure && subject.length > AZURE_SUBJECT_MAX) {
+      this.add(fp, value, `gives a subject of ${subject.length} characters; Entra federated credentials take at most ${AZURE_SUBJECT_MAX} (Azure limit)`);
+    }
   }
 
   private replication(spec: RegistrySpec): void {
@@ -477,8 +604,8 @@ class Checker {
     const envNames = Naming.environmentNames(spec);
     caches.forEach((c, i) => {
       const path = `upstreamCaches[${i}]`;
-      if (typeof c?.name !== 'string' || !/^[a-z][a-z0-9-]{1,29}$/.test(c.name)) {
-        this.add(`${path}.name`, c?.name, 'is not a valid cache name (2-30 lower-case letters, digits and hyphens, starting with a letter)');
+      if (typeof c?.name !== 'string' || !CACHE_NAME.test(c.name)) {
+        this.add(`${path}.name`, c?.name, 'is not a valid cache name (2-30 lower-case letters, digits and single hyphens between them, starting with a letter)');
       } else if (seen.has(c.name)) {
         this.add(`${path}.name`, c.name, 'is used twice; cache names are unique');
       } else if ([...images].some((img) => img === c.name || img?.startsWith(`${c.name}/`))) {
@@ -498,12 +625,7 @@ class Checker {
       if (!enumValues(UpstreamRegistry).includes(c?.upstream)) {
         this.add(`${path}.upstream`, c?.upstream, `is not an upstream registry (allowed: ${enumValues(UpstreamRegistry).join(', ')})`);
       }
-      if (c?.upstream === UpstreamRegistry.CUSTOM && !c.url) {
-        this.add(`${path}.url`, c.url, 'is required with upstream "custom" (https://registry.example.com)');
-      }
-      if (c?.url !== undefined && !/^https:\/\/[^\s/]+/.test(c.url)) {
-        this.add(`${path}.url`, c.url, 'is not an https URL');
-      }
+      this.upstreamUrl(path, c);
       if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PTC_SECRET_PREFIX)) {
         this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PTC_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
       }
@@ -522,6 +644,40 @@ class Checker {
     });
     if (this.aws && caches.length > 50) {
       this.add('upstreamCaches', caches.length, 'lists more than 50 caches (ECR limit of pull-through cache rules)');
+    }
+  }
+
+  /**
+   * An upstream URL. Only `custom` takes one: preset upstreams have fixed
+   * addresses. ECR takes a host (`upstreamRegistryUrl`, src/aws/pull-through-cache.ts)
+   * and so does ACR (`loginServer` of a credential set's source, src/azure/cache-rules.ts
+   * keeps only the host), so a path is refused for them; Artifact Registry takes a
+   * URI (`customRepository.uri`, src/gcp/upstream-repositories.ts). Credentials in
+   * a URL are refused and never copied into a message: they belong in a secret.
+   */
+  private upstreamUrl(path: string, c: { upstream?: UpstreamRegistry; url?: unknown }): void {
+    const url = c?.url;
+    if (c?.upstream === UpstreamRegistry.CUSTOM && (url === undefined || url === '')) {
+      this.add(`${path}.url`, url, 'is required with upstream "custom" (https://registry.example.com)');
+      return;
+    }
+    if (url === undefined || this.skip(url)) return;
+    if (typeof url !== 'string') {
+      this.add(`${path}.url`, url, 'must be a string (https://registry.example.com)');
+      return;
+    }
+    const shown = redactUrl(url);
+    if (c.upstream !== UpstreamRegistry.CUSTOM && enumValues(UpstreamRegistry).includes(c.upstream as string)) {
+      this.add(`${path}.url`, shown, `is not taken by upstream "${c.upstream}", which has a fixed address; remove url, or use upstream "custom"`);
+      return;
+    }
+    const parsed = upstreamUrl(url);
+    if (parsed.problem) {
+      this.add(`${path}.url`, shown, parsed.problem);
+      return;
+    }
+    if ((this.aws || this.azure) && parsed.url!.pathname !== '/' && parsed.url!.pathname !== '') {
+      this.add(`${path}.url`, shown, `has the path "${parsed.url!.pathname}"; ${this.azure ? 'ACR' : 'ECR'} caches take a registry host only (https://registry.example.com)`);
     }
   }
 

@@ -38,3 +38,44 @@ describe('container-registry plan', () => {
     expect(await runCli(['plan', bad])).toMatchObject({ code: 1, err: expect.stringMatching(/name: "Platform" is not a valid registry name/) });
   });
 });
+
+describe('plan works for specs of any size', () => {
+  test('a spec of 520 ECR repositories (more than a CloudFormation stack holds) has an AWS plan', async () => {
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, [
+      'name: big',
+      'repositories:',
+      ...Array.from({ length: 520 }, (_, i) => `  - name: app${i}`),
+      'retention:',
+      '  rules: [{ tagState: untagged, expireAfterDays: 7 }]',
+      'access:',
+      '  pushers: [{ name: ci, github: { repository: example/big, branch: main } }]',
+    ].join('\n'));
+    const r = await runCli(['plan', big, '--cloud', 'aws']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const lifecycle = r.out.split('\n').filter((l) => /^## aws big\/app\d+ lifecycle-policy$/.test(l));
+    expect(lifecycle).toHaveLength(520);
+  }, 120_000);
+});
+
+describe('--help on every command', () => {
+  const { COMMANDS } = jest.requireActual('../../src/cli/main');
+  test.each(Object.keys(COMMANDS))('%s --help prints its full usage and exits 0', async (name) => {
+    for (const args of [[name, '--help'], [name, '-h'], ['help', name]]) {
+      const r = await runCli(args);
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toMatch(new RegExp(`^usage: container-registry ${name}( |$)`));
+      expect(r.out).toContain(COMMANDS[name].summary);
+    }
+  });
+
+  test('every option a command accepts is in its --help (plan, validate)', async () => {
+    expect((await runCli(['plan', '--help'])).out).toMatch(/--gcp-project P.*--gcp-location L.*--azure-resource-group G.*--azure-location L/);
+    expect((await runCli(['validate', '--help'])).out).toMatch(/--quiet/);
+  });
+
+  test('an unknown command is still an error', async () => {
+    expect(await runCli(['nope', '--help'])).toMatchObject({ code: 2, err: expect.stringMatching(/^unknown command "nope"/) });
+  });
+});

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import * as fc from 'fast-check';
 import { runCli } from './run-cli';
+import { Timestamps } from '../../src/cli/image-listings';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'preview-'));
@@ -135,5 +137,128 @@ describe('container-registry preview', () => {
     expect(which).toMatchObject({ code: 1, err: expect.stringMatching(/several repositories \(api, web\): say which one the listing is with --repository/) });
     expect(await runCli(['preview', '--spec', join(dir, 'missing.yaml'), '--images', '-'], '[]'))
       .toMatchObject({ code: 1, err: expect.stringMatching(/cannot read the spec .*missing\.yaml: no such file/) });
+  });
+
+  describe('strict timestamps', () => {
+    const ecr = (imagePushedAt: unknown) => JSON.stringify({ imageDetails: [{ repositoryName: 'platform/api', imageDigest: d(1), imagePushedAt }] });
+    const gcloud = (createTime: unknown) => JSON.stringify([{ package: 'europe-docker.pkg.dev/p/platform/api', version: d(1), tags: [], createTime }]);
+    const az = (lastUpdateTime: unknown) => JSON.stringify([{ digest: d(1), lastUpdateTime, tags: [] }]);
+    test.each<[string, string, RegExp]>([
+      ['February 30', ecr('2026-02-30T00:00:00+00:00'), /imagePushedAt: "2026-02-30T00:00:00\+00:00" is not a timestamp .*: 2026-02 has 28 days, not 30/],
+      ['February 29 of a common year', gcloud('2025-02-29T00:00:00Z'), /\[0\]\.createTime: "2025-02-29T00:00:00Z" is not a timestamp .*: 2025-02 has 28 days, not 29/],
+      ['February 29 of 1900', az('1900-02-29T00:00:00Z'), /lastUpdateTime: .* 1900-02 has 28 days, not 29/],
+      ['month 13', ecr('2026-13-01T00:00:00Z'), /month 13 does not exist/],
+      ['hour 24', gcloud('2026-06-01T24:00:00Z'), /24:00:00 is not a time of day/],
+      ['no time zone', az('2026-06-01T12:00:00'), /is not a timestamp .*: it has no time zone/],
+      ['a date only', gcloud('2026-06-01'), /"2026-06-01" is not a timestamp/],
+      ['a bad offset', ecr('2026-06-01T00:00:00+24:00'), /\+24:00 is not a time zone offset/],
+      ['epoch milliseconds (AWS CLI v1 prints seconds)', ecr(1780000000000), /1780000000000 is not a timestamp .*: this looks like milliseconds, not seconds/],
+      ['negative epoch seconds', ecr(-5), /-5 is not a timestamp .*: epoch seconds are a non-negative number/],
+      ['epoch seconds on gcloud (it prints RFC 3339)', gcloud(1780000000), /createTime: 1780000000 is not a timestamp \(RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z\)$/m],
+      ['a sentence', az('yesterday'), /"yesterday" is not a timestamp/],
+    ])('%s is refused', async (_name, listing, expected) => {
+      const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', '-', '--now', NOW], listing);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(expected);
+    });
+
+    test.each([
+      ['AWS CLI v2', '2019-10-31T22:21:41-07:00', '2019-11-01T05:21:41.000Z'],
+      ['AWS CLI v2 with fractions', '2026-05-01T10:00:00.123000+00:00', '2026-05-01T10:00:00.123Z'],
+      ['gcloud nanoseconds', '2024-02-29T23:59:59.999999999Z', '2024-02-29T23:59:59.999Z'],
+      ['az seven digits', '2023-05-11T17:03:19.8245357Z', '2023-05-11T17:03:19.824Z'],
+    ])('%s: %s is read exactly', (_name, text, iso) => {
+      expect(Timestamps.parse(text, false).date!.toISOString()).toBe(iso);
+    });
+
+    test('property: a generated date-time is accepted exactly when it names a real instant, which is the one Node reads (300 cases)', () => {
+      const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+      const parts = fc.record({
+        y: fc.integer({ min: 1899, max: 2401 }),
+        mo: fc.integer({ min: 0, max: 13 }),
+        d: fc.integer({ min: 0, max: 32 }),
+        h: fc.integer({ min: 0, max: 24 }),
+        mi: fc.integer({ min: 0, max: 60 }),
+        s: fc.integer({ min: 0, max: 60 }),
+        zone: fc.constantFrom('Z', '+00:00', '-07:00', '+05:30', '+14:00'),
+      });
+      let valid = 0;
+      let invalid = 0;
+      fc.assert(fc.property(parts, ({ y, mo, d: day, h, mi, s, zone }) => {
+        const text = `${pad(y, 4)}-${pad(mo)}-${pad(day)}T${pad(h)}:${pad(mi)}:${pad(s)}${zone}`;
+        // Independent oracle of the calendar: Date.UTC rolls impossible fields over, so they do not come back unchanged.
+        const t = new Date(Date.UTC(y, mo - 1, day, h, mi, s));
+        const real = mo >= 1 && mo <= 12 && t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === day
+          && t.getUTCHours() === h && t.getUTCMinutes() === mi && t.getUTCSeconds() === s;
+        const parsed = Timestamps.parse(text, false);
+        if (real) valid++; else invalid++;
+        if (!real) return parsed.problem !== undefined;
+        return parsed.date!.getTime() === new Date(text).getTime();
+      }), { seed: 15, numRuns: 300 });
+      expect(valid).toBeGreaterThan(50);
+      expect(invalid).toBeGreaterThan(50);
+    });
+
+    test('negative control: the lenient reading the property replaces (new Date) accepts impossible dates', () => {
+      for (const text of ['2026-02-30T00:00:00Z', '2025-02-29T00:00:00Z', '2026-04-31T00:00:00Z']) {
+        expect(Number.isNaN(new Date(text).getTime())).toBe(false);
+        expect(Timestamps.parse(text, false).problem).toMatch(/has (28|30) days/);
+      }
+    });
+
+    test('--now: a date-time or a date, calendar-checked', async () => {
+      expect(Timestamps.parseNow('2026-06-01').toISOString()).toBe('2026-06-01T00:00:00.000Z');
+      const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', file('now.json', ECR_V2), '--now', '2026-02-30']);
+      expect(r).toMatchObject({ code: 1, err: '--now: "2026-02-30" is not a date: 2026-02 has 28 days, not 30' });
+      const zone = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', file('now.json', ECR_V2), '--now', '2026-06-01T00:00:00']);
+      expect(zone).toMatchObject({ code: 1, err: expect.stringMatching(/^--now: "2026-06-01T00:00:00" is not a timestamp .*: it has no time zone$/) });
+    });
+  });
+
+  describe('a policy file must hold a policy', () => {
+    const listing = () => file('one.json', JSON.stringify({ imageDetails: [{ repositoryName: 'platform/api', imageDigest: d(1), imagePushedAt: '2026-01-01T00:00:00Z' }] }));
+    test.each<[string, string, string, RegExp]>([
+      ['an empty ECR policy', '--ecr-policy', '', /empty-ECR-policy is empty: expected an ECR lifecycle policy \(JSON with "rules"\)$/],
+      ['a blank ECR policy', '--ecr-policy', ' \n', /is empty: expected an ECR lifecycle policy/],
+      ['JSON that is not an ECR policy', '--ecr-policy', '{"Version": "2012-10-17", "Statement": []}', /EcrLifecycleEvaluator: cannot evaluate the lifecycle policy/],
+      ['empty cleanup policies', '--gar-policies', '', /is empty: expected Artifact Registry cleanup policies \(JSON\)$/],
+      ['an empty list of cleanup policies', '--gar-policies', '[]', /lists no cleanup policy: nothing to preview$/],
+      ['JSON that is not cleanup policies', '--gar-policies', '{"rules": []}', /GarCleanupEvaluator: cannot evaluate the cleanup policies/],
+      ['empty purge commands', '--acr-commands', '', /holds no acr purge command \(one "acr purge \.\.\." per line\): nothing to preview$/],
+      ['only comments', '--acr-commands', '# nightly\n\n', /holds no acr purge command/],
+      ['a shell script', '--acr-commands', 'echo hi\n', /must start with "acr purge"/],
+    ])('%s is an error', async (name, option, text, expected) => {
+      const policy = file(name.replace(/ /g, '-').replace('an-', '').replace('a-', ''), text);
+      const r = await runCli(['preview', option, policy, '--images', listing(), '--now', NOW]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(expected);
+    });
+  });
+
+  describe('a listing without images of the requested repository is an error', () => {
+    const web = JSON.stringify({ imageDetails: [{ repositoryName: 'platform/web', imageDigest: d(1), imagePushedAt: '2026-01-01T00:00:00Z' }] });
+    test('with --spec', async () => {
+      const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', '-', '--now', NOW], web);
+      expect(r).toMatchObject({ code: 1, err: 'standard input has no image of repository "api" (it lists platform/web): list that repository, or name another with --repository' });
+      const empty = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', '-', '--now', NOW], '[]');
+      expect(empty).toMatchObject({ code: 1, err: expect.stringMatching(/has no image of repository "api" \(it is empty\)/) });
+    });
+
+    test('with a native policy, and --repository picks one image of several (the gcloud listing of a whole repository)', async () => {
+      const policies = file('c.json', JSON.stringify([{ id: 'old', action: 'DELETE', condition: { tag_state: 'ANY', older_than: '86400s' } }]));
+      const listing = JSON.stringify([
+        { package: 'europe-docker.pkg.dev/p/platform/api', version: d(1), tags: [], createTime: '2026-05-01T00:00:00Z' },
+        { package: 'europe-docker.pkg.dev/p/platform/web', version: d(2), tags: [], createTime: '2026-05-01T00:00:00Z' },
+      ]);
+      const several = await runCli(['preview', '--gar-policies', policies, '--images', '-', '--now', NOW], listing);
+      expect(several).toMatchObject({ code: 1, err: 'standard input lists several images (api, web); say which one with --repository' });
+      const ok = await runCli(['preview', '--gar-policies', policies, '--repository', 'web', '--images', '-', '--now', NOW], listing);
+      expect(ok.code).toBe(0);
+      expect(ok.out).toMatch(/^1 image; would delete: GAR 1$/m);
+      const none = await runCli(['preview', '--gar-policies', policies, '--repository', 'jobs', '--images', '-', '--now', NOW], listing);
+      expect(none).toMatchObject({ code: 1, err: expect.stringMatching(/has no image of repository "jobs" \(it lists api, web\)/) });
+      expect(await runCli(['preview', '--gar-policies', policies, '--images', '-', '--now', NOW], '[]'))
+        .toMatchObject({ code: 1, err: 'standard input lists no image: nothing to preview' });
+    });
   });
 });

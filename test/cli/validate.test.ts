@@ -35,7 +35,7 @@ describe('container-registry validate', () => {
     ].join('\n'));
     const r = await runCli(['validate', f]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/envtags\.yaml is invalid: 2 problems\n {2}- retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to/);
+    expect(r.err).toMatch(/envtags\.yaml is invalid: 2 problems\n {2}- line 4: retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to/);
   });
 
   test('a retention the target cloud cannot express is an error of validate --cloud', async () => {
@@ -44,7 +44,7 @@ describe('container-registry validate', () => {
     expect((await runCli(['validate', f, '--cloud', 'aws'])).code).toBe(0);
     const gcp = await runCli(['validate', f, '--cloud', 'gcp']);
     expect(gcp.code).toBe(1);
-    expect(gcp.err).toMatch(/twelve\.yaml is invalid: 1 problem\n {2}- retention: cannot be expressed on Artifact Registry: /);
+    expect(gcp.err).toMatch(/twelve\.yaml is invalid: 1 problem\n {2}- line 4: retention: cannot be expressed on Artifact Registry: /);
   });
 
   test('--cloud limits the naming checks to the clouds given', async () => {

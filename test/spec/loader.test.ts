@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import * as fc from 'fast-check';
 import { SpecFormat, SpecLoader, TagState } from '../../src/spec';
 
 const yaml = (s: string) => s.replace(/^ {4}/gm, '');
@@ -31,7 +32,7 @@ describe('SpecLoader', () => {
     const r = SpecLoader.load('name: platform\nrepositories:\n  - name: api\n   bad: [\n');
     expect(r.spec).toBeUndefined();
     expect(r.problems[0]).toMatchObject({ line: expect.any(Number), message: expect.stringMatching(/^is not valid YAML: /) });
-    expect(() => SpecLoader.fromString('a: [', { sourceName: 'x.yaml' })).toThrow(/^Invalid spec file x\.yaml: \d+ problems?\n {2}- line 1: is not valid YAML/);
+    expect(() => SpecLoader.fromString('a: [', { sourceName: 'x.yaml' })).toThrow(/^Invalid spec file x\.yaml: \d+ problems?\n {2}- line 1, column \d+: is not valid YAML/);
   });
 
   test('duplicate keys are a syntax error, not a silent override', () => {
@@ -82,5 +83,164 @@ describe('SpecLoader', () => {
   test('the committed JSON Schema is generated from the current types', () => {
     // Fails when src/spec/registry-spec.ts changed without `npx projen schema`.
     expect(() => execFileSync(join(__dirname, '../../node_modules/.bin/tsx'), [join(__dirname, '../../scripts/gen-schema.ts'), '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+
+  describe('every error has a line', () => {
+    test.each<[string, string, RegExp, number, number | undefined]>([
+      ['a trailing comma', '{\n"name": "platform",\n"repositories": [{"name": "api"},]\n}', /^is not valid JSON: Unexpected token '\]'$/, 3, 34],
+      ['a missing comma', '{"name": "platform"\n "repositories": []}', /^is not valid JSON: Expected ',' or '}' after property value$/, 2, 2],
+      ['an unfinished object', '{"name": "platform",\n "repositories": [{"name": "api"}]\n', /^is not valid JSON: /, 3, 1],
+      ['a single-quoted string', "{\n'name': 'platform'}", /^is not valid JSON: /, 2, 1],
+      ['a control character in a string', '{"name": "plat\tform"}', /^is not valid JSON: /, 1, 15],
+      ['a bad escape', '{"name": "plat\\xform"}', /^is not valid JSON: /, 1, 16],
+      ['text after the value', '{"name": "platform"}\n{}', /^is not valid JSON: /, 2, 1],
+      ['a leading zero', '{"version": 01}', /^is not valid JSON: /, 1, 14],
+    ])('JSON: %s', (_name, text, message, line, column) => {
+      const r = SpecLoader.load(text, { format: SpecFormat.JSON });
+      expect(r.spec).toBeUndefined();
+      expect(r.problems).toEqual([expect.objectContaining({ line, column, message: expect.stringMatching(message) })]);
+    });
+
+    test('JSON: the scanner finds the offset Node reports, wherever Node reports one (300 mutated documents)', () => {
+      // Node's JSON.parse is the independent oracle: its "at position N" messages.
+      const mutated = fc.tuple(fc.json({ maxDepth: 3 }), fc.nat(), fc.constantFrom('', ',', ']', '}', '"', ':', 'x', '\\', '\t', '0'), fc.boolean())
+        .map(([json, at, c, replace]) => {
+          const i = at % (json.length + 1);
+          return json.slice(0, i) + c + json.slice(replace ? i + 1 : i);
+        });
+      let compared = 0;
+      fc.assert(fc.property(mutated, (text) => {
+        let position: number | undefined;
+        try {
+          JSON.parse(text);
+          return true;
+        } catch (e: any) {
+          const m = /at position (\d+)/.exec(e.message);
+          if (!m) return true;
+          position = Number(m[1]);
+        }
+        compared++;
+        const r = SpecLoader.load(text, { format: SpecFormat.JSON });
+        const before = text.slice(0, position);
+        return r.problems[0].line === before.split('\n').length && r.problems[0].column === position - before.lastIndexOf('\n');
+      }), { seed: 15, numRuns: 300 });
+      expect(compared).toBeGreaterThan(50);
+    });
+
+    test.each<[string, string, SpecFormat]>([
+      ['an empty YAML file', '', SpecFormat.YAML],
+      ['a YAML file of comments', '# a spec\n\n   # later\n', SpecFormat.YAML],
+      ['an empty JSON file', '', SpecFormat.JSON],
+      ['a JSON file of blanks', ' \n\t\n', SpecFormat.JSON],
+      ['a YAML document marker only', '---\n', SpecFormat.YAML],
+    ])('%s says it is empty, at line 1', (_name, text, format) => {
+      expect(SpecLoader.load(text, { format }).problems).toEqual([
+        { path: '', value: 'undefined', line: 1, message: expect.stringMatching(/^is empty: a spec is a (YAML map|JSON object) with at least `name` and `repositories`$/) },
+      ]);
+      expect(() => SpecLoader.fromString(text, { format, sourceName: 'empty' })).toThrow(/^Invalid spec file empty: 1 problem\n {2}- line 1: is empty/);
+    });
+
+    test('a problem found after loading gets the line of its path (SpecLoader.locate)', () => {
+      const text = 'name: platform\nrepositories:\n  - name: api\n  - name: web\n';
+      expect(SpecLoader.locate(text, [
+        { path: 'repositories[1].name', value: '"web"', message: 'x' },
+        { path: 'retention.rules[0]', value: 'undefined', message: 'y' },
+        { path: 'name', value: '"platform"', message: 'z', line: 9 },
+      ]).map((p) => p.line)).toEqual([4, 1, 9]);
+    });
+  });
+
+  describe('a byte-order mark is not content', () => {
+    test.each([SpecFormat.YAML, SpecFormat.JSON])('%s', (format) => {
+      const body = format === SpecFormat.JSON ? '{"name": "platform", "repositories": [{"name": "api"}]}' : 'name: platform\nrepositories: [{name: api}]\n';
+      expect(SpecLoader.fromString(`\uFEFF${body}`, { format }).name).toBe('platform');
+      // and lines still count from the first line
+      const bad = SpecLoader.load(`\uFEFF${body.replace('"api"', '"API"').replace('name: api', 'name: API')}`, { format });
+      expect(bad.problems).toEqual([expect.objectContaining({ path: 'repositories[0].name', line: format === SpecFormat.JSON ? 1 : 2 })]);
+    });
+  });
+
+  describe('aliases: the limit is on the expanded size', () => {
+    test('one anchor reused by a thousand repositories is a spec, not an attack', () => {
+      const repos = Array.from({ length: 1000 }, (_, i) => `  - name: app${i}\n    retention: *keep`).join('\n');
+      const text = `name: platform\nx-defaults: &keep\n  rules:\n    - tagState: any\n      keepMostRecent: 30\nrepositories:\n${repos}\n`;
+      const r = SpecLoader.load(text.replace('x-defaults: &keep', 'retention: &keep'));
+      expect(r.problems).toEqual([]);
+      expect(r.spec!.repositories).toHaveLength(1000);
+      expect(r.spec!.repositories[999].retention).toEqual({ rules: [{ tagState: 'any', keepMostRecent: 30 }] });
+    });
+
+    test('a billion laughs is refused quickly, at the line of the alias that expands most', () => {
+      const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x, x]'];
+      for (let i = 1; i <= 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+      const text = `name: platform\nrepositories: [{name: api}]\n${levels.join('\n')}\n`;
+      const start = Date.now();
+      const r = SpecLoader.load(text);
+      expect(Date.now() - start).toBeLessThan(2000);
+      expect(r.problems).toEqual([expect.objectContaining({
+        path: '',
+        line: 12,
+        message: expect.stringMatching(/^expands to [\d,]+ nodes through YAML aliases, more than the 1,000,000 a spec may have \(the alias \*l8 here expands to [\d,]+ nodes\)/),
+      })]);
+    });
+
+    test('the limit is exact: one node under it loads, one over is refused (negative control)', () => {
+      // root map (1) + name pair (2) + repositories pair (key 1 + seq 1 + map 1 + pair 2) + x pair (2) + pad key and seq (2): 12 nodes, then one per alias
+      const doc = (n: number) => `name: platform\nrepositories: [{name: api}]\nx: &s a\npad: [${Array(n).fill('*s').join(',')}]\n`;
+      const unknown = [expect.objectContaining({ path: 'x' }), expect.objectContaining({ path: 'pad' })];
+      expect(SpecLoader.load(doc(38), { maxExpandedNodes: 50 }).problems).toEqual(unknown);
+      expect(SpecLoader.load(doc(39), { maxExpandedNodes: 50 }).problems).toEqual([expect.objectContaining({ line: 4, message: expect.stringMatching(/^expands to 51 nodes through YAML aliases, more than the 50/) })]);
+    });
+
+    test('an alias inside its own anchor is an infinite document', () => {
+      const r = SpecLoader.load('name: platform\nrepositories: [{name: api}]\nloop: &a [x, *a]\n');
+      expect(r.problems).toEqual([expect.objectContaining({ line: 3, message: 'has the alias *a inside its own anchor, an infinite document' })]);
+    });
+  });
+
+  describe('any key that is not a field is unknown, whatever its name', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'prototype', '<<', '1', 'Name'];
+    test.each(names)('%j at the root, in a repository and in an identity', (key) => {
+      const k = JSON.stringify(key);
+      const text = `name: platform\n${k}: {x: 1}\nrepositories:\n  - name: api\n    ${k}: 1\naccess:\n  pullers:\n    - name: r\n      gcpMembers: ['user:a@b.c']\n      ${k}: [1]\n`;
+      const r = SpecLoader.load(text);
+      expect(r.spec).toBeUndefined();
+      const unknown = r.problems.filter((p) => /^is not a known field/.test(p.message));
+      expect(unknown.map((p) => [p.path.replace(key, 'KEY'), p.line])).toEqual([
+        ['KEY', 2],
+        ['repositories[0].KEY', 5],
+        ['access.pullers[0].KEY', 10],
+      ]);
+      // Nothing leaked onto a prototype.
+      expect(({} as any).x).toBeUndefined();
+    });
+
+    test('the same in JSON', () => {
+      const r = SpecLoader.load('{"name": "platform",\n"__proto__": {"name": "evil"},\n"repositories": [{"name": "api", "constructor": 1}]}', { format: SpecFormat.JSON });
+      expect(r.problems.map((p) => [p.path, p.line])).toEqual([['__proto__', 2], ['repositories[0].constructor', 3]]);
+    });
+
+    test('property: a generated key outside the schema is always reported, a field never is', () => {
+      const fields = ['version', 'name', 'repositories', 'environments', 'tagPolicy', 'retention', 'scanning', 'encryption', 'access', 'replication', 'upstreamCaches', 'labels'];
+      const key = fc.oneof(
+        fc.constantFrom(...names, ...fields, ...Object.getOwnPropertyNames(Object.prototype)),
+        fc.string({ minLength: 1, maxLength: 12 }),
+      );
+      let unknownSeen = 0;
+      let fieldSeen = 0;
+      fc.assert(fc.property(key, (k) => {
+        const r = SpecLoader.load(`${JSON.stringify(k)}: 1\nname: platform\nrepositories: [{name: api}]\n`);
+        const flagged = r.problems.some((p) => p.path === k && /^is not a known field/.test(p.message));
+        if (fields.includes(k)) {
+          fieldSeen++;
+          return !flagged;
+        }
+        if (k === 'name' || k === 'repositories') return true;
+        unknownSeen++;
+        return flagged && r.spec === undefined;
+      }), { seed: 15, numRuns: 300 });
+      expect(unknownSeen).toBeGreaterThan(100);
+      expect(fieldSeen).toBeGreaterThan(5);
+    });
   });
 });
