@@ -15,7 +15,7 @@ import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode } from '../spec/registry-spec';
-import { SpecValidator } from '../spec/validate';
+import { SpecProblem, SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
 /** The ACR service tier. */
@@ -301,7 +301,8 @@ export class ContainerRegistry extends Construct {
     super(scope, id);
     const spec = props.spec;
     this.spec = spec;
-    SpecValidator.assertValid(spec, { clouds: [Cloud.AZURE] });
+    // The spec's own problems are reported with the construct's, in one error (below).
+    const specProblems = SpecValidator.validate(spec, { clouds: [Cloud.AZURE] }).problems;
 
     const sku = props.sku ?? AcrSku.PREMIUM;
     const mode = props.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
@@ -320,9 +321,12 @@ export class ContainerRegistry extends Construct {
     // Retention per registry, from the translation.
     const retention = new Map<string, AcrRetention>();
     // Native untagged retention needs Premium; other SKUs purge untagged manifests instead.
-    for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM));
+    // (Only for a valid spec: the translation assumes one.)
+    if (specProblems.length === 0) {
+      for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM));
+    }
 
-    this.validate(props, sku, groups, retention);
+    this.validate(props, sku, groups, retention, specProblems);
 
     const replicas = (spec.replication?.replicas ?? [])
       .filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE)
@@ -597,7 +601,9 @@ export class ContainerRegistry extends Construct {
     return this.units.find((u) => u.name === name)!;
   }
 
-  private validate(props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, retention: Map<string, AcrRetention>): void {
+  private validate(
+    props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, retention: Map<string, AcrRetention>, specProblems: SpecProblem[],
+  ): void {
     const spec = props.spec;
     const problems: string[] = [];
     const premium = (feature: string) => problems.push(`sku "${sku}": ${feature} needs the Premium SKU`);
@@ -663,6 +669,13 @@ export class ContainerRegistry extends Construct {
     for (const [, plan] of retention) problems.push(...plan.problems);
     problems.push(...CacheRules.problems(spec.upstreamCaches ?? []));
     problems.push(...RegistryIdentities.problems(spec));
+    if (specProblems.length > 0) {
+      // The spec's problems first; a construct check of the same field (the same rule, seen from Azure) is not repeated.
+      const paths = new Set(specProblems.map((p) => p.path));
+      const own = problems.filter((p) => !paths.has(p.slice(0, p.indexOf(':'))));
+      const rendered = SpecValidator.formatProblems(specProblems, '').split('\n').slice(1).map((l) => l.replace(/^ {2}- /, ''));
+      problems.splice(0, problems.length, ...rendered, ...own);
+    }
     if (problems.length) {
       throw new Error(`Azure Container Registry "${spec.name}": ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
