@@ -9,6 +9,7 @@ import {
   IdentitySpec,
   RegistrySpec,
   RetentionPolicySpec,
+  RetentionRuleSpec,
   ScanMode,
   Severity,
   TagPolicySpec,
@@ -16,6 +17,7 @@ import {
   TagStrategy,
   UpstreamRegistry,
 } from './registry-spec';
+import { ruleCriterionProblems } from './retention-rules';
 import { Tokens } from './tokens';
 
 /** One problem found in a spec. */
@@ -271,37 +273,33 @@ class Checker {
 
   private retention(path: string, policy: RetentionPolicySpec): void {
     (policy.protectedTags ?? []).forEach((p, i) => this.tagPattern(`${path}.protectedTags[${i}]`, p, 4));
-    const rules = policy.rules ?? [];
-    if (!Array.isArray(rules)) {
-      this.add(`${path}.rules`, rules, 'must be a list of rules');
-      return;
+    for (const field of ['rules', 'gcpRules', 'azureRules'] as const) {
+      const rules = policy[field];
+      if (rules === undefined) continue;
+      if (!Array.isArray(rules)) {
+        this.add(`${path}.${field}`, rules, 'must be a list of rules');
+        continue;
+      }
+      rules.forEach((rule, i) => this.retentionRule(`${path}.${field}[${i}]`, rule));
     }
-    rules.forEach((rule, i) => {
-      const rp = `${path}.rules[${i}]`;
-      if (!enumValues(TagState).includes(rule?.tagState)) {
-        this.add(`${rp}.tagState`, rule?.tagState, `is not a tag state (allowed: ${enumValues(TagState).join(', ')})`);
+  }
+
+  private retentionRule(rp: string, rule: RetentionRuleSpec): void {
+    if (!enumValues(TagState).includes(rule?.tagState)) {
+      this.add(`${rp}.tagState`, rule?.tagState, `is not a tag state (allowed: ${enumValues(TagState).join(', ')})`);
+    }
+    const patterns = rule?.tagPatterns;
+    if (rule?.tagState === TagState.TAGGED) {
+      if (!Array.isArray(patterns) || patterns.length === 0) {
+        this.add(`${rp}.tagPatterns`, patterns, 'is required with tagState "tagged": list the tag patterns the rule selects (use "*" for every tagged image)');
       }
-      const patterns = rule?.tagPatterns;
-      if (rule?.tagState === TagState.TAGGED) {
-        if (!Array.isArray(patterns) || patterns.length === 0) {
-          this.add(`${rp}.tagPatterns`, patterns, 'is required with tagState "tagged": list the tag patterns the rule selects (use "*" for every tagged image)');
-        }
-      } else if (patterns !== undefined) {
-        this.add(`${rp}.tagPatterns`, patterns, `is only allowed with tagState "tagged" (this rule selects "${rule?.tagState}" images)`);
-      }
-      (patterns ?? []).forEach((p, j) => this.tagPattern(`${rp}.tagPatterns[${j}]`, p, 4));
-      const keep = rule?.keepMostRecent;
-      const days = rule?.expireAfterDays;
-      if ((keep === undefined) === (days === undefined)) {
-        this.add(rp, { keepMostRecent: keep, expireAfterDays: days }, 'needs exactly one action: keepMostRecent (keep the N most recent images) or expireAfterDays (expire images older than N days)');
-      }
-      if (keep !== undefined && !this.skip(keep) && (!Number.isInteger(keep) || keep < 1)) {
-        this.add(`${rp}.keepMostRecent`, keep, 'must be a whole number of images, at least 1');
-      }
-      if (days !== undefined && !this.skip(days) && (!Number.isInteger(days) || days < 1 || days > 36500)) {
-        this.add(`${rp}.expireAfterDays`, days, 'must be a whole number of days from 1 to 36500');
-      }
-    });
+    } else if (patterns !== undefined) {
+      this.add(`${rp}.tagPatterns`, patterns, `is only allowed with tagState "tagged" (this rule selects "${rule?.tagState}" images)`);
+    }
+    (patterns ?? []).forEach((p, j) => this.tagPattern(`${rp}.tagPatterns[${j}]`, p, 4));
+    for (const [path, value, message] of ruleCriterionProblems(rule ?? ({} as RetentionRuleSpec), rp, 36500)) {
+      if (!this.skip(value)) this.add(path, value, message);
+    }
   }
 
   private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity }): void {
