@@ -205,15 +205,34 @@ describe('EcrLifecycleEvaluator: policies ECR rejects', () => {
       // "The sinceImagePulled count type must be used with the transition action. It cannot be used with the expire action."
       { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 }, action: { type: 'expire' } },
       // "The sinceImageTransitioned count type must be used with the expire action and the archive storage class."
-      { rulePriority: 2, selection: { tagStatus: 'tagged', tagPatternList: ['a*'], countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 100 },
-        action: { type: 'expire' } },
+      {
+        rulePriority: 2,
+        selection: { tagStatus: 'tagged', tagPatternList: ['a*'], countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 100 },
+        action: { type: 'expire' },
+      },
       // "You cannot configure lifecycle policies that delete images that have been in archive for less than 90 days."
-      { rulePriority: 3, selection: { tagStatus: 'tagged', tagPatternList: ['b*'], storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days',
-        countNumber: 30 }, action: { type: 'expire' } },
-      { rulePriority: 4, selection: { tagStatus: 'tagged', tagPatternList: ['c*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 },
-        action: { type: 'transition' } },
-      { rulePriority: 5, selection: { tagStatus: 'tagged', tagPatternList: ['d*'], storageClass: 'archive', countType: 'imageCountMoreThan', countNumber: 3 },
-        action: { type: 'expire' } },
+      {
+        rulePriority: 3,
+        selection: {
+          tagStatus: 'tagged',
+          tagPatternList: ['b*'],
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 30,
+        },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 4,
+        selection: { tagStatus: 'tagged', tagPatternList: ['c*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 },
+        action: { type: 'transition' },
+      },
+      {
+        rulePriority: 5,
+        selection: { tagStatus: 'tagged', tagPatternList: ['d*'], storageClass: 'archive', countType: 'imageCountMoreThan', countNumber: 3 },
+        action: { type: 'expire' },
+      },
     );
     expect(EcrLifecycleEvaluator.problems(text)).toEqual([
       'rules[0].selection.countType: "sinceImagePulled" must be used with the transition action; it cannot be used with the expire action',
