@@ -126,6 +126,8 @@ function imageSetArb(maxLength: number, archive = false): fc.Arbitrary<TestImage
   });
 }
 
+const hasPullRule = (p: RetentionPolicySpec | undefined) => (p?.rules ?? []).some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined);
+
 /** The image as `aws ecr describe-images` lists it. */
 const toEcrImage = (i: TestImage) => ({
   imageDigest: i.digest,
@@ -200,7 +202,9 @@ export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: 
 
 describe('safety of the translations (property-based, seeded)', () => {
   const stats = {
-    ecr: { runs: 0, exact: 0, deletions: 0, archived: 0, pullRules: 0, exactPull: 0, archiveRules: 0, archivedImages: 0, pulledImages: 0, restoredImages: 0 },
+    ecr: {
+      runs: 0, exact: 0, deletions: 0, archived: 0, pullRules: 0, exactPull: 0, archiveRules: 0, archivedImages: 0, pulledImages: 0, restoredImages: 0,
+    },
     gar: { runs: 0, exact: 0, deletions: 0, refused: 0, pullRules: 0, overrides: 0 },
     acr: { runs: 0, exact: 0, deletions: 0, pullRules: 0, overrides: 0 },
   };
@@ -263,7 +267,7 @@ describe('safety of the translations (property-based, seeded)', () => {
       stats.gar.runs++;
       if (exact) stats.gar.exact++;
       stats.gar.deletions += deleted.length;
-      if (policies.some((p) => p?.rules?.some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined))) stats.gar.pullRules++;
+      if (policies.some(hasPullRule)) stats.gar.pullRules++;
       if (policies.some((p) => p?.gcpRules)) stats.gar.overrides++;
       IMAGE_NAMES.forEach((name, k) => {
         const native = deleted.filter((d) => d.packageName === name).map((d) => d.version);
@@ -334,7 +338,7 @@ describe('safety of the translations (property-based, seeded)', () => {
         deletedManifests = [...deletedManifests, ...AcrRetentionEvaluator.evaluate(result.retentionDays, left, { now: NOW }).deletedManifests];
       }
       const exact = !delayed && result.report.fidelity === TranslationFidelity.EXACT;
-      if (policies.some((p) => p?.rules?.some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined))) stats.acr.pullRules++;
+      if (policies.some(hasPullRule)) stats.acr.pullRules++;
       if (policies.some((p) => p?.azureRules)) stats.acr.overrides++;
       stats.acr.runs++;
       if (exact) stats.acr.exact++;
