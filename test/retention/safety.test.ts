@@ -126,7 +126,8 @@ function imageSetArb(maxLength: number, archive = false): fc.Arbitrary<TestImage
   });
 }
 
-const hasPullRule = (p: RetentionPolicySpec | undefined) => (p?.rules ?? []).some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined);
+const hasPullRule = (p: RetentionPolicySpec | undefined) =>
+  (p?.rules ?? []).some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined);
 
 /** The image as `aws ecr describe-images` lists it. */
 const toEcrImage = (i: TestImage) => ({
@@ -203,7 +204,8 @@ export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: 
 describe('safety of the translations (property-based, seeded)', () => {
   const stats = {
     ecr: {
-      runs: 0, exact: 0, deletions: 0, archived: 0, pullRules: 0, exactPull: 0, archiveRules: 0, archivedImages: 0, pulledImages: 0, restoredImages: 0,
+      runs: 0, exact: 0, deletions: 0, archived: 0, pullRules: 0, exactPull: 0,
+      archiveRules: 0, archivedImages: 0, pulledImages: 0, restoredImages: 0,
     },
     gar: { runs: 0, exact: 0, deletions: 0, refused: 0, pullRules: 0, overrides: 0 },
     acr: { runs: 0, exact: 0, deletions: 0, pullRules: 0, overrides: 0 },
