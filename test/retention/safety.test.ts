@@ -204,8 +204,16 @@ export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: 
 describe('safety of the translations (property-based, seeded)', () => {
   const stats = {
     ecr: {
-      runs: 0, exact: 0, deletions: 0, archived: 0, pullRules: 0, exactPull: 0,
-      archiveRules: 0, archivedImages: 0, pulledImages: 0, restoredImages: 0,
+      runs: 0,
+      exact: 0,
+      deletions: 0,
+      archived: 0,
+      pullRules: 0,
+      exactPull: 0,
+      archiveRules: 0,
+      archivedImages: 0,
+      pulledImages: 0,
+      restoredImages: 0,
     },
     gar: { runs: 0, exact: 0, deletions: 0, refused: 0, pullRules: 0, overrides: 0 },
     acr: { runs: 0, exact: 0, deletions: 0, pullRules: 0, overrides: 0 },
