@@ -354,6 +354,17 @@ export interface RetentionPolicySpec {
   readonly azureRules?: RetentionRuleSpec[];
 
   /**
+   * AWS: IAM role or user ARNs whose pulls do not update ECR's last recorded
+   * pull time (vulnerability scanners, replication checkers), so that pull-time
+   * rules see only real use. One `AWS::ECR::PullTimeUpdateExclusion` per ARN;
+   * the exclusion list is registry-wide (per account and region), so this is
+   * only allowed in the registry's retention, not a repository's.
+   *
+   * @default - every pull counts
+   */
+  readonly awsPullTimeExclusionArns?: string[];
+
+  /**
    * Compute and log what would be deleted, and delete nothing, where the cloud
    * can (Artifact Registry's `cleanup_policy_dry_run`, `acr purge --dry-run`). ECR
    * has no dry run: its construct warns and points to the lifecycle policy preview.

@@ -172,6 +172,13 @@ export const REGISTRY_SPEC_SCHEMA: any = {
           },
           "description": "ACR only: rules used on Azure instead of `rules` (same protected tags). ACR records no pull time that `acr purge` can use, so a pull-time rule keeps its whole selection there; a user who wants push time on Azure writes it here."
         },
+        "awsPullTimeExclusionArns": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "AWS: IAM role or user ARNs whose pulls do not update ECR's last recorded pull time (vulnerability scanners, replication checkers), so that pull-time rules see only real use. One `AWS::ECR::PullTimeUpdateExclusion` per ARN; the exclusion list is registry-wide (per account and region), so this is only allowed in the registry's retention, not a repository's."
+        },
         "dryRun": {
           "type": "boolean",
           "description": "Compute and log what would be deleted, and delete nothing, where the cloud can (Artifact Registry's `cleanup_policy_dry_run`, `acr purge --dry-run`). ECR has no dry run: its construct warns and points to the lifecycle policy preview.",

@@ -60,6 +60,7 @@ const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 const GITHUB_REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const AWS_ACCOUNT = /^\d{12}$/;
 const AWS_ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12})?:.+$/;
+const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const GCP_MEMBER = /^(serviceAccount|user|group|domain|principal|principalSet):\S+$/;
 const GCP_KMS_KEY = /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
@@ -144,7 +145,7 @@ class Checker {
     this.environments(spec);
     this.repositories(spec);
     if (spec.tagPolicy) this.tagPolicy('tagPolicy', spec.tagPolicy);
-    if (spec.retention) this.retention('retention', spec.retention);
+    if (spec.retention) this.retention('retention', spec.retention, true);
     if (spec.scanning) this.scanning('scanning', spec.scanning);
     this.encryption(spec);
     if (spec.access) this.access(spec, spec.access);
@@ -271,8 +272,22 @@ class Checker {
     (policy.mutableTags ?? []).forEach((p, i) => this.tagPattern(`${path}.mutableTags[${i}]`, p, undefined));
   }
 
-  private retention(path: string, policy: RetentionPolicySpec): void {
+  private retention(path: string, policy: RetentionPolicySpec, registryLevel = false): void {
     (policy.protectedTags ?? []).forEach((p, i) => this.tagPattern(`${path}.protectedTags[${i}]`, p, 4));
+    const exclusions = policy.awsPullTimeExclusionArns;
+    if (exclusions !== undefined && !registryLevel) {
+      this.add(`${path}.awsPullTimeExclusionArns`, exclusions, 'is registry-wide on ECR (one exclusion list per account and region): set it in the registry\'s retention');
+    } else if (exclusions !== undefined && !Array.isArray(exclusions)) {
+      this.add(`${path}.awsPullTimeExclusionArns`, exclusions, 'must be a list of IAM role or user ARNs');
+    } else {
+      (exclusions ?? []).forEach((arn, i) => {
+        // AWS::ECR::PullTimeUpdateExclusion PrincipalArn: pattern ^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\w+=,.@-]+(/[\w+=,.@-]+)*$, at most 200.
+        if (this.skip(arn)) return;
+        if (typeof arn !== 'string' || arn.length > 200 || !PULL_TIME_EXCLUSION_ARN.test(arn)) {
+          this.add(`${path}.awsPullTimeExclusionArns[${i}]`, arn, 'is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or :user/<name>, at most 200 characters)');
+        }
+      });
+    }
     for (const field of ['rules', 'gcpRules', 'azureRules'] as const) {
       const rules = policy[field];
       if (rules === undefined) continue;
