@@ -115,7 +115,8 @@ describe('ACR retention from synthesized JSON is never aggressive (fast-check, s
     fc.assert(fc.property(specArb, fc.array(imagesArb, { minLength: 4, maxLength: 4 }), (spec, imageSets) => {
       cases++;
       const policies = spec.repositories.map((r) => EffectiveSpec.retention(spec, r));
-      const pullOrArchiveRule = (r: RetentionRuleSpec) => r.action !== undefined || r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined;
+      const pullOrArchiveRule = (r: RetentionRuleSpec) =>
+        r.action !== undefined || r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined;
       if (policies.some((p) => (p.rules ?? []).some(pullOrArchiveRule))) {
         pullOrArchive++;
       }

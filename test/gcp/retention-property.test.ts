@@ -103,7 +103,8 @@ describe('GCP registry: synthesized cleanup policies never delete what the spec 
       const exact = report.fidelity === TranslationFidelity.EXACT;
       if (exact) exactCases++;
       const policies = spec.repositories.map((r) => EffectiveSpec.retention(spec, r));
-      const pullOrArchiveRule = (r: RetentionRuleSpec) => r.action !== undefined || r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined;
+      const pullOrArchiveRule = (r: RetentionRuleSpec) =>
+        r.action !== undefined || r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined;
       if (policies.some((p) => (p.rules ?? []).some(pullOrArchiveRule))) {
         pullOrArchive++;
       }
