@@ -2,7 +2,7 @@ import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
 import { EnvironmentLayout, RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
-import { archives, criterionWords, overArchived } from '../spec/retention-rules';
+import { archives, overArchived } from '../spec/retention-rules';
 import { SpecProblem } from '../spec/validate';
 
 /**
@@ -71,7 +71,14 @@ export class RetentionTagCheck {
 
 /** What the rule does, in the words of this check's messages (archiving also makes the image unpullable). */
 function ruleWords(rule: RetentionRuleSpec): string {
-  if (rule.keepMostRecent !== undefined && !archives(rule)) return `keeps only the ${rule.keepMostRecent} most recent`;
-  if (rule.expireAfterDays !== undefined && !archives(rule)) return `expires images older than ${rule.expireAfterDays} days`;
-  return `${criterionWords(rule)}${archives(rule) ? ' (an archived image cannot be pulled until it is restored)' : ''}`;
+  const archive = archives(rule);
+  const verb = archive ? 'archives' : 'expires';
+  const words = rule.keepMostRecent !== undefined
+    ? (archive ? `archives all but the ${rule.keepMostRecent} most recent` : `keeps only the ${rule.keepMostRecent} most recent`)
+    : rule.keepMostRecentlyPulled !== undefined
+      ? (archive ? `archives all but the ${rule.keepMostRecentlyPulled} most recently pulled` : `keeps only the ${rule.keepMostRecentlyPulled} most recently pulled`)
+      : rule.notPulledForDays !== undefined
+        ? `${verb} images not pulled for ${rule.notPulledForDays} days`
+        : `${verb} images older than ${rule.expireAfterDays} days`;
+  return `${words}${archive ? ' (an archived image cannot be pulled until it is restored)' : ''}`;
 }
