@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
 import { PullThroughCache } from './pull-through-cache';
+import { PullTimeUpdateExclusions } from './pull-time-exclusions';
 import { RegistryIdentities } from './registry-identities';
 import { EcrScanningRule, EcrScanType, RegistryScanning } from './registry-scanning';
 import { RegistryReplication } from './replication';
@@ -241,6 +242,9 @@ export class EcrRegistry extends Construct {
       if ((spec.replication?.replicas ?? []).some((r) => r.cloud === undefined || r.cloud === Cloud.AWS)) {
         this.replication = new RegistryReplication(this, 'Replication', { spec });
       }
+      // Principals whose pulls do not count for pull-time retention rules (registry-wide).
+      const exclusions = spec.retention?.awsPullTimeExclusionArns ?? [];
+      if (exclusions.length > 0) new PullTimeUpdateExclusions(this, 'PullTimeExclusions', { principalArns: exclusions });
       for (const cache of spec.upstreamCaches ?? []) {
         this.pullThroughCaches[cache.name] = new PullThroughCache(this, `Cache-${cache.name}`, { spec, cache, kmsKey: this.kmsKey });
       }

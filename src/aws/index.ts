@@ -6,6 +6,7 @@ export * from './replication';
 export * from './replication-destination-policy';
 export * from './repository-creation-template';
 export * from './pull-through-cache';
+export * from './pull-time-exclusions';
 export * from './ecr-registry';
 export * from './stack-limits';
 export * from './registry-stacks';

@@ -2,7 +2,8 @@ import { AcrPurgeTranslation } from '../retention/acr-translation';
 import { TranslationFidelity } from '../retention/translation-report';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
-import { RegistrySpec, RetentionPolicySpec } from '../spec/registry-spec';
+import { Cloud, RegistrySpec, RetentionPolicySpec } from '../spec/registry-spec';
+import { rulesFor } from '../spec/retention-rules';
 
 /** One repository of a registry with its effective retention policy. */
 export interface AcrRepositoryPolicy {
@@ -40,7 +41,8 @@ export class AcrRetention {
   public readonly dryRun: boolean;
 
   private constructor(public readonly repositories: AcrRepositoryPolicy[], nativeRetention: boolean) {
-    const withRules = repositories.filter((r) => (r.policy.rules ?? []).length > 0);
+    // The rules ACR applies: azureRules when set (a policy with only azureRules is translated too).
+    const withRules = repositories.filter((r) => rulesFor(r.policy, Cloud.AZURE).length > 0);
     this.dryRun = withRules.length > 0 && withRules.every((r) => r.policy.dryRun === true);
     if (withRules.length === 0) return;
     try {

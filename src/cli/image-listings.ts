@@ -2,13 +2,21 @@
  * Readers of the image listings the clouds' CLIs print, as loose JSON (Node-only,
  * outside the jsii API):
  * - `aws ecr describe-images` (`{"imageDetails": [...]}`; `imagePushedAt` as an
- *   ISO string (AWS CLI v2) or epoch seconds (AWS CLI v1));
+ *   ISO string (AWS CLI v2) or epoch seconds (AWS CLI v1)); also the fields the
+ *   lifecycle policy reads for pull-time and archive rules (ECR API reference,
+ *   ImageDetail): `lastRecordedPullTime` ("when Amazon ECR recorded the last
+ *   image pull"), `imageStatus` (`ACTIVE | ARCHIVED | ACTIVATING`),
+ *   `lastArchivedAt` ("when the image was last transitioned to Amazon ECR
+ *   archive") and `lastActivatedAt` ("when the image was last restored from
+ *   Amazon ECR archive to Amazon ECR standard");
  * - `gcloud artifacts docker images list --include-tags --format=json` (a list of
  *   `{package, version, tags, createTime, updateTime}`; `tags` a list, or a
  *   comma-separated string in older gcloud; `package` the full image path
  *   `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE`);
  * - `az acr manifest list-metadata` (a list of `{digest, createdTime,
  *   lastUpdateTime, tags: [...]}`, or the REST shape `{imageName, manifests: [...]}`).
+ * The gcloud and az listings carry no pull time this reader uses: their images
+ * count as never pulled (pulled when pushed), as the neutral meaning says.
  */
 
 /** One image of a listing, whatever the cloud. */
@@ -21,6 +29,12 @@ export interface ListedImage {
   readonly pushedAt: Date;
   /** When the manifest was last updated (ACR), else the push time. */
   readonly updatedAt: Date;
+  /** When a pull was last recorded (ECR `lastRecordedPullTime`); undefined: never pulled, or not listed. */
+  readonly lastPulledAt?: Date;
+  /** When the image was archived (ECR `lastArchivedAt` of an `ARCHIVED` image); undefined: not archived. */
+  readonly archivedAt?: Date;
+  /** When the image was last restored from the archive (ECR `lastActivatedAt`). */
+  readonly restoredAt?: Date;
 }
 
 /** The cloud a listing came from. */
@@ -160,12 +174,23 @@ function tagList(value: unknown, path: string, problems: string[]): string[] {
 
 function ecrImage(d: any, path: string, problems: string[]): ListedImage {
   const pushedAt = date(d?.imagePushedAt, `${path}.imagePushedAt`, problems, true);
+  const optional = (field: string) => (d?.[field] !== undefined && d?.[field] !== null ? date(d[field], `${path}.${field}`, problems, true) : undefined);
+  const status = d?.imageStatus;
+  if (status !== undefined && status !== 'ACTIVE' && status !== 'ARCHIVED') {
+    // ACTIVATING: being restored; neither class's rules can be judged for it.
+    problems.push(`${path}.imageStatus: ${JSON.stringify(status)} cannot be previewed (ACTIVE or ARCHIVED; wait until the restore completes)`);
+  }
+  const archivedAt = status === 'ARCHIVED' ? optional('lastArchivedAt') : undefined;
+  if (status === 'ARCHIVED' && archivedAt === undefined) problems.push(`${path}.lastArchivedAt: required for an ARCHIVED image`);
   return {
     image: typeof d?.repositoryName === 'string' ? d.repositoryName : undefined,
     digest: digest(d?.imageDigest, `${path}.imageDigest`, problems),
     tags: tagList(d?.imageTags, `${path}.imageTags`, problems),
     pushedAt,
     updatedAt: pushedAt,
+    ...(optional('lastRecordedPullTime') ? { lastPulledAt: optional('lastRecordedPullTime') } : {}),
+    ...(archivedAt ? { archivedAt } : {}),
+    ...(optional('lastActivatedAt') ? { restoredAt: optional('lastActivatedAt') } : {}),
   };
 }
 

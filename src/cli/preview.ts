@@ -11,10 +11,11 @@ import { EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecLoader, S
 const USAGE = 'preview --images <file|-> (--spec <file> [--repository <image>] [--environment <env>] | --ecr-policy <file> | ' +
   '--gar-policies <file> | --acr-commands <file>) [--now <ISO time>]';
 
-/** One column of the table: for each digest, the deciding rule when deleted. */
+/** One column of the table: for each digest, the deciding rule when deleted (or archived). */
 interface Column {
   readonly title: string;
   readonly deleted: Map<string, string>;
+  readonly archived?: Map<string, string>;
 }
 
 function read(file: string, io: Io, what: string): Promise<string> | string {
@@ -130,15 +131,32 @@ function pickRepository(spec: RegistrySpec, images: ListedImage[], given: string
 }
 
 function neutralColumn(policy: RetentionPolicySpec, images: ListedImage[], now: Date): Column {
-  const result = RetentionEvaluator.evaluate(policy, images.map((i) => ({ digest: i.digest, tags: i.tags, pushedAt: i.pushedAt })), { now });
-  return { title: 'neutral', deleted: new Map(result.expired.map((e) => [e.digest, `rules[${e.ruleIndex}]`])) };
+  const result = RetentionEvaluator.evaluate(policy, images.map((i) => ({
+    digest: i.digest, tags: i.tags, pushedAt: i.pushedAt, lastPulledAt: i.lastPulledAt, archivedAt: i.archivedAt, restoredAt: i.restoredAt,
+  })), { now });
+  return {
+    title: 'neutral',
+    deleted: new Map(result.expired.map((e) => [e.digest, `rules[${e.ruleIndex}]`])),
+    archived: new Map(result.archived.map((e) => [e.digest, `rules[${e.ruleIndex}]`])),
+  };
 }
 
 function ecrColumn(policyText: string | undefined, images: ListedImage[], now: Date): Column {
   if (!policyText) return { title: 'ECR', deleted: new Map() };
-  const ecrImages = images.map((i) => ({ imageDigest: i.digest, imageTags: i.tags, imagePushedAt: i.pushedAt }));
+  const ecrImages = images.map((i) => ({
+    imageDigest: i.digest,
+    imageTags: i.tags,
+    imagePushedAt: i.pushedAt,
+    lastRecordedPullTime: i.lastPulledAt,
+    ...(i.archivedAt ? { imageStatus: 'ARCHIVED', lastArchivedAt: i.archivedAt } : {}),
+    lastActivatedAt: i.restoredAt,
+  }));
   const result = EcrLifecycleEvaluator.evaluate(policyText, ecrImages, { now });
-  return { title: 'ECR', deleted: new Map(result.expired.map((e) => [e.imageDigest, `priority ${e.appliedRulePriority}`])) };
+  return {
+    title: 'ECR',
+    deleted: new Map(result.expired.map((e) => [e.imageDigest, `priority ${e.appliedRulePriority}`])),
+    archived: new Map(result.archived.map((e) => [e.imageDigest, `priority ${e.appliedRulePriority}`])),
+  };
 }
 
 function garColumn(json: string, images: ListedImage[], now: Date, packageName: string, dryRun: boolean): Column {
@@ -170,16 +188,25 @@ function acrColumn(commands: string[], retentionDays: number | undefined, images
 
 function printTable(io: Io, images: ListedImage[], columns: Column[]): void {
   const sorted = [...images].sort((a, b) => (b.pushedAt.getTime() - a.pushedAt.getTime()) || (a.digest < b.digest ? -1 : 1));
-  const header = ['DIGEST', 'TAGS', 'PUSHED', ...columns.map((c) => c.title)];
+  // The last pull and the storage class, when the listing has them (ECR).
+  const pulls = images.some((i) => i.lastPulledAt);
+  const archive = images.some((i) => i.archivedAt);
+  const time = (d: Date | undefined) => (d ? d.toISOString().slice(0, 19) + 'Z' : 'never');
+  const header = ['DIGEST', 'TAGS', 'PUSHED', ...(pulls ? ['PULLED'] : []), ...(archive ? ['STORAGE'] : []), ...columns.map((c) => c.title)];
   const rows = sorted.map((i) => [
     i.digest.slice(0, 19),
     i.tags.join(',') || '<untagged>',
-    i.pushedAt.toISOString().slice(0, 19) + 'Z',
-    ...columns.map((c) => (c.deleted.has(i.digest) ? `delete (${c.deleted.get(i.digest)})` : 'keep')),
+    time(i.pushedAt),
+    ...(pulls ? [time(i.lastPulledAt)] : []),
+    ...(archive ? [i.archivedAt ? 'archive' : 'standard'] : []),
+    ...columns.map((c) => (c.deleted.has(i.digest) ? `delete (${c.deleted.get(i.digest)})`
+      : c.archived?.has(i.digest) ? `archive (${c.archived.get(i.digest)})` : 'keep')),
   ]);
   const widths = header.map((h, k) => Math.max(h.length, ...rows.map((r) => r[k].length)));
   const line = (cells: string[]) => cells.map((c, k) => c.padEnd(widths[k])).join('  ').trimEnd();
   io.out(line(header));
   rows.forEach((r) => io.out(line(r)));
-  io.out(`${images.length} image${images.length === 1 ? '' : 's'}; would delete: ${columns.map((c) => `${c.title} ${c.deleted.size}`).join(', ')}`);
+  const archiving = columns.filter((c) => (c.archived?.size ?? 0) > 0);
+  io.out(`${images.length} image${images.length === 1 ? '' : 's'}; would delete: ${columns.map((c) => `${c.title} ${c.deleted.size}`).join(', ')}` +
+    (archiving.length ? `; would archive: ${columns.map((c) => `${c.title} ${c.archived?.size ?? 0}`).join(', ')}` : ''));
 }

@@ -27,8 +27,13 @@ const ACTIONS = ['DELETE', 'KEEP'];
 const TAG_STATES = ['TAGGED', 'UNTAGGED', 'ANY'];
 const MODES = ['STANDARD_REPOSITORY', 'REMOTE_REPOSITORY', 'VIRTUAL_REPOSITORY'];
 const SCAN_ENABLEMENT = ['INHERITED', 'DISABLED'];
-/** A protobuf Duration in seconds, with up to 9 fractional digits (`"604800s"`, `"604800.000000001s"`). */
-const DURATION_SECONDS = /^\d+(\.\d{1,9})?s$/;
+/**
+ * A cleanup policy duration in whole seconds (`"604800s"`). The google provider
+ * (6.50.0, resource_artifact_registry_repository.go) reads
+ * `strconv.Atoi(val[:len(val)-1])` and rejects anything else ("unexpected value
+ * is not duration"): a fraction (`"604800.000000001s"`) fails at apply.
+ */
+const DURATION_SECONDS = /^\d+s$/;
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
 
 /**
@@ -39,8 +44,8 @@ const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
  *   hyphens, starting with a letter, not ending with a hyphen;
  * - cleanup policies: at most 10 per repository, ids unique and under 128
  *   characters, `condition` XOR `most_recent_versions`, `most_recent_versions`
- *   only on KEEP, actions and tag states from their enums, durations in seconds
- *   (`"604800s"`, `"604800.000000001s"`), `keep_count` a positive whole number;
+ *   only on KEEP, actions and tag states from their enums, durations in whole
+ *   seconds (`"604800s"`; the provider rejects fractions), `keep_count` a positive whole number;
  * - repository modes with their matching configuration block;
  * - `vulnerability_scanning_config.enablement_config` INHERITED or DISABLED;
  * - service account ids (6-30 characters), workload identity pool and provider
@@ -186,7 +191,7 @@ function checkRepository(body: any, add: Add): void {
       for (const field of ['older_than', 'newer_than']) {
         const d = c[field];
         if (d !== undefined && !isExpression(d) && (typeof d !== 'string' || !DURATION_SECONDS.test(d))) {
-          add(`${at}.condition.${field}`, d, 'must be a duration in seconds ("604800s", up to 9 decimals); other units make Terraform report a change on every plan');
+          add(`${at}.condition.${field}`, d, 'must be a duration in whole seconds ("604800s"): the google provider rejects fractions ("unexpected value is not duration")');
         }
       }
     }

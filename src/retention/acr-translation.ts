@@ -2,7 +2,8 @@ import { RuleTranslation, TranslationFidelity, TranslationReport } from './trans
 import {
   actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
-import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
 
 /** The retention policy of one ACR repository (an image name in the registry). */
 export interface AcrRepositoryRetention {
@@ -105,6 +106,13 @@ const MAX_RETENTION_DAYS = 365;
  * - Tag commands may untag a *secondary* tag of a kept image (an image kept for
  *   its `prod` tag loses an old `pr-7` tag that a later rule expires); the image
  *   and the tag that keeps it stay. The report warns when this can happen.
+ * - Rules by last pull (`notPulledForDays`, `keepMostRecentlyPulled`: `acr purge`
+ *   filters by tag update time, not pull time) and rules that archive (ACR has no
+ *   archive storage class) delete nothing: like "keep the N most recent", the
+ *   rule keeps its whole selection and later rules leave its tags alone
+ *   (conservative, with a warning that names the rule). A push-time rule for
+ *   Azure goes in the policy's `azureRules`, which this translation uses instead
+ *   of `rules` when set. Rules over archived images select nothing.
  * - Every command gets `--dry-run` when the repository's policy (or the option)
  *   asks for a dry run. Repositories with the same policy share commands.
  */
@@ -125,6 +133,8 @@ export class AcrPurgeTranslation {
       problems.push(...policyProblems(r?.policy, `repositories[${k}] (${r?.repository}).retention`));
     });
     throwTranslationProblems(what, problems);
+    // The rules ACR applies: the policy's azureRules when set.
+    repositories = repositories.map((r) => ({ repository: r.repository, policy: policyFor(r.policy, Cloud.AZURE) }));
 
     const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[]; dryRun: boolean }> = [];
     for (const r of repositories) {
@@ -140,7 +150,7 @@ export class AcrPurgeTranslation {
     const all = [...new Set([...(options.allRepositories ?? []), ...repositories.map((r) => r.repository)])];
     const untaggedDays = (policy: RetentionPolicySpec): number | undefined => {
       const u = firstUntaggedRule(policy);
-      return u?.expireAfterDays;
+      return u && deletesByPushTime(u) ? u.expireAfterDays : undefined;
     };
     const byRepo = new Map(repositories.map((r) => [r.repository, r.policy]));
     const days = all.map((name) => (byRepo.has(name) ? untaggedDays(byRepo.get(name)!) : undefined));
@@ -159,9 +169,13 @@ export class AcrPurgeTranslation {
       const ruleWarnings: string[] = [];
       const live = liveRuleIndexes(rules, ruleWarnings);
       const patternsOf = livePatterns(g.policy, live, ruleWarnings);
+      rules.forEach((rule, i) => {
+        if (overArchived(rule)) ruleWarnings.push(`rules[${i}] selects archived images; ACR has no archive storage class, so it selects nothing`);
+        else if (live.includes(i) && !deletesByPushTime(rule)) ruleWarnings.push(`rules[${i}] (${actionWords(rule)}): ${noPullOrArchive(rule)}`);
+      });
       warnings.push(...ruleWarnings.map((w) => `${multi}${w}`));
       const u = firstUntaggedRule(g.policy);
-      const sweepDays = u?.expireAfterDays;
+      const sweepDays = u && deletesByPushTime(u) ? u.expireAfterDays : undefined;
       const protectedPatterns = [...new Set(g.policy.protectedTags ?? [])];
       const excluded: string[] = [...protectedPatterns];
       let claimsBefore = protectedPatterns.length > 0;
@@ -176,6 +190,14 @@ export class AcrPurgeTranslation {
         const label = `${multi}rules[${i}] (${actionWords(rule)}, ${selectionWords(rule)})`;
         const patterns = rule.tagState === TagState.TAGGED ? patternsOf.get(i)! : rule.tagState === TagState.ANY ? ['*'] : [];
         const conservative = (reason: string) => reports.push({ ruleIndex: i, fidelity: TranslationFidelity.CONSERVATIVE, reason: `${label}: ${reason}` });
+        if (!deletesByPushTime(rule)) {
+          conservative(noPullOrArchive(rule));
+          if (rule.tagState !== TagState.UNTAGGED) {
+            excluded.push(...patterns);
+            claimsBefore = true;
+          }
+          return;
+        }
         if (rule.tagState === TagState.UNTAGGED) {
           if (rule.keepMostRecent !== undefined) {
             conservative('acr purge cannot keep the N most recent untagged manifests (its --keep counts tags); no untagged manifest is deleted');
@@ -228,14 +250,25 @@ export class AcrPurgeTranslation {
   }
 }
 
-/** The first live rule that selects untagged images (`untagged` or `any`), which decides every untagged image. */
+/** The first live standard rule that selects untagged images (`untagged` or `any`), which decides every untagged image. */
 function firstUntaggedRule(policy: RetentionPolicySpec): RetentionRuleSpec | undefined {
-  return (policy.rules ?? []).find((r) => r.tagState === TagState.UNTAGGED || r.tagState === TagState.ANY);
+  return (policy.rules ?? []).find((r) => !overArchived(r) && (r.tagState === TagState.UNTAGGED || r.tagState === TagState.ANY));
+}
+
+/** Why a rule by last pull, or one that archives, deletes nothing on ACR. */
+function noPullOrArchive(rule: RetentionRuleSpec): string {
+  return byPullTime(rule)
+    ? 'acr purge has no pull time (it filters by tag update time): the rule deletes nothing and keeps its whole selection, and later rules leave its '
+      + 'tags alone (for a push-time rule on Azure, write it in azureRules)'
+    : archives(rule)
+      ? 'ACR has no archive storage class: the rule archives nothing and keeps its whole selection'
+      : 'the rule deletes nothing on ACR and keeps its whole selection';
 }
 
 function policyKey(policy: RetentionPolicySpec): string {
   return JSON.stringify({
     p: [...new Set(policy.protectedTags ?? [])].sort(),
-    r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null]),
+    r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null,
+      r.keepMostRecentlyPulled ?? null, r.notPulledForDays ?? null, r.archivedForDays ?? null, r.action ?? null, r.storageClass ?? null]),
   });
 }

@@ -14,6 +14,33 @@ export interface EcrImage {
   readonly imageTags?: string[];
   /** When the image was pushed (`imagePushedAt`). */
   readonly imagePushedAt: Date;
+  /**
+   * When ECR last recorded a pull of the image (`lastRecordedPullTime`; "Amazon
+   * ECR refreshes the last image pull timestamp at least once every 24 hours",
+   * API reference, ImageDetail).
+   *
+   * @default - never pulled
+   */
+  readonly lastRecordedPullTime?: Date;
+  /**
+   * `ACTIVE` or `ARCHIVED` (`imageStatus`; `ACTIVATING`, an image being
+   * restored, is not modelled).
+   *
+   * @default ACTIVE
+   */
+  readonly imageStatus?: string;
+  /**
+   * When the image was last moved to the archive (`lastArchivedAt`); required for an `ARCHIVED` image.
+   *
+   * @default - never archived
+   */
+  readonly lastArchivedAt?: Date;
+  /**
+   * When the image was last restored from the archive (`lastActivatedAt`).
+   *
+   * @default - never restored
+   */
+  readonly lastActivatedAt?: Date;
 }
 
 /** An image the lifecycle policy expires (the fields of a `GetLifecyclePolicyPreview` result). */
@@ -24,10 +51,12 @@ export interface EcrExpiredImage {
   readonly appliedRulePriority: number;
 }
 
-/** What an ECR lifecycle policy expires. */
+/** What an ECR lifecycle policy expires and archives. */
 export interface EcrLifecycleEvaluationResult {
   /** The expired images, sorted by digest. */
   readonly expired: EcrExpiredImage[];
+  /** The images a `transition` rule moves to the archive storage class, sorted by digest. */
+  readonly archived: EcrExpiredImage[];
 }
 
 interface EcrRule {
@@ -35,8 +64,10 @@ interface EcrRule {
   readonly tagStatus: 'tagged' | 'untagged' | 'any';
   /** For tagged rules: one test per list entry; an image matches when every entry matches one of its tags (AND). */
   readonly tests: StringTest[];
-  readonly countType: 'imageCountMoreThan' | 'sinceImagePushed';
+  readonly countType: 'imageCountMoreThan' | 'sinceImagePushed' | 'sinceImagePulled' | 'sinceImageTransitioned';
   readonly countNumber: number;
+  readonly storageClass: 'standard' | 'archive';
+  readonly transition: boolean;
 }
 
 const RULE_KEYS = ['rulePriority', 'description', 'selection', 'action'];
@@ -60,12 +91,36 @@ const ACTION_KEYS = ['type', 'targetStorageClass'];
  * - `imageCountMoreThan`: the rule's selection is sorted youngest first by push
  *   time (ties by digest, ascending) and every image beyond `countNumber` is
  *   marked. `sinceImagePushed` (days): images pushed strictly more than
- *   `countNumber` x 86,400 s before `now` are marked.
+ *   `countNumber` x 86,400 s before `now` are marked. "If an image was archived
+ *   and then restored at any point in the past, the image's `last_activated_at`
+ *   is used instead of `pushed_at_time`" (read here for both count types).
+ * - Storage classes: a rule selects the images of its `storageClass` (`standard`
+ *   by default, the `ACTIVE` images; `archive`, the `ARCHIVED` ones). The rules
+ *   of each class are checked on their own: "The set of all rules selecting a
+ *   specific storage class must contain a unique set of prefixes", "Only one
+ *   rule selecting a specific storage class is allowed to select untagged
+ *   images", and the `any` rule has the highest priority among the rules of its
+ *   class (the User Guide's "Combining archive and expire rules" example has an
+ *   `any` standard rule at priority 1 and an `any` archive rule at 2).
+ * - `action.type: "transition"` with `targetStorageClass: "archive"` archives the
+ *   images it marks instead of expiring them ("An image is expired or archived
+ *   by exactly one or zero rules").
+ * - `sinceImagePulled` (days): "all images whose `last_recorded_pulltime` is
+ *   older than the specified number of days ... are archived. If an image was
+ *   never pulled, the image's `pushed_at_time` is used instead ... If an image
+ *   was archived and then restored ..., but never pulled since the image was
+ *   restored, the image's `last_activated_at` is used". It "must be used with the
+ *   `transition` action. It cannot be used with the `expire` action."
+ * - `sinceImageTransitioned` (days): "all archived images whose
+ *   `last_archived_at` is older than the specified number of days ... are
+ *   expired"; it "must be used with the `expire` action and the `archive`
+ *   storage class", and "You cannot configure lifecycle policies that delete
+ *   images that have been in archive for less than 90 days" (countNumber >= 90).
  *
- * Not modelled, rejected with a clear error: the archive storage class
- * (`storageClass: "archive"`, `action.type: "transition"`, `targetStorageClass`,
- * `sinceImagePulled`, `sinceImageTransitioned`), since the images carry no
- * storage class or pull time. Not modelled, documented: an image referenced by a
+ * Not modelled, rejected with a clear error: `imageCountMoreThan` and
+ * `sinceImagePushed` in rules over archived images (the docs say expiration is
+ * then "ordered by ... `transitioned_at_time`" without saying how counts work),
+ * `ACTIVATING` images. Not modelled, documented: an image referenced by a
  * manifest list is not expired before the list (ECR protects it); `EcrImage` has
  * no references, so every image is treated as standalone (preview results for
  * multi-architecture images may keep more than this evaluator reports).
@@ -84,9 +139,12 @@ export class EcrLifecycleEvaluator {
 
     const n = images.length;
     const tags = images.map((im) => im.imageTags ?? []);
-    const times = images.map((im) => im.imagePushedAt.getTime());
+    const pushed = images.map((im) => (im.lastActivatedAt ?? im.imagePushedAt).getTime());
+    const pulled = images.map((im) => lastPullTime(im));
+    const archivedAt = images.map((im) => im.lastArchivedAt?.getTime() ?? NaN);
+    const archived = images.map((im) => im.imageStatus === 'ARCHIVED');
     const digests = images.map((im) => im.imageDigest);
-    const order = mostRecentFirst(times, digests);
+    const order = mostRecentFirst(pushed, digests);
     const UNDECIDED = -1;
     const KEPT = -2;
     const decided = new Array<number>(n).fill(UNDECIDED);
@@ -96,6 +154,8 @@ export class EcrLifecycleEvaluator {
     for (let r = 0; r < rules.length; r++) {
       const rule = rules[r];
       selectByTags(sel, rule.tagStatus, rule.tests, tags, true);
+      const overArchived = rule.storageClass === 'archive';
+      for (let i = 0; i < n; i++) if (archived[i] !== overArchived) sel[i] = 0;
       if (rule.countType === 'imageCountMoreThan') {
         let rank = 0;
         for (const i of selectedInOrder(sel, order, pos)) {
@@ -103,6 +163,7 @@ export class EcrLifecycleEvaluator {
           rank++;
         }
       } else {
+        const times = rule.countType === 'sinceImagePushed' ? pushed : rule.countType === 'sinceImagePulled' ? pulled : archivedAt;
         const limit = rule.countNumber * MS_PER_DAY;
         for (let i = 0; i < n; i++) {
           if (sel[i] === 0 || decided[i] !== UNDECIDED) continue;
@@ -112,11 +173,15 @@ export class EcrLifecycleEvaluator {
     }
 
     const expired: EcrExpiredImage[] = [];
+    const transitioned: EcrExpiredImage[] = [];
     for (let i = 0; i < n; i++) {
-      if (decided[i] >= 0) expired.push({ imageDigest: digests[i], appliedRulePriority: rules[decided[i]].priority });
+      if (decided[i] < 0) continue;
+      const rule = rules[decided[i]];
+      (rule.transition ? transitioned : expired).push({ imageDigest: digests[i], appliedRulePriority: rule.priority });
     }
     expired.sort((a, b) => compareStrings(a.imageDigest, b.imageDigest));
-    return { expired };
+    transitioned.sort((a, b) => compareStrings(a.imageDigest, b.imageDigest));
+    return { expired, archived: transitioned };
   }
 
   /**
@@ -153,7 +218,7 @@ function parse(policyText: string): { rules: EcrRule[]; problems: string[] } {
   const rules: EcrRule[] = [];
   const priorities = new Map<number, number>();
   const tagLists = new Map<string, number>();
-  let untaggedRule: number | undefined;
+  const untaggedRule = new Map<string, number>();
   doc.rules.forEach((rule: any, i: number) => {
     const p = `rules[${i}]`;
     if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
@@ -183,14 +248,20 @@ function parse(policyText: string): { rules: EcrRule[]; problems: string[] } {
       problems.push(`${p}.action: ${show(act)} is required: {"type": "expire"}`);
     } else {
       unknownKeys(act, ACTION_KEYS, `${p}.action`, problems);
-      if (act.type === 'transition' || act.targetStorageClass !== undefined) {
-        problems.push(`${p}.action: ${show(act)} transitions to the archive storage class, which this evaluator does not model (images carry no storage class); only "expire" rules are evaluated`);
-      } else if (act.type !== 'expire') {
-        problems.push(`${p}.action.type: ${show(act.type)} is not an action (allowed: expire)`);
+      if (act.type === 'transition') {
+        if (act.targetStorageClass !== 'archive') problems.push(`${p}.action.targetStorageClass: ${show(act.targetStorageClass)} must be "archive" with type "transition"`);
+      } else if (act.type === 'expire') {
+        if (act.targetStorageClass !== undefined) problems.push(`${p}.action.targetStorageClass: ${show(act.targetStorageClass)} is only allowed with type "transition"`);
+      } else {
+        problems.push(`${p}.action.type: ${show(act.type)} is not an action (allowed: expire, transition)`);
       }
     }
-    if (sel.storageClass !== undefined && sel.storageClass !== 'standard') {
-      problems.push(`${p}.selection.storageClass: ${show(sel.storageClass)} is not modelled (only "standard"; images carry no storage class)`);
+    const storageClass = sel.storageClass ?? 'standard';
+    const transition = act?.type === 'transition';
+    if (storageClass !== 'standard' && storageClass !== 'archive') {
+      problems.push(`${p}.selection.storageClass: ${show(sel.storageClass)} is not a storage class (allowed: standard, archive)`);
+    } else if (storageClass === 'archive' && transition) {
+      problems.push(`${p}: a transition to the archive storage class selects standard images; this rule selects archived ones (not modelled)`);
     }
     const status = sel.tagStatus;
     const prefixes = sel.tagPrefixList;
@@ -225,6 +296,7 @@ function parse(policyText: string): { rules: EcrRule[]; problems: string[] } {
     } else if (prefixes !== undefined || patterns !== undefined) {
       problems.push(`${p}.selection: tagStatus ${show(status)} must omit tagPrefixList and tagPatternList`);
     }
+    if (listKey !== undefined) listKey = `${storageClass}:${listKey}`;
     if (listKey !== undefined) {
       if (tagLists.has(listKey)) {
         problems.push(`${p}.selection: selects the same tags as rules[${tagLists.get(listKey)}]; the rules must use a unique set of tag prefixes/patterns`);
@@ -233,33 +305,50 @@ function parse(policyText: string): { rules: EcrRule[]; problems: string[] } {
       }
     }
     if (status === 'untagged') {
-      if (untaggedRule !== undefined) problems.push(`${p}.selection: rules[${untaggedRule}] already selects untagged images; only one rule may`);
-      else untaggedRule = i;
+      const other = untaggedRule.get(storageClass);
+      if (other !== undefined) problems.push(`${p}.selection: rules[${other}] already selects untagged ${storageClass} images; only one rule per storage class may`);
+      else untaggedRule.set(storageClass, i);
     }
     const countType = sel.countType;
-    if (countType === 'sinceImagePulled' || countType === 'sinceImageTransitioned') {
-      problems.push(`${p}.selection.countType: ${show(countType)} belongs to the archive storage class and is not modelled (images carry no pull or transition time)`);
-    } else if (countType !== 'imageCountMoreThan' && countType !== 'sinceImagePushed') {
-      problems.push(`${p}.selection.countType: ${show(countType)} is not a count type (allowed: imageCountMoreThan, sinceImagePushed)`);
+    const since = ['sinceImagePushed', 'sinceImagePulled', 'sinceImageTransitioned'];
+    if (countType !== 'imageCountMoreThan' && !since.includes(countType)) {
+      problems.push(`${p}.selection.countType: ${show(countType)} is not a count type (allowed: imageCountMoreThan, ${since.join(', ')})`);
     }
-    if (countType === 'sinceImagePushed' && sel.countUnit !== 'days') {
-      problems.push(`${p}.selection.countUnit: ${show(sel.countUnit)} must be "days" with countType "sinceImagePushed"`);
+    if (countType === 'sinceImagePulled' && !transition) {
+      problems.push(`${p}.selection.countType: "sinceImagePulled" must be used with the transition action; it cannot be used with the expire action`);
+    }
+    if (countType === 'sinceImageTransitioned') {
+      if (transition || storageClass !== 'archive') {
+        problems.push(`${p}.selection.countType: "sinceImageTransitioned" must be used with the expire action and the archive storage class`);
+      }
+      if (Number.isInteger(sel.countNumber) && sel.countNumber < 90) {
+        problems.push(`${p}.selection.countNumber: ${sel.countNumber}; ECR does not delete images archived for less than 90 days (at least 90)`);
+      }
+    }
+    if (storageClass === 'archive' && (countType === 'imageCountMoreThan' || countType === 'sinceImagePushed')) {
+      problems.push(`${p}.selection.countType: ${show(countType)} over archived images is not modelled (only sinceImageTransitioned)`);
+    }
+    if (since.includes(countType) && sel.countUnit !== 'days') {
+      problems.push(`${p}.selection.countUnit: ${show(sel.countUnit)} must be "days" with countType ${show(countType)}`);
     }
     if (countType === 'imageCountMoreThan' && sel.countUnit !== undefined) {
-      problems.push(`${p}.selection.countUnit: ${show(sel.countUnit)} is only allowed with countType "sinceImagePushed"`);
+      problems.push(`${p}.selection.countUnit: ${show(sel.countUnit)} is only allowed with the since* count types`);
     }
     if (!Number.isInteger(sel.countNumber) || sel.countNumber < 1) {
       problems.push(`${p}.selection.countNumber: ${show(sel.countNumber)} must be a positive whole number (0 is not accepted)`);
     }
-    rules.push({ priority, tagStatus: status, tests, countType, countNumber: sel.countNumber });
+    rules.push({ priority, tagStatus: status, tests, countType, countNumber: sel.countNumber, storageClass, transition });
   });
 
-  // A rule with tagStatus "any" must have the highest rulePriority (be evaluated last).
-  const valid = rules.filter((r) => Number.isInteger(r.priority));
-  const maxPriority = Math.max(...valid.map((r) => r.priority));
+  // A rule with tagStatus "any" must have the highest rulePriority (be evaluated last) among the rules of its storage class.
+  const classOf = (rule: any) => rule?.selection?.storageClass ?? 'standard';
   doc.rules.forEach((rule: any, i: number) => {
-    if (rule?.selection?.tagStatus === 'any' && Number.isInteger(rule.rulePriority) && rule.rulePriority !== maxPriority) {
-      problems.push(`rules[${i}]: tagStatus "any" with rulePriority ${rule.rulePriority}, but rule priority ${maxPriority} is higher; an "any" rule must have the highest rulePriority`);
+    if (rule?.selection?.tagStatus !== 'any' || !Number.isInteger(rule.rulePriority)) return;
+    const sameClass = doc.rules.filter((x: any) => classOf(x) === classOf(rule) && Number.isInteger(x?.rulePriority));
+    const maxPriority = Math.max(...sameClass.map((x: any) => x.rulePriority));
+    if (rule.rulePriority !== maxPriority) {
+      problems.push(`rules[${i}]: tagStatus "any" with rulePriority ${rule.rulePriority}, but rule priority ${maxPriority} of the same storage class (${classOf(rule)}) is higher; ` +
+        'an "any" rule must have the highest rulePriority');
     }
   });
   rules.sort((a, b) => a.priority - b.priority);
@@ -296,9 +385,28 @@ function checkImages(images: EcrImage[]): string[] {
     else if (seen.has(im.imageDigest)) problems.push(`${p}.imageDigest: ${show(im.imageDigest)} is listed twice`);
     else seen.add(im.imageDigest);
     if (timeOf(im.imagePushedAt) === undefined) problems.push(`${p}.imagePushedAt: ${show(im.imagePushedAt)} is not a valid Date`);
+    for (const field of ['lastRecordedPullTime', 'lastArchivedAt', 'lastActivatedAt'] as const) {
+      if (im[field] !== undefined && timeOf(im[field]) === undefined) problems.push(`${p}.${field}: ${show(im[field])} is not a valid Date`);
+    }
+    if (im.imageStatus !== undefined && im.imageStatus !== 'ACTIVE' && im.imageStatus !== 'ARCHIVED') {
+      problems.push(`${p}.imageStatus: ${show(im.imageStatus)} is not modelled (ACTIVE or ARCHIVED)`);
+    }
+    if (im.imageStatus === 'ARCHIVED' && im.lastArchivedAt === undefined) problems.push(`${p}.lastArchivedAt: required for an ARCHIVED image`);
     if (im.imageTags !== undefined && (!Array.isArray(im.imageTags) || im.imageTags.some((t) => typeof t !== 'string'))) {
       problems.push(`${p}.imageTags: ${show(im.imageTags)} must be a list of strings`);
     }
   });
   return problems;
+}
+
+/**
+ * The time `sinceImagePulled` reads: the last recorded pull; the push time for
+ * an image never pulled; the restore time (`lastActivatedAt`) for an image
+ * restored and not pulled since.
+ */
+function lastPullTime(im: EcrImage): number {
+  const pull = im.lastRecordedPullTime?.getTime();
+  const activated = im.lastActivatedAt?.getTime();
+  if (activated !== undefined && (pull === undefined || pull < activated)) return activated;
+  return pull ?? im.imagePushedAt.getTime();
 }

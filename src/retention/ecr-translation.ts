@@ -3,7 +3,8 @@ import {
   actionWords, liveRuleIndexes, policyProblems, selectionWords, throwTranslationProblems, widenToWildcards, worstFidelity,
 } from './translation-support';
 import { Glob } from '../spec/glob';
-import { RetentionPolicySpec, TagState } from '../spec/registry-spec';
+import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { archives, criterionOf } from '../spec/retention-rules';
 
 /** Options of `EcrLifecycleTranslation.translate`. */
 export interface EcrTranslationOptions {
@@ -33,11 +34,12 @@ interface EcrRuleDoc {
   selection: {
     tagStatus: string;
     tagPatternList?: string[];
+    storageClass?: string;
     countType: string;
     countUnit?: string;
     countNumber: number;
   };
-  action: { type: string };
+  action: { type: string; targetStorageClass?: string };
 }
 
 /**
@@ -64,6 +66,23 @@ interface EcrRuleDoc {
  * - A `tagStatus: any` rule must be ECR's last rule; a neutral `any` rule selects
  *   every image, so the rules after it can never decide an image: they are left
  *   out with a warning. Likewise a second `untagged` rule (ECR allows one).
+ * - Pull time and archive (ECR User Guide, lifecycle policies): `notPulledForDays`
+ *   with `action: archive` is a `sinceImagePulled` transition to the archive
+ *   storage class (exact: ECR reads the last recorded pull, or the push time for
+ *   an image never pulled, as the neutral meaning does). `notPulledForDays` that
+ *   expires cannot be expressed ("The `sinceImagePulled` count type must be used
+ *   with the `transition` action"): the images are archived instead (kept, not
+ *   deleted: conservative, with a warning that names the rule).
+ *   `keepMostRecent` / `expireAfterDays` with `action: archive` are the same
+ *   rules with a `transition` action. `keepMostRecentlyPulled` has no ECR count
+ *   type: the rule claims its whole selection (`imageCountMoreThan`
+ *   `CLAIM_COUNT`), conservative, with a warning.
+ * - Rules over archived images (`storageClass: archive`, `archivedForDays`)
+ *   follow the standard rules, with their own claim rules for protected tags
+ *   (`sinceImageTransitioned` `CLAIM_COUNT` days, which never expires anything);
+ *   each is a `sinceImageTransitioned` expire rule of the archive storage class.
+ *   ECR deletes nothing archived for less than 90 days: fewer days become 90
+ *   (conservative, with a warning).
  * - Never emits `null` fields; priorities are consecutive from 1; the JSON text is
  *   deterministic (fixed key order, two-space indentation, compact when the
  *   indented form is longer than ECR's 30,720-character limit).
@@ -99,22 +118,82 @@ export class EcrLifecycleTranslation {
     const reports: RuleTranslation[] = [];
     const docs: EcrRuleDoc[] = [];
     const claimed = new Set<string>();
-
-    // Protected tags: claim rules first (only useful when a live rule can select tagged images).
     const protectedPatterns = [...new Set(policy.protectedTags ?? [])];
-    const liveRules = liveRuleIndexes(rules, warnings);
-    const selectsTagged = liveRules.some((i) => rules[i].tagState !== TagState.UNTAGGED);
-    if (protectedPatterns.length > 0) {
-      let widened = false;
-      if (selectsTagged) {
+    let widened = false;
+
+    // One pass per storage class: standard rules first, then the rules over archived images.
+    for (const archived of [false, true]) {
+      const storageClass = archived ? 'archive' : undefined;
+      const liveRules = liveRuleIndexes(rules, warnings, archived);
+      claimed.clear();
+      // Protected tags: claim rules first (only useful when a live rule of the class can select tagged images).
+      const selectsTagged = liveRules.some((i) => rules[i].tagState !== TagState.UNTAGGED);
+      if (protectedPatterns.length > 0 && selectsTagged) {
         for (const p of protectedPatterns) {
           const pattern = widenToWildcards(p, EcrLifecycleTranslation.MAX_WILDCARDS);
           widened = widened || pattern !== p;
           if (claimed.has(pattern)) continue;
           claimed.add(pattern);
-          docs.push(ruleDoc(`Protected: never expire images tagged ${pattern}`, TagState.TAGGED, [pattern], 'imageCountMoreThan', EcrLifecycleTranslation.CLAIM_COUNT));
+          docs.push(archived
+            ? ruleDoc(`Protected: never expire archived images tagged ${pattern}`, TagState.TAGGED, [pattern], 'sinceImageTransitioned',
+              EcrLifecycleTranslation.CLAIM_COUNT, { storageClass })
+            : ruleDoc(`Protected: never expire images tagged ${pattern}`, TagState.TAGGED, [pattern], 'imageCountMoreThan',
+              EcrLifecycleTranslation.CLAIM_COUNT));
         }
       }
+
+      rules.forEach((rule, i) => {
+        if (!liveRules.includes(i)) return;
+        const description = rule.description ?? `${actionWords(rule)} (${selectionWords(rule)})`;
+        const { count, transition, reason } = ecrCount(rule, i);
+        if (reason) warnings.push(`rules[${i}] (${actionWords(rule)}): ${reason}`);
+        const ruleOptions = { storageClass, transition };
+        const fidelity = (extra?: string): RuleTranslation => (reason || extra
+          ? { ruleIndex: i, fidelity: TranslationFidelity.CONSERVATIVE, reason: [reason, extra].filter((x) => x).join('; ') }
+          : { ruleIndex: i, fidelity: TranslationFidelity.EXACT });
+        if (rule.tagState !== TagState.TAGGED) {
+          if (!(count.claim && rule.tagState === TagState.ANY)) {
+            docs.push(ruleDoc(`${description} (rules[${i}])`, rule.tagState, undefined, count.type, count.n, ruleOptions));
+          }
+          reports.push(fidelity());
+          return;
+        }
+        const patterns = [...new Set(rule.tagPatterns ?? [])];
+        patterns.forEach((p, j) => {
+          const w = Glob.wildcards(p);
+          if (w > EcrLifecycleTranslation.MAX_WILDCARDS) {
+            problems.push(`retention.rules[${i}].tagPatterns[${j}]: "${p}" has ${w} wildcards; ECR allows at most ${EcrLifecycleTranslation.MAX_WILDCARDS} per pattern (write it with fewer "*")`);
+          }
+        });
+        const live = patterns.filter((p) => !claimed.has(p));
+        for (const p of live) {
+          claimed.add(p);
+          docs.push(ruleDoc(`${description} (rules[${i}]${patterns.length > 1 ? `, pattern ${p}` : ''})`, TagState.TAGGED, [p], count.type, count.n, ruleOptions));
+        }
+        const leftOut = patterns.filter((p) => !live.includes(p));
+        if (leftOut.length > 0) {
+          warnings.push(`rules[${i}]: pattern${leftOut.length > 1 ? 's' : ''} ${leftOut.join(', ')} already selected by protected tags or an earlier rule; those images are decided earlier and ${leftOut.length > 1 ? 'are' : 'is'} left out of the ECR rules`);
+        }
+        if (rule.keepMostRecent !== undefined && live.length > 0 && (live.length > 1 || leftOut.length > 0)) {
+          reports.push(fidelity(live.length > 1
+            ? `ECR ANDs the patterns of one rule, so each of ${live.join(', ')} is its own rule keeping its own ${rule.keepMostRecent} most recent images: up to ${live.length} x ${rule.keepMostRecent} images are kept, not ${rule.keepMostRecent}`
+            : `images tagged ${leftOut.join(', ')} are claimed earlier and no longer count towards the ${rule.keepMostRecent} most recent, so more images are kept`));
+        } else {
+          reports.push(fidelity());
+        }
+      });
+
+      const anyIndex = docs.findIndex((d) => d.selection.tagStatus === TagState.ANY && (d.selection.storageClass === storageClass));
+      if (anyIndex >= 0 && docs.some((d, k) => k > anyIndex && d.selection.storageClass === storageClass)) {
+        // Cannot happen: rules after `any` are dead and left out. Kept as a guard against aggressive output.
+        problems.push(`internal: the "any" rule is not the last ECR rule of the ${storageClass ?? 'standard'} storage class`);
+      }
+    }
+    // Rules of no live class (dead rules) are exact: they decide nothing.
+    rules.forEach((_, i) => {
+      if (!reports.some((r) => r.ruleIndex === i)) reports.push({ ruleIndex: i, fidelity: TranslationFidelity.EXACT });
+    });
+    if (protectedPatterns.length > 0) {
       reports.push(widened
         ? {
           ruleIndex: -1,
@@ -123,58 +202,9 @@ export class EcrLifecycleTranslation {
         }
         : { ruleIndex: -1, fidelity: TranslationFidelity.EXACT });
     }
-
-    rules.forEach((rule, i) => {
-      if (!liveRules.includes(i)) {
-        reports.push({ ruleIndex: i, fidelity: TranslationFidelity.EXACT });
-        return;
-      }
-      const description = rule.description ?? `${actionWords(rule)} (${selectionWords(rule)})`;
-      const count = rule.keepMostRecent !== undefined
-        ? { type: 'imageCountMoreThan', n: rule.keepMostRecent }
-        : { type: 'sinceImagePushed', n: rule.expireAfterDays! };
-      if (rule.tagState !== TagState.TAGGED) {
-        docs.push(ruleDoc(`${description} (rules[${i}])`, rule.tagState, undefined, count.type, count.n));
-        reports.push({ ruleIndex: i, fidelity: TranslationFidelity.EXACT });
-        return;
-      }
-      const patterns = [...new Set(rule.tagPatterns ?? [])];
-      patterns.forEach((p, j) => {
-        const w = Glob.wildcards(p);
-        if (w > EcrLifecycleTranslation.MAX_WILDCARDS) {
-          problems.push(`retention.rules[${i}].tagPatterns[${j}]: "${p}" has ${w} wildcards; ECR allows at most ${EcrLifecycleTranslation.MAX_WILDCARDS} per pattern (write it with fewer "*")`);
-        }
-      });
-      const live = patterns.filter((p) => !claimed.has(p));
-      for (const p of live) {
-        claimed.add(p);
-        docs.push(ruleDoc(`${description} (rules[${i}]${patterns.length > 1 ? `, pattern ${p}` : ''})`, TagState.TAGGED, [p], count.type, count.n));
-      }
-      const leftOut = patterns.filter((p) => !live.includes(p));
-      if (leftOut.length > 0) {
-        warnings.push(`rules[${i}]: pattern${leftOut.length > 1 ? 's' : ''} ${leftOut.join(', ')} already selected by protected tags or an earlier rule; those images are decided earlier and ${leftOut.length > 1 ? 'are' : 'is'} left out of the ECR rules`);
-      }
-      if (rule.keepMostRecent !== undefined && live.length > 0 && (live.length > 1 || leftOut.length > 0)) {
-        reports.push({
-          ruleIndex: i,
-          fidelity: TranslationFidelity.CONSERVATIVE,
-          reason: live.length > 1
-            ? `ECR ANDs the patterns of one rule, so each of ${live.join(', ')} is its own rule keeping its own ${rule.keepMostRecent} most recent images: up to ${live.length} x ${rule.keepMostRecent} images are kept, not ${rule.keepMostRecent}`
-            : `images tagged ${leftOut.join(', ')} are claimed earlier and no longer count towards the ${rule.keepMostRecent} most recent, so more images are kept`,
-        });
-      } else {
-        reports.push({ ruleIndex: i, fidelity: TranslationFidelity.EXACT });
-      }
-    });
-
-    const anyIndex = docs.findIndex((d) => d.selection.tagStatus === TagState.ANY);
-    if (anyIndex >= 0 && anyIndex !== docs.length - 1) {
-      // Cannot happen: rules after `any` are dead and left out. Kept as a guard against aggressive output.
-      problems.push('internal: the "any" rule is not the last ECR rule');
-    }
     docs.forEach((d, k) => { d.rulePriority = k + 1; });
     if (docs.length > EcrLifecycleTranslation.MAX_RULES) {
-      problems.push(`the policy needs ${docs.length} ECR rules (${claimed.size} tag patterns, each its own rule, protected ones included); ECR allows ${EcrLifecycleTranslation.MAX_RULES}: use fewer protected patterns or rule patterns (a common prefix like "pr-*" instead of several exact tags)`);
+      problems.push(`the policy needs ${docs.length} ECR rules (each tag pattern is its own rule, protected ones included, per storage class); ECR allows ${EcrLifecycleTranslation.MAX_RULES}: use fewer protected patterns or rule patterns (a common prefix like "pr-*" instead of several exact tags)`);
     }
     let policyText: string | undefined;
     if (docs.some((d) => !isClaim(d))) {
@@ -196,20 +226,55 @@ export class EcrLifecycleTranslation {
 }
 
 function isClaim(doc: EcrRuleDoc): boolean {
-  return doc.selection.countNumber === EcrLifecycleTranslation.CLAIM_COUNT && doc.description.startsWith('Protected:');
+  return doc.selection.countNumber === EcrLifecycleTranslation.CLAIM_COUNT && doc.action.type === 'expire';
 }
 
-function ruleDoc(description: string, tagStatus: string, patterns: string[] | undefined, countType: string, countNumber: number): EcrRuleDoc {
-  const selection: EcrRuleDoc['selection'] = { tagStatus, countType, countNumber };
-  if (patterns) selection.tagPatternList = patterns;
-  if (countType === 'sinceImagePushed') selection.countUnit = 'days';
+/**
+ * The ECR count of a neutral rule, whether it archives (transition), and why it
+ * is conservative when it is. A `claim` count keeps the whole selection.
+ */
+function ecrCount(rule: RetentionRuleSpec, i: number): { count: { type: string; n: number; claim?: boolean }; transition: boolean; reason?: string } {
+  const transition = archives(rule);
+  switch (criterionOf(rule)) {
+    case 'keepMostRecent': return { count: { type: 'imageCountMoreThan', n: rule.keepMostRecent! }, transition };
+    case 'notPulledForDays':
+      return {
+        count: { type: 'sinceImagePulled', n: rule.notPulledForDays! },
+        transition: true,
+        reason: transition ? undefined : 'ECR can only archive by last pull ("The sinceImagePulled count type must be used with the transition action"): ' +
+          `images not pulled for ${rule.notPulledForDays} days are archived (kept in the archive storage class), not deleted; to delete them later, ` +
+          'add a rule over archived images (storageClass: archive, archivedForDays: 90 or more)',
+      };
+    case 'keepMostRecentlyPulled':
+      return {
+        count: { type: 'imageCountMoreThan', n: EcrLifecycleTranslation.CLAIM_COUNT, claim: true },
+        transition: false,
+        reason: `ECR has no count by last pull (imageCountMoreThan counts by push time): rules[${i}] keeps its whole selection, nothing is ` +
+          `${transition ? 'archived' : 'deleted'} by it`,
+      };
+    case 'archivedForDays': {
+      const days = rule.archivedForDays!;
+      return {
+        count: { type: 'sinceImageTransitioned', n: Math.max(days, 90) },
+        transition: false,
+        reason: days < 90 ? `ECR deletes nothing archived for less than 90 days: archived images are expired after 90 days, not ${days}` : undefined,
+      };
+    }
+    default: return { count: { type: 'sinceImagePushed', n: rule.expireAfterDays! }, transition };
+  }
+}
+
+function ruleDoc(description: string, tagStatus: string, patterns: string[] | undefined, countType: string, countNumber: number,
+  options: { storageClass?: string; transition?: boolean } = {}): EcrRuleDoc {
   // Fixed key order, so the text is stable for snapshots.
-  const ordered: EcrRuleDoc['selection'] = {
-    tagStatus: selection.tagStatus,
-    ...(selection.tagPatternList ? { tagPatternList: selection.tagPatternList } : {}),
-    countType: selection.countType,
-    ...(selection.countUnit ? { countUnit: selection.countUnit } : {}),
-    countNumber: selection.countNumber,
+  const selection: EcrRuleDoc['selection'] = {
+    tagStatus,
+    ...(patterns ? { tagPatternList: patterns } : {}),
+    ...(options.storageClass ? { storageClass: options.storageClass } : {}),
+    countType,
+    ...(countType !== 'imageCountMoreThan' ? { countUnit: 'days' } : {}),
+    countNumber,
   };
-  return { rulePriority: 0, description, selection: ordered, action: { type: 'expire' } };
+  const action = options.transition ? { type: 'transition', targetStorageClass: 'archive' } : { type: 'expire' };
+  return { rulePriority: 0, description, selection, action };
 }

@@ -1,7 +1,8 @@
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
-import { EnvironmentLayout, RegistrySpec, RetentionPolicySpec, TagState } from '../spec/registry-spec';
+import { EnvironmentLayout, RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { archives, overArchived } from '../spec/retention-rules';
 import { SpecProblem } from '../spec/validate';
 
 /**
@@ -45,9 +46,10 @@ export class RetentionTagCheck {
       for (const env of envTags) {
         if (Glob.matchesAny(protectedTags, env)) continue;
         // The rule that selects the tag itself, else the first rule that can select a tagged image (through another tag).
-        const direct = rules.findIndex((r) => r.tagState === TagState.ANY
-          || (r.tagState === TagState.TAGGED && Glob.matchesAny(r.tagPatterns ?? [], env)));
-        const first = rules.findIndex((r) => r.tagState !== TagState.UNTAGGED);
+        // Rules over archived images are left out: they only expire images already archived.
+        const direct = rules.findIndex((r) => !overArchived(r) && (r.tagState === TagState.ANY
+          || (r.tagState === TagState.TAGGED && Glob.matchesAny(r.tagPatterns ?? [], env))));
+        const first = rules.findIndex((r) => !overArchived(r) && r.tagState !== TagState.UNTAGGED);
         const index = direct >= 0 ? direct : first;
         if (index < 0) continue;
         const rule = rules[index];
@@ -58,11 +60,25 @@ export class RetentionTagCheck {
           path: `${path}.rules[${index}]`,
           value: JSON.stringify(env),
           message: `could expire the image the environment tag "${env}" points to: this rule ${how} and ` +
-            `${rule.keepMostRecent !== undefined ? `keeps only the ${rule.keepMostRecent} most recent` : `expires images older than ${rule.expireAfterDays} days`}. ` +
+            `${ruleWords(rule)}. ` +
             `Add "${env}" to ${path}.protectedTags, or set ${path}.allowExpiringEnvironmentTags: true`,
         });
       }
     }
     return problems;
   }
+}
+
+/** What the rule does, in the words of this check's messages (archiving also makes the image unpullable). */
+function ruleWords(rule: RetentionRuleSpec): string {
+  const archive = archives(rule);
+  const verb = archive ? 'archives' : 'expires';
+  const words = rule.keepMostRecent !== undefined
+    ? (archive ? `archives all but the ${rule.keepMostRecent} most recent` : `keeps only the ${rule.keepMostRecent} most recent`)
+    : rule.keepMostRecentlyPulled !== undefined
+      ? (archive ? `archives all but the ${rule.keepMostRecentlyPulled} most recently pulled` : `keeps only the ${rule.keepMostRecentlyPulled} most recently pulled`)
+      : rule.notPulledForDays !== undefined
+        ? `${verb} images not pulled for ${rule.notPulledForDays} days`
+        : `${verb} images older than ${rule.expireAfterDays} days`;
+  return `${words}${archive ? ' (an archived image cannot be pulled until it is restored)' : ''}`;
 }

@@ -78,8 +78,8 @@ const MOST_RECENT_KEYS = ['package_name_prefixes', 'keep_count'];
  *   ("Applied on any prefix match"). `tag_state` TAGGED / UNTAGGED / ANY (default
  *   ANY); `tag_prefixes` match the start of any tag; `version_name_prefixes` the
  *   version name; `package_name_prefixes` the package name; `older_than` /
- *   `newer_than` (seconds, `"604800s"`) compare with the version's create (upload)
- *   time, strictly.
+ *   `newer_than` (whole seconds, `"604800s"`, or minutes, hours, days, as the
+ *   provider parses them) compare with the version's create (upload) time, strictly.
  * - `most_recent_versions` (KEEP only) keeps, in each package its prefixes select
  *   (every package without prefixes), the `keep_count` versions with the latest
  *   create time, ties by version name ascending. It counts every version of the
@@ -188,15 +188,24 @@ function prefixList(value: any, path: string, problems: string[]): string[] | un
   return value;
 }
 
-/** A protobuf JSON duration in seconds ("604800s", "1.5s"), in milliseconds. */
+/**
+ * A cleanup policy duration as the google provider accepts it, in milliseconds:
+ * whole digits and one unit, `s`, `m`, `h` or `d` (`"604800s"`, `"7d"`). The
+ * provider (6.50.0, `resource_artifact_registry_repository.go`,
+ * `expandArtifactRegistryRepositoryCleanupPoliciesConditionOlderThan`) reads
+ * `strconv.Atoi(val[:len(val)-1])` and the last character as the unit, and
+ * fails with "unexpected value is not duration" otherwise: a fraction
+ * (`"604800.5s"`) never reaches the API.
+ */
 function duration(value: any, path: string, problems: string[]): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const m = typeof value === 'string' ? /^(\d+)(\.\d{1,9})?s$/.exec(value) : null;
+  const m = typeof value === 'string' ? /^(\d+)([smhd])$/.exec(value) : null;
   if (!m) {
-    problems.push(`${path}: ${show(value)} is not a duration in seconds (write e.g. "604800s" for 7 days)`);
+    problems.push(`${path}: ${show(value)} is not a duration the google provider accepts (whole digits and one unit, s, m, h or d: e.g. "604800s" for 7 days)`);
     return undefined;
   }
-  return Number(m[1]) * 1000 + (m[2] ? Number(`0${m[2]}`) * 1000 : 0);
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit * 1000;
 }
 
 function unknownKeys(obj: object, allowed: string[], path: string, problems: string[]): void {

@@ -2,7 +2,8 @@ import { RuleTranslation, TranslationFidelity, TranslationReport } from './trans
 import {
   actionWords, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix, policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
-import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
 
 /** The condition of an Artifact Registry cleanup policy (the provider's `condition` block, camelCase). */
 export interface GarCleanupCondition {
@@ -126,7 +127,7 @@ interface Draft {
   state?: State;
   tagPrefixes?: string[];
   olderDays?: number;
-  /** Shield of "kept when not older than N days": newer than N days plus 1 ns. */
+  /** Shield of "kept when not older than N days": newer than N days plus 1 s (whole seconds). */
   notOlderDays?: number;
   keepCount?: number;
   packages?: string[];
@@ -165,11 +166,22 @@ interface RulePlan {
  *   "expire after N days" (`older_than`), or "keep the N most recent" of `any`
  *   (a KEEP `most_recent_versions` plus a DELETE of every version);
  * - shields what protection and each earlier rule keep with KEEP policies
- *   (protected tags; "not older than N days" as `newer_than` N days plus 1 ns, so
+ *   (protected tags; "not older than N days" as `newer_than` N x 86,400 + 1 s, so
  *   that an image exactly N days old, which the neutral "strictly older" keeps,
  *   stays shielded; a keep-N rule's whole selection), whenever a later DELETE
  *   could reach them, so that dropping or weakening a rule never lets a later,
- *   broader DELETE through;
+ *   broader DELETE through. Durations are whole seconds: the google provider
+ *   (6.50.0, `resource_artifact_registry_repository.go`) parses `older_than` /
+ *   `newer_than` with `strconv.Atoi` on the digits before the unit (`s`, `m`,
+ *   `h`, `d`) and rejects anything else ("unexpected value is not duration"), so
+ *   the shield widens by up to one second (images between N days and N days + 1 s
+ *   old stay: conservative);
+ * - keeps the whole selection of a rule by last pull (`notPulledForDays`,
+ *   `keepMostRecentlyPulled`: Artifact Registry records no pull time) or with
+ *   `action: archive` (no archive storage class), with a warning that names the
+ *   rule; a push-time rule for GCP goes in the policy's `gcpRules`, which this
+ *   translation uses instead of `rules` when set. Rules over archived images
+ *   select nothing (no image is archived);
  * - never deletes for "keep the N most recent" of a `tagged` or `untagged`
  *   selection: `most_recent_versions` counts every version of the package, not
  *   the selection, so DELETE(selection) + KEEP(N most recent) would delete images
@@ -205,6 +217,8 @@ export class GarCleanupTranslation {
     });
     throwTranslationProblems(what, problems);
 
+    // The rules Artifact Registry applies: the policy's gcpRules when set.
+    packages = packages.map((p) => ({ packageName: p.packageName, policy: policyFor(p.policy, Cloud.GCP) }));
     const universe = [...new Set([...(options.allPackageNames ?? []), ...packages.map((p) => p.packageName)])].sort();
     // Images with the same policy share cleanup policies.
     const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[] }> = [];
@@ -235,6 +249,10 @@ export class GarCleanupTranslation {
       const ruleWarnings: string[] = [];
       const live = liveRuleIndexes(rules, ruleWarnings);
       const patternsOf = livePatterns(g.policy, live, ruleWarnings);
+      rules.forEach((rule, i) => {
+        if (overArchived(rule)) ruleWarnings.push(`rules[${i}] selects archived images; Artifact Registry has no archive storage class, so it selects nothing`);
+        else if (live.includes(i) && !deletesByPushTime(rule)) ruleWarnings.push(`rules[${i}] (${actionWords(rule)}): ${noPullOrArchive(rule)}`);
+      });
       warnings.push(...ruleWarnings.map((w) => `${scope ? `${g.names.join(', ')}: ` : ''}${w}`));
 
       // 1. Plan each live rule's DELETE.
@@ -247,6 +265,7 @@ export class GarCleanupTranslation {
           continue;
         }
         const r = plan.rule;
+        if (!deletesByPushTime(r)) continue;
         if (r.expireAfterDays !== undefined) {
           const prefixes = r.tagState === TagState.TAGGED ? deletablePrefixes(r.tagPatterns ?? []) : undefined;
           if (r.tagState !== TagState.TAGGED || prefixes !== null) {
@@ -297,12 +316,13 @@ export class GarCleanupTranslation {
         const later = deletes.filter((d) => d.index > plan.index);
         if (!later.some((d) => deleteReachesKept(d, plan))) continue;
         const r = plan.rule;
+        const keptYoung = deletesByPushTime(r) ? r.expireAfterDays : undefined;
         plan.shield = {
-          id: `${idPrefix}r${plan.index}-keep-${r.expireAfterDays !== undefined ? 'newer' : 'selection'}`,
+          id: `${idPrefix}r${plan.index}-keep-${keptYoung !== undefined ? 'newer' : 'selection'}`,
           action: 'KEEP',
           state: plan.state,
           tagPrefixes: plan.superset,
-          notOlderDays: r.expireAfterDays,
+          notOlderDays: keptYoung,
           packages: keepPackages,
           origin: [`rules[${plan.index}]${scope}`],
         };
@@ -399,8 +419,18 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
 function policyKey(policy: RetentionPolicySpec): string {
   return JSON.stringify({
     p: [...new Set(policy.protectedTags ?? [])].sort(),
-    r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null]),
+    r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null,
+      r.keepMostRecentlyPulled ?? null, r.notPulledForDays ?? null, r.archivedForDays ?? null, r.action ?? null, r.storageClass ?? null]),
   });
+}
+
+/** Why a rule by last pull, or one that archives, deletes nothing on Artifact Registry. */
+function noPullOrArchive(rule: RetentionRuleSpec): string {
+  return byPullTime(rule)
+    ? 'Artifact Registry records no pull time: the rule deletes nothing and keeps its whole selection (for a push-time rule on GCP, write it in gcpRules)'
+    : archives(rule)
+      ? 'Artifact Registry has no archive storage class: the rule archives nothing and keeps its whole selection'
+      : 'the rule deletes nothing on Artifact Registry and keeps its whole selection';
 }
 
 function sanitize(name: string): string {
@@ -449,8 +479,9 @@ function statesMeet(a: State | undefined, b: State | undefined): boolean {
 function deleteReachesKept(later: RulePlan, plan: RulePlan): boolean {
   const d = later.deleteDraft!;
   if (!statesMeet(d.state, plan.state)) return false;
-  // `plan` keeps images not older than N days (expire rules) or any image of its selection (keep rules).
-  if (plan.rule.expireAfterDays !== undefined && d.olderDays !== undefined && d.olderDays >= plan.rule.expireAfterDays) return false;
+  // `plan` keeps images not older than N days (expire rules) or any image of its selection (keep, pull-time and archive rules).
+  const young = deletesByPushTime(plan.rule) ? plan.rule.expireAfterDays : undefined;
+  if (young !== undefined && d.olderDays !== undefined && d.olderDays >= young) return false;
   return true;
 }
 
@@ -459,6 +490,7 @@ function conservativeReason(
   plan: RulePlan, plans: RulePlan[], protectKeep: Draft | undefined, protectedSuperset: boolean, skipped: string[], foreignKeep: boolean,
 ): string | undefined {
   const r = plan.rule;
+  if (!deletesByPushTime(r)) return noPullOrArchive(r);
   if (r.keepMostRecent !== undefined && r.tagState !== TagState.ANY) {
     return 'Artifact Registry\'s most_recent_versions counts every version of the image, not this selection, so no DELETE can express it; ' +
       'the rule deletes nothing and keeps its whole selection';
@@ -484,9 +516,10 @@ function conservativeReason(
       return `rules[${other.index}]'s selection is shielded by tag prefix (a superset), which also keeps some images this rule expires`;
     }
     if (other.index > plan.index && other.shield && statesMeet(other.state, expireState)) {
-      const young = other.rule.expireAfterDays;
+      const young = other.shield.notOlderDays;
       const expireDays = r.expireAfterDays;
-      const overlaps = young === undefined || expireDays === undefined || expireDays < young;
+      // The shield keeps images up to `young` days + 1 s old: it overlaps this rule's DELETE (older than expireDays) unless expireDays > young.
+      const overlaps = young === undefined || expireDays === undefined || expireDays <= young;
       if (overlaps) {
         return `Artifact Registry has no rule order: the KEEP that shields what rules[${other.index}] keeps also keeps images this rule expires ` +
           'that rules[' + other.index + '] would select';
@@ -497,6 +530,10 @@ function conservativeReason(
     }
   }
   if (foreignKeep) return 'a KEEP policy of another image whose name is a prefix of this one also applies here, and keeps more';
+  if (plan.shield?.notOlderDays !== undefined) {
+    return `the KEEP that shields what the rule keeps is newer_than ${plan.shield.notOlderDays * DAY_SECONDS + 1}s (Artifact Registry durations are whole ` +
+      `seconds), so images between ${plan.shield.notOlderDays} days and ${plan.shield.notOlderDays} days + 1 s old are kept too`;
+  }
   return undefined;
 }
 
@@ -546,8 +583,8 @@ function toPolicy(d: Draft): GarCleanupPolicy {
     ...(d.tagPrefixes ? { tagPrefixes: d.tagPrefixes } : {}),
     ...(d.packages ? { packageNamePrefixes: d.packages } : {}),
     ...(d.olderDays !== undefined ? { olderThan: seconds(d.olderDays) } : {}),
-    // Shield "not older than N days": newer than N days plus 1 ns (older_than / newer_than are strict).
-    ...(d.notOlderDays !== undefined ? { newerThan: `${d.notOlderDays * DAY_SECONDS}.000000001s` } : {}),
+    // Shield "not older than N days": newer than N days plus 1 s (older_than / newer_than are strict; whole seconds only).
+    ...(d.notOlderDays !== undefined ? { newerThan: `${d.notOlderDays * DAY_SECONDS + 1}s` } : {}),
   };
   return { id: d.id, action: d.action, condition };
 }

@@ -2,6 +2,7 @@ import { AcrPurgeTranslation } from './acr-translation';
 import { EcrLifecycleTranslation } from './ecr-translation';
 import { GarCleanupTranslation } from './gar-translation';
 import { Cloud, EffectiveSpec, EnvironmentLayout, Naming, RegistrySpec, RetentionPolicySpec, SpecProblem } from '../spec';
+import { rulesFor } from '../spec/retention-rules';
 
 /**
  * Runs each cloud's retention translation over a spec, the way the constructs
@@ -23,11 +24,12 @@ export class RetentionTranslationCheck {
         problems.push({ path, value: 'undefined', message: `cannot be expressed on ${cloud}: ${message}` });
       }
     };
-    const repos = EffectiveSpec.repositories(spec).filter((r) => (r.retention.rules ?? []).length > 0);
+    const repos = EffectiveSpec.repositories(spec);
+    const hasRules = (policy: RetentionPolicySpec, cloud: Cloud) => rulesFor(policy, cloud).length > 0;
 
     if (clouds.includes(Cloud.AWS)) {
       const seen = new Set<RetentionPolicySpec>();
-      for (const r of repos) {
+      for (const r of repos.filter((x) => hasRules(x.retention, Cloud.AWS))) {
         if (seen.has(r.retention)) continue;
         seen.add(r.retention);
         try {
@@ -40,7 +42,7 @@ export class RetentionTranslationCheck {
     if (clouds.includes(Cloud.GCP)) {
       // Every environment's repository holds the same images with the same policies: translate one.
       const env = Naming.physicalEnvironments(spec)[0];
-      const packages = repos.filter((r) => r.environment === env)
+      const packages = repos.filter((r) => r.environment === env && hasRules(r.retention, Cloud.GCP))
         .map((r) => ({ packageName: Naming.garPackageName(spec, r.image), policy: r.retention }));
       if (packages.length) {
         try {
@@ -55,7 +57,7 @@ export class RetentionTranslationCheck {
       const registries = Naming.layout(spec) === EnvironmentLayout.REGISTRIES ? envs.map((e) => [e]) : [envs];
       for (const held of registries) {
         const all = EffectiveSpec.repositories(spec).filter((r) => held.includes(r.environment));
-        const withRules = all.filter((r) => (r.retention.rules ?? []).length > 0)
+        const withRules = all.filter((r) => hasRules(r.retention, Cloud.AZURE))
           .map((r) => ({ repository: Naming.acrRepositoryPath(spec, r.image, r.environment), policy: r.retention }));
         if (!withRules.length) continue;
         try {

@@ -5,6 +5,7 @@
 import { RuleTranslation, TranslationFidelity } from './translation-report';
 import { Glob } from '../spec/glob';
 import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { criterionWords, overArchived, ruleCriterionProblems } from '../spec/retention-rules';
 
 /**
  * Internal analysis of the spec's tag globs, shared by the translations (not
@@ -83,11 +84,9 @@ export function escapeRegex(s: string): string {
   return s.replace(/[.+?^${}()|[\]\\*]/g, '\\$&');
 }
 
-/** A rule's action in words (`keep the 10 most recent`, `expire after 7 days`). */
+/** A rule's criterion and action in words (`keep the 10 most recent`, `expire after 7 days`, `archive when not pulled for 90 days`). */
 export function actionWords(rule: RetentionRuleSpec): string {
-  return rule.keepMostRecent !== undefined
-    ? `keep the ${rule.keepMostRecent} most recent`
-    : `expire after ${rule.expireAfterDays} day${rule.expireAfterDays === 1 ? '' : 's'}`;
+  return criterionWords(rule);
 }
 
 /** A rule's selection in words (`tagged pr-*, v*`, `untagged`, `any`). */
@@ -110,29 +109,33 @@ export function policyProblems(policy: RetentionPolicySpec, path: string): strin
   const rules = policy.rules ?? [];
   if (!Array.isArray(rules)) return [...problems, `${path}.rules: ${JSON.stringify(rules)} must be a list of rules`];
   const states = Object.values(TagState) as string[];
-  rules.forEach((rule, i) => {
-    const rp = `${path}.rules[${i}]`;
-    if (rule === null || typeof rule !== 'object') {
-      problems.push(`${rp}: ${JSON.stringify(rule)} is not a rule`);
+  const check = (field: string, list: RetentionRuleSpec[] | undefined) => {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) {
+      problems.push(`${path}.${field}: ${JSON.stringify(list)} must be a list of rules`);
       return;
     }
-    if (!states.includes(rule.tagState)) problems.push(`${rp}.tagState: ${JSON.stringify(rule.tagState)} is not a tag state (allowed: ${states.join(', ')})`);
-    const pats = rule.tagPatterns;
-    if (rule.tagState === TagState.TAGGED) {
-      if (!Array.isArray(pats) || pats.length === 0 || pats.some((p) => typeof p !== 'string' || p === '')) {
-        problems.push(`${rp}.tagPatterns: ${JSON.stringify(pats)} is required with tagState "tagged": list the tag patterns the rule selects`);
+    list.forEach((rule, i) => {
+      const rp = `${path}.${field}[${i}]`;
+      if (rule === null || typeof rule !== 'object') {
+        problems.push(`${rp}: ${JSON.stringify(rule)} is not a rule`);
+        return;
       }
-    } else if (pats !== undefined) {
-      problems.push(`${rp}.tagPatterns: only allowed with tagState "tagged"`);
-    }
-    const keep = rule.keepMostRecent;
-    const days = rule.expireAfterDays;
-    if ((keep === undefined) === (days === undefined)) {
-      problems.push(`${rp}: needs exactly one action, keepMostRecent or expireAfterDays`);
-    }
-    if (keep !== undefined && (!Number.isInteger(keep) || keep < 1)) problems.push(`${rp}.keepMostRecent: ${JSON.stringify(keep)} must be a whole number, at least 1`);
-    if (days !== undefined && (!Number.isInteger(days) || days < 1)) problems.push(`${rp}.expireAfterDays: ${JSON.stringify(days)} must be a whole number of days, at least 1`);
-  });
+      if (!states.includes(rule.tagState)) problems.push(`${rp}.tagState: ${JSON.stringify(rule.tagState)} is not a tag state (allowed: ${states.join(', ')})`);
+      const pats = rule.tagPatterns;
+      if (rule.tagState === TagState.TAGGED) {
+        if (!Array.isArray(pats) || pats.length === 0 || pats.some((p) => typeof p !== 'string' || p === '')) {
+          problems.push(`${rp}.tagPatterns: ${JSON.stringify(pats)} is required with tagState "tagged": list the tag patterns the rule selects`);
+        }
+      } else if (pats !== undefined) {
+        problems.push(`${rp}.tagPatterns: only allowed with tagState "tagged"`);
+      }
+      for (const [p, value, message] of ruleCriterionProblems(rule, rp)) problems.push(`${p}: ${JSON.stringify(value)} ${message}`);
+    });
+  };
+  check('rules', rules);
+  check('gcpRules', policy.gcpRules);
+  check('azureRules', policy.azureRules);
   return problems;
 }
 
@@ -143,15 +146,17 @@ export function throwTranslationProblems(what: string, problems: string[]): void
 }
 
 /**
- * The indexes of the rules that can decide an image: a rule after an `any` rule
- * never can (the `any` rule selects every image), nor an `untagged` rule after
- * another `untagged` one. Adds a warning for each rule left out.
+ * The indexes of the rules of one storage class (standard unless `archived`)
+ * that can decide an image: a rule after an `any` rule of the same class never
+ * can (the `any` rule selects every image of the class), nor an `untagged` rule
+ * after another `untagged` one. Adds a warning for each rule left out.
  */
-export function liveRuleIndexes(rules: RetentionRuleSpec[], warnings: string[]): number[] {
+export function liveRuleIndexes(rules: RetentionRuleSpec[], warnings: string[], archived = false): number[] {
   const live: number[] = [];
   let anyAt: number | undefined;
   let untaggedAt: number | undefined;
   rules.forEach((rule, i) => {
+    if (overArchived(rule) !== archived) return;
     if (anyAt !== undefined) {
       warnings.push(`rules[${i}] is never reached: rules[${anyAt}] (tagState any) selects every image before it; it is left out (remove it from the spec)`);
       return;

@@ -51,6 +51,26 @@ export enum TagState {
   ANY = 'any',
 }
 
+/** What a retention rule does to the images its criterion marks. */
+export enum RetentionAction {
+  /** Delete them. */
+  EXPIRE = 'expire',
+  /**
+   * Move them to the archive storage class: they are kept (and can be restored),
+   * only their storage changes; an archived image cannot be pulled until it is
+   * restored. ECR only; other clouds keep the images (a warning says so).
+   */
+  ARCHIVE = 'archive',
+}
+
+/** The storage class of the images a retention rule selects. */
+export enum StorageClass {
+  /** Active images (the default, and the only class outside ECR). */
+  STANDARD = 'standard',
+  /** Archived images (ECR's archive storage class). */
+  ARCHIVE = 'archive',
+}
+
 /** When images are scanned for vulnerabilities. */
 export enum ScanMode {
   /** Scan each image when it is pushed. */
@@ -284,16 +304,24 @@ export interface TagPolicySpec {
  * name in one environment).
  *
  * The meaning (normative, the same on every cloud): an image with a tag that
- * matches a protected pattern is never expired. The rules are ordered; an image is
- * decided by the first rule whose selection contains it: expired if that rule's
- * action marks it, kept otherwise. Images no rule selects are kept. Every rule
+ * matches a protected pattern is never expired nor archived. The rules are
+ * ordered; an image is decided by the first rule whose selection contains it:
+ * expired (or archived, with `action: archive`) if that rule's criterion marks
+ * it, kept as it is otherwise. Images no rule selects are kept. Every rule
  * evaluates over its whole selection: protected images and images claimed by
  * earlier rules count towards "the N most recent". Patterns are globs where `*`
- * matches any run of characters and the whole tag must match.
+ * matches any run of characters and the whole tag must match. A rule selects
+ * images of one storage class (standard unless it says `storageClass: archive`):
+ * archived images are only ever expired by rules over archived images.
+ *
+ * An image's last pull time is the latest of its recorded pull, its push and
+ * its restore from archive: an image never pulled counts as pulled when it was
+ * pushed (as ECR's lifecycle policies count it), so a pull-time rule never
+ * treats a fresh image as unused.
  */
 export interface RetentionPolicySpec {
   /**
-   * Tag patterns whose images are never expired (`prod`, `v*`).
+   * Tag patterns whose images are never expired nor archived (`prod`, `v*`).
    *
    * @default - none (environment tags are still checked, see `allowExpiringEnvironmentTags`)
    */
@@ -305,6 +333,36 @@ export interface RetentionPolicySpec {
    * @default - no rules: nothing is deleted
    */
   readonly rules?: RetentionRuleSpec[];
+
+  /**
+   * Artifact Registry only: rules used on GCP instead of `rules` (same
+   * protected tags). Artifact Registry records no pull time, so a pull-time rule
+   * keeps its whole selection there; a user who wants push time on GCP writes
+   * it here (the library never substitutes one silently).
+   *
+   * @default - `rules`
+   */
+  readonly gcpRules?: RetentionRuleSpec[];
+
+  /**
+   * ACR only: rules used on Azure instead of `rules` (same protected tags). ACR
+   * records no pull time that `acr purge` can use, so a pull-time rule keeps its
+   * whole selection there; a user who wants push time on Azure writes it here.
+   *
+   * @default - `rules`
+   */
+  readonly azureRules?: RetentionRuleSpec[];
+
+  /**
+   * AWS: IAM role or user ARNs whose pulls do not update ECR's last recorded
+   * pull time (vulnerability scanners, replication checkers), so that pull-time
+   * rules see only real use. One `AWS::ECR::PullTimeUpdateExclusion` per ARN;
+   * the exclusion list is registry-wide (per account and region), so this is
+   * only allowed in the registry's retention, not a repository's.
+   *
+   * @default - every pull counts
+   */
+  readonly awsPullTimeExclusionArns?: string[];
 
   /**
    * Compute and log what would be deleted, and delete nothing, where the cloud
@@ -324,7 +382,12 @@ export interface RetentionPolicySpec {
   readonly allowExpiringEnvironmentTags?: boolean;
 }
 
-/** One retention rule: a selection by tags and exactly one action. */
+/**
+ * One retention rule: a selection by tags (and storage class), exactly one
+ * criterion (`keepMostRecent`, `expireAfterDays`, `keepMostRecentlyPulled`,
+ * `notPulledForDays` or `archivedForDays`) and an action for the images the
+ * criterion marks.
+ */
 export interface RetentionRuleSpec {
   /**
    * A description, carried into the native policies.
@@ -345,20 +408,61 @@ export interface RetentionRuleSpec {
   readonly tagPatterns?: string[];
 
   /**
-   * Keep the N most recently pushed images of the selection; the rest expire.
-   * Exactly one of `keepMostRecent` and `expireAfterDays`.
+   * The storage class of the images the rule selects. Rules over archived
+   * images take `archivedForDays` and expire.
    *
-   * @default - not this action
+   * @default StorageClass.STANDARD
+   */
+  readonly storageClass?: StorageClass;
+
+  /**
+   * What happens to the images the criterion marks: expired (deleted) or
+   * archived (kept in the archive storage class). Only for standard images.
+   *
+   * @default RetentionAction.EXPIRE
+   */
+  readonly action?: RetentionAction;
+
+  /**
+   * Keep the N most recently pushed images of the selection; the rest are marked.
+   *
+   * @default - not this criterion
    */
   readonly keepMostRecent?: number;
 
   /**
-   * Expire images of the selection pushed more than N days (of 86,400 s) ago.
-   * Exactly one of `keepMostRecent` and `expireAfterDays`.
+   * Mark images of the selection pushed more than N days (of 86,400 s) ago
+   * (expired, or archived with `action: archive`).
    *
-   * @default - not this action
+   * @default - not this criterion
    */
   readonly expireAfterDays?: number;
+
+  /**
+   * Keep the N most recently pulled images of the selection (by last pull
+   * time, see the policy); the rest are marked. ECR has no count by pull time:
+   * every cloud keeps the whole selection (conservative, with a warning).
+   *
+   * @default - not this criterion
+   */
+  readonly keepMostRecentlyPulled?: number;
+
+  /**
+   * Mark images of the selection whose last pull time is more than N days (of
+   * 86,400 s) ago. ECR can only archive by pull time; Artifact Registry and ACR
+   * keep the whole selection (conservative, with a warning).
+   *
+   * @default - not this criterion
+   */
+  readonly notPulledForDays?: number;
+
+  /**
+   * With `storageClass: archive`: expire archived images archived more than N
+   * days ago. ECR deletes nothing archived for less than 90 days.
+   *
+   * @default - not this criterion
+   */
+  readonly archivedForDays?: number;
 }
 
 /** Vulnerability scanning. */

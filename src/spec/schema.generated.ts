@@ -149,7 +149,7 @@ export const REGISTRY_SPEC_SCHEMA: any = {
           "items": {
             "type": "string"
           },
-          "description": "Tag patterns whose images are never expired (`prod`, `v*`)."
+          "description": "Tag patterns whose images are never expired nor archived (`prod`, `v*`)."
         },
         "rules": {
           "type": "array",
@@ -157,6 +157,27 @@ export const REGISTRY_SPEC_SCHEMA: any = {
             "$ref": "#/definitions/RetentionRuleSpec"
           },
           "description": "The ordered rules."
+        },
+        "gcpRules": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/RetentionRuleSpec"
+          },
+          "description": "Artifact Registry only: rules used on GCP instead of `rules` (same protected tags). Artifact Registry records no pull time, so a pull-time rule keeps its whole selection there; a user who wants push time on GCP writes it here (the library never substitutes one silently)."
+        },
+        "azureRules": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/RetentionRuleSpec"
+          },
+          "description": "ACR only: rules used on Azure instead of `rules` (same protected tags). ACR records no pull time that `acr purge` can use, so a pull-time rule keeps its whole selection there; a user who wants push time on Azure writes it here."
+        },
+        "awsPullTimeExclusionArns": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "AWS: IAM role or user ARNs whose pulls do not update ECR's last recorded pull time (vulnerability scanners, replication checkers), so that pull-time rules see only real use. One `AWS::ECR::PullTimeUpdateExclusion` per ARN; the exclusion list is registry-wide (per account and region), so this is only allowed in the registry's retention, not a repository's."
         },
         "dryRun": {
           "type": "boolean",
@@ -170,7 +191,7 @@ export const REGISTRY_SPEC_SCHEMA: any = {
         }
       },
       "additionalProperties": false,
-      "description": "A retention policy, applied to each image repository separately (one image name in one environment).\n\nThe meaning (normative, the same on every cloud): an image with a tag that matches a protected pattern is never expired. The rules are ordered; an image is decided by the first rule whose selection contains it: expired if that rule's action marks it, kept otherwise. Images no rule selects are kept. Every rule evaluates over its whole selection: protected images and images claimed by earlier rules count towards \"the N most recent\". Patterns are globs where `*` matches any run of characters and the whole tag must match."
+      "description": "A retention policy, applied to each image repository separately (one image name in one environment).\n\nThe meaning (normative, the same on every cloud): an image with a tag that matches a protected pattern is never expired nor archived. The rules are ordered; an image is decided by the first rule whose selection contains it: expired (or archived, with `action: archive`) if that rule's criterion marks it, kept as it is otherwise. Images no rule selects are kept. Every rule evaluates over its whole selection: protected images and images claimed by earlier rules count towards \"the N most recent\". Patterns are globs where `*` matches any run of characters and the whole tag must match. A rule selects images of one storage class (standard unless it says `storageClass: archive`): archived images are only ever expired by rules over archived images.\n\nAn image's last pull time is the latest of its recorded pull, its push and its restore from archive: an image never pulled counts as pulled when it was pushed (as ECR's lifecycle policies count it), so a pull-time rule never treats a fresh image as unused."
     },
     "RetentionRuleSpec": {
       "type": "object",
@@ -190,20 +211,40 @@ export const REGISTRY_SPEC_SCHEMA: any = {
           },
           "description": "With `TagState.TAGGED`: the tag patterns (globs with `*`, ORed: an image is selected if any of its tags matches any pattern). Not allowed otherwise."
         },
+        "storageClass": {
+          "$ref": "#/definitions/StorageClass",
+          "description": "The storage class of the images the rule selects. Rules over archived images take `archivedForDays` and expire."
+        },
+        "action": {
+          "$ref": "#/definitions/RetentionAction",
+          "description": "What happens to the images the criterion marks: expired (deleted) or archived (kept in the archive storage class). Only for standard images."
+        },
         "keepMostRecent": {
           "type": "number",
-          "description": "Keep the N most recently pushed images of the selection; the rest expire. Exactly one of `keepMostRecent` and `expireAfterDays`."
+          "description": "Keep the N most recently pushed images of the selection; the rest are marked."
         },
         "expireAfterDays": {
           "type": "number",
-          "description": "Expire images of the selection pushed more than N days (of 86,400 s) ago. Exactly one of `keepMostRecent` and `expireAfterDays`."
+          "description": "Mark images of the selection pushed more than N days (of 86,400 s) ago (expired, or archived with `action: archive`)."
+        },
+        "keepMostRecentlyPulled": {
+          "type": "number",
+          "description": "Keep the N most recently pulled images of the selection (by last pull time, see the policy); the rest are marked. ECR has no count by pull time: every cloud keeps the whole selection (conservative, with a warning)."
+        },
+        "notPulledForDays": {
+          "type": "number",
+          "description": "Mark images of the selection whose last pull time is more than N days (of 86,400 s) ago. ECR can only archive by pull time; Artifact Registry and ACR keep the whole selection (conservative, with a warning)."
+        },
+        "archivedForDays": {
+          "type": "number",
+          "description": "With `storageClass: archive`: expire archived images archived more than N days ago. ECR deletes nothing archived for less than 90 days."
         }
       },
       "required": [
         "tagState"
       ],
       "additionalProperties": false,
-      "description": "One retention rule: a selection by tags and exactly one action."
+      "description": "One retention rule: a selection by tags (and storage class), exactly one criterion (`keepMostRecent`, `expireAfterDays`, `keepMostRecentlyPulled`, `notPulledForDays` or `archivedForDays`) and an action for the images the criterion marks."
     },
     "TagState": {
       "type": "string",
@@ -213,6 +254,22 @@ export const REGISTRY_SPEC_SCHEMA: any = {
         "any"
       ],
       "description": "Which images a retention rule selects by their tags."
+    },
+    "StorageClass": {
+      "type": "string",
+      "enum": [
+        "standard",
+        "archive"
+      ],
+      "description": "The storage class of the images a retention rule selects."
+    },
+    "RetentionAction": {
+      "type": "string",
+      "enum": [
+        "expire",
+        "archive"
+      ],
+      "description": "What a retention rule does to the images its criterion marks."
     },
     "ScanningSpec": {
       "type": "object",

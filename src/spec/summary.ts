@@ -1,6 +1,7 @@
 import { EffectiveSpec } from './effective';
 import { Naming } from './naming';
-import { Cloud, IdentitySpec, RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from './registry-spec';
+import { Cloud, IdentitySpec, RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, StorageClass, TagState } from './registry-spec';
+import { criterionWords } from './retention-rules';
 
 /**
  * A short, human summary of what a spec describes: the layout, the native names
@@ -58,9 +59,9 @@ export class SpecSummary {
 
   private static rule(rule: RetentionRuleSpec): string {
     const sel = rule.tagState === TagState.TAGGED ? `tagged ${rule.tagPatterns?.join('|')}` : rule.tagState;
-    return rule.keepMostRecent !== undefined
-      ? `keep ${rule.keepMostRecent} most recent ${sel}`
-      : `expire ${sel} after ${rule.expireAfterDays} days`;
+    if (rule.keepMostRecent !== undefined && rule.action === undefined) return `keep ${rule.keepMostRecent} most recent ${sel}`;
+    if (rule.expireAfterDays !== undefined && rule.action === undefined) return `expire ${sel} after ${rule.expireAfterDays} days`;
+    return `${criterionWords(rule)} (${rule.storageClass === StorageClass.ARCHIVE ? 'archived ' : ''}${sel})`;
   }
 
   private static identity(id: IdentitySpec): string {

@@ -14,6 +14,7 @@ import {
   IdentitySpec,
   RegistrySpec,
   RetentionPolicySpec,
+  RetentionRuleSpec,
   ScanMode,
   Severity,
   TagPolicySpec,
@@ -21,6 +22,7 @@ import {
   TagStrategy,
   UpstreamRegistry,
 } from './registry-spec';
+import { ruleCriterionProblems } from './retention-rules';
 import { Tokens } from './tokens';
 
 /** One problem found in a spec. */
@@ -76,6 +78,7 @@ const IDENTITY_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const CACHE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/;
 const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 const AWS_ACCOUNT = /^\d{12}$/;
+const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const GCP_SECRET_VERSION = /^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/;
 const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
@@ -159,7 +162,7 @@ class Checker {
     this.environments(spec);
     this.repositories(spec);
     if (spec.tagPolicy) this.tagPolicy('tagPolicy', spec.tagPolicy);
-    if (spec.retention) this.retention('retention', spec.retention);
+    if (spec.retention) this.retention('retention', spec.retention, true);
     if (spec.scanning) this.scanning('scanning', spec.scanning);
     this.encryption(spec);
     if (spec.access) this.access(spec, spec.access);
@@ -289,39 +292,49 @@ class Checker {
     (policy.mutableTags ?? []).forEach((p, i) => this.tagPattern(`${path}.mutableTags[${i}]`, p, undefined));
   }
 
-  private retention(path: string, policy: RetentionPolicySpec): void {
+  private retention(path: string, policy: RetentionPolicySpec, registryLevel = false): void {
     (policy.protectedTags ?? []).forEach((p, i) => this.tagPattern(`${path}.protectedTags[${i}]`, p, 4));
-    const rules = policy.rules ?? [];
-    if (!Array.isArray(rules)) {
-      this.add(`${path}.rules`, rules, 'must be a list of rules');
-      return;
-    }
-    rules.forEach((rule, i) => {
-      const rp = `${path}.rules[${i}]`;
-      if (!enumValues(TagState).includes(rule?.tagState)) {
-        this.add(`${rp}.tagState`, rule?.tagState, `is not a tag state (allowed: ${enumValues(TagState).join(', ')})`);
-      }
-      const patterns = rule?.tagPatterns;
-      if (rule?.tagState === TagState.TAGGED) {
-        if (!Array.isArray(patterns) || patterns.length === 0) {
-          this.add(`${rp}.tagPatterns`, patterns, 'is required with tagState "tagged": list the tag patterns the rule selects (use "*" for every tagged image)');
+    const exclusions = policy.awsPullTimeExclusionArns;
+    if (exclusions !== undefined && !registryLevel) {
+      this.add(`${path}.awsPullTimeExclusionArns`, exclusions, 'is registry-wide on ECR (one exclusion list per account and region): set it in the registry\'s retention');
+    } else if (exclusions !== undefined && !Array.isArray(exclusions)) {
+      this.add(`${path}.awsPullTimeExclusionArns`, exclusions, 'must be a list of IAM role or user ARNs');
+    } else {
+      (exclusions ?? []).forEach((arn, i) => {
+        // AWS::ECR::PullTimeUpdateExclusion PrincipalArn: pattern ^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)/[\w+=,.@-]+(/[\w+=,.@-]+)*$, at most 200.
+        if (this.skip(arn)) return;
+        if (typeof arn !== 'string' || arn.length > 200 || !PULL_TIME_EXCLUSION_ARN.test(arn)) {
+          this.add(`${path}.awsPullTimeExclusionArns[${i}]`, arn, 'is not an IAM role or user ARN (arn:aws:iam::<account>:role/<name> or :user/<name>, at most 200 characters)');
         }
-      } else if (patterns !== undefined) {
-        this.add(`${rp}.tagPatterns`, patterns, `is only allowed with tagState "tagged" (this rule selects "${rule?.tagState}" images)`);
+      });
+    }
+    for (const field of ['rules', 'gcpRules', 'azureRules'] as const) {
+      const rules = policy[field];
+      if (rules === undefined) continue;
+      if (!Array.isArray(rules)) {
+        this.add(`${path}.${field}`, rules, 'must be a list of rules');
+        continue;
       }
-      (patterns ?? []).forEach((p, j) => this.tagPattern(`${rp}.tagPatterns[${j}]`, p, 4));
-      const keep = rule?.keepMostRecent;
-      const days = rule?.expireAfterDays;
-      if ((keep === undefined) === (days === undefined)) {
-        this.add(rp, { keepMostRecent: keep, expireAfterDays: days }, 'needs exactly one action: keepMostRecent (keep the N most recent images) or expireAfterDays (expire images older than N days)');
+      rules.forEach((rule, i) => this.retentionRule(`${path}.${field}[${i}]`, rule));
+    }
+  }
+
+  private retentionRule(rp: string, rule: RetentionRuleSpec): void {
+    if (!enumValues(TagState).includes(rule?.tagState)) {
+      this.add(`${rp}.tagState`, rule?.tagState, `is not a tag state (allowed: ${enumValues(TagState).join(', ')})`);
+    }
+    const patterns = rule?.tagPatterns;
+    if (rule?.tagState === TagState.TAGGED) {
+      if (!Array.isArray(patterns) || patterns.length === 0) {
+        this.add(`${rp}.tagPatterns`, patterns, 'is required with tagState "tagged": list the tag patterns the rule selects (use "*" for every tagged image)');
       }
-      if (keep !== undefined && !this.skip(keep) && (!Number.isInteger(keep) || keep < 1)) {
-        this.add(`${rp}.keepMostRecent`, keep, 'must be a whole number of images, at least 1');
-      }
-      if (days !== undefined && !this.skip(days) && (!Number.isInteger(days) || days < 1 || days > 36500)) {
-        this.add(`${rp}.expireAfterDays`, days, 'must be a whole number of days from 1 to 36500');
-      }
-    });
+    } else if (patterns !== undefined) {
+      this.add(`${rp}.tagPatterns`, patterns, `is only allowed with tagState "tagged" (this rule selects "${rule?.tagState}" images)`);
+    }
+    (patterns ?? []).forEach((p, j) => this.tagPattern(`${rp}.tagPatterns[${j}]`, p, 4));
+    for (const [path, value, message] of ruleCriterionProblems(rule ?? ({} as RetentionRuleSpec), rp, 36500)) {
+      if (!this.skip(value)) this.add(path, value, message);
+    }
   }
 
   private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity }): void {

@@ -3,7 +3,7 @@ import * as fc from 'fast-check';
 import { resources, testStack } from './helpers';
 import { AcrTerraformChecks, ContainerRegistry } from '../../src/azure';
 import { AcrManifest, AcrPurgeEvaluator, AcrRetentionEvaluator, RetentionEvaluator, RetentionImage } from '../../src/retention';
-import { EffectiveSpec, EnvironmentLayout, Naming, RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
+import { Cloud, EffectiveSpec, EnvironmentLayout, Naming, RegistrySpec, RetentionAction, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
 
 // The data-safety promise, end to end through the construct: for random specs, the
 // purge commands and retention days *decoded from the synthesized Terraform JSON*,
@@ -15,22 +15,29 @@ const DAY = 86_400_000;
 const PATTERNS = ['pr-*', 'v*', 'main-*', '*', 'rc', 'latest'];
 const TAGS = ['pr-1', 'pr-2', 'pr-10', 'v1.0.0', 'v2', 'main-a', 'main-b', 'rc', 'latest', 'prod', 'x'];
 
+// Push-time rules, and (issue 18) rules by last pull and rules that archive, which ACR cannot
+// express: they keep their selection.
 const ruleArb: fc.Arbitrary<RetentionRuleSpec> = fc.record({
   tagState: fc.constantFrom(TagState.TAGGED, TagState.UNTAGGED, TagState.ANY),
   patterns: fc.uniqueArray(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 2 }),
   keep: fc.boolean(),
   n: fc.integer({ min: 1, max: 30 }),
-}).map(({ tagState, patterns, keep, n }) => ({
+  kind: fc.constantFrom('push', 'push', 'push', 'pulled', 'archive'),
+}).map(({ tagState, patterns, keep, n, kind }) => ({
   tagState,
   tagPatterns: tagState === TagState.TAGGED ? patterns : undefined,
-  keepMostRecent: keep ? Math.min(n, 5) : undefined,
-  expireAfterDays: keep ? undefined : n,
+  ...(kind === 'pulled'
+    ? (keep ? { keepMostRecentlyPulled: Math.min(n, 5) } : { notPulledForDays: n })
+    : (keep ? { keepMostRecent: Math.min(n, 5) } : { expireAfterDays: n })),
+  ...(kind === 'archive' ? { action: RetentionAction.ARCHIVE } : {}),
 }));
+const pushRuleArb = ruleArb.filter((r) => r.action === undefined && r.keepMostRecentlyPulled === undefined && r.notPulledForDays === undefined);
 const policyArb: fc.Arbitrary<RetentionPolicySpec> = fc.record({
   protectedTags: fc.uniqueArray(fc.constantFrom('v*', 'prod', 'rc'), { maxLength: 2 }),
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
+  azureRules: fc.option(fc.array(pushRuleArb, { minLength: 1, maxLength: 2 }), { freq: 4, nil: undefined }),
   dryRun: fc.constantFrom(false, false, false, true),
-}).map((p) => ({ ...p, allowExpiringEnvironmentTags: true }));
+}).map(({ azureRules, ...p }) => ({ ...p, ...(azureRules ? { azureRules } : {}), allowExpiringEnvironmentTags: true }));
 const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
   layout: fc.constantFrom(EnvironmentLayout.TAGS, EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES),
   registryPolicy: policyArb,
@@ -44,13 +51,17 @@ const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
 const imagesArb: fc.Arbitrary<RetentionImage[]> = fc.array(fc.record({
   tags: fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 2 }),
   ageDays: fc.integer({ min: 0, max: 40 }),
+  pulledDays: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
 }), { maxLength: 7 }).map((list) => {
   // A tag points at one image: later images take a tag over (it moved).
   const taken = new Set<string>();
   return list.reverse().map((im, i) => {
     const tags = im.tags.filter((t) => !taken.has(t));
     tags.forEach((t) => taken.add(t));
-    return { digest: `sha256:${String(i).padStart(64, '0')}`, tags, pushedAt: new Date(NOW.getTime() - im.ageDays * DAY - i * 1000) };
+    const pushedAt = new Date(NOW.getTime() - im.ageDays * DAY - i * 1000);
+    // Sometimes a pull time, which acr purge does not see.
+    const pulled = im.pulledDays === undefined ? {} : { lastPulledAt: new Date(Math.max(pushedAt.getTime(), NOW.getTime() - im.pulledDays * DAY)) };
+    return { digest: `sha256:${String(i).padStart(64, '0')}`, tags, pushedAt, ...pulled };
   });
 });
 
@@ -97,10 +108,19 @@ describe('ACR retention from synthesized JSON is never aggressive (fast-check, s
   let translated = 0;
   let deletions = 0;
   let withCommands = 0;
+  let pullOrArchive = 0;
+  let overrides = 0;
 
   test('purge commands + retention days delete a subset of the neutral policy, per repository', () => {
     fc.assert(fc.property(specArb, fc.array(imagesArb, { minLength: 4, maxLength: 4 }), (spec, imageSets) => {
       cases++;
+      const policies = spec.repositories.map((r) => EffectiveSpec.retention(spec, r));
+      const pullOrArchiveRule = (r: RetentionRuleSpec) =>
+        r.action !== undefined || r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined;
+      if (policies.some((p) => (p.rules ?? []).some(pullOrArchiveRule))) {
+        pullOrArchive++;
+      }
+      if (policies.some((p) => p.azureRules)) overrides++;
       const synth = synthesize(spec);
       if (!synth) return;
       translated++;
@@ -112,7 +132,7 @@ describe('ACR retention from synthesized JSON is never aggressive (fast-check, s
           const images = imageSets[k++ % imageSets.length];
           const path = Naming.acrRepositoryPath(spec, repo.name, env);
           const policy = EffectiveSpec.retention(spec, repo);
-          const neutral = new Set(RetentionEvaluator.evaluate(policy, images, { now: NOW }).expired.map((e) => e.digest));
+          const neutral = new Set(RetentionEvaluator.evaluate(policy, images, { now: NOW, cloud: Cloud.AZURE }).expired.map((e) => e.digest));
           const manifests: AcrManifest[] = images.map((im) => ({
             repository: path,
             digest: im.digest,
@@ -137,6 +157,9 @@ describe('ACR retention from synthesized JSON is never aggressive (fast-check, s
     expect(translated).toBeGreaterThan(cases / 2);
     expect(deletions).toBeGreaterThan(0);
     expect(withCommands).toBeGreaterThan(0);
+    // Rules by last pull or that archive, and azureRules overrides, occurred.
+    expect(pullOrArchive).toBeGreaterThan(10);
+    expect(overrides).toBeGreaterThan(3);
     console.log(`ACR retention safety: ${cases} specs, ${translated} translated, ${withCommands} repositories with purge commands, ${deletions} native deletions`);
   });
 });

@@ -261,4 +261,46 @@ describe('container-registry preview', () => {
         .toMatchObject({ code: 1, err: 'standard input lists no image: nothing to preview' });
     });
   });
+
+  test('an ECR listing with last pull times and archived images: the pull-time rule archives, the archive rule expires, GAR and ACR keep', async () => {
+    const spec = file('pulls.yaml', `name: platform
+repositories: [{name: api}]
+retention:
+  protectedTags: [prod]
+  rules:
+    - {tagState: any, notPulledForDays: 90, action: archive}
+    - {tagState: any, storageClass: archive, archivedForDays: 365}
+`);
+    // Fields of aws ecr describe-images (ImageDetail): lastRecordedPullTime, imageStatus, lastArchivedAt.
+    const listing = JSON.stringify({
+      imageDetails: [
+        { repositoryName: 'platform/api', imageDigest: d(1), imageTags: ['prod'], imagePushedAt: '2025-01-01T00:00:00+00:00' },
+        {
+          repositoryName: 'platform/api',
+          imageDigest: d(2),
+          imageTags: ['v2'],
+          imagePushedAt: '2025-01-01T00:00:00+00:00',
+          lastRecordedPullTime: '2026-05-20T00:00:00+00:00',
+        },
+        { repositoryName: 'platform/api', imageDigest: d(3), imageTags: ['v1'], imagePushedAt: '2025-01-01T00:00:00+00:00' },
+        {
+          repositoryName: 'platform/api',
+          imageDigest: d(4),
+          imageTags: ['v0'],
+          imagePushedAt: '2024-01-01T00:00:00+00:00',
+          imageStatus: 'ARCHIVED',
+          lastArchivedAt: '2025-03-01T00:00:00+00:00',
+        },
+      ],
+    });
+    const r = await runCli(['preview', '--spec', spec, '--images', file('pulls.json', listing), '--now', NOW]);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+STORAGE\s+neutral\s+ECR\s+GAR\s+ACR$/);
+    expect(r.out).toMatch(/v2\s+2025-01-01T00:00:00Z\s+2026-05-20T00:00:00Z\s+standard\s+keep\s+keep\s+keep\s+keep/);
+    expect(r.out).toMatch(/v1\s+2025-01-01T00:00:00Z\s+never\s+standard\s+archive \(rules\[0\]\)\s+archive \(priority 2\)\s+keep\s+keep/);
+    expect(r.out).toMatch(/prod\s+2025-01-01T00:00:00Z\s+never\s+standard\s+keep\s+keep\s+keep\s+keep/);
+    expect(r.out).toMatch(/v0\s+2024-01-01T00:00:00Z\s+never\s+archive\s+delete \(rules\[1\]\)\s+delete \(priority 4\)\s+keep\s+keep/);
+    expect(lines[lines.length - 1]).toBe('4 images; would delete: neutral 1, ECR 1, GAR 0, ACR 0; would archive: neutral 1, ECR 1, GAR 0, ACR 0');
+  });
 });

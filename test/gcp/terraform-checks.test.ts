@@ -72,13 +72,13 @@ describe('TerraformChecks', () => {
   test('durations in seconds; actions and tag states from their enums', () => {
     expect(messages(repo({
       cleanup_policies: [
-        { id: 'a', action: 'EXPIRE', condition: { tag_state: 'tagged', older_than: '7d', newer_than: 86400 } },
+        { id: 'a', action: 'EXPIRE', condition: { tag_state: 'tagged', older_than: '604800.000000001s', newer_than: 86400 } },
       ],
     }))).toEqual([
       'google_artifact_registry_repository.r.cleanup_policies[0].action: "EXPIRE" is not DELETE or KEEP',
       'google_artifact_registry_repository.r.cleanup_policies[0].condition.tag_state: "tagged" is not TAGGED, UNTAGGED, ANY',
-      'google_artifact_registry_repository.r.cleanup_policies[0].condition.older_than: "7d" must be a duration in seconds ("604800s", up to 9 decimals); other units make Terraform report a change on every plan',
-      'google_artifact_registry_repository.r.cleanup_policies[0].condition.newer_than: 86400 must be a duration in seconds ("604800s", up to 9 decimals); other units make Terraform report a change on every plan',
+      'google_artifact_registry_repository.r.cleanup_policies[0].condition.older_than: "604800.000000001s" must be a duration in whole seconds ("604800s"): the google provider rejects fractions ("unexpected value is not duration")',
+      'google_artifact_registry_repository.r.cleanup_policies[0].condition.newer_than: 86400 must be a duration in whole seconds ("604800s"): the google provider rejects fractions ("unexpected value is not duration")',
     ]);
     expect(messages(repo({ cleanup_policies: { id: 'x' } }))).toEqual(['google_artifact_registry_repository.r.cleanup_policies: {"id":"x"} must be a list']);
   });

@@ -58,6 +58,6 @@ describe('AcrPurgeTranslation', () => {
 
   test('bad input lists every problem', () => {
     expect(() => AcrPurgeTranslation.translate([{ repository: 'API', policy: { rules: [{ tagState: TagState.ANY }] } }]))
-      .toThrow(/2 problems[\s\S]*repositories\[0\]\.repository: "API" is not a repository path[\s\S]*needs exactly one action/);
+      .toThrow(/2 problems[\s\S]*repositories\[0\]\.repository: "API" is not a repository path[\s\S]*needs exactly one criterion/);
   });
 });

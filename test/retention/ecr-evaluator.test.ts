@@ -175,8 +175,8 @@ describe('EcrLifecycleEvaluator: policies ECR rejects', () => {
       'rules[2].selection.tagPatternList[0]: "*a*b*c*d*" has 5 wildcards; ECR allows at most 4 per pattern',
       'rules[2].selection.countUnit: undefined must be "days" with countType "sinceImagePushed"',
       'rules[4].extra: is not a lifecycle policy field',
-      'rules[4].selection: rules[3] already selects untagged images; only one rule may',
-      'rules[0]: tagStatus "any" with rulePriority 1, but rule priority 5 is higher; an "any" rule must have the highest rulePriority',
+      'rules[4].selection: rules[3] already selects untagged standard images; only one rule per storage class may',
+      'rules[0]: tagStatus "any" with rulePriority 1, but rule priority 5 of the same storage class (standard) is higher; an "any" rule must have the highest rulePriority',
     ]) {
       expect(message).toContain(expected);
     }
@@ -200,14 +200,47 @@ describe('EcrLifecycleEvaluator: policies ECR rejects', () => {
     expect(EcrLifecycleEvaluator.problems('not json')[1]).toMatch(/^policy text: not valid JSON/);
   });
 
-  test('archive storage class rules are not modelled: a clear error', () => {
-    const text = policy({
-      rulePriority: 1,
-      selection: { tagStatus: 'any', storageClass: 'standard', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 },
-      action: { type: 'transition', targetStorageClass: 'archive' },
-    });
-    expect(() => EcrLifecycleEvaluator.evaluate(text, [], { now: NOW })).toThrow(
-      /rules\[0\]\.action: .* transitions to the archive storage class, which this evaluator does not model[\s\S]*sinceImagePulled" belongs to the archive storage class/);
+  test('archive rules ECR rejects, and the parts not modelled, are clear errors', () => {
+    const text = policy(
+      // "The sinceImagePulled count type must be used with the transition action. It cannot be used with the expire action."
+      { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 30 }, action: { type: 'expire' } },
+      // "The sinceImageTransitioned count type must be used with the expire action and the archive storage class."
+      {
+        rulePriority: 2,
+        selection: { tagStatus: 'tagged', tagPatternList: ['a*'], countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 100 },
+        action: { type: 'expire' },
+      },
+      // "You cannot configure lifecycle policies that delete images that have been in archive for less than 90 days."
+      {
+        rulePriority: 3,
+        selection: {
+          tagStatus: 'tagged',
+          tagPatternList: ['b*'],
+          storageClass: 'archive',
+          countType: 'sinceImageTransitioned',
+          countUnit: 'days',
+          countNumber: 30,
+        },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 4,
+        selection: { tagStatus: 'tagged', tagPatternList: ['c*'], countType: 'sinceImagePushed', countUnit: 'days', countNumber: 3 },
+        action: { type: 'transition' },
+      },
+      {
+        rulePriority: 5,
+        selection: { tagStatus: 'tagged', tagPatternList: ['d*'], storageClass: 'archive', countType: 'imageCountMoreThan', countNumber: 3 },
+        action: { type: 'expire' },
+      },
+    );
+    expect(EcrLifecycleEvaluator.problems(text)).toEqual([
+      'rules[0].selection.countType: "sinceImagePulled" must be used with the transition action; it cannot be used with the expire action',
+      'rules[1].selection.countType: "sinceImageTransitioned" must be used with the expire action and the archive storage class',
+      'rules[2].selection.countNumber: 30; ECR does not delete images archived for less than 90 days (at least 90)',
+      'rules[3].action.targetStorageClass: undefined must be "archive" with type "transition"',
+      'rules[4].selection.countType: "imageCountMoreThan" over archived images is not modelled (only sinceImageTransitioned)',
+    ]);
   });
 
   test('invalid images are reported with the policy problems', () => {

@@ -1,5 +1,5 @@
 import { RetentionTagCheck } from '../../src/retention';
-import { EnvironmentLayout, RegistrySpec, TagState } from '../../src/spec';
+import { EnvironmentLayout, RegistrySpec, RetentionAction, StorageClass, TagState } from '../../src/spec';
 
 const spec = (overrides: Partial<RegistrySpec> = {}): RegistrySpec => ({
   name: 'platform',
@@ -57,5 +57,22 @@ describe('RetentionTagCheck', () => {
   test('no environments: nothing to check', () => {
     const retention = { rules: [{ tagState: TagState.ANY, keepMostRecent: 1 }] };
     expect(RetentionTagCheck.check(spec({ environments: undefined, retention }))).toEqual([]);
+  });
+
+  test('archiving the image an environment tag points to is reported too (it cannot be pulled until restored); rules over archived images are not', () => {
+    const problems = RetentionTagCheck.check(spec({
+      retention: {
+        protectedTags: ['dev', 'staging'],
+        rules: [
+          { tagState: TagState.ANY, storageClass: StorageClass.ARCHIVE, archivedForDays: 365 },
+          { tagState: TagState.ANY, notPulledForDays: 90, action: RetentionAction.ARCHIVE },
+        ],
+      },
+    }));
+    expect(problems).toEqual([{
+      path: 'retention.rules[1]',
+      value: '"prod"',
+      message: expect.stringMatching(/this rule selects every image and archives images not pulled for 90 days \(an archived image cannot be pulled until it is restored\)\. Add "prod"/),
+    }]);
   });
 });

@@ -93,7 +93,7 @@ describe('GarCleanupEvaluator: policies Artifact Registry rejects', () => {
     const policies = [
       { id: 'a', action: 'KEEP', condition: { tag_state: 'TAGGED' }, most_recent_versions: { keep_count: 3 } },
       { id: 'a', action: 'DELETE', most_recent_versions: { keep_count: 3 } },
-      { id: 'x'.repeat(128), action: 'REMOVE', condition: { older_than: '7d', tag_state: 'SOME' } },
+      { id: 'x'.repeat(128), action: 'REMOVE', condition: { older_than: '604800.000000001s', tag_state: 'SOME' } },
       { action: 'DELETE' },
       { id: 'b', action: 'KEEP', condition: [{}, {}], extra: true },
     ];
@@ -105,7 +105,7 @@ describe('GarCleanupEvaluator: policies Artifact Registry rejects', () => {
       '- cleanup_policies\\[2\\]\\.id: "x+" has 128 characters; ids must be under 128',
       '- cleanup_policies\\[2\\]\\.action: "REMOVE" is not an action \\(allowed: DELETE, KEEP\\)',
       '- cleanup_policies\\[2\\]\\.condition\\.tag_state: "SOME" is not a tag state \\(allowed: TAGGED, UNTAGGED, ANY\\)',
-      '- cleanup_policies\\[2\\]\\.condition\\.older_than: "7d" is not a duration in seconds \\(write e\\.g\\. "604800s" for 7 days\\)',
+      '- cleanup_policies\\[2\\]\\.condition\\.older_than: "604800\\.000000001s" is not a duration the google provider accepts \\(whole digits and one unit[^\\n]*',
       '- cleanup_policies\\[3\\]\\.id: undefined is required: a non-empty string',
       '- cleanup_policies\\[3\\]: a DELETE policy needs a condition',
       '- cleanup_policies\\[4\\]\\.extra: is not a cleanup policy field[^\\n]*',

@@ -1,4 +1,4 @@
-import { GarCleanupEvaluator, GarCleanupTranslation, TranslationFidelity } from '../../src/retention';
+import { GarCleanupEvaluator, GarCleanupTranslation, RetentionEvaluator, TranslationFidelity } from '../../src/retention';
 import { RetentionPolicySpec, TagState } from '../../src/spec';
 
 const DAY = 86_400_000;
@@ -21,7 +21,7 @@ describe('GarCleanupTranslation', () => {
     expect(result.report.rules[0]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/most_recent_versions counts every version/) });
   });
 
-  test('first-match claims become KEEP shields: "newer than N days" plus 1 ns, and the Terraform JSON shape', () => {
+  test('first-match claims become KEEP shields: "newer than N days" plus 1 s (whole seconds: the provider rejects fractions), and the Terraform JSON shape', () => {
     const policy: RetentionPolicySpec = {
       protectedTags: ['v*'],
       rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 30 }, { tagState: TagState.ANY, expireAfterDays: 7 }],
@@ -29,16 +29,25 @@ describe('GarCleanupTranslation', () => {
     const result = GarCleanupTranslation.translate([{ packageName: 'api', policy }]);
     expect(JSON.parse(GarCleanupTranslation.toTerraformJson(result.policies))).toEqual([
       { id: 'protected-keep', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['v'] } },
-      { id: 'r0-keep-newer', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['pr-'], newer_than: '2592000.000000001s' } },
+      { id: 'r0-keep-newer', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['pr-'], newer_than: '2592001s' } },
       { id: 'r0-delete-older', action: 'DELETE', condition: { tag_state: 'TAGGED', tag_prefixes: ['pr-'], older_than: '2592000s' } },
       { id: 'r1-delete-older', action: 'DELETE', condition: { tag_state: 'ANY', older_than: '604800s' } },
     ]);
-    expect(result.report.fidelity).toBe(TranslationFidelity.EXACT);
+    // The shield is one second wider than "not older than 30 days": conservative, and the report says why.
+    expect(result.report.rules.find((r) => r.ruleIndex === 0)).toMatchObject({
+      fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/newer_than 2592001s \(Artifact Registry durations are whole seconds\)/),
+    });
     // A pr- image 10 days old: the neutral policy keeps it (rule 0 decides); the shield stops rule 1's DELETE.
     const json = GarCleanupTranslation.toTerraformJson(result.policies);
     expect(GarCleanupEvaluator.problems(json)).toEqual([]);
-    const deleted = GarCleanupEvaluator.evaluate(json, [v('api', 'p', ['pr-9'], 10), v('api', 'x', ['x'], 10), v('api', 'o', ['pr-1'], 31)], { now: NOW }).deleted;
+    const versions = [v('api', 'p', ['pr-9'], 10), v('api', 'x', ['x'], 10), v('api', 'o', ['pr-1'], 31), v('api', 'edge', ['pr-2'], 30),
+      { ...v('api', 'window', ['pr-3'], 30), createTime: new Date(NOW.getTime() - 30 * 86_400_000 - 500) }];
+    const deleted = GarCleanupEvaluator.evaluate(json, versions, { now: NOW }).deleted;
     expect(deleted.map((d) => d.version)).toEqual(['o', 'x']);
+    // Exactly 30 days old: kept by both. 30 days and 0.5 s: the neutral policy expires it, the one-second-wider shield keeps it.
+    const images = versions.map((x) => ({ digest: x.version, tags: x.tags, pushedAt: x.createTime }));
+    const neutral = RetentionEvaluator.evaluate(policy, images, { now: NOW });
+    expect(neutral.expired.map((e) => e.digest)).toEqual(['o', 'window', 'x']);
   });
 
   test('an image name that is a prefix of another image with another policy gets no DELETE (package_name_prefixes are prefixes)', () => {

@@ -14,7 +14,7 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
   test('keep N keeps the N most recently pushed images of the selection and expires the rest, with the rule index', () => {
     const images = [img('d1', ['pr-1'], 5), img('d2', ['pr-2'], 4), img('d3', ['pr-3'], 3), img('d4', ['main-1'], 10)];
     const res = evaluate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], keepMostRecent: 2 }] }, images);
-    expect(res).toEqual({ kept: ['d2', 'd3', 'd4'], expired: [{ digest: 'd1', ruleIndex: 0 }] });
+    expect(res).toEqual({ archived: [], kept: ['d2', 'd3', 'd4'], expired: [{ digest: 'd1', ruleIndex: 0 }] });
   });
 
   test('the DESIGN trap: keep the last 2 pr-* images among main-a, main-b, pr-3, pr-2, pr-1 expires only pr-1', () => {
@@ -37,14 +37,14 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
       { digest: 'newer', pushedAt: new Date(NOW.getTime() - 7 * DAY + 1) },
     ];
     expect(evaluate({ rules: [{ tagState: TagState.ANY, expireAfterDays: 7 }] }, images))
-      .toEqual({ kept: ['exact', 'newer'], expired: [{ digest: 'older', ruleIndex: 0 }] });
+      .toEqual({ archived: [], kept: ['exact', 'newer'], expired: [{ digest: 'older', ruleIndex: 0 }] });
   });
 
   test('protection is a claim: a protected image is never expired, yet it takes one of the N places', () => {
     const images = [img('p', ['prod'], 1), img('x', ['build-2'], 2), img('y', ['build-1'], 3)];
     const res = evaluate({ protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, keepMostRecent: 2 }] }, images);
     // The protected image is the most recent: it and x fill the two places, y expires.
-    expect(res).toEqual({ kept: ['p', 'x'], expired: [{ digest: 'y', ruleIndex: 0 }] });
+    expect(res).toEqual({ archived: [], kept: ['p', 'x'], expired: [{ digest: 'y', ruleIndex: 0 }] });
     // An old protected image beyond the count is still kept.
     const old = [img('p', ['prod'], 30), img('x', ['build-2'], 2), img('y', ['build-1'], 3)];
     expect(evaluate({ protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, keepMostRecent: 1 }] }, old).kept).toEqual(['p', 'x']);
@@ -59,7 +59,7 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
       ],
     };
     // Rule 1 ranks r1, r2, b1, b2: b2 is beyond 3 and unclaimed; r1 and r2 are claimed (kept) by rule 0.
-    expect(evaluate(policy, images)).toEqual({ kept: ['b1', 'r1', 'r2'], expired: [{ digest: 'b2', ruleIndex: 1 }] });
+    expect(evaluate(policy, images)).toEqual({ archived: [], kept: ['b1', 'r1', 'r2'], expired: [{ digest: 'b2', ruleIndex: 1 }] });
   });
 
   test('the first rule whose selection contains an image decides, even when it keeps the image', () => {
@@ -70,7 +70,7 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
         { tagState: TagState.ANY, expireAfterDays: 1 },
       ],
     };
-    expect(evaluate(policy, images)).toEqual({ kept: ['a'], expired: [] });
+    expect(evaluate(policy, images)).toEqual({ archived: [], kept: ['a'], expired: [] });
   });
 
   test('patterns are ORed, match the whole tag, and any tag of an image may match', () => {
@@ -83,7 +83,7 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
     const images = [img('a', [], 10), { digest: 'b', pushedAt: daysAgo(10) }, img('c', ['x'], 10)];
     expect(expiredDigests({ rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 1 }] }, images)).toEqual(['a', 'b']);
     expect(expiredDigests({ rules: [{ tagState: TagState.ANY, expireAfterDays: 1 }] }, images)).toEqual(['a', 'b', 'c']);
-    expect(evaluate({}, images)).toEqual({ kept: ['a', 'b', 'c'], expired: [] });
+    expect(evaluate({}, images)).toEqual({ archived: [], kept: ['a', 'b', 'c'], expired: [] });
   });
 
   test('now defaults to the current time', () => {
@@ -107,9 +107,9 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
       '- rules\\[0\\]\\.tagState: "sometimes" is not a tag state \\(allowed: tagged, untagged, any\\)',
       '- rules\\[1\\]\\.tagPatterns: undefined is required with tagState "tagged"[^\\n]*',
       '- rules\\[1\\]\\.keepMostRecent: 0 must be a whole number of images, at least 1',
-      '- rules\\[2\\]: needs exactly one action, keepMostRecent or expireAfterDays \\(got \\{"keepMostRecent":1,"expireAfterDays":2\\}\\)',
+      '- rules\\[2\\]: \\{"keepMostRecent":1,"expireAfterDays":2\\} needs exactly one criterion: [^\\n]*\\(got keepMostRecent and expireAfterDays\\)',
       '- rules\\[3\\]\\.tagPatterns: \\["x"\\] is only allowed with tagState "tagged"',
-      '- rules\\[3\\]: needs exactly one action[^\\n]*',
+      '- rules\\[3\\]: \\{\\} needs exactly one criterion[^\\n]*',
       '- images\\[1\\]\\.digest: "a" is listed twice \\(digests are unique in a repository\\)',
       '- images\\[2\\]\\.pushedAt: Invalid Date is not a valid Date',
     ].join('\\n')));

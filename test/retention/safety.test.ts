@@ -21,7 +21,7 @@ import {
   RetentionEvaluator,
   TranslationFidelity,
 } from '../../src/retention';
-import { Glob, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
+import { Cloud, Glob, RetentionAction, RetentionPolicySpec, RetentionRuleSpec, StorageClass, TagState } from '../../src/spec';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -33,31 +33,77 @@ const PATTERNS = ['pr-*', 'pr-1*', 'pr', 'v*', 'v1', 'v1.*', 'main-*', 'prod', '
 const AGES = [0, 1, 2, 3, 5, 7, 8, 10, 14, 20, 30, 31, 45, 90];
 
 const patternsArb = fc.uniqueArray(fc.constantFrom(...PATTERNS), { minLength: 1, maxLength: 3 });
-const actionArb = fc.oneof(
+/** Push-time criteria, pull-time criteria (issue 18), each expiring or (a third of the time) archiving. */
+const pushCriterionArb = fc.oneof(
   fc.integer({ min: 1, max: 4 }).map((n) => ({ keepMostRecent: n })),
   fc.constantFrom(1, 3, 7, 10, 30).map((n) => ({ expireAfterDays: n })),
 );
+const actionArb = fc.tuple(
+  fc.oneof(
+    { weight: 4, arbitrary: pushCriterionArb },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 4 }).map((n) => ({ keepMostRecentlyPulled: n })) },
+    { weight: 2, arbitrary: fc.constantFrom(1, 3, 7, 10, 30).map((n) => ({ notPulledForDays: n })) },
+  ),
+  fc.constantFrom(undefined, undefined, RetentionAction.ARCHIVE),
+).map(([criterion, action]) => (action ? { ...criterion, action } : criterion));
 const ruleArb: fc.Arbitrary<RetentionRuleSpec> = fc.oneof(
   { weight: 5, arbitrary: fc.tuple(patternsArb, actionArb).map(([tagPatterns, a]) => ({ tagState: TagState.TAGGED, tagPatterns, ...a })) },
   { weight: 2, arbitrary: actionArb.map((a) => ({ tagState: TagState.UNTAGGED, ...a })) },
   { weight: 2, arbitrary: actionArb.map((a) => ({ tagState: TagState.ANY, ...a })) },
+  // Rules over archived images: expire what was archived more than N days ago (ECR's minimum is 90).
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom(TagState.TAGGED, TagState.UNTAGGED, TagState.ANY), patternsArb, fc.constantFrom(30, 90, 100, 365))
+      .map(([tagState, tagPatterns, archivedForDays]) => ({
+        tagState, ...(tagState === TagState.TAGGED ? { tagPatterns } : {}), storageClass: StorageClass.ARCHIVE, archivedForDays,
+      })),
+  },
 );
+const pushRuleArb: fc.Arbitrary<RetentionRuleSpec> = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(patternsArb, pushCriterionArb).map(([tagPatterns, a]) => ({ tagState: TagState.TAGGED, tagPatterns, ...a })) },
+  { weight: 2, arbitrary: pushCriterionArb.map((a) => ({ tagState: TagState.UNTAGGED, ...a })) },
+  { weight: 2, arbitrary: pushCriterionArb.map((a) => ({ tagState: TagState.ANY, ...a })) },
+);
+/** A value `weight` times in `weight + none` draws, else undefined. */
+function sometimes<T>(arb: fc.Arbitrary<T>, weight: number, none: number): fc.Arbitrary<T | undefined> {
+  return fc.oneof({ weight: none, arbitrary: fc.constant(undefined) }, { weight, arbitrary: arb });
+}
+
+/** A policy, sometimes with a push-time override for Artifact Registry (gcpRules) or ACR (azureRules). */
 export const policyArb: fc.Arbitrary<RetentionPolicySpec> = fc.record({
   protectedTags: fc.uniqueArray(fc.constantFrom(...PATTERNS.filter((p) => p !== '*')), { maxLength: 2 }),
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 6 }),
-});
+  override: sometimes(fc.array(pushRuleArb, { minLength: 1, maxLength: 3 }), 1, 4),
+}).map(({ protectedTags, rules, override }) => ({
+  protectedTags, rules, ...(override ? { gcpRules: override, azureRules: override } : {}),
+}));
 
-export interface TestImage { readonly digest: string; readonly tags: string[]; readonly pushedAt: Date }
+export interface TestImage {
+  readonly digest: string;
+  readonly tags: string[];
+  readonly pushedAt: Date;
+  readonly lastPulledAt?: Date;
+  readonly archivedAt?: Date;
+  readonly restoredAt?: Date;
+}
 
-/** 0-12 images with unique digests, 0-3 tags each (a tag points at one image per repository), push times that tie. */
-export const imagesArb: fc.Arbitrary<TestImage[]> = imageSetArb(12);
+/** 0-12 images with unique digests, 0-3 tags each (a tag points at one image per repository), push times that tie, pulls, archive states. */
+export const imagesArb: fc.Arbitrary<TestImage[]> = imageSetArb(12, true);
 
-function imageSetArb(maxLength: number): fc.Arbitrary<TestImage[]> {
+/**
+ * Images with push times, and pull times (never pulled, or pulled at or after the push). With
+ * `archive` (ECR only: the other clouds have no archive storage class), some images are archived,
+ * some restored from the archive.
+ */
+function imageSetArb(maxLength: number, archive = false): fc.Arbitrary<TestImage[]> {
   return fc.array(
     fc.record({
       tags: fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 3 }),
       age: fc.constantFrom(...AGES),
       jitter: fc.constantFrom(0, 0, 1, -1, 3_600_000),
+      pulledAge: fc.option(fc.constantFrom(...AGES), { freq: 2, nil: undefined }),
+      archivedAge: sometimes(fc.constantFrom(30, 89, 90, 91, 100, 365, 366, 400), 1, 4),
+      restoredAge: sometimes(fc.constantFrom(0, 2, 10, 40), 1, 6),
     }),
     { maxLength },
   ).map((raw) => {
@@ -65,10 +111,33 @@ function imageSetArb(maxLength: number): fc.Arbitrary<TestImage[]> {
     return raw.map((r, i) => {
       const tags = r.tags.filter((t) => !used.has(t));
       tags.forEach((t) => used.add(t));
-      return { digest: `sha256:${String(i).padStart(2, '0')}`, tags, pushedAt: new Date(NOW.getTime() - r.age * DAY + r.jitter) };
+      const pushedAt = new Date(NOW.getTime() - r.age * DAY + r.jitter);
+      const image: TestImage = { digest: `sha256:${String(i).padStart(2, '0')}`, tags, pushedAt };
+      const pulledAt = r.pulledAge === undefined ? undefined : new Date(Math.max(pushedAt.getTime(), NOW.getTime() - r.pulledAge * DAY));
+      const withPull = pulledAt ? { ...image, lastPulledAt: pulledAt } : image;
+      if (!archive) return withPull;
+      if (r.archivedAge !== undefined) return { ...withPull, archivedAt: new Date(NOW.getTime() - r.archivedAge * DAY) };
+      if (r.restoredAge !== undefined && r.restoredAge < r.age) {
+        const restoredAt = new Date(NOW.getTime() - r.restoredAge * DAY);
+        return { ...image, restoredAt, ...(pulledAt && pulledAt > restoredAt ? { lastPulledAt: pulledAt } : {}) };
+      }
+      return withPull;
     });
   });
 }
+
+const hasPullRule = (p: RetentionPolicySpec | undefined) =>
+  (p?.rules ?? []).some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined);
+
+/** The image as `aws ecr describe-images` lists it. */
+const toEcrImage = (i: TestImage) => ({
+  imageDigest: i.digest,
+  imageTags: i.tags,
+  imagePushedAt: i.pushedAt,
+  ...(i.lastPulledAt ? { lastRecordedPullTime: i.lastPulledAt } : {}),
+  ...(i.archivedAt ? { imageStatus: 'ARCHIVED', lastArchivedAt: i.archivedAt } : {}),
+  ...(i.restoredAt ? { lastActivatedAt: i.restoredAt } : {}),
+});
 
 /** Image names that are prefixes of each other (`api`, `api-gateway`), as Artifact Registry packages or ACR repositories. */
 const IMAGE_NAMES = ['api', 'api-gateway', 'web', 'jobs/worker'];
@@ -90,31 +159,64 @@ const repositoryArb = fc.record({
 
 const toVersion = (packageName: string, i: TestImage) => ({ packageName, version: i.digest, tags: i.tags, createTime: i.pushedAt });
 
-function neutral(policy: RetentionPolicySpec, images: TestImage[]): string[] {
-  return RetentionEvaluator.evaluate(policy, images, { now: NOW }).expired.map((e) => e.digest);
+function neutral(policy: RetentionPolicySpec, images: TestImage[], cloud?: Cloud): string[] {
+  return RetentionEvaluator.evaluate(policy, images, { now: NOW, cloud }).expired.map((e) => e.digest);
 }
 
 function isProtected(policy: RetentionPolicySpec, image: TestImage): boolean {
   return image.tags.some((t) => Glob.matchesAny(policy.protectedTags ?? [], t));
 }
 
-/** Checks subset / equality / protection and fails with the policy, the images and both results. */
-export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: TestImage[], native: string[], exact: boolean, extra = ''): void {
-  const expected = neutral(policy, images);
+/**
+ * Checks subset / equality / protection and fails with the policy, the images and both results:
+ * the native deletions are neutral deletions; the native archive transitions are images the
+ * neutral policy expires or archives (archive never deletes, and nothing the neutral policy keeps
+ * active becomes unpullable); protected images are neither deleted nor archived; exact means the
+ * same deletions and the same archive transitions. `cloud` picks the per-cloud rule override.
+ */
+export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: TestImage[], native: string[], exact: boolean, extra = '',
+  nativeArchived: string[] = [], overrideFor?: Cloud): void {
+  const result = RetentionEvaluator.evaluate(policy, images, { now: NOW, cloud: overrideFor });
+  const expected = result.expired.map((e) => e.digest);
+  const expectedArchived = result.archived.map((e) => e.digest);
   const aggressive = native.filter((d) => !expected.includes(d));
-  const protectedDeleted = native.filter((d) => isProtected(policy, images.find((i) => i.digest === d)!));
-  const context = () => `${cloud}: policy ${JSON.stringify(policy)}\nimages ${JSON.stringify(images.map((i) => ({ d: i.digest, t: i.tags, age: (NOW.getTime() - i.pushedAt.getTime()) / DAY })))}` +
-    `\nneutral deletes ${JSON.stringify(expected)}\nnative deletes ${JSON.stringify(native)}${extra ? `\n${extra}` : ''}`;
+  const archivedKept = nativeArchived.filter((d) => !expected.includes(d) && !expectedArchived.includes(d));
+  const protectedTouched = [...native, ...nativeArchived].filter((d) => isProtected(policy, images.find((i) => i.digest === d)!));
+  const context = () => `${cloud}: policy ${JSON.stringify(policy)}\nimages ${JSON.stringify(images.map((i) => ({
+    d: i.digest,
+    t: i.tags,
+    age: (NOW.getTime() - i.pushedAt.getTime()) / DAY,
+    pulled: i.lastPulledAt && (NOW.getTime() - i.lastPulledAt.getTime()) / DAY,
+    archived: i.archivedAt && (NOW.getTime() - i.archivedAt.getTime()) / DAY,
+    restored: i.restoredAt && (NOW.getTime() - i.restoredAt.getTime()) / DAY,
+  })))}` +
+    `\nneutral deletes ${JSON.stringify(expected)} archives ${JSON.stringify(expectedArchived)}\nnative deletes ${JSON.stringify(native)} ` +
+    `archives ${JSON.stringify(nativeArchived)}${extra ? `\n${extra}` : ''}`;
   if (aggressive.length > 0) throw new Error(`AGGRESSIVE: ${cloud} deletes ${aggressive.join(', ')} that the neutral policy keeps\n${context()}`);
-  if (protectedDeleted.length > 0) throw new Error(`PROTECTED DELETED: ${protectedDeleted.join(', ')}\n${context()}`);
-  if (exact && native.length !== expected.length) throw new Error(`NOT EXACT: the report says exact but ${cloud} keeps ${expected.filter((d) => !native.includes(d)).join(', ')}\n${context()}`);
+  if (archivedKept.length > 0) throw new Error(`ARCHIVED A KEPT IMAGE: ${cloud} archives ${archivedKept.join(', ')} that the neutral policy keeps active\n${context()}`);
+  if (protectedTouched.length > 0) throw new Error(`PROTECTED DELETED OR ARCHIVED: ${protectedTouched.join(', ')}\n${context()}`);
+  if (exact && (native.length !== expected.length || nativeArchived.length !== expectedArchived.length)) {
+    throw new Error(`NOT EXACT: the report says exact but ${cloud} keeps ${expected.filter((d) => !native.includes(d)).join(', ')} ` +
+      `and does not archive ${expectedArchived.filter((d) => !nativeArchived.includes(d)).join(', ')}\n${context()}`);
+  }
 }
 
 describe('safety of the translations (property-based, seeded)', () => {
   const stats = {
-    ecr: { runs: 0, exact: 0, deletions: 0 },
-    gar: { runs: 0, exact: 0, deletions: 0, refused: 0 },
-    acr: { runs: 0, exact: 0, deletions: 0 },
+    ecr: {
+      runs: 0,
+      exact: 0,
+      deletions: 0,
+      archived: 0,
+      pullRules: 0,
+      exactPull: 0,
+      archiveRules: 0,
+      archivedImages: 0,
+      pulledImages: 0,
+      restoredImages: 0,
+    },
+    gar: { runs: 0, exact: 0, deletions: 0, refused: 0, pullRules: 0, overrides: 0 },
+    acr: { runs: 0, exact: 0, deletions: 0, pullRules: 0, overrides: 0 },
   };
 
   test('ECR: lifecycle-policy deletions are a subset of the neutral ones, equal when exact (4,000 cases)', () => {
@@ -126,21 +228,34 @@ describe('safety of the translations (property-based, seeded)', () => {
         // Only the ECR limits may refuse a valid random policy; none applies to these small ones.
         throw new Error(`unexpected refusal: ${(e as Error).message}\npolicy ${JSON.stringify(policy)}`);
       }
-      const native = result.policyText
-        ? EcrLifecycleEvaluator.evaluate(result.policyText,
-          images.map((i) => ({ imageDigest: i.digest, imageTags: i.tags, imagePushedAt: i.pushedAt })), { now: NOW })
-          .expired.map((e) => e.imageDigest)
-        : [];
+      const evaluated = result.policyText ? EcrLifecycleEvaluator.evaluate(result.policyText, images.map(toEcrImage), { now: NOW }) : undefined;
+      const native = evaluated?.expired.map((e) => e.imageDigest) ?? [];
+      const nativeArchived = evaluated?.archived.map((e) => e.imageDigest) ?? [];
       const exact = result.report.fidelity === TranslationFidelity.EXACT;
       stats.ecr.runs++;
       if (exact) stats.ecr.exact++;
       stats.ecr.deletions += native.length;
-      checkSafety('ECR', policy, images, native, exact, result.policyText);
+      stats.ecr.archived += nativeArchived.length;
+      if (policy.rules!.some((r) => r.notPulledForDays !== undefined || r.keepMostRecentlyPulled !== undefined)) stats.ecr.pullRules++;
+      if (exact && policy.rules!.some((r) => r.notPulledForDays !== undefined)) stats.ecr.exactPull++;
+      if (policy.rules!.some((r) => r.storageClass === StorageClass.ARCHIVE)) stats.ecr.archiveRules++;
+      stats.ecr.archivedImages += images.filter((i) => i.archivedAt).length;
+      stats.ecr.pulledImages += images.filter((i) => i.lastPulledAt).length;
+      stats.ecr.restoredImages += images.filter((i) => i.restoredAt).length;
+      checkSafety('ECR', policy, images, native, exact, result.policyText, nativeArchived);
     }), { seed: SEED, numRuns: 4000 });
-    // The generator reaches both kinds of translation, and deletions happen.
+    // The generator reaches both kinds of translation, deletions and archive transitions happen,
+    // and pull-time rules, rules over archived images, pulled, archived and restored images occur.
     expect(stats.ecr.exact).toBeGreaterThan(500);
     expect(stats.ecr.runs - stats.ecr.exact).toBeGreaterThan(200);
-    expect(stats.ecr.deletions).toBeGreaterThan(2000);
+    expect(stats.ecr.deletions).toBeGreaterThan(1500);
+    expect(stats.ecr.archived).toBeGreaterThan(1000);
+    expect(stats.ecr.pullRules).toBeGreaterThan(1000);
+    expect(stats.ecr.exactPull).toBeGreaterThan(100);
+    expect(stats.ecr.archiveRules).toBeGreaterThan(500);
+    expect(stats.ecr.archivedImages).toBeGreaterThan(2000);
+    expect(stats.ecr.pulledImages).toBeGreaterThan(5000);
+    expect(stats.ecr.restoredImages).toBeGreaterThan(500);
   });
 
   test('Artifact Registry: cleanup-policy deletions are a subset of the neutral ones per image, equal when exact (3,000 repositories)', () => {
@@ -162,13 +277,18 @@ describe('safety of the translations (property-based, seeded)', () => {
       stats.gar.runs++;
       if (exact) stats.gar.exact++;
       stats.gar.deletions += deleted.length;
+      if (policies.some(hasPullRule)) stats.gar.pullRules++;
+      if (policies.some((p) => p?.gcpRules)) stats.gar.overrides++;
       IMAGE_NAMES.forEach((name, k) => {
         const native = deleted.filter((d) => d.packageName === name).map((d) => d.version);
-        checkSafety(`Artifact Registry image ${name}`, policies[k] ?? {}, images[k], native, exact, `policies by image ${JSON.stringify(policies)}\ncleanup policies ${json}`);
+        checkSafety(`Artifact Registry image ${name}`, policies[k] ?? {}, images[k], native, exact, `policies by image ${JSON.stringify(policies)}\ncleanup policies ${json}`,
+          [], Cloud.GCP);
       });
     }), { seed: SEED, numRuns: 3000 });
+    expect(stats.gar.pullRules).toBeGreaterThan(1000);
+    expect(stats.gar.overrides).toBeGreaterThan(300);
     expect(stats.gar.runs).toBeGreaterThan(1500);
-    expect(stats.gar.exact).toBeGreaterThan(100);
+    expect(stats.gar.exact).toBeGreaterThan(50);
     expect(stats.gar.deletions).toBeGreaterThan(1000);
   });
 
@@ -192,10 +312,10 @@ describe('safety of the translations (property-based, seeded)', () => {
       if (exact) exactRuns++;
       names.forEach((name, k) => {
         const native = deleted.filter((d) => d.packageName === name).map((d) => d.version);
-        checkSafety(`Artifact Registry image ${name}`, policy, images[k], native, exact, `cleanup policies ${json}`);
+        checkSafety(`Artifact Registry image ${name}`, policy, images[k], native, exact, `cleanup policies ${json}`, [], Cloud.GCP);
       });
     }), { seed: SEED, numRuns: 2000 });
-    expect(exactRuns).toBeGreaterThan(250);
+    expect(exactRuns).toBeGreaterThan(150);
     expect(refused).toBeLessThan(100);
   });
 
@@ -228,6 +348,8 @@ describe('safety of the translations (property-based, seeded)', () => {
         deletedManifests = [...deletedManifests, ...AcrRetentionEvaluator.evaluate(result.retentionDays, left, { now: NOW }).deletedManifests];
       }
       const exact = !delayed && result.report.fidelity === TranslationFidelity.EXACT;
+      if (policies.some(hasPullRule)) stats.acr.pullRules++;
+      if (policies.some((p) => p?.azureRules)) stats.acr.overrides++;
       stats.acr.runs++;
       if (exact) stats.acr.exact++;
       stats.acr.deletions += deletedManifests.length;
@@ -236,8 +358,8 @@ describe('safety of the translations (property-based, seeded)', () => {
       IMAGE_NAMES.forEach((name, k) => {
         const policy = policies[k] ?? {};
         const native = deletedManifests.filter((m) => m.startsWith(`${name}@`)).map((m) => m.slice(name.length + 1));
-        checkSafety(`ACR repository ${name}`, policy, images[k], native, exact, extra);
-        const expired = neutral(policy, images[k]);
+        checkSafety(`ACR repository ${name}`, policy, images[k], native, exact, extra, [], Cloud.AZURE);
+        const expired = neutral(policy, images[k], Cloud.AZURE);
         for (const image of images[k]) {
           const lost = image.tags.filter((t) => purge.deletedTags.includes(`${name}:${t}`));
           const protectedLost = lost.filter((t) => Glob.matchesAny(policy.protectedTags ?? [], t));
@@ -253,6 +375,8 @@ describe('safety of the translations (property-based, seeded)', () => {
 
   test('ACR: purged manifests are a subset of the neutral deletions, equal when exact; kept images keep a tag (3,000 registries)', () => {
     fc.assert(checkAcr(false), { seed: SEED, numRuns: 3000 });
+    expect(stats.acr.pullRules).toBeGreaterThan(1000);
+    expect(stats.acr.overrides).toBeGreaterThan(300);
     expect(stats.acr.exact).toBeGreaterThan(50);
     expect(stats.acr.deletions).toBeGreaterThan(1000);
   });
@@ -282,10 +406,28 @@ describe('safety of the translations (property-based, seeded)', () => {
       if (exact) exactRuns++;
       names.forEach((name, k) => {
         const native = deleted.filter((m) => m.startsWith(`${name}@`)).map((m) => m.slice(name.length + 1));
-        checkSafety(`ACR repository ${name}`, policy, images[k], native, exact, `commands ${JSON.stringify(result.commands)} retentionDays ${result.retentionDays}`);
+        checkSafety(`ACR repository ${name}`, policy, images[k], native, exact, `commands ${JSON.stringify(result.commands)} retentionDays ${result.retentionDays}`,
+          [], Cloud.AZURE);
       });
     }), { seed: SEED + 2, numRuns: 2000 });
     expect(exactRuns).toBeGreaterThan(200);
     expect(nativeRetention).toBeGreaterThan(200);
+  });
+
+  test('negative controls: the checker catches archiving a kept image, touching a protected one, and a false "exact"', () => {
+    const policy: RetentionPolicySpec = { protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, notPulledForDays: 30, action: RetentionAction.ARCHIVE }] };
+    const images: TestImage[] = [
+      { digest: 'old', tags: [], pushedAt: new Date(NOW.getTime() - 40 * DAY) },
+      { digest: 'fresh', tags: [], pushedAt: new Date(NOW.getTime() - 40 * DAY), lastPulledAt: new Date(NOW.getTime() - DAY) },
+      { digest: 'prod', tags: ['prod'], pushedAt: new Date(NOW.getTime() - 40 * DAY) },
+    ];
+    expect(() => checkSafety('X', policy, images, [], true, '', ['old'])).not.toThrow();
+    expect(() => checkSafety('X', policy, images, [], false, '', ['old', 'fresh'])).toThrow(/ARCHIVED A KEPT IMAGE: X archives fresh/);
+    expect(() => checkSafety('X', policy, images, [], false, '', ['old', 'prod'])).toThrow(/ARCHIVED A KEPT IMAGE: X archives prod/);
+    expect(() => checkSafety('X', policy, images, ['old'], false, '', [])).toThrow(/AGGRESSIVE: X deletes old/);
+    expect(() => checkSafety('X', policy, images, [], true, '', [])).toThrow(/NOT EXACT[\s\S]*does not archive old/);
+    const expiring: RetentionPolicySpec = { protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, notPulledForDays: 30 }] };
+    expect(() => checkSafety('X', { ...expiring, protectedTags: [] }, images, ['old', 'prod'], false)).not.toThrow();
+    expect(() => checkSafety('X', expiring, images, [], false, '', ['prod'])).toThrow(/ARCHIVED A KEPT IMAGE|PROTECTED/);
   });
 });

@@ -27,7 +27,7 @@ describe('SpecValidator', () => {
     ['patterns on an untagged rule', { retention: { rules: [{ tagState: TagState.UNTAGGED, tagPatterns: ['x'], expireAfterDays: 3 }] } },
       /^retention\.rules\[0\]\.tagPatterns: \["x"\] is only allowed with tagState "tagged"/],
     ['two actions', { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 3, expireAfterDays: 3 }] } },
-      /^retention\.rules\[0\]: \{"keepMostRecent":3,"expireAfterDays":3\} needs exactly one action/],
+      /^retention\.rules\[0\]: \{"keepMostRecent":3,"expireAfterDays":3\} needs exactly one criterion: keepMostRecent, expireAfterDays, keepMostRecentlyPulled, notPulledForDays, archivedForDays \(got keepMostRecent and expireAfterDays\)/],
     ['zero count', { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 0 }] } },
       /^retention\.rules\[0\]\.keepMostRecent: 0 must be a whole number of images, at least 1/],
     ['fractional days', { retention: { rules: [{ tagState: TagState.ANY, expireAfterDays: 1.5 }] } },
