@@ -359,6 +359,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
   const spec = specFor(layout);
   const plan = PromotionPlanner.plan(spec, { cloud: Cloud.GCP });
   const synthesized = GcpAuthorizer.synthesize(spec);
+  const authorizer = GcpAuthorizer.fromJson(synthesized.json, synthesized.serviceAccounts);
   const tagsLayout = layout === EnvironmentLayout.TAGS;
   /** The local registry's path of a plan repository: `<project>/<repository>/<image>`, as on `<location>-docker.pkg.dev`. */
   const local = (repository: string) => `${GCP_PROJECT}/${repository}`;
@@ -369,7 +370,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
   let img: OciImage;
 
   beforeAll(() => {
-    proxy.authorizer = GcpAuthorizer.fromJson(synthesized.json, synthesized.serviceAccounts);
+    proxy.authorizer = authorizer;
     proxy.actions = GAR_ACTIONS;
     scripts = writeScripts(`gcp-${name}`, plan);
     home = mkdtempSync(join(work, `home-gcp-${name}-`));
@@ -380,7 +381,12 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
 
   test('the model: a service account per identity, repository members with the reader and writer roles', () => {
     expect(Object.keys(synthesized.serviceAccounts).sort()).toEqual(['ci', 'promote-prod', 'promote-staging', 'runtime']);
-    expect(new Set(GcpAuthorizer.bindings(synthesized.json).map((b) => b.role))).toEqual(new Set(['roles/artifactregistry.reader', 'roles/artifactregistry.writer']));
+    expect(new Set(authorizer.access.repositoryBindings().map((b) => b.role))).toEqual(new Set(['roles/artifactregistry.reader', 'roles/artifactregistry.writer']));
+    // The decisions are GcpAccess's: every identity is its service account's member, with at least one repository binding.
+    for (const member of Object.values(authorizer.members)) {
+      expect(member).toMatch(/^serviceAccount:[a-z0-9-]+@my-project\.iam\.gserviceaccount\.com$/);
+      expect(authorizer.access.repositoryBindings().some((b) => b.member === member)).toBe(true);
+    }
   });
 
   test('the build push as the pusher, then every hop as its promoter, through the proxy', async () => {
@@ -455,5 +461,49 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
       ['runtime', { action: 'artifactregistry.repositories.downloadArtifacts', repository: 'platform-dev' }],
     ]);
     expect(await registry.tags(local('platform-dev/api'))).not.toContain('from-runtime');
+  });
+
+  test('negative control: the staging promoter\'s writer binding on platform-staging downgraded to reader: the hop reads the destination, fails at its write, and changes nothing', async () => {
+    const edited = JSON.parse(JSON.stringify(synthesized.json));
+    const member = authorizer.members['promote-staging'];
+    const writers = Object.values<any>(edited.resource.google_artifact_registry_repository_iam_member).filter((b) => b.role === 'roles/artifactregistry.writer'
+      && authorizer.access.resolve(b.member) === member && authorizer.access.resolve(b.repository) === 'platform-staging');
+    expect(writers).toHaveLength(1);
+    writers[0].role = 'roles/artifactregistry.reader';
+    const weaker = GcpAuthorizer.fromJson(edited, synthesized.serviceAccounts);
+    // Not vacuous: the evaluator still lets the promoter read both repositories, and no longer upload to staging.
+    const upload = { action: 'artifactregistry.repositories.uploadArtifacts', repository: 'platform-staging' };
+    expect([authorizer.decide('promote-staging', upload).allowed, weaker.decide('promote-staging', upload).allowed]).toEqual([true, false]);
+    for (const repository of ['platform-dev', 'platform-staging']) {
+      expect(weaker.decide('promote-staging', { action: 'artifactregistry.repositories.downloadArtifacts', repository }).allowed).toBe(true);
+    }
+
+    const newer = image('gcp api downgraded');
+    const tag = '4.0.2-7777777';
+    await registry.pushTags(newer, local('platform-dev/api'), [tag], { via: proxy.host, creds: creds('ci'), home });
+    const dest = local('platform-staging/api');
+    const before = await registry.tags(dest);
+    const env = { ...registryEnv(), DIGEST: newer.digest, TAGS: tag, SRC_CREDS: creds('promote-staging'), DEST_CREDS: creds('promote-staging') };
+    proxy.authorizer = weaker;
+    proxy.clearLog();
+    try {
+      const r = await sh(join(scripts, plan.hops[0].scriptName), ['--image', 'api'], env, home);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^promote-dev-to-staging\\.sh: error: skopeo copy to ${proxy.host}/${dest}:${tag} failed: .*`
+        + 'denied: promote-staging is not authorized to perform: artifactregistry.repositories.uploadArtifacts on repository platform-staging'));
+      // The destination was read (the tag checked) before the copy; every refusal is the upload to staging.
+      expect(proxy.log).toContainEqual(expect.objectContaining({
+        operation: RegistryOperation.MANIFEST_READ, check: { action: 'artifactregistry.repositories.downloadArtifacts', repository: 'platform-staging' }, allowed: true,
+      }));
+      expect(proxy.refusals().length).toBeGreaterThan(0);
+      expect(new Set(proxy.refusals().map((e) => JSON.stringify([e.identity, e.check])))).toEqual(new Set([JSON.stringify(['promote-staging', upload])]));
+      expect(await registry.tags(dest)).toEqual(before);
+    } finally {
+      proxy.authorizer = authorizer;
+    }
+    // With the bindings as synthesized, the same hop succeeds.
+    const ok = await sh(join(scripts, plan.hops[0].scriptName), ['--image', 'api'], env, home);
+    expect([ok.code, ok.err]).toEqual([0, '']);
+    expect(await registry.digest(dest, tag)).toBe(newer.digest);
   });
 });
