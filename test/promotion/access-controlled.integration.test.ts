@@ -526,7 +526,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.TAGS))('Azure, %
   /** The loopback path of an image in an environment: the ACR repository path, after the registry name when there are several. */
   const local = (environment: string, img = 'api') => authorizer.localPath(registryOf(environment), Naming.acrRepositoryPath(spec, img, environment));
   /** The hop's registries: the proxy, plus the registry name when there are several (as the GCP tests add the project). */
-  const registryEnv = (source: string, destination: string) => (authorizer.prefixed
+  const registryEnv = (source: string, destination: string): Record<string, string> => (authorizer.prefixed
     ? { SOURCE_REGISTRY: `${proxy.host}/${registryOf(source)}`, DEST_REGISTRY: `${proxy.host}/${registryOf(destination)}` } : {});
   const hop = (source: string) => plan.hops.find((h) => h.sourceEnvironment === source)!;
   let scripts: string;
@@ -537,9 +537,8 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.TAGS))('Azure, %
   /** Runs a hop for `api` as `identity`, promoting `digest` with `tags`. */
   const promote = (source: string, identity: string, digest: string, tags: string) => {
     const h = hop(source);
-    return sh(join(scripts, h.scriptName), ['--image', 'api'], {
-      ...registryEnv(h.sourceEnvironment, h.destinationEnvironment), DIGEST: digest, TAGS: tags, SRC_CREDS: creds(identity), DEST_CREDS: creds(identity),
-    }, home);
+    const env = { ...registryEnv(h.sourceEnvironment, h.destinationEnvironment), DIGEST: digest, TAGS: tags };
+    return sh(join(scripts, h.scriptName), ['--image', 'api'], { ...env, SRC_CREDS: creds(identity), DEST_CREDS: creds(identity) }, home);
   };
 
   beforeAll(() => {
