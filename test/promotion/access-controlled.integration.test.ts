@@ -392,6 +392,23 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
       expect(member).toMatch(/^serviceAccount:[a-z0-9-]+@my-project\.iam\.gserviceaccount\.com$/);
       expect(authorizer.access.repositoryBindings().some((b) => b.member === member)).toBe(true);
     }
+    // The identity -> service account mapping is the one Workload Identity gives the identity's job (GcpAccess evaluates the
+    // provider's CEL mapping and condition): a push to main (ci, promote-staging), a job in environment prod (promote-prod, runtime).
+    const [provider] = authorizer.access.providers().map((p) => p.name);
+    const job = (environment?: string) => ({
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: `https://iam.googleapis.com/${provider}`,
+      sub: environment ? `repo:example/platform:environment:${environment}` : 'repo:example/platform:ref:refs/heads/main',
+      repository: 'example/platform',
+      repository_owner: 'example',
+      ref: 'refs/heads/main',
+      ref_type: 'branch',
+      event_name: 'push',
+      ...(environment ? { environment } : {}),
+    });
+    for (const [identity, environment] of [['ci'], ['promote-staging'], ['promote-prod', 'prod'], ['runtime', 'prod']]) {
+      expect([identity, authorizer.access.serviceAccountsFor(job(environment))]).toEqual([identity, expect.arrayContaining([authorizer.members[identity].slice('serviceAccount:'.length)])]);
+    }
   });
 
   test('the build push as the pusher, then every hop as its promoter, through the proxy', async () => {
