@@ -4,7 +4,11 @@
  * authorizing proxy, which authenticates each identity of the spec and asks
  * iam-simulate, over the IAM policies `aws.EcrRegistry` synthesizes for that
  * identity's role, whether the ECR action of each registry request is allowed on
- * that repository (`authorizing-proxy.ts`, `aws-authorizer.ts`).
+ * that repository (`authorizing-proxy.ts`, `aws-authorizer.ts`). The same for
+ * Google Cloud (`gcp-authorizer.ts`: the Artifact Registry permissions that
+ * test/gcp's `GcpAccess` evaluates over the synthesized Terraform) and Azure
+ * (`azure-authorizer.ts`: the ACR data actions that test/azure's `AzureAccess`
+ * evaluates over the synthesized role assignments and their ABAC conditions).
  *
  * One registry and one proxy for the file; each layout swaps the proxy's
  * authorizer. Needs `docker-registry` and `skopeo` (the tests fail without them).
@@ -20,8 +24,9 @@ import { spawnSync } from 'child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { AuthorizingProxy, ECR_ACTIONS, GAR_ACTIONS, RegistryOperation } from './authorizing-proxy';
+import { ACR_ACTIONS, AuthorizingProxy, ECR_ACTIONS, GAR_ACTIONS, RegistryOperation } from './authorizing-proxy';
 import { AwsAuthorizer, CfnTemplate, repositoryArn, resolveIntrinsics } from './aws-authorizer';
+import { AzureAuthorizer } from './azure-authorizer';
 import { promotionSpec } from './fixtures';
 import { GCP_PROJECT, GcpAuthorizer } from './gcp-authorizer';
 import { buildOciImage, LocalRegistry, OciImage, run, skopeoHome } from './oci-registry';
@@ -359,6 +364,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
   const spec = specFor(layout);
   const plan = PromotionPlanner.plan(spec, { cloud: Cloud.GCP });
   const synthesized = GcpAuthorizer.synthesize(spec);
+  const authorizer = GcpAuthorizer.fromJson(synthesized.json, synthesized.serviceAccounts);
   const tagsLayout = layout === EnvironmentLayout.TAGS;
   /** The local registry's path of a plan repository: `<project>/<repository>/<image>`, as on `<location>-docker.pkg.dev`. */
   const local = (repository: string) => `${GCP_PROJECT}/${repository}`;
@@ -369,7 +375,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
   let img: OciImage;
 
   beforeAll(() => {
-    proxy.authorizer = GcpAuthorizer.fromJson(synthesized.json, synthesized.serviceAccounts);
+    proxy.authorizer = authorizer;
     proxy.actions = GAR_ACTIONS;
     scripts = writeScripts(`gcp-${name}`, plan);
     home = mkdtempSync(join(work, `home-gcp-${name}-`));
@@ -380,7 +386,29 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
 
   test('the model: a service account per identity, repository members with the reader and writer roles', () => {
     expect(Object.keys(synthesized.serviceAccounts).sort()).toEqual(['ci', 'promote-prod', 'promote-staging', 'runtime']);
-    expect(new Set(GcpAuthorizer.bindings(synthesized.json).map((b) => b.role))).toEqual(new Set(['roles/artifactregistry.reader', 'roles/artifactregistry.writer']));
+    expect(new Set(authorizer.access.repositoryBindings().map((b) => b.role))).toEqual(new Set(['roles/artifactregistry.reader', 'roles/artifactregistry.writer']));
+    // The decisions are GcpAccess's: every identity is its service account's member, with at least one repository binding.
+    for (const member of Object.values(authorizer.members)) {
+      expect(member).toMatch(/^serviceAccount:[a-z0-9-]+@my-project\.iam\.gserviceaccount\.com$/);
+      expect(authorizer.access.repositoryBindings().some((b) => b.member === member)).toBe(true);
+    }
+    // The identity -> service account mapping is the one Workload Identity gives the identity's job (GcpAccess evaluates the
+    // provider's CEL mapping and condition): a push to main (ci, promote-staging), a job in environment prod (promote-prod, runtime).
+    const [provider] = authorizer.access.providers().map((p) => p.name);
+    const job = (environment?: string) => ({
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: `https://iam.googleapis.com/${provider}`,
+      sub: environment ? `repo:example/platform:environment:${environment}` : 'repo:example/platform:ref:refs/heads/main',
+      repository: 'example/platform',
+      repository_owner: 'example',
+      ref: 'refs/heads/main',
+      ref_type: 'branch',
+      event_name: 'push',
+      ...(environment ? { environment } : {}),
+    });
+    for (const [identity, environment] of [['ci'], ['promote-staging'], ['promote-prod', 'prod'], ['runtime', 'prod']]) {
+      expect([identity, authorizer.access.serviceAccountsFor(job(environment))]).toEqual([identity, expect.arrayContaining([authorizer.members[identity].slice('serviceAccount:'.length)])]);
+    }
   });
 
   test('the build push as the pusher, then every hop as its promoter, through the proxy', async () => {
@@ -455,5 +483,201 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
       ['runtime', { action: 'artifactregistry.repositories.downloadArtifacts', repository: 'platform-dev' }],
     ]);
     expect(await registry.tags(local('platform-dev/api'))).not.toContain('from-runtime');
+  });
+
+  test('negative control: the staging promoter\'s writer binding on platform-staging downgraded to reader: the hop reads the destination, fails at its write, and changes nothing', async () => {
+    const edited = JSON.parse(JSON.stringify(synthesized.json));
+    const member = authorizer.members['promote-staging'];
+    const writers = Object.values<any>(edited.resource.google_artifact_registry_repository_iam_member).filter((b) => b.role === 'roles/artifactregistry.writer'
+      && authorizer.access.resolve(b.member) === member && authorizer.access.resolve(b.repository) === 'platform-staging');
+    expect(writers).toHaveLength(1);
+    writers[0].role = 'roles/artifactregistry.reader';
+    const weaker = GcpAuthorizer.fromJson(edited, synthesized.serviceAccounts);
+    // Not vacuous: the evaluator still lets the promoter read both repositories, and no longer upload to staging.
+    const upload = { action: 'artifactregistry.repositories.uploadArtifacts', repository: 'platform-staging' };
+    expect([authorizer.decide('promote-staging', upload).allowed, weaker.decide('promote-staging', upload).allowed]).toEqual([true, false]);
+    for (const repository of ['platform-dev', 'platform-staging']) {
+      expect(weaker.decide('promote-staging', { action: 'artifactregistry.repositories.downloadArtifacts', repository }).allowed).toBe(true);
+    }
+
+    const newer = image('gcp api downgraded');
+    const tag = '4.0.2-7777777';
+    await registry.pushTags(newer, local('platform-dev/api'), [tag], { via: proxy.host, creds: creds('ci'), home });
+    const dest = local('platform-staging/api');
+    const before = await registry.tags(dest);
+    const env = { ...registryEnv(), DIGEST: newer.digest, TAGS: tag, SRC_CREDS: creds('promote-staging'), DEST_CREDS: creds('promote-staging') };
+    proxy.authorizer = weaker;
+    proxy.clearLog();
+    try {
+      const r = await sh(join(scripts, plan.hops[0].scriptName), ['--image', 'api'], env, home);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^promote-dev-to-staging\\.sh: error: skopeo copy to ${proxy.host}/${dest}:${tag} failed: .*`
+        + 'denied: promote-staging is not authorized to perform: artifactregistry.repositories.uploadArtifacts on repository platform-staging'));
+      // The destination was read (the tag checked) before the copy; every refusal is the upload to staging.
+      expect(proxy.log).toContainEqual(expect.objectContaining({
+        operation: RegistryOperation.MANIFEST_READ, check: { action: 'artifactregistry.repositories.downloadArtifacts', repository: 'platform-staging' }, allowed: true,
+      }));
+      expect(proxy.refusals().length).toBeGreaterThan(0);
+      expect(new Set(proxy.refusals().map((e) => JSON.stringify([e.identity, e.check])))).toEqual(new Set([JSON.stringify(['promote-staging', upload])]));
+      expect(await registry.tags(dest)).toEqual(before);
+    } finally {
+      proxy.authorizer = authorizer;
+    }
+    // With the bindings as synthesized, the same hop succeeds.
+    const ok = await sh(join(scripts, plan.hops[0].scriptName), ['--image', 'api'], env, home);
+    expect([ok.code, ok.err]).toEqual([0, '']);
+    expect(await registry.digest(dest, tag)).toBe(newer.digest);
+  });
+});
+
+const ACR = 'Microsoft.ContainerRegistry/registries/repositories';
+/** The repository term of the synthesized ABAC conditions (`src/azure/abac-condition.ts` writes them; `AzureAccess` parses them). */
+const acrName = (repository: string) => `@Request[${ACR}:name] StringEqualsIgnoreCase '${repository}'`;
+
+describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.TAGS))('Azure, %s layout: ACR data actions through the authorizing proxy', (name, layout) => {
+  const spec = specFor(layout);
+  const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AZURE });
+  const json = AzureAuthorizer.synthesize(spec);
+  const authorizer = AzureAuthorizer.fromJson(json, spec);
+  const registryOf = (environment: string) => Naming.acrRegistryName(spec, environment);
+  /** The loopback path of an image in an environment: the ACR repository path, after the registry name when there are several. */
+  const local = (environment: string, img = 'api') => authorizer.localPath(registryOf(environment), Naming.acrRepositoryPath(spec, img, environment));
+  /** The hop's registries: the proxy, plus the registry name when there are several (as the GCP tests add the project). */
+  const registryEnv = (source: string, destination: string): Record<string, string> => (authorizer.prefixed
+    ? { SOURCE_REGISTRY: `${proxy.host}/${registryOf(source)}`, DEST_REGISTRY: `${proxy.host}/${registryOf(destination)}` } : {});
+  const hop = (source: string) => plan.hops.find((h) => h.sourceEnvironment === source)!;
+  let scripts: string;
+  let home: string;
+  let build: { tags: string; mutable: string };
+  let img: OciImage;
+
+  /** Runs a hop for `api` as `identity`, promoting `digest` with `tags`. */
+  const promote = (source: string, identity: string, digest: string, tags: string) => {
+    const h = hop(source);
+    const env = { ...registryEnv(h.sourceEnvironment, h.destinationEnvironment), DIGEST: digest, TAGS: tags };
+    return sh(join(scripts, h.scriptName), ['--image', 'api'], { ...env, SRC_CREDS: creds(identity), DEST_CREDS: creds(identity) }, home);
+  };
+
+  beforeAll(() => {
+    proxy.authorizer = authorizer;
+    proxy.actions = ACR_ACTIONS;
+    scripts = writeScripts(`azure-${name}`, plan);
+    home = mkdtempSync(join(work, `home-azure-${name}-`));
+    build = buildTags(scripts, { GIT_SHA: '8888888fff', VERSION: '5.0.0', STRATEGY: 'semver' });
+    img = image(`azure api ${name}`);
+  });
+  beforeEach(() => proxy.clearLog());
+
+  test('the model: ABAC registries, a managed identity per identity that its GitHub job signs in as, conditioned repository roles; the plan names the same repositories', () => {
+    expect(authorizer.access.registries.map((r) => [r.name, r.abac]).sort()).toEqual(
+      (layout === EnvironmentLayout.REGISTRIES ? ['dev', 'staging', 'prod'] : ['dev']).map((e) => [registryOf(e), true]).sort());
+    expect(Object.keys(authorizer.principals).sort()).toEqual(['ci', 'promote-prod', 'promote-staging', 'runtime']);
+    // The fixture's trusts (GitHub OIDC "Example subject claims"): ci and promote-staging on branch main, promote-prod and runtime in environment prod.
+    const subjects: Record<string, string> = {
+      'ci': 'repo:example/platform:ref:refs/heads/main',
+      'promote-staging': 'repo:example/platform:ref:refs/heads/main',
+      'promote-prod': 'repo:example/platform:environment:prod',
+      'runtime': 'repo:example/platform:environment:prod',
+    };
+    for (const [identity, sub] of Object.entries(subjects)) {
+      expect([identity, authorizer.access.tokenMatches(`${spec.name}-${identity}`, { iss: 'https://token.actions.githubusercontent.com', sub, aud: 'api://AzureADTokenExchange' })])
+        .toEqual([identity, true]);
+    }
+    expect(authorizer.access.assignments.every((a) => a.condition !== undefined && a.roleName.startsWith('Container Registry Repository '))).toBe(true);
+    for (const h of plan.hops) {
+      const planned = h.images.find((i) => i.image === 'api')!;
+      expect(planned.destination.registry).toBe(`${registryOf(h.destinationEnvironment)}\${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io`);
+      expect(planned.destination.repository).toBe(Naming.acrRepositoryPath(spec, 'api', h.destinationEnvironment));
+    }
+  });
+
+  test('the build push as the pusher, then every hop as its promoter, through the proxy', async () => {
+    await registry.pushTags(img, local('dev'), build.tags.split(' '), { via: proxy.host, creds: creds(plan.pusher!), home });
+    expect(proxy.refusals()).toEqual([]);
+    expect(proxy.log).toContainEqual(expect.objectContaining({ identity: 'ci', check: { action: `${ACR}/content/write`, repository: local('dev') }, allowed: true }));
+    for (const h of plan.hops) {
+      proxy.clearLog();
+      const r = await promote(h.sourceEnvironment, h.promoter!, img.digest, build.tags);
+      expect([h.destinationEnvironment, r.code, r.err]).toEqual([h.destinationEnvironment, 0, '']);
+      for (const tag of build.tags.split(' ')) expect(await registry.digest(local(h.destinationEnvironment), tag)).toBe(img.digest);
+      expect(proxy.refusals()).toEqual([]);
+      expect(new Set(proxy.log.map((e) => e.identity))).toEqual(new Set([h.promoter]));
+      // The destination read, the destination write, and the source read of the mount, each decided by the evaluator.
+      for (const [operation, action, path] of [
+        [RegistryOperation.MANIFEST_READ, 'content/read', local(h.destinationEnvironment)],
+        [RegistryOperation.MANIFEST_WRITE, 'content/write', local(h.destinationEnvironment)],
+        [RegistryOperation.MOUNT_SOURCE, 'content/read', local(h.sourceEnvironment)],
+      ]) {
+        expect(proxy.log).toContainEqual(expect.objectContaining({ operation, check: { action: `${ACR}/${action}`, repository: path }, allowed: true }));
+      }
+    }
+  });
+
+  test('negative control: the promoter\'s destination read removed from its role assignment condition: the hop fails at the destination read, with nothing changed', async () => {
+    const h = hop('dev');
+    const edited = JSON.parse(JSON.stringify(json));
+    const principal = authorizer.principals[h.promoter!];
+    const destination = authorizer.access.registry(registryOf(h.destinationEnvironment));
+    const assignments = Object.values<any>(edited.resource.azurerm_role_assignment).filter((a) => a.principal_id === principal
+      && a.scope === `\${azurerm_container_registry.${destination.address}.id}` && a.role_definition_name === 'Container Registry Repository Writer');
+    expect(assignments).toHaveLength(1);
+    // The condition is one clause per action group: read, then write, then delete. Only the read clause loses the destination.
+    const condition: string = assignments[0].condition;
+    const writeClause = condition.indexOf(`(!(ActionMatches{'${ACR}/content/write'})`);
+    const term = acrName(Naming.acrRepositoryPath(spec, 'api', h.destinationEnvironment));
+    const read = condition.slice(0, writeClause).replace(` OR ${term}`, '').replace(`${term} OR `, '');
+    assignments[0].condition = read + condition.slice(writeClause);
+    expect(assignments[0].condition).not.toEqual(condition);
+    const weaker = AzureAuthorizer.fromJson(edited, spec);
+    // Not vacuous: only the destination read is gone (the source read and the destination write remain).
+    const dest = local(h.destinationEnvironment);
+    const decide = (a: AzureAuthorizer, action: string, repository: string) => a.decide(h.promoter!, { action: `${ACR}/${action}`, repository }).allowed;
+    expect([decide(authorizer, 'content/read', dest), decide(weaker, 'content/read', dest)]).toEqual([true, false]);
+    expect([decide(weaker, 'content/write', dest), decide(weaker, 'content/read', local(h.sourceEnvironment))]).toEqual([true, true]);
+
+    const newer = image(`azure api ${name} without destination read`);
+    const tag = '5.0.1-9999999';
+    await registry.pushTags(newer, local('dev'), [tag], { via: proxy.host, creds: creds('ci'), home });
+    const before = await registry.tags(dest);
+    proxy.authorizer = weaker;
+    proxy.clearLog();
+    try {
+      const r = await promote('dev', h.promoter!, newer.digest, tag);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(new RegExp(`^${h.scriptName.replace(/\./g, '\\.')}: error: cannot read ${proxy.host}/${dest}:${tag}: .*`
+        + `denied: ${h.promoter} is not authorized to perform: ${ACR}/content/read on repository ${dest}`));
+      expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: `${ACR}/content/read`, repository: local('dev') }, allowed: true }));
+      expect(proxy.refusals().map((e) => [e.identity, e.operation, e.check])).toEqual([
+        [h.promoter, RegistryOperation.MANIFEST_READ, { action: `${ACR}/content/read`, repository: dest }],
+      ]);
+      expect(proxy.log.some((e) => e.check.repository === dest && e.operation !== RegistryOperation.MANIFEST_READ)).toBe(false);
+      expect(await registry.tags(dest)).toEqual(before);
+    } finally {
+      proxy.authorizer = authorizer;
+    }
+    const ok = await promote('dev', h.promoter!, newer.digest, tag);
+    expect([ok.code, ok.err]).toEqual([0, '']);
+  });
+
+  test('a puller cannot push, even to the repository it reads (prod): the write is refused and no tag is created', async () => {
+    const prod = local('prod');
+    expect(authorizer.decide('runtime', { action: `${ACR}/content/read`, repository: prod }).allowed).toBe(true);
+    await expect(registry.copy(img, prod, 'from-runtime', { via: proxy.host, creds: creds('runtime'), home })).rejects.toThrow(/denied|403/);
+    expect(proxy.refusals().length).toBeGreaterThan(0);
+    expect(new Set(proxy.refusals().map((e) => JSON.stringify([e.identity, e.check]))))
+      .toEqual(new Set([JSON.stringify(['runtime', { action: `${ACR}/content/write`, repository: prod }])]));
+    expect(await registry.tags(prod)).not.toContain('from-runtime');
+  });
+
+  test('the staging promoter cannot write prod: its hop to prod reads staging, is refused the prod read, and changes nothing', async () => {
+    const prod = local('prod');
+    expect(authorizer.decide('promote-staging', { action: `${ACR}/content/write`, repository: prod }).allowed).toBe(false);
+    const before = await registry.tags(prod);
+    const r = await promote('staging', 'promote-staging', img.digest, build.tags);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(new RegExp(`cannot read ${proxy.host}/${prod}:${build.tags.split(' ')[0]}: .*denied: promote-staging is not authorized to perform: ${ACR}/content/read on repository ${prod}`));
+    expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: `${ACR}/content/read`, repository: local('staging') }, allowed: true }));
+    expect(proxy.refusals().map((e) => e.check)).toEqual([{ action: `${ACR}/content/read`, repository: prod }]);
+    expect(await registry.tags(prod)).toEqual(before);
   });
 });

@@ -479,8 +479,10 @@ const ACR_DATA = 'Microsoft.ContainerRegistry/registries/repositories';
  * manifest and blob reads (and a mount's source) need content/read, the tag list
  * metadata/read, uploads and manifest puts (a tag move included) content/write, a
  * manifest delete content/delete; the login is a token exchange with no data
- * action. Not wired to an authorizer yet: the Azure access evaluator (test/azure)
- * can decide these checks once the ABAC role assignments are on main.
+ * action. Decided by `AzureAuthorizer` (azure-authorizer.ts), through the Azure
+ * access evaluator of test/azure. The repository is the path itself: with
+ * several registries its first segment is the registry name, which the
+ * authorizer splits off.
  */
 export const ACR_ACTIONS: CloudActions = {
   cloud: 'azure',
