@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { GithubTrustSpec } from '../spec';
+import { GithubOidc, GithubTrustSpec } from '../spec';
 
 /** Props of `GithubOidcProvider`. */
 export interface GithubOidcProviderProps {
@@ -26,23 +26,18 @@ export interface GithubOidcProviderProps {
  */
 export class GithubOidcProvider extends Construct {
   /** The issuer host of GitHub Actions tokens. */
-  public static readonly ISSUER: string = 'token.actions.githubusercontent.com';
+  public static readonly ISSUER: string = GithubOidc.ISSUER_HOST;
 
   /** The audience AWS expects in GitHub Actions tokens. */
   public static readonly AUDIENCE: string = 'sts.amazonaws.com';
 
   /**
-   * The `sub` claim a workflow run presents: `repo:<owner>/<repo>:ref:refs/heads/<branch>`,
-   * `repo:<owner>/<repo>:environment:<env>` or `repo:<owner>/<repo>:ref:refs/tags/<tag>`.
+   * The `sub` claim a workflow run presents (`GithubOidc.subject`): `repo:<owner>/<repo>:ref:refs/heads/<branch>`,
+   * `repo:<owner>/<repo>:environment:<env>` or `repo:<owner>/<repo>:ref:refs/tags/<tag>`, with the owner and
+   * repository ids for immutable subject claims.
    */
   public static subject(trust: GithubTrustSpec): string {
-    const refs = [trust.branch, trust.environment, trust.tag].filter((r) => r !== undefined);
-    if (refs.length !== 1) {
-      throw new Error(`github trust for ${trust.repository}: give exactly one of branch, environment or tag (got ${refs.length}), so that pull requests cannot assume the role`);
-    }
-    if (trust.branch !== undefined) return `repo:${trust.repository}:ref:refs/heads/${trust.branch}`;
-    if (trust.environment !== undefined) return `repo:${trust.repository}:environment:${trust.environment}`;
-    return `repo:${trust.repository}:ref:refs/tags/${trust.tag}`;
+    return GithubOidc.subject(trust);
   }
 
   /**

@@ -8,6 +8,7 @@ import { Annotations, Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
+import { GithubOidc } from '../spec/github-oidc';
 import { Naming } from '../spec/naming';
 import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
 
@@ -125,18 +126,17 @@ export class AcrRoles {
 /** GitHub Actions OIDC, as Entra federated identity credentials see it. */
 export class GithubFederation {
   /** The GitHub Actions OIDC issuer. */
-  public static readonly ISSUER = 'https://token.actions.githubusercontent.com';
+  public static readonly ISSUER = GithubOidc.ISSUER_URL;
   /** The audience Entra expects in the token. */
   public static readonly AUDIENCE = 'api://AzureADTokenExchange';
 
   /**
-   * The subject of the federated credential: `repo:<owner>/<repo>:ref:refs/heads/<branch>`,
-   * `repo:<owner>/<repo>:environment:<env>` or `repo:<owner>/<repo>:ref:refs/tags/<tag>`.
+   * The subject of the federated credential (`GithubOidc.subject`): `repo:<owner>/<repo>:ref:refs/heads/<branch>`,
+   * `repo:<owner>/<repo>:environment:<env>` or `repo:<owner>/<repo>:ref:refs/tags/<tag>`, with the owner and
+   * repository ids for immutable subject claims.
    */
   public static subject(trust: GithubTrustSpec): string {
-    if (trust.environment !== undefined) return `repo:${trust.repository}:environment:${trust.environment}`;
-    if (trust.tag !== undefined) return `repo:${trust.repository}:ref:refs/tags/${trust.tag}`;
-    return `repo:${trust.repository}:ref:refs/heads/${trust.branch}`;
+    return GithubOidc.subject(trust);
   }
 }
 

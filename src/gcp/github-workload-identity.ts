@@ -4,11 +4,12 @@ import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-acco
 import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { idFragment, shortHash, workloadIdentityIdProblem } from './gcp-names';
+import { GithubOidc } from '../spec/github-oidc';
 import { GithubTrustSpec } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
 
 /** The GitHub Actions OIDC issuer. */
-const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+const GITHUB_ISSUER = GithubOidc.ISSUER_URL;
 
 /** A workload identity pool that exists already. */
 export interface ExistingWorkloadIdentityPool {
@@ -135,7 +136,8 @@ export class GithubWorkloadIdentity extends Construct {
   public static tagAttribute(trust: GithubTrustSpec): string {
     if (trust.tag === undefined) throw new Error(`GitHub trust for ${trust.repository} is not a tag trust`);
     const readable = `${trust.repository}_${trust.tag}`.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-    const hash = shortHash(JSON.stringify([trust.repository, trust.tag]), 10);
+    const ids = GithubOidc.immutable(trust) ? [trust.ownerId, trust.repositoryId] : [];
+    const hash = shortHash(JSON.stringify([trust.repository, trust.tag, ...ids]), 10);
     return `tag_${readable.slice(0, MAX_ATTRIBUTE_KEY - 16).replace(/_+$/, '')}_${hash}`;
   }
 
@@ -160,8 +162,9 @@ export class GithubWorkloadIdentity extends Construct {
    * which only the tokens that satisfy the trust have.
    */
   public static principalFor(poolName: string, trust: GithubTrustSpec): string {
-    if (trust.branch !== undefined) return `principal://iam.googleapis.com/${poolName}/subject/repo:${trust.repository}:ref:refs/heads/${trust.branch}`;
-    if (trust.environment !== undefined) return `principal://iam.googleapis.com/${poolName}/subject/repo:${trust.repository}:environment:${trust.environment}`;
+    if (trust.branch !== undefined || trust.environment !== undefined) {
+      return `principal://iam.googleapis.com/${poolName}/subject/${GithubOidc.subject(trust)}`;
+    }
     if (trust.tag !== undefined) return `principalSet://iam.googleapis.com/${poolName}/attribute.${GithubWorkloadIdentity.tagAttribute(trust)}/${trust.repository}`;
     throw new Error(`GitHub trust for ${trust.repository} must name exactly one of branch, environment or tag`);
   }
@@ -196,7 +199,10 @@ export class GithubWorkloadIdentity extends Construct {
   private static tagTrusts(trusts: GithubTrustSpec[]): GithubTrustSpec[] {
     const seen = new Map<string, GithubTrustSpec>();
     for (const t of trusts) {
-      if (t.tag !== undefined) seen.set(JSON.stringify([t.repository, t.tag]), { repository: t.repository, tag: t.tag });
+      if (t.tag !== undefined) {
+        const trust = { repository: t.repository, tag: t.tag, ownerId: t.ownerId, repositoryId: t.repositoryId };
+        seen.set(JSON.stringify([t.repository, t.tag, t.ownerId, t.repositoryId]), trust);
+      }
     }
     return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
   }
@@ -216,7 +222,11 @@ export class GithubWorkloadIdentity extends Construct {
    * trust is the repository and the environment claim, on any ref.
    */
   private static clause(trust: GithubTrustSpec): string {
-    const repo = `assertion.repository == ${cel(trust.repository)}`;
+    // With immutable ids, the ids too: a recycled repository or owner name then matches nothing. GitHub's token
+    // carries them as strings ("repository_id": "74", "repository_owner_id": "65"; OIDC reference, example token).
+    const repo = `assertion.repository == ${cel(trust.repository)}` + (GithubOidc.immutable(trust)
+      ? ` && assertion.repository_owner_id == ${cel(String(trust.ownerId))} && assertion.repository_id == ${cel(String(trust.repositoryId))}`
+      : '');
     if (trust.branch !== undefined) return `${repo} && !has(assertion.environment) && assertion.ref == ${cel(`refs/heads/${trust.branch}`)}`;
     if (trust.environment !== undefined) return `${repo} && has(assertion.environment) && assertion.environment == ${cel(trust.environment)}`;
     if (trust.tag !== undefined) {

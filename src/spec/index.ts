@@ -10,3 +10,4 @@ export * from './access-plan';
 export * from './policy-plan';
 export * from './access-model';
 export * from './problems';
+export * from './github-oidc';

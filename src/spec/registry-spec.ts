@@ -606,6 +606,24 @@ export interface GithubTrustSpec {
   readonly repository: string;
 
   /**
+   * The numeric id of the repository's owner (organization or user), for
+   * repositories whose OIDC tokens use immutable subject claims
+   * (`repo:<owner>@<ownerId>/<repo>@<repositoryId>:...`): every repository created,
+   * renamed or transferred on github.com on or after 2026-07-15, and those that opted
+   * in. Give it with `repositoryId` (`gh api repos/<owner>/<repo> --jq .owner.id`).
+   *
+   * @default - the name-only subject `repo:<owner>/<repo>:...`
+   */
+  readonly ownerId?: number;
+
+  /**
+   * The numeric id of the repository, with `ownerId` (`gh api repos/<owner>/<repo> --jq .id`).
+   *
+   * @default - the name-only subject
+   */
+  readonly repositoryId?: number;
+
+  /**
    * Accept runs on this branch (`main`). Exactly one of `branch`, `environment`
    * and `tag` is required, so that a pull request cannot assume the identity.
    *

@@ -479,6 +479,14 @@ export const REGISTRY_SPEC_SCHEMA: any = {
           "type": "string",
           "description": "The repository, `owner/name`."
         },
+        "ownerId": {
+          "type": "number",
+          "description": "The numeric id of the repository's owner (organization or user), for repositories whose OIDC tokens use immutable subject claims (`repo:<owner>@<ownerId>/<repo>@<repositoryId>:...`): every repository created, renamed or transferred on github.com on or after 2026-07-15, and those that opted in. Give it with `repositoryId` (`gh api repos/<owner>/<repo> --jq .owner.id`)."
+        },
+        "repositoryId": {
+          "type": "number",
+          "description": "The numeric id of the repository, with `ownerId` (`gh api repos/<owner>/<repo> --jq .id`)."
+        },
         "branch": {
           "type": "string",
           "description": "Accept runs on this branch (`main`). Exactly one of `branch`, `environment` and `tag` is required, so that a pull request cannot assume the identity."

@@ -1,4 +1,5 @@
 import { EffectiveSpec } from './effective';
+import { GithubOidc } from './github-oidc';
 import { Glob } from './glob';
 import {
   AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, gcpKmsKey, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
@@ -505,6 +506,20 @@ class Checker {
       const problem = githubRepository(repository);
       if (problem) this.add(`${path}.repository`, repository, problem);
     }
+    // Immutable subject claims name both ids (GithubOidc): both or neither, each a positive integer.
+    let idsValid = true;
+    if (gh.ownerId !== undefined || gh.repositoryId !== undefined) {
+      for (const [key, other] of [['ownerId', 'repositoryId'], ['repositoryId', 'ownerId']] as const) {
+        const id = gh[key] as unknown;
+        if (id === undefined) {
+          this.add(`${path}.${key}`, id, `is required with ${other}: immutable subject claims name both (repo:<owner>@<ownerId>/<repo>@<repositoryId>)`);
+          idsValid = false;
+        } else if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
+          this.add(`${path}.${key}`, id, `is not a GitHub id (a positive integer; gh api repos/<owner>/<repo> --jq ${key === 'ownerId' ? '.owner.id' : '.id'})`);
+          idsValid = false;
+        }
+      }
+    }
     const refs = (['branch', 'environment', 'tag'] as const).filter((r) => gh[r] !== undefined);
     if (refs.length !== 1) {
       this.add(path, gh, 'must restrict the trust to exactly one of branch, environment or tag, so that other workflows (pull requests) cannot assume it');
@@ -518,7 +533,9 @@ class Checker {
       this.add(fp, value, `must be a string (the ${field} name)`);
       return;
     }
-    const repo = typeof repository === 'string' ? repository : '<owner>/<repo>';
+    const subjectRepository = typeof repository === 'string' && idsValid
+      ? GithubOidc.subjectRepository(gh)
+      : `repo:${typeof repository === 'string' ? repository : '<owner>/<repo>'}`;
     let subject: string;
     if (field === 'branch' || field === 'tag') {
       const full = /^refs\/(heads|tags)\/(.*)$/.exec(value);
@@ -546,7 +563,7 @@ class Checker {
         this.add(fp, value, 'has a wildcard; Entra federated identity credentials match the subject exactly (no wildcards), so Azure cannot trust it: '
           + 'give an exact tag, trust a GitHub environment instead, or target other clouds with `validate --cloud`');
       }
-      subject = `repo:${repo}:ref:refs/${field === 'branch' ? 'heads' : 'tags'}/${value.replace(/\*/g, '')}`;
+      subject = `${subjectRepository}:ref:refs/${field === 'branch' ? 'heads' : 'tags'}/${value.replace(/\*/g, '')}`;
     } else {
       if (value.length === 0 || value.length > GITHUB_ENVIRONMENT_MAX) {
         this.add(fp, value, `is not a GitHub environment name (1-${GITHUB_ENVIRONMENT_MAX} characters)`);
@@ -560,7 +577,7 @@ class Checker {
       if (this.aws && /[*?]/.test(value)) {
         this.add(fp, value, 'has * or ?, which an AWS trust policy would read as wildcards (StringLike) when the role also trusts a tag pattern; rename the environment');
       }
-      subject = `repo:${repo}:environment:${value}`;
+      subject = `${subjectRepository}:environment:${value}`;
     }
     // IAM reads ${...} in a condition value as a policy variable (IAM User Guide, "IAM policy elements: Variables and tags").
     if (this.aws && value.includes('${')) {

@@ -74,7 +74,7 @@ describe('GitHub OIDC trust', () => {
 
   test('a trust without exactly one of branch, environment or tag is an error', () => {
     expect(() => GithubOidcProvider.subject({ repository: 'o/r', branch: 'main', environment: 'prod' }))
-      .toThrow('github trust for o/r: give exactly one of branch, environment or tag (got 2), so that pull requests cannot assume the role');
+      .toThrow('github trust for o/r: give exactly one of branch, environment or tag (got 2), so that pull requests cannot assume the identity');
   });
 
   test('GithubOidcProvider snapshot', () => {
