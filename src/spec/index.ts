@@ -11,3 +11,4 @@ export * from './policy-plan';
 export * from './access-model';
 export * from './problems';
 export * from './github-oidc';
+export * from './contract';
