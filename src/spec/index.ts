@@ -9,6 +9,7 @@ export * from './glob';
 export * from './access-plan';
 export * from './policy-plan';
 export * from './access-model';
-export * from './problems';
+// ProblemsError extends Error, which jsii cannot export: it is reachable as lib/spec/problems (JavaScript and TypeScript users).
+export { Problems } from './problems';
 export * from './github-oidc';
 export * from './contract';

@@ -1,4 +1,4 @@
-import { Problems, ProblemsError } from '../../src/spec';
+import { Problems, ProblemsError } from '../../src/spec/problems';
 
 describe('Problems', () => {
   test('collects every problem and throws once, rendering path, value, message and line', () => {
