@@ -116,7 +116,7 @@ project.eslint?.addOverride({
   rules: {
     'no-restricted-imports': ['error', {
       ...providerRootImports,
-      patterns: [{ group: ['cdktf', 'cdktf/*', '@cdktf/*'], message: 'cdktf may only be imported in src/gcp, src/azure and src/github.' }],
+      patterns: [{ group: ['cdktf', 'cdktf/*', '@cdktf/*'], message: 'cdktf may only be imported in src/gcp, src/azure, src/harbor and src/github.' }],
     }],
   },
 });
