@@ -57,6 +57,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Independent checkers of the access model (issue 13): AWS IAM evaluation and CEL.
     '@cloud-copilot/iam-simulate@^0.1.173',
     '@bufbuild/cel@^0.6.1',
+    '@cloud-copilot/iam-policy@^0.1.109',
   ],
   bin: { 'container-registry': 'lib/cli/main.js' },
 
