@@ -3,7 +3,7 @@ import { extname } from 'path';
 import { Document, isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { redactUrl } from './grammars';
 import { RegistrySpec } from './registry-spec';
-import { REGISTRY_SPEC_SCHEMA } from './schema.generated';
+import { checkSpecShape, renderPath } from './schema-check';
 import { SpecProblem, SpecValidator, ValidateOptions } from './validate';
 
 /** The syntax of a spec file. */
@@ -146,7 +146,7 @@ export class SpecLoader {
       return 1;
     };
 
-    checkSchema(data, REGISTRY_SPEC_SCHEMA.definitions.RegistrySpec, [], (path, value, message) => {
+    checkSpecShape(data, (path, value, message) => {
       problems.push({ path: renderPath(path), value: render(value), message, line: lineOf(path) });
     });
     // Validation runs even after type problems, so that every problem is reported
@@ -188,70 +188,6 @@ export class SpecLoader {
 
   private static formatOf(path: string): SpecFormat {
     return extname(path).toLowerCase() === '.json' ? SpecFormat.JSON : SpecFormat.YAML;
-  }
-}
-
-type Report = (path: Array<string | number>, value: unknown, message: string) => void;
-
-function resolveRef(schema: any): any {
-  while (schema?.$ref) {
-    const name = schema.$ref.replace('#/definitions/', '');
-    schema = { ...REGISTRY_SPEC_SCHEMA.definitions[name], ...withoutRef(schema) };
-  }
-  return schema;
-}
-
-function withoutRef(schema: any): any {
-  const { $ref, description, ...rest } = schema;
-  void $ref; void description;
-  return rest;
-}
-
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-/** Checks a value against the generated schema: types, enums, required and unknown fields. */
-function checkSchema(value: unknown, rawSchema: any, path: Array<string | number>, report: Report): void {
-  const schema = resolveRef(rawSchema);
-  const actual = typeOf(value);
-  const expected: string = schema.type;
-  const typeOk = expected === undefined
-    || expected === actual
-    || (expected === 'number' && actual === 'integer');
-  if (!typeOk) {
-    report(path, value, `has the wrong type: expected ${expected === 'array' ? 'a list' : expected === 'object' ? 'a map' : `a ${expected}`}, got ${actual === 'array' ? 'a list' : actual === 'object' ? 'a map' : `a ${actual}`}`);
-    return;
-  }
-  if (schema.enum && !schema.enum.includes(value)) {
-    report(path, value, `is not one of the allowed values (${schema.enum.join(', ')})`);
-    return;
-  }
-  if (expected === 'array') {
-    (value as unknown[]).forEach((item, i) => checkSchema(item, schema.items ?? {}, [...path, i], report));
-  }
-  if (expected === 'object') {
-    const obj = value as Record<string, unknown>;
-    const props: Record<string, any> = schema.properties ?? {};
-    for (const required of schema.required ?? []) {
-      if (!has(obj, required) || obj[required] === undefined) report([...path, required], undefined, 'is required');
-    }
-    for (const [key, v] of Object.entries(obj)) {
-      // Own properties only: a key named like a property of every object
-      // (`__proto__`, `constructor`, `toString`) is as unknown as any other.
-      if (has(props, key)) {
-        checkSchema(v, props[key], [...path, key], report);
-      } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-        checkSchema(v, schema.additionalProperties, [...path, key], report);
-      } else {
-        const known = Object.keys(props);
-        const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || levenshtein(k, key) <= 2);
-        report([...path, key], v, `is not a known field${near ? ` (did you mean "${near}"?)` : ''}; allowed here: ${known.join(', ')}`);
-      }
-    }
   }
 }
 
@@ -334,10 +270,6 @@ function jsonErrorOffset(text: string): number {
   }
 }
 
-function has(obj: object, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
-
 /**
  * The number of nodes of a document once its aliases are expanded, counted on
  * the syntax tree with one count per anchored node (so the count itself is
@@ -387,24 +319,9 @@ function expandedSize(doc: Document, limit: number): { problem?: string; offset?
   return {};
 }
 
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) dp[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      dp[i][j] = Math.min(dp[i - 1][j] + 1, dp[i][j - 1] + 1, dp[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return dp[a.length][b.length];
-}
-
 function render(value: unknown): string {
   // Credentials in a URL never reach a message, whatever field holds the URL.
   return value === undefined ? 'undefined' : redactUrl(JSON.stringify(value) ?? String(value));
-}
-
-function renderPath(path: Array<string | number>): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function parsePath(path: string): Array<string | number> {

@@ -31,11 +31,12 @@ export class ProblemsError extends Error {
 export class Problems {
   /**
    * Renders problems as one message: `<heading>: N problem(s)` and one line per
-   * problem, `  - line 12: repositories[2].name: "My_App" is not ...`.
+   * problem, `  - line 12: repositories[2].name: "My_App" is not ...` (the only
+   * renderer of problem lists; `SpecValidator.formatProblems` is this).
    */
   public static render(heading: string, problems: SpecProblem[]): string {
     const lines = problems.map((p) => {
-      const where = p.line !== undefined ? `line ${p.line}: ` : '';
+      const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
       const value = p.value === 'undefined' || p.value === '' ? '' : `${p.value} `;
       return `  - ${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
     });

@@ -6,6 +6,7 @@ import {
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
 } from './grammars';
 import { Naming } from './naming';
+import { Problems, ProblemsError } from './problems';
 import {
   AccessSpec,
   Cloud,
@@ -24,6 +25,7 @@ import {
   UpstreamRegistry,
 } from './registry-spec';
 import { ruleCriterionProblems } from './retention-rules';
+import { checkSpecShape, renderPath } from './schema-check';
 import { Tokens } from './tokens';
 
 /** One problem found in a spec. */
@@ -101,27 +103,32 @@ const ECR_PTC_SECRET_PREFIX = 'ecr-pullthroughcache/';
 export class SpecValidator {
   /** Validates a spec and returns every problem found. */
   public static validate(spec: RegistrySpec, options: ValidateOptions = {}): ValidationReport {
+    // The shape first (types, required and unknown fields, from the generated JSON Schema), so that a spec
+    // given from JavaScript with a value of the wrong shape is a problem naming the field, never a TypeError.
+    const shape: SpecProblem[] = [];
+    checkSpecShape(spec, (path, value, message) => shape.push({ path: renderPath(path), value: render(value), message }));
     const check = new Checker(options.clouds ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE]);
-    check.spec(spec);
-    return { problems: check.problems };
+    try {
+      check.spec(spec);
+    } catch (e) {
+      // The semantic checks assume the shape; with shape problems, those explain the failure.
+      if (shape.length === 0) throw e;
+    }
+    // A field whose shape is wrong is reported once, for its shape.
+    const under = (p: string, r: string) => p === r || p.startsWith(`${r}.`) || p.startsWith(`${r}[`);
+    const semantic = check.problems.filter((p) => !shape.some((s) => under(p.path, s.path)));
+    return { problems: [...shape, ...semantic] };
   }
 
   /** Validates a spec and throws one error listing every problem, if there is any. */
   public static assertValid(spec: RegistrySpec, options: ValidateOptions = {}): void {
     const { problems } = SpecValidator.validate(spec, options);
-    if (problems.length > 0) {
-      throw new Error(SpecValidator.formatProblems(problems, `Invalid registry spec "${(spec as any)?.name ?? '?'}"`));
-    }
+    if (problems.length > 0) throw new ProblemsError(`Invalid registry spec "${(spec as any)?.name ?? '?'}"`, problems);
   }
 
   /** Renders problems as one message: a heading and one line per problem. */
   public static formatProblems(problems: SpecProblem[], heading: string): string {
-    const lines = problems.map((p) => {
-      const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
-      const value = p.value === 'undefined' ? '' : `${p.value} `;
-      return `  - ${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
-    });
-    return `${heading}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
+    return Problems.render(heading, problems);
   }
 }
 

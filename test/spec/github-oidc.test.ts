@@ -30,8 +30,9 @@ describe('GithubOidc', () => {
       'access.pushers[0].github.repositoryId: undefined is required with ownerId: immutable subject claims name both (repo:<owner>@<ownerId>/<repo>@<repositoryId>)',
     ]);
     expect(problems({ repository: 'o/r', branch: 'main', ownerId: -1, repositoryId: '2' })).toEqual([
+      // The shape first (a string is not a number), then what the shape check cannot see.
+      'access.pushers[0].github.repositoryId: "2" has the wrong type: expected a number, got a string',
       'access.pushers[0].github.ownerId: -1 is not a GitHub id (a positive integer; gh api repos/<owner>/<repo> --jq .owner.id)',
-      'access.pushers[0].github.repositoryId: "2" is not a GitHub id (a positive integer; gh api repos/<owner>/<repo> --jq .id)',
     ]);
   });
 

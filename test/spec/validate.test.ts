@@ -132,3 +132,32 @@ describe('SpecValidator', () => {
     ), { seed: 20261126, numRuns: 300 });
   });
 });
+
+describe('SpecValidator: specs of the wrong shape, as JavaScript may give them', () => {
+  test.each([
+    [{ name: 'platform', repositories: 'api' }, 'repositories: "api" has the wrong type: expected a list, got a string'],
+    [{ name: 'platform', repositories: [{ name: 'api' }], access: { pushers: { name: 'ci' } } }, 'access.pushers: {"name":"ci"} has the wrong type: expected a list, got a map'],
+    [{ name: 'platform', repositories: [{ name: 'api' }], upstreamCaches: 'docker-hub' }, 'upstreamCaches: "docker-hub" has the wrong type: expected a list, got a string'],
+    [{ name: 42, repositories: [{ name: 'api' }] }, 'name: 42 has the wrong type: expected a string, got a number'],
+    [{ name: 'platform', repositories: [{ name: 'api', retention: 'x' }] }, 'repositories[0].retention: "x" has the wrong type: expected a map, got a string'],
+  ])('%j: a problem naming the field, never a TypeError', (spec, message) => {
+    const problems = SpecValidator.validate(spec as any).problems.map((p) => `${p.path}: ${p.value} ${p.message}`);
+    expect(problems).toContain(message);
+  });
+
+  test('fields set to undefined are fields not given', () => {
+    expect(SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api', description: undefined }], retention: undefined }).problems).toEqual([]);
+  });
+
+  test('assertValid throws one ProblemsError with every problem', () => {
+    let error: any;
+    try {
+      SpecValidator.assertValid({ name: 'Bad_Name', repositories: 'api' } as any);
+    } catch (e) {
+      error = e;
+    }
+    expect(error.name).toBe('ProblemsError');
+    expect(error.problems.length).toBe(2);
+    expect(error.message).toMatch(/^Invalid registry spec "Bad_Name": 2 problems\n/);
+  });
+});
