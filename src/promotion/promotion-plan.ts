@@ -186,6 +186,14 @@ export interface PromotionPlan {
    */
   readonly pusher?: string;
   /**
+   * The GitHub repository (`owner/name`) the pusher's OIDC trust names: the
+   * repository whose build workflow signs the images, so the hops verify that
+   * workflow's keyless identity.
+   *
+   * @default - the pusher has no GitHub trust (the workflow cannot sign and verify keyless)
+   */
+  readonly buildRepository?: string;
+  /**
    * The GitHub environment the build job runs in (the pusher's OIDC trust environment).
    *
    * @default - no GitHub environment
@@ -355,6 +363,7 @@ export class PromotionPlanner {
       environments,
       branch,
       pusher: pusher?.name,
+      buildRepository: pusher?.github?.repository,
       buildEnvironment,
       pushes,
       hops,

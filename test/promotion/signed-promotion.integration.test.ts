@@ -15,6 +15,7 @@ import { createHash, createPublicKey, verify } from 'crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
+import { parse } from 'yaml';
 import { generateSigningKey, pushSignature, SIGNATURE_ANNOTATION, SigningKey, SIMPLE_SIGNING_MEDIA_TYPE, Tamper } from './cosign-signature';
 import { promotionSpec } from './fixtures';
 import { buildOciImage, LocalRegistry, OciImage, request } from './oci-registry';
@@ -159,6 +160,76 @@ describe('repositories layout: a signed image goes dev -> staging -> prod, verif
     const r = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api', '--no-verify'], { ...env, VERIFY_KEY: '', DIGEST: layout.digest, TAGS: '2.0.0-unsigned' });
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toContain('warning: signatures are not verified (--no-verify)');
+  });
+});
+
+describe('the workflow\'s hop jobs, run step by step: the keyless identity replaced by the test key', () => {
+  const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES), { cloud: Cloud.AZURE, acrRegistrySuffix: '' });
+
+  /** Runs a hop job's `run` steps with their env: registries at the loopback registry, VERIFY_IDENTITY swapped for VERIFY_KEY. */
+  function runJob(root: string, jobId: string, outputs: Record<string, string>) {
+    const job = parse(PromotionWorkflow.generate(plan).text).jobs[jobId];
+    const results: Array<{ name: string; code: number | null; out: string; err: string }> = [];
+    for (const step of job.steps) {
+      if (!step.run || /^Log in/.test(step.name)) continue;
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries<string>(step.env ?? {})) {
+        if (key === 'VERIFY_IDENTITY') {
+          expect(value).toBe('https://github.com/example/platform/.github/workflows/promote-azure.yml@refs/heads/main');
+          env.VERIFY_KEY = build.publicKeyPath;
+        } else if (key !== 'VERIFY_ISSUER') {
+          env[key] = /REGISTRY$/.test(key) ? registry.host : value.replace(/\$\{\{ needs\.build\.outputs\.(\w+) \}\}/g, (_m, k) => outputs[k]);
+        }
+      }
+      expect(env.VERIFY_KEY).toBeDefined();
+      // -e as GitHub's default shell (bash -e {0}): the first failing line of a step fails it.
+      const res = spawnSync('sh', ['-ec', step.run], {
+        cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH!, HOME: work, SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', ...env },
+      });
+      results.push({ name: step.name, code: res.status, out: res.stdout, err: res.stderr });
+      if (res.status !== 0) break;
+    }
+    return results;
+  }
+
+  test('signed: every hop job succeeds and leaves a valid signature; the dry run of an unsigned image stops the job before any copy', async () => {
+    const scripts = writeScripts('workflow', plan);
+    const root = join(scripts, '../../..');
+    const tagsFor = '3.0.0-abc1234 3.0.0';
+    const signed = { api: image('workflow api'), worker: image('workflow worker') };
+    const outputs: Record<string, string> = {};
+    for (const [name, layout] of [['api', signed.api], ['jobs/worker', signed.worker]] as const) {
+      const dev = plan.pushes.find((p) => p.image === name)!.destination.repository;
+      await registry.pushTags(layout, dev, tagsFor.split(' '));
+      await pushSignature(registry.host, dev, layout.digest, build);
+      outputs[PromotionWorkflow.outputKey(name, 'digest')] = layout.digest;
+      outputs[PromotionWorkflow.outputKey(name, 'tags')] = tagsFor;
+      outputs[PromotionWorkflow.outputKey(name, 'mutable')] = '';
+    }
+    for (const hop of plan.hops) {
+      const results = runJob(root, hop.jobId, outputs);
+      expect(results.map((r) => [r.name, r.code, r.err])).toEqual(results.map((r) => [r.name, 0, '']));
+      expect(results.map((r) => r.name)).toContain('Check every image before copying any (dry run)');
+      for (const i of hop.images) {
+        const layout = i.image === 'api' ? signed.api : signed.worker;
+        expect(await validSignature(i.destination.repository, layout.digest, build)).toBe(true);
+      }
+    }
+    // One image unsigned: the dry run refuses it, so neither image reaches staging.
+    const unsigned = image('workflow api unsigned');
+    const api = plan.pushes.find((p) => p.image === 'api')!.destination.repository;
+    await registry.pushTags(unsigned, api, ['3.0.1-def5678', '3.0.1']);
+    const staging = plan.hops[0];
+    const before = await Promise.all(staging.images.map((i) => registry.tags(i.destination.repository)));
+    const results = runJob(root, staging.jobId, {
+      ...outputs,
+      [PromotionWorkflow.outputKey('api', 'digest')]: unsigned.digest,
+      [PromotionWorkflow.outputKey('api', 'tags')]: '3.0.1-def5678 3.0.1',
+      [PromotionWorkflow.outputKey('jobs/worker', 'tags')]: '3.0.1-def5678 3.0.1',
+    });
+    expect(results.map((r) => [r.name, r.code])).toEqual([['Check every image before copying any (dry run)', 1]]);
+    expect(results[0].err).toContain(`refusing to promote ${unsigned.digest}: the signature at the source does not verify: ${unsigned.digest} is not signed`);
+    expect(await Promise.all(staging.images.map((i) => registry.tags(i.destination.repository)))).toEqual(before);
   });
 });
 
