@@ -74,8 +74,8 @@ describe('PromotionScript: text', () => {
     expect(shared).toContain('copy --all --preserve-digests');
     expect(shared).toContain('"docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag"');
     // The hop scripts used to repeat about 200 lines of logic each; now each is its header and configuration
-    // (about 30 lines plus 12 per image).
-    expect(text.split('\n').length).toBeLessThan(33 + 12 * literalPlan.hops[1].images.length);
+    // (about 30 lines plus 14 per image).
+    expect(text.split('\n').length).toBeLessThan(33 + 14 * literalPlan.hops[1].images.length);
   });
 
   test('the shared file refuses to run on its own', () => {
@@ -106,6 +106,7 @@ describe('PromotionScript: text', () => {
   test('files(): the shared logic once, then one executable script per hop, in the cloud\'s folder', () => {
     expect(PromotionScript.files(plan).map((f) => [f.path, f.executable])).toEqual([
       ['.github/promotion/aws/promote-image.sh', false],
+      ['.github/promotion/aws/scan-gate.sh', false],
       ['.github/promotion/aws/promote-dev-to-staging.sh', true],
       ['.github/promotion/aws/promote-staging-to-prod.sh', true],
     ]);

@@ -233,6 +233,59 @@ describe('the workflow\'s hop jobs, run step by step: the keyless identity repla
   });
 });
 
+describe('the scan gate of the hop into prod (protected: it requires approval)', () => {
+  // The registry's threshold is high; api accepts one of the two findings at or above it.
+  const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, {
+    scanning: { severityThreshold: 'high' as any, allowedVulnerabilities: ['CVE-2024-0001'] },
+  });
+  const outputs = join(__dirname, 'scan-outputs');
+
+  test('the plan gates only the protected hop, with the spec\'s threshold and allowlist', () => {
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    expect(plan.hops.map((h) => [h.destinationEnvironment, h.requiresApproval, h.images[0].gate])).toEqual([
+      ['staging', false, undefined],
+      ['prod', true, { severityThreshold: 'high', allowedVulnerabilities: ['CVE-2024-0001'] }],
+    ]);
+    const plain = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REPOSITORIES), { cloud: Cloud.AWS });
+    expect(plain.hops.map((h) => h.images[0].gate)).toEqual([undefined, undefined]);
+  });
+
+  test('signed but with a HIGH finding not accepted: staging takes it, prod refuses it and is unchanged; accepted, it goes through', async () => {
+    const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    const scripts = writeScripts('gated', plan);
+    const layout = image('gated image');
+    const tagsFor = '4.0.0-abc1234 4.0.0';
+    await registry.pushTags(layout, 'platform/dev/api', tagsFor.split(' '));
+    await pushSignature(registry.host, 'platform/dev/api', layout.digest, build);
+    const env = { SOURCE_REGISTRY: registry.host, DEST_REGISTRY: registry.host, VERIFY_KEY: build.publicKeyPath, DIGEST: layout.digest, TAGS: tagsFor };
+    // ECR basic scan: CVE-2024-0001 CRITICAL (accepted by the spec), CVE-2024-0002 HIGH.
+    const findings = join(outputs, 'aws-basic-complete.json');
+    const staging = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api', '--scan-findings', findings], env);
+    expect([staging.code, staging.err]).toEqual([0, '']);
+    expect(staging.out).not.toContain('scan-gate');
+    const before = await registry.tags('platform/prod/api');
+    const refused = sh(join(scripts, 'promote-staging-to-prod.sh'), ['--image', 'api', '--scan-findings', findings], env);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('scan-gate: accepted by the spec\'s allowlist: CVE-2024-0001(CRITICAL)');
+    expect(refused.err).toBe(
+      `scan-gate: error: refusing ${layout.digest}: findings at or above high: CVE-2024-0002(HIGH) (accept a risk by adding its id to scanning.allowedVulnerabilities)\n`
+      + `promote-staging-to-prod.sh: error: refusing to promote ${layout.digest} to prod: the scan gate refused it (above); nothing was changed at the destination\n`,
+    );
+    expect(await registry.tags('platform/prod/api')).toEqual(before);
+    // Negative control: a scan whose only finding at or above high is the accepted one passes.
+    const clean = join(work, 'clean-scan.json');
+    writeFileSync(clean, JSON.stringify({
+      imageScanStatus: { status: 'COMPLETE' },
+      imageScanFindings: { findings: [{ name: 'CVE-2024-0001', severity: 'CRITICAL' }, { name: 'CVE-2024-0003', severity: 'MEDIUM' }] },
+    }));
+    const passed = sh(join(scripts, 'promote-staging-to-prod.sh'), ['--image', 'api', '--scan-findings', clean], env);
+    expect([passed.code, passed.err]).toEqual([0, '']);
+    expect(passed.out).toContain(`scan-gate: passed: ${layout.digest} has no finding at or above high (2 finding(s) in all)`);
+    expect(await registry.digest('platform/prod/api', '4.0.0')).toBe(layout.digest);
+    expect(await validSignature('platform/prod/api', layout.digest, build)).toBe(true);
+  });
+});
+
 describe('tags layout: the hop moves the environment tag inside one repository; the signature is already there', () => {
   const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP });
 

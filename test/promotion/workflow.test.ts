@@ -262,13 +262,14 @@ describe('PromotionWorkflow: structure', () => {
       '.github/workflows/promote-azure.yml',
       '.github/promotion/azure/build-tags.sh (x)',
       '.github/promotion/azure/promote-image.sh',
+      '.github/promotion/azure/scan-gate.sh',
       '.github/promotion/azure/promote-dev-to-qa.sh (x)',
       '.github/promotion/azure/promote-qa-to-staging.sh (x)',
       '.github/promotion/azure/promote-staging-to-prod.sh (x)',
     ]);
     const custom = PromotionWorkflow.generate(byName('aws-repositories').plan, { scriptsDir: 'ci/promote/', workflowPath: '.github/workflows/release.yml', buildContext: 'images/{image}', runsOn: 'self-hosted', name: 'Release' });
     const yaml = parse(custom.text);
-    expect(custom.files.map((f) => f.path)).toEqual(['.github/workflows/release.yml', 'ci/promote/build-tags.sh', 'ci/promote/promote-image.sh', 'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh']);
+    expect(custom.files.map((f) => f.path)).toEqual(['.github/workflows/release.yml', 'ci/promote/build-tags.sh', 'ci/promote/promote-image.sh', 'ci/promote/scan-gate.sh', 'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh']);
     expect(yaml.name).toBe('Release');
     expect(yaml.jobs.build['runs-on']).toBe('self-hosted');
     expect(yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('images/jobs/worker');

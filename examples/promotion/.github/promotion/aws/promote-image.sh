@@ -66,6 +66,8 @@ options (each may also be given as the environment variable shown):
   --verify-issuer        VERIFY_ISSUER      keyless: the OIDC issuer (default https://token.actions.githubusercontent.com)
   --verify-key           VERIFY_KEY         a PEM public key the signature must verify with (openssl)
   --no-verify            VERIFY=none        do not verify signatures (not for protected environments)
+  --scan-findings        SCAN_FINDINGS      the scan gate decides on this saved CLI output instead of asking the cloud
+  --scan-wait-seconds    SCAN_WAIT_SECONDS  how long the scan gate waits for a pending scan (default 600)
 
 images: $HOP_IMAGES
 EOF
@@ -89,6 +91,8 @@ VERIFY_IDENTITY=${VERIFY_IDENTITY:-}
 VERIFY_ISSUER=${VERIFY_ISSUER:-https://token.actions.githubusercontent.com}
 VERIFY_KEY=${VERIFY_KEY:-}
 VERIFY=${VERIFY:-}
+SCAN_FINDINGS=${SCAN_FINDINGS:-}
+SCAN_WAIT_SECONDS=${SCAN_WAIT_SECONDS:-600}
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -126,6 +130,10 @@ while [ $# -gt 0 ]; do
     --verify-key) need_value "$@"; VERIFY_KEY=$2; shift 2 ;;
     --verify-key=*) VERIFY_KEY=${1#*=}; shift ;;
     --no-verify) VERIFY=none; shift ;;
+    --scan-findings) need_value "$@"; SCAN_FINDINGS=$2; shift 2 ;;
+    --scan-findings=*) SCAN_FINDINGS=${1#*=}; shift ;;
+    --scan-wait-seconds) need_value "$@"; SCAN_WAIT_SECONDS=$2; shift 2 ;;
+    --scan-wait-seconds=*) SCAN_WAIT_SECONDS=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -336,6 +344,21 @@ else
   [ -z "$SIGNATURE_PROBLEM" ] ||
     die "refusing to promote $DIGEST: the signature at the source does not verify: $SIGNATURE_PROBLEM; nothing was changed at the destination"
   say "signature of $SOURCE_REF@$DIGEST verified ($VERIFY${VERIFY_IDENTITY:+ $VERIFY_IDENTITY}${VERIFY_KEY:+ $VERIFY_KEY})"
+fi
+
+# The scan gate of a hop into a protected environment: the digest's scan (read
+# where it was scanned, the source) must show nothing at or above the threshold
+# but the accepted ids (scan-gate.sh, beside this file).
+if [ -n "${GATE_THRESHOLD:-}" ]; then
+  set -- --cloud "$HOP_CLOUD" --threshold "$GATE_THRESHOLD" --digest "$DIGEST" --wait-seconds "$SCAN_WAIT_SECONDS"
+  for id in ${GATE_ALLOW:-}; do set -- "$@" --allow "$id"; done
+  if [ -n "$SCAN_FINDINGS" ]; then
+    set -- "$@" --findings "$SCAN_FINDINGS"
+  else
+    set -- "$@" --registry "$SOURCE_REGISTRY" --repository "$SOURCE_PATH"
+  fi
+  sh "$(dirname -- "$0")/scan-gate.sh" "$@" ||
+    die "refusing to promote $DIGEST to $HOP_DESTINATION: the scan gate refused it (above); nothing was changed at the destination"
 fi
 
 # Check every tag before changing anything.
