@@ -305,6 +305,10 @@ class Generator {
       { name: 'Install cosign', uses: ActionPins.uses('sigstore/cosign-installer') },
     ];
     const identity = PromotionWorkflow.signerIdentity(this.plan, this.options);
+    if (this.plan.cloud === Cloud.AZURE && hop.images.some((i) => i.gate)) {
+      // The scan gate reads Defender's results with `az graph query`, a command of the resource-graph extension.
+      steps.push({ name: 'Add the Azure CLI resource-graph extension (scan gate)', run: 'az extension add --name resource-graph --upgrade --yes' });
+    }
     if (hop.images.length > 1) {
       // Every image is checked (source present, no immutable tag collision) before any is copied,
       // so a refused image leaves the whole hop unpromoted rather than half done.

@@ -257,7 +257,9 @@ describe('the scan gate of the hop into prod (protected: it requires approval)',
     const tagsFor = '4.0.0-abc1234 4.0.0';
     await registry.pushTags(layout, 'platform/dev/api', tagsFor.split(' '));
     await pushSignature(registry.host, 'platform/dev/api', layout.digest, build);
-    const env = { SOURCE_REGISTRY: registry.host, DEST_REGISTRY: registry.host, VERIFY_KEY: build.publicKeyPath, DIGEST: layout.digest, TAGS: tagsFor };
+    const env = {
+      SOURCE_REGISTRY: registry.host, DEST_REGISTRY: registry.host, VERIFY_KEY: build.publicKeyPath, DIGEST: layout.digest, TAGS: tagsFor,
+    };
     // ECR basic scan: CVE-2024-0001 CRITICAL (accepted by the spec), CVE-2024-0002 HIGH.
     const findings = join(outputs, 'aws-basic-complete.json');
     const staging = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api', '--scan-findings', findings], env);

@@ -362,6 +362,17 @@ describe('PromotionWorkflow: signing', () => {
     });
   });
 
+  test('a gated hop on Azure adds the resource-graph extension the scan gate uses; other hops and clouds do not', () => {
+    const spec = promotionSpec(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: 'critical' as any } });
+    const step = 'Add the Azure CLI resource-graph extension (scan gate)';
+    const azure = parse(PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.AZURE })).text);
+    expect(azure.jobs['promote-prod'].steps.find((st: any) => st.name === step).run).toBe('az extension add --name resource-graph --upgrade --yes');
+    expect(azure.jobs['promote-staging'].steps.map((st: any) => st.name)).not.toContain(step);
+    const aws = PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.AWS })).text;
+    expect(aws).not.toContain(step);
+    expect(parseWorkflows([{ name: 'gated.yml', content: PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.AZURE })).text }])[0].errors).toEqual([]);
+  });
+
   test('a pusher without github trust has no keyless identity: the workflow is refused', () => {
     const spec = promotionSpec(EnvironmentLayout.REPOSITORIES);
     const plan = PromotionPlanner.plan({ ...spec, access: { ...spec.access, pushers: [{ name: 'ci', awsPrincipalArns: ['arn:aws:iam::123456789012:role/ci'] }] } }, { cloud: Cloud.AWS });
