@@ -262,8 +262,10 @@ class Generator {
       steps.push({
         name: `Sign ${push.image} (cosign, keyless)`,
         env: signEnv,
-        // By digest: the signature is stored as the tag sha256-<hex>.sig of the repository, and travels with each hop.
-        run: 'cosign sign --yes "$REF@$DIGEST"',
+        // By digest, in the tag-based scheme (sha256-<hex>.sig), which skopeo copies with each hop. cosign v3
+        // stores a bundle as an OCI referrer by default; --new-bundle-format=false --use-signing-config=false keep
+        // the .sig tag (cosign v3 release notes; these flags are deprecated but accepted by v3).
+        run: 'cosign sign --yes --new-bundle-format=false --use-signing-config=false "$REF@$DIGEST"',
       });
       if (this.options.attestProvenance) {
         steps.push({
@@ -275,7 +277,7 @@ class Generator {
             '  \'{buildDefinition: {buildType: "https://actions.github.io/buildtypes/workflow/v1",',
             '    externalParameters: {workflow: $workflow}, resolvedDependencies: [{uri: ("git+" + $repo), digest: {gitCommit: $sha}}]},',
             '    runDetails: {builder: {id: $workflow}, metadata: {invocationId: $run}}}\' >provenance.json',
-            'cosign attest --yes --type slsaprovenance1 --predicate provenance.json "$REF@$DIGEST"',
+            'cosign attest --yes --new-bundle-format=false --use-signing-config=false --type slsaprovenance1 --predicate provenance.json "$REF@$DIGEST"',
             '',
           ].join('\n'),
         });

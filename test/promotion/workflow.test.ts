@@ -299,7 +299,7 @@ describe('PromotionWorkflow: signing', () => {
         expect(sign).toEqual({
           name: `Sign ${push.image} (cosign, keyless)`,
           env: { REF: push.destination.reference, DIGEST: `\${{ steps.${build.steps[pushed].id}.outputs.digest }}` },
-          run: 'cosign sign --yes "$REF@$DIGEST"',
+          run: 'cosign sign --yes --new-bundle-format=false --use-signing-config=false "$REF@$DIGEST"',
         });
       }
       // No key anywhere: keyless only.
@@ -336,7 +336,7 @@ describe('PromotionWorkflow: signing', () => {
     for (const image of ['api', 'jobs/worker']) {
       const attest = steps[names.indexOf(`Sign ${image} (cosign, keyless)`) + 1];
       expect(attest.name).toBe(`Attest the provenance of ${image} (cosign, keyless)`);
-      expect(attest.run).toContain('cosign attest --yes --type slsaprovenance1 --predicate provenance.json "$REF@$DIGEST"');
+      expect(attest.run).toContain('cosign attest --yes --new-bundle-format=false --use-signing-config=false --type slsaprovenance1 --predicate provenance.json "$REF@$DIGEST"');
       expect(attest.env).toMatchObject({ SHA: '${{ github.sha }}', WORKFLOW: '${{ github.workflow_ref }}' });
     }
   });

@@ -274,7 +274,8 @@ verify_signature() {
   SIGNATURE_PROBLEM=
   if [ "$VERIFY" = identity ]; then
     # Keyless: the certificate must name the build workflow and be issued by GitHub's OIDC issuer (Fulcio, Rekor).
-    cosign verify --certificate-identity "$VERIFY_IDENTITY" --certificate-oidc-issuer "$VERIFY_ISSUER" \
+    # --new-bundle-format=false: the signature the build wrote in the tag-based scheme, which the hops copy.
+    cosign verify --new-bundle-format=false --certificate-identity "$VERIFY_IDENTITY" --certificate-oidc-issuer "$VERIFY_ISSUER" \
       "$repository@$DIGEST" >"$WORK/cosign" 2>&1 </dev/null ||
       SIGNATURE_PROBLEM="cosign verify found no signature by $VERIFY_IDENTITY ($VERIFY_ISSUER): $(tr '\n' ' ' <"$WORK/cosign")"
     return 0
