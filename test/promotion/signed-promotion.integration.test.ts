@@ -151,6 +151,33 @@ describe('repositories layout: a signed image goes dev -> staging -> prod, verif
     expect(await registry.digest('platform/staging/api', layout.digest)).toBeUndefined();
   });
 
+  test('a copy that loses the signature fails the hop at the destination check (negative control of the second verification)', async () => {
+    // A skopeo that drops signatures when it writes to a registry (as a tool without attachment support would).
+    const bin = join(work, 'skopeo-drops-signatures');
+    mkdirSync(bin, { recursive: true });
+    const real = spawnSync('sh', ['-c', 'command -v skopeo'], { encoding: 'utf8' }).stdout.trim();
+    writeFileSync(join(bin, 'skopeo'), [
+      '#!/bin/sh',
+      'last=""; for a in "$@"; do last=$a; done',
+      'case " $* " in',
+      `  *" copy "*) case $last in docker://*) exec '${real}' "$@" --remove-signatures ;; esac ;;`,
+      'esac',
+      `exec '${real}' "$@"`,
+      '',
+    ].join('\n'), { mode: 0o755 });
+    const layout = image('signature lost on the way');
+    await pushSigned(layout, build, Tamper.NONE, '5.0.0-abc1234 5.0.0');
+    const r = sh(join(scripts, 'promote-dev-to-staging.sh'), ['--image', 'api'], {
+      ...env, DIGEST: layout.digest, TAGS: '5.0.0-abc1234 5.0.0', PATH: `${bin}:${process.env.PATH}`,
+    });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(`signature of ${registry.host}/platform/dev/api@${layout.digest} verified`);
+    expect(r.err).toBe(
+      `promote-dev-to-staging.sh: error: verification failed at the destination: ${layout.digest} is not signed `
+      + `(no ${registry.host}/platform/staging/api:${sigTag(layout.digest)})\n`,
+    );
+  });
+
   test('--no-verify promotes an unsigned image and says so; no option at all is refused', async () => {
     const layout = image('unsigned, skipped');
     await pushSigned(layout, undefined);
