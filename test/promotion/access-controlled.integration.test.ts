@@ -702,8 +702,7 @@ describe('AWS, repositories layout: a signed image, every hop as its promoter, t
     for (const hop of plan.hops) {
       proxy.clearLog();
       const r = await sh(join(scripts, hop.scriptName), ['--image', 'api'], {
-        DIGEST: img.digest, TAGS: build.tags, MUTABLE_TAGS: build.mutable, SRC_CREDS: creds(hop.promoter!), DEST_CREDS: creds(hop.promoter!),
-        VERIFY: '', VERIFY_KEY: key.publicKeyPath,
+        DIGEST: img.digest, TAGS: build.tags, MUTABLE_TAGS: build.mutable, SRC_CREDS: creds(hop.promoter!), DEST_CREDS: creds(hop.promoter!), VERIFY: '', VERIFY_KEY: key.publicKeyPath,
       }, home);
       expect([hop.destinationEnvironment, r.code, r.err]).toEqual([hop.destinationEnvironment, 0, '']);
       expect(r.out).toContain('verified at the destination');
