@@ -145,6 +145,7 @@ project.addTask('bench', {
 
 // The shared promotion hop logic is a real shell file, shipped beside the compiled code.
 project.postCompileTask.exec('cp src/promotion/promote-image.sh lib/promotion/promote-image.sh');
+project.postCompileTask.exec('cp src/promotion/scan-gate.sh lib/promotion/scan-gate.sh');
 
 // Type errors fail the suite too: @swc/jest only strips types.
 project.testTask.prependExec('tsc -p tsconfig.check.json');

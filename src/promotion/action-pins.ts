@@ -33,6 +33,9 @@ export class ActionPins {
     { action: 'docker/setup-buildx-action', version: 'v3.12.0', commit: '8d2750c68a42422c14e847fe6c8ac0403b4cbd6f' },
     // github.com/docker/build-push-action: tag v6.19.2 (also v6) -> 10e90e3645eae34f1e60eeb005ba3a3d33f178e8
     { action: 'docker/build-push-action', version: 'v6.19.2', commit: '10e90e3645eae34f1e60eeb005ba3a3d33f178e8' },
+    // github.com/sigstore/cosign-installer: tag v4.1.2 (the newest release; the repository has no v4 major tag)
+    // -> 6f9f17788090df1f26f669e9d70d6ae9567deba6 (commit of 2026-05-06; installs cosign v3.0.6 by default, action.yml)
+    { action: 'sigstore/cosign-installer', version: 'v4.1.2', commit: '6f9f17788090df1f26f669e9d70d6ae9567deba6' },
   ];
 
   /** The `uses:` value of an action: `owner/repository@<commit>`; throws for an action that is not pinned. */

@@ -3,7 +3,7 @@ import { AccessPlan, PromotionHop } from '../spec/access-plan';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
-import { Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy } from '../spec/registry-spec';
+import { Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, Severity, TagStrategy } from '../spec/registry-spec';
 import { SpecProblem, SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
@@ -136,6 +136,21 @@ export interface ImagePromotion {
   readonly requiredSourceTag?: string;
   /** The image's tag rules. */
   readonly tags: ImageTagRules;
+  /**
+   * The scan gate of a hop into a protected environment (one that requires
+   * approval), from the image's `scanning.severityThreshold`.
+   *
+   * @default - no gate (the hop is not protected, or the spec sets no threshold)
+   */
+  readonly gate?: ScanGate;
+}
+
+/** The scan gate of one image's hop: the scan of the digest must show nothing at or above the threshold. */
+export interface ScanGate {
+  /** The lowest severity that refuses the digest. */
+  readonly severityThreshold: Severity;
+  /** Vulnerability ids accepted as risks (the registry's and the repository's lists). */
+  readonly allowedVulnerabilities: string[];
 }
 
 /** One hop of the plan: who copies which images from where to where. */
@@ -186,6 +201,14 @@ export interface PromotionPlan {
    */
   readonly pusher?: string;
   /**
+   * The GitHub repository (`owner/name`) the pusher's OIDC trust names: the
+   * repository whose build workflow signs the images, so the hops verify that
+   * workflow's keyless identity.
+   *
+   * @default - the pusher has no GitHub trust (the workflow cannot sign and verify keyless)
+   */
+  readonly buildRepository?: string;
+  /**
    * The GitHub environment the build job runs in (the pusher's OIDC trust environment).
    *
    * @default - no GitHub environment
@@ -231,6 +254,18 @@ export class PromotionPlanner {
     'cannot stop a direct push. Use the "repositories" layout (or "registries") so that only the prod promoter can write to prod.';
 
   /** Builds the plan; throws one error listing every problem of the spec or the options. */
+  /**
+   * The scan gate of an image: its repository's severity threshold, else the
+   * registry's; the accepted ids of both.
+   */
+  public static gate(spec: RegistrySpec, image: string): ScanGate | undefined {
+    const repo = spec.repositories.find((r) => r.name === image);
+    const threshold = repo?.scanning?.severityThreshold ?? spec.scanning?.severityThreshold;
+    if (threshold === undefined) return undefined;
+    const allowed = [...(spec.scanning?.allowedVulnerabilities ?? []), ...(repo?.scanning?.allowedVulnerabilities ?? [])];
+    return { severityThreshold: threshold, allowedVulnerabilities: [...new Set(allowed)].sort() };
+  }
+
   public static plan(spec: RegistrySpec, options: PromotionPlanOptions): PromotionPlan {
     SpecValidator.assertValid(spec, { clouds: [options.cloud] });
     const problems = PromotionPlanner.checkOptions(spec, options);
@@ -334,6 +369,7 @@ export class PromotionPlanner {
           environmentTags: tagsLayout ? [hop.destination] : [],
           requiredSourceTag: tagsLayout ? hop.source : undefined,
           tags,
+          gate: hop.requiresApproval ? PromotionPlanner.gate(spec, r.name) : undefined,
         };
       });
       return {
@@ -355,6 +391,7 @@ export class PromotionPlanner {
       environments,
       branch,
       pusher: pusher?.name,
+      buildRepository: pusher?.github?.repository,
       buildEnvironment,
       pushes,
       hops,

@@ -45,6 +45,9 @@ export class PromotionScript {
   /** The file name of the shared hop logic, written beside the hop scripts. */
   public static readonly LIBRARY_FILE_NAME: string = 'promote-image.sh';
 
+  /** The file name of the scan gate (`scan-gate.sh`), written beside the hop scripts; `promote-image.sh` runs it. */
+  public static readonly GATE_FILE_NAME: string = 'scan-gate.sh';
+
   /** The default folder of the scripts of a cloud. */
   public static defaultDir(plan: PromotionPlan): string {
     return `.github/promotion/${plan.cloud}`;
@@ -55,11 +58,17 @@ export class PromotionScript {
     return readFileSync(join(__dirname, PromotionScript.LIBRARY_FILE_NAME), 'utf8');
   }
 
-  /** The script files of the plan: the shared `promote-image.sh`, then one script per hop. */
+  /** The scan gate (`scan-gate.sh`), as shipped in the package. */
+  public static gate(): string {
+    return readFileSync(join(__dirname, PromotionScript.GATE_FILE_NAME), 'utf8');
+  }
+
+  /** The script files of the plan: the shared `promote-image.sh` and `scan-gate.sh`, then one script per hop. */
   public static files(plan: PromotionPlan, options: PromotionScriptOptions = {}): GeneratedFile[] {
     const dir = (options.scriptsDir ?? PromotionScript.defaultDir(plan)).replace(/\/+$/, '');
     return [
       { path: `${dir}/${PromotionScript.LIBRARY_FILE_NAME}`, content: PromotionScript.library(), executable: false },
+      { path: `${dir}/${PromotionScript.GATE_FILE_NAME}`, content: PromotionScript.gate(), executable: false },
       ...plan.hops.map((hop) => ({
         path: `${dir}/${hop.scriptName}`,
         content: PromotionScript.forHop(plan, hop),
@@ -89,6 +98,8 @@ export class PromotionScript {
       `      DEFAULT_REQUIRED_SOURCE_TAG=${q(i.requiredSourceTag ?? '')}`,
       `      IMMUTABLE=${i.tags.immutable}`,
       `      POLICY_MUTABLE_TAGS=${q(i.tags.mutableTags.join(' '))}`,
+      `      GATE_THRESHOLD=${q(i.gate?.severityThreshold ?? '')}`,
+      `      GATE_ALLOW=${q(i.gate?.allowedVulnerabilities.join(' ') ?? '')}`,
       '      ;;',
     ].join('\n'));
 

@@ -41,6 +41,16 @@ export interface PromotionWorkflowOptions {
    * @default `Build and promote (<cloud>)`
    */
   readonly name?: string;
+
+  /**
+   * Whether the build also attests a SLSA provenance of each pushed digest
+   * (`cosign attest --type slsaprovenance1`, keyless, stored as the
+   * `sha256-<hex>.att` tag beside the signature). The predicate names the
+   * repository, commit, workflow and run that built the image.
+   *
+   * @default false
+   */
+  readonly attestProvenance?: boolean;
 }
 
 /** A generated workflow and the scripts it calls. */
@@ -54,6 +64,14 @@ export interface GeneratedWorkflow {
   /** The GitHub variables the workflow reads (the cloud constructs output them; set them in the repository). */
   readonly variables: string[];
 }
+
+/**
+ * The issuer of GitHub Actions OIDC tokens, which Fulcio writes in the keyless
+ * certificate ("GitHub Actions | https://token.actions.githubusercontent.com |
+ * https://github.com/USERNAME/REPOSITORY_NAME/.github/workflows/WORKFLOW_NAME@refs/heads/BRANCH_NAME",
+ * docs.sigstore.dev/quickstart/verification-cheat-sheet).
+ */
+const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 
 /**
  * Generates the GitHub Actions workflow of a promotion plan: on each push to the
@@ -74,6 +92,9 @@ export class PromotionWorkflow {
       if (!hop.promoter) problems.push(`access.promoters: no promoter performs hop ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}`);
     }
     if (plan.pushes.length === 0) problems.push('images: the plan has no image to build');
+    if (plan.pusher && !plan.buildRepository) {
+      problems.push(`access.pushers: the pusher "${plan.pusher}" has no github trust: the build signs keyless with the GitHub OIDC token of its repository, and each hop verifies that identity`);
+    }
     if (problems.length > 0) {
       throw new Error(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     }
@@ -89,6 +110,18 @@ export class PromotionWorkflow {
       warnings: [...plan.warnings],
       variables: [...g.variables].sort(),
     };
+  }
+
+  /**
+   * The keyless identity the hops verify: the certificate identity Fulcio gives the
+   * build job, `https://github.com/<owner>/<repo>/<workflow path>@refs/heads/<branch>`
+   * (docs.sigstore.dev/quickstart/verification-cheat-sheet). A build of another
+   * branch, workflow or repository does not match, so its images cannot be promoted.
+   */
+  public static signerIdentity(plan: PromotionPlan, options: PromotionWorkflowOptions = {}): string {
+    if (!plan.buildRepository) throw new Error(`the pusher "${plan.pusher ?? ''}" has no github trust: no keyless identity to verify`);
+    const workflowPath = options.workflowPath ?? `.github/workflows/promote-${plan.cloud}.yml`;
+    return `https://github.com/${plan.buildRepository}/${workflowPath}@refs/heads/${plan.branch}`;
   }
 
   /**
@@ -178,6 +211,9 @@ class Generator {
       { name: 'Check out', uses: ActionPins.uses('actions/checkout'), with: { 'fetch-depth': 0, 'persist-credentials': false } },
       ...this.loginSteps(plan.pusher!, plan.pushes.map((p) => p.destination), 'docker'),
       { name: 'Set up Docker Buildx', uses: ActionPins.uses('docker/setup-buildx-action') },
+      // Keyless signing needs the job's id-token: write (sigstore/cosign-installer README: "id-token: write # needed
+      // for signing the images with GitHub OIDC Token"); the build job already holds it for the cloud login.
+      { name: 'Install cosign', uses: ActionPins.uses('sigstore/cosign-installer') },
       {
         name: 'Resolve the version',
         id: 'version',
@@ -222,6 +258,30 @@ class Generator {
         uses: ActionPins.uses('docker/build-push-action'),
         with: { context, push: true, tags: `\${{ steps.${tagsId}.outputs.refs }}` },
       });
+      const signEnv = { REF: this.track(push.destination.reference), DIGEST: `\${{ steps.${buildId}.outputs.digest }}` };
+      steps.push({
+        name: `Sign ${push.image} (cosign, keyless)`,
+        env: signEnv,
+        // By digest, in the tag-based scheme (sha256-<hex>.sig), which skopeo copies with each hop. cosign v3
+        // stores a bundle as an OCI referrer by default; --new-bundle-format=false --use-signing-config=false keep
+        // the .sig tag (cosign v3 release notes; these flags are deprecated but accepted by v3).
+        run: 'cosign sign --yes --new-bundle-format=false --use-signing-config=false "$REF@$DIGEST"',
+      });
+      if (this.options.attestProvenance) {
+        steps.push({
+          name: `Attest the provenance of ${push.image} (cosign, keyless)`,
+          env: { ...signEnv, SERVER: '${{ github.server_url }}', REPO: '${{ github.repository }}', SHA: '${{ github.sha }}', WORKFLOW: '${{ github.workflow_ref }}', RUN: '${{ github.run_id }}' },
+          run: [
+            '# A SLSA v1 provenance predicate: what built the digest, from which commit.',
+            'jq -n --arg repo "$SERVER/$REPO" --arg sha "$SHA" --arg workflow "$WORKFLOW" --arg run "$SERVER/$REPO/actions/runs/$RUN" \\',
+            '  \'{buildDefinition: {buildType: "https://actions.github.io/buildtypes/workflow/v1",',
+            '    externalParameters: {workflow: $workflow}, resolvedDependencies: [{uri: ("git+" + $repo), digest: {gitCommit: $sha}}]},',
+            '    runDetails: {builder: {id: $workflow}, metadata: {invocationId: $run}}}\' >provenance.json',
+            'cosign attest --yes --new-bundle-format=false --use-signing-config=false --type slsaprovenance1 --predicate provenance.json "$REF@$DIGEST"',
+            '',
+          ].join('\n'),
+        });
+      }
       outputs[PromotionWorkflow.outputKey(push.image, 'digest')] = `\${{ steps.${buildId}.outputs.digest }}`;
       outputs[PromotionWorkflow.outputKey(push.image, 'tags')] = `\${{ steps.${tagsId}.outputs.tags }}`;
       outputs[PromotionWorkflow.outputKey(push.image, 'mutable')] = `\${{ steps.${tagsId}.outputs.mutable }}`;
@@ -243,7 +303,14 @@ class Generator {
     const steps: Yaml[] = [
       { name: 'Check out the promotion scripts', uses: ActionPins.uses('actions/checkout'), with: { 'persist-credentials': false } },
       ...this.loginSteps(hop.promoter!, locations, 'skopeo'),
+      // cosign verifies the keyless signature at the source and at the destination.
+      { name: 'Install cosign', uses: ActionPins.uses('sigstore/cosign-installer') },
     ];
+    const identity = PromotionWorkflow.signerIdentity(this.plan, this.options);
+    if (this.plan.cloud === Cloud.AZURE && hop.images.some((i) => i.gate)) {
+      // The scan gate reads Defender's results with `az graph query`, a command of the resource-graph extension.
+      steps.push({ name: 'Add the Azure CLI resource-graph extension (scan gate)', run: 'az extension add --name resource-graph --upgrade --yes' });
+    }
     if (hop.images.length > 1) {
       // Every image is checked (source present, no immutable tag collision) before any is copied,
       // so a refused image leaves the whole hop unpromoted rather than half done.
@@ -259,6 +326,8 @@ class Generator {
       }
       env.SOURCE_REGISTRY = this.track(hop.images[0].source.registry);
       env.DEST_REGISTRY = this.track(hop.images[0].destination.registry);
+      env.VERIFY_IDENTITY = identity;
+      env.VERIFY_ISSUER = GITHUB_OIDC_ISSUER;
       steps.push({ name: 'Check every image before copying any (dry run)', env, run: `${lines.join('\n')}\n` });
     }
     for (const image of hop.images) {
@@ -269,6 +338,8 @@ class Generator {
       env.MUTABLE_TAGS = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'mutable')} }}`;
       env.SOURCE_REGISTRY = this.track(image.source.registry);
       env.DEST_REGISTRY = this.track(image.destination.registry);
+      env.VERIFY_IDENTITY = identity;
+      env.VERIFY_ISSUER = GITHUB_OIDC_ISSUER;
       steps.push({ name: `Promote ${image.image} (${hop.sourceEnvironment} -> ${hop.destinationEnvironment})`, env, run: `sh ${script} --image ${image.image}` });
     }
     const needs = previous === 'build' ? ['build'] : ['build', previous];
@@ -284,8 +355,11 @@ class Generator {
   }
 
   /** The OIDC login of an identity, then a registry login of `tool` (docker or skopeo) to each distinct server. */
-  private loginSteps(identity: string, locations: ImageLocation[], tool: string): Yaml[] {
+  private loginSteps(identity: string, locations: ImageLocation[], client: string): Yaml[] {
     const servers = [...new Set(locations.map((l) => this.track(l.loginServer)))];
+    // skopeo writes Docker's config file, which cosign reads too (and skopeo reads it back: containers-auth.json(5),
+    // "If credentials are not present, search in ... $HOME/.docker/config.json").
+    const tool = client === 'skopeo' ? 'skopeo login --authfile "$HOME/.docker/config.json"' : `${client} login`;
     const variable = this.v(WorkflowVariables.identity(this.plan.cloud, identity));
     switch (this.plan.cloud) {
       case Cloud.AWS: {
@@ -297,9 +371,9 @@ class Generator {
             with: { 'role-to-assume': variable, 'aws-region': this.track(region) },
           },
           ...servers.map((server) => ({
-            name: `Log in ${tool} to ${server}`,
+            name: `Log in ${client} to ${server}`,
             env: { REGISTRY: server },
-            run: `aws ecr get-login-password | ${tool} login --username AWS --password-stdin "$REGISTRY"`,
+            run: `aws ecr get-login-password | ${tool} --username AWS --password-stdin "$REGISTRY"`,
           })),
         ];
       }
@@ -316,9 +390,9 @@ class Generator {
             },
           },
           ...servers.map((server) => ({
-            name: `Log in ${tool} to ${server}`,
+            name: `Log in ${client} to ${server}`,
             env: { REGISTRY: server, ACCESS_TOKEN: '${{ steps.gcp_auth.outputs.access_token }}' },
-            run: `printf '%s' "$ACCESS_TOKEN" | ${tool} login --username oauth2accesstoken --password-stdin "$REGISTRY"`,
+            run: `printf '%s' "$ACCESS_TOKEN" | ${tool} --username oauth2accesstoken --password-stdin "$REGISTRY"`,
           })),
         ];
       case Cloud.AZURE:
@@ -333,12 +407,12 @@ class Generator {
             },
           },
           ...servers.map((server) => ({
-            name: `Log in ${tool} to ${server}`,
+            name: `Log in ${client} to ${server}`,
             env: { REGISTRY: server },
             run: [
               '# An ACR refresh token for the logged-in identity; the user name is the documented all-zero GUID.',
               'az acr login --name "${REGISTRY%%.*}" --expose-token --output tsv --query accessToken |',
-              `  ${tool} login --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"`,
+              `  ${tool} --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"`,
               '',
             ].join('\n'),
           })),

@@ -481,6 +481,15 @@ export interface ScanningSpec {
    * @default - no gate
    */
   readonly severityThreshold?: Severity;
+
+  /**
+   * Vulnerability ids accepted as risks (`CVE-2024-3094`, `GHSA-xxxx-xxxx-xxxx`):
+   * the promotion gate does not count them, and prints them in the job summary.
+   * A repository's list adds to the registry's.
+   *
+   * @default - none
+   */
+  readonly allowedVulnerabilities?: string[];
 }
 
 /** Encryption at rest. */

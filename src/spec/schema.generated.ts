@@ -281,6 +281,13 @@ export const REGISTRY_SPEC_SCHEMA: any = {
         "severityThreshold": {
           "$ref": "#/definitions/Severity",
           "description": "The lowest severity that fails a promotion gate, where the cloud and the generated pipeline support one."
+        },
+        "allowedVulnerabilities": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          },
+          "description": "Vulnerability ids accepted as risks (`CVE-2024-3094`, `GHSA-xxxx-xxxx-xxxx`): the promotion gate does not count them, and prints them in the job summary. A repository's list adds to the registry's."
         }
       },
       "additionalProperties": false,

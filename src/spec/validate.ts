@@ -80,6 +80,8 @@ const ENV_NAME = /^[a-z][a-z0-9]*$/;
 const IDENTITY_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/;
 const CACHE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/;
 const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
+/** A CVE id (cve.org: CVE-YYYY-NNNN, four or more digits) or a GitHub advisory id (GHSA-xxxx-xxxx-xxxx). */
+const VULNERABILITY_ID = /^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/;
 const AWS_ACCOUNT = /^\d{12}$/;
 const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -345,7 +347,12 @@ class Checker {
     }
   }
 
-  private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity }): void {
+  private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity; allowedVulnerabilities?: string[] }): void {
+    (scanning.allowedVulnerabilities ?? []).forEach((id, i) => {
+      if (!this.skip(id) && (typeof id !== 'string' || !VULNERABILITY_ID.test(id))) {
+        this.add(`${path}.allowedVulnerabilities[${i}]`, id, 'is not a vulnerability id (CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx)');
+      }
+    });
     if (scanning.mode !== undefined && !enumValues(ScanMode).includes(scanning.mode)) {
       this.add(`${path}.mode`, scanning.mode, `is not a scan mode (allowed: ${enumValues(ScanMode).join(', ')})`);
     }

@@ -37,6 +37,7 @@ describe('container-registry promote-scripts', () => {
       `created ${out}/.github/workflows/promote-aws.yml`,
       `created ${out}/.github/promotion/aws/build-tags.sh`,
       `created ${out}/.github/promotion/aws/promote-image.sh`,
+      `created ${out}/.github/promotion/aws/scan-gate.sh`,
       `created ${out}/.github/promotion/aws/promote-dev-to-prod.sh`,
       'aws: set these GitHub variables: AWS_ROLE_ARN_CI, AWS_ROLE_ARN_PROMOTER',
     ]);

@@ -27,6 +27,7 @@ import { dirname, join } from 'path';
 import { ACR_ACTIONS, AuthorizingProxy, ECR_ACTIONS, GAR_ACTIONS, RegistryOperation } from './authorizing-proxy';
 import { AwsAuthorizer, CfnTemplate, repositoryArn, resolveIntrinsics } from './aws-authorizer';
 import { AzureAuthorizer } from './azure-authorizer';
+import { generateSigningKey, pushSignature } from './cosign-signature';
 import { promotionSpec } from './fixtures';
 import { GCP_PROJECT, GcpAuthorizer } from './gcp-authorizer';
 import { buildOciImage, LocalRegistry, OciImage, run, skopeoHome } from './oci-registry';
@@ -93,7 +94,7 @@ function writeScripts(name: string, plan: PromotionPlan): string {
 /** Runs a generated script with the workflow's variables, through the proxy; HOME holds skopeo's blob info cache. */
 function sh(script: string, args: string[], env: Record<string, string>, home: string) {
   return run('sh', [script, ...args], {
-    PATH: process.env.PATH!, ...skopeoHome(home), SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', SOURCE_REGISTRY: proxy.host, DEST_REGISTRY: proxy.host, ...env,
+    PATH: process.env.PATH!, ...skopeoHome(home), SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', VERIFY: 'none', SOURCE_REGISTRY: proxy.host, DEST_REGISTRY: proxy.host, ...env,
   }, true);
 }
 
@@ -679,5 +680,38 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.TAGS))('Azure, %
     expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: `${ACR}/content/read`, repository: local('staging') }, allowed: true }));
     expect(proxy.refusals().map((e) => e.check)).toEqual([{ action: `${ACR}/content/read`, repository: prod }]);
     expect(await registry.tags(prod)).toEqual(before);
+  });
+});
+
+describe('AWS, repositories layout: a signed image, every hop as its promoter, the signature verified at each end', () => {
+  const spec = specFor(EnvironmentLayout.REPOSITORIES);
+  const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+  const synthesized = synthesizeAws(EnvironmentLayout.REPOSITORIES);
+
+  test('the promoters\' grants (pull source, pull and push destination) suffice to read, copy and re-read the .sig tag', async () => {
+    proxy.authorizer = AwsAuthorizer.fromTemplate(synthesized.template, synthesized.roles);
+    proxy.actions = ECR_ACTIONS;
+    const scripts = writeScripts('signed', plan);
+    const home = mkdtempSync(join(work, 'home-signed-'));
+    const key = generateSigningKey(work, 'signed-build');
+    const build = buildTags(scripts, { GIT_SHA: '4444444ddd', VERSION: '4.0.0', STRATEGY: 'semver' });
+    const img = image('api v4 signed');
+    await registry.pushTags(img, 'platform/dev/api', build.tags.split(' '), { via: proxy.host, creds: creds('ci'), home });
+    // The build signs as the pusher, through the proxy.
+    const sigTag = await pushSignature(proxy.host, 'platform/dev/api', img.digest, key, undefined, `Basic ${Buffer.from(creds('ci')).toString('base64')}`);
+    for (const hop of plan.hops) {
+      proxy.clearLog();
+      const r = await sh(join(scripts, hop.scriptName), ['--image', 'api'], {
+        DIGEST: img.digest, TAGS: build.tags, MUTABLE_TAGS: build.mutable, SRC_CREDS: creds(hop.promoter!), DEST_CREDS: creds(hop.promoter!), VERIFY: '', VERIFY_KEY: key.publicKeyPath,
+      }, home);
+      expect([hop.destinationEnvironment, r.code, r.err]).toEqual([hop.destinationEnvironment, 0, '']);
+      expect(r.out).toContain('verified at the destination');
+      const dest = hop.images.find((i) => i.image === 'api')!.destination.repository;
+      expect(await registry.tags(dest)).toContain(sigTag);
+      expect(proxy.refusals()).toEqual([]);
+      expect(new Set(proxy.log.map((e) => e.identity))).toEqual(new Set([hop.promoter]));
+      // The signature was written to the destination as a manifest under its tag, by the promoter.
+      expect(proxy.log).toContainEqual(expect.objectContaining({ check: { action: 'ecr:PutImage', repository: dest }, allowed: true }));
+    }
   });
 });

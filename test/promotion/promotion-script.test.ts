@@ -35,9 +35,9 @@ const scripts = {
 const library = join(dir, 'repositories', PromotionScript.LIBRARY_FILE_NAME);
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
-/** Runs a script with sh, with PATH limited so that a skopeo call would fail loudly. */
+/** Runs a script with sh, signatures not verified unless `env` says (VERIFY: ''). */
 function run(script: string, args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync('sh', [script, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+  const res = spawnSync('sh', [script, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH!, VERIFY: 'none', ...env } });
   return { code: res.status, out: res.stdout, err: res.stderr };
 }
 
@@ -74,8 +74,8 @@ describe('PromotionScript: text', () => {
     expect(shared).toContain('copy --all --preserve-digests');
     expect(shared).toContain('"docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag"');
     // The hop scripts used to repeat about 200 lines of logic each; now each is its header and configuration
-    // (about 30 lines plus 12 per image).
-    expect(text.split('\n').length).toBeLessThan(33 + 12 * literalPlan.hops[1].images.length);
+    // (about 30 lines plus 14 per image).
+    expect(text.split('\n').length).toBeLessThan(33 + 14 * literalPlan.hops[1].images.length);
   });
 
   test('the shared file refuses to run on its own', () => {
@@ -106,6 +106,7 @@ describe('PromotionScript: text', () => {
   test('files(): the shared logic once, then one executable script per hop, in the cloud\'s folder', () => {
     expect(PromotionScript.files(plan).map((f) => [f.path, f.executable])).toEqual([
       ['.github/promotion/aws/promote-image.sh', false],
+      ['.github/promotion/aws/scan-gate.sh', false],
       ['.github/promotion/aws/promote-dev-to-staging.sh', true],
       ['.github/promotion/aws/promote-staging-to-prod.sh', true],
     ]);
@@ -125,6 +126,12 @@ describe('PromotionScript: refuses bad input before touching a registry', () => 
     [['--image=api', `--digest=${DIGEST}`, '--tag=x', '--src-tls-verify=maybe'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'tls-verify must be true or false, not "maybe"'],
     [['--image', 'api', '--colour', 'red'], {}, 'unknown argument: --colour'],
     [['--image'], {}, 'option --image needs a value'],
+    // Signatures: one verifier, given explicitly, checked before any registry is touched.
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'no signature verification given: use --verify-identity IDENTITY (keyless, as the workflow does) or --verify-key FILE; --no-verify promotes without checking signatures'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--verify-key', '/nonexistent.pub'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'cannot read the public key /nonexistent.pub (--verify-key)'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--verify-key', '/k.pub', '--verify-identity', 'x'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'give either --verify-identity (keyless) or --verify-key, not both'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--verify-key', '/k.pub', '--no-verify'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, '--no-verify cannot be combined with --verify-identity or --verify-key'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--verify-identity', 'https://github.com/o/r/.github/workflows/w.yml@refs/heads/main'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '', PATH: '/usr/bin:/bin' }, 'cosign is not installed: it verifies the keyless signature (--verify-identity)'],
   ])('%j %j', (args, env, message) => {
     const r = run(scripts.staging, args as string[], env as Record<string, string>);
     expect(r.code).toBe(1);

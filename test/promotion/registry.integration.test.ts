@@ -53,7 +53,7 @@ function image(seed: string, platforms?: string[]): OciImage {
 function sh(script: string, args: string[], env: Record<string, string>) {
   const res = spawnSync('sh', [script, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH!, HOME: work, SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', ...env },
+    env: { PATH: process.env.PATH!, HOME: work, SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', VERIFY: 'none', ...env },
   });
   return { code: res.status, out: res.stdout, err: res.stderr };
 }
@@ -78,7 +78,13 @@ function runJob(scripts: string, plan: PromotionPlan, jobId: string, outputs: Re
   for (const step of job.steps) {
     if (!step.run || /^Log in/.test(step.name)) continue;
     const env: Record<string, string> = {};
+    // The keyless identity needs cosign, Fulcio and Rekor: offline, these images are unsigned and the
+    // step runs with VERIFY=none (signed-promotion.integration.test.ts runs the same steps with a key).
+    if (step.env?.DIGEST || step.env?.SOURCE_REGISTRY) {
+      expect(step.env.VERIFY_IDENTITY).toBe(`https://github.com/example/platform/.github/workflows/promote-${plan.cloud}.yml@refs/heads/main`);
+    }
     for (const [key, value] of Object.entries<string>(step.env ?? {})) {
+      if (key === 'VERIFY_IDENTITY' || key === 'VERIFY_ISSUER') continue;
       env[key] = /REGISTRY$/.test(key)
         ? registry.host
         : value.replace(/\$\{\{ needs\.build\.outputs\.(\w+) \}\}/g, (_m, k) => {
@@ -86,10 +92,11 @@ function runJob(scripts: string, plan: PromotionPlan, jobId: string, outputs: Re
           return outputs[k];
         });
     }
-    const res = spawnSync('sh', ['-c', step.run], {
+    // -e as GitHub's default shell (bash -e {0}): the first failing line of a step fails it.
+    const res = spawnSync('sh', ['-ec', step.run], {
       cwd: join(scripts, '../../..'),
       encoding: 'utf8',
-      env: { PATH: process.env.PATH!, HOME: work, SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', ...env },
+      env: { PATH: process.env.PATH!, HOME: work, SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', VERIFY: 'none', ...env },
     });
     results.push({ name: step.name, code: res.status, out: res.stdout, err: res.stderr });
     if (res.status !== 0) break;

@@ -1,12 +1,17 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { parseWorkflows, promotionSpec } from './fixtures';
-import { ActionPins, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../../src/promotion';
+import { ActionPins, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow, PromotionWorkflowOptions } from '../../src/promotion';
 import { Cloud, EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
 interface Case {
   readonly name: string;
   readonly spec: RegistrySpec;
   readonly options: PromotionPlanOptions;
+  readonly workflow?: PromotionWorkflowOptions;
 }
 
 const cases: Case[] = [];
@@ -42,10 +47,17 @@ cases.push({
   options: { cloud: Cloud.AZURE, acrRegistrySuffix: '' },
 });
 
+cases.push({
+  name: 'gcp-provenance',
+  spec: promotionSpec(),
+  options: { cloud: Cloud.GCP },
+  workflow: { attestProvenance: true },
+});
+
 // Generate every workflow once, validate the whole batch with GitHub's parser in one child process.
 const generated = cases.map((c) => {
   const plan = PromotionPlanner.plan(c.spec, c.options);
-  const workflow = PromotionWorkflow.generate(plan);
+  const workflow = PromotionWorkflow.generate(plan, c.workflow);
   return { ...c, plan, workflow, yaml: parse(workflow.text) };
 });
 // A negative control, so that "no errors" means something: a typo in a needs list.
@@ -141,6 +153,8 @@ describe('PromotionWorkflow: structure', () => {
         MUTABLE_TAGS: '${{ needs.build.outputs.jobs_worker_mutable }}',
         SOURCE_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
         DEST_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+        VERIFY_IDENTITY: 'https://github.com/example/platform/.github/workflows/promote-aws.yml@refs/heads/main',
+        VERIFY_ISSUER: 'https://token.actions.githubusercontent.com',
       },
       run: 'sh .github/promotion/aws/promote-staging-to-prod.sh --image jobs/worker',
     });
@@ -152,12 +166,13 @@ describe('PromotionWorkflow: structure', () => {
       'Check out the promotion scripts',
       'Log in to AWS as promote-prod',
       'Log in skopeo to ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+      'Install cosign',
       'Check every image before copying any (dry run)',
       'Promote api (staging -> prod)',
       'Promote jobs/worker (staging -> prod)',
     ]);
-    expect(steps[3].env).toMatchObject({ JOBS_WORKER_DIGEST: '${{ needs.build.outputs.jobs_worker_digest }}', API_TAGS: '${{ needs.build.outputs.api_tags }}' });
-    expect(steps[3].run).toBe([
+    expect(steps[4].env).toMatchObject({ JOBS_WORKER_DIGEST: '${{ needs.build.outputs.jobs_worker_digest }}', API_TAGS: '${{ needs.build.outputs.api_tags }}' });
+    expect(steps[4].run).toBe([
       'DIGEST="$API_DIGEST" TAGS="$API_TAGS" MUTABLE_TAGS="$API_MUTABLE" sh .github/promotion/aws/promote-staging-to-prod.sh --image api --dry-run',
       'DIGEST="$JOBS_WORKER_DIGEST" TAGS="$JOBS_WORKER_TAGS" MUTABLE_TAGS="$JOBS_WORKER_MUTABLE" sh .github/promotion/aws/promote-staging-to-prod.sh --image jobs/worker --dry-run',
       '',
@@ -214,7 +229,7 @@ describe('PromotionWorkflow: structure', () => {
     expect(aws).toEqual({
       name: 'Log in skopeo to 123456789012.dkr.ecr.eu-west-1.amazonaws.com',
       env: { REGISTRY: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' },
-      run: 'aws ecr get-login-password | skopeo login --username AWS --password-stdin "$REGISTRY"',
+      run: 'aws ecr get-login-password | skopeo login --authfile "$HOME/.docker/config.json" --username AWS --password-stdin "$REGISTRY"',
     });
     const gcp = byName('gcp-repositories').yaml.jobs.build.steps[2];
     expect(gcp.env).toEqual({ REGISTRY: '${{ vars.GCP_LOCATION }}-docker.pkg.dev', ACCESS_TOKEN: '${{ steps.gcp_auth.outputs.access_token }}' });
@@ -227,7 +242,7 @@ describe('PromotionWorkflow: structure', () => {
       'platformprod${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io',
     ]);
     expect(azure[0].run).toContain('az acr login --name "${REGISTRY%%.*}" --expose-token --output tsv --query accessToken |');
-    expect(azure[0].run).toContain('skopeo login --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"');
+    expect(azure[0].run).toContain('skopeo login --authfile "$HOME/.docker/config.json" --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"');
   });
 
   test('the variables the workflow reads are listed, in the header too', () => {
@@ -247,13 +262,14 @@ describe('PromotionWorkflow: structure', () => {
       '.github/workflows/promote-azure.yml',
       '.github/promotion/azure/build-tags.sh (x)',
       '.github/promotion/azure/promote-image.sh',
+      '.github/promotion/azure/scan-gate.sh',
       '.github/promotion/azure/promote-dev-to-qa.sh (x)',
       '.github/promotion/azure/promote-qa-to-staging.sh (x)',
       '.github/promotion/azure/promote-staging-to-prod.sh (x)',
     ]);
     const custom = PromotionWorkflow.generate(byName('aws-repositories').plan, { scriptsDir: 'ci/promote/', workflowPath: '.github/workflows/release.yml', buildContext: 'images/{image}', runsOn: 'self-hosted', name: 'Release' });
     const yaml = parse(custom.text);
-    expect(custom.files.map((f) => f.path)).toEqual(['.github/workflows/release.yml', 'ci/promote/build-tags.sh', 'ci/promote/promote-image.sh', 'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh']);
+    expect(custom.files.map((f) => f.path)).toEqual(['.github/workflows/release.yml', 'ci/promote/build-tags.sh', 'ci/promote/promote-image.sh', 'ci/promote/scan-gate.sh', 'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh']);
     expect(yaml.name).toBe('Release');
     expect(yaml.jobs.build['runs-on']).toBe('self-hosted');
     expect(yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('images/jobs/worker');
@@ -263,6 +279,104 @@ describe('PromotionWorkflow: structure', () => {
   test('a single image builds from the repository root; a single environment has no hop', () => {
     expect(byName('aws-literal-hosts').yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('.');
     expect(Object.keys(byName('gcp-single-environment').yaml.jobs)).toEqual(['build']);
+  });
+});
+
+describe('PromotionWorkflow: signing', () => {
+  const identity = (cloud: string) => `https://github.com/example/platform/.github/workflows/promote-${cloud}.yml@refs/heads/main`;
+
+  test('the build signs each pushed digest keyless with cosign, right after its push, in the job that holds id-token: write', () => {
+    for (const g of generated) {
+      const build = g.yaml.jobs.build;
+      expect(build.permissions['id-token']).toBe('write');
+      const names: string[] = build.steps.map((st: any) => st.name);
+      const install = names.indexOf('Install cosign');
+      expect(build.steps[install].uses).toBe(ActionPins.uses('sigstore/cosign-installer'));
+      for (const push of g.plan.pushes) {
+        const pushed = names.indexOf(`Build and push ${push.image} to ${g.plan.environments[0]}`);
+        const sign = build.steps[pushed + 1];
+        expect(install).toBeLessThan(pushed);
+        expect(sign).toEqual({
+          name: `Sign ${push.image} (cosign, keyless)`,
+          env: { REF: push.destination.reference, DIGEST: `\${{ steps.${build.steps[pushed].id}.outputs.digest }}` },
+          run: 'cosign sign --yes --new-bundle-format=false --use-signing-config=false "$REF@$DIGEST"',
+        });
+      }
+      // No key anywhere: keyless only.
+      expect(g.workflow.text).not.toMatch(/--key|COSIGN_PRIVATE_KEY/);
+    }
+  });
+
+  test('every hop step that runs the script verifies the build workflow\'s keyless identity, after installing cosign', () => {
+    let steps = 0;
+    for (const g of generated) {
+      for (const hop of g.plan.hops) {
+        const job = g.yaml.jobs[hop.jobId];
+        const names: string[] = job.steps.map((st: any) => st.name);
+        expect(names.indexOf('Install cosign')).toBeGreaterThan(names.findIndex((n) => n.startsWith('Log in')));
+        for (const step of job.steps.filter((st: any) => /\bsh \.github\/promotion\//.test(st.run ?? ''))) {
+          steps += 1;
+          const repository = g.spec.access!.pushers![0].github!.repository;
+          expect(step.env.VERIFY_IDENTITY).toBe(`https://github.com/${repository}/.github/workflows/promote-${g.plan.cloud}.yml@refs/heads/${g.plan.branch}`);
+          expect(step.env.VERIFY_ISSUER).toBe('https://token.actions.githubusercontent.com');
+          expect(step.run).not.toContain('--no-verify');
+        }
+      }
+    }
+    expect(steps).toBeGreaterThan(30);
+    expect(PromotionWorkflow.signerIdentity(byName('azure-repositories').plan)).toBe(identity('azure'));
+    expect(PromotionWorkflow.signerIdentity(byName('aws-repositories').plan, { workflowPath: '.github/workflows/release.yml' }))
+      .toBe('https://github.com/example/platform/.github/workflows/release.yml@refs/heads/main');
+  });
+
+  test('provenance: off by default; with attestProvenance each digest gets a keyless SLSA provenance attestation after its signature', () => {
+    expect(byName('gcp-repositories').workflow.text).not.toContain('cosign attest');
+    const steps = byName('gcp-provenance').yaml.jobs.build.steps;
+    const names: string[] = steps.map((st: any) => st.name);
+    for (const image of ['api', 'jobs/worker']) {
+      const attest = steps[names.indexOf(`Sign ${image} (cosign, keyless)`) + 1];
+      expect(attest.name).toBe(`Attest the provenance of ${image} (cosign, keyless)`);
+      expect(attest.run).toContain('cosign attest --yes --new-bundle-format=false --use-signing-config=false --type slsaprovenance1 --predicate provenance.json "$REF@$DIGEST"');
+      expect(attest.env).toMatchObject({ SHA: '${{ github.sha }}', WORKFLOW: '${{ github.workflow_ref }}' });
+    }
+  });
+
+  test('the predicate script is valid shell and jq builds the provenance JSON from the GitHub context', () => {
+    const step = byName('gcp-provenance').yaml.jobs.build.steps.find((st: any) => st.name === 'Attest the provenance of api (cosign, keyless)');
+    const script = step.run.replace(/^cosign attest.*$/m, 'cat provenance.json');
+    const dir = mkdtempSync(join(tmpdir(), 'provenance-'));
+    const res = spawnSync('sh', ['-c', script], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH!, SERVER: 'https://github.com', REPO: 'example/platform', SHA: 'a'.repeat(40), WORKFLOW: 'example/platform/.github/workflows/promote-gcp.yml@refs/heads/main', RUN: '42' },
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect([res.status, res.stderr]).toEqual([0, '']);
+    expect(JSON.parse(res.stdout)).toEqual({
+      buildDefinition: {
+        buildType: 'https://actions.github.io/buildtypes/workflow/v1',
+        externalParameters: { workflow: 'example/platform/.github/workflows/promote-gcp.yml@refs/heads/main' },
+        resolvedDependencies: [{ uri: 'git+https://github.com/example/platform', digest: { gitCommit: 'a'.repeat(40) } }],
+      },
+      runDetails: { builder: { id: 'example/platform/.github/workflows/promote-gcp.yml@refs/heads/main' }, metadata: { invocationId: 'https://github.com/example/platform/actions/runs/42' } },
+    });
+  });
+
+  test('a gated hop on Azure adds the resource-graph extension the scan gate uses; other hops and clouds do not', () => {
+    const spec = promotionSpec(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: 'critical' as any } });
+    const step = 'Add the Azure CLI resource-graph extension (scan gate)';
+    const azure = parse(PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.AZURE })).text);
+    expect(azure.jobs['promote-prod'].steps.find((st: any) => st.name === step).run).toBe('az extension add --name resource-graph --upgrade --yes');
+    expect(azure.jobs['promote-staging'].steps.map((st: any) => st.name)).not.toContain(step);
+    const aws = PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.AWS })).text;
+    expect(aws).not.toContain(step);
+    expect(parseWorkflows([{ name: 'gated.yml', content: PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.AZURE })).text }])[0].errors).toEqual([]);
+  });
+
+  test('a pusher without github trust has no keyless identity: the workflow is refused', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES);
+    const plan = PromotionPlanner.plan({ ...spec, access: { ...spec.access, pushers: [{ name: 'ci', awsPrincipalArns: ['arn:aws:iam::123456789012:role/ci'] }] } }, { cloud: Cloud.AWS });
+    expect(() => PromotionWorkflow.generate(plan)).toThrow(/access\.pushers: the pusher "ci" has no github trust: the build signs keyless with the GitHub OIDC token of its repository/);
   });
 });
 

@@ -6,6 +6,26 @@ const problemsOf = (spec: RegistrySpec, clouds?: Cloud[]) => SpecValidator.valid
 const render = (spec: RegistrySpec, clouds?: Cloud[]) => problemsOf(spec, clouds).map((p) => `${p.path}: ${p.value} ${p.message}`);
 
 describe('SpecValidator', () => {
+  test('scanning.allowedVulnerabilities takes CVE and GitHub advisory ids, at registry and repository level', () => {
+    const spec = validSpec();
+    const ok: RegistrySpec = {
+      ...spec,
+      scanning: { severityThreshold: 'high' as any, allowedVulnerabilities: ['CVE-2024-3094', 'CVE-2021-44228', 'GHSA-jfh8-c2jp-5v3q'] },
+    };
+    expect(problemsOf(ok)).toEqual([]);
+    const bad: RegistrySpec = {
+      ...spec,
+      scanning: { allowedVulnerabilities: ['cve-2024-3094', 'CVE-2024-1', 'GHSA-xxxx-yyyy-zzzz'] },
+      repositories: [{ ...spec.repositories[0], scanning: { allowedVulnerabilities: ['CVE-2024-3094 '] } }, ...spec.repositories.slice(1)],
+    };
+    expect(render(bad)).toEqual([
+      'repositories[0].scanning.allowedVulnerabilities[0]: "CVE-2024-3094 " is not a vulnerability id (CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx)',
+      'scanning.allowedVulnerabilities[0]: "cve-2024-3094" is not a vulnerability id (CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx)',
+      'scanning.allowedVulnerabilities[1]: "CVE-2024-1" is not a vulnerability id (CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx)',
+      'scanning.allowedVulnerabilities[2]: "GHSA-xxxx-yyyy-zzzz" is not a vulnerability id (CVE-YYYY-NNNN or GHSA-xxxx-xxxx-xxxx)',
+    ]);
+  });
+
   test('a valid spec has no problem', () => {
     expect(problemsOf(validSpec())).toEqual([]);
     expect(() => SpecValidator.assertValid(validSpec())).not.toThrow();

@@ -33,6 +33,8 @@ hop_image() {
       DEFAULT_REQUIRED_SOURCE_TAG=''
       IMMUTABLE=true
       POLICY_MUTABLE_TAGS='latest'
+      GATE_THRESHOLD=''
+      GATE_ALLOW=''
       ;;
     'web')
       SOURCE_PATH='platform/staging/web'
@@ -44,6 +46,8 @@ hop_image() {
       DEFAULT_REQUIRED_SOURCE_TAG=''
       IMMUTABLE=true
       POLICY_MUTABLE_TAGS='latest'
+      GATE_THRESHOLD=''
+      GATE_ALLOW=''
       ;;
     *) return 1 ;;
   esac

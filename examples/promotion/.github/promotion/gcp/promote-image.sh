@@ -12,7 +12,17 @@
 # copies every platform of an index); after the copy each destination tag must
 # resolve to the source digest.
 #
-# Needs: skopeo 1.6 or later (--preserve-digests), and sha256sum, shasum or openssl.
+# Signatures (cosign, the tag-based scheme: <repository>:sha256-<hex>.sig): with
+# --verify-identity (keyless: cosign verify against the build workflow's GitHub
+# OIDC identity) or --verify-key (a public key: each signature of the .sig
+# manifest is checked with openssl), the signature is verified at the source
+# before anything is copied (an unsigned digest, or one signed by another identity
+# or key, is refused with nothing changed), the copy takes the .sig attachments
+# with the image (registries.d use-sigstore-attachments), and the signature is
+# verified again at the destination. --no-verify skips this, and says so.
+#
+# Needs: skopeo 1.6 or later (--preserve-digests), and sha256sum, shasum or openssl;
+# with --verify-key also openssl and jq; with --verify-identity, cosign.
 set -euf
 
 PROG=$(basename -- "$0")
@@ -52,6 +62,12 @@ options (each may also be given as the environment variable shown):
   --src-creds            SRC_CREDS          USER:PASSWORD for the source (default: skopeo login / REGISTRY_AUTH_FILE)
   --dest-creds           DEST_CREDS         USER:PASSWORD for the destination
   --dry-run              DRY_RUN=true       check and print the plan, change nothing
+  --verify-identity      VERIFY_IDENTITY    keyless: the certificate identity the signature must have (cosign verify)
+  --verify-issuer        VERIFY_ISSUER      keyless: the OIDC issuer (default https://token.actions.githubusercontent.com)
+  --verify-key           VERIFY_KEY         a PEM public key the signature must verify with (openssl)
+  --no-verify            VERIFY=none        do not verify signatures (not for protected environments)
+  --scan-findings        SCAN_FINDINGS      the scan gate decides on this saved CLI output instead of asking the cloud
+  --scan-wait-seconds    SCAN_WAIT_SECONDS  how long the scan gate waits for a pending scan (default 600)
 
 images: $HOP_IMAGES
 EOF
@@ -71,6 +87,12 @@ DEST_TLS_VERIFY=${DEST_TLS_VERIFY:-}
 SRC_CREDS=${SRC_CREDS:-}
 DEST_CREDS=${DEST_CREDS:-}
 DRY_RUN=${DRY_RUN:-false}
+VERIFY_IDENTITY=${VERIFY_IDENTITY:-}
+VERIFY_ISSUER=${VERIFY_ISSUER:-https://token.actions.githubusercontent.com}
+VERIFY_KEY=${VERIFY_KEY:-}
+VERIFY=${VERIFY:-}
+SCAN_FINDINGS=${SCAN_FINDINGS:-}
+SCAN_WAIT_SECONDS=${SCAN_WAIT_SECONDS:-600}
 
 while [ $# -gt 0 ]; do
   case $1 in
@@ -101,6 +123,17 @@ while [ $# -gt 0 ]; do
     --dest-creds) need_value "$@"; DEST_CREDS=$2; shift 2 ;;
     --dest-creds=*) DEST_CREDS=${1#*=}; shift ;;
     --dry-run) DRY_RUN=true; shift ;;
+    --verify-identity) need_value "$@"; VERIFY_IDENTITY=$2; shift 2 ;;
+    --verify-identity=*) VERIFY_IDENTITY=${1#*=}; shift ;;
+    --verify-issuer) need_value "$@"; VERIFY_ISSUER=$2; shift 2 ;;
+    --verify-issuer=*) VERIFY_ISSUER=${1#*=}; shift ;;
+    --verify-key) need_value "$@"; VERIFY_KEY=$2; shift 2 ;;
+    --verify-key=*) VERIFY_KEY=${1#*=}; shift ;;
+    --no-verify) VERIFY=none; shift ;;
+    --scan-findings) need_value "$@"; SCAN_FINDINGS=$2; shift 2 ;;
+    --scan-findings=*) SCAN_FINDINGS=${1#*=}; shift ;;
+    --scan-wait-seconds) need_value "$@"; SCAN_WAIT_SECONDS=$2; shift 2 ;;
+    --scan-wait-seconds=*) SCAN_WAIT_SECONDS=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac
@@ -139,6 +172,22 @@ TAGS="$ENVIRONMENT_TAGS $TAGS"
 for tag in $TAGS; do
   printf '%s\n' "$tag" | grep -Eq '^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$' || die "\"$tag\" is not a valid tag (letters, digits, _ . -; at most 128)"
 done
+case $VERIFY in
+  none)
+    [ -z "$VERIFY_IDENTITY$VERIFY_KEY" ] || die "--no-verify cannot be combined with --verify-identity or --verify-key" ;;
+  '')
+    if [ -n "$VERIFY_IDENTITY" ] && [ -n "$VERIFY_KEY" ]; then
+      die "give either --verify-identity (keyless) or --verify-key, not both"
+    elif [ -n "$VERIFY_IDENTITY" ]; then
+      VERIFY=identity
+    elif [ -n "$VERIFY_KEY" ]; then
+      VERIFY=key
+      [ -r "$VERIFY_KEY" ] || die "cannot read the public key $VERIFY_KEY (--verify-key)"
+    else
+      die "no signature verification given: use --verify-identity IDENTITY (keyless, as the workflow does) or --verify-key FILE; --no-verify promotes without checking signatures"
+    fi ;;
+  *) die "VERIFY must be none or empty, not \"$VERIFY\"" ;;
+esac
 
 # The tools, checked before any registry is touched.
 command -v skopeo >/dev/null 2>&1 || die "skopeo is not installed: it copies the image (version 1.6 or later)"
@@ -157,9 +206,24 @@ elif command -v openssl >/dev/null 2>&1; then
 else
   die "no SHA-256 tool: install sha256sum (GNU coreutils), shasum (Perl) or openssl; the digest of every manifest is checked"
 fi
+case $VERIFY in
+  identity) command -v cosign >/dev/null 2>&1 || die "cosign is not installed: it verifies the keyless signature (--verify-identity)" ;;
+  key)
+    for tool in openssl jq base64; do
+      command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed: it verifies the signature (--verify-key)"
+    done ;;
+esac
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+# skopeo's own configuration for this run: the signatures are checked by
+# verify_signature, so the copy accepts anything, and it reads and writes the
+# cosign tag-based attachments (sha256-<hex>.sig), so they travel with the image
+# (containers-registries.d(5): use-sigstore-attachments).
+mkdir "$WORK/registries.d"
+printf '%s\n' 'default-docker:' '  use-sigstore-attachments: true' >"$WORK/registries.d/default.yaml"
+printf '%s\n' '{"default":[{"type":"insecureAcceptAnything"}]}' >"$WORK/policy.json"
+sk() { skopeo --policy="$WORK/policy.json" --registries.d="$WORK/registries.d" "$@"; }
 
 # is_mutable TAG: whether TAG may move to another digest.
 is_mutable() {
@@ -183,7 +247,7 @@ resolve() {
     set -- "$@" --tls-verify="$DEST_TLS_VERIFY"
     [ -z "$DEST_CREDS" ] || set -- "$@" --creds="$DEST_CREDS"
   fi
-  if skopeo "$@" "docker://$ref" >"$WORK/manifest" 2>"$WORK/error" </dev/null; then
+  if sk "$@" "docker://$ref" >"$WORK/manifest" 2>"$WORK/error" </dev/null; then
     RESOLVED=sha256:$(sha256 <"$WORK/manifest")
   elif grep -Eqi 'manifest unknown|name unknown|not found' "$WORK/error"; then
     RESOLVED=
@@ -197,8 +261,72 @@ copy() {
   set -- copy --all --preserve-digests --src-tls-verify="$SRC_TLS_VERIFY" --dest-tls-verify="$DEST_TLS_VERIFY"
   [ -z "$SRC_CREDS" ] || set -- "$@" --src-creds="$SRC_CREDS"
   [ -z "$DEST_CREDS" ] || set -- "$@" --dest-creds="$DEST_CREDS"
-  skopeo "$@" "docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag" </dev/null >"$WORK/copy" 2>&1 ||
+  sk "$@" "docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag" </dev/null >"$WORK/copy" 2>&1 ||
     die "skopeo copy to $DEST_REF:$tag failed: $(tr '\n' ' ' <"$WORK/copy")"
+}
+
+# verify_signature src|dest REPOSITORY: sets SIGNATURE_PROBLEM to "" when a
+# signature of REPOSITORY@DIGEST is valid for the expected identity or key, else
+# to why not.
+verify_signature() {
+  side=$1
+  repository=$2
+  SIGNATURE_PROBLEM=
+  if [ "$VERIFY" = identity ]; then
+    # Keyless: the certificate must name the build workflow and be issued by GitHub's OIDC issuer (Fulcio, Rekor).
+    # --new-bundle-format=false: the signature the build wrote in the tag-based scheme, which the hops copy.
+    cosign verify --new-bundle-format=false --certificate-identity "$VERIFY_IDENTITY" --certificate-oidc-issuer "$VERIFY_ISSUER" \
+      "$repository@$DIGEST" >"$WORK/cosign" 2>&1 </dev/null ||
+      SIGNATURE_PROBLEM="cosign verify found no signature by $VERIFY_IDENTITY ($VERIFY_ISSUER): $(tr '\n' ' ' <"$WORK/cosign")"
+    return 0
+  fi
+  # With a key: the cosign tag-based scheme. The .sig manifest's layers are the
+  # signed payloads ("simple signing" JSON naming the digest), each with its
+  # base64 ECDSA signature in the dev.cosignproject.cosign/signature annotation.
+  sig_tag=$(printf '%s' "$DIGEST" | tr ':' '-').sig
+  set -- copy
+  if [ "$side" = src ]; then
+    set -- "$@" --src-tls-verify="$SRC_TLS_VERIFY"
+    [ -z "$SRC_CREDS" ] || set -- "$@" --src-creds="$SRC_CREDS"
+  else
+    set -- "$@" --src-tls-verify="$DEST_TLS_VERIFY"
+    [ -z "$DEST_CREDS" ] || set -- "$@" --src-creds="$DEST_CREDS"
+  fi
+  rm -rf "$WORK/sig"
+  if ! sk "$@" "docker://$repository:$sig_tag" "dir:$WORK/sig" >"$WORK/error" 2>&1 </dev/null; then
+    if grep -Eqi 'manifest unknown|name unknown|not found' "$WORK/error"; then
+      SIGNATURE_PROBLEM="$DIGEST is not signed (no $repository:$sig_tag)"
+    else
+      die "cannot read the signature $repository:$sig_tag: $(tr '\n' ' ' <"$WORK/error")"
+    fi
+    return 0
+  fi
+  jq -r '.layers[]? | select(.mediaType == "application/vnd.dev.cosign.simplesigning.v1+json")
+    | [.digest, (.annotations["dev.cosignproject.cosign/signature"] // "-")] | @tsv' "$WORK/sig/manifest.json" >"$WORK/signatures" ||
+    die "the signature manifest $repository:$sig_tag is not JSON"
+  reasons=
+  while IFS="$(printf '\t')" read -r layer signature; do
+    payload=$WORK/sig/${layer#sha256:}
+    if [ ! -f "$payload" ] || [ "sha256:$(sha256 <"$payload")" != "$layer" ]; then
+      reasons="$reasons; a payload does not match its digest $layer"
+      continue
+    fi
+    printf '%s' "$signature" | base64 -d >"$WORK/signature.der" 2>/dev/null || {
+      reasons="$reasons; a signature is not base64"
+      continue
+    }
+    if ! openssl dgst -sha256 -verify "$VERIFY_KEY" -signature "$WORK/signature.der" "$payload" >/dev/null 2>&1; then
+      reasons="$reasons; a signature does not verify with $VERIFY_KEY"
+      continue
+    fi
+    signed=$(jq -r 'if .critical.type == "cosign container image signature" then .critical.image["docker-manifest-digest"] else "" end' "$payload" 2>/dev/null) || signed=
+    if [ "$signed" != "$DIGEST" ]; then
+      reasons="$reasons; a valid signature is for ${signed:-no digest}, not $DIGEST"
+      continue
+    fi
+    return 0
+  done <"$WORK/signatures"
+  SIGNATURE_PROBLEM="no valid signature of $DIGEST by $VERIFY_KEY in $repository:$sig_tag${reasons:-; it holds no signature}"
 }
 
 say "$IMAGE: $SOURCE_REF@$DIGEST ($HOP_SOURCE) -> $DEST_REF ($HOP_DESTINATION)"
@@ -209,6 +337,29 @@ if [ -n "$REQUIRE_SOURCE_TAG" ]; then
   resolve src "$SOURCE_REF:$REQUIRE_SOURCE_TAG"
   [ "$RESOLVED" = "$DIGEST" ] ||
     die "$SOURCE_REF:$REQUIRE_SOURCE_TAG points at ${RESOLVED:-nothing}, not $DIGEST: only the digest that is in $HOP_SOURCE can be promoted"
+fi
+if [ "$VERIFY" = none ]; then
+  say "warning: signatures are not verified (--no-verify)"
+else
+  verify_signature src "$SOURCE_REF"
+  [ -z "$SIGNATURE_PROBLEM" ] ||
+    die "refusing to promote $DIGEST: the signature at the source does not verify: $SIGNATURE_PROBLEM; nothing was changed at the destination"
+  say "signature of $SOURCE_REF@$DIGEST verified ($VERIFY${VERIFY_IDENTITY:+ $VERIFY_IDENTITY}${VERIFY_KEY:+ $VERIFY_KEY})"
+fi
+
+# The scan gate of a hop into a protected environment: the digest's scan (read
+# where it was scanned, the source) must show nothing at or above the threshold
+# but the accepted ids (scan-gate.sh, beside this file).
+if [ -n "${GATE_THRESHOLD:-}" ]; then
+  set -- --cloud "$HOP_CLOUD" --threshold "$GATE_THRESHOLD" --digest "$DIGEST" --wait-seconds "$SCAN_WAIT_SECONDS"
+  for id in ${GATE_ALLOW:-}; do set -- "$@" --allow "$id"; done
+  if [ -n "$SCAN_FINDINGS" ]; then
+    set -- "$@" --findings "$SCAN_FINDINGS"
+  else
+    set -- "$@" --registry "$SOURCE_REGISTRY" --repository "$SOURCE_PATH"
+  fi
+  sh "$(dirname -- "$0")/scan-gate.sh" "$@" ||
+    die "refusing to promote $DIGEST to $HOP_DESTINATION: the scan gate refused it (above); nothing was changed at the destination"
 fi
 
 # Check every tag before changing anything.
@@ -238,7 +389,8 @@ if [ "$DRY_RUN" = true ]; then
 fi
 
 while read -r tag action; do
-  [ "$action" = already-there ] || copy
+  # With signatures, copy even a tag that is already there: the copy brings the .sig attachments.
+  if [ "$action" != already-there ] || [ "$VERIFY" != none ]; then copy; fi
   resolve dest "$DEST_REF:$tag"
   [ "$RESOLVED" = "$DIGEST" ] || die "verification failed: $DEST_REF:$tag resolves to ${RESOLVED:-nothing}, not $DIGEST"
   say "$DEST_REF:$tag -> $DIGEST ($(echo "$action" | tr '-' ' '))"
@@ -246,4 +398,9 @@ while read -r tag action; do
     printf '%s\n' "- \`$DEST_REF:$tag\` -> \`$DIGEST\` ($action)" >>"$GITHUB_STEP_SUMMARY"
   fi
 done <"$WORK/plan"
+if [ "$VERIFY" != none ]; then
+  verify_signature dest "$DEST_REF"
+  [ -z "$SIGNATURE_PROBLEM" ] || die "verification failed at the destination: $SIGNATURE_PROBLEM"
+  say "signature of $DEST_REF@$DIGEST verified at the destination"
+fi
 say "promoted $IMAGE $HOP_SOURCE -> $HOP_DESTINATION: $DEST_REF@$DIGEST, verified"
