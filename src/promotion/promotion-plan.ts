@@ -253,7 +253,6 @@ export class PromotionPlanner {
     '(CI, every promoter) may also move its "prod" tag; the promotion script refuses to move immutable tags but ' +
     'cannot stop a direct push. Use the "repositories" layout (or "registries") so that only the prod promoter can write to prod.';
 
-  /** Builds the plan; throws one error listing every problem of the spec or the options. */
   /**
    * The scan gate of an image: its repository's severity threshold, else the
    * registry's; the accepted ids of both.
@@ -266,6 +265,7 @@ export class PromotionPlanner {
     return { severityThreshold: threshold, allowedVulnerabilities: [...new Set(allowed)].sort() };
   }
 
+  /** Builds the plan; throws one error listing every problem of the spec or the options. */
   public static plan(spec: RegistrySpec, options: PromotionPlanOptions): PromotionPlan {
     SpecValidator.assertValid(spec, { clouds: [options.cloud] });
     const problems = PromotionPlanner.checkOptions(spec, options);
