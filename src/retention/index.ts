@@ -9,3 +9,4 @@ export * from './gar-translation';
 export * from './acr-translation';
 export * from './environment-tag-check';
 export * from './translation-check';
+export * from './harbor-evaluator';
