@@ -10,3 +10,4 @@ export * from './acr-translation';
 export * from './environment-tag-check';
 export * from './translation-check';
 export * from './harbor-evaluator';
+export * from './harbor-translation';
