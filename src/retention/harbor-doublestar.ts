@@ -129,11 +129,7 @@ function splitAlternatives(s: string): [string[] | undefined, number] {
   while (braceCnt > 0) {
     if (idx >= s.length) return [undefined, -1];
     const c = s[idx];
-    if (esc) esc = false;
-    else if (c === '\\') esc = true;
-    else if (c === '{') braceCnt++;
-    else if (c === '}') braceCnt--;
-    else if (c === ',' && braceCnt === 1) {
+    if (esc) {esc = false;} else if (c === '\\') {esc = true;} else if (c === '{') {braceCnt++;} else if (c === '}') {braceCnt--;} else if (c === ',' && braceCnt === 1) {
       ret.push(s.slice(start, idx));
       start = idx + 1;
     }

@@ -292,8 +292,7 @@ function selectorProblems(s: any, p: string): string[] {
   const problems: string[] = [];
   if (s.kind !== 'doublestar') problems.push(`${p}.kind: ${show(s.kind)} is not "doublestar" (the only selector kind)`);
   if (!DECORATIONS.includes(s.decoration)) problems.push(`${p}.decoration: ${show(s.decoration)} is not a decoration (allowed: ${DECORATIONS.join(', ')})`);
-  if (typeof s.pattern !== 'string' || s.pattern === '') problems.push(`${p}.pattern: ${show(s.pattern)} is required (a doublestar pattern)`);
-  else {
+  if (typeof s.pattern !== 'string' || s.pattern === '') {problems.push(`${p}.pattern: ${show(s.pattern)} is required (a doublestar pattern)`);} else {
     const bad = doublestarProblem(s.pattern);
     if (bad) problems.push(`${p}.pattern: ${show(s.pattern)} ${bad}`);
   }

@@ -183,8 +183,7 @@ export class HarborRetentionTranslation {
       const live = liveRuleIndexes(rules, ruleWarnings);
       livePatterns(g.policy, live, ruleWarnings); // drops tagged rules whose every pattern is claimed earlier
       rules.forEach((rule, i) => {
-        if (overArchived(rule)) ruleWarnings.push(`rules[${i}] selects archived images; Harbor has no archive storage class, so it selects nothing`);
-        else if (live.includes(i) && archives(rule)) {
+        if (overArchived(rule)) {ruleWarnings.push(`rules[${i}] selects archived images; Harbor has no archive storage class, so it selects nothing`);} else if (live.includes(i) && archives(rule)) {
           ruleWarnings.push(`rules[${i}] (${actionWords(rule)}): Harbor has no archive storage class; the rule archives nothing and keeps its whole selection`);
         }
       });

@@ -108,7 +108,8 @@ describe('HarborRetentionTranslation', () => {
   test('projects per layout: tags -> <name> / <image>; repositories -> <name> / <env>/<image>; registries -> <name>-<env> / <image>', () => {
     const base = { name: 'platform', repositories: [{ name: 'api' }, { name: 'jobs/worker' }], retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] } };
     const chain = [{ name: 'dev' }, { name: 'prod' }];
-    const names = (layout?: EnvironmentLayout) => HarborRetentionTranslation.projects(layout ? { ...base, environments: { layout, chain } } as any : base)
+    const spec = (layout?: EnvironmentLayout) => (layout ? { ...base, environments: { layout, chain } } as any : base);
+    const names = (layout?: EnvironmentLayout) => HarborRetentionTranslation.projects(spec(layout))
       .map((p) => `${p.project}: ${p.repositories.map((r) => r.repository).join(' ')}`);
     expect(names()).toEqual(['platform: api jobs/worker']);
     expect(names(EnvironmentLayout.TAGS)).toEqual(['platform: api jobs/worker']);
