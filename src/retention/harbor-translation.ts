@@ -1,3 +1,4 @@
+import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import { actionWords, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
@@ -21,17 +22,6 @@ export interface HarborProjectRetention {
   readonly repositories: HarborRepositoryRetention[];
 }
 
-/** Options of `HarborRetentionTranslation.translate`. */
-export interface HarborTranslationOptions {
-  /**
-   * Every repository of the project (for messages; rules always name their
-   * repositories literally, so repositories outside the list are never reached).
-   *
-   * @default - the repositories given to `translate`
-   */
-  readonly allRepositories?: string[];
-}
-
 /** A Harbor retention policy translated from neutral retention policies. */
 export interface HarborRetentionResult {
   /**
@@ -43,6 +33,11 @@ export interface HarborRetentionResult {
    * no policy).
    */
   readonly policyJson: string;
+  /**
+   * The same rules as `harbor_retention_policy` rule blocks (what the construct
+   * emits); `HarborRetentionRuleBlocks.toPolicy` maps them back to `policyJson`.
+   */
+  readonly ruleBlocks: HarborRetentionRuleBlock[];
   /** How many rules the policy has (Harbor allows 15). */
   readonly ruleCount: number;
   /** Whether any repository's policy asks for a dry run (Harbor's dry runs are per execution: attach no schedule). */
@@ -145,7 +140,7 @@ export class HarborRetentionTranslation {
   }
 
   /** Translates the project's repositories' policies into one Harbor retention policy. */
-  public static translate(repositories: HarborRepositoryRetention[], options: HarborTranslationOptions = {}): HarborRetentionResult {
+  public static translate(repositories: HarborRepositoryRetention[]): HarborRetentionResult {
     const what = 'Cannot translate the retention policies to a Harbor retention policy';
     const problems: string[] = [];
     if (!Array.isArray(repositories)) throwTranslationProblems(what, ['repositories: must be a list of { repository, policy }']);
@@ -160,7 +155,6 @@ export class HarborRetentionTranslation {
       problems.push(...policyProblems(r?.policy, `repositories[${k}] (${r?.repository}).retention`));
     });
     throwTranslationProblems(what, problems);
-    void options;
 
     const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[] }> = [];
     for (const r of repositories) {
@@ -252,8 +246,10 @@ export class HarborRetentionTranslation {
         scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: alternatives(r.repositories.map(escapeDoublestar)) }] },
       })),
     };
+    const policyJson = JSON.stringify(policy, undefined, 2);
     return {
-      policyJson: JSON.stringify(policy, undefined, 2),
+      policyJson,
+      ruleBlocks: HarborRetentionRuleBlocks.fromPolicy(policyJson),
       ruleCount: merged.length,
       dryRun,
       report: { fidelity: worstFidelity(reports), rules: reports, warnings },

@@ -11,3 +11,4 @@ export * from './environment-tag-check';
 export * from './translation-check';
 export * from './harbor-evaluator';
 export * from './harbor-translation';
+export * from './harbor-rule-blocks';

@@ -11,7 +11,7 @@
  * Harbor's order. Seeded.
  */
 import * as fc from 'fast-check';
-import { HarborArtifact, HarborRetentionEvaluator, HarborRetentionTranslation, RetentionEvaluator, TranslationFidelity } from '../../src/retention';
+import { HarborArtifact, HarborRetentionEvaluator, HarborRetentionRuleBlocks, HarborRetentionTranslation, RetentionEvaluator, TranslationFidelity } from '../../src/retention';
 import { Glob, RetentionAction, RetentionPolicySpec, RetentionRuleSpec, StorageClass, TagState } from '../../src/spec';
 
 const DAY = 86_400_000;
@@ -93,7 +93,9 @@ const toArtifact = (repository: string) => (i: Image): HarborArtifact => ({
 type Translate = (repositories: Array<{ repository: string; policy: RetentionPolicySpec }>) => { policyJson: string; exact: boolean };
 const translate: Translate = (repositories) => {
   const r = HarborRetentionTranslation.translate(repositories);
-  return { policyJson: r.policyJson, exact: r.report.fidelity === TranslationFidelity.EXACT };
+  // Evaluate what is deployed: the rule blocks, through the terraform provider's mapping to REST rules.
+  if (r.ruleBlocks.length > 0 && HarborRetentionRuleBlocks.problems(r.ruleBlocks).length > 0) throw new Error(HarborRetentionRuleBlocks.problems(r.ruleBlocks).join('\n'));
+  return { policyJson: HarborRetentionRuleBlocks.toPolicy(r.ruleBlocks), exact: r.report.fidelity === TranslationFidelity.EXACT };
 };
 
 interface Stats { runs: number; exact: number; deletions: number; undetermined: number; refused: number; pullRules: number; neverPulledKept: number }
