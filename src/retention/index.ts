@@ -9,3 +9,6 @@ export * from './gar-translation';
 export * from './acr-translation';
 export * from './environment-tag-check';
 export * from './translation-check';
+export * from './harbor-evaluator';
+export * from './harbor-translation';
+export * from './harbor-rule-blocks';
