@@ -1,0 +1,123 @@
+import * as cdktf from 'cdktf';
+import { Construct } from 'constructs';
+import { HARBOR_GENERATOR_METADATA, HARBOR_PROVIDER_SOURCE, HARBOR_PROVIDER_VERSION } from './metadata';
+
+// Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/provider.go
+// lines 15-62 (the provider's `Schema` map). Written by hand in the shape of the
+// prebuilt cdktf bindings (@cdktf/provider-google/lib/provider).
+
+/**
+ * Configuration of the `harbor` provider.
+ */
+export interface HarborProviderConfig {
+  /**
+   * The Harbor URL, e.g. `https://harbor.example.com` (a trailing `/` is trimmed; the
+   * provider appends `/api/v2.0` for api_version 2).
+   *
+   * provider.go:17-21: `Required: true` with `DefaultFunc: EnvDefaultFunc("HARBOR_URL", "")`;
+   * required here, so that a synthesized configuration never depends on the environment.
+   */
+  readonly url: string;
+  /**
+   * Username for basic authentication.
+   * @default - HARBOR_USERNAME (provider.go:22-26)
+   */
+  readonly username?: string;
+  /**
+   * Password for basic authentication (sensitive: pass a variable or a secret reference).
+   * @default - HARBOR_PASSWORD (provider.go:27-31)
+   */
+  readonly password?: string;
+  /**
+   * A session id to authenticate with instead of a password.
+   * @default - HARBOR_SESSION_ID (provider.go:32-36)
+   */
+  readonly sessionId?: string;
+  /**
+   * A bearer token to authenticate with instead of a password.
+   * @default - HARBOR_BEARER_TOKEN (provider.go:37-41)
+   */
+  readonly bearerToken?: string;
+  /**
+   * Skip TLS verification of the Harbor endpoint. The provider's own default is `true`
+   * (provider.go:42-47): set `false` to verify certificates.
+   * @default - the provider's default, true (HARBOR_IGNORE_CERT)
+   */
+  readonly insecure?: boolean | cdktf.IResolvable;
+  /**
+   * The Harbor API version: 1 (`/api`) or 2 (`/api/v2.0`) (provider.go:48-52, 125-129).
+   * @default 2
+   */
+  readonly apiVersion?: number;
+  /**
+   * The robot account name prefix, when the provider's identity cannot read the
+   * system configuration (provider.go:53-56; resource_robot_account.go:210-214).
+   * @default - read from Harbor's configuration
+   */
+  readonly robotPrefix?: string;
+  /**
+   * Custom HTTP headers set on every API request (sensitive) (provider.go:57-63).
+   * @default - none
+   */
+  readonly headers?: { [key: string]: string };
+  /**
+   * Provider alias, to configure several Harbor instances in one stack.
+   * @default - the default provider
+   */
+  readonly alias?: string;
+}
+
+/**
+ * The `harbor` provider (goharbor/harbor), pinned to the version the bindings were
+ * written from.
+ */
+export class HarborProvider extends cdktf.TerraformProvider {
+  /** The Terraform type of the provider. */
+  public static readonly tfResourceType = 'harbor';
+  /** The provider version the bindings are written from and pin (exactly). */
+  public static readonly PROVIDER_VERSION = HARBOR_PROVIDER_VERSION;
+  /** The provider's registry source. */
+  public static readonly PROVIDER_SOURCE = HARBOR_PROVIDER_SOURCE;
+
+  private readonly config: HarborProviderConfig;
+  private _alias?: string;
+
+  constructor(scope: Construct, id: string, config: HarborProviderConfig) {
+    super(scope, id, {
+      terraformResourceType: 'harbor',
+      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
+      terraformProviderSource: HARBOR_PROVIDER_SOURCE,
+    });
+    this.config = config;
+    this._alias = config.alias;
+  }
+
+  /** The provider alias (as on the prebuilt providers, settable after construction). */
+  public get alias(): string | undefined {
+    return this._alias;
+  }
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+
+  /** The configured URL. */
+  public get url(): string {
+    return this.config.url;
+  }
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    const c = this.config;
+    return {
+      url: cdktf.stringToTerraform(c.url),
+      username: cdktf.stringToTerraform(c.username),
+      password: cdktf.stringToTerraform(c.password),
+      session_id: cdktf.stringToTerraform(c.sessionId),
+      bearer_token: cdktf.stringToTerraform(c.bearerToken),
+      insecure: cdktf.booleanToTerraform(c.insecure),
+      api_version: cdktf.numberToTerraform(c.apiVersion),
+      robot_prefix: cdktf.stringToTerraform(c.robotPrefix),
+      headers: cdktf.hashMapper(cdktf.stringToTerraform)(c.headers),
+      alias: cdktf.stringToTerraform(this._alias),
+    };
+  }
+}
