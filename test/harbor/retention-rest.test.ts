@@ -1,7 +1,7 @@
-import * as fc from 'fast-check';
 import { Token } from 'cdktf';
-import { HarborRetentionRest } from '../../src/harbor/provider/retention-rest';
+import * as fc from 'fast-check';
 import { RetentionPolicyRule } from '../../src/harbor/provider/retention-policy';
+import { HarborRetentionRest } from '../../src/harbor/provider/retention-rest';
 
 // The provider's mapping from `harbor_retention_policy` blocks to Harbor's REST policy,
 // checked on the provider's own acceptance-test fixtures and docs example
@@ -51,7 +51,8 @@ describe('HarborRetentionRest.fromRules', () => {
       ],
     });
     expect(body.scope).toEqual({ level: 'project', ref: 31 });
-    expect(body.rules.map((r: any) => [r.disabled, r.template, r.params, r.scope_selectors.repository[0].pattern, r.tag_selectors[0].pattern])).toEqual([
+    const summary = (r: any) => [r.disabled, r.template, r.params, r.scope_selectors.repository[0].pattern, r.tag_selectors[0].pattern];
+    expect(body.rules.map(summary)).toEqual([
       [false, 'nDaysSinceLastPull', { nDaysSinceLastPull: 7 }, '**', 'latest'],
       [false, 'nDaysSinceLastPush', { nDaysSinceLastPush: 14 }, 'myrepo/**', 'v*'],
       [true, 'nDaysSinceLastPull', { nDaysSinceLastPull: 30 }, 'archive/**', '*'],
@@ -73,6 +74,7 @@ describe('HarborRetentionRest.fromRules', () => {
     ] as Array<[RetentionPolicyRule, string, object]>).map(([param, template, params]) => {
       const r = HarborRetentionRest.fromRules({ scope: '/projects/2', rules: [{ ...param, repoMatching: '**', tagMatching: '**' }] }).rules[0];
       expect(r.params).toEqual(params);
+      expect(r.template).toBe(template);
       return r.template;
     });
     expect(templates).toEqual(HarborRetentionRest.TEMPLATES);
@@ -191,9 +193,15 @@ function resolveRules(body: any): any[] {
 
 const PARAMS = ['nDaysSinceLastPull', 'nDaysSinceLastPush', 'mostRecentlyPulled', 'mostRecentlyPushed', 'alwaysRetain'] as const;
 const SNAKE: Record<string, string> = {
-  nDaysSinceLastPull: 'n_days_since_last_pull', nDaysSinceLastPush: 'n_days_since_last_push', mostRecentlyPulled: 'most_recently_pulled',
-  mostRecentlyPushed: 'most_recently_pushed', alwaysRetain: 'always_retain', repoMatching: 'repo_matching', repoExcluding: 'repo_excluding',
-  tagMatching: 'tag_matching', tagExcluding: 'tag_excluding',
+  nDaysSinceLastPull: 'n_days_since_last_pull',
+  nDaysSinceLastPush: 'n_days_since_last_push',
+  mostRecentlyPulled: 'most_recently_pulled',
+  mostRecentlyPushed: 'most_recently_pushed',
+  alwaysRetain: 'always_retain',
+  repoMatching: 'repo_matching',
+  repoExcluding: 'repo_excluding',
+  tagMatching: 'tag_matching',
+  tagExcluding: 'tag_excluding',
 };
 const validRule: fc.Arbitrary<RetentionPolicyRule> = fc.record({
   param: fc.constantFrom(...PARAMS),

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { HARBOR_GENERATOR_METADATA, HARBOR_PROVIDER_SOURCE, HARBOR_PROVIDER_VERSION } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/provider.go
-// lines 15-62 (the provider's `Schema` map). Written by hand in the shape of the
+// lines 15-63 (the provider's `Schema` map). Written by hand in the shape of the
 // prebuilt cdktf bindings (@cdktf/provider-google/lib/provider).
 
 /**
@@ -14,49 +14,49 @@ export interface HarborProviderConfig {
    * The Harbor URL, e.g. `https://harbor.example.com` (a trailing `/` is trimmed; the
    * provider appends `/api/v2.0` for api_version 2).
    *
-   * provider.go:17-21: `Required: true` with `DefaultFunc: EnvDefaultFunc("HARBOR_URL", "")`;
+   * provider.go:16-20: `Required: true` with `DefaultFunc: EnvDefaultFunc("HARBOR_URL", "")`;
    * required here, so that a synthesized configuration never depends on the environment.
    */
   readonly url: string;
   /**
    * Username for basic authentication.
-   * @default - HARBOR_USERNAME (provider.go:22-26)
+   * @default - HARBOR_USERNAME (provider.go:21-25)
    */
   readonly username?: string;
   /**
    * Password for basic authentication (sensitive: pass a variable or a secret reference).
-   * @default - HARBOR_PASSWORD (provider.go:27-31)
+   * @default - HARBOR_PASSWORD (provider.go:26-30)
    */
   readonly password?: string;
   /**
    * A session id to authenticate with instead of a password.
-   * @default - HARBOR_SESSION_ID (provider.go:32-36)
+   * @default - HARBOR_SESSION_ID (provider.go:31-35)
    */
   readonly sessionId?: string;
   /**
    * A bearer token to authenticate with instead of a password.
-   * @default - HARBOR_BEARER_TOKEN (provider.go:37-41)
+   * @default - HARBOR_BEARER_TOKEN (provider.go:36-40)
    */
   readonly bearerToken?: string;
   /**
    * Skip TLS verification of the Harbor endpoint. The provider's own default is `true`
-   * (provider.go:42-47): set `false` to verify certificates.
+   * (provider.go:41-46): set `false` to verify certificates.
    * @default - the provider's default, true (HARBOR_IGNORE_CERT)
    */
   readonly insecure?: boolean | cdktf.IResolvable;
   /**
-   * The Harbor API version: 1 (`/api`) or 2 (`/api/v2.0`) (provider.go:48-52, 125-129).
+   * The Harbor API version: 1 (`/api`) or 2 (`/api/v2.0`) (provider.go:47-51, 131-135).
    * @default 2
    */
   readonly apiVersion?: number;
   /**
    * The robot account name prefix, when the provider's identity cannot read the
-   * system configuration (provider.go:53-56; resource_robot_account.go:210-214).
+   * system configuration (provider.go:52-55; resource_robot_account.go:210-214).
    * @default - read from Harbor's configuration
    */
   readonly robotPrefix?: string;
   /**
-   * Custom HTTP headers set on every API request (sensitive) (provider.go:57-63).
+   * Custom HTTP headers set on every API request (sensitive) (provider.go:56-62).
    * @default - none
    */
   readonly headers?: { [key: string]: string };
@@ -116,7 +116,10 @@ export class HarborProvider extends cdktf.TerraformProvider {
       insecure: cdktf.booleanToTerraform(c.insecure),
       api_version: cdktf.numberToTerraform(c.apiVersion),
       robot_prefix: cdktf.stringToTerraform(c.robotPrefix),
-      headers: cdktf.hashMapper(cdktf.stringToTerraform)(c.headers),
+      // cdktf snake-cases every key of a provider block (keysToSnakeCase in cdktf/lib/util.js,
+      // which spares only `tags` and `environment`): `X-Api-Key` would be sent as
+      // `x_api_key`. A resolvable is left alone and resolves to the map unchanged.
+      headers: c.headers === undefined ? undefined : cdktf.Lazy.anyValue({ produce: () => cdktf.hashMapper(cdktf.stringToTerraform)(c.headers) }),
       alias: cdktf.stringToTerraform(this._alias),
     };
   }
