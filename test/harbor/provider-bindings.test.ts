@@ -250,6 +250,27 @@ describe('Harbor provider bindings', () => {
   });
 });
 
+test('cdktf synth --hcl renders every binding (arguments, nested blocks, provider header names unchanged)', () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, 'stack');
+  new HarborProvider(stack, 'harbor', { url: 'https://harbor.example.com', headers: { 'X-Waf': '1' } });
+  representative(stack);
+  const hcl: string = Testing.synthHcl(stack);
+  const squeezed = hcl.replace(/\s+/g, ' ');
+  for (const fragment of [
+    'required_providers { harbor = { version = "3.12.4" source = "goharbor/harbor" } }',
+    'provider "harbor" { url = "https://harbor.example.com" headers = { X-Waf = "1" } }',
+    'resource "harbor_project" "platform" { name = "platform" vulnerability_scanning = true storage_quota = 50',
+    'cve_allowlist = [ "CVE-2024-1234" ]',
+    'rule { always_retain = true repo_matching = "**" tag_matching = "{prod,staging}" }',
+    'rule { most_recently_pushed = 10 repo_matching = "api" tag_matching = "pr-*" untagged_artifacts = false }',
+    'permissions { access { action = "pull" resource = "repository" } access { action = "push" resource = "repository" } kind = "project" namespace = "platform" }',
+    'filters { name = "platform/**" } filters { tag = "v*" decoration = "matches" }',
+    'events_types = [ "PUSH_ARTIFACT", "TAG_RETENTION" ]',
+  ]) expect(squeezed).toContain(fragment);
+  for (const type of Object.keys(RESOURCE_SCHEMAS)) expect(hcl).toContain(`resource "${type}"`);
+});
+
 describe('negative controls: the schema check catches what the provider refuses', () => {
   const base = () => synth(representative);
 

@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA, HARBOR_PROVIDER_SOURCE, HARBOR_PROVIDER_VERSION } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/provider.go
@@ -103,6 +104,12 @@ export class HarborProvider extends cdktf.TerraformProvider {
   /** The configured URL. */
   public get url(): string {
     return this.config.url;
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = hclAttributes(this.synthesizeAttributes(), {});
+    if (attrs.headers) attrs.headers = { ...attrs.headers, type: 'map', storageClassType: 'stringMap' };
+    return attrs;
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
@@ -73,6 +74,10 @@ export class ImmutableTagRule extends cdktf.TerraformResource {
   /** The resource id, `/projects/<id>/immutabletagrules/<rule id>`. */
   public get id(): string {
     return this.getStringAttribute('id');
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), {});
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
@@ -78,6 +79,10 @@ export class ProjectWebhook extends cdktf.TerraformResource {
   /** The resource id. */
   public get id(): string {
     return this.getStringAttribute('id');
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), {});
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

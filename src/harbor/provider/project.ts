@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/resource_project.go
@@ -122,6 +123,10 @@ export class Project extends cdktf.TerraformResource {
   /** The numeric project id (computed, resource_project.go:22-25). */
   public get projectId(): number {
     return this.getNumberAttribute('project_id');
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), {});
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

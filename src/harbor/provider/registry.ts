@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/resource_registry.go
@@ -86,6 +87,10 @@ export class Registry extends cdktf.TerraformResource {
   /** The endpoint's health status (computed). */
   public get status(): string {
     return this.getStringAttribute('status');
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), {});
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

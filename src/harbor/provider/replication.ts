@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
@@ -160,6 +161,10 @@ export class Replication extends cdktf.TerraformResource {
   /** The numeric policy id (computed). */
   public get replicationPolicyId(): number {
     return this.getNumberAttribute('replication_policy_id');
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), { filters: { nesting: 'set' } });
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

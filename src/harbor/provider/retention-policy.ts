@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
@@ -161,6 +162,10 @@ export class RetentionPolicy extends cdktf.TerraformResource {
   /** The configured schedule. */
   public get schedule(): string | undefined {
     return this.config.schedule;
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), { rule: { nesting: 'list' } });
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {

@@ -1,5 +1,6 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
+import { hclAttributes } from './hcl-attributes';
 import { HARBOR_GENERATOR_METADATA } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
@@ -137,6 +138,10 @@ export class RobotAccount extends cdktf.TerraformResource {
    */
   public get secret(): string {
     return this.getStringAttribute('secret');
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    return hclAttributes(this.synthesizeAttributes(), { permissions: { nesting: 'set', blocks: { access: { nesting: 'set' } } } });
   }
 
   protected synthesizeAttributes(): { [name: string]: any } {
