@@ -44,7 +44,7 @@ function representative(scope: Construct): void {
     name: 'ci-push',
     level: 'project',
     description: 'CI push',
-    permissions: [{ kind: 'project', namespace: project.name, access: [{ action: 'pull', resource: 'repository' }, { action: 'push', resource: 'repository' }] }],
+    permissions: [{ kind: 'project', namespaceName: project.name, access: [{ action: 'pull', resource: 'repository' }, { action: 'push', resource: 'repository' }] }],
   });
   new Replication(scope, 'replica', {
     name: 'to-dr',
@@ -62,7 +62,7 @@ function maximal(scope: Construct): void {
   new Project(scope, 'p', {
     name: 'p',
     registryId: 3,
-    public: false,
+    isPublic: false,
     vulnerabilityScanning: true,
     vulnerabilityScanner: 'Trivy',
     storageQuota: 10,
@@ -96,7 +96,7 @@ function maximal(scope: Construct): void {
     disable: false,
     duration: 30,
     secret: 'Secret123',
-    permissions: [{ kind: 'system', namespace: '/', access: [{ action: 'create', resource: 'label', effect: 'allow' }] }],
+    permissions: [{ kind: 'system', namespaceName: '/', access: [{ action: 'create', resource: 'label', effect: 'allow' }] }],
   });
   new Registry(scope, 'g', { providerName: 'harbor', name: 'g', endpointUrl: 'https://h', description: 'd', accessId: 'a', accessSecret: 's', insecure: false, caCertificate: 'PEM' });
   new Replication(scope, 'rp', {
@@ -109,7 +109,7 @@ function maximal(scope: Construct): void {
     schedule: '0 0 0 * * *',
     destNamespace: 'n',
     destNamespaceReplace: 1,
-    override: true,
+    overrideExisting: true,
     copyByChunk: false,
     singleActiveReplication: true,
     speed: -1,
@@ -306,7 +306,7 @@ describe('negative controls: the schema check catches what the provider refuses'
         ],
       });
       new RetentionPolicy(scope, 'empty', { scope: '/projects/1', rule: [] });
-      const robot = new RobotAccount(scope, 'ra', { name: 'r', level: 'project', secret: 'x', permissions: [{ kind: 'project', namespace: 'p', access: [{ action: 'pull', resource: 'repository' }] }] });
+      const robot = new RobotAccount(scope, 'ra', { name: 'r', level: 'project', secret: 'x', permissions: [{ kind: 'project', namespaceName: 'p', access: [{ action: 'pull', resource: 'repository' }] }] });
       robot.addOverride('secret_wo', 'y');
     });
     expect(schemaProblems(json)).toEqual([

@@ -19,10 +19,11 @@ export interface ProjectConfig extends cdktf.TerraformMetaArguments {
    */
   readonly registryId?: number;
   /**
-   * Anyone may pull from the project without logging in.
+   * Anyone may pull from the project without logging in: the provider's `public`
+   * (renamed: `public` is reserved in Java and C#, and jsii names must not be).
    * @default false (resource_project.go:32-36)
    */
-  readonly public?: boolean | cdktf.IResolvable;
+  readonly isPublic?: boolean | cdktf.IResolvable;
   /**
    * Scan images on push.
    * @default true (resource_project.go:37-41)
@@ -134,7 +135,7 @@ export class Project extends cdktf.TerraformResource {
     return {
       name: cdktf.stringToTerraform(c.name),
       registry_id: cdktf.numberToTerraform(c.registryId),
-      public: cdktf.booleanToTerraform(c.public),
+      public: cdktf.booleanToTerraform(c.isPublic),
       vulnerability_scanning: cdktf.booleanToTerraform(c.vulnerabilityScanning),
       vulnerability_scanner: cdktf.stringToTerraform(c.vulnerabilityScanner),
       storage_quota: cdktf.numberToTerraform(c.storageQuota),

@@ -98,10 +98,11 @@ export interface ReplicationConfig extends cdktf.TerraformMetaArguments {
    */
   readonly destNamespaceReplace?: number;
   /**
-   * Overwrite existing artifacts at the destination.
+   * Overwrite existing artifacts at the destination: the provider's `override` (renamed:
+   * `override` is reserved in C#).
    * @default true (resource_replication.go:63-67)
    */
-  readonly override?: boolean | cdktf.IResolvable;
+  readonly overrideExisting?: boolean | cdktf.IResolvable;
   /**
    * Copy blobs by chunks.
    * @default false
@@ -179,7 +180,7 @@ export class Replication extends cdktf.TerraformResource {
       schedule: cdktf.stringToTerraform(c.schedule),
       dest_namespace: cdktf.stringToTerraform(c.destNamespace),
       dest_namespace_replace: cdktf.numberToTerraform(c.destNamespaceReplace),
-      override: cdktf.booleanToTerraform(c.override),
+      override: cdktf.booleanToTerraform(c.overrideExisting),
       copy_by_chunk: cdktf.booleanToTerraform(c.copyByChunk),
       single_active_replication: cdktf.booleanToTerraform(c.singleActiveReplication),
       filters: cdktf.listMapper(filtersToTerraform, true)(c.filters),

@@ -30,8 +30,11 @@ export interface RobotAccountPermissions {
   readonly access: RobotAccountPermissionsAccess[] | cdktf.IResolvable;
   /** `project` (namespace is a project name, or `*` for all) or `system` (namespace `/`). */
   readonly kind: string;
-  /** The project name, `*`, or `/` for kind `system`. */
-  readonly namespace: string;
+  /**
+   * The provider's `namespace` (renamed: `namespace` is reserved in C#): the project name,
+   * `*` for every project, or `/` for kind `system`.
+   */
+  readonly namespaceName: string;
 }
 
 function accessToTerraform(struct?: RobotAccountPermissionsAccess | cdktf.IResolvable): any {
@@ -54,7 +57,7 @@ function permissionsToTerraform(struct?: RobotAccountPermissions | cdktf.IResolv
   return {
     access: cdktf.listMapper(accessToTerraform, true)(p.access),
     kind: cdktf.stringToTerraform(p.kind),
-    namespace: cdktf.stringToTerraform(p.namespace),
+    namespace: cdktf.stringToTerraform(p.namespaceName),
   };
 }
 
