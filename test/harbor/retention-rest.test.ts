@@ -1,6 +1,7 @@
-import { Token } from 'cdktf';
+import { Testing, Token } from 'cdktf';
 import * as fc from 'fast-check';
-import { RetentionPolicyRule } from '../../src/harbor/provider/retention-policy';
+import { Project } from '../../src/harbor/provider/project';
+import { RetentionPolicy, RetentionPolicyRule } from '../../src/harbor/provider/retention-policy';
 import { HarborRetentionRest } from '../../src/harbor/provider/retention-rest';
 
 // The provider's mapping from `harbor_retention_policy` blocks to Harbor's REST policy,
@@ -258,5 +259,41 @@ describe('round trip through the provider\'s read path', () => {
       expect(resolveRules(swapped(rules))).toEqual(rules.map(expectedState));
     }), { seed: 16, numRuns: 300 });
     expect(result.failed).toBe(true);
+  });
+});
+
+describe('HarborRetentionRest.fromTerraform: the REST policy of what is synthesized', () => {
+  const rules: RetentionPolicyRule[] = [
+    { alwaysRetain: true, repoMatching: '**', tagMatching: '{prod,staging}' },
+    { mostRecentlyPushed: 10, repoMatching: 'api', tagMatching: 'pr-*', untaggedArtifacts: false },
+    { nDaysSinceLastPull: 30, repoExcluding: 'tmp/**', tagExcluding: 'v*', disabled: true },
+  ];
+  const synthesized = () => {
+    const json = JSON.parse(Testing.synthScope((scope) => {
+      const project = new Project(scope, 'p', { name: 'platform' });
+      new RetentionPolicy(scope, 'r', { scope: project.id, schedule: 'Weekly', rule: rules });
+    }));
+    return json.resource.harbor_retention_policy.r;
+  };
+
+  test('reading the synthesized rule blocks gives the same body as the configured rules', () => {
+    const body = synthesized();
+    expect(body.scope).toBe('${harbor_project.p.id}');
+    expect(HarborRetentionRest.fromTerraform(body, 4)).toEqual(HarborRetentionRest.fromRules({ scope: '/projects/4', schedule: 'Weekly', rules }));
+    expect(HarborRetentionRest.fromTerraform({ ...body, scope: '/projects/8' }).scope.ref).toBe(8);
+  });
+
+  test('a reference scope without projectId, or an expression in a rule, is refused', () => {
+    expect(() => HarborRetentionRest.fromTerraform(synthesized())).toThrow(/is a reference: pass projectId/);
+    const body = synthesized();
+    body.rule[1].most_recently_pushed = '${var.keep}';
+    expect(() => HarborRetentionRest.fromTerraform(body, 4)).toThrow(/rule\[1\]\.most_recently_pushed is a Terraform expression/);
+  });
+
+  test('negative control: a rule block the bindings synthesized wrongly changes the body', () => {
+    const body = synthesized();
+    body.rule[1].most_recently_pulled = body.rule[1].most_recently_pushed;
+    delete body.rule[1].most_recently_pushed;
+    expect(HarborRetentionRest.fromTerraform(body, 4)).not.toEqual(HarborRetentionRest.fromRules({ scope: '/projects/4', schedule: 'Weekly', rules }));
   });
 });

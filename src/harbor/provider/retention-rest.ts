@@ -66,6 +66,40 @@ export class HarborRetentionRest {
   }
 
   /**
+   * The REST policy for a synthesized `harbor_retention_policy` resource body (the
+   * snake_case JSON in `cdktf.out`: `scope`, `schedule`, `rule` blocks), so that a proof
+   * reads exactly what is deployed. `projectId` stands for a `scope` that is a reference.
+   */
+  public static fromTerraform(body: { [key: string]: any }, projectId?: number): any {
+    const rules: any[] = Array.isArray(body.rule) ? body.rule : [];
+    const reference = (v: unknown) => typeof v === 'string' && v.includes('${');
+    if (reference(body.scope) && projectId === undefined) {
+      throw new Error(`HarborRetentionRest: scope ${JSON.stringify(body.scope)} is a reference: pass projectId`);
+    }
+    rules.forEach((r, i) => Object.entries(r).forEach(([k, v]) => {
+      if (reference(v)) throw new Error(`HarborRetentionRest: rule[${i}].${k} is a Terraform expression ${JSON.stringify(v)}`);
+    }));
+    return HarborRetentionRest.fromRules({
+      scope: String(body.scope ?? ''),
+      projectId,
+      schedule: body.schedule,
+      rules: rules.map((r) => ({
+        disabled: r.disabled,
+        nDaysSinceLastPull: r.n_days_since_last_pull,
+        nDaysSinceLastPush: r.n_days_since_last_push,
+        mostRecentlyPulled: r.most_recently_pulled,
+        mostRecentlyPushed: r.most_recently_pushed,
+        alwaysRetain: r.always_retain,
+        repoMatching: r.repo_matching,
+        repoExcluding: r.repo_excluding,
+        tagMatching: r.tag_matching,
+        tagExcluding: r.tag_excluding,
+        untaggedArtifacts: r.untagged_artifacts,
+      })),
+    });
+  }
+
+  /**
    * What the provider's plan-time check (resource_retention_policy.go:321-343) and the
    * block's size limits (MinItems 1, MaxItems 15, lines 29-33) refuse, with the
    * provider's messages. Empty when the provider accepts the rules.
