@@ -180,18 +180,22 @@ describe('ContainerRegistry (GCP)', () => {
   test('the translation\'s 10-policy error is surfaced, naming the repository and what to merge', () => {
     const rules = Array.from({ length: 12 }, (_, i) => ({ tagState: TagState.TAGGED, tagPatterns: [`t${i}-*`], expireAfterDays: i + 1 }));
     const s = validSpec({ retention: { rules, allowExpiringEnvironmentTags: true }, access: undefined });
-    expect(() => build(s)).toThrow(
-      /the retention policies cannot be expressed as Artifact Registry cleanup policies \(repositories platform-dev, platform-staging, platform-prod\)\n[\s\S]*Artifact Registry allows 10 per repository[\s\S]*Merge rules/,
-    );
+    expect(() => build(s)).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry: 1 problem\n {2}- retention: cannot be expressed as Artifact Registry cleanup policies '
+      + '\\(repositories platform-dev, platform-staging, platform-prod\\): the policies need 12 cleanup policies; Artifact Registry allows 10 per repository[\\s\\S]*Merge rules'));
   });
 
   test('bad props are reported at once, naming the field', () => {
     expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } }), {
       location: 'Europe West', kmsKeyName: 'my-key', existingRepositories: [{ repositoryId: 'Legacy', environment: 'qa' }], virtualRepository: { environment: 'qa' },
-    })).toThrow(/5 problems\n {2}- location "Europe West" is not a GCP location.*\n {2}- existingRepositories\[0\]\.repositoryId "Legacy" is not a valid.*\n {2}- existingRepositories\[0\]\.environment "qa" is not a physical environment of the spec \("dev", "staging", "prod"\)\n {2}- kmsKeyName "my-key" is not a Cloud KMS key name.*\n {2}- virtualRepository\.environment "qa" is not an environment of the chain \(dev, staging, prod\)/);
+    })).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry: 5 problems\n'
+      + ' {2}- props\\.location: "Europe West" is not a GCP location.*\n'
+      + ' {2}- props\\.existingRepositories\\[0\\]\\.repositoryId: "Legacy" is not a valid.*\n'
+      + ' {2}- props\\.existingRepositories\\[0\\]\\.environment: "qa" is not a physical environment of the spec \\("dev", "staging", "prod"\\)\n'
+      + ' {2}- props\\.kmsKeyName: "my-key" is not a Cloud KMS key name.*\n'
+      + ' {2}- props\\.virtualRepository\\.environment: "qa" is not an environment of the chain \\(dev, staging, prod\\)$'));
     expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } })))
-      .toThrow('encryption.type is "customer-managed" but no Cloud KMS key is given: pass kmsKeyName or set encryption.gcpKmsKeyName');
-    expect(() => registry.repository('qa')).toThrow('no repository for environment "qa" (environments: "dev", "staging", "prod")');
+      .toThrow('encryption.gcpKmsKeyName: is required with encryption.type "customer-managed" on GCP');
+    expect(() => registry.repository('qa')).toThrow('environment: "qa" has no repository (environments: "dev", "staging", "prod")');
   });
 
   test('the translation\'s warnings become annotations, and so does a conservative translation, with its reasons', () => {
@@ -234,11 +238,11 @@ describe('ContainerRegistry (GCP)', () => {
   });
 
   test('project is required', () => {
-    expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('project is required: the Google Cloud project id');
+    expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('props.project: "" is required: the Google Cloud project id');
   });
 
   test('the spec is validated for GCP at construction', () => {
-    expect(() => build(validSpec({ name: 'Platform' }))).toThrow(/Invalid registry spec "Platform": 1 problem\n {2}- name: "Platform" is not a valid registry name/);
+    expect(() => build(validSpec({ name: 'Platform' }))).toThrow(/^gcp\.ContainerRegistry stack\/Registry: 1 problem\n {2}- name: "Platform" is not a valid registry name/);
   });
 
   test('the synthesized JSON passes the Terraform checks (they run as a validation at synth)', () => {

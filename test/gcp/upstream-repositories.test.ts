@@ -95,7 +95,12 @@ describe('UpstreamRepositories', () => {
         { name: 'mine', upstream: UpstreamRegistry.CUSTOM },
       ],
       virtualRepositoryId: 'Virtual',
-    })).toThrow(/5 problems\n {2}- upstreamCaches\[0\] gives the remote repository id "p{60}-hub", which is 64 characters long.*\n {2}- upstreamCaches\[0\] \(hub\): username and gcpSecretVersion go together.*\n.*upstreamCaches\[1\] gives.*\n.*upstreamCaches\[1\]\.url is required with upstream "custom"\n {2}- virtual repository id "Virtual" is not a valid/);
+    })).toThrow(new RegExp('^gcp\\.UpstreamRepositories stack/U: 5 problems\n'
+      + ' {2}- upstreamCaches\\[0\\]\\.name: "hub" gives the remote repository id "p{60}-hub", which is 64 characters long.*\n'
+      + ' {2}- upstreamCaches\\[0\\]\\.gcpSecretVersion: is required: username and gcpSecretVersion go together.*\n'
+      + ' {2}- upstreamCaches\\[1\\]\\.name: "mine" gives.*\n'
+      + ' {2}- props\\.virtualRepositoryId: "Virtual" is not a valid.*\n'
+      + ' {2}- upstreamCaches\\[1\\]\\.url: is required with upstream "custom"$'));
   });
 
   test('snapshot', () => {
