@@ -1,7 +1,7 @@
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
-import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, DockerRepository, IDockerRepository } from './docker-repository';
@@ -183,6 +183,21 @@ export interface ContainerRegistryProps {
  *   identity federation, repository-scoped IAM members).
  */
 export class ContainerRegistry extends Construct {
+  /** What the props change in the spec's derivations, for the validator. */
+  private static validatorOptions(props: ContainerRegistryProps): GarValidatorOptions {
+    const virtualId = props.virtualRepository ? props.virtualRepository.repositoryId : undefined;
+    return {
+      kmsKeyName: props.kmsKeyName,
+      serviceAccountPrefix: props.serviceAccountPrefix,
+      workloadIdentityPoolId: props.workloadIdentityPoolId,
+      existingPool: props.workloadIdentityPool !== undefined,
+      existingProvider: props.workloadIdentityPool?.providerName !== undefined,
+      virtualRepositoryId: props.virtualRepository ? (virtualId ?? `${props.spec.name}-virtual`) : undefined,
+      virtualRepositoryIdDerived: props.virtualRepository !== undefined && virtualId === undefined,
+      existingEnvironments: (props.existingRepositories ?? []).map((e) => e?.environment ?? ''),
+    };
+  }
+
   /** The standard repository of each physical environment, in chain order. */
   public readonly repositories: IDockerRepository[] = [];
   /** The identities of the access section. */
@@ -396,7 +411,8 @@ export class ContainerRegistry extends Construct {
     const repo = this.byEnvironment.get(env);
     if (!repo) {
       throw new ProblemsError(`gcp.ContainerRegistry ${this.node.path}`, [{
-        path: 'environment', value: Problems.show(environment),
+        path: 'environment',
+        value: Problems.show(environment),
         message: `has no repository (environments: ${[...this.byEnvironment.keys()].map((e) => `"${e}"`).join(', ')})`,
       }]);
     }
@@ -498,21 +514,6 @@ export class ContainerRegistry extends Construct {
     const virtual = this.upstreams.virtualRepository;
     const servesAsked = this.virtualEnvironment !== undefined && (environments.includes(this.virtualEnvironment) || environments.includes(''));
     return [...this.upstreams.remoteRepositories, ...(virtual && servesAsked ? [virtual] : [])];
-  }
-
-  /** What the props change in the spec's derivations, for the validator. */
-  private static validatorOptions(props: ContainerRegistryProps): GarValidatorOptions {
-    const virtualId = props.virtualRepository ? props.virtualRepository.repositoryId : undefined;
-    return {
-      kmsKeyName: props.kmsKeyName,
-      serviceAccountPrefix: props.serviceAccountPrefix,
-      workloadIdentityPoolId: props.workloadIdentityPoolId,
-      existingPool: props.workloadIdentityPool !== undefined,
-      existingProvider: props.workloadIdentityPool?.providerName !== undefined,
-      virtualRepositoryId: props.virtualRepository ? (virtualId ?? `${props.spec.name}-virtual`) : undefined,
-      virtualRepositoryIdDerived: props.virtualRepository !== undefined && virtualId === undefined,
-      existingEnvironments: (props.existingRepositories ?? []).map((e) => e?.environment ?? ''),
-    };
   }
 
   /** The props' own problems (the spec's are the validator's). */

@@ -127,7 +127,9 @@ export class GarValidator {
    *
    * @internal
    */
-  public static _translate(spec: RegistrySpec, existingEnvironments: string[]): { result?: GarCleanupResult; problems: SpecProblem[]; repositoryIds: string[] } {
+  public static _translate(
+    spec: RegistrySpec, existingEnvironments: string[],
+  ): { result?: GarCleanupResult; problems: SpecProblem[]; repositoryIds: string[] } {
     const managed = Naming.physicalEnvironments(spec).filter((env) => !existingEnvironments.includes(env));
     const repositoryIds = managed.map((env) => Naming.garRepositoryId(spec, env));
     if (managed.length === 0) return { problems: [], repositoryIds };
@@ -222,7 +224,8 @@ export class GarValidator {
     });
     if (virtualRepositoryId !== undefined) {
       const p = repositoryIdProblem(virtualRepositoryId);
-      if (p) problems.add(virtualPath, virtualRepositoryId, virtualPath === 'name' ? `gives the virtual repository id "${virtualRepositoryId}", which ${p}` : p);
+      if (p && virtualPath === 'name') problems.add('name', registryName, `gives the virtual repository id "${virtualRepositoryId}", which ${p}`);
+      else if (p) problems.add(virtualPath, virtualRepositoryId, p);
     }
     return problems.list;
   }

@@ -100,11 +100,11 @@ export class RegistryIdentities extends Construct {
     if ([...this.identities.values()].some((i) => i.github.length > 0) && !props.workloadIdentity) {
       problems.add('props.workloadIdentity', undefined, 'is required: identities with a `github` trust need a GithubWorkloadIdentity to be trusted through');
     }
-    const envs = Object.keys(props.repositories ?? {});
-    const missing = [...new Set(AccessPlan.grants(spec).map((g) => g.environment))].filter((env) => !envs.includes(env));
+    const given = Object.keys(props.repositories ?? {});
+    const missing = [...new Set(AccessPlan.grants(spec).map((g) => g.environment))].filter((env) => !given.includes(env));
     for (const env of missing) {
       const who = [...new Set(AccessPlan.grants(spec).filter((g) => g.environment === env).map((g) => g.identity))].sort();
-      problems.add('props.repositories', envs, `has no repository for environment "${env}" (granted to ${who.map((w) => `"${w}"`).join(', ')})`);
+      problems.add('props.repositories', given, `has no repository for environment "${env}" (granted to ${who.map((w) => `"${w}"`).join(', ')})`);
     }
     problems.throwIfAny(`gcp.RegistryIdentities ${this.node.path}`);
 

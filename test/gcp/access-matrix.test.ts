@@ -23,7 +23,7 @@ const spec: RegistrySpec = validSpec({
 });
 
 describe('GarAccessMatrix', () => {
-  const rows = GarAccessMatrix.entries(spec, { virtualRepositoryId: 'platform-virtual' });
+  const rows = GarAccessMatrix.of(spec, { virtualRepositoryId: 'platform-virtual' });
   const row = (identity: string, resource: string) => rows.find((r) => r.identity === identity && r.resource === resource);
 
   test('the pusher writes the first environment; the writer role also reads and moves tags (beyond the model, said why)', () => {
