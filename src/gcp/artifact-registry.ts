@@ -194,7 +194,7 @@ export class ContainerRegistry extends Construct {
       existingProvider: props.workloadIdentityPool?.providerName !== undefined,
       virtualRepositoryId: props.virtualRepository ? (virtualId ?? `${props.spec.name}-virtual`) : undefined,
       virtualRepositoryIdDerived: props.virtualRepository !== undefined && virtualId === undefined,
-      existingEnvironments: (props.existingRepositories ?? []).map((e) => e?.environment ?? ''),
+      existingEnvironments: (Array.isArray(props.existingRepositories) ? props.existingRepositories : []).map((e) => e?.environment ?? ''),
     };
   }
 
@@ -525,11 +525,9 @@ export class ContainerRegistry extends Construct {
       problems.add('props.location', props.location, 'is not a GCP location (a region such as europe-west1, or a multi-region: us, europe, asia)');
     }
     if (props.project === '') problems.add('props.project', props.project, 'is required: the Google Cloud project id');
-    (props.existingRepositories ?? []).forEach((e, i) => {
-      if (e === null || typeof e !== 'object') {
-        problems.add(`props.existingRepositories[${i}]`, e, 'is not an object ({ repositoryId, environment })');
-        return;
-      }
+    const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []); // a wrong shape is reported by checkPropShapes
+    list(props.existingRepositories).forEach((e, i) => {
+      if (e === null || typeof e !== 'object') return;
       const p = typeof e.repositoryId === 'string' ? repositoryIdProblem(e.repositoryId) : 'is required (a string)';
       if (p) problems.add(`props.existingRepositories[${i}].repositoryId`, e.repositoryId, p);
       if (specOk && !envs.includes(e.environment ?? '')) {
@@ -544,7 +542,7 @@ export class ContainerRegistry extends Construct {
     if (specOk && virtualEnv !== undefined && !Naming.environmentNames(spec).includes(virtualEnv)) {
       problems.add('props.virtualRepository.environment', virtualEnv, `is not an environment of the chain (${Naming.environmentNames(spec).join(', ') || 'none'})`);
     }
-    (props.repoAdminMembers ?? []).forEach((m, i) => {
+    list(props.repoAdminMembers).forEach((m, i) => {
       const p = typeof m === 'string' && !Tokens.isUnresolved(m) ? gcpMember(m) : undefined;
       if (p) problems.add(`props.repoAdminMembers[${i}]`, m, p);
     });

@@ -91,8 +91,12 @@ export interface GarValidatorOptions {
 export class GarValidator {
   /** Every problem of the spec on Google Cloud; empty when the GCP `ContainerRegistry` synthesizes it. */
   public static problems(spec: RegistrySpec, options: GarValidatorOptions = {}): SpecProblem[] {
-    const problems = new Problems().addAll(SpecValidator.validate(spec, { clouds: [Cloud.GCP] }).problems);
-    if (spec === null || typeof spec !== 'object') return problems.list;
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return SpecValidator.validate(spec, { clouds: [Cloud.GCP] }).problems;
+    // SpecValidator.validate throws a TypeError when `repositories` is not a list (src/spec/validate.ts, upstreamCaches):
+    // validate with an empty list and report the value received.
+    const listed = Array.isArray(spec.repositories);
+    const problems = new Problems().addAll(SpecValidator.validate(listed ? spec : { ...spec, repositories: [] }, { clouds: [Cloud.GCP] }).problems
+      .map((p) => (!listed && p.path === 'repositories' ? { ...p, value: Problems.show(spec.repositories) } : p)));
     const found = problems.list;
     const clean = (...prefixes: string[]) => !found.some((p) => prefixes.some((x) => p.path === x || p.path.startsWith(`${x}.`) || p.path.startsWith(`${x}[`)));
 
