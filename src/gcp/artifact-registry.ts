@@ -492,6 +492,10 @@ export class ContainerRegistry extends Construct {
     });
     problems.throwIfAny(`gcp.ContainerRegistry ${this.node.path} ${method}`);
 
+    // The smallest scope of a grant is a repository: google_artifact_registry_repository_iam_member binds a role on a
+    // `repository` (provider 16.12 schema: project, location, repository, role, member, condition; no package), and
+    // Artifact Registry's access-control page speaks of "repository-specific permissions"
+    // (https://cloud.google.com/artifact-registry/docs/access-control). So images narrower than a repository warn.
     // With the tags layout (or without environments) one repository holds every environment.
     const environments = physical.length === 1 && physical[0] === '' ? [''] : (asked ?? physical).filter((e) => physical.includes(e));
     const repositories = physical.filter((e) => environments.includes(e)).map((e) => this.byEnvironment.get(e)!);
