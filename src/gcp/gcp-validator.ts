@@ -95,8 +95,16 @@ export class GarValidator {
     // SpecValidator.validate throws a TypeError when `repositories` is not a list (src/spec/validate.ts, upstreamCaches):
     // validate with an empty list and report the value received.
     const listed = Array.isArray(spec.repositories);
-    const problems = new Problems().addAll(SpecValidator.validate(listed ? spec : { ...spec, repositories: [] }, { clouds: [Cloud.GCP] }).problems
-      .map((p) => (!listed && p.path === 'repositories' ? { ...p, value: Problems.show(spec.repositories) } : p)));
+    let neutral: SpecProblem[];
+    try {
+      neutral = SpecValidator.validate(listed ? spec : { ...spec, repositories: [] }, { clouds: [Cloud.GCP] }).problems
+        .map((p) => (!listed && p.path === 'repositories' ? { ...p, value: Problems.show(spec.repositories) } : p));
+    } catch (e) {
+      // The neutral validator assumes lists where the spec's type says so (access.pushers, upstreamCaches): from
+      // JavaScript, a field of another shape is a problem of the spec, never a TypeError.
+      return [{ path: '', value: 'undefined', message: `is not a registry spec of the expected shape (${(e as Error).message}): check the types of its fields` }];
+    }
+    const problems = new Problems().addAll(neutral);
     const found = problems.list;
     const clean = (...prefixes: string[]) => !found.some((p) => prefixes.some((x) => p.path === x || p.path.startsWith(`${x}.`) || p.path.startsWith(`${x}[`)));
 

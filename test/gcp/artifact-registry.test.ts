@@ -326,6 +326,25 @@ describe('ContainerRegistry (GCP)', () => {
     expect(() => new ContainerRegistry(testStack(), 'Registry', undefined as any)).toThrow('gcp.ContainerRegistry stack/Registry: 1 problem\n  - props: is required: an object of props');
   });
 
+  test('the spec\'s problems, the children\'s derived ids and the props\' own come in one error (one round)', () => {
+    const s = validSpec({
+      name: 'Platform',
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
+        pullers: [{ name: 'ci-sa', github: { repository: 'acme/platform', environment: 'prod' } }],
+      },
+    });
+    expect(() => build(s, { location: 'Europe West' })).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry: 2 problems\n'
+      + ' {2}- name: "Platform" is not a valid registry name.*\n'
+      + ' {2}- props\\.location: "Europe West" is not a GCP location'));
+    // With a valid name, the ids the children derive from it (service accounts, the pool) are checked in the same round as the props.
+    expect(() => build({ ...s, name: 'p' + 'l'.repeat(1) }, { location: 'Europe West', workloadIdentityPoolId: 'gcp-pool' })).toThrow(new RegExp(
+      '^gcp\\.ContainerRegistry stack/Registry: 3 problems\n'
+      + ' {2}- access: "ci-sa" and identity "ci" both give the service account id "pl-ci-sa"; rename one\n'
+      + ' {2}- props\\.workloadIdentityPoolId: "gcp-pool" starts with "gcp-", a prefix Google reserves\n'
+      + ' {2}- props\\.location: "Europe West" is not a GCP location'));
+  });
+
   test('project is required', () => {
     expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('props.project: "" is required: the Google Cloud project id');
   });

@@ -136,6 +136,19 @@ describe('GarValidator', () => {
     expect(GarValidator.problems(spec, { virtualRepositoryId: 'Virtual' })[0].path).toBe('props.virtualRepository.repositoryId');
   });
 
+  test('a spec of the wrong shape from JavaScript is a problem, never a TypeError', () => {
+    for (const spec of [
+      { ...validSpec(), access: { pushers: 'ci' } },
+      { ...validSpec(), upstreamCaches: 'docker-hub' },
+      { ...validSpec(), repositories: 'api' },
+    ] as any[]) {
+      const problems = expectAgreement(spec);
+      expect(problems.length).toBeGreaterThan(0);
+    }
+    expect(GarValidator.problems({ ...validSpec(), repositories: 'api' } as any)[0])
+      .toEqual({ path: 'repositories', value: '"api"', message: 'must list at least one repository (image name)' });
+  });
+
   describe('validate --cloud gcp accepts exactly what synthesis accepts', () => {
     test('every example spec', () => {
       const root = join(__dirname, '../..');
