@@ -169,9 +169,10 @@ export class UpstreamRepositories extends Construct {
    * Grants `roles/artifactregistry.reader` on every remote and the virtual repository.
    *
    * @param memberId a stable name for the member in construct ids (default: the member)
+   * @returns the repository IAM members, created or existing
    */
-  public grantPull(member: string, memberId?: string): void {
-    for (const r of this.repositories) r.grantRole(ArtifactRegistryRole.READER, member, memberId);
+  public grantPull(member: string, memberId?: string): ArtifactRegistryRepositoryIamMember[] {
+    return this.repositories.map((r) => r.grantRole(ArtifactRegistryRole.READER, member, memberId));
   }
 }
 

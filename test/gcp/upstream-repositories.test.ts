@@ -22,7 +22,7 @@ describe('UpstreamRepositories', () => {
     virtualRepositoryId: 'platform-virtual',
     virtualUpstreams: [prod],
   });
-  upstreams.grantPull('group:runtime@acme.example');
+  const pullBindings = upstreams.grantPull('group:runtime@acme.example');
   const synthesized = Testing.synth(stack);
   const json = JSON.parse(synthesized);
   const byId = (id: string) => resources(json, 'google_artifact_registry_repository').find((r) => r.repository_id === id);
@@ -72,6 +72,8 @@ describe('UpstreamRepositories', () => {
   test('grantPull gives reader on every remote and the virtual repository', () => {
     const members = resources(json, 'google_artifact_registry_repository_iam_member');
     expect(members).toHaveLength(4);
+    expect(pullBindings.map((b) => b.node.scope!.node.id))
+      .toEqual([...upstreams.remoteRepositories, upstreams.virtualRepository!].map((r) => r.node.id));
     for (const m of members) {
       expect(m.role).toBe('roles/artifactregistry.reader');
       expect(m.member).toBe('group:runtime@acme.example');
