@@ -73,7 +73,7 @@ export function accessBlock(): string {
     '',
     '**Google Cloud** (`gcp.GarAccessMatrix`): repository IAM bindings of the created service accounts.',
     '',
-    ...table(header, nativeRows(GarAccessMatrix.entries(spec))),
+    ...table(header, nativeRows(GarAccessMatrix.of(spec))),
     '',
     '**Azure** (`azure.AcrAccessMatrix`): role assignments with ABAC repository conditions, and the purge task.',
     '',

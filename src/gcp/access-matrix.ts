@@ -31,7 +31,7 @@ const CAPABILITY_PERMISSIONS: { [capability: string]: string[] } = {
 
 const CAPABILITY_ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
 
-/** Options of `GarAccessMatrix.entries`. */
+/** Options of `GarAccessMatrix.of`. */
 export interface GarAccessMatrixOptions {
   /**
    * The virtual repository, as given to `ContainerRegistry`: its id, and the
@@ -77,8 +77,17 @@ export class GarAccessMatrix {
     return remote ? [...caps, Capability.CACHE_IMPORT] : caps;
   }
 
-  /** Every row, sorted by identity and repository. */
+  /**
+   * Every row, sorted by identity and repository.
+   *
+   * @deprecated use `GarAccessMatrix.of`
+   */
   public static entries(spec: RegistrySpec, options: GarAccessMatrixOptions = {}): NativeAccessEntry[] {
+    return GarAccessMatrix.of(spec, options);
+  }
+
+  /** Every row, sorted by identity and repository. */
+  public static of(spec: RegistrySpec, options: GarAccessMatrixOptions = {}): NativeAccessEntry[] {
     const rows: NativeAccessEntry[] = [];
     const model = AccessModel.matrix(spec);
     const images = spec.repositories.map((r) => r.name);

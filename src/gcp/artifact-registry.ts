@@ -1,23 +1,46 @@
+import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
-import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, DockerRepository, IDockerRepository } from './docker-repository';
-import { GCP_LOCATION, repositoryIdProblem, upperSnake } from './gcp-names';
+import { checkPropShapes, GCP_LOCATION, KMS_KEY_NAME, PropShape, repositoryIdProblem, upperSnake } from './gcp-names';
+import { GarValidator, GarValidatorOptions } from './gcp-validator';
 import { ExistingWorkloadIdentityPool, GithubWorkloadIdentity } from './github-workload-identity';
 import { RegistryIdentities } from './registry-identities';
 import { TerraformChecks } from './terraform-checks';
 import { UpstreamRepositories } from './upstream-repositories';
-import { RetentionTagCheck } from '../retention/environment-tag-check';
-import { GarCleanupTranslation } from '../retention/gar-translation';
+import { GcpWarnings } from './warnings';
 import { TranslationFidelity } from '../retention/translation-report';
+import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
+import { Glob } from '../spec/glob';
+import { gcpMember } from '../spec/grammars';
 import { Naming } from '../spec/naming';
+import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, RegistrySpec, ScanMode } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
-import { SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
+
+/** The shapes of the props, checked at run time for apps in JavaScript. */
+const PROP_SHAPES: { [prop: string]: [PropShape, boolean] } = {
+  spec: ['object', true],
+  project: ['string', true],
+  location: ['string', true],
+  kmsKeyName: ['string', false],
+  grantKeyAccess: ['boolean', false],
+  labels: ['string-map', false],
+  existingRepositories: ['object[]', false],
+  preventDestroy: ['boolean', false],
+  enableScanningApi: ['boolean', false],
+  repoAdminMembers: ['string[]', false],
+  workloadIdentityPool: ['object', false],
+  workloadIdentityPoolId: ['string', false],
+  virtualRepository: ['object', false],
+  serviceAccountPrefix: ['string', false],
+  createOutputs: ['boolean', false],
+};
 
 /** A repository that exists already and is used instead of creating one. */
 export interface ExistingRepository {
@@ -160,6 +183,21 @@ export interface ContainerRegistryProps {
  *   identity federation, repository-scoped IAM members).
  */
 export class ContainerRegistry extends Construct {
+  /** What the props change in the spec's derivations, for the validator. */
+  private static validatorOptions(props: ContainerRegistryProps): GarValidatorOptions {
+    const virtualId = props.virtualRepository ? props.virtualRepository.repositoryId : undefined;
+    return {
+      kmsKeyName: props.kmsKeyName,
+      serviceAccountPrefix: props.serviceAccountPrefix,
+      workloadIdentityPoolId: props.workloadIdentityPoolId,
+      existingPool: props.workloadIdentityPool !== undefined,
+      existingProvider: props.workloadIdentityPool?.providerName !== undefined,
+      virtualRepositoryId: props.virtualRepository ? (virtualId ?? `${props.spec.name}-virtual`) : undefined,
+      virtualRepositoryIdDerived: props.virtualRepository !== undefined && virtualId === undefined,
+      existingEnvironments: (Array.isArray(props.existingRepositories) ? props.existingRepositories : []).map((e) => e?.environment ?? ''),
+    };
+  }
+
   /** The standard repository of each physical environment, in chain order. */
   public readonly repositories: IDockerRepository[] = [];
   /** The identities of the access section. */
@@ -185,42 +223,36 @@ export class ContainerRegistry extends Construct {
   /** The spec the registry was built from. */
   public readonly spec: RegistrySpec;
   private readonly byEnvironment = new Map<string, IDockerRepository>();
+  /** The physical environment the virtual repository serves. */
+  private virtualEnvironment?: string;
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    SpecValidator.assertValid(props.spec, { clouds: [Cloud.GCP] });
+    // One round: the props' shapes, the spec's problems on GCP (GarValidator, which validate --cloud gcp runs too) and the props' own.
+    const problems = new Problems();
+    if (checkPropShapes(problems, props, PROP_SHAPES)) {
+      if (props.spec !== null && typeof props.spec === 'object') problems.addAll(GarValidator.problems(props.spec, ContainerRegistry.validatorOptions(props)));
+      this.checkProps(props, problems);
+    }
+    problems.throwIfAny(`gcp.ContainerRegistry ${this.node.path}`);
     const spec = props.spec;
     this.spec = spec;
-    this.validateProps(props);
 
     const envs = Naming.physicalEnvironments(spec);
     const kmsKeyName = props.kmsKeyName
       ?? (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED ? spec.encryption?.gcpKmsKeyName : undefined);
     const labels = { ...(spec.labels ?? {}), ...(props.labels ?? {}) };
     const existing = new Map((props.existingRepositories ?? []).map((e) => [e.environment ?? '', e.repositoryId]));
-    const imageNames = spec.repositories.map((r) => Naming.garPackageName(spec, r.name));
 
-    // Every environment's repository holds the same images with the same effective retention: one translation.
-    const managed = envs.filter((env) => !existing.has(env));
-    let cleanup: ReturnType<typeof GarCleanupTranslation.translate> | undefined;
-    if (managed.length > 0) {
-      try {
-        cleanup = GarCleanupTranslation.translate(
-          spec.repositories.map((r) => ({ packageName: Naming.garPackageName(spec, r.name), policy: EffectiveSpec.retention(spec, r) })),
-          { allPackageNames: imageNames },
-        );
-      } catch (e: any) {
-        throw new Error(`ContainerRegistry ${this.node.path}: the retention policies cannot be expressed as Artifact Registry cleanup policies `
-          + `(repositories ${managed.map((env) => Naming.garRepositoryId(spec, env)).join(', ')})\n${e?.message ?? e}`);
-      }
-    }
-
+    // Every environment's repository holds the same images with the same effective retention: one translation (the validator's).
+    const translation = GarValidator._translate(spec, [...existing.keys()]);
+    const cleanup = translation.result;
     if (cleanup) {
-      const where = `${managed.length === 1 ? 'Repository' : 'Repositories'} ${managed.map((env) => Naming.garRepositoryId(spec, env)).join(', ')}`;
-      for (const w of cleanup.report.warnings) Annotations.of(this).addWarning(`${where}: ${w}`);
+      const where = `${translation.repositoryIds.length === 1 ? 'Repository' : 'Repositories'} ${translation.repositoryIds.join(', ')}`;
+      for (const w of cleanup.report.warnings) GcpWarnings._emit(this, 'retention-translation', `${where}: ${w}`);
       if (cleanup.report.fidelity === TranslationFidelity.CONSERVATIVE) {
         const reasons = cleanup.report.rules.filter((r) => r.reason).map((r) => (r.ruleIndex < 0 ? `protected tags: ${r.reason}` : r.reason));
-        Annotations.of(this).addWarning(
+        GcpWarnings._emit(this, 'retention-conservative',
           `${where}: Artifact Registry cannot express the retention exactly; the cleanup policies are conservative `
           + `(they delete less than the spec's retention, the nearest safe behaviour)${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
         );
@@ -242,7 +274,7 @@ export class ContainerRegistry extends Construct {
     const deletesTagged = (cleanup?.policies ?? []).filter((p) => p.action === 'DELETE' && (p.condition?.tagState ?? 'ANY') !== 'UNTAGGED');
     if (immutableTags && deletesTagged.length > 0) {
       // immutable_tags "prevents all tags from being modified, moved or deleted": a tagged version cannot be cleaned up.
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'immutable-tags-cleanup',
         `docker_config.immutable_tags is on, so Artifact Registry never deletes a tagged version: the cleanup policies ${deletesTagged.map((p) => p.id).join(', ')} `
         + 'delete untagged versions only (conservative: tagged images the retention expires are kept). To expire tagged images on GCP, set tagPolicy.immutable to false.',
       );
@@ -256,7 +288,7 @@ export class ContainerRegistry extends Construct {
         repo = DockerRepository.fromRepositoryAttributes(this, constructId, {
           repositoryId: existing.get(env)!, location: props.location, project: props.project,
         });
-        Annotations.of(this).addWarning(
+        GcpWarnings._emit(this, 'existing-repository',
           `Repository ${existing.get(env)}${env ? ` (environment "${env}")` : ''} exists already and is only referenced: its cleanup policies, tag immutability, `
           + 'scanning, encryption and labels stay as they are, and the spec\'s retention and tag policy are not applied to it.',
         );
@@ -307,7 +339,7 @@ export class ContainerRegistry extends Construct {
       this.workloadIdentity = new GithubWorkloadIdentity(this, 'GithubTrust', {
         project: props.project,
         trusts,
-        poolId: props.workloadIdentityPoolId ?? `${spec.name}-github`.slice(0, 32).replace(/-+$/, ''),
+        poolId: props.workloadIdentityPoolId ?? GarValidator.defaultPoolId(spec.name),
         existingPool: props.workloadIdentityPool,
       });
       if (props.createOutputs ?? true) {
@@ -334,6 +366,7 @@ export class ContainerRegistry extends Construct {
       const chain = Naming.environmentNames(spec);
       const virtualEnv = props.virtualRepository?.environment ?? (envs.length > 1 ? chain[chain.length - 1] : envs[0]);
       const fronted = this.byEnvironment.get(envs.includes(virtualEnv) ? virtualEnv : '');
+      this.virtualEnvironment = envs.includes(virtualEnv) ? virtualEnv : '';
       this.upstreams = new UpstreamRepositories(this, 'Upstreams', {
         registryName: spec.name,
         caches,
@@ -377,62 +410,146 @@ export class ContainerRegistry extends Construct {
     const env = Naming.physicalEnvironments(this.spec).length === 1 && Naming.physicalEnvironments(this.spec)[0] === '' ? '' : environment ?? '';
     const repo = this.byEnvironment.get(env);
     if (!repo) {
-      throw new Error(`ContainerRegistry ${this.node.path}: no repository for environment "${environment ?? ''}" (environments: ${[...this.byEnvironment.keys()].map((e) => `"${e}"`).join(', ')})`);
+      throw new ProblemsError(`gcp.ContainerRegistry ${this.node.path}`, [{
+        path: 'environment',
+        value: Problems.show(environment),
+        message: `has no repository (environments: ${[...this.byEnvironment.keys()].map((e) => `"${e}"`).join(', ')})`,
+      }]);
     }
     return repo;
   }
 
-  /** Grants `roles/artifactregistry.reader` on every standard repository and the caches and virtual repository. */
-  public grantPull(member: string): void {
-    for (const r of this.repositories) r.grantPull(member);
-    this.upstreams?.grantPull(member);
+  /**
+   * Grants `roles/artifactregistry.reader` to an IAM member on the repositories of
+   * the given environments (default: every one), on the remote repositories (the
+   * caches: pulling an image through a cache is a pull) and on the virtual
+   * repository when it serves one of those environments. Artifact Registry IAM is
+   * per repository: images narrower than a repository get the whole repository,
+   * with a warning. A repeated grant returns the bindings the first one created.
+   *
+   * @param member an IAM member (`serviceAccount:...`, `group:...`)
+   * @returns the repository IAM members, created or existing
+   */
+  public grantPull(member: string, options: GrantOptions = {}): ArtifactRegistryRepositoryIamMember[] {
+    const scope = this.grantScope('grantPull', member, options);
+    return [
+      ...scope.repositories.map((r) => r.grantRole(ArtifactRegistryRole.READER, member)),
+      ...this.upstreamsFor(scope.environments).map((r) => r.grantRole(ArtifactRegistryRole.READER, member)),
+    ];
   }
 
-  /** Grants `roles/artifactregistry.writer` on every standard repository (remote and virtual repositories take no pushes). */
-  public grantPush(member: string): void {
-    for (const r of this.repositories) r.grantPush(member);
+  /**
+   * Grants `roles/artifactregistry.writer` (it includes read: Artifact Registry has
+   * no write-only role) on the standard repositories of the given environments
+   * (default: every one); remote and virtual repositories take no pushes.
+   *
+   * @param member an IAM member
+   * @returns the repository IAM members, created or existing
+   */
+  public grantPush(member: string, options: GrantOptions = {}): ArtifactRegistryRepositoryIamMember[] {
+    const scope = this.grantScope('grantPush', member, options);
+    return scope.repositories.map((r) => r.grantRole(ArtifactRegistryRole.WRITER, member));
   }
 
-  /** Grants `roles/artifactregistry.writer` on every standard repository and reader on the caches and virtual repository. */
-  public grantPullPush(member: string): void {
-    for (const r of this.repositories) r.grantPullPush(member);
-    this.upstreams?.grantPull(member);
+  /**
+   * Grants `roles/artifactregistry.writer` on the standard repositories of the
+   * given environments and `roles/artifactregistry.reader` on the caches and the
+   * virtual repository (as `grantPull`).
+   *
+   * @param member an IAM member
+   * @returns the repository IAM members, created or existing
+   */
+  public grantPullPush(member: string, options: GrantOptions = {}): ArtifactRegistryRepositoryIamMember[] {
+    const scope = this.grantScope('grantPullPush', member, options);
+    return [
+      ...scope.repositories.map((r) => r.grantRole(ArtifactRegistryRole.WRITER, member)),
+      ...this.upstreamsFor(scope.environments).map((r) => r.grantRole(ArtifactRegistryRole.READER, member)),
+    ];
   }
 
-  private validateProps(props: ContainerRegistryProps): void {
-    const problems: string[] = [];
+  /**
+   * The repositories a grant covers: those of the environments asked (each
+   * physical environment's repository; the one repository of the tags layout), and
+   * a warning when the images asked are fewer than those repositories hold.
+   */
+  private grantScope(method: string, member: string, options: GrantOptions): { environments: string[]; repositories: IDockerRepository[] } {
+    const problems = new Problems();
+    if (typeof member !== 'string' || member === '') problems.add('member', member, 'is required: an IAM member (serviceAccount:<email>, group:<email>, ...)');
+    else if (!Tokens.isUnresolved(member) && gcpMember(member)) problems.add('member', member, gcpMember(member)!);
+    checkPropShapes(problems, options ?? {}, { images: ['string[]', false], environments: ['string[]', false] }, 'options');
+    const chain = Naming.environmentNames(this.spec);
+    const physical = [...this.byEnvironment.keys()];
+    const asked = Array.isArray(options?.environments) ? options.environments : undefined;
+    (asked ?? []).forEach((env, i) => {
+      if (!chain.includes(env)) problems.add(`options.environments[${i}]`, env, `is not an environment of the chain (${chain.join(', ') || 'none'})`);
+    });
+    const images = this.spec.repositories.map((r) => r.name);
+    const patterns = Array.isArray(options?.images) ? options.images : undefined;
+    (patterns ?? []).forEach((pattern, i) => {
+      if (typeof pattern === 'string' && !images.some((image) => Glob.matches(pattern, image))) {
+        problems.add(`options.images[${i}]`, pattern, `matches no image of the spec (${images.join(', ')})`);
+      }
+    });
+    problems.throwIfAny(`gcp.ContainerRegistry ${this.node.path} ${method}`);
+
+    // The smallest scope of a grant is a repository: google_artifact_registry_repository_iam_member binds a role on a
+    // `repository` (provider 16.12 schema: project, location, repository, role, member, condition; no package), and
+    // Artifact Registry's access-control page speaks of "repository-specific permissions"
+    // (https://cloud.google.com/artifact-registry/docs/access-control). So images narrower than a repository warn.
+    // With the tags layout (or without environments) one repository holds every environment.
+    const environments = physical.length === 1 && physical[0] === '' ? [''] : (asked ?? physical).filter((e) => physical.includes(e));
+    const repositories = physical.filter((e) => environments.includes(e)).map((e) => this.byEnvironment.get(e)!);
+    const covered = patterns === undefined ? images : images.filter((image) => Glob.matchesAny(patterns, image));
+    const beyond = images.filter((image) => !covered.includes(image));
+    const tagsBeyond = asked !== undefined && environments.length === 1 && environments[0] === '' && chain.some((e) => !asked.includes(e));
+    if (beyond.length > 0 || tagsBeyond) {
+      GcpWarnings._emit(this, 'image-scope',
+        `${method}(${Tokens.isUnresolved(member) ? 'member' : member}) asks for ${patterns ? `the images ${patterns.join(', ')}` : 'every image'}`
+        + `${asked ? ` in ${asked.join(', ')}` : ''}, but Artifact Registry grants roles per repository: it covers every image`
+        + `${tagsBeyond ? ' and every environment tag' : ''} of ${repositories.map((r) => r.repositoryId).join(', ')}`
+        + `${beyond.length ? ` (also ${beyond.join(', ')})` : ''}. Use separate registries (spec files) to keep images apart.`);
+    }
+    return { environments, repositories };
+  }
+
+  /** The caches, and the virtual repository when it serves one of the environments. */
+  private upstreamsFor(environments: string[]): IDockerRepository[] {
+    if (!this.upstreams) return [];
+    const virtual = this.upstreams.virtualRepository;
+    const servesAsked = this.virtualEnvironment !== undefined && (environments.includes(this.virtualEnvironment) || environments.includes(''));
+    return [...this.upstreams.remoteRepositories, ...(virtual && servesAsked ? [virtual] : [])];
+  }
+
+  /** The props' own problems (the spec's are the validator's). */
+  private checkProps(props: ContainerRegistryProps, problems: Problems): void {
     const spec = props.spec;
-    const envs = Naming.physicalEnvironments(spec);
-    if (!Tokens.isUnresolved(props.location) && !GCP_LOCATION.test(props.location)) {
-      problems.push(`location "${props.location}" is not a GCP location (a region such as europe-west1, or a multi-region: us, europe, asia)`);
+    const specOk = spec !== null && typeof spec === 'object';
+    const envs = specOk ? Naming.physicalEnvironments(spec) : [];
+    if (typeof props.location === 'string' && !Tokens.isUnresolved(props.location) && !GCP_LOCATION.test(props.location)) {
+      problems.add('props.location', props.location, 'is not a GCP location (a region such as europe-west1, or a multi-region: us, europe, asia)');
     }
-    if (typeof props.project !== 'string' || props.project.length === 0) {
-      problems.push('project is required: the Google Cloud project id');
-    }
-    (props.existingRepositories ?? []).forEach((e, i) => {
-      const p = repositoryIdProblem(e.repositoryId);
-      if (p) problems.push(`existingRepositories[${i}].repositoryId "${e.repositoryId}" ${p}`);
-      if (!envs.includes(e.environment ?? '')) {
-        problems.push(`existingRepositories[${i}].environment ${e.environment === undefined ? '(none)' : `"${e.environment}"`} is not a physical environment of the spec `
+    if (props.project === '') problems.add('props.project', props.project, 'is required: the Google Cloud project id');
+    const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []); // a wrong shape is reported by checkPropShapes
+    list(props.existingRepositories).forEach((e, i) => {
+      if (e === null || typeof e !== 'object') return;
+      const p = typeof e.repositoryId === 'string' ? repositoryIdProblem(e.repositoryId) : 'is required (a string)';
+      if (p) problems.add(`props.existingRepositories[${i}].repositoryId`, e.repositoryId, p);
+      if (specOk && !envs.includes(e.environment ?? '')) {
+        problems.add(`props.existingRepositories[${i}].environment`, e.environment, 'is not a physical environment of the spec '
           + `(${envs.map((x) => (x ? `"${x}"` : '(none: the tags layout has one repository)')).join(', ')})`);
       }
     });
-    // A retention rule that could expire the image an environment tag points to is an error (unless the spec allows it).
-    for (const p of RetentionTagCheck.check(spec)) problems.push(`${p.path}: ${p.value === 'undefined' ? '' : `${p.value} `}${p.message}`);
-    if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED && !props.kmsKeyName && !spec.encryption?.gcpKmsKeyName) {
-      problems.push('encryption.type is "customer-managed" but no Cloud KMS key is given: pass kmsKeyName or set encryption.gcpKmsKeyName');
-    }
-    if (props.kmsKeyName !== undefined && !Tokens.isUnresolved(props.kmsKeyName)
-      && !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(props.kmsKeyName)) {
-      problems.push(`kmsKeyName "${props.kmsKeyName}" is not a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)`);
+    if (typeof props.kmsKeyName === 'string' && !Tokens.isUnresolved(props.kmsKeyName) && !KMS_KEY_NAME.test(props.kmsKeyName)) {
+      problems.add('props.kmsKeyName', props.kmsKeyName, 'is not a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)');
     }
     const virtualEnv = props.virtualRepository?.environment;
-    if (virtualEnv !== undefined && !Naming.environmentNames(spec).includes(virtualEnv)) {
-      problems.push(`virtualRepository.environment "${virtualEnv}" is not an environment of the chain (${Naming.environmentNames(spec).join(', ') || 'none'})`);
+    if (specOk && virtualEnv !== undefined && !Naming.environmentNames(spec).includes(virtualEnv)) {
+      problems.add('props.virtualRepository.environment', virtualEnv, `is not an environment of the chain (${Naming.environmentNames(spec).join(', ') || 'none'})`);
     }
-    if (problems.length > 0) {
-      throw new Error(`ContainerRegistry ${this.node.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    list(props.repoAdminMembers).forEach((m, i) => {
+      const p = typeof m === 'string' && !Tokens.isUnresolved(m) ? gcpMember(m) : undefined;
+      if (p) problems.add(`props.repoAdminMembers[${i}]`, m, p);
+    });
   }
 
   /**
@@ -443,11 +560,11 @@ export class ContainerRegistry extends Construct {
     const decisions = spec.repositories.map((r) => ({ image: r.name, decision: TagPolicyDecision.gar(EffectiveSpec.tagPolicy(spec, r)) }));
     const warnings = new Set<string>();
     for (const d of decisions) for (const w of d.decision.warnings) warnings.add(w);
-    for (const w of warnings) Annotations.of(this).addWarning(w);
+    for (const w of warnings) GcpWarnings._emit(this, 'immutable-tags', w);
     const on = decisions.filter((d) => d.decision.immutableTags).map((d) => d.image);
     if (on.length > 0 && on.length < decisions.length) {
       const off = decisions.filter((d) => !d.decision.immutableTags).map((d) => d.image);
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'mixed-immutability',
         `Images ${on.join(', ')} ask for immutable tags and ${off.join(', ')} do not, but docker_config.immutable_tags applies to a whole repository: `
         + 'tags stay mutable in every repository (the nearest safe setting, since immutable tags would break the images that move theirs). Give them the same tag policy.',
       );
@@ -462,13 +579,13 @@ export class ContainerRegistry extends Construct {
     const off = modes.filter((m) => m.scanning.mode === ScanMode.OFF).map((m) => m.image);
     const on = modes.filter((m) => m.scanning.mode !== ScanMode.OFF).map((m) => m.image);
     if (off.length > 0 && on.length > 0) {
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'mixed-scanning',
         `Scanning is off for ${off.join(', ')} but on for ${on.join(', ')}; Artifact Registry scans per repository, so every image is scanned.`,
       );
     }
     const gates = [...new Set(modes.map((m) => m.scanning.severityThreshold).filter((s) => s !== undefined))];
     if (gates.length > 0) {
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'severity-gate',
         `Artifact Registry has no severity gate (severityThreshold ${gates.join(', ')}): images with such vulnerabilities are stored and pullable; `
         + 'enforce the gate in the promotion pipeline (the scan results are in Artifact Analysis).',
       );
@@ -499,13 +616,13 @@ export class ContainerRegistry extends Construct {
   private warnAboutGaps(spec: RegistrySpec, props: ContainerRegistryProps): void {
     const replicas = (spec.replication?.replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.GCP);
     if (replicas.length > 0) {
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'no-replication',
         `Artifact Registry does not replicate repositories (replicas: ${replicas.map((r) => r.region).join(', ')}); `
         + `the repositories are in "${props.location}" only. Use a multi-region location (us, europe, asia) for redundancy.`,
       );
     }
     if (props.preventDestroy === false) {
-      Annotations.of(this).addWarning('preventDestroy is false: a Terraform plan may delete the repositories and every image in them.');
+      GcpWarnings._emit(this, 'prevent-destroy-off', 'preventDestroy is false: a Terraform plan may delete the repositories and every image in them.');
     }
   }
 }

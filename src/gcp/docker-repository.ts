@@ -4,7 +4,8 @@ import {
 } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct, IConstruct } from 'constructs';
-import { dockerHost, idFragment, repositoryIdProblem } from './gcp-names';
+import { checkPropShapes, dockerHost, idFragment, PropShape, repositoryIdProblem } from './gcp-names';
+import { Problems } from '../spec/problems';
 
 /** The Artifact Registry roles the constructs grant, always on one repository. */
 export enum ArtifactRegistryRole {
@@ -54,8 +55,40 @@ export interface DockerRepositoryAttributes {
   readonly project: string;
 }
 
+/** The shapes of the attributes of an existing repository, checked at run time for apps in JavaScript. */
+const ATTRIBUTE_SHAPES: { [prop: string]: [PropShape, boolean] } = {
+  repositoryId: ['string', true],
+  location: ['string', true],
+  project: ['string', true],
+};
+
+/** The shapes of the props of a created repository. */
+const PROP_SHAPES: { [prop: string]: [PropShape, boolean] } = {
+  ...ATTRIBUTE_SHAPES,
+  description: ['string', false],
+  cleanupPolicies: ['object[]', false],
+  cleanupPolicyDryRun: ['boolean', false],
+  immutableTags: ['boolean', false],
+  kmsKeyName: ['string', false],
+  labels: ['string-map', false],
+  scanning: ['boolean', false],
+  preventDestroy: ['boolean', false],
+};
+
+/** Checks the props' shapes and the repository id; throws one `ProblemsError`. */
+function checkAttributes(scope: Construct, what: string, props: unknown, shapes: { [prop: string]: [PropShape, boolean] }): void {
+  const problems = new Problems();
+  if (checkPropShapes(problems, props, shapes)) {
+    const id = (props as DockerRepositoryAttributes).repositoryId;
+    const problem = typeof id === 'string' ? repositoryIdProblem(id) : undefined;
+    if (problem) problems.add('props.repositoryId', id, problem);
+  }
+  problems.throwIfAny(`${what} ${scope.node.path}`);
+}
+
 /** Shared behaviour of created and existing repositories: the grants. */
 export abstract class DockerRepositoryBase extends Construct implements IDockerRepository {
+
   public abstract readonly repositoryId: string;
   public abstract readonly location: string;
   public abstract readonly project: string;
@@ -189,8 +222,7 @@ export class DockerRepository extends DockerRepositoryBase {
 
   constructor(scope: Construct, id: string, props: DockerRepositoryProps) {
     super(scope, id);
-    const problem = repositoryIdProblem(props.repositoryId);
-    if (problem) throw new Error(`DockerRepository ${this.node.path}: repositoryId "${props.repositoryId}" ${problem}`);
+    checkAttributes(this, 'gcp.DockerRepository', props, PROP_SHAPES);
     const policies = props.cleanupPolicies ?? [];
     this.resource = new ArtifactRegistryRepository(this, 'Resource', {
       project: props.project,
@@ -235,8 +267,7 @@ class ImportedDockerRepository extends DockerRepositoryBase {
 
   constructor(scope: Construct, id: string, attrs: DockerRepositoryAttributes) {
     super(scope, id);
-    const problem = repositoryIdProblem(attrs.repositoryId);
-    if (problem) throw new Error(`DockerRepository.fromRepositoryAttributes ${this.node.path}: repositoryId "${attrs.repositoryId}" ${problem}`);
+    checkAttributes(this, 'gcp.DockerRepository.fromRepositoryAttributes', attrs, ATTRIBUTE_SHAPES);
     this.repositoryId = attrs.repositoryId;
     this.location = attrs.location;
     this.project = attrs.project;

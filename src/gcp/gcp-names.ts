@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { Problems } from '../spec/problems';
 import { Tokens } from '../spec/tokens';
 
 /**
@@ -78,4 +79,52 @@ export function idFragment(value: string): string {
 /** The registry host of a location: `europe-docker.pkg.dev`. */
 export function dockerHost(location: string): string {
   return `${location}-docker.pkg.dev`;
+}
+
+/** The shape of a construct prop, for the runtime checks of props given from JavaScript. */
+export type PropShape = 'string' | 'boolean' | 'string[]' | 'object' | 'object[]' | 'string-map';
+
+const SHAPE_WORDS: { [shape in PropShape]: string } = {
+  'string': 'a string',
+  'boolean': 'a boolean',
+  'string[]': 'a list of strings',
+  'object': 'an object',
+  'object[]': 'a list of objects',
+  'string-map': 'an object of string values',
+};
+
+function hasShape(value: unknown, shape: PropShape): boolean {
+  const isObject = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  switch (shape) {
+    case 'string': return typeof value === 'string';
+    case 'boolean': return typeof value === 'boolean';
+    case 'string[]': return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'object': return isObject(value);
+    case 'object[]': return Array.isArray(value) && value.every(isObject);
+    case 'string-map': return isObject(value) && Object.values(value as object).every((v) => typeof v === 'string');
+    default: return false;
+  }
+}
+
+/**
+ * Checks the shape of construct props given from JavaScript (no type checker):
+ * each prop of `shapes` is `[shape, required]`; a missing required prop or a value
+ * of another shape is a problem naming the prop (`props.location: 42 is not a
+ * string`), instead of a TypeError later. Tokens pass. Returns whether `props`
+ * itself is an object.
+ */
+export function checkPropShapes(problems: Problems, props: unknown, shapes: { [name: string]: [PropShape, boolean] }, prefix = 'props'): boolean {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    problems.add(prefix, props, 'is required: an object of props');
+    return false;
+  }
+  for (const [name, [shape, required]] of Object.entries(shapes)) {
+    const value = (props as { [k: string]: unknown })[name];
+    if (value === undefined) {
+      if (required) problems.add(`${prefix}.${name}`, undefined, `is required (${SHAPE_WORDS[shape]})`);
+    } else if (!Tokens.isUnresolved(value) && !hasShape(value, shape)) {
+      problems.add(`${prefix}.${name}`, value, `is not ${SHAPE_WORDS[shape]}`);
+    }
+  }
+  return true;
 }

@@ -1,10 +1,11 @@
 import { IamWorkloadIdentityPool } from '@cdktf/provider-google/lib/iam-workload-identity-pool';
 import { IamWorkloadIdentityPoolProvider } from '@cdktf/provider-google/lib/iam-workload-identity-pool-provider';
 import { ServiceAccountIamMember } from '@cdktf/provider-google/lib/service-account-iam-member';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { idFragment, shortHash, workloadIdentityIdProblem } from './gcp-names';
+import { GcpWarnings } from './warnings';
 import { GithubOidc } from '../spec/github-oidc';
+import { Problems } from '../spec/problems';
 import { GithubTrustSpec } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
 
@@ -172,9 +173,12 @@ export class GithubWorkloadIdentity extends Construct {
   /**
    * The provider limits the trusts would break: more custom attributes than 50
    * (five are always mapped, so at most 45 distinct tag trusts), a mapping
-   * expression over 2048 characters, or a condition over 4096.
+   * expression over 2048 characters, or a condition over 4096. Internal: the
+   * GCP validator reports them from the spec.
+   *
+   * @internal
    */
-  private static limitProblems(trusts: GithubTrustSpec[]): string[] {
+  public static _limitProblems(trusts: GithubTrustSpec[]): string[] {
     const problems: string[] = [];
     const mapping = GithubWorkloadIdentity.attributeMapping(trusts);
     const custom = Object.keys(mapping).filter((k) => k.startsWith('attribute.'));
@@ -260,32 +264,34 @@ export class GithubWorkloadIdentity extends Construct {
 
   constructor(scope: Construct, id: string, props: GithubWorkloadIdentityProps) {
     super(scope, id);
-    const problems: string[] = [];
+    const problems = new Problems();
     const poolId = props.poolId ?? 'github-actions';
     const providerId = props.providerId ?? 'github';
     if (!props.existingPool) {
       const p = workloadIdentityIdProblem(poolId);
-      if (p) problems.push(`poolId "${poolId}" ${p}`);
+      if (p) problems.add('props.poolId', poolId, p);
     }
     if (!props.existingPool?.providerName) {
       const p = workloadIdentityIdProblem(providerId);
-      if (p) problems.push(`providerId "${providerId}" ${p}`);
+      if (p) problems.add('props.providerId', providerId, p);
     }
     const existingPoolName = props.existingPool?.poolName;
     if (existingPoolName !== undefined && !Tokens.isUnresolved(existingPoolName)
       && !/^projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[^/]+$/.test(existingPoolName)) {
-      problems.push(`existingPool.poolName "${existingPoolName}" is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)`);
+      problems.add('props.existingPool.poolName', existingPoolName, 'is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)');
     }
-    if (props.trusts.length === 0) problems.push('trusts is empty: give at least one GitHub trust (repository plus branch, environment or tag)');
-    for (const t of props.trusts) {
-      if ([t.branch, t.environment, t.tag].filter((r) => r !== undefined).length !== 1) {
-        problems.push(`the GitHub trust of ${t.repository} must name exactly one of branch, environment or tag`);
+    const trusts = Array.isArray(props.trusts) ? props.trusts : [];
+    if (!Array.isArray(props.trusts)) problems.add('props.trusts', props.trusts, 'is not a list of GitHub trusts');
+    else if (trusts.length === 0) problems.add('props.trusts', trusts, 'is empty: give at least one GitHub trust (repository plus branch, environment or tag)');
+    trusts.forEach((t, i) => {
+      if ([t?.branch, t?.environment, t?.tag].filter((r) => r !== undefined).length !== 1) {
+        problems.add(`props.trusts[${i}]`, t, 'must name exactly one of branch, environment or tag');
       }
+    });
+    if (problems.isEmpty && !props.existingPool?.providerName) {
+      for (const message of GithubWorkloadIdentity._limitProblems(trusts)) problems.add('props.trusts', undefined, message);
     }
-    if (problems.length === 0 && !props.existingPool?.providerName) problems.push(...GithubWorkloadIdentity.limitProblems(props.trusts));
-    if (problems.length > 0) {
-      throw new Error(`GithubWorkloadIdentity ${this.node.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    problems.throwIfAny(`gcp.GithubWorkloadIdentity ${this.node.path}`);
 
     if (existingPoolName !== undefined) {
       this.poolName = existingPoolName;
@@ -301,7 +307,7 @@ export class GithubWorkloadIdentity extends Construct {
 
     if (props.existingPool?.providerName !== undefined) {
       this.providerName = props.existingPool.providerName;
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'existing-provider',
         `The existing workload identity provider ${this.providerName} is used as is: its attribute condition is not managed here. `
         + `Make sure it admits only ${GithubWorkloadIdentity.attributeCondition(props.trusts)} `
         + '(GitHub uses one issuer for every repository, so a provider without a condition admits any workflow on github.com)'

@@ -6,3 +6,5 @@ export * from './upstream-repositories';
 export * from './terraform-checks';
 export * from './gar-policy-plan';
 export * from './access-matrix';
+export * from './gcp-validator';
+export * from './warnings';

@@ -1,11 +1,14 @@
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { Annotations, TerraformOutput } from 'cdktf';
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, IDockerRepository } from './docker-repository';
-import { deriveServiceAccountId, serviceAccountIdProblem, upperSnake } from './gcp-names';
+import { deriveServiceAccountId, upperSnake } from './gcp-names';
+import { GarValidator } from './gcp-validator';
 import { GithubWorkloadIdentity } from './github-workload-identity';
+import { GcpWarnings } from './warnings';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { Naming } from '../spec/naming';
+import { Problems } from '../spec/problems';
 import { EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
 
 /** Props of `RegistryIdentities`. */
@@ -91,26 +94,19 @@ export class RegistryIdentities extends Construct {
       }
     }
 
-    const problems: string[] = [];
+    // The service account ids are derived from the spec: the GCP validator checks them, here and for validate --cloud gcp.
+    const problems = new Problems().addAll(GarValidator._serviceAccountProblems(spec, props.serviceAccountPrefix));
     const prefix = props.serviceAccountPrefix ?? spec.name;
-    const accountIds = new Map<string, string>();
-    for (const identity of this.identities.values()) {
-      if (identity.github.length === 0) continue;
-      const accountId = deriveServiceAccountId(prefix, identity.name);
-      const problem = serviceAccountIdProblem(accountId);
-      if (problem) {
-        problems.push(`serviceAccountPrefix "${prefix}" gives identity "${identity.name}" the service account id "${accountId}", which ${problem}`);
-      } else if (accountIds.has(accountId)) {
-        problems.push(`identities "${accountIds.get(accountId)}" and "${identity.name}" both give the service account id "${accountId}"; rename one`);
-      }
-      accountIds.set(accountId, identity.name);
-    }
     if ([...this.identities.values()].some((i) => i.github.length > 0) && !props.workloadIdentity) {
-      problems.push('identities with a `github` trust need a workloadIdentity (GithubWorkloadIdentity) to be trusted through');
+      problems.add('props.workloadIdentity', undefined, 'is required: identities with a `github` trust need a GithubWorkloadIdentity to be trusted through');
     }
-    if (problems.length > 0) {
-      throw new Error(`RegistryIdentities ${this.node.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    const given = Object.keys(props.repositories ?? {});
+    const missing = [...new Set(AccessPlan.grants(spec).map((g) => g.environment))].filter((env) => !given.includes(env));
+    for (const env of missing) {
+      const who = [...new Set(AccessPlan.grants(spec).filter((g) => g.environment === env).map((g) => g.identity))].sort();
+      problems.add('props.repositories', given, `has no repository for environment "${env}" (granted to ${who.map((w) => `"${w}"`).join(', ')})`);
     }
+    problems.throwIfAny(`gcp.RegistryIdentities ${this.node.path}`);
 
     for (const identity of this.identities.values()) {
       if (identity.github.length > 0) {
@@ -134,7 +130,7 @@ export class RegistryIdentities extends Construct {
           out.overrideLogicalId(RegistryIdentities.outputName(identity.name));
         }
       } else if (identity.members.size === 0) {
-        Annotations.of(this).addWarning(
+        GcpWarnings._emit(this, 'identity-without-principal',
           `Identity "${identity.name}" has no Google Cloud principal (no github trust and no gcpMembers): it is granted nothing on Artifact Registry.`,
         );
       }
@@ -146,11 +142,7 @@ export class RegistryIdentities extends Construct {
     const narrowed = new Map<string, Set<string>>();
     for (const grant of AccessPlan.grants(spec)) {
       const identity = this.identities.get(grant.identity)!;
-      const repo = props.repositories[grant.environment];
-      if (!repo) {
-        throw new Error(`RegistryIdentities ${this.node.path}: no repository for environment "${grant.environment}" (identity "${grant.identity}"); `
-          + `repositories holds ${Object.keys(props.repositories).map((e) => `"${e}"`).join(', ')}`);
-      }
+      const repo = props.repositories[grant.environment]!;
       if (grant.images.length < allImages.length) {
         const envs = narrowed.get(grant.identity) ?? new Set<string>();
         narrowed.set(grant.identity, envs.add(repo.repositoryId));
@@ -167,14 +159,14 @@ export class RegistryIdentities extends Construct {
     }
     for (const [name, repos] of narrowed) {
       const images = AccessPlan.imagesOf(spec, [...roleLists].flatMap(([, l]) => l).find((i) => i.name === name)!);
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'image-scope',
         `Identity "${name}" is restricted to the images ${images.join(', ')}, but Artifact Registry grants roles per repository: `
         + `it gets access to every image in ${[...repos].sort().join(', ')}. Use separate registries (spec files) to keep images apart.`,
       );
     }
     if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 1
       && AccessPlan.grants(spec).some((g) => g.permission === Permission.PUSH)) {
-      Annotations.of(this).addWarning(
+      GcpWarnings._emit(this, 'tags-layout-push',
         'With the "tags" layout every environment is a tag in the same repository, and IAM cannot tell tags apart: whoever may push '
         + `(${[...new Set(AccessPlan.grants(spec).filter((g) => g.permission === Permission.PUSH).map((g) => g.identity))].sort().join(', ')}) `
         + `may move any environment tag (${Naming.environmentNames(spec).join(', ')}). Use the "repositories" layout to separate environments by IAM.`,

@@ -1,4 +1,5 @@
 import { repositoryIdProblem, serviceAccountIdProblem, workloadIdentityIdProblem } from './gcp-names';
+import { Problems } from '../spec/problems';
 
 /** One problem found in synthesized Terraform JSON. */
 export interface TerraformProblem {
@@ -96,12 +97,11 @@ export class TerraformChecks {
     return problems;
   }
 
-  /** Throws one error listing every problem, if there is any. */
+  /** Throws one `ProblemsError` listing every problem (`<address>.<attribute>` as its path), if there is any. */
   public static assertValid(config: any, options: TerraformCheckOptions = {}): void {
-    const problems = TerraformChecks.check(config, options);
-    if (problems.length > 0) {
-      throw new Error(`Terraform configuration breaks ${problems.length} provider constraint${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${TerraformChecks.format(p)}`).join('\n')}`);
-    }
+    new Problems()
+      .addAll(TerraformChecks.check(config, options).map((p) => ({ path: `${p.address}.${p.path}`, value: p.value, message: p.message })))
+      .throwIfAny('gcp.TerraformChecks: the Terraform configuration breaks provider constraints');
   }
 
   /** One problem as a line: `<address>.<path>: <value> <message>`. */

@@ -5,10 +5,11 @@ import {
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { SecretManagerSecretIamMember } from '@cdktf/provider-google/lib/secret-manager-secret-iam-member';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, DockerRepositoryBase, IDockerRepository } from './docker-repository';
-import { repositoryIdProblem } from './gcp-names';
+import { GarValidator } from './gcp-validator';
+import { GcpWarnings } from './warnings';
+import { Problems } from '../spec/problems';
 import { UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
 
@@ -81,29 +82,18 @@ export class UpstreamRepositories extends Construct {
 
   constructor(scope: Construct, id: string, props: UpstreamRepositoriesProps) {
     super(scope, id);
-    const problems: string[] = [];
-    props.caches.forEach((cache, i) => {
-      const repoId = `${props.registryName}-${cache.name}`;
-      const p = repositoryIdProblem(repoId);
-      if (p) problems.push(`upstreamCaches[${i}] gives the remote repository id "${repoId}", which ${p}`);
-      if ((cache.username === undefined) !== (cache.gcpSecretVersion === undefined)) {
-        problems.push(`upstreamCaches[${i}] (${cache.name}): username and gcpSecretVersion go together: Artifact Registry upstream credentials are a user name and a Secret Manager secret version`);
-      }
-      if (cache.upstream === UpstreamRegistry.CUSTOM && !cache.url) {
-        problems.push(`upstreamCaches[${i}].url is required with upstream "custom"`);
-      }
+    const caches = Array.isArray(props.caches) ? props.caches : [];
+    const problems = new Problems()
+      .addAll(GarValidator._upstreamProblems(props.registryName, caches, props.virtualRepositoryId, 'props.virtualRepositoryId'));
+    if (!Array.isArray(props.caches)) problems.add('props.caches', props.caches, 'is not a list of upstream caches');
+    caches.forEach((cache, i) => {
+      if (cache.upstream === UpstreamRegistry.CUSTOM && !cache.url) problems.add(`upstreamCaches[${i}].url`, cache.url, 'is required with upstream "custom"');
     });
-    if (props.virtualRepositoryId !== undefined) {
-      const p = repositoryIdProblem(props.virtualRepositoryId);
-      if (p) problems.push(`virtual repository id "${props.virtualRepositoryId}" ${p}`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`UpstreamRepositories ${this.node.path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    problems.throwIfAny(`gcp.UpstreamRepositories ${this.node.path}`);
 
     const labels = props.labels && Object.keys(props.labels).length > 0 ? props.labels : undefined;
     let projectData: DataGoogleProject | undefined;
-    for (const cache of props.caches) {
+    for (const cache of caches) {
       const repoId = `${props.registryName}-${cache.name}`;
       const remote: ArtifactRegistryRepositoryRemoteRepositoryConfig = {
         description: `${describe(cache)} (pull-through cache)`,
@@ -140,7 +130,7 @@ export class UpstreamRepositories extends Construct {
           member: `serviceAccount:service-${projectData.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
         });
       } else if (cache.upstream === UpstreamRegistry.DOCKER_HUB) {
-        Annotations.of(this).addWarning(
+        GcpWarnings._emit(this, 'docker-hub-anonymous',
           `Upstream cache "${cache.name}" pulls from Docker Hub without credentials: Docker Hub limits anonymous pulls. `
           + 'Set username and gcpSecretVersion (a Secret Manager secret version holding an access token) to pull as a user.',
         );
@@ -179,9 +169,10 @@ export class UpstreamRepositories extends Construct {
    * Grants `roles/artifactregistry.reader` on every remote and the virtual repository.
    *
    * @param memberId a stable name for the member in construct ids (default: the member)
+   * @returns the repository IAM members, created or existing
    */
-  public grantPull(member: string, memberId?: string): void {
-    for (const r of this.repositories) r.grantRole(ArtifactRegistryRole.READER, member, memberId);
+  public grantPull(member: string, memberId?: string): ArtifactRegistryRepositoryIamMember[] {
+    return this.repositories.map((r) => r.grantRole(ArtifactRegistryRole.READER, member, memberId));
   }
 }
 

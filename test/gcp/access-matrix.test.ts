@@ -23,8 +23,13 @@ const spec: RegistrySpec = validSpec({
 });
 
 describe('GarAccessMatrix', () => {
-  const rows = GarAccessMatrix.entries(spec, { virtualRepositoryId: 'platform-virtual' });
+  const rows = GarAccessMatrix.of(spec, { virtualRepositoryId: 'platform-virtual' });
   const row = (identity: string, resource: string) => rows.find((r) => r.identity === identity && r.resource === resource);
+
+  test('entries is the deprecated name of of', () => {
+    expect(GarAccessMatrix.entries(spec, { virtualRepositoryId: 'platform-virtual' })).toEqual(rows);
+    expect(rows.length).toBeGreaterThan(0);
+  });
 
   test('the pusher writes the first environment; the writer role also reads and moves tags (beyond the model, said why)', () => {
     expect(row('ci', 'platform-dev')).toEqual({

@@ -203,7 +203,7 @@ function build(g: Generated): Built {
       spec: g.spec, project: 'acme', location: 'us', ...(virtualId ? { virtualRepository: {} } : {}),
     });
     const json = JSON.parse(Testing.synth(stack));
-    return { spec: g.spec, stack, json, registry, matrix: GarAccessMatrix.entries(g.spec, { virtualRepositoryId: virtualId }), virtualId };
+    return { spec: g.spec, stack, json, registry, matrix: GarAccessMatrix.of(g.spec, { virtualRepositoryId: virtualId }), virtualId };
   } finally {
     Error.prepareStackTrace = prepare;
     Error.captureStackTrace = capture;

@@ -1,12 +1,13 @@
 import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { Testing } from 'cdktf';
-import { annotations, resources, synthJson, testStack } from './helpers';
+import { annotations, resources, synthJson, testStack, warningIds } from './helpers';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
 import { GarCleanupTranslation } from '../../src/retention/gar-translation';
 import {
   EffectiveSpec, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, Severity, TagState, UpstreamRegistry,
 } from '../../src/spec';
+import { ProblemsError } from '../../src/spec/problems';
 import { validSpec } from '../spec/fixtures';
 
 const KEY = 'projects/acme-kms/locations/europe/keyRings/registry/cryptoKeys/images';
@@ -125,6 +126,68 @@ describe('ContainerRegistry (GCP)', () => {
     expect(v.virtual_repository_config.upstream_policies.map((p: any) => p.id)).toEqual(['platform-staging']);
   });
 
+  describe('grants with GrantOptions (images, environments)', () => {
+    const withCache = validSpec({ access: undefined, upstreamCaches: [{ name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB }] });
+    const bindings = (st: any) => resources(synthJson(st), 'google_artifact_registry_repository_iam_member')
+      .map((m) => `${m.repository.replace(/^\$\{google_artifact_registry_repository\.(\w+?)_[A-F0-9]+\.repository_id\}$/, '$1')} ${m.role.split('.').pop()} ${m.member}`).sort();
+
+    test('environments scope the standard repositories; pulls also cover the caches, and the virtual repository when it serves one of them', () => {
+      const { stack: s, registry: r } = build(withCache, { virtualRepository: {}, createOutputs: false });
+      const pull = r.grantPull('group:prod-readers@acme.example', { environments: ['prod'] });
+      const push = r.grantPush('group:dev-writers@acme.example', { environments: ['dev'] });
+      const both = r.grantPullPush('group:staging@acme.example', { environments: ['staging'] });
+      expect(pull.map((b) => `${b.node.scope!.node.id} ${b.node.id}`)).toEqual([
+        'Repository-prod reader-group-prod-readers-acme-example',
+        'Remote-docker-hub-Access reader-group-prod-readers-acme-example',
+        'Virtual-Access reader-group-prod-readers-acme-example',
+      ]);
+      expect(push.map((b) => b.node.scope!.node.id)).toEqual(['Repository-dev']);
+      expect(both.map((b) => `${b.node.scope!.node.id} ${b.node.id.split('-')[0]}`)).toEqual(['Repository-staging writer', 'Remote-docker-hub-Access reader']);
+      expect(bindings(s)).toHaveLength(6);
+    });
+
+    test('a repeated grant returns the bindings of the first and creates nothing; the ids do not depend on call order', () => {
+      const first = build(withCache, { createOutputs: false });
+      const a = first.registry.grantPull('group:a@acme.example');
+      first.registry.grantPush('group:b@acme.example', { environments: ['dev'] });
+      const again = first.registry.grantPull('group:a@acme.example');
+      expect(again).toHaveLength(a.length);
+      again.forEach((b, i) => expect(b).toBe(a[i]));
+      const second = build(withCache, { createOutputs: false });
+      second.registry.grantPush('group:b@acme.example', { environments: ['dev'] });
+      second.registry.grantPull('group:a@acme.example');
+      expect(Testing.synth(second.stack)).toEqual(Testing.synth(first.stack));
+      expect(bindings(first.stack)).toHaveLength(5); // reader on 3 repositories and the cache, writer on dev
+    });
+
+    test('images narrower than a repository get the whole repository, with a warning', () => {
+      const { registry: r } = build(validSpec({ access: undefined }), { createOutputs: false });
+      const granted = r.grantPull('group:api@acme.example', { images: ['api'], environments: ['prod'] });
+      expect(granted.map((b) => b.node.scope!.node.id)).toEqual(['Repository-prod']);
+      expect(annotations(r)).toContainEqual('grantPull(group:api@acme.example) asks for the images api in prod, but Artifact Registry grants roles per repository: '
+        + 'it covers every image of platform-prod (also web, jobs/worker). Use separate registries (spec files) to keep images apart.');
+      expect(warningIds(r)).toContain('container-registry-constructs:gcp-image-scope');
+      r.grantPull('group:all@acme.example', { images: ['*'] });
+      expect(annotations(r).filter((m) => m.includes('group:all@'))).toEqual([]);
+    });
+
+    test('with the tags layout an environment is a tag: the grant covers the one repository, with a warning', () => {
+      const s = validSpec({ access: undefined, retention: undefined, environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] } });
+      const { registry: r } = build(s, { createOutputs: false });
+      expect(r.grantPush('group:dev@acme.example', { environments: ['dev'] }).map((b) => b.node.scope!.node.id)).toEqual(['Repository']);
+      expect(annotations(r)).toContainEqual(expect.stringMatching(/^grantPush\(group:dev@acme\.example\) asks for every image in dev, .* every image and every environment tag of platform\./));
+    });
+
+    test('bad grants are one error naming the member and the options', () => {
+      const { registry: r } = build(validSpec({ access: undefined }), { createOutputs: false });
+      expect(() => r.grantPull('allUsers', { environments: ['qa'], images: ['nothing*'] })).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry grantPull: 3 problems\n'
+        + ' {2}- member: "allUsers" is a public member.*\n'
+        + ' {2}- options\\.environments\\[0\\]: "qa" is not an environment of the chain \\(dev, staging, prod\\)\n'
+        + ' {2}- options\\.images\\[0\\]: "nothing\\*" matches no image of the spec \\(api, web, jobs/worker\\)$'));
+      expect(() => r.grantPush('group:x@acme.example', { environments: 'prod' as any })).toThrow('options.environments: "prod" is not a list of strings');
+    });
+  });
+
   test('tags layout: one repository; scanning off; no KMS; prevent_destroy opted out with a warning', () => {
     const s = validSpec({
       environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
@@ -180,18 +243,22 @@ describe('ContainerRegistry (GCP)', () => {
   test('the translation\'s 10-policy error is surfaced, naming the repository and what to merge', () => {
     const rules = Array.from({ length: 12 }, (_, i) => ({ tagState: TagState.TAGGED, tagPatterns: [`t${i}-*`], expireAfterDays: i + 1 }));
     const s = validSpec({ retention: { rules, allowExpiringEnvironmentTags: true }, access: undefined });
-    expect(() => build(s)).toThrow(
-      /the retention policies cannot be expressed as Artifact Registry cleanup policies \(repositories platform-dev, platform-staging, platform-prod\)\n[\s\S]*Artifact Registry allows 10 per repository[\s\S]*Merge rules/,
-    );
+    expect(() => build(s)).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry: 1 problem\n {2}- retention: cannot be expressed as Artifact Registry cleanup policies '
+      + '\\(repositories platform-dev, platform-staging, platform-prod\\): the policies need 12 cleanup policies; Artifact Registry allows 10 per repository[\\s\\S]*Merge rules'));
   });
 
   test('bad props are reported at once, naming the field', () => {
     expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } }), {
       location: 'Europe West', kmsKeyName: 'my-key', existingRepositories: [{ repositoryId: 'Legacy', environment: 'qa' }], virtualRepository: { environment: 'qa' },
-    })).toThrow(/5 problems\n {2}- location "Europe West" is not a GCP location.*\n {2}- existingRepositories\[0\]\.repositoryId "Legacy" is not a valid.*\n {2}- existingRepositories\[0\]\.environment "qa" is not a physical environment of the spec \("dev", "staging", "prod"\)\n {2}- kmsKeyName "my-key" is not a Cloud KMS key name.*\n {2}- virtualRepository\.environment "qa" is not an environment of the chain \(dev, staging, prod\)/);
+    })).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry: 5 problems\n'
+      + ' {2}- props\\.location: "Europe West" is not a GCP location.*\n'
+      + ' {2}- props\\.existingRepositories\\[0\\]\\.repositoryId: "Legacy" is not a valid.*\n'
+      + ' {2}- props\\.existingRepositories\\[0\\]\\.environment: "qa" is not a physical environment of the spec \\("dev", "staging", "prod"\\)\n'
+      + ' {2}- props\\.kmsKeyName: "my-key" is not a Cloud KMS key name.*\n'
+      + ' {2}- props\\.virtualRepository\\.environment: "qa" is not an environment of the chain \\(dev, staging, prod\\)$'));
     expect(() => build(validSpec({ encryption: { type: EncryptionType.CUSTOMER_MANAGED } })))
-      .toThrow('encryption.type is "customer-managed" but no Cloud KMS key is given: pass kmsKeyName or set encryption.gcpKmsKeyName');
-    expect(() => registry.repository('qa')).toThrow('no repository for environment "qa" (environments: "dev", "staging", "prod")');
+      .toThrow('encryption.gcpKmsKeyName: is required with encryption.type "customer-managed" on GCP');
+    expect(() => registry.repository('qa')).toThrow('environment: "qa" has no repository (environments: "dev", "staging", "prod")');
   });
 
   test('the translation\'s warnings become annotations, and so does a conservative translation, with its reasons', () => {
@@ -233,12 +300,57 @@ describe('ContainerRegistry (GCP)', () => {
     expect(() => build({ ...s, retention: { ...s.retention, allowExpiringEnvironmentTags: true } }, { createOutputs: false })).not.toThrow();
   });
 
+  // Props given from JavaScript (no type checker): a wrong shape is a ProblemsError naming the prop, never a TypeError.
+  test.each<[string, any, string]>([
+    ['a number for a string', { location: 42 }, 'props.location: 42 is not a string'],
+    ['a missing required prop', { project: undefined }, 'props.project: is required (a string)'],
+    ['a string for a list', { repoAdminMembers: 'group:x@acme.example' }, 'props.repoAdminMembers: "group:x@acme.example" is not a list of strings'],
+    ['a number in a label map', { labels: { team: 1 } }, 'props.labels: {"team":1} is not an object of string values'],
+    ['a string for a boolean', { createOutputs: 'yes' }, 'props.createOutputs: "yes" is not a boolean'],
+    ['numbers for objects', { existingRepositories: [42] }, 'props.existingRepositories: [42] is not a list of objects'],
+    ['no spec', { spec: undefined }, 'props.spec: is required (an object)'],
+    ['a spec of the wrong shape', { spec: { name: 'platform', repositories: 'api' } }, 'repositories: "api" must list at least one repository'],
+  ])('props of the wrong shape: %s', (_, override, message) => {
+    let error: unknown;
+    try {
+      new ContainerRegistry(testStack(), 'Registry', { spec: validSpec({ access: undefined }), project: 'acme', location: 'europe', ...override });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProblemsError);
+    expect((error as Error).message).toMatch(/^gcp\.ContainerRegistry stack\/Registry: 1 problem\n/);
+    expect((error as Error).message).toContain(`  - ${message}`);
+  });
+
+  test('no props at all is a ProblemsError too', () => {
+    expect(() => new ContainerRegistry(testStack(), 'Registry', undefined as any)).toThrow('gcp.ContainerRegistry stack/Registry: 1 problem\n  - props: is required: an object of props');
+  });
+
+  test('the spec\'s problems, the children\'s derived ids and the props\' own come in one error (one round)', () => {
+    const s = validSpec({
+      name: 'Platform',
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
+        pullers: [{ name: 'ci-sa', github: { repository: 'acme/platform', environment: 'prod' } }],
+      },
+    });
+    expect(() => build(s, { location: 'Europe West' })).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry: 2 problems\n'
+      + ' {2}- name: "Platform" is not a valid registry name.*\n'
+      + ' {2}- props\\.location: "Europe West" is not a GCP location'));
+    // With a valid name, the ids the children derive from it (service accounts, the pool) are checked in the same round as the props.
+    expect(() => build({ ...s, name: 'p' + 'l'.repeat(1) }, { location: 'Europe West', workloadIdentityPoolId: 'gcp-pool' })).toThrow(new RegExp(
+      '^gcp\\.ContainerRegistry stack/Registry: 3 problems\n'
+      + ' {2}- access: "ci-sa" and identity "ci" both give the service account id "pl-ci-sa"; rename one\n'
+      + ' {2}- props\\.workloadIdentityPoolId: "gcp-pool" starts with "gcp-", a prefix Google reserves\n'
+      + ' {2}- props\\.location: "Europe West" is not a GCP location'));
+  });
+
   test('project is required', () => {
-    expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('project is required: the Google Cloud project id');
+    expect(() => build(validSpec({ access: undefined }), { project: '' })).toThrow('props.project: "" is required: the Google Cloud project id');
   });
 
   test('the spec is validated for GCP at construction', () => {
-    expect(() => build(validSpec({ name: 'Platform' }))).toThrow(/Invalid registry spec "Platform": 1 problem\n {2}- name: "Platform" is not a valid registry name/);
+    expect(() => build(validSpec({ name: 'Platform' }))).toThrow(/^gcp\.ContainerRegistry stack\/Registry: 1 problem\n {2}- name: "Platform" is not a valid registry name/);
   });
 
   test('the synthesized JSON passes the Terraform checks (they run as a validation at synth)', () => {

@@ -171,9 +171,9 @@ describe('GithubWorkloadIdentity', () => {
 
   test('reports every bad id at once', () => {
     expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts: [], poolId: 'gcp-pool', providerId: 'GH' }))
-      .toThrow(/3 problems\n {2}- poolId "gcp-pool" starts with "gcp-", a prefix Google reserves\n {2}- providerId "GH" is not a valid workload identity pool or provider id \(4-32 characters: lower-case letters, digits and hyphens\)\n {2}- trusts is empty/);
+      .toThrow(/^gcp\.GithubWorkloadIdentity stack\/T: 3 problems\n {2}- props\.poolId: "gcp-pool" starts with "gcp-", a prefix Google reserves\n {2}- props\.providerId: "GH" is not a valid workload identity pool or provider id \(4-32 characters: lower-case letters, digits and hyphens\)\n {2}- props\.trusts: \[\] is empty/);
     expect(() => new GithubWorkloadIdentity(testStack(), 'T', { project: 'p', trusts: [{ repository: 'o/r', branch: 'm' }], existingPool: { poolName: 'github-actions' } }))
-      .toThrow('existingPool.poolName "github-actions" is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)');
+      .toThrow('props.existingPool.poolName: "github-actions" is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)');
     expect(() => GithubWorkloadIdentity.attributeCondition([])).toThrow('no GitHub trust given');
     expect(() => GithubWorkloadIdentity.attributeCondition([{ repository: 'o/r' }])).toThrow('GitHub trust for o/r must name exactly one of branch, environment or tag');
     expect(() => GithubWorkloadIdentity.principalFor(POOL, { repository: 'o/r' })).toThrow('must name exactly one of branch, environment or tag');

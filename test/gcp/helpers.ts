@@ -23,9 +23,19 @@ export function resources(json: any, type: string): any[] {
   return Object.values(json.resource?.[type] ?? {});
 }
 
-/** Messages of one annotation level (`warn`, `info`, `error`) under a construct. */
-export function annotations(scope: IConstruct, level: 'warn' | 'info' | 'error' = 'warn'): string[] {
+/** Messages of one annotation level (`warn`, `info`, `error`) under a construct, as emitted (warnings start with `[<id>] `). */
+export function rawAnnotations(scope: IConstruct, level: 'warn' | 'info' | 'error' = 'warn'): string[] {
   return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === `@cdktf/${level}`).map((m) => String(m.data)));
+}
+
+/** Messages of one annotation level under a construct, without the warning id (`warningIds` reads those). */
+export function annotations(scope: IConstruct, level: 'warn' | 'info' | 'error' = 'warn'): string[] {
+  return rawAnnotations(scope, level).map((m) => m.replace(/^\[container-registry-constructs:[a-z0-9-]+\] /, ''));
+}
+
+/** The ids of the warnings under a construct (`container-registry-constructs:gcp-...`), in order; `undefined` for a warning without one. */
+export function warningIds(scope: IConstruct): Array<string | undefined> {
+  return rawAnnotations(scope).map((m) => /^\[(container-registry-constructs:[a-z0-9-]+)\] /.exec(m)?.[1]);
 }
 
 export { App };

@@ -125,9 +125,9 @@ describe('RegistryIdentities', () => {
 
   test('errors: an invalid prefix, and GitHub identities without a workload identity', () => {
     expect(() => build(spec, { serviceAccountPrefix: '9-Platform' })).toThrow(
-      'serviceAccountPrefix "9-Platform" gives identity "ci" the service account id "9-platform-ci", which is not a valid service account id',
+      'props.serviceAccountPrefix: "9-Platform" gives identity "ci" the service account id "9-platform-ci", which is not a valid service account id',
     );
-    expect(() => build(spec, { noWif: true })).toThrow('identities with a `github` trust need a workloadIdentity (GithubWorkloadIdentity) to be trusted through');
+    expect(() => build(spec, { noWif: true })).toThrow(/^gcp\.RegistryIdentities stack\/Identities: 1 problem\n {2}- props\.workloadIdentity: is required: identities with a `github` trust need a GithubWorkloadIdentity/);
   });
 
   test('errors: two identities that derive the same service account id; a grant without its repository', () => {
@@ -137,12 +137,12 @@ describe('RegistryIdentities', () => {
         pullers: [{ name: 'a-b-sa', github: { repository: 'o/r', branch: 'main' } }],
       },
     });
-    expect(() => build(clash, { serviceAccountPrefix: 'p' })).toThrow('identities "a-b" and "a-b-sa" both give the service account id "p-a-b-sa"; rename one');
+    expect(() => build(clash, { serviceAccountPrefix: 'p' })).toThrow('access: "a-b-sa" and identity "a-b" both give the service account id "p-a-b-sa"; rename one');
     const s = testStack();
     const dev = new DockerRepository(s, 'Dev', { repositoryId: 'platform-dev', location: 'us', project: 'acme' });
     const pullers = validSpec({ access: { pullers: [{ name: 'runtime', gcpMembers: ['group:rt@acme.example'], environments: ['prod'] }] } });
     expect(() => new RegistryIdentities(s, 'I', { spec: pullers, project: 'acme', repositories: { dev } }))
-      .toThrow('no repository for environment "prod" (identity "runtime"); repositories holds "dev"');
+      .toThrow('props.repositories: ["dev"] has no repository for environment "prod" (granted to "runtime")');
   });
 
   test('snapshot', () => {

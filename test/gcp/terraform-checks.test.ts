@@ -123,7 +123,7 @@ describe('TerraformChecks', () => {
       'google_iam_workload_identity_pool_provider.g.attribute_condition: undefined is required for GitHub: GitHub uses one issuer for every repository, so a provider without a condition admits any workflow on github.com',
       'google_artifact_registry_repository_iam_member.pub.member: "allUsers" makes the repository public; grant named principals only',
     ]);
-    expect(() => TerraformChecks.assertValid(JSON.stringify(config))).toThrow(/^Terraform configuration breaks 7 provider constraints:\n {2}- google_service_account\.short/);
+    expect(() => TerraformChecks.assertValid(JSON.stringify(config))).toThrow(/^gcp\.TerraformChecks: the Terraform configuration breaks provider constraints: 7 problems\n {2}- google_service_account\.short/);
   });
 
   test('pathPrefix limits the check to one construct\'s resources', () => {

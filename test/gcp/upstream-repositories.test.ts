@@ -22,7 +22,7 @@ describe('UpstreamRepositories', () => {
     virtualRepositoryId: 'platform-virtual',
     virtualUpstreams: [prod],
   });
-  upstreams.grantPull('group:runtime@acme.example');
+  const pullBindings = upstreams.grantPull('group:runtime@acme.example');
   const synthesized = Testing.synth(stack);
   const json = JSON.parse(synthesized);
   const byId = (id: string) => resources(json, 'google_artifact_registry_repository').find((r) => r.repository_id === id);
@@ -72,6 +72,8 @@ describe('UpstreamRepositories', () => {
   test('grantPull gives reader on every remote and the virtual repository', () => {
     const members = resources(json, 'google_artifact_registry_repository_iam_member');
     expect(members).toHaveLength(4);
+    expect(pullBindings.map((b) => b.node.scope!.node.id))
+      .toEqual([...upstreams.remoteRepositories, upstreams.virtualRepository!].map((r) => r.node.id));
     for (const m of members) {
       expect(m.role).toBe('roles/artifactregistry.reader');
       expect(m.member).toBe('group:runtime@acme.example');
@@ -95,7 +97,12 @@ describe('UpstreamRepositories', () => {
         { name: 'mine', upstream: UpstreamRegistry.CUSTOM },
       ],
       virtualRepositoryId: 'Virtual',
-    })).toThrow(/5 problems\n {2}- upstreamCaches\[0\] gives the remote repository id "p{60}-hub", which is 64 characters long.*\n {2}- upstreamCaches\[0\] \(hub\): username and gcpSecretVersion go together.*\n.*upstreamCaches\[1\] gives.*\n.*upstreamCaches\[1\]\.url is required with upstream "custom"\n {2}- virtual repository id "Virtual" is not a valid/);
+    })).toThrow(new RegExp('^gcp\\.UpstreamRepositories stack/U: 5 problems\n'
+      + ' {2}- upstreamCaches\\[0\\]\\.name: "hub" gives the remote repository id "p{60}-hub", which is 64 characters long.*\n'
+      + ' {2}- upstreamCaches\\[0\\]\\.gcpSecretVersion: is required: username and gcpSecretVersion go together.*\n'
+      + ' {2}- upstreamCaches\\[1\\]\\.name: "mine" gives.*\n'
+      + ' {2}- props\\.virtualRepositoryId: "Virtual" is not a valid.*\n'
+      + ' {2}- upstreamCaches\\[1\\]\\.url: is required with upstream "custom"$'));
   });
 
   test('snapshot', () => {
