@@ -327,6 +327,8 @@ function checkWorkflow(b: Built, json: any, stats: { jobs: number; refused: numb
     return problems;
   }
   if (!plan.pusher || plan.hops.some((h) => !h.promoter)) return problems;
+  // The build signs keyless with its GitHub identity: a pusher without a github trust gets no workflow (a clear error).
+  if (!b.spec.access!.pushers!.find((p) => p.name === plan.pusher)!.github) return problems;
   const workflow = parseYaml(PromotionWorkflow.generate(plan).text);
   const pusher = b.spec.access!.pushers!.find((p) => p.name === plan.pusher)!;
   const repository = pusher.github?.repository ?? REPOS[0];
