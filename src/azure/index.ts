@@ -6,3 +6,5 @@ export * from './purge-task';
 export * from './cache-rules';
 export * from './terraform-checks';
 export * from './acr-policy-plan';
+export * from './azure-validator';
+export * from './warnings';

@@ -20,7 +20,8 @@ const RETENTION = {
 function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
   const stack = testStack();
   const registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', ...props });
-  const synth = Testing.synth(stack);
+  // With the node validations (AcrTerraformChecks on the construct's resources), as `cdktf synth` runs them.
+  const synth = Testing.synth(stack, true);
   return { stack, registry, synth, json: JSON.parse(synth) };
 }
 
