@@ -62,9 +62,14 @@ export class AcrValidator {
       // A spec the neutral checks refuse may be too malformed for the Azure checks; its problems are already listed.
       if (neutral.length === 0) throw e;
     }
-    // The neutral problems first; an Azure check of the same field (the same rule, seen from Azure) is not repeated.
-    const paths = new Set(neutral.map((p) => p.path));
-    return [...neutral, ...own.list.filter((p) => !paths.has(p.path))];
+    // The neutral problems first; an Azure check of the same field and value (the same rule, seen from Azure) is not repeated.
+    const seen = new Set(neutral.map(AcrValidator._key));
+    return [...neutral, ...own.list.filter((p) => !seen.has(AcrValidator._key(p)))];
+  }
+
+  /** The field and the value of a problem: two checks that name both report the same thing. @internal */
+  public static _key(p: SpecProblem): string {
+    return `${p.path} ${p.value}`;
   }
 
   /** The ACR registry names of the spec, each with the physical environments it holds. */

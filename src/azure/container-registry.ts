@@ -312,7 +312,7 @@ export class ContainerRegistry extends Construct {
     const specProblems = AcrValidator.problems(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
     problems.addAll(specProblems);
     const groups = AcrValidator.registries(spec, props.registryNameSuffix);
-    this.checkProps(props, sku, groups, new Set(specProblems.map((p) => p.path)), problems);
+    this.checkProps(props, sku, groups, new Set(specProblems.map(AcrValidator._key)), problems);
     problems.throwIfAny(heading);
 
     const mode = props.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
@@ -704,8 +704,8 @@ export class ContainerRegistry extends Construct {
     return problems.list;
   }
 
-  /** The checks of the props (the spec's are AcrValidator's); a check of a field the spec's problems name is not repeated. */
-  private checkProps(props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, specPaths: Set<string>, out: Problems): void {
+  /** The checks of the props (the spec's are AcrValidator's); a check of a field and value the spec's problems name is not repeated. */
+  private checkProps(props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, specKeys: Set<string>, out: Problems): void {
     const problems = new Problems();
     const spec = props.spec;
     const premium = (path: string, value: unknown, feature: string) => problems.add(path, value, `asks for ${feature}, which needs the Premium SKU (sku is "${sku}")`);
@@ -750,7 +750,7 @@ export class ContainerRegistry extends Construct {
     }
     const imageProblem = props.acrCliImage !== undefined ? PurgeTask.imageProblem(props.acrCliImage) : undefined;
     if (imageProblem) problems.add('acrCliImage', props.acrCliImage, imageProblem);
-    out.addAll(problems.list.filter((p) => !specPaths.has(p.path)));
+    out.addAll(problems.list.filter((p) => !specKeys.has(AcrValidator._key(p))));
   }
 
   private warnings(props: ContainerRegistryProps, layout: EnvironmentLayout): void {
