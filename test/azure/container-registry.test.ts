@@ -519,3 +519,29 @@ describe('ContainerRegistry errors', () => {
       .toThrow(/acrCliImage: "mcr\.microsoft\.com\/acr\/acr-cli:0\.16" is older than acr-cli 0\.19/);
   });
 });
+
+describe('ContainerRegistry props of the wrong shape, from JavaScript (issue 15 item 4)', () => {
+  const spec = azureSpec(EnvironmentLayout.TAGS);
+  test.each<[string, any, string]>([
+    ['a number for a string', { location: 42 }, '  - props.location: 42 is not a string'],
+    ['a missing required prop', { resourceGroupName: undefined }, '  - props.resourceGroupName: is required (a string)'],
+    ['a string for a list', { networkRules: { allowedIpRanges: '10.0.0.0/8' } }, '  - props.networkRules.allowedIpRanges: "10.0.0.0/8" is not a list of strings'],
+    ['a string for a boolean', { managementLock: 'yes' }, '  - props.managementLock: "yes" is not a boolean'],
+    ['a string for a number', { purgeTaskTimeoutSeconds: '3600' }, '  - props.purgeTaskTimeoutSeconds: "3600" is not a number'],
+    ['a list for a map', { tags: ['a'] }, '  - props.tags: ["a"] is not a map of strings'],
+    ['a string for the spec', { spec: 'registry.yaml' }, '  - props.spec: "registry.yaml" is not a registry spec (an object)'],
+  ])('%s is a ProblemsError naming the prop, not a TypeError', (_, bad, line) => {
+    let error: any;
+    try {
+      new ContainerRegistry(testStack(), 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', ...bad });
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.name).toBe('ProblemsError');
+    expect(error.message).toBe(`azure.ContainerRegistry stack/Registry: 1 problem\n${line}`);
+  });
+
+  test('no props at all', () => {
+    expect(() => new ContainerRegistry(testStack(), 'Registry', undefined as any)).toThrow('azure.ContainerRegistry stack/Registry: 1 problem\n  - props: is required');
+  });
+});
