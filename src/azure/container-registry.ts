@@ -1,21 +1,21 @@
+import { createHash } from 'crypto';
 import { ContainerRegistry as AzContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
+import { AcrSku, AcrValidator } from './azure-validator';
 import { CacheRules } from './cache-rules';
 import { KeyVaultScope } from './key-vault-scope';
 import { PurgeTask } from './purge-task';
 import { AcrRoles, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
 import { AcrRetention } from './retention-plan';
-import { AzureWarnings } from './warnings';
-import { createHash } from 'crypto';
-import { makeUniqueId } from 'cdktf/lib/private/unique';
-import { AcrSku, AcrValidator } from './azure-validator';
 import { AcrTerraformChecks } from './terraform-checks';
+import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
@@ -269,6 +269,54 @@ export class ContainerRegistry extends Construct {
    */
   public static readonly AZURERM_VERSION_FLOOR = '>= 4.81.0, < 5.0.0';
 
+  /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
+  private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
+    const problems = new Problems();
+    if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, resourceGroupName, location, ... }').list;
+    const p = props as any;
+    if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
+    for (const key of ['resourceGroupName', 'location']) {
+      if (typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], p[key] === undefined ? 'is required (a string)' : 'is not a string');
+    }
+    for (const key of ['sku', 'registryNameSuffix', 'purgeSchedule', 'acrCliImage', 'keyVaultId', 'roleAssignmentMode', 'scopedAccess', 'promotionMethod']) {
+      if (p[key] !== undefined && typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], 'is not a string');
+    }
+    for (const key of ['publicNetworkAccessEnabled', 'zoneRedundancyEnabled', 'dataEndpointEnabled', 'exportPolicyEnabled', 'preventDestroy', 'managementLock',
+      'enableDefenderForContainers', 'outputs']) {
+      if (p[key] !== undefined && typeof p[key] !== 'boolean') problems.add(`props.${key}`, p[key], 'is not a boolean');
+    }
+    if (p.purgeTaskTimeoutSeconds !== undefined && typeof p.purgeTaskTimeoutSeconds !== 'number') {
+      problems.add('props.purgeTaskTimeoutSeconds', p.purgeTaskTimeoutSeconds, 'is not a number');
+    }
+    for (const key of ['existingRegistryIds', 'tags']) {
+      const map = p[key];
+      if (map === undefined) continue;
+      if (typeof map !== 'object' || map === null || Array.isArray(map)) problems.add(`props.${key}`, map, 'is not a map of strings');
+      else for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') problems.add(`props.${key}.${k}`, v, 'is not a string');
+    }
+    const rules = p.networkRules;
+    if (rules !== undefined) {
+      if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
+        problems.add('props.networkRules', rules, 'is not an object ({ defaultAction?, allowedIpRanges?, bypassAzureServices? })');
+      } else {
+        if (rules.allowedIpRanges !== undefined && (!Array.isArray(rules.allowedIpRanges) || rules.allowedIpRanges.some((r: unknown) => typeof r !== 'string'))) {
+          problems.add('props.networkRules.allowedIpRanges', rules.allowedIpRanges, 'is not a list of strings');
+        }
+        if (rules.defaultAction !== undefined && !Object.values(NetworkDefaultAction).includes(rules.defaultAction)) {
+          problems.add('props.networkRules.defaultAction', rules.defaultAction, `is not ${Object.values(NetworkDefaultAction).join(' or ')}`);
+        }
+        if (rules.bypassAzureServices !== undefined && typeof rules.bypassAzureServices !== 'boolean') {
+          problems.add('props.networkRules.bypassAzureServices', rules.bypassAzureServices, 'is not a boolean');
+        }
+      }
+    }
+    return problems.list;
+  }
+
+  private static hash(text: string): string {
+    return createHash('sha256').update(text).digest('hex').slice(0, 8);
+  }
+
   /** The registries created or referenced, by ACR registry name. */
   public readonly registries: { [registryName: string]: AzContainerRegistry } = {};
 
@@ -503,7 +551,8 @@ export class ContainerRegistry extends Construct {
 
     // The synthesized Terraform of this construct, checked against ACR's constraints at synth (cdktf runs node validations).
     this.node.addValidation({
-      validate: () => AcrTerraformChecks.check(TerraformStack.of(this).toTerraform(), { pathPrefix: this.node.path }).map((p) => AcrTerraformChecks.format(p)),
+      validate: () => AcrTerraformChecks.check(TerraformStack.of(this).toTerraform(), { pathPrefix: this.node.path })
+        .map((p) => AcrTerraformChecks.format(p)),
     });
 
     if (props.outputs ?? true) {
@@ -586,7 +635,8 @@ export class ContainerRegistry extends Construct {
     const physical = options.environments === undefined || layout === EnvironmentLayout.TAGS || Naming.environmentNames(spec).length === 0
       ? undefined : options.environments;
     const units = physical === undefined ? this.units : this.units.filter((u) => u.environments.some((e) => physical.includes(e)));
-    if (options.environments !== undefined && physical === undefined && layout === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 0) {
+    const tagsLayout = layout === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 0;
+    if (options.environments !== undefined && physical === undefined && tagsLayout) {
       AzureWarnings._emit(this, 'tags-layout', `${method} for environments ${options.environments.join(', ')}: with the tags layout every environment is a tag ` +
         'in the same repositories, and Azure roles cannot tell tags apart, so the grant covers every environment');
     }
@@ -651,57 +701,9 @@ export class ContainerRegistry extends Construct {
     return options;
   }
 
-  private static hash(text: string): string {
-    return createHash('sha256').update(text).digest('hex').slice(0, 8);
-  }
-
   private unit(environment?: string): RegistryUnit {
     const name = this.registryName(environment);
     return this.units.find((u) => u.name === name)!;
-  }
-
-  /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
-  private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
-    const problems = new Problems();
-    if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, resourceGroupName, location, ... }').list;
-    const p = props as any;
-    if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
-    for (const key of ['resourceGroupName', 'location']) {
-      if (typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], p[key] === undefined ? 'is required (a string)' : 'is not a string');
-    }
-    for (const key of ['sku', 'registryNameSuffix', 'purgeSchedule', 'acrCliImage', 'keyVaultId', 'roleAssignmentMode', 'scopedAccess', 'promotionMethod']) {
-      if (p[key] !== undefined && typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], 'is not a string');
-    }
-    for (const key of ['publicNetworkAccessEnabled', 'zoneRedundancyEnabled', 'dataEndpointEnabled', 'exportPolicyEnabled', 'preventDestroy', 'managementLock',
-      'enableDefenderForContainers', 'outputs']) {
-      if (p[key] !== undefined && typeof p[key] !== 'boolean') problems.add(`props.${key}`, p[key], 'is not a boolean');
-    }
-    if (p.purgeTaskTimeoutSeconds !== undefined && typeof p.purgeTaskTimeoutSeconds !== 'number') {
-      problems.add('props.purgeTaskTimeoutSeconds', p.purgeTaskTimeoutSeconds, 'is not a number');
-    }
-    for (const key of ['existingRegistryIds', 'tags']) {
-      const map = p[key];
-      if (map === undefined) continue;
-      if (typeof map !== 'object' || map === null || Array.isArray(map)) problems.add(`props.${key}`, map, 'is not a map of strings');
-      else for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') problems.add(`props.${key}.${k}`, v, 'is not a string');
-    }
-    const rules = p.networkRules;
-    if (rules !== undefined) {
-      if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
-        problems.add('props.networkRules', rules, 'is not an object ({ defaultAction?, allowedIpRanges?, bypassAzureServices? })');
-      } else {
-        if (rules.allowedIpRanges !== undefined && (!Array.isArray(rules.allowedIpRanges) || rules.allowedIpRanges.some((r: unknown) => typeof r !== 'string'))) {
-          problems.add('props.networkRules.allowedIpRanges', rules.allowedIpRanges, 'is not a list of strings');
-        }
-        if (rules.defaultAction !== undefined && !Object.values(NetworkDefaultAction).includes(rules.defaultAction)) {
-          problems.add('props.networkRules.defaultAction', rules.defaultAction, `is not ${Object.values(NetworkDefaultAction).join(' or ')}`);
-        }
-        if (rules.bypassAzureServices !== undefined && typeof rules.bypassAzureServices !== 'boolean') {
-          problems.add('props.networkRules.bypassAzureServices', rules.bypassAzureServices, 'is not a boolean');
-        }
-      }
-    }
-    return problems.list;
   }
 
   /** The checks of the props (the spec's are AcrValidator's); a check of a field and value the spec's problems name is not repeated. */

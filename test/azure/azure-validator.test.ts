@@ -1,6 +1,6 @@
+import { join } from 'path';
 import { Testing } from 'cdktf';
 import * as fc from 'fast-check';
-import { join } from 'path';
 import { testStack } from './helpers';
 import { spec as exampleSpec } from '../../examples/azure/spec';
 import { AcrSku, AcrValidator, ContainerRegistry } from '../../src/azure';

@@ -1,8 +1,8 @@
 import { Testing } from 'cdktf';
 import { azureSpec, PRINCIPAL, taggedWarnings, testStack, VAULT_ID, warningIds } from './helpers';
 import { AzureWarnings, ContainerRegistry, ContainerRegistryProps, PromotionMethod, RoleAssignmentMode, ScopedAccessMode } from '../../src/azure';
-import { WarningIds } from '../../src/spec/contract';
 import { EncryptionType, EnvironmentLayout, RegistrySpec, TagState, UpstreamRegistry } from '../../src/spec';
+import { WarningIds } from '../../src/spec/contract';
 
 /** Synthesizes a scenario and returns the construct's warnings, as emitted. */
 function emitted(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}, grant?: (r: ContainerRegistry) => void): string[] {
@@ -24,16 +24,35 @@ const scenarios: Array<() => string[]> = [
     encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: 'https://other.vault.azure.net/keys/acr' },
     upstreamCaches: [
       { name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB },
-      { name: 'ghcr', upstream: UpstreamRegistry.GITHUB, azureUsernameSecretId: 'https://other.vault.azure.net/secrets/u', azurePasswordSecretId: 'https://other.vault.azure.net/secrets/p' },
+      {
+        name: 'ghcr',
+        upstream: UpstreamRegistry.GITHUB,
+        azureUsernameSecretId: 'https://other.vault.azure.net/secrets/u',
+        azurePasswordSecretId: 'https://other.vault.azure.net/secrets/p',
+      },
     ],
-  }), { keyVaultId: VAULT_ID, existingRegistryIds: { platformdev: EXISTING }, enableDefenderForContainers: true, publicNetworkAccessEnabled: false, exportPolicyEnabled: false, promotionMethod: PromotionMethod.IMPORT }),
+  }), {
+    keyVaultId: VAULT_ID,
+    existingRegistryIds: { platformdev: EXISTING },
+    enableDefenderForContainers: true,
+    publicNetworkAccessEnabled: false,
+    exportPolicyEnabled: false,
+    promotionMethod: PromotionMethod.IMPORT,
+  }),
   () => emitted(azureSpec(EnvironmentLayout.REGISTRIES, {
     encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: 'https://kv1.vault.azure.net/keys/acr' },
-    upstreamCaches: [{ name: 'ghcr', upstream: UpstreamRegistry.GITHUB, azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/u', azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/p' }],
+    upstreamCaches: [{
+      name: 'ghcr',
+      upstream: UpstreamRegistry.GITHUB,
+      azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/u',
+      azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/p',
+    }],
   })),
   () => emitted(azureSpec(EnvironmentLayout.REPOSITORIES), { roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS },
     (r) => r.grantPull(PRINCIPAL, { environments: ['prod'] })),
-  () => emitted(azureSpec(EnvironmentLayout.REPOSITORIES), { roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS, scopedAccess: ScopedAccessMode.REGISTRY_ROLE }),
+  () => emitted(azureSpec(EnvironmentLayout.REPOSITORIES), {
+    roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS, scopedAccess: ScopedAccessMode.REGISTRY_ROLE,
+  }),
 ];
 
 describe('AzureWarnings', () => {
