@@ -666,7 +666,10 @@ export class ContainerRegistry extends Construct {
         conditionVersion: AcrAbac.CONDITION_VERSION,
       } : { scope: u.id, roleDefinitionName: role, principalId });
       // Earlier releases named grants by call order (`Grant<n>-<role>-<registry>`): a moved block from that
-      // address keeps an applied grant in place (Terraform ignores it when the address is not in the state).
+      // address keeps an applied grant in place. Terraform docs, "moved block reference": "Before creating a new
+      // plan for the resource specified in the to field, Terraform checks the state for an existing object at the
+      // address specified in the from field. Terraform renames existing objects to the string specified in the to
+      // field"; with no object there (a new stack), the block changes nothing (Terraform docs, "Refactoring").
       const components = this.node.scopes.slice(this.node.scopes.indexOf(TerraformStack.of(this)) + 1).map((c) => c.node.id);
       assignment.moveFromId(`azurerm_role_assignment.${makeUniqueId([...components, `Grant${call}-${role}-${u.name}`])}`);
       this.grants.set(key, assignment);

@@ -8,3 +8,4 @@ export * from './terraform-checks';
 export * from './acr-policy-plan';
 export * from './azure-validator';
 export * from './warnings';
+export * from './acr-registry';
