@@ -139,7 +139,9 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
     // Writer: the prefixes are readable and writable (AcrAbac.writer takes prefixes for reads only; add them for writes).
     const writerCondition = scoped && write && prefixes.length
       ? AcrAbac.and([
-        AcrAbac.block(AcrAbac.READ_ACTIONS, exact, prefixes), AcrAbac.block(AcrAbac.WRITE_ACTIONS, exact, prefixes), AcrAbac.block(AcrAbac.DELETE_ACTIONS, []),
+        AcrAbac.block(AcrAbac.READ_ACTIONS, exact, prefixes),
+        AcrAbac.block(AcrAbac.WRITE_ACTIONS, exact, prefixes),
+        AcrAbac.block(AcrAbac.DELETE_ACTIONS, []),
       ])
       : condition;
     const assignment = new RoleAssignment(this, `Grant-${role}-${principal}${scoped ? `-${hash(scope)}` : ''}`, {
