@@ -576,9 +576,11 @@ export class ContainerRegistry extends Construct {
   public registryName(environment?: string): string {
     const name = this.registryNames[environment ?? ''] ?? (Object.keys(this.registryNames).length === 1 ? Object.values(this.registryNames)[0] : undefined);
     if (!name) {
-      throw new Error(`environment ${JSON.stringify(environment ?? '')} has no registry (registries: ${Object.entries(this.registryNames).map(([e, n]) => `${e || '(none)'}: ${n}`).join(', ')})`);
+      new Problems().add('environment', environment ?? '',
+        `has no registry (registries: ${Object.entries(this.registryNames).map(([e, n]) => `${e || '(none)'}: ${n}`).join(', ')})`)
+        .throwIfAny(`azure.ContainerRegistry ${this.node.path}`);
     }
-    return name;
+    return name!;
   }
 
   /** The resource id of an environment's registry. */

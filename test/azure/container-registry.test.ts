@@ -46,7 +46,7 @@ describe('ContainerRegistry, registries layout on Premium', () => {
     expect(registries.map((r) => r.name).sort()).toEqual(['platformdevx1', 'platformprodx1', 'platformstagingx1']);
     expect(registry.registryNames).toEqual({ dev: 'platformdevx1', staging: 'platformstagingx1', prod: 'platformprodx1' });
     expect(registry.registryName('prod')).toBe('platformprodx1');
-    expect(() => registry.registryName('qa')).toThrow(/environment "qa" has no registry \(registries: dev: platformdevx1, staging: platformstagingx1, prod: platformprodx1\)/);
+    expect(() => registry.registryName('qa')).toThrow(/environment: "qa" has no registry \(registries: dev: platformdevx1, staging: platformstagingx1, prod: platformprodx1\)/);
   });
 
   test('safe defaults: admin user and anonymous pull off, prevent_destroy, tags from labels and props', () => {
