@@ -545,3 +545,23 @@ describe('ContainerRegistry props of the wrong shape, from JavaScript (issue 15 
     expect(() => new ContainerRegistry(testStack(), 'Registry', undefined as any)).toThrow('azure.ContainerRegistry stack/Registry: 1 problem\n  - props: is required');
   });
 });
+
+describe('ContainerRegistry runs AcrTerraformChecks as a node validation', () => {
+  test('an escape hatch that breaks an ACR constraint fails synthesis; the same stack without validations synthesizes', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.TAGS), resourceGroupName: 'rg', location: 'westeurope' });
+    registry.registries.platform.addOverride('admin_enabled', true);
+    expect(() => Testing.synth(stack)).not.toThrow();
+    expect(() => Testing.synth(stack, true)).toThrow(/\[stack\/Registry\] azurerm_container_registry\.Registry_[0-9A-F]+ admin_enabled: must be false/);
+  });
+
+  test('only its own resources are checked (pathPrefix): another construct\'s resource in the stack is not its problem', () => {
+    const stack = testStack();
+    new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.TAGS), resourceGroupName: 'rg', location: 'westeurope' });
+    new RoleAssignment(stack, 'Other', { scope: 's', principalId: PRINCIPAL, roleDefinitionName: 'Owner' });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const json = stack.toTerraform(); // with each resource's //.metadata.path, which the node validation reads
+    expect(AcrTerraformChecks.check(json).map((p) => p.field)).toEqual(['role_definition_name']);
+    expect(AcrTerraformChecks.check(json, { pathPrefix: 'stack/Registry' })).toEqual([]);
+  });
+});
