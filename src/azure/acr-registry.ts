@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Token } from 'cdktf';
+import { DefaultTokenResolver, StringConcat, Token, Tokenization } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AcrRoles } from './registry-identities';
@@ -60,6 +60,26 @@ export class AcrRegistry {
   /** References an existing registry by its resource id (ABAC repository permissions). */
   public static fromRegistryId(scope: Construct, id: string, registryId: string): IAcrRegistry {
     return new ImportedAcrRegistry(scope, id, { registryId });
+  }
+
+  /**
+   * The part of a grant's construct id that names the principal: the principal id
+   * itself (a UUID), or for a token (a managed identity's `principalId`) a short hash
+   * of the Terraform expression it resolves to
+   * (`${azurerm_user_assigned_identity.<logical id>.principal_id}`): token numbers
+   * depend on creation order, logical ids do not.
+   *
+   * @internal
+   */
+  public static _principalLabel(scope: IConstruct, principalId: string): string {
+    if (!Token.isUnresolved(principalId)) return principalId;
+    const expression = Tokenization.resolve(principalId, { scope, resolver: new DefaultTokenResolver(new StringConcat()) });
+    return `p${AcrRegistry._hash(String(expression))}`;
+  }
+
+  /** A short hash (8 hex digits of SHA-256) for construct ids. @internal */
+  public static _hash(text: string): string {
+    return createHash('sha256').update(text).digest('hex').slice(0, 8);
   }
 
   private constructor() {}
@@ -132,8 +152,7 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
       AzureWarnings._emit(this, 'grant-registry-wide', `${method} (${role}) on registry "${this.registryName}": with legacy registry permissions Azure roles are registry-wide, ` +
         `so the grant of ${[...exact, ...prefixes.map((p) => `${p}*`)].join(', ')} covers every repository of the registry`);
     }
-    const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
-    const principal = Token.isUnresolved(principalId) ? `p${hash(principalId)}` : principalId;
+    const principal = AcrRegistry._principalLabel(this, principalId);
     const write = role === AcrRoles.PUSH;
     const condition = !scoped ? undefined : write ? AcrAbac.writer(exact, exact, prefixes) : AcrAbac.reader(exact, prefixes);
     // Writer: the prefixes are readable and writable (AcrAbac.writer takes prefixes for reads only; add them for writes).
@@ -144,7 +163,7 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
         AcrAbac.block(AcrAbac.DELETE_ACTIONS, []),
       ])
       : condition;
-    const assignment = new RoleAssignment(this, `Grant-${role}-${principal}${scoped ? `-${hash(scope)}` : ''}`, {
+    const assignment = new RoleAssignment(this, `Grant-${role}-${principal}${scoped ? `-${AcrRegistry._hash(scope)}` : ''}`, {
       scope: this.registryId,
       principalId,
       roleDefinitionName: abac ? (write ? AcrAbac.WRITER : AcrAbac.READER) : role,

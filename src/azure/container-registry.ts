@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { ContainerRegistry as AzContainerRegistry } from '@cdktf/provider-azurerm/lib/container-registry';
 import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
@@ -8,6 +7,7 @@ import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
+import { AcrRegistry } from './acr-registry';
 import { AcrSku, AcrValidator } from './azure-validator';
 import { CacheRules } from './cache-rules';
 import { KeyVaultScope } from './key-vault-scope';
@@ -313,9 +313,6 @@ export class ContainerRegistry extends Construct {
     return problems.list;
   }
 
-  private static hash(text: string): string {
-    return createHash('sha256').update(text).digest('hex').slice(0, 8);
-  }
 
   /** The registries created or referenced, by ACR registry name. */
   public readonly registries: { [registryName: string]: AzContainerRegistry } = {};
@@ -643,7 +640,7 @@ export class ContainerRegistry extends Construct {
         'in the same repositories, and Azure roles cannot tell tags apart, so the grant covers every environment');
     }
     const write = role === AcrRoles.PUSH;
-    const principal = Token.isUnresolved(principalId) ? `p${ContainerRegistry.hash(principalId)}` : principalId;
+    const principal = AcrRegistry._principalLabel(this, principalId);
     return units.map((u) => {
       const envs = physical === undefined ? u.environments : u.environments.filter((e) => physical.includes(e));
       const paths = [...new Set(envs.flatMap((e) => images.map((i) => Naming.acrRepositoryPath(spec, i, e))))].sort();
@@ -659,7 +656,7 @@ export class ContainerRegistry extends Construct {
         AzureWarnings._emit(this, 'grant-registry-wide', `${method} (${role}) on registry "${u.name}": with legacy registry permissions Azure roles are registry-wide, ` +
           `so the grant of ${paths.join(', ')} also covers ${all.filter((p) => !paths.includes(p)).join(', ')} (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories)`);
       }
-      const id = `Grant-${role}-${principal}-${u.name}${scoped ? `-${ContainerRegistry.hash(paths.join(','))}` : ''}`;
+      const id = `Grant-${role}-${principal}-${u.name}${scoped ? `-${AcrRegistry._hash(paths.join(','))}` : ''}`;
       const assignment = new RoleAssignment(this, id, abac ? {
         scope: u.id,
         roleDefinitionName: write ? AcrAbac.WRITER : AcrAbac.READER,

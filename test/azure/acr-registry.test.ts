@@ -1,3 +1,4 @@
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { PRINCIPAL, resources, synthJson, testStack, warnings } from './helpers';
 import { AcrAbac, AcrRegistry, RoleAssignmentMode } from '../../src/azure';
 
@@ -64,5 +65,18 @@ describe('AcrRegistry.fromRegistryAttributes', () => {
       '  - options.environments: ["prod"] does not apply to an imported registry (it has no spec environments): name its repositories in images',
       '  - options.images[0]: "a*b" has a wildcard an ABAC condition cannot express: give a repository path, or a prefix ending in /*',
     ].join('\n'));
+  });
+});
+
+describe('grant ids of token principals', () => {
+  test('a managed identity\'s principalId gets an id from its Terraform expression, not from the token\'s creation order', () => {
+    const idOf = (extraTokensFirst: number) => {
+      const stack = testStack();
+      for (let i = 0; i < extraTokensFirst; i++) new UserAssignedIdentity(stack, `Extra${i}`, { name: `x${i}`, resourceGroupName: 'rg', location: 'westeurope' }).principalId;
+      const uai = new UserAssignedIdentity(stack, 'Ci', { name: 'ci', resourceGroupName: 'rg', location: 'westeurope' });
+      return AcrRegistry.fromRegistryId(stack, 'Existing', ID).grantPull(uai.principalId)[0].node.id;
+    };
+    expect(idOf(0)).toMatch(/^Grant-AcrPull-p[0-9a-f]{8}$/);
+    expect(idOf(3)).toBe(idOf(0));
   });
 });
