@@ -377,33 +377,8 @@ export class ContainerRegistry extends Construct {
       .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
     const cmk = EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED;
     const creates = [...groups.keys()].some((n) => !props.existingRegistryIds?.[n]);
-    let keyAccess: RoleAssignment | undefined;
-    if (cmk && creates) {
-      this.encryptionIdentity = new UserAssignedIdentity(this, 'EncryptionIdentity', {
-        name: `${spec.name}-acr-encryption`,
-        resourceGroupName: props.resourceGroupName,
-        location: props.location,
-        tags: hasTags,
-      });
-      if (props.keyVaultId) {
-        // Exactly the key, not the vault: the versionless key id inside keyVaultId.
-        const keyScope = KeyVaultScope.of(props.keyVaultId, spec.encryption?.azureKeyVaultKeyId ?? '', 'keys');
-        if (!keyScope) {
-          AzureWarnings._emit(this, 'key-vault-key-scope', `encryption: ${JSON.stringify(spec.encryption?.azureKeyVaultKeyId)} is not a key of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
-            '(https://<vault>.vault.azure.net/keys/<name>), so the encryption identity\'s role is assigned on the whole vault (every key of it)');
-        }
-        keyAccess = new RoleAssignment(this, 'EncryptionKeyAccess', {
-          scope: keyScope ?? props.keyVaultId,
-          roleDefinitionName: 'Key Vault Crypto Service Encryption User',
-          principalId: this.encryptionIdentity.principalId,
-          principalType: 'ServicePrincipal',
-          description: 'ACR reads the customer-managed key (wrap/unwrap)',
-        });
-      } else {
-        AzureWarnings._emit(this, 'encryption-key-access', 'encryption: the registry\'s encryption identity must be allowed to use the Key Vault key ' +
-          '(Key Vault Crypto Service Encryption User, or get/wrapKey/unwrapKey in an access policy); pass keyVaultId to have the construct assign the role');
-      }
-    }
+    this.encryptionIdentity = cmk && creates ? this.newEncryptionIdentity(props, hasTags) : undefined;
+    const keyAccess = this.encryptionIdentity && this.encryptionKeyAccess(props, this.encryptionIdentity);
 
     for (const [name, envs] of groups) {
       const existingId = props.existingRegistryIds?.[name];
@@ -486,31 +461,7 @@ export class ContainerRegistry extends Construct {
       }
     }
 
-    // Retention: purge tasks and the translation's warnings.
-    for (const unit of this.units) {
-      const plan = retention.get(unit.name)!;
-      for (const w of plan.warnings) AzureWarnings._emit(this, 'retention-translation', `retention of registry "${unit.name}": ${w}`);
-      const defaultAction = props.networkRules?.defaultAction ?? NetworkDefaultAction.DENY;
-      const denies = props.networkRules !== undefined && defaultAction === NetworkDefaultAction.DENY;
-      const restricted = props.publicNetworkAccessEnabled === false || denies;
-      if (plan.commands.length && restricted && !unit.existing) {
-        AzureWarnings._emit(this, 'purge-network', `retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
-          'when the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) ' +
-          'or through a dedicated agent pool in its network; until then the purge task fails and deletes nothing');
-      }
-      if (plan.commands.length) {
-        this.purgeTasks[unit.name] = new PurgeTask(this, `PurgeTask-${unit.name}`, {
-          registryId: unit.id,
-          commands: plan.commands,
-          schedule: props.purgeSchedule,
-          timeoutSeconds: props.purgeTaskTimeoutSeconds,
-          acrCliImage: props.acrCliImage,
-          tags: hasTags,
-          roleAssignmentMode: unit.roleAssignmentMode,
-          repositories: RegistryIdentities.repositoryPaths(spec, unit),
-        });
-      }
-    }
+    this.retentionTasks(props, retention, hasTags);
 
     // Upstream caches, in every registry.
     if ((spec.upstreamCaches ?? []).length) {
@@ -552,22 +503,90 @@ export class ContainerRegistry extends Construct {
         .map((p) => AcrTerraformChecks.format(p)),
     });
 
-    if (props.outputs ?? true) {
-      for (const unit of this.units) {
-        const env = groups.size === 1 ? '' : `_${unit.environments[0].toUpperCase()}`;
-        new TerraformOutput(this, `login-server-${unit.name}`, {
-          value: unit.loginServer,
-          description: `The login server of registry ${unit.name}`,
-        }).overrideLogicalId(`AZURE_REGISTRY_LOGIN_SERVER${env}`);
+    if (props.outputs ?? true) this.registryOutputs(props, groups);
+  }
+
+  /** The purge task of each registry whose retention needs commands, and the translation's warnings. */
+  private retentionTasks(props: ContainerRegistryProps, retention: Map<string, AcrRetention>, hasTags?: { [key: string]: string }): void {
+    const spec = props.spec;
+    for (const unit of this.units) {
+      const plan = retention.get(unit.name)!;
+      for (const w of plan.warnings) AzureWarnings._emit(this, 'retention-translation', `retention of registry "${unit.name}": ${w}`);
+      const defaultAction = props.networkRules?.defaultAction ?? NetworkDefaultAction.DENY;
+      const denies = props.networkRules !== undefined && defaultAction === NetworkDefaultAction.DENY;
+      const restricted = props.publicNetworkAccessEnabled === false || denies;
+      if (plan.commands.length && restricted && !unit.existing) {
+        AzureWarnings._emit(this, 'purge-network', `retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
+          'when the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) ' +
+          'or through a dedicated agent pool in its network; until then the purge task fails and deletes nothing');
       }
-      if (props.registryNameSuffix) {
-        new TerraformOutput(this, 'registry-suffix', {
-          value: props.registryNameSuffix,
-          description: 'The suffix of the ACR registry names (the promotion workflow\'s AZURE_REGISTRY_SUFFIX variable)',
-        }).overrideLogicalId('AZURE_REGISTRY_SUFFIX');
+      if (plan.commands.length) {
+        this.purgeTasks[unit.name] = new PurgeTask(this, `PurgeTask-${unit.name}`, {
+          registryId: unit.id,
+          commands: plan.commands,
+          schedule: props.purgeSchedule,
+          timeoutSeconds: props.purgeTaskTimeoutSeconds,
+          acrCliImage: props.acrCliImage,
+          tags: hasTags,
+          roleAssignmentMode: unit.roleAssignmentMode,
+          repositories: RegistryIdentities.repositoryPaths(spec, unit),
+        });
       }
     }
   }
+
+  /** The outputs the promotion workflow reads: each registry's login server, and the name suffix. */
+  private registryOutputs(props: ContainerRegistryProps, groups: Map<string, string[]>): void {
+    for (const unit of this.units) {
+      const env = groups.size === 1 ? '' : `_${unit.environments[0].toUpperCase()}`;
+      new TerraformOutput(this, `login-server-${unit.name}`, {
+        value: unit.loginServer,
+        description: `The login server of registry ${unit.name}`,
+      }).overrideLogicalId(`AZURE_REGISTRY_LOGIN_SERVER${env}`);
+    }
+    if (props.registryNameSuffix) {
+      new TerraformOutput(this, 'registry-suffix', {
+        value: props.registryNameSuffix,
+        description: 'The suffix of the ACR registry names (the promotion workflow\'s AZURE_REGISTRY_SUFFIX variable)',
+      }).overrideLogicalId('AZURE_REGISTRY_SUFFIX');
+    }
+  }
+
+  /** The user-assigned identity through which the registries read the customer-managed key. */
+  private newEncryptionIdentity(props: ContainerRegistryProps, hasTags?: { [key: string]: string }): UserAssignedIdentity {
+    return new UserAssignedIdentity(this, 'EncryptionIdentity', {
+      name: `${props.spec.name}-acr-encryption`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: hasTags,
+    });
+  }
+
+  /** The encryption identity's role on exactly the key (with keyVaultId), or a warning saying what to grant. */
+  private encryptionKeyAccess(props: ContainerRegistryProps, identity: UserAssignedIdentity): RoleAssignment | undefined {
+    const spec = props.spec;
+    if (props.keyVaultId) {
+      // Exactly the key, not the vault: the versionless key id inside keyVaultId.
+      const keyScope = KeyVaultScope.of(props.keyVaultId, spec.encryption?.azureKeyVaultKeyId ?? '', 'keys');
+      if (!keyScope) {
+        AzureWarnings._emit(this, 'key-vault-key-scope', `encryption: ${JSON.stringify(spec.encryption?.azureKeyVaultKeyId)} is not a key of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
+          '(https://<vault>.vault.azure.net/keys/<name>), so the encryption identity\'s role is assigned on the whole vault (every key of it)');
+      }
+      return new RoleAssignment(this, 'EncryptionKeyAccess', {
+        scope: keyScope ?? props.keyVaultId,
+        roleDefinitionName: 'Key Vault Crypto Service Encryption User',
+        principalId: identity.principalId,
+        principalType: 'ServicePrincipal',
+        description: 'ACR reads the customer-managed key (wrap/unwrap)',
+      });
+    } else {
+      AzureWarnings._emit(this, 'encryption-key-access', 'encryption: the registry\'s encryption identity must be allowed to use the Key Vault key ' +
+        '(Key Vault Crypto Service Encryption User, or get/wrapKey/unwrapKey in an access policy); pass keyVaultId to have the construct assign the role');
+    }
+    return undefined;
+  }
+
+  /** The ACR registry name of an environment  }
 
   /** The ACR registry name of an environment (`''` or omitted: the only registry). */
   public registryName(environment?: string): string {
