@@ -2,6 +2,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Testing } from 'cdktf';
 import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import { azureSpec, KEY_ID, PRINCIPAL, resources, synthJson, testStack, VAULT_ID, warningIds, warnings } from './helpers';
 import {
   AcrAbac, AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PromotionMethod, PurgeTask,
@@ -563,5 +564,40 @@ describe('ContainerRegistry runs AcrTerraformChecks as a node validation', () =>
     const json = stack.toTerraform(); // with each resource's //.metadata.path, which the node validation reads
     expect(AcrTerraformChecks.check(json).map((p) => p.field)).toEqual(['role_definition_name']);
     expect(AcrTerraformChecks.check(json, { pathPrefix: 'stack/Registry' })).toEqual([]);
+  });
+});
+
+describe('grants: a property over random call sequences (fast-check, seeded)', () => {
+  type Call = [string, { environments?: string[]; images?: string[] } | undefined];
+  const call: fc.Arbitrary<Call> = fc.tuple(
+    fc.constantFrom('grantPull', 'grantPush', 'grantPullPush'),
+    fc.option(fc.record({
+      environments: fc.option(fc.subarray(['dev', 'staging', 'prod'], { minLength: 1 }), { nil: undefined }),
+      images: fc.option(fc.subarray(['api', 'web', '*'], { minLength: 1 }), { nil: undefined }),
+    }, { requiredKeys: [] }), { nil: undefined }),
+  );
+  const assignments = (calls: Call[], layout: EnvironmentLayout) => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(layout, { access: undefined, retention: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    for (const [m, o] of calls) (registry as any)[m](PRINCIPAL, o);
+    const json = synthJson(stack);
+    return Object.entries<any>(json.resource.azurerm_role_assignment ?? {})
+      .map(([address, r]) => `${address} ${r.role_definition_name} ${r.condition}`).sort();
+  };
+
+  test('the role assignments depend on the set of grants only: order and repetition change nothing (120 cases)', () => {
+    let collapsed = 0;
+    fc.assert(fc.property(fc.array(call, { minLength: 1, maxLength: 5 }), fc.constantFrom(EnvironmentLayout.REGISTRIES, EnvironmentLayout.REPOSITORIES), fc.nat(),
+      (calls, layout, seed) => {
+        const shuffled = [...calls].sort((a, b) => ((JSON.stringify(a) + seed).localeCompare(JSON.stringify(b) + seed)));
+        const doubled = [...shuffled, ...calls];
+        const a = assignments(calls, layout);
+        const b = assignments(doubled, layout);
+        // Cases where two different calls land on one role assignment (grantPush = grantPullPush, images ['*'] = every image).
+        if (new Set(a.map((x) => x.split(' ')[0])).size < calls.length) collapsed++;
+        expect(b).toEqual(a);
+        expect(new Set(a.map((x) => x.split(' ')[0])).size).toBe(a.length);
+      }), { seed: 20141, numRuns: 120 });
+    expect(collapsed).toBeGreaterThan(20);
   });
 });
