@@ -587,7 +587,8 @@ describe('grants: a property over random call sequences (fast-check, seeded)', (
 
   test('the role assignments depend on the set of grants only: order and repetition change nothing (120 cases)', () => {
     let collapsed = 0;
-    fc.assert(fc.property(fc.array(call, { minLength: 1, maxLength: 5 }), fc.constantFrom(EnvironmentLayout.REGISTRIES, EnvironmentLayout.REPOSITORIES), fc.nat(),
+    const layouts = fc.constantFrom(EnvironmentLayout.REGISTRIES, EnvironmentLayout.REPOSITORIES);
+    fc.assert(fc.property(fc.array(call, { minLength: 1, maxLength: 5 }), layouts, fc.nat(),
       (calls, layout, seed) => {
         const shuffled = [...calls].sort((a, b) => ((JSON.stringify(a) + seed).localeCompare(JSON.stringify(b) + seed)));
         const doubled = [...shuffled, ...calls];
