@@ -1,10 +1,12 @@
 import { ContainerRegistryCacheRule } from '@cdktf/provider-azurerm/lib/container-registry-cache-rule';
 import { ContainerRegistryCredentialSet } from '@cdktf/provider-azurerm/lib/container-registry-credential-set';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { KeyVaultScope } from './key-vault-scope';
+import { AzureWarnings } from './warnings';
+import { Problems } from '../spec/problems';
 import { UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
+import { SpecProblem } from '../spec/validate';
 
 /** Props of `CacheRules`. */
 export interface CacheRulesProps {
@@ -50,16 +52,16 @@ export class CacheRules extends Construct {
     }
   }
 
-  /** The problems ACR has with the caches (unsupported upstreams), one message each. */
-  public static problems(caches: UpstreamCacheSpec[]): string[] {
-    const problems: string[] = [];
+  /** The problems ACR has with the caches (unsupported upstreams). */
+  public static problems(caches: UpstreamCacheSpec[]): SpecProblem[] {
+    const problems = new Problems();
     caches.forEach((c, i) => {
       const server = CacheRules.loginServer(c);
       if (!CacheRules.SUPPORTED_UPSTREAMS.includes(server)) {
-        problems.push(`upstreamCaches[${i}].url: "${c.url}" is not an upstream ACR artifact cache supports (supported: ${CacheRules.SUPPORTED_UPSTREAMS.join(', ')})`);
+        problems.add(`upstreamCaches[${i}].url`, c.url, `is not an upstream ACR artifact cache supports (supported: ${CacheRules.SUPPORTED_UPSTREAMS.join(', ')})`);
       }
     });
-    return problems;
+    return problems.list;
   }
 
   /** The cache rules, by cache name. */
@@ -70,8 +72,7 @@ export class CacheRules extends Construct {
 
   constructor(scope: Construct, id: string, props: CacheRulesProps) {
     super(scope, id);
-    const problems = CacheRules.problems(props.caches);
-    if (problems.length) throw new Error(`ACR cache rules: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    new Problems().addAll(CacheRules.problems(props.caches)).throwIfAny(`azure.CacheRules ${this.node.path}`);
     for (const cache of props.caches) {
       const server = CacheRules.loginServer(cache);
       let credentialSetId: string | undefined;
@@ -94,7 +95,7 @@ export class CacheRules extends Construct {
           for (const [suffix, uri] of secrets) {
             const secretScope = KeyVaultScope.of(props.keyVaultId, uri, 'secrets');
             if (!secretScope) {
-              Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": ${JSON.stringify(uri)} is not a secret of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
+              AzureWarnings._emit(this, 'cache-secret-scope', `upstreamCaches "${cache.name}": ${JSON.stringify(uri)} is not a secret of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
                 '(https://<vault>.vault.azure.net/secrets/<name>), so its role is assigned on the whole vault (every secret of it)');
             }
             new RoleAssignment(this, `${cache.name}-secrets-reader${suffix}`, {
@@ -106,12 +107,12 @@ export class CacheRules extends Construct {
             });
           }
         } else {
-          Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": the credential set's identity must be allowed to read the Key Vault secrets ` +
+          AzureWarnings._emit(this, 'cache-credential-access', `upstreamCaches "${cache.name}": the credential set's identity must be allowed to read the Key Vault secrets ` +
             '(Key Vault Secrets User, or an access policy with secret get); pass keyVaultId to have the construct assign the role');
         }
       } else {
         const plainUser = cache.username ? ' (`username` is not used on Azure: ACR credential sets read the user name from Key Vault too)' : '';
-        Annotations.of(this).addWarning(`upstreamCaches "${cache.name}": no azureUsernameSecretId/azurePasswordSecretId, so ACR pulls from ${server} anonymously${plainUser}` +
+        AzureWarnings._emit(this, 'cache-anonymous', `upstreamCaches "${cache.name}": no azureUsernameSecretId/azurePasswordSecretId, so ACR pulls from ${server} anonymously${plainUser}` +
           (cache.upstream === UpstreamRegistry.DOCKER_HUB ? '; Docker Hub rate-limits anonymous pulls, and the ACR docs recommend a credential set for it' : ''));
       }
       this.rules[cache.name] = new ContainerRegistryCacheRule(this, cache.name, {

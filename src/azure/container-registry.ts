@@ -3,30 +3,27 @@ import { ManagementLock } from '@cdktf/provider-azurerm/lib/management-lock';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Annotations, Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
+import { AcrRegistry } from './acr-registry';
+import { AcrSku, AcrValidator } from './azure-validator';
 import { CacheRules } from './cache-rules';
 import { KeyVaultScope } from './key-vault-scope';
 import { PurgeTask } from './purge-task';
 import { AcrRoles, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
 import { AcrRetention } from './retention-plan';
-import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { AcrTerraformChecks } from './terraform-checks';
+import { AzureWarnings } from './warnings';
+import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
+import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
+import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode } from '../spec/registry-spec';
-import { SpecProblem, SpecValidator } from '../spec/validate';
+import { SpecProblem } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
-
-/** The ACR service tier. */
-export enum AcrSku {
-  /** Basic: no geo-replication, retention policy, network rules, CMK, zone redundancy. */
-  BASIC = 'Basic',
-  /** Standard: more storage and throughput than Basic; the same features. */
-  STANDARD = 'Standard',
-  /** Premium: geo-replication, zone redundancy, retention policy, network rules, private link, CMK, export policy, data endpoints. */
-  PREMIUM = 'Premium',
-}
 
 /** What the registry does with traffic no IP rule matches. */
 export enum NetworkDefaultAction {
@@ -272,6 +269,51 @@ export class ContainerRegistry extends Construct {
    */
   public static readonly AZURERM_VERSION_FLOOR = '>= 4.81.0, < 5.0.0';
 
+  /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
+  private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
+    const problems = new Problems();
+    if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, resourceGroupName, location, ... }').list;
+    const p = props as any;
+    if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
+    for (const key of ['resourceGroupName', 'location']) {
+      if (typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], p[key] === undefined ? 'is required (a string)' : 'is not a string');
+    }
+    for (const key of ['sku', 'registryNameSuffix', 'purgeSchedule', 'acrCliImage', 'keyVaultId', 'roleAssignmentMode', 'scopedAccess', 'promotionMethod']) {
+      if (p[key] !== undefined && typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], 'is not a string');
+    }
+    for (const key of ['publicNetworkAccessEnabled', 'zoneRedundancyEnabled', 'dataEndpointEnabled', 'exportPolicyEnabled', 'preventDestroy', 'managementLock',
+      'enableDefenderForContainers', 'outputs']) {
+      if (p[key] !== undefined && typeof p[key] !== 'boolean') problems.add(`props.${key}`, p[key], 'is not a boolean');
+    }
+    if (p.purgeTaskTimeoutSeconds !== undefined && typeof p.purgeTaskTimeoutSeconds !== 'number') {
+      problems.add('props.purgeTaskTimeoutSeconds', p.purgeTaskTimeoutSeconds, 'is not a number');
+    }
+    for (const key of ['existingRegistryIds', 'tags']) {
+      const map = p[key];
+      if (map === undefined) continue;
+      if (typeof map !== 'object' || map === null || Array.isArray(map)) problems.add(`props.${key}`, map, 'is not a map of strings');
+      else for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') problems.add(`props.${key}.${k}`, v, 'is not a string');
+    }
+    const rules = p.networkRules;
+    if (rules !== undefined) {
+      if (typeof rules !== 'object' || rules === null || Array.isArray(rules)) {
+        problems.add('props.networkRules', rules, 'is not an object ({ defaultAction?, allowedIpRanges?, bypassAzureServices? })');
+      } else {
+        if (rules.allowedIpRanges !== undefined && (!Array.isArray(rules.allowedIpRanges) || rules.allowedIpRanges.some((r: unknown) => typeof r !== 'string'))) {
+          problems.add('props.networkRules.allowedIpRanges', rules.allowedIpRanges, 'is not a list of strings');
+        }
+        if (rules.defaultAction !== undefined && !Object.values(NetworkDefaultAction).includes(rules.defaultAction)) {
+          problems.add('props.networkRules.defaultAction', rules.defaultAction, `is not ${Object.values(NetworkDefaultAction).join(' or ')}`);
+        }
+        if (rules.bypassAzureServices !== undefined && typeof rules.bypassAzureServices !== 'boolean') {
+          problems.add('props.networkRules.bypassAzureServices', rules.bypassAzureServices, 'is not a boolean');
+        }
+      }
+    }
+    return problems.list;
+  }
+
+
   /** The registries created or referenced, by ACR registry name. */
   public readonly registries: { [registryName: string]: AzContainerRegistry } = {};
 
@@ -295,38 +337,39 @@ export class ContainerRegistry extends Construct {
 
   private readonly spec: RegistrySpec;
   private readonly units: RegistryUnit[] = [];
-  private grantCount = 0;
+  /** Grants made through grantPull/grantPush/grantPullPush, by role, principal and scope (idempotent). */
+  private readonly grants = new Map<string, RoleAssignment>();
+  /** Grant calls so far: the index the construct ids of earlier releases carried (`Grant<n>-...`), for the moved blocks. */
+  private grantCalls = 0;
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
+    const heading = `azure.ContainerRegistry ${this.node.path}`;
+    // Props of the wrong shape (from JavaScript) are named, never a TypeError further down.
+    const problems = new Problems().addAll(ContainerRegistry.shapeProblems(props));
+    problems.throwIfAny(heading);
     const spec = props.spec;
     this.spec = spec;
-    // The spec's own problems are reported with the construct's, in one error (below).
-    const specProblems = SpecValidator.validate(spec, { clouds: [Cloud.AZURE] }).problems;
 
     const sku = props.sku ?? AcrSku.PREMIUM;
+    // The spec's problems (AcrValidator: what synthesis raises from the spec alone), then the props', in one error.
+    const knownSku = Object.values(AcrSku).includes(sku);
+    const specProblems = AcrValidator.problems(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
+    problems.addAll(specProblems);
+    const groups = AcrValidator.registries(spec, props.registryNameSuffix);
+    this.checkProps(props, sku, groups, new Set(specProblems.map(AcrValidator._key)), problems);
+    problems.throwIfAny(heading);
+
     const mode = props.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
     const layout = Naming.layout(spec);
     const tags = { ...(spec.labels ?? {}), ...(props.tags ?? {}) };
     const hasTags = Object.keys(tags).length > 0 ? tags : undefined;
+    for (const [name, envs] of groups) for (const env of envs) this.registryNames[env] = name;
 
-    // Group the physical environments by registry.
-    const groups = new Map<string, string[]>();
-    for (const env of Naming.physicalEnvironments(spec)) {
-      const name = Naming.acrRegistryName(spec, env, props.registryNameSuffix);
-      groups.set(name, [...(groups.get(name) ?? []), env]);
-      this.registryNames[env] = name;
-    }
-
-    // Retention per registry, from the translation.
-    const retention = new Map<string, AcrRetention>();
+    // Retention per registry, from the translation (the validator found it translatable).
     // Native untagged retention needs Premium; other SKUs purge untagged manifests instead.
-    // (Only for a valid spec: the translation assumes one.)
-    if (specProblems.length === 0) {
-      for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM));
-    }
-
-    this.validate(props, sku, groups, retention, specProblems);
+    const retention = new Map<string, AcrRetention>();
+    for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM));
 
     const replicas = (spec.replication?.replicas ?? [])
       .filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE)
@@ -334,33 +377,8 @@ export class ContainerRegistry extends Construct {
       .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
     const cmk = EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED;
     const creates = [...groups.keys()].some((n) => !props.existingRegistryIds?.[n]);
-    let keyAccess: RoleAssignment | undefined;
-    if (cmk && creates) {
-      this.encryptionIdentity = new UserAssignedIdentity(this, 'EncryptionIdentity', {
-        name: `${spec.name}-acr-encryption`,
-        resourceGroupName: props.resourceGroupName,
-        location: props.location,
-        tags: hasTags,
-      });
-      if (props.keyVaultId) {
-        // Exactly the key, not the vault: the versionless key id inside keyVaultId.
-        const keyScope = KeyVaultScope.of(props.keyVaultId, spec.encryption?.azureKeyVaultKeyId ?? '', 'keys');
-        if (!keyScope) {
-          Annotations.of(this).addWarning(`encryption: ${JSON.stringify(spec.encryption?.azureKeyVaultKeyId)} is not a key of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
-            '(https://<vault>.vault.azure.net/keys/<name>), so the encryption identity\'s role is assigned on the whole vault (every key of it)');
-        }
-        keyAccess = new RoleAssignment(this, 'EncryptionKeyAccess', {
-          scope: keyScope ?? props.keyVaultId,
-          roleDefinitionName: 'Key Vault Crypto Service Encryption User',
-          principalId: this.encryptionIdentity.principalId,
-          principalType: 'ServicePrincipal',
-          description: 'ACR reads the customer-managed key (wrap/unwrap)',
-        });
-      } else {
-        Annotations.of(this).addWarning('encryption: the registry\'s encryption identity must be allowed to use the Key Vault key ' +
-          '(Key Vault Crypto Service Encryption User, or get/wrapKey/unwrapKey in an access policy); pass keyVaultId to have the construct assign the role');
-      }
-    }
+    this.encryptionIdentity = cmk && creates ? this.newEncryptionIdentity(props, hasTags) : undefined;
+    const keyAccess = this.encryptionIdentity && this.encryptionKeyAccess(props, this.encryptionIdentity);
 
     for (const [name, envs] of groups) {
       const existingId = props.existingRegistryIds?.[name];
@@ -379,11 +397,11 @@ export class ContainerRegistry extends Construct {
         };
         this.units.push(unit);
         if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
-          Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its grants are repository roles with ABAC conditions, ` +
+          AzureWarnings._emit(this, 'existing-registry-abac', `registry "${name}" is passed in (existingRegistryIds): its grants are repository roles with ABAC conditions, ` +
             'which it honours only in the "RBAC Registry + ABAC Repository Permissions" mode (az acr update --role-assignment-mode rbac-abac); ' +
             'if it keeps legacy registry permissions, set roleAssignmentMode LEGACY_REGISTRY_PERMISSIONS');
         }
-        Annotations.of(this).addWarning(`registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
+        AzureWarnings._emit(this, 'existing-registry', `registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
           (days ? `; set its retention policy for untagged manifests to ${days} days (retention_policy_in_days) where it is managed` : '') +
           '; admin user, anonymous pull, replicas, network rules and encryption are not checked');
         continue;
@@ -443,31 +461,7 @@ export class ContainerRegistry extends Construct {
       }
     }
 
-    // Retention: purge tasks and the translation's warnings.
-    for (const unit of this.units) {
-      const plan = retention.get(unit.name)!;
-      for (const w of plan.warnings) Annotations.of(this).addWarning(`retention of registry "${unit.name}": ${w}`);
-      const defaultAction = props.networkRules?.defaultAction ?? NetworkDefaultAction.DENY;
-      const denies = props.networkRules !== undefined && defaultAction === NetworkDefaultAction.DENY;
-      const restricted = props.publicNetworkAccessEnabled === false || denies;
-      if (plan.commands.length && restricted && !unit.existing) {
-        Annotations.of(this).addWarning(`retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
-          'when the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) ' +
-          'or through a dedicated agent pool in its network; until then the purge task fails and deletes nothing');
-      }
-      if (plan.commands.length) {
-        this.purgeTasks[unit.name] = new PurgeTask(this, `PurgeTask-${unit.name}`, {
-          registryId: unit.id,
-          commands: plan.commands,
-          schedule: props.purgeSchedule,
-          timeoutSeconds: props.purgeTaskTimeoutSeconds,
-          acrCliImage: props.acrCliImage,
-          tags: hasTags,
-          roleAssignmentMode: unit.roleAssignmentMode,
-          repositories: RegistryIdentities.repositoryPaths(spec, unit),
-        });
-      }
-    }
+    this.retentionTasks(props, retention, hasTags);
 
     // Upstream caches, in every registry.
     if ((spec.upstreamCaches ?? []).length) {
@@ -498,35 +492,111 @@ export class ContainerRegistry extends Construct {
         tier: 'Standard',
         resourceType: 'Containers',
       });
-      Annotations.of(this).addWarning('enableDefenderForContainers: Defender for Containers is a subscription-wide plan ' +
+      AzureWarnings._emit(this, 'defender-subscription-wide', 'enableDefenderForContainers: Defender for Containers is a subscription-wide plan ' +
         '(azurerm_security_center_subscription_pricing, resource type Containers): it covers every registry and cluster of the subscription, ' +
         'is billed per resource, and another stack managing the same plan will fight over it');
     }
 
-    if (props.outputs ?? true) {
-      for (const unit of this.units) {
-        const env = groups.size === 1 ? '' : `_${unit.environments[0].toUpperCase()}`;
-        new TerraformOutput(this, `login-server-${unit.name}`, {
-          value: unit.loginServer,
-          description: `The login server of registry ${unit.name}`,
-        }).overrideLogicalId(`AZURE_REGISTRY_LOGIN_SERVER${env}`);
+    // The synthesized Terraform of this construct, checked against ACR's constraints at synth (cdktf runs node validations).
+    this.node.addValidation({
+      validate: () => AcrTerraformChecks.check(TerraformStack.of(this).toTerraform(), { pathPrefix: this.node.path })
+        .map((p) => AcrTerraformChecks.format(p)),
+    });
+
+    if (props.outputs ?? true) this.registryOutputs(props, groups);
+  }
+
+  /** The purge task of each registry whose retention needs commands, and the translation's warnings. */
+  private retentionTasks(props: ContainerRegistryProps, retention: Map<string, AcrRetention>, hasTags?: { [key: string]: string }): void {
+    const spec = props.spec;
+    for (const unit of this.units) {
+      const plan = retention.get(unit.name)!;
+      for (const w of plan.warnings) AzureWarnings._emit(this, 'retention-translation', `retention of registry "${unit.name}": ${w}`);
+      const defaultAction = props.networkRules?.defaultAction ?? NetworkDefaultAction.DENY;
+      const denies = props.networkRules !== undefined && defaultAction === NetworkDefaultAction.DENY;
+      const restricted = props.publicNetworkAccessEnabled === false || denies;
+      if (plan.commands.length && restricted && !unit.existing) {
+        AzureWarnings._emit(this, 'purge-network', `retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
+          'when the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) ' +
+          'or through a dedicated agent pool in its network; until then the purge task fails and deletes nothing');
       }
-      if (props.registryNameSuffix) {
-        new TerraformOutput(this, 'registry-suffix', {
-          value: props.registryNameSuffix,
-          description: 'The suffix of the ACR registry names (the promotion workflow\'s AZURE_REGISTRY_SUFFIX variable)',
-        }).overrideLogicalId('AZURE_REGISTRY_SUFFIX');
+      if (plan.commands.length) {
+        this.purgeTasks[unit.name] = new PurgeTask(this, `PurgeTask-${unit.name}`, {
+          registryId: unit.id,
+          commands: plan.commands,
+          schedule: props.purgeSchedule,
+          timeoutSeconds: props.purgeTaskTimeoutSeconds,
+          acrCliImage: props.acrCliImage,
+          tags: hasTags,
+          roleAssignmentMode: unit.roleAssignmentMode,
+          repositories: RegistryIdentities.repositoryPaths(spec, unit),
+        });
       }
     }
   }
+
+  /** The outputs the promotion workflow reads: each registry's login server, and the name suffix. */
+  private registryOutputs(props: ContainerRegistryProps, groups: Map<string, string[]>): void {
+    for (const unit of this.units) {
+      const env = groups.size === 1 ? '' : `_${unit.environments[0].toUpperCase()}`;
+      new TerraformOutput(this, `login-server-${unit.name}`, {
+        value: unit.loginServer,
+        description: `The login server of registry ${unit.name}`,
+      }).overrideLogicalId(`AZURE_REGISTRY_LOGIN_SERVER${env}`);
+    }
+    if (props.registryNameSuffix) {
+      new TerraformOutput(this, 'registry-suffix', {
+        value: props.registryNameSuffix,
+        description: 'The suffix of the ACR registry names (the promotion workflow\'s AZURE_REGISTRY_SUFFIX variable)',
+      }).overrideLogicalId('AZURE_REGISTRY_SUFFIX');
+    }
+  }
+
+  /** The user-assigned identity through which the registries read the customer-managed key. */
+  private newEncryptionIdentity(props: ContainerRegistryProps, hasTags?: { [key: string]: string }): UserAssignedIdentity {
+    return new UserAssignedIdentity(this, 'EncryptionIdentity', {
+      name: `${props.spec.name}-acr-encryption`,
+      resourceGroupName: props.resourceGroupName,
+      location: props.location,
+      tags: hasTags,
+    });
+  }
+
+  /** The encryption identity's role on exactly the key (with keyVaultId), or a warning saying what to grant. */
+  private encryptionKeyAccess(props: ContainerRegistryProps, identity: UserAssignedIdentity): RoleAssignment | undefined {
+    const spec = props.spec;
+    if (props.keyVaultId) {
+      // Exactly the key, not the vault: the versionless key id inside keyVaultId.
+      const keyScope = KeyVaultScope.of(props.keyVaultId, spec.encryption?.azureKeyVaultKeyId ?? '', 'keys');
+      if (!keyScope) {
+        AzureWarnings._emit(this, 'key-vault-key-scope', `encryption: ${JSON.stringify(spec.encryption?.azureKeyVaultKeyId)} is not a key of the Key Vault ${JSON.stringify(props.keyVaultId)} ` +
+          '(https://<vault>.vault.azure.net/keys/<name>), so the encryption identity\'s role is assigned on the whole vault (every key of it)');
+      }
+      return new RoleAssignment(this, 'EncryptionKeyAccess', {
+        scope: keyScope ?? props.keyVaultId,
+        roleDefinitionName: 'Key Vault Crypto Service Encryption User',
+        principalId: identity.principalId,
+        principalType: 'ServicePrincipal',
+        description: 'ACR reads the customer-managed key (wrap/unwrap)',
+      });
+    } else {
+      AzureWarnings._emit(this, 'encryption-key-access', 'encryption: the registry\'s encryption identity must be allowed to use the Key Vault key ' +
+        '(Key Vault Crypto Service Encryption User, or get/wrapKey/unwrapKey in an access policy); pass keyVaultId to have the construct assign the role');
+    }
+    return undefined;
+  }
+
+  /** The ACR registry name of an environment  }
 
   /** The ACR registry name of an environment (`''` or omitted: the only registry). */
   public registryName(environment?: string): string {
     const name = this.registryNames[environment ?? ''] ?? (Object.keys(this.registryNames).length === 1 ? Object.values(this.registryNames)[0] : undefined);
     if (!name) {
-      throw new Error(`environment ${JSON.stringify(environment ?? '')} has no registry (registries: ${Object.entries(this.registryNames).map(([e, n]) => `${e || '(none)'}: ${n}`).join(', ')})`);
+      new Problems().add('environment', environment ?? '',
+        `has no registry (registries: ${Object.entries(this.registryNames).map(([e, n]) => `${e || '(none)'}: ${n}`).join(', ')})`)
+        .throwIfAny(`azure.ContainerRegistry ${this.node.path}`);
     }
-    return name;
+    return name!;
   }
 
   /** The resource id of an environment's registry. */
@@ -540,60 +610,116 @@ export class ContainerRegistry extends Construct {
   }
 
   /**
-   * Lets a principal pull from the registry of an environment, or from every
-   * registry when no environment is given: with ABAC repository permissions,
-   * `Container Registry Repository Reader` conditioned on the spec's repositories
-   * of that environment; with legacy registry permissions `AcrPull`, which is
-   * registry-wide (with the `repositories` layout it covers every environment).
+   * Lets a principal pull the spec's images: with ABAC repository permissions (the
+   * default), `Container Registry Repository Reader` on each registry concerned,
+   * conditioned on exactly the repositories of `options` (the images in the
+   * environments); with legacy registry permissions `AcrPull`, which is
+   * registry-wide (a warning says so when the grant asks for less). Idempotent: the
+   * construct id derives from the role, the principal and the scope, and the same
+   * grant again returns the role assignments the first one created.
+   *
+   * The form of earlier releases, `grantPull(principalId, 'prod')`, still works from
+   * compiled JavaScript (a string is read as `{ environments: ['prod'] }`); it is
+   * deprecated.
+   *
+   * @param principalId the Entra object id of the principal (a UUID, or a token such as a managed identity's `principalId`)
+   * @param options the images and environments; default every image in every environment
    */
-  public grantPull(principalId: string, environment?: string): RoleAssignment[] {
-    return this.grant(principalId, 'AcrPull', environment);
+  public grantPull(principalId: string, options?: GrantOptions): RoleAssignment[] {
+    return this.grant('grantPull', AcrRoles.PULL, principalId, options);
   }
 
   /**
-   * Lets a principal push (and pull, never delete) to the registry of an
-   * environment, or to every registry when none is given: `Container Registry
-   * Repository Writer` conditioned on the spec's repositories (ABAC), or `AcrPush`.
+   * Lets a principal push (and pull, never delete) the spec's images:
+   * `Container Registry Repository Writer` conditioned on exactly the repositories
+   * of `options` (ABAC), or `AcrPush` on the registries concerned (legacy).
    */
-  public grantPush(principalId: string, environment?: string): RoleAssignment[] {
-    return this.grant(principalId, 'AcrPush', environment);
+  public grantPush(principalId: string, options?: GrantOptions): RoleAssignment[] {
+    return this.grant('grantPush', AcrRoles.PUSH, principalId, options);
   }
 
-  /** Lets a principal pull and push: the same role as `grantPush`, which includes pull on ACR. */
-  public grantPullPush(principalId: string, environment?: string): RoleAssignment[] {
-    return this.grant(principalId, 'AcrPush', environment);
+  /** Lets a principal pull and push: the same role assignments as `grantPush`, whose roles include pull on ACR. */
+  public grantPullPush(principalId: string, options?: GrantOptions): RoleAssignment[] {
+    return this.grant('grantPullPush', AcrRoles.PUSH, principalId, options);
   }
 
-  private grant(principalId: string, role: string, environment?: string): RoleAssignment[] {
-    const units = environment === undefined ? this.units : [this.unit(environment)];
-    const n = this.grantCount++;
+  private grant(method: string, role: string, principalId: string, given?: GrantOptions | string): RoleAssignment[] {
+    const call = this.grantCalls++;
+    const options = this.grantOptions(method, principalId, given);
+    const spec = this.spec;
+    const layout = Naming.layout(spec);
+    const images = options.images === undefined ? spec.repositories.map((r) => r.name)
+      : spec.repositories.map((r) => r.name).filter((n) => options.images!.some((g) => Glob.matches(g, n)));
+    const physical = options.environments === undefined || layout === EnvironmentLayout.TAGS || Naming.environmentNames(spec).length === 0
+      ? undefined : options.environments;
+    const units = physical === undefined ? this.units : this.units.filter((u) => u.environments.some((e) => physical.includes(e)));
+    const tagsLayout = layout === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 0;
+    if (options.environments !== undefined && physical === undefined && tagsLayout) {
+      AzureWarnings._emit(this, 'tags-layout', `${method} for environments ${options.environments.join(', ')}: with the tags layout every environment is a tag ` +
+        'in the same repositories, and Azure roles cannot tell tags apart, so the grant covers every environment');
+    }
+    const write = role === AcrRoles.PUSH;
+    const principal = AcrRegistry._principalLabel(this, principalId);
     return units.map((u) => {
-      if (u.roleAssignmentMode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
-        // AcrPull/AcrPush are not honoured on an ABAC registry: the repository role, conditioned on the
-        // spec's repositories of the environment (or of the whole registry).
-        const envs = environment === undefined ? u.environments : u.environments.filter((e) => e === environment);
-        const paths = (envs.length ? envs : u.environments)
-          .flatMap((e) => this.spec.repositories.map((r) => Naming.acrRepositoryPath(this.spec, r.name, e)));
-        const write = role === AcrRoles.PUSH;
-        const condition = write ? AcrAbac.writer(paths, paths) : AcrAbac.reader(paths);
-        return new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
-          scope: u.id,
-          roleDefinitionName: write ? AcrAbac.WRITER : AcrAbac.READER,
-          principalId,
-          condition,
-          conditionVersion: AcrAbac.CONDITION_VERSION,
-        });
+      const envs = physical === undefined ? u.environments : u.environments.filter((e) => physical.includes(e));
+      const paths = [...new Set(envs.flatMap((e) => images.map((i) => Naming.acrRepositoryPath(spec, i, e))))].sort();
+      const all = RegistryIdentities.repositoryPaths(spec, u);
+      const whole = all.every((p) => paths.includes(p));
+      const abac = u.roleAssignmentMode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
+      // The scope: the whole registry, or (ABAC only) exactly these repositories; legacy roles are registry-wide.
+      const scoped = abac && !whole;
+      const key = `${role}|${principalId}|${u.name}|${scoped ? paths.join(',') : '*'}`;
+      const existing = this.grants.get(key);
+      if (existing) return existing;
+      if (!abac && !whole) {
+        AzureWarnings._emit(this, 'grant-registry-wide', `${method} (${role}) on registry "${u.name}": with legacy registry permissions Azure roles are registry-wide, ` +
+          `so the grant of ${paths.join(', ')} also covers ${all.filter((p) => !paths.includes(p)).join(', ')} (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories)`);
       }
-      if (environment && Naming.layout(this.spec) === EnvironmentLayout.REPOSITORIES && Naming.environmentNames(this.spec).length > 1) {
-        Annotations.of(this).addWarning(`grant ${role} for environment "${environment}": Azure roles are registry-wide and the repositories layout keeps every environment in ` +
-          `registry "${u.name}", so the role covers all environments`);
-      }
-      return new RoleAssignment(this, `Grant${n}-${role}-${u.name}`, {
+      const id = `Grant-${role}-${principal}-${u.name}${scoped ? `-${AcrRegistry._hash(paths.join(','))}` : ''}`;
+      const assignment = new RoleAssignment(this, id, abac ? {
         scope: u.id,
-        roleDefinitionName: role,
+        roleDefinitionName: write ? AcrAbac.WRITER : AcrAbac.READER,
         principalId,
-      });
+        condition: write ? AcrAbac.writer(paths, paths) : AcrAbac.reader(paths),
+        conditionVersion: AcrAbac.CONDITION_VERSION,
+      } : { scope: u.id, roleDefinitionName: role, principalId });
+      // Earlier releases named grants by call order (`Grant<n>-<role>-<registry>`): a moved block from that
+      // address keeps an applied grant in place. Terraform docs, "moved block reference": "Before creating a new
+      // plan for the resource specified in the to field, Terraform checks the state for an existing object at the
+      // address specified in the from field. Terraform renames existing objects to the string specified in the to
+      // field"; with no object there (a new stack), the block changes nothing (Terraform docs, "Refactoring").
+      const components = this.node.scopes.slice(this.node.scopes.indexOf(TerraformStack.of(this)) + 1).map((c) => c.node.id);
+      assignment.moveFromId(`azurerm_role_assignment.${makeUniqueId([...components, `Grant${call}-${role}-${u.name}`])}`);
+      this.grants.set(key, assignment);
+      return assignment;
     });
+  }
+
+  /** The grant options, checked: every environment of the chain, every image or glob matching an image of the spec. */
+  private grantOptions(method: string, principalId: unknown, given?: GrantOptions | string): GrantOptions {
+    // The deprecated form of earlier releases: (principalId, environment).
+    const options: GrantOptions = typeof given === 'string' ? { environments: [given] } : given ?? {};
+    const problems = new Problems();
+    if (typeof principalId !== 'string' || principalId.length === 0) problems.add('principalId', principalId, 'is not a principal (object) id');
+    if (typeof options !== 'object') problems.add('options', options, 'is not a GrantOptions object ({ images?, environments? })');
+    const envs = Naming.environmentNames(this.spec);
+    for (const [field, list] of [['environments', options.environments], ['images', options.images]] as const) {
+      if (list === undefined) continue;
+      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
+        problems.add(`options.${field}`, list, 'is not a list of strings');
+        continue;
+      }
+      list.forEach((v, i) => {
+        if (field === 'environments' && !envs.includes(v)) {
+          problems.add(`options.environments[${i}]`, v, `is not an environment of the spec (${envs.length ? envs.join(', ') : 'it has none'})`);
+        }
+        if (field === 'images' && !this.spec.repositories.some((r) => Glob.matches(v, r.name))) {
+          problems.add(`options.images[${i}]`, v, `matches no image of the spec (${this.spec.repositories.map((r) => r.name).join(', ')})`);
+        }
+      });
+    }
+    problems.throwIfAny(`azure.ContainerRegistry ${this.node.path} ${method}`);
+    return options;
   }
 
   private unit(environment?: string): RegistryUnit {
@@ -601,84 +727,53 @@ export class ContainerRegistry extends Construct {
     return this.units.find((u) => u.name === name)!;
   }
 
-  private validate(
-    props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, retention: Map<string, AcrRetention>, specProblems: SpecProblem[],
-  ): void {
+  /** The checks of the props (the spec's are AcrValidator's); a check of a field and value the spec's problems name is not repeated. */
+  private checkProps(props: ContainerRegistryProps, sku: AcrSku, groups: Map<string, string[]>, specKeys: Set<string>, out: Problems): void {
+    const problems = new Problems();
     const spec = props.spec;
-    const problems: string[] = [];
-    const premium = (feature: string) => problems.push(`sku "${sku}": ${feature} needs the Premium SKU`);
+    const premium = (path: string, value: unknown, feature: string) => problems.add(path, value, `asks for ${feature}, which needs the Premium SKU (sku is "${sku}")`);
     const replicas = (spec.replication?.replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE);
 
     const knownSku = Object.values(AcrSku).includes(sku);
-    if (!knownSku) problems.push(`sku: ${JSON.stringify(sku)} is not an ACR SKU (allowed: ${Object.values(AcrSku).join(', ')})`);
+    if (!knownSku) problems.add('sku', sku, `is not an ACR SKU (allowed: ${Object.values(AcrSku).join(', ')})`);
     if (knownSku && sku !== AcrSku.PREMIUM) {
-      if (replicas.length) premium(`geo-replication (replication.replicas: ${replicas.map((r) => r.region).join(', ')})`);
-      if (props.zoneRedundancyEnabled || replicas.some((r) => r.zoneRedundant)) premium('zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant)');
-      if (props.networkRules) premium('network rules (networkRules)');
-      if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED) premium('customer-managed key encryption (encryption.type "customer-managed")');
-      if (props.exportPolicyEnabled === false) premium('turning the export policy off (exportPolicyEnabled: false)');
-      if (props.dataEndpointEnabled) premium('dedicated data endpoints (dataEndpointEnabled)');
-      if (props.publicNetworkAccessEnabled === false) premium('private-link-only access (publicNetworkAccessEnabled: false)');
+      if (props.zoneRedundancyEnabled) premium('zoneRedundancyEnabled', true, 'zone redundancy');
+      if (props.networkRules) premium('networkRules', props.networkRules, 'network rules');
+      if (props.exportPolicyEnabled === false) premium('exportPolicyEnabled', false, 'turning the export policy off');
+      if (props.dataEndpointEnabled) premium('dataEndpointEnabled', true, 'dedicated data endpoints');
+      if (props.publicNetworkAccessEnabled === false) premium('publicNetworkAccessEnabled', false, 'private-link-only access');
     }
     if (props.exportPolicyEnabled === false && props.publicNetworkAccessEnabled !== false) {
-      problems.push('exportPolicyEnabled: false needs publicNetworkAccessEnabled: false as well (ACR refuses to disable exports on a publicly reachable registry)');
+      problems.add('exportPolicyEnabled', false, 'needs publicNetworkAccessEnabled: false as well (ACR refuses to disable exports on a publicly reachable registry)');
     }
-    if (props.registryNameSuffix !== undefined && !/^[a-z0-9]*$/.test(props.registryNameSuffix)) {
-      problems.push(`registryNameSuffix: ${JSON.stringify(props.registryNameSuffix)} must be lower-case letters and digits (the promotion workflow reads it as AZURE_REGISTRY_SUFFIX)`);
+    if (props.registryNameSuffix !== undefined && !Token.isUnresolved(props.registryNameSuffix) && !/^[a-z0-9]*$/.test(props.registryNameSuffix)) {
+      problems.add('registryNameSuffix', props.registryNameSuffix, 'must be lower-case letters and digits (the promotion workflow reads it as AZURE_REGISTRY_SUFFIX)');
     }
-    for (const [name, envs] of groups) {
-      if (!Token.isUnresolved(name) && !/^[a-zA-Z0-9]{5,50}$/.test(name)) {
-        const env = envs[0] ? ` (environment "${envs[0]}")` : '';
-        problems.push(`registryNameSuffix: ${JSON.stringify(props.registryNameSuffix ?? '')} gives the registry name "${name}"${env}: ACR names are 5-50 letters and digits`);
-      }
-    }
-    const seen = new Set<string>();
-    replicas.forEach((r) => {
-      if (r.region === props.location) {
-        problems.push(`replication.replicas: "${r.region}" is the home location; ACR replicates to other locations only (remove it)`);
-      } else if (seen.has(r.region)) {
-        problems.push(`replication.replicas: "${r.region}" is listed twice`);
-      }
-      seen.add(r.region);
-    });
-    if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED && !spec.encryption?.azureKeyVaultKeyId) {
-      problems.push('encryption.azureKeyVaultKeyId: is required on Azure with encryption.type "customer-managed" (the Key Vault key id)');
+    for (const r of replicas) {
+      if (r.region === props.location) problems.add('replication.replicas', r.region, 'is the home location; ACR replicates to other locations only (remove it)');
     }
     for (const range of props.networkRules?.allowedIpRanges ?? []) {
-      if (!Token.isUnresolved(range) && !IP_RANGE.test(range)) problems.push(`networkRules.allowedIpRanges: "${range}" is not an IPv4 address or CIDR range`);
+      if (!Token.isUnresolved(range) && !IP_RANGE.test(range)) problems.add('networkRules.allowedIpRanges', range, 'is not an IPv4 address or CIDR range');
     }
     for (const [name, id] of Object.entries(props.existingRegistryIds ?? {})) {
       if (!groups.has(name)) {
-        problems.push(`existingRegistryIds: "${name}" is not a registry of the spec (registries: ${[...groups.keys()].join(', ')})`);
+        problems.add('existingRegistryIds', name, `is not a registry of the spec (registries: ${[...groups.keys()].join(', ')})`);
       } else if (!Token.isUnresolved(id) && !EXISTING_ID.test(id)) {
-        problems.push(`existingRegistryIds.${name}: "${id}" is not a registry resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)`);
+        problems.add(`existingRegistryIds.${name}`, id, 'is not a registry resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)');
       } else if (!Token.isUnresolved(id) && EXISTING_ID.exec(id)![2].toLowerCase() !== name.toLowerCase()) {
-        problems.push(`existingRegistryIds.${name}: "${id}" names another registry ("${EXISTING_ID.exec(id)![2]}")`);
+        problems.add(`existingRegistryIds.${name}`, id, `names another registry ("${EXISTING_ID.exec(id)![2]}")`);
       }
     }
     if (props.purgeSchedule !== undefined && !CRON.test(props.purgeSchedule.trim())) {
-      problems.push(`purgeSchedule: ${JSON.stringify(props.purgeSchedule)} is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)`);
+      problems.add('purgeSchedule', props.purgeSchedule, 'is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)');
     }
     const timeout = props.purgeTaskTimeoutSeconds;
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < PurgeTask.MIN_TIMEOUT_SECONDS || timeout > PurgeTask.MAX_TIMEOUT_SECONDS)) {
-      problems.push(`purgeTaskTimeoutSeconds: ${timeout} is outside ${PurgeTask.MIN_TIMEOUT_SECONDS}-${PurgeTask.MAX_TIMEOUT_SECONDS} seconds (ACR task limit)`);
+      problems.add('purgeTaskTimeoutSeconds', timeout, `is outside ${PurgeTask.MIN_TIMEOUT_SECONDS}-${PurgeTask.MAX_TIMEOUT_SECONDS} seconds (ACR task limit)`);
     }
     const imageProblem = props.acrCliImage !== undefined ? PurgeTask.imageProblem(props.acrCliImage) : undefined;
-    if (imageProblem) problems.push(`acrCliImage: ${JSON.stringify(props.acrCliImage)} ${imageProblem}`);
-    for (const p of RetentionTagCheck.check(spec)) problems.push(`${p.path}: ${p.value === 'undefined' ? '' : `${p.value} `}${p.message}`);
-    for (const [, plan] of retention) problems.push(...plan.problems);
-    problems.push(...CacheRules.problems(spec.upstreamCaches ?? []));
-    problems.push(...RegistryIdentities.problems(spec));
-    if (specProblems.length > 0) {
-      // The spec's problems first; a construct check of the same field (the same rule, seen from Azure) is not repeated.
-      const paths = new Set(specProblems.map((p) => p.path));
-      const own = problems.filter((p) => !paths.has(p.slice(0, p.indexOf(':'))));
-      const rendered = SpecValidator.formatProblems(specProblems, '').split('\n').slice(1).map((l) => l.replace(/^ {2}- /, ''));
-      problems.splice(0, problems.length, ...rendered, ...own);
-    }
-    if (problems.length) {
-      throw new Error(`Azure Container Registry "${spec.name}": ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    if (imageProblem) problems.add('acrCliImage', props.acrCliImage, imageProblem);
+    out.addAll(problems.list.filter((p) => !specKeys.has(AcrValidator._key(p))));
   }
 
   private warnings(props: ContainerRegistryProps, layout: EnvironmentLayout): void {
@@ -686,7 +781,7 @@ export class ContainerRegistry extends Construct {
     const access = spec.access ?? {};
     const writers = (access.pushers ?? []).length + (access.promoters ?? []).length;
     if (layout === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 0 && writers > 0) {
-      Annotations.of(this).addWarning('environments.layout "tags": Azure roles and scope maps cannot tell tags apart, so every pusher and promoter may move ' +
+      AzureWarnings._emit(this, 'tags-layout', 'environments.layout "tags": Azure roles and scope maps cannot tell tags apart, so every pusher and promoter may move ' +
         `any tag, including the environment tags (${Naming.environmentNames(spec).join(', ')}); use the registries layout to separate environments`);
     }
     // Immutable tags: nothing in Terraform on ACR; the tag policy decision says what to do instead.
@@ -696,14 +791,14 @@ export class ContainerRegistry extends Construct {
         tagWarnings.set(w, [...(tagWarnings.get(w) ?? []), repo.name]);
       }
     }
-    for (const [w, repos] of tagWarnings) Annotations.of(this).addWarning(`tagPolicy (${repos.join(', ')}): ${w}`);
+    for (const [w, repos] of tagWarnings) AzureWarnings._emit(this, 'tag-immutability', `tagPolicy (${repos.join(', ')}): ${w}`);
     const scanned = spec.repositories.some((r) => EffectiveSpec.scanning(spec, r).mode !== ScanMode.OFF);
     if (scanned && !props.enableDefenderForContainers) {
-      Annotations.of(this).addWarning('scanning: ACR has no registry-level scanning switch; vulnerability scanning of ACR images is Microsoft Defender for Containers, ' +
+      AzureWarnings._emit(this, 'scanning', 'scanning: ACR has no registry-level scanning switch; vulnerability scanning of ACR images is Microsoft Defender for Containers, ' +
         'a subscription-wide plan. Nothing is scanned by this construct: set enableDefenderForContainers (subscription-wide) or enable the plan where the subscription is managed');
     }
     if (props.exportPolicyEnabled === false && (access.promoters ?? []).length && props.promotionMethod === PromotionMethod.IMPORT) {
-      Annotations.of(this).addWarning('exportPolicyEnabled: false blocks `az acr import` out of the registry, which is how promoters promote (promotionMethod IMPORT); ' +
+      AzureWarnings._emit(this, 'export-policy-import', 'exportPolicyEnabled: false blocks `az acr import` out of the registry, which is how promoters promote (promotionMethod IMPORT); ' +
         'promotion from it will fail');
     }
   }

@@ -6,3 +6,6 @@ export * from './purge-task';
 export * from './cache-rules';
 export * from './terraform-checks';
 export * from './acr-policy-plan';
+export * from './azure-validator';
+export * from './warnings';
+export * from './acr-registry';

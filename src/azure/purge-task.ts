@@ -1,9 +1,9 @@
 import { ContainerRegistryTask } from '@cdktf/provider-azurerm/lib/container-registry-task';
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
-import { Annotations } from 'cdktf';
 import { Construct } from 'constructs';
 import { parse, stringify } from 'yaml';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
+import { AzureWarnings } from './warnings';
 
 /** Props of a `PurgeTask`. */
 export interface PurgeTaskProps {
@@ -243,7 +243,7 @@ export class PurgeTask extends Construct {
       // set an identity" (`az acr task create/update --source-acr-auth-id [system]`, the task's
       // credentials.sourceRegistry.identity). azurerm's task resource (API 2019-06-01-preview:
       // SourceRegistryCredentials has only loginMode) cannot set it.
-      Annotations.of(this).addWarning(`purge task "${props.taskName ?? 'retention-purge'}": on a registry with ABAC repository permissions an ACR task reaches its registry only with ` +
+      AzureWarnings._emit(this, 'purge-task-source-identity', `purge task "${props.taskName ?? 'retention-purge'}": on a registry with ABAC repository permissions an ACR task reaches its registry only with ` +
         'the identity set as its source registry identity, which azurerm cannot set (its task resource has no credentials.sourceRegistry.identity). ' +
         `After the first apply, run once: az acr task update --registry <registry> --name ${props.taskName ?? 'retention-purge'} --source-acr-auth-id "[system]". ` +
         'Until then the purge fails and deletes nothing (it never deletes more). The identity\'s roles are assigned here');

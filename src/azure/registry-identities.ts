@@ -4,13 +4,16 @@ import { FederatedIdentityCredential } from '@cdktf/provider-azurerm/lib/federat
 import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { Annotations, Fn, TerraformOutput } from 'cdktf';
+import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
+import { AzureWarnings } from './warnings';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { GithubOidc } from '../spec/github-oidc';
 import { Naming } from '../spec/naming';
+import { Problems } from '../spec/problems';
 import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
+import { SpecProblem } from '../spec/validate';
 
 /** How a grant narrower than a whole registry is expressed (Azure roles are registry-wide). */
 export enum ScopedAccessMode {
@@ -179,18 +182,18 @@ interface GrantEntry {
  *   registry-wide role with a warning naming what it allows beyond the spec.
  */
 export class RegistryIdentities extends Construct {
-  /** The problems the spec's access section has on Azure (wildcard tag subjects), one message each. */
-  public static problems(spec: RegistrySpec): string[] {
-    const problems: string[] = [];
+  /** The problems the spec's access section has on Azure (wildcard tag subjects). */
+  public static problems(spec: RegistrySpec): SpecProblem[] {
+    const problems = new Problems();
     for (const role of ['pushers', 'pullers', 'promoters'] as const) {
       (spec.access?.[role] ?? []).forEach((id, i) => {
-        if (id.github?.tag?.includes('*')) {
-          problems.push(`access.${role}[${i}].github.tag: "${id.github.tag}" has a wildcard; Entra federated identity credentials match the subject exactly ` +
+        if (typeof id?.github?.tag === 'string' && id.github.tag.includes('*')) {
+          problems.add(`access.${role}[${i}].github.tag`, id.github.tag, 'has a wildcard; Entra federated identity credentials match the subject exactly ' +
             '(no wildcards): give an exact tag, or trust a GitHub environment instead');
         }
       });
     }
-    return problems;
+    return problems.list;
   }
 
   /** Every repository path of a registry (every image in every environment it holds). */
@@ -221,8 +224,7 @@ export class RegistryIdentities extends Construct {
   constructor(scope: Construct, id: string, props: RegistryIdentitiesProps) {
     super(scope, id);
     const spec = props.spec;
-    const problems = RegistryIdentities.problems(spec);
-    if (problems.length) throw new Error(`ACR identities: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    new Problems().addAll(RegistryIdentities.problems(spec)).throwIfAny(`azure.RegistryIdentities ${this.node.path}`);
     const mode = props.scopedAccess ?? ScopedAccessMode.TOKENS;
     this.promotionMethod = props.promotionMethod ?? PromotionMethod.COPY;
 
@@ -311,7 +313,7 @@ export class RegistryIdentities extends Construct {
         if (!whole) {
           const granted = new Set([...entry.pull, ...entry.push]);
           const extra = all.filter((p) => !granted.has(p) || (entry.push.size > 0 && !entry.push.has(p)));
-          Annotations.of(this).addWarning(`${what}: with legacy registry permissions Azure roles are registry-wide (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories), ` +
+          AzureWarnings._emit(this, 'identity-registry-role', `${what}: with legacy registry permissions Azure roles are registry-wide (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories), ` +
             `so the role on registry "${entry.registry.name}" is wider than the spec asks: it also allows ${entry.push.size ? 'writing' : 'reading'} ${extra.join(', ')}. ` +
             'Use scopedAccess TOKENS for exact repository permissions, or the registries layout (one registry per environment)');
         }
@@ -322,7 +324,7 @@ export class RegistryIdentities extends Construct {
       } else {
         this.scopedToken(entry);
         const who = principals.length ? ` The identity (${principals.length} principal${principals.length === 1 ? '' : 's'}) gets no role for this grant.` : '';
-        Annotations.of(this).addWarning(`${what}: the grant covers only some repositories of registry "${entry.registry.name}" and Azure roles are registry-wide, ` +
+        AzureWarnings._emit(this, 'identity-scoped-token', `${what}: the grant covers only some repositories of registry "${entry.registry.name}" and Azure roles are registry-wide, ` +
           `so it is a scope map and token "${RegistryIdentities.tokenName(entry)}" (a registry-local user name and password, not an Entra identity: ` +
           `generate its password with \`az acr token credential generate\` and store it as a secret).${who} ` +
           'Set scopedAccess REGISTRY_ROLE to assign the registry-wide role instead, or use the registries layout (one registry per environment)');

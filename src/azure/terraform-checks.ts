@@ -1,5 +1,6 @@
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { PurgeTask } from './purge-task';
+import { Problems } from '../spec/problems';
 
 /** One problem found in synthesized Terraform JSON. */
 export interface TerraformCheckProblem {
@@ -19,6 +20,14 @@ export interface AcrTerraformCheckOptions {
    * @default - not checked
    */
   readonly expectDryRun?: boolean;
+
+  /**
+   * Check only the resources of this construct path and below (their
+   * `//.metadata.path`), as the Azure `ContainerRegistry` does at synth.
+   *
+   * @default - every resource
+   */
+  readonly pathPrefix?: string;
 }
 
 const PREMIUM_ONLY = 'needs the Premium SKU';
@@ -47,8 +56,13 @@ export class AcrTerraformChecks {
     const resources = doc?.resource ?? {};
     const problems: TerraformCheckProblem[] = [];
     const add = (type: string, name: string, field: string, message: string) => problems.push({ resource: `${type}.${name}`, field, message });
+    const prefix = options.pathPrefix;
+    const mine = (r: any) => {
+      const path: string | undefined = r?.['//']?.metadata?.path;
+      return prefix === undefined || path === undefined || path === prefix || path.startsWith(`${prefix}/`);
+    };
     const each = (type: string, fn: (name: string, r: any) => void) => {
-      for (const [name, r] of Object.entries(resources[type] ?? {})) fn(name, r);
+      for (const [name, r] of Object.entries<any>(resources[type] ?? {})) if (mine(r)) fn(name, r);
     };
     const resolved = (v: unknown) => !(typeof v === 'string' && v.includes('${'));
 
@@ -202,13 +216,16 @@ export class AcrTerraformChecks {
     return problems;
   }
 
-  /** Throws one error listing every problem, if there is any. */
+  /** Throws one `ProblemsError` listing every problem, if there is any. */
   public static assertValid(terraformJson: any, options: AcrTerraformCheckOptions = {}): void {
-    const problems = AcrTerraformChecks.check(terraformJson, options);
-    if (problems.length) {
-      throw new Error(`Terraform JSON breaks ${problems.length} ACR constraint${problems.length === 1 ? '' : 's'}:\n` +
-        problems.map((p) => `  - ${p.resource} ${p.field}: ${p.message}`).join('\n'));
-    }
+    const problems = new Problems();
+    for (const p of AcrTerraformChecks.check(terraformJson, options)) problems.add(`${p.resource}.${p.field}`, undefined, p.message);
+    problems.throwIfAny('azure.AcrTerraformChecks');
+  }
+
+  /** One problem as a line: `<resource> <field>: <message>`. */
+  public static format(problem: TerraformCheckProblem): string {
+    return `${problem.resource} ${problem.field}: ${problem.message}`;
   }
 
   /** The decoded purge tasks of the Terraform JSON, by resource address. */

@@ -1,6 +1,9 @@
 import 'cdktf/lib/testing/adapters/jest';
+import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Testing } from 'cdktf';
-import { azureSpec, KEY_ID, PRINCIPAL, resources, synthJson, testStack, VAULT_ID, warnings } from './helpers';
+import { Construct } from 'constructs';
+import * as fc from 'fast-check';
+import { azureSpec, KEY_ID, PRINCIPAL, resources, synthJson, testStack, VAULT_ID, warningIds, warnings } from './helpers';
 import {
   AcrAbac, AcrSku, AcrTerraformChecks, ContainerRegistry, ContainerRegistryProps, NetworkDefaultAction, PromotionMethod, PurgeTask,
   RoleAssignmentMode, ScopedAccessMode,
@@ -20,7 +23,8 @@ const RETENTION = {
 function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
   const stack = testStack();
   const registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', ...props });
-  const synth = Testing.synth(stack);
+  // With the node validations (AcrTerraformChecks on the construct's resources), as `cdktf synth` runs them.
+  const synth = Testing.synth(stack, true);
   return { stack, registry, synth, json: JSON.parse(synth) };
 }
 
@@ -43,7 +47,7 @@ describe('ContainerRegistry, registries layout on Premium', () => {
     expect(registries.map((r) => r.name).sort()).toEqual(['platformdevx1', 'platformprodx1', 'platformstagingx1']);
     expect(registry.registryNames).toEqual({ dev: 'platformdevx1', staging: 'platformstagingx1', prod: 'platformprodx1' });
     expect(registry.registryName('prod')).toBe('platformprodx1');
-    expect(() => registry.registryName('qa')).toThrow(/environment "qa" has no registry \(registries: dev: platformdevx1, staging: platformstagingx1, prod: platformprodx1\)/);
+    expect(() => registry.registryName('qa')).toThrow(/environment: "qa" has no registry \(registries: dev: platformdevx1, staging: platformstagingx1, prod: platformprodx1\)/);
   });
 
   test('safe defaults: admin user and anonymous pull off, prevent_destroy, tags from labels and props', () => {
@@ -291,19 +295,71 @@ describe('ContainerRegistry options', () => {
       'untagged manifests to 7 days (retention_policy_in_days) where it is managed; admin user, anonymous pull, replicas, network rules and encryption are not checked');
   });
 
-  test('grantPull and grantPush with ABAC: repository roles conditioned on the environment\'s repositories', () => {
+  test('grantPull and grantPush with ABAC: repository roles conditioned on the repositories of the options', () => {
     const stack = testStack();
     const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REPOSITORIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
-    registry.grantPull(PRINCIPAL, 'prod');
-    registry.grantPush(PRINCIPAL, 'dev');
+    registry.grantPull(PRINCIPAL, { environments: ['prod'] });
+    registry.grantPush(PRINCIPAL, { environments: ['dev'], images: ['api'] });
     const roles = resources(synthJson(stack), 'azurerm_role_assignment').filter((r) => r.principal_id === PRINCIPAL);
     expect(roles.map((r) => r.role_definition_name)).toEqual([AcrAbac.READER, AcrAbac.WRITER]);
     expect(roles[0].condition).toBe(AcrAbac.reader(['prod/api', 'prod/web']));
-    expect(roles[1].condition).toBe(AcrAbac.writer(['dev/api', 'dev/web'], ['dev/api', 'dev/web']));
+    expect(roles[1].condition).toBe(AcrAbac.writer(['dev/api'], ['dev/api']));
     expect(roles[1].condition).toContain("((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/delete'}) AND " +
       "!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/metadata/delete'})) OR " +
       "(@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase ''))");
-    expect(warnings(stack).some((w) => w.startsWith('grant '))).toBe(false);
+    expect(warnings(stack)).toEqual(expect.not.arrayContaining([expect.stringMatching(/^grant/)]));
+  });
+
+  test('grants are idempotent and independent of call order: ids from role, principal and scope', () => {
+    const ids = (order: Array<[string, any]>) => {
+      const stack = testStack();
+      const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+      const returned = order.map(([m, o]) => (registry as any)[m](PRINCIPAL, o));
+      return { stack, returned, ids: registry.node.children.filter((c) => c.node.id.startsWith('Grant')).map((c) => c.node.id).sort() };
+    };
+    const a = ids([['grantPull', undefined], ['grantPush', { environments: ['dev'], images: ['api'] }]]);
+    const b = ids([['grantPush', { environments: ['dev'], images: ['api'] }], ['grantPull', undefined], ['grantPull', {}]]);
+    expect(a.ids).toEqual(b.ids);
+    expect(a.ids).toEqual([
+      `Grant-AcrPull-${PRINCIPAL}-platformdev`, `Grant-AcrPull-${PRINCIPAL}-platformprod`, `Grant-AcrPull-${PRINCIPAL}-platformstaging`,
+      expect.stringMatching(new RegExp(`^Grant-AcrPush-${PRINCIPAL}-platformdev-[0-9a-f]{8}$`)),
+    ]);
+    // The repeated grant returned what the first created, and nothing was added.
+    expect(b.returned[2]).toEqual(b.returned[1]);
+    expect(resources(synthJson(b.stack), 'azurerm_role_assignment').filter((r) => r.principal_id === PRINCIPAL)).toHaveLength(4);
+    // Negative control: a different scope is a different role assignment.
+    const c = ids([['grantPush', { environments: ['dev'], images: ['web'] }], ['grantPush', { environments: ['dev'], images: ['api'] }]]);
+    expect(new Set(c.ids).size).toBe(2);
+  });
+
+  test('the call-order ids of earlier releases get moved blocks to the derived ids (nothing destroyed)', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    registry.grantPull(PRINCIPAL, { environments: ['prod'] });
+    registry.grantPush(PRINCIPAL, 'dev' as any); // the deprecated form of earlier releases, from JavaScript
+    const json = synthJson(stack);
+    // The addresses the earlier release gave (construct ids Grant<n>-<role>-<registry> under the registry), computed by cdktf itself.
+    const old = testStack();
+    const scope = new Construct(old, 'Registry');
+    const oldAddress = (id: string) => `azurerm_role_assignment.${new RoleAssignment(scope, id, { scope: 's', principalId: 'p', roleDefinitionName: 'r' }).friendlyUniqueId}`;
+    const byTo = Object.fromEntries((json.moved as any[]).map((m) => [m.to, m.from]));
+    const current = Object.keys(json.resource.azurerm_role_assignment).filter((k) => k.includes('Grant-'));
+    expect(current).toHaveLength(2);
+    const pull = current.find((k) => k.includes('AcrPull'))!;
+    const push = current.find((k) => k.includes('AcrPush'))!;
+    expect(byTo[`azurerm_role_assignment.${pull}`]).toBe(oldAddress('Grant0-AcrPull-platformprod'));
+    expect(byTo[`azurerm_role_assignment.${push}`]).toBe(oldAddress('Grant1-AcrPush-platformdev'));
+    // The deprecated string form is read as { environments: ['dev'] }.
+    expect(json.resource.azurerm_role_assignment[push].condition).toBe(AcrAbac.writer(['api', 'web'], ['api', 'web']));
+  });
+
+  test('grant options are checked: unknown environments and images that match nothing are one ProblemsError', () => {
+    const registry = new ContainerRegistry(testStack(), 'Registry', { spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    expect(() => registry.grantPull(PRINCIPAL, { environments: ['qa'], images: ['jobs/*'] })).toThrow([
+      'azure.ContainerRegistry stack/Registry grantPull: 2 problems',
+      '  - options.environments[0]: "qa" is not an environment of the spec (dev, staging, prod)',
+      '  - options.images[0]: "jobs/*" matches no image of the spec (api, web)',
+    ].join('\n'));
   });
 
   test('grantPull, grantPush and grantPullPush assign AcrPull / AcrPush on the registry of an environment or every registry (legacy mode)', () => {
@@ -312,22 +368,23 @@ describe('ContainerRegistry options', () => {
       spec: azureSpec(EnvironmentLayout.REGISTRIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope', roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS,
     });
     expect(registry.grantPull(PRINCIPAL)).toHaveLength(3);
-    expect(registry.grantPush(PRINCIPAL, 'dev')).toHaveLength(1);
-    expect(registry.grantPullPush(PRINCIPAL, 'prod')).toHaveLength(1);
+    expect(registry.grantPush(PRINCIPAL, { environments: ['dev'] })).toHaveLength(1);
+    expect(registry.grantPullPush(PRINCIPAL, { environments: ['prod'] })).toHaveLength(1);
     const roles = resources(synthJson(stack), 'azurerm_role_assignment').map((r) => `${r.role_definition_name}@${/\.Registry_Resource-(\w+)_/.exec(r.scope)![1]}`).sort();
     expect(roles).toEqual(['AcrPull@dev', 'AcrPull@prod', 'AcrPull@staging', 'AcrPush@dev', 'AcrPush@prod']);
     expect(registry.registryId('dev')).toMatch(/^\$\{TfToken\[/);
     expect(registry.loginServer('dev')).toMatch(/^\$\{TfToken\[/);
   });
 
-  test('a grant for one environment of the repositories layout warns that the role covers every environment', () => {
+  test('a grant narrower than a registry with legacy permissions warns that the role covers the whole registry', () => {
     const stack = testStack();
     const registry = new ContainerRegistry(stack, 'Registry', {
       spec: azureSpec(EnvironmentLayout.REPOSITORIES, { access: undefined }), resourceGroupName: 'rg', location: 'westeurope', roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS,
     });
-    registry.grantPull(PRINCIPAL, 'prod');
-    expect(warnings(stack)).toContain('grant AcrPull for environment "prod": Azure roles are registry-wide and the repositories layout keeps every environment in ' +
-      'registry "platform", so the role covers all environments');
+    registry.grantPull(PRINCIPAL, { environments: ['prod'] });
+    expect(warnings(stack)).toContain('grantPull (AcrPull) on registry "platform": with legacy registry permissions Azure roles are registry-wide, so the grant of ' +
+      'prod/api, prod/web also covers dev/api, dev/web, staging/api, staging/web (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories)');
+    expect(warningIds(stack)).toContain('container-registry-constructs:azure-grant-registry-wide');
   });
 
   test('with legacy registry permissions, REGISTRY_ROLE and TOKENS are passed to the identities; with ABAC no tokens', () => {
@@ -360,17 +417,18 @@ describe('ContainerRegistry errors', () => {
       replication: { replicas: [{ region: 'northeurope', zoneRedundant: true }] },
       encryption: { type: EncryptionType.CUSTOMER_MANAGED, azureKeyVaultKeyId: KEY_ID },
     });
+    const premium = (feature: string) => `asks for ${feature}, which needs the Premium SKU (sku is "Standard")`;
     expect(() => build(spec, {
       sku: AcrSku.STANDARD, networkRules: { allowedIpRanges: ['203.0.113.7'] }, exportPolicyEnabled: false, publicNetworkAccessEnabled: false, dataEndpointEnabled: true,
     })).toThrow([
-      'Azure Container Registry "platform": 7 problems',
-      '  - sku "Standard": geo-replication (replication.replicas: northeurope) needs the Premium SKU',
-      '  - sku "Standard": zone redundancy (zoneRedundancyEnabled / replication.replicas[].zoneRedundant) needs the Premium SKU',
-      '  - sku "Standard": network rules (networkRules) needs the Premium SKU',
-      '  - sku "Standard": customer-managed key encryption (encryption.type "customer-managed") needs the Premium SKU',
-      '  - sku "Standard": turning the export policy off (exportPolicyEnabled: false) needs the Premium SKU',
-      '  - sku "Standard": dedicated data endpoints (dataEndpointEnabled) needs the Premium SKU',
-      '  - sku "Standard": private-link-only access (publicNetworkAccessEnabled: false) needs the Premium SKU',
+      'azure.ContainerRegistry stack/Registry: 7 problems',
+      `  - replication.replicas: ["northeurope"] ${premium('geo-replication')}`,
+      `  - replication.replicas[].zoneRedundant: true ${premium('zone-redundant replicas')}`,
+      `  - encryption.type: "customer-managed" ${premium('customer-managed key encryption')}`,
+      `  - networkRules: {"allowedIpRanges":["203.0.113.7"]} ${premium('network rules')}`,
+      `  - exportPolicyEnabled: false ${premium('turning the export policy off')}`,
+      `  - dataEndpointEnabled: true ${premium('dedicated data endpoints')}`,
+      `  - publicNetworkAccessEnabled: false ${premium('private-link-only access')}`,
     ].join('\n'));
   });
 
@@ -412,35 +470,36 @@ describe('ContainerRegistry errors', () => {
     }
     const lines = message.split('\n');
     // The spec's own problems come first, in the same error (the wildcard tag is refused by the neutral validator for Azure).
-    expect(lines[0]).toBe('Azure Container Registry "platform": 15 problems');
+    expect(lines[0]).toBe('azure.ContainerRegistry stack/Registry: 15 problems');
     expect(lines.slice(1)).toEqual([
+      // The spec's problems (AcrValidator.problems) first, then the props'.
       expect.stringMatching(/^ {2}- access\.pushers\[0\]\.github\.tag: "v\*" has a wildcard; Entra federated identity credentials match the subject exactly/),
-      '  - exportPolicyEnabled: false needs publicNetworkAccessEnabled: false as well (ACR refuses to disable exports on a publicly reachable registry)',
       `  - registryNameSuffix: "${'x'.repeat(40)}" gives the registry name "platformdev${'x'.repeat(40)}" (environment "dev"): ACR names are 5-50 letters and digits`,
       `  - registryNameSuffix: "${'x'.repeat(40)}" gives the registry name "platformstaging${'x'.repeat(40)}" (environment "staging"): ACR names are 5-50 letters and digits`,
       `  - registryNameSuffix: "${'x'.repeat(40)}" gives the registry name "platformprod${'x'.repeat(40)}" (environment "prod"): ACR names are 5-50 letters and digits`,
-      '  - replication.replicas: "westeurope" is the home location; ACR replicates to other locations only (remove it)',
       '  - replication.replicas: "northeurope" is listed twice',
       '  - encryption.azureKeyVaultKeyId: is required on Azure with encryption.type "customer-managed" (the Key Vault key id)',
+      expect.stringMatching(/^ {2}- upstreamCaches\[0\]\.url: "https:\/\/registry\.example\.com" is not an upstream ACR artifact cache supports/),
+      '  - exportPolicyEnabled: false needs publicNetworkAccessEnabled: false as well (ACR refuses to disable exports on a publicly reachable registry)',
+      '  - replication.replicas: "westeurope" is the home location; ACR replicates to other locations only (remove it)',
       '  - networkRules.allowedIpRanges: "10.0.0.0/33x" is not an IPv4 address or CIDR range',
       expect.stringMatching(/^ {2}- existingRegistryIds: "platformqa" is not a registry of the spec \(registries: platformdevx+, /),
-      expect.stringMatching(/^ {2}- existingRegistryIds\.platformdevx+: "\/subscriptions\/s\/.*\/registries\/other" names another registry \("other"\)$/),
+      expect.stringMatching(/^ {2}- existingRegistryIds\.platformdevx+: "\/subscriptions\/s\/.*\.\.\. names another registry \("other"\)$/),
       '  - purgeSchedule: "@daily" is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)',
       '  - purgeTaskTimeoutSeconds: 60 is outside 300-28800 seconds (ACR task limit)',
       '  - acrCliImage: "mcr.microsoft.com/acr/acr-cli:latest" is not mcr.microsoft.com/acr/acr-cli pinned to a version tag (0.19) or a digest',
-      expect.stringMatching(/^ {2}- upstreamCaches\[0\]\.url: "https:\/\/registry\.example\.com" is not an upstream ACR artifact cache supports/),
     ]);
   });
 
   test('a retention rule that could expire an environment tag\'s image is an error (RetentionTagCheck)', () => {
     const spec = azureSpec(EnvironmentLayout.TAGS, { retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 20 }] } });
-    expect(() => build(spec)).toThrow(new RegExp('Azure Container Registry "platform": 3 problems\\n  - retention\\.rules\\[0\\]: "dev" could expire the image the ' +
+    expect(() => build(spec)).toThrow(new RegExp('^azure\\.ContainerRegistry stack/Registry: 3 problems\\n  - retention\\.rules\\[0\\]: "dev" could expire the image the ' +
       'environment tag "dev" points to: this rule selects every image and keeps only the 20 most recent\\. Add "dev" to retention\\.protectedTags'));
   });
 
   test('an unknown SKU and a malformed existing registry id are errors', () => {
     expect(() => build(azureSpec(EnvironmentLayout.TAGS), { sku: 'Gold' as AcrSku, existingRegistryIds: { platform: '/subscriptions/s/registries/platform' } })).toThrow([
-      'Azure Container Registry "platform": 2 problems',
+      'azure.ContainerRegistry stack/Registry: 2 problems',
       '  - sku: "Gold" is not an ACR SKU (allowed: Basic, Standard, Premium)',
       '  - existingRegistryIds.platform: "/subscriptions/s/registries/platform" is not a registry resource id ' +
         '(/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)',
@@ -448,7 +507,7 @@ describe('ContainerRegistry errors', () => {
   });
 
   test('an invalid spec is reported in the construct\'s one error, with the spec\'s problems first', () => {
-    expect(() => build({ name: 'Bad_Name', repositories: [] })).toThrow(/^Azure Container Registry "Bad_Name": \d+ problems\n {2}- name: "Bad_Name" /);
+    expect(() => build({ name: 'Bad_Name', repositories: [] })).toThrow(/^azure\.ContainerRegistry stack\/Registry: \d+ problems\n {2}- name: "Bad_Name" /);
   });
 
   test('the suffix must be lower-case letters and digits, as the promotion workflow builds login servers from it', () => {
@@ -459,5 +518,87 @@ describe('ContainerRegistry errors', () => {
   test('an older acr-cli image is an error', () => {
     expect(() => build(azureSpec(EnvironmentLayout.TAGS), { acrCliImage: 'mcr.microsoft.com/acr/acr-cli:0.16' }))
       .toThrow(/acrCliImage: "mcr\.microsoft\.com\/acr\/acr-cli:0\.16" is older than acr-cli 0\.19/);
+  });
+});
+
+describe('ContainerRegistry props of the wrong shape, from JavaScript (issue 15 item 4)', () => {
+  const spec = azureSpec(EnvironmentLayout.TAGS);
+  test.each<[string, any, string]>([
+    ['a number for a string', { location: 42 }, '  - props.location: 42 is not a string'],
+    ['a missing required prop', { resourceGroupName: undefined }, '  - props.resourceGroupName: is required (a string)'],
+    ['a string for a list', { networkRules: { allowedIpRanges: '10.0.0.0/8' } }, '  - props.networkRules.allowedIpRanges: "10.0.0.0/8" is not a list of strings'],
+    ['a string for a boolean', { managementLock: 'yes' }, '  - props.managementLock: "yes" is not a boolean'],
+    ['a string for a number', { purgeTaskTimeoutSeconds: '3600' }, '  - props.purgeTaskTimeoutSeconds: "3600" is not a number'],
+    ['a list for a map', { tags: ['a'] }, '  - props.tags: ["a"] is not a map of strings'],
+    ['a string for the spec', { spec: 'registry.yaml' }, '  - props.spec: "registry.yaml" is not a registry spec (an object)'],
+  ])('%s is a ProblemsError naming the prop, not a TypeError', (_, bad, line) => {
+    let error: any;
+    try {
+      new ContainerRegistry(testStack(), 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', ...bad });
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.name).toBe('ProblemsError');
+    expect(error.message).toBe(`azure.ContainerRegistry stack/Registry: 1 problem\n${line}`);
+  });
+
+  test('no props at all', () => {
+    expect(() => new ContainerRegistry(testStack(), 'Registry', undefined as any)).toThrow('azure.ContainerRegistry stack/Registry: 1 problem\n  - props: is required');
+  });
+});
+
+describe('ContainerRegistry runs AcrTerraformChecks as a node validation', () => {
+  test('an escape hatch that breaks an ACR constraint fails synthesis; the same stack without validations synthesizes', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.TAGS), resourceGroupName: 'rg', location: 'westeurope' });
+    registry.registries.platform.addOverride('admin_enabled', true);
+    expect(() => Testing.synth(stack)).not.toThrow();
+    expect(() => Testing.synth(stack, true)).toThrow(/\[stack\/Registry\] azurerm_container_registry\.Registry_[0-9A-F]+ admin_enabled: must be false/);
+  });
+
+  test('only its own resources are checked (pathPrefix): another construct\'s resource in the stack is not its problem', () => {
+    const stack = testStack();
+    new ContainerRegistry(stack, 'Registry', { spec: azureSpec(EnvironmentLayout.TAGS), resourceGroupName: 'rg', location: 'westeurope' });
+    new RoleAssignment(stack, 'Other', { scope: 's', principalId: PRINCIPAL, roleDefinitionName: 'Owner' });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    const json = stack.toTerraform(); // with each resource's //.metadata.path, which the node validation reads
+    expect(AcrTerraformChecks.check(json).map((p) => p.field)).toEqual(['role_definition_name']);
+    expect(AcrTerraformChecks.check(json, { pathPrefix: 'stack/Registry' })).toEqual([]);
+  });
+});
+
+describe('grants: a property over random call sequences (fast-check, seeded)', () => {
+  type Call = [string, { environments?: string[]; images?: string[] } | undefined];
+  const call: fc.Arbitrary<Call> = fc.tuple(
+    fc.constantFrom('grantPull', 'grantPush', 'grantPullPush'),
+    fc.option(fc.record({
+      environments: fc.option(fc.subarray(['dev', 'staging', 'prod'], { minLength: 1 }), { nil: undefined }),
+      images: fc.option(fc.subarray(['api', 'web', '*'], { minLength: 1 }), { nil: undefined }),
+    }, { requiredKeys: [] }), { nil: undefined }),
+  );
+  const assignments = (calls: Call[], layout: EnvironmentLayout) => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: azureSpec(layout, { access: undefined, retention: undefined }), resourceGroupName: 'rg', location: 'westeurope' });
+    for (const [m, o] of calls) (registry as any)[m](PRINCIPAL, o);
+    const json = synthJson(stack);
+    return Object.entries<any>(json.resource.azurerm_role_assignment ?? {})
+      .map(([address, r]) => `${address} ${r.role_definition_name} ${r.condition}`).sort();
+  };
+
+  test('the role assignments depend on the set of grants only: order and repetition change nothing (120 cases)', () => {
+    let collapsed = 0;
+    const layouts = fc.constantFrom(EnvironmentLayout.REGISTRIES, EnvironmentLayout.REPOSITORIES);
+    fc.assert(fc.property(fc.array(call, { minLength: 1, maxLength: 5 }), layouts, fc.nat(),
+      (calls, layout, seed) => {
+        const shuffled = [...calls].sort((a, b) => ((JSON.stringify(a) + seed).localeCompare(JSON.stringify(b) + seed)));
+        const doubled = [...shuffled, ...calls];
+        const a = assignments(calls, layout);
+        const b = assignments(doubled, layout);
+        // Cases where two different calls land on one role assignment (grantPush = grantPullPush, images ['*'] = every image).
+        if (new Set(a.map((x) => x.split(' ')[0])).size < calls.length) collapsed++;
+        expect(b).toEqual(a);
+        expect(new Set(a.map((x) => x.split(' ')[0])).size).toBe(a.length);
+      }), { seed: 20141, numRuns: 120 });
+    expect(collapsed).toBeGreaterThan(20);
   });
 });

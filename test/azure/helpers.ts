@@ -24,9 +24,24 @@ export function resources(json: any, type: string): any[] {
   return Object.values(json.resource?.[type] ?? {});
 }
 
-/** Warning messages under a construct. */
-export function warnings(scope: IConstruct): string[] {
+/** Warning messages under a construct, as emitted: `[<id>] <message>`. */
+export function taggedWarnings(scope: IConstruct): string[] {
   return scope.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data)));
+}
+
+const TAG = /^\[(container-registry-constructs:azure-[a-z-]+)\] /;
+
+/** Warning messages under a construct, without their `[<id>] ` prefix (every one must have it). */
+export function warnings(scope: IConstruct): string[] {
+  return taggedWarnings(scope).map((w) => {
+    if (!TAG.test(w)) throw new Error(`warning without an id: ${w}`);
+    return w.replace(TAG, '');
+  });
+}
+
+/** The ids of the warnings under a construct. */
+export function warningIds(scope: IConstruct): string[] {
+  return taggedWarnings(scope).map((w) => TAG.exec(w)?.[1] ?? '(none)');
 }
 
 export const PRINCIPAL = '11111111-2222-3333-4444-555555555555';

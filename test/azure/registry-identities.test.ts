@@ -173,7 +173,7 @@ describe('GitHub federation', () => {
       },
     });
     expect(() => build(spec, perEnvironment)).toThrow(new RegExp(
-      'ACR identities: 2 problems\\n  - access\\.pushers\\[0\\]\\.github\\.tag: "v\\*" has a wildcard; Entra federated identity credentials match the subject exactly' +
+      '^azure\\.RegistryIdentities stack\\/Identities: 2 problems\\n  - access\\.pushers\\[0\\]\\.github\\.tag: "v\\*" has a wildcard; Entra federated identity credentials match the subject exactly' +
       '.*\\n  - access\\.promoters\\[0\\]\\.github\\.tag: "release-\\*" has a wildcard'));
   });
 

@@ -191,7 +191,7 @@ describe('AcrTerraformChecks', () => {
       'azurerm_federated_identity_credential subject: "repo:o/r:ref:refs/tags/v*" is not an exact repo:<owner>/<repo>:ref:refs/heads|tags/<name> or :environment:<name> subject',
       'azurerm_security_center_subscription_pricing resource_type: "VirtualMachines" is not Containers',
     ]);
-    expect(() => AcrTerraformChecks.assertValid(json)).toThrow(/^Terraform JSON breaks 12 ACR constraints:\n  - azurerm_container_registry_scope_map\.m name:/);
+    expect(() => AcrTerraformChecks.assertValid(json)).toThrow(/^azure\.AcrTerraformChecks: 12 problems\n  - azurerm_container_registry_scope_map\.m\.name:/);
   });
 
   test('ABAC registries: repository roles need a condition (version 2.0), legacy ACR roles are not honoured, the mode is one of two', () => {

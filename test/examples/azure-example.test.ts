@@ -19,8 +19,8 @@ describe('examples/azure', () => {
   test('synthesizes with no failure, printing the construct\'s warnings', () => {
     expect(res.stderr).toBe('');
     expect(res.stdout).toMatch(/== examples\/azure\n[\s\S]*output: examples\/azure\/cdktf\.out\/stacks\/platform-registry-azure\/cdk\.tf\.json\n\n1 example, 0 failures\n$/);
-    expect(res.stdout).toMatch(/\[Warning at \/platform-registry-azure\/Registry\] tagPolicy \(api, web, jobs\/worker\): Azure Container Registry has no tag immutability/);
-    expect(res.stdout).toMatch(/\[Warning at \/platform-registry-azure\/Registry\] scanning: ACR has no registry-level scanning switch/);
+    expect(res.stdout).toMatch(/\[Warning at \/platform-registry-azure\/Registry\] \[container-registry-constructs:azure-tag-immutability\] tagPolicy \(api, web, jobs\/worker\): Azure Container Registry has no tag immutability/);
+    expect(res.stdout).toMatch(/\[Warning at \/platform-registry-azure\/Registry\] \[container-registry-constructs:azure-scanning\] scanning: ACR has no registry-level scanning switch/);
     expect(res.status).toBe(0);
   });
 
