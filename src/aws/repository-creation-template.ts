@@ -78,7 +78,7 @@ export class RepositoryCreationTemplate extends Construct {
     const lifecycle = props.retention ? lifecycleFor(props.retention, `${props.prefix}/*`) : { policyText: undefined, warnings: [] };
     const tags = props.tagPolicy ? tagMutabilityFor(props.tagPolicy) : undefined;
     for (const w of [...lifecycle.warnings, ...(tags?.warnings ?? [])]) {
-      Annotations.of(this).addWarning(`repositories created under ${props.prefix}/: ${w}`);
+      Annotations.of(this).addWarningV2(w.id, `repositories created under ${props.prefix}/: ${w.message}`);
     }
     this.lifecyclePolicyText = lifecycle.policyText;
     const resourceTags = Object.entries(props.resourceTags ?? {}).map(([key, value]) => ({ key, value }));

@@ -201,12 +201,12 @@ describe('EcrRegistry access', () => {
 
     test('per repository: repository() returns the ECR repository', () => {
       expect(registry.repository('api', 'prod').repositoryName).toBeDefined();
-      expect(() => registry.repository('nope', 'prod')).toThrow(/no repository "platform\/prod\/nope" here \(image "nope", environment "prod"\)/);
+      expect(() => registry.repository('nope', 'prod')).toThrow(/aws.ContainerRegistry Platform\/Registry: 1 problem\n {2}- image: "nope" \(environment "prod"\) has no repository "platform\/prod\/nope" here/);
     });
 
     test('grants on unknown images or environments are clear errors', () => {
-      expect(() => registry.grantPull(role('X1'), { environments: ['qa'] })).toThrow(/environments \["qa"\] are not in the chain \(dev, staging, prod\)/);
-      expect(() => registry.grantPull(role('X2'), { images: ['nope*'] })).toThrow(/images \["nope\*"\] match no repository of the spec/);
+      expect(() => registry.grantPull(role('X1'), { environments: ['qa'] })).toThrow(/options\.environments: \["qa"\] are not in the chain \(dev, staging, prod\)/);
+      expect(() => registry.grantPull(role('X2'), { images: ['nope*'] })).toThrow(/options\.images: \["nope\*"\] match no repository of the spec/);
     });
   });
 });
@@ -214,7 +214,7 @@ describe('EcrRegistry access', () => {
 describe('EcrRegistry validation and warnings', () => {
   test('an invalid spec throws every problem at construction', () => {
     const bad = richSpec({ name: 'Bad_Name', repositories: [{ name: 'API' }], access: undefined });
-    expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
+    expect(() => build(bad)).toThrow(/aws\.ContainerRegistry Platform\/Registry: 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
   });
 
   test('a retention that could expire the image an environment tag points to is an error, reported with the spec\'s other problems', () => {
@@ -225,14 +225,14 @@ describe('EcrRegistry validation and warnings', () => {
       repositories: [{ name: 'api' }],
       access: undefined,
     });
-    expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 3 problems\n {2}- name: "Bad_Name"[^]*retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to[^]*retention\.rules\[0\]: "prod"/);
+    expect(() => build(bad)).toThrow(/aws\.ContainerRegistry Platform\/Registry: 3 problems\n {2}- name: "Bad_Name"[^]*retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to[^]*retention\.rules\[0\]: "prod"/);
     // Protecting the environment tags (or allowExpiringEnvironmentTags) makes it valid.
     expect(() => build({ ...bad, name: 'platform', retention: { protectedTags: ['dev', 'prod'], rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] } })).not.toThrow();
   });
 
   test('repositoryNames must be repositories of the spec', () => {
     expect(() => build(spec, { repositoryNames: ['platform/dev/api', 'platform/qa/api'] }))
-      .toThrow(/repositoryNames \["platform\/qa\/api"\] are not repositories of the spec "platform"/);
+      .toThrow(/props\.repositoryNames: \["platform\/qa\/api"\] are not repositories of the spec "platform"/);
   });
 
   test('a retention policy ECR cannot express is a clear error naming the repository', () => {

@@ -116,7 +116,7 @@ describe('issue 13 item 3: the cross-account replication destination covers exac
     expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/']), ['platform/prod/'])).toEqual(['platform/prod/*']);
     expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/a']), ['platform/prod/a'])).toEqual(['platform/prod/api']);
     expect(() => EcrRegistryStacks.create(new App(), { spec: spec(['other/']), env: ENV, stackCount: 1 })).toThrow(
-      'EcrRegistryStacks: replication into 999988887777 (us-east-1): repositoryPrefixes ["other/"] select no repository of the spec "platform"');
+      'replication.replicas[0].repositoryPrefixes: ["other/"] select no repository of the spec "platform"');
   });
 
   test('a prefix without the separator is refused', () => {
@@ -145,7 +145,7 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
 
   test('allowPrefixGrants: false keeps exact grants, and says which role cannot hold them', () => {
     expect(() => evaluate(many(1000), { allowPrefixGrants: false, repositoryNames: [] })).toThrow(
-      /Registry\/Identities\/ci\/Role: the role is granted on 1000 ECR repositories, more than IAM can hold as exact repository ARNs .* prefix grants are turned off \(allowPrefixGrants: false\)/);
+      /access \(identity "ci"\): Identities\/ci\/Role: the role is granted on 1000 ECR repositories, more than IAM can hold as exact repository ARNs .* prefix grants are turned off \(allowPrefixGrants: false\)/);
     const { stack, registry } = evaluate(many(300), { allowPrefixGrants: false, repositoryNames: [] });
     expect(registry.identities!.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false, pullPrefixes: [], pushPrefixes: [] });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('policy size limits'))).toHaveLength(0);
@@ -163,7 +163,7 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
     expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/not-in-the-spec')).toBe(false);
     expect(EcrAccessMatrix.fromSpec(many(1000), options).filter((r) => r.beyondModel)).toEqual([]);
     expect(() => evaluate(many(10), { managedPoliciesPerRole: 21, repositoryNames: [] })).toThrow(
-      'Registry/Identities/ci/Role: managedPoliciesPerRole 21 must be a whole number from 1 to 20 (IAM attaches 10 managed policies per role by default, up to 20 with a quota increase)');
+      'managedPoliciesPerRole: 21 must be a whole number from 1 to 20 (IAM attaches 10 managed policies per role by default, up to 20 with a quota increase)');
   });
 });
 

@@ -69,13 +69,13 @@ describe('RegistryScanning', () => {
         { frequency: EcrScanFrequency.CONTINUOUS_SCAN, repositoryFilters: [] },
       ],
     })).toThrow(new RegExp([
-      'S/Scan: invalid registry scanning configuration:',
+      'aws.RegistryScanning S/Scan: 5 problems',
       '  - rules\\[0\\]\\.frequency: "CONTINUOUS_SCAN" needs scanType ENHANCED \\(BASIC scanning supports SCAN_ON_PUSH only\\)',
       '  - rules\\[0\\]\\.repositoryFilters\\[0\\]: "Bad Filter" is not a repository filter[^\n]*',
       '[^]*rules\\[1\\]\\.frequency: "CONTINUOUS_SCAN" is used by two rules[^\n]*',
       '[^]*rules\\[1\\]\\.repositoryFilters: 0 filters; ECR takes 1-100 per rule',
     ].join('\n')));
-    expect(() => new RegistryScanning(s, 'NoRules', { scanType: EcrScanType.BASIC })).toThrow('S/NoRules: give `rules` or a `spec` to derive them from');
+    expect(() => new RegistryScanning(s, 'NoRules', { scanType: EcrScanType.BASIC })).toThrow('aws.RegistryScanning S/NoRules: 1 problem\n  - props.rules: give `rules` or a `spec` to derive them from');
   });
 
   test('snapshot', () => {
@@ -226,14 +226,14 @@ describe('PullThroughCache', () => {
     const s = stackIn(new App(), 'S');
     expect(() => new PullThroughCache(s, 'C', { spec, cache: { name: 'ghcr-mirror-with-a-very-long-name', upstream: UpstreamRegistry.GITHUB, awsSecretName: 'ghcr-token' } }))
       .toThrow(new RegExp([
-        'S/C: invalid upstream cache "ghcr-mirror-with-a-very-long-name":',
-        '  - awsSecretName: "ghcr-token" must start with "ecr-pullthroughcache/" \\(ECR reads pull-through cache credentials only from such secrets\\)',
-        '  - name: "ghcr-mirror-with-a-very-long-name" gives the ECR repository prefix "platform/ghcr-mirror-with-a-very-long-name", longer than 30 characters',
+        'aws.PullThroughCache S/C: 2 problems',
+        '  - cache.awsSecretName: "ghcr-token" must start with "ecr-pullthroughcache/" \\(ECR reads pull-through cache credentials only from such secrets\\)',
+        '  - cache.name: "ghcr-mirror-with-a-very-long-name" gives the ECR repository prefix "platform/ghcr-mirror-with-a-very-long-name", longer than 30 characters',
       ].join('\n')));
     expect(() => new PullThroughCache(s, 'D', { spec, cache: { name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB } }))
-      .toThrow(/awsSecretName: is required for upstream "docker-hub"/);
+      .toThrow(/cache\.awsSecretName: is required for upstream "docker-hub"/);
     expect(() => new PullThroughCache(s, 'E', { spec, cache: { name: 'custom', upstream: UpstreamRegistry.CUSTOM, url: 'https://r.example.com' } }))
-      .toThrow(/upstream: "custom" is not supported by ECR pull-through caches \(supported: docker-hub, ghcr, quay, ecr-public\)/);
+      .toThrow(/cache\.upstream: "custom" is not supported by ECR pull-through caches \(supported: docker-hub, ghcr, quay, ecr-public\)/);
   });
 
   test('grantPull: pull plus BatchImportUpstreamImage and CreateRepository on the cache prefix only', () => {

@@ -98,9 +98,10 @@ describe('deterministic assignment', () => {
     expect(EcrRegistryStacks.defaultStackCount(manyImages(1))).toBe(1);
     const built = EcrRegistryStacks.create(new App(), { spec: manyImages(3), env: ENV });
     expect(warningsOf(built.registryStack!)).toEqual(expect.arrayContaining([
-      'EcrRegistryStacks: stackCount defaults to 1 for 9 repositories; pin stackCount: 1 in the props, since a later default would move repositories between stacks',
+      'EcrRegistryStacks: stackCount defaults to 1 for 9 repositories; pin stackCount: 1 in the props, since a later default would move repositories between stacks'
+      + ' [ack: container-registry-constructs:aws-stack-count-default]',
     ]));
-    expect(() => EcrRegistryStacks.create(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('EcrRegistryStacks: stackCount 0 must be a whole number, at least 1');
+    expect(() => EcrRegistryStacks.create(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('aws.EcrRegistryStacks <app>: 1 problem\n  - props.stackCount: 0 must be a whole number, at least 1');
   });
 });
 
@@ -132,7 +133,7 @@ describe('cross-account replication destinations', () => {
 
   test('without the source account it is a clear error', () => {
     expect(() => EcrRegistryStacks.create(new App(), { spec, stackCount: 1 })).toThrow(
-      'EcrRegistryStacks: replication.replicas replicate into other accounts (444455556666); set env.account (the source account) so that their registry policies can name it');
+      'aws.EcrRegistryStacks <app>: 1 problem\n  - props.env.account: is needed: replication.replicas replicate into other accounts (444455556666); set env.account (the source account) so that their registry policies can name it');
   });
 });
 
