@@ -133,9 +133,9 @@ describe('RegistryReplication', () => {
     const s = stackIn(new App(), 'S');
     const replicas = [{ region: 'eu-west-1' }, ...Array.from({ length: 10 }, (_, i) => ({ region: 'us-east-1', repositoryPrefixes: [`p${i}/`] }))];
     expect(() => new RegistryReplication(s, 'R', { spec: richSpec({ replication: { replicas } }) })).toThrow(new RegExp([
-      'S/R: invalid replication:',
-      '  - replication.replicas\\[0\\]: region "eu-west-1" in account 123456789012 is the registry itself; a replica needs another region or account',
-      '  - replication.replicas: 11 distinct prefix sets need 11 rules; ECR allows 10',
+      'aws.RegistryReplication S/R: 2 problems',
+      '  - replication.replicas\\[0\\]\\.region: "eu-west-1" in account 123456789012 is the registry itself; a replica needs another region or account',
+      '  - replication.replicas: 11 distinct prefix sets need as many rules; ECR allows 10',
     ].join('\n')));
   });
 
