@@ -601,7 +601,8 @@ export class ContainerRegistry extends ContainerRegistryBase {
     principals: Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>,
     warnings: Map<string, { id: string; names: string[] }>,
   ): ecr.Repository {
-    const warn = (w: { id: string; message: string }) => warnings.set(w.message, { id: w.id, names: [...(warnings.get(w.message)?.names ?? []), repo.name] });
+    const warn = (w: { id: string; message: string }) =>
+      warnings.set(w.message, { id: w.id, names: [...(warnings.get(w.message)?.names ?? []), repo.name] });
     const repository = new ecr.Repository(this, repo.name.replace(/\//g, ':'), {
       repositoryName: repo.name,
       removalPolicy,

@@ -167,6 +167,44 @@ export class EcrRegistryStacks {
   }
 
   /**
+   * The props' shapes, the spec (`EcrValidator`, as the stacks' registries will run it) and the props
+   * against the spec, in one `ProblemsError` headed `aws.EcrRegistryStacks <scope path>`.
+   */
+  private static validate(scope: Construct, props: EcrRegistryStacksProps): void {
+    const heading = `aws.EcrRegistryStacks ${scope.node.path || '<app>'}`;
+    const problems = new Problems();
+    const check = new PropChecks(problems);
+    if (!check.props(props)) problems.throwIfAny(heading);
+    const specOk = check.object('spec', props.spec, true, 'a registry spec object');
+    check.object('env', props.env);
+    check.string('stackNamePrefix', props.stackNamePrefix);
+    check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
+    check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
+    const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
+    check.object('registryScanning', props.registryScanning);
+    const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
+    if (check.integer('stackCount', props.stackCount) && props.stackCount !== undefined && props.stackCount < 1) {
+      problems.add('props.stackCount', props.stackCount, 'must be a whole number, at least 1');
+    }
+    if (!specOk) problems.throwIfAny(heading);
+    const specProblems = EcrValidator.problems(props.spec, {
+      allowPrefixGrants: flagsOk ? props.allowPrefixGrants : undefined,
+      managedPoliciesPerRole: perRoleOk ? props.managedPoliciesPerRole : undefined,
+    });
+    const collected = new Problems().addAll(specProblems).addAll(problems.list);
+    if (specProblems.length === 0) {
+      const accounts = (props.spec.replication?.replicas ?? [])
+        .filter((r) => r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)).map((r) => r.awsAccountId!);
+      const env = props.env !== null && typeof props.env === 'object' ? props.env : undefined;
+      if (accounts.length && (!env?.account || Token.isUnresolved(env.account))) {
+        collected.add('props.env.account', env?.account, `is needed: replication.replicas replicate into other accounts (${[...new Set(accounts)].join(', ')}); `
+          + 'set env.account (the source account) so that their registry policies can name it');
+      }
+    }
+    collected.throwIfAny(heading);
+  }
+
+  /**
    * The stack of the registry-wide resources and roles.
    *
    * @default - none, when the spec needs no registry-wide resource (no roles, key, scanning
@@ -260,47 +298,14 @@ export class EcrRegistryStacks {
         { account: d.account, region: d.region });
       const prefixes = d.prefixes ?? RegistryReplication.defaultPrefixes(spec);
       const repositoryNames = EcrRegistryStacks.replicatedRepositories(spec, prefixes);
+      if (repositoryNames.length === 0) {
+        // EcrValidator reports it first; kept so that the policy never accepts nothing.
+        new Problems().add('replication.replicas', prefixes, `of ${d.account} (${d.region}): repositoryPrefixes select no repository of the spec "${spec.name}"`)
+          .throwIfAny(`aws.EcrRegistryStacks ${scope.node.path || '<app>'}`);
+      }
       new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryNames });
       this.destinationStacks.push(s);
     }
-  }
-
-  /**
-   * The props' shapes, the spec (`EcrValidator`, as the stacks' registries will run it) and the props
-   * against the spec, in one `ProblemsError` headed `aws.EcrRegistryStacks <scope path>`.
-   */
-  private static validate(scope: Construct, props: EcrRegistryStacksProps): void {
-    const heading = `aws.EcrRegistryStacks ${scope.node.path || '<app>'}`;
-    const problems = new Problems();
-    const check = new PropChecks(problems);
-    if (!check.props(props)) problems.throwIfAny(heading);
-    const specOk = check.object('spec', props.spec, true, 'a registry spec object');
-    check.object('env', props.env);
-    check.string('stackNamePrefix', props.stackNamePrefix);
-    check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
-    check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
-    const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
-    check.object('registryScanning', props.registryScanning);
-    const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
-    if (check.integer('stackCount', props.stackCount) && props.stackCount !== undefined && props.stackCount < 1) {
-      problems.add('props.stackCount', props.stackCount, 'must be a whole number, at least 1');
-    }
-    if (!specOk) problems.throwIfAny(heading);
-    const specProblems = EcrValidator.problems(props.spec, {
-      allowPrefixGrants: flagsOk ? props.allowPrefixGrants : undefined,
-      managedPoliciesPerRole: perRoleOk ? props.managedPoliciesPerRole : undefined,
-    });
-    const collected = new Problems().addAll(specProblems).addAll(problems.list);
-    if (specProblems.length === 0) {
-      const accounts = (props.spec.replication?.replicas ?? [])
-        .filter((r) => r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)).map((r) => r.awsAccountId!);
-      const env = props.env !== null && typeof props.env === 'object' ? props.env : undefined;
-      if (accounts.length && (!env?.account || Token.isUnresolved(env.account))) {
-        collected.add('props.env.account', env?.account, `is needed: replication.replicas replicate into other accounts (${[...new Set(accounts)].join(', ')}); `
-          + 'set env.account (the source account) so that their registry policies can name it');
-      }
-    }
-    collected.throwIfAny(heading);
   }
 
   /** The stack that holds an ECR repository. */
