@@ -100,7 +100,8 @@ const specArb = fc.record({
   };
 });
 
-const neutral = (spec: RegistrySpec): SpecProblem[] => [...SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems, ...RetentionTagCheck.check(spec)];
+const neutral = (spec: RegistrySpec): SpecProblem[] =>
+  [...SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems, ...RetentionTagCheck.check(spec)];
 
 describe('EcrValidator.problems is empty exactly when ContainerRegistry synthesizes (default props)', () => {
   const specs = fc.sample(specArb, { seed: 1515, numRuns: 160 });
