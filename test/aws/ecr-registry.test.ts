@@ -4,10 +4,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
-import { EcrActions, EcrRegistry, EcrRegistryProps } from '../../src/aws';
+import { ContainerRegistry, EcrActions, EcrRegistry, EcrRegistryProps, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
-  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
+  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, ProblemsError, RegistrySpec, ScanMode, Severity, TagState,
 } from '../../src/spec';
 import { TagPolicyDecision } from '../../src/tagging';
 
@@ -413,5 +413,121 @@ describe('lifecycle policies of random specs delete what the neutral policy dele
     }
     expect(repositories).toBeGreaterThan(40);
     expect(conservative).toBeGreaterThan(0);
+  });
+});
+
+describe('the contract: ContainerRegistry, neutral grants, import, prop checks', () => {
+  test('EcrRegistry is the same construct under its former name: identical template and logical ids', () => {
+    const viaAlias = strictApp();
+    const s1 = stackIn(viaAlias);
+    const old = new EcrRegistry(s1, 'Registry', { spec });
+    expect(old).toBeInstanceOf(ContainerRegistry);
+    expect(Template.fromStack(s1).toJSON()).toEqual(rich.template.toJSON());
+  });
+
+  describe('grants are idempotent and order-independent', () => {
+    const setup = (order: Array<'pull' | 'push' | 'pullDev'>) => {
+      const stack = stackIn(strictApp());
+      const registry = new ContainerRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
+      const role = new iam.Role(stack, 'Task', { assumedBy: new iam.AccountRootPrincipal() });
+      const grants = order.map((k) => (k === 'pull' ? registry.grantPull(role)
+        : k === 'push' ? registry.grantPush(role, { images: ['api'], environments: ['dev'] })
+          : registry.grantPull(role, { images: ['api', 'web', 'jobs/*'], environments: ['dev', 'staging', 'prod'] })));
+      const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any;
+      const sorted = (statements: any[]) => [...statements].map((x) => JSON.stringify(x)).sort();
+      return { grants, statements: sorted(policy.Properties.PolicyDocument.Statement), policy };
+    };
+
+    test('a repeated grant returns the first one and adds no statement', () => {
+      const once = setup(['push']);
+      const twice = setup(['push', 'push']);
+      expect(twice.grants[1]).toBe(twice.grants[0]);
+      expect(twice.statements).toEqual(once.statements);
+      // The same repositories named differently (every image and environment) are the same grant.
+      const same = setup(['pull', 'pullDev']);
+      expect(same.grants[1]).toBe(same.grants[0]);
+    });
+
+    test('the order of grants does not change what the policy holds', () => {
+      expect(setup(['pull', 'push']).statements).toEqual(setup(['push', 'pull']).statements);
+      // Negative control: different grants do differ.
+      expect(setup(['pull']).statements).not.toEqual(setup(['push']).statements);
+    });
+  });
+
+  describe('ContainerRegistry.fromRegistryAttributes', () => {
+    const arn = (account: string, region: string, name: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/${name}`]],
+    });
+
+    test('grants on an existing registry name the spec\'s repository ARNs in its account and region', () => {
+      const stack = stackIn(strictApp());
+      const existing = ContainerRegistry.fromRegistryAttributes(stack, 'Shared', { spec: richSpec(), account: '444455556666', region: 'us-east-1' });
+      const role = new iam.Role(stack, 'Task', { assumedBy: new iam.AccountRootPrincipal() });
+      const grant = existing.grantPull(role, { images: ['api'], environments: ['prod'] });
+      expect(existing.grantPull(role, { images: ['api'], environments: ['prod'] })).toBe(grant);
+      expect(existing.repositoryNamesFor({ images: ['api'], environments: ['prod'] })).toEqual(['platform/prod/api']);
+      const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any;
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Action: EcrActions.PULL, Effect: 'Allow', Resource: arn('444455556666', 'us-east-1', 'platform/prod/api') },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      ]);
+      expect(Template.fromStack(stack).findResources('AWS::ECR::Repository')).toEqual({});
+      expect(existing.registryUri).toMatch(/^444455556666\.dkr\.ecr\.us-east-1\./);
+    });
+
+    test('defaults to the stack\'s account and region; a created registry has the same interface', () => {
+      const stack = stackIn(strictApp());
+      const existing = ContainerRegistry.fromRegistryAttributes(stack, 'Shared', { spec: richSpec() });
+      expect(existing.repositoryArnForName('platform/dev/api')).toBe(EcrActions.repositoryArn(stack, 'platform/dev/api'));
+      const created: IContainerRegistry = rich.registry;
+      expect(created.repositoryArnForName('platform/dev/api')).toBe(EcrActions.repositoryArn(rich.stack, 'platform/dev/api'));
+    });
+
+    test('validated: the spec, the account and the region, in one error', () => {
+      const stack = stackIn(strictApp());
+      expect(() => ContainerRegistry.fromRegistryAttributes(stack, 'Bad', { spec: richSpec({ name: 'Bad_Name' }), account: '123', region: 'Europe' }))
+        .toThrow(/^aws\.ContainerRegistry\.fromRegistryAttributes Platform\/Bad: 3 problems\n {2}- name: "Bad_Name"[^]*attrs\.account: "123" is not an AWS account id[^]*attrs\.region: "Europe" is not an AWS region/);
+    });
+  });
+
+  describe('props given from JavaScript with the wrong shape: a ProblemsError naming the prop, never a TypeError', () => {
+    const cases: Array<[string, any, RegExp]> = [
+      ['no props', undefined, /- props: is not an object of props/],
+      ['props a string', 'platform', /- props: "platform" is not an object of props/],
+      ['no spec', {}, /- props\.spec: is required \(a registry spec object\)/],
+      ['spec a number', { spec: 42 }, /- props\.spec: 42 is not a registry spec object/],
+      ['removalPolicy a number', { spec, removalPolicy: 42 }, /- props\.removalPolicy: 42 is not one of destroy, retain, snapshot, retain-on-update-or-delete/],
+      ['emptyOnDelete a string', { spec, emptyOnDelete: 'yes' }, /- props\.emptyOnDelete: "yes" is not a boolean/],
+      ['repositoryNames a string', { spec, repositoryNames: 'platform/dev/api' }, /- props\.repositoryNames: "platform\/dev\/api" is not an array of strings/],
+      ['repositoryNames with a number', { spec, repositoryNames: [1] }, /- props\.repositoryNames: \[1\] is not an array of strings \(an item is not a string\)/],
+      ['managedPoliciesPerRole a string', { spec, managedPoliciesPerRole: '10' }, /- props\.managedPoliciesPerRole: "10" is not a whole number/],
+      ['kmsKey a string', { spec, kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/x' }, /- props\.kmsKey: "arn:aws:kms[^"]*" is not a KMS key \(kms\.IKey\) \(no keyArn\)/],
+      ['registryScanning without scanType', { spec, registryScanning: {} }, /- props\.registryScanning\.scanType: null is not one of BASIC, ENHANCED/],
+    ];
+    test.each(cases)('%s', (_name, props, message) => {
+      const stack = stackIn(strictApp());
+      let error: unknown;
+      try {
+        new ContainerRegistry(stack, 'Registry', props);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ProblemsError);
+      expect((error as Error).message).toMatch(/^aws\.ContainerRegistry Platform\/Registry: \d+ problems?\n/);
+      expect((error as Error).message).toMatch(message);
+    });
+
+    test('a bad prop and a bad spec are reported together, the spec first', () => {
+      const stack = stackIn(strictApp());
+      expect(() => new ContainerRegistry(stack, 'Registry', { spec: richSpec({ name: 'Bad_Name' }), emptyOnDelete: 'yes' as any }))
+        .toThrow(/: 2 problems\n {2}- name: "Bad_Name"[^\n]*\n {2}- props\.emptyOnDelete: "yes" is not a boolean/);
+    });
+
+    test('grants: a grantee without grantPrincipal and options of the wrong shape', () => {
+      expect(() => rich.registry.grantPull({} as any)).toThrow(/- grantee: "object with keys none" is not a grantable \(iam\.IGrantable\) \(no grantPrincipal\)/);
+      const role = new iam.Role(rich.stack, 'ShapeRole', { assumedBy: new iam.AccountRootPrincipal() });
+      expect(() => rich.registry.grantPull(role, { images: 'api' as any })).toThrow(/- options\.images: "api" is not an array of strings/);
+    });
   });
 });
