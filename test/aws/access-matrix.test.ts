@@ -14,7 +14,7 @@ const spec = richSpec({
     ],
   },
 });
-const matrix = EcrAccessMatrix.fromSpec(spec);
+const matrix = EcrAccessMatrix.of(spec);
 const row = (identity: string, resource: string) => matrix.find((r) => r.identity === identity && r.resource === resource);
 
 describe('EcrAccessMatrix', () => {
@@ -61,7 +61,7 @@ describe('EcrAccessMatrix', () => {
   });
 
   test('an IMMUTABLE repository: write without moving tags', () => {
-    const strict = EcrAccessMatrix.fromSpec(richSpec({ tagPolicy: { mutableTags: [], strategy: TagStrategy.VERSION_SHA } }));
+    const strict = EcrAccessMatrix.of(richSpec({ tagPolicy: { mutableTags: [], strategy: TagStrategy.VERSION_SHA } }));
     expect(strict.find((r) => r.identity === 'ci' && r.resource === 'platform/dev/api')!.capabilities).toEqual([Capability.WRITE]);
   });
 

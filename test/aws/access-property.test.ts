@@ -115,7 +115,7 @@ function build(spec: RegistrySpec): Built {
     stacks = [stack];
   }
   const templates = TemplateIam.templatesOf(stacks);
-  return { iam: new TemplateIam(templates), templates, evaluated, matrix: EcrAccessMatrix.fromSpec(spec), large };
+  return { iam: new TemplateIam(templates), templates, evaluated, matrix: EcrAccessMatrix.of(spec), large };
 }
 
 /** The same build with its templates changed (deep copies): for the negative controls. */

@@ -136,7 +136,7 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
   test('a compacted role: a warning with a stable id, and the matrix lists the wildcard with beyondModel', () => {
     const { stack, iam } = evaluate(many(1000), { repositoryNames: [] });
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('identity "ci": its ECR grants exceed IAM\'s policy size limits .* granted on platform/dev/\\*'));
-    const row = EcrAccessMatrix.fromSpec(many(1000)).find((r) => r.resource === 'platform/dev/*')!;
+    const row = EcrAccessMatrix.of(many(1000)).find((r) => r.resource === 'platform/dev/*')!;
     expect(row).toMatchObject({ identity: 'ci', principal: 'role', capabilities: [Capability.WRITE, Capability.MOVE_TAG] });
     expect(row.beyondModel).toMatch(/^compacted: the role's policy names repository\/platform\/dev\/\*/);
     // What the row says is what IAM allows: a repository outside the spec under the prefix.
@@ -161,7 +161,7 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
     const ci = iam.role('RegistryIdentitiesciRole');
     expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/service-0999')).toBe(true);
     expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/not-in-the-spec')).toBe(false);
-    expect(EcrAccessMatrix.fromSpec(many(1000), options).filter((r) => r.beyondModel)).toEqual([]);
+    expect(EcrAccessMatrix.of(many(1000), options).filter((r) => r.beyondModel)).toEqual([]);
     expect(() => evaluate(many(10), { managedPoliciesPerRole: 21, repositoryNames: [] })).toThrow(
       'managedPoliciesPerRole: 21 must be a whole number from 1 to 20 (IAM attaches 10 managed policies per role by default, up to 20 with a quota increase)');
   });
