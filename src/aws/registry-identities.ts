@@ -89,7 +89,7 @@ export interface RegistryIdentitiesProps {
  * logical id is the upper-snake variable name without underscores
  * (`AWSROLEARNCI`) and whose description starts with the variable name
  * (`AWS_ROLE_ARN_CI`). Existing principals (`awsPrincipalArns`, `awsAccountIds`)
- * are not roles: `EcrRegistry` grants them through repository policies.
+ * are not roles: `ContainerRegistry` grants them through repository policies.
  */
 export class RegistryIdentities extends Construct {
   /** The output variable name of an identity's role ARN: `AWS_ROLE_ARN_<NAME>` (upper-case, `-` as `_`). */

@@ -4,17 +4,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
-import { ContainerRegistry, EcrActions, EcrRegistry, EcrRegistryProps, IContainerRegistry } from '../../src/aws';
+import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
   EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, ProblemsError, RegistrySpec, ScanMode, Severity, TagState,
 } from '../../src/spec';
 import { TagPolicyDecision } from '../../src/tagging';
 
-function build(spec: RegistrySpec, props: Partial<EcrRegistryProps> = {}) {
+function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
   const app = strictApp();
   const stack = stackIn(app);
-  const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, ...props });
   return { app, stack, registry, template: Template.fromStack(stack) };
 }
 
@@ -23,7 +23,7 @@ const rich = build(spec);
 const repos = rich.template.findResources('AWS::ECR::Repository');
 const byName = new Map(Object.values(repos).map((r: any) => [r.Properties.RepositoryName, r]));
 
-describe('EcrRegistry repositories', () => {
+describe('ContainerRegistry repositories', () => {
   test('one repository per image and environment, named by Naming.ecrRepositoryName', () => {
     const expected = EffectiveSpec.repositories(spec).map((r) => Naming.ecrRepositoryName(spec, r.image, r.environment)).sort();
     expect([...byName.keys()].sort()).toEqual(expected);
@@ -125,7 +125,7 @@ describe('EcrRegistry repositories', () => {
     const app = strictApp();
     const stack = stackIn(app);
     const key = new kms.Key(stack, 'PlatformKey', { enableKeyRotation: true });
-    new EcrRegistry(stack, 'Registry', { spec: s, kmsKey: key });
+    new ContainerRegistry(stack, 'Registry', { spec: s, kmsKey: key });
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
       EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformKey'), 'Arn'] } },
     });
@@ -136,7 +136,7 @@ describe('EcrRegistry repositories', () => {
   });
 });
 
-describe('EcrRegistry access', () => {
+describe('ContainerRegistry access', () => {
   test('other accounts pull through repository policies, as account principals, only where the spec grants', () => {
     const prod = byName.get('platform/prod/web').Properties.RepositoryPolicyText.Statement;
     expect(prod).toEqual([{
@@ -166,7 +166,7 @@ describe('EcrRegistry access', () => {
   describe('grants', () => {
     const app = strictApp();
     const stack = stackIn(app);
-    const registry = new EcrRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
     const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
     registry.grantPull(role('Puller'));
     registry.grantPush(role('Pusher'), { images: ['api'], environments: ['dev'] });
@@ -211,7 +211,7 @@ describe('EcrRegistry access', () => {
   });
 });
 
-describe('EcrRegistry validation and warnings', () => {
+describe('ContainerRegistry validation and warnings', () => {
   test('an invalid spec throws every problem at construction', () => {
     const bad = richSpec({ name: 'Bad_Name', repositories: [{ name: 'API' }], access: undefined });
     expect(() => build(bad)).toThrow(/aws\.ContainerRegistry Platform\/Registry: 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
@@ -310,7 +310,7 @@ test('snapshot', () => {
 test('composes into an existing stack without an explicit environment', () => {
   const app = strictApp();
   const stack = new Stack(app, 'Agnostic');
-  new EcrRegistry(stack, 'Registry', { spec: richSpec({ replication: undefined }) });
+  new ContainerRegistry(stack, 'Registry', { spec: richSpec({ replication: undefined }) });
   Template.fromStack(stack).resourceCountIs('AWS::ECR::Repository', 9);
   expect(ENV.account).toBe('123456789012');
 });
@@ -348,7 +348,7 @@ describe('lifecycle policies of random specs delete what the neutral policy dele
   const built: Array<{ spec: RegistrySpec; stack: Stack } | { spec: RegistrySpec; error: string }> = specs.map((s, i) => {
     const stack = new Stack(app, `Prop${i}`, { env: ENV });
     try {
-      new EcrRegistry(stack, 'Registry', { spec: s });
+      new ContainerRegistry(stack, 'Registry', { spec: s });
       return { spec: s, stack };
     } catch (e: any) {
       app.node.tryRemoveChild(`Prop${i}`);

@@ -3,12 +3,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './fixtures';
 import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
-import { EcrAccessMatrix, EcrRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
+import { EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
 import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
 function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; managedPoliciesPerRole?: number; repositoryNames?: string[] } = {}) {
   const stack = stackIn(strictApp());
-  const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, ...props });
   return { stack, registry, iam: TemplateIam.fromStacks([stack]) };
 }
 

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { ENV, richSpec, snapshotOf, stackIn, strictApp, warningsOf } from './fixtures';
 import {
-  EcrActions, EcrRegistry, EcrScanFrequency, EcrScanType, PullThroughCache, RegistryReplication, RegistryScanning,
+  EcrActions, ContainerRegistry, EcrScanFrequency, EcrScanType, PullThroughCache, RegistryReplication, RegistryScanning,
   ReplicationDestinationPolicy, RepositoryCreationScenario, RepositoryCreationTemplate,
 } from '../../src/aws';
 import { EcrLifecycleTranslation } from '../../src/retention';
@@ -16,7 +16,7 @@ import { TagPolicyDecision } from '../../src/tagging';
 const spec = richSpec();
 const app = strictApp();
 const stack = stackIn(app);
-const registry = new EcrRegistry(stack, 'Registry', { spec, createOnPush: true });
+const registry = new ContainerRegistry(stack, 'Registry', { spec, createOnPush: true });
 const template = Template.fromStack(stack);
 
 describe('RegistryScanning', () => {
@@ -49,7 +49,7 @@ describe('RegistryScanning', () => {
   test('without continuous repositories: no registry configuration (repository-level scan on push)', () => {
     const a = strictApp();
     const s = stackIn(a);
-    new EcrRegistry(s, 'Registry', { spec: richSpec({ repositories: [{ name: 'api' }] }) });
+    new ContainerRegistry(s, 'Registry', { spec: richSpec({ repositories: [{ name: 'api' }] }) });
     Template.fromStack(s).resourceCountIs('AWS::ECR::RegistryScanningConfiguration', 0);
   });
 
