@@ -1,5 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { richSpec, stackIn, strictApp } from './fixtures';
+import { richSpec, stackIn, strictApp } from './helpers';
 import { EcrAccessMatrix, EcrActions, ContainerRegistry } from '../../src/aws';
 import { AccessResourceKind, Capability, EnvironmentLayout, TagStrategy } from '../../src/spec';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { ENV, strictApp } from './fixtures';
+import { ENV, strictApp } from './helpers';
 import { spec as azureExample } from '../../examples/azure/spec';
 import { spec as gcpExample } from '../../examples/gcp/spec';
 import { ContainerRegistry, EcrRegistryStacks, EcrValidator } from '../../src/aws';

@@ -1,7 +1,7 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './fixtures';
+import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './helpers';
 import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
 import { EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
 import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec } from '../../src/spec';

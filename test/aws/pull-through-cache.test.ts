@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { richSpec, snapshotOf, stackIn, strictApp } from './fixtures';
+import { richSpec, snapshotOf, stackIn, strictApp } from './helpers';
 import { EcrActions, ContainerRegistry, PullThroughCache } from '../../src/aws';
 import { EcrLifecycleTranslation } from '../../src/retention';
 import { EffectiveSpec, UpstreamRegistry } from '../../src/spec';

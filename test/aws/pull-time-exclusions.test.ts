@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { stackIn, strictApp } from './fixtures';
+import { stackIn, strictApp } from './helpers';
 import { ContainerRegistry } from '../../src/aws';
 import { RegistrySpec, RetentionAction, SpecValidator, TagState } from '../../src/spec';
 

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { richSpec, snapshotOf, stackIn, strictApp } from './fixtures';
+import { richSpec, snapshotOf, stackIn, strictApp } from './helpers';
 import { EcrActions, GithubOidcProvider, RegistryIdentities } from '../../src/aws';
 import { RegistrySpec } from '../../src/spec';
 

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ENV, richSpec, snapshotOf, stackIn, strictApp, warningsOf } from './fixtures';
+import { ENV, richSpec, snapshotOf, stackIn, strictApp, warningsOf } from './helpers';
 import { ContainerRegistry, EcrScanFrequency, EcrScanType, RegistryScanning } from '../../src/aws';
 import { ScanMode } from '../../src/spec';
 

@@ -1,7 +1,7 @@
 import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ENV, richSpec, strictApp, warningsOf } from './fixtures';
+import { ENV, richSpec, strictApp, warningsOf } from './helpers';
 import { EcrRegistryStacks, StackLimits } from '../../src/aws';
 import { EncryptionType, RegistrySpec } from '../../src/spec';
 

@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { snapshotOf, stackIn, strictApp } from './fixtures';
+import { snapshotOf, stackIn, strictApp } from './helpers';
 import { ReplicationDestinationPolicy } from '../../src/aws';
 
 describe('ReplicationDestinationPolicy', () => {

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { ENV, richSpec, snapshotOf, stackIn, strictApp } from './fixtures';
+import { ENV, richSpec, snapshotOf, stackIn, strictApp } from './helpers';
 import { ContainerRegistry, RegistryReplication } from '../../src/aws';
 import { Cloud } from '../../src/spec';
 

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { richSpec, snapshotOf, stackIn, strictApp, warningsOf } from './fixtures';
+import { richSpec, snapshotOf, stackIn, strictApp, warningsOf } from './helpers';
 import { ContainerRegistry, RepositoryCreationScenario, RepositoryCreationTemplate } from '../../src/aws';
 import { EffectiveSpec } from '../../src/spec';
 

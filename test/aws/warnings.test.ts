@@ -1,6 +1,6 @@
 import { Annotations as CoreAnnotations, App, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn } from './fixtures';
+import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn } from './helpers';
 import { AwsWarnings, ContainerRegistry, EcrRegistryStacks } from '../../src/aws';
 import { EnvironmentLayout, RegistrySpec, Severity, TagState, TagStrategy, WarningIds } from '../../src/spec';
 
