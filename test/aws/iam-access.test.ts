@@ -122,7 +122,7 @@ describe('issue 13 item 3: the cross-account replication destination covers exac
   test('a prefix without the separator is refused', () => {
     const stack = new Stack(new App(), 'Dest', { env: { account: '999988887777', region: 'us-east-1' } });
     expect(() => new ReplicationDestinationPolicy(stack, 'Policy', { sourceAccountIds: [ACCOUNT], repositoryPrefixes: ['platform'] })).toThrow(
-      'Dest/Policy: repositoryPrefixes ["platform"] must end with "/" (as "platform/"): "platform*" would also let the sources create and replicate into "platformx/..." and "platform-other/..."');
+      'aws.ReplicationDestinationPolicy Dest/Policy: 1 problem\n  - props.repositoryPrefixes: ["platform"] must end with "/" (as "platform/"): "platform*" would also let the sources create and replicate into "platformx/..." and "platform-other/..."');
   });
 });
 

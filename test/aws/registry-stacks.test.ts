@@ -160,3 +160,16 @@ describe('StackLimits', () => {
     expect(() => app.synth()).toThrow(/stack platform-ecr-repositories-1 holds 510 resources, over the limit of 500/);
   });
 });
+
+describe('props given from JavaScript with the wrong shape: one ProblemsError naming the prop', () => {
+  const spec = richSpec({ replication: undefined });
+  test.each([
+    ['no props', undefined, /^aws\.EcrRegistryStacks <app>: 1 problem\n {2}- props: is not an object of props$/],
+    ['spec a string', { spec: 'registry.yaml' }, /- props\.spec: "registry\.yaml" is not a registry spec object/],
+    ['stackCount a string', { spec, stackCount: '2' }, /- props\.stackCount: "2" is not a whole number/],
+    ['env a string', { spec, env: 'eu-west-1' }, /- props\.env: "eu-west-1" is not an object/],
+    ['allowPrefixGrants a number', { spec, allowPrefixGrants: 1 }, /- props\.allowPrefixGrants: 1 is not a boolean/],
+  ] as Array<[string, any, RegExp]>)('%s', (_name, props, message) => {
+    expect(() => EcrRegistryStacks.create(new App(), props)).toThrow(message);
+  });
+});

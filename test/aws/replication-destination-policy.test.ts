@@ -32,7 +32,7 @@ describe('ReplicationDestinationPolicy', () => {
 
   test('bad account ids are an error', () => {
     expect(() => new ReplicationDestinationPolicy(stackIn(new App(), 'X'), 'P', { sourceAccountIds: ['12345'] }))
-      .toThrow('X/P: sourceAccountIds ["12345"] must list 12-digit AWS account ids (at least one)');
+      .toThrow('aws.ReplicationDestinationPolicy X/P: 1 problem\n  - props.sourceAccountIds: ["12345"] must list 12-digit AWS account ids (at least one)');
   });
 
   test('snapshot', () => {

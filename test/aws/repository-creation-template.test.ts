@@ -56,7 +56,7 @@ describe('RepositoryCreationTemplate', () => {
   test('a bad prefix or no scenario is an error', () => {
     const s = stackIn(new App(), 'S');
     expect(() => new RepositoryCreationTemplate(s, 'A', { prefix: 'Team/App', appliedFor: [RepositoryCreationScenario.CREATE_ON_PUSH] }))
-      .toThrow('S/A: prefix "Team/App" is not a repository namespace (lower-case path segments, or ROOT)');
-    expect(() => new RepositoryCreationTemplate(s, 'B', { prefix: 'ROOT', appliedFor: [] })).toThrow('S/B: appliedFor must list at least one scenario');
+      .toThrow('aws.RepositoryCreationTemplate S/A: 1 problem\n  - props.prefix: "Team/App" is not a repository namespace (lower-case path segments, or ROOT)');
+    expect(() => new RepositoryCreationTemplate(s, 'B', { prefix: 'ROOT', appliedFor: [] })).toThrow('aws.RepositoryCreationTemplate S/B: 1 problem\n  - props.appliedFor: [] must list at least one scenario');
   });
 });
