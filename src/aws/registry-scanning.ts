@@ -135,7 +135,7 @@ export class RegistryScanning extends Construct {
     }
     const problems = new Problems().addAll(RegistryScanning._ruleProblems(props.scanType, rules!));
     problems.throwIfAny(`aws.RegistryScanning ${this.node.path}`);
-    claimAccountSingleton(this, 'registry scanning configuration');
+    claimAccountSingleton(this, 'registry scanning configuration', 'aws.RegistryScanning');
     this.scanType = props.scanType;
     this.rules = rules!;
     new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {

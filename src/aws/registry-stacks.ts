@@ -312,8 +312,8 @@ export class EcrRegistryStacks {
   public stackOf(repositoryName: string): Stack {
     const s = this.byBucket.get(EcrRegistryStacks.bucketOf(repositoryName, this.stackCount));
     if (!s || !this.repositoryParts.some((p) => p.repositories[repositoryName])) {
-      throw new Error(`EcrRegistryStacks: "${repositoryName}" is not a repository of the spec`);
+      new Problems().add('repositoryName', repositoryName, 'is not a repository of the spec').throwIfAny('aws.EcrRegistryStacks stackOf');
     }
-    return s;
+    return s!;
   }
 }

@@ -59,7 +59,7 @@ export class ReplicationDestinationPolicy extends Construct {
         + `"${unseparated[0]}*" would also let the sources create and replicate into "${unseparated[0]}x/..." and "${unseparated[0]}-other/..."`);
     }
     problems.throwIfAny(`aws.ReplicationDestinationPolicy ${this.node.path}`);
-    claimAccountSingleton(this, 'registry policy');
+    claimAccountSingleton(this, 'registry policy', 'aws.ReplicationDestinationPolicy');
     const stack = Stack.of(this);
     const patterns = props.repositoryPrefixes === undefined && props.repositoryNames === undefined
       ? ['*']

@@ -71,7 +71,7 @@ export class RegistryReplication extends Construct {
       repositoryFilters: (JSON.parse(key) as string[]).map((filter) => ({ filter, filterType: 'PREFIX_MATCH' })),
     }));
     if (this.rules.length === 0) return;
-    claimAccountSingleton(this, 'replication configuration');
+    claimAccountSingleton(this, 'replication configuration', 'aws.RegistryReplication');
     new ecr.CfnReplicationConfiguration(this, 'Resource', { replicationConfiguration: { rules: this.rules } });
   }
 }

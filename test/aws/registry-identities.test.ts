@@ -95,7 +95,8 @@ describe('GitHub OIDC trust', () => {
 describe('roles from the access plan', () => {
   test('only identities with github get a role', () => {
     expect(Object.keys(main.identities.roles).sort()).toEqual(['ci', 'promoter', 'release-reader']);
-    expect(() => main.identities.roleArn('runtime')).toThrow('no role was created for identity "runtime" (roles: ci, promoter, release-reader); only identities with `github` trust get a role');
+    expect(() => main.identities.roleArn('runtime')).toThrow(
+      '- identity: "runtime" has no role (roles: ci, promoter, release-reader); only identities with `github` trust get a role');
   });
 
   test('pusher: push only to the first environment, and login', () => {

@@ -78,7 +78,7 @@ describe('RegistryScanning', () => {
   test('a second scanning configuration for the same account and region in the app is an error', () => {
     const other = new Stack(app, 'Other', { env: ENV });
     expect(() => new RegistryScanning(other, 'Scan', { scanType: EcrScanType.BASIC, spec })).toThrow(
-      'Other/Scan: a second ECR registry scanning configuration for account 123456789012, region eu-west-1; ECR has one registry scanning configuration '
+      'aws.RegistryScanning Other/Scan: 1 problem\n  - a second ECR registry scanning configuration for account 123456789012, region eu-west-1; ECR has one registry scanning configuration '
       + 'per registry (account and region), already defined by Platform/Registry/Scanning. Define it once (merge the rules) or target another account or region.');
     const elsewhere = new Stack(app, 'Elsewhere', { env: { ...ENV, region: 'us-east-1' } });
     new RegistryScanning(elsewhere, 'Scan', { scanType: EcrScanType.BASIC, spec });

@@ -115,7 +115,7 @@ test('no registry-wide resources: no registry stack; empty hash buckets get no s
   expect(built.repositoryStacks.map((s) => s.stackName)).toEqual(expected);
   expect(app.synth().stacks.map((s) => s.stackName).sort()).toEqual(expected);
   expect(built.stackOf('platform/team-1/service-0001').stackName).toMatch(/^platform-ecr-repositories-\d$/);
-  expect(() => built.stackOf('platform/nope')).toThrow('EcrRegistryStacks: "platform/nope" is not a repository of the spec');
+  expect(() => built.stackOf('platform/nope')).toThrow('aws.EcrRegistryStacks stackOf: 1 problem\n  - repositoryName: "platform/nope" is not a repository of the spec');
 });
 
 describe('cross-account replication destinations', () => {

@@ -27,7 +27,7 @@ describe('ReplicationDestinationPolicy', () => {
 
   test('a second registry policy for the same account and region is an error', () => {
     expect(() => new ReplicationDestinationPolicy(s, 'Again', { sourceAccountIds: ['123456789012'] })).toThrow(
-      /Destination\/Again: a second ECR registry policy for account 444455556666, region us-east-1[^]*already defined by Destination\/Policy/);
+      /aws\.ReplicationDestinationPolicy Destination\/Again: 1 problem\n {2}- a second ECR registry policy for account 444455556666, region us-east-1[^]*already defined by Destination\/Policy/);
   });
 
   test('bad account ids are an error', () => {
