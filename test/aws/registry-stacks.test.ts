@@ -1,4 +1,4 @@
-import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { ENV, richSpec, strictApp, warningsOf } from './helpers';
@@ -137,23 +137,7 @@ describe('cross-account replication destinations', () => {
   });
 });
 
-describe('StackLimits', () => {
-  test('more than 500 resources in one stack fails synth with a clear error', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Big');
-    for (let i = 0; i < 501; i++) new CfnWaitConditionHandle(stack, `H${i}`);
-    StackLimits.enforce(stack);
-    expect(() => app.synth()).toThrow(/stack Big holds 501 resources, over the limit of 500 per CloudFormation stack/);
-  });
-
-  test('a template over the byte limit fails synth with a clear error', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Wide');
-    for (let i = 0; i < 20; i++) new CfnWaitConditionHandle(stack, `H${i}`);
-    StackLimits.enforce(stack, { maxTemplateBytes: 1000 });
-    expect(() => app.synth()).toThrow(/stack Wide has a \d+-byte template, over the limit of 1000 bytes/);
-  });
-
+describe('EcrRegistryStacks enforces StackLimits', () => {
   test('a repository stack given too few stacks fails at synth, not at deploy', () => {
     const app = new App();
     EcrRegistryStacks.create(app, { spec: manyImages(510, { environments: undefined, access: undefined }), env: ENV, stackCount: 1 });
