@@ -40,8 +40,11 @@ export interface EcrValidatorOptions {
   readonly includeRegistryResources?: boolean;
 }
 
-/** Memo of reports by spec object and options (a registry split into stacks validates once). */
-const MEMO = new WeakMap<RegistrySpec, Map<string, SpecProblem[]>>();
+/**
+ * Memo of reports by spec object and options (a registry split into stacks validates once), with the
+ * spec's JSON at the time, so that a spec changed in place is validated again.
+ */
+const MEMO = new WeakMap<RegistrySpec, Map<string, { json: string; problems: SpecProblem[] }>>();
 
 /**
  * The AWS validator: every problem that synthesis of `aws.ContainerRegistry` (and
@@ -70,12 +73,13 @@ export class EcrValidator {
   public static problems(spec: RegistrySpec, options: EcrValidatorOptions = {}): SpecProblem[] {
     const key = JSON.stringify([options.allowPrefixGrants ?? true, options.managedPoliciesPerRole ?? null,
       options.includeIdentities ?? true, options.includeRegistryResources ?? true]);
-    const memo = spec !== null && typeof spec === 'object' ? MEMO.get(spec) ?? new Map<string, SpecProblem[]>() : undefined;
+    const memo = spec !== null && typeof spec === 'object' ? MEMO.get(spec) ?? new Map<string, { json: string; problems: SpecProblem[] }>() : undefined;
+    const json = memo ? fingerprint(spec) : undefined;
     const known = memo?.get(key);
-    if (known) return [...known];
+    if (known && json !== undefined && known.json === json) return [...known.problems];
     const found = EcrValidator.check(spec, options);
-    if (memo) {
-      memo.set(key, found);
+    if (memo && json !== undefined) {
+      memo.set(key, { json, problems: found });
       MEMO.set(spec, memo);
     }
     return [...found];
@@ -187,5 +191,14 @@ export class EcrValidator {
       seen.add(k);
       return true;
     });
+  }
+}
+
+/** The spec's JSON, or undefined when it has none (cycles, tokens that do not serialize). */
+function fingerprint(spec: RegistrySpec): string | undefined {
+  try {
+    return JSON.stringify(spec);
+  } catch {
+    return undefined;
   }
 }

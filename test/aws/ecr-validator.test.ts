@@ -204,6 +204,19 @@ describe('EcrValidator options and problems', () => {
     first.length = 0;
     expect(EcrValidator.problems(bad).length).toBeGreaterThan(0);
   });
+  test('a spec changed in place is validated again (the memo keys on its content too)', () => {
+    const spec: RegistrySpec = { ...base, repositories: [{ name: 'api' }] };
+    expect(EcrValidator.problems(spec)).toEqual([]);
+    (spec as any).name = 'Bad_Name';
+    expect(EcrValidator.problems(spec).map((p) => p.path)).toEqual(['name']);
+  });
+
+  test('includeRegistryResources: false leaves out the checks of the registry-wide resources it does not build', () => {
+    const spec: RegistrySpec = { ...base, replication: { replicas: Array.from({ length: 11 }, (_, i) => ({ region: 'us-east-1', repositoryPrefixes: [`platform/p${i}`] })) } };
+    expect(EcrValidator.problems(spec).map((p) => p.path)).toEqual(['replication.replicas']);
+    expect(EcrValidator.problems(spec, { includeRegistryResources: false })).toEqual([]);
+  });
+
   test('ProblemsError carries the problems', () => {
     try {
       new ContainerRegistry(new Stack(new App(), 'S'), 'Registry', { spec: { ...base, name: 'X' } });
