@@ -69,7 +69,7 @@ export function accessBlock(): string {
     '',
     '**AWS** (`aws.EcrAccessMatrix`): identity policies of the created roles; `ecr:GetAuthorizationToken` on `*` besides.',
     '',
-    ...table(header, nativeRows(EcrAccessMatrix.fromSpec(spec))),
+    ...table(header, nativeRows(EcrAccessMatrix.of(spec))),
     '',
     '**Google Cloud** (`gcp.GarAccessMatrix`): repository IAM bindings of the created service accounts.',
     '',

@@ -24,7 +24,7 @@ class PaymentsPlatform extends Stack {
     this.ciRole = iam.Role.fromRoleArn(this, 'CiRole', 'arn:aws:iam::111122223333:role/payments-ci', { mutable: true });
 
     // The registry, composed into the platform with the platform's key and role.
-    const registry = new aws.EcrRegistry(this, 'Registry', {
+    const registry = new aws.ContainerRegistry(this, 'Registry', {
       spec: SpecLoader.fromFile(join(__dirname, 'registry.yaml')),
       kmsKey: this.dataKey,
     });

@@ -10,5 +10,5 @@ import { aws } from 'container-registry-constructs';
 
 const app = new App();
 const stack = new Stack(app, 'shop-registry-aws', { env: { account: '111122223333', region: 'eu-west-1' } });
-new aws.EcrRegistry(stack, 'Registry', { spec });
+new aws.ContainerRegistry(stack, 'Registry', { spec });
 app.synth();

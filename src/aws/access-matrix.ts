@@ -6,7 +6,7 @@ import {
 } from '../spec';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
-/** Options of `EcrAccessMatrix.fromSpec`, the same as the constructs' that decide the grants. */
+/** Options of `EcrAccessMatrix.of`, the same as the constructs' that decide the grants. */
 export interface EcrAccessMatrixOptions {
   /**
    * Whether roles whose exact repository ARNs exceed IAM's policy size limits may be
@@ -63,8 +63,17 @@ const ROLE = 'role';
  * IAM must grant it (ECR reads `ecr:CreateRepository` only from identity or registry policies).
  */
 export class EcrAccessMatrix {
-  /** The matrix of a spec, sorted by identity, principal and resource. */
+  /**
+   * The matrix of a spec, sorted by identity, principal and resource.
+   *
+   * @deprecated use `EcrAccessMatrix.of`
+   */
   public static fromSpec(spec: RegistrySpec, options: EcrAccessMatrixOptions = {}): EcrAccessEntry[] {
+    return EcrAccessMatrix.of(spec, options);
+  }
+
+  /** The matrix of a spec, sorted by identity, principal and resource. */
+  public static of(spec: RegistrySpec, options: EcrAccessMatrixOptions = {}): EcrAccessEntry[] {
     const rows: EcrAccessEntry[] = [];
     const reserved = reservedPrefixes(spec);
     const moves = new Map(EffectiveSpec.repositories(spec).map((r) => [
@@ -121,7 +130,7 @@ export class EcrAccessMatrix {
       }
     }
 
-    // Existing principals, through repository policies (EcrRegistry).
+    // Existing principals, through repository policies (ContainerRegistry).
     const identities = identitiesOf(spec);
     const byPrincipal = new Map<string, { identity: string; principal: string; pull: string[]; push: string[] }>();
     for (const g of AccessPlan.grants(spec)) {

@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { Problems } from '../spec';
 
 /**
  * Registry-wide ECR settings (the scanning configuration, the replication
@@ -11,7 +12,7 @@ import { IConstruct } from 'constructs';
  */
 const CLAIMS = new WeakMap<IConstruct, Map<string, string>>();
 
-export function claimAccountSingleton(scope: IConstruct, kind: string): void {
+export function claimAccountSingleton(scope: IConstruct, kind: string, construct: string): void {
   const stack = Stack.of(scope);
   const account = Token.isUnresolved(stack.account) ? '<default account>' : stack.account;
   const region = Token.isUnresolved(stack.region) ? '<default region>' : stack.region;
@@ -24,9 +25,9 @@ export function claimAccountSingleton(scope: IConstruct, kind: string): void {
   const key = `${kind}@${account}/${region}`;
   const previous = claims.get(key);
   if (previous !== undefined) {
-    throw new Error(`${scope.node.path}: a second ECR ${kind} for account ${account}, region ${region}; `
+    new Problems().add('', undefined, `a second ECR ${kind} for account ${account}, region ${region}; `
       + `ECR has one ${kind} per registry (account and region), already defined by ${previous}. `
-      + 'Define it once (merge the rules) or target another account or region.');
+      + 'Define it once (merge the rules) or target another account or region.').throwIfAny(`${construct} ${scope.node.path}`);
   }
   claims.set(key, scope.node.path);
 }

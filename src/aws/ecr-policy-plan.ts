@@ -1,6 +1,6 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EcrRegistry } from './ecr-registry';
+import { ContainerRegistry } from './ecr-registry';
 import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 
 /** Options of `EcrPolicyPlan.fromSpec`. */
@@ -41,11 +41,11 @@ const PLACEHOLDER_TYPE: Record<string, string> = {
  * the same for the same spec on any machine.
  */
 export class EcrPolicyPlan {
-  /** Builds the spec into an `EcrRegistry` in a fresh app and plans it. */
+  /** Builds the spec into an `ContainerRegistry` in a fresh app and plans it. */
   public static fromSpec(spec: RegistrySpec, options: EcrPolicyPlanOptions = {}): PolicyPlanEntry[] {
     const app = new App();
     const stack = new Stack(app, 'Plan');
-    new EcrRegistry(stack, options.registryId ?? 'Registry', { spec });
+    new ContainerRegistry(stack, options.registryId ?? 'Registry', { spec });
     return EcrPolicyPlan.fromStack(stack);
   }
 

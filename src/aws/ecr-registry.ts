@@ -1,10 +1,12 @@
-import { Annotations, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { EcrActions } from './ecr-actions';
+import { EcrValidator } from './ecr-validator';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
+import { PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
 import { PullTimeUpdateExclusions } from './pull-time-exclusions';
 import { RegistryIdentities } from './registry-identities';
@@ -12,10 +14,10 @@ import { EcrScanningRule, EcrScanType, RegistryScanning } from './registry-scann
 import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
-import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { AwsWarnings } from './warnings';
 import {
-  AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, IdentitySpec,
-  Naming, Permission, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
+  AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
+  Naming, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
@@ -31,8 +33,8 @@ export interface EcrRegistryScanningOptions {
   readonly rules?: EcrScanningRule[];
 }
 
-/** Props of `EcrRegistry`: the neutral spec plus AWS-only knobs. */
-export interface EcrRegistryProps {
+/** Props of `aws.ContainerRegistry`: the neutral spec plus AWS-only knobs. */
+export interface ContainerRegistryProps {
   /** The neutral registry spec. */
   readonly spec: RegistrySpec;
 
@@ -122,20 +124,196 @@ export interface EcrRegistryProps {
   readonly managedPoliciesPerRole?: number;
 }
 
-/** Which repositories a grant covers. */
-export interface EcrGrantOptions {
+/**
+ * Props of `EcrRegistry`.
+ *
+ * @deprecated use `ContainerRegistryProps`
+ */
+export interface EcrRegistryProps extends ContainerRegistryProps {}
+
+/**
+ * Which repositories a grant covers.
+ *
+ * @deprecated use the neutral `GrantOptions`
+ */
+export interface EcrGrantOptions extends GrantOptions {}
+
+/** An ECR registry built from a spec: created here (`ContainerRegistry`) or existing (`ContainerRegistry.fromRegistryAttributes`). */
+export interface IContainerRegistry extends IConstruct {
+  /** The spec the registry's repositories are named from (`Naming.ecrRepositoryName`). */
+  readonly spec: RegistrySpec;
+  /** The account of the registry. */
+  readonly registryAccount: string;
+  /** The region of the registry. */
+  readonly registryRegion: string;
+  /** The registry's Docker host, `<account>.dkr.ecr.<region>.<url suffix>`; images are `<registryUri>/<repository name>`. */
+  readonly registryUri: string;
+
+  /** The ECR repository names a grant with these options covers. */
+  repositoryNamesFor(options?: GrantOptions): string[];
+
+  /** The ARN of one of the registry's repositories, from its ECR name. */
+  repositoryArnForName(repositoryName: string): string;
+
   /**
-   * Image names (`api`) or globs (`jobs/*`).
-   *
-   * @default - every image
+   * Lets a principal pull (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`,
+   * `ecr:BatchCheckLayerAvailability`) from the spec's repositories (all, or the
+   * images and environments given), plus `ecr:GetAuthorizationToken` on `*`.
    */
-  readonly images?: string[];
+  grantPull(grantee: iam.IGrantable, options?: GrantOptions): iam.Grant;
+
   /**
-   * Environments.
-   *
-   * @default - every environment
+   * Lets a principal push (`ecr:InitiateLayerUpload`, `ecr:UploadLayerPart`,
+   * `ecr:CompleteLayerUpload`, `ecr:BatchCheckLayerAvailability`, `ecr:PutImage`)
+   * to the spec's repositories (all, or those given), plus `ecr:GetAuthorizationToken` on `*`.
    */
-  readonly environments?: string[];
+  grantPush(grantee: iam.IGrantable, options?: GrantOptions): iam.Grant;
+
+  /** `grantPull` and `grantPush` together. */
+  grantPullPush(grantee: iam.IGrantable, options?: GrantOptions): iam.Grant;
+}
+
+/** Attributes of an existing ECR registry whose repositories were named from a spec. */
+export interface ContainerRegistryAttributes {
+  /** The spec the repositories were created from (by this library, or to its names). */
+  readonly spec: RegistrySpec;
+  /**
+   * The registry's account (12 digits).
+   *
+   * @default - the account of the scope's stack
+   */
+  readonly account?: string;
+  /**
+   * The registry's region.
+   *
+   * @default - the region of the scope's stack
+   */
+  readonly region?: string;
+}
+
+/** Stable keys of grantee principals (internal): a grant memo key names the principal object. */
+const PRINCIPAL_KEYS = new WeakMap<object, number>();
+let nextPrincipalKey = 0;
+
+/**
+ * What created and imported registries share: the repository names and ARNs, and the
+ * grants. Grants are idempotent: the same grant (kind, principal and repositories)
+ * again returns the first `iam.Grant` and adds no statement, in any call order.
+ */
+export abstract class ContainerRegistryBase extends Construct implements IContainerRegistry {
+  public abstract readonly spec: RegistrySpec;
+  public abstract readonly registryAccount: string;
+  public abstract readonly registryRegion: string;
+  private readonly grantMemo = new Map<string, iam.Grant>();
+
+  public get registryUri(): string {
+    return `${this.registryAccount}.dkr.ecr.${this.registryRegion}.${Stack.of(this).urlSuffix}`;
+  }
+
+  public repositoryArnForName(repositoryName: string): string {
+    return Stack.of(this).formatArn({
+      service: 'ecr', resource: 'repository', resourceName: repositoryName, account: this.registryAccount, region: this.registryRegion,
+    });
+  }
+
+  public grantPull(grantee: iam.IGrantable, options: GrantOptions = {}): iam.Grant {
+    return this.grantActions('pull', grantee, EcrActions.actionsFor(true, false), options);
+  }
+
+  public grantPush(grantee: iam.IGrantable, options: GrantOptions = {}): iam.Grant {
+    return this.grantActions('push', grantee, EcrActions.actionsFor(false, true), options);
+  }
+
+  public grantPullPush(grantee: iam.IGrantable, options: GrantOptions = {}): iam.Grant {
+    return this.grantActions('pullpush', grantee, EcrActions.actionsFor(true, true), options);
+  }
+
+  public repositoryNamesFor(options: GrantOptions = {}): string[] {
+    const spec = this.spec;
+    const problems = new Problems();
+    const check = new PropChecks(problems, 'options');
+    if (options !== undefined && check.object('', options)) {
+      check.strings('images', options.images);
+      check.strings('environments', options.environments);
+    }
+    problems.throwIfAny(this.heading());
+    const envs = Naming.physicalEnvironments(spec);
+    const badEnv = (options.environments ?? []).filter((e) => !Naming.environmentNames(spec).includes(e));
+    if (badEnv.length) {
+      problems.add('options.environments', badEnv, `are not in the chain (${Naming.environmentNames(spec).join(', ') || 'none'})`);
+    }
+    const images = AccessPlan.imagesOf(spec, { name: 'grant', repositories: options.images });
+    if (images.length === 0) problems.add('options.images', options.images, 'match no repository of the spec');
+    problems.throwIfAny(this.heading());
+    const chosenEnvs = options.environments && Naming.layout(spec) !== EnvironmentLayout.TAGS
+      ? envs.filter((e) => options.environments!.includes(e))
+      : envs;
+    return chosenEnvs.flatMap((env) => images.map((img) => Naming.ecrRepositoryName(spec, img, env)));
+  }
+
+  /** The heading of this registry's problems: `aws.ContainerRegistry <construct path>`. */
+  protected heading(): string {
+    return `aws.ContainerRegistry ${this.node.path}`;
+  }
+
+  private grantActions(kind: string, grantee: iam.IGrantable, actions: string[], options: GrantOptions): iam.Grant {
+    const problems = new Problems();
+    new PropChecks(problems, 'grantee').withAttribute('', grantee, 'grantPrincipal', 'a grantable (iam.IGrantable)', true);
+    problems.throwIfAny(this.heading());
+    const names = this.repositoryNamesFor(options);
+    const principal = grantee.grantPrincipal as object;
+    if (!PRINCIPAL_KEYS.has(principal)) PRINCIPAL_KEYS.set(principal, nextPrincipalKey++);
+    const key = JSON.stringify([kind, PRINCIPAL_KEYS.get(principal), [...new Set(names)].sort()]);
+    const known = this.grantMemo.get(key);
+    if (known) return known;
+    const all = Naming.physicalEnvironments(this.spec)
+      .flatMap((env) => this.spec.repositories.map((r) => Naming.ecrRepositoryName(this.spec, r.name, env)));
+    // Exact ARNs; beyond 50 repositories, prefix-scoped ARNs where they are exactly as wide (README: "IAM size").
+    const resources = names.length <= 50 ? names : (() => {
+      const c = compactRepositoryNames(names, all, (this.spec.upstreamCaches ?? []).map((x) => `${this.spec.name}/${x.name}`));
+      return [...c.exact, ...c.prefixes.map((p) => `${p}*`)];
+    })();
+    const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources.map((n) => this.repositoryArnForName(n)) })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: [EcrActions.AUTH_TOKEN], resourceArns: ['*'] }));
+    this.grantMemo.set(key, grant);
+    return grant;
+  }
+}
+
+/** An existing registry, for grants (internal). */
+class ImportedContainerRegistry extends ContainerRegistryBase {
+  public readonly spec: RegistrySpec;
+  public readonly registryAccount: string;
+  public readonly registryRegion: string;
+
+  constructor(scope: Construct, id: string, attrs: ContainerRegistryAttributes) {
+    super(scope, id);
+    const problems = new Problems();
+    const check = new PropChecks(problems, 'attrs');
+    if (check.props(attrs) && check.object('spec', attrs.spec, true, 'a registry spec object')) {
+      problems.addAll(SpecValidator.validate(attrs.spec, { clouds: [Cloud.AWS] }).problems);
+    }
+    if (attrs && check.string('account', attrs.account) && attrs.account !== undefined && !/^\d{12}$/.test(attrs.account) && !isToken(attrs.account)) {
+      problems.add('attrs.account', attrs.account, 'is not an AWS account id (12 digits)');
+    }
+    if (attrs && check.string('region', attrs.region) && attrs.region !== undefined
+      && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(attrs.region) && !isToken(attrs.region)) {
+      problems.add('attrs.region', attrs.region, 'is not an AWS region (such as eu-west-1)');
+    }
+    problems.throwIfAny(this.heading());
+    const stack = Stack.of(this);
+    this.spec = attrs.spec;
+    this.registryAccount = attrs.account ?? stack.account;
+    this.registryRegion = attrs.region ?? stack.region;
+  }
+
+  protected heading(): string {
+    return `aws.ContainerRegistry.fromRegistryAttributes ${this.node.path}`;
+  }
+}
+
+function isToken(value: string): boolean {
+  return value.includes('${Token[');
 }
 
 /**
@@ -147,8 +325,20 @@ export interface EcrGrantOptions {
  * principals and other accounts (never `*`); and, once per account and region,
  * the scanning and replication configurations, pull-through caches and creation
  * templates. A construct, not a Stack: it composes into a platform stack.
+ *
+ * Every problem (the spec's, found by `EcrValidator`, and the props') is reported
+ * at once, in one `ProblemsError` headed `aws.ContainerRegistry <construct path>`.
  */
-export class EcrRegistry extends Construct {
+export class ContainerRegistry extends ContainerRegistryBase {
+  /**
+   * References an existing registry whose repositories are named from a spec
+   * (`Naming.ecrRepositoryName`), to grant access to them. The spec is validated
+   * (names), as are the account and region.
+   */
+  public static fromRegistryAttributes(scope: Construct, id: string, attrs: ContainerRegistryAttributes): IContainerRegistry {
+    return new ImportedContainerRegistry(scope, id, attrs);
+  }
+
   /** The spec the registry was built from. */
   public readonly spec: RegistrySpec;
 
@@ -183,24 +373,21 @@ export class EcrRegistry extends Construct {
    */
   private readonly lifecycles = new Map<RetentionPolicySpec, NativeLifecycle>();
 
-  constructor(scope: Construct, id: string, props: EcrRegistryProps) {
+  /** The account of the registry (the stack's). */
+  public readonly registryAccount: string;
+
+  /** The region of the registry (the stack's). */
+  public readonly registryRegion: string;
+
+  constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
+    const all = this.validate(props);
     const spec = props.spec;
-    // The spec's own problems and a retention that could expire an environment tag's image, reported together.
-    const problems = [...SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems, ...RetentionTagCheck.check(spec)];
-    if (problems.length) throw new Error(SpecValidator.formatProblems(problems, `Invalid registry spec "${spec.name}"`));
     this.spec = spec;
+    this.registryAccount = Stack.of(this).account;
+    this.registryRegion = Stack.of(this).region;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    if (props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
-      throw new Error(`${this.node.path}: emptyOnDelete: true deletes every image with its repository and needs removalPolicy: RemovalPolicy.DESTROY (got ${removalPolicy}); `
-        + 'leave it unset to keep repositories and images (the default)');
-    }
-    const all = EffectiveSpec.repositories(spec).map((r) => ({ ...r, name: Naming.ecrRepositoryName(spec, r.image, r.environment) }));
     const known = new Set(all.map((r) => r.name));
-    const unknown = (props.repositoryNames ?? []).filter((n) => !known.has(n));
-    if (unknown.length) {
-      throw new Error(`${this.node.path}: repositoryNames ${JSON.stringify(unknown)} are not repositories of the spec "${spec.name}" (such as ${[...known].slice(0, 3).join(', ')})`);
-    }
     const wanted = props.repositoryNames ? new Set(props.repositoryNames) : known;
     const includeRegistry = props.includeRegistryResources ?? true;
 
@@ -209,12 +396,13 @@ export class EcrRegistry extends Construct {
     this.warnAboutSpec(spec, includeRegistry);
 
     const policies = this.repositoryPolicyPrincipals(spec);
-    const warnings = new Map<string, string[]>();
+    const warnings = new Map<string, { id: string; names: string[] }>();
     for (const repo of all.filter((r) => wanted.has(r.name))) {
       this.repositories[repo.name] = this.createRepository(repo, props, removalPolicy, policies.get(repo.name) ?? [], warnings);
     }
-    for (const [warning, names] of warnings) {
-      Annotations.of(this).addWarning(`${names.length === all.length ? 'every repository' : names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '')}: ${warning}`);
+    for (const [warning, { id: warningId, names }] of warnings) {
+      Annotations.of(this).addWarningV2(warningId,
+        `${names.length === all.length ? 'every repository' : names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '')}: ${warning}`);
     }
 
     if (props.includeIdentities ?? true) {
@@ -230,7 +418,7 @@ export class EcrRegistry extends Construct {
     if (includeRegistry) {
       for (const [i, r] of (spec.replication?.replicas ?? []).entries()) {
         if (r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)) {
-          Annotations.of(this).addWarning(`replication.replicas[${i}]: cross-account replication into ${r.awsAccountId} (${r.region}) needs a registry policy there: `
+          Annotations.of(this).addWarningV2(AwsWarnings.CROSS_ACCOUNT_REPLICATION, `replication.replicas[${i}]: cross-account replication into ${r.awsAccountId} (${r.region}) needs a registry policy there: `
             + 'deploy ReplicationDestinationPolicy in that account and region (EcrRegistryStacks creates it), or replication fails.');
         }
       }
@@ -267,63 +455,67 @@ export class EcrRegistry extends Construct {
     const name = Naming.ecrRepositoryName(this.spec, image, environment);
     const repo = this.repositories[name];
     if (!repo) {
-      throw new Error(`${this.node.path}: no repository "${name}" here (image "${image}"${environment ? `, environment "${environment}"` : ''}); `
-        + `repositories: ${Object.keys(this.repositories).slice(0, 5).join(', ')}${Object.keys(this.repositories).length > 5 ? ', ...' : ''}`);
+      new Problems().add('image', image, `${environment ? `(environment "${environment}") ` : ''}has no repository "${name}" here; `
+        + `repositories: ${Object.keys(this.repositories).slice(0, 5).join(', ')}${Object.keys(this.repositories).length > 5 ? ', ...' : ''}`)
+        .throwIfAny(this.heading());
     }
     return repo;
   }
 
   /**
-   * Lets a principal pull (`ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`,
-   * `ecr:BatchCheckLayerAvailability`) from the spec's repositories (all, or the
-   * images and environments given), plus `ecr:GetAuthorizationToken` on `*`.
+   * Checks the props' shapes, the spec (`EcrValidator`) and the props against the spec, and
+   * throws one `ProblemsError` listing everything; returns the spec's repositories with their ECR names.
    */
-  public grantPull(grantee: iam.IGrantable, options: EcrGrantOptions = {}): iam.Grant {
-    return this.grantActions(grantee, EcrActions.actionsFor(true, false), options);
+  private validate(props: ContainerRegistryProps): Array<EffectiveRepository & { name: string }> {
+    const heading = this.heading();
+    const problems = new Problems();
+    const check = new PropChecks(problems);
+    if (!check.props(props)) problems.throwIfAny(heading);
+    const specOk = check.object('spec', props.spec, true, 'a registry spec object');
+    check.withAttribute('kmsKey', props.kmsKey, 'keyArn', 'a KMS key (kms.IKey)');
+    check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
+    check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
+    const flags = ['emptyOnDelete', 'createOnPush', 'includeRegistryResources', 'includeIdentities', 'allowPrefixGrants'] as const;
+    const flagsOk = flags.map((f) => check.boolean(f, props[f])).every((ok) => ok);
+    if (check.object('registryScanning', props.registryScanning) && props.registryScanning) {
+      check.oneOf('registryScanning.scanType', props.registryScanning.scanType ?? null, Object.values(EcrScanType));
+      if (props.registryScanning.rules !== undefined && !Array.isArray(props.registryScanning.rules)) {
+        problems.add('props.registryScanning.rules', props.registryScanning.rules, 'is not an array of scanning rules');
+      }
+    }
+    const namesOk = check.strings('repositoryNames', props.repositoryNames);
+    const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
+    if (!specOk) problems.throwIfAny(heading);
+
+    const spec = props.spec;
+    const before = problems.list;
+    const specProblems = EcrValidator.problems(spec, {
+      allowPrefixGrants: flagsOk ? props.allowPrefixGrants : undefined,
+      managedPoliciesPerRole: perRoleOk ? props.managedPoliciesPerRole : undefined,
+      includeIdentities: flagsOk ? props.includeIdentities : undefined,
+      includeRegistryResources: flagsOk ? props.includeRegistryResources : undefined,
+    });
+    // The spec's problems first, then the props'.
+    const collected = new Problems().addAll(specProblems).addAll(before);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    if (flagsOk && props.emptyOnDelete && removalPolicy !== RemovalPolicy.DESTROY) {
+      collected.add('props.emptyOnDelete', true, `deletes every image with its repository and needs removalPolicy: RemovalPolicy.DESTROY (got ${removalPolicy}); `
+        + 'leave it unset to keep repositories and images (the default)');
+    }
+    let all: Array<EffectiveRepository & { name: string }> = [];
+    if (specProblems.length === 0) {
+      all = EffectiveSpec.repositories(spec).map((r) => ({ ...r, name: Naming.ecrRepositoryName(spec, r.image, r.environment) }));
+      const known = new Set(all.map((r) => r.name));
+      const unknown = namesOk ? (props.repositoryNames ?? []).filter((n) => !known.has(n)) : [];
+      if (unknown.length) {
+        collected.add('props.repositoryNames', unknown, `are not repositories of the spec "${spec.name}" (such as ${[...known].slice(0, 3).join(', ')})`);
+      }
+    }
+    collected.throwIfAny(heading);
+    return all;
   }
 
-  /**
-   * Lets a principal push (`ecr:InitiateLayerUpload`, `ecr:UploadLayerPart`,
-   * `ecr:CompleteLayerUpload`, `ecr:BatchCheckLayerAvailability`, `ecr:PutImage`)
-   * to the spec's repositories (all, or those given), plus `ecr:GetAuthorizationToken` on `*`.
-   */
-  public grantPush(grantee: iam.IGrantable, options: EcrGrantOptions = {}): iam.Grant {
-    return this.grantActions(grantee, EcrActions.actionsFor(false, true), options);
-  }
-
-  /** `grantPull` and `grantPush` together. */
-  public grantPullPush(grantee: iam.IGrantable, options: EcrGrantOptions = {}): iam.Grant {
-    return this.grantActions(grantee, EcrActions.actionsFor(true, true), options);
-  }
-
-  /** The ECR names a grant covers. */
-  public repositoryNamesFor(options: EcrGrantOptions = {}): string[] {
-    const spec = this.spec;
-    const envs = Naming.physicalEnvironments(spec);
-    const badEnv = (options.environments ?? []).filter((e) => !Naming.environmentNames(spec).includes(e));
-    if (badEnv.length) throw new Error(`${this.node.path}: environments ${JSON.stringify(badEnv)} are not in the chain (${Naming.environmentNames(spec).join(', ') || 'none'})`);
-    const images = AccessPlan.imagesOf(spec, { name: 'grant', repositories: options.images });
-    if (images.length === 0) throw new Error(`${this.node.path}: images ${JSON.stringify(options.images)} match no repository of the spec`);
-    const chosenEnvs = options.environments && Naming.layout(spec) !== EnvironmentLayout.TAGS
-      ? envs.filter((e) => options.environments!.includes(e))
-      : envs;
-    return chosenEnvs.flatMap((env) => images.map((img) => Naming.ecrRepositoryName(spec, img, env)));
-  }
-
-  private grantActions(grantee: iam.IGrantable, actions: string[], options: EcrGrantOptions): iam.Grant {
-    const names = this.repositoryNamesFor(options);
-    const all = Naming.physicalEnvironments(this.spec)
-      .flatMap((env) => this.spec.repositories.map((r) => Naming.ecrRepositoryName(this.spec, r.name, env)));
-    // Exact ARNs; beyond 50 repositories, prefix-scoped ARNs where they are exactly as wide (README: "IAM size").
-    const resources = names.length <= 50 ? names : (() => {
-      const c = compactRepositoryNames(names, all, (this.spec.upstreamCaches ?? []).map((x) => `${this.spec.name}/${x.name}`));
-      return [...c.exact, ...c.prefixes.map((p) => `${p}*`)];
-    })();
-    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources.map((n) => EcrActions.repositoryArn(this, n)) })
-      .combine(iam.Grant.addToPrincipal({ grantee, actions: [EcrActions.AUTH_TOKEN], resourceArns: ['*'] }));
-  }
-
-  private resolveKey(props: EcrRegistryProps, needed: boolean): kms.IKey | undefined {
+  private resolveKey(props: ContainerRegistryProps, needed: boolean): kms.IKey | undefined {
     if (props.kmsKey) return props.kmsKey;
     if (EffectiveSpec.encryptionType(props.spec) !== EncryptionType.CUSTOMER_MANAGED) return undefined;
     if (props.spec.encryption?.awsKmsKeyArn) return kms.Key.fromKeyArn(this, 'ImportedKey', props.spec.encryption.awsKmsKeyArn);
@@ -338,7 +530,7 @@ export class EcrRegistry extends Construct {
   private warnAboutSpec(spec: RegistrySpec, registryWide: boolean): void {
     if (!registryWide) return;
     if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length > 1 && (spec.access?.pushers ?? []).length > 0) {
-      Annotations.of(this).addWarning('environments.layout "tags": IAM cannot tell tags apart, so every pusher can also move the environment tags '
+      Annotations.of(this).addWarningV2(AwsWarnings.TAGS_LAYOUT, 'environments.layout "tags": IAM cannot tell tags apart, so every pusher can also move the environment tags '
         + '(a CI pusher can retag an image as prod). Use the "repositories" layout to give each environment its own repositories and permissions.');
     }
     // The access model says builds and promotions move tags (environment tags with the `tags` layout), but the tag
@@ -346,7 +538,7 @@ export class EcrRegistry extends Construct {
     const stuck = spec.repositories.filter((r) => AccessModel.movesTags(spec, r.name)
       && TagPolicyDecision.ecr(EffectiveSpec.tagPolicy(spec, r)).mutability === EcrTagMutability.IMMUTABLE).map((r) => r.name);
     if (stuck.length) {
-      Annotations.of(this).addWarningV2('container-registry-constructs:aws-immutable-moving-tags',
+      Annotations.of(this).addWarningV2(AwsWarnings.IMMUTABLE_MOVING_TAGS,
         `${stuck.slice(0, 5).join(', ')}${stuck.length > 5 ? ` and ${stuck.length - 5} more` : ''}: builds and promotions move tags here `
         + '(the environment tags of the "tags" layout), but the tag policy lists no mutable tag, so the ECR repositories are IMMUTABLE and those pushes fail. '
         + 'List the environment tags in tagPolicy.mutableTags (the default does).');
@@ -355,19 +547,19 @@ export class EcrRegistry extends Construct {
     // required to sync an upstream registry"), which the library writes only for the roles it creates.
     const existingPullers = (spec.access?.pullers ?? []).filter((p) => (p.awsPrincipalArns ?? []).length + (p.awsAccountIds ?? []).length > 0);
     if ((spec.upstreamCaches ?? []).length && existingPullers.length) {
-      Annotations.of(this).addWarningV2('container-registry-constructs:aws-cache-existing-principals',
+      Annotations.of(this).addWarningV2(AwsWarnings.CACHE_EXISTING_PRINCIPALS,
         `pullers ${existingPullers.map((p) => `"${p.name}"`).join(', ')}: existing principals (awsPrincipalArns, awsAccountIds) get no pull-through cache access from this construct; `
         + `their own IAM policies must allow ${[...EcrActions.PULL, ...EcrActions.PULL_THROUGH].join(', ')} on `
         + `${(spec.upstreamCaches ?? []).map((c) => `repository/${spec.name}/${c.name}/*`).join(', ')} (EcrAccessMatrix lists no cache row for them).`);
     }
     const thresholds = [spec.scanning, ...spec.repositories.map((r) => r.scanning)].filter((s) => s?.severityThreshold);
     if (thresholds.length) {
-      Annotations.of(this).addWarning('scanning.severityThreshold: ECR has no severity gate of its own; findings are reported, '
+      Annotations.of(this).addWarningV2(AwsWarnings.SEVERITY_THRESHOLD, 'scanning.severityThreshold: ECR has no severity gate of its own; findings are reported, '
         + 'and the threshold is enforced only by a promotion pipeline that checks the scan findings before promoting.');
     }
     const dryRun = [spec.retention, ...spec.repositories.map((r) => r.retention)].some((p) => p?.dryRun && (p.rules ?? []).length);
     if (dryRun) {
-      Annotations.of(this).addWarning('retention.dryRun: ECR has no dry run for lifecycle policies, so no lifecycle policy is attached where dryRun is set '
+      Annotations.of(this).addWarningV2(AwsWarnings.RETENTION_DRY_RUN, 'retention.dryRun: ECR has no dry run for lifecycle policies, so no lifecycle policy is attached where dryRun is set '
         + '(nothing is deleted). Preview what the policy would expire with `aws ecr start-lifecycle-policy-preview --repository-name <name> '
         + '--lifecycle-policy-text file://policy.json` and `aws ecr get-lifecycle-policy-preview`.');
     }
@@ -404,12 +596,13 @@ export class EcrRegistry extends Construct {
 
   private createRepository(
     repo: EffectiveRepository & { name: string },
-    props: EcrRegistryProps,
+    props: ContainerRegistryProps,
     removalPolicy: RemovalPolicy,
     principals: Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>,
-    warnings: Map<string, string[]>,
+    warnings: Map<string, { id: string; names: string[] }>,
   ): ecr.Repository {
-    const warn = (w: string) => warnings.set(w, [...(warnings.get(w) ?? []), repo.name]);
+    const warn = (w: { id: string; message: string }) =>
+      warnings.set(w.message, { id: w.id, names: [...(warnings.get(w.message)?.names ?? []), repo.name] });
     const repository = new ecr.Repository(this, repo.name.replace(/\//g, ':'), {
       repositoryName: repo.name,
       removalPolicy,
@@ -450,5 +643,16 @@ export class EcrRegistry extends Construct {
       }));
     }
     return repository;
+  }
+}
+
+/**
+ * The former name of `ContainerRegistry`, with the same props, construct ids and resources.
+ *
+ * @deprecated use `ContainerRegistry`
+ */
+export class EcrRegistry extends ContainerRegistry {
+  constructor(scope: Construct, id: string, props: EcrRegistryProps) {
+    super(scope, id, props);
   }
 }

@@ -12,3 +12,5 @@ export * from './stack-limits';
 export * from './registry-stacks';
 export * from './ecr-policy-plan';
 export * from './access-matrix';
+export * from './ecr-validator';
+export * from './warnings';

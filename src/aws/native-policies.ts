@@ -1,6 +1,13 @@
+import { AwsWarnings } from './warnings';
 import { EcrLifecycleTranslation, TranslationFidelity } from '../retention';
 import { EffectiveTagPolicy, RetentionPolicySpec } from '../spec';
 import { TagPolicyDecision } from '../tagging';
+
+/** A warning with its stable id (`AwsWarnings`). */
+export interface NativeWarning {
+  readonly id: string;
+  readonly message: string;
+}
 
 /**
  * The one place where the AWS constructs get their native policies from the
@@ -13,14 +20,14 @@ export interface NativeLifecycle {
   readonly policyText?: string;
   /** Whether the translation deletes only a subset of what the neutral policy deletes. */
   readonly conservative: boolean;
-  /** Warnings to surface. */
-  readonly warnings: string[];
+  /** Warnings to surface, with their ids. */
+  readonly warnings: NativeWarning[];
 }
 
 export interface NativeTagMutability {
   readonly mutability: string;
   readonly exclusionFilters: string[];
-  readonly warnings: string[];
+  readonly warnings: NativeWarning[];
 }
 
 export function lifecycleFor(policy: RetentionPolicySpec, repositoryName: string): NativeLifecycle {
@@ -32,13 +39,22 @@ export function lifecycleFor(policy: RetentionPolicySpec, repositoryName: string
     policyText: result.policyText,
     conservative,
     warnings: [
-      ...result.report.warnings,
-      ...(conservative ? [`the ECR lifecycle policy is conservative (keeps more than the spec's retention): ${reasons.join('; ')}`] : []),
+      ...result.report.warnings.map((message) => ({
+        id: message.startsWith('ECR has no dry run') ? AwsWarnings.RETENTION_DRY_RUN : AwsWarnings.LIFECYCLE_TRANSLATION,
+        message,
+      })),
+      ...(conservative
+        ? [{ id: AwsWarnings.LIFECYCLE_CONSERVATIVE, message: `the ECR lifecycle policy is conservative (keeps more than the spec's retention): ${reasons.join('; ')}` }]
+        : []),
     ],
   };
 }
 
 export function tagMutabilityFor(policy: EffectiveTagPolicy): NativeTagMutability {
   const decision = TagPolicyDecision.ecr(policy);
-  return { mutability: decision.mutability, exclusionFilters: decision.exclusionFilters, warnings: decision.warnings };
+  return {
+    mutability: decision.mutability,
+    exclusionFilters: decision.exclusionFilters,
+    warnings: decision.warnings.map((message) => ({ id: AwsWarnings.TAG_MUTABILITY, message })),
+  };
 }

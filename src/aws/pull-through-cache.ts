@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
-import { EffectiveSpec, RegistrySpec, UpstreamCacheSpec, UpstreamRegistry } from '../spec';
+import { EffectiveSpec, Problems, RegistrySpec, UpstreamCacheSpec, UpstreamRegistry } from '../spec';
 
 /** Props of `PullThroughCache`. */
 export interface PullThroughCacheProps {
@@ -49,24 +49,22 @@ export class PullThroughCache extends Construct {
   constructor(scope: Construct, id: string, props: PullThroughCacheProps) {
     super(scope, id);
     const { spec, cache } = props;
-    const problems: string[] = [];
+    const problems = new Problems();
     const upstream = UPSTREAMS[cache.upstream];
     if (!upstream) {
-      problems.push(`upstream: "${cache.upstream}" is not supported by ECR pull-through caches (supported: ${Object.keys(UPSTREAMS).join(', ')})`);
+      problems.add('cache.upstream', cache.upstream, `is not supported by ECR pull-through caches (supported: ${Object.keys(UPSTREAMS).join(', ')})`);
     }
     if (cache.awsSecretName !== undefined && !cache.awsSecretName.startsWith(SECRET_PREFIX)) {
-      problems.push(`awsSecretName: "${cache.awsSecretName}" must start with "${SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
+      problems.add('cache.awsSecretName', cache.awsSecretName, `must start with "${SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
     }
     if ((cache.upstream === UpstreamRegistry.DOCKER_HUB || cache.upstream === UpstreamRegistry.GITHUB) && !cache.awsSecretName) {
-      problems.push(`awsSecretName: is required for upstream "${cache.upstream}" (a secret named ${SECRET_PREFIX}<name> with username and accessToken)`);
+      problems.add('cache.awsSecretName', undefined, `is required for upstream "${cache.upstream}" (a secret named ${SECRET_PREFIX}<name> with username and accessToken)`);
     }
     this.repositoryPrefix = `${spec.name}/${cache.name}`;
     if (this.repositoryPrefix.length > 30) {
-      problems.push(`name: "${cache.name}" gives the ECR repository prefix "${this.repositoryPrefix}", longer than 30 characters (ECR limit of pull-through cache prefixes)`);
+      problems.add('cache.name', cache.name, `gives the ECR repository prefix "${this.repositoryPrefix}", longer than 30 characters (ECR limit of pull-through cache prefixes)`);
     }
-    if (problems.length) {
-      throw new Error(`${this.node.path}: invalid upstream cache "${cache.name}":\n  - ${problems.join('\n  - ')}`);
-    }
+    problems.throwIfAny(`aws.PullThroughCache ${this.node.path}`);
     new ecr.CfnPullThroughCacheRule(this, 'Resource', {
       ecrRepositoryPrefix: this.repositoryPrefix,
       upstreamRegistry: upstream!.registry,

@@ -26,7 +26,7 @@ export class PullTimeUpdateExclusions extends Construct {
   constructor(scope: Construct, id: string, props: PullTimeUpdateExclusionsProps) {
     super(scope, id);
     for (const principalArn of [...new Set(props.principalArns)]) {
-      claimAccountSingleton(this, `pull time update exclusion of ${principalArn}`);
+      claimAccountSingleton(this, `pull time update exclusion of ${principalArn}`, 'aws.PullTimeUpdateExclusions');
       // The id is derived from the ARN, so adding or removing another principal never replaces this one.
       this.exclusions[principalArn] = new ecr.CfnPullTimeUpdateExclusion(this, principalArn.replace(/[^A-Za-z0-9]+/g, '-'), { principalArn });
     }

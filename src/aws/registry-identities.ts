@@ -5,7 +5,7 @@ import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
 import { layoutOf, roleGrants } from './role-grants';
 import { attachRepositoryPolicies } from './role-policies';
-import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec';
+import { GithubTrustSpec, IdentitySpec, Problems, RegistrySpec } from '../spec';
 
 /**
  * How a role's repository permissions were laid out within IAM's size limits
@@ -89,7 +89,7 @@ export interface RegistryIdentitiesProps {
  * logical id is the upper-snake variable name without underscores
  * (`AWSROLEARNCI`) and whose description starts with the variable name
  * (`AWS_ROLE_ARN_CI`). Existing principals (`awsPrincipalArns`, `awsAccountIds`)
- * are not roles: `EcrRegistry` grants them through repository policies.
+ * are not roles: `ContainerRegistry` grants them through repository policies.
  */
 export class RegistryIdentities extends Construct {
   /** The output variable name of an identity's role ARN: `AWS_ROLE_ARN_<NAME>` (upper-case, `-` as `_`). */
@@ -134,7 +134,11 @@ export class RegistryIdentities extends Construct {
         maxSessionDuration: Duration.hours(1),
       });
       const grants = planned.get(name)!;
-      const layout = layoutOf(spec, grants, role.node.path, props.allowPrefixGrants ?? true, props.reservedPrefixes, props.managedPoliciesPerRole);
+      const problems = new Problems();
+      const layout = problems._collect(`access (identity "${name}")`,
+        () => layoutOf(spec, grants, role.node.path, props.allowPrefixGrants ?? true, props.reservedPrefixes, props.managedPoliciesPerRole));
+      problems.throwIfAny(`aws.RegistryIdentities ${this.node.path}`);
+      if (!layout) continue;
       attachRepositoryPolicies(scopeOf, role, layout);
       this.policyPlans[name] = {
         inline: layout.inline,
@@ -179,8 +183,9 @@ export class RegistryIdentities extends Construct {
   public roleArn(identity: string): string {
     const role = this.roles[identity];
     if (!role) {
-      throw new Error(`no role was created for identity "${identity}" (roles: ${Object.keys(this.roles).join(', ') || 'none'}); only identities with \`github\` trust get a role`);
+      new Problems().add('identity', identity, `has no role (roles: ${Object.keys(this.roles).join(', ') || 'none'}); only identities with \`github\` trust get a role`)
+        .throwIfAny(`aws.RegistryIdentities ${this.node.path}`);
     }
-    return role.roleArn;
+    return role!.roleArn;
   }
 }

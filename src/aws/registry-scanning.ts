@@ -3,7 +3,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { claimAccountSingleton } from './account-singletons';
 import { compactRepositoryNames } from './repository-prefixes';
-import { EffectiveSpec, Naming, RegistrySpec, ScanMode } from '../spec';
+import { AwsWarnings } from './warnings';
+import { EffectiveSpec, Naming, Problems, RegistrySpec, ScanMode, SpecProblem } from '../spec';
 
 /** The scan type of an ECR registry. */
 export enum EcrScanType {
@@ -92,6 +93,34 @@ export class RegistryScanning extends Construct {
     return rules;
   }
 
+  /**
+   * The problems of a scanning configuration's rules (shared with `EcrValidator`).
+   *
+   * @internal
+   */
+  public static _ruleProblems(scanType: EcrScanType, rules: EcrScanningRule[]): SpecProblem[] {
+    const problems = new Problems();
+    const seen = new Set<string>();
+    rules.forEach((rule, i) => {
+      if (scanType === EcrScanType.BASIC && rule.frequency === EcrScanFrequency.CONTINUOUS_SCAN) {
+        problems.add(`rules[${i}].frequency`, rule.frequency, 'needs scanType ENHANCED (BASIC scanning supports SCAN_ON_PUSH only)');
+      }
+      if (seen.has(rule.frequency)) problems.add(`rules[${i}].frequency`, rule.frequency, 'is used by two rules; merge their filters');
+      seen.add(rule.frequency);
+      const filters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters : [];
+      if (filters.length < 1 || filters.length > 100) {
+        problems.add(`rules[${i}].repositoryFilters`, filters.length,
+          'filters; ECR takes 1-100 per rule (restrict the spec\'s scanning overrides so that prefixes compact)');
+      }
+      filters.forEach((f, j) => {
+        if (typeof f !== 'string' || !FILTER.test(f) || f.length > 256) {
+          problems.add(`rules[${i}].repositoryFilters[${j}]`, f, 'is not a repository filter (lower-case letters, digits, . _ - / and * wildcards)');
+        }
+      });
+    });
+    return problems.list;
+  }
+
   /** The scan type in effect. */
   public readonly scanType: EcrScanType;
 
@@ -101,36 +130,22 @@ export class RegistryScanning extends Construct {
   constructor(scope: Construct, id: string, props: RegistryScanningProps) {
     super(scope, id);
     const rules = props.rules ?? (props.spec ? RegistryScanning.rulesFromSpec(props.spec, props.scanType) : undefined);
-    if (!rules) throw new Error(`${this.node.path}: give \`rules\` or a \`spec\` to derive them from`);
-    const problems: string[] = [];
-    const seen = new Set<string>();
-    rules.forEach((rule, i) => {
-      if (props.scanType === EcrScanType.BASIC && rule.frequency === EcrScanFrequency.CONTINUOUS_SCAN) {
-        problems.push(`rules[${i}].frequency: "CONTINUOUS_SCAN" needs scanType ENHANCED (BASIC scanning supports SCAN_ON_PUSH only)`);
-      }
-      if (seen.has(rule.frequency)) problems.push(`rules[${i}].frequency: "${rule.frequency}" is used by two rules; merge their filters`);
-      seen.add(rule.frequency);
-      if (rule.repositoryFilters.length < 1 || rule.repositoryFilters.length > 100) {
-        problems.push(`rules[${i}].repositoryFilters: ${rule.repositoryFilters.length} filters; ECR takes 1-100 per rule (restrict the spec's scanning overrides so that prefixes compact)`);
-      }
-      rule.repositoryFilters.forEach((f, j) => {
-        if (!FILTER.test(f) || f.length > 256) {
-          problems.push(`rules[${i}].repositoryFilters[${j}]: "${f}" is not a repository filter (lower-case letters, digits, . _ - / and * wildcards)`);
-        }
-      });
-    });
-    if (problems.length) throw new Error(`${this.node.path}: invalid registry scanning configuration:\n  - ${problems.join('\n  - ')}`);
-    claimAccountSingleton(this, 'registry scanning configuration');
+    if (!rules) {
+      new Problems().add('props.rules', undefined, 'give `rules` or a `spec` to derive them from').throwIfAny(`aws.RegistryScanning ${this.node.path}`);
+    }
+    const problems = new Problems().addAll(RegistryScanning._ruleProblems(props.scanType, rules!));
+    problems.throwIfAny(`aws.RegistryScanning ${this.node.path}`);
+    claimAccountSingleton(this, 'registry scanning configuration', 'aws.RegistryScanning');
     this.scanType = props.scanType;
-    this.rules = rules;
+    this.rules = rules!;
     new ecr.CfnRegistryScanningConfiguration(this, 'Resource', {
       scanType: props.scanType,
-      rules: rules.map((r) => ({
+      rules: rules!.map((r) => ({
         scanFrequency: r.frequency,
         repositoryFilters: r.repositoryFilters.map((filter) => ({ filter, filterType: 'WILDCARD' })),
       })),
     });
-    Annotations.of(this).addWarning(
+    Annotations.of(this).addWarningV2(AwsWarnings.REGISTRY_SCANNING_SCOPE,
       `The ECR registry scanning configuration (${props.scanType}) applies to the whole registry of this account and region, `
       + 'not only to this spec: repositories of other teams that no rule selects are no longer scanned automatically. '
       + 'Manage it in one place per account and region.',

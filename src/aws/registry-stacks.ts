@@ -1,13 +1,16 @@
 import { Annotations, CfnResource, Environment, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { EcrRegistry, EcrRegistryScanningOptions } from './ecr-registry';
+import { ContainerRegistry, EcrRegistryScanningOptions } from './ecr-registry';
+import { EcrValidator } from './ecr-validator';
+import { PropChecks } from './prop-checks';
 import { RegistryReplication } from './replication';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
 import { compactRepositoryNames } from './repository-prefixes';
 import { StackLimits } from './stack-limits';
+import { AwsWarnings } from './warnings';
 import { EcrLifecycleTranslation } from '../retention';
-import { Cloud, EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecValidator } from '../spec';
+import { Cloud, EffectiveSpec, Naming, Problems, RegistrySpec, RetentionPolicySpec } from '../spec';
 
 /** Props of `EcrRegistryStacks.create`. */
 export interface EcrRegistryStacksProps {
@@ -164,6 +167,44 @@ export class EcrRegistryStacks {
   }
 
   /**
+   * The props' shapes, the spec (`EcrValidator`, as the stacks' registries will run it) and the props
+   * against the spec, in one `ProblemsError` headed `aws.EcrRegistryStacks <scope path>`.
+   */
+  private static validate(scope: Construct, props: EcrRegistryStacksProps): void {
+    const heading = `aws.EcrRegistryStacks ${scope.node.path || '<app>'}`;
+    const problems = new Problems();
+    const check = new PropChecks(problems);
+    if (!check.props(props)) problems.throwIfAny(heading);
+    const specOk = check.object('spec', props.spec, true, 'a registry spec object');
+    check.object('env', props.env);
+    check.string('stackNamePrefix', props.stackNamePrefix);
+    check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
+    check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
+    const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
+    check.object('registryScanning', props.registryScanning);
+    const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
+    if (check.integer('stackCount', props.stackCount) && props.stackCount !== undefined && props.stackCount < 1) {
+      problems.add('props.stackCount', props.stackCount, 'must be a whole number, at least 1');
+    }
+    if (!specOk) problems.throwIfAny(heading);
+    const specProblems = EcrValidator.problems(props.spec, {
+      allowPrefixGrants: flagsOk ? props.allowPrefixGrants : undefined,
+      managedPoliciesPerRole: perRoleOk ? props.managedPoliciesPerRole : undefined,
+    });
+    const collected = new Problems().addAll(specProblems).addAll(problems.list);
+    if (specProblems.length === 0) {
+      const accounts = (props.spec.replication?.replicas ?? [])
+        .filter((r) => r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)).map((r) => r.awsAccountId!);
+      const env = props.env !== null && typeof props.env === 'object' ? props.env : undefined;
+      if (accounts.length && (!env?.account || Token.isUnresolved(env.account))) {
+        collected.add('props.env.account', env?.account, `is needed: replication.replicas replicate into other accounts (${[...new Set(accounts)].join(', ')}); `
+          + 'set env.account (the source account) so that their registry policies can name it');
+      }
+    }
+    collected.throwIfAny(heading);
+  }
+
+  /**
    * The stack of the registry-wide resources and roles.
    *
    * @default - none, when the spec needs no registry-wide resource (no roles, key, scanning
@@ -176,13 +217,13 @@ export class EcrRegistryStacks {
    *
    * @default - none, with no registry stack
    */
-  public readonly registry?: EcrRegistry;
+  public readonly registry?: ContainerRegistry;
 
   /** The repository stacks, in bucket order (empty buckets have none). */
   public readonly repositoryStacks: Stack[] = [];
 
   /** The repository constructs, one per repository stack. */
-  public readonly repositoryParts: EcrRegistry[] = [];
+  public readonly repositoryParts: ContainerRegistry[] = [];
 
   /** The registry-policy stacks of cross-account replication destinations. */
   public readonly destinationStacks: Stack[] = [];
@@ -191,11 +232,10 @@ export class EcrRegistryStacks {
   private readonly stackCount: number;
 
   private constructor(scope: Construct, props: EcrRegistryStacksProps) {
+    EcrRegistryStacks.validate(scope, props);
     const spec = props.spec;
-    SpecValidator.assertValid(spec, { clouds: [Cloud.AWS] });
     const prefix = props.stackNamePrefix ?? `${spec.name}-ecr`;
     const count = props.stackCount ?? EcrRegistryStacks.defaultStackCount(spec);
-    if (!Number.isInteger(count) || count < 1) throw new Error(`EcrRegistryStacks: stackCount ${count} must be a whole number, at least 1`);
     this.stackCount = count;
     const common = {
       spec,
@@ -214,7 +254,7 @@ export class EcrRegistryStacks {
     };
 
     const registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
-    const registry = new EcrRegistry(registryStack, 'Registry', { ...common, repositoryNames: [] });
+    const registry = new ContainerRegistry(registryStack, 'Registry', { ...common, repositoryNames: [] });
     // CloudFormation rejects a template without resources: leave the stack out when it would be empty.
     if (registryStack.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
       this.registryStack = registryStack;
@@ -234,7 +274,7 @@ export class EcrRegistryStacks {
       const s = stack(`${prefix}-repositories-${i + 1}`, `ECR registry ${spec.name}: repositories, part ${i + 1} of ${count}`, props.env);
       this.repositoryStacks.push(s);
       this.byBucket.set(i, s);
-      this.repositoryParts.push(new EcrRegistry(s, 'Registry', {
+      this.repositoryParts.push(new ContainerRegistry(s, 'Registry', {
         ...common,
         kmsKey: this.registry?.kmsKey,
         repositoryNames: names,
@@ -244,7 +284,7 @@ export class EcrRegistryStacks {
     });
 
     if (props.stackCount === undefined) {
-      Annotations.of(this.registryStack ?? this.repositoryStacks[0]).addWarning(`EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
+      Annotations.of(this.registryStack ?? this.repositoryStacks[0]).addWarningV2(AwsWarnings.STACK_COUNT_DEFAULT, `EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
         + `pin stackCount: ${count} in the props, since a later default would move repositories between stacks`);
     }
 
@@ -253,17 +293,15 @@ export class EcrRegistryStacks {
       if (!r.awsAccountId || (r.cloud !== undefined && r.cloud !== Cloud.AWS)) continue;
       destinations.set(`${r.awsAccountId}-${r.region}`, { account: r.awsAccountId, region: r.region, prefixes: r.repositoryPrefixes });
     }
-    if (destinations.size && (!props.env?.account || Token.isUnresolved(props.env.account))) {
-      throw new Error(`EcrRegistryStacks: replication.replicas replicate into other accounts (${[...destinations.values()].map((d) => d.account).join(', ')}); `
-        + 'set env.account (the source account) so that their registry policies can name it');
-    }
     for (const [key, d] of destinations) {
       const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
         { account: d.account, region: d.region });
       const prefixes = d.prefixes ?? RegistryReplication.defaultPrefixes(spec);
       const repositoryNames = EcrRegistryStacks.replicatedRepositories(spec, prefixes);
       if (repositoryNames.length === 0) {
-        throw new Error(`EcrRegistryStacks: replication into ${d.account} (${d.region}): repositoryPrefixes ${JSON.stringify(prefixes)} select no repository of the spec "${spec.name}"`);
+        // EcrValidator reports it first; kept so that the policy never accepts nothing.
+        new Problems().add('replication.replicas', prefixes, `of ${d.account} (${d.region}): repositoryPrefixes select no repository of the spec "${spec.name}"`)
+          .throwIfAny(`aws.EcrRegistryStacks ${scope.node.path || '<app>'}`);
       }
       new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryNames });
       this.destinationStacks.push(s);
@@ -274,8 +312,8 @@ export class EcrRegistryStacks {
   public stackOf(repositoryName: string): Stack {
     const s = this.byBucket.get(EcrRegistryStacks.bucketOf(repositoryName, this.stackCount));
     if (!s || !this.repositoryParts.some((p) => p.repositories[repositoryName])) {
-      throw new Error(`EcrRegistryStacks: "${repositoryName}" is not a repository of the spec`);
+      new Problems().add('repositoryName', repositoryName, 'is not a repository of the spec').throwIfAny('aws.EcrRegistryStacks stackOf');
     }
-    return s;
+    return s!;
   }
 }

@@ -2,6 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { claimAccountSingleton } from './account-singletons';
+import { Problems } from '../spec';
 
 /** Props of `ReplicationDestinationPolicy`. */
 export interface ReplicationDestinationPolicyProps {
@@ -46,16 +47,19 @@ export class ReplicationDestinationPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: ReplicationDestinationPolicyProps) {
     super(scope, id);
-    const bad = props.sourceAccountIds.filter((a) => !/^\d{12}$/.test(a));
-    if (bad.length || props.sourceAccountIds.length === 0) {
-      throw new Error(`${this.node.path}: sourceAccountIds ${JSON.stringify(props.sourceAccountIds)} must list 12-digit AWS account ids (at least one)`);
+    const problems = new Problems();
+    const accounts = Array.isArray(props.sourceAccountIds) ? props.sourceAccountIds : [];
+    const bad = accounts.filter((a) => typeof a !== 'string' || !/^\d{12}$/.test(a));
+    if (bad.length || accounts.length === 0) {
+      problems.add('props.sourceAccountIds', props.sourceAccountIds, 'must list 12-digit AWS account ids (at least one)');
     }
     const unseparated = (props.repositoryPrefixes ?? []).filter((p) => !p.endsWith('/'));
     if (unseparated.length) {
-      throw new Error(`${this.node.path}: repositoryPrefixes ${JSON.stringify(unseparated)} must end with "/" (as "${unseparated[0]}/"): `
+      problems.add('props.repositoryPrefixes', unseparated, `must end with "/" (as "${unseparated[0]}/"): `
         + `"${unseparated[0]}*" would also let the sources create and replicate into "${unseparated[0]}x/..." and "${unseparated[0]}-other/..."`);
     }
-    claimAccountSingleton(this, 'registry policy');
+    problems.throwIfAny(`aws.ReplicationDestinationPolicy ${this.node.path}`);
+    claimAccountSingleton(this, 'registry policy', 'aws.ReplicationDestinationPolicy');
     const stack = Stack.of(this);
     const patterns = props.repositoryPrefixes === undefined && props.repositoryNames === undefined
       ? ['*']

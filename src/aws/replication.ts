@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { claimAccountSingleton } from './account-singletons';
-import { Cloud, EnvironmentLayout, Naming, RegistrySpec } from '../spec';
+import { Cloud, EnvironmentLayout, Naming, Problems, RegistrySpec, SpecProblem } from '../spec';
 
 /** Props of `RegistryReplication`. */
 export interface RegistryReplicationProps {
@@ -31,6 +31,20 @@ export class RegistryReplication extends Construct {
     return [`${spec.name}/`];
   }
 
+  /**
+   * The problems of the spec's replication rules that need no stack (shared with `EcrValidator`):
+   * more distinct prefix sets than ECR's 10 rules.
+   *
+   * @internal
+   */
+  public static _ruleProblems(spec: RegistrySpec): SpecProblem[] {
+    const replicas = (spec.replication?.replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AWS);
+    const sets = new Set(replicas.map((r) => JSON.stringify([...(r.repositoryPrefixes ?? RegistryReplication.defaultPrefixes(spec))].sort())));
+    return sets.size > 10
+      ? [{ path: 'replication.replicas', value: String(sets.size), message: 'distinct prefix sets need as many rules; ECR allows 10 (give replicas the same repositoryPrefixes)' }]
+      : [];
+  }
+
   /** The replication rules, as synthesized. */
   public readonly rules: ecr.CfnReplicationConfiguration.ReplicationRuleProperty[];
 
@@ -39,25 +53,25 @@ export class RegistryReplication extends Construct {
     const spec = props.spec;
     const stack = Stack.of(this);
     const replicas = (spec.replication?.replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AWS);
-    const problems: string[] = [];
+    const problems = new Problems();
     const groups = new Map<string, ecr.CfnReplicationConfiguration.ReplicationDestinationProperty[]>();
     replicas.forEach((r, i) => {
       const account = r.awsAccountId ?? stack.account;
       if (!Token.isUnresolved(stack.region) && !Token.isUnresolved(account) && r.region === stack.region && account === stack.account) {
-        problems.push(`replication.replicas[${i}]: region "${r.region}" in account ${account} is the registry itself; a replica needs another region or account`);
+        problems.add(`replication.replicas[${i}].region`, r.region, `in account ${account} is the registry itself; a replica needs another region or account`);
       }
       const prefixes = [...(r.repositoryPrefixes ?? RegistryReplication.defaultPrefixes(spec))].sort();
       const key = JSON.stringify(prefixes);
       groups.set(key, [...(groups.get(key) ?? []), { region: r.region, registryId: account }]);
     });
-    if (groups.size > 10) problems.push(`replication.replicas: ${groups.size} distinct prefix sets need ${groups.size} rules; ECR allows 10 (give replicas the same repositoryPrefixes)`);
-    if (problems.length) throw new Error(`${this.node.path}: invalid replication:\n  - ${problems.join('\n  - ')}`);
+    problems.addAll(RegistryReplication._ruleProblems(spec));
+    problems.throwIfAny(`aws.RegistryReplication ${this.node.path}`);
     this.rules = [...groups.entries()].map(([key, destinations]) => ({
       destinations,
       repositoryFilters: (JSON.parse(key) as string[]).map((filter) => ({ filter, filterType: 'PREFIX_MATCH' })),
     }));
     if (this.rules.length === 0) return;
-    claimAccountSingleton(this, 'replication configuration');
+    claimAccountSingleton(this, 'replication configuration', 'aws.RegistryReplication');
     new ecr.CfnReplicationConfiguration(this, 'Resource', { replicationConfiguration: { rules: this.rules } });
   }
 }

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { lifecycleFor, tagMutabilityFor } from './native-policies';
-import { EffectiveTagPolicy, RetentionPolicySpec } from '../spec';
+import { EffectiveTagPolicy, Problems, RetentionPolicySpec } from '../spec';
 
 /** When ECR creates a repository from a template. */
 export enum RepositoryCreationScenario {
@@ -71,14 +71,16 @@ export class RepositoryCreationTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: RepositoryCreationTemplateProps) {
     super(scope, id);
+    const problems = new Problems();
     if (props.prefix !== 'ROOT' && !/^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(props.prefix)) {
-      throw new Error(`${this.node.path}: prefix "${props.prefix}" is not a repository namespace (lower-case path segments, or ROOT)`);
+      problems.add('props.prefix', props.prefix, 'is not a repository namespace (lower-case path segments, or ROOT)');
     }
-    if (props.appliedFor.length === 0) throw new Error(`${this.node.path}: appliedFor must list at least one scenario`);
+    if (!Array.isArray(props.appliedFor) || props.appliedFor.length === 0) problems.add('props.appliedFor', props.appliedFor, 'must list at least one scenario');
+    problems.throwIfAny(`aws.RepositoryCreationTemplate ${this.node.path}`);
     const lifecycle = props.retention ? lifecycleFor(props.retention, `${props.prefix}/*`) : { policyText: undefined, warnings: [] };
     const tags = props.tagPolicy ? tagMutabilityFor(props.tagPolicy) : undefined;
     for (const w of [...lifecycle.warnings, ...(tags?.warnings ?? [])]) {
-      Annotations.of(this).addWarning(`repositories created under ${props.prefix}/: ${w}`);
+      Annotations.of(this).addWarningV2(w.id, `repositories created under ${props.prefix}/: ${w.message}`);
     }
     this.lifecyclePolicyText = lifecycle.policyText;
     const resourceTags = Object.entries(props.resourceTags ?? {}).map(([key, value]) => ({ key, value }));

@@ -1,6 +1,6 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { richSpec, stackIn, strictApp } from './fixtures';
-import { EcrAccessMatrix, EcrActions, EcrRegistry } from '../../src/aws';
+import { richSpec, stackIn, strictApp } from './helpers';
+import { EcrAccessMatrix, EcrActions, ContainerRegistry } from '../../src/aws';
 import { AccessResourceKind, Capability, EnvironmentLayout, TagStrategy } from '../../src/spec';
 
 const spec = richSpec({
@@ -14,7 +14,7 @@ const spec = richSpec({
     ],
   },
 });
-const matrix = EcrAccessMatrix.fromSpec(spec);
+const matrix = EcrAccessMatrix.of(spec);
 const row = (identity: string, resource: string) => matrix.find((r) => r.identity === identity && r.resource === resource);
 
 describe('EcrAccessMatrix', () => {
@@ -61,7 +61,7 @@ describe('EcrAccessMatrix', () => {
   });
 
   test('an IMMUTABLE repository: write without moving tags', () => {
-    const strict = EcrAccessMatrix.fromSpec(richSpec({ tagPolicy: { mutableTags: [], strategy: TagStrategy.VERSION_SHA } }));
+    const strict = EcrAccessMatrix.of(richSpec({ tagPolicy: { mutableTags: [], strategy: TagStrategy.VERSION_SHA } }));
     expect(strict.find((r) => r.identity === 'ci' && r.resource === 'platform/dev/api')!.capabilities).toEqual([Capability.WRITE]);
   });
 
@@ -76,7 +76,7 @@ describe('EcrAccessMatrix', () => {
 
 test('a tag policy that freezes the tags the programs move: a warning with a stable id', () => {
   const stack = stackIn(strictApp());
-  new EcrRegistry(stack, 'Registry', {
+  new ContainerRegistry(stack, 'Registry', {
     spec: richSpec({
       repositories: [{ name: 'api' }],
       retention: undefined,
@@ -93,7 +93,7 @@ test('a tag policy that freezes the tags the programs move: a warning with a sta
 
 test('pullers that are existing principals get no cache access from the construct: a warning says what their IAM must allow', () => {
   const stack = stackIn(strictApp());
-  new EcrRegistry(stack, 'Registry', { spec, repositoryNames: [] });
+  new ContainerRegistry(stack, 'Registry', { spec, repositoryNames: [] });
   const found = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no pull-through cache access'));
   expect(found.map((w: any) => String(w.entry.data))).toEqual([
     'pullers "runtime", "cluster": existing principals (awsPrincipalArns, awsAccountIds) get no pull-through cache access from this construct; their own IAM policies must allow '

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
 import { ACCOUNT, ALL_ECR_ACTIONS, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
-import { EcrAccessEntry, EcrAccessMatrix, EcrRegistry, EcrRegistryStacks, RegistryReplication } from '../../src/aws';
+import { EcrAccessEntry, EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, RegistryReplication } from '../../src/aws';
 import {
   AccessModel, AccessResourceKind, Capability, Cloud, EffectiveSpec, EnvironmentLayout, GithubTrustSpec, IdentitySpec, Naming,
   RegistrySpec, SpecValidator, TagStrategy, UpstreamRegistry,
@@ -111,11 +111,11 @@ function build(spec: RegistrySpec): Built {
   } else {
     const stack = new Stack(app, 'Registry', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     evaluated = [...new Set([...names.filter((n) => !n.includes('svc/s')), ...names.filter((_, i) => i % 397 === 0)])];
-    new EcrRegistry(stack, 'Registry', { spec, repositoryNames: evaluated });
+    new ContainerRegistry(stack, 'Registry', { spec, repositoryNames: evaluated });
     stacks = [stack];
   }
   const templates = TemplateIam.templatesOf(stacks);
-  return { iam: new TemplateIam(templates), templates, evaluated, matrix: EcrAccessMatrix.fromSpec(spec), large };
+  return { iam: new TemplateIam(templates), templates, evaluated, matrix: EcrAccessMatrix.of(spec), large };
 }
 
 /** The same build with its templates changed (deep copies): for the negative controls. */
@@ -218,7 +218,7 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
     const native = EcrAccessMatrix.nativeResource(spec, op.resource.kind, op.resource.environment, op.resource.name);
     for (const p of principalsOf(spec).filter((x) => x.identity === op.identity)) {
       if (op.resource.kind === AccessResourceKind.CACHE && p.principal !== 'role') { stats.cacheOfExistingPrincipal++; continue; }
-      // A spec whose tag policy makes moving tags immutable (EcrRegistry warns: aws-immutable-moving-tags): ECR cannot grant it.
+      // A spec whose tag policy makes moving tags immutable (ContainerRegistry warns: aws-immutable-moving-tags): ECR cannot grant it.
       if (op.capability === Capability.MOVE_TAG && immutable.has(op.resource.name)) { stats.moveTagOnImmutable++; continue; }
       const exact = exactRows.get(JSON.stringify([op.identity, p.principal, native]));
       const rows = [...(exact ? [exact] : []), ...(prefixRows.get(JSON.stringify([op.identity, p.principal])) ?? [])];

@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { EcrPolicyPlan, EcrRegistry } from '../../src/aws';
+import { EcrPolicyPlan, ContainerRegistry } from '../../src/aws';
 import { Cloud, EncryptionType, EnvironmentLayout, PolicyPlanText, RegistrySpec, TagState } from '../../src/spec';
 
 const spec: RegistrySpec = {
@@ -45,7 +45,7 @@ describe('EcrPolicyPlan', () => {
     const app = new App();
     const stack = new Stack(app, 'Platform', { env: { account: '111122223333', region: 'eu-west-1' } });
     const key = new kms.Key(stack, 'PlatformKey');
-    new EcrRegistry(stack, 'Images', { spec: { ...spec, encryption: { type: EncryptionType.CUSTOMER_MANAGED } }, kmsKey: key });
+    new ContainerRegistry(stack, 'Images', { spec: { ...spec, encryption: { type: EncryptionType.CUSTOMER_MANAGED } }, kmsKey: key });
     const planned = PolicyPlanText.render(EcrPolicyPlan.fromStack(stack));
     expect(planned).toContain('"KmsKey": "<aws:kms-key:PlatformKey>"');
     expect(planned).toContain('## aws kms-key PlatformKey key-policy');

@@ -3,18 +3,18 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
-import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './fixtures';
-import { EcrActions, EcrRegistry, EcrRegistryProps } from '../../src/aws';
+import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './helpers';
+import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
-  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
+  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, ProblemsError, RegistrySpec, ScanMode, Severity, TagState,
 } from '../../src/spec';
 import { TagPolicyDecision } from '../../src/tagging';
 
-function build(spec: RegistrySpec, props: Partial<EcrRegistryProps> = {}) {
+function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
   const app = strictApp();
   const stack = stackIn(app);
-  const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, ...props });
   return { app, stack, registry, template: Template.fromStack(stack) };
 }
 
@@ -23,7 +23,7 @@ const rich = build(spec);
 const repos = rich.template.findResources('AWS::ECR::Repository');
 const byName = new Map(Object.values(repos).map((r: any) => [r.Properties.RepositoryName, r]));
 
-describe('EcrRegistry repositories', () => {
+describe('ContainerRegistry repositories', () => {
   test('one repository per image and environment, named by Naming.ecrRepositoryName', () => {
     const expected = EffectiveSpec.repositories(spec).map((r) => Naming.ecrRepositoryName(spec, r.image, r.environment)).sort();
     expect([...byName.keys()].sort()).toEqual(expected);
@@ -125,7 +125,7 @@ describe('EcrRegistry repositories', () => {
     const app = strictApp();
     const stack = stackIn(app);
     const key = new kms.Key(stack, 'PlatformKey', { enableKeyRotation: true });
-    new EcrRegistry(stack, 'Registry', { spec: s, kmsKey: key });
+    new ContainerRegistry(stack, 'Registry', { spec: s, kmsKey: key });
     Template.fromStack(stack).hasResourceProperties('AWS::ECR::Repository', {
       EncryptionConfiguration: { EncryptionType: 'KMS', KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^PlatformKey'), 'Arn'] } },
     });
@@ -136,7 +136,7 @@ describe('EcrRegistry repositories', () => {
   });
 });
 
-describe('EcrRegistry access', () => {
+describe('ContainerRegistry access', () => {
   test('other accounts pull through repository policies, as account principals, only where the spec grants', () => {
     const prod = byName.get('platform/prod/web').Properties.RepositoryPolicyText.Statement;
     expect(prod).toEqual([{
@@ -166,7 +166,7 @@ describe('EcrRegistry access', () => {
   describe('grants', () => {
     const app = strictApp();
     const stack = stackIn(app);
-    const registry = new EcrRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
+    const registry = new ContainerRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
     const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.AccountRootPrincipal() });
     registry.grantPull(role('Puller'));
     registry.grantPush(role('Pusher'), { images: ['api'], environments: ['dev'] });
@@ -201,20 +201,20 @@ describe('EcrRegistry access', () => {
 
     test('per repository: repository() returns the ECR repository', () => {
       expect(registry.repository('api', 'prod').repositoryName).toBeDefined();
-      expect(() => registry.repository('nope', 'prod')).toThrow(/no repository "platform\/prod\/nope" here \(image "nope", environment "prod"\)/);
+      expect(() => registry.repository('nope', 'prod')).toThrow(/aws.ContainerRegistry Platform\/Registry: 1 problem\n {2}- image: "nope" \(environment "prod"\) has no repository "platform\/prod\/nope" here/);
     });
 
     test('grants on unknown images or environments are clear errors', () => {
-      expect(() => registry.grantPull(role('X1'), { environments: ['qa'] })).toThrow(/environments \["qa"\] are not in the chain \(dev, staging, prod\)/);
-      expect(() => registry.grantPull(role('X2'), { images: ['nope*'] })).toThrow(/images \["nope\*"\] match no repository of the spec/);
+      expect(() => registry.grantPull(role('X1'), { environments: ['qa'] })).toThrow(/options\.environments: \["qa"\] are not in the chain \(dev, staging, prod\)/);
+      expect(() => registry.grantPull(role('X2'), { images: ['nope*'] })).toThrow(/options\.images: \["nope\*"\] match no repository of the spec/);
     });
   });
 });
 
-describe('EcrRegistry validation and warnings', () => {
+describe('ContainerRegistry validation and warnings', () => {
   test('an invalid spec throws every problem at construction', () => {
     const bad = richSpec({ name: 'Bad_Name', repositories: [{ name: 'API' }], access: undefined });
-    expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
+    expect(() => build(bad)).toThrow(/aws\.ContainerRegistry Platform\/Registry: 2 problems\n {2}- name: "Bad_Name" is not a valid registry name[^]*repositories\[0\]\.name: "API"/);
   });
 
   test('a retention that could expire the image an environment tag points to is an error, reported with the spec\'s other problems', () => {
@@ -225,14 +225,14 @@ describe('EcrRegistry validation and warnings', () => {
       repositories: [{ name: 'api' }],
       access: undefined,
     });
-    expect(() => build(bad)).toThrow(/Invalid registry spec "Bad_Name": 3 problems\n {2}- name: "Bad_Name"[^]*retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to[^]*retention\.rules\[0\]: "prod"/);
+    expect(() => build(bad)).toThrow(/aws\.ContainerRegistry Platform\/Registry: 3 problems\n {2}- name: "Bad_Name"[^]*retention\.rules\[0\]: "dev" could expire the image the environment tag "dev" points to[^]*retention\.rules\[0\]: "prod"/);
     // Protecting the environment tags (or allowExpiringEnvironmentTags) makes it valid.
     expect(() => build({ ...bad, name: 'platform', retention: { protectedTags: ['dev', 'prod'], rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] } })).not.toThrow();
   });
 
   test('repositoryNames must be repositories of the spec', () => {
     expect(() => build(spec, { repositoryNames: ['platform/dev/api', 'platform/qa/api'] }))
-      .toThrow(/repositoryNames \["platform\/qa\/api"\] are not repositories of the spec "platform"/);
+      .toThrow(/props\.repositoryNames: \["platform\/qa\/api"\] are not repositories of the spec "platform"/);
   });
 
   test('a retention policy ECR cannot express is a clear error naming the repository', () => {
@@ -310,7 +310,7 @@ test('snapshot', () => {
 test('composes into an existing stack without an explicit environment', () => {
   const app = strictApp();
   const stack = new Stack(app, 'Agnostic');
-  new EcrRegistry(stack, 'Registry', { spec: richSpec({ replication: undefined }) });
+  new ContainerRegistry(stack, 'Registry', { spec: richSpec({ replication: undefined }) });
   Template.fromStack(stack).resourceCountIs('AWS::ECR::Repository', 9);
   expect(ENV.account).toBe('123456789012');
 });
@@ -348,7 +348,7 @@ describe('lifecycle policies of random specs delete what the neutral policy dele
   const built: Array<{ spec: RegistrySpec; stack: Stack } | { spec: RegistrySpec; error: string }> = specs.map((s, i) => {
     const stack = new Stack(app, `Prop${i}`, { env: ENV });
     try {
-      new EcrRegistry(stack, 'Registry', { spec: s });
+      new ContainerRegistry(stack, 'Registry', { spec: s });
       return { spec: s, stack };
     } catch (e: any) {
       app.node.tryRemoveChild(`Prop${i}`);
@@ -413,5 +413,121 @@ describe('lifecycle policies of random specs delete what the neutral policy dele
     }
     expect(repositories).toBeGreaterThan(40);
     expect(conservative).toBeGreaterThan(0);
+  });
+});
+
+describe('the contract: ContainerRegistry, neutral grants, import, prop checks', () => {
+  test('EcrRegistry is the same construct under its former name: identical template and logical ids', () => {
+    const viaAlias = strictApp();
+    const s1 = stackIn(viaAlias);
+    const old = new EcrRegistry(s1, 'Registry', { spec });
+    expect(old).toBeInstanceOf(ContainerRegistry);
+    expect(Template.fromStack(s1).toJSON()).toEqual(rich.template.toJSON());
+  });
+
+  describe('grants are idempotent and order-independent', () => {
+    const setup = (order: Array<'pull' | 'push' | 'pullDev'>) => {
+      const stack = stackIn(strictApp());
+      const registry = new ContainerRegistry(stack, 'Registry', { spec: richSpec({ access: undefined }), includeRegistryResources: false });
+      const role = new iam.Role(stack, 'Task', { assumedBy: new iam.AccountRootPrincipal() });
+      const grants = order.map((k) => (k === 'pull' ? registry.grantPull(role)
+        : k === 'push' ? registry.grantPush(role, { images: ['api'], environments: ['dev'] })
+          : registry.grantPull(role, { images: ['api', 'web', 'jobs/*'], environments: ['dev', 'staging', 'prod'] })));
+      const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any;
+      const sorted = (statements: any[]) => [...statements].map((x) => JSON.stringify(x)).sort();
+      return { grants, statements: sorted(policy.Properties.PolicyDocument.Statement), policy };
+    };
+
+    test('a repeated grant returns the first one and adds no statement', () => {
+      const once = setup(['push']);
+      const twice = setup(['push', 'push']);
+      expect(twice.grants[1]).toBe(twice.grants[0]);
+      expect(twice.statements).toEqual(once.statements);
+      // The same repositories named differently (every image and environment) are the same grant.
+      const same = setup(['pull', 'pullDev']);
+      expect(same.grants[1]).toBe(same.grants[0]);
+    });
+
+    test('the order of grants does not change what the policy holds', () => {
+      expect(setup(['pull', 'push']).statements).toEqual(setup(['push', 'pull']).statements);
+      // Negative control: different grants do differ.
+      expect(setup(['pull']).statements).not.toEqual(setup(['push']).statements);
+    });
+  });
+
+  describe('ContainerRegistry.fromRegistryAttributes', () => {
+    const arn = (account: string, region: string, name: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ecr:${region}:${account}:repository/${name}`]],
+    });
+
+    test('grants on an existing registry name the spec\'s repository ARNs in its account and region', () => {
+      const stack = stackIn(strictApp());
+      const existing = ContainerRegistry.fromRegistryAttributes(stack, 'Shared', { spec: richSpec(), account: '444455556666', region: 'us-east-1' });
+      const role = new iam.Role(stack, 'Task', { assumedBy: new iam.AccountRootPrincipal() });
+      const grant = existing.grantPull(role, { images: ['api'], environments: ['prod'] });
+      expect(existing.grantPull(role, { images: ['api'], environments: ['prod'] })).toBe(grant);
+      expect(existing.repositoryNamesFor({ images: ['api'], environments: ['prod'] })).toEqual(['platform/prod/api']);
+      const policy = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))[0] as any;
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Action: EcrActions.PULL, Effect: 'Allow', Resource: arn('444455556666', 'us-east-1', 'platform/prod/api') },
+        { Action: 'ecr:GetAuthorizationToken', Effect: 'Allow', Resource: '*' },
+      ]);
+      expect(Template.fromStack(stack).findResources('AWS::ECR::Repository')).toEqual({});
+      expect(existing.registryUri).toMatch(/^444455556666\.dkr\.ecr\.us-east-1\./);
+    });
+
+    test('defaults to the stack\'s account and region; a created registry has the same interface', () => {
+      const stack = stackIn(strictApp());
+      const existing = ContainerRegistry.fromRegistryAttributes(stack, 'Shared', { spec: richSpec() });
+      expect(existing.repositoryArnForName('platform/dev/api')).toBe(EcrActions.repositoryArn(stack, 'platform/dev/api'));
+      const created: IContainerRegistry = rich.registry;
+      expect(created.repositoryArnForName('platform/dev/api')).toBe(EcrActions.repositoryArn(rich.stack, 'platform/dev/api'));
+    });
+
+    test('validated: the spec, the account and the region, in one error', () => {
+      const stack = stackIn(strictApp());
+      expect(() => ContainerRegistry.fromRegistryAttributes(stack, 'Bad', { spec: richSpec({ name: 'Bad_Name' }), account: '123', region: 'Europe' }))
+        .toThrow(/^aws\.ContainerRegistry\.fromRegistryAttributes Platform\/Bad: 3 problems\n {2}- name: "Bad_Name"[^]*attrs\.account: "123" is not an AWS account id[^]*attrs\.region: "Europe" is not an AWS region/);
+    });
+  });
+
+  describe('props given from JavaScript with the wrong shape: a ProblemsError naming the prop, never a TypeError', () => {
+    const cases: Array<[string, any, RegExp]> = [
+      ['no props', undefined, /- props: is not an object of props/],
+      ['props a string', 'platform', /- props: "platform" is not an object of props/],
+      ['no spec', {}, /- props\.spec: is required \(a registry spec object\)/],
+      ['spec a number', { spec: 42 }, /- props\.spec: 42 is not a registry spec object/],
+      ['removalPolicy a number', { spec, removalPolicy: 42 }, /- props\.removalPolicy: 42 is not one of destroy, retain, snapshot, retain-on-update-or-delete/],
+      ['emptyOnDelete a string', { spec, emptyOnDelete: 'yes' }, /- props\.emptyOnDelete: "yes" is not a boolean/],
+      ['repositoryNames a string', { spec, repositoryNames: 'platform/dev/api' }, /- props\.repositoryNames: "platform\/dev\/api" is not an array of strings/],
+      ['repositoryNames with a number', { spec, repositoryNames: [1] }, /- props\.repositoryNames: \[1\] is not an array of strings \(an item is not a string\)/],
+      ['managedPoliciesPerRole a string', { spec, managedPoliciesPerRole: '10' }, /- props\.managedPoliciesPerRole: "10" is not a whole number/],
+      ['kmsKey a string', { spec, kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/x' }, /- props\.kmsKey: "arn:aws:kms[^"]*" is not a KMS key \(kms\.IKey\) \(no keyArn\)/],
+      ['registryScanning without scanType', { spec, registryScanning: {} }, /- props\.registryScanning\.scanType: null is not one of BASIC, ENHANCED/],
+    ];
+    test.each(cases)('%s', (_name, props, message) => {
+      const stack = stackIn(strictApp());
+      let error: unknown;
+      try {
+        new ContainerRegistry(stack, 'Registry', props);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ProblemsError);
+      expect((error as Error).message).toMatch(/^aws\.ContainerRegistry Platform\/Registry: \d+ problems?\n/);
+      expect((error as Error).message).toMatch(message);
+    });
+
+    test('a bad prop and a bad spec are reported together, the spec first', () => {
+      const stack = stackIn(strictApp());
+      expect(() => new ContainerRegistry(stack, 'Registry', { spec: richSpec({ name: 'Bad_Name' }), emptyOnDelete: 'yes' as any }))
+        .toThrow(/: 2 problems\n {2}- name: "Bad_Name"[^\n]*\n {2}- props\.emptyOnDelete: "yes" is not a boolean/);
+    });
+
+    test('grants: a grantee without grantPrincipal and options of the wrong shape', () => {
+      expect(() => rich.registry.grantPull({} as any)).toThrow(/- grantee: "object with keys none" is not a grantable \(iam\.IGrantable\) \(no grantPrincipal\)/);
+      const role = new iam.Role(rich.stack, 'ShapeRole', { assumedBy: new iam.AccountRootPrincipal() });
+      expect(() => rich.registry.grantPull(role, { images: 'api' as any })).toThrow(/- options\.images: "api" is not an array of strings/);
+    });
   });
 });

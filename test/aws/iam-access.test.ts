@@ -1,14 +1,14 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './fixtures';
+import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './helpers';
 import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
-import { EcrAccessMatrix, EcrRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
+import { EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
 import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec } from '../../src/spec';
 
 function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; managedPoliciesPerRole?: number; repositoryNames?: string[] } = {}) {
   const stack = stackIn(strictApp());
-  const registry = new EcrRegistry(stack, 'Registry', { spec, ...props });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, ...props });
   return { stack, registry, iam: TemplateIam.fromStacks([stack]) };
 }
 
@@ -116,13 +116,13 @@ describe('issue 13 item 3: the cross-account replication destination covers exac
     expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/']), ['platform/prod/'])).toEqual(['platform/prod/*']);
     expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/a']), ['platform/prod/a'])).toEqual(['platform/prod/api']);
     expect(() => EcrRegistryStacks.create(new App(), { spec: spec(['other/']), env: ENV, stackCount: 1 })).toThrow(
-      'EcrRegistryStacks: replication into 999988887777 (us-east-1): repositoryPrefixes ["other/"] select no repository of the spec "platform"');
+      'replication.replicas[0].repositoryPrefixes: ["other/"] select no repository of the spec "platform"');
   });
 
   test('a prefix without the separator is refused', () => {
     const stack = new Stack(new App(), 'Dest', { env: { account: '999988887777', region: 'us-east-1' } });
     expect(() => new ReplicationDestinationPolicy(stack, 'Policy', { sourceAccountIds: [ACCOUNT], repositoryPrefixes: ['platform'] })).toThrow(
-      'Dest/Policy: repositoryPrefixes ["platform"] must end with "/" (as "platform/"): "platform*" would also let the sources create and replicate into "platformx/..." and "platform-other/..."');
+      'aws.ReplicationDestinationPolicy Dest/Policy: 1 problem\n  - props.repositoryPrefixes: ["platform"] must end with "/" (as "platform/"): "platform*" would also let the sources create and replicate into "platformx/..." and "platform-other/..."');
   });
 });
 
@@ -136,7 +136,7 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
   test('a compacted role: a warning with a stable id, and the matrix lists the wildcard with beyondModel', () => {
     const { stack, iam } = evaluate(many(1000), { repositoryNames: [] });
     Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('identity "ci": its ECR grants exceed IAM\'s policy size limits .* granted on platform/dev/\\*'));
-    const row = EcrAccessMatrix.fromSpec(many(1000)).find((r) => r.resource === 'platform/dev/*')!;
+    const row = EcrAccessMatrix.of(many(1000)).find((r) => r.resource === 'platform/dev/*')!;
     expect(row).toMatchObject({ identity: 'ci', principal: 'role', capabilities: [Capability.WRITE, Capability.MOVE_TAG] });
     expect(row.beyondModel).toMatch(/^compacted: the role's policy names repository\/platform\/dev\/\*/);
     // What the row says is what IAM allows: a repository outside the spec under the prefix.
@@ -145,7 +145,7 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
 
   test('allowPrefixGrants: false keeps exact grants, and says which role cannot hold them', () => {
     expect(() => evaluate(many(1000), { allowPrefixGrants: false, repositoryNames: [] })).toThrow(
-      /Registry\/Identities\/ci\/Role: the role is granted on 1000 ECR repositories, more than IAM can hold as exact repository ARNs .* prefix grants are turned off \(allowPrefixGrants: false\)/);
+      /access \(identity "ci"\): Identities\/ci\/Role: the role is granted on 1000 ECR repositories, more than IAM can hold as exact repository ARNs .* prefix grants are turned off \(allowPrefixGrants: false\)/);
     const { stack, registry } = evaluate(many(300), { allowPrefixGrants: false, repositoryNames: [] });
     expect(registry.identities!.policyPlans.ci).toEqual({ inline: false, managedPolicies: 5, compacted: false, pullPrefixes: [], pushPrefixes: [] });
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('policy size limits'))).toHaveLength(0);
@@ -161,9 +161,9 @@ describe('issue 13 item 7: prefix grants are listed, warned about, and can be tu
     const ci = iam.role('RegistryIdentitiesciRole');
     expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/service-0999')).toBe(true);
     expect(iam.roleAllows(ci, 'ecr:PutImage', 'platform/dev/not-in-the-spec')).toBe(false);
-    expect(EcrAccessMatrix.fromSpec(many(1000), options).filter((r) => r.beyondModel)).toEqual([]);
+    expect(EcrAccessMatrix.of(many(1000), options).filter((r) => r.beyondModel)).toEqual([]);
     expect(() => evaluate(many(10), { managedPoliciesPerRole: 21, repositoryNames: [] })).toThrow(
-      'Registry/Identities/ci/Role: managedPoliciesPerRole 21 must be a whole number from 1 to 20 (IAM attaches 10 managed policies per role by default, up to 20 with a quota increase)');
+      'managedPoliciesPerRole: 21 must be a whole number from 1 to 20 (IAM attaches 10 managed policies per role by default, up to 20 with a quota increase)');
   });
 });
 

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { stackIn, strictApp } from './fixtures';
-import { EcrRegistry } from '../../src/aws';
+import { stackIn, strictApp } from './helpers';
+import { ContainerRegistry } from '../../src/aws';
 import { RegistrySpec, RetentionAction, SpecValidator, TagState } from '../../src/spec';
 
 // Issue 18, item 4: principals whose pulls do not count for pull-time retention rules.
@@ -17,7 +17,7 @@ const spec = (exclusions: string[] | undefined, repoExclusions?: string[]): Regi
 describe('ECR pull-time update exclusions', () => {
   test('one AWS::ECR::PullTimeUpdateExclusion per principal, and the lifecycle rule reads the pull time', () => {
     const stack = stackIn(strictApp());
-    new EcrRegistry(stack, 'Registry', { spec: spec([SCANNER, 'arn:aws:iam::123456789012:user/auditor', SCANNER]) });
+    new ContainerRegistry(stack, 'Registry', { spec: spec([SCANNER, 'arn:aws:iam::123456789012:user/auditor', SCANNER]) });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::ECR::PullTimeUpdateExclusion', 2);
     template.hasResourceProperties('AWS::ECR::PullTimeUpdateExclusion', { PrincipalArn: SCANNER });
@@ -28,14 +28,14 @@ describe('ECR pull-time update exclusions', () => {
 
   test('none without the field', () => {
     const stack = stackIn(strictApp());
-    new EcrRegistry(stack, 'Registry', { spec: spec(undefined) });
+    new ContainerRegistry(stack, 'Registry', { spec: spec(undefined) });
     Template.fromStack(stack).resourceCountIs('AWS::ECR::PullTimeUpdateExclusion', 0);
   });
 
   test('registry-wide: the same principal excluded by two registries of one account and region is a synth-time error', () => {
     const app = strictApp();
-    new EcrRegistry(stackIn(app, 'A'), 'Registry', { spec: spec([SCANNER]) });
-    expect(() => new EcrRegistry(stackIn(app, 'B'), 'Registry', { spec: { ...spec([SCANNER]), name: 'other' } }))
+    new ContainerRegistry(stackIn(app, 'A'), 'Registry', { spec: spec([SCANNER]) });
+    expect(() => new ContainerRegistry(stackIn(app, 'B'), 'Registry', { spec: { ...spec([SCANNER]), name: 'other' } }))
       .toThrow(/a second ECR pull time update exclusion of arn:aws:iam::123456789012:role\/security\/scanner for account 123456789012/);
   });
 

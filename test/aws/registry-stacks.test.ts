@@ -1,7 +1,7 @@
-import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ENV, richSpec, strictApp, warningsOf } from './fixtures';
+import { ENV, richSpec, strictApp, warningsOf } from './helpers';
 import { EcrRegistryStacks, StackLimits } from '../../src/aws';
 import { EncryptionType, RegistrySpec } from '../../src/spec';
 
@@ -98,9 +98,10 @@ describe('deterministic assignment', () => {
     expect(EcrRegistryStacks.defaultStackCount(manyImages(1))).toBe(1);
     const built = EcrRegistryStacks.create(new App(), { spec: manyImages(3), env: ENV });
     expect(warningsOf(built.registryStack!)).toEqual(expect.arrayContaining([
-      'EcrRegistryStacks: stackCount defaults to 1 for 9 repositories; pin stackCount: 1 in the props, since a later default would move repositories between stacks',
+      'EcrRegistryStacks: stackCount defaults to 1 for 9 repositories; pin stackCount: 1 in the props, since a later default would move repositories between stacks'
+      + ' [ack: container-registry-constructs:aws-stack-count-default]',
     ]));
-    expect(() => EcrRegistryStacks.create(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('EcrRegistryStacks: stackCount 0 must be a whole number, at least 1');
+    expect(() => EcrRegistryStacks.create(new App(), { spec: manyImages(3), stackCount: 0 })).toThrow('aws.EcrRegistryStacks <app>: 1 problem\n  - props.stackCount: 0 must be a whole number, at least 1');
   });
 });
 
@@ -114,7 +115,7 @@ test('no registry-wide resources: no registry stack; empty hash buckets get no s
   expect(built.repositoryStacks.map((s) => s.stackName)).toEqual(expected);
   expect(app.synth().stacks.map((s) => s.stackName).sort()).toEqual(expected);
   expect(built.stackOf('platform/team-1/service-0001').stackName).toMatch(/^platform-ecr-repositories-\d$/);
-  expect(() => built.stackOf('platform/nope')).toThrow('EcrRegistryStacks: "platform/nope" is not a repository of the spec');
+  expect(() => built.stackOf('platform/nope')).toThrow('aws.EcrRegistryStacks stackOf: 1 problem\n  - repositoryName: "platform/nope" is not a repository of the spec');
 });
 
 describe('cross-account replication destinations', () => {
@@ -132,30 +133,27 @@ describe('cross-account replication destinations', () => {
 
   test('without the source account it is a clear error', () => {
     expect(() => EcrRegistryStacks.create(new App(), { spec, stackCount: 1 })).toThrow(
-      'EcrRegistryStacks: replication.replicas replicate into other accounts (444455556666); set env.account (the source account) so that their registry policies can name it');
+      'aws.EcrRegistryStacks <app>: 1 problem\n  - props.env.account: is needed: replication.replicas replicate into other accounts (444455556666); set env.account (the source account) so that their registry policies can name it');
   });
 });
 
-describe('StackLimits', () => {
-  test('more than 500 resources in one stack fails synth with a clear error', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Big');
-    for (let i = 0; i < 501; i++) new CfnWaitConditionHandle(stack, `H${i}`);
-    StackLimits.enforce(stack);
-    expect(() => app.synth()).toThrow(/stack Big holds 501 resources, over the limit of 500 per CloudFormation stack/);
-  });
-
-  test('a template over the byte limit fails synth with a clear error', () => {
-    const app = new App();
-    const stack = new Stack(app, 'Wide');
-    for (let i = 0; i < 20; i++) new CfnWaitConditionHandle(stack, `H${i}`);
-    StackLimits.enforce(stack, { maxTemplateBytes: 1000 });
-    expect(() => app.synth()).toThrow(/stack Wide has a \d+-byte template, over the limit of 1000 bytes/);
-  });
-
+describe('EcrRegistryStacks enforces StackLimits', () => {
   test('a repository stack given too few stacks fails at synth, not at deploy', () => {
     const app = new App();
     EcrRegistryStacks.create(app, { spec: manyImages(510, { environments: undefined, access: undefined }), env: ENV, stackCount: 1 });
     expect(() => app.synth()).toThrow(/stack platform-ecr-repositories-1 holds 510 resources, over the limit of 500/);
+  });
+});
+
+describe('props given from JavaScript with the wrong shape: one ProblemsError naming the prop', () => {
+  const spec = richSpec({ replication: undefined });
+  test.each([
+    ['no props', undefined, /^aws\.EcrRegistryStacks <app>: 1 problem\n {2}- props: is not an object of props$/],
+    ['spec a string', { spec: 'registry.yaml' }, /- props\.spec: "registry\.yaml" is not a registry spec object/],
+    ['stackCount a string', { spec, stackCount: '2' }, /- props\.stackCount: "2" is not a whole number/],
+    ['env a string', { spec, env: 'eu-west-1' }, /- props\.env: "eu-west-1" is not an object/],
+    ['allowPrefixGrants a number', { spec, allowPrefixGrants: 1 }, /- props\.allowPrefixGrants: 1 is not a boolean/],
+  ] as Array<[string, any, RegExp]>)('%s', (_name, props, message) => {
+    expect(() => EcrRegistryStacks.create(new App(), props)).toThrow(message);
   });
 });

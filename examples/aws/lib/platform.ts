@@ -22,7 +22,7 @@ export function buildPlatform(app: App, specFile = join(__dirname, '..', 'regist
     stackCount: 1,
   });
   // The other account's runtime pulls the platform's images only, not through the ECR Public cache.
-  Annotations.of(stacks.registry!).acknowledgeWarning('container-registry-constructs:aws-cache-existing-principals',
+  Annotations.of(stacks.registry!).acknowledgeWarning(aws.AwsWarnings.CACHE_EXISTING_PRINCIPALS,
     'runtime (account 111122223333) pulls the platform images only; the ECR Public cache serves the roles of this account');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Each finding is acknowledged on the policy that has it, for exactly the resource it names.

@@ -1,0 +1,72 @@
+import { Problems } from '../spec';
+
+/**
+ * Runtime checks of construct props given from JavaScript (internal): a prop of the
+ * wrong shape is a problem naming it (`props.removalPolicy: 42 is not one of ...`),
+ * never a `TypeError` further in. Each check returns whether the value may be used.
+ */
+export class PropChecks {
+  constructor(private readonly problems: Problems, private readonly prefix: string = 'props') {}
+
+  private path(name: string): string {
+    return name ? `${this.prefix}.${name}` : this.prefix;
+  }
+
+  /** The props object itself. */
+  public props(value: unknown): boolean {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+    this.problems.add(this.prefix, value, 'is not an object of props');
+    return false;
+  }
+
+  public object(name: string, value: unknown, required = false, what = 'an object'): boolean {
+    if (value === undefined && !required) return true;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+    this.problems.add(this.path(name), value, value === undefined ? `is required (${what})` : `is not ${what}`);
+    return false;
+  }
+
+  public boolean(name: string, value: unknown): boolean {
+    if (value === undefined || typeof value === 'boolean') return true;
+    this.problems.add(this.path(name), value, 'is not a boolean (true or false)');
+    return false;
+  }
+
+  public string(name: string, value: unknown, required = false): boolean {
+    if ((value === undefined && !required) || typeof value === 'string') return true;
+    this.problems.add(this.path(name), value, value === undefined ? 'is required (a string)' : 'is not a string');
+    return false;
+  }
+
+  public integer(name: string, value: unknown): boolean {
+    if (value === undefined || (typeof value === 'number' && Number.isInteger(value))) return true;
+    this.problems.add(this.path(name), value, 'is not a whole number');
+    return false;
+  }
+
+  public strings(name: string, value: unknown): boolean {
+    if (value === undefined || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) return true;
+    this.problems.add(this.path(name), value, Array.isArray(value) ? 'is not an array of strings (an item is not a string)' : 'is not an array of strings');
+    return false;
+  }
+
+  public oneOf(name: string, value: unknown, allowed: string[]): boolean {
+    if (value === undefined || (typeof value === 'string' && allowed.includes(value))) return true;
+    this.problems.add(this.path(name), value, `is not one of ${allowed.join(', ')}`);
+    return false;
+  }
+
+  /** An object that has the named attributes (an `iam.IGrantable`, a `kms.IKey`). */
+  public withAttribute(name: string, value: unknown, attribute: string, what: string, required = false): boolean {
+    if (value === undefined && !required) return true;
+    if (value !== null && typeof value === 'object' && (value as any)[attribute] !== undefined) return true;
+    this.problems.add(this.path(name), value === undefined ? undefined : describe(value), `is not ${what} (no ${attribute})`);
+    return false;
+  }
+}
+
+/** A short description of a value for messages (constructs do not serialize). */
+function describe(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return `object with keys ${Object.keys(value).slice(0, 5).join(', ') || 'none'}`;
+  return value;
+}
