@@ -1,6 +1,4 @@
-import { RetentionTagCheck } from '../retention/environment-tag-check';
-import { RetentionTranslationCheck } from '../retention/translation-check';
-import { Cloud, SpecLoader, SpecSummary, SpecValidator } from '../spec';
+import { Cloud, RegistrySpec, SpecLoader, SpecProblem, SpecSummary, SpecValidator } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
 import { readSpecFileText } from './spec-file';
@@ -13,6 +11,28 @@ export function parseClouds(value: string | true | undefined): Cloud[] | undefin
     if (!all.includes(c)) throw new Error(`--cloud: "${c}" is not a cloud (allowed: ${all.join(', ')})`);
     return c as Cloud;
   });
+}
+
+/**
+ * The problems a cloud's constructs would raise from the spec alone: that cloud's
+ * validator (`EcrValidator`, `GarValidator`, `AcrValidator`), loaded only when asked
+ * for (each pulls in its cloud library).
+ */
+function cloudProblems(cloud: Cloud, spec: RegistrySpec): SpecProblem[] {
+  const list = (): SpecProblem[] => {
+    switch (cloud) {
+      case Cloud.AWS: return load<typeof import('../aws/ecr-validator')>('../aws/ecr-validator').EcrValidator.problems(spec);
+      case Cloud.GCP: return load<typeof import('../gcp/gcp-validator')>('../gcp/gcp-validator').GarValidator.problems(spec);
+      case Cloud.AZURE: return load<typeof import('../azure/azure-validator')>('../azure/azure-validator').AcrValidator.problems(spec);
+      default: return [];
+    }
+  };
+  return list();
+}
+
+function load<T>(path: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path) as T;
 }
 
 export const validateCommand: Command = {
@@ -30,11 +50,21 @@ export const validateCommand: Command = {
     const read = readSpecFileText(file, io.err, clouds);
     if (!read) return 1;
     const spec = read.spec;
-    // A retention that could expire an environment tag's image is an error on every cloud,
-    // and so is one a target cloud cannot express (the translations the constructs will run).
-    const retention = [...RetentionTagCheck.check(spec), ...RetentionTranslationCheck.check(spec, clouds)];
-    if (retention.length) {
-      io.err(SpecValidator.formatProblems(SpecLoader.locate(read.text, retention), `${file} is invalid`));
+    // Each target cloud's own validator: the one its constructs call, so that a spec valid
+    // here synthesizes there (translations, tag policy decisions, trusts, derived names).
+    // The same problem from several clouds is listed once, naming the clouds.
+    const found = new Map<string, { problem: SpecProblem; clouds: Cloud[] }>();
+    for (const cloud of clouds ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) {
+      for (const p of cloudProblems(cloud, spec)) {
+        const key = `${p.path}\u0000${p.value}\u0000${p.message}`;
+        const entry = found.get(key) ?? { problem: p, clouds: [] };
+        entry.clouds.push(cloud);
+        found.set(key, entry);
+      }
+    }
+    const problems = [...found.values()].map(({ problem, clouds: on }) => ({ ...problem, message: `${problem.message} (${on.join(', ')})` }));
+    if (problems.length) {
+      io.err(SpecValidator.formatProblems(SpecLoader.locate(read.text, problems), `${file} is invalid`));
       return 1;
     }
     io.out(`${file}: valid${clouds ? ` for ${clouds.join(', ')}` : ''}`);

@@ -7,8 +7,9 @@ import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, state
 import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
-  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, ProblemsError, RegistrySpec, ScanMode, Severity, TagState,
+  EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
 } from '../../src/spec';
+import { ProblemsError } from '../../src/spec/problems';
 import { TagPolicyDecision } from '../../src/tagging';
 
 function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {

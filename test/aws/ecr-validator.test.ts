@@ -8,8 +8,9 @@ import { spec as gcpExample } from '../../examples/gcp/spec';
 import { ContainerRegistry, EcrRegistryStacks, EcrValidator } from '../../src/aws';
 import { RetentionTagCheck } from '../../src/retention/environment-tag-check';
 import {
-  EnvironmentLayout, ProblemsError, RegistrySpec, SpecLoader, SpecProblem, SpecValidator, TagState, TagStrategy, UpstreamRegistry, Cloud,
+  EnvironmentLayout, RegistrySpec, SpecLoader, SpecProblem, SpecValidator, TagState, TagStrategy, UpstreamRegistry, Cloud,
 } from '../../src/spec';
+import { ProblemsError } from '../../src/spec/problems';
 
 /** Synthesizes the spec with a default ContainerRegistry; the error message, or undefined when it synthesizes. */
 function synthError(spec: RegistrySpec, env = ENV): string | undefined {

@@ -44,7 +44,9 @@ describe('container-registry validate', () => {
     expect((await runCli(['validate', f, '--cloud', 'aws'])).code).toBe(0);
     const gcp = await runCli(['validate', f, '--cloud', 'gcp']);
     expect(gcp.code).toBe(1);
-    expect(gcp.err).toMatch(/twelve\.yaml is invalid: 1 problem\n {2}- line 4: retention: cannot be expressed on Artifact Registry: /);
+    // The GCP validator's problem (the one the construct raises), with the cloud named.
+    expect(gcp.err).toMatch(/twelve\.yaml is invalid: 1 problem\n {2}- line 4: retention: cannot be expressed as Artifact Registry cleanup policies .*: the policies need 12 cleanup policies; Artifact Registry allows 10 per repository/);
+    expect(gcp.err.trimEnd()).toMatch(/\(gcp\)$/);
   });
 
   test('--cloud limits the naming checks to the clouds given', async () => {
@@ -62,5 +64,20 @@ describe('container-registry validate', () => {
     expect(await runCli(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command "frobnicate"/) });
     expect(await runCli(['validate', 'x.yaml', '--colour'])).toMatchObject({ code: 1, err: expect.stringMatching(/unknown option --colour/) });
     expect(await runCli(['validate', join(dir, 'nope.yaml')])).toMatchObject({ code: 1, err: expect.stringMatching(/cannot read .*nope\.yaml: no such file/) });
+  });
+
+  test('validate --cloud runs each cloud\'s validator (the one its constructs call): what a cloud refuses at synthesis, validate refuses', async () => {
+    // A git-sha tag policy with six mutable patterns: ECR takes five exclusion filters (issue 15's first example).
+    const f = file('six.yaml', ['name: platform', 'repositories: [{name: api}]', 'tagPolicy:', '  strategy: git-sha',
+      '  mutableTags: [a, b, c, d, e, f]'].join('\n'));
+    const aws = await runCli(['validate', f, '--cloud', 'aws']);
+    expect(aws.code).toBe(1);
+    expect(aws.err).toMatch(/six\.yaml is invalid: \d+ problems?\n[\s\S]*mutableTags[\s\S]*\(aws\)/);
+    expect((await runCli(['validate', f, '--cloud', 'gcp'])).code).toBe(0);
+    // Customer-managed encryption without a key: GCP needs the key name (a construct prop can give it; the validator says so).
+    const cmk = file('cmk.yaml', ['name: platform', 'repositories: [{name: api}]', 'encryption: { type: customer-managed }'].join('\n'));
+    const gcp = await runCli(['validate', cmk, '--cloud', 'gcp']);
+    expect(gcp.code).toBe(1);
+    expect(gcp.err).toMatch(/encryption/);
   });
 });
