@@ -72,8 +72,8 @@ export class AcrValidator {
     return `${p.path} ${p.value}`;
   }
 
-  /** The ACR registry names of the spec, each with the physical environments it holds. */
-  public static registries(spec: RegistrySpec, registryNameSuffix?: string): Map<string, string[]> {
+  /** The ACR registry names of the spec, each with the physical environments it holds. @internal */
+  public static _registries(spec: RegistrySpec, registryNameSuffix?: string): Map<string, string[]> {
     const groups = new Map<string, string[]>();
     for (const env of Naming.physicalEnvironments(spec)) {
       const name = Naming.acrRegistryName(spec, env, registryNameSuffix);
@@ -84,7 +84,7 @@ export class AcrValidator {
 
   private static azureChecks(spec: RegistrySpec, options: AcrValidatorOptions, valid: boolean, problems: Problems): void {
     const sku = options.sku ?? AcrSku.PREMIUM;
-    const groups = AcrValidator.registries(spec, options.registryNameSuffix);
+    const groups = AcrValidator._registries(spec, options.registryNameSuffix);
     for (const [name, envs] of groups) {
       if (!ACR_NAME.test(name)) {
         const env = envs[0] ? ` (environment "${envs[0]}")` : '';

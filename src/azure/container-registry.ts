@@ -356,7 +356,7 @@ export class ContainerRegistry extends Construct {
     const knownSku = Object.values(AcrSku).includes(sku);
     const specProblems = AcrValidator.problems(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
     problems.addAll(specProblems);
-    const groups = AcrValidator.registries(spec, props.registryNameSuffix);
+    const groups = AcrValidator._registries(spec, props.registryNameSuffix);
     this.checkProps(props, sku, groups, new Set(specProblems.map(AcrValidator._key)), problems);
     problems.throwIfAny(heading);
 
