@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { accessBlock, readmeWithBlock } from '../../scripts/readme-access';
+import { accessBlock, readmeWithBlock, warningsBlock } from '../../scripts/readme-access';
 
 // The README's Access section shows each cloud's matrix for one spec, generated from
 // the access model and the native matrices: regenerate with `npx tsx scripts/readme-access.ts`.
@@ -14,4 +14,12 @@ test('the block lists every cloud and the model, and no identity may delete exce
   for (const heading of ['**The model**', '**AWS**', '**Google Cloud**', '**Azure**']) expect(block).toContain(heading);
   const deleters = block.split('\n').filter((l) => /^\| [^|]+ \| [^|]+ \| [^|]*delete/.test(l)).map((l) => l.split(' | ')[0].slice(2));
   expect(new Set(deleters)).toEqual(new Set(['retention']));
+});
+
+test('the README lists every warning id of the three clouds, once', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const listed = [...readme.matchAll(/^\| `(container-registry-constructs:[a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+  expect(listed.length).toBeGreaterThan(30);
+  expect(new Set(listed).size).toBe(listed.length);
+  expect(warningsBlock()).toContain('container-registry-constructs:azure-');
 });
