@@ -5,7 +5,8 @@ import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
 import { layoutOf, roleGrants } from './role-grants';
 import { attachRepositoryPolicies } from './role-policies';
-import { GithubTrustSpec, IdentitySpec, Problems, RegistrySpec } from '../spec';
+import { WorkflowVariables } from '../promotion/workflow-variables';
+import { Cloud, GithubTrustSpec, IdentitySpec, Problems, RegistrySpec } from '../spec';
 
 /**
  * How a role's repository permissions were laid out within IAM's size limits
@@ -94,7 +95,7 @@ export interface RegistryIdentitiesProps {
 export class RegistryIdentities extends Construct {
   /** The output variable name of an identity's role ARN: `AWS_ROLE_ARN_<NAME>` (upper-case, `-` as `_`). */
   public static variableName(identity: string): string {
-    return `AWS_ROLE_ARN_${identity.toUpperCase().replace(/-/g, '_')}`;
+    return WorkflowVariables.identity(Cloud.AWS, identity);
   }
 
   /** The OIDC provider the roles trust (passed in or created), if any role was created. */

@@ -8,11 +8,12 @@ import { Fn, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AzureWarnings } from './warnings';
+import { WorkflowVariables } from '../promotion/workflow-variables';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { GithubOidc } from '../spec/github-oidc';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
-import { GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
+import { Cloud, GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
 import { SpecProblem } from '../spec/validate';
 
 /** How a grant narrower than a whole registry is expressed (Azure roles are registry-wide). */
@@ -269,7 +270,7 @@ export class RegistryIdentities extends Construct {
         new TerraformOutput(this, `client-id-${name}`, {
           value: uai.clientId,
           description: `The client id of the managed identity "${name}" (azure/login client-id)`,
-        }).overrideLogicalId(`AZURE_CLIENT_ID_${name.toUpperCase().replace(/-/g, '_')}`);
+        }).overrideLogicalId(WorkflowVariables.identity(Cloud.AZURE, name));
       }
     }
     const first = Object.values(this.identities)[0];

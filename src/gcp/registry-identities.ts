@@ -2,14 +2,15 @@ import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, IDockerRepository } from './docker-repository';
-import { deriveServiceAccountId, upperSnake } from './gcp-names';
+import { deriveServiceAccountId } from './gcp-names';
 import { GarValidator } from './gcp-validator';
 import { GithubWorkloadIdentity } from './github-workload-identity';
 import { GcpWarnings } from './warnings';
+import { WorkflowVariables } from '../promotion/workflow-variables';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
-import { EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
+import { Cloud, EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec } from '../spec/registry-spec';
 
 /** Props of `RegistryIdentities`. */
 export interface RegistryIdentitiesProps {
@@ -65,7 +66,7 @@ interface GcpIdentity {
 export class RegistryIdentities extends Construct {
   /** The output and GitHub variable name of an identity's service account: `GCP_SERVICE_ACCOUNT_<IDENTITY>`. */
   public static outputName(identity: string): string {
-    return `GCP_SERVICE_ACCOUNT_${upperSnake(identity)}`;
+    return WorkflowVariables.identity(Cloud.GCP, identity);
   }
 
   /** The created service accounts, by spec identity name. */
