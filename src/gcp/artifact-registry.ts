@@ -39,6 +39,7 @@ const PROP_SHAPES: { [prop: string]: [PropShape, boolean] } = {
   workloadIdentityPoolId: ['string', false],
   virtualRepository: ['object', false],
   serviceAccountPrefix: ['string', false],
+  outputs: ['boolean', false],
   createOutputs: ['boolean', false],
 };
 
@@ -163,6 +164,12 @@ export interface ContainerRegistryProps {
    * off when two registries share a stack.
    *
    * @default true
+   */
+  readonly outputs?: boolean;
+
+  /**
+   * @deprecated use `outputs` (the same prop name on every cloud)
+   * @default - `outputs`
    */
   readonly createOutputs?: boolean;
 }
@@ -312,13 +319,13 @@ export class ContainerRegistry extends Construct {
       this.repositories.push(repo);
       this.byEnvironment.set(env, repo);
       for (const member of props.repoAdminMembers ?? []) repo.grantRepoAdmin(member);
-      if ((props.createOutputs ?? true)) {
+      if ((props.outputs ?? props.createOutputs ?? true)) {
         const out = new TerraformOutput(this, `Url-${env || 'default'}`, { value: repo.registryUrl, description: `Docker address of the ${repositoryId} repository` });
         out.overrideLogicalId(`GCP_REPOSITORY_URL${env ? `_${upperSnake(env)}` : ''}`);
       }
     }
 
-    if (props.createOutputs ?? true) {
+    if (props.outputs ?? props.createOutputs ?? true) {
       // The promotion workflow builds `<GCP_LOCATION>-docker.pkg.dev/<GCP_PROJECT_ID>/<repository>/<image>`.
       new TerraformOutput(this, 'Location', { value: props.location, description: 'Artifact Registry location (GitHub variable GCP_LOCATION)' })
         .overrideLogicalId('GCP_LOCATION');
@@ -342,7 +349,7 @@ export class ContainerRegistry extends Construct {
         poolId: props.workloadIdentityPoolId ?? GarValidator.defaultPoolId(spec.name),
         existingPool: props.workloadIdentityPool,
       });
-      if (props.createOutputs ?? true) {
+      if (props.outputs ?? props.createOutputs ?? true) {
         new TerraformOutput(this, 'WorkloadIdentityProvider', {
           value: this.workloadIdentity.providerName,
           description: 'The workload identity provider for google-github-actions/auth (GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER)',
@@ -358,7 +365,7 @@ export class ContainerRegistry extends Construct {
       repositories: repositoriesByEnv,
       workloadIdentity: this.workloadIdentity,
       serviceAccountPrefix: props.serviceAccountPrefix,
-      createOutputs: props.createOutputs,
+      outputs: props.outputs ?? props.createOutputs,
     });
 
     const caches = spec.upstreamCaches ?? [];

@@ -32,7 +32,7 @@ export class GarPolicyPlan {
   public static fromSpec(spec: RegistrySpec, options: GarPolicyPlanOptions = {}): PolicyPlanEntry[] {
     const stack = new TerraformStack(new App({ skipValidation: true }), 'plan');
     new ContainerRegistry(stack, 'Registry', {
-      spec, project: options.project ?? 'my-project', location: options.location ?? 'us', createOutputs: false,
+      spec, project: options.project ?? 'my-project', location: options.location ?? 'us', outputs: false,
     });
     return GarPolicyPlan.fromTerraformJson(stack.toTerraform());
   }

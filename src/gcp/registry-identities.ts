@@ -41,6 +41,12 @@ export interface RegistryIdentitiesProps {
    *
    * @default true
    */
+  readonly outputs?: boolean;
+
+  /**
+   * @deprecated use `outputs` (the same prop name on every cloud)
+   * @default - `outputs`
+   */
   readonly createOutputs?: boolean;
 }
 
@@ -123,7 +129,7 @@ export class RegistryIdentities extends Construct {
         identity.github.forEach((trust, i) => {
           props.workloadIdentity!.allowImpersonation(sa.name, trust, `Impersonate-${identity.name}-${i}`);
         });
-        if (props.createOutputs ?? true) {
+        if (props.outputs ?? props.createOutputs ?? true) {
           const out = new TerraformOutput(this, `Output-${identity.name}`, {
             value: sa.email,
             description: `The service account of identity "${identity.name}" (GitHub variable ${RegistryIdentities.outputName(identity.name)})`,

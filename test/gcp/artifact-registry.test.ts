@@ -132,7 +132,7 @@ describe('ContainerRegistry (GCP)', () => {
       .map((m) => `${m.repository.replace(/^\$\{google_artifact_registry_repository\.(\w+?)_[A-F0-9]+\.repository_id\}$/, '$1')} ${m.role.split('.').pop()} ${m.member}`).sort();
 
     test('environments scope the standard repositories; pulls also cover the caches, and the virtual repository when it serves one of them', () => {
-      const { stack: s, registry: r } = build(withCache, { virtualRepository: {}, createOutputs: false });
+      const { stack: s, registry: r } = build(withCache, { virtualRepository: {}, outputs: false });
       const pull = r.grantPull('group:prod-readers@acme.example', { environments: ['prod'] });
       const push = r.grantPush('group:dev-writers@acme.example', { environments: ['dev'] });
       const both = r.grantPullPush('group:staging@acme.example', { environments: ['staging'] });
@@ -147,13 +147,13 @@ describe('ContainerRegistry (GCP)', () => {
     });
 
     test('a repeated grant returns the bindings of the first and creates nothing; the ids do not depend on call order', () => {
-      const first = build(withCache, { createOutputs: false });
+      const first = build(withCache, { outputs: false });
       const a = first.registry.grantPull('group:a@acme.example');
       first.registry.grantPush('group:b@acme.example', { environments: ['dev'] });
       const again = first.registry.grantPull('group:a@acme.example');
       expect(again).toHaveLength(a.length);
       again.forEach((b, i) => expect(b).toBe(a[i]));
-      const second = build(withCache, { createOutputs: false });
+      const second = build(withCache, { outputs: false });
       second.registry.grantPush('group:b@acme.example', { environments: ['dev'] });
       second.registry.grantPull('group:a@acme.example');
       expect(Testing.synth(second.stack)).toEqual(Testing.synth(first.stack));
@@ -161,7 +161,7 @@ describe('ContainerRegistry (GCP)', () => {
     });
 
     test('images narrower than a repository get the whole repository, with a warning', () => {
-      const { registry: r } = build(validSpec({ access: undefined }), { createOutputs: false });
+      const { registry: r } = build(validSpec({ access: undefined }), { outputs: false });
       const granted = r.grantPull('group:api@acme.example', { images: ['api'], environments: ['prod'] });
       expect(granted.map((b) => b.node.scope!.node.id)).toEqual(['Repository-prod']);
       expect(annotations(r)).toContainEqual('grantPull(group:api@acme.example) asks for the images api in prod, but Artifact Registry grants roles per repository: '
@@ -173,13 +173,13 @@ describe('ContainerRegistry (GCP)', () => {
 
     test('with the tags layout an environment is a tag: the grant covers the one repository, with a warning', () => {
       const s = validSpec({ access: undefined, retention: undefined, environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] } });
-      const { registry: r } = build(s, { createOutputs: false });
+      const { registry: r } = build(s, { outputs: false });
       expect(r.grantPush('group:dev@acme.example', { environments: ['dev'] }).map((b) => b.node.scope!.node.id)).toEqual(['Repository']);
       expect(annotations(r)).toContainEqual(expect.stringMatching(/^grantPush\(group:dev@acme\.example\) asks for every image in dev, .* every image and every environment tag of platform\./));
     });
 
     test('bad grants are one error naming the member and the options', () => {
-      const { registry: r } = build(validSpec({ access: undefined }), { createOutputs: false });
+      const { registry: r } = build(validSpec({ access: undefined }), { outputs: false });
       expect(() => r.grantPull('allUsers', { environments: ['qa'], images: ['nothing*'] })).toThrow(new RegExp('^gcp\\.ContainerRegistry stack/Registry grantPull: 3 problems\n'
         + ' {2}- member: "allUsers" is a public member.*\n'
         + ' {2}- options\\.environments\\[0\\]: "qa" is not an environment of the chain \\(dev, staging, prod\\)\n'
@@ -196,7 +196,7 @@ describe('ContainerRegistry (GCP)', () => {
       tagPolicy: { immutable: false },
       access: undefined,
     });
-    const built = build(s, { preventDestroy: false, createOutputs: false });
+    const built = build(s, { preventDestroy: false, outputs: false });
     const [r] = resources(synthJson(built.stack), 'google_artifact_registry_repository');
     expect(r.repository_id).toBe('platform');
     expect(r.vulnerability_scanning_config).toEqual({ enablement_config: 'DISABLED' });
@@ -210,7 +210,7 @@ describe('ContainerRegistry (GCP)', () => {
   });
 
   test('existing repositories are referenced, granted, not created; a warning says the spec is not applied to them', () => {
-    const built = build(spec, { existingRepositories: [{ repositoryId: 'legacy-prod', environment: 'prod' }], createOutputs: false });
+    const built = build(spec, { existingRepositories: [{ repositoryId: 'legacy-prod', environment: 'prod' }], outputs: false });
     const j = synthJson(built.stack);
     expect(resources(j, 'google_artifact_registry_repository').filter((r) => r.mode === 'STANDARD_REPOSITORY').map((r) => r.repository_id))
       .toEqual(['platform-dev', 'platform-staging']);
@@ -266,7 +266,7 @@ describe('ContainerRegistry (GCP)', () => {
       repositories: [{ name: 'api', retention: { ...validSpec().retention, dryRun: true } }, { name: 'web' }],
       access: undefined,
     });
-    const built = build(s, { createOutputs: false });
+    const built = build(s, { outputs: false });
     expect(annotations(built.registry)).toContainEqual(expect.stringMatching(
       /^Repositories platform-dev, platform-staging, platform-prod: retention\.dryRun is set for api only; Artifact Registry's cleanup_policy_dry_run applies to the whole repository/,
     ));
@@ -280,7 +280,7 @@ describe('ContainerRegistry (GCP)', () => {
   });
 
   test('grantKeyAccess: the Artifact Registry service agent may use the key, before the repositories are created', () => {
-    const built = build(spec, { grantKeyAccess: true, createOutputs: false });
+    const built = build(spec, { grantKeyAccess: true, outputs: false });
     const j = synthJson(built.stack);
     const [grant] = resources(j, 'google_kms_crypto_key_iam_member');
     expect(grant).toMatchObject({ crypto_key_id: KEY, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter' });
@@ -355,7 +355,7 @@ describe('ContainerRegistry (GCP)', () => {
 
   test('the synthesized JSON passes the Terraform checks (they run as a validation at synth)', () => {
     // Testing.synth(stack, true) above ran the registry's validation; a bad resource in its scope fails it.
-    const { stack: s, registry: r } = build(validSpec({ access: undefined }), { createOutputs: false });
+    const { stack: s, registry: r } = build(validSpec({ access: undefined }), { outputs: false });
     new ArtifactRegistryRepository(r, 'Bad', { repositoryId: 'bad-', format: 'DOCKER', location: 'us' });
     expect(() => Testing.synth(s, true)).toThrow(/repository_id: "bad-" is not a valid Artifact Registry repository id/);
   });
