@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 npx jsii --silence-warnings=reserved-word >/dev/null
-fresh=$(mktemp)
+fresh=$(mktemp --suffix=.md)  # jsii-docgen writes <name>.md when the name has no .md
 trap 'rm -f "$fresh"' EXIT
 npx jsii-docgen -o "$fresh" >/dev/null
 if ! diff -u API.md "$fresh" >/dev/null; then
