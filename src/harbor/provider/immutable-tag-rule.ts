@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
 // provider/resource_immutable_tag_rule.go lines 17-48; REST body:
@@ -57,17 +57,7 @@ export class ImmutableTagRule extends cdktf.TerraformResource {
   private readonly config: ImmutableTagRuleConfig;
 
   constructor(scope: Construct, id: string, config: ImmutableTagRuleConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_immutable_tag_rule',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_immutable_tag_rule', config));
     this.config = config;
   }
 

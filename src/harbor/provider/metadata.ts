@@ -1,4 +1,4 @@
-import { TerraformProviderGeneratorMetadata } from 'cdktf';
+import { TerraformMetaArguments, TerraformProviderGeneratorMetadata, TerraformResourceConfig } from 'cdktf';
 
 /**
  * The goharbor/harbor provider release these bindings were written from: the newest
@@ -21,3 +21,22 @@ export const HARBOR_GENERATOR_METADATA: TerraformProviderGeneratorMetadata = {
 
 /** The registry documentation page of a resource, for doc links. */
 export const HARBOR_DOCS = `https://registry.terraform.io/providers/goharbor/harbor/${HARBOR_PROVIDER_VERSION}/docs`;
+
+/**
+ * The `TerraformResource` config of a Harbor resource: its type, the shared generator
+ * metadata and the meta-arguments of its config (provider, dependsOn, count, lifecycle,
+ * provisioners, connection, forEach), as every prebuilt binding passes them.
+ */
+export function harborResourceConfig(terraformResourceType: string, config: TerraformMetaArguments): TerraformResourceConfig {
+  return {
+    terraformResourceType,
+    terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
+    provider: config.provider,
+    dependsOn: config.dependsOn,
+    count: config.count,
+    lifecycle: config.lifecycle,
+    provisioners: config.provisioners,
+    connection: config.connection,
+    forEach: config.forEach,
+  };
+}

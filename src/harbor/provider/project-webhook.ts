@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
 // provider/resource_harbor_project_webhook.go lines 14-63; REST body:
@@ -62,17 +62,7 @@ export class ProjectWebhook extends cdktf.TerraformResource {
   private readonly config: ProjectWebhookConfig;
 
   constructor(scope: Construct, id: string, config: ProjectWebhookConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_project_webhook',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_project_webhook', config));
     this.config = config;
   }
 

@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/resource_project.go
 // lines 16-103 (the `harbor_project` schema); request body: client/project.go.
@@ -97,17 +97,7 @@ export class Project extends cdktf.TerraformResource {
   private readonly config: ProjectConfig;
 
   constructor(scope: Construct, id: string, config: ProjectConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_project',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_project', config));
     this.config = config;
   }
 

@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4, provider/resource_registry.go
 // lines 14-62; REST body: client/registry.go. `provider_name` has no ValidateFunc: the
@@ -60,17 +60,7 @@ export class Registry extends cdktf.TerraformResource {
   private readonly config: RegistryConfig;
 
   constructor(scope: Construct, id: string, config: RegistryConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_registry',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_registry', config));
     this.config = config;
   }
 

@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
 // provider/resource_replication.go lines 17-119; REST body: client/replication.go.
@@ -140,17 +140,7 @@ export class Replication extends cdktf.TerraformResource {
   private readonly config: ReplicationConfig;
 
   constructor(scope: Construct, id: string, config: ReplicationConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_replication',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_replication', config));
     this.config = config;
   }
 

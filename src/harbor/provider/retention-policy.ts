@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
 // provider/resource_retention_policy.go lines 19-88 (schema) and 321-343 (the
@@ -130,17 +130,7 @@ export class RetentionPolicy extends cdktf.TerraformResource {
   private readonly config: RetentionPolicyConfig;
 
   constructor(scope: Construct, id: string, config: RetentionPolicyConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_retention_policy',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_retention_policy', config));
     this.config = config;
   }
 

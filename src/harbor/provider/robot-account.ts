@@ -1,7 +1,7 @@
 import * as cdktf from 'cdktf';
 import { Construct } from 'constructs';
 import { hclAttributes } from './hcl-attributes';
-import { HARBOR_GENERATOR_METADATA } from './metadata';
+import { harborResourceConfig } from './metadata';
 
 // Schema source: goharbor/terraform-provider-harbor v3.12.4,
 // provider/resource_robot_account.go lines 21-122; REST body: client/robot_account.go.
@@ -106,17 +106,7 @@ export class RobotAccount extends cdktf.TerraformResource {
   private readonly config: RobotAccountConfig;
 
   constructor(scope: Construct, id: string, config: RobotAccountConfig) {
-    super(scope, id, {
-      terraformResourceType: 'harbor_robot_account',
-      terraformGeneratorMetadata: HARBOR_GENERATOR_METADATA,
-      provider: config.provider,
-      dependsOn: config.dependsOn,
-      count: config.count,
-      lifecycle: config.lifecycle,
-      provisioners: config.provisioners,
-      connection: config.connection,
-      forEach: config.forEach,
-    });
+    super(scope, id, harborResourceConfig('harbor_robot_account', config));
     this.config = config;
   }
 
