@@ -384,6 +384,19 @@ export class PromotionPlanner {
       };
     });
 
+    // The scan gate reads the digest's findings; the constructs do not grant that yet: say so, with what to grant.
+    const gated = hops.filter((h) => h.images.some((i) => i.gate));
+    if (gated.length > 0) {
+      const grant: { [cloud: string]: string } = {
+        [Cloud.AWS]: '`ecr:DescribeImageScanFindings` on the source repositories of those hops',
+        [Cloud.GCP]: 'read access to the Artifact Analysis occurrences of the project (the Container Analysis Occurrences Viewer role)',
+        [Cloud.AZURE]: 'read access to Microsoft Defender for Cloud\'s assessments through Azure Resource Graph (for example the Security Reader role)',
+      };
+      warnings.push(`scanning.severityThreshold gates the hops into ${gated.map((h) => h.destinationEnvironment).join(', ')}: their promoters `
+        + `(${[...new Set(gated.map((h) => h.promoter).filter((p) => p !== undefined))].join(', ')}) need ${grant[options.cloud] ?? 'read access to the scan results'}, `
+        + 'which the registry constructs do not grant yet; without it the gate fails with an access error and copies nothing.');
+    }
+
     return {
       cloud: options.cloud,
       registryName: spec.name,

@@ -1,6 +1,6 @@
 import { promotionSpec } from './fixtures';
 import { PromotionPlanner, WorkflowVariables } from '../../src/promotion';
-import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Permission, TagStrategy } from '../../src/spec';
+import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Permission, Severity, TagStrategy } from '../../src/spec';
 
 const located = { awsAccountId: '123456789012', awsRegion: 'eu-west-1', gcpProjectId: 'my-project', gcpLocation: 'europe-west1', acrRegistrySuffix: 'x7' };
 const refs = (cloud: Cloud, layout: EnvironmentLayout) => {
@@ -254,5 +254,17 @@ describe('WorkflowVariables', () => {
     expect(WorkflowVariables.shared(Cloud.AZURE)).toEqual(['AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID']);
     expect(WorkflowVariables.shared(Cloud.AWS)).toEqual([]);
     expect(() => WorkflowVariables.identity('ibm' as Cloud, 'ci')).toThrow('cloud: "ibm" is not a cloud (allowed: aws, gcp, azure)');
+  });
+});
+
+describe('PromotionPlanner: the scan gate needs read access to scan results', () => {
+  test('a severity threshold gates the hops that need approval, and the plan says what the promoters must be granted', () => {
+    const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, { scanning: { severityThreshold: Severity.HIGH } });
+    const aws = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
+    expect(aws.hops.filter((h) => h.images.some((i) => i.gate)).map((h) => h.destinationEnvironment)).toEqual(['prod']);
+    expect(aws.warnings).toContainEqual(expect.stringMatching(/gates the hops into prod: their promoters \(.+\) need `ecr:DescribeImageScanFindings` on the source repositories/));
+    expect(PromotionPlanner.plan(spec, { cloud: Cloud.GCP }).warnings).toContainEqual(expect.stringMatching(/Container Analysis Occurrences Viewer/));
+    // No threshold, no gate, no warning.
+    expect(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }).warnings.some((w) => w.includes('gates the hops'))).toBe(false);
   });
 });
