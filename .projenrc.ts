@@ -113,7 +113,7 @@ const providerRootImports = {
 };
 project.eslint?.addRules({ 'no-restricted-imports': ['error', providerRootImports] });
 project.eslint?.addOverride({
-  files: ['src/spec/**/*.ts', 'src/tagging/**/*.ts', 'src/retention/**/*.ts', 'src/promotion/**/*.ts', 'src/aws/**/*.ts', 'src/cli/**/*.ts', 'src/index.ts'],
+  files: ['src/spec/**/*.ts', 'src/tagging/**/*.ts', 'src/retention/**/*.ts', 'src/promotion/**/*.ts', 'src/aws/**/*.ts', 'src/terraform/**/*.ts', 'src/cli/**/*.ts', 'src/index.ts'],
   rules: {
     'no-restricted-imports': ['error', {
       ...providerRootImports,

@@ -1,7 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { ContainerRegistry } from './artifact-registry';
 import { Cloud, PolicyPlanEntry, RegistrySpec } from '../spec';
-import { TerraformPlanReader } from '../spec/terraform-plan-reader';
+import { TerraformPlanReader } from '../terraform/terraform-plan-reader';
 
 /** Options of `GarPolicyPlan.fromSpec`. */
 export interface GarPolicyPlanOptions {

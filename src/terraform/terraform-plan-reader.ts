@@ -1,5 +1,10 @@
-import { PolicyPlanEntry, PolicyPlanText } from './policy-plan';
-import { Cloud } from './registry-spec';
+import { PolicyPlanEntry, PolicyPlanText } from '../spec/policy-plan';
+import { Cloud } from '../spec/registry-spec';
+
+/**
+ * Helpers shared by the CDK for Terraform clouds (src/gcp, src/azure, src/harbor) that
+ * read synthesized Terraform JSON: Terraform-specific, so outside the neutral spec layer.
+ */
 
 /** One resource of synthesized Terraform JSON. */
 export interface TerraformPlanResource {
