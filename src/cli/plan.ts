@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'fs';
 import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
+import { loadLazily } from './lazy';
 import { readSpecFile } from './spec-file';
 import { parseClouds } from './validate';
 
@@ -31,11 +32,11 @@ export const planCommand: Command = {
       entries.push(...awsPlan(spec));
     }
     if (clouds.includes(Cloud.GCP)) {
-      const { GarPolicyPlan } = load<typeof import('../gcp/gar-policy-plan')>('../gcp/gar-policy-plan');
+      const { GarPolicyPlan } = loadLazily<typeof import('../gcp/gar-policy-plan')>('../gcp/gar-policy-plan');
       entries.push(...GarPolicyPlan.fromSpec(spec, { project: str(options['gcp-project']), location: str(options['gcp-location']) }));
     }
     if (clouds.includes(Cloud.AZURE)) {
-      const { AcrPolicyPlan } = load<typeof import('../azure/acr-policy-plan')>('../azure/acr-policy-plan');
+      const { AcrPolicyPlan } = loadLazily<typeof import('../azure/acr-policy-plan')>('../azure/acr-policy-plan');
       entries.push(...AcrPolicyPlan.fromSpec(spec, { resourceGroupName: str(options['azure-resource-group']), location: str(options['azure-location']) }));
     }
     const rendered = PolicyPlanText.render(entries);
@@ -74,9 +75,9 @@ export const planCommand: Command = {
  * (aws-cdk-lib core/lib/stack.ts: `if (this.maxResources > 0) { ... }`).
  */
 function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
-  const { App, Stack, Validations } = load<typeof import('aws-cdk-lib')>('aws-cdk-lib');
-  const { EcrRegistry } = load<typeof import('../aws/ecr-registry')>('../aws/ecr-registry');
-  const { EcrPolicyPlan } = load<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
+  const { App, Stack, Validations } = loadLazily<typeof import('aws-cdk-lib')>('aws-cdk-lib');
+  const { EcrRegistry } = loadLazily<typeof import('../aws/ecr-registry')>('../aws/ecr-registry');
+  const { EcrPolicyPlan } = loadLazily<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
   const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 } });
   const stack = new Stack(app, 'Plan');
   // The schema validator's own 500-resource finding (F0007) is about deploying this stack, which never happens.
@@ -85,11 +86,6 @@ function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
   return EcrPolicyPlan.fromStack(stack);
 }
 
-/** Loads a cloud's module only when its plan is asked for (each pulls in a cloud library). */
-function load<T>(path: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path) as T;
-}
 
 function str(v: string | true | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;

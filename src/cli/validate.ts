@@ -1,6 +1,7 @@
 import { Cloud, RegistrySpec, SpecLoader, SpecProblem, SpecSummary, SpecValidator } from '../spec';
 import { parseArgs } from './args';
 import { Command } from './command';
+import { loadLazily } from './lazy';
 import { readSpecFileText } from './spec-file';
 
 /** Parses `--cloud aws,gcp` into clouds, with a clear error for an unknown one. */
@@ -19,21 +20,14 @@ export function parseClouds(value: string | true | undefined): Cloud[] | undefin
  * for (each pulls in its cloud library).
  */
 function cloudProblems(cloud: Cloud, spec: RegistrySpec): SpecProblem[] {
-  const list = (): SpecProblem[] => {
-    switch (cloud) {
-      case Cloud.AWS: return load<typeof import('../aws/ecr-validator')>('../aws/ecr-validator').EcrValidator.problems(spec);
-      case Cloud.GCP: return load<typeof import('../gcp/gcp-validator')>('../gcp/gcp-validator').GarValidator.problems(spec);
-      case Cloud.AZURE: return load<typeof import('../azure/azure-validator')>('../azure/azure-validator').AcrValidator.problems(spec);
-      default: return [];
-    }
-  };
-  return list();
+  switch (cloud) {
+    case Cloud.AWS: return loadLazily<typeof import('../aws/ecr-validator')>('../aws/ecr-validator').EcrValidator.problems(spec);
+    case Cloud.GCP: return loadLazily<typeof import('../gcp/gcp-validator')>('../gcp/gcp-validator').GarValidator.problems(spec);
+    case Cloud.AZURE: return loadLazily<typeof import('../azure/azure-validator')>('../azure/azure-validator').AcrValidator.problems(spec);
+    default: return [];
+  }
 }
 
-function load<T>(path: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path) as T;
-}
 
 export const validateCommand: Command = {
   usage: 'validate <spec file> [--cloud aws,gcp,azure]',

@@ -21,17 +21,18 @@
  * below reproduces on the current tree.
  */
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import { ACR_ACTIONS, AuthorizingProxy, ECR_ACTIONS, GAR_ACTIONS, RegistryOperation } from './authorizing-proxy';
 import { AwsAuthorizer, CfnTemplate, repositoryArn, resolveIntrinsics } from './aws-authorizer';
 import { AzureAuthorizer } from './azure-authorizer';
 import { generateSigningKey, pushSignature } from './cosign-signature';
 import { promotionSpec } from './fixtures';
 import { GCP_PROJECT, GcpAuthorizer } from './gcp-authorizer';
+import { writeScripts } from './helpers';
 import { buildOciImage, LocalRegistry, OciImage, run, skopeoHome } from './oci-registry';
-import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
+import { PromotionPlanner } from '../../src/promotion';
 import { AccessModel, Cloud, EnvironmentLayout, Naming, RegistrySpec } from '../../src/spec';
 
 jest.setTimeout(60_000);
@@ -79,16 +80,6 @@ function image(seed: string, platforms?: string[]): OciImage {
   const l = buildOciImage(seed, platforms);
   layouts.push(l);
   return l;
-}
-
-/** Writes the files the CLI would write for a plan into their own folder, and returns the scripts folder. */
-function writeScripts(name: string, plan: PromotionPlan): string {
-  const root = join(work, name);
-  for (const f of PromotionWorkflow.generate(plan).files) {
-    mkdirSync(dirname(join(root, f.path)), { recursive: true });
-    writeFileSync(join(root, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
-  }
-  return join(root, `.github/promotion/${plan.cloud}`);
 }
 
 /** Runs a generated script with the workflow's variables, through the proxy; HOME holds skopeo's blob info cache. */
@@ -166,7 +157,7 @@ describe.each(LAYOUTS)('AWS, %s layout: build push and every hop through the aut
   beforeAll(() => {
     proxy.authorizer = authorizer;
     proxy.actions = ECR_ACTIONS;
-    scripts = writeScripts(name, plan);
+    scripts = writeScripts(work, name, plan);
     home = mkdtempSync(join(work, `home-${name}-`));
     build = buildTags(scripts, { GIT_SHA: 'abc1234def', VERSION: '1.0.0', STRATEGY: 'semver', ENVIRONMENT_TAGS: plan.pushes[0].environmentTags.join(' ') });
   });
@@ -294,7 +285,7 @@ describe('AWS, repositories layout: identities cannot do what they are not for',
   beforeAll(async () => {
     proxy.authorizer = AwsAuthorizer.fromTemplate(synthesized.template, synthesized.roles);
     proxy.actions = ECR_ACTIONS;
-    scripts = writeScripts('refusals', plan);
+    scripts = writeScripts(work, 'refusals', plan);
     home = mkdtempSync(join(work, 'home-refusals-'));
     build = buildTags(scripts, { GIT_SHA: '3333333ccc', VERSION: '3.0.0', STRATEGY: 'semver' });
     img = image('api v3');
@@ -378,7 +369,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.REGISTRIES))('GC
   beforeAll(() => {
     proxy.authorizer = authorizer;
     proxy.actions = GAR_ACTIONS;
-    scripts = writeScripts(`gcp-${name}`, plan);
+    scripts = writeScripts(work, `gcp-${name}`, plan);
     home = mkdtempSync(join(work, `home-gcp-${name}-`));
     build = buildTags(scripts, { GIT_SHA: '4444444ddd', VERSION: '4.0.0', STRATEGY: 'semver', ENVIRONMENT_TAGS: plan.pushes[0].environmentTags.join(' ') });
     img = image(`gcp api ${name}`);
@@ -562,7 +553,7 @@ describe.each(LAYOUTS.filter(([, l]) => l !== EnvironmentLayout.TAGS))('Azure, %
   beforeAll(() => {
     proxy.authorizer = authorizer;
     proxy.actions = ACR_ACTIONS;
-    scripts = writeScripts(`azure-${name}`, plan);
+    scripts = writeScripts(work, `azure-${name}`, plan);
     home = mkdtempSync(join(work, `home-azure-${name}-`));
     build = buildTags(scripts, { GIT_SHA: '8888888fff', VERSION: '5.0.0', STRATEGY: 'semver' });
     img = image(`azure api ${name}`);
@@ -691,7 +682,7 @@ describe('AWS, repositories layout: a signed image, every hop as its promoter, t
   test('the promoters\' grants (pull source, pull and push destination) suffice to read, copy and re-read the .sig tag', async () => {
     proxy.authorizer = AwsAuthorizer.fromTemplate(synthesized.template, synthesized.roles);
     proxy.actions = ECR_ACTIONS;
-    const scripts = writeScripts('signed', plan);
+    const scripts = writeScripts(work, 'signed', plan);
     const home = mkdtempSync(join(work, 'home-signed-'));
     const key = generateSigningKey(work, 'signed-build');
     const build = buildTags(scripts, { GIT_SHA: '4444444ddd', VERSION: '4.0.0', STRATEGY: 'semver' });

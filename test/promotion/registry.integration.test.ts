@@ -9,11 +9,12 @@
  * skip) without them; `.ci/run` installs them.
  */
 import { spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { promotionSpec } from './fixtures';
+import { writeScripts } from './helpers';
 import { buildOciImage, LocalRegistry, OciImage, requireTools } from './oci-registry';
 import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import { Cloud, EnvironmentLayout } from '../../src/spec';
@@ -32,16 +33,6 @@ afterAll(async () => {
   for (const l of layouts) rmSync(l.dir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
-
-/** Writes the files the CLI would write for a plan into their own folder, and returns the scripts folder. */
-function writeScripts(name: string, plan: PromotionPlan): string {
-  const root = join(work, name);
-  for (const f of PromotionWorkflow.generate(plan).files) {
-    mkdirSync(dirname(join(root, f.path)), { recursive: true });
-    writeFileSync(join(root, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
-  }
-  return join(root, `.github/promotion/${plan.cloud}`);
-}
 
 function image(seed: string, platforms?: string[]): OciImage {
   const l = buildOciImage(seed, platforms);
@@ -118,7 +109,7 @@ describe('repositories layout: dev -> staging -> prod by digest', () => {
   let build: { tags: string; mutable: string };
 
   beforeAll(async () => {
-    scripts = writeScripts('repositories', plan);
+    scripts = writeScripts(work, 'repositories', plan);
     env = { SOURCE_REGISTRY: registry.host, DEST_REGISTRY: registry.host };
     build = buildTags(scripts, { GIT_SHA: 'abc1234def', VERSION: '1.0.0', STRATEGY: 'semver' });
     single = image('api v1');
@@ -260,7 +251,7 @@ describe('credentials pass through to skopeo', () => {
 
   beforeAll(async () => {
     secured = await LocalRegistry.start({ htpasswd });
-    scripts = writeScripts('credentials', plan);
+    scripts = writeScripts(work, 'credentials', plan);
     img = image('secured api');
     secured.push(img, 'platform-dev/api', '3.0.0-aaaaaaa', 'promoter:s3cret');
   });
@@ -290,7 +281,7 @@ describe('tags layout: environment tags move inside one repository', () => {
   let first: OciImage;
 
   beforeAll(async () => {
-    scripts = writeScripts('tags', plan);
+    scripts = writeScripts(work, 'tags', plan);
     env = { SOURCE_REGISTRY: `${registry.host}/my-project`, DEST_REGISTRY: `${registry.host}/my-project` };
     first = image('tags api v2');
     // The build job with the tags layout: build tags plus the first environment's tag.

@@ -14,12 +14,13 @@ import { spawnSync } from 'child_process';
 import { createHash, createPublicKey, verify } from 'crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { dirname, join } from 'path';
+import { join } from 'path';
 import { parse } from 'yaml';
 import { generateSigningKey, pushSignature, SIGNATURE_ANNOTATION, SigningKey, SIMPLE_SIGNING_MEDIA_TYPE, Tamper } from './cosign-signature';
 import { promotionSpec } from './fixtures';
+import { writeScripts } from './helpers';
 import { buildOciImage, LocalRegistry, OciImage, request } from './oci-registry';
-import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
+import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import { Cloud, EnvironmentLayout } from '../../src/spec';
 
 jest.setTimeout(60_000);
@@ -40,15 +41,6 @@ afterAll(async () => {
   for (const l of layouts) rmSync(l.dir, { recursive: true, force: true });
   rmSync(work, { recursive: true, force: true });
 });
-
-function writeScripts(name: string, plan: PromotionPlan): string {
-  const root = join(work, name);
-  for (const f of PromotionWorkflow.generate(plan).files) {
-    mkdirSync(dirname(join(root, f.path)), { recursive: true });
-    writeFileSync(join(root, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
-  }
-  return join(root, `.github/promotion/${plan.cloud}`);
-}
 
 function image(seed: string, platforms?: string[]): OciImage {
   const l = buildOciImage(seed, platforms);
@@ -97,7 +89,7 @@ describe('repositories layout: a signed image goes dev -> staging -> prod, verif
   const tags = '1.0.0-abc1234 1.0.0';
 
   beforeAll(() => {
-    scripts = writeScripts('repositories', plan);
+    scripts = writeScripts(work, 'repositories', plan);
     env = { SOURCE_REGISTRY: registry.host, DEST_REGISTRY: registry.host, VERIFY_KEY: build.publicKeyPath, TAGS: tags };
   });
 
@@ -220,7 +212,7 @@ describe('the workflow\'s hop jobs, run step by step: the keyless identity repla
   }
 
   test('signed: every hop job succeeds and leaves a valid signature; the dry run of an unsigned image stops the job before any copy', async () => {
-    const scripts = writeScripts('workflow', plan);
+    const scripts = writeScripts(work, 'workflow', plan);
     const root = join(scripts, '../../..');
     const tagsFor = '3.0.0-abc1234 3.0.0';
     const signed = { api: image('workflow api'), worker: image('workflow worker') };
@@ -279,7 +271,7 @@ describe('the scan gate of the hop into prod (protected: it requires approval)',
 
   test('signed but with a HIGH finding not accepted: staging takes it, prod refuses it and is unchanged; accepted, it goes through', async () => {
     const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
-    const scripts = writeScripts('gated', plan);
+    const scripts = writeScripts(work, 'gated', plan);
     const layout = image('gated image');
     const tagsFor = '4.0.0-abc1234 4.0.0';
     await registry.pushTags(layout, 'platform/dev/api', tagsFor.split(' '));
@@ -319,7 +311,7 @@ describe('tags layout: the hop moves the environment tag inside one repository; 
   const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP });
 
   test('dev -> staging -> prod verifies the one signature, and the .sig manifest is unchanged', async () => {
-    const scripts = writeScripts('tags', plan);
+    const scripts = writeScripts(work, 'tags', plan);
     const repository = plan.pushes.find((p) => p.image === 'api')!.destination.repository;
     const layout = image('tags layout signed');
     await registry.pushTags(layout, repository, ['1.0.0-abc1234', 'dev']);
