@@ -3,7 +3,7 @@ import { RuleTranslation, TranslationFidelity, TranslationReport } from './trans
 import { actionWords, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
-import { EnvironmentLayout, RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, overArchived } from '../spec/retention-rules';
 
 /** The retention policy of one repository of a Harbor project. */
@@ -120,23 +120,22 @@ export class HarborRetentionTranslation {
 
   /**
    * The Harbor projects and repositories of a spec, with each repository's
-   * effective retention: layout `tags` (or no environments): one project
+   * effective retention, named by `Naming.harborProjectName` and
+   * `Naming.harborRepositoryPath`: layout `tags` (or no environments): one project
    * `<name>` with repositories `<image>`; `repositories`: one project `<name>`
    * with `<env>/<image>`; `registries`: one project `<name>-<env>` per
    * environment with `<image>`.
    */
   public static projects(spec: RegistrySpec): HarborProjectRetention[] {
-    // TODO(issue 16): the naming module (src/spec/naming.ts) will own Harbor's project and repository names; move this there.
-    const envs = Naming.physicalEnvironments(spec);
-    const layout = Naming.layout(spec);
     const images = spec.repositories.map((r) => ({ name: r.name, policy: EffectiveSpec.retention(spec, r) }));
-    if (envs.length === 1 && envs[0] === '') {
-      return [{ project: spec.name, repositories: images.map((i) => ({ repository: i.name, policy: i.policy })) }];
+    const projects = new Map<string, HarborRepositoryRetention[]>();
+    for (const env of Naming.physicalEnvironments(spec)) {
+      const project = Naming.harborProjectName(spec, env || undefined);
+      const repositories = projects.get(project) ?? [];
+      repositories.push(...images.map((i) => ({ repository: Naming.harborRepositoryPath(spec, i.name, env || undefined), policy: i.policy })));
+      projects.set(project, repositories);
     }
-    if (layout === EnvironmentLayout.REGISTRIES) {
-      return envs.map((env) => ({ project: `${spec.name}-${env}`, repositories: images.map((i) => ({ repository: i.name, policy: i.policy })) }));
-    }
-    return [{ project: spec.name, repositories: envs.flatMap((env) => images.map((i) => ({ repository: `${env}/${i.name}`, policy: i.policy }))) }];
+    return [...projects.entries()].map(([project, repositories]) => ({ project, repositories }));
   }
 
   /** Translates the project's repositories' policies into one Harbor retention policy. */

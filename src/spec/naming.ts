@@ -9,6 +9,9 @@ import { EnvironmentLayout, RegistrySpec } from './registry-spec';
  * | tags | `platform/api` | `platform` / `api` | `platform` / `api` |
  * | repositories | `platform/dev/api` | `platform-dev` / `api` | `platform` / `dev/api` |
  * | registries | `platform-dev/api` | `platform-dev` / `api` | `platformdev` / `api` |
+ *
+ * Harbor (project / repository): `tags` -> `platform` / `api`; `repositories` ->
+ * `platform` / `dev/api`; `registries` -> `platform-dev` / `api`.
  */
 export class Naming {
   /** The layout in effect (`repositories` when environments are given without one). */
@@ -69,6 +72,18 @@ export class Naming {
 
   /** The repository path of an image inside its ACR registry. */
   public static acrRepositoryPath(spec: RegistrySpec, image: string, environment?: string): string {
+    const env = Naming.physical(spec, environment);
+    return env && Naming.layout(spec) === EnvironmentLayout.REPOSITORIES ? `${env}/${image}` : image;
+  }
+
+  /** The Harbor project that holds an environment's images: `<name>`, or `<name>-<env>` with the `registries` layout. */
+  public static harborProjectName(spec: RegistrySpec, environment?: string): string {
+    const env = Naming.physical(spec, environment);
+    return env && Naming.layout(spec) === EnvironmentLayout.REGISTRIES ? `${spec.name}-${env}` : spec.name;
+  }
+
+  /** The repository path of an image inside its Harbor project: `<env>/<image>` with the `repositories` layout, else `<image>`. */
+  public static harborRepositoryPath(spec: RegistrySpec, image: string, environment?: string): string {
     const env = Naming.physical(spec, environment);
     return env && Naming.layout(spec) === EnvironmentLayout.REPOSITORIES ? `${env}/${image}` : image;
   }
