@@ -54,17 +54,27 @@ const ACR_NAME = /^[a-zA-Z0-9]{5,50}$/;
 export class AcrValidator {
   /** Every problem of the spec on Azure; empty when `ContainerRegistry` (with these options) synthesizes it. */
   public static problems(spec: RegistrySpec, options: AcrValidatorOptions = {}): SpecProblem[] {
+    return AcrValidator._validate(spec, options).problems;
+  }
+
+  /**
+   * The problems, and each registry's retention translation when the spec is valid,
+   * so that the construct uses the translations the validation made instead of
+   * translating again. @internal
+   */
+  public static _validate(spec: RegistrySpec, options: AcrValidatorOptions = {}): { problems: SpecProblem[]; retention: Map<string, AcrRetention> } {
     const neutral = SpecValidator.validate(spec, { clouds: [Cloud.AZURE] }).problems;
     const own = new Problems();
+    const retention = new Map<string, AcrRetention>();
     try {
-      AcrValidator.azureChecks(spec, options, neutral.length === 0, own);
+      AcrValidator.azureChecks(spec, options, neutral.length === 0, own, retention);
     } catch (e) {
       // A spec the neutral checks refuse may be too malformed for the Azure checks; its problems are already listed.
       if (neutral.length === 0) throw e;
     }
     // The neutral problems first; an Azure check of the same field and value (the same rule, seen from Azure) is not repeated.
     const seen = new Set(neutral.map(AcrValidator._key));
-    return [...neutral, ...own.list.filter((p) => !seen.has(AcrValidator._key(p)))];
+    return { problems: [...neutral, ...own.list.filter((p) => !seen.has(AcrValidator._key(p)))], retention };
   }
 
   /** The field and the value of a problem: two checks that name both report the same thing. @internal */
@@ -82,7 +92,9 @@ export class AcrValidator {
     return groups;
   }
 
-  private static azureChecks(spec: RegistrySpec, options: AcrValidatorOptions, valid: boolean, problems: Problems): void {
+  private static azureChecks(
+    spec: RegistrySpec, options: AcrValidatorOptions, valid: boolean, problems: Problems, retention: Map<string, AcrRetention>,
+  ): void {
     const sku = options.sku ?? AcrSku.PREMIUM;
     const groups = AcrValidator._registries(spec, options.registryNameSuffix);
     for (const [name, envs] of groups) {
@@ -96,7 +108,9 @@ export class AcrValidator {
     // The translation assumes a spec the neutral checks accept. Native untagged retention needs Premium.
     if (valid) {
       for (const [name, envs] of groups) {
-        for (const message of AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM).problems) {
+        const plan = AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM);
+        retention.set(name, plan);
+        for (const message of plan.problems) {
           problems.add('retention', undefined, `cannot be translated for registry "${name}": ${message}`);
         }
       }

@@ -354,7 +354,8 @@ export class ContainerRegistry extends Construct {
     const sku = props.sku ?? AcrSku.PREMIUM;
     // The spec's problems (AcrValidator: what synthesis raises from the spec alone), then the props', in one error.
     const knownSku = Object.values(AcrSku).includes(sku);
-    const specProblems = AcrValidator.problems(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
+    const validated = AcrValidator._validate(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
+    const specProblems = validated.problems;
     problems.addAll(specProblems);
     const groups = AcrValidator._registries(spec, props.registryNameSuffix);
     this.checkProps(props, sku, groups, new Set(specProblems.map(AcrValidator._key)), problems);
@@ -366,10 +367,9 @@ export class ContainerRegistry extends Construct {
     const hasTags = Object.keys(tags).length > 0 ? tags : undefined;
     for (const [name, envs] of groups) for (const env of envs) this.registryNames[env] = name;
 
-    // Retention per registry, from the translation (the validator found it translatable).
+    // Retention per registry: the translations the validator made (and found translatable).
     // Native untagged retention needs Premium; other SKUs purge untagged manifests instead.
-    const retention = new Map<string, AcrRetention>();
-    for (const [name, envs] of groups) retention.set(name, AcrRetention.plan(spec, envs, sku === AcrSku.PREMIUM));
+    const retention = validated.retention;
 
     const replicas = (spec.replication?.replicas ?? [])
       .filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE)
