@@ -16,7 +16,7 @@ export function parseClouds(value: string | true | undefined): Cloud[] | undefin
 
 /**
  * The problems a cloud's constructs would raise from the spec alone: that cloud's
- * validator (`EcrValidator`, `GarValidator`, `AcrValidator`), loaded only when asked
+ * validator (`EcrValidator`, `GarValidator`, `AcrValidator`, `HarborValidator`), loaded only when asked
  * for (each pulls in its cloud library).
  */
 function cloudProblems(cloud: Cloud, spec: RegistrySpec): SpecProblem[] {
@@ -24,19 +24,20 @@ function cloudProblems(cloud: Cloud, spec: RegistrySpec): SpecProblem[] {
     case Cloud.AWS: return loadLazily<typeof import('../aws/ecr-validator')>('../aws/ecr-validator').EcrValidator.problems(spec);
     case Cloud.GCP: return loadLazily<typeof import('../gcp/gcp-validator')>('../gcp/gcp-validator').GarValidator.problems(spec);
     case Cloud.AZURE: return loadLazily<typeof import('../azure/azure-validator')>('../azure/azure-validator').AcrValidator.problems(spec);
+    case Cloud.HARBOR: return loadLazily<typeof import('../harbor/harbor-validator')>('../harbor/harbor-validator').HarborValidator.problems(spec);
     default: return [];
   }
 }
 
 
 export const validateCommand: Command = {
-  usage: 'validate <spec file> [--cloud aws,gcp,azure]',
+  usage: 'validate <spec file> [--cloud aws,gcp,azure,harbor]',
   summary: 'check a spec file and list every problem; prints a summary when valid',
-  fullUsage: 'validate <spec file> [--cloud aws,gcp,azure] [--quiet]',
+  fullUsage: 'validate <spec file> [--cloud aws,gcp,azure,harbor] [--quiet]',
   run(args, io) {
     const { positionals, options } = parseArgs(args, ['cloud'], ['quiet']);
     if (positionals.length !== 1) {
-      io.err('usage: container-registry validate <spec file> [--cloud aws,gcp,azure]');
+      io.err('usage: container-registry validate <spec file> [--cloud aws,gcp,azure,harbor]');
       return 2;
     }
     const file = positionals[0];

@@ -1,6 +1,7 @@
 import { AcrPurgeTranslation } from './acr-translation';
 import { EcrLifecycleTranslation } from './ecr-translation';
 import { GarCleanupTranslation } from './gar-translation';
+import { HarborRetentionTranslation } from './harbor-translation';
 import { Cloud, EffectiveSpec, EnvironmentLayout, Naming, RegistrySpec, RetentionPolicySpec, SpecProblem } from '../spec';
 import { rulesFor } from '../spec/retention-rules';
 
@@ -64,6 +65,18 @@ export class RetentionTranslationCheck {
           AcrPurgeTranslation.translate(withRules, { allRepositories: all.map((r) => Naming.acrRepositoryPath(spec, r.image, r.environment)) });
         } catch (e) {
           report('retention', 'ACR', e);
+        }
+      }
+    }
+    if (clouds.includes(Cloud.HARBOR)) {
+      // One Harbor retention policy per project (15 rules at most), over the repositories with rules.
+      for (const project of HarborRetentionTranslation.projects(spec)) {
+        const withRules = project.repositories.filter((r) => hasRules(r.policy, Cloud.HARBOR));
+        if (!withRules.length) continue;
+        try {
+          HarborRetentionTranslation.translate(withRules);
+        } catch (e) {
+          report('retention', `Harbor (project "${project.project}")`, e);
         }
       }
     }

@@ -88,6 +88,15 @@ export class Naming {
     return env && Naming.layout(spec) === EnvironmentLayout.REPOSITORIES ? `${env}/${image}` : image;
   }
 
+  /**
+   * The Harbor proxy-cache project of an upstream cache: `<name>-<cache>` (images are
+   * pulled as `<host>/<name>-<cache>/library/nginx`). Cache names are never environment
+   * names (the spec validator refuses it), so it never equals a `registries` layout project.
+   */
+  public static harborCacheProjectName(spec: RegistrySpec, cacheName: string): string {
+    return `${spec.name}-${cacheName}`;
+  }
+
   private static physical(spec: RegistrySpec, environment?: string): string {
     if (!environment || !spec.environments || Naming.layout(spec) === EnvironmentLayout.TAGS) return '';
     return environment;

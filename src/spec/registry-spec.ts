@@ -15,6 +15,8 @@ export enum Cloud {
   GCP = 'gcp',
   /** Azure Container Registry, through CDK for Terraform. */
   AZURE = 'azure',
+  /** Harbor (self-hosted, open source), through CDK for Terraform and the goharbor/harbor provider. */
+  HARBOR = 'harbor',
 }
 
 /** How environments map onto repositories and registries. */
@@ -667,7 +669,10 @@ export interface ReplicaSpec {
   readonly region: string;
 
   /**
-   * The cloud this replica applies to.
+   * The cloud this replica applies to. On Harbor a replica is another registry
+   * (another Harbor or a cloud registry) that receives push-based replication of
+   * the spec's projects; `region` is then the name of that endpoint, whose URL
+   * and credentials the Harbor construct takes (`replicaEndpoints`).
    *
    * @default - every cloud the spec is built for
    */

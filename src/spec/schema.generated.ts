@@ -539,7 +539,7 @@ export const REGISTRY_SPEC_SCHEMA: any = {
         },
         "cloud": {
           "$ref": "#/definitions/Cloud",
-          "description": "The cloud this replica applies to."
+          "description": "The cloud this replica applies to. On Harbor a replica is another registry (another Harbor or a cloud registry) that receives push-based replication of the spec's projects; `region` is then the name of that endpoint, whose URL and credentials the Harbor construct takes (`replicaEndpoints`)."
         },
         "awsAccountId": {
           "type": "string",
@@ -569,7 +569,8 @@ export const REGISTRY_SPEC_SCHEMA: any = {
       "enum": [
         "aws",
         "gcp",
-        "azure"
+        "azure",
+        "harbor"
       ],
       "description": "The clouds the library provisions."
     },

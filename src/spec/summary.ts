@@ -24,10 +24,11 @@ export class SpecSummary {
         switch (cloud) {
           case Cloud.AWS: return Naming.ecrRepositoryName(spec, first, env);
           case Cloud.GCP: return `${Naming.garRepositoryId(spec, env)}/${Naming.garPackageName(spec, first)}`;
+          case Cloud.HARBOR: return `${Naming.harborProjectName(spec, env || undefined)}/${Naming.harborRepositoryPath(spec, first, env || undefined)}`;
           default: return `${Naming.acrRegistryName(spec, env)}/${Naming.acrRepositoryPath(spec, first, env)}`;
         }
       });
-      const what = cloud === Cloud.AWS ? 'ECR repositories' : cloud === Cloud.GCP ? 'Artifact Registry' : 'ACR';
+      const what = cloud === Cloud.AWS ? 'ECR repositories' : cloud === Cloud.GCP ? 'Artifact Registry' : cloud === Cloud.HARBOR ? 'Harbor projects' : 'ACR';
       const count = cloud === Cloud.AWS ? ` (${physical.length * spec.repositories.length} repositories)` : '';
       lines.push(`  ${cloud}: ${what} ${names.join(', ')}${physical.length * spec.repositories.length > 1 ? ', ...' : ''}${count}`);
     }

@@ -90,6 +90,8 @@ const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
 const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+/** Harbor's resource name grammar (goharbor/harbor src/pkg/project/manager.go:61, restrictedNameChars). */
+const HARBOR_ENDPOINT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const ECR_PTC_SECRET_PREFIX = 'ecr-pullthroughcache/';
 
@@ -151,12 +153,14 @@ class Checker {
   private readonly aws: boolean;
   private readonly gcp: boolean;
   private readonly azure: boolean;
+  private readonly harbor: boolean;
   private layout: EnvironmentLayout = EnvironmentLayout.REPOSITORIES;
 
   constructor(clouds: Cloud[]) {
     this.aws = clouds.includes(Cloud.AWS);
     this.gcp = clouds.includes(Cloud.GCP);
     this.azure = clouds.includes(Cloud.AZURE);
+    this.harbor = clouds.includes(Cloud.HARBOR);
   }
 
   public spec(spec: RegistrySpec): void {
@@ -628,6 +632,10 @@ class Checker {
       }
       if (applies(Cloud.AZURE, this.azure) && !AZURE_LOCATION.test(region ?? '')) {
         this.add(`${path}.region`, region, 'is not an Azure location (such as westeurope); set `cloud` to target one cloud');
+      }
+      // On Harbor the region names the replication endpoint (a harbor_registry), named like a Harbor resource.
+      if (applies(Cloud.HARBOR, this.harbor) && !HARBOR_ENDPOINT_NAME.test(region ?? '')) {
+        this.add(`${path}.region`, region, 'is not a Harbor replication endpoint name (lower-case letters and digits joined by . _ -, such as dr-harbor); set `cloud` to target one cloud');
       }
       if (r.awsAccountId !== undefined && !this.skip(r.awsAccountId) && !AWS_ACCOUNT.test(r.awsAccountId)) {
         this.add(`${path}.awsAccountId`, r.awsAccountId, 'is not a 12-digit AWS account id');

@@ -41,6 +41,33 @@ export interface AcrTagDecision {
   readonly warnings: string[];
 }
 
+/**
+ * How a Harbor project enforces the tag policy of some of its repositories: one
+ * `harbor_immutable_tag_rule` (Harbor: "artifacts with certain tags cannot be
+ * pushed into Harbor if their tags match existing tags", and an immutable tag
+ * cannot be deleted).
+ */
+export interface HarborTagDecision {
+  /** Whether the repositories get an immutable tag rule (false: every tag moves). */
+  readonly immutable: boolean;
+  /**
+   * The rule's `tag_excluding` doublestar pattern: the tags that stay mutable
+   * (every other tag is immutable). Empty with `immutable` and no moving tag:
+   * the rule then uses `tag_matching` `**` (every tag).
+   */
+  readonly tagExcluding: string;
+  /** What Harbor enforces differently from the spec, for warning annotations. */
+  readonly warnings: string[];
+}
+
+/**
+ * The `1.2` / `1` aliases as doublestar alternatives, for components of up to
+ * three digits without a leading zero (0-999): doublestar has character classes
+ * but no repetition, so a longer component cannot be named.
+ */
+const HARBOR_ALIAS_COMPONENTS = ['[0-9]', '[1-9][0-9]', '[1-9][0-9][0-9]'];
+const HARBOR_ALIASES = [...HARBOR_ALIAS_COMPONENTS, ...HARBOR_ALIAS_COMPONENTS.flatMap((a) => HARBOR_ALIAS_COMPONENTS.map((b) => `${a}.${b}`))];
+
 /** The most exclusion filters an ECR repository takes. */
 const ECR_MAX_FILTERS = 5;
 /** ECR's exclusion filter grammar. */
@@ -214,6 +241,33 @@ export class TagPolicyDecision {
         + `${moving.length ? `, and leave ${moving.join(', ')} unlocked; do not lock the whole repository (--repository), which would freeze them too` : ''}.`,
       ],
     };
+  }
+
+  /**
+   * The Harbor decision: an immutable tag rule whose tag selector excludes the
+   * tags that move (doublestar `tag_excluding`; a tag is immutable when it does
+   * not match). The spec's globs become doublestar patterns (`*` is doublestar's
+   * `*`, since tags have no `/`; other doublestar metacharacters are escaped), so
+   * the mutable patterns are exact. The semver aliases (`1.2`, `1`) are named by
+   * character classes for components up to 999 (exact there); an alias with a
+   * longer component (`1000`) is immutable on Harbor, stricter than the spec:
+   * moving it again is rejected (a warning says so). Harbor immutability also
+   * blocks deleting an immutable tag, so retention keeps artifacts that carry
+   * one (goharbor docs, "Tag Immutability Rules": "an immutable tagged artifact
+   * cannot be deleted").
+   */
+  public static harbor(policy: EffectiveTagPolicy): HarborTagDecision {
+    if (!policy.immutable || policy.mutableTags.some(matchesEverything)) return { immutable: false, tagExcluding: '', warnings: [] };
+    const escape = (s: string) => s.replace(/[\\*?[\]{},]/g, '\\$&');
+    const mutable = [...new Set(policy.mutableTags)].map((p) => p.split('*').map(escape).join('*'));
+    const warnings: string[] = [];
+    if (TagPolicyDecision.aliasesMove(policy)) {
+      mutable.push(...HARBOR_ALIASES);
+      warnings.push('semver aliases (1.2, 1) move: Harbor\'s doublestar patterns have character classes but no repetition, so the immutable tag rule '
+        + 'leaves aliases with components up to 999 mutable; an alias with a longer component (1000, 1.1000) is immutable on Harbor and moving it is rejected');
+    }
+    const tagExcluding = mutable.length === 0 ? '' : mutable.length === 1 ? mutable[0] : `{${mutable.join(',')}}`;
+    return { immutable: true, tagExcluding, warnings };
   }
 
   private static aliasesMove(policy: EffectiveTagPolicy): boolean {

@@ -1,0 +1,181 @@
+import { HarborRetentionResult, HarborRetentionTranslation } from '../retention/harbor-translation';
+import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { EffectiveSpec } from '../spec/effective';
+import { Naming } from '../spec/naming';
+import { Problems } from '../spec/problems';
+import { Cloud, RegistrySpec } from '../spec/registry-spec';
+import { rulesFor } from '../spec/retention-rules';
+import { SpecProblem, SpecValidator } from '../spec/validate';
+import { TagPolicyDecision } from '../tagging/tag-policy-decision';
+
+/** One immutable tag rule of a project, as `harbor_immutable_tag_rule` takes it. @internal */
+export interface HarborImmutableRulePlan {
+  readonly project: string;
+  /** `repo_matching`: `**` (every repository of the project) or `{a,b}`. */
+  readonly repoMatching: string;
+  /** `tag_excluding` (the mutable tags), or undefined with `tagMatching`. */
+  readonly tagExcluding?: string;
+  /** `tag_matching` `**` when no tag moves. */
+  readonly tagMatching?: string;
+  /** The repositories (paths in the project) it covers. */
+  readonly repositories: string[];
+}
+
+/** What the Harbor validation derives from a valid spec, for the construct and the plan. @internal */
+export interface HarborValidation {
+  readonly problems: SpecProblem[];
+  /** Per project: its retention translation, or undefined when no repository of it has rules. */
+  readonly retention: Map<string, HarborRetentionResult | undefined>;
+  /** Per project: its immutable tag rules. */
+  readonly immutable: Map<string, HarborImmutableRulePlan[]>;
+  /** The tag policy decisions' warnings, with the repositories concerned. */
+  readonly tagWarnings: Map<string, string[]>;
+}
+
+/** Harbor's name grammar for projects and robots (goharbor/harbor src/pkg/project/manager.go:61, src/server/v2.0/handler/robot.go:443). */
+const HARBOR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/**
+ * Every problem that synthesis of the Harbor `ContainerRegistry` raises from the
+ * spec alone, with the limits looked up in goharbor/harbor's source:
+ * - project names: 1-255 characters of `[a-z0-9]+(?:[._-][a-z0-9]+)*`
+ *   (`src/pkg/project/manager.go`: `projectNameMaxLen` 255, `restrictedNameChars`,
+ *   "project name is not in lower case or contains illegal characters"), for the
+ *   spec's projects and the proxy-cache projects;
+ * - repository names: `<project>/<path>` is a distribution reference name
+ *   (`src/lib/patterns.go`, `RepositoryNameRe` from `reference.NameRegexp`) of at
+ *   most 255 characters (distribution/reference `NameTotalLengthMax`);
+ * - robot names (the identities' names): `[a-z0-9]+(?:[._-][a-z0-9]+)*`
+ *   (`src/server/v2.0/handler/robot.go`, `validateName`: "robot name is not in
+ *   lower case or contains illegal characters");
+ * - at most 15 retention rules per project (`src/server/v2.0/handler/retention.go`:
+ *   "only 15 rules are allowed at most"), and the retention translation's problems;
+ * - at most 15 immutable tag rules per project (the portal refuses a 16th,
+ *   `immutable-tag.component.html`: `[disabled]="rules?.length >= 15"`; the API does
+ *   not check, but a project with more cannot be edited in the UI);
+ * - the neutral checks for Harbor and the environment-tag retention check.
+ * The construct calls it, and so does `container-registry validate --cloud harbor`.
+ */
+export class HarborValidator {
+  /** Retention rules per project (`src/server/v2.0/handler/retention.go`). */
+  public static readonly MAX_RETENTION_RULES = 15;
+  /** Immutable tag rules per project (the portal's limit). */
+  public static readonly MAX_IMMUTABLE_RULES = 15;
+  /** Project name length (`src/pkg/project/manager.go`, `projectNameMaxLen`). */
+  public static readonly MAX_PROJECT_NAME_LENGTH = 255;
+  /** Repository name length, project included (distribution/reference `NameTotalLengthMax`). */
+  public static readonly MAX_REPOSITORY_NAME_LENGTH = 255;
+
+  /** Every problem of the spec on Harbor; empty when `ContainerRegistry` synthesizes it. */
+  public static problems(spec: RegistrySpec): SpecProblem[] {
+    return HarborValidator._validate(spec).problems;
+  }
+
+  /** The problems, and what the construct builds from a valid spec. @internal */
+  public static _validate(spec: RegistrySpec): HarborValidation {
+    const neutral = SpecValidator.validate(spec, { clouds: [Cloud.HARBOR] }).problems;
+    const own = new Problems();
+    const result: HarborValidation = { problems: [], retention: new Map(), immutable: new Map(), tagWarnings: new Map() };
+    try {
+      HarborValidator.harborChecks(spec, neutral.length === 0, own, result);
+    } catch (e) {
+      // A spec the neutral checks refuse may be too malformed for the Harbor checks; its problems are already listed.
+      if (neutral.length === 0) throw e;
+    }
+    const key = (p: SpecProblem) => `${p.path} ${p.value}`;
+    const seen = new Set(neutral.map(key));
+    return { ...result, problems: [...neutral, ...own.list.filter((p) => !seen.has(key(p)))] };
+  }
+
+  /** The projects of the spec (per the layout), each with its physical environments. @internal */
+  public static _projects(spec: RegistrySpec): Map<string, string[]> {
+    const projects = new Map<string, string[]>();
+    for (const env of Naming.physicalEnvironments(spec)) {
+      const name = Naming.harborProjectName(spec, env || undefined);
+      projects.set(name, [...(projects.get(name) ?? []), env]);
+    }
+    return projects;
+  }
+
+  private static harborChecks(spec: RegistrySpec, valid: boolean, problems: Problems, out: HarborValidation): void {
+    const projects = HarborValidator._projects(spec);
+    for (const [project, envs] of projects) {
+      const env = envs[0] ? ` (environment "${envs[0]}")` : '';
+      if (!HARBOR_NAME.test(project) || project.length > HarborValidator.MAX_PROJECT_NAME_LENGTH) {
+        problems.add('name', spec.name, `gives the Harbor project "${project}"${env}: project names are 1-255 lower-case letters and digits joined by . _ -`);
+      }
+      spec.repositories.forEach((r, i) => {
+        for (const e of envs) {
+          const full = `${project}/${Naming.harborRepositoryPath(spec, r.name, e || undefined)}`;
+          if (full.length > HarborValidator.MAX_REPOSITORY_NAME_LENGTH) {
+            problems.add(`repositories[${i}].name`, r.name, `gives the Harbor repository "${full.slice(0, 40)}...", ${full.length} characters; Harbor takes at most 255 (project included)`);
+            break;
+          }
+        }
+      });
+    }
+    (spec.upstreamCaches ?? []).forEach((c, i) => {
+      const project = Naming.harborCacheProjectName(spec, c.name);
+      if (!HARBOR_NAME.test(project) || project.length > HarborValidator.MAX_PROJECT_NAME_LENGTH) {
+        problems.add(`upstreamCaches[${i}].name`, c.name, `gives the Harbor proxy-cache project "${project}": project names are 1-255 lower-case letters and digits joined by . _ -`);
+      }
+    });
+    for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+      (spec.access?.[role] ?? []).forEach((id, i) => {
+        if (typeof id?.name === 'string' && !HARBOR_NAME.test(id.name)) {
+          problems.add(`access.${role}[${i}].name`, id.name, 'is not a Harbor robot name (lower-case letters and digits joined by single . _ -; Harbor refuses others)');
+        }
+      });
+    }
+    if (!valid) return;
+
+    // Retention: one policy per project, over the repositories with rules (the translation's problems are spec problems).
+    for (const p of HarborRetentionTranslation.projects(spec)) {
+      const withRules = p.repositories.filter((r) => rulesFor(r.policy, Cloud.HARBOR).length > 0);
+      if (!withRules.length) {
+        out.retention.set(p.project, undefined);
+        continue;
+      }
+      try {
+        out.retention.set(p.project, HarborRetentionTranslation.translate(withRules));
+      } catch (e) {
+        problems.add('retention', undefined, `cannot be translated for Harbor project "${p.project}": ${(e as Error).message}`);
+      }
+    }
+    problems.addAll(RetentionTagCheck.check(spec));
+
+    // Tag immutability: one rule per distinct decision in each project.
+    for (const [project, envs] of projects) {
+      const groups = new Map<string, { tagExcluding: string; repositories: string[] }>();
+      let all = 0;
+      for (const r of spec.repositories) {
+        const decision = TagPolicyDecision.harbor(EffectiveSpec.tagPolicy(spec, r));
+        for (const w of decision.warnings) out.tagWarnings.set(w, [...new Set([...(out.tagWarnings.get(w) ?? []), r.name])]);
+        for (const e of envs) {
+          all++;
+          if (!decision.immutable) continue;
+          const g = groups.get(decision.tagExcluding) ?? { tagExcluding: decision.tagExcluding, repositories: [] };
+          g.repositories.push(Naming.harborRepositoryPath(spec, r.name, e || undefined));
+          groups.set(decision.tagExcluding, g);
+        }
+      }
+      const rules = [...groups.values()].map((g) => {
+        const repositories = g.repositories.sort();
+        const repoMatching = repositories.length === all ? '**' : repositories.length === 1 ? escape(repositories[0]) : `{${repositories.map(escape).join(',')}}`;
+        return g.tagExcluding
+          ? { project, repoMatching, tagExcluding: g.tagExcluding, repositories }
+          : { project, repoMatching, tagMatching: '**', repositories };
+      });
+      out.immutable.set(project, rules);
+      if (rules.length > HarborValidator.MAX_IMMUTABLE_RULES) {
+        problems.add('tagPolicy', undefined, `needs ${rules.length} immutable tag rules in Harbor project "${project}" (one per distinct tag policy); ` +
+          `Harbor's portal takes at most ${HarborValidator.MAX_IMMUTABLE_RULES}: give more repositories the same tag policy`);
+      }
+    }
+  }
+}
+
+/** A repository path as a literal doublestar pattern. */
+function escape(s: string): string {
+  return s.replace(/[\\*?[\]{},]/g, '\\$&');
+}
