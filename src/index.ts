@@ -7,3 +7,4 @@ export * as promotion from './promotion';
 export * as aws from './aws';
 export * as gcp from './gcp';
 export * as azure from './azure';
+export * as harbor from './harbor';

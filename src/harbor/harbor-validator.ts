@@ -1,5 +1,5 @@
-import { HarborRetentionResult, HarborRetentionTranslation } from '../retention/harbor-translation';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { HarborRetentionResult, HarborRetentionTranslation } from '../retention/harbor-translation';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';

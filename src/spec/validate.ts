@@ -445,7 +445,9 @@ class Checker {
       this.add(`${path}.name`, id?.name, 'is not a valid identity name (lower-case letters, digits and single hyphens between them, starting with a letter, at most 32 characters)');
     }
     const existing = [id?.awsPrincipalArns, id?.awsAccountIds, id?.gcpMembers, id?.azurePrincipalIds].some((l) => (l ?? []).length > 0);
-    if (!id?.github && !existing) {
+    // On Harbor alone every identity is a robot account the construct creates: it needs no principal.
+    const harborOnly = this.harbor && !this.aws && !this.gcp && !this.azure;
+    if (!id?.github && !existing && !harborOnly) {
       this.add(path, id?.name, 'grants nobody: give `github` (an identity trusted by GitHub Actions) or existing principals (awsPrincipalArns, awsAccountIds, gcpMembers, azurePrincipalIds)');
     }
     if (id?.github) this.githubTrust(`${path}.github`, id.github);
