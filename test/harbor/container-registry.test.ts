@@ -45,8 +45,14 @@ describe('harbor.ContainerRegistry', () => {
     const json = synthJson(stack);
     expect(resources(json, 'harbor_project').filter((p) => p.registry_id === undefined).map((p) => p.name).sort()).toEqual(['platform-dev', 'platform-prod', 'platform-staging']);
     expect(byName(json, 'harbor_project', 'platform-prod')).toMatchObject({
-      public: false, storage_quota: 50, vulnerability_scanning: true, deployment_security: 'high', cve_allowlist: ['CVE-2024-3094'],
-      enable_content_trust_cosign: true, force_destroy: false, lifecycle: { prevent_destroy: true },
+      public: false,
+      storage_quota: 50,
+      vulnerability_scanning: true,
+      deployment_security: 'high',
+      cve_allowlist: ['CVE-2024-3094'],
+      enable_content_trust_cosign: true,
+      force_destroy: false,
+      lifecycle: { prevent_destroy: true },
     });
     expect(json.terraform.required_providers.harbor).toEqual({ source: 'goharbor/harbor', version: HarborProvider.PROVIDER_VERSION });
     // Credentials come from variables; the password is sensitive.
@@ -161,11 +167,13 @@ describe('harbor.ContainerRegistry', () => {
   });
 
   test('caches: an endpoint per upstream (credentials from a sensitive variable) and a proxy-cache project; Quay warns (not in the installer\'s list)', () => {
-    const spec = harborSpec(EnvironmentLayout.TAGS, { upstreamCaches: [
-      { name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'bot' },
-      { name: 'quay', upstream: UpstreamRegistry.QUAY },
-      { name: 'ecr-public', upstream: UpstreamRegistry.ECR_PUBLIC },
-    ] });
+    const spec = harborSpec(EnvironmentLayout.TAGS, {
+      upstreamCaches: [
+        { name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'bot' },
+        { name: 'quay', upstream: UpstreamRegistry.QUAY },
+        { name: 'ecr-public', upstream: UpstreamRegistry.ECR_PUBLIC },
+      ],
+    });
     const { stack } = build(spec);
     const json = synthJson(stack);
     expect(byName(json, 'harbor_registry', 'platform-docker-hub')).toMatchObject({
