@@ -99,7 +99,9 @@ describe('the deployed Harbor retention (rule blocks, through the provider mappi
         expect(body.rule.length).toBe(rest.rules.length);
         expect(policy.rule).toHaveLength(body.rule.length);
         const repos = envs.filter((e) => Naming.harborProjectName(spec, e || undefined) === project)
-          .flatMap((e) => spec.repositories.map((r, k) => ({ path: Naming.harborRepositoryPath(spec, r.name, e || undefined), k: k * 3 + envs.indexOf(e), repo: r })));
+          .flatMap((e) => spec.repositories.map((r, k) => ({
+            path: Naming.harborRepositoryPath(spec, r.name, e || undefined), k: k * 3 + envs.indexOf(e), repo: r,
+          })));
         const artifacts: HarborArtifact[] = repos.flatMap(({ path, k }) => images[k].map((i) => ({
           repository: `${project}/${path}`, digest: i.digest, tags: i.tags, pushedAt: i.pushedAt, ...(i.lastPulledAt ? { pulledAt: i.lastPulledAt } : {}),
         })));
@@ -111,7 +113,8 @@ describe('the deployed Harbor retention (rule blocks, through the provider mappi
           const expired = RetentionEvaluator.evaluate(neutral, images[k], { now: NOW }).expired.map((e) => e.digest);
           const context = `${project}/${path} policy ${JSON.stringify(neutral)} deployed ${JSON.stringify(body.rule)}`;
           expect({ aggressive: deleted.filter((d) => !expired.includes(d)), context }).toEqual({ aggressive: [], context });
-          const prot = deleted.filter((d) => images[k].find((i) => i.digest === d)!.tags.some((t) => Glob.matchesAny(neutral.protectedTags ?? [], t)));
+          const isProtected = (d: string) => images[k].find((i) => i.digest === d)!.tags.some((t) => Glob.matchesAny(neutral.protectedTags ?? [], t));
+          const prot = deleted.filter(isProtected);
           expect(prot).toEqual([]);
           if ((neutral.rules ?? []).length === 0) expect(deleted).toEqual([]);
           deletions += deleted.length;
