@@ -14,9 +14,9 @@ import { parseClouds } from './validate';
  * and snapshot tests. The cloud libraries load only when this command runs.
  */
 export const planCommand: Command = {
-  usage: 'plan <spec file> [--cloud aws,gcp,azure] [--out FILE] [--check]',
+  usage: 'plan <spec file> [--cloud aws,gcp,azure,harbor] [--out FILE] [--check]',
   summary: 'render every policy the spec produces, per cloud and repository (stable, for review and snapshots)',
-  fullUsage: 'plan <spec file> [--cloud aws,gcp,azure] [--out FILE] [--check] [--gcp-project P] [--gcp-location L] [--azure-resource-group G] [--azure-location L]',
+  fullUsage: 'plan <spec file> [--cloud aws,gcp,azure,harbor] [--out FILE] [--check] [--gcp-project P] [--gcp-location L] [--azure-resource-group G] [--azure-location L]',
   run(args, io) {
     const { positionals, options } = parseArgs(args, ['cloud', 'out', 'gcp-project', 'gcp-location', 'azure-resource-group', 'azure-location'], ['check']);
     if (positionals.length !== 1) {
@@ -38,6 +38,10 @@ export const planCommand: Command = {
     if (clouds.includes(Cloud.AZURE)) {
       const { AcrPolicyPlan } = loadLazily<typeof import('../azure/acr-policy-plan')>('../azure/acr-policy-plan');
       entries.push(...AcrPolicyPlan.fromSpec(spec, { resourceGroupName: str(options['azure-resource-group']), location: str(options['azure-location']) }));
+    }
+    if (clouds.includes(Cloud.HARBOR)) {
+      const { HarborPolicyPlan } = loadLazily<typeof import('../harbor/harbor-policy-plan')>('../harbor/harbor-policy-plan');
+      entries.push(...HarborPolicyPlan.fromSpec(spec));
     }
     const rendered = PolicyPlanText.render(entries);
     const out = str(options.out);

@@ -4,3 +4,4 @@ export * from './harbor-validator';
 export * from './terraform-checks';
 export * from './warnings';
 export * from './provider';
+export * from './harbor-policy-plan';
