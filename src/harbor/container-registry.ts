@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
-import { IResolvable, Lazy, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { HarborAccessMatrix } from './access-matrix';
 import { HarborValidator } from './harbor-validator';
+import { ProjectRobots } from './project-robots';
 import { HarborProvider } from './provider/harbor-provider';
 import { ImmutableTagRule } from './provider/immutable-tag-rule';
 import { Project } from './provider/project';
@@ -12,7 +13,6 @@ import { RetentionPolicy } from './provider/retention-policy';
 import { RobotAccount } from './provider/robot-account';
 import { HarborTerraformChecks } from './terraform-checks';
 import { HarborWarnings } from './warnings';
-import { WorkflowVariables } from '../promotion/workflow-variables';
 import { HarborRetentionResult } from '../retention/harbor-translation';
 import { TranslationFidelity } from '../retention/translation-report';
 import { GrantOptions } from '../spec/contract';
@@ -191,14 +191,6 @@ const HARBOR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const SEVERITY_ORDER = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
 const SCHEDULE = /^(hourly|daily|weekly|\S+(\s+\S+){5})$/i;
 
-/** One robot (a name in a project) and the accesses it has gathered (spec identities and grants). */
-interface RobotUnit {
-  readonly name: string;
-  readonly project: string;
-  readonly actions: Set<string>;
-  readonly resource: RobotAccount;
-}
-
 /**
  * Harbor from the neutral spec (CDK for Terraform, goharbor/harbor provider): the
  * projects of the environment layout (`Naming.harborProjectName`: one per
@@ -252,8 +244,8 @@ export class ContainerRegistry extends Construct {
 
   private readonly spec: RegistrySpec;
   private readonly outputs: boolean;
-  /** Robots by `<name>|<project>`: one per name and project, whatever grants it. */
-  private readonly robots = new Map<string, RobotUnit>();
+  /** Robots: one per name and project, whatever grants it. */
+  private readonly robots: ProjectRobots;
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
@@ -271,6 +263,7 @@ export class ContainerRegistry extends Construct {
     problems.throwIfAny(heading);
 
     this.provider = props.provider ?? this.newProvider(props);
+    this.robots = new ProjectRobots(this, this.provider, this.outputs);
     const projects = HarborValidator._projects(spec);
     for (const [name, envs] of projects) for (const env of envs) this.projectNames[env] = name;
 
@@ -405,41 +398,8 @@ export class ContainerRegistry extends Construct {
 
   /** The robot `name` in `project`, created on first use; `actions` (`resource:action`) are added to it. */
   private robot(name: string, project: string, actions: string[], why: string): RobotAccount {
-    const key = `${name}|${project}`;
-    const existing = this.robots.get(key);
-    if (existing) {
-      actions.forEach((a) => existing.actions.add(a));
-      return existing.resource;
-    }
-    const set = new Set(actions);
-    const projectResource = this.projects[project] ?? this.cacheProjects[Object.keys(this.cacheProjects).find((c) => Naming.harborCacheProjectName(this.spec, c) === project) ?? ''];
-    const access = Lazy.anyValue({
-      produce: () => [...set].sort().map((a) => ({ resource: a.split(':')[0], action: a.split(':')[1] })),
-    }) as IResolvable;
-    const resource = new RobotAccount(this, `Robot-${name}-${project}`, {
-      provider: this.provider,
-      name,
-      level: 'project',
-      description: `${why}; managed by container-registry-constructs`,
-      duration: -1,
-      permissions: [{ kind: 'project', namespaceName: project, access }],
-      // The project must exist before a robot can be scoped to it.
-      dependsOn: projectResource ? [projectResource] : undefined,
-    });
-    this.robots.set(key, { name, project, actions: set, resource });
-    if (this.outputs) {
-      const suffix = `${WorkflowVariables.upperSnake(name)}_${WorkflowVariables.upperSnake(project)}`;
-      new TerraformOutput(this, `robot-name-${name}-${project}`, {
-        value: resource.fullName,
-        description: `The login name of robot ${name} in project ${project}`,
-      }).overrideLogicalId(`HARBOR_ROBOT_NAME_${suffix}`);
-      new TerraformOutput(this, `robot-secret-${name}-${project}`, {
-        value: resource.secret,
-        sensitive: true,
-        description: `The secret of robot ${name} in project ${project} (store it in the CI secret store)`,
-      }).overrideLogicalId(`HARBOR_ROBOT_SECRET_${suffix}`);
-    }
-    return resource;
+    const cache = (this.spec.upstreamCaches ?? []).find((c) => Naming.harborCacheProjectName(this.spec, c.name) === project);
+    return this.robots.robot(name, project, actions, why, this.projects[project] ?? (cache && this.cacheProjects[cache.name]));
   }
 
   /** Scan on push, deployment security and the CVE allowlist of a project, from its repositories' scanning. */

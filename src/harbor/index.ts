@@ -5,3 +5,4 @@ export * from './terraform-checks';
 export * from './warnings';
 export * from './provider';
 export * from './harbor-policy-plan';
+export * from './harbor-project';
