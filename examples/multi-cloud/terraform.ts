@@ -1,18 +1,18 @@
 /**
- * The Google Cloud and Azure halves of the multi-cloud platform, from the same
- * platform.yaml: one Artifact Registry repository and one ACR registry per
- * environment (the `registries` layout), each with the translated retention and
- * GitHub identities.
+ * The Google Cloud, Azure and Harbor parts of the multi-cloud platform, from the
+ * same platform.yaml: one Artifact Registry repository, one ACR registry and one
+ * Harbor project per environment (the `registries` layout), each with the
+ * translated retention, and GitHub identities (project robots on Harbor).
  *
  *   npx cdktf synth   (or: npx tsx terraform.ts)
  *
- * writes cdktf.out/stacks/shop-registry-gcp and cdktf.out/stacks/shop-registry-azure.
+ * writes cdktf.out/stacks/shop-registry-gcp, shop-registry-azure and shop-registry-harbor.
  */
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, TerraformStack } from 'cdktf';
 import { spec } from './spec';
-import { azure, gcp } from 'container-registry-constructs';
+import { azure, gcp, harbor } from 'container-registry-constructs';
 
 const app = new App();
 
@@ -28,5 +28,9 @@ new azure.ContainerRegistry(az, 'Registry', {
   location: 'westeurope',
   registryNameSuffix: 'example',
 });
+
+// The on-premises Harbor (its user and password are Terraform variables).
+const onPrem = new TerraformStack(app, 'shop-registry-harbor');
+new harbor.ContainerRegistry(onPrem, 'Registry', { spec, url: 'https://harbor.shop.example' });
 
 app.synth();

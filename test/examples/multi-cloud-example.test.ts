@@ -9,7 +9,7 @@ import { PolicyPlanText, SpecLoader } from '../../src/spec';
 const root = join(__dirname, '../..');
 const dir = join(root, 'examples/multi-cloud');
 
-describe('examples/multi-cloud: one YAML spec, three clouds', () => {
+describe('examples/multi-cloud: one YAML spec, three clouds and Harbor', () => {
   const res = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/synth-examples.ts'), '--only', 'multi-cloud'], { cwd: root, encoding: 'utf8' });
 
   test('the main command validates the spec and synthesizes the CDK app and the CDKTF app', () => {
@@ -27,6 +27,8 @@ describe('examples/multi-cloud: one YAML spec, three clouds', () => {
     expect(Object.values<any>(gcp.resource.google_artifact_registry_repository).map((r) => r.repository_id).sort()).toEqual(['shop-dev', 'shop-prod', 'shop-staging']);
     const azure = JSON.parse(readFileSync(join(dir, 'cdktf.out/stacks/shop-registry-azure/cdk.tf.json'), 'utf8'));
     expect(Object.values<any>(azure.resource.azurerm_container_registry).map((r) => r.name).sort()).toEqual(['shopdevexample', 'shopprodexample', 'shopstagingexample']);
+    const harbor = JSON.parse(readFileSync(join(dir, 'cdktf.out/stacks/shop-registry-harbor/cdk.tf.json'), 'utf8'));
+    expect(Object.values<any>(harbor.resource.harbor_project).map((r) => r.name).sort()).toEqual(['shop-dev', 'shop-prod', 'shop-staging']);
   });
 
   // The snapshot-test recipe of the README, applied to the project's own example:
