@@ -517,7 +517,7 @@ export class ContainerRegistry extends Construct {
       }
       const ignored = [replica.awsAccountId && 'awsAccountId', replica.zoneRedundant && 'zoneRedundant',
         replica.repositoryPrefixes?.length && 'repositoryPrefixes (AWS only: every repository of the projects is replicated)'].filter((x) => x);
-      if (ignored.length) HarborWarnings._emit(this, 'replica-endpoint', `replica "${replica.region}": ${ignored.join(', ')} mean nothing on Harbor and are ignored`);
+      if (ignored.length) HarborWarnings._emit(this, 'replica-endpoint', `replica "${replica.region}": ignored on Harbor, where they mean nothing: ${ignored.join(', ')}`);
       const secret = endpoint.accessId ? this.variable(`harbor_replica_${snake(replica.region)}_secret`, `The password or token of replication endpoint ${replica.region}`) : undefined;
       const registry = new Registry(this, `Replica-${replica.region}`, {
         provider: this.provider,
