@@ -9,7 +9,7 @@ import { PolicyPlanText, SpecLoader } from '../../src/spec';
 const root = join(__dirname, '../..');
 const dir = join(root, 'examples/multi-cloud');
 
-describe('examples/multi-cloud: one YAML spec, three clouds and Harbor', () => {
+describe('examples/multi-cloud: one YAML spec, three clouds', () => {
   const res = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/synth-examples.ts'), '--only', 'multi-cloud'], { cwd: root, encoding: 'utf8' });
 
   test('the main command validates the spec and synthesizes the CDK app and the CDKTF app', () => {
