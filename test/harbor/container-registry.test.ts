@@ -83,6 +83,8 @@ describe('harbor.ContainerRegistry', () => {
     expect(warningIds(stack)).toContain('container-registry-constructs:harbor-cve-allowlist');
   });
 
+  // Harbor docs, "Tag Immutability Rules": "Immutability rules use OR logic, so if you set multiple rules and a tag is matched by
+  // any of those rules, it is marked as immutable"; with `tag_excluding` a tag is selected when it does not match.
   test('tag immutability: one rule per project excluding the mutable tags; none when tags are mutable', () => {
     const json = synthJson(build(harborSpec(EnvironmentLayout.REPOSITORIES)).stack);
     expect(resources(json, 'harbor_immutable_tag_rule')).toEqual([expect.objectContaining({ repo_matching: '**', tag_excluding: 'latest' })]);
@@ -94,6 +96,8 @@ describe('harbor.ContainerRegistry', () => {
     expect(rules.map((r) => [r.repo_matching, r.tag_excluding]).sort()).toEqual([['api', 'latest'], ['web', '{latest,dev}']]);
   });
 
+  // goharbor/harbor src/server/middleware/v2auth/access.go (getAction): GET/HEAD need repository:pull, POST/PUT/PATCH
+  // repository:push; src/server/v2.0/handler/robot.go: "to create a project robot, the permission must be only one project scope".
   test('robots: one project robot per identity and project, least privilege (promoter pulls the source, pushes the destination), no system robots', () => {
     const json = synthJson(build(harborSpec(EnvironmentLayout.REGISTRIES)).stack);
     const robots = resources(json, 'harbor_robot_account');
@@ -166,6 +170,7 @@ describe('harbor.ContainerRegistry', () => {
     expect(resources(json, 'harbor_retention_policy')).toEqual([]);
   });
 
+  // goharbor/harbor make/photon/prepare/templates/core/env.jinja: PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE lists no quay.
   test('caches: an endpoint per upstream (credentials from a sensitive variable) and a proxy-cache project; Quay warns (not in the installer\'s list)', () => {
     const spec = harborSpec(EnvironmentLayout.TAGS, {
       upstreamCaches: [
