@@ -15,6 +15,7 @@ import { HarborTerraformChecks } from './terraform-checks';
 import { HarborWarnings } from './warnings';
 import { HarborRetentionResult } from '../retention/harbor-translation';
 import { TranslationFidelity } from '../retention/translation-report';
+import { AccessModel, AccessResourceKind } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
@@ -290,6 +291,7 @@ export class ContainerRegistry extends Construct {
     for (const robot of HarborAccessMatrix.robots(spec)) {
       for (const p of robot.permissions) this.robot(robot.name, p.project, p.actions.map((a) => `${a.resource}:${a.action}`), `${robot.identity} (spec identity)`);
     }
+    this.identityScopeWarnings();
     this.warnings(props);
 
     // The synthesized Terraform of this construct, checked against Harbor's constraints at synth (cdktf runs node validations).
@@ -543,6 +545,32 @@ export class ContainerRegistry extends Construct {
           dependsOn: [this.projects[project]],
         });
       }
+    }
+  }
+
+  /**
+   * Where an identity's robot reaches more repositories than the access model gives it (a
+   * project holds repositories the identity does not need, as with the `repositories`
+   * layout, where one project holds every environment), a warning names them.
+   */
+  private identityScopeWarnings(): void {
+    const spec = this.spec;
+    const needs = new Map<string, Set<string>>();
+    for (const e of AccessModel.matrix(spec)) {
+      if (e.resource.kind !== AccessResourceKind.REPOSITORY) continue;
+      const env = e.resource.environment || undefined;
+      const key = `${e.identity}|${Naming.harborProjectName(spec, env)}`;
+      needs.set(key, (needs.get(key) ?? new Set()).add(Naming.harborRepositoryPath(spec, e.resource.name, env)));
+    }
+    for (const [key, paths] of needs) {
+      const [identity, project] = key.split('|');
+      const held = Object.entries(this.projectNames).filter(([, p]) => p === project).map(([e]) => e);
+      const all = held.flatMap((e) => spec.repositories.map((r) => Naming.harborRepositoryPath(spec, r.name, e || undefined)));
+      const wider = all.filter((p) => !paths.has(p));
+      if (wider.length === 0) continue;
+      HarborWarnings._emit(this, 'grant-project-wide', `identity "${identity}" in project "${project}": Harbor robots are scoped to projects, so its robot also reaches ` +
+        `${wider.join(', ')}, which the spec does not give it${Naming.layout(spec) === EnvironmentLayout.REPOSITORIES ? ' (the repositories layout keeps every environment ' +
+        'in one project: use the registries layout to separate them)' : ''}`);
     }
   }
 

@@ -140,6 +140,16 @@ describe('harbor.ContainerRegistry', () => {
     ]);
   });
 
+  test('an identity whose robot reaches repositories the spec does not give it is named (repositories layout: CI could push to prod/)', () => {
+    const repos = build(harborSpec(EnvironmentLayout.REPOSITORIES));
+    expect(taggedWarnings(repos.stack).filter((w) => w.includes('harbor-grant-project-wide'))).toEqual([
+      expect.stringMatching(/^\[container-registry-constructs:harbor-grant-project-wide\] identity "ci" in project "platform": .* also reaches staging\/api, staging\/web, prod\/api, prod\/web, which the spec does not give it \(the repositories layout/),
+    ]);
+    // One project per environment: every robot reaches exactly what the spec gives it.
+    const registries = build(harborSpec(EnvironmentLayout.REGISTRIES));
+    expect(warningIds(registries.stack)).not.toContain('container-registry-constructs:harbor-grant-project-wide');
+  });
+
   test('a grant of every image of a project is not wider: no project-wide warning', () => {
     const { stack, registry } = build(harborSpec(EnvironmentLayout.REGISTRIES, { access: undefined }));
     registry.grantPull('ops', { environments: ['prod'] });
