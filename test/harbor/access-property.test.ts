@@ -28,7 +28,9 @@ const ENVS = ['dev', 'staging', 'prod'];
 
 const identityArb = (name: string, envChoices: boolean): fc.Arbitrary<IdentitySpec> => fc.record({
   repositories: fc.option(fc.uniqueArray(fc.constantFrom('api', 'web', 'jobs/*'), { minLength: 1, maxLength: 2 }), { nil: undefined }),
-  environments: envChoices ? fc.option(fc.uniqueArray(fc.constantFrom(...ENVS), { minLength: 1, maxLength: 2 }), { nil: undefined }) : fc.constant(undefined),
+  environments: envChoices
+    ? fc.option(fc.uniqueArray(fc.constantFrom(...ENVS), { minLength: 1, maxLength: 2 }), { nil: undefined })
+    : fc.constant(undefined),
 }).map((r) => ({
   name,
   github: { repository: 'acme/platform', branch: 'main' },
