@@ -7,7 +7,11 @@
  * `HarborRetentionEvaluator` runs it over generated artifacts of the project.
  * Properties (as harbor-safety.test.ts states them for the translation): what
  * Harbor deletes is a subset of what the neutral policy expires per repository;
- * a protected image is never deleted; a repository without rules loses nothing.
+ * a protected image is never deleted; a repository without rules loses nothing;
+ * with the project's immutable tag rules as deployed (mapped like the provider's
+ * client/immutable_tag_rule.go), Harbor deletes less, and never an artifact with a
+ * tag the spec keeps write-once (goharbor/harbor src/pkg/retention/policy/action/
+ * performer.go skips immutable candidates).
  * Seeded; the generators are checked to produce deletions.
  */
 import * as fc from 'fast-check';
@@ -16,6 +20,7 @@ import { ContainerRegistry } from '../../src/harbor';
 import { HarborRetentionRest } from '../../src/harbor/provider/retention-rest';
 import { HarborArtifact, HarborRetentionEvaluator, RetentionEvaluator } from '../../src/retention';
 import { EffectiveSpec, EnvironmentLayout, Glob, Naming, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
+import { TagPolicyDecision } from '../../src/tagging';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -64,10 +69,20 @@ const caseArb = fc.record({
   images: fc.array(imagesArb, { minLength: 9, maxLength: 9 }),
 });
 
+/** A `harbor_immutable_tag_rule` body as the provider sends it (client/immutable_tag_rule.go, GetImmutableTagRuleBody, v3.12.4). */
+function immutableRest(body: any): any {
+  const tag = body.tag_excluding ? { kind: 'doublestar', decoration: 'excludes', pattern: body.tag_excluding }
+    : { kind: 'doublestar', decoration: 'matches', pattern: body.tag_matching };
+  const repo = body.repo_excluding ? { kind: 'doublestar', decoration: 'repoExcludes', pattern: body.repo_excluding }
+    : { kind: 'doublestar', decoration: 'repoMatches', pattern: body.repo_matching };
+  return { disabled: body.disabled === true, action: 'immutable', template: 'immutable_template', tag_selectors: [tag], scope_selectors: { repository: [repo] } };
+}
+
 describe('the deployed Harbor retention (rule blocks, through the provider mapping) is safe', () => {
   test('Harbor deletes a subset of the neutral expiries; protected images and repositories without rules lose nothing (150 specs)', () => {
     let deletions = 0;
     let policies = 0;
+    let keptByImmutability = 0;
     fc.assert(fc.property(caseArb, ({ layout, shared, override, noRetention, images }) => {
       const spec = harborSpec(layout, {
         retention: shared,
@@ -106,6 +121,18 @@ describe('the deployed Harbor retention (rule blocks, through the provider mappi
           repository: `${project}/${path}`, digest: i.digest, tags: i.tags, pushedAt: i.pushedAt, ...(i.lastPulledAt ? { pulledAt: i.lastPulledAt } : {}),
         })));
         const result = HarborRetentionEvaluator.evaluate(JSON.stringify(rest), artifacts, { now: NOW });
+        // With the project's immutable tag rules as deployed (the provider's GetImmutableTagRuleBody), Harbor deletes
+        // less, and never an artifact with a tag the spec keeps write-once.
+        const immutableRulesJson = JSON.stringify(resources(json, 'harbor_immutable_tag_rule')
+          .filter((r) => r.project_id.includes(registry.projects[project].friendlyUniqueId)).map(immutableRest));
+        const withImmutable = HarborRetentionEvaluator.evaluate(JSON.stringify(rest), artifacts, { now: NOW, immutableRulesJson });
+        expect(withImmutable.deleted.filter((d) => !result.deleted.includes(d))).toEqual([]);
+        for (const d of withImmutable.deleted) {
+          const a = artifacts.find((x) => `${x.repository}@${x.digest}` === d)!;
+          const repo = spec.repositories.find((r) => a.repository.endsWith(`/${r.name}`))!;
+          expect({ d, writeOnce: a.tags.filter((t) => !TagPolicyDecision.isMutable(EffectiveSpec.tagPolicy(spec, repo), t)) }).toEqual({ d, writeOnce: [] });
+        }
+        keptByImmutability += withImmutable.immutable.length;
         for (const { path, k, repo } of repos) {
           const neutral = EffectiveSpec.retention(spec, repo);
           const prefix = `${project}/${path}@`;
@@ -124,6 +151,7 @@ describe('the deployed Harbor retention (rule blocks, through the provider mappi
     // The generators reach the interesting cases: policies deployed and artifacts deleted.
     expect(policies).toBeGreaterThan(150);
     expect(deletions).toBeGreaterThan(200);
+    expect(keptByImmutability).toBeGreaterThan(20);
   });
 
   test('negative control: a deployed rule block widened to every repository is caught as aggressive', () => {
