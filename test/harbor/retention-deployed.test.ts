@@ -130,7 +130,8 @@ describe('the deployed Harbor retention (rule blocks, through the provider mappi
         for (const d of withImmutable.deleted) {
           const a = artifacts.find((x) => `${x.repository}@${x.digest}` === d)!;
           const repo = spec.repositories.find((r) => a.repository.endsWith(`/${r.name}`))!;
-          expect({ d, writeOnce: a.tags.filter((t) => !TagPolicyDecision.isMutable(EffectiveSpec.tagPolicy(spec, repo), t)) }).toEqual({ d, writeOnce: [] });
+          const writeOnce = a.tags.filter((t) => !TagPolicyDecision.isMutable(EffectiveSpec.tagPolicy(spec, repo), t));
+          expect({ d, writeOnce }).toEqual({ d, writeOnce: [] });
         }
         keptByImmutability += withImmutable.immutable.length;
         for (const { path, k, repo } of repos) {
