@@ -15,6 +15,8 @@ export enum Cloud {
   GCP = 'gcp',
   /** Azure Container Registry, through CDK for Terraform. */
   AZURE = 'azure',
+  /** Harbor, the self-hosted open-source registry, through CDK for Terraform. */
+  HARBOR = 'harbor',
 }
 
 /** How environments map onto repositories and registries. */

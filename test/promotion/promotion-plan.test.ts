@@ -253,7 +253,7 @@ describe('WorkflowVariables', () => {
     expect(WorkflowVariables.shared(Cloud.GCP)).toEqual(['GCP_WORKLOAD_IDENTITY_PROVIDER']);
     expect(WorkflowVariables.shared(Cloud.AZURE)).toEqual(['AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID']);
     expect(WorkflowVariables.shared(Cloud.AWS)).toEqual([]);
-    expect(() => WorkflowVariables.identity('ibm' as Cloud, 'ci')).toThrow('cloud: "ibm" is not a cloud (allowed: aws, gcp, azure)');
+    expect(() => WorkflowVariables.identity('ibm' as Cloud, 'ci')).toThrow('cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor)');
   });
 });
 

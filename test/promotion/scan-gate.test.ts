@@ -72,7 +72,7 @@ describe('decision on recorded outputs', () => {
   });
 
   test.each([
-    [['--cloud', 'oci', '--threshold', 'high', '--findings', 'x'], '--cloud must be aws, gcp or azure, not "oci"'],
+    [['--cloud', 'oci', '--threshold', 'high', '--findings', 'x'], '--cloud must be aws, gcp, azure or harbor, not "oci"'],
     [['--cloud', 'aws', '--threshold', 'severe', '--findings', 'x'], '--threshold must be critical, high, medium or low, not "severe"'],
     [['--cloud', 'aws', '--threshold', 'high'], 'give --findings FILE, or --registry and --repository to read the scan'],
     [['--cloud', 'aws', '--threshold', 'high', '--findings', 'x', '--wait-seconds', '10m'], 'take a number of seconds, not "10m"'],
