@@ -213,15 +213,10 @@ class Generator {
     return WorkflowVariables.secretExpression(name);
   }
 
-  /** Harbor: the auth file of the promoter's robot in a project, written by the hop job's login step. */
-  private static harborAuthFile(project: string): string {
-    return `\${{ runner.temp }}/harbor-auth/${project}.json`;
-  }
-
   /** Harbor: the SRC_AUTHFILE / DEST_AUTHFILE of a hop's image (each side's project robot); nothing on the other clouds. */
   private authFiles(image: { source: ImageLocation; destination: ImageLocation }): { [key: string]: string } {
     if (this.plan.cloud !== Cloud.HARBOR) return {};
-    return { SRC_AUTHFILE: Generator.harborAuthFile(image.source.project!), DEST_AUTHFILE: Generator.harborAuthFile(image.destination.project!) };
+    return { SRC_AUTHFILE: harborAuthFile(image.source.project!), DEST_AUTHFILE: harborAuthFile(image.destination.project!) };
   }
 
   /** Records the `${{ vars.X }}` placeholders a location uses. */
@@ -471,7 +466,7 @@ class Generator {
       };
       let login: string;
       if (client === 'skopeo') {
-        env.AUTHFILE = Generator.harborAuthFile(project);
+        env.AUTHFILE = harborAuthFile(project);
         login = 'skopeo login --authfile "$AUTHFILE" --username "$ROBOT_NAME" --password-stdin "$REGISTRY"';
       } else {
         login = `${client} login --username "$ROBOT_NAME" --password-stdin "$REGISTRY"`;
@@ -483,6 +478,11 @@ class Generator {
       };
     });
   }
+}
+
+/** Harbor: the auth file of the promoter's robot in a project, written by the hop job's login step. */
+function harborAuthFile(project: string): string {
+  return `\${{ runner.temp }}/harbor-auth/${project}.json`;
 }
 
 const YAML_SPECIAL = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
