@@ -305,8 +305,11 @@ describe('PromotionPlanner on Harbor', () => {
   test('without a host, the HARBOR_HOST variable; the other clouds\' locations have no project', () => {
     const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES), { cloud: Cloud.HARBOR });
     expect(plan.pushes[0].destination).toEqual({
-      registry: '${{ vars.HARBOR_HOST }}/platform-dev', loginServer: '${{ vars.HARBOR_HOST }}', repository: 'api',
-      reference: '${{ vars.HARBOR_HOST }}/platform-dev/api', project: 'platform-dev',
+      registry: '${{ vars.HARBOR_HOST }}/platform-dev',
+      loginServer: '${{ vars.HARBOR_HOST }}',
+      repository: 'api',
+      reference: '${{ vars.HARBOR_HOST }}/platform-dev/api',
+      project: 'platform-dev',
     });
     expect(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }).pushes[0].destination.project).toBeUndefined();
   });

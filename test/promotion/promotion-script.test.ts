@@ -146,7 +146,8 @@ describe('PromotionScript: refuses bad input before touching a registry', () => 
     // Per-side auth files (Harbor's project robots): one way of giving credentials per side, and a readable file.
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--src-creds', 'u:p', '--src-authfile', '/a.json'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'give either --src-creds or --src-authfile, not both'],
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', DEST_CREDS: 'u:p', DEST_AUTHFILE: '/a.json' }, 'give either --dest-creds or --dest-authfile, not both'],
-    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--dest-authfile=/nonexistent/auth.json'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'cannot read the auth file /nonexistent/auth.json (--src-authfile / --dest-authfile): log in with skopeo login --authfile first'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--dest-authfile=/nonexistent/auth.json'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' },
+      'cannot read the auth file /nonexistent/auth.json (--src-authfile / --dest-authfile): log in with skopeo login --authfile first'],
     // Signatures: one verifier, given explicitly, checked before any registry is touched.
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'no signature verification given: use --verify-identity IDENTITY (keyless, as the workflow does) or --verify-key FILE; --no-verify promotes without checking signatures'],
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--verify-key', '/nonexistent.pub'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'cannot read the public key /nonexistent.pub (--verify-key)'],

@@ -191,12 +191,12 @@ describe('bounded wait with the cloud CLIs (stand-ins that answer pending N time
     const authfile = join(work, 'harbor-auth.json');
     // What `skopeo login --authfile` writes: {"auths": {host: {"auth": base64("user:secret")}}} (containers-auth.json(5)).
     writeFileSync(authfile, JSON.stringify({ auths: { 'harbor.example.com': { auth: Buffer.from('robot$platform-staging+promote-prod:s3cr"et').toString('base64') } } }));
-    const run = (bin: string, extra: string[] = []) => gate(['--cloud', 'harbor', '--threshold', 'critical', '--registry', 'harbor.example.com/platform-staging',
+    const runHarbor = (bin: string, extra: string[] = []) => gate(['--cloud', 'harbor', '--threshold', 'critical', '--registry', 'harbor.example.com/platform-staging',
       '--repository', 'jobs/worker', '--authfile', authfile, '--wait-seconds', '5', '--interval-seconds', '0', ...extra], { PATH: `${bin}:${process.env.PATH}` });
 
     test('waits while Running, then reads the report; the repository name is URL-encoded twice; credentials only on standard input', () => {
       const { bin, log, stdin } = harborCurl(2);
-      const r = run(bin);
+      const r = runHarbor(bin);
       expect(r.out.match(/is pending; waiting/g)).toHaveLength(2);
       expect([r.code, r.err]).toEqual([1, expect.stringContaining('findings at or above critical: CVE-2024-3001(CRITICAL)')]);
       const calls = readFileSync(log, 'utf8').trim().split('\n');
@@ -214,10 +214,10 @@ describe('bounded wait with the cloud CLIs (stand-ins that answer pending N time
     });
 
     test('passes with the allowlist; refuses on an access error naming the robot permissions it needs', () => {
-      expect(run(harborCurl(0).bin, ['--allow', 'CVE-2024-3001'])).toMatchObject({ code: 0, err: '' });
-      const denied = run(harborCurl(0, '403').bin);
+      expect(runHarbor(harborCurl(0).bin, ['--allow', 'CVE-2024-3001'])).toMatchObject({ code: 0, err: '' });
+      const denied = runHarbor(harborCurl(0, '403').bin);
       expect([denied.code, denied.err]).toEqual([1, expect.stringContaining('(HTTP 403): the promoter\'s robot needs artifact:read and artifact-addition:read in the source project')]);
-      const missing = run(harborCurl(0, '404').bin);
+      const missing = runHarbor(harborCurl(0, '404').bin);
       expect(missing.err).toContain('Harbor has no harbor.example.com/platform-staging/jobs/worker@sha256:');
     });
 
