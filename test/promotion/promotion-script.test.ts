@@ -92,7 +92,8 @@ describe('PromotionScript: text', () => {
       '      DEFAULT_DEST_REGISTRY=\'harbor.example.com/platform-prod\'',
     ].join('\n'));
     expect(text).toContain('      GATE_THRESHOLD=\'high\'\n');
-    expect(PromotionScript.files(harborPlan).find((f) => f.path.endsWith(PromotionScript.LIBRARY_FILE_NAME))!.content).toBe(PromotionScript.library());
+    const shared = PromotionScript.files(harborPlan).find((f) => f.path.endsWith(PromotionScript.LIBRARY_FILE_NAME))!;
+    expect(shared.content).toBe(PromotionScript.library());
   });
 
   test('the shared file refuses to run on its own', () => {
