@@ -14,7 +14,16 @@
  *   comma-separated string in older gcloud; `package` the full image path
  *   `LOCATION-docker.pkg.dev/PROJECT/REPOSITORY/IMAGE`);
  * - `az acr manifest list-metadata` (a list of `{digest, createdTime,
- *   lastUpdateTime, tags: [...]}`, or the REST shape `{imageName, manifests: [...]}`).
+ *   lastUpdateTime, tags: [...]}`, or the REST shape `{imageName, manifests: [...]}`);
+ * - Harbor's REST API, `GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts`
+ *   (goharbor/harbor api/v2.0/swagger.yaml: a list of Artifact, with `repository_name`
+ *   "the name of the repository that the artifact belongs to" (`<project>/<repository>`),
+ *   `digest`, `push_time`, `pull_time` ("the latest pull time of the artifact") and
+ *   `tags` (Tag: `name`, `push_time`, `pull_time`)). Several repositories, or several
+ *   pages, are one list: the concatenation of the answers (`jq -s add`); each artifact
+ *   names its repository. The push (pull) time is the latest of the artifact's and its
+ *   tags', as Harbor's retention job reads it (`src/pkg/retention/dep/client.go`); a pull
+ *   time of `0001-01-01T00:00:00Z` (Go's zero time) means never pulled.
  * The gcloud and az listings carry no pull time this reader uses: their images
  * count as never pulled (pulled when pushed), as the neutral meaning says.
  */
@@ -38,7 +47,7 @@ export interface ListedImage {
 }
 
 /** The cloud a listing came from. */
-export type ListingSource = 'ecr' | 'gcloud' | 'az';
+export type ListingSource = 'ecr' | 'gcloud' | 'az' | 'harbor';
 
 export interface Listing {
   readonly source: ListingSource;
@@ -52,7 +61,8 @@ export function parseListing(text: string, name: string): Listing {
     doc = JSON.parse(text);
   } catch (e) {
     throw new Error(`${name}: not valid JSON (${(e as Error).message}); expected the JSON output of aws ecr describe-images, ` +
-      'gcloud artifacts docker images list --include-tags --format=json or az acr manifest list-metadata');
+      'gcloud artifacts docker images list --include-tags --format=json, az acr manifest list-metadata or Harbor\'s artifact listing ' +
+      '(GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts)');
   }
   const problems: string[] = [];
   let listing: Listing | undefined;
@@ -66,14 +76,23 @@ export function parseListing(text: string, name: string): Listing {
     const first = doc[0];
     if (first && typeof first === 'object' && 'package' in first && 'version' in first) {
       listing = { source: 'gcloud', images: doc.map((d: any, i: number) => gcloudImage(d, `[${i}]`, problems)) };
+    } else if (first && typeof first === 'object' && 'push_time' in first) {
+      listing = { source: 'harbor', images: doc.map((d: any, i: number) => harborImage(d, `[${i}]`, problems)) };
+      const seen = new Set<string>();
+      listing.images.forEach((img, i) => {
+        const key = `${img.image}@${img.digest}`;
+        if (seen.has(key)) problems.push(`[${i}]: ${key} is listed twice (concatenate each repository's listing once)`);
+        seen.add(key);
+      });
     } else if (first && typeof first === 'object' && ('digest' in first || 'name' in first)) {
       listing = { source: 'az', images: doc.map((d: any, i: number) => azImage(d, `[${i}]`, undefined, problems)) };
     }
   }
   if (!listing) {
     throw new Error(`${name}: not an image listing: expected {"imageDetails": [...]} (aws ecr describe-images), a list of ` +
-      '{package, version, tags, createTime} (gcloud artifacts docker images list --include-tags --format=json) or a list of ' +
-      '{digest, lastUpdateTime, tags} (az acr manifest list-metadata)');
+      '{package, version, tags, createTime} (gcloud artifacts docker images list --include-tags --format=json), a list of ' +
+      '{digest, lastUpdateTime, tags} (az acr manifest list-metadata) or a list of {repository_name, digest, push_time, pull_time, tags} ' +
+      '(Harbor: GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts)');
   }
   if (problems.length > 0) {
     throw new Error(`${name}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the ${listing.source} listing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -217,5 +236,44 @@ function azImage(d: any, path: string, image: string | undefined, problems: stri
     tags: tagList(d?.tags, `${path}.tags`, problems),
     pushedAt: d?.createdTime !== undefined ? date(d.createdTime, `${path}.createdTime`, problems, false) : updatedAt,
     updatedAt,
+  };
+}
+
+/** Go's zero time as Harbor prints it: the pull time of an artifact never pulled. */
+const HARBOR_ZERO_TIME = /^0001-01-01T00:00:00(\.0+)?Z$/;
+
+function harborImage(d: any, path: string, problems: string[]): ListedImage {
+  const repository = d?.repository_name;
+  if (typeof repository !== 'string' || !/^[a-z0-9][a-z0-9._-]*\/[a-z0-9]/.test(repository)) {
+    problems.push(`${path}.repository_name: ${JSON.stringify(repository)} is not a Harbor repository name (<project>/<repository>)`);
+  }
+  const tags: any[] = Array.isArray(d?.tags) ? d.tags : d?.tags === undefined || d?.tags === null ? [] : (problems.push(`${path}.tags: is not a list of tags`), []);
+  // Harbor's retention job reads the latest of the artifact's and its tags' times (src/pkg/retention/dep/client.go).
+  const latest = (field: 'push_time' | 'pull_time'): Date | undefined => {
+    const times: Date[] = [];
+    const add = (value: unknown, at: string) => {
+      if (field === 'pull_time' && (value === undefined || value === null || (typeof value === 'string' && HARBOR_ZERO_TIME.test(value)))) return;
+      times.push(date(value, at, problems, false));
+    };
+    add(d?.[field], `${path}.${field}`);
+    tags.forEach((t, k) => {
+      if (field === 'push_time' && t?.push_time === undefined) return;
+      add(t?.[field], `${path}.tags[${k}].${field}`);
+    });
+    return times.length ? new Date(Math.max(...times.map((t) => t.getTime()))) : undefined;
+  };
+  const names = tags.map((t, k) => {
+    if (typeof t?.name !== 'string' || t.name === '') problems.push(`${path}.tags[${k}].name: ${JSON.stringify(t?.name)} is not a tag`);
+    return String(t?.name);
+  });
+  const pushedAt = latest('push_time') ?? new Date(0);
+  const pulledAt = latest('pull_time');
+  return {
+    image: typeof repository === 'string' ? repository : undefined,
+    digest: digest(d?.digest, `${path}.digest`, problems),
+    tags: names,
+    pushedAt,
+    updatedAt: pushedAt,
+    ...(pulledAt ? { lastPulledAt: pulledAt } : {}),
   };
 }

@@ -1,15 +1,16 @@
 import { readFileSync } from 'fs';
 import { parseArgs } from './args';
 import { Command, Io } from './command';
-import { ListedImage, parseListing, Timestamps } from './image-listings';
+import { Listing, ListedImage, parseListing, Timestamps } from './image-listings';
+import { parseClouds } from './validate';
 import {
   AcrPurgeEvaluator, AcrPurgeTranslation, AcrRetentionEvaluator, EcrLifecycleEvaluator, EcrLifecycleTranslation,
-  GarCleanupEvaluator, GarCleanupTranslation, RetentionEvaluator,
+  GarCleanupEvaluator, GarCleanupTranslation, HarborRetentionEvaluator, HarborRetentionTranslation, RetentionEvaluator,
 } from '../retention';
-import { EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecLoader, SpecValidator } from '../spec';
+import { Cloud, EffectiveSpec, Naming, RegistrySpec, RetentionPolicySpec, SpecLoader, SpecValidator } from '../spec';
 
-const USAGE = 'preview --images <file|-> (--spec <file> [--repository <image>] [--environment <env>] | --ecr-policy <file> | ' +
-  '--gar-policies <file> | --acr-commands <file>) [--now <ISO time>]';
+const USAGE = 'preview --images <file|-> (--spec <file> [--repository <image>] [--environment <env>] [--cloud aws,gcp,azure,harbor] | ' +
+  '--ecr-policy <file> | --gar-policies <file> | --acr-commands <file> | --harbor-policy <file>) [--now <ISO time>]';
 
 /** One column of the table: for each digest, the deciding rule when deleted (or archived). */
 interface Column {
@@ -28,18 +29,22 @@ function read(file: string, io: Io, what: string): Promise<string> | string {
 }
 
 export const previewCommand: Command = {
-  usage: 'preview --images <file|-> --spec <file> | --ecr-policy | --gar-policies | --acr-commands <file>',
+  usage: 'preview --images <file|-> --spec <file> | --ecr-policy | --gar-policies | --acr-commands | --harbor-policy <file>',
   summary: 'show which images each cloud\'s retention policy would delete from a real listing, and which rule decides',
   fullUsage: USAGE,
   async run(args, io) {
-    const { options } = parseArgs(args, ['images', 'spec', 'repository', 'environment', 'ecr-policy', 'gar-policies', 'acr-commands', 'now']);
-    const sources = ['spec', 'ecr-policy', 'gar-policies', 'acr-commands'].filter((k) => typeof options[k] === 'string');
+    const { options } = parseArgs(args, ['images', 'spec', 'repository', 'environment', 'ecr-policy', 'gar-policies', 'acr-commands', 'harbor-policy', 'now', 'cloud']);
+    const sources = ['spec', 'ecr-policy', 'gar-policies', 'acr-commands', 'harbor-policy'].filter((k) => typeof options[k] === 'string');
     if (typeof options.images !== 'string' || sources.length !== 1) {
       io.err(`usage: container-registry ${USAGE}`);
       io.err(sources.length > 1 ? `give one policy source, not ${sources.map((s) => `--${s}`).join(' and ')}` : 'give --images and one policy source');
       return 2;
     }
     const now = typeof options.now === 'string' ? Timestamps.parseNow(options.now) : new Date();
+    if (options.cloud !== undefined && typeof options.spec !== 'string') {
+      throw new Error('--cloud chooses the clouds of a --spec preview; a native policy (--ecr-policy, --gar-policies, --acr-commands, --harbor-policy) is one cloud already');
+    }
+    const clouds = parseClouds(options.cloud) ?? Object.values(Cloud);
     const listingName = options.images === '-' ? 'standard input' : options.images;
     const listing = parseListing(await read(options.images, io, 'the image listing'), listingName);
     let images = listing.images;
@@ -57,16 +62,21 @@ export const previewCommand: Command = {
       images = imagesOf(images, repo, listingName);
       const policy = EffectiveSpec.retention(spec, spec.repositories.find((r) => r.name === repo));
       columns.push(neutralColumn(policy, images, now));
-      columns.push(ecrColumn(EcrLifecycleTranslation.translate(policy).policyText, images, now));
+      if (clouds.includes(Cloud.AWS)) columns.push(ecrColumn(EcrLifecycleTranslation.translate(policy).policyText, images, now));
       // Every image's policy, as the constructs translate them (images with the same policy share cleanup policies and purge commands).
       const everyImage = spec.repositories.map((r) => ({ name: r.name, policy: EffectiveSpec.retention(spec, r) }));
-      const gar = GarCleanupTranslation.translate(everyImage.map((r) => ({ packageName: r.name, policy: r.policy })));
-      columns.push(garColumn(GarCleanupTranslation.toTerraformJson(gar.policies), images, now, repo, gar.dryRun));
-      const path = Naming.acrRepositoryPath(spec, repo, options.environment as string | undefined);
+      if (clouds.includes(Cloud.GCP)) {
+        const gar = GarCleanupTranslation.translate(everyImage.map((r) => ({ packageName: r.name, policy: r.policy })));
+        columns.push(garColumn(GarCleanupTranslation.toTerraformJson(gar.policies), images, now, repo, gar.dryRun));
+      }
       const env = options.environment as string | undefined;
-      const acr = AcrPurgeTranslation.translate(
-        everyImage.map((r) => ({ repository: Naming.acrRepositoryPath(spec, r.name, env), policy: r.policy })));
-      columns.push(acrColumn(acr.commands, acr.retentionDays, images, now, path));
+      if (clouds.includes(Cloud.AZURE)) {
+        const path = Naming.acrRepositoryPath(spec, repo, env);
+        const acr = AcrPurgeTranslation.translate(
+          everyImage.map((r) => ({ repository: Naming.acrRepositoryPath(spec, r.name, env), policy: r.policy })));
+        columns.push(acrColumn(acr.commands, acr.retentionDays, images, now, path));
+      }
+      if (clouds.includes(Cloud.HARBOR)) columns.push(harborSpecColumn(spec, repo, env, listing, images, now, listingName));
       io.out(`repository ${repo}: ${images.length} image${images.length === 1 ? '' : 's'} from ${listingName} (${listing.source}), now ${now.toISOString()}`);
     } else {
       // A native policy applies to one repository: --repository picks it from a listing of several.
@@ -87,6 +97,21 @@ export const previewCommand: Command = {
         const text = nonEmpty(await read(file, io, 'the cleanup policies'), file, 'Artifact Registry cleanup policies (JSON)');
         if (/^\s*\[\s*\]\s*$/.test(text)) throw new Error(`${file} lists no cleanup policy: nothing to preview`);
         columns.push(garColumn(text, images, now, name, false));
+      } else if (typeof options['harbor-policy'] === 'string') {
+        const file = options['harbor-policy'];
+        const text = nonEmpty(await read(file, io, 'the Harbor retention policy'), file, 'a Harbor retention policy (the REST API\'s JSON with "rules")');
+        // An empty policy is refused (an invalid one is explained by the evaluator's problems).
+        let rules: unknown;
+        try {
+          rules = JSON.parse(text)?.rules;
+        } catch {
+          rules = undefined;
+        }
+        if (Array.isArray(rules) && rules.length === 0) throw new Error(`${file} lists no retention rule: nothing to preview`);
+        if (!name.includes('/')) {
+          throw new Error(`Harbor retention rules select repositories of a project: give the listing's full repository name with --repository <project>/<repository>, not "${name}"`);
+        }
+        columns.push(harborColumn(text, images, now, name));
       } else {
         const file = options['acr-commands'] as string;
         const text = await read(file, io, 'the acr purge commands');
@@ -184,6 +209,49 @@ function acrColumn(commands: string[], retentionDays: number | undefined, images
     for (const m of AcrRetentionEvaluator.evaluate(retentionDays, left, { now }).deletedManifests) deleted.set(m.slice(repository.length + 1), `retention ${retentionDays}d`);
   }
   return { title: 'ACR', deleted };
+}
+
+/**
+ * The Harbor column of a spec preview: the spec's retention translated for the
+ * image's project (`HarborRetentionTranslation.projects`, the construct's
+ * translation) and evaluated over the listing as the artifacts of
+ * `<project>/<repository path>` (Naming.harborProjectName / harborRepositoryPath
+ * of `--environment`). A Harbor listing must be of that repository.
+ */
+function harborSpecColumn(
+  spec: RegistrySpec, image: string, environment: string | undefined, listing: Listing, images: ListedImage[], now: Date, listingName: string,
+): Column {
+  const project = Naming.harborProjectName(spec, environment);
+  const path = Naming.harborRepositoryPath(spec, image, environment);
+  const repository = `${project}/${path}`;
+  if (listing.source === 'harbor') {
+    const others = [...new Set(images.map((i) => i.image).filter((i) => i !== repository))];
+    if (others.length > 0) {
+      throw new Error(`${listingName} lists Harbor repository ${others.join(', ')}, but the spec puts image "${image}"${environment ? ` of environment "${environment}"` : ''} `
+        + `in ${repository}${Naming.layout(spec) !== 'tags' && !environment ? ': say which environment with --environment' : ''}`);
+    }
+  }
+  const translated = HarborRetentionTranslation.projects(spec).find((p) => p.project === project);
+  if (!translated) throw new Error(`the spec has no Harbor project "${project}"`);
+  const result = HarborRetentionTranslation.translate(translated.repositories);
+  // No rule: the construct attaches no retention policy, and nothing is deleted.
+  const column = result.ruleCount ? harborColumn(result.policyJson, images, now, repository) : { title: 'Harbor', deleted: new Map<string, string>() };
+  return result.dryRun ? { ...column, title: 'Harbor (dry run)' } : column;
+}
+
+/**
+ * What a Harbor retention policy (REST JSON) deletes from the listing, as the
+ * artifacts of `repository` (`<project>/<repository>`). Harbor's rules retain:
+ * the cell names no deciding rule, as no rule retained the artifact; an artifact
+ * whose fate depends on the order of equal push times is shown as such.
+ */
+function harborColumn(policyJson: string, images: ListedImage[], now: Date, repository: string): Column {
+  const artifacts = images.map((i) => ({ repository, digest: i.digest, tags: i.tags, pushedAt: i.pushedAt, pulledAt: i.lastPulledAt }));
+  const result = HarborRetentionEvaluator.evaluate(policyJson, artifacts, { now });
+  const deleted = new Map<string, string>();
+  for (const key of result.deleted) deleted.set(key.slice(repository.length + 1), 'retained by no rule');
+  for (const key of result.undetermined) deleted.set(key.slice(repository.length + 1), 'or keep: equal push times');
+  return { title: 'Harbor', deleted };
 }
 
 function printTable(io: Io, images: ListedImage[], columns: Column[]): void {

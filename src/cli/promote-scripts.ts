@@ -9,10 +9,10 @@ import { parseClouds } from './validate';
 
 const VALUED = [
   'cloud', 'out', 'image', 'branch', 'pusher', 'aws-account-id', 'aws-region', 'gcp-project-id', 'gcp-location',
-  'acr-registry-suffix', 'scripts-dir', 'workflow-path', 'build-context', 'runs-on',
+  'acr-registry-suffix', 'harbor-host', 'scripts-dir', 'workflow-path', 'build-context', 'runs-on',
 ];
-const OPTIONS_USAGE = '--cloud aws|gcp|azure [--aws-account-id ID --aws-region R | --gcp-project-id P --gcp-location L | '
-  + '--acr-registry-suffix S] [--image a,b] [--branch main] [--pusher NAME] [--scripts-dir DIR] [--build-context DIR]';
+const OPTIONS_USAGE = '--cloud aws|gcp|azure|harbor [--aws-account-id ID --aws-region R | --gcp-project-id P --gcp-location L | '
+  + '--acr-registry-suffix S | --harbor-host HOST] [--image a,b] [--branch main] [--pusher NAME] [--scripts-dir DIR] [--build-context DIR]';
 
 function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options'], io: Io): GeneratedWorkflow {
   const str = (key: string) => (typeof options[key] === 'string' ? options[key] as string : undefined);
@@ -23,6 +23,7 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
     gcpProjectId: str('gcp-project-id'),
     gcpLocation: str('gcp-location'),
     acrRegistrySuffix: str('acr-registry-suffix'),
+    harborHost: str('harbor-host'),
     images: str('image')?.split(','),
     branch: str('branch'),
     pusher: str('pusher'),
@@ -90,6 +91,7 @@ export const promoteScriptsCommand: Command = {
         io.out(`${current === file.content ? 'unchanged' : current === undefined ? 'created' : 'updated'} ${path}`);
       }
       io.out(`${cloud}: set these GitHub variables: ${workflow.variables.join(', ')}`);
+      if (workflow.secrets.length) io.out(`${cloud}: set these GitHub secrets: ${workflow.secrets.join(', ')}`);
     }
     if (options.check) {
       if (stale.length > 0) {

@@ -49,6 +49,14 @@ export interface PromotionPlanOptions {
   readonly acrRegistrySuffix?: string;
 
   /**
+   * Harbor: the registry's host name, with a port if it is not 443
+   * (`harbor.example.com`, `registry.internal:8443`; no scheme).
+   *
+   * @default - the `HARBOR_HOST` GitHub variable
+   */
+  readonly harborHost?: string;
+
+  /**
    * Only these images (repository names of the spec), for a workflow that
    * builds a subset.
    *
@@ -85,6 +93,13 @@ export interface ImageLocation {
   readonly repository: string;
   /** The full reference without tag or digest: `<registry>/<repository>`. */
   readonly reference: string;
+  /**
+   * Harbor: the project that holds the repository (the registry is `<host>/<project>`);
+   * the robot credentials are per project.
+   *
+   * @default - not a Harbor location
+   */
+  readonly project?: string;
 }
 
 /** The tags an image may carry and which of them may move. */
@@ -234,6 +249,8 @@ const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
 const ACR_SUFFIX = /^[a-z0-9]*$/;
 const BRANCH = /^[A-Za-z0-9._/-]+$/;
+/** A DNS host name (labels of letters, digits and hyphens) or IPv4 address, with an optional port. */
+const HARBOR_HOST = /^(?=.{1,253}(:|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 
 /**
  * Builds promotion plans: for each hop of the spec's environment chain, the
@@ -252,6 +269,13 @@ export class PromotionPlanner {
     'environments.layout is "tags": IAM cannot tell tags apart, so any identity that may push to a repository ' +
     '(CI, every promoter) may also move its "prod" tag; the promotion script refuses to move immutable tags but ' +
     'cannot stop a direct push. Use the "repositories" layout (or "registries") so that only the prod promoter can write to prod.';
+
+  /** The warning every Harbor plan with the `repositories` layout carries (every environment in one project). */
+  public static readonly HARBOR_SHARED_PROJECT_WARNING =
+    'Harbor: environments.layout is "repositories", so every environment is a repository path in one project, and Harbor robots are ' +
+    'scoped to projects: any robot that may push to one environment (CI, every promoter) may push to prod\'s repositories too; the ' +
+    'promotion script refuses to move immutable tags but cannot stop a direct push. Use the "registries" layout (one project per ' +
+    'environment) so that only the prod promoter\'s robot can write to prod.';
 
   /**
    * The scan gate of an image: its repository's severity threshold, else the
@@ -281,13 +305,16 @@ export class PromotionPlanner {
     const locate = (image: string, env: string) => PromotionPlanner.locate(spec, options, image, env);
 
     if (tagsLayout && environments.length > 0) warnings.push(PromotionPlanner.TAGS_LAYOUT_WARNING);
+    if (options.cloud === Cloud.HARBOR && layout === EnvironmentLayout.REPOSITORIES && environments.length > 1) {
+      warnings.push(PromotionPlanner.HARBOR_SHARED_PROJECT_WARNING);
+    }
 
     const pusher = PromotionPlanner.choosePusher(spec, options, warnings);
     const branch = options.branch ?? pusher?.github?.branch ?? 'main';
     let buildEnvironment: string | undefined;
     if (pusher) {
       buildEnvironment = pusher.github?.environment;
-      PromotionPlanner.checkTrust(warnings, `pusher "${pusher.name}"`, pusher, options.cloud, 'the build job', branch, buildEnvironment);
+      if (options.cloud !== Cloud.HARBOR) PromotionPlanner.checkTrust(warnings, `pusher "${pusher.name}"`, pusher, options.cloud, 'the build job', branch, buildEnvironment);
     }
 
     // Artifact Registry's immutable_tags is all or nothing: where the tag policy decision turns it
@@ -351,7 +378,10 @@ export class PromotionPlanner {
             `(environments: [${hop.destination}]) trusted on branch "${branch}"`,
           );
         }
-        PromotionPlanner.checkTrust(warnings, `promoter "${promoter.name}"`, promoter, options.cloud, `the ${hop.destination} promotion job`, branch, githubEnvironment);
+        // Harbor's robots log in with a secret, not an OIDC token: there is no trust to match.
+        if (options.cloud !== Cloud.HARBOR) {
+          PromotionPlanner.checkTrust(warnings, `promoter "${promoter.name}"`, promoter, options.cloud, `the ${hop.destination} promotion job`, branch, githubEnvironment);
+        }
       }
       const images: ImagePromotion[] = repos.map((r) => {
         const tags = rules(r.name);
@@ -391,6 +421,9 @@ export class PromotionPlanner {
         [Cloud.AWS]: '`ecr:DescribeImageScanFindings` on the source repositories of those hops',
         [Cloud.GCP]: 'read access to the Artifact Analysis occurrences of the project (the Container Analysis Occurrences Viewer role)',
         [Cloud.AZURE]: 'read access to Microsoft Defender for Cloud\'s assessments through Azure Resource Graph (for example the Security Reader role)',
+        // goharbor/harbor src/server/v2.0/handler/artifact.go: GetArtifact requires (ActionRead, ResourceArtifact),
+        // GetVulnerabilitiesAddition (ActionRead, ResourceArtifactAddition).
+        [Cloud.HARBOR]: 'the robot permissions artifact:read and artifact-addition:read in the source projects of those hops (Harbor\'s scan overview and vulnerability report)',
       };
       warnings.push(`scanning.severityThreshold gates the hops into ${gated.map((h) => h.destinationEnvironment).join(', ')}: their promoters `
         + `(${[...new Set(gated.map((h) => h.promoter).filter((p) => p !== undefined))].join(', ')}) need ${grant[options.cloud] ?? 'read access to the scan results'}, `
@@ -439,6 +472,14 @@ export class PromotionPlanner {
         repository = Naming.acrRepositoryPath(spec, image, environment);
         break;
       }
+      case Cloud.HARBOR: {
+        // Harbor's references are <host>/<project>/<repository>; the project is the namespace robots are scoped to.
+        loginServer = options.harborHost?.toLowerCase() ?? v('HARBOR_HOST');
+        const project = Naming.harborProjectName(spec, environment);
+        registry = `${loginServer}/${project}`;
+        repository = Naming.harborRepositoryPath(spec, image, environment);
+        return { registry, loginServer, repository, reference: `${registry}/${repository}`, project };
+      }
       default:
         throw new Error(`cloud: "${options.cloud}" is not a cloud (allowed: ${Object.values(Cloud).join(', ')})`);
     }
@@ -458,6 +499,9 @@ export class PromotionPlanner {
     if (o.gcpLocation !== undefined && !GCP_LOCATION.test(o.gcpLocation)) add('gcpLocation', o.gcpLocation, 'is not an Artifact Registry location (like europe-west1 or us)');
     if (o.acrRegistrySuffix !== undefined && !ACR_SUFFIX.test(o.acrRegistrySuffix)) {
       add('acrRegistrySuffix', o.acrRegistrySuffix, 'is not a valid ACR name suffix (lower-case letters and digits)');
+    }
+    if (o.harborHost !== undefined && !HARBOR_HOST.test(o.harborHost)) {
+      add('harborHost', o.harborHost, 'is not a registry host (a host name or IPv4 address with an optional :port, no scheme or path)');
     }
     if (o.branch !== undefined && !BRANCH.test(o.branch)) add('branch', o.branch, 'is not a branch name (letters, digits, . _ / -)');
     const names = spec.repositories.map((r) => r.name);

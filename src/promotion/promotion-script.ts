@@ -116,7 +116,7 @@ export class PromotionScript {
       '# Source -> destination per image:',
       ...hop.images.map((i) => `#   ${i.image}: ${i.source.registry}/${i.source.repository} -> ${i.destination.registry}/${i.destination.repository}`),
       '#',
-      '# Credentials: skopeo login, REGISTRY_AUTH_FILE, or --src-creds / --dest-creds.',
+      '# Credentials: skopeo login, REGISTRY_AUTH_FILE, --src-creds / --dest-creds, or --src-authfile / --dest-authfile.',
       '# (for shellcheck: the shared file is beside this one; the registry help may show GitHub expressions, not shell ones)',
       '# shellcheck source-path=SCRIPTDIR disable=SC2016',
       `HOP_REGISTRY=${q(plan.registryName)}`,

@@ -11,10 +11,17 @@ import { Cloud } from '../spec/registry-spec';
  *   shared `GCP_WORKLOAD_IDENTITY_PROVIDER`;
  * - Azure: `AZURE_CLIENT_ID_<IDENTITY>` (the user-assigned identity's client id),
  *   plus the shared `AZURE_TENANT_ID` and `AZURE_SUBSCRIPTION_ID`.
+ * - Harbor has no OIDC federation: each identity is a project-level robot
+ *   account in each project it needs (a project robot holds one project), so
+ *   its credentials are per identity and project: the variable
+ *   `HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT>` (the robot's login name,
+ *   `robot$<project>+<identity>`) and the secret
+ *   `HARBOR_ROBOT_SECRET_<IDENTITY>_<PROJECT>` (`harborRobotName`,
+ *   `harborRobotSecret`; the Harbor construct's outputs have these names).
  *
  * Registry variables locate the registry when the generator is not told:
  * `AWS_ACCOUNT_ID` and `AWS_REGION`, `GCP_PROJECT_ID` and `GCP_LOCATION`,
- * `AZURE_REGISTRY_SUFFIX`.
+ * `AZURE_REGISTRY_SUFFIX`, `HARBOR_HOST`.
  */
 export class WorkflowVariables {
   /** The variable holding the identity's credential reference (role ARN, service account, client id). */
@@ -24,8 +31,28 @@ export class WorkflowVariables {
       case Cloud.AWS: return `AWS_ROLE_ARN_${suffix}`;
       case Cloud.GCP: return `GCP_SERVICE_ACCOUNT_${suffix}`;
       case Cloud.AZURE: return `AZURE_CLIENT_ID_${suffix}`;
+      case Cloud.HARBOR:
+        throw new Error(`cloud: "harbor" logs in with one robot per identity and project: use WorkflowVariables.harborRobotName and harborRobotSecret (identity "${identityName}")`);
     }
     throw new Error(`cloud: "${cloud}" is not a cloud (allowed: ${Object.values(Cloud).join(', ')})`);
+  }
+
+  /**
+   * Harbor: the variable holding the login name of the identity's robot in a
+   * project (`HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT>`). The Harbor construct
+   * outputs the robot's full name under this name; the workflow reads it.
+   */
+  public static harborRobotName(identityName: string, project: string): string {
+    return `HARBOR_ROBOT_NAME_${WorkflowVariables.harborRobotSuffix(identityName, project)}`;
+  }
+
+  /**
+   * Harbor: the secret holding the robot's secret (`HARBOR_ROBOT_SECRET_<IDENTITY>_<PROJECT>`),
+   * the construct's sensitive output of the same name; the workflow reads it
+   * from GitHub's secrets, never from variables.
+   */
+  public static harborRobotSecret(identityName: string, project: string): string {
+    return `HARBOR_ROBOT_SECRET_${WorkflowVariables.harborRobotSuffix(identityName, project)}`;
   }
 
   /** The variables shared by every identity of a cloud (empty on AWS). */
@@ -43,6 +70,7 @@ export class WorkflowVariables {
       case Cloud.AWS: return ['AWS_ACCOUNT_ID', 'AWS_REGION'];
       case Cloud.GCP: return ['GCP_PROJECT_ID', 'GCP_LOCATION'];
       case Cloud.AZURE: return ['AZURE_REGISTRY_SUFFIX'];
+      case Cloud.HARBOR: return ['HARBOR_HOST'];
     }
     return [];
   }
@@ -52,8 +80,17 @@ export class WorkflowVariables {
     return `\${{ vars.${name} }}`;
   }
 
+  /** `${{ secrets.NAME }}`: a secret as a workflow expression. */
+  public static secretExpression(name: string): string {
+    return `\${{ secrets.${name} }}`;
+  }
+
   /** An identity name as a variable suffix: upper-cased, `-` becoming `_` (`ci-main` gives `CI_MAIN`). */
   public static upperSnake(name: string): string {
     return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+  }
+
+  private static harborRobotSuffix(identityName: string, project: string): string {
+    return `${WorkflowVariables.upperSnake(identityName)}_${WorkflowVariables.upperSnake(project)}`;
   }
 }

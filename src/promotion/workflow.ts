@@ -63,6 +63,11 @@ export interface GeneratedWorkflow {
   readonly warnings: string[];
   /** The GitHub variables the workflow reads (the cloud constructs output them; set them in the repository). */
   readonly variables: string[];
+  /**
+   * The GitHub secrets the workflow reads: on Harbor, the robots' secrets (the
+   * construct's sensitive outputs); empty on the clouds that log in through OIDC.
+   */
+  readonly secrets: string[];
 }
 
 /**
@@ -109,6 +114,7 @@ export class PromotionWorkflow {
       files: [{ path: g.workflowPath, content: text, executable: false }, ...scripts],
       warnings: [...plan.warnings],
       variables: [...g.variables].sort(),
+      secrets: [...g.secrets].sort(),
     };
   }
 
@@ -145,6 +151,7 @@ class Generator {
   public readonly scriptsDir: string;
   public readonly workflowPath: string;
   public readonly variables = new Set<string>();
+  public readonly secrets = new Set<string>();
   private readonly runsOn: string;
 
   constructor(private readonly plan: PromotionPlan, private readonly options: PromotionWorkflowOptions) {
@@ -187,6 +194,10 @@ class Generator {
       '#',
       '# GitHub variables read (the cloud constructs output them; set them under Settings > Variables):',
       ...[...this.variables].sort().map((v) => `#   ${v}`),
+      ...(this.secrets.size ? [
+        '# GitHub secrets read (the construct\'s sensitive outputs; set them under Settings > Secrets):',
+        ...[...this.secrets].sort().map((v) => `#   ${v}`),
+      ] : []),
       ...plan.warnings.flatMap((w) => ['#', ...wrap(`Warning: ${w}`, 110).map((l) => `# ${l}`)]),
     ];
     return `${header.join('\n')}\n${emit(workflow, 0)}`;
@@ -195,6 +206,17 @@ class Generator {
   private v(name: string): string {
     this.variables.add(name);
     return WorkflowVariables.expression(name);
+  }
+
+  private secret(name: string): string {
+    this.secrets.add(name);
+    return WorkflowVariables.secretExpression(name);
+  }
+
+  /** Harbor: the SRC_AUTHFILE / DEST_AUTHFILE of a hop's image (each side's project robot); nothing on the other clouds. */
+  private authFiles(image: { source: ImageLocation; destination: ImageLocation }): { [key: string]: string } {
+    if (this.plan.cloud !== Cloud.HARBOR) return {};
+    return { SRC_AUTHFILE: harborAuthFile(image.source.project!), DEST_AUTHFILE: harborAuthFile(image.destination.project!) };
   }
 
   /** Records the `${{ vars.X }}` placeholders a location uses. */
@@ -326,6 +348,7 @@ class Generator {
       }
       env.SOURCE_REGISTRY = this.track(hop.images[0].source.registry);
       env.DEST_REGISTRY = this.track(hop.images[0].destination.registry);
+      Object.assign(env, this.authFiles(hop.images[0]));
       env.VERIFY_IDENTITY = identity;
       env.VERIFY_ISSUER = GITHUB_OIDC_ISSUER;
       steps.push({ name: 'Check every image before copying any (dry run)', env, run: `${lines.join('\n')}\n` });
@@ -338,6 +361,7 @@ class Generator {
       env.MUTABLE_TAGS = `\${{ needs.build.outputs.${PromotionWorkflow.outputKey(image.image, 'mutable')} }}`;
       env.SOURCE_REGISTRY = this.track(image.source.registry);
       env.DEST_REGISTRY = this.track(image.destination.registry);
+      Object.assign(env, this.authFiles(image));
       env.VERIFY_IDENTITY = identity;
       env.VERIFY_ISSUER = GITHUB_OIDC_ISSUER;
       steps.push({ name: `Promote ${image.image} (${hop.sourceEnvironment} -> ${hop.destinationEnvironment})`, env, run: `sh ${script} --image ${image.image}` });
@@ -348,7 +372,8 @@ class Generator {
       needs,
       'runs-on': this.runsOn,
       'environment': hop.githubEnvironment,
-      'permissions': { 'contents': 'read', 'id-token': 'write' },
+      // Harbor's robots log in with secrets and cosign verifies without a token: no id-token there.
+      'permissions': this.plan.cloud === Cloud.HARBOR ? { contents: 'read' } : { 'contents': 'read', 'id-token': 'write' },
       'concurrency': { 'group': `promote-${this.plan.cloud}-${hop.destinationEnvironment}`, 'cancel-in-progress': false },
       steps,
     };
@@ -360,6 +385,7 @@ class Generator {
     // skopeo writes Docker's config file, which cosign reads too (and skopeo reads it back: containers-auth.json(5),
     // "If credentials are not present, search in ... $HOME/.docker/config.json").
     const tool = client === 'skopeo' ? 'skopeo login --authfile "$HOME/.docker/config.json"' : `${client} login`;
+    if (this.plan.cloud === Cloud.HARBOR) return this.harborLoginSteps(identity, locations, client);
     const variable = this.v(WorkflowVariables.identity(this.plan.cloud, identity));
     switch (this.plan.cloud) {
       case Cloud.AWS: {
@@ -420,6 +446,43 @@ class Generator {
     }
     throw new Error(`cloud: "${this.plan.cloud}" is not a cloud`);
   }
+
+  /**
+   * Harbor: no OIDC; the identity's project robot logs in with its name (a
+   * variable) and secret (a GitHub secret), once per project. A project robot
+   * holds one project, so a hop between projects (the `registries` layout) uses
+   * two robots on the same host: skopeo keeps each in its own auth file, which
+   * the hop script takes as SRC_AUTHFILE / DEST_AUTHFILE. The build job pushes
+   * to one project with `docker login` (Docker's config, which cosign reads too).
+   */
+  private harborLoginSteps(identity: string, locations: ImageLocation[], client: string): Yaml[] {
+    const byProject = new Map<string, string>();
+    for (const l of locations) byProject.set(l.project!, this.track(l.loginServer));
+    return [...byProject.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([project, server]) => {
+      const env: { [key: string]: Yaml } = {
+        REGISTRY: server,
+        ROBOT_NAME: this.v(WorkflowVariables.harborRobotName(identity, project)),
+        ROBOT_SECRET: this.secret(WorkflowVariables.harborRobotSecret(identity, project)),
+      };
+      let login: string;
+      if (client === 'skopeo') {
+        env.AUTHFILE = harborAuthFile(project);
+        login = 'skopeo login --authfile "$AUTHFILE" --username "$ROBOT_NAME" --password-stdin "$REGISTRY"';
+      } else {
+        login = `${client} login --username "$ROBOT_NAME" --password-stdin "$REGISTRY"`;
+      }
+      return {
+        name: `Log in ${client} to ${server} as ${identity}'s robot in project ${project}`,
+        env,
+        run: `printf '%s' "$ROBOT_SECRET" | ${login}`,
+      };
+    });
+  }
+}
+
+/** Harbor: the auth file of the promoter's robot in a project, written by the hop job's login step. */
+function harborAuthFile(project: string): string {
+  return `\${{ runner.temp }}/harbor-auth/${project}.json`;
 }
 
 const YAML_SPECIAL = /^(true|false|yes|no|on|off|null|~|y|n)$/i;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as fc from 'fast-check';
@@ -43,15 +43,16 @@ describe('container-registry preview', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toMatch(/^repository api: 5 images from .*ecr\.json \(ecr\), now 2026-06-01T00:00:00.000Z$/);
-    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+neutral\s+ECR\s+GAR\s+ACR$/);
+    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+neutral\s+ECR\s+GAR\s+ACR\s+Harbor$/);
     const row = (tag: string) => lines.find((l) => l.includes(` ${tag} `))!;
     expect(row('prod')).toMatch(/keep\s+keep\s+keep\s+keep$/);
     expect(row('pr-2')).toMatch(/keep\s+keep\s+keep\s+keep$/);
-    // pr-1: the neutral policy keeps 1 pr-* image: ECR expresses it; GAR and ACR cannot (conservative: keep).
-    expect(row('pr-1')).toMatch(/delete \(rules\[1\]\)\s+delete \(priority 3\)\s+keep\s+keep$/);
-    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)$/);
-    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 4\)\s+delete \(r2-delete-older\)\s+delete \(retention 7d\)$/);
-    expect(lines[lines.length - 1]).toBe('5 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2');
+    // pr-1: the neutral policy keeps 1 pr-* image: ECR expresses it; GAR, ACR and Harbor do not (conservative: keep).
+    expect(row('pr-1')).toMatch(/delete \(rules\[1\]\)\s+delete \(priority 3\)\s+keep\s+keep\s+keep$/);
+    // Harbor retains what its rules select and deletes the rest: the deciding cell says no rule retained it.
+    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
+    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 4\)\s+delete \(r2-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
+    expect(lines[lines.length - 1]).toBe('5 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2, Harbor 2');
   });
 
   test('AWS CLI v1 epoch seconds from standard input, with a native ECR policy', async () => {
@@ -120,7 +121,7 @@ describe('container-registry preview', () => {
     expect(ok.out).toMatch(/^repository api: 2 images from .*\(gcloud\)/);
     expect(ok.out).not.toMatch(/sha256:2222/);
     expect(ok.out).toMatch(/<untagged>\s+2026-05-01T00:00:00Z\s+delete \(rules\[0\]\)\s+delete \(priority 1\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)/);
-    expect(ok.out).toMatch(/2 images; would delete: neutral 1, ECR 1, GAR 1, ACR 1$/);
+    expect(ok.out).toMatch(/2 images; would delete: neutral 1, ECR 1, GAR 1, ACR 1, Harbor 1$/);
   });
 
   test('malformed input: a clear error and a non-zero exit', async () => {
@@ -296,11 +297,127 @@ retention:
     const r = await runCli(['preview', '--spec', spec, '--images', file('pulls.json', listing), '--now', NOW]);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+STORAGE\s+neutral\s+ECR\s+GAR\s+ACR$/);
+    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+STORAGE\s+neutral\s+ECR\s+GAR\s+ACR\s+Harbor$/);
     expect(r.out).toMatch(/v2\s+2025-01-01T00:00:00Z\s+2026-05-20T00:00:00Z\s+standard\s+keep\s+keep\s+keep\s+keep/);
     expect(r.out).toMatch(/v1\s+2025-01-01T00:00:00Z\s+never\s+standard\s+archive \(rules\[0\]\)\s+archive \(priority 2\)\s+keep\s+keep/);
     expect(r.out).toMatch(/prod\s+2025-01-01T00:00:00Z\s+never\s+standard\s+keep\s+keep\s+keep\s+keep/);
     expect(r.out).toMatch(/v0\s+2024-01-01T00:00:00Z\s+never\s+archive\s+delete \(rules\[1\]\)\s+delete \(priority 4\)\s+keep\s+keep/);
-    expect(lines[lines.length - 1]).toBe('4 images; would delete: neutral 1, ECR 1, GAR 0, ACR 0; would archive: neutral 1, ECR 1, GAR 0, ACR 0');
+    expect(lines[lines.length - 1]).toBe('4 images; would delete: neutral 1, ECR 1, GAR 0, ACR 0, Harbor 0; would archive: neutral 1, ECR 1, GAR 0, ACR 0, Harbor 0');
+  });
+});
+
+/**
+ * Harbor: the artifact listing of its REST API (`GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts`,
+ * goharbor/harbor api/v2.0/swagger.yaml: Artifact {repository_name, digest, push_time, pull_time, tags: Tag[]},
+ * Tag {name, push_time, pull_time}); test/cli/fixtures/harbor-artifacts.json is the concatenation (`jq -s add`)
+ * of the listings of platform/api and platform/web, in the swagger's shape.
+ */
+describe('container-registry preview on Harbor', () => {
+  const HARBOR = join(__dirname, 'fixtures', 'harbor-artifacts.json');
+
+  test('a spec and a Harbor listing of two repositories: --repository picks one; push and pull times are the latest of the artifact\'s and its tags\'', async () => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', HARBOR, '--now', NOW]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^repository api: 6 images from .*harbor-artifacts\.json \(harbor\), now 2026-06-01T00:00:00.000Z$/);
+    expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+neutral\s+ECR\s+GAR\s+ACR\s+Harbor$/);
+    expect(r.out).not.toContain('sha256:777777777777'); // platform/web
+    const row = (tag: string) => lines.find((l) => l.includes(` ${tag} `))!;
+    // main-2 was retagged: the artifact was pushed on 2026-04-01, its tag on 2026-05-25 (Harbor's retention job reads the
+    // latest of both, src/pkg/retention/dep/client.go), so it is 7 days old and every policy keeps it.
+    expect(row('main-2')).toMatch(/main-2\s+2026-05-25T12:00:00Z\s+never\s+keep\s+keep\s+keep\s+keep\s+keep$/);
+    // The zero pull time (0001-01-01, Go's zero time) is "never"; a pull time is the latest of the artifact's and its tags'.
+    expect(row('prod')).toMatch(/prod\s+2026-01-01T00:00:00Z\s+2026-05-31T08:00:00Z\s+keep\s+keep\s+keep\s+keep\s+keep$/);
+    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
+    expect(row('main-1')).toMatch(/main-1\s+2026-03-01T00:00:00Z\s+2026-05-31T00:00:00Z\s+delete \(rules\[2\]\).*delete \(retained by no rule\)$/);
+    expect(lines[lines.length - 1]).toBe('6 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2, Harbor 2');
+  });
+
+  test('--cloud harbor shows the neutral meaning beside Harbor only; --cloud takes a list and refuses an unknown cloud', async () => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', HARBOR, '--now', NOW, '--cloud', 'harbor']);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+neutral\s+Harbor$/);
+    expect(r.out.split('\n').pop()).toBe('6 images; would delete: neutral 3, Harbor 2');
+    const two = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', HARBOR, '--now', NOW, '--cloud', 'aws,harbor']);
+    expect(two.out.split('\n').pop()).toBe('6 images; would delete: neutral 3, ECR 3, Harbor 2');
+    expect(await runCli(['preview', '--spec', SPEC, '--images', HARBOR, '--cloud', 'ibm']))
+      .toMatchObject({ code: 1, err: expect.stringContaining('--cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor)') });
+    expect(await runCli(['preview', '--ecr-policy', SPEC, '--images', HARBOR, '--cloud', 'harbor']))
+      .toMatchObject({ code: 1, err: expect.stringContaining('--cloud chooses the clouds of a --spec preview') });
+  });
+
+  test('the Harbor column evaluates the repository the spec names for the environment: a listing of another one is refused', async () => {
+    const spec = file('envs.yaml', 'name: platform\nrepositories: [{name: api}]\nenvironments: {layout: repositories, chain: [{name: dev}, {name: prod}]}\n'
+      + 'retention: {rules: [{tagState: any, expireAfterDays: 30}]}\n');
+    // The listing is of platform/api; with the repositories layout the spec puts dev's api in platform/dev/api.
+    expect(await runCli(['preview', '--spec', spec, '--repository', 'api', '--environment', 'dev', '--images', HARBOR, '--now', NOW]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('lists Harbor repository platform/api, but the spec puts image "api" of environment "dev" in platform/dev/api') });
+    // Without --environment the spec's repository is the unprefixed one; the listing must name it.
+    const other = JSON.parse(readFileSync(HARBOR, 'utf8')).filter((a: any) => a.repository_name === 'platform/api').map((a: any) => ({ ...a, repository_name: 'platform/prod/api' }));
+    expect(await runCli(['preview', '--spec', spec, '--images', file('prod.json', JSON.stringify(other)), '--now', NOW]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('lists Harbor repository platform/prod/api, but the spec puts image "api" in platform/api: say which environment with --environment') });
+    // The same artifacts listed as platform/dev/api: previewed, 30 days by push time.
+    const dev = JSON.parse(readFileSync(HARBOR, 'utf8')).filter((a: any) => a.repository_name === 'platform/api').map((a: any) => ({ ...a, repository_name: 'platform/dev/api' }));
+    const r = await runCli(['preview', '--spec', spec, '--environment', 'dev', '--images', file('dev.json', JSON.stringify(dev)), '--now', NOW, '--cloud', 'harbor']);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out.split('\n').pop()).toBe('6 images; would delete: neutral 3, Harbor 3');
+  });
+
+  test('a native Harbor retention policy (the REST JSON) over the listing of one repository', async () => {
+    const sel = (decoration: string, pattern: string) => ({ kind: 'doublestar', decoration, pattern });
+    // Retain the most recently pushed 2 artifacts tagged pr-* or main-*, and everything tagged prod: the rest is deleted.
+    const policy = file('harbor-policy.json', JSON.stringify({
+      algorithm: 'or',
+      rules: [
+        { disabled: false, action: 'retain', template: 'latestPushedK', params: { latestPushedK: 2 }, tag_selectors: [sel('matches', '{pr-*,main-*}')], scope_selectors: { repository: [sel('repoMatches', '**')] } },
+        { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [sel('matches', 'prod')], scope_selectors: { repository: [sel('repoMatches', 'api')] } },
+      ],
+    }));
+    const r = await runCli(['preview', '--harbor-policy', policy, '--images', HARBOR, '--repository', 'platform/api', '--now', NOW]);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const lines = r.out.split('\n');
+    expect(lines[0]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+Harbor$/);
+    // Pushed (latest of artifact and tags): pr-2 05-30, pr-1 05-29, main-2 05-25, main-1 03-01: pr-2 and pr-1 are retained.
+    // The untagged artifact is retained too: a `matches` tag selector selects untagged artifacts unless its extras say
+    // {"untagged": false} (the doublestar selector's default), so the `always` rule keeps it.
+    const row = (tag: string) => lines.find((l) => l.includes(` ${tag} `))!;
+    expect([row('pr-2'), row('pr-1'), row('prod'), row('<untagged>')].map((l) => l.trimEnd().endsWith('keep'))).toEqual([true, true, true, true]);
+    expect([row('main-2'), row('main-1')].map((l) => /delete \(retained by no rule\)$/.test(l))).toEqual([true, true]);
+    expect(lines[lines.length - 1]).toBe('6 images; would delete: Harbor 2');
+    // With {"untagged": false} on both rules, nothing retains the untagged artifact.
+    const tagged = JSON.parse(readFileSync(policy, 'utf8'));
+    for (const rule of tagged.rules) rule.tag_selectors[0].extras = '{"untagged":false}';
+    const r2 = await runCli(['preview', '--harbor-policy', file('harbor-tagged.json', JSON.stringify(tagged)), '--images', HARBOR, '--repository', 'platform/api', '--now', NOW]);
+    expect(r2.out).toMatch(/<untagged>.*delete \(retained by no rule\)$/m);
+    expect(r2.out.split('\n').pop()).toBe('6 images; would delete: Harbor 3');
+    // Several repositories and no --repository: say which.
+    expect(await runCli(['preview', '--harbor-policy', policy, '--images', HARBOR, '--now', NOW]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('lists several images (platform/api, platform/web); say which one with --repository') });
+    // A listing without repository names (ECR here) needs the Harbor repository's full name.
+    expect(await runCli(['preview', '--harbor-policy', policy, '--images', file('ecr-h.json', ECR_V2), '--repository', 'api', '--now', NOW]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('give the listing\'s full repository name with --repository <project>/<repository>, not "api"') });
+    // A policy without rules: refused, not read as "delete everything" or "nothing".
+    expect(await runCli(['preview', '--harbor-policy', file('no-rules.json', '{"algorithm":"or","rules":[]}'), '--images', HARBOR, '--repository', 'platform/api', '--now', NOW]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('lists no retention rule: nothing to preview') });
+  });
+
+  test('malformed Harbor listings: every problem at once, naming the field', async () => {
+    const bad = JSON.stringify([
+      { repository_name: 'api', digest: d(1), push_time: '2026-02-30T00:00:00Z', pull_time: '0001-01-01T00:00:00.000Z', tags: [{ name: 'v1', push_time: 'yesterday' }] },
+      { repository_name: 'platform/api', digest: 'latest', push_time: '2026-01-01T00:00:00Z', tags: [{ name: '' }] },
+      { repository_name: 'platform/api', digest: d(3), push_time: '2026-01-01T00:00:00Z', tags: null },
+      { repository_name: 'platform/api', digest: d(3), push_time: '2026-01-01T00:00:00Z' },
+    ]);
+    const r = await runCli(['preview', '--spec', SPEC, '--images', file('bad-harbor.json', bad), '--now', NOW]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain([
+      'bad-harbor.json: 6 problems in the harbor listing:',
+      '  - [0].repository_name: "api" is not a Harbor repository name (<project>/<repository>)',
+      '  - [0].push_time: "2026-02-30T00:00:00Z" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z): 2026-02 has 28 days, not 30',
+      '  - [0].tags[0].push_time: "yesterday" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z)',
+      '  - [1].tags[0].name: "" is not a tag',
+      '  - [1].digest: "latest" is not a digest (sha256:<hex>)',
+      `  - [3]: platform/api@${d(3)} is listed twice (concatenate each repository's listing once)`,
+    ].join('\n'));
   });
 });

@@ -113,3 +113,25 @@ describe('container-registry promote-scripts with several clouds and --scripts-d
     expect(r.out).toContain('runs-on: group=large');
   });
 });
+
+describe('container-registry promote-scripts --cloud harbor', () => {
+  test('writes the Harbor workflow and scripts, and lists the variables and the secrets to set; a bad host is refused', async () => {
+    const out = join(dir, 'harbor');
+    const r = await runCli(['promote-scripts', specFile, '--cloud', 'harbor', '--harbor-host', 'harbor.example.com', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n')).toEqual([
+      `created ${out}/.github/workflows/promote-harbor.yml`,
+      `created ${out}/.github/promotion/harbor/build-tags.sh`,
+      `created ${out}/.github/promotion/harbor/promote-image.sh`,
+      `created ${out}/.github/promotion/harbor/scan-gate.sh`,
+      `created ${out}/.github/promotion/harbor/promote-dev-to-prod.sh`,
+      // The tags layout: one project "platform"; CI's robot and the promoter's robot in it.
+      'harbor: set these GitHub variables: HARBOR_ROBOT_NAME_CI_PLATFORM, HARBOR_ROBOT_NAME_PROMOTER_PLATFORM',
+      'harbor: set these GitHub secrets: HARBOR_ROBOT_SECRET_CI_PLATFORM, HARBOR_ROBOT_SECRET_PROMOTER_PLATFORM',
+    ]);
+    expect(readFileSync(join(out, '.github/promotion/harbor/promote-dev-to-prod.sh'), 'utf8')).toContain('DEFAULT_DEST_REGISTRY=\'harbor.example.com/platform\'');
+    expect(readFileSync(join(out, '.github/workflows/promote-harbor.yml'), 'utf8')).toContain('ROBOT_SECRET: ${{ secrets.HARBOR_ROBOT_SECRET_PROMOTER_PLATFORM }}');
+    expect(await runCli(['promote-scripts', specFile, '--cloud', 'harbor', '--harbor-host', 'https://harbor.example.com', '--out', out]))
+      .toMatchObject({ code: 1, err: expect.stringContaining('harborHost: "https://harbor.example.com" is not a registry host') });
+  });
+});

@@ -4,6 +4,8 @@
  * workflow reads (issue 14: `ci--bot` once gave GCP_SERVICE_ACCOUNT_CI_BOT while the
  * workflow read GCP_SERVICE_ACCOUNT_CI__BOT).
  */
+import { existsSync } from 'fs';
+import { join } from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -61,4 +63,57 @@ test.each([Cloud.AWS, Cloud.GCP, Cloud.AZURE])('%s: every identity variable the 
     checked++;
   }), { seed: 14, numRuns: 12 });
   expect(checked).toBeGreaterThan(8);
+});
+
+/**
+ * Harbor: no OIDC, so the workflow reads a robot's login name (a variable) and its
+ * secret (a GitHub secret) per identity and project: `WorkflowVariables.harborRobotName`
+ * and `harborRobotSecret`, the one pair of functions the Harbor construct's outputs
+ * are named by (`HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT>`, sensitive
+ * `HARBOR_ROBOT_SECRET_<IDENTITY>_<PROJECT>`).
+ */
+describe('harbor: the robot credentials the workflow reads', () => {
+  const harborSpec = (pusher: string, promoter: string): RegistrySpec => ({
+    ...specOf(pusher, promoter),
+    environments: { layout: EnvironmentLayout.REGISTRIES, chain: [{ name: 'dev' }, { name: 'prod' }] },
+  });
+  /** The (identity, project) pairs a workflow of the spec logs in as: the pusher in dev's project, the promoter in dev's and prod's. */
+  const pairs = (pusher: string, promoter: string) => [[pusher, 'platform-dev'], [promoter, 'platform-dev'], [promoter, 'platform-prod']];
+
+  test('exactly the name variable and the secret of each identity\'s robot in each project its jobs touch', () => {
+    let checked = 0;
+    fc.assert(fc.property(identityName, identityName, (pusher, promoter) => {
+      fc.pre(pusher !== promoter);
+      const spec = harborSpec(pusher, promoter);
+      fc.pre(SpecValidator.validate(spec).problems.length === 0);
+      const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR }));
+      const expected = pairs(pusher, promoter);
+      expect(workflow.variables).toEqual(['HARBOR_HOST', ...expected.map(([i, p]) => WorkflowVariables.harborRobotName(i, p))].sort());
+      expect(workflow.secrets).toEqual(expected.map(([i, p]) => WorkflowVariables.harborRobotSecret(i, p)).sort());
+      checked++;
+    }), { seed: 16, numRuns: 12 });
+    expect(checked).toBeGreaterThan(8);
+  });
+
+  // The Harbor construct (src/harbor/container-registry.ts) is written on another branch of issue 16: once it is
+  // merged, this runs and proves that every robot variable and secret the workflow reads is one of its outputs.
+  const construct = join(__dirname, '../../src/harbor/container-registry.ts');
+  (existsSync(construct) ? test : test.skip)('every robot variable and secret the workflow reads is an output of the Harbor construct (secrets sensitive)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { ContainerRegistry: HarborRegistry } = require(construct);
+    let checked = 0;
+    fc.assert(fc.property(identityName, identityName, (pusher, promoter) => {
+      fc.pre(pusher !== promoter);
+      const spec = harborSpec(pusher, promoter);
+      fc.pre(SpecValidator.validate(spec).problems.length === 0);
+      const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR }));
+      const stack = new TerraformStack(Testing.app({ stackTraces: false }), 'stack');
+      new HarborRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com' });
+      const outputs = JSON.parse(Testing.synth(stack)).output ?? {};
+      for (const v of workflow.variables.filter((n) => n !== 'HARBOR_HOST')) expect([v, v in outputs]).toEqual([v, true]);
+      for (const s of workflow.secrets) expect([s, outputs[s]?.sensitive]).toEqual([s, true]);
+      checked++;
+    }), { seed: 16, numRuns: 8 });
+    expect(checked).toBeGreaterThan(5);
+  });
 });

@@ -268,3 +268,91 @@ describe('PromotionPlanner: the scan gate needs read access to scan results', ()
     expect(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }).warnings.some((w) => w.includes('gates the hops'))).toBe(false);
   });
 });
+
+describe('PromotionPlanner on Harbor', () => {
+  const harbor = (layout: EnvironmentLayout, overrides = {}) =>
+    PromotionPlanner.plan(promotionSpec(layout, overrides), { cloud: Cloud.HARBOR, harborHost: 'harbor.example.com' });
+
+  test.each([
+    // Naming.harborProjectName / harborRepositoryPath: registries -> a project per environment; repositories -> <env>/<image>
+    // in one project; tags -> one project, one repository per image.
+    [EnvironmentLayout.REGISTRIES, [
+      'dev->staging: harbor.example.com/platform-dev/api => harbor.example.com/platform-staging/api',
+      'staging->prod: harbor.example.com/platform-staging/api => harbor.example.com/platform-prod/api',
+    ]],
+    [EnvironmentLayout.REPOSITORIES, [
+      'dev->staging: harbor.example.com/platform/dev/api => harbor.example.com/platform/staging/api',
+      'staging->prod: harbor.example.com/platform/staging/api => harbor.example.com/platform/prod/api',
+    ]],
+    [EnvironmentLayout.TAGS, [
+      'dev->staging: harbor.example.com/platform/api => harbor.example.com/platform/api',
+      'staging->prod: harbor.example.com/platform/api => harbor.example.com/platform/api',
+    ]],
+  ])('%s: <host>/<project>/<repository path>', (layout, expected) => {
+    const plan = harbor(layout);
+    expect(plan.hops.map((h) => `${h.sourceEnvironment}->${h.destinationEnvironment}: ${h.images[0].source.reference} => ${h.images[0].destination.reference}`)).toEqual(expected);
+    for (const hop of plan.hops) {
+      for (const image of hop.images) {
+        for (const loc of [image.source, image.destination]) {
+          expect(loc.loginServer).toBe('harbor.example.com');
+          expect(loc.registry).toBe(`harbor.example.com/${loc.project}`);
+          expect(loc.reference).toBe(`${loc.registry}/${loc.repository}`);
+        }
+      }
+    }
+  });
+
+  test('without a host, the HARBOR_HOST variable; the other clouds\' locations have no project', () => {
+    const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES), { cloud: Cloud.HARBOR });
+    expect(plan.pushes[0].destination).toEqual({
+      registry: '${{ vars.HARBOR_HOST }}/platform-dev',
+      loginServer: '${{ vars.HARBOR_HOST }}',
+      repository: 'api',
+      reference: '${{ vars.HARBOR_HOST }}/platform-dev/api',
+      project: 'platform-dev',
+    });
+    expect(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }).pushes[0].destination.project).toBeUndefined();
+  });
+
+  test('the repositories layout warns that project robots reach every environment; registries does not', () => {
+    expect(harbor(EnvironmentLayout.REPOSITORIES).warnings).toContain(PromotionPlanner.HARBOR_SHARED_PROJECT_WARNING);
+    expect(harbor(EnvironmentLayout.REGISTRIES).warnings).not.toContain(PromotionPlanner.HARBOR_SHARED_PROJECT_WARNING);
+    // The tags layout carries the tags warning (robots cannot tell tags apart either).
+    expect(harbor(EnvironmentLayout.TAGS).warnings).toContain(PromotionPlanner.TAGS_LAYOUT_WARNING);
+  });
+
+  test('no OIDC trust checks on Harbor: robots log in with secrets, so a branch or environment mismatch is no warning', () => {
+    const plan = harbor(EnvironmentLayout.REGISTRIES);
+    expect(plan.warnings).toEqual([]);
+    // The same spec on AWS warns about trust (negative control: the check exists and is skipped on Harbor only).
+    const spec = promotionSpec(EnvironmentLayout.REGISTRIES, {
+      access: {
+        pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'release' } }],
+        promoters: [{ name: 'promote-prod', environments: ['staging', 'prod'], github: { repository: 'example/platform', branch: 'main' } }],
+      },
+    });
+    const trust = /OIDC/;
+    expect(PromotionPlanner.plan(spec, { cloud: Cloud.AWS, branch: 'main' }).warnings.filter((w) => trust.test(w))).toHaveLength(2);
+    expect(PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR, harborHost: 'h.example', branch: 'main' }).warnings.filter((w) => trust.test(w))).toEqual([]);
+  });
+
+  test('a gated hop names the Harbor robot permissions the scan gate needs (artifact:read, artifact-addition:read)', () => {
+    const plan = harbor(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: Severity.HIGH } });
+    expect(plan.hops.map((h) => h.images.every((i) => i.gate?.severityThreshold === Severity.HIGH))).toEqual([false, true]);
+    expect(plan.warnings).toContainEqual(expect.stringMatching(/gates the hops into prod: their promoters \(promote-prod\) need the robot permissions artifact:read and artifact-addition:read in the source projects/));
+  });
+
+  test.each([
+    ['https://harbor.example.com'], ['harbor.example.com/platform'], ['harbor.example.com:port'], ['-harbor.example.com'], [''],
+  ])('harborHost %j is refused naming the field and what is allowed', (host) => {
+    expect(() => PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.HARBOR, harborHost: host }))
+      .toThrow(`harborHost: ${JSON.stringify(host)} is not a registry host (a host name or IPv4 address with an optional :port, no scheme or path)`);
+  });
+
+  test('robot variables: one name variable and one secret per identity and project, the same suffix', () => {
+    expect(WorkflowVariables.harborRobotName('promote-prod', 'platform-prod')).toBe('HARBOR_ROBOT_NAME_PROMOTE_PROD_PLATFORM_PROD');
+    expect(WorkflowVariables.harborRobotSecret('promote-prod', 'platform-prod')).toBe('HARBOR_ROBOT_SECRET_PROMOTE_PROD_PLATFORM_PROD');
+    expect(WorkflowVariables.registry(Cloud.HARBOR)).toEqual(['HARBOR_HOST']);
+    expect(() => WorkflowVariables.identity(Cloud.HARBOR, 'ci')).toThrow(/one robot per identity and project: use WorkflowVariables.harborRobotName/);
+  });
+});

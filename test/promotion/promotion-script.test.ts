@@ -18,6 +18,8 @@ const write = (name: string, text: string) => {
 const plan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS });
 const literalPlan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, awsAccountId: '123456789012', awsRegion: 'eu-west-1' });
 const tagsPlan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP, gcpProjectId: 'my-project', gcpLocation: 'us' });
+const harborPlan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: 'high' as any } }),
+  { cloud: Cloud.HARBOR, harborHost: 'harbor.example.com' });
 /** Writes a plan's script files (the shared promote-image.sh and the hop scripts) into their own folder; returns the hop script's path. */
 const writeHop = (folder: string, p: typeof plan, hop: number) => {
   for (const f of PromotionScript.files(p, { scriptsDir: folder })) {
@@ -30,6 +32,7 @@ const scripts = {
   staging: writeHop('repositories', plan, 0),
   literal: writeHop('literal', literalPlan, 1),
   tags: writeHop('tags', tagsPlan, 0),
+  harbor: writeHop('harbor', harborPlan, 1),
   buildTags: write('build-tags.sh', BuildTagsScript.generate()),
 };
 const library = join(dir, 'repositories', PromotionScript.LIBRARY_FILE_NAME);
@@ -76,6 +79,21 @@ describe('PromotionScript: text', () => {
     // The hop scripts used to repeat about 200 lines of logic each; now each is its header and configuration
     // (about 30 lines plus 14 per image).
     expect(text.split('\n').length).toBeLessThan(33 + 14 * literalPlan.hops[1].images.length);
+  });
+
+  test('Harbor: the hop script differs only in its configuration: <host>/<project> registries, the harbor gate', () => {
+    const text = PromotionScript.forHop(harborPlan, harborPlan.hops[1]);
+    expect(text).toContain('HOP_CLOUD=\'harbor\'\n');
+    expect(text).toContain([
+      '    \'jobs/worker\')',
+      '      SOURCE_PATH=\'jobs/worker\'',
+      '      DEST_PATH=\'jobs/worker\'',
+      '      DEFAULT_SOURCE_REGISTRY=\'harbor.example.com/platform-staging\'',
+      '      DEFAULT_DEST_REGISTRY=\'harbor.example.com/platform-prod\'',
+    ].join('\n'));
+    expect(text).toContain('      GATE_THRESHOLD=\'high\'\n');
+    const shared = PromotionScript.files(harborPlan).find((f) => f.path.endsWith(PromotionScript.LIBRARY_FILE_NAME))!;
+    expect(shared.content).toBe(PromotionScript.library());
   });
 
   test('the shared file refuses to run on its own', () => {
@@ -126,6 +144,11 @@ describe('PromotionScript: refuses bad input before touching a registry', () => 
     [['--image=api', `--digest=${DIGEST}`, '--tag=x', '--src-tls-verify=maybe'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'tls-verify must be true or false, not "maybe"'],
     [['--image', 'api', '--colour', 'red'], {}, 'unknown argument: --colour'],
     [['--image'], {}, 'option --image needs a value'],
+    // Per-side auth files (Harbor's project robots): one way of giving credentials per side, and a readable file.
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--src-creds', 'u:p', '--src-authfile', '/a.json'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'give either --src-creds or --src-authfile, not both'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', DEST_CREDS: 'u:p', DEST_AUTHFILE: '/a.json' }, 'give either --dest-creds or --dest-authfile, not both'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--dest-authfile=/nonexistent/auth.json'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' },
+      'cannot read the auth file /nonexistent/auth.json (--src-authfile / --dest-authfile): log in with skopeo login --authfile first'],
     // Signatures: one verifier, given explicitly, checked before any registry is touched.
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'no signature verification given: use --verify-identity IDENTITY (keyless, as the workflow does) or --verify-key FILE; --no-verify promotes without checking signatures'],
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--verify-key', '/nonexistent.pub'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', VERIFY: '' }, 'cannot read the public key /nonexistent.pub (--verify-key)'],

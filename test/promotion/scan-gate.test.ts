@@ -47,6 +47,20 @@ describe('decision on recorded outputs', () => {
     ['azure', 'azure-findings.json', 'high', [], 1, 'findings at or above high: CVE-2024-8888(HIGH)'],
     ['azure', 'azure-findings.json', 'medium', ['CVE-2024-8888'], 1, 'findings at or above medium: CVE-2024-9999(MEDIUM)'],
     ['azure', 'azure-none.json', 'low', [], 0, 'warning: Microsoft Defender has no finding for'],
+    // Harbor: the artifact's scan_overview (status, counts per severity) and the vulnerabilities addition (ids, severities).
+    ['harbor', 'harbor-success.json', 'critical', [], 1, 'findings at or above critical: CVE-2024-3001(CRITICAL)'],
+    ['harbor', 'harbor-success.json', 'high', ['CVE-2024-3001'], 1, 'findings at or above high: CVE-2024-3002(HIGH)'],
+    ['harbor', 'harbor-success.json', 'high', ['CVE-2024-3001 CVE-2024-3002'], 0, 'passed'],
+    // Negligible and Unknown (src/pkg/scan/vuln/severity.go) never reach a threshold: low stops at the Low finding.
+    ['harbor', 'harbor-success.json', 'low', ['CVE-2024-3001 CVE-2024-3002 CVE-2024-3003'], 1, 'findings at or above low: CVE-2024-3004(LOW)'],
+    ['harbor', 'harbor-success.json', 'low', ['CVE-2024-3001 CVE-2024-3002 CVE-2024-3003 CVE-2024-3004'], 0, 'passed'],
+    ['harbor', 'harbor-running.json', 'high', [], 1, 'its scan is still pending'],
+    ['harbor', 'harbor-not-scanned.json', 'high', [], 1, 'its scan is still pending'],
+    ['harbor', 'harbor-error.json', 'critical', [], 1, 'the scan status is Error; nothing is known'],
+    // The report lists fewer findings at or above the threshold than the overview counts: undecidable, refused
+    // (even with every listed id accepted); below the missing severity, the counts agree and the gate decides.
+    ['harbor', 'harbor-truncated.json', 'high', ['CVE-2024-3001'], 1, 'Harbor\'s scan overview counts 2 finding(s) at or above high, but its vulnerability report lists 1'],
+    ['harbor', 'harbor-truncated.json', 'critical', ['CVE-2024-3001'], 0, 'passed'],
   ])('%s %s, threshold %s, allow %j: exit %d', (cloud, file, threshold, allow, code, message) => {
     const r = recorded(cloud, file, threshold, allow as string[]);
     expect([r.code, `${r.out}${r.err}`]).toEqual([code, expect.stringContaining(message)]);
@@ -72,10 +86,12 @@ describe('decision on recorded outputs', () => {
   });
 
   test.each([
-    [['--cloud', 'oci', '--threshold', 'high', '--findings', 'x'], '--cloud must be aws, gcp or azure, not "oci"'],
+    [['--cloud', 'oci', '--threshold', 'high', '--findings', 'x'], '--cloud must be aws, gcp, azure or harbor, not "oci"'],
     [['--cloud', 'aws', '--threshold', 'severe', '--findings', 'x'], '--threshold must be critical, high, medium or low, not "severe"'],
     [['--cloud', 'aws', '--threshold', 'high'], 'give --findings FILE, or --registry and --repository to read the scan'],
     [['--cloud', 'aws', '--threshold', 'high', '--findings', 'x', '--wait-seconds', '10m'], 'take a number of seconds, not "10m"'],
+    [['--cloud', 'harbor', '--threshold', 'high', '--registry', 'harbor.example.com', '--repository', 'api'], '--registry must be HOST/PROJECT on Harbor, not "harbor.example.com"'],
+    [['--cloud', 'harbor', '--threshold', 'high', '--registry', 'harbor.example.com/platform', '--repository', 'api'], 'give --authfile FILE'],
   ])('bad arguments: %j', (args, message) => {
     const r = gate(args);
     expect([r.code, r.err]).toEqual([1, expect.stringContaining(message)]);
@@ -142,6 +158,78 @@ describe('bounded wait with the cloud CLIs (stand-ins that answer pending N time
     expect(call).toContain('graph query --first 1000 --output json -q securityresources');
     expect(call).toContain(`properties.additionalData.artifactDetails.digest == '${DIGEST}'`);
     expect(call).toContain('registryHost =~ \'platformprod.azurecr.io\'');
+  });
+
+  describe('Harbor: the REST API through curl (a stand-in that answers from the recorded outputs)', () => {
+    const DIGEST_PATH = `artifacts/${DIGEST}`;
+    /**
+     * A stand-in for curl: logs its arguments and its standard input (the config with the credentials),
+     * writes the artifact (Running for the first `running` calls, then the recorded Success) or the
+     * vulnerabilities addition to --output, and prints the HTTP status given in `status` (default 200).
+     */
+    function harborCurl(running: number, status = '200'): { bin: string; log: string; stdin: string } {
+      const bin = join(work, `curl-${Math.random().toString(36).slice(2)}`);
+      mkdirSync(bin);
+      const log = join(bin, 'calls');
+      const stdin = join(bin, 'stdin');
+      writeFileSync(join(bin, 'curl'), [
+        '#!/bin/sh',
+        `printf '%s\\n' "$*" >>'${log}'`,
+        `cat >>'${stdin}'`,
+        'out=; url=',
+        'while [ $# -gt 0 ]; do case $1 in --output) out=$2; shift 2 ;; https://*) url=$1; shift ;; *) shift ;; esac; done',
+        `n=$(grep -c with_scan_overview '${log}')`,
+        'case $url in',
+        `  */additions/vulnerabilities) jq .vulnerabilities '${join(OUTPUTS, 'harbor-success.json')}' >"$out" ;;`,
+        `  *) if [ "$n" -le ${running} ]; then jq .artifact '${join(OUTPUTS, 'harbor-running.json')}' >"$out"; else jq .artifact '${join(OUTPUTS, 'harbor-success.json')}' >"$out"; fi ;;`,
+        'esac',
+        `printf '%s' '${status}'`,
+        '',
+      ].join('\n'), { mode: 0o755 });
+      return { bin, log, stdin };
+    }
+    const authfile = join(work, 'harbor-auth.json');
+    // What `skopeo login --authfile` writes: {"auths": {host: {"auth": base64("user:secret")}}} (containers-auth.json(5)).
+    writeFileSync(authfile, JSON.stringify({ auths: { 'harbor.example.com': { auth: Buffer.from('robot$platform-staging+promote-prod:s3cr"et').toString('base64') } } }));
+    const runHarbor = (bin: string, extra: string[] = []) => gate(['--cloud', 'harbor', '--threshold', 'critical', '--registry', 'harbor.example.com/platform-staging',
+      '--repository', 'jobs/worker', '--authfile', authfile, '--wait-seconds', '5', '--interval-seconds', '0', ...extra], { PATH: `${bin}:${process.env.PATH}` });
+
+    test('waits while Running, then reads the report; the repository name is URL-encoded twice; credentials only on standard input', () => {
+      const { bin, log, stdin } = harborCurl(2);
+      const r = runHarbor(bin);
+      expect(r.out.match(/is pending; waiting/g)).toHaveLength(2);
+      expect([r.code, r.err]).toEqual([1, expect.stringContaining('findings at or above critical: CVE-2024-3001(CRITICAL)')]);
+      const calls = readFileSync(log, 'utf8').trim().split('\n');
+      // swagger.yaml, parameter repository_name: "If it contains slash, encode it twice over with URL encoding. e.g. a/b -> a%2Fb -> a%252Fb".
+      const base = 'https://harbor.example.com/api/v2.0/projects/platform-staging/repositories/jobs%252Fworker';
+      expect(calls.map((c) => c.split(' ').pop())).toEqual([
+        `${base}/${DIGEST_PATH}?with_scan_overview=true`,
+        `${base}/${DIGEST_PATH}?with_scan_overview=true`,
+        `${base}/${DIGEST_PATH}?with_scan_overview=true`,
+        `${base}/${DIGEST_PATH}/additions/vulnerabilities`,
+      ]);
+      expect(calls.join('\n')).not.toContain('s3cr');
+      // curl's config syntax: a double quote inside a quoted value is escaped.
+      expect(readFileSync(stdin, 'utf8')).toBe('user = "robot$platform-staging+promote-prod:s3cr\\"et"\n'.repeat(4));
+    });
+
+    test('passes with the allowlist; refuses on an access error naming the robot permissions it needs', () => {
+      expect(runHarbor(harborCurl(0).bin, ['--allow', 'CVE-2024-3001'])).toMatchObject({ code: 0, err: '' });
+      const denied = runHarbor(harborCurl(0, '403').bin);
+      expect([denied.code, denied.err]).toEqual([1, expect.stringContaining('(HTTP 403): the promoter\'s robot needs artifact:read and artifact-addition:read in the source project')]);
+      const missing = runHarbor(harborCurl(0, '404').bin);
+      expect(missing.err).toContain('Harbor has no harbor.example.com/platform-staging/jobs/worker@sha256:');
+    });
+
+    test('an auth file without the host is refused before any request', () => {
+      const other = join(work, 'other-auth.json');
+      writeFileSync(other, JSON.stringify({ auths: { 'registry.example.com': { auth: 'dTpw' } } }));
+      const { bin, log } = harborCurl(0);
+      const r = gate(['--cloud', 'harbor', '--threshold', 'critical', '--registry', 'harbor.example.com/p', '--repository', 'api', '--authfile', other],
+        { PATH: `${bin}:${process.env.PATH}` });
+      expect([r.code, r.err]).toEqual([1, expect.stringContaining('has no credentials for harbor.example.com: skopeo login harbor.example.com first')]);
+      expect(() => readFileSync(log)).toThrow();
+    });
   });
 
   test('ECR: ScanNotFoundException (no scan yet) is pending, another error fails at once', () => {

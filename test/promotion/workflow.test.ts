@@ -15,7 +15,7 @@ interface Case {
 }
 
 const cases: Case[] = [];
-for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE]) {
+for (const cloud of [Cloud.AWS, Cloud.GCP, Cloud.AZURE, Cloud.HARBOR]) {
   for (const layout of [EnvironmentLayout.REPOSITORIES, EnvironmentLayout.REGISTRIES, EnvironmentLayout.TAGS]) {
     cases.push({ name: `${cloud}-${layout}`, spec: promotionSpec(layout), options: { cloud } });
   }
@@ -104,6 +104,12 @@ describe('PromotionWorkflow: structure', () => {
   test('id-token: write only on the jobs that log in; the workflow default token is read-only', () => {
     for (const g of generated) {
       expect(g.yaml.permissions).toEqual({ contents: 'read' });
+      if (g.plan.cloud === Cloud.HARBOR) {
+        // Harbor's robots log in with secrets: only the build job, which signs keyless, holds id-token: write.
+        expect(Object.entries<any>(g.yaml.jobs).map(([id, job]) => [id, job.permissions])).toEqual(
+          Object.keys(g.yaml.jobs).map((id) => [id, id === 'build' ? { 'contents': 'read', 'id-token': 'write' } : { contents: 'read' }]));
+        continue;
+      }
       for (const job of Object.values<any>(g.yaml.jobs)) {
         expect(job.permissions).toEqual({ 'contents': 'read', 'id-token': 'write' });
         // Every job that has id-token: write uses it: its first step after checkout is the cloud's OIDC login.
@@ -436,5 +442,94 @@ describe('pinned actions', () => {
     expect(ActionPins.ALL.every((p) => /^[0-9a-f]{40}$/.test(p.commit) && /^v\d+\.\d+\.\d+$/.test(p.version))).toBe(true);
     expect(new Set(ActionPins.ALL.map((p) => p.action)).size).toBe(ActionPins.ALL.length);
     expect(() => ActionPins.uses('actions/cache')).toThrow('the action actions/cache has no pinned commit (pinned: actions/checkout, ');
+  });
+});
+
+describe('PromotionWorkflow on Harbor: robot logins from a variable and a secret, one per project', () => {
+  const harbor = (layout: string) => byName(`harbor-${layout}`);
+
+  test('registries layout: each hop logs in as its promoter\'s robot in the source and in the destination project, each in its own auth file', () => {
+    const job = harbor('registries').yaml.jobs['promote-prod'];
+    const logins = job.steps.filter((st: any) => /^Log in/.test(st.name));
+    expect(logins).toEqual(['platform-prod', 'platform-staging'].map((project) => {
+      const suffix = `PROMOTE_PROD_${project.toUpperCase().replace('-', '_')}`;
+      return {
+        name: `Log in skopeo to \${{ vars.HARBOR_HOST }} as promote-prod's robot in project ${project}`,
+        env: {
+          REGISTRY: '${{ vars.HARBOR_HOST }}',
+          ROBOT_NAME: `\${{ vars.HARBOR_ROBOT_NAME_${suffix} }}`,
+          ROBOT_SECRET: `\${{ secrets.HARBOR_ROBOT_SECRET_${suffix} }}`,
+          AUTHFILE: `\${{ runner.temp }}/harbor-auth/${project}.json`,
+        },
+        // The secret reaches skopeo on its standard input, never as an argument.
+        run: 'printf \'%s\' "$ROBOT_SECRET" | skopeo login --authfile "$AUTHFILE" --username "$ROBOT_NAME" --password-stdin "$REGISTRY"',
+      };
+    }));
+    const promote = job.steps.find((st: any) => st.name === 'Promote api (staging -> prod)');
+    expect(promote.env).toMatchObject({
+      SOURCE_REGISTRY: '${{ vars.HARBOR_HOST }}/platform-staging',
+      DEST_REGISTRY: '${{ vars.HARBOR_HOST }}/platform-prod',
+      SRC_AUTHFILE: '${{ runner.temp }}/harbor-auth/platform-staging.json',
+      DEST_AUTHFILE: '${{ runner.temp }}/harbor-auth/platform-prod.json',
+    });
+    // The dry run of every image uses the same auth files.
+    expect(job.steps.find((st: any) => st.name === 'Check every image before copying any (dry run)').env).toMatchObject({
+      SRC_AUTHFILE: '${{ runner.temp }}/harbor-auth/platform-staging.json',
+      DEST_AUTHFILE: '${{ runner.temp }}/harbor-auth/platform-prod.json',
+    });
+  });
+
+  test('repositories and tags layouts: one project, one robot login per hop, the same auth file on both sides', () => {
+    for (const layout of ['repositories', 'tags']) {
+      const job = harbor(layout).yaml.jobs['promote-staging'];
+      expect(job.steps.filter((st: any) => /^Log in/.test(st.name)).map((st: any) => st.env.ROBOT_SECRET)).toEqual(['${{ secrets.HARBOR_ROBOT_SECRET_PROMOTE_STAGING_PLATFORM }}']);
+      const promote = job.steps.find((st: any) => st.name === 'Promote api (dev -> staging)');
+      expect([promote.env.SRC_AUTHFILE, promote.env.DEST_AUTHFILE]).toEqual(['${{ runner.temp }}/harbor-auth/platform.json', '${{ runner.temp }}/harbor-auth/platform.json']);
+    }
+    expect(harbor('repositories').yaml.jobs['promote-staging'].steps.find((st: any) => st.name === 'Promote api (dev -> staging)').env.DEST_REGISTRY)
+      .toBe('${{ vars.HARBOR_HOST }}/platform');
+  });
+
+  test('the build job logs docker in as the pusher\'s robot in the first environment\'s project, before it pushes and signs', () => {
+    const build = harbor('registries').yaml.jobs.build;
+    expect(build.steps[1]).toEqual({
+      name: 'Log in docker to ${{ vars.HARBOR_HOST }} as ci\'s robot in project platform-dev',
+      env: { REGISTRY: '${{ vars.HARBOR_HOST }}', ROBOT_NAME: '${{ vars.HARBOR_ROBOT_NAME_CI_PLATFORM_DEV }}', ROBOT_SECRET: '${{ secrets.HARBOR_ROBOT_SECRET_CI_PLATFORM_DEV }}' },
+      run: 'printf \'%s\' "$ROBOT_SECRET" | docker login --username "$ROBOT_NAME" --password-stdin "$REGISTRY"',
+    });
+    expect(build.steps.find((st: any) => st.id === 'tags_api').env.REPOSITORY).toBe('${{ vars.HARBOR_HOST }}/platform-dev/api');
+  });
+
+  test('variables and secrets: names as variables, robot secrets only as secrets, all listed in the header; no OIDC login', () => {
+    const g = harbor('registries');
+    expect(g.workflow.variables).toEqual([
+      'HARBOR_HOST',
+      'HARBOR_ROBOT_NAME_CI_PLATFORM_DEV',
+      'HARBOR_ROBOT_NAME_PROMOTE_PROD_PLATFORM_PROD',
+      'HARBOR_ROBOT_NAME_PROMOTE_PROD_PLATFORM_STAGING',
+      'HARBOR_ROBOT_NAME_PROMOTE_STAGING_PLATFORM_DEV',
+      'HARBOR_ROBOT_NAME_PROMOTE_STAGING_PLATFORM_STAGING',
+    ]);
+    expect(g.workflow.secrets).toEqual(g.workflow.variables.slice(1).map((v) => v.replace('_NAME_', '_SECRET_')));
+    for (const secret of g.workflow.secrets) {
+      expect(g.workflow.text).toContain(`#   ${secret}\n`);
+      expect(g.workflow.text).not.toContain(`vars.${secret}`);
+    }
+    // Every secret and variable of the text is listed.
+    expect([...new Set([...g.workflow.text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]))].sort()).toEqual(g.workflow.secrets);
+    expect(g.workflow.text).not.toMatch(/configure-aws-credentials|google-github-actions\/auth|azure\/login/);
+    // The other clouds read no secret.
+    expect(byName('aws-registries').workflow.secrets).toEqual([]);
+  });
+
+  test('a literal host replaces the HARBOR_HOST variable; a bad host is refused naming the field', () => {
+    const plan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES), { cloud: Cloud.HARBOR, harborHost: 'Registry.Internal:8443' });
+    const wf = PromotionWorkflow.generate(plan);
+    expect(wf.variables).not.toContain('HARBOR_HOST');
+    expect(plan.hops[0].images[0].source.reference).toBe('registry.internal:8443/platform-dev/api');
+    expect(wf.files.find((f) => f.path === '.github/promotion/harbor/promote-dev-to-staging.sh')!.content)
+      .toContain('DEFAULT_DEST_REGISTRY=\'registry.internal:8443/platform-staging\'');
+    expect(() => PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.HARBOR, harborHost: 'https://harbor.example.com' }))
+      .toThrow(/harborHost: "https:\/\/harbor.example.com" is not a registry host/);
   });
 });
