@@ -88,6 +88,15 @@ export class Naming {
     return env && Naming.layout(spec) === EnvironmentLayout.REPOSITORIES ? `${env}/${image}` : image;
   }
 
+  /**
+   * The Harbor proxy-cache project of an upstream cache: `<name>-<cache>` (as
+   * Artifact Registry names its remote repositories; a cache cannot be named like an
+   * environment, so it never meets a `registries` project).
+   */
+  public static harborCacheProjectName(spec: RegistrySpec, cache: string): string {
+    return `${spec.name}-${cache}`;
+  }
+
   private static physical(spec: RegistrySpec, environment?: string): string {
     if (!environment || !spec.environments || Naming.layout(spec) === EnvironmentLayout.TAGS) return '';
     return environment;
