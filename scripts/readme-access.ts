@@ -17,6 +17,7 @@ import { AcrAccessMatrix } from '../src/azure/access-matrix';
 import { AzureWarnings } from '../src/azure/warnings';
 import { GarAccessMatrix } from '../src/gcp/access-matrix';
 import { GcpWarnings } from '../src/gcp/warnings';
+import { HarborAccessMatrix } from '../src/harbor/access-matrix';
 import { AccessModel, AccessResourceKind, NativeAccessEntry, RegistrySpec } from '../src/spec';
 
 /** The spec the README's matrices are drawn for: every role, a restricted puller and a cache. */
@@ -91,7 +92,37 @@ export function accessBlock(): string {
     '**Azure** (`azure.AcrAccessMatrix`): role assignments with ABAC repository conditions, and the purge task.',
     '',
     ...table(header, nativeRows(AcrAccessMatrix.of(spec))),
+    '',
+    ...harborBlock(spec, header),
   ].join('\n');
+}
+
+/** Harbor: the robots, what they mean, and their matrix. */
+function harborBlock(spec: RegistrySpec, header: string[]): string[] {
+  const robots = HarborAccessMatrix.robots(spec);
+  return [
+    '**Harbor** (`harbor.HarborAccessMatrix`): one robot account per identity, with project-level permissions only: `repository:pull` to read '
+      + '(pull, `skopeo inspect`, a hop\'s source and destination reads), `repository:push` with pull where it writes (a tag move is a push), '
+      + 'pull on the proxy-cache project `<name>-<cache>` to pull (and so import) through a cache. No robot gets a delete, any project '
+      + 'administration, a system-kind permission or the `*` namespace; retention runs inside Harbor, with no robot. Harbor robots are scoped '
+      + 'to projects, not repositories: where a project holds environments or images an identity does not use (the `tags` and `repositories` '
+      + 'layouts, a `repositories` filter), its robot reaches them too, and any repository of the project outside the spec; `beyondModel` '
+      + 'says so. A robot whose permissions span several projects (a promoter with the `registries` layout, a puller with a cache) must be a '
+      + 'system-level robot (`robot$<registry>-<identity>`: Harbor gives a project robot exactly one project), still with project permissions '
+      + 'only. Proven like the others: `test/harbor/harbor-access.ts` evaluates the robots the way Harbor decides (its robot security context '
+      + 'and registry auth middleware, from goharbor/harbor\'s source) over generated specs, and the authorizing proxy\'s Harbor authorizer '
+      + 'runs skopeo as each robot against the loopback registry.',
+    '',
+    ...table(['identity', 'robot (login user)', 'level', 'permissions', 'beyond the model'], robots.map((r) => [
+      r.identity,
+      `\`${r.fullName}\``,
+      r.level,
+      r.permissions.map((p) => `\`${p.project}\`: ${p.actions.map((a) => `\`${a.resource}:${a.action}\``).join(', ')}`).join('; '),
+      r.beyondModel.join('; ').replace(/\|/g, '\\|'),
+    ])),
+    '',
+    ...table(header, nativeRows(HarborAccessMatrix.of(spec))),
+  ];
 }
 
 function replaceBlock(readme: string, begin: string, end: string, block: string): string {
