@@ -12,7 +12,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { AuthorizingProxy, RegistryOperation } from './authorizing-proxy';
 import { promotionSpec } from './fixtures';
-import { HARBOR_ACTIONS, HarborAuthorizer } from './harbor-authorizer';
+import { HARBOR_ACTIONS, HarborAccessControl, HarborAuthorizer, startHarborAccessControl } from './harbor-authorizer';
 import { buildOciImage, LocalRegistry, OciImage, request, run, skopeoHome } from './oci-registry';
 import { HarborAccessMatrix } from '../../src/harbor/access-matrix';
 import { EnvironmentLayout, RegistrySpec } from '../../src/spec';
@@ -33,10 +33,12 @@ let authorizer: HarborAuthorizer;
 let image: OciImage;
 const work = mkdtempSync(join(tmpdir(), 'harbor-authorizer-'));
 
+let control: HarborAccessControl;
+
 beforeAll(async () => {
   registry = await LocalRegistry.start();
-  authorizer = HarborAuthorizer.forSpec(spec);
-  proxy = await AuthorizingProxy.start({ upstream: registry.host, credentials: authorizer.credentials(), actions: HARBOR_ACTIONS, authorizer });
+  control = await startHarborAccessControl(registry.host, spec);
+  ({ proxy, authorizer } = control);
   image = buildOciImage('harbor api v1');
 });
 afterAll(async () => {
@@ -65,6 +67,9 @@ describe('Harbor robots through the authorizing proxy, registries layout', () =>
       ['runtime', 'robot$platform-prod+runtime', ['platform-prod:pull']],
     ]);
     expect(Object.keys(authorizer.credentials()).sort()).toEqual(robots.map((r) => r.fullName).sort());
+    expect(proxy.actions).toBe(HARBOR_ACTIONS);
+    expect(control.creds('runtime')).toBe(`robot$platform-prod+runtime:${authorizer.credentials()['robot$platform-prod+runtime']}`);
+    expect(() => control.creds('nobody')).toThrow(/no Harbor robot/);
   });
 
   test('the build push as the CI robot reaches platform-dev; the same push to platform-staging is refused', async () => {

@@ -20,7 +20,8 @@
  * (`Naming.harborProjectName` / `harborRepositoryPath`), so the scripts'
  * SOURCE_REGISTRY / DEST_REGISTRY are the proxy itself.
  */
-import { Authorizer, CloudActions, Decision, PermissionCheck, RegistryOperation } from './authorizing-proxy';
+import { Authorizer, AuthorizingProxy, CloudActions, Decision, PermissionCheck, RegistryOperation } from './authorizing-proxy';
+import { HarborAccessMatrix } from '../../src/harbor/access-matrix';
 import { RegistrySpec } from '../../src/spec';
 import { HarborAccess } from '../harbor/harbor-access';
 import { synthesizeRobots } from '../harbor/robot-stack';
@@ -106,4 +107,37 @@ export class HarborAuthorizer implements Authorizer {
     const held = robot.permissions.map((p) => `${p.kind} ${p.namespace}: ${p.access.map((a) => `${a.resource}:${a.action}${a.effect === 'deny' ? ' (deny)' : ''}`).join(', ')}`);
     return { allowed, reason: allowed ? undefined : `permissions of ${identity}: ${held.join('; ')}` };
   }
+}
+
+/** What `startHarborAccessControl` returns. */
+export interface HarborAccessControl {
+  /** The proxy in front of the registry: point SOURCE_REGISTRY / DEST_REGISTRY at `proxy.host`. */
+  readonly proxy: AuthorizingProxy;
+  /** Its authorizer. */
+  readonly authorizer: HarborAuthorizer;
+  /** `robot$...:secret` of an identity's robot, for skopeo's `--creds` (SRC_CREDS / DEST_CREDS of a hop, the build's push). */
+  creds(identity: string): string;
+}
+
+/**
+ * For the promotion integration tests (access-controlled.integration.test.ts), once
+ * the Harbor promotion scripts land: starts an authorizing proxy in front of the
+ * loopback registry (`upstream`, `host:port`) that authenticates the spec's robots
+ * (full name + secret) and decides each request with the Harbor table and evaluator.
+ * The generated scripts run as an identity with `creds(identity)`; the repositories
+ * are Harbor's `<project>/<repository path>`. Stop it with `proxy.stop()`.
+ */
+export async function startHarborAccessControl(upstream: string, spec: RegistrySpec): Promise<HarborAccessControl> {
+  const authorizer = HarborAuthorizer.forSpec(spec);
+  const proxy = await AuthorizingProxy.start({ upstream, credentials: authorizer.credentials(), actions: HARBOR_ACTIONS, authorizer });
+  const robots = HarborAccessMatrix.robots(spec);
+  return {
+    proxy,
+    authorizer,
+    creds: (identity: string) => {
+      const robot = robots.find((r) => r.identity === identity);
+      if (!robot) throw new Error(`identity ${identity} has no Harbor robot (no operation in the access model)`);
+      return authorizer.creds(robot.fullName);
+    },
+  };
 }
