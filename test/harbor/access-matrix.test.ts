@@ -184,6 +184,38 @@ describe('HarborAccess (the independent evaluator) on hand-written robots: Harbo
     for (const [r, message] of cases) expect(() => new HarborAccess(config({ r }))).toThrow(message);
   });
 
+  // Harbor's own unit tests, replayed on the evaluator (goharbor/harbor main c50c7ddd).
+  test('v2auth TestAccessList (src/server/middleware/v2auth/access_test.go:14-87)', () => {
+    const mount = new URLSearchParams('mount=sha256:08e4a417ff4e3913d8723a05cc34055db01c2fd165b588e049c5bad16ce6094f&from=base/ubuntu');
+    expect(HarborAccess.checks('GET', '/v2/')).toEqual([{ target: 'login' }]);
+    expect(HarborAccess.checks('GET', '/v2/_catalog')).toEqual([{ target: 'catalog', action: 'read' }]);
+    expect(HarborAccess.checks('POST', '/v2/library/ubuntu/blobs/uploads/', mount)).toEqual([
+      { target: 'repository', repository: 'library/ubuntu', action: 'push' }, { target: 'repository', repository: 'base/ubuntu', action: 'pull' },
+    ]);
+    expect(HarborAccess.checks('GET', '/v2/goharbor/registry/manifests/v1.0')).toEqual([{ target: 'repository', repository: 'goharbor/registry', action: 'pull' }]);
+    expect(HarborAccess.checks('DELETE', '/v2/goharbor/registry/manifests/v1.0')).toEqual([{ target: 'repository', repository: 'goharbor/registry', action: 'delete' }]);
+    // No access for a non-registry path: v2auth refuses it as "un-recognized request" (auth.go:51-54).
+    expect(HarborAccess.checks('GET', '/api/v2.0/users')).toBeUndefined();
+  });
+
+  test('robot security context TestHasPullPerm / TestHasPushPerm / TestSysAndProPerm / Test_filterRobotPolicies (src/common/security/robot/context_test.go)', () => {
+    const access = new HarborAccess(config({
+      pull: robot('pull', 'project', [perm('library', PULL)]),
+      push: robot('push', 'project', [perm('library', PUSH)]),
+      sys: robot('sys', 'system', [
+        { kind: 'system', namespace: '/', access: [{ resource: 'garbage-collection', action: 'list' }, { resource: 'garbage-collection', action: 'create' }] },
+        perm('library', PUSH, PULL),
+      ]),
+    }, { library: { name: 'library' }, other: { name: 'other' } }));
+    expect(access.allows('robot$library+pull', 'library', 'repository', 'pull')).toBe(true);
+    expect(access.allows('robot$library+push', 'library', 'repository', 'push')).toBe(true);
+    expect(access.allows('robot$sys', 'library', 'repository', 'push') && access.allows('robot$sys', 'library', 'repository', 'pull')).toBe(true);
+    expect(access.allowsSystem('robot$sys', 'garbage-collection', 'create')).toBe(true);
+    // filterRobotPolicies keeps only the requested project's policies.
+    expect(access.allows('robot$library+pull', 'other', 'repository', 'pull')).toBe(false);
+    expect(access.allows('robot$sys', 'other', 'repository', 'pull')).toBe(false);
+  });
+
   test('the robots of a spec, through the bindings: the namespaces reference real projects and the names are Harbor\'s', () => {
     const { json, robots } = synthesizeRobots(specOf(EnvironmentLayout.REGISTRIES));
     const access = new HarborAccess(json);
