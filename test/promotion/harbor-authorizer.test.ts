@@ -150,3 +150,29 @@ describe('Harbor robots through the authorizing proxy, registries layout', () =>
     }
   });
 });
+
+describe('Harbor robots through the authorizing proxy, repositories layout: one project, so a robot reaches every environment of it', () => {
+  const one = (() => {
+    const base = promotionSpec(EnvironmentLayout.REPOSITORIES);
+    return { ...base, access: { ...base.access, pullers: [{ name: 'runtime', environments: ['prod'], github: { repository: 'example/platform', environment: 'prod' } }] } };
+  })();
+  let c: HarborAccessControl;
+  beforeAll(async () => {
+    c = await startHarborAccessControl(registry.host, one);
+    await registry.pushTags(image, 'platform/dev/api', ['1.0.0'], { via: c.proxy.host, creds: c.creds('ci'), home: home() });
+  });
+  afterAll(async () => c?.proxy.stop());
+
+  test('the puller of prod also reads dev (declared beyond the model), still cannot push, and nothing outside the project', async () => {
+    const rows = HarborAccessMatrix.of(one).filter((r) => r.identity === 'runtime');
+    expect(rows.find((r) => r.resource === 'platform/dev/api')!.beyondModel).toMatch(/the permission on platform also reaches dev\/api/);
+    const args = (ref: string) => ['inspect', '--raw', '--tls-verify=false', `--creds=${c.creds('runtime')}`, `docker://${c.proxy.host}/${ref}`];
+    const dev = await skopeo(args('platform/dev/api:1.0.0'));
+    expect([dev.code, dev.err]).toEqual([0, '']);
+    const other = await skopeo(args('platform-dev/api:1.0.0'));
+    expect(other.code).not.toBe(0);
+    expect(c.proxy.refusals().map((e) => e.check)).toContainEqual({ action: 'repository:pull', repository: 'platform-dev/api' });
+    await expect(registry.copy(image, 'platform/prod/api', '9.9.9', { via: c.proxy.host, creds: c.creds('runtime'), home: home() })).rejects.toThrow(/403|denied/i);
+    expect(await registry.digest('platform/prod/api', '9.9.9')).toBeUndefined();
+  });
+});
