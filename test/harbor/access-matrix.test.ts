@@ -101,6 +101,15 @@ describe('HarborAccessMatrix.robots: the least robot permissions per identity', 
     expect(HarborAccessMatrix.of(specOf(EnvironmentLayout.REGISTRIES)).find((r) => r.identity === 'promote-prod' && r.resource === 'platform-prod/api')!.beyondModel).toBeUndefined();
   });
 
+  test('every identity with operations gets a robot, whatever other clouds\' principals it has (on Harbor the robot is the credential)', () => {
+    const spec = specOf(EnvironmentLayout.TAGS, {
+      access: { pullers: [{ name: 'eks', awsPrincipalArns: ['arn:aws:iam::123456789012:role/eks-node'] }, { name: 'aks', azurePrincipalIds: ['11111111-0000-0000-0000-000000000001'] }] },
+    });
+    expect(HarborAccessMatrix.robots(spec).map((r) => [r.fullName, r.permissions])).toEqual([
+      ['robot$platform+aks', [{ project: 'platform', actions: [PULL] }]], ['robot$platform+eks', [{ project: 'platform', actions: [PULL] }]],
+    ]);
+  });
+
   test('a robot name prefix other than Harbor\'s default', () => {
     expect(HarborAccessMatrix.robots(specOf(EnvironmentLayout.REGISTRIES), { robotNamePrefix: 'bot-' }).map((r) => r.fullName))
       .toEqual(['bot-platform-dev+ci', 'bot-platform-promote-prod', 'bot-platform-prod+runtime']);
