@@ -17,6 +17,7 @@ import { AcrAccessMatrix } from '../src/azure/access-matrix';
 import { AzureWarnings } from '../src/azure/warnings';
 import { GarAccessMatrix } from '../src/gcp/access-matrix';
 import { GcpWarnings } from '../src/gcp/warnings';
+import { HarborAccessMatrix } from '../src/harbor/access-matrix';
 import { HarborWarnings } from '../src/harbor/warnings';
 import { AccessModel, AccessResourceKind, NativeAccessEntry, RegistrySpec } from '../src/spec';
 
@@ -92,7 +93,37 @@ export function accessBlock(): string {
     '**Azure** (`azure.AcrAccessMatrix`): role assignments with ABAC repository conditions, and the purge task.',
     '',
     ...table(header, nativeRows(AcrAccessMatrix.of(spec))),
+    '',
+    ...harborBlock(spec, header),
   ].join('\n');
+}
+
+/** Harbor: the robots, what they mean, and their matrix. */
+function harborBlock(spec: RegistrySpec, header: string[]): string[] {
+  const robots = HarborAccessMatrix.robots(spec);
+  return [
+    '**Harbor** (`harbor.HarborAccessMatrix`): one project robot account per identity and project it needs: `repository:pull` to read '
+      + '(pull, `skopeo inspect`, a hop\'s source and destination reads), `repository:push` with pull where it writes (a tag move is a push), '
+      + 'pull on the proxy-cache project `<name>-<cache>` to pull (and so import) through a cache. No robot gets a delete, any project '
+      + 'administration, a system-kind permission or the `*` namespace; retention runs inside Harbor, with no robot. Harbor robots are scoped '
+      + 'to projects, not repositories: where a project holds environments or images an identity does not use (the `tags` and `repositories` '
+      + 'layouts, a `repositories` filter), its robot reaches them too, and any repository of the project outside the spec; `beyondModel` '
+      + 'says so. Harbor gives a project robot exactly one project and only a system-level robot (which needs a Harbor administrator) may span '
+      + 'several: an identity that needs several projects (a promoter with the `registries` layout, a puller with a cache) gets one project '
+      + 'robot in each, and the generated workflow logs in to each side with that side\'s robot. Proven like the others: `test/harbor/harbor-access.ts` evaluates the robots the way Harbor decides (its robot security context '
+      + 'and registry auth middleware, from goharbor/harbor\'s source) over generated specs, and the authorizing proxy\'s Harbor authorizer '
+      + 'runs skopeo as each robot against the loopback registry.',
+    '',
+    ...table(['identity', 'robot (login user)', 'level', 'permissions', 'beyond the model'], robots.map((r) => [
+      r.identity,
+      `\`${r.fullName}\``,
+      r.level,
+      r.permissions.map((p) => `\`${p.project}\`: ${p.actions.map((a) => `\`${a.resource}:${a.action}\``).join(', ')}`).join('; '),
+      r.beyondModel.join('; ').replace(/\|/g, '\\|'),
+    ])),
+    '',
+    ...table(header, nativeRows(HarborAccessMatrix.of(spec))),
+  ];
 }
 
 function replaceBlock(readme: string, begin: string, end: string, block: string): string {

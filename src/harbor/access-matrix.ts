@@ -2,105 +2,289 @@ import { AccessModel, AccessResourceKind, Capability, NativeAccessEntry } from '
 import { Naming } from '../spec/naming';
 import { RegistrySpec } from '../spec/registry-spec';
 
-// A minimal version written beside the Harbor construct (issue 16); the access
-// helper's richer src/harbor/access-matrix.ts, with the same interface, replaces it.
-
-/** One Harbor robot permission: one resource and action (`repository` / `pull`). */
+/**
+ * One `access` item of a robot permission: an action on a resource kind of
+ * Harbor's RBAC (goharbor/harbor `src/common/rbac/const.go`: `ResourceRepository =
+ * "repository"`, `ActionPull = "pull"`, `ActionPush = "push"`).
+ */
 export interface HarborRobotAccess {
-  /** The Harbor RBAC resource (`repository`). */
+  /** The resource kind (`repository`). */
   readonly resource: string;
   /** The action (`pull`, `push`). */
   readonly action: string;
 }
 
-/** The permissions of a robot in one project. */
+/** One project-level permission of a robot (`kind: project`, `namespace: <project>`). */
 export interface HarborRobotPermission {
-  /** The Harbor project. */
+  /** The project name (never `*`). */
   readonly project: string;
-  /** The accesses, sorted by resource then action. */
+  /** The access items, `pull` before `push`. */
   readonly actions: HarborRobotAccess[];
 }
 
-/** The robot account of one identity of the spec: one project-level robot per project it needs. */
+/**
+ * The level of a Harbor robot account (goharbor/harbor
+ * `src/controller/robot/model.go:22-26`).
+ */
+export enum HarborRobotLevel {
+  /**
+   * A project robot: exactly one permission, on its own project ("to create a
+   * project robot, the permission must be only one project scope",
+   * `src/server/v2.0/handler/robot.go:354-357`); its full name is
+   * `<prefix><project>+<name>` (`src/controller/robot/controller.go:117-121`).
+   */
+  PROJECT = 'project',
+  /**
+   * A system robot: the only level that may hold permissions on several projects;
+   * its full name is `<prefix><name>` (`controller.go:257-262`). Creating one needs
+   * a Harbor administrator; this module never creates one (the issue's "no
+   * system-level robots unless asked"): an identity gets one project robot per project.
+   */
+  SYSTEM = 'system',
+}
+
+/** One project robot account of one identity of the spec in one project. */
 export interface HarborRobot {
-  /** The identity's name in the spec. */
+  /** The spec identity's name. */
   readonly identity: string;
-  /** The robot's short name (Harbor names it `robot$<project>+<name>`). */
+  /**
+   * The robot's short name, the provider's `name`: the identity name (Harbor names
+   * the project robot `robot$<project>+<identity>`). `fullName` is the login user name.
+   */
   readonly name: string;
-  /** Its permissions, one per project, sorted by project. */
+  /** The robot level: always `project`. */
+  readonly level: HarborRobotLevel;
+  /** The registry login user name Harbor gives it (`robot$platform+ci`), with the name prefix of `HarborAccessMatrixOptions`. */
+  readonly fullName: string;
+  /** The permission: exactly one, project-level (`kind: project`) on the robot's own project. */
   readonly permissions: HarborRobotPermission[];
-  /** What Harbor grants beyond the neutral access model, one sentence each. */
+  /** Why the robot may do more than the access model says (empty: exactly the model); the rows' reasons, each once. */
   readonly beyondModel: string[];
 }
 
-/** One row of the Harbor access matrix: what an identity may do in a project. */
-export interface HarborAccessEntry extends NativeAccessEntry {}
+/**
+ * One row of the Harbor access matrix: what one identity's robot may do to one
+ * repository of a project (`<project>/<repository path>`), or to every other
+ * repository of the project (`<project>/*`: repositories outside the spec,
+ * including those pushed later).
+ */
+export interface HarborAccessEntry extends NativeAccessEntry {
+  /** The Harbor project. */
+  readonly project: string;
+  /** The repository path inside the project, or `*` for every repository of the project the spec does not name. */
+  readonly repository: string;
+  /** The robot that holds the access (`HarborRobot.fullName`). */
+  readonly robot: string;
+}
 
-const PULL: HarborRobotAccess = { resource: 'repository', action: 'pull' };
-const PUSH: HarborRobotAccess = { resource: 'repository', action: 'push' };
+/** Options of `HarborAccessMatrix.robots` and `.of`. */
+export interface HarborAccessMatrixOptions {
+  /**
+   * Harbor's robot name prefix (the `robot_name_prefix` setting), for `fullName`.
+   *
+   * @default 'robot$' (Harbor's default, src/lib/config/metadata/metadatalist.go:155)
+   */
+  readonly robotNamePrefix?: string;
+}
+
+/** The robot permissions this module grants. */
+export class HarborRobotActions {
+  /**
+   * `repository:pull`: every GET and HEAD of the registry API (manifests, blobs, tag
+   * lists; `docker pull`, `skopeo inspect`, `skopeo copy` from), and the source of a
+   * blob mount (goharbor/harbor `src/server/middleware/v2auth/access.go:65-78, 105-111`:
+   * `GET`/`HEAD` -> `rbac.ActionPull` on `/project/<id>/repository`). On a proxy-cache
+   * project a pull of an image not cached yet makes Harbor fetch it from the upstream
+   * (`src/server/middleware/repoproxy/proxy.go`, `handleManifest`), with no permission
+   * beyond the pull.
+   */
+  public static readonly PULL: HarborRobotAccess = { resource: 'repository', action: 'pull' };
+  /**
+   * `repository:push`: every POST, PATCH and PUT (blob uploads, manifest puts, so new
+   * tags and moved tags alike; `access.go:65-78`); Harbor creates a repository on its
+   * first push.
+   */
+  public static readonly PUSH: HarborRobotAccess = { resource: 'repository', action: 'push' };
+}
+
 const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+const DEFAULT_PREFIX = 'robot$';
+
+const REASON_MOVE = 'repository:push both pushes new tags and moves existing ones (Harbor checks push for every manifest PUT, '
+  + 'src/server/middleware/v2auth/access.go:65-78; only immutable tag rules stop a move)';
+const REASON_READ = 'the robot reads where it writes: a push checks existing blobs and manifests with HEAD, which needs repository:pull '
+  + '(a project robot\'s push includes pull, src/common/security/robot/context.go:133-136)';
+const reasonProjectWide = (project: string, paths: string) => `Harbor robot permissions are per project: the permission on ${project} also reaches ${paths}, which the identity's programs do not use`;
+const reasonWritesRead = (project: string, paths: string) => `Harbor robot permissions are per project: the push on ${project} also writes (and moves tags in) ${paths}, which the identity's programs only read`;
+const reasonOutside = (project: string, push: boolean) => `Harbor robot permissions are per project: every repository of ${project} outside the spec, `
+  + (push ? 'including any the robot creates by pushing to a new repository path' : 'including repositories pushed later');
 
 /**
- * What each identity of the spec may do on Harbor, as project-level robot
- * accounts (`harbor_robot_account`, level `project`) grant it.
+ * The access matrix of a spec on Harbor, and the robot accounts that give it.
  *
- * The registry API's authorization asks `repository:pull` for GET and HEAD and
- * `repository:push` for POST, PUT and PATCH (goharbor/harbor
- * `src/server/middleware/v2auth/access.go`, `getAction`; a push token's scope is
- * `pull,push`, `scopeStr`), so a puller's robot has `repository:pull` and a
- * writer's `repository:pull` + `repository:push`; never delete. A project robot
- * holds exactly one project's permission (`src/server/v2.0/handler/robot.go`:
- * "to create a project robot, the permission must be only one project scope"),
- * so an identity gets one robot per project it needs (the same short name in
- * each project). Harbor scopes robots to projects, not repositories, and a push
- * may also move a tag: the rows say so in `beyondModel`.
+ * Each identity of the spec's `access` section (pushers, promoters, pullers; every
+ * identity, whatever other clouds' principals it has: on Harbor the robot is the
+ * credential) with at least one operation in `AccessModel.operations` gets one robot
+ * account whose permissions are the least Harbor's RBAC can express for those
+ * operations:
+ * - reading an image (pull, `skopeo inspect`, a promotion's source and destination
+ *   reads): `repository:pull` on the image's project;
+ * - writing or moving tags (build push, promotion write): `repository:push` and
+ *   `repository:pull` on the image's project;
+ * - pulling through a cache: `repository:pull` on the cache's proxy-cache project
+ *   (`Naming.harborCacheProjectName`), which also imports the upstream image on first pull.
+ * Projects come from `Naming.harborProjectName`; no identity gets `delete`, any
+ * project administration, a system-kind permission or the `*` namespace. Retention
+ * runs inside Harbor (its retention policies): no robot.
+ *
+ * Harbor robots are project-scoped, not repository-scoped: where a project holds
+ * images or environments the identity does not use (`tags` and `repositories`
+ * layouts, or a `repositories` filter), the robot reaches them too, and every
+ * repository of the project outside the spec; `beyondModel` says so, row by row.
  */
 export class HarborAccessMatrix {
-  /** The robots of the spec's identities, sorted by identity. */
-  public static robots(spec: RegistrySpec): HarborRobot[] {
-    const byIdentity = new Map<string, Map<string, Set<Capability>>>();
-    for (const e of AccessModel.matrix(spec)) {
-      const project = e.resource.kind === AccessResourceKind.CACHE
-        ? Naming.harborCacheProjectName(spec, e.resource.name)
-        : Naming.harborProjectName(spec, e.resource.environment || undefined);
-      const projects = byIdentity.get(e.identity) ?? new Map<string, Set<Capability>>();
-      const caps = projects.get(project) ?? new Set<Capability>();
-      e.capabilities.forEach((c) => caps.add(c));
-      projects.set(project, caps);
-      byIdentity.set(e.identity, projects);
-    }
-    return [...byIdentity.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([identity, projects]) => {
-      const permissions = [...projects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([project, caps]) => ({
-        project,
-        actions: caps.has(Capability.WRITE) || caps.has(Capability.MOVE_TAG) ? [PULL, PUSH] : [PULL],
-      }));
-      const beyondModel = ['Harbor robots are scoped to projects: the robot reaches every repository of its projects, not only the images the spec names'];
-      if (permissions.some((p) => p.actions.includes(PUSH))) beyondModel.push('repository:push both pushes new tags and moves existing ones (tag immutability rules still apply)');
-      return { identity, name: identity, permissions, beyondModel };
-    });
-  }
-
-  /** The matrix rows: per identity and project, the capabilities and the robot accesses that give them. */
-  public static of(spec: RegistrySpec): HarborAccessEntry[] {
-    const rows: HarborAccessEntry[] = [];
-    for (const robot of HarborAccessMatrix.robots(spec)) {
-      for (const p of robot.permissions) {
-        const push = p.actions.some((a) => a.action === 'push');
-        const caps = new Set<Capability>([Capability.READ]);
-        if (push) {
-          caps.add(Capability.WRITE);
-          caps.add(Capability.MOVE_TAG);
-        }
-        if (spec.upstreamCaches?.some((c) => Naming.harborCacheProjectName(spec, c.name) === p.project)) caps.add(Capability.CACHE_IMPORT);
-        rows.push({
-          identity: robot.identity,
-          resource: p.project,
-          capabilities: ORDER.filter((c) => caps.has(c)),
-          grantedAs: p.actions.map((a) => `${a.resource}:${a.action}`),
-          beyondModel: robot.beyondModel.join('; '),
+  /**
+   * The robots of a spec: one project-level robot per identity and project it needs,
+   * sorted by identity, then project. Harbor gives a project robot exactly one
+   * project (`src/server/v2.0/handler/robot.go:354-357`), and only a system-level
+   * robot may span projects; this module creates no system-level robot, so an
+   * identity that needs several projects (a promoter with the `registries` layout,
+   * a puller with a cache) has one robot in each, and its programs log in to each
+   * side with that side's robot (`WorkflowVariables.harborRobotName`).
+   */
+  public static robots(spec: RegistrySpec, options: HarborAccessMatrixOptions = {}): HarborRobot[] {
+    const prefix = options.robotNamePrefix ?? DEFAULT_PREFIX;
+    const grants = HarborAccessMatrix.grants(spec);
+    const reasons = HarborAccessMatrix.build(spec, prefix).reasons;
+    const out: HarborRobot[] = [];
+    for (const [identity, projects] of [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const [project, push] of [...projects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        out.push({
+          identity,
+          name: identity,
+          level: HarborRobotLevel.PROJECT,
+          fullName: HarborAccessMatrix.fullName(HarborRobotLevel.PROJECT, identity, project, prefix),
+          permissions: [{ project, actions: push ? [HarborRobotActions.PULL, HarborRobotActions.PUSH] : [HarborRobotActions.PULL] }],
+          beyondModel: reasons.get(`${identity}\n${project}`) ?? [],
         });
       }
     }
-    return rows;
+    return out;
+  }
+
+  /**
+   * The matrix: per identity, one row per repository of the spec in each project
+   * its robot has a permission on, and one `<project>/*` row for the project's other
+   * repositories; sorted by identity, then resource.
+   */
+  public static of(spec: RegistrySpec, options: HarborAccessMatrixOptions = {}): HarborAccessEntry[] {
+    return HarborAccessMatrix.build(spec, options.robotNamePrefix ?? DEFAULT_PREFIX).rows;
+  }
+
+  /** The full name Harbor gives a robot (`<prefix><project>+<name>` for a project robot, `<prefix><name>` for a system robot). */
+  public static fullName(level: HarborRobotLevel, name: string, project: string, robotNamePrefix: string = DEFAULT_PREFIX): string {
+    return level === HarborRobotLevel.PROJECT ? `${robotNamePrefix}${project}+${name}` : `${robotNamePrefix}${name}`;
+  }
+
+  /** The rows, and per identity and project (`<identity>\n<project>`) the robot's reasons (the rows' reasons, grouped). */
+  private static build(spec: RegistrySpec, prefix: string): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
+    const grants = HarborAccessMatrix.grants(spec);
+    const model = AccessModel.matrix(spec);
+    const caches = new Set((spec.upstreamCaches ?? []).map((c) => Naming.harborCacheProjectName(spec, c.name)));
+    // The spec's repositories per project: path -> the model resource's environment and image.
+    const inProject = new Map<string, Array<{ path: string; environment: string; image: string }>>();
+    for (const env of Naming.physicalEnvironments(spec)) {
+      for (const r of spec.repositories) {
+        const project = Naming.harborProjectName(spec, env || undefined);
+        const path = Naming.harborRepositoryPath(spec, r.name, env || undefined);
+        inProject.set(project, [...(inProject.get(project) ?? []), { path, environment: env, image: r.name }]);
+      }
+    }
+    const rows: HarborAccessEntry[] = [];
+    const robotReasons = new Map<string, string[]>();
+    for (const [identity, projects] of grants) {
+      for (const [project, push] of projects) {
+        const reasons = new Set<string>();
+        const robot = HarborAccessMatrix.fullName(HarborRobotLevel.PROJECT, identity, project, prefix);
+        const grantedAs = push ? ['repository:pull', 'repository:push'] : ['repository:pull'];
+        const cache = caches.has(project);
+        const granted = cache
+          ? [Capability.READ, Capability.CACHE_IMPORT]
+          : push ? [Capability.READ, Capability.WRITE, Capability.MOVE_TAG] : [Capability.READ];
+        const row = (repository: string, why: string[]): HarborAccessEntry => ({
+          identity,
+          resource: `${project}/${repository}`,
+          project,
+          repository,
+          robot,
+          capabilities: granted,
+          grantedAs,
+          ...(why.length ? { beyondModel: why.join('; ') } : {}),
+        });
+        const unused: string[] = [];
+        const onlyRead: string[] = [];
+        if (cache) {
+          // The model's cache resource is the whole cache: every repository under the proxy-cache project.
+          rows.push(row('*', []));
+          robotReasons.set(`${identity}\n${project}`, []);
+          continue;
+        }
+        for (const r of inProject.get(project) ?? []) {
+          const want = model.find((e) => e.identity === identity && e.resource.kind === AccessResourceKind.REPOSITORY
+            && e.resource.environment === r.environment && e.resource.name === r.image)?.capabilities ?? [];
+          const why: string[] = [];
+          if (want.length === 0) {
+            why.push(reasonProjectWide(project, r.path));
+            unused.push(r.path);
+          } else if (push && !want.includes(Capability.WRITE)) {
+            why.push(reasonWritesRead(project, r.path));
+            onlyRead.push(r.path);
+          } else {
+            if (push && !want.includes(Capability.MOVE_TAG)) why.push(REASON_MOVE);
+            if (push && !want.includes(Capability.READ)) why.push(REASON_READ);
+          }
+          why.filter((w) => w === REASON_MOVE || w === REASON_READ).forEach((w) => reasons.add(w));
+          rows.push(row(r.path, why));
+        }
+        rows.push(row('*', [reasonOutside(project, push)]));
+        reasons.add(reasonOutside(project, push));
+        if (unused.length) reasons.add(reasonProjectWide(project, unused.join(', ')));
+        if (onlyRead.length) reasons.add(reasonWritesRead(project, onlyRead.join(', ')));
+        robotReasons.set(`${identity}\n${project}`, [...reasons]);
+      }
+    }
+    const key = (r: HarborAccessEntry) => JSON.stringify([r.identity, r.resource]);
+    return {
+      rows: rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+        .map((r) => ({ ...r, capabilities: ORDER.filter((c) => r.capabilities.includes(c)) })),
+      reasons: robotReasons,
+    };
+  }
+
+  /** Per identity, per project: whether the robot pushes there (else it only pulls). */
+  private static grants(spec: RegistrySpec): Map<string, Map<string, boolean>> {
+    const out = new Map<string, Map<string, boolean>>();
+    for (const op of AccessModel.operations(spec)) {
+      const project = op.resource.kind === AccessResourceKind.CACHE
+        ? Naming.harborCacheProjectName(spec, op.resource.name)
+        : Naming.harborProjectName(spec, op.resource.environment || undefined);
+      let push: boolean;
+      switch (op.capability) {
+        case Capability.READ:
+        case Capability.CACHE_IMPORT:
+          push = false;
+          break;
+        case Capability.WRITE:
+        case Capability.MOVE_TAG:
+          push = true;
+          break;
+        default:
+          throw new Error(`HarborAccessMatrix: ${op.capability} is not granted to robots (${op.identity}: ${op.step})`);
+      }
+      const projects = out.get(op.identity) ?? new Map<string, boolean>();
+      projects.set(project, (projects.get(project) ?? false) || push);
+      out.set(op.identity, projects);
+    }
+    return out;
   }
 }

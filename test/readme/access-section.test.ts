@@ -11,9 +11,16 @@ test('the README\'s access matrices are what the model and the native matrices g
 
 test('the block lists every cloud and the model, and no identity may delete except retention', () => {
   const block = accessBlock();
-  for (const heading of ['**The model**', '**AWS**', '**Google Cloud**', '**Azure**']) expect(block).toContain(heading);
+  for (const heading of ['**The model**', '**AWS**', '**Google Cloud**', '**Azure**', '**Harbor**']) expect(block).toContain(heading);
   const deleters = block.split('\n').filter((l) => /^\| [^|]+ \| [^|]+ \| [^|]*delete/.test(l)).map((l) => l.split(' | ')[0].slice(2));
   expect(new Set(deleters)).toEqual(new Set(['retention']));
+});
+
+test('the Harbor robots in the README are project-permission robots that neither delete nor administer', () => {
+  const block = accessBlock();
+  const robots = block.split('\n').filter((l) => /^\| [a-z-]+ \| `robot\$/.test(l));
+  expect(robots.map((l) => l.split(' | ')[1])).toEqual(['`robot$shop+ci`', '`robot$shop+promoter`', '`robot$shop-runtime`']);
+  for (const l of robots) expect(l).not.toMatch(/delete|:\*|`\*`|system-kind/);
 });
 
 test('the README lists every warning id of the three clouds, once', () => {
