@@ -155,6 +155,15 @@ export interface ContainerRegistryProps {
   readonly replicationSchedule?: string;
 
   /**
+   * Days until the robots' secrets expire (Harbor then refuses them; refresh the
+   * secret and re-apply); -1 for never. Harbor takes -1 or 1 to 2,147,483,646
+   * (src/server/v2.0/handler/robot.go, isValidDuration).
+   *
+   * @default -1 (never)
+   */
+  readonly robotDurationDays?: number;
+
+  /**
    * Terraform `lifecycle.prevent_destroy` on the projects.
    *
    * @default true
@@ -218,7 +227,9 @@ export class ContainerRegistry extends Construct {
     for (const key of ['preventVulnerableImages', 'enforceCosignSignatures', 'preventDestroy', 'outputs']) {
       if (p[key] !== undefined && typeof p[key] !== 'boolean') problems.add(`props.${key}`, p[key], 'is not a boolean');
     }
-    if (p.projectQuotaGib !== undefined && typeof p.projectQuotaGib !== 'number') problems.add('props.projectQuotaGib', p.projectQuotaGib, 'is not a number');
+    for (const key of ['projectQuotaGib', 'robotDurationDays']) {
+      if (p[key] !== undefined && typeof p[key] !== 'number') problems.add(`props.${key}`, p[key], 'is not a number');
+    }
     if (p.replicaEndpoints !== undefined && (typeof p.replicaEndpoints !== 'object' || p.replicaEndpoints === null || Array.isArray(p.replicaEndpoints))) {
       problems.add('props.replicaEndpoints', p.replicaEndpoints, 'is not a map of { url, type?, accessId?, destinationNamespace? }');
     }
@@ -264,7 +275,7 @@ export class ContainerRegistry extends Construct {
     problems.throwIfAny(heading);
 
     this.provider = props.provider ?? this.newProvider(props);
-    this.robots = new ProjectRobots(this, this.provider, this.outputs);
+    this.robots = new ProjectRobots(this, this.provider, this.outputs, props.robotDurationDays ?? -1);
     const projects = HarborValidator._projects(spec);
     for (const [name, envs] of projects) for (const env of envs) this.projectNames[env] = name;
 
@@ -605,6 +616,11 @@ export class ContainerRegistry extends Construct {
     const quota = props.projectQuotaGib;
     if (quota !== undefined && !Token.isUnresolved(quota) && !(quota === -1 || (Number.isInteger(quota) && quota > 0))) {
       problems.add('projectQuotaGib', quota, 'is not a positive whole number of GiB, or -1 for unlimited');
+    }
+    const duration = props.robotDurationDays;
+    const validDuration = (d: number) => d === -1 || (Number.isInteger(d) && d > 0 && d < 2147483647);
+    if (duration !== undefined && !Token.isUnresolved(duration) && !validDuration(duration)) {
+      problems.add('robotDurationDays', duration, 'is not -1 (never expires) or a whole number of days from 1 to 2147483646 (Harbor robot duration)');
     }
     if (props.url !== undefined && !Token.isUnresolved(props.url) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.url)) {
       problems.add('url', props.url, 'is not an http(s) URL (https://harbor.example.com)');

@@ -23,6 +23,7 @@ export class ProjectRobots {
     private readonly scope: Construct,
     private readonly provider: TerraformProvider | undefined,
     private readonly outputs: boolean,
+    private readonly durationDays: number = -1,
   ) {}
 
   /**
@@ -45,7 +46,7 @@ export class ProjectRobots {
       name,
       level: 'project',
       description: `${why}; managed by container-registry-constructs`,
-      duration: -1,
+      duration: this.durationDays,
       permissions: [{ kind: 'project', namespaceName: project, access }],
       // The project must exist before a robot can be scoped to it.
       dependsOn: dependsOn ? [dependsOn] : undefined,

@@ -101,7 +101,9 @@ describe('harbor.ContainerRegistry', () => {
   test('robots: one project robot per identity and project, least privilege (promoter pulls the source, pushes the destination), no system robots', () => {
     const json = synthJson(build(harborSpec(EnvironmentLayout.REGISTRIES)).stack);
     const robots = resources(json, 'harbor_robot_account');
-    expect(robots.every((r) => r.level === 'project' && r.permissions.length === 1 && r.permissions[0].kind === 'project')).toBe(true);
+    expect(robots.every((r) => r.level === 'project' && r.permissions.length === 1 && r.permissions[0].kind === 'project' && r.duration === -1)).toBe(true);
+    const expiring = resources(synthJson(build(harborSpec(EnvironmentLayout.TAGS), { robotDurationDays: 90 }).stack), 'harbor_robot_account');
+    expect(expiring.map((r) => r.duration)).toEqual(Array(expiring.length).fill(90));
     const of = (name: string) => Object.fromEntries(robots.filter((r) => r.name === name).map((r) => [r.permissions[0].namespace, accesses(r)]));
     expect(of('ci')).toEqual({ 'platform-dev': ['repository:pull', 'repository:push'] });
     expect(of('promoter')).toEqual({
@@ -216,8 +218,8 @@ describe('harbor.ContainerRegistry', () => {
 
   test('spec problems and prop problems are reported together, in one error', () => {
     const spec = harborSpec(EnvironmentLayout.TAGS, { name: 'Platform', replication: { replicas: [{ region: 'dr', cloud: Cloud.HARBOR }] } });
-    expect(() => build(spec, { projectQuotaGib: 0, retentionSchedule: 'sometimes' })).toThrow(
-      /harbor.ContainerRegistry stack\/Registry: \d+ problems[\s\S]*name: "Platform"[\s\S]*projectQuotaGib: 0 is not a positive whole number[\s\S]*retentionSchedule: "sometimes"[\s\S]*replication.replicas\[0\].region: "dr" targets Harbor but replicaEndpoints has no endpoint/);
+    expect(() => build(spec, { projectQuotaGib: 0, retentionSchedule: 'sometimes', robotDurationDays: 0 })).toThrow(
+      /harbor.ContainerRegistry stack\/Registry: \d+ problems[\s\S]*name: "Platform"[\s\S]*projectQuotaGib: 0 is not a positive whole number[\s\S]*robotDurationDays: 0 is not -1[\s\S]*retentionSchedule: "sometimes"[\s\S]*replication.replicas\[0\].region: "dr" targets Harbor but replicaEndpoints has no endpoint/);
   });
 
   test('more than 15 retention rules in a project is an error naming the limit', () => {
