@@ -12,11 +12,6 @@ import { WorkflowVariables } from '../promotion/workflow-variables';
  * grant twice, or a pull and then a push, give one robot.
  */
 export class ProjectRobots {
-  /** `<NAME>_<PROJECT>`, the suffix of a robot's outputs (`HARBOR_ROBOT_SECRET_CI_PLATFORM_DEV`). */
-  public static outputSuffix(name: string, project: string): string {
-    return `${WorkflowVariables.upperSnake(name)}_${WorkflowVariables.upperSnake(project)}`;
-  }
-
   private readonly robots = new Map<string, { actions: Set<string>; resource: RobotAccount }>();
 
   constructor(
@@ -53,16 +48,16 @@ export class ProjectRobots {
     });
     this.robots.set(key, { actions: set, resource });
     if (this.outputs) {
-      const suffix = ProjectRobots.outputSuffix(name, project);
+      // The names the generated workflow reads (one function for both sides).
       new TerraformOutput(this.scope, `robot-name-${name}-${project}`, {
         value: resource.fullName,
         description: `The login name of robot ${name} in project ${project}`,
-      }).overrideLogicalId(`HARBOR_ROBOT_NAME_${suffix}`);
+      }).overrideLogicalId(WorkflowVariables.harborRobotName(name, project));
       new TerraformOutput(this.scope, `robot-secret-${name}-${project}`, {
         value: resource.secret,
         sensitive: true,
         description: `The secret of robot ${name} in project ${project} (store it in the CI secret store)`,
-      }).overrideLogicalId(`HARBOR_ROBOT_SECRET_${suffix}`);
+      }).overrideLogicalId(WorkflowVariables.harborRobotSecret(name, project));
     }
     return resource;
   }
