@@ -56,7 +56,7 @@ describe('container-registry validate', () => {
     expect(azure.code).toBe(1);
     expect(azure.err).toMatch(/ACR names are 5-50 letters and digits/);
     const bad = await runCli(['validate', f, '--cloud', 'ibm']);
-    expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/--cloud: "ibm" is not a cloud \(allowed: aws, gcp, azure\)/) });
+    expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/--cloud: "ibm" is not a cloud \(allowed: aws, gcp, azure, harbor\)/) });
   });
 
   test('usage errors exit 2', async () => {
