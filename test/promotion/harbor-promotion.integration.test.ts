@@ -271,6 +271,34 @@ describe('registries layout: dev -> staging -> prod on Harbor, as the workflow r
     expect(results[1].err).toMatch(/unauthorized|authentication required|invalid username\/password/i);
   });
 
+  test('keyless verification reads each side\'s auth file: cosign runs with DOCKER_CONFIG holding the source robot, then the destination robot', () => {
+    // cosign (Fulcio, Rekor) cannot run offline: a stand-in records the credentials it was given and accepts.
+    const bin = mkdtempSync(join(work, 'cosign-'));
+    const log = join(bin, 'calls');
+    writeFileSync(join(bin, 'cosign'), `#!/bin/sh\nprintf '%s %s\\n' "$(jq -r '.auths[].auth' "$DOCKER_CONFIG/config.json" | base64 -d)" "$*" >>'${log}'\n`, { mode: 0o755 });
+    const runnerTemp = mkdtempSync(join(work, 'runner-'));
+    const authFile = (identity: string, project: string) => {
+      const f = join(runnerTemp, `${project}.json`);
+      writeFileSync(f, JSON.stringify({ auths: { [registry.host]: { auth: Buffer.from(creds(identity, project)).toString('base64') } } }));
+      return f;
+    };
+    const layout = image('harbor api keyless');
+    registry.push(layout, 'platform-dev/api', '4.2.0-0b0b0b0', creds('ci', 'platform-dev'));
+    const identity = 'https://github.com/example/platform/.github/workflows/promote-harbor.yml@refs/heads/main';
+    const res = spawnSync('sh', [join(root, '.github/promotion/harbor/promote-dev-to-staging.sh'), '--image', 'api', '--tag', '4.2.0-0b0b0b0',
+      '--verify-identity', identity, '--src-authfile', authFile('promote-staging', 'platform-dev'), '--dest-authfile', authFile('promote-staging', 'platform-staging')], {
+      encoding: 'utf8',
+      env: { PATH: `${bin}:${process.env.PATH}`, ...skopeoHome(work), SRC_TLS_VERIFY: 'false', DEST_TLS_VERIFY: 'false', DIGEST: layout.digest },
+    });
+    expect([res.status, res.stderr]).toEqual([0, '']);
+    const verify = `verify --new-bundle-format=false --certificate-identity ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com`;
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      `${creds('promote-staging', 'platform-dev')} ${verify} ${registry.host}/platform-dev/api@${layout.digest}`,
+      `${creds('promote-staging', 'platform-staging')} ${verify} ${registry.host}/platform-staging/api@${layout.digest}`,
+    ]);
+    expect(digestOf('platform-staging/api:4.2.0-0b0b0b0', creds('promote-staging', 'platform-staging'))).toBe(layout.digest);
+  });
+
   test('the hop script with per-side auth files: a destination auth file without a login is refused before anything is copied', () => {
     const scripts = join(root, '.github/promotion/harbor');
     const runnerTemp = mkdtempSync(join(work, 'runner-'));

@@ -9,7 +9,7 @@
 #   api: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/staging/api
 #   web: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/web -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/staging/web
 #
-# Credentials: skopeo login, REGISTRY_AUTH_FILE, or --src-creds / --dest-creds.
+# Credentials: skopeo login, REGISTRY_AUTH_FILE, --src-creds / --dest-creds, or --src-authfile / --dest-authfile.
 # (for shellcheck: the shared file is beside this one; the registry help may show GitHub expressions, not shell ones)
 # shellcheck source-path=SCRIPTDIR disable=SC2016
 HOP_REGISTRY='platform'

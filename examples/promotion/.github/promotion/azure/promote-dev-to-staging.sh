@@ -9,7 +9,7 @@
 #   api: platform${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io/dev/api -> platform${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io/staging/api
 #   web: platform${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io/dev/web -> platform${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io/staging/web
 #
-# Credentials: skopeo login, REGISTRY_AUTH_FILE, or --src-creds / --dest-creds.
+# Credentials: skopeo login, REGISTRY_AUTH_FILE, --src-creds / --dest-creds, or --src-authfile / --dest-authfile.
 # (for shellcheck: the shared file is beside this one; the registry help may show GitHub expressions, not shell ones)
 # shellcheck source-path=SCRIPTDIR disable=SC2016
 HOP_REGISTRY='platform'

@@ -22,7 +22,12 @@
 # verified again at the destination. --no-verify skips this, and says so.
 #
 # Needs: skopeo 1.6 or later (--preserve-digests), and sha256sum, shasum or openssl;
-# with --verify-key also openssl and jq; with --verify-identity, cosign.
+# with --verify-key also openssl and jq; with --verify-identity, cosign; for the
+# scan gate jq (and curl on Harbor).
+#
+# Credentials: skopeo login (or REGISTRY_AUTH_FILE), --src-creds / --dest-creds,
+# or --src-authfile / --dest-authfile: one auth file per side, for a host whose
+# source and destination need different credentials (Harbor's project robots).
 set -euf
 
 PROG=$(basename -- "$0")
@@ -61,6 +66,9 @@ options (each may also be given as the environment variable shown):
   --dest-tls-verify      DEST_TLS_VERIFY    true|false: passed to skopeo
   --src-creds            SRC_CREDS          USER:PASSWORD for the source (default: skopeo login / REGISTRY_AUTH_FILE)
   --dest-creds           DEST_CREDS         USER:PASSWORD for the destination
+  --src-authfile         SRC_AUTHFILE       the auth file (skopeo login --authfile) for the source, when the source and
+                                            the destination need different credentials on one host (Harbor's project robots)
+  --dest-authfile        DEST_AUTHFILE      the auth file for the destination
   --dry-run              DRY_RUN=true       check and print the plan, change nothing
   --verify-identity      VERIFY_IDENTITY    keyless: the certificate identity the signature must have (cosign verify)
   --verify-issuer        VERIFY_ISSUER      keyless: the OIDC issuer (default https://token.actions.githubusercontent.com)
@@ -86,6 +94,8 @@ SRC_TLS_VERIFY=${SRC_TLS_VERIFY:-}
 DEST_TLS_VERIFY=${DEST_TLS_VERIFY:-}
 SRC_CREDS=${SRC_CREDS:-}
 DEST_CREDS=${DEST_CREDS:-}
+SRC_AUTHFILE=${SRC_AUTHFILE:-}
+DEST_AUTHFILE=${DEST_AUTHFILE:-}
 DRY_RUN=${DRY_RUN:-false}
 VERIFY_IDENTITY=${VERIFY_IDENTITY:-}
 VERIFY_ISSUER=${VERIFY_ISSUER:-https://token.actions.githubusercontent.com}
@@ -122,6 +132,10 @@ while [ $# -gt 0 ]; do
     --src-creds=*) SRC_CREDS=${1#*=}; shift ;;
     --dest-creds) need_value "$@"; DEST_CREDS=$2; shift 2 ;;
     --dest-creds=*) DEST_CREDS=${1#*=}; shift ;;
+    --src-authfile) need_value "$@"; SRC_AUTHFILE=$2; shift 2 ;;
+    --src-authfile=*) SRC_AUTHFILE=${1#*=}; shift ;;
+    --dest-authfile) need_value "$@"; DEST_AUTHFILE=$2; shift 2 ;;
+    --dest-authfile=*) DEST_AUTHFILE=${1#*=}; shift ;;
     --dry-run) DRY_RUN=true; shift ;;
     --verify-identity) need_value "$@"; VERIFY_IDENTITY=$2; shift 2 ;;
     --verify-identity=*) VERIFY_IDENTITY=${1#*=}; shift ;;
@@ -153,6 +167,11 @@ for value in "$SRC_TLS_VERIFY" "$DEST_TLS_VERIFY"; do
 done
 SRC_TLS_VERIFY=${SRC_TLS_VERIFY:-true}
 DEST_TLS_VERIFY=${DEST_TLS_VERIFY:-true}
+[ -z "$SRC_AUTHFILE" ] || [ -z "$SRC_CREDS" ] || die "give either --src-creds or --src-authfile, not both"
+[ -z "$DEST_AUTHFILE" ] || [ -z "$DEST_CREDS" ] || die "give either --dest-creds or --dest-authfile, not both"
+for file in "$SRC_AUTHFILE" "$DEST_AUTHFILE"; do
+  [ -z "$file" ] || [ -r "$file" ] || die "cannot read the auth file $file (--src-authfile / --dest-authfile): log in with skopeo login --authfile first"
+done
 
 SOURCE_REGISTRY=${SOURCE_REGISTRY:-$DEFAULT_SOURCE_REGISTRY}
 DEST_REGISTRY=${DEST_REGISTRY:-$DEFAULT_DEST_REGISTRY}
@@ -243,9 +262,11 @@ resolve() {
   if [ "$side" = src ]; then
     set -- "$@" --tls-verify="$SRC_TLS_VERIFY"
     [ -z "$SRC_CREDS" ] || set -- "$@" --creds="$SRC_CREDS"
+    [ -z "$SRC_AUTHFILE" ] || set -- "$@" --authfile="$SRC_AUTHFILE"
   else
     set -- "$@" --tls-verify="$DEST_TLS_VERIFY"
     [ -z "$DEST_CREDS" ] || set -- "$@" --creds="$DEST_CREDS"
+    [ -z "$DEST_AUTHFILE" ] || set -- "$@" --authfile="$DEST_AUTHFILE"
   fi
   if sk "$@" "docker://$ref" >"$WORK/manifest" 2>"$WORK/error" </dev/null; then
     RESOLVED=sha256:$(sha256 <"$WORK/manifest")
@@ -261,6 +282,8 @@ copy() {
   set -- copy --all --preserve-digests --src-tls-verify="$SRC_TLS_VERIFY" --dest-tls-verify="$DEST_TLS_VERIFY"
   [ -z "$SRC_CREDS" ] || set -- "$@" --src-creds="$SRC_CREDS"
   [ -z "$DEST_CREDS" ] || set -- "$@" --dest-creds="$DEST_CREDS"
+  [ -z "$SRC_AUTHFILE" ] || set -- "$@" --src-authfile="$SRC_AUTHFILE"
+  [ -z "$DEST_AUTHFILE" ] || set -- "$@" --dest-authfile="$DEST_AUTHFILE"
   sk "$@" "docker://$SOURCE_REF@$DIGEST" "docker://$DEST_REF:$tag" </dev/null >"$WORK/copy" 2>&1 ||
     die "skopeo copy to $DEST_REF:$tag failed: $(tr '\n' ' ' <"$WORK/copy")"
 }
@@ -275,6 +298,17 @@ verify_signature() {
   if [ "$VERIFY" = identity ]; then
     # Keyless: the certificate must name the build workflow and be issued by GitHub's OIDC issuer (Fulcio, Rekor).
     # --new-bundle-format=false: the signature the build wrote in the tag-based scheme, which the hops copy.
+    # cosign reads Docker's config.json from $DOCKER_CONFIG: with a per-side auth file (same JSON shape,
+    # containers-auth.json(5)), it reads that side's credentials.
+    if [ "$side" = src ]; then authfile=$SRC_AUTHFILE; else authfile=$DEST_AUTHFILE; fi
+    if [ -n "$authfile" ]; then
+      mkdir -p "$WORK/docker-$side"
+      cp "$authfile" "$WORK/docker-$side/config.json"
+      DOCKER_CONFIG="$WORK/docker-$side" cosign verify --new-bundle-format=false --certificate-identity "$VERIFY_IDENTITY" --certificate-oidc-issuer "$VERIFY_ISSUER" \
+        "$repository@$DIGEST" >"$WORK/cosign" 2>&1 </dev/null ||
+        SIGNATURE_PROBLEM="cosign verify found no signature by $VERIFY_IDENTITY ($VERIFY_ISSUER): $(tr '\n' ' ' <"$WORK/cosign")"
+      return 0
+    fi
     cosign verify --new-bundle-format=false --certificate-identity "$VERIFY_IDENTITY" --certificate-oidc-issuer "$VERIFY_ISSUER" \
       "$repository@$DIGEST" >"$WORK/cosign" 2>&1 </dev/null ||
       SIGNATURE_PROBLEM="cosign verify found no signature by $VERIFY_IDENTITY ($VERIFY_ISSUER): $(tr '\n' ' ' <"$WORK/cosign")"
@@ -288,9 +322,11 @@ verify_signature() {
   if [ "$side" = src ]; then
     set -- "$@" --src-tls-verify="$SRC_TLS_VERIFY"
     [ -z "$SRC_CREDS" ] || set -- "$@" --src-creds="$SRC_CREDS"
+    [ -z "$SRC_AUTHFILE" ] || set -- "$@" --src-authfile="$SRC_AUTHFILE"
   else
     set -- "$@" --src-tls-verify="$DEST_TLS_VERIFY"
     [ -z "$DEST_CREDS" ] || set -- "$@" --src-creds="$DEST_CREDS"
+    [ -z "$DEST_AUTHFILE" ] || set -- "$@" --src-authfile="$DEST_AUTHFILE"
   fi
   rm -rf "$WORK/sig"
   if ! sk "$@" "docker://$repository:$sig_tag" "dir:$WORK/sig" >"$WORK/error" 2>&1 </dev/null; then
@@ -357,6 +393,17 @@ if [ -n "${GATE_THRESHOLD:-}" ]; then
     set -- "$@" --findings "$SCAN_FINDINGS"
   else
     set -- "$@" --registry "$SOURCE_REGISTRY" --repository "$SOURCE_PATH"
+    if [ "$HOP_CLOUD" = harbor ]; then
+      # Harbor's REST API takes the source robot's credentials: its auth file, or one written from --src-creds.
+      if [ -n "$SRC_AUTHFILE" ]; then
+        set -- "$@" --authfile "$SRC_AUTHFILE"
+      elif [ -n "$SRC_CREDS" ]; then
+        jq -n --arg h "${SOURCE_REGISTRY%%/*}" --arg a "$(printf '%s' "$SRC_CREDS" | base64 | tr -d '\n')" '{auths: {($h): {auth: $a}}}' >"$WORK/gate-auth.json"
+        set -- "$@" --authfile "$WORK/gate-auth.json"
+      elif [ -n "${REGISTRY_AUTH_FILE:-}" ]; then
+        set -- "$@" --authfile "$REGISTRY_AUTH_FILE"
+      fi
+    fi
   fi
   sh "$(dirname -- "$0")/scan-gate.sh" "$@" ||
     die "refusing to promote $DIGEST to $HOP_DESTINATION: the scan gate refused it (above); nothing was changed at the destination"

@@ -4,12 +4,13 @@
 # container-registry-constructs beside promote-image.sh, which runs it before a hop
 # into a protected environment copies anything.
 #
-# usage: scan-gate.sh --cloud aws|gcp|azure --threshold critical|high|medium|low
+# usage: scan-gate.sh --cloud aws|gcp|azure|harbor --threshold critical|high|medium|low
 #          --digest sha256:HEX [--allow "CVE-... CVE-..."] [--wait-seconds N] [--interval-seconds N]
-#          (--findings FILE | --registry HOST --repository PATH)
+#          (--findings FILE | --registry HOST --repository PATH [--authfile FILE])
 #
 # With --findings, decides on one recorded output of the cloud's CLI; otherwise
-# runs the CLI (aws / gcloud / az) until the scan is complete, at most
+# runs the CLI (aws / gcloud / az; curl against Harbor's REST API) until the scan
+# is complete, at most
 # --wait-seconds (default 600), then decides. Exit status: 0 pass, 1 refused or
 # undecidable (scan failed, unsupported, or still pending at the deadline).
 #
@@ -30,6 +31,24 @@
 #   additionalData.vulnerabilityDetails.cveId, the severity properties.status.severity.
 #   Defender publishes no scan status: no row for the digest means clean or not
 #   assessed yet. The gate waits for the deadline and then passes with a warning.
+# - Harbor's own scan results through its REST API (goharbor/harbor
+#   api/v2.0/swagger.yaml), with --registry HOST/PROJECT and the robot credentials
+#   of --authfile (the containers auth file `skopeo login` wrote for HOST):
+#   GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts/{digest}
+#   ?with_scan_overview=true (the repository name URL-encoded twice: "a/b -> a%2Fb
+#   -> a%252Fb"; needs artifact:read) gives scan_overview, a map from report MIME
+#   type to NativeReportSummary {scan_status, severity, summary: VulnerabilitySummary
+#   {total, fixable, summary: {Critical: n, High: n, ...}}}: scan_status Success
+#   decides; Pending / Running / Scheduled or no report yet wait; Error / Stopped
+#   refuse (the job statuses of src/jobservice/job/status.go). Then GET
+#   .../artifacts/{digest}/additions/vulnerabilities (needs artifact-addition:read)
+#   gives {<MIME type>: {severity, vulnerabilities: [{id, package, version,
+#   severity}]}} (src/pkg/scan/vuln/report.go); severities Unknown | Negligible |
+#   Low | Medium | High | Critical (src/pkg/scan/vuln/severity.go; Unknown and
+#   Negligible never reach a threshold). The gate records both answers as
+#   {"artifact": ..., "vulnerabilities": ...}, the shape --findings reads for
+#   harbor, and refuses when the overview counts more findings at or above the
+#   threshold than the report lists.
 set -euf
 
 PROG=scan-gate
@@ -51,6 +70,7 @@ ALLOW=
 FINDINGS=
 REGISTRY=
 REPOSITORY=
+AUTHFILE=
 WAIT_SECONDS=600
 INTERVAL_SECONDS=15
 while [ $# -gt 0 ]; do
@@ -62,12 +82,13 @@ while [ $# -gt 0 ]; do
     --findings) need_value "$@"; FINDINGS=$2; shift 2 ;;
     --registry) need_value "$@"; REGISTRY=$2; shift 2 ;;
     --repository) need_value "$@"; REPOSITORY=$2; shift 2 ;;
+    --authfile) need_value "$@"; AUTHFILE=$2; shift 2 ;;
     --wait-seconds) need_value "$@"; WAIT_SECONDS=$2; shift 2 ;;
     --interval-seconds) need_value "$@"; INTERVAL_SECONDS=$2; shift 2 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
-case $CLOUD in aws|gcp|azure) ;; *) die "--cloud must be aws, gcp or azure, not \"$CLOUD\"" ;; esac
+case $CLOUD in aws|gcp|azure|harbor) ;; *) die "--cloud must be aws, gcp, azure or harbor, not \"$CLOUD\"" ;; esac
 case $THRESHOLD in
   critical) RANK=4 ;;
   high) RANK=3 ;;
@@ -83,11 +104,40 @@ if [ -z "$FINDINGS" ]; then
   if [ -z "$REGISTRY" ] || [ -z "$REPOSITORY" ]; then
     die "give --findings FILE, or --registry and --repository to read the scan"
   fi
+  if [ "$CLOUD" = harbor ]; then
+    case $REGISTRY in
+      */*) ;;
+      *) die "--registry must be HOST/PROJECT on Harbor, not \"$REGISTRY\"" ;;
+    esac
+    [ -n "$AUTHFILE" ] || die "give --authfile FILE: the auth file \`skopeo login\` wrote for ${REGISTRY%%/*} (Harbor's REST API takes the robot's credentials)"
+    [ -r "$AUTHFILE" ] || die "cannot read the auth file $AUTHFILE (--authfile)"
+    command -v curl >/dev/null 2>&1 || die "curl is not installed: it reads Harbor's scan results"
+  fi
 fi
 command -v jq >/dev/null 2>&1 || die "jq is not installed: it reads the scan results"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+
+# harbor_get PATH FILE: GETs https://HOST/api/v2.0/PATH into FILE as the robot of --authfile; fails on any status but 200.
+harbor_get() {
+  host=${REGISTRY%%/*}
+  # The robot's "user:secret", from the auth file's base64 "auth" entry for the host (containers-auth.json(5)).
+  creds=$(jq -r --arg h "$host" '.auths[$h].auth // empty' "$AUTHFILE" | base64 -d 2>/dev/null) ||
+    die "the auth file $AUTHFILE has no valid credentials for $host"
+  [ -n "$creds" ] || die "the auth file $AUTHFILE has no credentials for $host: skopeo login $host first"
+  # The credentials go to curl on its standard input (a config file), never on the command line.
+  code=$(printf 'user = "%s"\n' "$(printf '%s' "$creds" | sed 's/[\\"]/\\&/g')" |
+    curl --config - --silent --show-error --location --output "$2" --write-out '%{http_code}' \
+      --header 'Accept: application/json' "https://$host/api/v2.0/$1" 2>"$WORK/error") ||
+    die "cannot reach Harbor at $host: $(tr '\n' ' ' <"$WORK/error")"
+  case $code in
+    200) ;;
+    401|403) die "Harbor refused GET /api/v2.0/$1 (HTTP $code): the promoter's robot needs artifact:read and artifact-addition:read in the source project" ;;
+    404) die "Harbor has no $REGISTRY/$REPOSITORY@$DIGEST (HTTP 404 on /api/v2.0/$1)" ;;
+    *) die "Harbor answered HTTP $code to GET /api/v2.0/$1: $(head -c 300 "$2" | tr '\n' ' ')" ;;
+  esac
+}
 
 # fetch: writes the cloud CLI's answer to $WORK/scan; a "scan not found yet" error is written as pending.
 fetch() {
@@ -109,6 +159,17 @@ fetch() {
 | where properties.additionalData.artifactDetails.registryHost =~ '$REGISTRY'
 | where properties.additionalData.artifactDetails.digest == '$DIGEST'" >"$WORK/scan" 2>"$WORK/error" ||
         die "az graph query failed (needs the resource-graph extension and Reader on the subscription): $(tr '\n' ' ' <"$WORK/error")" ;;
+    harbor)
+      # A repository name with a slash is URL-encoded twice (swagger.yaml, parameter repository_name).
+      artifact=projects/${REGISTRY#*/}/repositories/$(printf '%s' "$REPOSITORY" | sed 's,/,%252F,g')/artifacts/$DIGEST
+      harbor_get "$artifact?with_scan_overview=true" "$WORK/artifact"
+      echo '{}' >"$WORK/vulnerabilities"
+      jq '{artifact: .}' "$WORK/artifact" >"$WORK/scan" || die "Harbor's artifact answer is not JSON"
+      if [ "$(status)" = complete ]; then
+        harbor_get "$artifact/additions/vulnerabilities" "$WORK/vulnerabilities"
+        jq --slurpfile v "$WORK/vulnerabilities" '{artifact: .}  + {vulnerabilities: $v[0]}' "$WORK/artifact" >"$WORK/scan" ||
+          die "Harbor's vulnerabilities answer is not JSON"
+      fi ;;
   esac
 }
 
@@ -126,6 +187,13 @@ status() {
         else "the scan status is \($s | join(", "))" end' "$WORK/scan" ;;
     azure) jq -r --arg d "$DIGEST" '(if type == "array" then . else .data // [] end)
       | if any(.properties.additionalData.artifactDetails.digest == $d) then "complete" else "pending" end' "$WORK/scan" ;;
+    harbor) jq -r --arg d "$DIGEST" '.artifact as $a
+      | if ($a.digest // $d) != $d then "the answer is about \($a.digest), not \($d)"
+        else [($a.scan_overview // {})[] | .scan_status] as $s
+        | if ($s | length) == 0 then "pending"
+          elif ($s | index("Success")) then "complete"
+          elif ($s | map(. == "Pending" or . == "Running" or . == "Scheduled") | any) then "pending"
+          else "the scan status is \($s | join(", "))" end end' "$WORK/scan" ;;
   esac
 }
 
@@ -139,6 +207,8 @@ findings() {
     azure) jq -r --arg d "$DIGEST" '(if type == "array" then . else .data // [] end)[]
       | select(.properties.additionalData.artifactDetails.digest == $d and .properties.status.code == "Unhealthy")
       | "\(.properties.additionalData.vulnerabilityDetails.cveId // .properties.id) \(.properties.status.severity | ascii_upcase)"' "$WORK/scan" ;;
+    harbor) jq -r '[(.vulnerabilities // {})[] | .vulnerabilities // [] | .[]] | .[]
+      | "\(.id) \(.severity | ascii_upcase)"' "$WORK/scan" ;;
   esac
 }
 
@@ -170,7 +240,18 @@ if [ "$STATUS" = pending ]; then
 fi
 [ "$STATUS" = complete ] || die "refusing $DIGEST: $STATUS; nothing is known about its vulnerabilities"
 
-findings | sort -u >"$WORK/findings"
+findings >"$WORK/all-findings"
+sort -u "$WORK/all-findings" >"$WORK/findings"
+if [ "$CLOUD" = harbor ]; then
+  # The overview's counts and the report must agree: a report that lists fewer
+  # findings at or above the threshold than the overview counts cannot be trusted.
+  counted=$(jq -r '[(.artifact.scan_overview // {})[] | select(.scan_status == "Success") | .summary.summary // {}][0] // {}
+    | to_entries[] | "\(.key | ascii_upcase) \(.value)"' "$WORK/scan" |
+    while read -r severity n; do [ "$(rank "$severity")" -lt "$RANK" ] || echo "$n"; done | awk '{ s += $1 } END { print s + 0 }')
+  listed=$(while read -r _ severity; do [ "$(rank "$severity")" -lt "$RANK" ] || echo x; done <"$WORK/all-findings" | wc -l | tr -d ' ')
+  [ "$listed" -ge "$counted" ] ||
+    die "refusing $DIGEST: Harbor's scan overview counts $counted finding(s) at or above $THRESHOLD, but its vulnerability report lists $listed; nothing can be decided"
+fi
 BLOCKING=
 ACCEPTED=
 while read -r id severity; do
