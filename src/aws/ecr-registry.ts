@@ -14,6 +14,7 @@ import { EcrScanningRule, EcrScanType, RegistryScanning } from './registry-scann
 import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
+import { scanNames } from './role-grants';
 import { AwsWarnings } from './warnings';
 import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
@@ -413,6 +414,8 @@ export class ContainerRegistry extends ContainerRegistryBase {
         pullThroughPrefixes: reserved,
         allowPrefixGrants: props.allowPrefixGrants,
         managedPoliciesPerRole: props.managedPoliciesPerRole,
+        enhancedScanning: (props.registryScanning?.scanType ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined))
+          === EcrScanType.ENHANCED,
       });
     }
     if (includeRegistry) {
@@ -565,31 +568,41 @@ export class ContainerRegistry extends ContainerRegistryBase {
     }
   }
 
-  /** Existing principals and other accounts granted through repository policies, by ECR name. */
-  private repositoryPolicyPrincipals(spec: RegistrySpec): Map<string, Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>> {
+  /**
+   * Existing principals and other accounts granted through repository policies, by ECR name:
+   * pull and push per `AccessPlan.grants`, and the promoters' reading of scan findings on the
+   * sources of their gated hops (`Capability.READ_SCAN_RESULTS`).
+   */
+  private repositoryPolicyPrincipals(spec: RegistrySpec): Map<string, Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>> {
     const access = spec.access ?? {};
     const byRole: { [role: string]: IdentitySpec[] } = {
       [AccessRole.PUSHER]: access.pushers ?? [],
       [AccessRole.PULLER]: access.pullers ?? [],
       [AccessRole.PROMOTER]: access.promoters ?? [],
     };
-    const result = new Map<string, Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>>();
+    const result = new Map<string, Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>>();
+    const principalsOf = (identity: IdentitySpec): Array<[string, iam.IPrincipal]> => [
+      ...(identity.awsPrincipalArns ?? []).map((arn): [string, iam.IPrincipal] => ['Principals', new iam.ArnPrincipal(arn)]),
+      ...(identity.awsAccountIds ?? []).map((acct): [string, iam.IPrincipal] => ['Accounts', new iam.AccountPrincipal(acct)]),
+    ];
+    const add = (name: string, what: string, identity: IdentitySpec, actions: string[]) => {
+      const list = result.get(name) ?? [];
+      for (const [kind, principal] of principalsOf(identity)) {
+        list.push({ sid: `${what}${kind}${identity.name.replace(/[^A-Za-z0-9]/g, '')}`, principal, actions });
+      }
+      result.set(name, list);
+    };
     for (const grant of AccessPlan.grants(spec)) {
       const identity = byRole[grant.role].find((i) => i.name === grant.identity)!;
-      const principals: Array<[string, iam.IPrincipal]> = [
-        ...(identity.awsPrincipalArns ?? []).map((arn): [string, iam.IPrincipal] => ['Principals', new iam.ArnPrincipal(arn)]),
-        ...(identity.awsAccountIds ?? []).map((acct): [string, iam.IPrincipal] => ['Accounts', new iam.AccountPrincipal(acct)]),
-      ];
-      if (!principals.length) continue;
+      if (!principalsOf(identity).length) continue;
       for (const image of grant.images) {
-        const name = Naming.ecrRepositoryName(spec, image, grant.environment || undefined);
-        const list = result.get(name) ?? [];
-        for (const [kind, principal] of principals) {
-          const sid = `${grant.permission === Permission.PUSH ? 'Push' : 'Pull'}${kind}${grant.identity.replace(/[^A-Za-z0-9]/g, '')}`;
-          list.push({ sid, principal, permission: grant.permission });
-        }
-        result.set(name, list);
+        const push = grant.permission === Permission.PUSH;
+        add(Naming.ecrRepositoryName(spec, image, grant.environment || undefined), push ? 'Push' : 'Pull', identity, push ? EcrActions.PUSH : EcrActions.PULL);
       }
+    }
+    for (const promoter of access.promoters ?? []) {
+      if (!principalsOf(promoter).length) continue;
+      for (const name of scanNames(spec, promoter.name)) add(name, 'ScanFindings', promoter, EcrActions.SCAN_FINDINGS);
     }
     return result;
   }
@@ -598,7 +611,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
     repo: EffectiveRepository & { name: string },
     props: ContainerRegistryProps,
     removalPolicy: RemovalPolicy,
-    principals: Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>,
+    principals: Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>,
     warnings: Map<string, { id: string; names: string[] }>,
   ): ecr.Repository {
     const warn = (w: { id: string; message: string }) =>
@@ -629,9 +642,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
       }
     }
     // Merge statements by sid so that each principal appears once per permission.
-    const bySid = new Map<string, { principals: iam.IPrincipal[]; permission: Permission }>();
+    const bySid = new Map<string, { principals: iam.IPrincipal[]; actions: string[] }>();
     for (const p of principals) {
-      const entry = bySid.get(p.sid) ?? { principals: [], permission: p.permission };
+      const entry = bySid.get(p.sid) ?? { principals: [], actions: p.actions };
       entry.principals.push(p.principal);
       bySid.set(p.sid, entry);
     }
@@ -639,7 +652,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
       repository.addToResourcePolicy(new iam.PolicyStatement({
         sid,
         principals: entry.principals,
-        actions: entry.permission === Permission.PUSH ? EcrActions.PUSH : EcrActions.PULL,
+        actions: entry.actions,
       }));
     }
     return repository;

@@ -1,4 +1,5 @@
 import { WorkflowVariables } from './workflow-variables';
+import { AccessModel } from '../spec/access-model';
 import { AccessPlan, PromotionHop } from '../spec/access-plan';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
@@ -369,7 +370,7 @@ export class PromotionPlanner {
           environmentTags: tagsLayout ? [hop.destination] : [],
           requiredSourceTag: tagsLayout ? hop.source : undefined,
           tags,
-          gate: hop.requiresApproval ? PromotionPlanner.gate(spec, r.name) : undefined,
+          gate: AccessModel.gatesScan(spec, hop, r.name) ? PromotionPlanner.gate(spec, r.name) : undefined,
         };
       });
       return {
