@@ -414,8 +414,8 @@ export class ContainerRegistry extends ContainerRegistryBase {
         pullThroughPrefixes: reserved,
         allowPrefixGrants: props.allowPrefixGrants,
         managedPoliciesPerRole: props.managedPoliciesPerRole,
-        enhancedScanning: (props.registryScanning?.scanType ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined))
-          === EcrScanType.ENHANCED,
+        enhancedScanning: (props.registryScanning?.scanType
+          ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined)) === EcrScanType.ENHANCED,
       });
     }
     if (includeRegistry) {

@@ -104,7 +104,11 @@ export function layoutRepositoryPolicies(
   for (const compact of allowPrefixes ? [false, true] : [false]) {
     const { entries, prefixes } = entriesOf(pull, push, scan, all, reserved, compact);
     const common = {
-      entries, compacted: compact && prefixes.some((p) => p.length > 0), pullPrefixes: prefixes[0], pushPrefixes: prefixes[1], scanPrefixes: prefixes[2],
+      entries,
+      compacted: compact && prefixes.some((p) => p.length > 0),
+      pullPrefixes: prefixes[0],
+      pushPrefixes: prefixes[1],
+      scanPrefixes: prefixes[2],
     };
     if (size(entries) <= INLINE_BUDGET) return { ...common, inline: true, chunks: [] };
     // Greedy chunks of at most MANAGED_BUDGET (`size` of each chunk), with the chunk's size kept as it grows

@@ -179,7 +179,10 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
   const problems: string[] = [];
   const { iam, matrix } = built;
   const resources = [...built.evaluated, ...outsiders(spec, built.evaluated)];
-  const order = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS];
+  const order = [
+    Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN,
+    Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+  ];
 
   // 1. evaluated decision == matrix, for every principal x repository (in and outside the spec) x action and capability.
   for (const { identity, principal } of principalsOf(spec)) {
