@@ -47,6 +47,10 @@ const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capabilit
  *   on every repository it reads or writes: a push checks blobs and manifests);
  * - the purge task's `Container Registry Repository Catalog Lister` lists every
  *   repository name of its registry (that role takes no conditions).
+ *
+ * Reading scan results (`Capability.READ_SCAN_RESULTS`, the scan gate) is not granted
+ * on ACR and has no rows: the promotion plan warns that the gated hops' promoters
+ * need read access to Defender's assessments through Resource Graph.
  */
 export class AcrAccessMatrix {
   /** The rows, sorted by identity then resource. */
@@ -78,6 +82,9 @@ export class AcrAccessMatrix {
     ];
     for (const op of ops) {
       if (op.resource.kind === AccessResourceKind.CACHE) continue;
+      // Not granted on ACR: Defender's findings are read through Azure Resource Graph, which the
+      // constructs do not grant; the promotion plan warns that the gated hops' promoters need it.
+      if (op.capability === Capability.READ_SCAN_RESULTS) continue;
       const env = op.resource.environment;
       const registry = registryOf(env);
       const r = row(op.identity, `${registry}/${Naming.acrRepositoryPath(spec, op.resource.name, env)}`);
