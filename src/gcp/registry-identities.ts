@@ -78,11 +78,6 @@ interface GcpIdentity {
  *   occurrence of the project; `GarAccessMatrix` says so in the row's `beyondModel`.
  */
 export class RegistryIdentities extends Construct {
-  /** The output and GitHub variable name of an identity's service account: `GCP_SERVICE_ACCOUNT_<IDENTITY>`. */
-  public static outputName(identity: string): string {
-    return WorkflowVariables.identity(Cloud.GCP, identity);
-  }
-
   /**
    * The role that reads Artifact Analysis vulnerability occurrences (the scan gate's
    * `gcloud artifacts docker images describe --show-package-vulnerability`). IAM roles
@@ -90,6 +85,11 @@ export class RegistryIdentities extends Construct {
    * `containeranalysis.occurrences.get` and `containeranalysis.occurrences.list`.
    */
   public static readonly SCAN_RESULTS_ROLE: string = 'roles/containeranalysis.occurrences.viewer';
+
+  /** The output and GitHub variable name of an identity's service account: `GCP_SERVICE_ACCOUNT_<IDENTITY>`. */
+  public static outputName(identity: string): string {
+    return WorkflowVariables.identity(Cloud.GCP, identity);
+  }
 
   /** The created service accounts, by spec identity name. */
   public readonly serviceAccounts: { [identity: string]: ServiceAccount } = {};
@@ -181,7 +181,8 @@ export class RegistryIdentities extends Construct {
       b.repo.grantRole(b.role, b.member, this.memberIds.get(b.member));
     }
     // The scan gate: the promoters of gated hops read the project's vulnerability occurrences (project-level only).
-    const readers = [...new Set(AccessModel.operations(spec).filter((o) => o.capability === Capability.READ_SCAN_RESULTS).map((o) => o.identity))].sort();
+    const readers = [...new Set(AccessModel.operations(spec)
+      .filter((o) => o.capability === Capability.READ_SCAN_RESULTS).map((o) => o.identity))].sort();
     const scanMembers = new Map<string, string>();
     for (const name of readers) {
       for (const member of this.identities.get(name)!.members) {
