@@ -129,7 +129,8 @@ export class GarAccessMatrix {
       for (const env of envs) {
         const perImage = images.map((image) => ({
           image,
-          caps: capsOf(identity.name, AccessResourceKind.REPOSITORY, env, image).filter((c): boolean => c !== Capability.READ_SCAN_RESULTS) as Capability[],
+          caps: capsOf(identity.name, AccessResourceKind.REPOSITORY, env, image)
+            .filter((c): boolean => c !== Capability.READ_SCAN_RESULTS) as Capability[],
         }));
         const wanted = new Set(perImage.flatMap((p) => p.caps));
         if (wanted.size === 0) continue;
