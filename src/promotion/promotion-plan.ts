@@ -385,23 +385,19 @@ export class PromotionPlanner {
       };
     });
 
-    // The scan gate reads the source digest's findings (Capability.READ_SCAN_RESULTS). The AWS and GCP constructs grant
-    // it to the promoters of gated hops; ACR does not, and a promoter without github trust runs as an identity the
-    // constructs do not create: say so, with what to grant.
+    // The scan gate reads the source digest's findings (Capability.READ_SCAN_RESULTS). The constructs grant it to the
+    // promoters of gated hops; a promoter without github trust runs as an identity they do not create: say so, with what to grant.
     const gated = hops.filter((h) => h.images.some((i) => i.gate));
     const promoters = [...new Set(gated.map((h) => h.promoter).filter((p): p is string => p !== undefined))];
     const where = `scanning.severityThreshold gates the hops into ${gated.map((h) => h.destinationEnvironment).join(', ')}`;
-    if (gated.length > 0 && options.cloud === Cloud.AZURE) {
-      warnings.push(`${where}: their promoters (${promoters.join(', ')}) need read access to Microsoft Defender for Cloud's assessments `
-        + 'through Azure Resource Graph (for example the Security Reader role on the source registries), which the registry constructs do not grant; '
-        + 'without it the gate fails with an access error and copies nothing.');
-    }
     const external = promoters.filter((p) => !(spec.access?.promoters ?? []).some((i) => i.name === p && i.github));
-    if (gated.length > 0 && external.length > 0 && (options.cloud === Cloud.AWS || options.cloud === Cloud.GCP)) {
+    if (gated.length > 0 && external.length > 0) {
       const grant = options.cloud === Cloud.AWS
         ? 'the registry constructs grant `ecr:DescribeImageScanFindings` on the source repositories through their repository policies, but with ENHANCED scanning '
           + 'their own IAM must also allow `inspector2:ListFindings` (and, from another account, `ecr:DescribeImageScanFindings`)'
-        : 'the registry constructs grant their gcpMembers `roles/containeranalysis.occurrences.viewer` on the project; the identity the workflow runs as must be one of them';
+        : options.cloud === Cloud.GCP
+          ? 'the registry constructs grant their gcpMembers `roles/containeranalysis.occurrences.viewer` on the project; the identity the workflow runs as must be one of them'
+          : 'the registry constructs grant their azurePrincipalIds Security Reader on the source registry\'s resource group; the identity the workflow runs as must be one of them';
       warnings.push(`${where}: promoters ${external.join(', ')} have no github trust, so no construct creates the identity the gate runs as: ${grant}.`);
     }
 
