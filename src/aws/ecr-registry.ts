@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { EcrValidator } from './ecr-validator';
+import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
 import { PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
@@ -76,6 +77,18 @@ export interface ContainerRegistryProps {
    * (repository-level scan on push)
    */
   readonly registryScanning?: EcrRegistryScanningOptions;
+
+  /**
+   * ECR managed signing: an AWS Signer signing profile ARN. The registry gets a signing
+   * configuration (`EcrManagedSigning`, one per account and region) that signs every
+   * image pushed to the spec's namespaces (Notation signatures, for verification at
+   * deploy time), and every created role that pushes gets `signer:SignPayload` on the
+   * profile (ECR signs with the pusher's identity). The hops keep verifying the cosign
+   * signatures of the build.
+   *
+   * @default - no managed signing
+   */
+  readonly managedSigningProfileArn?: string;
 
   /**
    * Create a repository creation template for create-on-push under the registry's
@@ -355,6 +368,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
   /** The registry scanning configuration, when created. */
   public readonly scanning?: RegistryScanning;
 
+  /** The managed signing configuration, when `managedSigningProfileArn` is set and this construct holds the registry resources. */
+  public readonly managedSigning?: EcrManagedSigning;
+
   /** The replication configuration, when created. */
   public readonly replication?: RegistryReplication;
 
@@ -414,6 +430,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
         pullThroughPrefixes: reserved,
         allowPrefixGrants: props.allowPrefixGrants,
         managedPoliciesPerRole: props.managedPoliciesPerRole,
+        signingProfileArn: props.managedSigningProfileArn,
         enhancedScanning: (props.registryScanning?.scanType
           ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined)) === EcrScanType.ENHANCED,
       });
@@ -424,6 +441,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
           Annotations.of(this).addWarningV2(AwsWarnings.CROSS_ACCOUNT_REPLICATION, `replication.replicas[${i}]: cross-account replication into ${r.awsAccountId} (${r.region}) needs a registry policy there: `
             + 'deploy ReplicationDestinationPolicy in that account and region (EcrRegistryStacks creates it), or replication fails.');
         }
+      }
+      if (props.managedSigningProfileArn !== undefined) {
+        this.managedSigning = new EcrManagedSigning(this, 'ManagedSigning', { spec, signingProfileArn: props.managedSigningProfileArn });
       }
       const continuous = all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
       const scanType = props.registryScanning?.scanType ?? (continuous ? EcrScanType.ENHANCED : undefined);
@@ -487,6 +507,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
       }
     }
     const namesOk = check.strings('repositoryNames', props.repositoryNames);
+    if (props.managedSigningProfileArn !== undefined) {
+      problems.addAll(EcrManagedSigning.problems(props.managedSigningProfileArn).map((p) => ({ ...p, path: 'props.managedSigningProfileArn' })));
+    }
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     if (!specOk) problems.throwIfAny(heading);
 

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
+import { EcrManagedSigning } from './managed-signing';
 import { layoutOf, roleGrants } from './role-grants';
 import { attachRepositoryPolicies } from './role-policies';
 import { WorkflowVariables } from '../promotion/workflow-variables';
@@ -89,6 +90,15 @@ export interface RegistryIdentitiesProps {
    * @default - true when a repository of the spec scans `continuous` (`ContainerRegistry` then turns ENHANCED on)
    */
   readonly enhancedScanning?: boolean;
+
+  /**
+   * The AWS Signer signing profile of ECR managed signing (`EcrManagedSigning`): ECR signs
+   * each push with the pusher's identity, so every role that pushes gets
+   * `signer:SignPayload` on this profile only.
+   *
+   * @default - no managed signing
+   */
+  readonly signingProfileArn?: string;
 }
 
 /**
@@ -171,6 +181,9 @@ export class RegistryIdentities extends Construct {
           + 'every repository of the spec there is granted, and so is any repository created later under those prefixes outside the spec. '
           + 'Set allowPrefixGrants: false to keep exact grants (with managedPoliciesPerRole up to 20 after raising the IAM quota), '
           + 'or restrict the identity with `repositories` or `environments`.');
+      }
+      if (props.signingProfileArn !== undefined && grants.push.length) {
+        role.addToPrincipalPolicy(EcrManagedSigning.statement(props.signingProfileArn));
       }
       const enhanced = props.enhancedScanning ?? spec.repositories.some((r) => EffectiveSpec.scanning(spec, r).mode === ScanMode.CONTINUOUS);
       if (enhanced && grants.scan.length) role.addToPrincipalPolicy(EcrActions.inspectorFindingsStatement(Stack.of(this).region));
