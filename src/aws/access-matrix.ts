@@ -1,5 +1,5 @@
 import { EcrActions } from './ecr-actions';
-import { identitiesOf, layoutOf, reservedPrefixes, roleGrants } from './role-grants';
+import { identitiesOf, layoutOf, reservedPrefixes, roleGrants, scanNames } from './role-grants';
 import {
   AccessPlan, AccessResourceKind, Capability, EffectiveSpec, NativeAccessEntry, Naming,
   Permission, RegistrySpec,
@@ -56,6 +56,10 @@ const ROLE = 'role';
  *   repository is not `IMMUTABLE` (and on prefix wildcards, whose future
  *   repositories' setting is unknown);
  * - CACHE_IMPORT: `ecr:BatchImportUpstreamImage` and `ecr:CreateRepository` on the cache prefix;
+ * - READ_SCAN_RESULTS: `ecr:DescribeImageScanFindings` (ECR API reference: "Returns the scan
+ *   findings for the specified image"), on the sources of the promoters' gated hops; with
+ *   ENHANCED scanning the role also gets `inspector2:ListFindings` on `*` in its region
+ *   (`EcrActions.INSPECTOR_FINDINGS`), which is not a repository permission and is not listed;
  * - DELETE and ADMIN: never granted.
  * `ecr:GetAuthorizationToken` (login, on `*`) is not a repository permission and is not listed.
  *
@@ -80,12 +84,14 @@ export class EcrAccessMatrix {
       Naming.ecrRepositoryName(spec, r.image, r.environment),
       TagPolicyDecision.ecr(r.tagPolicy).mutability !== EcrTagMutability.IMMUTABLE,
     ]));
-    const repositoryRows = (identity: string, principal: string, pull: string[], push: string[]) => {
+    const repositoryRows = (identity: string, principal: string, pull: string[], push: string[], scan: string[]) => {
       const pulls = new Set(pull);
       const pushes = new Set(push);
-      for (const name of [...new Set([...pull, ...push])].sort()) {
+      const scans = new Set(scan);
+      for (const name of [...new Set([...pull, ...push, ...scan])].sort()) {
         const read = pulls.has(name);
         const write = pushes.has(name);
+        const findings = scans.has(name);
         rows.push({
           identity,
           principal,
@@ -94,23 +100,30 @@ export class EcrAccessMatrix {
             ...(read ? [Capability.READ] : []),
             ...(write ? [Capability.WRITE] : []),
             ...(write && moves.get(name) ? [Capability.MOVE_TAG] : []),
+            ...(findings ? [Capability.READ_SCAN_RESULTS] : []),
           ],
-          grantedAs: EcrActions.actionsFor(read, write),
+          grantedAs: EcrActions.actionsFor(read, write, findings),
         });
       }
     };
 
     for (const [name, grants] of roleGrants(spec)) {
       const layout = layoutOf(spec, grants, `Identities/${name}/Role`, options.allowPrefixGrants ?? true, [], options.managedPoliciesPerRole);
-      repositoryRows(name, ROLE, grants.pull, grants.push);
-      for (const [prefixes, write] of [[layout.pullPrefixes, false], [layout.pushPrefixes, true]] as Array<[string[], boolean]>) {
+      repositoryRows(name, ROLE, grants.pull, grants.push, grants.scan);
+      const kinds: Array<[string[], Capability[], string[]]> = [
+        [layout.pullPrefixes, [Capability.READ], EcrActions.PULL],
+        [layout.pushPrefixes, [Capability.WRITE, Capability.MOVE_TAG], EcrActions.PUSH],
+        [layout.scanPrefixes, [Capability.READ_SCAN_RESULTS], EcrActions.SCAN_FINDINGS],
+      ];
+      for (const [prefixes, capabilities, actions] of kinds) {
+        const write = capabilities.includes(Capability.WRITE);
         for (const p of prefixes) {
           rows.push({
             identity: name,
             principal: ROLE,
             resource: `${p}*`,
-            capabilities: write ? [Capability.WRITE, Capability.MOVE_TAG] : [Capability.READ],
-            grantedAs: EcrActions.actionsFor(!write, write),
+            capabilities,
+            grantedAs: actions,
             beyondModel: `compacted: the role's policy names repository/${p}* to stay within IAM's policy size limits; every repository of the spec under ${p} is granted, `
               + `and so is any repository created later under ${p} outside the spec (set allowPrefixGrants: false to keep exact ARNs)`
               + (write ? '; moving tags there is limited only by each repository\'s tag mutability' : ''),
@@ -132,19 +145,28 @@ export class EcrAccessMatrix {
 
     // Existing principals, through repository policies (ContainerRegistry).
     const identities = identitiesOf(spec);
-    const byPrincipal = new Map<string, { identity: string; principal: string; pull: string[]; push: string[] }>();
+    const byPrincipal = new Map<string, { identity: string; principal: string; pull: string[]; push: string[]; scan: string[] }>();
     for (const g of AccessPlan.grants(spec)) {
       const identity = identities.find((i) => i.name === g.identity && i.role === g.role)!.spec;
       const principals = [...(identity.awsPrincipalArns ?? []), ...(identity.awsAccountIds ?? []).map((a) => `arn:aws:iam::${a}:root`)];
       for (const principal of principals) {
         const key = JSON.stringify([g.identity, principal]);
-        const entry = byPrincipal.get(key) ?? { identity: g.identity, principal, pull: [], push: [] };
+        const entry = byPrincipal.get(key) ?? { identity: g.identity, principal, pull: [], push: [], scan: [] };
         const names = g.images.map((img) => Naming.ecrRepositoryName(spec, img, g.environment || undefined));
         (g.permission === Permission.PULL ? entry.pull : entry.push).push(...names);
         byPrincipal.set(key, entry);
       }
     }
-    for (const e of byPrincipal.values()) repositoryRows(e.identity, e.principal, e.pull, e.push);
+    for (const promoter of spec.access?.promoters ?? []) {
+      const principals = [...(promoter.awsPrincipalArns ?? []), ...(promoter.awsAccountIds ?? []).map((a) => `arn:aws:iam::${a}:root`)];
+      for (const principal of principals) {
+        const key = JSON.stringify([promoter.name, principal]);
+        const entry = byPrincipal.get(key) ?? { identity: promoter.name, principal, pull: [], push: [], scan: [] };
+        entry.scan.push(...scanNames(spec, promoter.name));
+        byPrincipal.set(key, entry);
+      }
+    }
+    for (const e of byPrincipal.values()) repositoryRows(e.identity, e.principal, e.pull, e.push, e.scan);
 
     const key = (r: EcrAccessEntry) => JSON.stringify([r.identity, r.principal, r.resource]);
     return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));

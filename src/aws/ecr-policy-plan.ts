@@ -19,6 +19,7 @@ const KIND_BY_TYPE: Record<string, string> = {
   'AWS::ECR::PullThroughCacheRule': 'pull-through-cache-rule',
   'AWS::ECR::RepositoryCreationTemplate': 'repository-creation-template',
   'AWS::ECR::RegistryPolicy': 'registry-policy',
+  'AWS::ECR::SigningConfiguration': 'signing-configuration',
   'AWS::IAM::OIDCProvider': 'oidc-provider',
 };
 

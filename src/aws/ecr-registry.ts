@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { EcrValidator } from './ecr-validator';
+import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
 import { PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
@@ -14,6 +15,7 @@ import { EcrScanningRule, EcrScanType, RegistryScanning } from './registry-scann
 import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
+import { scanNames } from './role-grants';
 import { AwsWarnings } from './warnings';
 import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
@@ -75,6 +77,18 @@ export interface ContainerRegistryProps {
    * (repository-level scan on push)
    */
   readonly registryScanning?: EcrRegistryScanningOptions;
+
+  /**
+   * ECR managed signing: an AWS Signer signing profile ARN. The registry gets a signing
+   * configuration (`EcrManagedSigning`, one per account and region) that signs every
+   * image pushed to the spec's namespaces (Notation signatures, for verification at
+   * deploy time), and every created role that pushes gets `signer:SignPayload` on the
+   * profile (ECR signs with the pusher's identity). The hops keep verifying the cosign
+   * signatures of the build.
+   *
+   * @default - no managed signing
+   */
+  readonly managedSigningProfileArn?: string;
 
   /**
    * Create a repository creation template for create-on-push under the registry's
@@ -354,6 +368,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
   /** The registry scanning configuration, when created. */
   public readonly scanning?: RegistryScanning;
 
+  /** The managed signing configuration, when `managedSigningProfileArn` is set and this construct holds the registry resources. */
+  public readonly managedSigning?: EcrManagedSigning;
+
   /** The replication configuration, when created. */
   public readonly replication?: RegistryReplication;
 
@@ -413,6 +430,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
         pullThroughPrefixes: reserved,
         allowPrefixGrants: props.allowPrefixGrants,
         managedPoliciesPerRole: props.managedPoliciesPerRole,
+        signingProfileArn: props.managedSigningProfileArn,
+        enhancedScanning: (props.registryScanning?.scanType
+          ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined)) === EcrScanType.ENHANCED,
       });
     }
     if (includeRegistry) {
@@ -421,6 +441,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
           Annotations.of(this).addWarningV2(AwsWarnings.CROSS_ACCOUNT_REPLICATION, `replication.replicas[${i}]: cross-account replication into ${r.awsAccountId} (${r.region}) needs a registry policy there: `
             + 'deploy ReplicationDestinationPolicy in that account and region (EcrRegistryStacks creates it), or replication fails.');
         }
+      }
+      if (props.managedSigningProfileArn !== undefined) {
+        this.managedSigning = new EcrManagedSigning(this, 'ManagedSigning', { spec, signingProfileArn: props.managedSigningProfileArn });
       }
       const continuous = all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
       const scanType = props.registryScanning?.scanType ?? (continuous ? EcrScanType.ENHANCED : undefined);
@@ -484,6 +507,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
       }
     }
     const namesOk = check.strings('repositoryNames', props.repositoryNames);
+    if (props.managedSigningProfileArn !== undefined) {
+      problems.addAll(EcrManagedSigning.problems(props.managedSigningProfileArn).map((p) => ({ ...p, path: 'props.managedSigningProfileArn' })));
+    }
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     if (!specOk) problems.throwIfAny(heading);
 
@@ -565,31 +591,41 @@ export class ContainerRegistry extends ContainerRegistryBase {
     }
   }
 
-  /** Existing principals and other accounts granted through repository policies, by ECR name. */
-  private repositoryPolicyPrincipals(spec: RegistrySpec): Map<string, Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>> {
+  /**
+   * Existing principals and other accounts granted through repository policies, by ECR name:
+   * pull and push per `AccessPlan.grants`, and the promoters' reading of scan findings on the
+   * sources of their gated hops (`Capability.READ_SCAN_RESULTS`).
+   */
+  private repositoryPolicyPrincipals(spec: RegistrySpec): Map<string, Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>> {
     const access = spec.access ?? {};
     const byRole: { [role: string]: IdentitySpec[] } = {
       [AccessRole.PUSHER]: access.pushers ?? [],
       [AccessRole.PULLER]: access.pullers ?? [],
       [AccessRole.PROMOTER]: access.promoters ?? [],
     };
-    const result = new Map<string, Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>>();
+    const result = new Map<string, Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>>();
+    const principalsOf = (identity: IdentitySpec): Array<[string, iam.IPrincipal]> => [
+      ...(identity.awsPrincipalArns ?? []).map((arn): [string, iam.IPrincipal] => ['Principals', new iam.ArnPrincipal(arn)]),
+      ...(identity.awsAccountIds ?? []).map((acct): [string, iam.IPrincipal] => ['Accounts', new iam.AccountPrincipal(acct)]),
+    ];
+    const add = (name: string, what: string, identity: IdentitySpec, actions: string[]) => {
+      const list = result.get(name) ?? [];
+      for (const [kind, principal] of principalsOf(identity)) {
+        list.push({ sid: `${what}${kind}${identity.name.replace(/[^A-Za-z0-9]/g, '')}`, principal, actions });
+      }
+      result.set(name, list);
+    };
     for (const grant of AccessPlan.grants(spec)) {
       const identity = byRole[grant.role].find((i) => i.name === grant.identity)!;
-      const principals: Array<[string, iam.IPrincipal]> = [
-        ...(identity.awsPrincipalArns ?? []).map((arn): [string, iam.IPrincipal] => ['Principals', new iam.ArnPrincipal(arn)]),
-        ...(identity.awsAccountIds ?? []).map((acct): [string, iam.IPrincipal] => ['Accounts', new iam.AccountPrincipal(acct)]),
-      ];
-      if (!principals.length) continue;
+      if (!principalsOf(identity).length) continue;
       for (const image of grant.images) {
-        const name = Naming.ecrRepositoryName(spec, image, grant.environment || undefined);
-        const list = result.get(name) ?? [];
-        for (const [kind, principal] of principals) {
-          const sid = `${grant.permission === Permission.PUSH ? 'Push' : 'Pull'}${kind}${grant.identity.replace(/[^A-Za-z0-9]/g, '')}`;
-          list.push({ sid, principal, permission: grant.permission });
-        }
-        result.set(name, list);
+        const push = grant.permission === Permission.PUSH;
+        add(Naming.ecrRepositoryName(spec, image, grant.environment || undefined), push ? 'Push' : 'Pull', identity, push ? EcrActions.PUSH : EcrActions.PULL);
       }
+    }
+    for (const promoter of access.promoters ?? []) {
+      if (!principalsOf(promoter).length) continue;
+      for (const name of scanNames(spec, promoter.name)) add(name, 'ScanFindings', promoter, EcrActions.SCAN_FINDINGS);
     }
     return result;
   }
@@ -598,7 +634,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
     repo: EffectiveRepository & { name: string },
     props: ContainerRegistryProps,
     removalPolicy: RemovalPolicy,
-    principals: Array<{ sid: string; principal: iam.IPrincipal; permission: Permission }>,
+    principals: Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>,
     warnings: Map<string, { id: string; names: string[] }>,
   ): ecr.Repository {
     const warn = (w: { id: string; message: string }) =>
@@ -629,9 +665,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
       }
     }
     // Merge statements by sid so that each principal appears once per permission.
-    const bySid = new Map<string, { principals: iam.IPrincipal[]; permission: Permission }>();
+    const bySid = new Map<string, { principals: iam.IPrincipal[]; actions: string[] }>();
     for (const p of principals) {
-      const entry = bySid.get(p.sid) ?? { principals: [], permission: p.permission };
+      const entry = bySid.get(p.sid) ?? { principals: [], actions: p.actions };
       entry.principals.push(p.principal);
       bySid.set(p.sid, entry);
     }
@@ -639,7 +675,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
       repository.addToResourcePolicy(new iam.PolicyStatement({
         sid,
         principals: entry.principals,
-        actions: entry.permission === Permission.PUSH ? EcrActions.PUSH : EcrActions.PULL,
+        actions: entry.actions,
       }));
     }
     return repository;

@@ -14,3 +14,4 @@ export * from './ecr-policy-plan';
 export * from './access-matrix';
 export * from './ecr-validator';
 export * from './warnings';
+export * from './managed-signing';

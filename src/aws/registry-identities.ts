@@ -3,10 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
+import { EcrManagedSigning } from './managed-signing';
 import { layoutOf, roleGrants } from './role-grants';
 import { attachRepositoryPolicies } from './role-policies';
 import { WorkflowVariables } from '../promotion/workflow-variables';
-import { Cloud, GithubTrustSpec, IdentitySpec, Problems, RegistrySpec } from '../spec';
+import { Cloud, EffectiveSpec, GithubTrustSpec, IdentitySpec, Problems, RegistrySpec, ScanMode } from '../spec';
 
 /**
  * How a role's repository permissions were laid out within IAM's size limits
@@ -76,6 +77,28 @@ export interface RegistryIdentitiesProps {
    * @default 10
    */
   readonly managedPoliciesPerRole?: number;
+
+  /**
+   * Whether the registry scans with ENHANCED scanning (Amazon Inspector). The
+   * promoters of gated hops (a protected destination and a `severityThreshold`)
+   * read the source digest's findings with `ecr:DescribeImageScanFindings` on the
+   * source repositories; with enhanced scanning that call also needs
+   * `inspector2:ListFindings`, which IAM grants only on `*` (no resource type, no
+   * service condition key): the role gets it limited to the stack's region
+   * (`aws:RequestedRegion`).
+   *
+   * @default - true when a repository of the spec scans `continuous` (`ContainerRegistry` then turns ENHANCED on)
+   */
+  readonly enhancedScanning?: boolean;
+
+  /**
+   * The AWS Signer signing profile of ECR managed signing (`EcrManagedSigning`): ECR signs
+   * each push with the pusher's identity, so every role that pushes gets
+   * `signer:SignPayload` on this profile only.
+   *
+   * @default - no managed signing
+   */
+  readonly signingProfileArn?: string;
 }
 
 /**
@@ -83,8 +106,11 @@ export interface RegistryIdentitiesProps {
  * `github` trust: assumable only by GitHub Actions runs of that repository and
  * branch, environment or tag (OIDC), with least privilege from `AccessPlan.grants`:
  * pushers push to the first environment only, pullers pull, promoters pull the
- * source and push the destination of each hop. Identity policies name repository
- * ARNs; `ecr:GetAuthorizationToken` is the only action on `*`.
+ * source and push the destination of each hop, and read the scan findings of
+ * the sources of their gated hops (`ecr:DescribeImageScanFindings`). Identity
+ * policies name repository ARNs; `ecr:GetAuthorizationToken` is the only action
+ * on `*`, with `inspector2:ListFindings` (region-scoped) for the promoters of
+ * gated hops when the registry scans with ENHANCED scanning.
  *
  * Each role ARN is a public property (`roleArn(name)`) and a stack output whose
  * logical id is the upper-snake variable name without underscores
@@ -149,13 +175,18 @@ export class RegistryIdentities extends Construct {
         pushPrefixes: layout.pushPrefixes,
       };
       if (layout.compacted) {
-        const prefixes = [...new Set([...layout.pullPrefixes, ...layout.pushPrefixes])].map((p) => `${p}*`);
+        const prefixes = [...new Set([...layout.pullPrefixes, ...layout.pushPrefixes, ...layout.scanPrefixes])].map((p) => `${p}*`);
         Annotations.of(role).addWarningV2('container-registry-constructs:aws-prefix-grants',
           `identity "${name}": its ECR grants exceed IAM's policy size limits as exact repository ARNs, so the role is granted on ${prefixes.join(', ')}: `
           + 'every repository of the spec there is granted, and so is any repository created later under those prefixes outside the spec. '
           + 'Set allowPrefixGrants: false to keep exact grants (with managedPoliciesPerRole up to 20 after raising the IAM quota), '
           + 'or restrict the identity with `repositories` or `environments`.');
       }
+      if (props.signingProfileArn !== undefined && grants.push.length) {
+        role.addToPrincipalPolicy(EcrManagedSigning.statement(props.signingProfileArn));
+      }
+      const enhanced = props.enhancedScanning ?? spec.repositories.some((r) => EffectiveSpec.scanning(spec, r).mode === ScanMode.CONTINUOUS);
+      if (enhanced && grants.scan.length) role.addToPrincipalPolicy(EcrActions.inspectorFindingsStatement(Stack.of(this).region));
       const through = props.pullThroughPrefixes ?? [];
       if (through.length && grants.pullsThroughCaches) {
         role.addToPrincipalPolicy(new iam.PolicyStatement({

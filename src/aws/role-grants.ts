@@ -1,5 +1,5 @@
 import { layoutRepositoryPolicies, RepositoryPolicyLayout } from './role-policies';
-import { AccessPlan, AccessRole, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
+import { AccessModel, AccessPlan, AccessRole, Capability, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
 
 /**
  * The roles the library creates for a spec's identities (internal), shared by
@@ -11,6 +11,8 @@ export interface EcrRoleGrants {
   readonly pull: string[];
   /** ECR names the role pushes. */
   readonly push: string[];
+  /** ECR names whose scan findings the role reads (the sources of its gated hops, `Capability.READ_SCAN_RESULTS`). */
+  readonly scan: string[];
   /** Whether the role pulls through the spec's caches (pullers with a pull grant). */
   readonly pullsThroughCaches: boolean;
   /** The roles (pusher, puller, promoter) the identity plays. */
@@ -42,6 +44,7 @@ export function roleGrants(spec: RegistrySpec): Map<string, EcrRoleGrants> {
     result.set(name, {
       pull: names(Permission.PULL),
       push: names(Permission.PUSH),
+      scan: played.includes(AccessRole.PROMOTER) ? scanNames(spec, name) : [],
       // Only pullers pull through the caches (which may create repositories): not promoters.
       pullsThroughCaches: (spec.upstreamCaches ?? []).length > 0
         && mine.some((g) => g.permission === Permission.PULL && g.role === AccessRole.PULLER),
@@ -49,6 +52,14 @@ export function roleGrants(spec: RegistrySpec): Map<string, EcrRoleGrants> {
     });
   }
   return result;
+}
+
+/** The ECR names whose scan results an identity reads (the model's READ_SCAN_RESULTS operations), sorted. */
+export function scanNames(spec: RegistrySpec, identity: string): string[] {
+  const names = AccessModel.operations(spec)
+    .filter((o) => o.identity === identity && o.capability === Capability.READ_SCAN_RESULTS)
+    .map((o) => Naming.ecrRepositoryName(spec, o.resource.name, o.resource.environment || undefined));
+  return [...new Set(names)].sort();
 }
 
 /** Every ECR repository name of the spec. */
@@ -66,5 +77,5 @@ export function layoutOf(
   spec: RegistrySpec, grants: EcrRoleGrants, rolePath: string, allowPrefixes: boolean, reserved: string[] = [], managedPerRole?: number,
 ): RepositoryPolicyLayout {
   const all = [...new Set([...reservedPrefixes(spec), ...reserved])];
-  return layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes, managedPerRole);
+  return layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes, managedPerRole, grants.scan);
 }

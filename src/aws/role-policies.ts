@@ -24,8 +24,16 @@ const MANAGED_BUDGET = 5_600;
 const ARN_FRAME = 'arn:aws-iso-b:ecr:ap-southeast-5:123456789012:repository/'.length + 3;
 const STATEMENT_FRAME = 260;
 
-/** One repository resource of a role's policy (internal): an ECR name, or `<prefix>/*` when compacted. */
-export interface PolicyEntry { readonly push: boolean; readonly resource: string }
+/**
+ * One repository resource of a role's policy (internal): an ECR name, or `<prefix>/*` when compacted;
+ * `scan` entries are the repositories whose scan findings the role reads (the promotion scan gate).
+ */
+export interface PolicyEntry { readonly push: boolean; readonly resource: string; readonly scan?: boolean }
+
+/** The statement an entry belongs to: 0 pull, 1 push, 2 scan findings. */
+function kindOf(e: PolicyEntry): number {
+  return e.scan ? 2 : e.push ? 1 : 0;
+}
 
 /** How a role's repository statements are laid out (internal; `RolePolicyPlan` is its public summary). */
 export interface RepositoryPolicyLayout {
@@ -41,43 +49,41 @@ export interface RepositoryPolicyLayout {
   readonly pullPrefixes: string[];
   /** The prefixes (ending with `/`) of the push wildcards. */
   readonly pushPrefixes: string[];
+  /** The prefixes (ending with `/`) of the scan-findings wildcards. */
+  readonly scanPrefixes: string[];
 }
 
 function size(entries: PolicyEntry[]): number {
-  const kinds = new Set(entries.map((e) => e.push)).size;
+  const kinds = new Set(entries.map(kindOf)).size;
   return kinds * STATEMENT_FRAME + entries.reduce((n, e) => n + e.resource.length + ARN_FRAME, 0);
 }
 
 function entriesOf(
-  pull: string[], push: string[], all: string[], reserved: string[], compact: boolean,
-): { entries: PolicyEntry[]; prefixes: [string[], string[]] } {
-  const prefixes: [string[], string[]] = [[], []];
-  const list = (names: string[], isPush: boolean): PolicyEntry[] => {
-    if (!compact) return [...new Set(names)].sort().map((n) => ({ push: isPush, resource: n }));
+  pull: string[], push: string[], scan: string[], all: string[], reserved: string[], compact: boolean,
+): { entries: PolicyEntry[]; prefixes: [string[], string[], string[]] } {
+  const prefixes: [string[], string[], string[]] = [[], [], []];
+  const list = (names: string[], kind: number): PolicyEntry[] => {
+    const entry = (resource: string): PolicyEntry => ({ push: kind === 1, resource, ...(kind === 2 ? { scan: true } : {}) });
+    if (!compact) return [...new Set(names)].sort().map(entry);
     const c = compactRepositoryNames(names, all, reserved);
-    prefixes[isPush ? 1 : 0] = c.prefixes;
-    return [...c.exact, ...c.prefixes.map((p) => `${p}*`)].map((r) => ({ push: isPush, resource: r }));
+    prefixes[kind] = c.prefixes;
+    return [...c.exact, ...c.prefixes.map((p) => `${p}*`)].map(entry);
   };
-  return { entries: [...list(pull, false), ...list(push, true)], prefixes };
+  return { entries: [...list(pull, 0), ...list(push, 1), ...list(scan, 2)], prefixes };
 }
 
 function statements(scope: Construct, entries: PolicyEntry[]): iam.PolicyStatement[] {
   const result: iam.PolicyStatement[] = [];
-  for (const isPush of [false, true]) {
-    const resources = entries.filter((e) => e.push === isPush).map((e) => EcrActions.repositoryArn(scope, e.resource));
-    if (resources.length) {
-      result.push(new iam.PolicyStatement({
-        sid: isPush ? 'PushImages' : 'PullImages',
-        actions: isPush ? EcrActions.PUSH : EcrActions.PULL,
-        resources,
-      }));
-    }
-  }
+  const kinds: Array<[string, string[]]> = [['PullImages', EcrActions.PULL], ['PushImages', EcrActions.PUSH], ['ReadScanFindings', EcrActions.SCAN_FINDINGS]];
+  kinds.forEach(([sid, actions], kind) => {
+    const resources = entries.filter((e) => kindOf(e) === kind).map((e) => EcrActions.repositoryArn(scope, e.resource));
+    if (resources.length) result.push(new iam.PolicyStatement({ sid, actions, resources }));
+  });
   return result;
 }
 
 /**
- * Lays out a role's pull on `pull` and push on `push` (ECR repository names)
+ * Lays out a role's pull on `pull`, push on `push` and scan findings on `scan` (ECR repository names)
  * within IAM's size limits, in this order of preference:
  * 1. exact ARNs in the role's inline policy, when they fit;
  * 2. exact ARNs spread over up to `managedPerRole` managed policies (IAM: 10 per role by
@@ -89,24 +95,30 @@ function statements(scope: Construct, entries: PolicyEntry[]): iam.PolicyStateme
  */
 export function layoutRepositoryPolicies(
   rolePath: string, pull: string[], push: string[], all: string[], reserved: string[], allowPrefixes: boolean,
-  managedPerRole: number = IAM_LIMITS.managedPerRole,
+  managedPerRole: number = IAM_LIMITS.managedPerRole, scan: string[] = [],
 ): RepositoryPolicyLayout {
   if (!Number.isInteger(managedPerRole) || managedPerRole < 1 || managedPerRole > IAM_LIMITS.managedPerRoleMax) {
     throw new Error(`${rolePath}: managedPoliciesPerRole ${managedPerRole} must be a whole number from 1 to ${IAM_LIMITS.managedPerRoleMax} `
       + `(IAM attaches ${IAM_LIMITS.managedPerRole} managed policies per role by default, up to ${IAM_LIMITS.managedPerRoleMax} with a quota increase)`);
   }
   for (const compact of allowPrefixes ? [false, true] : [false]) {
-    const { entries, prefixes } = entriesOf(pull, push, all, reserved, compact);
-    const common = { entries, compacted: compact && prefixes.some((p) => p.length > 0), pullPrefixes: prefixes[0], pushPrefixes: prefixes[1] };
+    const { entries, prefixes } = entriesOf(pull, push, scan, all, reserved, compact);
+    const common = {
+      entries,
+      compacted: compact && prefixes.some((p) => p.length > 0),
+      pullPrefixes: prefixes[0],
+      pushPrefixes: prefixes[1],
+      scanPrefixes: prefixes[2],
+    };
     if (size(entries) <= INLINE_BUDGET) return { ...common, inline: true, chunks: [] };
     // Greedy chunks of at most MANAGED_BUDGET (`size` of each chunk), with the chunk's size kept as it grows
     // (recomputing it per entry is quadratic: about 0.2 s for 3,000 repositories); stops once there are too many.
     const chunks: PolicyEntry[][] = [[]];
     let chars = 0;
-    const kinds = new Set<boolean>();
+    const kinds = new Set<number>();
     for (const e of entries) {
       const current = chunks[chunks.length - 1];
-      const grown = (kinds.has(e.push) ? kinds.size : kinds.size + 1) * STATEMENT_FRAME + chars + e.resource.length + ARN_FRAME;
+      const grown = (kinds.has(kindOf(e)) ? kinds.size : kinds.size + 1) * STATEMENT_FRAME + chars + e.resource.length + ARN_FRAME;
       if (current.length && grown > MANAGED_BUDGET) {
         chunks.push([e]);
         chars = 0;
@@ -116,7 +128,7 @@ export function layoutRepositoryPolicies(
         current.push(e);
       }
       chars += e.resource.length + ARN_FRAME;
-      kinds.add(e.push);
+      kinds.add(kindOf(e));
     }
     if (chunks.length <= managedPerRole) return { ...common, inline: false, chunks };
   }

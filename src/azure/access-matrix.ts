@@ -30,7 +30,9 @@ export interface AcrAccessMatrixOptions {
   readonly purgedRegistries?: string[];
 }
 
-const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+const ORDER = [
+  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+];
 
 /**
  * What each identity may do on ACR, per registry and repository path, as the
@@ -47,8 +49,17 @@ const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capabilit
  *   on every repository it reads or writes: a push checks blobs and manifests);
  * - the purge task's `Container Registry Repository Catalog Lister` lists every
  *   repository name of its registry (that role takes no conditions).
+ *
+ * - reading scan results (`Capability.READ_SCAN_RESULTS`, the scan gate) is a row named
+ *   `<registry>:resource-group` (`AcrAccessMatrix.resourceGroupOf`): `Security Reader` on
+ *   the source registry's resource group, the smallest scope Defender for Cloud supports.
  */
 export class AcrAccessMatrix {
+  /** The row name of a registry's resource group (reading Defender's findings there). */
+  public static resourceGroupOf(registry: string): string {
+    return `${registry}:resource-group`;
+  }
+
   /** The rows, sorted by identity then resource. */
   public static of(spec: RegistrySpec, options: AcrAccessMatrixOptions = {}): NativeAccessEntry[] {
     if ((options.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) !== RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
@@ -78,6 +89,15 @@ export class AcrAccessMatrix {
     ];
     for (const op of ops) {
       if (op.resource.kind === AccessResourceKind.CACHE) continue;
+      // Reading Defender's findings: Security Reader on the source registry's resource group (RegistryIdentities).
+      if (op.capability === Capability.READ_SCAN_RESULTS) {
+        const r = row(op.identity, AcrAccessMatrix.resourceGroupOf(registryOf(op.resource.environment)));
+        r.caps.add(Capability.READ_SCAN_RESULTS);
+        r.grantedAs.add('Security Reader');
+        r.beyond.add('Defender for Cloud grants its findings at subscription or resource group scope only: Security Reader on the registry\'s resource group '
+          + 'reads the findings (recommendations, alerts, assessments) of every resource there, not only the gated images');
+        continue;
+      }
       const env = op.resource.environment;
       const registry = registryOf(env);
       const r = row(op.identity, `${registry}/${Naming.acrRepositoryPath(spec, op.resource.name, env)}`);

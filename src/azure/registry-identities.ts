@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AzureWarnings } from './warnings';
 import { WorkflowVariables } from '../promotion/workflow-variables';
+import { AccessModel, Capability } from '../spec/access-model';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { GithubOidc } from '../spec/github-oidc';
 import { Naming } from '../spec/naming';
@@ -183,6 +184,12 @@ interface GrantEntry {
  *   registry-wide role with a warning naming what it allows beyond the spec.
  */
 export class RegistryIdentities extends Construct {
+  /**
+   * The role the promoters of gated hops get on the source registry's resource group, to
+   * read Defender for Cloud's vulnerability findings through Azure Resource Graph.
+   */
+  public static readonly SCAN_READER_ROLE: string = 'Security Reader';
+
   /** The problems the spec's access section has on Azure (wildcard tag subjects). */
   public static problems(spec: RegistrySpec): SpecProblem[] {
     const problems = new Problems();
@@ -298,6 +305,8 @@ export class RegistryIdentities extends Construct {
       for (const image of grant.images) target.add(Naming.acrRepositoryPath(spec, image, grant.environment));
     }
 
+    this.assignScanReaders(spec, props.registries, byName);
+
     for (const entry of entries.values()) {
       if (entry.registry.roleAssignmentMode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
         this.assignAbacRoles(entry, this.principalsOf(entry.identity), spec);
@@ -329,6 +338,40 @@ export class RegistryIdentities extends Construct {
           `so it is a scope map and token "${RegistryIdentities.tokenName(entry)}" (a registry-local user name and password, not an Entra identity: ` +
           `generate its password with \`az acr token credential generate\` and store it as a secret).${who} ` +
           'Set scopedAccess REGISTRY_ROLE to assign the registry-wide role instead, or use the registries layout (one registry per environment)');
+      }
+    }
+  }
+
+  /**
+   * The scan gate: the promoters of gated hops (`AccessModel.gatesScan`) read Microsoft
+   * Defender for Cloud's sub-assessments of the source digest through Azure Resource
+   * Graph. Defender for Cloud, "User roles and permissions": "you can view information
+   * related to a resource when you have one of these roles assigned for the subscription
+   * or the resource group the resource belongs to", and "Security Reader: ... read-only
+   * access to Defender for Cloud". So the smallest scope is the source registry's resource
+   * group: `Security Reader` there (`RegistryIdentities.SCAN_READER_ROLE`), which reads
+   * Defender's findings of every resource of that resource group, not only the registry.
+   */
+  private assignScanReaders(
+    spec: RegistrySpec, registries: RegistryTarget[], byName: Map<string, Array<{ identity: IdentitySpec; role: AccessRole }>>,
+  ): void {
+    const done = new Set<string>();
+    for (const op of AccessModel.operations(spec).filter((o) => o.capability === Capability.READ_SCAN_RESULTS)) {
+      const env = op.resource.environment;
+      const registry = registries.find((r) => r.environments.includes(env)) ?? registries[0];
+      const identity = (byName.get(op.identity) ?? []).find((s) => s.role === AccessRole.PROMOTER)!.identity;
+      for (const p of this.principalsOf(identity)) {
+        const id = `${p.label}-scan-reader-${registry.name}`;
+        if (done.has(id)) continue;
+        done.add(id);
+        this.roleAssignments.push(new RoleAssignment(this, id, {
+          // The registry's resource group: /subscriptions/<s>/resourceGroups/<rg> of the registry id.
+          scope: Fn.join('/', Fn.slice(Fn.split('/', registry.id), 0, 5)),
+          principalId: p.principalId,
+          principalType: p.created ? 'ServicePrincipal' : undefined,
+          roleDefinitionName: RegistryIdentities.SCAN_READER_ROLE,
+          description: `promoter "${identity.name}": the scan gate reads Defender's findings of ${registry.name} (resource group scope, the smallest Defender supports)`,
+        }));
       }
     }
   }

@@ -27,9 +27,13 @@ const CAPABILITY_PERMISSIONS: { [capability: string]: string[] } = {
   [Capability.WRITE]: ['artifactregistry.repositories.uploadArtifacts', 'artifactregistry.tags.create'],
   [Capability.MOVE_TAG]: ['artifactregistry.tags.update'],
   [Capability.CACHE_IMPORT]: ['artifactregistry.repositories.downloadArtifacts'],
+  // IAM roles reference, Artifact Analysis: roles/containeranalysis.occurrences.viewer ("Container Analysis Occurrences Viewer").
+  [Capability.READ_SCAN_RESULTS]: ['containeranalysis.occurrences.list'],
 };
 
-const CAPABILITY_ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+const CAPABILITY_ORDER = [
+  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+];
 
 /** Options of `GarAccessMatrix.of`. */
 export interface GarAccessMatrixOptions {
@@ -62,6 +66,12 @@ export interface GarAccessMatrixOptions {
  * tags. Where the row grants more than the model, `beyondModel` says why.
  */
 export class GarAccessMatrix {
+  /**
+   * The resource name of project-level rows: the project that holds the registry
+   * (reading scan results, `roles/containeranalysis.occurrences.viewer`).
+   */
+  public static readonly PROJECT: string = 'project';
+
   /** The permissions that give a capability on Artifact Registry. */
   public static permissionsFor(capability: Capability): string[] {
     return [...(CAPABILITY_PERMISSIONS[capability] ?? [])];
@@ -100,9 +110,28 @@ export class GarAccessMatrix {
       .find((e) => e.identity === identity && e.resource.kind === kind && e.resource.environment === environment && e.resource.name === name)
       ?.capabilities ?? [];
 
+    const scanReaders = new Map<string, string[]>();
+    for (const e of model.filter((x) => x.capabilities.includes(Capability.READ_SCAN_RESULTS))) {
+      scanReaders.set(e.identity, [...(scanReaders.get(e.identity) ?? []), Naming.garRepositoryId(spec, e.resource.environment) + '/' + e.resource.name]);
+    }
     for (const identity of GarAccessMatrix.identities(spec)) {
+      const gated = scanReaders.get(identity.name);
+      if (gated) {
+        rows.push({
+          identity: identity.name,
+          resource: GarAccessMatrix.PROJECT,
+          capabilities: [Capability.READ_SCAN_RESULTS],
+          grantedAs: ['roles/containeranalysis.occurrences.viewer', ...CAPABILITY_PERMISSIONS[Capability.READ_SCAN_RESULTS]],
+          beyondModel: 'Artifact Analysis occurrences are granted only at project level (no repository-level IAM): the scan gate needs the findings of '
+            + `${[...new Set(gated)].sort().join(', ')}, and the role reads every occurrence of the project`,
+        });
+      }
       for (const env of envs) {
-        const perImage = images.map((image) => ({ image, caps: capsOf(identity.name, AccessResourceKind.REPOSITORY, env, image) }));
+        const perImage = images.map((image) => ({
+          image,
+          caps: capsOf(identity.name, AccessResourceKind.REPOSITORY, env, image)
+            .filter((c): boolean => c !== Capability.READ_SCAN_RESULTS) as Capability[],
+        }));
         const wanted = new Set(perImage.flatMap((p) => p.caps));
         if (wanted.size === 0) continue;
         const role = wanted.has(Capability.WRITE) || wanted.has(Capability.MOVE_TAG) ? ArtifactRegistryRole.WRITER : ArtifactRegistryRole.READER;

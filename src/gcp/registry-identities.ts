@@ -1,5 +1,6 @@
+import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { TerraformOutput } from 'cdktf';
+import { TerraformOutput, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, IDockerRepository } from './docker-repository';
 import { deriveServiceAccountId } from './gcp-names';
@@ -7,6 +8,7 @@ import { GarValidator } from './gcp-validator';
 import { GithubWorkloadIdentity } from './github-workload-identity';
 import { GcpWarnings } from './warnings';
 import { WorkflowVariables } from '../promotion/workflow-variables';
+import { AccessModel, Capability } from '../spec/access-model';
 import { AccessPlan, AccessRole, Permission } from '../spec/access-plan';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
@@ -67,9 +69,23 @@ interface GcpIdentity {
  * - repository-scoped IAM members per grant of `AccessPlan.grants(spec)`:
  *   `roles/artifactregistry.reader` to pull, `roles/artifactregistry.writer` to
  *   push (it includes read; where an identity both pulls and pushes a repository
- *   only the writer role is bound).
+ *   only the writer role is bound);
+ * - for the promoters of gated hops (`AccessModel.gatesScan`: a protected destination
+ *   and a `severityThreshold`), `roles/containeranalysis.occurrences.viewer` on the
+ *   project (`RegistryIdentities.SCAN_RESULTS_ROLE`): the scan gate reads the source
+ *   digest's vulnerability occurrences, and Artifact Analysis occurrences are granted
+ *   only at project level (no repository-level IAM), so the promoter reads every
+ *   occurrence of the project; `GarAccessMatrix` says so in the row's `beyondModel`.
  */
 export class RegistryIdentities extends Construct {
+  /**
+   * The role that reads Artifact Analysis vulnerability occurrences (the scan gate's
+   * `gcloud artifacts docker images describe --show-package-vulnerability`). IAM roles
+   * reference, Artifact Analysis: "Container Analysis Occurrences Viewer" holds
+   * `containeranalysis.occurrences.get` and `containeranalysis.occurrences.list`.
+   */
+  public static readonly SCAN_RESULTS_ROLE: string = 'roles/containeranalysis.occurrences.viewer';
+
   /** The output and GitHub variable name of an identity's service account: `GCP_SERVICE_ACCOUNT_<IDENTITY>`. */
   public static outputName(identity: string): string {
     return WorkflowVariables.identity(Cloud.GCP, identity);
@@ -163,6 +179,20 @@ export class RegistryIdentities extends Construct {
     }
     for (const b of bindings.values()) {
       b.repo.grantRole(b.role, b.member, this.memberIds.get(b.member));
+    }
+    // The scan gate: the promoters of gated hops read the project's vulnerability occurrences (project-level only).
+    const readers = [...new Set(AccessModel.operations(spec)
+      .filter((o) => o.capability === Capability.READ_SCAN_RESULTS).map((o) => o.identity))].sort();
+    const scanMembers = new Map<string, string>();
+    for (const name of readers) {
+      for (const member of this.identities.get(name)!.members) {
+        // The created service account's member is a token: its id is `sa-<identity>`, as for its repository grants.
+        const memberId = Token.isUnresolved(member) ? `sa-${name}` : member;
+        if (!scanMembers.has(memberId)) scanMembers.set(memberId, member);
+      }
+    }
+    for (const [memberId, member] of [...scanMembers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      new ProjectIamMember(this, `ScanResults-${memberId}`, { project: props.project, role: RegistryIdentities.SCAN_RESULTS_ROLE, member });
     }
     for (const [name, repos] of narrowed) {
       const images = AccessPlan.imagesOf(spec, [...roleLists].flatMap(([, l]) => l).find((i) => i.name === name)!);

@@ -1,4 +1,5 @@
 import { WorkflowVariables } from './workflow-variables';
+import { AccessModel } from '../spec/access-model';
 import { AccessPlan, PromotionHop } from '../spec/access-plan';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
@@ -399,7 +400,7 @@ export class PromotionPlanner {
           environmentTags: tagsLayout ? [hop.destination] : [],
           requiredSourceTag: tagsLayout ? hop.source : undefined,
           tags,
-          gate: hop.requiresApproval ? PromotionPlanner.gate(spec, r.name) : undefined,
+          gate: AccessModel.gatesScan(spec, hop, r.name) ? PromotionPlanner.gate(spec, r.name) : undefined,
         };
       });
       return {
@@ -414,20 +415,23 @@ export class PromotionPlanner {
       };
     });
 
-    // The scan gate reads the digest's findings; the constructs do not grant that yet: say so, with what to grant.
+    // The scan gate reads the source digest's findings (Capability.READ_SCAN_RESULTS). The constructs grant it to the
+    // promoters of gated hops; a promoter without github trust runs as an identity they do not create: say so, with what to grant.
     const gated = hops.filter((h) => h.images.some((i) => i.gate));
-    if (gated.length > 0) {
-      const grant: { [cloud: string]: string } = {
-        [Cloud.AWS]: '`ecr:DescribeImageScanFindings` on the source repositories of those hops',
-        [Cloud.GCP]: 'read access to the Artifact Analysis occurrences of the project (the Container Analysis Occurrences Viewer role)',
-        [Cloud.AZURE]: 'read access to Microsoft Defender for Cloud\'s assessments through Azure Resource Graph (for example the Security Reader role)',
-        // goharbor/harbor src/server/v2.0/handler/artifact.go: GetArtifact requires (ActionRead, ResourceArtifact),
-        // GetVulnerabilitiesAddition (ActionRead, ResourceArtifactAddition).
-        [Cloud.HARBOR]: 'the robot permissions artifact:read and artifact-addition:read in the source projects of those hops (Harbor\'s scan overview and vulnerability report)',
-      };
-      warnings.push(`scanning.severityThreshold gates the hops into ${gated.map((h) => h.destinationEnvironment).join(', ')}: their promoters `
-        + `(${[...new Set(gated.map((h) => h.promoter).filter((p) => p !== undefined))].join(', ')}) need ${grant[options.cloud] ?? 'read access to the scan results'}, `
-        + 'which the registry constructs do not grant yet; without it the gate fails with an access error and copies nothing.');
+    const promoters = [...new Set(gated.map((h) => h.promoter).filter((p): p is string => p !== undefined))];
+    const where = `scanning.severityThreshold gates the hops into ${gated.map((h) => h.destinationEnvironment).join(', ')}`;
+    // On Harbor every promoter's robot is created by the construct (HarborAccessMatrix grants artifact:read and
+    // artifact-addition:read in the gated hops' source projects), whatever its github trust.
+    const external = options.cloud === Cloud.HARBOR ? []
+      : promoters.filter((p) => !(spec.access?.promoters ?? []).some((i) => i.name === p && i.github));
+    if (gated.length > 0 && external.length > 0) {
+      const grant = options.cloud === Cloud.AWS
+        ? 'the registry constructs grant `ecr:DescribeImageScanFindings` on the source repositories through their repository policies, but with ENHANCED scanning '
+          + 'their own IAM must also allow `inspector2:ListFindings` (and, from another account, `ecr:DescribeImageScanFindings`)'
+        : options.cloud === Cloud.GCP
+          ? 'the registry constructs grant their gcpMembers `roles/containeranalysis.occurrences.viewer` on the project; the identity the workflow runs as must be one of them'
+          : 'the registry constructs grant their azurePrincipalIds Security Reader on the source registry\'s resource group; the identity the workflow runs as must be one of them';
+      warnings.push(`${where}: promoters ${external.join(', ')} have no github trust, so no construct creates the identity the gate runs as: ${grant}.`);
     }
 
     return {

@@ -24,6 +24,11 @@ export enum Capability {
   ADMIN = 'admin',
   /** Import an upstream image through a pull-through cache (which may create its repository). */
   CACHE_IMPORT = 'cache-import',
+  /**
+   * Read the vulnerability scan results of the repository's images: the scan gate
+   * of a hop into a protected environment reads the source digest's findings.
+   */
+  READ_SCAN_RESULTS = 'read-scan-results',
 }
 
 /** The programs the library generates or configures that use access. */
@@ -110,7 +115,9 @@ export interface NativeAccessEntry {
   readonly beyondModel?: string;
 }
 
-const CAPABILITY_ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+const CAPABILITY_ORDER = [
+  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+];
 
 /**
  * Access as the programs need it, derived from the spec, the same for every cloud.
@@ -122,7 +129,9 @@ const CAPABILITY_ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG
  *   (`latest`, semver aliases, `mutableTags`) or environment tags (`tags` layout);
  * - each promotion hop (each promoter, for the hops into its environments) reads
  *   the source digest and tag, reads every destination tag before and after the
- *   copy, writes the destination, and moves tags as the build does;
+ *   copy, writes the destination, and moves tags as the build does; a hop whose
+ *   scan gate is on (`AccessModel.gatesScan`: a protected destination and a
+ *   severity threshold) also reads the source digest's scan results;
  * - pullers read every environment they list (all by default), and import through
  *   every pull-through cache of the spec;
  * - retention (the identity `AccessModel.RETENTION_IDENTITY`) reads and deletes in
@@ -169,6 +178,15 @@ export class AccessModel {
           ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the source digest`, identity: promoter.name, resource: repo(physical(hop.source), image), capability: Capability.READ });
           ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the destination tags before and after the copy`, identity: promoter.name, resource: repo(physical(hop.destination), image), capability: Capability.READ });
           push(promoter, AccessProgram.PROMOTION, hop.destination, image, what);
+          if (AccessModel.gatesScan(spec, hop, image)) {
+            ops.push({
+              program: AccessProgram.PROMOTION,
+              step: `${what}: read the source digest's scan results (the scan gate)`,
+              identity: promoter.name,
+              resource: repo(physical(hop.source), image),
+              capability: Capability.READ_SCAN_RESULTS,
+            });
+          }
         }
       }
     }
@@ -234,6 +252,17 @@ export class AccessModel {
     const policy = EffectiveSpec.tagPolicy(spec, spec.repositories.find((r) => r.name === image));
     const envTags = Naming.environmentNames(spec).length > 0 && Naming.layout(spec) === EnvironmentLayout.TAGS;
     return envTags || !policy.immutable || policy.mutableTags.length > 0 || (policy.strategy === TagStrategy.SEMVER && policy.semverAliases);
+  }
+
+  /**
+   * Whether a hop's scan gate reads an image's scan results: the hop goes into a
+   * protected environment (one that requires approval) and the image has a
+   * `scanning.severityThreshold` (its repository's, else the registry's). The
+   * promotion plan gates exactly these hops (`PromotionPlanner.plan`).
+   */
+  public static gatesScan(spec: RegistrySpec, hop: PromotionHop, image: string): boolean {
+    const repo = spec.repositories.find((r) => r.name === image);
+    return hop.requiresApproval && (repo?.scanning?.severityThreshold ?? spec.scanning?.severityThreshold) !== undefined;
   }
 
   /** The hops of the promotion chain, in order. */

@@ -83,7 +83,9 @@ export class AccessPlan {
   public static grants(spec: RegistrySpec): AccessGrant[] {
     const access = spec.access ?? {};
     const grants: AccessGrant[] = [];
-    const ops = AccessModel.operations(spec).filter((op) => op.resource.kind === AccessResourceKind.REPOSITORY);
+    // Pull and push only: reading scan results is granted by each cloud on its own terms (not a repository pull or push).
+    const ops = AccessModel.operations(spec)
+      .filter((op) => op.resource.kind === AccessResourceKind.REPOSITORY && op.capability !== Capability.READ_SCAN_RESULTS);
     const lists: Array<[AccessRole, IdentitySpec[], AccessProgram]> = [
       [AccessRole.PUSHER, access.pushers ?? [], AccessProgram.BUILD],
       [AccessRole.PULLER, access.pullers ?? [], AccessProgram.PULL],

@@ -4,7 +4,7 @@ import { ACCOUNT, ALL_ECR_ACTIONS, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } fro
 import { EcrAccessEntry, EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, RegistryReplication } from '../../src/aws';
 import {
   AccessModel, AccessResourceKind, Capability, Cloud, EffectiveSpec, EnvironmentLayout, GithubTrustSpec, IdentitySpec, Naming,
-  RegistrySpec, SpecValidator, TagStrategy, UpstreamRegistry,
+  RegistrySpec, Severity, SpecValidator, TagStrategy, UpstreamRegistry,
 } from '../../src/spec';
 import { EcrTagMutability, TagPolicyDecision } from '../../src/tagging';
 
@@ -64,6 +64,9 @@ const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
   cache: fc.boolean(),
   replica: fc.constantFrom('none', 'cross-account', 'cross-region'),
   counts: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 })),
+  // The scan gate: a registry threshold, or one image's own (the promoters of gated hops read the source's findings).
+  gate: fc.constantFrom('none', 'none', 'registry', 'api'),
+  approvals: fc.constantFrom('default', 'every-hop'),
 }).chain((s) => {
   const envs = s.layout === undefined ? [] : ENVS.slice(0, s.chain);
   const names = ['ci', 'deploy', 'runtime', 'cluster', 'release', 'ops'];
@@ -77,8 +80,10 @@ const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
   return {
     version: 1,
     name: s.name,
-    repositories: images.map((name) => ({ name })),
-    environments: envs.length ? { layout: s.layout, chain: envs.map((name) => ({ name })) } : undefined,
+    repositories: images.map((name) => ({ name, ...(s.gate === 'api' && name === 'api' ? { scanning: { severityThreshold: Severity.CRITICAL } } : {}) })),
+    environments: envs.length
+      ? { layout: s.layout, chain: envs.map((name, i) => ({ name, ...(s.approvals === 'every-hop' && i > 0 ? { requiresApproval: true } : {}) })) } : undefined,
+    scanning: s.gate === 'registry' ? { severityThreshold: Severity.HIGH } : undefined,
     tagPolicy: s.immutable ? { mutableTags: [], strategy: TagStrategy.VERSION_SHA } : undefined,
     access: { pushers, pullers: [...pullers, ...bulk], promoters },
     upstreamCaches: s.cache ? [{ name: 'ecr-public', upstream: UpstreamRegistry.ECR_PUBLIC }] : undefined,
@@ -165,6 +170,7 @@ function evaluatedCapabilities(allowed: Set<string>, mutability: string): Capabi
   if (any(ECR_ACTIONS.delete)) caps.push(Capability.DELETE);
   if (any(ECR_ACTIONS.admin)) caps.push(Capability.ADMIN);
   if (all(ECR_ACTIONS.cacheImport)) caps.push(Capability.CACHE_IMPORT);
+  if (all(ECR_ACTIONS.scanResults)) caps.push(Capability.READ_SCAN_RESULTS);
   return caps;
 }
 
@@ -173,7 +179,10 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
   const problems: string[] = [];
   const { iam, matrix } = built;
   const resources = [...built.evaluated, ...outsiders(spec, built.evaluated)];
-  const order = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+  const order = [
+    Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN,
+    Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+  ];
 
   // 1. evaluated decision == matrix, for every principal x repository (in and outside the spec) x action and capability.
   for (const { identity, principal } of principalsOf(spec)) {
@@ -309,6 +318,8 @@ function mutateRoleStatement(sid: string, change: (s: any) => void) {
 }
 
 const widen = mutateRoleStatement('PullImages', (s) => { s.Resource = [s.Resource].flat().map(() => 'arn:aws:ecr:eu-west-1:123456789012:repository/*'); });
+const dropScan = mutateRoleStatement('ReadScanFindings', (s) => { s.Action = ['ecr:DescribeImages']; });
+const widenScan = mutateRoleStatement('ReadScanFindings', (s) => { s.Resource = [s.Resource].flat().map(() => 'arn:aws:ecr:eu-west-1:123456789012:repository/*'); });
 const dropRead = mutateRoleStatement('PullImages', (s) => { s.Action = s.Action.filter((a: string) => a !== 'ecr:BatchGetImage'); });
 const loosenTrust = (templates: Array<{ template: any }>) => {
   for (const { template } of templates) {
@@ -327,7 +338,7 @@ const loosenTrust = (templates: Array<{ template: any }>) => {
 describe('the ECR access matrix equals the evaluated templates and covers the model', () => {
   test('generated specs (seeded)', () => {
     const stats: Stats = new Proxy({} as Stats, { get: (t, k: string) => t[k] ?? 0 });
-    const controls = { widen: 0, dropRead: 0, loosenTrust: 0 };
+    const controls = { widen: 0, dropRead: 0, loosenTrust: 0, dropScan: 0, widenScan: 0 };
     let checked = 0;
     fc.assert(fc.property(specArb, (spec) => {
       const problems = SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems;
@@ -363,6 +374,19 @@ describe('the ECR access matrix equals the evaluated templates and covers the mo
         expect(problemsOf(spec, mutated(built, dropRead), {} as Stats).join('\n')).toMatch(/IAM allows \[("ecr:(?!BatchGetImage)\w+",?)*\], the matrix grants \[[^\]]*"ecr:BatchGetImage"/);
         controls.dropRead++;
       }
+      // The promoters' scan findings (the scan gate): dropping the grant or widening it is caught.
+      if (roles.some((r) => r.capabilities.includes(Capability.READ_SCAN_RESULTS))) {
+        stats.scanGated++;
+        if (controls.dropScan < 2) {
+          expect(problemsOf(spec, mutated(built, dropScan), {} as Stats).join('\n')).toMatch(/evaluated capabilities \[[^\]]*\], the matrix says \[[^\]]*"read-scan-results"\]/);
+          controls.dropScan++;
+        }
+        if (controls.widenScan < 2 && !built.large) {
+          expect(problemsOf(spec, mutated(built, widenScan), {} as Stats).join('\n')).toMatch(/IAM allows .*"ecr:DescribeImageScanFindings".*, the matrix grants/);
+          controls.widenScan++;
+        }
+      }
+      if (built.matrix.some((r) => r.principal !== 'role' && r.capabilities.includes(Capability.READ_SCAN_RESULTS))) stats.scanGatedPrincipal++;
       if (controls.loosenTrust < 5 && roles.length) {
         expect(problemsOf(spec, mutated(built, loosenTrust), {} as Stats).join('\n')).toMatch(/trust: .* can assume/);
         controls.loosenTrust++;
@@ -376,9 +400,9 @@ describe('the ECR access matrix equals the evaluated templates and covers the mo
     expect(checked).toBeGreaterThanOrEqual(30);
     for (const key of ['layout:tags', 'layout:repositories', 'layout:registries', 'layout:none', 'large', 'compacted', 'sameAccountPrincipal',
       'otherAccountPrincipal', 'accountPuller', 'cache', 'immutableWrite', 'promoters', 'restricted', 'replicationChecked', 'allowedOutside',
-      'adversarialRefused', 'operationsCovered', 'beyondModelRows']) {
+      'adversarialRefused', 'operationsCovered', 'beyondModelRows', 'scanGated', 'scanGatedPrincipal']) {
       expect([key, stats[key] > 0]).toEqual([key, true]);
     }
-    expect(controls).toEqual({ widen: 5, dropRead: 5, loosenTrust: 5 });
+    expect(controls).toEqual({ widen: 5, dropRead: 5, loosenTrust: 5, dropScan: 2, widenScan: 2 });
   });
 });

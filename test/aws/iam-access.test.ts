@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './helpers';
 import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
 import { EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
-import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec } from '../../src/spec';
+import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec, Severity } from '../../src/spec';
 
 function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; managedPoliciesPerRole?: number; repositoryNames?: string[] } = {}) {
   const stack = stackIn(strictApp());
@@ -186,5 +186,81 @@ describe('issue 13 item 8: the creation template role', () => {
     expect(iam.kmsAllows(role, 'kms:CreateGrant', key, { 'kms:GrantIsForAWSResource': 'false' })).toBe(false);
     expect(iam.kmsAllows(role, 'kms:DescribeKey', key, {})).toBe(true);
     expect(iam.kmsAllows(role, 'kms:Decrypt', key, {})).toBe(false);
+  });
+});
+
+describe('the scan gate: promoters of gated hops read the source digest\'s findings, and nothing else', () => {
+  // The hop staging -> prod requires approval (the last environment, by default) and the spec sets a threshold:
+  // its promoters read the staging repositories' findings (scan-gate.sh: aws ecr describe-image-scan-findings).
+  const gated = (overrides: Partial<RegistrySpec> = {}) => richSpec({
+    scanning: { severityThreshold: Severity.HIGH },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],
+      promoters: [
+        { name: 'promoter', github: { repository: 'example/platform', environment: 'prod' } },
+        { name: 'release', awsPrincipalArns: [`arn:aws:iam::${ACCOUNT}:role/release`], environments: ['prod'] },
+      ],
+    },
+    ...overrides,
+  });
+  const images = ['api', 'web', 'jobs/worker'];
+
+  test('the created role: ecr:DescribeImageScanFindings on the gated hop\'s sources only; inspector2:ListFindings in the region only (ENHANCED)', () => {
+    const { iam, registry } = evaluate(gated());
+    const role = iam.role('RegistryIdentitiespromoterRole');
+    for (const image of images) {
+      expect([image, iam.roleAllows(role, 'ecr:DescribeImageScanFindings', `platform/staging/${image}`)]).toEqual([image, true]);
+      // dev -> staging needs no approval: no gate, no findings; prod is a destination, never read for findings.
+      expect([image, iam.roleAllows(role, 'ecr:DescribeImageScanFindings', `platform/dev/${image}`)]).toEqual([image, false]);
+      expect([image, iam.roleAllows(role, 'ecr:DescribeImageScanFindings', `platform/prod/${image}`)]).toEqual([image, false]);
+    }
+    // "web" scans continuous, so the registry scans ENHANCED: the findings come from Amazon Inspector.
+    expect(registry.scanning).toBeDefined();
+    expect(iam.roleAllowsOn(role, 'inspector2:ListFindings', '*', { 'aws:RequestedRegion': ENV.region! })).toBe(true);
+    expect(iam.roleAllowsOn(role, 'inspector2:ListFindings', '*', { 'aws:RequestedRegion': 'us-east-1' })).toBe(false);
+    expect(iam.roleAllowsOn(role, 'inspector2:ListFindings', '*')).toBe(false);
+    // The pusher gets neither.
+    const ci = iam.role('RegistryIdentitiesciRole');
+    expect(iam.roleAllows(ci, 'ecr:DescribeImageScanFindings', 'platform/staging/api')).toBe(false);
+    expect(iam.roleAllowsOn(ci, 'inspector2:ListFindings', '*', { 'aws:RequestedRegion': ENV.region! })).toBe(false);
+  });
+
+  test('an existing principal promoter: the source repositories\' policies grant it the findings', () => {
+    const { iam } = evaluate(gated());
+    const release = `arn:aws:iam::${ACCOUNT}:role/release`;
+    for (const image of images) {
+      expect(iam.principalAllows(release, 'ecr:DescribeImageScanFindings', `platform/staging/${image}`)).toBe(true);
+      expect(iam.principalAllows(release, 'ecr:DescribeImageScanFindings', `platform/prod/${image}`)).toBe(false);
+    }
+  });
+
+  test('basic scanning: the findings action, no Inspector grant', () => {
+    const spec = gated({ repositories: images.map((name) => ({ name })) });
+    const { iam } = evaluate(spec);
+    const role = iam.role('RegistryIdentitiespromoterRole');
+    expect(iam.roleAllows(role, 'ecr:DescribeImageScanFindings', 'platform/staging/api')).toBe(true);
+    expect(iam.roleAllowsOn(role, 'inspector2:ListFindings', '*', { 'aws:RequestedRegion': ENV.region! })).toBe(false);
+  });
+
+  test('no threshold, or no protected hop: no findings grant at all (negative control of the grant)', () => {
+    for (const spec of [
+      gated({ scanning: undefined }),
+      gated({ environments: { layout: EnvironmentLayout.REPOSITORIES, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod', requiresApproval: false }] } }),
+    ]) {
+      const { iam } = evaluate(spec);
+      const role = iam.role('RegistryIdentitiespromoterRole');
+      for (const env of ['dev', 'staging', 'prod']) expect(iam.roleAllows(role, 'ecr:DescribeImageScanFindings', `platform/${env}/api`)).toBe(false);
+      expect(iam.principalAllows(`arn:aws:iam::${ACCOUNT}:role/release`, 'ecr:DescribeImageScanFindings', 'platform/staging/api')).toBe(false);
+      expect(iam.roleAllowsOn(role, 'inspector2:ListFindings', '*', { 'aws:RequestedRegion': ENV.region! })).toBe(false);
+    }
+  });
+
+  test('the matrix lists the findings as read-scan-results on the sources, for the role and the existing principal', () => {
+    const rows = EcrAccessMatrix.of(gated()).filter((r) => r.capabilities.includes(Capability.READ_SCAN_RESULTS));
+    expect(rows.map((r) => `${r.identity} ${r.principal} ${r.resource}`).sort()).toEqual([
+      ...images.map((i) => `promoter role platform/staging/${i}`),
+      ...images.map((i) => `release arn:aws:iam::${ACCOUNT}:role/release platform/staging/${i}`),
+    ].sort());
+    expect(rows.every((r) => r.grantedAs.includes(ECR_ACTIONS.scanResults[0]))).toBe(true);
   });
 });

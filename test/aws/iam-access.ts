@@ -56,6 +56,8 @@ export const ECR_ACTIONS = {
   read: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'],
   write: ['ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:BatchCheckLayerAvailability', 'ecr:PutImage'],
   cacheImport: ['ecr:BatchImportUpstreamImage', 'ecr:CreateRepository'],
+  // ECR API reference, DescribeImageScanFindings: "Returns the scan findings for the specified image."
+  scanResults: ['ecr:DescribeImageScanFindings'],
   delete: ['ecr:BatchDeleteImage'],
   admin: ['ecr:SetRepositoryPolicy', 'ecr:DeleteRepository'],
 };
@@ -163,6 +165,14 @@ export class TemplateIam {
   public roleAllows(role: RoleInfo, action: string, repository: string): boolean {
     const repo = this.repositories.get(repository);
     return this.simulate(role.arn, action, TemplateIam.repositoryArn(repository), ACCOUNT, role.policies, repo?.policy) === 'Allowed';
+  }
+
+  /**
+   * Whether a created role may call any action on any resource (an ARN or `*`), with the
+   * given request context (`aws:RequestedRegion`, ...); identity policies only.
+   */
+  public roleAllowsOn(role: RoleInfo, action: string, resource: string, context: Record<string, string> = {}): boolean {
+    return this.simulate(role.arn, action, resource, role.account, role.policies, undefined, context) === 'Allowed';
   }
 
   /**

@@ -4,7 +4,7 @@ import { AzureAccess, GithubToken } from './azure-access';
 import { testStack } from './helpers';
 import { AcrAccessMatrix, ContainerRegistry, RoleAssignmentMode } from '../../src/azure';
 import {
-  AccessModel, AccessResourceKind, Capability, EncryptionType, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, TagState,
+  AccessModel, AccessResourceKind, Capability, EncryptionType, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, Severity, TagState,
   UpstreamRegistry,
 } from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
@@ -70,6 +70,7 @@ function adversarialTokens(gh: NonNullable<IdentitySpec['github']>): Array<[stri
 }
 
 interface Stats {
+  scanReaders: number;
   decisions: number;
   allowed: number;
   outsideDenied: number;
@@ -127,6 +128,20 @@ function problems(b: Built, stats?: Stats): string[] {
     }
   };
   for (const id of identities) decide(id.name, access.principalsOf(spec.name, id));
+  // The scan gate: who reads Defender's findings of each registry (Security Reader on its resource group) = the matrix.
+  for (const id of identities) {
+    for (const registry of envsOf.keys()) {
+      const scopes = access.principalsOf(spec.name, id).map((p) => access.scanResultsScope(p, registry));
+      const evaluated = scopes.some((x) => x !== undefined);
+      if (scopes.some((x) => x === undefined) && evaluated) out.push(`${id.name}: its principals disagree on read-scan-results ${registry}`);
+      const native = matrix.some((e) => e.identity === id.name && e.resource === AcrAccessMatrix.resourceGroupOf(registry)
+        && e.capabilities.includes(Capability.READ_SCAN_RESULTS));
+      if (evaluated !== native) out.push(`${id.name} read-scan-results ${registry}: evaluated ${evaluated}, native matrix ${native}`);
+      // The matrix names the resource group: a wider scope (the subscription) is a finding too.
+      if (scopes.some((x) => x !== undefined && x !== 'resource-group')) out.push(`${id.name} read-scan-results ${registry}: scope ${scopes.join(', ')}, native matrix resource-group`);
+      if (stats && evaluated) stats.scanReaders++;
+    }
+  }
   // The purge task: one system identity per purged registry, each deciding only in its registry.
   for (const [principal, registryRef] of access.taskPrincipals) {
     const reg = access.registries.find((r) => r.idRefs.includes(registryRef))!;
@@ -151,10 +166,13 @@ function problems(b: Built, stats?: Stats): string[] {
     ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(registryName(o.resource.environment))),
   ];
   for (const op of ops) {
-    const ok = op.resource.kind === AccessResourceKind.CACHE
-      ? matrix.some((e) => e.identity === op.identity && e.resource.endsWith(`/${op.resource.name}/*`) && e.capabilities.includes(op.capability))
-      : nativeAllows(op.identity, registryName(op.resource.environment),
-        Naming.acrRepositoryPath(spec, op.resource.name, op.resource.environment), op.capability);
+    const ok = op.capability === Capability.READ_SCAN_RESULTS
+      ? matrix.some((e) => e.identity === op.identity && e.resource === AcrAccessMatrix.resourceGroupOf(registryName(op.resource.environment))
+        && e.capabilities.includes(op.capability))
+      : op.resource.kind === AccessResourceKind.CACHE
+        ? matrix.some((e) => e.identity === op.identity && e.resource.endsWith(`/${op.resource.name}/*`) && e.capabilities.includes(op.capability))
+        : nativeAllows(op.identity, registryName(op.resource.environment),
+          Naming.acrRepositoryPath(spec, op.resource.name, op.resource.environment), op.capability);
     if (!ok) out.push(`operation not covered: ${op.identity} ${op.step} (${op.capability})`);
   }
   // ... and adds nothing beyond it except rows that say why.
@@ -223,6 +241,7 @@ const specArb = fc.record({
   images: fc.subarray(IMAGES, { minLength: 1, maxLength: 4 }),
   cache: fc.boolean(),
   retention: fc.boolean(),
+  gate: fc.boolean(),
 }).chain((base) => {
   const envs = ['dev', 'staging', 'prod'].slice(0, base.chainLength);
   return fc.record({
@@ -239,6 +258,7 @@ const specArb = fc.record({
     ...(envs.length ? { environments: { layout: base.layout, chain: envs.map((name) => ({ name })) } } : {}),
     ...(base.retention ? { retention: { protectedTags: ['v*', ...envs], rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 7 }] } } : {}),
     ...(base.cache ? { upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.QUAY }] } : {}),
+    ...(base.gate ? { scanning: { severityThreshold: Severity.HIGH } } : {}),
     access: { pushers: [...pushers], pullers: [...pullers], promoters: [...promoters] },
   }));
 });
@@ -247,7 +267,7 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
   test('every identity x capability x repository, every trust', () => {
     const counters = ['built', 'refused', 'suffixed', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
     const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
-    const stats: Stats = { decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0 };
+    const stats: Stats = { scanReaders: 0, decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0 };
     let synthMs = 0;
     fc.assert(fc.property(specArb, fc.constantFrom(undefined, 'x1'), (spec, suffix) => {
       const t0 = Date.now();
@@ -278,6 +298,7 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
     expect(stats.allowed).toBeGreaterThan(1000);
     expect(stats.outsideDenied).toBeGreaterThan(1000);
     expect(stats.tokens).toBeGreaterThan(500);
+    expect(stats.scanReaders).toBeGreaterThan(5);
     // eslint-disable-next-line no-console
     console.log(`ACR access: ${seen.built} specs (${seen.refused} refused by validation), ${stats.decisions} decisions (${stats.allowed} allowed, ` +
       `${stats.outsideDenied} denied outside the spec), ${stats.tokens} adversarial tokens; synthesis ${synthMs} ms`);
@@ -434,5 +455,59 @@ describe('negative controls: the checker catches a widened grant, a dropped read
       capabilities: [Capability.READ, Capability.WRITE, Capability.MOVE_TAG], beyondModel: expect.stringMatching(/reads where it writes/),
     });
     expect(rows.find((r) => r.identity === AccessModel.RETENTION_IDENTITY && r.resource === 'platform')).toMatchObject({ grantedAs: ['Container Registry Repository Catalog Lister'] });
+  });
+});
+
+describe('the scan gate: the promoter of the protected hop reads Defender\'s findings of the source registry\'s resource group', () => {
+  const spec: RegistrySpec = {
+    name: 'platform',
+    repositories: [{ name: 'api' }],
+    scanning: { severityThreshold: Severity.HIGH },
+    environments: { layout: EnvironmentLayout.REGISTRIES, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],
+      promoters: [
+        { name: 'stage', github: { repository: 'example/platform', branch: 'main' }, environments: ['staging'] },
+        { name: 'release', github: { repository: 'example/platform', environment: 'prod' }, azurePrincipalIds: [PRINCIPALS[1]], environments: ['prod'] },
+      ],
+    },
+  };
+  const built = build(spec)!;
+  const scanAssignments = (json: any) => Object.entries<any>(json.resource.azurerm_role_assignment).filter(([, a]) => a.role_definition_name === 'Security Reader');
+
+  test('passes every check: Security Reader on the staging registry\'s resource group, for both principals of "release" only', () => {
+    expect(problems(built)).toEqual([]);
+    const access = new AzureAccess(built.json);
+    const registry = Naming.acrRegistryName(spec, 'staging');
+    for (const p of access.principalsOf('platform', spec.access!.promoters![1])) expect(access.scanResultsScope(p, registry)).toBe('resource-group');
+    // dev -> staging needs no approval: its promoter reads no findings; the pusher neither.
+    for (const id of [spec.access!.promoters![0], spec.access!.pushers![0]]) {
+      for (const env of ['dev', 'staging', 'prod']) {
+        for (const p of access.principalsOf('platform', id)) expect(access.readsScanResults(p, Naming.acrRegistryName(spec, env))).toBe(false);
+      }
+    }
+    expect(scanAssignments(built.json)).toHaveLength(2);
+    expect(scanAssignments(build({ ...spec, scanning: undefined })!.json)).toHaveLength(0);
+  });
+
+  test('a dropped grant is caught', () => {
+    const json = JSON.parse(JSON.stringify(built.json));
+    delete json.resource.azurerm_role_assignment[scanAssignments(json)[0][0]];
+    expect(problems({ ...built, json })).toEqual(expect.arrayContaining([expect.stringMatching(/^release: its principals disagree on read-scan-results /)]));
+    // Both dropped: the matrix says read, the evaluated Terraform does not.
+    for (const [key] of scanAssignments(json)) delete json.resource.azurerm_role_assignment[key];
+    expect(problems({ ...built, json })).toEqual(expect.arrayContaining([expect.stringMatching(/^release read-scan-results .*: evaluated false, native matrix true$/)]));
+  });
+
+  test('a widened grant (the subscription instead of the resource group) is caught', () => {
+    const json = JSON.parse(JSON.stringify(built.json));
+    for (const [, a] of scanAssignments(json)) a.scope = a.scope.replace(', 0, 5))}', ', 0, 3))}');
+    expect(problems({ ...built, json })).toEqual(expect.arrayContaining([expect.stringMatching(/^release read-scan-results .*: scope subscription, .*native matrix resource-group$/)]));
+  });
+
+  test('the grant moved to the source of the ungated hop is caught', () => {
+    const json = JSON.parse(JSON.stringify(built.json));
+    for (const [, a] of scanAssignments(json)) a.scope = a.scope.replace(/azurerm_container_registry\.[^)]+/, (m: string) => m.replace(/staging/i, 'dev'));
+    expect(problems({ ...built, json }).join('\n')).toMatch(/^release read-scan-results .*: evaluated (true|false), native matrix (false|true)$/m);
   });
 });

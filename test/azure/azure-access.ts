@@ -68,6 +68,13 @@ export const BUILT_IN_ROLES: { [name: string]: RoleDef } = {
     ],
   },
   'Container Registry Repository Catalog Lister': { actions: [], dataActions: ['Microsoft.ContainerRegistry/registries/catalog/read'] },
+  // Azure built-in roles for Security, Security Reader (the Microsoft.Security part; its other actions are reads of
+  // Authorization, Insights alert rules, deployments, resource groups, Support): "Security Reader: ... read-only access
+  // to Defender for Cloud" (Defender for Cloud, User roles and permissions).
+  'Security Reader': {
+    actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Security/*/read', 'Microsoft.Support/*/read'],
+    dataActions: [],
+  },
   'Key Vault Secrets User': { actions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'] },
   'Key Vault Crypto Service Encryption User': {
     actions: [],
@@ -303,6 +310,33 @@ export class AzureAccess {
     return this.assignments.some((a) => a.principal === principal && !a.condition
       && (a.scope === resourceId || resourceId.startsWith(`${a.scope}/`))
       && [...a.role.actions, ...a.role.dataActions].some((d) => actionMatches(d, permission)));
+  }
+
+  /**
+   * Whether a principal may read Defender for Cloud's vulnerability sub-assessments of a registry
+   * (`Microsoft.Security/assessments/subAssessments/read`): an unconditioned assignment whose role has
+   * it, scoped to the registry's resource group (the registry id's first five segments,
+   * `/subscriptions/<s>/resourceGroups/<rg>`) or to the registry. Defender for Cloud shows a
+   * resource's findings to roles "assigned for the subscription or the resource group the resource
+   * belongs to"; a subscription-wide assignment (a literal `/subscriptions/<s>`) is not produced here.
+   */
+  public readsScanResults(principal: string, registryName: string): boolean {
+    return this.scanResultsScope(principal, registryName) !== undefined;
+  }
+
+  /**
+   * The widest scope through which a principal reads a registry's Defender findings: `subscription`
+   * (the registry id's first three segments), `resource-group` (five), `registry`, or undefined.
+   */
+  public scanResultsScope(principal: string, registryName: string): string | undefined {
+    const reg = this.registry(registryName);
+    const prefixOf = (idRef: string, n: number) => `\${join("/", slice(split("/", ${idRef.slice(2, -1)}), 0, ${n}))}`;
+    const kinds: Array<[string, (id: string) => string]> = [
+      ['subscription', (id) => prefixOf(id, 3)], ['resource-group', (id) => prefixOf(id, 5)], ['registry', (id) => id],
+    ];
+    const mine = this.assignments.filter((a) => a.principal === principal && !a.condition
+      && a.role.actions.some((d) => actionMatches(d, 'Microsoft.Security/assessments/subAssessments/read')));
+    return kinds.find(([, scopeOf]) => mine.some((a) => reg.idRefs.some((id) => a.scope === scopeOf(id))))?.[0];
   }
 
   /** Whether a principal has a capability on a repository (every permission it needs). */

@@ -2,7 +2,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { ALL_CAPABILITIES, GcpAccess, GithubClaims } from './gcp-access';
+import { ALL_CAPABILITIES, GcpAccess, GithubClaims, PROJECT } from './gcp-access';
 import { annotations } from './helpers';
 import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry } from '../../src/gcp/artifact-registry';
@@ -13,7 +13,7 @@ import { AccessModel, AccessResourceKind, Capability, NativeAccessEntry } from '
 import { Glob } from '../../src/spec/glob';
 import { Naming } from '../../src/spec/naming';
 import {
-  Cloud, EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec, UpstreamRegistry,
+  Cloud, EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec, Severity, UpstreamRegistry,
 } from '../../src/spec/registry-spec';
 
 /*
@@ -61,6 +61,8 @@ const specArb: fc.Arbitrary<Generated> = fc.record({
   }), { minLength: 6, maxLength: 6 }),
   pullers: fc.integer({ min: 0, max: 2 }),
   promoters: fc.integer({ min: 0, max: 2 }),
+  // The scan gate: a registry threshold makes the promoters of the protected hop read the project's occurrences.
+  gate: fc.boolean(),
 }).map((g) => {
   const chain = g.envCount === 2 ? ['dev', 'prod'] : ENVS;
   const identity = (name: string, i: number, role: 'pusher' | 'puller' | 'promoter'): IdentitySpec => {
@@ -87,6 +89,7 @@ const specArb: fc.Arbitrary<Generated> = fc.record({
     name: 'platform',
     repositories: g.images.map((name) => ({ name })),
     environments: { layout: g.layout, chain: chain.map((name) => ({ name })) },
+    ...(g.gate ? { scanning: { severityThreshold: Severity.HIGH } } : {}),
     access: {
       pushers: [identity('ci', 0, 'pusher')],
       pullers: Array.from({ length: g.pullers }, (_, i) => identity(`runtime-${i}`, 1 + i, 'puller')),
@@ -226,7 +229,7 @@ function checkMatrix(b: Built, json: any): string[] {
   const access = new GcpAccess(json);
   const problems: string[] = [];
   const repos = [...access.repositories().keys()];
-  const universe = [...repos, ...repos.flatMap((r) => [`${r}x`, `${r}-other`]), `${b.spec.name}`];
+  const universe = [...repos, ...repos.flatMap((r) => [`${r}x`, `${r}-other`]), `${b.spec.name}`, PROJECT];
   const members = membersOf(access, b.spec);
   const known = new Set([...members.values()].flat());
   for (const binding of access.repositoryBindings()) {
@@ -249,7 +252,8 @@ function checkMatrix(b: Built, json: any): string[] {
 }
 
 /** The native repository of a model resource. */
-function nativeOf(spec: RegistrySpec, kind: AccessResourceKind, environment: string, name: string): string {
+function nativeOf(spec: RegistrySpec, kind: AccessResourceKind, environment: string, name: string, capability?: Capability): string {
+  if (capability === Capability.READ_SCAN_RESULTS) return PROJECT;
   return kind === AccessResourceKind.CACHE ? `${spec.name}-${name}` : Naming.garRepositoryId(spec, environment);
 }
 
@@ -259,7 +263,7 @@ function checkModel(b: Built): string[] {
   const withPrincipal = new Set(GarAccessMatrix.identities(b.spec).map((i) => i.name));
   for (const op of AccessModel.operations(b.spec)) {
     if (!withPrincipal.has(op.identity)) continue;
-    const native = nativeOf(b.spec, op.resource.kind, op.resource.environment, op.resource.name);
+    const native = nativeOf(b.spec, op.resource.kind, op.resource.environment, op.resource.name, op.capability);
     const row = b.matrix.find((e) => e.identity === op.identity && e.resource === native);
     if (!row?.capabilities.includes(op.capability)) problems.push(`${op.identity} cannot ${op.capability} on ${native} (${op.step})`);
   }
@@ -276,7 +280,9 @@ function checkModel(b: Built): string[] {
       && nativeOf(b.spec, e.resource.kind, e.resource.environment, e.resource.name) === row.resource);
     const isCache = (b.spec.upstreamCaches ?? []).some((c) => `${b.spec.name}-${c.name}` === row.resource);
     const expectedCount = isCache ? 1 : b.spec.repositories.length;
-    if (resources.length !== expectedCount || resources.some((e) => e.capabilities.join() !== row.capabilities.join())) {
+    // Reading scan results is a project-level row (with beyondModel), not a repository capability.
+    const repositoryCaps = (caps: Capability[]) => caps.filter((c) => c !== Capability.READ_SCAN_RESULTS).join();
+    if (resources.length !== expectedCount || resources.some((e) => repositoryCaps(e.capabilities) !== row.capabilities.join())) {
       problems.push(`${row.identity} on ${row.resource}: ${row.capabilities.join()} without beyondModel, model ${resources.map((e) => `${e.resource.name}:${e.capabilities.join()}`).join(' ')}`);
     }
   }
@@ -379,6 +385,7 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
   test('every identity x capability x repository equals the native matrix, the matrix equals the model, and every trust admits exactly its jobs', () => {
     const seen = {
       specs: 0,
+      scanGated: 0,
       layouts: new Set<string>(),
       tagAndEnvSameRepo: 0,
       caches: 0,
@@ -404,7 +411,9 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
       if (b.matrix.some((r) => /outside its repositories/.test(r.beyondModel ?? ''))) seen.restricted++;
       if (GarAccessMatrix.identities(g.spec).some((i) => (i.gcpMembers ?? []).length)) seen.members++;
       if (b.matrix.some((r) => r.beyondModel)) seen.beyond++;
+      if (b.matrix.some((r) => r.resource === PROJECT)) seen.scanGated++;
     }), { seed: 20261201, numRuns: 200 });
+    expect(seen.scanGated).toBeGreaterThan(10);
 
     // The generators produced the interesting cases.
     expect(seen.specs).toBe(200);
@@ -449,6 +458,35 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
 
     test('the unmodified configuration passes every check', () => {
       expect([...checkMatrix(b, b.json), ...checkModel(b), ...checkTrusts(b, b.json)]).toEqual([]);
+    });
+
+    describe('the scan gate (a threshold: the promoters of the protected hop dev -> prod read the project\'s occurrences)', () => {
+      const gated = build({ ...g, spec: { ...g.spec, scanning: { severityThreshold: Severity.CRITICAL } } });
+      const scanMembers = (json: any) => Object.entries<any>(json.resource.google_project_iam_member ?? {})
+        .filter(([, m]) => m.role === 'roles/containeranalysis.occurrences.viewer');
+
+      test('passes every check, with a project-level row per promoter', () => {
+        expect([...checkMatrix(gated, gated.json), ...checkModel(gated)]).toEqual([]);
+        expect(gated.matrix.filter((r) => r.resource === PROJECT).map((r) => r.identity).sort()).toEqual(['deploy', 'release']);
+        expect(scanMembers(gated.json)).toHaveLength(2);
+        // Without a threshold nothing reads the occurrences.
+        expect(scanMembers(b.json)).toHaveLength(0);
+      });
+
+      test('a dropped grant is caught', () => {
+        const json = JSON.parse(JSON.stringify(gated.json));
+        delete json.resource.google_project_iam_member[scanMembers(json)[0][0]];
+        expect(checkMatrix(gated, json)).toEqual(expect.arrayContaining([expect.stringMatching(/read-scan-results on project: evaluated false, matrix true$/)]));
+      });
+
+      test('the grant given to an identity that promotes no gated hop (the pusher) is caught', () => {
+        const json = JSON.parse(JSON.stringify(gated.json));
+        const [, m] = scanMembers(json)[0];
+        const ci = Object.values<any>(json.output).find((o) => String(o.description ?? '').includes('"ci"'));
+        expect(ci).toBeDefined();
+        json.resource.google_project_iam_member.extra = { ...m, member: `serviceAccount:${ci.value}` };
+        expect(checkMatrix(gated, json)).toEqual(expect.arrayContaining([expect.stringMatching(/^ci .*read-scan-results on project: evaluated true, matrix false$/)]));
+      });
     });
 
     test('a widened binding (reader -> writer on the prod repository) is caught', () => {

@@ -60,7 +60,15 @@ export const ROLE_PERMISSIONS: { [role: string]: string[] } = {
     'artifactregistry.tags.list', 'artifactregistry.tags.update', 'artifactregistry.versions.delete', 'artifactregistry.versions.get',
     'artifactregistry.versions.list', 'artifactregistry.yumartifacts.create',
   ],
+  // IAM roles reference, Artifact Analysis (https://cloud.google.com/iam/docs/roles-permissions/containeranalysis):
+  // Container Analysis Occurrences Viewer. Occurrences have no repository-level IAM: this role is bound on the project.
+  'roles/containeranalysis.occurrences.viewer': [
+    'containeranalysis.occurrences.get', 'containeranalysis.occurrences.list', 'resourcemanager.projects.get', 'resourcemanager.projects.list',
+  ],
 };
+
+/** The resource name of the project in `allows` (project-level bindings, `google_project_iam_member`). */
+export const PROJECT = 'project';
 
 /** Which permissions decide each capability (all of them are needed). */
 const NEEDS: { [capability: string]: string[] } = {
@@ -72,10 +80,12 @@ const NEEDS: { [capability: string]: string[] } = {
   [Capability.ADMIN]: ['artifactregistry.repositories.setIamPolicy'],
   // Reading a remote repository downloads from the upstream on first request.
   [Capability.CACHE_IMPORT]: ['artifactregistry.repositories.downloadArtifacts'],
+  // The scan gate lists the digest's vulnerability occurrences (gcloud ... --show-package-vulnerability).
+  [Capability.READ_SCAN_RESULTS]: ['containeranalysis.occurrences.list'],
 };
 
 export const ALL_CAPABILITIES = [
-  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT,
+  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
 ];
 
 /** GitHub OIDC token claims (the ones the library's trusts use). */
@@ -299,9 +309,30 @@ export class GcpAccess {
     return out;
   }
 
-  /** The permissions a member has on a repository (by id). */
+  /** Every (role, member) of the project IAM members (`google_project_iam_member`), resolved. */
+  public projectBindings(): Array<{ role: string; member: string }> {
+    if (this.resources('google_project_iam_binding').length > 0 || this.resources('google_project_iam_policy').length > 0) {
+      throw new Error('google_project_iam_binding and google_project_iam_policy are not evaluated');
+    }
+    return this.resources('google_project_iam_member').map(([, m]) => ({ role: m.role, member: this.resolve(m.member) }));
+  }
+
+  /**
+   * The permissions a member has on a repository (by id), or on the project (`PROJECT`):
+   * repository bindings give nothing on the project, and the evaluator reads project
+   * bindings only for the project's own permissions (Artifact Analysis occurrences).
+   */
   public permissions(member: string, repository: string): Set<string> {
     const perms = new Set<string>();
+    if (repository === PROJECT) {
+      for (const b of this.projectBindings()) {
+        if (b.member !== member) continue;
+        const list = ROLE_PERMISSIONS[b.role];
+        if (!list) throw new Error(`role ${b.role} is not known to the evaluator`);
+        for (const p of list) perms.add(p);
+      }
+      return perms;
+    }
     for (const b of this.repositoryBindings()) {
       if (b.member !== member || b.repository !== repository) continue;
       const list = ROLE_PERMISSIONS[b.role];

@@ -258,14 +258,23 @@ describe('WorkflowVariables', () => {
 });
 
 describe('PromotionPlanner: the scan gate needs read access to scan results', () => {
-  test('a severity threshold gates the hops that need approval, and the plan says what the promoters must be granted', () => {
+  test('a severity threshold gates the hops that need approval; the constructs grant the read, so no warning unless a promoter has no github trust', () => {
     const spec = promotionSpec(EnvironmentLayout.REPOSITORIES, { scanning: { severityThreshold: Severity.HIGH } });
     const aws = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
     expect(aws.hops.filter((h) => h.images.some((i) => i.gate)).map((h) => h.destinationEnvironment)).toEqual(['prod']);
-    expect(aws.warnings).toContainEqual(expect.stringMatching(/gates the hops into prod: their promoters \(.+\) need `ecr:DescribeImageScanFindings` on the source repositories/));
-    expect(PromotionPlanner.plan(spec, { cloud: Cloud.GCP }).warnings).toContainEqual(expect.stringMatching(/Container Analysis Occurrences Viewer/));
+    // The constructs grant the promoters with github trust (test/aws/iam-access.test.ts, test/gcp/access-property.test.ts): no warning.
+    expect(aws.warnings.some((w) => w.includes('gates the hops'))).toBe(false);
+    expect(PromotionPlanner.plan(spec, { cloud: Cloud.GCP }).warnings.some((w) => w.includes('gates the hops'))).toBe(false);
+    expect(PromotionPlanner.plan(spec, { cloud: Cloud.AZURE }).warnings.some((w) => w.includes('gates the hops'))).toBe(false);
+    // A promoter without github trust: the gate runs as an identity no construct creates.
+    const external = {
+      ...spec,
+      access: { ...spec.access, promoters: (spec.access?.promoters ?? []).map((p) => ({ ...p, github: undefined, awsPrincipalArns: ['arn:aws:iam::123456789012:role/release'] })) },
+    };
+    expect(PromotionPlanner.plan(external, { cloud: Cloud.AWS }).warnings)
+      .toContainEqual(expect.stringMatching(/have no github trust, so no construct creates the identity the gate runs as: .*inspector2:ListFindings/));
     // No threshold, no gate, no warning.
-    expect(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }).warnings.some((w) => w.includes('gates the hops'))).toBe(false);
+    expect(PromotionPlanner.plan({ ...external, scanning: undefined }, { cloud: Cloud.AWS }).warnings.some((w) => w.includes('gates the hops'))).toBe(false);
   });
 });
 
