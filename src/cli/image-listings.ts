@@ -1,3 +1,5 @@
+import { Problems } from '../spec/problems';
+
 /**
  * Readers of the image listings the clouds' CLIs print, as loose JSON (Node-only,
  * outside the jsii API):
@@ -75,9 +77,7 @@ export function parseListing(text: string, name: string): Listing {
       '{package, version, tags, createTime} (gcloud artifacts docker images list --include-tags --format=json) or a list of ' +
       '{digest, lastUpdateTime, tags} (az acr manifest list-metadata)');
   }
-  if (problems.length > 0) {
-    throw new Error(`${name}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the ${listing.source} listing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
+  new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(`${name} (${listing.source} listing)`);
   return listing;
 }
 

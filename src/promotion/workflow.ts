@@ -3,6 +3,7 @@ import { BuildTagsScript } from './build-tags-script';
 import { ImageLocation, PromotionPlan } from './promotion-plan';
 import { GeneratedFile, PromotionScript } from './promotion-script';
 import { WorkflowVariables } from './workflow-variables';
+import { Problems } from '../spec/problems';
 import { Cloud } from '../spec/registry-spec';
 
 /** Options of the generated GitHub Actions workflow. */
@@ -95,9 +96,7 @@ export class PromotionWorkflow {
     if (plan.pusher && !plan.buildRepository) {
       problems.push(`access.pushers: the pusher "${plan.pusher}" has no github trust: the build signs keyless with the GitHub OIDC token of its repository, and each hop verifies that identity`);
     }
-    if (problems.length > 0) {
-      throw new Error(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}`);
     const g = new Generator(plan, options);
     const text = g.workflow();
     const scripts = [

@@ -387,7 +387,7 @@ describe('PromotionWorkflow: errors', () => {
     });
     const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
     expect(() => PromotionWorkflow.generate(plan)).toThrow([
-      'Cannot generate the promotion workflow of registry "platform" on aws:',
+      'Cannot generate the promotion workflow of registry "platform" on aws: 2 problems',
       '  - access.pushers: the build job needs a pusher identity that may push to the first environment',
       '  - access.promoters: no promoter performs hop dev -> staging',
     ].join('\n'));
