@@ -23,6 +23,15 @@ export interface PromotionWorkflowOptions {
   readonly scriptsDir?: string;
 
   /**
+   * The folder of the files every cloud's hops share (`promote-image.sh`,
+   * `scan-gate.sh`, `build-tags.sh`), written once; hop scripts call them by their
+   * path relative to the hop script.
+   *
+   * @default `.github/promotion/lib`
+   */
+  readonly libraryDir?: string;
+
+  /**
    * The docker build context of each image; `{image}` is replaced by the image name.
    *
    * @default - `.` for a single image, `{image}` otherwise
@@ -99,10 +108,7 @@ export class PromotionWorkflow {
     new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}`);
     const g = new Generator(plan, options);
     const text = g.workflow();
-    const scripts = [
-      { path: `${g.scriptsDir}/${BuildTagsScript.FILE_NAME}`, content: BuildTagsScript.generate(), executable: true },
-      ...PromotionScript.files(plan, { scriptsDir: g.scriptsDir }),
-    ];
+    const scripts = PromotionScript.files(plan, { scriptsDir: g.scriptsDir, libraryDir: g.libraryDir });
     return {
       text,
       files: [{ path: g.workflowPath, content: text, executable: false }, ...scripts],
@@ -142,12 +148,14 @@ type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefin
 
 class Generator {
   public readonly scriptsDir: string;
+  public readonly libraryDir: string;
   public readonly workflowPath: string;
   public readonly variables = new Set<string>();
   private readonly runsOn: string;
 
   constructor(private readonly plan: PromotionPlan, private readonly options: PromotionWorkflowOptions) {
     this.scriptsDir = (options.scriptsDir ?? PromotionScript.defaultDir(plan)).replace(/\/+$/, '');
+    this.libraryDir = (options.libraryDir ?? PromotionScript.DEFAULT_LIBRARY_DIR).replace(/\/+$/, '');
     this.workflowPath = options.workflowPath ?? `.github/workflows/promote-${plan.cloud}.yml`;
     this.runsOn = options.runsOn ?? 'ubuntu-latest';
   }
@@ -249,7 +257,7 @@ class Generator {
           ENVIRONMENT_TAGS: push.environmentTags.join(' '),
           REPOSITORY: this.track(push.destination.reference),
         },
-        run: `sh ${this.scriptsDir}/${BuildTagsScript.FILE_NAME} >>"$GITHUB_OUTPUT"`,
+        run: `sh ${this.libraryDir}/${BuildTagsScript.FILE_NAME} >>"$GITHUB_OUTPUT"`,
       });
       steps.push({
         name: `Build and push ${push.image} to ${first ?? 'the registry'}`,
