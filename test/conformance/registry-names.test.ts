@@ -68,7 +68,10 @@ describe('registry hosts: what a construct reports is where the promotion plan l
   test.each(Object.values(EnvironmentLayout))('Azure, layout %s', (layout) => {
     const s = spec(layout);
     const registry = new AcrRegistry(azureStack(), 'Registry', {
-      spec: s, resourceGroupName: 'rg', location: 'westeurope', registryNameSuffix: 'x1',
+      spec: s,
+      resourceGroupName: 'rg',
+      location: 'westeurope',
+      registryNameSuffix: 'x1',
       existingRegistryIds: Object.fromEntries(['dev', 'prod'].map((e) => {
         const name = Naming.acrRegistryName(s, e, 'x1');
         return [name, `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/${name}`];
