@@ -8,8 +8,8 @@ const rule = (over: Partial<RetentionRuleSpec>): RetentionRuleSpec => ({ tagStat
 describe('ruleCriterionProblems', () => {
   test('a valid rule of each criterion has none', () => {
     for (const r of [
-      rule({ keepMostRecent: 5 }), rule({ expireAfterDays: 30 }), rule({ keepMostRecentlyPulled: 3 }), rule({ notPulledForDays: 90, action: RetentionAction.ARCHIVE }),
-      rule({ archivedForDays: 180, storageClass: StorageClass.ARCHIVE }),
+      rule({ keepMostRecent: 5 }), rule({ expireAfterDays: 30 }), rule({ keepMostRecentlyPulled: 3 }),
+      rule({ notPulledForDays: 90, action: RetentionAction.ARCHIVE }), rule({ archivedForDays: 180, storageClass: StorageClass.ARCHIVE }),
     ]) expect(ruleCriterionProblems(r, 'rules[0]')).toEqual([]);
   });
 
