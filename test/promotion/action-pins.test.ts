@@ -6,7 +6,8 @@ describe('ActionPins', () => {
   test('uses: the action at its full commit SHA; versionOf reads the release back; an unpinned action is an error', () => {
     for (const pin of ActionPins.ALL) {
       const uses = ActionPins.uses(pin.action);
-      // GitHub: "Using the commit SHA of a released action version is the safest for stability and security" (a full 40-hex SHA).
+      // GitHub docs, "Security hardening for GitHub Actions": "Pinning an action to a full length commit SHA is currently
+      // the only way to use an action as an immutable release."
       expect(uses).toMatch(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+@[0-9a-f]{40}$/);
       expect(ActionPins.versionOf(uses)).toBe(pin.version);
     }
