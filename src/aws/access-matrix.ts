@@ -174,7 +174,7 @@ export class EcrAccessMatrix {
 
   /** The ECR resource a model resource maps to: the repository's name, or `<registry>/<cache>/*` for a cache. */
   public static nativeResource(spec: RegistrySpec, kind: AccessResourceKind, environment: string, name: string): string {
-    return kind === AccessResourceKind.CACHE ? `${spec.name}/${name}/*` : Naming.ecrRepositoryName(spec, name, environment || undefined);
+    return kind === AccessResourceKind.CACHE ? `${Naming.ecrCachePrefix(spec, name)}/*` : Naming.ecrRepositoryName(spec, name, environment || undefined);
   }
 
   /** Whether a matrix row's resource covers an ECR repository name (equal, or under a `<prefix>/*` row). */

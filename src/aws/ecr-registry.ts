@@ -21,6 +21,7 @@ import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
   Naming, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
+import { AWS_ACCOUNT_ID, AWS_REGION_CODE } from '../spec/grammars';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
 /** Options of the registry scanning configuration. */
@@ -221,7 +222,7 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
   private readonly grantMemo = new Map<string, iam.Grant>();
 
   public get registryUri(): string {
-    return `${this.registryAccount}.dkr.ecr.${this.registryRegion}.${Stack.of(this).urlSuffix}`;
+    return Naming.ecrRegistryHost(this.registryAccount, this.registryRegion, Stack.of(this).urlSuffix);
   }
 
   public repositoryArnForName(repositoryName: string): string {
@@ -284,7 +285,7 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
       .flatMap((env) => this.spec.repositories.map((r) => Naming.ecrRepositoryName(this.spec, r.name, env)));
     // Exact ARNs; beyond 50 repositories, prefix-scoped ARNs where they are exactly as wide (README: "IAM size").
     const resources = names.length <= 50 ? names : (() => {
-      const c = compactRepositoryNames(names, all, (this.spec.upstreamCaches ?? []).map((x) => `${this.spec.name}/${x.name}`));
+      const c = compactRepositoryNames(names, all, Naming.ecrCachePrefixes(this.spec));
       return [...c.exact, ...c.prefixes.map((p) => `${p}*`)];
     })();
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources.map((n) => this.repositoryArnForName(n)) })
@@ -307,11 +308,11 @@ class ImportedContainerRegistry extends ContainerRegistryBase {
     if (check.props(attrs) && check.object('spec', attrs.spec, true, 'a registry spec object')) {
       problems.addAll(SpecValidator.validate(attrs.spec, { clouds: [Cloud.AWS] }).problems);
     }
-    if (attrs && check.string('account', attrs.account) && attrs.account !== undefined && !/^\d{12}$/.test(attrs.account) && !isToken(attrs.account)) {
+    if (attrs && check.string('account', attrs.account) && attrs.account !== undefined && !AWS_ACCOUNT_ID.test(attrs.account) && !isToken(attrs.account)) {
       problems.add('attrs.account', attrs.account, 'is not an AWS account id (12 digits)');
     }
     if (attrs && check.string('region', attrs.region) && attrs.region !== undefined
-      && !/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/.test(attrs.region) && !isToken(attrs.region)) {
+      && !AWS_REGION_CODE.test(attrs.region) && !isToken(attrs.region)) {
       problems.add('attrs.region', attrs.region, 'is not an AWS region (such as eu-west-1)');
     }
     problems.throwIfAny(this.heading());
@@ -409,7 +410,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
     const includeRegistry = props.includeRegistryResources ?? true;
 
     this.kmsKey = this.resolveKey(props, includeRegistry || wanted.size > 0);
-    const reserved = (spec.upstreamCaches ?? []).map((c) => `${spec.name}/${c.name}`);
+    const reserved = Naming.ecrCachePrefixes(spec);
     this.warnAboutSpec(spec, includeRegistry);
 
     const policies = this.repositoryPolicyPrincipals(spec);
@@ -576,7 +577,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
       Annotations.of(this).addWarningV2(AwsWarnings.CACHE_EXISTING_PRINCIPALS,
         `pullers ${existingPullers.map((p) => `"${p.name}"`).join(', ')}: existing principals (awsPrincipalArns, awsAccountIds) get no pull-through cache access from this construct; `
         + `their own IAM policies must allow ${[...EcrActions.PULL, ...EcrActions.PULL_THROUGH].join(', ')} on `
-        + `${(spec.upstreamCaches ?? []).map((c) => `repository/${spec.name}/${c.name}/*`).join(', ')} (EcrAccessMatrix lists no cache row for them).`);
+        + `${Naming.ecrCachePrefixes(spec).map((p) => `repository/${p}/*`).join(', ')} (EcrAccessMatrix lists no cache row for them).`);
     }
     const thresholds = [spec.scanning, ...spec.repositories.map((r) => r.scanning)].filter((s) => s?.severityThreshold);
     if (thresholds.length) {

@@ -141,7 +141,7 @@ export class EcrValidator {
       // Each cache's creation template applies the registry's retention (dryRun or not) and tag policy.
       if ((spec.upstreamCaches ?? []).length > 0) {
         try {
-          lifecycleFor(EffectiveSpec.retention(spec), `${spec.name}/${spec.upstreamCaches![0].name}/*`);
+          lifecycleFor(EffectiveSpec.retention(spec), `${Naming.ecrCachePrefix(spec, spec.upstreamCaches![0].name)}/*`);
         } catch (e) {
           add('retention', e);
         }
@@ -177,7 +177,7 @@ export class EcrValidator {
         + `(IAM attaches ${IAM_LIMITS.managedPerRole} managed policies per role by default, up to ${IAM_LIMITS.managedPerRoleMax} with a quota increase)`);
     }
     if ((options.includeIdentities ?? true) && perRoleValid && !refused('access')) {
-      const reserved = (spec.upstreamCaches ?? []).map((c) => `${spec.name}/${c.name}`);
+      const reserved = Naming.ecrCachePrefixes(spec);
       for (const [name, grants] of roleGrants(spec)) {
         problems._collect(`access (identity "${name}")`, () => layoutOf(spec, grants, `Identities/${name}/Role`,
           options.allowPrefixGrants ?? true, reserved, options.managedPoliciesPerRole));

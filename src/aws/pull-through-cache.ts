@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
-import { EffectiveSpec, Problems, RegistrySpec, UpstreamCacheSpec, UpstreamRegistry } from '../spec';
+import { EffectiveSpec, Naming, Problems, RegistrySpec, UpstreamCacheSpec, UpstreamRegistry } from '../spec';
+import { ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_PREFIX } from '../spec/grammars';
 
 /** Props of `PullThroughCache`. */
 export interface PullThroughCacheProps {
@@ -28,7 +29,7 @@ const UPSTREAMS: { [k: string]: { registry: string; url: string } | undefined } 
   [UpstreamRegistry.QUAY]: { registry: 'quay', url: 'quay.io' },
   [UpstreamRegistry.ECR_PUBLIC]: { registry: 'ecr-public', url: 'public.ecr.aws' },
 };
-const SECRET_PREFIX = 'ecr-pullthroughcache/';
+const SECRET_PREFIX = ECR_PULL_THROUGH_SECRET_PREFIX;
 
 /**
  * A pull-through cache rule (`AWS::ECR::PullThroughCacheRule`) for Docker Hub,
@@ -60,9 +61,9 @@ export class PullThroughCache extends Construct {
     if ((cache.upstream === UpstreamRegistry.DOCKER_HUB || cache.upstream === UpstreamRegistry.GITHUB) && !cache.awsSecretName) {
       problems.add('cache.awsSecretName', undefined, `is required for upstream "${cache.upstream}" (a secret named ${SECRET_PREFIX}<name> with username and accessToken)`);
     }
-    this.repositoryPrefix = `${spec.name}/${cache.name}`;
-    if (this.repositoryPrefix.length > 30) {
-      problems.add('cache.name', cache.name, `gives the ECR repository prefix "${this.repositoryPrefix}", longer than 30 characters (ECR limit of pull-through cache prefixes)`);
+    this.repositoryPrefix = Naming.ecrCachePrefix(spec, cache.name);
+    if (this.repositoryPrefix.length > ECR_CACHE_PREFIX_MAX) {
+      problems.add('cache.name', cache.name, `gives the ECR repository prefix "${this.repositoryPrefix}", longer than ${ECR_CACHE_PREFIX_MAX} characters (ECR limit of pull-through cache prefixes)`);
     }
     problems.throwIfAny(`aws.PullThroughCache ${this.node.path}`);
     new ecr.CfnPullThroughCacheRule(this, 'Resource', {

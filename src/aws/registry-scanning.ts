@@ -78,7 +78,7 @@ export class RegistryScanning extends Construct {
         byMode.set(mode, [...(byMode.get(mode) ?? []), name]);
       }
     }
-    const reserved = (spec.upstreamCaches ?? []).map((c) => `${spec.name}/${c.name}`);
+    const reserved = Naming.ecrCachePrefixes(spec);
     const rules: EcrScanningRule[] = [];
     const filters = (names: string[]) => {
       const c = compactRepositoryNames(names, all, reserved);

@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Construct } from 'constructs';
 import { claimAccountSingleton } from './account-singletons';
 import { Problems } from '../spec';
+import { AWS_ACCOUNT_ID } from '../spec/grammars';
 
 /** Props of `ReplicationDestinationPolicy`. */
 export interface ReplicationDestinationPolicyProps {
@@ -49,7 +50,7 @@ export class ReplicationDestinationPolicy extends Construct {
     super(scope, id);
     const problems = new Problems();
     const accounts = Array.isArray(props.sourceAccountIds) ? props.sourceAccountIds : [];
-    const bad = accounts.filter((a) => typeof a !== 'string' || !/^\d{12}$/.test(a));
+    const bad = accounts.filter((a) => typeof a !== 'string' || !AWS_ACCOUNT_ID.test(a));
     if (bad.length || accounts.length === 0) {
       problems.add('props.sourceAccountIds', props.sourceAccountIds, 'must list 12-digit AWS account ids (at least one)');
     }

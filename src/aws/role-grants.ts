@@ -69,7 +69,7 @@ export function repositoryNames(spec: RegistrySpec): string[] {
 
 /** The pull-through cache prefixes (`<registry>/<cache>`), which prefix grants never cover. */
 export function reservedPrefixes(spec: RegistrySpec): string[] {
-  return (spec.upstreamCaches ?? []).map((c) => `${spec.name}/${c.name}`);
+  return Naming.ecrCachePrefixes(spec);
 }
 
 /** The layout of a role's repository policies within IAM's size limits. */

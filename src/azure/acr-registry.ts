@@ -6,6 +6,7 @@ import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AcrRoles } from './registry-identities';
 import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
+import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 
 /** An Azure Container Registry, created elsewhere: its attributes and the same grants as `ContainerRegistry`. */
@@ -106,7 +107,7 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
     problems.throwIfAny(`azure.AcrRegistry.fromRegistryAttributes ${this.node.path}`);
     this.registryId = registryId!;
     this.registryName = Token.isUnresolved(registryId) ? `${id}` : REGISTRY_ID.exec(registryId!)![2];
-    this.loginServer = `${this.registryName.toLowerCase()}.azurecr.io`;
+    this.loginServer = Naming.acrLoginServer(this.registryName);
     this.roleAssignmentMode = mode;
   }
 

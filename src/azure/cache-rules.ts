@@ -4,6 +4,7 @@ import { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { Construct } from 'constructs';
 import { KeyVaultScope } from './key-vault-scope';
 import { AzureWarnings } from './warnings';
+import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
 import { SpecProblem } from '../spec/validate';
@@ -119,7 +120,7 @@ export class CacheRules extends Construct {
         name: `${cache.name}-cache`,
         containerRegistryId: props.registryId,
         sourceRepo: `${server}/*`,
-        targetRepo: `${cache.name}/*`,
+        targetRepo: `${Naming.acrCacheNamespace(cache.name)}/*`,
         credentialSetId,
       });
     }

@@ -391,7 +391,7 @@ export class ContainerRegistry extends Construct {
           id: existingId,
           resourceGroupName: parsed ? parsed[1] : Fn.element(Fn.split('/', existingId), 4),
           environments: envs,
-          loginServer: `${name}.azurecr.io`,
+          loginServer: Naming.acrLoginServer(name),
           existing: true,
           roleAssignmentMode: mode,
         };

@@ -419,7 +419,7 @@ export class RegistryIdentities extends Construct {
   private assignAbacRoles(entry: GrantEntry, principals: Principal[], spec: RegistrySpec): void {
     const reads = [...new Set([...entry.pull, ...entry.push])].sort();
     const writes = [...entry.push].sort();
-    const caches = entry.role === AccessRole.PULLER ? (spec.upstreamCaches ?? []).map((c) => `${c.name}/`) : [];
+    const caches = entry.role === AccessRole.PULLER ? (spec.upstreamCaches ?? []).map((c) => `${Naming.acrCacheNamespace(c.name)}/`) : [];
     const imports = entry.role === AccessRole.PROMOTER && writes.length > 0 && this.promotionMethod === PromotionMethod.IMPORT;
     // [construct id tag (the legacy role), role name, custom role id, condition]
     const roles: Array<[string, string, string | undefined, string | undefined]> = [];

@@ -1,3 +1,5 @@
+import { Problems } from '../spec/problems';
+
 /**
  * Readers of the image listings the clouds' CLIs print, as loose JSON (Node-only,
  * outside the jsii API):
@@ -94,9 +96,7 @@ export function parseListing(text: string, name: string): Listing {
       '{digest, lastUpdateTime, tags} (az acr manifest list-metadata) or a list of {repository_name, digest, push_time, pull_time, tags} ' +
       '(Harbor: GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts)');
   }
-  if (problems.length > 0) {
-    throw new Error(`${name}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the ${listing.source} listing:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-  }
+  new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(`${name} (${listing.source} listing)`);
   return listing;
 }
 

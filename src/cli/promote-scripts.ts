@@ -30,8 +30,10 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
   };
   const plan = PromotionPlanner.plan(spec, planOptions);
   const workflow = PromotionWorkflow.generate(plan, {
-    // With several clouds, each gets its own folder under --scripts-dir (their scripts differ).
+    // With several clouds, each gets its own folder under --scripts-dir (their scripts differ); the files they
+    // share are written once, to <scripts-dir>/lib (default .github/promotion/lib).
     scriptsDir: str('scripts-dir') && clouds(options).length > 1 ? `${str('scripts-dir')}/${cloud}` : str('scripts-dir'),
+    libraryDir: str('scripts-dir') ? `${str('scripts-dir')!.replace(/\/+$/, '')}/lib` : undefined,
     workflowPath: clouds(options).length > 1 ? undefined : str('workflow-path'),
     buildContext: str('build-context'),
     runsOn: str('runs-on'),
@@ -75,10 +77,14 @@ export const promoteScriptsCommand: Command = {
     if (!spec) return 1;
     const out = typeof options.out === 'string' ? options.out : '.';
     const stale: string[] = [];
+    // The shared files (promote-image.sh, scan-gate.sh, build-tags.sh) are the same for every cloud: written once.
+    const done = new Set<string>();
     for (const cloud of list) {
       const workflow = generate(spec, cloud, options, io);
       for (const file of workflow.files) {
         const path = join(out, file.path);
+        if (done.has(path)) continue;
+        done.add(path);
         const current = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
         if (options.check) {
           const mode = current !== undefined && file.executable && !isExecutable(path) ? ' (not executable)' : '';

@@ -157,7 +157,7 @@ export class GarAccessMatrix {
       for (const cache of caches) {
         const caps = capsOf(identity.name, AccessResourceKind.CACHE, '', cache.name);
         if (caps.length === 0) continue;
-        rows.push(GarAccessMatrix.row(identity.name, `${spec.name}-${cache.name}`, ArtifactRegistryRole.READER,
+        rows.push(GarAccessMatrix.row(identity.name, Naming.garRemoteRepositoryId(spec.name, cache.name), ArtifactRegistryRole.READER,
           GarAccessMatrix.capabilitiesOf(ArtifactRegistryRole.READER, true), []));
       }
       if (options.virtualRepositoryId !== undefined) {

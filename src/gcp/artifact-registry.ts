@@ -5,7 +5,7 @@ import { ProjectService } from '@cdktf/provider-google/lib/project-service';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { ArtifactRegistryRole, DockerRepository, IDockerRepository } from './docker-repository';
-import { checkPropShapes, GCP_LOCATION, KMS_KEY_NAME, PropShape, repositoryIdProblem, upperSnake } from './gcp-names';
+import { checkPropShapes, PropShape, repositoryIdProblem, upperSnake } from './gcp-names';
 import { GarValidator, GarValidatorOptions } from './gcp-validator';
 import { ExistingWorkloadIdentityPool, GithubWorkloadIdentity } from './github-workload-identity';
 import { RegistryIdentities } from './registry-identities';
@@ -16,7 +16,7 @@ import { TranslationFidelity } from '../retention/translation-report';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
-import { gcpMember } from '../spec/grammars';
+import { GCP_KMS_KEY_NAME, GCP_LOCATION, gcpMember } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, RegistrySpec, ScanMode } from '../spec/registry-spec';
@@ -199,7 +199,7 @@ export class ContainerRegistry extends Construct {
       workloadIdentityPoolId: props.workloadIdentityPoolId,
       existingPool: props.workloadIdentityPool !== undefined,
       existingProvider: props.workloadIdentityPool?.providerName !== undefined,
-      virtualRepositoryId: props.virtualRepository ? (virtualId ?? `${props.spec.name}-virtual`) : undefined,
+      virtualRepositoryId: props.virtualRepository ? (virtualId ?? Naming.garVirtualRepositoryId(props.spec.name)) : undefined,
       virtualRepositoryIdDerived: props.virtualRepository !== undefined && virtualId === undefined,
       existingEnvironments: (Array.isArray(props.existingRepositories) ? props.existingRepositories : []).map((e) => e?.environment ?? ''),
     };
@@ -381,7 +381,7 @@ export class ContainerRegistry extends Construct {
         location: props.location,
         labels,
         kmsKeyName,
-        virtualRepositoryId: props.virtualRepository ? (props.virtualRepository.repositoryId ?? `${spec.name}-virtual`) : undefined,
+        virtualRepositoryId: props.virtualRepository ? (props.virtualRepository.repositoryId ?? Naming.garVirtualRepositoryId(spec.name)) : undefined,
         virtualUpstreams: fronted ? [fronted] : [],
       });
       // Every puller imports through every cache (AccessModel: a puller pulls through each cache of the spec);
@@ -546,7 +546,7 @@ export class ContainerRegistry extends Construct {
           + `(${envs.map((x) => (x ? `"${x}"` : '(none: the tags layout has one repository)')).join(', ')})`);
       }
     });
-    if (typeof props.kmsKeyName === 'string' && !Tokens.isUnresolved(props.kmsKeyName) && !KMS_KEY_NAME.test(props.kmsKeyName)) {
+    if (typeof props.kmsKeyName === 'string' && !Tokens.isUnresolved(props.kmsKeyName) && !GCP_KMS_KEY_NAME.test(props.kmsKeyName)) {
       problems.add('props.kmsKeyName', props.kmsKeyName, 'is not a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)');
     }
     const virtualEnv = props.virtualRepository?.environment;

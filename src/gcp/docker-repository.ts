@@ -4,7 +4,8 @@ import {
 } from '@cdktf/provider-google/lib/artifact-registry-repository';
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct, IConstruct } from 'constructs';
-import { checkPropShapes, dockerHost, idFragment, PropShape, repositoryIdProblem } from './gcp-names';
+import { checkPropShapes, idFragment, PropShape, repositoryIdProblem } from './gcp-names';
+import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 
 /** The Artifact Registry roles the constructs grant, always on one repository. */
@@ -101,7 +102,7 @@ export abstract class DockerRepositoryBase extends Construct implements IDockerR
 
   /** The Docker address of the repository. */
   public get registryUrl(): string {
-    return `${dockerHost(this.location)}/${this.project}/${this.repositoryId}`;
+    return `${Naming.garRegistryHost(this.location)}/${this.project}/${this.repositoryId}`;
   }
 
   public grantPull(member: string): ArtifactRegistryRepositoryIamMember {

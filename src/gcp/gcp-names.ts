@@ -13,10 +13,6 @@ export const GAR_REPOSITORY_ID = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 export const SERVICE_ACCOUNT_ID = /^[a-z](?:[-a-z0-9]*[a-z0-9])$/;
 /** Workload identity pool and provider ids: 4-32 characters of `[a-z0-9-]`; `gcp-` is reserved. */
 export const WIF_ID = /^[a-z0-9-]{4,32}$/;
-/** A GCP location: a region (`europe-west1`) or a multi-region (`us`, `europe`, `asia`). */
-export const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
-/** A Cloud KMS key name. */
-export const KMS_KEY_NAME = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 
 /** Why a repository id breaks the rules, or undefined when it is valid. */
 export function repositoryIdProblem(id: string): string | undefined {
@@ -74,11 +70,6 @@ export function idFragment(value: string): string {
   if (Tokens.isUnresolved(value)) return `Token${shortHash(value, 8)}`;
   const clean = value.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return clean.length > 0 && clean.length <= 60 ? clean : `${clean.slice(0, 50)}-${shortHash(value, 8)}`;
-}
-
-/** The registry host of a location: `europe-docker.pkg.dev`. */
-export function dockerHost(location: string): string {
-  return `${location}-docker.pkg.dev`;
 }
 
 /** The shape of a construct prop, for the runtime checks of props given from JavaScript. */

@@ -4,7 +4,7 @@ import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { GarCleanupResult, GarCleanupTranslation } from '../retention/gar-translation';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
-import { Problems } from '../spec/problems';
+import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, IdentitySpec, RegistrySpec, UpstreamCacheSpec } from '../spec/registry-spec';
 import { SpecProblem, SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
@@ -152,10 +152,8 @@ export class GarValidator {
       );
       return { result, problems: [], repositoryIds };
     } catch (e) {
-      // The translation's own list ("...: N problems:\n  - a\n  - b") becomes one problem per item.
-      const text = (e as Error).message ?? String(e);
-      const body = text.replace(/^[^\n]*?: \d+ problems?:\n/, '');
-      const items = body === text ? [text] : body.split(/\n {2}- /).map((s) => s.replace(/^ {2}- /, ''));
+      // The translation's own problems (a ProblemsError) become one problem each.
+      const items = e instanceof ProblemsError ? e.problems.map((p) => Problems._line(p)) : [(e as Error).message ?? String(e)];
       return {
         problems: items.map((item) => ({
           path: 'retention',
@@ -226,7 +224,7 @@ export class GarValidator {
   ): SpecProblem[] {
     const problems = new Problems();
     caches.forEach((cache, i) => {
-      const repoId = `${registryName}-${cache.name}`;
+      const repoId = Naming.garRemoteRepositoryId(registryName, cache.name);
       const p = repositoryIdProblem(repoId);
       if (p) problems.add(`upstreamCaches[${i}].name`, cache.name, `gives the remote repository id "${repoId}", which ${p}`);
       if ((cache.username === undefined) !== (cache.gcpSecretVersion === undefined)) {

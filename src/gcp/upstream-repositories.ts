@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { ArtifactRegistryRole, DockerRepositoryBase, IDockerRepository } from './docker-repository';
 import { GarValidator } from './gcp-validator';
 import { GcpWarnings } from './warnings';
+import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
@@ -94,7 +95,7 @@ export class UpstreamRepositories extends Construct {
     const labels = props.labels && Object.keys(props.labels).length > 0 ? props.labels : undefined;
     let projectData: DataGoogleProject | undefined;
     for (const cache of caches) {
-      const repoId = `${props.registryName}-${cache.name}`;
+      const repoId = Naming.garRemoteRepositoryId(props.registryName, cache.name);
       const remote: ArtifactRegistryRepositoryRemoteRepositoryConfig = {
         description: `${describe(cache)} (pull-through cache)`,
         dockerRepository: cache.upstream === UpstreamRegistry.DOCKER_HUB

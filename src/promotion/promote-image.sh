@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # Promotes one image by digest with skopeo: the logic every hop script shares.
-# Shipped with container-registry-constructs and written once beside the hop
-# scripts by `container-registry promote-scripts`. Do not run it directly: each
+# Shipped with container-registry-constructs and written once, for every cloud
+# and hop, into the library folder (.github/promotion/lib) by
+# `container-registry promote-scripts`. Do not run it directly: each
 # hop script (promote-<source>-to-<destination>.sh) sets its configuration
 # (HOP_* variables and the hop_image function) and sources this file.
 #
@@ -385,7 +386,7 @@ fi
 
 # The scan gate of a hop into a protected environment: the digest's scan (read
 # where it was scanned, the source) must show nothing at or above the threshold
-# but the accepted ids (scan-gate.sh, beside this file).
+# but the accepted ids (scan-gate.sh, beside this file in HOP_LIBRARY_DIR).
 if [ -n "${GATE_THRESHOLD:-}" ]; then
   set -- --cloud "$HOP_CLOUD" --threshold "$GATE_THRESHOLD" --digest "$DIGEST" --wait-seconds "$SCAN_WAIT_SECONDS"
   for id in ${GATE_ALLOW:-}; do set -- "$@" --allow "$id"; done
@@ -405,7 +406,7 @@ if [ -n "${GATE_THRESHOLD:-}" ]; then
       fi
     fi
   fi
-  sh "$(dirname -- "$0")/scan-gate.sh" "$@" ||
+  sh "${HOP_LIBRARY_DIR:-$(dirname -- "$0")}/scan-gate.sh" "$@" ||
     die "refusing to promote $DIGEST to $HOP_DESTINATION: the scan gate refused it (above); nothing was changed at the destination"
 fi
 

@@ -3,6 +3,7 @@ import { AccessModel } from '../spec/access-model';
 import { AccessPlan, PromotionHop } from '../spec/access-plan';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
+import { AWS_ACCOUNT_ID, AWS_REGION_CODE, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, Severity, TagStrategy } from '../spec/registry-spec';
 import { SpecProblem, SpecValidator } from '../spec/validate';
@@ -244,10 +245,6 @@ export interface PromotionPlan {
   readonly warnings: string[];
 }
 
-const AWS_ACCOUNT = /^\d{12}$/;
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const GCP_PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
-const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
 const ACR_SUFFIX = /^[a-z0-9]*$/;
 const BRANCH = /^[A-Za-z0-9._/-]+$/;
 /** A DNS host name (labels of letters, digits and hyphens) or IPv4 address, with an optional port. */
@@ -460,19 +457,19 @@ export class PromotionPlanner {
       case Cloud.AWS: {
         const account = options.awsAccountId ?? v('AWS_ACCOUNT_ID');
         const region = options.awsRegion ?? v('AWS_REGION');
-        registry = loginServer = `${account}.dkr.ecr.${region}.amazonaws.com`;
+        registry = loginServer = Naming.ecrRegistryHost(account, region);
         repository = Naming.ecrRepositoryName(spec, image, environment);
         break;
       }
       case Cloud.GCP: {
-        loginServer = `${options.gcpLocation ?? v('GCP_LOCATION')}-docker.pkg.dev`;
+        loginServer = Naming.garRegistryHost(options.gcpLocation ?? v('GCP_LOCATION'));
         registry = `${loginServer}/${options.gcpProjectId ?? v('GCP_PROJECT_ID')}`;
         repository = `${Naming.garRepositoryId(spec, environment)}/${Naming.garPackageName(spec, image)}`;
         break;
       }
       case Cloud.AZURE: {
         const suffix = options.acrRegistrySuffix ?? v('AZURE_REGISTRY_SUFFIX');
-        registry = loginServer = `${Naming.acrRegistryName(spec, environment).toLowerCase()}${suffix}.azurecr.io`;
+        registry = loginServer = Naming.acrLoginServer(Naming.acrRegistryName(spec, environment), suffix);
         repository = Naming.acrRepositoryPath(spec, image, environment);
         break;
       }
@@ -495,9 +492,9 @@ export class PromotionPlanner {
     const add = (path: string, value: unknown, message: string) =>
       problems.push({ path, value: value === undefined ? 'undefined' : JSON.stringify(value), message });
     if (!Object.values(Cloud).includes(o.cloud)) add('cloud', o.cloud, `is not a cloud (allowed: ${Object.values(Cloud).join(', ')})`);
-    if (o.awsAccountId !== undefined && !AWS_ACCOUNT.test(o.awsAccountId)) add('awsAccountId', o.awsAccountId, 'is not an AWS account id (12 digits)');
-    if (o.awsRegion !== undefined && !AWS_REGION.test(o.awsRegion)) add('awsRegion', o.awsRegion, 'is not an AWS region (like eu-west-1)');
-    if (o.gcpProjectId !== undefined && !GCP_PROJECT.test(o.gcpProjectId)) {
+    if (o.awsAccountId !== undefined && !AWS_ACCOUNT_ID.test(o.awsAccountId)) add('awsAccountId', o.awsAccountId, 'is not an AWS account id (12 digits)');
+    if (o.awsRegion !== undefined && !AWS_REGION_CODE.test(o.awsRegion)) add('awsRegion', o.awsRegion, 'is not an AWS region (like eu-west-1)');
+    if (o.gcpProjectId !== undefined && !GCP_PROJECT_ID.test(o.gcpProjectId)) {
       add('gcpProjectId', o.gcpProjectId, 'is not a GCP project id (6-30 lower-case letters, digits and hyphens, starting with a letter)');
     }
     if (o.gcpLocation !== undefined && !GCP_LOCATION.test(o.gcpLocation)) add('gcpLocation', o.gcpLocation, 'is not an Artifact Registry location (like europe-west1 or us)');

@@ -3,6 +3,7 @@ import { BuildTagsScript } from './build-tags-script';
 import { ImageLocation, PromotionPlan } from './promotion-plan';
 import { GeneratedFile, PromotionScript } from './promotion-script';
 import { WorkflowVariables } from './workflow-variables';
+import { Problems } from '../spec/problems';
 import { Cloud } from '../spec/registry-spec';
 
 /** Options of the generated GitHub Actions workflow. */
@@ -20,6 +21,15 @@ export interface PromotionWorkflowOptions {
    * @default `.github/promotion/<cloud>`
    */
   readonly scriptsDir?: string;
+
+  /**
+   * The folder of the files every cloud's hops share (`promote-image.sh`,
+   * `scan-gate.sh`, `build-tags.sh`), written once; hop scripts call them by their
+   * path relative to the hop script.
+   *
+   * @default `.github/promotion/lib`
+   */
+  readonly libraryDir?: string;
 
   /**
    * The docker build context of each image; `{image}` is replaced by the image name.
@@ -100,15 +110,10 @@ export class PromotionWorkflow {
     if (plan.pusher && !plan.buildRepository) {
       problems.push(`access.pushers: the pusher "${plan.pusher}" has no github trust: the build signs keyless with the GitHub OIDC token of its repository, and each hop verifies that identity`);
     }
-    if (problems.length > 0) {
-      throw new Error(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    }
+    new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(`Cannot generate the promotion workflow of registry "${plan.registryName}" on ${plan.cloud}`);
     const g = new Generator(plan, options);
     const text = g.workflow();
-    const scripts = [
-      { path: `${g.scriptsDir}/${BuildTagsScript.FILE_NAME}`, content: BuildTagsScript.generate(), executable: true },
-      ...PromotionScript.files(plan, { scriptsDir: g.scriptsDir }),
-    ];
+    const scripts = PromotionScript.files(plan, { scriptsDir: g.scriptsDir, libraryDir: g.libraryDir });
     return {
       text,
       files: [{ path: g.workflowPath, content: text, executable: false }, ...scripts],
@@ -149,6 +154,7 @@ type Yaml = string | number | boolean | Yaml[] | { [key: string]: Yaml | undefin
 
 class Generator {
   public readonly scriptsDir: string;
+  public readonly libraryDir: string;
   public readonly workflowPath: string;
   public readonly variables = new Set<string>();
   public readonly secrets = new Set<string>();
@@ -156,6 +162,7 @@ class Generator {
 
   constructor(private readonly plan: PromotionPlan, private readonly options: PromotionWorkflowOptions) {
     this.scriptsDir = (options.scriptsDir ?? PromotionScript.defaultDir(plan)).replace(/\/+$/, '');
+    this.libraryDir = (options.libraryDir ?? PromotionScript.DEFAULT_LIBRARY_DIR).replace(/\/+$/, '');
     this.workflowPath = options.workflowPath ?? `.github/workflows/promote-${plan.cloud}.yml`;
     this.runsOn = options.runsOn ?? 'ubuntu-latest';
   }
@@ -272,7 +279,7 @@ class Generator {
           ENVIRONMENT_TAGS: push.environmentTags.join(' '),
           REPOSITORY: this.track(push.destination.reference),
         },
-        run: `sh ${this.scriptsDir}/${BuildTagsScript.FILE_NAME} >>"$GITHUB_OUTPUT"`,
+        run: `sh ${this.libraryDir}/${BuildTagsScript.FILE_NAME} >>"$GITHUB_OUTPUT"`,
       });
       steps.push({
         name: `Build and push ${push.image} to ${first ?? 'the registry'}`,

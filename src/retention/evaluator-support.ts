@@ -1,5 +1,6 @@
 import { Glob } from '../spec/glob';
 import { globRegExp } from '../spec/glob-regexp';
+import { Problems } from '../spec/problems';
 
 /**
  * Internal helpers shared by the evaluators (not exported from the index).
@@ -46,12 +47,10 @@ export function olderThanDays(time: number, days: number, now: number): boolean 
 /** The most problems one error message lists (the count always covers all of them). */
 const MAX_LISTED = 50;
 
-/** Throws one error listing every problem (the first 50 of a long list, and how many more), when there are any. */
+/** Throws one `ProblemsError` listing every problem (the first 50 of a long list, and how many more), when there are any. */
 export function throwProblems(what: string, problems: string[]): void {
   if (problems.length === 0) return;
-  const listed = problems.slice(0, MAX_LISTED).map((p) => `- ${p}`);
-  if (problems.length > MAX_LISTED) listed.push(`- ... and ${problems.length - MAX_LISTED} more`);
-  throw new Error(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${listed.join('\n')}`);
+  new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(what, MAX_LISTED);
 }
 
 /** A JSON rendering of a value for messages. */

@@ -1,3 +1,5 @@
+import { Problems } from '../spec/problems';
+
 /**
  * One `rule` block of the terraform provider's `harbor_retention_policy`
  * (goharbor/terraform-provider-harbor v3.12.4, `provider/resource_retention_policy.go`),
@@ -175,7 +177,7 @@ export class HarborRetentionRuleBlocks {
       };
       return block;
     });
-    if (problems.length > 0) throw new Error(`Cannot express the retention policy as harbor_retention_policy rule blocks: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    new Problems().addAll(Problems._fromMessages(problems)).throwIfAny('Cannot express the retention policy as harbor_retention_policy rule blocks');
     return blocks;
   }
 

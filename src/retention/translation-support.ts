@@ -4,6 +4,7 @@
  */
 import { RuleTranslation, TranslationFidelity } from './translation-report';
 import { Glob } from '../spec/glob';
+import { Problems } from '../spec/problems';
 import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { criterionWords, overArchived, ruleCriterionProblems } from '../spec/retention-rules';
 
@@ -139,10 +140,10 @@ export function policyProblems(policy: RetentionPolicySpec, path: string): strin
   return problems;
 }
 
-/** Throws one error listing every problem, when there is any. */
+/** Throws one `ProblemsError` headed `what` listing every problem (src/spec/problems.ts renders it), when there is any. */
 export function throwTranslationProblems(what: string, problems: string[]): void {
   if (problems.length === 0) return;
-  throw new Error(`${what}: ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(what);
 }
 
 /**

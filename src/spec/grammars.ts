@@ -14,6 +14,30 @@
 const AWS_PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
 const AWS_REGION = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d';
 
+// The value grammars that several layers check (the neutral validator, the
+// promotion plan's options, the constructs' props): one copy each, here.
+
+/** An AWS account id: 12 digits (IAM user guide, "Your AWS account ID": "a 12-digit number"). */
+export const AWS_ACCOUNT_ID = /^\d{12}$/;
+/** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-iso-east-1` (the `<area>-<direction>-<n>` form of region codes). */
+export const AWS_REGION_CODE = new RegExp(`^${AWS_REGION}$`);
+/** A GCP location: a region (`europe-west1`) or a multi-region (`us`, `europe`, `asia`). */
+export const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
+/** A GCP project id: 6-30 lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen (Resource Manager, "Creating and managing projects"). */
+export const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** An Azure location name as the ARM API spells it (`westeurope`, `eastus2`). */
+export const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
+/**
+ * The prefix of the Secrets Manager secrets ECR reads pull-through cache
+ * credentials from ("The name of the secret begins with ecr-pullthroughcache/":
+ * Amazon ECR user guide, "Creating a pull through cache rule", prerequisites).
+ */
+export const ECR_PULL_THROUGH_SECRET_PREFIX = 'ecr-pullthroughcache/';
+/** The longest ECR pull-through cache repository prefix: 30 characters (ECR API, CreatePullThroughCacheRule, `ecrRepositoryPrefix`: "Maximum length of 30"). */
+export const ECR_CACHE_PREFIX_MAX = 30;
+/** A Cloud KMS key name; groups: project, location, key ring, key. */
+export const GCP_KMS_KEY_NAME = /^projects\/([^/]+)\/locations\/([^/]+)\/keyRings\/([^/]+)\/cryptoKeys\/([^/]+)$/;
+
 /**
  * IAM role and user names: "alphanumeric characters ... plus (+), equal (=),
  * comma (,), period (.), at (@), underscore (_), and hyphen (-)", up to 64
@@ -107,8 +131,8 @@ export function awsKmsKey(arn: string): string | undefined {
   const m = key.exec(arn);
   if (!m) return 'is not a KMS key ARN (arn:aws:kms:<region>:<12-digit account>:key/<key id>)';
   if (m[2] !== 'kms') return `names the service "${m[2]}"; a KMS key ARN has the service kms (arn:aws:kms:<region>:<account>:key/<key id>)`;
-  if (!new RegExp(`^${AWS_REGION}$`).test(m[3])) return `has "${m[3]}" as its region; a KMS key ARN names a region such as eu-west-1`;
-  if (!/^\d{12}$/.test(m[4])) return 'has no 12-digit account id; a KMS key ARN is arn:aws:kms:<region>:<account>:key/<key id>';
+  if (!AWS_REGION_CODE.test(m[3])) return `has "${m[3]}" as its region; a KMS key ARN names a region such as eu-west-1`;
+  if (!AWS_ACCOUNT_ID.test(m[4])) return 'has no 12-digit account id; a KMS key ARN is arn:aws:kms:<region>:<account>:key/<key id>';
   if (!/^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(m[5])) {
     return 'has a key id that is neither a UUID nor a multi-Region key id (mrk-<32 hex digits>)';
   }
@@ -125,12 +149,12 @@ export function awsKmsKey(arn: string): string | undefined {
  * (Resource Manager, "Creating and managing projects").
  */
 export function gcpKmsKey(name: string): string | undefined {
-  const m = /^projects\/([^/]+)\/locations\/([^/]+)\/keyRings\/([^/]+)\/cryptoKeys\/([^/]+)$/.exec(name);
+  const m = GCP_KMS_KEY_NAME.exec(name);
   if (!m) return 'is not a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>; no /cryptoKeyVersions/ suffix)';
   const [, project, location, ring, key] = m;
-  if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(project)) return `has the project "${project}", not a project id (6-30 lower-case letters, digits and hyphens)`;
+  if (!GCP_PROJECT_ID.test(project)) return `has the project "${project}", not a project id (6-30 lower-case letters, digits and hyphens)`;
   if (location === 'global') return 'is a global key; Artifact Registry needs a key in the repository\'s location (europe-west1, us, ...)';
-  if (!/^[a-z]+(-[a-z]+\d+)?$/.test(location)) return `has the location "${location}", not a GCP location`;
+  if (!GCP_LOCATION.test(location)) return `has the location "${location}", not a GCP location`;
   if (!/^[A-Za-z0-9_-]{1,63}$/.test(ring) || !/^[A-Za-z0-9_-]{1,63}$/.test(key)) {
     return 'has a key ring or key id that is not 1-63 letters, digits, _ and -';
   }

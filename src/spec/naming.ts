@@ -97,6 +97,79 @@ export class Naming {
     return `${spec.name}-${cacheName}`;
   }
 
+  /**
+   * The ECR repository prefix of a pull-through cache: `<registry>/<cache>`. ECR
+   * creates the cached repositories as `<prefix>/<upstream image>` on first pull
+   * (`ecrRepositoryPrefix` of the pull-through cache rule). The construct, the
+   * validator (30-character limit), the grants and the access matrix all read it
+   * here.
+   */
+  public static ecrCachePrefix(spec: RegistrySpec, cacheName: string): string {
+    return `${spec.name}/${cacheName}`;
+  }
+
+  /** The ECR pull-through cache prefixes of every cache of the spec, in spec order. */
+  public static ecrCachePrefixes(spec: RegistrySpec): string[] {
+    return (spec.upstreamCaches ?? []).map((c) => Naming.ecrCachePrefix(spec, c.name));
+  }
+
+  /**
+   * The Artifact Registry remote repository id of a pull-through cache:
+   * `<registry name>-<cache>`. Takes the registry name (the spec's `name`) because
+   * `gcp.UpstreamRepositories` is given only the name.
+   */
+  public static garRemoteRepositoryId(registryName: string, cacheName: string): string {
+    return `${registryName}-${cacheName}`;
+  }
+
+  /** The default Artifact Registry virtual repository id: `<registry name>-virtual`. */
+  public static garVirtualRepositoryId(registryName: string): string {
+    return `${registryName}-virtual`;
+  }
+
+  /**
+   * The ACR repository namespace of a cache rule: `<cache>`; the rule's target is
+   * `<cache>/*`, and a puller reads the repositories under `<cache>/`.
+   */
+  public static acrCacheNamespace(cacheName: string): string {
+    return cacheName;
+  }
+
+  /**
+   * The Docker host of an ECR registry: `<account>.dkr.ecr.<region>.<url suffix>`
+   * ("The Amazon ECR registry URL format is
+   * https://aws_account_id.dkr.ecr.region.amazonaws.com": ECR API reference,
+   * AuthorizationData.proxyEndpoint). Account and region may be tokens or workflow
+   * expressions; the URL suffix is `amazonaws.com.cn` in the China regions.
+   *
+   * @param urlSuffix the partition's URL suffix, default `amazonaws.com`
+   */
+  public static ecrRegistryHost(account: string, region: string, urlSuffix?: string): string {
+    return `${account}.dkr.ecr.${region}.${urlSuffix ?? 'amazonaws.com'}`;
+  }
+
+  /**
+   * The Docker host of Artifact Registry in a location: `<location>-docker.pkg.dev`
+   * (images are `<location>-docker.pkg.dev/<project>/<repository>/<image>`:
+   * Artifact Registry docs, "Repository and image names").
+   */
+  public static garRegistryHost(location: string): string {
+    return `${location}-docker.pkg.dev`;
+  }
+
+  /**
+   * The login server of an ACR registry: `<name>.azurecr.io` (Azure SDK,
+   * ContainerRepositoryProperties.RegistryLoginServer: "similar to
+   * {registry-name}.azurecr.io"), in lower case as the registry reports it
+   * (registry names are case-insensitive).
+   *
+   * @param suffix appended to the name as given (not lower-cased: it may be a
+   * workflow expression such as `${{ vars.AZURE_REGISTRY_SUFFIX }}`)
+   */
+  public static acrLoginServer(registryName: string, suffix?: string): string {
+    return `${registryName.toLowerCase()}${suffix ?? ''}.azurecr.io`;
+  }
+
   private static physical(spec: RegistrySpec, environment?: string): string {
     if (!environment || !spec.environments || Naming.layout(spec) === EnvironmentLayout.TAGS) return '';
     return environment;

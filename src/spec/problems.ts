@@ -1,6 +1,13 @@
 import type { SpecProblem } from './validate';
 
 /**
+ * A field path at the start of a message: names, `[n]` indexes and `(label)`
+ * notes joined by dots (`repositories[0] (api).retention.rules[1].keepMostRecent`),
+ * then `: `.
+ */
+const MESSAGE_PATH = /^((?:[A-Za-z_$][\w$-]*|\[\d+\])(?:\[\d+\])*(?: \([^()\n]*\))?(?:\.(?:[A-Za-z_$][\w$-]*)(?:\[\d+\])*(?: \([^()\n]*\))?)*): ([^]*)$/;
+
+/**
  * The one error every layer throws for bad input: a heading (what was checked:
  * `Invalid registry spec "platform"`, `aws.ContainerRegistry Stack/Registry`), and
  * every problem found, each with its field path, the value received, what is
@@ -13,8 +20,11 @@ export class ProblemsError extends Error {
   /** The heading of the message. */
   public readonly heading: string;
 
-  constructor(heading: string, problems: SpecProblem[]) {
-    super(Problems.render(heading, problems));
+  /**
+   * @param maxListed list at most this many problems (the count covers all of them)
+   */
+  constructor(heading: string, problems: SpecProblem[], maxListed?: number) {
+    super(Problems.render(heading, problems, maxListed));
     this.name = 'ProblemsError';
     this.heading = heading;
     this.problems = problems;
@@ -32,15 +42,42 @@ export class Problems {
   /**
    * Renders problems as one message: `<heading>: N problem(s)` and one line per
    * problem, `  - line 12: repositories[2].name: "My_App" is not ...` (the only
-   * renderer of problem lists; `SpecValidator.formatProblems` is this).
+   * renderer of problem lists; `SpecValidator.formatProblems` is this). With
+   * `maxListed`, a long list shows its first problems and `  - ... and K more`.
+   *
+   * @param maxListed the most problems listed
+   * @default - every problem is listed
    */
-  public static render(heading: string, problems: SpecProblem[]): string {
-    const lines = problems.map((p) => {
-      const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
-      const value = p.value === 'undefined' || p.value === '' ? '' : `${p.value} `;
-      return `  - ${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
-    });
+  public static render(heading: string, problems: SpecProblem[], maxListed?: number): string {
+    const cap = maxListed !== undefined && maxListed >= 0 && problems.length > maxListed ? maxListed : problems.length;
+    const lines = problems.slice(0, cap).map((p) => `  - ${Problems._line(p)}`);
+    if (cap < problems.length) lines.push(`  - ... and ${problems.length - cap} more`);
     return `${heading}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${lines.join('\n')}`;
+  }
+
+  /**
+   * One problem as a line of the list, without the bullet: `line 12: path: value message`.
+   *
+   * @internal
+   */
+  public static _line(p: SpecProblem): string {
+    const where = p.line !== undefined ? `line ${p.line}${p.column !== undefined ? `, column ${p.column}` : ''}: ` : '';
+    const value = p.value === 'undefined' || p.value === '' ? '' : `${p.value} `;
+    return `${where}${p.path ? `${p.path}: ` : ''}${value}${p.message}`;
+  }
+
+  /**
+   * Problems from messages that carry their own field path (`rules[0].keepMostRecent: 0 must be ...`):
+   * the path is split off where the message starts with one, the value stays in
+   * the message, so a rendered line reads exactly as the message.
+   *
+   * @internal
+   */
+  public static _fromMessages(messages: string[]): SpecProblem[] {
+    return messages.map((m) => {
+      const match = MESSAGE_PATH.exec(m);
+      return match ? { path: match[1], value: 'undefined', message: match[2] } : { path: '', value: 'undefined', message: m };
+    });
   }
 
   /** A value as problems show it: JSON, shortened past 80 characters; `undefined` for a missing value. */
@@ -97,8 +134,13 @@ export class Problems {
     }
   }
 
-  /** Throws one `ProblemsError` listing every problem, if there is any. */
-  public throwIfAny(heading: string): void {
-    if (this.found.length > 0) throw new ProblemsError(heading, this.list);
+  /**
+   * Throws one `ProblemsError` listing every problem, if there is any.
+   *
+   * @param maxListed the most problems the message lists
+   * @default - every problem is listed
+   */
+  public throwIfAny(heading: string, maxListed?: number): void {
+    if (this.found.length > 0) throw new ProblemsError(heading, this.list, maxListed);
   }
 }

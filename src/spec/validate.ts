@@ -2,7 +2,8 @@ import { EffectiveSpec } from './effective';
 import { GithubOidc } from './github-oidc';
 import { Glob } from './glob';
 import {
-  AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, gcpKmsKey, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
+  AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, GCP_LOCATION, gcpKmsKey,
+  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
 } from './grammars';
 import { Naming } from './naming';
@@ -82,18 +83,13 @@ const CACHE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,29}$/;
 const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 /** A CVE id (cve.org: CVE-YYYY-NNNN, four or more digits) or a GitHub advisory id (GHSA-xxxx-xxxx-xxxx). */
 const VULNERABILITY_ID = /^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/;
-const AWS_ACCOUNT = /^\d{12}$/;
 const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const GCP_SECRET_VERSION = /^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/;
 const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
-const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
-const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
 /** Harbor's resource name grammar (goharbor/harbor src/pkg/project/manager.go:61, restrictedNameChars). */
 const HARBOR_ENDPOINT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const ECR_PTC_SECRET_PREFIX = 'ecr-pullthroughcache/';
 
 /**
  * Structural validation of a spec: required fields, value grammars, references
@@ -477,7 +473,7 @@ class Checker {
       });
     }
     const lists: Array<[keyof IdentitySpec, RegExp, string, boolean]> = [
-      ['awsAccountIds', AWS_ACCOUNT, 'a 12-digit AWS account id', this.aws],
+      ['awsAccountIds', AWS_ACCOUNT_ID, 'a 12-digit AWS account id', this.aws],
       ['azurePrincipalIds', UUID, 'an Azure principal (object) id, a UUID', this.azure],
     ];
     for (const [field, grammar, what, enabled] of lists) {
@@ -626,7 +622,7 @@ class Checker {
       if (this.skip(r.region)) return;
       const region = r.region;
       const applies = (c: Cloud, enabled: boolean) => enabled && (r.cloud === undefined || r.cloud === c);
-      if (applies(Cloud.AWS, this.aws) && !AWS_REGION.test(region ?? '')) {
+      if (applies(Cloud.AWS, this.aws) && !AWS_REGION_CODE.test(region ?? '')) {
         this.add(`${path}.region`, region, 'is not an AWS region (such as eu-west-1); set `cloud` to target one cloud');
       }
       if (applies(Cloud.GCP, this.gcp) && !GCP_LOCATION.test(region ?? '')) {
@@ -639,7 +635,7 @@ class Checker {
       if (applies(Cloud.HARBOR, this.harbor) && !HARBOR_ENDPOINT_NAME.test(region ?? '')) {
         this.add(`${path}.region`, region, 'is not a Harbor replication endpoint name (lower-case letters and digits joined by . _ -, such as dr-harbor); set `cloud` to target one cloud');
       }
-      if (r.awsAccountId !== undefined && !this.skip(r.awsAccountId) && !AWS_ACCOUNT.test(r.awsAccountId)) {
+      if (r.awsAccountId !== undefined && !this.skip(r.awsAccountId) && !AWS_ACCOUNT_ID.test(r.awsAccountId)) {
         this.add(`${path}.awsAccountId`, r.awsAccountId, 'is not a 12-digit AWS account id');
       }
       if ((r.repositoryPrefixes ?? []).length > 100) {
@@ -668,11 +664,11 @@ class Checker {
         this.add(`${path}.name`, c.name, `is ${c.name === 'virtual' ? 'reserved for the virtual repository' : 'an environment name'}; `
           + 'the cache would share its native names (ECR prefix, Artifact Registry repository id, ACR path)');
       }
-      if (this.aws && typeof c?.name === 'string' && `${spec.name}/${c.name}`.length > 30) {
-        this.add(`${path}.name`, c.name, `gives the ECR pull-through cache prefix "${spec.name}/${c.name}", longer than 30 characters (AWS limit)`);
+      if (this.aws && typeof c?.name === 'string' && Naming.ecrCachePrefix(spec, c.name).length > ECR_CACHE_PREFIX_MAX) {
+        this.add(`${path}.name`, c.name, `gives the ECR pull-through cache prefix "${Naming.ecrCachePrefix(spec, c.name)}", longer than ${ECR_CACHE_PREFIX_MAX} characters (AWS limit)`);
       }
       if (this.gcp && typeof c?.name === 'string') {
-        const id = `${spec.name}-${c.name}`;
+        const id = Naming.garRemoteRepositoryId(spec.name, c.name);
         if (id.length > 63) this.add(`${path}.name`, c.name, `gives the Artifact Registry remote repository id "${id}", longer than 63 characters (GCP limit)`);
       }
       seen.add(c?.name);
@@ -680,8 +676,8 @@ class Checker {
         this.add(`${path}.upstream`, c?.upstream, `is not an upstream registry (allowed: ${enumValues(UpstreamRegistry).join(', ')})`);
       }
       this.upstreamUrl(path, c);
-      if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PTC_SECRET_PREFIX)) {
-        this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PTC_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
+      if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PULL_THROUGH_SECRET_PREFIX)) {
+        this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PULL_THROUGH_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
       }
       if (this.aws && (c?.upstream === UpstreamRegistry.DOCKER_HUB || c?.upstream === UpstreamRegistry.GITHUB) && !c.awsSecretName) {
         this.add(`${path}.awsSecretName`, undefined, `is required on AWS for upstream "${c.upstream}": ECR pull-through caches of Docker Hub and GHCR need credentials in a secret named ecr-pullthroughcache/<name>`);

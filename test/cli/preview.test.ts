@@ -132,7 +132,7 @@ describe('container-registry preview', () => {
     const fields = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', '-'],
       JSON.stringify({ imageDetails: [{ imageDigest: 'nope', imagePushedAt: 'yesterday' }] }));
     expect(fields.code).toBe(1);
-    expect(fields.err).toMatch(/2 problems in the ecr listing:\n.*imageDetails\[0\]\.imagePushedAt: "yesterday" is not a timestamp[\s\S]*imageDetails\[0\]\.imageDigest: "nope" is not a digest/);
+    expect(fields.err).toMatch(/\(ecr listing\): 2 problems\n.*imageDetails\[0\]\.imagePushedAt: "yesterday" is not a timestamp[\s\S]*imageDetails\[0\]\.imageDigest: "nope" is not a digest/);
     expect(await runCli(['preview', '--images', '-'])).toMatchObject({ code: 2, err: expect.stringMatching(/usage: container-registry preview/) });
     const which = await runCli(['preview', '--spec', SPEC, '--images', '-'], JSON.stringify({ imageDetails: [] }));
     expect(which).toMatchObject({ code: 1, err: expect.stringMatching(/several repositories \(api, web\): say which one the listing is with --repository/) });

@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { runCli } from './run-cli';
@@ -35,9 +35,9 @@ describe('container-registry promote-scripts', () => {
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toEqual([
       `created ${out}/.github/workflows/promote-aws.yml`,
-      `created ${out}/.github/promotion/aws/build-tags.sh`,
-      `created ${out}/.github/promotion/aws/promote-image.sh`,
-      `created ${out}/.github/promotion/aws/scan-gate.sh`,
+      `created ${out}/.github/promotion/lib/build-tags.sh`,
+      `created ${out}/.github/promotion/lib/promote-image.sh`,
+      `created ${out}/.github/promotion/lib/scan-gate.sh`,
       `created ${out}/.github/promotion/aws/promote-dev-to-prod.sh`,
       'aws: set these GitHub variables: AWS_ROLE_ARN_CI, AWS_ROLE_ARN_PROMOTER',
     ]);
@@ -102,8 +102,16 @@ describe('container-registry promote-scripts with several clouds and --scripts-d
   test('each cloud gets its own scripts folder, and --check then finds them up to date', async () => {
     const out = join(dir, 'multi');
     const args = ['promote-scripts', specFile, '--cloud', 'aws,gcp', '--scripts-dir', 'ops/promotion', '--out', out];
-    expect((await runCli(args)).code).toBe(0);
+    const r = await runCli(args);
+    expect(r.code).toBe(0);
     expect(readFileSync(join(out, 'ops/promotion/aws/promote-dev-to-prod.sh'), 'utf8')).not.toBe(readFileSync(join(out, 'ops/promotion/gcp/promote-dev-to-prod.sh'), 'utf8'));
+    // The shared files are written once, for both clouds, to <scripts-dir>/lib; each hop script sources them from there.
+    const written = r.out.split('\n').filter((l) => l.startsWith('created ')).map((l) => l.slice(`created ${out}/`.length));
+    expect(written.filter((f) => f.startsWith('ops/promotion/lib/'))).toEqual(['ops/promotion/lib/build-tags.sh', 'ops/promotion/lib/promote-image.sh', 'ops/promotion/lib/scan-gate.sh']);
+    expect(readdirSync(join(out, 'ops/promotion/aws'))).not.toContain('promote-image.sh');
+    for (const cloud of ['aws', 'gcp']) {
+      expect(readFileSync(join(out, `ops/promotion/${cloud}/promote-dev-to-prod.sh`), 'utf8')).toContain('. "$HOP_LIBRARY_DIR/promote-image.sh"');
+    }
     expect(await runCli([...args, '--check'])).toMatchObject({ code: 0 });
   });
 

@@ -1,5 +1,5 @@
 import {
-  checkPropShapes, deriveServiceAccountId, dockerHost, idFragment, PropShape,
+  checkPropShapes, deriveServiceAccountId, idFragment, PropShape,
   repositoryIdProblem, serviceAccountIdProblem, upperSnake, workloadIdentityIdProblem,
 } from '../../src/gcp/gcp-names';
 import { Problems } from '../../src/spec/problems';
@@ -15,13 +15,12 @@ describe('gcp-names', () => {
     expect(workloadIdentityIdProblem('gcp-pool')).toBe('starts with "gcp-", a prefix Google reserves');
   });
 
-  test('derived names: service account ids always valid and distinct for long names; variable suffixes; hosts; construct id fragments', () => {
+  test('derived names: service account ids always valid and distinct for long names; variable suffixes; construct id fragments', () => {
     for (const [prefix, identity] of [['platform', 'ci'], ['p', 'a'], ['a-very-long-registry-name', 'release-promoter']]) {
       expect(serviceAccountIdProblem(deriveServiceAccountId(prefix, identity))).toBeUndefined();
     }
     expect(deriveServiceAccountId('a-very-long-registry-name', 'x1')).not.toBe(deriveServiceAccountId('a-very-long-registry-name', 'x2'));
     expect(upperSnake('ci-bot')).toBe('CI_BOT');
-    expect(dockerHost('europe')).toBe('europe-docker.pkg.dev');
     expect(idFragment('serviceAccount:gke@acme.iam.gserviceaccount.com')).toBe('serviceAccount-gke-acme-iam-gserviceaccount-com');
     expect(idFragment('x'.repeat(80))).toMatch(/^x{50}-[0-9a-f]{8}$/);
   });

@@ -30,7 +30,7 @@ import { AzureAuthorizer } from './azure-authorizer';
 import { generateSigningKey, pushSignature } from './cosign-signature';
 import { promotionSpec } from './fixtures';
 import { GCP_PROJECT, GcpAuthorizer } from './gcp-authorizer';
-import { writeScripts } from './helpers';
+import { sharedFile, writeScripts } from './helpers';
 import { buildOciImage, LocalRegistry, OciImage, run, skopeoHome } from './oci-registry';
 import { PromotionPlanner } from '../../src/promotion';
 import { AccessModel, Cloud, EnvironmentLayout, Naming, RegistrySpec } from '../../src/spec';
@@ -91,7 +91,7 @@ function sh(script: string, args: string[], env: Record<string, string>, home: s
 
 /** The build job's tag computation (the generated build-tags.sh). */
 function buildTags(scripts: string, env: Record<string, string>): { tags: string; mutable: string } {
-  const res = spawnSync('sh', [join(scripts, 'build-tags.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
+  const res = spawnSync('sh', [sharedFile(scripts, 'build-tags.sh')], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...env } });
   expect(res.stderr).toBe('');
   const out = Object.fromEntries(res.stdout.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   return { tags: out.tags, mutable: out.mutable };

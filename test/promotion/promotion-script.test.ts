@@ -20,10 +20,13 @@ const literalPlan = PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, a
 const tagsPlan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.TAGS), { cloud: Cloud.GCP, gcpProjectId: 'my-project', gcpLocation: 'us' });
 const harborPlan = PromotionPlanner.plan(promotionSpec(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: 'high' as any } }),
   { cloud: Cloud.HARBOR, harborHost: 'harbor.example.com' });
-/** Writes a plan's script files (the shared promote-image.sh and the hop scripts) into their own folder; returns the hop script's path. */
-const writeHop = (folder: string, p: typeof plan, hop: number) => {
-  for (const f of PromotionScript.files(p, { scriptsDir: folder })) {
-    mkdirSync(join(dir, folder), { recursive: true });
+/**
+ * Writes a plan's script files (the shared files in the library folder, the hop scripts in their own folder);
+ * returns the hop script's path.
+ */
+const writeHop = (folder: string, p: typeof plan, hop: number, libraryDir?: string) => {
+  for (const f of PromotionScript.files(p, { scriptsDir: folder, libraryDir })) {
+    mkdirSync(join(dir, f.path, '..'), { recursive: true });
     writeFileSync(join(dir, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
   }
   return join(dir, folder, p.hops[hop].scriptName);
@@ -31,11 +34,12 @@ const writeHop = (folder: string, p: typeof plan, hop: number) => {
 const scripts = {
   staging: writeHop('repositories', plan, 0),
   literal: writeHop('literal', literalPlan, 1),
-  tags: writeHop('tags', tagsPlan, 0),
+  // Another library folder, deeper: the hop finds it by its relative path (../shared/lib).
+  tags: writeHop('tags', tagsPlan, 0, 'shared/lib'),
   harbor: writeHop('harbor', harborPlan, 1),
   buildTags: write('build-tags.sh', BuildTagsScript.generate()),
 };
-const library = join(dir, 'repositories', PromotionScript.LIBRARY_FILE_NAME);
+const library = join(dir, PromotionScript.DEFAULT_LIBRARY_DIR, PromotionScript.LIBRARY_FILE_NAME);
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 
 /** Runs a script with sh, signatures not verified unless `env` says (VERIFY: ''). */
@@ -68,7 +72,11 @@ describe('PromotionScript: text', () => {
       '      POLICY_MUTABLE_TAGS=\'latest\'',
     ].join('\n'));
     expect(text).toContain('HOP_SOURCE=\'staging\'\nHOP_DESTINATION=\'prod\'\n');
-    expect(text.trimEnd().split('\n').pop()).toBe('. "$(dirname -- "$0")/promote-image.sh"');
+    // The shared file is found from the hop script's own folder: .github/promotion/aws -> .github/promotion/lib.
+    expect(text).toContain('\nHOP_LIBRARY_DIR="$(dirname -- "$0")"/\'../lib\'\n');
+    expect(text.trimEnd().split('\n').pop()).toBe('. "$HOP_LIBRARY_DIR/promote-image.sh"');
+    expect(PromotionScript.forHop(tagsPlan, tagsPlan.hops[0], { scriptsDir: 'tags', libraryDir: 'shared/lib' }))
+      .toContain('\nHOP_LIBRARY_DIR="$(dirname -- "$0")"/\'../shared/lib\'\n');
     // The logic is in the shared file, not repeated per hop: copies by digest, keeping every digest of a multi-arch index.
     expect(text).not.toContain('skopeo copy');
     expect(text).not.toContain('skopeo inspect');
@@ -121,10 +129,11 @@ describe('PromotionScript: text', () => {
     expect(res.status).toBe(0);
   });
 
-  test('files(): the shared logic once, then one executable script per hop, in the cloud\'s folder', () => {
+  test('files(): the shared files once in the library folder, then one executable script per hop, in the cloud\'s folder', () => {
     expect(PromotionScript.files(plan).map((f) => [f.path, f.executable])).toEqual([
-      ['.github/promotion/aws/promote-image.sh', false],
-      ['.github/promotion/aws/scan-gate.sh', false],
+      ['.github/promotion/lib/build-tags.sh', true],
+      ['.github/promotion/lib/promote-image.sh', false],
+      ['.github/promotion/lib/scan-gate.sh', false],
       ['.github/promotion/aws/promote-dev-to-staging.sh', true],
       ['.github/promotion/aws/promote-staging-to-prod.sh', true],
     ]);

@@ -14,7 +14,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { promotionSpec } from './fixtures';
-import { writeScripts } from './helpers';
+import { sharedFile, writeScripts } from './helpers';
 import { buildOciImage, LocalRegistry, OciImage, requireTools } from './oci-registry';
 import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import { Cloud, EnvironmentLayout } from '../../src/spec';
@@ -51,7 +51,7 @@ function sh(script: string, args: string[], env: Record<string, string>) {
 
 /** The build job's tag computation (the generated build-tags.sh). */
 function buildTags(scripts: string, env: Record<string, string>): { tags: string; mutable: string } {
-  const r = sh(join(scripts, 'build-tags.sh'), [], env);
+  const r = sh(sharedFile(scripts, 'build-tags.sh'), [], env);
   expect(r.err).toBe('');
   const out = Object.fromEntries(r.out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   return { tags: out.tags, mutable: out.mutable };

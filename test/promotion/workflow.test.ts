@@ -148,7 +148,7 @@ describe('PromotionWorkflow: structure', () => {
       with: { context: 'api', push: true, tags: '${{ steps.tags_api.outputs.refs }}' },
     });
     const tags = build.steps.find((s: any) => s.id === 'tags_api');
-    expect(tags.run).toBe('sh .github/promotion/aws/build-tags.sh >>"$GITHUB_OUTPUT"');
+    expect(tags.run).toBe('sh .github/promotion/lib/build-tags.sh >>"$GITHUB_OUTPUT"');
     expect(tags.env).toMatchObject({ GIT_SHA: '${{ github.sha }}', STRATEGY: 'semver', REPOSITORY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api' });
     const promote = wf.jobs['promote-prod'].steps.find((s: any) => s.name === 'Promote jobs/worker (staging -> prod)');
     expect(promote).toEqual({
@@ -266,16 +266,25 @@ describe('PromotionWorkflow: structure', () => {
   test('files: the workflow, the build-tags script, the shared promotion logic and one promotion script per hop', () => {
     expect(byName('azure-four-environments-semver-off').workflow.files.map((f) => `${f.path}${f.executable ? ' (x)' : ''}`)).toEqual([
       '.github/workflows/promote-azure.yml',
-      '.github/promotion/azure/build-tags.sh (x)',
-      '.github/promotion/azure/promote-image.sh',
-      '.github/promotion/azure/scan-gate.sh',
+      // The files every hop of every cloud shares, once, in the library folder (issue 14, item 4).
+      '.github/promotion/lib/build-tags.sh (x)',
+      '.github/promotion/lib/promote-image.sh',
+      '.github/promotion/lib/scan-gate.sh',
       '.github/promotion/azure/promote-dev-to-qa.sh (x)',
       '.github/promotion/azure/promote-qa-to-staging.sh (x)',
       '.github/promotion/azure/promote-staging-to-prod.sh (x)',
     ]);
     const custom = PromotionWorkflow.generate(byName('aws-repositories').plan, { scriptsDir: 'ci/promote/', workflowPath: '.github/workflows/release.yml', buildContext: 'images/{image}', runsOn: 'self-hosted', name: 'Release' });
     const yaml = parse(custom.text);
-    expect(custom.files.map((f) => f.path)).toEqual(['.github/workflows/release.yml', 'ci/promote/build-tags.sh', 'ci/promote/promote-image.sh', 'ci/promote/scan-gate.sh', 'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh']);
+    expect(custom.files.map((f) => f.path)).toEqual([
+      '.github/workflows/release.yml', '.github/promotion/lib/build-tags.sh', '.github/promotion/lib/promote-image.sh', '.github/promotion/lib/scan-gate.sh',
+      'ci/promote/promote-dev-to-staging.sh', 'ci/promote/promote-staging-to-prod.sh',
+    ]);
+    // The hop scripts find the shared file by its path relative to themselves.
+    expect(custom.files.find((f) => f.path === 'ci/promote/promote-dev-to-staging.sh')!.content).toContain('HOP_LIBRARY_DIR="$(dirname -- "$0")"/\'../../.github/promotion/lib\'');
+    const ownLibrary = PromotionWorkflow.generate(byName('aws-repositories').plan, { scriptsDir: 'ci/promote', libraryDir: 'ci/lib' });
+    expect(ownLibrary.files.map((f) => f.path).filter((f) => f.startsWith('ci/lib/'))).toEqual(['ci/lib/build-tags.sh', 'ci/lib/promote-image.sh', 'ci/lib/scan-gate.sh']);
+    expect(parse(ownLibrary.text).jobs.build.steps.find((s: any) => s.id === 'tags_api').run).toBe('sh ci/lib/build-tags.sh >>"$GITHUB_OUTPUT"');
     expect(yaml.name).toBe('Release');
     expect(yaml.jobs.build['runs-on']).toBe('self-hosted');
     expect(yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('images/jobs/worker');
@@ -393,7 +402,7 @@ describe('PromotionWorkflow: errors', () => {
     });
     const plan = PromotionPlanner.plan(spec, { cloud: Cloud.AWS });
     expect(() => PromotionWorkflow.generate(plan)).toThrow([
-      'Cannot generate the promotion workflow of registry "platform" on aws:',
+      'Cannot generate the promotion workflow of registry "platform" on aws: 2 problems',
       '  - access.pushers: the build job needs a pusher identity that may push to the first environment',
       '  - access.promoters: no promoter performs hop dev -> staging',
     ].join('\n'));

@@ -133,19 +133,19 @@ describe('AcrPurgeEvaluator: semantics', () => {
       'acr purge --filter "a:b:c" --filter "a:(" --max-tags 3',
       'acr purge --filter \'unbalanced',
     ], [])).toThrow(new RegExp([
-      'AcrPurgeEvaluator: cannot evaluate the purge commands: 12 problems:',
-      '- commands\\[0\\]: "--bogus" is not an acr purge flag \\(known: [^)]*\\)',
-      '- commands\\[0\\]: "extra" is an unexpected argument \\(acr purge takes only flags\\)',
-      '- commands\\[0\\]: --filter "api" must be "<repository regex>:<tag regex>" with exactly one ":" separator',
-      '- commands\\[0\\]: --ago "7" is not a duration \\(write Nd, a Go duration such as 2d3h or 30m, or both\\)',
-      '- commands\\[0\\]: --keep "-1" must be a whole number of tags, 0 or more',
-      '- commands\\[0\\]: --untagged and --untagged-only cannot be combined',
-      '- commands\\[1\\]: "az acr purge --filter \\\\"a:b\\\\" --ago 1d" must start with "acr purge"',
-      '- commands\\[2\\]: --max-tags \\(count-policy retention\\) is not modelled by this evaluator; use --keep',
-      '- commands\\[2\\]: --filter "a:b:c" must be "<repository regex>:<tag regex>" with exactly one ":" separator',
-      '- commands\\[2\\]: --filter "a:\\(" is not a regular expression this evaluator can run [^\\n]*',
-      '- commands\\[2\\]: --ago is required \\(unless --untagged-only\\)',
-      '- commands\\[3\\]: "acr purge --filter \'unbalanced" is not a command line \\(unbalanced quotes\\?\\)',
+      'AcrPurgeEvaluator: cannot evaluate the purge commands: 12 problems',
+      '  - commands\\[0\\]: "--bogus" is not an acr purge flag \\(known: [^)]*\\)',
+      '  - commands\\[0\\]: "extra" is an unexpected argument \\(acr purge takes only flags\\)',
+      '  - commands\\[0\\]: --filter "api" must be "<repository regex>:<tag regex>" with exactly one ":" separator',
+      '  - commands\\[0\\]: --ago "7" is not a duration \\(write Nd, a Go duration such as 2d3h or 30m, or both\\)',
+      '  - commands\\[0\\]: --keep "-1" must be a whole number of tags, 0 or more',
+      '  - commands\\[0\\]: --untagged and --untagged-only cannot be combined',
+      '  - commands\\[1\\]: "az acr purge --filter \\\\"a:b\\\\" --ago 1d" must start with "acr purge"',
+      '  - commands\\[2\\]: --max-tags \\(count-policy retention\\) is not modelled by this evaluator; use --keep',
+      '  - commands\\[2\\]: --filter "a:b:c" must be "<repository regex>:<tag regex>" with exactly one ":" separator',
+      '  - commands\\[2\\]: --filter "a:\\(" is not a regular expression this evaluator can run [^\\n]*',
+      '  - commands\\[2\\]: --ago is required \\(unless --untagged-only\\)',
+      '  - commands\\[3\\]: "acr purge --filter \'unbalanced" is not a command line \\(unbalanced quotes\\?\\)',
     ].join('\\n')));
     expect(AcrPurgeEvaluator.problems(['acr purge --untagged'])).toEqual([
       'commands[0]: --filter is required (unless --untagged-only)',
@@ -169,7 +169,7 @@ describe('AcrRetentionEvaluator', () => {
 
   test('days outside 0..365 are rejected with the other problems', () => {
     expect(() => AcrRetentionEvaluator.evaluate(366, [m('r', 'a', 1), m('r', 'a', 2)], { now: NOW }))
-      .toThrow(/retentionDays: 366 must be a whole number of days from 0 \(disabled\) to 365\n- manifests\[1\]: r@a is listed twice/);
+      .toThrow(/retentionDays: 366 must be a whole number of days from 0 \(disabled\) to 365\n {2}- manifests\[1\]: r@a is listed twice/);
   });
 });
 

@@ -166,7 +166,7 @@ describe('EcrLifecycleEvaluator: policies ECR rejects', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/^EcrLifecycleEvaluator: cannot evaluate the lifecycle policy: \d+ problems:/);
+    expect(message).toMatch(/^EcrLifecycleEvaluator: cannot evaluate the lifecycle policy: \d+ problems\n/);
     for (const expected of [
       'rules[1].description: null is not accepted by ECR; omit the field instead',
       'rules[1].rulePriority: 1 is also the priority of rules[0]; priorities must be unique',

@@ -95,7 +95,7 @@ describe('EcrLifecycleTranslation', () => {
     expect(widened.report.rules[0]).toMatchObject({ ruleIndex: -1, fidelity: TranslationFidelity.CONSERVATIVE });
     expect(() => EcrLifecycleTranslation.translate({
       rules: [{ tagState: TagState.TAGGED, tagPatterns: ['a*b*c*d*e*'], expireAfterDays: 3 }, { tagState: TagState.TAGGED, tagPatterns: ['*1*2*3*4*5'], keepMostRecent: 3 }],
-    }, { repositoryName: 'platform/api' })).toThrow(/ECR repository "platform\/api": 2 problems:\n.*rules\[0\]\.tagPatterns\[0\]: "a\*b\*c\*d\*e\*" has 5 wildcards; ECR allows at most 4[\s\S]*rules\[1\]\.tagPatterns\[0\]/);
+    }, { repositoryName: 'platform/api' })).toThrow(/ECR repository "platform\/api": 2 problems\n.*rules\[0\]\.tagPatterns\[0\]: "a\*b\*c\*d\*e\*" has 5 wildcards; ECR allows at most 4[\s\S]*rules\[1\]\.tagPatterns\[0\]/);
   });
 
   test('more than 50 ECR rules is an error that says what to change', () => {

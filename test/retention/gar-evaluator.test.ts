@@ -98,19 +98,19 @@ describe('GarCleanupEvaluator: policies Artifact Registry rejects', () => {
       { id: 'b', action: 'KEEP', condition: [{}, {}], extra: true },
     ];
     expect(() => GarCleanupEvaluator.evaluate(JSON.stringify(policies), [], { now: NOW })).toThrow(new RegExp([
-      'GarCleanupEvaluator: cannot evaluate the cleanup policies: 12 problems:',
-      '- cleanup_policies\\[0\\]: has both condition and most_recent_versions; a policy takes one of them',
-      '- cleanup_policies\\[1\\]\\.id: "a" is also the id of cleanup_policies\\[0\\]; ids must be unique',
-      '- cleanup_policies\\[1\\]\\.most_recent_versions: only allowed on a KEEP policy \\(this one is DELETE\\)',
-      '- cleanup_policies\\[2\\]\\.id: "x+" has 128 characters; ids must be under 128',
-      '- cleanup_policies\\[2\\]\\.action: "REMOVE" is not an action \\(allowed: DELETE, KEEP\\)',
-      '- cleanup_policies\\[2\\]\\.condition\\.tag_state: "SOME" is not a tag state \\(allowed: TAGGED, UNTAGGED, ANY\\)',
-      '- cleanup_policies\\[2\\]\\.condition\\.older_than: "604800\\.000000001s" is not a duration the google provider accepts \\(whole digits and one unit[^\\n]*',
-      '- cleanup_policies\\[3\\]\\.id: undefined is required: a non-empty string',
-      '- cleanup_policies\\[3\\]: a DELETE policy needs a condition',
-      '- cleanup_policies\\[4\\]\\.extra: is not a cleanup policy field[^\\n]*',
-      '- cleanup_policies\\[4\\]\\.condition: 2 blocks; at most one is allowed',
-      '- cleanup_policies\\[4\\]: a KEEP policy needs a condition or most_recent_versions',
+      'GarCleanupEvaluator: cannot evaluate the cleanup policies: 12 problems',
+      '  - cleanup_policies\\[0\\]: has both condition and most_recent_versions; a policy takes one of them',
+      '  - cleanup_policies\\[1\\]\\.id: "a" is also the id of cleanup_policies\\[0\\]; ids must be unique',
+      '  - cleanup_policies\\[1\\]\\.most_recent_versions: only allowed on a KEEP policy \\(this one is DELETE\\)',
+      '  - cleanup_policies\\[2\\]\\.id: "x+" has 128 characters; ids must be under 128',
+      '  - cleanup_policies\\[2\\]\\.action: "REMOVE" is not an action \\(allowed: DELETE, KEEP\\)',
+      '  - cleanup_policies\\[2\\]\\.condition\\.tag_state: "SOME" is not a tag state \\(allowed: TAGGED, UNTAGGED, ANY\\)',
+      '  - cleanup_policies\\[2\\]\\.condition\\.older_than: "604800\\.000000001s" is not a duration the google provider accepts \\(whole digits and one unit[^\\n]*',
+      '  - cleanup_policies\\[3\\]\\.id: undefined is required: a non-empty string',
+      '  - cleanup_policies\\[3\\]: a DELETE policy needs a condition',
+      '  - cleanup_policies\\[4\\]\\.extra: is not a cleanup policy field[^\\n]*',
+      '  - cleanup_policies\\[4\\]\\.condition: 2 blocks; at most one is allowed',
+      '  - cleanup_policies\\[4\\]: a KEEP policy needs a condition or most_recent_versions',
     ].join('\\n')));
   });
 

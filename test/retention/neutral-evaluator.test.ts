@@ -103,15 +103,15 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
     } as unknown as RetentionPolicySpec;
     const images = [img('a', [], 1), img('a', [], 2), { digest: 'b', pushedAt: new Date('nope') }];
     expect(() => evaluate(policy, images)).toThrow(new RegExp([
-      'RetentionEvaluator: cannot evaluate: 8 problems:',
-      '- rules\\[0\\]\\.tagState: "sometimes" is not a tag state \\(allowed: tagged, untagged, any\\)',
-      '- rules\\[1\\]\\.tagPatterns: undefined is required with tagState "tagged"[^\\n]*',
-      '- rules\\[1\\]\\.keepMostRecent: 0 must be a whole number of images, at least 1',
-      '- rules\\[2\\]: \\{"keepMostRecent":1,"expireAfterDays":2\\} needs exactly one criterion: [^\\n]*\\(got keepMostRecent and expireAfterDays\\)',
-      '- rules\\[3\\]\\.tagPatterns: \\["x"\\] is only allowed with tagState "tagged"',
-      '- rules\\[3\\]: \\{\\} needs exactly one criterion[^\\n]*',
-      '- images\\[1\\]\\.digest: "a" is listed twice \\(digests are unique in a repository\\)',
-      '- images\\[2\\]\\.pushedAt: Invalid Date is not a valid Date',
+      'RetentionEvaluator: cannot evaluate: 8 problems',
+      '  - rules\\[0\\]\\.tagState: "sometimes" is not a tag state \\(allowed: tagged, untagged, any\\)',
+      '  - rules\\[1\\]\\.tagPatterns: undefined is required with tagState "tagged"[^\\n]*',
+      '  - rules\\[1\\]\\.keepMostRecent: 0 must be a whole number of images, at least 1',
+      '  - rules\\[2\\]: \\{"keepMostRecent":1,"expireAfterDays":2\\} needs exactly one criterion: [^\\n]*\\(got keepMostRecent and expireAfterDays\\)',
+      '  - rules\\[3\\]\\.tagPatterns: \\["x"\\] is only allowed with tagState "tagged"',
+      '  - rules\\[3\\]: \\{\\} needs exactly one criterion[^\\n]*',
+      '  - images\\[1\\]\\.digest: "a" is listed twice \\(digests are unique in a repository\\)',
+      '  - images\\[2\\]\\.pushedAt: Invalid Date is not a valid Date',
     ].join('\\n')));
     expect(() => RetentionEvaluator.evaluate({}, [], { now: new Date('x') })).toThrow(/options\.now Invalid Date is not a valid Date/);
   });
@@ -232,6 +232,6 @@ describe('evaluator internals', () => {
 
   test('a long list of problems is capped at 50 lines, with the total count', () => {
     const images = Array.from({ length: 60 }, () => ({ digest: '', pushedAt: NOW }));
-    expect(() => evaluate({}, images)).toThrow(/: 60 problems:\n(- images\[\d+\]\.digest: "" must be a non-empty string\n){50}- \.\.\. and 10 more$/);
+    expect(() => evaluate({}, images)).toThrow(/: 60 problems\n( {2}- images\[\d+\]\.digest: "" must be a non-empty string\n){50} {2}- \.\.\. and 10 more$/);
   });
 });

@@ -1,3 +1,9 @@
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
+import { parseListing } from '../../src/cli/image-listings';
+import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
+import { EcrLifecycleEvaluator, EcrLifecycleTranslation, GarCleanupTranslation, HarborRetentionRuleBlocks } from '../../src/retention';
+import { Cloud, EnvironmentLayout, RetentionPolicySpec, TagState } from '../../src/spec';
 import { Problems, ProblemsError } from '../../src/spec/problems';
 
 describe('Problems', () => {
@@ -46,5 +52,82 @@ describe('Problems', () => {
     expect(Problems.show('a')).toBe('"a"');
     expect(Problems.show(undefined)).toBe('undefined');
     expect(Problems.show('x'.repeat(100))).toHaveLength(80);
+  });
+});
+
+describe('one renderer (issue 14, item 3)', () => {
+  test('a long list shows its first problems and how many more; the count covers all', () => {
+    const problems = Array.from({ length: 5 }, (_, i) => ({ path: `images[${i}]`, value: '""', message: 'is empty' }));
+    expect(Problems.render('Listing', problems, 2)).toBe([
+      'Listing: 5 problems',
+      '  - images[0]: "" is empty',
+      '  - images[1]: "" is empty',
+      '  - ... and 3 more',
+    ].join('\n'));
+    expect(Problems.render('Listing', problems, 5).split('\n')).toHaveLength(6);
+  });
+
+  test('messages that start with a field path keep it as the problem\'s path, and render unchanged', () => {
+    const messages = [
+      'repositories[0] (api).retention.rules[1].keepMostRecent: 0 must be a whole number of images, at least 1',
+      'cleanup_policies[2].condition.tag_state: "SOME" is not a tag state',
+      'the policy needs 60 ECR rules; ECR allows 50',
+    ];
+    const problems = Problems._fromMessages(messages);
+    expect(problems.map((p) => p.path)).toEqual(['repositories[0] (api).retention.rules[1].keepMostRecent', 'cleanup_policies[2].condition.tag_state', '']);
+    expect(problems.map((p) => Problems._line(p))).toEqual(messages);
+  });
+
+  /** The error a call throws (failing the test when it throws nothing). */
+  const thrown = (f: () => unknown): ProblemsError => {
+    try {
+      f();
+    } catch (e) {
+      return e as ProblemsError;
+    }
+    throw new Error('expected an error');
+  };
+
+  const badPolicy = {
+    protectedTags: ['prod'],
+    rules: [
+      { tagState: 'sometimes', keepMostRecent: 2 },
+      { tagState: TagState.TAGGED, keepMostRecent: 0 },
+    ],
+  } as unknown as RetentionPolicySpec;
+
+  // Each former renderer of its own "N problems" list: the error is a ProblemsError with every problem, one heading style.
+  test.each<[string, () => unknown, RegExp, number]>([
+    ['ECR translation', () => EcrLifecycleTranslation.translate(badPolicy, { repositoryName: 'platform/api' }), /^Cannot translate the retention policy to an ECR lifecycle policy for ECR repository "platform\/api": 3 problems\n {2}- retention\.rules\[0\]\.tagState: /, 3],
+    ['Artifact Registry translation', () => GarCleanupTranslation.translate([{ packageName: 'api', policy: badPolicy }, { packageName: 'api', policy: badPolicy }]),
+      /: \d+ problems\n {2}- packages\[0\] \(api\)\.retention\.rules\[0\]\.tagState: [^]*packages\[1\]\.packageName: "api" is listed twice/, 7],
+    ['ECR evaluator', () => EcrLifecycleEvaluator.evaluate('{"rules": [{"rulePriority": 0}, {"rulePriority": "x"}]}', []),
+      /^EcrLifecycleEvaluator: cannot evaluate the lifecycle policy: 5 problems\n {2}- policy text: [^]*\n {2}- rules\[0\]\.rulePriority: 0 /, 5],
+    ['Harbor rule blocks', () => HarborRetentionRuleBlocks.fromPolicy(JSON.stringify({ rules: [{ template: 'nothing', tag_selectors: [], scope_selectors: {} }, { template: 'latestPushedK', params: {} }] })),
+      /^Cannot express the retention policy as harbor_retention_policy rule blocks: \d+ problems\n {2}- rules\[0\]/, 2],
+    ['image listing', () => parseListing(JSON.stringify({ imageDetails: [{ imageDigest: 'nope', imagePushedAt: 'yesterday' }] }), 'api.json'),
+      /^api\.json \(ecr listing\): 2 problems\n {2}- imageDetails\[0\]\.imagePushedAt: "yesterday" is not a timestamp[^]*\n {2}- imageDetails\[0\]\.imageDigest: "nope"/, 2],
+    ['promotion workflow', () => PromotionWorkflow.generate(PromotionPlanner.plan({
+      name: 'platform', repositories: [{ name: 'api' }], environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
+    }, { cloud: Cloud.AWS })), /^Cannot generate the promotion workflow of registry "platform" on aws: \d+ problems\n {2}- access\.pushers: /, 2],
+  ])('%s: one ProblemsError listing every problem', (_what, f, message, atLeast) => {
+    const error = thrown(f);
+    expect(error).toBeInstanceOf(ProblemsError);
+    expect(error.message).toMatch(message);
+    expect(error.problems.length).toBeGreaterThanOrEqual(atLeast);
+    expect(error.message).toBe(Problems.render(error.heading, error.problems, error.problems.length > 50 ? 50 : undefined));
+  });
+
+  test('no source file renders its own "N problems" list: src/spec/problems.ts is the only renderer', () => {
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
+      const path = join(dir, f);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+    });
+    const src = join(__dirname, '..', '..', 'src');
+    const renderers = files(src)
+      .filter((f) => !f.endsWith(join('spec', 'problems.ts')))
+      .filter((f) => /problem\$\{|problem\(s\)|\d+ problems?:/.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(src.length + 1));
+    expect(renderers).toEqual([]);
   });
 });

@@ -158,7 +158,7 @@ fetch() {
 | where properties.additionalData.assessedResourceType == 'AzureContainerRegistryVulnerability'
 | where properties.additionalData.artifactDetails.registryHost =~ '$REGISTRY'
 | where properties.additionalData.artifactDetails.digest == '$DIGEST'" >"$WORK/scan" 2>"$WORK/error" ||
-        die "az graph query failed (needs the resource-graph extension and Reader on the subscription): $(tr '\n' ' ' <"$WORK/error")" ;;
+        die "az graph query failed (needs the resource-graph extension and Security Reader on the source registry's resource group, which the Azure construct grants gated promoters): $(tr '\n' ' ' <"$WORK/error")" ;;
     harbor)
       # A repository name with a slash is URL-encoded twice (swagger.yaml, parameter repository_name).
       artifact=projects/${REGISTRY#*/}/repositories/$(printf '%s' "$REPOSITORY" | sed 's,/,%252F,g')/artifacts/$DIGEST

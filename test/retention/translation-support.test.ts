@@ -1,0 +1,88 @@
+import * as fc from 'fast-check';
+import { TranslationFidelity } from '../../src/retention';
+import {
+  escapeRegex, globCovers, globRegexSource, globsIntersect, isPrefixGlob, literalPrefix, policyProblems, widenToWildcards, worstFidelity,
+} from '../../src/retention/translation-support';
+import { Glob, RetentionPolicySpec, TagState } from '../../src/spec';
+
+// Small alphabets make the exhaustive check below cover every tag that could tell the globs apart.
+const ALPHABET = ['a', 'b', '.'];
+const glob = fc.array(fc.constantFrom(...ALPHABET, '*'), { maxLength: 5 }).map((c) => c.join(''));
+/** Every string over the alphabet up to `n` characters. */
+function strings(n: number): string[] {
+  let level = [''];
+  const all = [''];
+  for (let i = 0; i < n; i++) {
+    level = level.flatMap((s) => ALPHABET.map((c) => s + c));
+    all.push(...level);
+  }
+  return all;
+}
+const TAGS = strings(5);
+
+describe('glob analysis (the neutral glob: * any run, the whole tag must match)', () => {
+  test('property: globsIntersect is true exactly when some tag matches both', () => {
+    let both = 0;
+    fc.assert(fc.property(glob, glob, (a, b) => {
+      const witness = TAGS.some((t) => Glob.matches(a, t) && Glob.matches(b, t));
+      expect(globsIntersect(a, b)).toBe(witness);
+      if (witness) both++;
+    }), { seed: 14, numRuns: 250 });
+    expect(both).toBeGreaterThan(30);
+  });
+
+  test('property: globCovers is sound (what narrow matches, wide matches) and exact for prefix globs', () => {
+    let covered = 0;
+    fc.assert(fc.property(glob, glob, (wide, narrow) => {
+      const really = TAGS.every((t) => !Glob.matches(narrow, t) || Glob.matches(wide, t));
+      if (globCovers(wide, narrow)) {
+        expect(really).toBe(true);
+        covered++;
+      } else if (isPrefixGlob(wide) && Glob.wildcards(narrow) <= 1 && narrow.endsWith('*') === (Glob.wildcards(narrow) === 1)) {
+        expect(really).toBe(false);
+      }
+    }), { seed: 14, numRuns: 250 });
+    expect(covered).toBeGreaterThan(10);
+  });
+
+  test('property: widenToWildcards keeps at most max stars and matches a superset', () => {
+    fc.assert(fc.property(glob, fc.integer({ min: 1, max: 4 }), (pattern, max) => {
+      const wide = widenToWildcards(pattern, max);
+      expect(Glob.wildcards(wide)).toBeLessThanOrEqual(max);
+      expect(TAGS.filter((t) => Glob.matches(pattern, t) && !Glob.matches(wide, t))).toEqual([]);
+    }), { seed: 14, numRuns: 300 });
+    expect(widenToWildcards('a*b*c*d*e*f', 4)).toBe('a*b*c*d*');
+  });
+
+  test('property: globRegexSource, anchored, matches as the glob does; escapeRegex makes any literal literal', () => {
+    fc.assert(fc.property(glob, (pattern) => {
+      const re = new RegExp(`^${globRegexSource(pattern)}$`);
+      expect(TAGS.filter((t) => re.test(t) !== Glob.matches(pattern, t))).toEqual([]);
+    }), { seed: 14, numRuns: 200 });
+    fc.assert(fc.property(fc.string(), (s) => expect(new RegExp(`^${escapeRegex(s)}$`).test(s)).toBe(true)), { seed: 14 });
+    expect(literalPrefix('pr-*-x')).toBe('pr-');
+  });
+});
+
+describe('policyProblems and worstFidelity', () => {
+  test('every structural problem of a policy, each with its path', () => {
+    const policy = {
+      protectedTags: ['ok', ''],
+      rules: [{ tagState: 'tagged' }, { tagState: TagState.UNTAGGED, tagPatterns: ['x'], keepMostRecent: 1 }, null],
+    } as unknown as RetentionPolicySpec;
+    expect(policyProblems(policy, 'retention')).toEqual([
+      'retention.protectedTags: ["ok",""] must be a list of tag patterns',
+      'retention.rules[0].tagPatterns: undefined is required with tagState "tagged": list the tag patterns the rule selects',
+      expect.stringMatching(/^retention\.rules\[0\]: \{\} needs exactly one criterion/),
+      'retention.rules[1].tagPatterns: only allowed with tagState "tagged"',
+      'retention.rules[2]: null is not a rule',
+    ]);
+    expect(policyProblems('x' as any, 'retention')).toEqual(['retention: "x" is not a retention policy']);
+  });
+
+  test('the worst fidelity of the rules decides the policy\'s', () => {
+    const r = (fidelity: TranslationFidelity) => ({ ruleIndex: 0, fidelity } as any);
+    expect(worstFidelity([])).toBe(TranslationFidelity.EXACT);
+    expect(worstFidelity([r(TranslationFidelity.EXACT), r(TranslationFidelity.CONSERVATIVE)])).toBe(TranslationFidelity.CONSERVATIVE);
+  });
+});
