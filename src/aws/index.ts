@@ -14,3 +14,5 @@ export * from './ecr-policy-plan';
 export * from './access-matrix';
 export * from './ecr-validator';
 export * from './warnings';
+export * from './private-access';
+export * from './registry-notifications';
