@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,9 +18,10 @@ import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
 import { AwsWarnings } from './warnings';
+import { WorkflowVariables } from '../promotion/workflow-variables';
 import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
-  Naming, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
+  Naming, NotificationEvent, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
@@ -477,6 +478,18 @@ export class ContainerRegistry extends ContainerRegistryBase {
       const enhanced = (this.scanning?.scanType ?? props.registryScanning?.scanType) === EcrScanType.ENHANCED
         || all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
       this.notifications = new RegistryNotifications(this, 'Notifications', { spec, topic: props.notificationTopic, enhancedScanning: enhanced });
+      if (spec.notifications.events.includes(NotificationEvent.PROMOTION)) {
+        // The generated workflow's hops report promotions with the promoter's role: sns:Publish on this topic only
+        // (and, for a created topic, use of its key: Topic.grantPublish adds both).
+        const promoters = new Set((spec.access?.promoters ?? []).map((p) => p.name));
+        for (const [name, role] of Object.entries(this.identities?.roles ?? {})) {
+          if (promoters.has(name)) this.notifications.topic.grantPublish(role);
+        }
+      }
+      new CfnOutput(this.notifications, 'TopicArn', {
+        value: this.notifications.topic.topicArn,
+        description: `${WorkflowVariables.notification(Cloud.AWS)}: the SNS topic of the ${spec.name} registry's events (promotion reports are published here)`,
+      }).overrideLogicalId(WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''));
     }
     for (const [key, value] of Object.entries(spec.labels ?? {})) Tags.of(this).add(key, value);
   }

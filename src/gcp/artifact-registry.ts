@@ -590,8 +590,17 @@ export class ContainerRegistry extends Construct {
     const n = spec.notifications;
     if (!n) return;
     (this as { notifications?: RegistryNotifications }).notifications = new RegistryNotifications(this, 'Notifications', {
-      spec, project: props.project, projectNumber, ...(props.notifications ?? {}),
+      spec,
+      project: props.project,
+      projectNumber,
+      ...(props.notifications ?? {}),
+      promoterMembers: [...new Set((spec.access?.promoters ?? []).flatMap((p) => this.identities.membersOf(p.name)))],
     });
+    const promotions = this.notifications!.topics.promotions;
+    if (promotions && (props.outputs ?? props.createOutputs ?? true)) {
+      new TerraformOutput(this, 'PromotionTopic', { value: promotions.id, description: 'The Pub/Sub topic of promotion reports (GitHub variable GCP_PROMOTION_TOPIC)' })
+        .overrideLogicalId('GCP_PROMOTION_TOPIC');
+    }
     if (n.events.includes(NotificationEvent.PUSH) || n.events.includes(NotificationEvent.RETENTION_DELETION)) {
       GcpWarnings._emit(this, 'notifications-unfiltered', 'notifications: Artifact Registry publishes every change of every Docker repository of the project to the topic gcr '
         + '(INSERT for uploads and tags, DELETE for deletions), as message data without attributes, so Pub/Sub cannot filter them: the subscriber keeps '

@@ -50,6 +50,13 @@ export interface GarRegistryNotificationsProps extends GarNotificationOptions {
   readonly project: string;
   /** The project's number, which names the service agents. */
   readonly projectNumber: string;
+  /**
+   * The members that publish promotion reports (the promoters' service accounts):
+   * `roles/pubsub.publisher` on the promotions topic only.
+   *
+   * @default - none
+   */
+  readonly promoterMembers?: string[];
 }
 
 /**
@@ -65,7 +72,9 @@ export interface GarRegistryNotificationsProps extends GarNotificationOptions {
  *   notifications"); one subscription `<registry>-scan-findings`. The message names the
  *   occurrence and its kind, not its severity: the subscriber reads the occurrence to
  *   apply `minimumSeverity` (a warning says so).
- * - `promotion`: no subscription here (the generated workflow publishes its own report).
+ * - `promotion`: a topic `<registry>-promotions` that the generated workflow's hops publish to
+ *   (`gcloud pubsub topics publish`, as the promoter: `roles/pubsub.publisher` on that topic only),
+ *   with a subscription `<registry>-promotions` delivered like the others.
  * With `createTopics`, the topics are created and only the publishing service agent of each
  * gets `roles/pubsub.publisher` on it (`service-<number>@gcp-sa-artifactregistry.iam.gserviceaccount.com`
  * on `gcr`, `service-<number>@container-analysis.iam.gserviceaccount.com` on the occurrences topic).
@@ -85,6 +94,33 @@ export class RegistryNotifications extends Construct {
     }
     if (events.has(NotificationEvent.SCAN_FINDING)) {
       wanted.push({ group: 'scan-findings', topicId: 'container-analysis-occurrences-v1', agent: `service-${props.projectNumber}@container-analysis.iam.gserviceaccount.com` });
+    }
+    if (events.has(NotificationEvent.PROMOTION)) {
+      // The generated workflow's hops publish their reports here (`gcloud pubsub topics publish`), as the promoter.
+      const promotions = new PubsubTopic(this, 'Topic-promotions', { name: `${props.spec.name}-promotions`, project: props.project });
+      this.topics.promotions = promotions;
+      for (const member of props.promoterMembers ?? []) {
+        new PubsubTopicIamMember(this, `PromotionPublisher-${member.replace(/[^A-Za-z0-9]/g, '_')}`, {
+          project: props.project, topic: promotions.name, role: 'roles/pubsub.publisher', member,
+        });
+      }
+      const subscription = new PubsubSubscription(this, 'Subscription-promotions', {
+        name: `${props.spec.name}-promotions`,
+        project: props.project,
+        topic: promotions.id,
+        ackDeadlineSeconds: 60,
+        messageRetentionDuration: '604800s',
+        pushConfig: props.pushEndpoint ? {
+          pushEndpoint: props.pushEndpoint,
+          oidcToken: props.pushServiceAccountEmail ? { serviceAccountEmail: props.pushServiceAccountEmail } : undefined,
+        } : undefined,
+      });
+      this.subscriptions.promotions = subscription;
+      for (const member of props.pushEndpoint ? [] : props.subscriberMembers ?? []) {
+        new PubsubSubscriptionIamMember(this, `Subscriber-promotions-${member.replace(/[^A-Za-z0-9]/g, '_')}`, {
+          project: props.project, subscription: subscription.name, role: 'roles/pubsub.subscriber', member,
+        });
+      }
     }
     for (const w of wanted) {
       let topic = `projects/${props.project}/topics/${w.topicId}`;
