@@ -1,7 +1,9 @@
+import { Testing } from 'cdktf';
 import { resources, synthJson, taggedWarnings, testStack, warnings } from './helpers';
 import { AcrSku } from '../../src/azure/azure-validator';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/azure/container-registry';
 import { AcrEventDelivery, AcrRegistryEvents } from '../../src/azure/private-access';
+import { AcrTerraformChecks } from '../../src/azure/terraform-checks';
 import { EnvironmentLayout, NotificationEvent, RegistrySpec, TagState } from '../../src/spec';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers';
@@ -138,5 +140,44 @@ describe('azure notifications (issue 19)', () => {
     expect(message).toContain('events.queueName: "Bad_Queue" is not a queue name');
     expect(message).toContain('events: "given" needs exactly one destination');
     expect(problemsOf(() => build(spec(), { events: { webhookUrl: 'https://h.example' } }))).toContain('events: "given" needs a notifications section');
+  });
+});
+
+describe('azure provider-constraint checks of private endpoints and events (issue 19)', () => {
+  const full = () => {
+    const stack = testStack();
+    new ContainerRegistry(stack, 'Registry', {
+      spec: spec({ network: { privateAccess: true }, notifications: { events: [NotificationEvent.PUSH] } }),
+      resourceGroupName: 'rg',
+      location: 'westeurope',
+      outputs: false,
+      privateEndpoint: { subnetId: SUBNET, privateDnsZoneId: ZONE },
+      events: { storageAccountId: STORAGE, queueName: 'registry-events' },
+    });
+    return stack;
+  };
+
+  test('what the construct synthesizes passes the checks, validations included (cdktf synth runs them)', () => {
+    const stack = full();
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    expect(AcrTerraformChecks.check(synthJson(stack))).toEqual([]);
+  });
+
+  test('negative controls: a Standard target, a manual connection, no zone group, a bad webhook are each named', () => {
+    const json = synthJson(full());
+    const [endpoint] = Object.values<any>(json.resource.azurerm_private_endpoint);
+    endpoint.private_service_connection.is_manual_connection = true;
+    delete endpoint.private_dns_zone_group;
+    for (const r of Object.values<any>(json.resource.azurerm_container_registry)) r.sku = 'Standard';
+    json.resource.azurerm_container_registry_webhook = { hook: { name: 'ab', service_uri: 'http://x', actions: ['pull'] } };
+    const fields = AcrTerraformChecks.check(json).map((p) => `${p.resource.split('.')[0]}.${p.field}`);
+    expect(fields).toEqual(expect.arrayContaining([
+      'azurerm_private_endpoint.private_service_connection.is_manual_connection',
+      'azurerm_private_endpoint.private_dns_zone_group',
+      'azurerm_private_endpoint.private_service_connection',
+      'azurerm_container_registry_webhook.name',
+      'azurerm_container_registry_webhook.service_uri',
+      'azurerm_container_registry_webhook.actions',
+    ]));
   });
 });

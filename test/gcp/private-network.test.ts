@@ -1,3 +1,4 @@
+import { Testing } from 'cdktf';
 import { resources, synthJson, testStack, warningIds, annotations } from './helpers';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
 import { RegistryPerimeter } from '../../src/gcp/private-access';
@@ -76,7 +77,7 @@ describe('gcp private access: VPC Service Controls (issue 19)', () => {
 describe('gcp notifications: Pub/Sub (issue 19)', () => {
   const spec = base({
     notifications: {
-      events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.PROMOTION], minimumSeverity: Severity.CRITICAL,
+      events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING], minimumSeverity: Severity.CRITICAL,
     },
   });
 
@@ -133,5 +134,25 @@ describe('gcp notifications: Pub/Sub (issue 19)', () => {
   test('the new warnings are listed', () => {
     const ids = GcpWarnings.WARNINGS.map((w) => w.id);
     for (const topic of ['vpcsc-remote-repositories', 'notifications-unfiltered', 'scan-severity-unfiltered']) expect(ids).toContain(WarningIds.id('gcp', topic));
+  });
+});
+
+describe('gcp: what the constructs synthesize passes the validations cdktf synth runs (issue 19)', () => {
+  test('a created perimeter, every event, promoters and a push endpoint', () => {
+    const stack = testStack();
+    new ContainerRegistry(stack, 'Registry', {
+      spec: base({
+        network: { privateAccess: true },
+        notifications: { events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION] },
+        access: { promoters: [{ name: 'promoter', gcpMembers: ['serviceAccount:promoter@acme.iam.gserviceaccount.com'] }] },
+        environments: { chain: [{ name: 'dev' }, { name: 'prod' }] },
+      }),
+      project: 'acme',
+      location: 'europe-west1',
+      projectNumber: '42',
+      servicePerimeter: { accessPolicy: '987654' },
+      notifications: { createTopics: true, pushEndpoint: 'https://hooks.acme.example/registry', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' },
+    });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 });
