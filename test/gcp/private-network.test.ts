@@ -143,7 +143,9 @@ describe('gcp: what the constructs synthesize passes the validations cdktf synth
     new ContainerRegistry(stack, 'Registry', {
       spec: base({
         network: { privateAccess: true },
-        notifications: { events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION] },
+        notifications: {
+          events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION],
+        },
         access: { promoters: [{ name: 'promoter', gcpMembers: ['serviceAccount:promoter@acme.iam.gserviceaccount.com'] }] },
         environments: { chain: [{ name: 'dev' }, { name: 'prod' }] },
       }),
