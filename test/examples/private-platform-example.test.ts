@@ -1,6 +1,10 @@
 import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { EcrPolicyPlan } from '../../src/aws/ecr-policy-plan';
+import { AcrPolicyPlan } from '../../src/azure/acr-policy-plan';
+import { GarPolicyPlan } from '../../src/gcp/gar-policy-plan';
+import { PolicyPlanText, SpecLoader } from '../../src/spec';
 
 const root = join(__dirname, '../..');
 const dir = join(root, 'examples/private-platform');
@@ -43,5 +47,22 @@ describe('examples/private-platform: private access and notifications on three c
     ]);
     expect(tf('vault-registry-azure', 'azurerm_private_endpoint')).toHaveLength(2);
     expect(tf('vault-registry-azure', 'azurerm_eventgrid_system_topic_event_subscription').map((s) => s.storage_queue_endpoint.queue_name)).toEqual(['registry-events', 'registry-events']);
+  });
+
+  test('the policy plan (what `container-registry plan` prints) shows the private access and the events of each cloud', () => {
+    const spec = SpecLoader.fromFile(join(dir, 'platform.yaml'));
+    const plan = PolicyPlanText.render([...EcrPolicyPlan.fromSpec(spec), ...GarPolicyPlan.fromSpec(spec), ...AcrPolicyPlan.fromSpec(spec)]);
+    const headings = plan.split('\n').filter((l) => l.startsWith('## '));
+    for (const h of [
+      '## aws registry Registry/PrivateEndpoints/S3 vpc-endpoint',
+      '## aws registry Registry/Notifications/On-retention-deletion event-rule',
+      '## aws registry Registry/Notifications/Topic/Policy topic-policy',
+      '## gcp service-perimeter accessPolicies/123456789/servicePerimeters/platform_registries member',
+      '## gcp subscription vault-registry-changes subscription',
+      '## azure registry vaultprod private-endpoint',
+      '## azure registry vaultprod event-subscription',
+    ]) expect(headings).toContain(h);
+    expect(plan).toContain('"Sid": "DenyPullsOutsideVpc"');
+    expect(plan).toContain('prod-<aws:region>-starport-layer-bucket/*');
   });
 });
