@@ -1,5 +1,6 @@
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ContainerRegistry } from './ecr-registry';
 import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 
@@ -21,6 +22,10 @@ const KIND_BY_TYPE: Record<string, string> = {
   'AWS::ECR::RegistryPolicy': 'registry-policy',
   'AWS::ECR::SigningConfiguration': 'signing-configuration',
   'AWS::IAM::OIDCProvider': 'oidc-provider',
+  // Private access and notifications (issue 19).
+  'AWS::EC2::VPCEndpoint': 'vpc-endpoint',
+  'AWS::Events::Rule': 'event-rule',
+  'AWS::SNS::TopicPolicy': 'topic-policy',
 };
 
 const PLACEHOLDER_TYPE: Record<string, string> = {
@@ -46,7 +51,17 @@ export class EcrPolicyPlan {
   public static fromSpec(spec: RegistrySpec, options: EcrPolicyPlanOptions = {}): PolicyPlanEntry[] {
     const app = new App();
     const stack = new Stack(app, 'Plan');
-    new ContainerRegistry(stack, options.registryId ?? 'Registry', { spec });
+    // Private access needs the app's VPC: a placeholder one (issue 19).
+    const privateNetwork = spec.network?.privateAccess ? {
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-00000000',
+        vpcCidrBlock: '10.0.0.0/16',
+        availabilityZones: ['a', 'b'],
+        privateSubnetIds: ['subnet-00000000', 'subnet-00000001'],
+        privateSubnetRouteTableIds: ['rtb-00000000', 'rtb-00000001'],
+      }),
+    } : undefined;
+    new ContainerRegistry(stack, options.registryId ?? 'Registry', { spec, privateNetwork });
     return EcrPolicyPlan.fromStack(stack);
   }
 

@@ -1,25 +1,29 @@
-import { Annotations, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { EcrValidator } from './ecr-validator';
 import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
+import { EcrPrivateNetworkOptions, RegistryPrivateEndpoints } from './private-access';
 import { PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
 import { PullTimeUpdateExclusions } from './pull-time-exclusions';
 import { RegistryIdentities } from './registry-identities';
+import { RegistryNotifications } from './registry-notifications';
 import { EcrScanningRule, EcrScanType, RegistryScanning } from './registry-scanning';
 import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
 import { scanNames } from './role-grants';
 import { AwsWarnings } from './warnings';
+import { WorkflowVariables } from '../promotion/workflow-variables';
 import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
-  Naming, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
+  Naming, NotificationEvent, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
 import { AWS_ACCOUNT_ID, AWS_REGION_CODE } from '../spec/grammars';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
@@ -137,6 +141,22 @@ export interface ContainerRegistryProps {
    * @default 10
    */
   readonly managedPoliciesPerRole?: number;
+
+  /**
+   * The VPC of the spec's `network.privateAccess` (required with it): interface endpoints
+   * for `ecr.api` and `ecr.dkr` and the S3 gateway endpoint (`RegistryPrivateEndpoints`),
+   * and with `network.awsDenyOutsideVpc`, repository policies that refuse pulls from elsewhere.
+   *
+   * @default - no private access
+   */
+  readonly privateNetwork?: EcrPrivateNetworkOptions;
+
+  /**
+   * The SNS topic of the spec's `notifications` (`RegistryNotifications`).
+   *
+   * @default - with `notifications`, a topic created and encrypted with a created key
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
@@ -381,6 +401,12 @@ export class ContainerRegistry extends ContainerRegistryBase {
   /** The create-on-push creation template, when asked for. */
   public readonly createOnPushTemplate?: RepositoryCreationTemplate;
 
+  /** The VPC endpoints of `network.privateAccess`, when created. */
+  public readonly privateEndpoints?: RegistryPrivateEndpoints;
+
+  /** The EventBridge rules and SNS topic of `notifications`, when the spec has it. */
+  public readonly notifications?: RegistryNotifications;
+
   /** The lifecycle policy text of each repository that has one, by ECR name. */
   public readonly lifecyclePolicies: { [name: string]: string } = {};
 
@@ -471,7 +497,47 @@ export class ContainerRegistry extends ContainerRegistryBase {
         });
       }
     }
+    this.privateEndpoints = this.privateAccess(spec, props);
+    if (includeRegistry && spec.notifications) {
+      const enhanced = (this.scanning?.scanType ?? props.registryScanning?.scanType) === EcrScanType.ENHANCED
+        || all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
+      this.notifications = new RegistryNotifications(this, 'Notifications', { spec, topic: props.notificationTopic, enhancedScanning: enhanced });
+      if (spec.notifications.events.includes(NotificationEvent.PROMOTION)) {
+        // The generated workflow's hops report promotions with the promoter's role: sns:Publish on this topic only
+        // (and, for a created topic, use of its key: Topic.grantPublish adds both).
+        const promoters = new Set((spec.access?.promoters ?? []).map((p) => p.name));
+        for (const [name, role] of Object.entries(this.identities?.roles ?? {})) {
+          if (promoters.has(name)) this.notifications.topic.grantPublish(role);
+        }
+      }
+      new CfnOutput(this.notifications, 'TopicArn', {
+        value: this.notifications.topic.topicArn,
+        description: `${WorkflowVariables.notification(Cloud.AWS)}: the SNS topic of the ${spec.name} registry's events (promotion reports are published here)`,
+      }).overrideLogicalId(WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''));
+    }
     for (const [key, value] of Object.entries(spec.labels ?? {})) Tags.of(this).add(key, value);
+  }
+
+  /**
+   * The VPC endpoints of `network.privateAccess` and, with `network.awsDenyOutsideVpc`, the
+   * statement refusing pulls from elsewhere on each repository's policy (the CI roles of
+   * pushers and promoters are exempt: they run on GitHub-hosted runners, outside the VPC).
+   */
+  private privateAccess(spec: RegistrySpec, props: ContainerRegistryProps): RegistryPrivateEndpoints | undefined {
+    const options = props.privateNetwork;
+    if (!spec.network?.privateAccess || !options) return undefined;
+    const endpoints = (options.createEndpoints ?? true)
+      ? new RegistryPrivateEndpoints(this, 'PrivateEndpoints', { spec, vpc: options.vpc, subnets: options.subnets })
+      : undefined;
+    if (spec.network.awsDenyOutsideVpc) {
+      const ci = new Set([...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i.github).map((i) => i.name));
+      const exempt = Object.entries(this.identities?.roles ?? {}).filter(([name]) => ci.has(name)).map(([, role]) => role.roleArn);
+      const endpointIds = [...(endpoints?.interfaceEndpointIds ?? []), ...(options.allowedVpcEndpointIds ?? [])];
+      for (const repository of Object.values(this.repositories)) {
+        repository.addToResourcePolicy(RegistryPrivateEndpoints._denyPullsOutsideVpc(this, endpointIds, options.allowedVpcIds ?? [], exempt));
+      }
+    }
+    return endpoints;
   }
 
   /** The repository of an image in an environment (created by this construct). */
@@ -511,6 +577,12 @@ export class ContainerRegistry extends ContainerRegistryBase {
     if (props.managedSigningProfileArn !== undefined) {
       problems.addAll(EcrManagedSigning.problems(props.managedSigningProfileArn).map((p) => ({ ...p, path: 'props.managedSigningProfileArn' })));
     }
+    const networkOk = check.object('privateNetwork', props.privateNetwork, false, 'private network options (vpc, subnets, ...)')
+      && (props.privateNetwork === undefined || (check.withAttribute('privateNetwork.vpc', props.privateNetwork.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
+        && check.boolean('privateNetwork.createEndpoints', props.privateNetwork.createEndpoints)
+        && check.strings('privateNetwork.allowedVpcEndpointIds', props.privateNetwork.allowedVpcEndpointIds)
+        && check.strings('privateNetwork.allowedVpcIds', props.privateNetwork.allowedVpcIds)));
+    check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     if (!specOk) problems.throwIfAny(heading);
 
@@ -529,6 +601,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
       collected.add('props.emptyOnDelete', true, `deletes every image with its repository and needs removalPolicy: RemovalPolicy.DESTROY (got ${removalPolicy}); `
         + 'leave it unset to keep repositories and images (the default)');
     }
+    if (networkOk) this.checkNetwork(spec, props, collected);
     let all: Array<EffectiveRepository & { name: string }> = [];
     if (specProblems.length === 0) {
       all = EffectiveSpec.repositories(spec).map((r) => ({ ...r, name: Naming.ecrRepositoryName(spec, r.image, r.environment) }));
@@ -540,6 +613,35 @@ export class ContainerRegistry extends ContainerRegistryBase {
     }
     collected.throwIfAny(heading);
     return all;
+  }
+
+  /** The private-network props against the spec's `network` section. */
+  private checkNetwork(spec: RegistrySpec, props: ContainerRegistryProps, problems: Problems): void {
+    const network = spec.network ?? {};
+    const options = props.privateNetwork;
+    if (network.privateAccess === true && !options) {
+      problems.add('props.privateNetwork', undefined, 'is required with network.privateAccess: the VPC whose workloads reach the registry (and its subnets)');
+    }
+    if (options && network.privateAccess !== true) {
+      problems.add('props.privateNetwork', 'given', 'needs network.privateAccess: true in the spec (the spec says whether the registry is private)');
+    }
+    if (!options) return;
+    const ci = [...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i?.github).map((i) => i.name);
+    if (network.awsDenyOutsideVpc && props.includeIdentities === false && ci.length) {
+      problems.add('props.includeIdentities', false, `cannot be false with network.awsDenyOutsideVpc: the CI roles of ${[...new Set(ci)].join(', ')} run outside the VPC `
+        + 'and are exempt from the refusal only when this construct creates them (their pulls would be refused)');
+    }
+    const ids = options.allowedVpcEndpointIds ?? [];
+    ids.forEach((id, i) => {
+      if (!isToken(id) && !/^vpce-[0-9a-f]{8,17}$/.test(id)) problems.add(`props.privateNetwork.allowedVpcEndpointIds[${i}]`, id, 'is not a VPC endpoint id (vpce- and 8 or 17 hexadecimal digits)');
+    });
+    (options.allowedVpcIds ?? []).forEach((id, i) => {
+      if (!isToken(id) && !/^vpc-[0-9a-f]{8,17}$/.test(id)) problems.add(`props.privateNetwork.allowedVpcIds[${i}]`, id, 'is not a VPC id (vpc- and 8 or 17 hexadecimal digits)');
+    });
+    if (network.awsDenyOutsideVpc && options.createEndpoints === false && ids.length === 0 && (options.allowedVpcIds ?? []).length === 0) {
+      problems.add('props.privateNetwork.allowedVpcEndpointIds', undefined, 'or allowedVpcIds is required with createEndpoints: false and network.awsDenyOutsideVpc: '
+        + 'otherwise every pull from outside AWS services would be refused');
+    }
   }
 
   private resolveKey(props: ContainerRegistryProps, needed: boolean): kms.IKey | undefined {

@@ -15,3 +15,5 @@ export * from './access-matrix';
 export * from './ecr-validator';
 export * from './warnings';
 export * from './managed-signing';
+export * from './private-access';
+export * from './registry-notifications';

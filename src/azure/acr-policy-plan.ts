@@ -31,8 +31,13 @@ export class AcrPolicyPlan {
   /** Builds the spec into an `azure.ContainerRegistry` in a fresh stack and plans it. */
   public static fromSpec(spec: RegistrySpec, options: AcrPolicyPlanOptions = {}): PolicyPlanEntry[] {
     const stack = new TerraformStack(new App({ skipValidation: true }), 'plan');
+    // Private access and notifications need what only an app knows: placeholders (issue 19).
+    const ids = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/network/providers/Microsoft.Network';
+    const privateEndpoint = spec.network?.privateAccess
+      ? { privateEndpoint: { subnetId: `${ids}/virtualNetworks/network/subnets/endpoints`, privateDnsZoneId: `${ids}/privateDnsZones/privatelink.azurecr.io` } } : {};
+    const events = spec.notifications ? { events: { webhookUrl: 'https://events.example.invalid' } } : {};
     new ContainerRegistry(stack, 'Registry', {
-      spec, resourceGroupName: options.resourceGroupName ?? 'registry-rg', location: options.location ?? 'westeurope', outputs: false,
+      spec, resourceGroupName: options.resourceGroupName ?? 'registry-rg', location: options.location ?? 'westeurope', outputs: false, ...privateEndpoint, ...events,
     });
     return AcrPolicyPlan.fromTerraformJson(stack.toTerraform());
   }
@@ -106,6 +111,30 @@ export class AcrPolicyPlan {
     }
     for (const p of tf.resources('azurerm_security_center_subscription_pricing')) entries.push(tf.entry('subscription', 'defender-plan', p.body));
     for (const l of tf.resources('azurerm_management_lock')) entries.push(tf.entry(scope(l.body.scope), 'management-lock', { lock_level: l.body.lock_level }));
+    // Private access and notifications (issue 19).
+    const registryOf = (id: any) => registryName.get(tf.name(id)) ?? `registry ${tf.name(id)}`;
+    for (const r of tf.resources('azurerm_private_endpoint')) {
+      const psc = r.body.private_service_connection ?? {};
+      entries.push(tf.entry(registryOf(psc.private_connection_resource_id), 'private-endpoint', {
+        subnet_id: r.body.subnet_id,
+        subresource_names: psc.subresource_names,
+        private_dns_zone_ids: r.body.private_dns_zone_group?.private_dns_zone_ids,
+      }));
+    }
+    const topicRegistry = new Map<string, string>();
+    for (const r of tf.resources('azurerm_eventgrid_system_topic')) {
+      topicRegistry.set(`<azure:eventgrid-system-topic:${r.path}:name>`, registryOf(r.body.source_resource_id));
+    }
+    for (const r of tf.resources('azurerm_eventgrid_system_topic_event_subscription')) {
+      entries.push(tf.entry(topicRegistry.get(tf.name(r.body.system_topic)) ?? `event-grid ${tf.name(r.body.system_topic)}`, 'event-subscription', {
+        included_event_types: r.body.included_event_types,
+        webhook_endpoint: r.body.webhook_endpoint ? { url: r.body.webhook_endpoint.url } : undefined,
+        storage_queue_endpoint: r.body.storage_queue_endpoint,
+      }));
+    }
+    for (const r of tf.resources('azurerm_container_registry_webhook')) {
+      entries.push(tf.entry(`registry ${r.body.registry_name}`, 'webhook', { actions: r.body.actions, service_uri: r.body.service_uri }));
+    }
     return entries;
   }
 }

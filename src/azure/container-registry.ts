@@ -11,6 +11,7 @@ import { AcrRegistry } from './acr-registry';
 import { AcrSku, AcrValidator } from './azure-validator';
 import { CacheRules } from './cache-rules';
 import { KeyVaultScope } from './key-vault-scope';
+import { AcrEventDelivery, AcrEventOptions, AcrPrivateEndpointOptions, AcrPrivateEndpoints, AcrRegistryEvents } from './private-access';
 import { PurgeTask } from './purge-task';
 import { AcrRoles, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
 import { AcrRetention } from './retention-plan';
@@ -21,7 +22,7 @@ import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
-import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode } from '../spec/registry-spec';
+import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
 import { SpecProblem } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
@@ -237,6 +238,22 @@ export interface ContainerRegistryProps {
    * @default - the spec's labels
    */
   readonly tags?: { [key: string]: string };
+
+  /**
+   * The subnet and DNS zone of the spec's `network.privateAccess` (required with it,
+   * Premium): one private endpoint per registry (`AcrPrivateEndpoints`).
+   *
+   * @default - no private endpoints
+   */
+  readonly privateEndpoint?: AcrPrivateEndpointOptions;
+
+  /**
+   * Where the spec's `notifications` go (`AcrRegistryEvents`): an Event Grid webhook or
+   * storage queue, or ACR webhooks.
+   *
+   * @default - required when the spec asks for push or retention-deletion events
+   */
+  readonly events?: AcrEventOptions;
 }
 
 /** One registry of the construct (per environment with the `registries` layout). */
@@ -337,6 +354,18 @@ export class ContainerRegistry extends Construct {
 
   private readonly spec: RegistrySpec;
   private readonly units: RegistryUnit[] = [];
+  /**
+   * The private endpoints of `network.privateAccess`.
+   *
+   * @default - no private access
+   */
+  public readonly privateEndpoints?: AcrPrivateEndpoints;
+  /**
+   * The Event Grid topics or webhooks of `notifications`.
+   *
+   * @default - no notifications
+   */
+  public readonly events?: AcrRegistryEvents;
   /** Grants made through grantPull/grantPush/grantPullPush, by role, principal and scope (idempotent). */
   private readonly grants = new Map<string, RoleAssignment>();
   /** Grant calls so far: the index the construct ids of earlier releases carried (`Grant<n>-...`), for the moved blocks. */
@@ -380,6 +409,7 @@ export class ContainerRegistry extends Construct {
     this.encryptionIdentity = cmk && creates ? this.newEncryptionIdentity(props, hasTags) : undefined;
     const keyAccess = this.encryptionIdentity && this.encryptionKeyAccess(props, this.encryptionIdentity);
 
+    const privateAccess = spec.network?.privateAccess === true;
     for (const [name, envs] of groups) {
       const existingId = props.existingRegistryIds?.[name];
       const constructId = groups.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
@@ -414,14 +444,16 @@ export class ContainerRegistry extends Construct {
         sku,
         adminEnabled: false,
         anonymousPullEnabled: false,
-        publicNetworkAccessEnabled: props.publicNetworkAccessEnabled ?? true,
-        networkRuleBypassOption: networkRules ? (networkRules.bypassAzureServices ?? true ? 'AzureServices' : 'None') : undefined,
+        // network.privateAccess: private endpoints only, dedicated data endpoints, trusted services as the spec says.
+        publicNetworkAccessEnabled: privateAccess ? false : props.publicNetworkAccessEnabled ?? true,
+        networkRuleBypassOption: privateAccess ? (spec.network?.azureTrustedServices ?? true ? 'AzureServices' : 'None')
+          : networkRules ? (networkRules.bypassAzureServices ?? true ? 'AzureServices' : 'None') : undefined,
         networkRuleSet: networkRules ? [{
           defaultAction: networkRules.defaultAction ?? NetworkDefaultAction.DENY,
           ipRule: (networkRules.allowedIpRanges ?? []).map((ipRange) => ({ action: 'Allow', ipRange })),
         }] : undefined,
         zoneRedundancyEnabled: props.zoneRedundancyEnabled ?? false,
-        dataEndpointEnabled: props.dataEndpointEnabled,
+        dataEndpointEnabled: privateAccess ? true : props.dataEndpointEnabled,
         exportPolicyEnabled: props.exportPolicyEnabled ?? true,
         retentionPolicyInDays: days,
         georeplications: replicas.length ? replicas : undefined,
@@ -486,6 +518,7 @@ export class ContainerRegistry extends Construct {
     });
 
     this.warnings(props, layout);
+    this.privateAccessAndEvents(props, hasTags);
 
     if (props.enableDefenderForContainers) {
       this.defenderPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForContainers', {
@@ -514,7 +547,7 @@ export class ContainerRegistry extends Construct {
       for (const w of plan.warnings) AzureWarnings._emit(this, 'retention-translation', `retention of registry "${unit.name}": ${w}`);
       const defaultAction = props.networkRules?.defaultAction ?? NetworkDefaultAction.DENY;
       const denies = props.networkRules !== undefined && defaultAction === NetworkDefaultAction.DENY;
-      const restricted = props.publicNetworkAccessEnabled === false || denies;
+      const restricted = props.publicNetworkAccessEnabled === false || denies || spec.network?.privateAccess === true;
       if (plan.commands.length && restricted && !unit.existing) {
         AzureWarnings._emit(this, 'purge-network', `retention of registry "${unit.name}": the registry is network-restricted, and ACR Tasks (the purge task) may reach it only ` +
           'when the registry allows tasks to bypass its network rules (the networkRuleBypassAllowedForTasks property, which azurerm 4.55 cannot set) ' +
@@ -773,7 +806,85 @@ export class ContainerRegistry extends Construct {
     }
     const imageProblem = props.acrCliImage !== undefined ? PurgeTask.imageProblem(props.acrCliImage) : undefined;
     if (imageProblem) problems.add('acrCliImage', props.acrCliImage, imageProblem);
+    this.checkNetworkProps(props, sku, problems);
     out.addAll(problems.list.filter((p) => !specKeys.has(AcrValidator._key(p))));
+  }
+
+  /** The private endpoints of `network.privateAccess` and the events of `notifications`. */
+  private privateAccessAndEvents(props: ContainerRegistryProps, tags?: { [key: string]: string }): void {
+    const spec = props.spec;
+    const targets = this.units.map((u) => ({ name: u.name, id: u.id }));
+    if (spec.network?.privateAccess && props.privateEndpoint) {
+      (this as { privateEndpoints?: AcrPrivateEndpoints }).privateEndpoints = new AcrPrivateEndpoints(this, 'PrivateEndpoints', {
+        ...props.privateEndpoint, registries: targets, resourceGroupName: props.resourceGroupName, location: props.location, tags,
+      });
+    }
+    const events = spec.notifications?.events ?? [];
+    if (events.includes(NotificationEvent.SCAN_FINDING)) {
+      AzureWarnings._emit(this, 'scan-events', 'notifications: ACR emits no event for scan findings (Defender for Containers reports vulnerabilities as '
+        + 'recommendations and alerts, outside the registry): scan-finding is not delivered on Azure; export Defender alerts with continuous export where the subscription is managed');
+    }
+    if (props.events && AcrRegistryEvents.eventGridTypes(events).length) {
+      (this as { events?: AcrRegistryEvents }).events = new AcrRegistryEvents(this, 'Events', {
+        ...props.events, events, registries: targets, resourceGroupName: props.resourceGroupName, location: props.location, tags,
+      });
+    }
+  }
+
+  /** The private-endpoint and event props against the spec's `network` and `notifications`. */
+  private checkNetworkProps(props: ContainerRegistryProps, sku: AcrSku, problems: Problems): void {
+    const spec = props.spec;
+    const privateAccess = spec.network?.privateAccess === true;
+    const pe = props.privateEndpoint;
+    if (privateAccess && Object.values(AcrSku).includes(sku) && sku !== AcrSku.PREMIUM) {
+      problems.add('network.privateAccess', true, `asks for private endpoints, dedicated data endpoints and public network access off, which need the Premium SKU (sku is "${sku}")`);
+    }
+    if (privateAccess && props.publicNetworkAccessEnabled === true) {
+      problems.add('publicNetworkAccessEnabled', true, 'contradicts network.privateAccess (the registry is reachable only through its private endpoints); leave it unset');
+    }
+    if (privateAccess && !pe) problems.add('privateEndpoint', undefined, 'is required with network.privateAccess: the subnet of the private endpoints (and the DNS zone or virtual network)');
+    if (pe && !privateAccess) problems.add('privateEndpoint', 'given', 'needs network.privateAccess: true in the spec');
+    const armId = (path: string, value: unknown, pattern: RegExp, what: string) => {
+      if (value === undefined || (typeof value === 'string' && Token.isUnresolved(value))) return;
+      if (typeof value !== 'string' || !pattern.test(value)) problems.add(path, value, `is not ${what}`);
+    };
+    if (pe) {
+      armId('privateEndpoint.subnetId', pe.subnetId ?? '', /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i,
+        'a subnet resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>)');
+      armId('privateEndpoint.privateDnsZoneId', pe.privateDnsZoneId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.azurecr\.io$/i,
+        'the resource id of a privatelink.azurecr.io private DNS zone');
+      armId('privateEndpoint.virtualNetworkId', pe.virtualNetworkId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i,
+        'a virtual network resource id');
+      if (!pe.privateDnsZoneId && !pe.virtualNetworkId) {
+        problems.add('privateEndpoint.virtualNetworkId', undefined, 'is required without privateDnsZoneId: the created privatelink.azurecr.io zone is linked to it');
+      }
+    }
+    const events = spec.notifications?.events ?? [];
+    const needsDestination = AcrRegistryEvents.eventGridTypes(events).length > 0;
+    const ev = props.events;
+    if (needsDestination && !ev) problems.add('events', undefined, 'is required with push or retention-deletion notifications: a webhookUrl or a storage queue');
+    if (ev && !spec.notifications) problems.add('events', 'given', 'needs a notifications section in the spec (which events to deliver)');
+    if (ev) {
+      const webhook = (ev.delivery ?? AcrEventDelivery.EVENT_GRID) === AcrEventDelivery.REGISTRY_WEBHOOK;
+      if (ev.delivery !== undefined && !Object.values(AcrEventDelivery).includes(ev.delivery)) {
+        problems.add('events.delivery', ev.delivery, `is not one of ${Object.values(AcrEventDelivery).join(', ')}`);
+      }
+      if (ev.webhookUrl !== undefined && !Token.isUnresolved(ev.webhookUrl) && !/^https:\/\/[^\s/]+/.test(ev.webhookUrl)) {
+        problems.add('events.webhookUrl', ev.webhookUrl, 'is not an https:// URL');
+      }
+      if ((ev.storageAccountId === undefined) !== (ev.queueName === undefined)) {
+        problems.add('events.queueName', ev.queueName, 'and storageAccountId go together (the queue and its storage account)');
+      }
+      armId('events.storageAccountId', ev.storageAccountId, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]{3,24}$/,
+        'a storage account resource id');
+      if (ev.queueName !== undefined && !Token.isUnresolved(ev.queueName) && !/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(ev.queueName)) {
+        problems.add('events.queueName', ev.queueName, 'is not a queue name (3-63 lower-case letters, digits and single hyphens)');
+      }
+      if (webhook && ev.storageAccountId) problems.add('events.storageAccountId', ev.storageAccountId, 'is for Event Grid; ACR webhooks call webhookUrl only');
+      if ((ev.webhookUrl === undefined) === (ev.storageAccountId === undefined) && !(webhook && ev.webhookUrl)) {
+        problems.add('events', 'given', webhook ? 'needs webhookUrl (the ACR webhook\'s service URI)' : 'needs exactly one destination: webhookUrl or storageAccountId with queueName');
+      }
+    }
   }
 
   private warnings(props: ContainerRegistryProps, layout: EnvironmentLayout): void {

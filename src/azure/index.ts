@@ -9,3 +9,4 @@ export * from './acr-policy-plan';
 export * from './azure-validator';
 export * from './warnings';
 export * from './acr-registry';
+export * from './private-access';

@@ -36,7 +36,11 @@ const PURGE_ARGS = /^purge --registry \{\{\.Run\.Registry\}\}( --[a-z-]+(=\S+| (
 const SCOPE_ACTION = /^repositories\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*\/(content\/(read|write|delete)|metadata\/(read|write))$/;
 const CHILD_NAME = /^[a-zA-Z0-9-]{5,50}$/;
 const ALLOWED_ROLES = ['AcrPull', 'AcrPush', 'AcrDelete', 'Key Vault Secrets User', 'Key Vault Crypto Service Encryption User',
-  AcrAbac.READER, AcrAbac.WRITER, AcrAbac.CONTRIBUTOR, AcrAbac.CATALOG_LISTER];
+  AcrAbac.READER, AcrAbac.WRITER, AcrAbac.CONTRIBUTOR, AcrAbac.CATALOG_LISTER,
+  // Event Grid's delivery identity writes registry events to one storage queue (issue 19).
+  'Storage Queue Data Message Sender'];
+/** ACR webhook actions (azurerm_container_registry_webhook `actions`). */
+const WEBHOOK_ACTIONS = ['push', 'delete', 'quarantine', 'chart_push', 'chart_delete'];
 /** ABAC-enabled roles: without a condition they grant every repository of the registry (ACR ABAC docs). */
 const CONDITIONED_ROLES = [AcrAbac.READER, AcrAbac.WRITER, AcrAbac.CONTRIBUTOR];
 
@@ -208,6 +212,36 @@ export class AcrTerraformChecks {
       if (JSON.stringify(r.audience) !== JSON.stringify(['api://AzureADTokenExchange'])) add(t, name, 'audience', `${JSON.stringify(r.audience)} is not ["api://AzureADTokenExchange"]`);
       if (!/^repo:[^:*]+\/[^:*]+:(ref:refs\/heads\/[^*]+|ref:refs\/tags\/[^*]+|environment:[^*]+)$/.test(r.subject ?? '')) {
         add(t, name, 'subject', `"${r.subject}" is not an exact repo:<owner>/<repo>:ref:refs/heads|tags/<name> or :environment:<name> subject`);
+      }
+    });
+    // Private endpoints of registries (issue 19): the registry sub-resource, automatic approval, a DNS zone group, a Premium registry.
+    each('azurerm_private_endpoint', (name, r) => {
+      const t = 'azurerm_private_endpoint';
+      const psc = r.private_service_connection ?? {};
+      const target = /^\$\{azurerm_container_registry\.([^.]+)\.id\}$/.exec(psc.private_connection_resource_id ?? '');
+      if (!target) return;
+      if (JSON.stringify(psc.subresource_names) !== '["registry"]') {
+        add(t, name, 'private_service_connection.subresource_names', `${JSON.stringify(psc.subresource_names)} is not ["registry"] (the only sub-resource of a registry)`);
+      }
+      if (psc.is_manual_connection !== false) add(t, name, 'private_service_connection.is_manual_connection', 'must be false (a connection to a registry of the same deployment is approved automatically)');
+      const zones: string[] = r.private_dns_zone_group?.private_dns_zone_ids ?? [];
+      if (zones.length === 0) add(t, name, 'private_dns_zone_group', 'is required: without it the login server and data endpoints resolve to public addresses');
+      for (const z of zones.filter(resolved)) {
+        if (!/\/privateDnsZones\/privatelink\.azurecr\.io$/i.test(z)) add(t, name, 'private_dns_zone_group.private_dns_zone_ids', `"${z}" is not a privatelink.azurecr.io zone`);
+      }
+      const registry = resources.azurerm_container_registry?.[target[1]];
+      if (registry && registry.sku !== 'Premium') add(t, name, 'private_service_connection', `targets a registry whose sku is "${registry.sku}": private endpoints ${PREMIUM_ONLY}`);
+    });
+    each('azurerm_container_registry_webhook', (name, r) => {
+      const t = 'azurerm_container_registry_webhook';
+      if (resolved(r.name) && !/^[a-zA-Z0-9]{5,50}$/.test(r.name ?? '')) add(t, name, 'name', `"${r.name}" is not 5-50 letters and digits`);
+      if (resolved(r.service_uri) && !/^https:\/\//.test(r.service_uri ?? '')) add(t, name, 'service_uri', `"${r.service_uri}" is not an https:// URL`);
+      const bad = (r.actions ?? []).filter((a: string) => !WEBHOOK_ACTIONS.includes(a));
+      if (!(r.actions ?? []).length || bad.length) add(t, name, 'actions', `${JSON.stringify(r.actions)} must be a non-empty list of ${WEBHOOK_ACTIONS.join(', ')}`);
+    });
+    each('azurerm_eventgrid_system_topic', (name, r) => {
+      if (/\$\{azurerm_container_registry\./.test(r.source_resource_id ?? '') && r.topic_type !== 'Microsoft.ContainerRegistry.Registries') {
+        add('azurerm_eventgrid_system_topic', name, 'topic_type', `"${r.topic_type}" is not Microsoft.ContainerRegistry.Registries (the topic type of a registry source)`);
       }
     });
     each('azurerm_security_center_subscription_pricing', (name, r) => {

@@ -17,6 +17,7 @@ export class AzureWarnings {
     W('existing-registry-abac', 'A registry passed in gets repository roles with ABAC conditions, which it honours only in the ABAC repository permissions mode; switch it, or use LEGACY_REGISTRY_PERMISSIONS.'),
     W('existing-registry', 'A registry passed in keeps its own settings (retention days, admin user, replicas, network, encryption); set them where it is managed.'),
     W('retention-translation', 'The retention translation keeps more than the spec or purges untagged manifests differently; the message says what and why.'),
+    W('scan-events', 'ACR emits no event for scan findings (Defender for Containers reports them outside the registry), so scan-finding notifications are not delivered on Azure.'),
     W('purge-network', 'The registry is network-restricted, so the purge task cannot reach it until tasks may bypass the network rules.'),
     W('purge-task-source-identity', 'On an ABAC registry the purge task needs its source registry identity set once after the first apply (az acr task update --source-acr-auth-id "[system]").'),
     W('defender-subscription-wide', 'Defender for Containers is a subscription-wide plan, billed per resource; another stack managing it will fight over it.'),

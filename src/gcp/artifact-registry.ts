@@ -8,7 +8,9 @@ import { ArtifactRegistryRole, DockerRepository, IDockerRepository } from './doc
 import { checkPropShapes, PropShape, repositoryIdProblem, upperSnake } from './gcp-names';
 import { GarValidator, GarValidatorOptions } from './gcp-validator';
 import { ExistingWorkloadIdentityPool, GithubWorkloadIdentity } from './github-workload-identity';
+import { GarServicePerimeterOptions, RegistryPerimeter } from './private-access';
 import { RegistryIdentities } from './registry-identities';
+import { GarNotificationOptions, RegistryNotifications } from './registry-notifications';
 import { TerraformChecks } from './terraform-checks';
 import { UpstreamRepositories } from './upstream-repositories';
 import { GcpWarnings } from './warnings';
@@ -19,7 +21,7 @@ import { Glob } from '../spec/glob';
 import { GCP_KMS_KEY_NAME, GCP_LOCATION, gcpMember } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
-import { Cloud, EncryptionType, GithubTrustSpec, RegistrySpec, ScanMode } from '../spec/registry-spec';
+import { Cloud, EncryptionType, GithubTrustSpec, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
 import { Tokens } from '../spec/tokens';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
@@ -41,6 +43,9 @@ const PROP_SHAPES: { [prop: string]: [PropShape, boolean] } = {
   serviceAccountPrefix: ['string', false],
   outputs: ['boolean', false],
   createOutputs: ['boolean', false],
+  projectNumber: ['string', false],
+  servicePerimeter: ['object', false],
+  notifications: ['object', false],
 };
 
 /** A repository that exists already and is used instead of creating one. */
@@ -172,6 +177,28 @@ export interface ContainerRegistryProps {
    * @default - `outputs`
    */
   readonly createOutputs?: boolean;
+
+  /**
+   * The project's number, for the service perimeter and the service agents of notifications.
+   *
+   * @default - read with the `google_project` data source
+   */
+  readonly projectNumber?: string;
+
+  /**
+   * With the spec's `network.privateAccess` and no `network.gcpServicePerimeter`: the
+   * VPC Service Controls perimeter to create (`RegistryPerimeter`).
+   *
+   * @default - none; with privateAccess, `network.gcpServicePerimeter` is then required
+   */
+  readonly servicePerimeter?: GarServicePerimeterOptions;
+
+  /**
+   * Where the spec's `notifications` go (`RegistryNotifications`).
+   *
+   * @default - pull subscriptions on the topics the services created
+   */
+  readonly notifications?: GarNotificationOptions;
 }
 
 /**
@@ -229,6 +256,18 @@ export class ContainerRegistry extends Construct {
   public readonly scanningApi?: ProjectService;
   /** The spec the registry was built from. */
   public readonly spec: RegistrySpec;
+  /**
+   * The VPC Service Controls perimeter of `network.privateAccess`.
+   *
+   * @default - no private access
+   */
+  public readonly perimeter?: RegistryPerimeter;
+  /**
+   * The subscriptions of `notifications`.
+   *
+   * @default - no notifications
+   */
+  public readonly notifications?: RegistryNotifications;
   private readonly byEnvironment = new Map<string, IDockerRepository>();
   /** The physical environment the virtual repository serves. */
   private virtualEnvironment?: string;
@@ -400,6 +439,7 @@ export class ContainerRegistry extends Construct {
       }
     }
 
+    this.privateAccessAndEvents(spec, props);
     this.warnAboutGaps(spec, props);
 
     // Check the synthesized Terraform of this registry against the provider's constraints.
@@ -528,6 +568,51 @@ export class ContainerRegistry extends Construct {
   }
 
   /** The props' own problems (the spec's are the validator's). */
+  /** The perimeter of `network.privateAccess` and the subscriptions of `notifications`. */
+  private privateAccessAndEvents(spec: RegistrySpec, props: ContainerRegistryProps): void {
+    const needsNumber = spec.network?.privateAccess || spec.notifications;
+    if (!needsNumber) return;
+    const projectNumber = props.projectNumber ?? new DataGoogleProject(this, 'ProjectNumber', { projectId: props.project }).number;
+    if (spec.network?.privateAccess) {
+      (this as { perimeter?: RegistryPerimeter }).perimeter = new RegistryPerimeter(this, 'Perimeter', {
+        registryName: spec.name,
+        existingPerimeter: spec.network.gcpServicePerimeter,
+        create: props.servicePerimeter,
+        projectNumber,
+      });
+      if ((spec.upstreamCaches ?? []).length > 0) {
+        GcpWarnings._emit(this, 'vpcsc-remote-repositories', `upstreamCaches ${(spec.upstreamCaches ?? []).map((c) => c.name).join(', ')}: inside a VPC Service Controls `
+          + 'perimeter, remote repositories reach upstreams outside it only with the project\'s Artifact Registry VPC-SC config set to ALLOW '
+          + '(google_artifact_registry_vpcsc_config), which only the google-beta provider has; the prebuilt binding cannot create it. '
+          + 'Set it with `gcloud artifacts vpcsc-config allow --project=<project> --location=<location>`, or the caches fail.');
+      }
+    }
+    const n = spec.notifications;
+    if (!n) return;
+    (this as { notifications?: RegistryNotifications }).notifications = new RegistryNotifications(this, 'Notifications', {
+      spec,
+      project: props.project,
+      projectNumber,
+      ...(props.notifications ?? {}),
+      promoterMembers: [...new Set((spec.access?.promoters ?? []).flatMap((p) => this.identities.membersOf(p.name)))],
+    });
+    const promotions = this.notifications!.topics.promotions;
+    if (promotions && (props.outputs ?? props.createOutputs ?? true)) {
+      new TerraformOutput(this, 'PromotionTopic', { value: promotions.id, description: 'The Pub/Sub topic of promotion reports (GitHub variable GCP_PROMOTION_TOPIC)' })
+        .overrideLogicalId('GCP_PROMOTION_TOPIC');
+    }
+    if (n.events.includes(NotificationEvent.PUSH) || n.events.includes(NotificationEvent.RETENTION_DELETION)) {
+      GcpWarnings._emit(this, 'notifications-unfiltered', 'notifications: Artifact Registry publishes every change of every Docker repository of the project to the topic gcr '
+        + '(INSERT for uploads and tags, DELETE for deletions), as message data without attributes, so Pub/Sub cannot filter them: the subscriber keeps '
+        + `the messages of ${Naming.physicalEnvironments(spec).map((e) => Naming.garRepositoryId(spec, e)).join(', ')} and the actions it wants, `
+        + 'and a DELETE does not say whether a cleanup policy or a person deleted the image.');
+    }
+    if (n.events.includes(NotificationEvent.SCAN_FINDING)) {
+      GcpWarnings._emit(this, 'scan-severity-unfiltered', 'notifications: Artifact Analysis occurrence messages name the occurrence and its kind, not its severity, so '
+        + `every new or updated occurrence of the project is delivered; the subscriber reads the occurrence and keeps ${n.minimumSeverity ?? 'high'} and above.`);
+    }
+  }
+
   private checkProps(props: ContainerRegistryProps, problems: Problems): void {
     const spec = props.spec;
     const specOk = spec !== null && typeof spec === 'object';
@@ -557,6 +642,54 @@ export class ContainerRegistry extends Construct {
       const p = typeof m === 'string' && !Tokens.isUnresolved(m) ? gcpMember(m) : undefined;
       if (p) problems.add(`props.repoAdminMembers[${i}]`, m, p);
     });
+    if (specOk) this.checkNetworkProps(spec, props, problems);
+  }
+
+  /** The perimeter and notification props against the spec's `network` and `notifications`. */
+  private checkNetworkProps(spec: RegistrySpec, props: ContainerRegistryProps, problems: Problems): void {
+    const network = spec.network ?? {};
+    const perimeter = props.servicePerimeter;
+    if (network.privateAccess === true && !network.gcpServicePerimeter && !perimeter) {
+      problems.add('props.servicePerimeter', undefined, 'is required with network.privateAccess and no network.gcpServicePerimeter: '
+        + 'Artifact Registry is kept private by a VPC Service Controls perimeter (give an existing one in the spec, or this prop to create one)');
+    }
+    if (perimeter && network.gcpServicePerimeter) {
+      problems.add('props.servicePerimeter', 'given', `and network.gcpServicePerimeter ("${network.gcpServicePerimeter}") exclude each other: use the existing perimeter or create one`);
+    }
+    if (perimeter && network.privateAccess !== true) {
+      problems.add('props.servicePerimeter', 'given', 'needs network.privateAccess: true in the spec');
+    }
+    if (perimeter && typeof perimeter === 'object') {
+      const digits = (path: string, v: unknown, what: string) => {
+        if (typeof v !== 'string' || (!Tokens.isUnresolved(v) && !/^[0-9]{1,20}$/.test(v))) problems.add(`props.servicePerimeter.${path}`, v, `is not ${what} (digits)`);
+      };
+      digits('accessPolicy', perimeter.accessPolicy, 'an access policy number');
+      if (perimeter.name !== undefined && !/^[A-Za-z][A-Za-z0-9_]{0,49}$/.test(perimeter.name)) {
+        problems.add('props.servicePerimeter.name', perimeter.name, 'is not a perimeter name (letters, digits and _, starting with a letter, at most 50)');
+      }
+      (Array.isArray(perimeter.accessLevels) ? perimeter.accessLevels : []).forEach((a, i) => {
+        if (!/^accessPolicies\/[0-9]+\/accessLevels\/[A-Za-z][A-Za-z0-9_]{0,49}$/.test(a)) {
+          problems.add(`props.servicePerimeter.accessLevels[${i}]`, a, 'is not an access level name (accessPolicies/<n>/accessLevels/<name>)');
+        }
+      });
+    }
+    if (props.projectNumber !== undefined && !Tokens.isUnresolved(props.projectNumber) && !/^[0-9]{1,20}$/.test(props.projectNumber)) {
+      problems.add('props.projectNumber', props.projectNumber, 'is not a project number (digits; the project id goes in project)');
+    }
+    const n = props.notifications;
+    if (n && typeof n === 'object') {
+      if (!spec.notifications) problems.add('props.notifications', 'given', 'needs a notifications section in the spec (which events to deliver)');
+      if (n.pushEndpoint !== undefined && !Tokens.isUnresolved(n.pushEndpoint) && !/^https:\/\/[^\s/]+/.test(n.pushEndpoint)) {
+        problems.add('props.notifications.pushEndpoint', n.pushEndpoint, 'is not an https:// URL (Pub/Sub pushes to HTTPS endpoints)');
+      }
+      if (n.pushEndpoint && (n.subscriberMembers ?? []).length) {
+        problems.add('props.notifications.subscriberMembers', n.subscriberMembers, 'apply to pull subscriptions; with pushEndpoint Pub/Sub delivers the messages itself');
+      }
+      (Array.isArray(n.subscriberMembers) ? n.subscriberMembers : []).forEach((m, i) => {
+        const p = typeof m === 'string' && !Tokens.isUnresolved(m) ? gcpMember(m) : 'is not an IAM member';
+        if (p) problems.add(`props.notifications.subscriberMembers[${i}]`, m, p);
+      });
+    }
   }
 
   /**

@@ -31,8 +31,11 @@ export class GarPolicyPlan {
   /** Builds the spec into a `gcp.ContainerRegistry` in a fresh stack and plans it. */
   public static fromSpec(spec: RegistrySpec, options: GarPolicyPlanOptions = {}): PolicyPlanEntry[] {
     const stack = new TerraformStack(new App({ skipValidation: true }), 'plan');
+    // Private access and notifications need what only an app knows: placeholders (issue 19).
+    const perimeter = spec.network?.privateAccess && !spec.network.gcpServicePerimeter ? { servicePerimeter: { accessPolicy: '0' } } : {};
+    const number = spec.network?.privateAccess || spec.notifications ? { projectNumber: '0' } : {};
     new ContainerRegistry(stack, 'Registry', {
-      spec, project: options.project ?? 'my-project', location: options.location ?? 'us', outputs: false,
+      spec, project: options.project ?? 'my-project', location: options.location ?? 'us', outputs: false, ...perimeter, ...number,
     });
     return GarPolicyPlan.fromTerraformJson(stack.toTerraform());
   }
@@ -88,6 +91,22 @@ export class GarPolicyPlan {
       }));
     }
     for (const s of tf.resources('google_project_service')) entries.push(tf.entry(`project-service ${s.body.service}`, 'service', s.body));
+    // Private access and notifications (issue 19).
+    for (const r of tf.resources('google_access_context_manager_service_perimeter')) {
+      entries.push(tf.entry(`service-perimeter ${r.body.name}`, 'perimeter', { perimeter_type: r.body.perimeter_type, status: r.body.status }));
+    }
+    for (const r of tf.resources('google_access_context_manager_service_perimeter_resource')) {
+      entries.push(tf.entry(`service-perimeter ${r.body.perimeter_name}`, 'member', { resource: tf.name(r.body.resource) }));
+    }
+    for (const r of tf.resources('google_pubsub_subscription')) {
+      entries.push(tf.entry(`subscription ${r.body.name}`, 'subscription', { topic: tf.name(r.body.topic), push_config: r.body.push_config }));
+    }
+    for (const r of tf.resources('google_pubsub_topic_iam_member')) {
+      entries.push(tf.entry(`topic ${tf.name(r.body.topic)}`, `iam-member ${r.body.role}`, { member: tf.name(r.body.member) }));
+    }
+    for (const r of tf.resources('google_pubsub_subscription_iam_member')) {
+      entries.push(tf.entry(`subscription ${tf.name(r.body.subscription)}`, `iam-member ${r.body.role}`, { member: tf.name(r.body.member) }));
+    }
     for (const s of tf.resources('google_secret_manager_secret_iam_member')) {
       entries.push(tf.entry(`secret ${tf.name(s.body.secret_id)}`, 'iam-member', { role: s.body.role, member: tf.name(s.body.member) }));
     }

@@ -8,3 +8,5 @@ export * from './gar-policy-plan';
 export * from './access-matrix';
 export * from './gcp-validator';
 export * from './warnings';
+export * from './private-access';
+export * from './registry-notifications';

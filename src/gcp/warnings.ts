@@ -26,6 +26,9 @@ export class GcpWarnings {
     w('prevent-destroy-off', 'preventDestroy is false: a Terraform plan may delete the repositories and every image in them.'),
     w('existing-repository', 'An existing repository is only referenced: the spec\'s retention, tag policy, scanning, encryption and labels are not applied to it.'),
     w('existing-provider', 'An existing workload identity provider is used as is: make sure its attribute condition (and mapping) admit only the spec\'s trusts.'),
+    w('vpcsc-remote-repositories', 'Inside a VPC Service Controls perimeter, remote repositories need the Artifact Registry VPC-SC config set to ALLOW, which only the google-beta provider can set; set it with gcloud.'),
+    w('notifications-unfiltered', 'The gcr topic carries every change of every Docker repository of the project without attributes, so Pub/Sub cannot filter it; the subscriber filters, and a DELETE does not tell retention from a person.'),
+    w('scan-severity-unfiltered', 'Artifact Analysis occurrence messages carry no severity, so every occurrence is delivered; the subscriber applies minimumSeverity.'),
     w('docker-hub-anonymous', 'A Docker Hub cache without credentials is subject to Docker Hub\'s anonymous pull limits; set username and gcpSecretVersion.'),
   ];
 

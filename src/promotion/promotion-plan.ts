@@ -5,7 +5,7 @@ import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { AWS_ACCOUNT_ID, AWS_REGION_CODE, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 import { Naming } from '../spec/naming';
-import { Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, Severity, TagStrategy } from '../spec/registry-spec';
+import { Cloud, EnvironmentLayout, IdentitySpec, NotificationEvent, RegistrySpec, Severity, TagStrategy } from '../spec/registry-spec';
 import { SpecProblem, SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
@@ -241,6 +241,13 @@ export interface PromotionPlan {
    * @default - not an AWS plan
    */
   readonly awsRegion?: string;
+  /**
+   * Whether each hop reports its promotion (the spec's `notifications` lists `promotion`):
+   * a last step publishes to the cloud's destination (`WorkflowVariables.notification`).
+   *
+   * @default false
+   */
+  readonly reportPromotions?: boolean;
   /** What the plan cannot guarantee, and what to do about it. */
   readonly warnings: string[];
 }
@@ -443,6 +450,7 @@ export class PromotionPlanner {
       pushes,
       hops,
       awsRegion: options.cloud === Cloud.AWS ? options.awsRegion ?? WorkflowVariables.expression('AWS_REGION') : undefined,
+      ...((spec.notifications?.events ?? []).includes(NotificationEvent.PROMOTION) ? { reportPromotions: true } : {}),
       warnings,
     };
   }

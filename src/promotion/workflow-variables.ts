@@ -24,6 +24,23 @@ import { Cloud } from '../spec/registry-spec';
  * `AZURE_REGISTRY_SUFFIX`, `HARBOR_HOST`.
  */
 export class WorkflowVariables {
+  /**
+   * Where a hop reports a promotion (`notifications` with `promotion`): on AWS the SNS topic
+   * ARN (`AWS_NOTIFICATION_TOPIC_ARN`, an output of `aws.RegistryNotifications`), on GCP the
+   * Pub/Sub topic (`GCP_PROMOTION_TOPIC`, an output of `gcp.RegistryNotifications`), both
+   * GitHub variables; on Azure and Harbor the webhook URL, a GitHub secret
+   * (`PROMOTION_WEBHOOK_URL`), since webhook URLs usually carry a key.
+   */
+  public static notification(cloud: Cloud): string {
+    switch (cloud) {
+      case Cloud.AWS: return 'AWS_NOTIFICATION_TOPIC_ARN';
+      case Cloud.GCP: return 'GCP_PROMOTION_TOPIC';
+      case Cloud.AZURE:
+      case Cloud.HARBOR: return 'PROMOTION_WEBHOOK_URL';
+    }
+    throw new Error(`cloud: "${cloud}" is not a cloud (allowed: ${Object.values(Cloud).join(', ')})`);
+  }
+
   /** The variable holding the identity's credential reference (role ARN, service account, client id). */
   public static identity(cloud: Cloud, identityName: string): string {
     const suffix = WorkflowVariables.upperSnake(identityName);

@@ -373,6 +373,7 @@ class Generator {
       env.VERIFY_ISSUER = GITHUB_OIDC_ISSUER;
       steps.push({ name: `Promote ${image.image} (${hop.sourceEnvironment} -> ${hop.destinationEnvironment})`, env, run: `sh ${script} --image ${image.image}` });
     }
+    if (this.plan.reportPromotions) steps.push(this.reportStep(hop.sourceEnvironment, hop.destinationEnvironment, hop.images.map((i) => i.image)));
     const needs = previous === 'build' ? ['build'] : ['build', previous];
     return {
       'name': `Promote ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}${hop.requiresApproval ? ' (approval)' : ''}`,
@@ -383,6 +384,40 @@ class Generator {
       'permissions': this.plan.cloud === Cloud.HARBOR ? { contents: 'read' } : { 'contents': 'read', 'id-token': 'write' },
       'concurrency': { 'group': `promote-${this.plan.cloud}-${hop.destinationEnvironment}`, 'cancel-in-progress': false },
       steps,
+    };
+  }
+
+  /**
+   * The last step of a hop when the spec asks for promotion notifications: one JSON message
+   * (registry, source and destination environments, images with their digests, the run's URL)
+   * published with the promoter's credentials: `aws sns publish` (AWS), `gcloud pubsub topics
+   * publish` (GCP), or an HTTPS POST to the webhook of the `PROMOTION_WEBHOOK_URL` secret (Azure, Harbor).
+   * It runs only when every promotion step succeeded (the default `success()` condition).
+   */
+  private reportStep(source: string, destination: string, images: string[]): Yaml {
+    const env: { [key: string]: Yaml } = {};
+    const digests = images.map((image) => {
+      const key = PromotionWorkflow.outputKey(image, 'digest');
+      env[key.toUpperCase()] = `\${{ needs.build.outputs.${key} }}`;
+      return `{"image":"${image}","digest":"'"$${key.toUpperCase()}"'"}`;
+    });
+    const name = WorkflowVariables.notification(this.plan.cloud);
+    env.DESTINATION = this.plan.cloud === Cloud.AZURE || this.plan.cloud === Cloud.HARBOR ? this.secret(name) : this.v(name);
+    env.RUN_URL = '${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}';
+    const message = `MESSAGE='{"event":"promotion","registry":"${this.plan.registryName}","source":"${source}","destination":"${destination}",`
+      + `"images":[${digests.join(',')}],"run":"'"$RUN_URL"'"}'`;
+    const publish = {
+      [Cloud.AWS]: 'aws sns publish --topic-arn "$DESTINATION" --subject "promotion" --message "$MESSAGE"',
+      [Cloud.GCP]: 'gcloud pubsub topics publish "$DESTINATION" --message "$MESSAGE" --attribute event=promotion',
+      [Cloud.AZURE]: 'curl --fail --silent --show-error -X POST -H "Content-Type: application/json" --data "$MESSAGE" "$DESTINATION"',
+      [Cloud.HARBOR]: 'curl --fail --silent --show-error -X POST -H "Content-Type: application/json" --data "$MESSAGE" "$DESTINATION"',
+    }[this.plan.cloud];
+    return {
+      name: `Report the promotion ${source} -> ${destination}`,
+      env,
+      run: `${message}
+${publish}
+`,
     };
   }
 

@@ -192,6 +192,25 @@ export interface RegistrySpec {
   readonly upstreamCaches?: UpstreamCacheSpec[];
 
   /**
+   * Private network access: the registry reachable only from the platform's
+   * networks (AWS VPC endpoints, a GCP VPC Service Controls perimeter, Azure
+   * private endpoints). The networks themselves (VPC, subnets, DNS zones,
+   * perimeter policy) are construct props.
+   *
+   * @default - public endpoints, as the clouds create them
+   */
+  readonly network?: NetworkSpec;
+
+  /**
+   * Events delivered to the platform's topic or endpoint: pushes, scan
+   * findings, retention deletions, promotions. The destinations (SNS topic,
+   * Pub/Sub topic, Event Grid endpoint) are construct props.
+   *
+   * @default - no notifications
+   */
+  readonly notifications?: NotificationsSpec;
+
+  /**
    * Labels (GCP) or tags (AWS, Azure) put on every resource created.
    *
    * @default - none
@@ -754,4 +773,83 @@ export interface UpstreamCacheSpec {
    * @default - no credentials
    */
   readonly azurePasswordSecretId?: string;
+}
+
+/** An event the registry reports (`notifications.events`). */
+export enum NotificationEvent {
+  /** An image was pushed (ECR `ECR Image Action` PUSH, Artifact Registry `INSERT`, ACR `ImagePushed`). */
+  PUSH = 'push',
+  /**
+   * A vulnerability scan found something at or above `notifications.minimumSeverity`
+   * (ECR `ECR Image Scan` / Inspector findings, Container Analysis occurrences, and, on
+   * Azure, nothing the registry emits: a warning says so).
+   */
+  SCAN_FINDING = 'scan-finding',
+  /**
+   * An image was deleted by retention. What each cloud makes observable differs
+   * (README "Notifications"): ECR logs each lifecycle-policy run as the CloudTrail
+   * service event `PolicyExecutionEvent` (delivered to EventBridge); Artifact
+   * Registry's `DELETE` messages and ACR's `ImageDeleted` events report every
+   * deletion, retention's and manual ones alike.
+   */
+  RETENTION_DELETION = 'retention-deletion',
+  /** The generated promotion workflow promoted an image (it publishes the report itself). */
+  PROMOTION = 'promotion',
+}
+
+/** Private network access (`network`). */
+export interface NetworkSpec {
+  /**
+   * Reach the registry through private networks: AWS interface endpoints for
+   * `ecr.api` and `ecr.dkr` and the S3 gateway endpoint in the VPC given to the
+   * construct; GCP VPC Service Controls (the project inside a service perimeter
+   * restricting `artifactregistry.googleapis.com`); Azure private endpoints with
+   * public network access off (Premium).
+   *
+   * @default false
+   */
+  readonly privateAccess?: boolean;
+
+  /**
+   * AWS: repository policies deny pulls and pushes that come neither through the VPC
+   * endpoints nor from the VPCs given to the construct (`aws:SourceVpce`,
+   * `aws:SourceVpc`). AWS services acting for the registry (replication,
+   * pull-through caches, scanning) and the account's service-linked roles are
+   * exempt. Needs `privateAccess`.
+   *
+   * @default false
+   */
+  readonly awsDenyOutsideVpc?: boolean;
+
+  /**
+   * GCP: an existing service perimeter the project is added to
+   * (`accessPolicies/<number>/servicePerimeters/<name>`). The perimeter must list
+   * `artifactregistry.googleapis.com` among its restricted services; the library does
+   * not change it. Without it, the GCP construct creates a perimeter when given an
+   * access policy.
+   *
+   * @default - a perimeter created by the construct, or none
+   */
+  readonly gcpServicePerimeter?: string;
+
+  /**
+   * Azure: let trusted Azure services (ACR Tasks, such as the purge task; Defender)
+   * reach the network-restricted registry (`network_rule_bypass_option = AzureServices`).
+   *
+   * @default true
+   */
+  readonly azureTrustedServices?: boolean;
+}
+
+/** Events delivered where teams look (`notifications`). */
+export interface NotificationsSpec {
+  /** The events to deliver (each at most once). */
+  readonly events: NotificationEvent[];
+
+  /**
+   * With `scan-finding`: the lowest severity reported.
+   *
+   * @default Severity.HIGH
+   */
+  readonly minimumSeverity?: Severity;
 }

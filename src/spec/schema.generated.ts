@@ -59,6 +59,14 @@ export const REGISTRY_SPEC_SCHEMA: any = {
           },
           "description": "Upstream registries cached through pull-through caches."
         },
+        "network": {
+          "$ref": "#/definitions/NetworkSpec",
+          "description": "Private network access: the registry reachable only from the platform's networks (AWS VPC endpoints, a GCP VPC Service Controls perimeter, Azure private endpoints). The networks themselves (VPC, subnets, DNS zones, perimeter policy) are construct props."
+        },
+        "notifications": {
+          "$ref": "#/definitions/NotificationsSpec",
+          "description": "Events delivered to the platform's topic or endpoint: pushes, scan findings, retention deletions, promotions. The destinations (SNS topic, Pub/Sub topic, Event Grid endpoint) are construct props."
+        },
         "labels": {
           "type": "object",
           "additionalProperties": {
@@ -627,6 +635,63 @@ export const REGISTRY_SPEC_SCHEMA: any = {
         "custom"
       ],
       "description": "An upstream registry cached through the cloud's pull-through mechanism."
+    },
+    "NetworkSpec": {
+      "type": "object",
+      "properties": {
+        "privateAccess": {
+          "type": "boolean",
+          "description": "Reach the registry through private networks: AWS interface endpoints for `ecr.api` and `ecr.dkr` and the S3 gateway endpoint in the VPC given to the construct; GCP VPC Service Controls (the project inside a service perimeter restricting `artifactregistry.googleapis.com`); Azure private endpoints with public network access off (Premium).",
+          "default": false
+        },
+        "awsDenyOutsideVpc": {
+          "type": "boolean",
+          "description": "AWS: repository policies deny pulls and pushes that come neither through the VPC endpoints nor from the VPCs given to the construct (`aws:SourceVpce`, `aws:SourceVpc`). AWS services acting for the registry (replication, pull-through caches, scanning) and the account's service-linked roles are exempt. Needs `privateAccess`.",
+          "default": false
+        },
+        "gcpServicePerimeter": {
+          "type": "string",
+          "description": "GCP: an existing service perimeter the project is added to (`accessPolicies/<number>/servicePerimeters/<name>`). The perimeter must list `artifactregistry.googleapis.com` among its restricted services; the library does not change it. Without it, the GCP construct creates a perimeter when given an access policy."
+        },
+        "azureTrustedServices": {
+          "type": "boolean",
+          "description": "Azure: let trusted Azure services (ACR Tasks, such as the purge task; Defender) reach the network-restricted registry (`network_rule_bypass_option = AzureServices`).",
+          "default": true
+        }
+      },
+      "additionalProperties": false,
+      "description": "Private network access (`network`)."
+    },
+    "NotificationsSpec": {
+      "type": "object",
+      "properties": {
+        "events": {
+          "type": "array",
+          "items": {
+            "$ref": "#/definitions/NotificationEvent"
+          },
+          "description": "The events to deliver (each at most once)."
+        },
+        "minimumSeverity": {
+          "$ref": "#/definitions/Severity",
+          "description": "With `scan-finding`: the lowest severity reported."
+        }
+      },
+      "required": [
+        "events"
+      ],
+      "additionalProperties": false,
+      "description": "Events delivered where teams look (`notifications`)."
+    },
+    "NotificationEvent": {
+      "type": "string",
+      "enum": [
+        "push",
+        "scan-finding",
+        "retention-deletion",
+        "promotion"
+      ],
+      "description": "An event the registry reports (`notifications.events`)."
     }
   },
   "$id": "https://github.com/example/container-registry-constructs/schema/registry-spec.schema.json",

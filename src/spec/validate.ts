@@ -15,6 +15,9 @@ import {
   EnvironmentLayout,
   GithubTrustSpec,
   IdentitySpec,
+  NetworkSpec,
+  NotificationEvent,
+  NotificationsSpec,
   RegistrySpec,
   RetentionPolicySpec,
   RetentionRuleSpec,
@@ -90,6 +93,8 @@ const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 /** Harbor's resource name grammar (goharbor/harbor src/pkg/project/manager.go:61, restrictedNameChars). */
 const HARBOR_ENDPOINT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+/** A VPC Service Controls perimeter name (Access Context Manager: `accessPolicies/{policy}/servicePerimeters/{name}`, name of letters, digits and `_`, at most 50). */
+const GCP_SERVICE_PERIMETER = /^accessPolicies\/[0-9]+\/servicePerimeters\/[A-Za-z][A-Za-z0-9_]{0,49}$/;
 
 /**
  * Structural validation of a spec: required fields, value grammars, references
@@ -179,6 +184,8 @@ class Checker {
     this.replication(spec);
     this.upstreamCaches(spec);
     this.labels(spec);
+    if (spec.network !== undefined) this.network(spec.network);
+    if (spec.notifications !== undefined) this.notifications(spec, spec.notifications);
   }
 
   private add(path: string, value: unknown, message: string): void {
@@ -747,6 +754,62 @@ class Checker {
       }
       if (this.gcp && !this.skip(value) && !GCP_LABEL_VALUE.test(value)) {
         this.add(`labels.${key}`, value, 'is not a valid GCP label value (lower-case letters, digits, _ and -, at most 63 characters)');
+      }
+    }
+  }
+
+  /** The `network` section: flags, the perimeter name, and what needs `privateAccess`. */
+  private network(network: NetworkSpec): void {
+    if (network === null || typeof network !== 'object') {
+      this.add('network', network, 'must be an object (privateAccess, awsDenyOutsideVpc, gcpServicePerimeter, azureTrustedServices)');
+      return;
+    }
+    for (const key of ['privateAccess', 'awsDenyOutsideVpc', 'azureTrustedServices'] as const) {
+      if (network[key] !== undefined && typeof network[key] !== 'boolean') this.add(`network.${key}`, network[key], 'must be true or false');
+    }
+    if (network.awsDenyOutsideVpc === true && network.privateAccess !== true) {
+      this.add('network.awsDenyOutsideVpc', true, 'needs network.privateAccess: true (pulls from outside the VPC are refused only when the VPC endpoints exist)');
+    }
+    const perimeter = network.gcpServicePerimeter;
+    if (perimeter !== undefined && !this.skip(perimeter)) {
+      if (typeof perimeter !== 'string' || !GCP_SERVICE_PERIMETER.test(perimeter)) {
+        this.add('network.gcpServicePerimeter', perimeter,
+          'is not a service perimeter name (accessPolicies/<policy number>/servicePerimeters/<name>, the name of letters, digits and _, starting with a letter, at most 50)');
+      } else if (network.privateAccess !== true) {
+        this.add('network.gcpServicePerimeter', perimeter, 'needs network.privateAccess: true (the perimeter is how GCP keeps the registry private)');
+      }
+    }
+  }
+
+  /** The `notifications` section: known events, each once, and a severity only for scan findings on a registry that scans. */
+  private notifications(spec: RegistrySpec, n: NotificationsSpec): void {
+    if (n === null || typeof n !== 'object') {
+      this.add('notifications', n, 'must be an object (events, minimumSeverity)');
+      return;
+    }
+    const allowed = enumValues(NotificationEvent);
+    if (!Array.isArray(n.events) || n.events.length === 0) {
+      this.add('notifications.events', n.events, `must list at least one event (allowed: ${allowed.join(', ')})`);
+      return;
+    }
+    const seen = new Set<string>();
+    n.events.forEach((e, i) => {
+      if (!allowed.includes(e)) this.add(`notifications.events[${i}]`, e, `is not an event (allowed: ${allowed.join(', ')})`);
+      else if (seen.has(e)) this.add(`notifications.events[${i}]`, e, 'is listed twice; each event at most once');
+      seen.add(e);
+    });
+    if (n.minimumSeverity !== undefined) {
+      if (!enumValues(Severity).includes(n.minimumSeverity)) {
+        this.add('notifications.minimumSeverity', n.minimumSeverity, `is not a severity (allowed: ${enumValues(Severity).join(', ')})`);
+      } else if (!seen.has(NotificationEvent.SCAN_FINDING)) {
+        this.add('notifications.minimumSeverity', n.minimumSeverity, 'applies only to the "scan-finding" event, which notifications.events does not list');
+      }
+    }
+    if (seen.has(NotificationEvent.SCAN_FINDING)) {
+      const repos = Array.isArray(spec.repositories) ? spec.repositories : [];
+      const scans = repos.some((r) => (r?.scanning?.mode ?? spec.scanning?.mode ?? ScanMode.ON_PUSH) !== ScanMode.OFF);
+      if (!scans && repos.length > 0) {
+        this.add('notifications.events', NotificationEvent.SCAN_FINDING, 'asks for scan findings, but scanning.mode is "off" for every repository: there would be none');
       }
     }
   }

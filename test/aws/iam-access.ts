@@ -212,6 +212,21 @@ export class TemplateIam {
     return this.simulate(role.arn, action, keyArn, keyArn.split(':')[4], role.policies, this.keyPolicies.get(keyArn), context) === 'Allowed';
   }
 
+  /**
+   * The decision (`Allowed`, `ExplicitlyDenied`, `ImplicitlyDenied`) on an ECR action on a
+   * repository of the templates (its repository policy applies) for any principal with the
+   * given identity policies and request context (`aws:SourceVpce`, `aws:PrincipalIsAWSService`...),
+   * for the private-network proofs: an explicit deny tells a refused request from one
+   * that only lacks an allow (AWS services act without a repository-policy allow).
+   */
+  public decision(principal: string, action: string, repository: string, identity: any[], context: Record<string, string>): string {
+    const repo = this.repositories.get(repository);
+    if (!repo) throw new Error(`no repository ${repository} in the templates`);
+    // Raw documents are validated; the evaluator's own (a role's `policies`) already are.
+    const policies = identity.map((doc, i) => (doc?.__validated ? doc : createValidatedPolicy(doc, validateIdentityPolicy, { name: `identity-${i}` })));
+    return this.simulate(principal, action, TemplateIam.repositoryArn(repository), ACCOUNT, policies, repo.policy, context);
+  }
+
   private simulate(
     principal: string, action: string, resource: string, accountId: string,
     identity: any[], resourcePolicy: any, context: Record<string, string> = {},
@@ -242,6 +257,8 @@ export class TemplateIam {
           case 'AWS::IAM::ManagedPolicy': return `arn:${PARTITION}:iam::${account}:policy/${arg}`;
           case 'AWS::IAM::OIDCProvider': return `arn:${PARTITION}:iam::${account}:oidc-provider/${String(res.Properties.Url).replace(/^https:\/\//, '')}`;
           case 'AWS::KMS::Key': return arg;
+          // A VPC endpoint's id is its logical id here (the `aws:SourceVpce` value of requests through it).
+          case 'AWS::EC2::VPCEndpoint': return arg;
           default: throw new Error(`cannot resolve Ref ${arg} (${res?.Type ?? 'not in the template'})`);
         }
       }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { azureSpec, PRINCIPAL, taggedWarnings, testStack, VAULT_ID, warningIds } from './helpers';
 import { AzureWarnings, ContainerRegistry, ContainerRegistryProps, PromotionMethod, RoleAssignmentMode, ScopedAccessMode } from '../../src/azure';
-import { EncryptionType, EnvironmentLayout, RegistrySpec, TagState, UpstreamRegistry } from '../../src/spec';
+import { EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, TagState, UpstreamRegistry } from '../../src/spec';
 import { WarningIds } from '../../src/spec/contract';
 
 /** Synthesizes a scenario and returns the construct's warnings, as emitted. */
@@ -53,6 +53,8 @@ const scenarios: Array<() => string[]> = [
   () => emitted(azureSpec(EnvironmentLayout.REPOSITORIES), {
     roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS, scopedAccess: ScopedAccessMode.REGISTRY_ROLE,
   }),
+  // Issue 19: scan findings have no ACR event.
+  () => emitted(azureSpec(EnvironmentLayout.REPOSITORIES, { notifications: { events: [NotificationEvent.SCAN_FINDING] } })),
 ];
 
 describe('AzureWarnings', () => {

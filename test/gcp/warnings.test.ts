@@ -1,7 +1,7 @@
 import { rawAnnotations, testStack, warningIds } from './helpers';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
 import { GcpWarnings } from '../../src/gcp/warnings';
-import { EnvironmentLayout, RegistrySpec, ScanMode, Severity, UpstreamRegistry } from '../../src/spec';
+import { EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, Severity, UpstreamRegistry } from '../../src/spec';
 import { WarningIds } from '../../src/spec/contract';
 import { validSpec } from '../spec/fixtures';
 
@@ -28,6 +28,12 @@ function scenarios(): Array<[string, ContainerRegistry]> {
       replication: { replicas: [{ region: 'us-east1' }] },
       access: undefined,
     }))],
+    ['private access with a cache, and push and scan notifications (issue 19)', build(validSpec({
+      access: undefined,
+      upstreamCaches: [{ name: 'quay', upstream: UpstreamRegistry.QUAY }],
+      network: { privateAccess: true, gcpServicePerimeter: 'accessPolicies/1/servicePerimeters/registry' },
+      notifications: { events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING] },
+    }), { projectNumber: '42' })],
     ['an existing repository, an existing provider, no destroy protection, an anonymous Docker Hub cache', build(validSpec({
       upstreamCaches: [{ name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB }],
     }), {
