@@ -411,7 +411,7 @@ describe('container-registry preview on Harbor', () => {
     const r = await runCli(['preview', '--spec', SPEC, '--images', file('bad-harbor.json', bad), '--now', NOW]);
     expect(r.code).toBe(1);
     expect(r.err).toContain([
-      'bad-harbor.json: 6 problems in the harbor listing:',
+      'bad-harbor.json (harbor listing): 6 problems',
       '  - [0].repository_name: "api" is not a Harbor repository name (<project>/<repository>)',
       '  - [0].push_time: "2026-02-30T00:00:00Z" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z): 2026-02 has 28 days, not 30',
       '  - [0].tags[0].push_time: "yesterday" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z)',
