@@ -289,7 +289,8 @@ describe('negative controls: each mutation of the robots is caught', () => {
   const built = withDecoys(spec, synthesizeRobots(spec).json);
   const clone = () => JSON.parse(JSON.stringify(built));
   const robotOf = (json: any, identity: string, project: string) => robotResource(json, identity, project);
-  const keyOf = (json: any, identity: string, project: string) => Object.entries<any>(json.resource.harbor_robot_account).find(([, r]) => r === robotOf(json, identity, project))![0];
+  const keyOf = (json: any, identity: string, project: string) => Object.entries<any>(json.resource.harbor_robot_account)
+    .find(([, r]) => r === robotOf(json, identity, project))![0];
   const projectOf = (json: any, name: string) => Object.values<any>(json.resource.harbor_project).find((p) => p.name === name);
 
   test('the unmodified deployed robots pass: one project robot per identity and project, none system-level', () => {

@@ -9,7 +9,9 @@
  * Terraform JSON. Registries layout: one project per environment, so the project
  * boundary is the access boundary, and a promoter's hop reads the source with the
  * source project's robot (skopeo --src-creds) and writes the destination with the
- * destination project's robot (--dest-creds), as the generated workflow logs in.
+ * destination project's robot (--dest-creds), as the generated workflow logs in; the
+ * generated hop scripts (promote-<source>-to-<destination>.sh) run the same way with
+ * SRC_CREDS / DEST_CREDS.
  * Needs `docker-registry` and `skopeo` (the tests fail without them).
  */
 import { mkdtempSync, rmSync } from 'fs';
@@ -18,9 +20,11 @@ import { join } from 'path';
 import { AuthorizingProxy, RegistryOperation } from './authorizing-proxy';
 import { promotionSpec } from './fixtures';
 import { HARBOR_ACTIONS, HarborAccessControl, HarborAuthorizer, startHarborAccessControl } from './harbor-authorizer';
+import { writeScripts } from './helpers';
 import { buildOciImage, LocalRegistry, OciImage, request, run, skopeoHome } from './oci-registry';
 import { HarborAccessMatrix } from '../../src/harbor/access-matrix';
-import { EnvironmentLayout, RegistrySpec } from '../../src/spec';
+import { PromotionPlan, PromotionPlanner } from '../../src/promotion';
+import { Cloud, EnvironmentLayout, RegistrySpec } from '../../src/spec';
 import { synthesizeRobots } from '../harbor/robot-stack';
 
 jest.setTimeout(60_000);
@@ -204,6 +208,72 @@ describe('Harbor robots through the authorizing proxy, registries layout', () =>
     await expect(registry.copy(image, 'platform-staging/api', '6.6.7', { via: proxy.host, creds: authorizer.creds(robotOf('promote-prod', 'platform-staging')), home: home() }))
       .rejects.toThrow(/403|denied/i);
     expect(proxy.refusals().map((e) => e.check)).toContainEqual({ action: 'repository:push', repository: 'platform-staging/api' });
+  });
+});
+
+describe('the generated Harbor hop scripts through the proxy: SRC_CREDS the source project\'s robot, DEST_CREDS the destination\'s', () => {
+  const promoted = buildOciImage('harbor hop script api v2');
+  let c: HarborAccessControl;
+  let plan: PromotionPlan;
+  let scripts: string;
+  beforeAll(async () => {
+    c = await startHarborAccessControl(registry.host, spec);
+    plan = PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR, harborHost: c.proxy.host });
+    scripts = writeScripts(work, 'harbor-hops', plan);
+    await registry.pushTags(promoted, 'platform-dev/api', ['2.0.0'], { via: c.proxy.host, creds: c.creds('ci', 'platform-dev'), home: home() });
+  });
+  afterAll(async () => {
+    await c?.proxy.stop();
+    rmSync(promoted.dir, { recursive: true, force: true });
+  });
+  beforeEach(() => c.proxy.clearLog());
+  /** Runs a hop script as its promoter, with the given credentials per side (the workflow gives each side's robot through SRC_AUTHFILE / DEST_AUTHFILE). */
+  const hop = (h: PromotionPlan['hops'][number], srcCreds: string, destCreds: string, tag = '2.0.0') => run('sh', [join(scripts, h.scriptName), '--image', 'api'], {
+    PATH: process.env.PATH!,
+    ...skopeoHome(home()),
+    SRC_TLS_VERIFY: 'false',
+    DEST_TLS_VERIFY: 'false',
+    VERIFY: 'none',
+    DIGEST: promoted.digest,
+    TAGS: tag,
+    SRC_CREDS: srcCreds,
+    DEST_CREDS: destCreds,
+  }, true);
+
+  test('every hop, as its promoter\'s two robots, promotes by digest; each request decided as the robot of its side', async () => {
+    expect(plan.hops.map((h) => [h.promoter, h.images[0].source.project, h.images[0].destination.project])).toEqual([
+      ['promote-staging', 'platform-dev', 'platform-staging'], ['promote-prod', 'platform-staging', 'platform-prod'],
+    ]);
+    for (const h of plan.hops) {
+      c.proxy.clearLog();
+      const [src, dest] = [h.images[0].source.project!, h.images[0].destination.project!];
+      const r = await hop(h, c.creds(h.promoter!, src), c.creds(h.promoter!, dest));
+      expect([h.scriptName, r.code, r.err]).toEqual([h.scriptName, 0, '']);
+      expect(await registry.digest(`${dest}/api`, '2.0.0')).toBe(promoted.digest);
+      expect(c.proxy.refusals()).toEqual([]);
+      // The source project was read only as the source robot, the destination only touched as the destination robot.
+      const by = (repository: string) => new Set(c.proxy.log.filter((e) => e.check.repository === repository).map((e) => e.identity));
+      expect(by(`${src}/api`)).toEqual(new Set([`robot$${src}+${h.promoter}`]));
+      expect(by(`${dest}/api`)).toEqual(new Set([`robot$${dest}+${h.promoter}`]));
+      expect(c.proxy.log).toContainEqual(expect.objectContaining({ identity: `robot$${dest}+${h.promoter}`, check: { action: 'repository:push', repository: `${dest}/api` }, allowed: true }));
+    }
+  });
+
+  test('negative controls: the sides\' robots swapped, or one robot for both sides, fail and change nothing', async () => {
+    const h = plan.hops.find((x) => x.promoter === 'promote-prod')!;
+    const [src, dest] = ['platform-staging', 'platform-prod'];
+    for (const [srcCreds, destCreds] of [
+      [c.creds('promote-prod', dest), c.creds('promote-prod', src)],
+      [c.creds('promote-prod', dest), c.creds('promote-prod', dest)],
+      [c.creds('promote-prod', src), c.creds('promote-prod', src)],
+    ]) {
+      c.proxy.clearLog();
+      const r = await hop(h, srcCreds, destCreds, '2.0.1');
+      expect(r.code).not.toBe(0);
+      expect(c.proxy.refusals().length).toBeGreaterThan(0);
+      expect(c.proxy.log.filter((e) => e.allowed && e.check.action === 'repository:push')).toEqual([]);
+      expect(await registry.digest(`${dest}/api`, '2.0.1')).toBeUndefined();
+    }
   });
 });
 
