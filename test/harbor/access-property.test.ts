@@ -212,6 +212,8 @@ const specArb = fc.record({
   dockerHub: fc.boolean(),
   // Immutable tags without exceptions: builds and hops move no tag (except with the tags layout), so push's tag moves are beyond the model.
   immutable: fc.boolean(),
+  // One identity in two roles (a puller that is also the CI, or also a promoter; a pusher may not promote): its robots merge the roles' grants per project.
+  shared: fc.constantFrom('none', 'ci0', 'promo0'),
 }).chain((base) => {
   const envs = ['dev', 'staging', 'prod'].slice(0, base.chainLength);
   return fc.record({
@@ -226,13 +228,17 @@ const specArb = fc.record({
     ...(envs.length ? { environments: { layout: base.layout, chain: envs.map((name) => ({ name })) } } : {}),
     ...(base.immutable ? { tagPolicy: { immutable: true, mutableTags: [], strategy: TagStrategy.GIT_SHA } } : {}),
     ...(base.cache ? { upstreamCaches: [base.dockerHub ? { name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'bot' } : { name: 'hub', upstream: UpstreamRegistry.QUAY }] } : {}),
-    access: { pushers: [...pushers], pullers: [...pullers], promoters: [...promoters] },
+    access: {
+      pushers: [...pushers],
+      pullers: pullers.map((p, i) => (i === 0 && [...pushers, ...promoters].some((x) => x.name === base.shared) ? { ...p, name: base.shared } : p)),
+      promoters: [...promoters],
+    },
   }));
 });
 
 describe('Harbor access: the deployed robots, evaluated, equal the native matrix, which covers the model (fast-check, seeded)', () => {
   test('every robot x capability x repository, in and outside the spec\'s projects', () => {
-    const counters = ['built', 'globs', 'envRestricted', 'caches', 'promoters', 'tagsWithEnvs', 'multiProjectIdentities', 'immutable', 'dockerHubCache'] as const;
+    const counters = ['built', 'globs', 'envRestricted', 'caches', 'promoters', 'tagsWithEnvs', 'multiProjectIdentities', 'immutable', 'dockerHubCache', 'sharedIdentity'] as const;
     const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
     const stats: Stats = { decisions: 0, allowed: 0, outsideDenied: 0, beyond: 0, operations: 0, otherProjectDenied: 0 };
     let robotCount = 0;
@@ -249,6 +255,7 @@ describe('Harbor access: the deployed robots, evaluated, equal the native matrix
       if (spec.upstreamCaches?.[0].upstream === UpstreamRegistry.DOCKER_HUB) seen.dockerHubCache++;
       if (spec.access!.promoters!.length) seen.promoters++;
       if (spec.tagPolicy) seen.immutable++;
+      if (new Set(ids.map((i) => i.name)).size < ids.length) seen.sharedIdentity++;
       if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length) seen.tagsWithEnvs++;
       const perIdentity = ids.map((i) => robots.filter((r) => r.identity === i.name).length);
       maxPerIdentity = Math.max(maxPerIdentity, ...perIdentity);
