@@ -16,14 +16,17 @@
  *   other projects (another robot's), and projects of the same instance the spec does not
  *   own (`other`, `<name>x`, `<project>-other`), which are never allowed;
  * - delete and admin never;
+ * - the construct outputs each robot's `full_name` and sensitive `secret` as
+ *   `HARBOR_ROBOT_NAME|SECRET_<IDENTITY>_<PROJECT>` of that very robot, and every robot
+ *   variable and secret the generated promotion workflow reads is one of those outputs;
  * - what the robots allow beyond the model is exactly what the matrix declares: a
  *   capability beyond the model is allowed only on a row with `beyondModel`, and every
  *   row with `beyondModel` allows something beyond it.
  * Negative controls mutate the synthesized robots (widen a project robot to `*`, make a
  * robot system-level, remove or disable a promotion source's robot, move a robot to
  * another project, deny pull, add push or delete, add a system-kind permission, make a
- * project public) or the matrix rows, and each is caught (or refused, as Harbor
- * refuses it).
+ * project public), the matrix rows or the outputs, and each is caught (or refused, as
+ * Harbor refuses it).
  *
  * The construct helper's property test (container-registry-access.test.ts: complete,
  * only pull/push, push only where the model writes, no robot where the model gives
@@ -35,8 +38,9 @@ import * as fc from 'fast-check';
 import { HarborAccess } from './harbor-access';
 import { robotResource, synthesizeRobots } from './robot-stack';
 import { HarborAccessEntry, HarborAccessMatrix } from '../../src/harbor/access-matrix';
+import { PromotionPlanner, PromotionWorkflow, WorkflowVariables } from '../../src/promotion';
 import {
-  AccessModel, AccessResource, AccessResourceKind, Capability, EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy, UpstreamRegistry,
+  AccessModel, AccessResource, AccessResourceKind, Capability, Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy, UpstreamRegistry,
 } from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
@@ -182,6 +186,44 @@ function problems(spec: RegistrySpec, json: any, stats?: Stats, matrixOverride?:
   return out;
 }
 
+/**
+ * The construct's robot outputs and the workflow's robot variables: the outputs are
+ * exactly one `HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT>` (the robot's `full_name`) and one
+ * sensitive `HARBOR_ROBOT_SECRET_<IDENTITY>_<PROJECT>` (its `secret`) per matrix robot,
+ * each referring to that identity's robot in that project; every robot variable and
+ * secret the generated promotion workflow reads is one of them. `workflow`: the
+ * workflow's variables and secrets, when the spec has a promotion plan.
+ */
+function outputProblems(spec: RegistrySpec, json: any, workflow?: { variables: string[]; secrets: string[] }): string[] {
+  const out: string[] = [];
+  const outputs: Record<string, any> = json.output ?? {};
+  const resources: Record<string, any> = json.resource.harbor_robot_account ?? {};
+  const refers = (value: unknown, attribute: string): any => {
+    const m = /^\$\{harbor_robot_account\.([^.]+)\.([a-z_]+)\}$/.exec(String(value));
+    return m && m[2] === attribute ? resources[m[1]] : undefined;
+  };
+  const expected = new Set<string>();
+  for (const robot of HarborAccessMatrix.robots(spec)) {
+    const project = robot.permissions[0].project;
+    for (const [name, attribute, sensitive] of [
+      [WorkflowVariables.harborRobotName(robot.identity, project), 'full_name', false],
+      [WorkflowVariables.harborRobotSecret(robot.identity, project), 'secret', true],
+    ] as const) {
+      expected.add(name);
+      const o = outputs[name];
+      const resource = o && refers(o.value, attribute);
+      if (!resource) out.push(`${name}: no output of ${robot.fullName}'s ${attribute} (${JSON.stringify(o?.value)})`);
+      else if (resource.name !== robot.identity || resource.permissions[0].namespace !== project) out.push(`${name}: refers to robot ${resource.name} in ${resource.permissions[0].namespace}`);
+      if (o && (o.sensitive === true) !== sensitive) out.push(`${name}: sensitive ${o.sensitive}`);
+    }
+  }
+  for (const name of Object.keys(outputs).filter((n) => n.startsWith('HARBOR_ROBOT_'))) if (!expected.has(name)) out.push(`${name}: an output for no matrix robot`);
+  for (const name of [...workflow?.variables ?? [], ...workflow?.secrets ?? []].filter((n) => n.startsWith('HARBOR_ROBOT_'))) {
+    if (!expected.has(name)) out.push(`the workflow reads ${name}, which the construct does not output`);
+  }
+  return out;
+}
+
 /** Adds the decoy projects to a configuration (what else lives on the instance). */
 function withDecoys(spec: RegistrySpec, json: any): any {
   for (const name of decoys(spec)) json.resource.harbor_project[`decoy-${name}`] = { name };
@@ -238,11 +280,12 @@ const specArb = fc.record({
 
 describe('Harbor access: the deployed robots, evaluated, equal the native matrix, which covers the model (fast-check, seeded)', () => {
   test('every robot x capability x repository, in and outside the spec\'s projects', () => {
-    const counters = ['built', 'globs', 'envRestricted', 'caches', 'promoters', 'tagsWithEnvs', 'multiProjectIdentities', 'immutable', 'dockerHubCache', 'sharedIdentity'] as const;
+    const counters = ['built', 'globs', 'envRestricted', 'caches', 'promoters', 'tagsWithEnvs', 'multiProjectIdentities', 'immutable', 'dockerHubCache', 'sharedIdentity', 'workflows'] as const;
     const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
     const stats: Stats = { decisions: 0, allowed: 0, outsideDenied: 0, beyond: 0, operations: 0, otherProjectDenied: 0 };
     let robotCount = 0;
     let maxPerIdentity = 0;
+    let workflowRobotVariables = 0;
     fc.assert(fc.property(specArb, (spec) => {
       const { json, robots } = synthesizeRobots(spec);
       seen.built++;
@@ -264,11 +307,23 @@ describe('Harbor access: the deployed robots, evaluated, equal the native matrix
       expect(robots.filter((r) => r.level !== 'project')).toEqual([]);
       expect(Object.values<any>(json.resource.harbor_robot_account ?? {}).filter((r) => r.level !== 'project')).toEqual([]);
       expect(problems(spec, withDecoys(spec, json), stats)).toEqual([]);
+      // The robots' outputs, and the promotion workflow's robot variables and secrets, for the specs the workflow generator takes
+      // (it needs a pusher of the first environment and a promoter for every hop; it refuses the others with its own error).
+      let workflow: { variables: string[]; secrets: string[] } | undefined;
+      try {
+        workflow = PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR }));
+        seen.workflows++;
+        workflowRobotVariables += workflow.variables.filter((v) => v.startsWith('HARBOR_ROBOT_NAME_')).length;
+      } catch (e) {
+        if (!/^Cannot generate the promotion workflow|^Cannot plan promotion/.test((e as Error).message)) throw e;
+      }
+      expect(outputProblems(spec, json, workflow)).toEqual([]);
     }), { seed: 20261216, numRuns: 200 });
     // The generators produced the interesting cases.
     expect([...seen.layouts].sort()).toEqual(['none', 'registries', 'repositories', 'tags']);
     for (const k of counters) expect([k, seen[k] > 10]).toEqual([k, true]);
     expect(maxPerIdentity).toBeGreaterThanOrEqual(3);
+    expect(workflowRobotVariables).toBeGreaterThan(100);
     expect(stats.allowed).toBeGreaterThan(2000);
     expect(stats.outsideDenied).toBeGreaterThan(2000);
     expect(stats.otherProjectDenied).toBeGreaterThan(1000);
@@ -277,7 +332,8 @@ describe('Harbor access: the deployed robots, evaluated, equal the native matrix
     console.log(`Harbor access (deployed harbor.ContainerRegistry): ${seen.built} specs, ${robotCount} project robots (up to ${maxPerIdentity} per identity, `
       + `${seen.multiProjectIdentities} specs with an identity in several projects, 0 system-level), ${stats.decisions} decisions (${stats.allowed} allowed, `
       + `${stats.beyond} beyond the model and declared, ${stats.otherProjectDenied} denied in the spec's other projects, ${stats.outsideDenied} denied in projects `
-      + `outside the spec), ${stats.operations} model operations allowed`);
+      + `outside the spec), ${stats.operations} model operations allowed; ${seen.workflows} promotion workflows read ${workflowRobotVariables} robot `
+      + 'name variables, each a construct output of the right robot');
   });
 });
 
@@ -418,6 +474,28 @@ describe('negative controls: each mutation of the robots is caught', () => {
     const json = clone();
     projectOf(json, 'platform-staging').public = true;
     expect(problems(spec, json)).toContainEqual('robot$platform-dev+ci read platform-staging/api: evaluated true, native matrix false');
+  });
+
+  test('the robot outputs and the workflow\'s robot variables: unmodified they agree; a swapped, missing or non-sensitive output, or a variable for no robot, is caught', () => {
+    const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR }));
+    expect(workflow.variables.filter((v) => v.startsWith('HARBOR_ROBOT_'))).toEqual([
+      'HARBOR_ROBOT_NAME_CI_PLATFORM_DEV', 'HARBOR_ROBOT_NAME_PROMO_PLATFORM_DEV', 'HARBOR_ROBOT_NAME_PROMO_PLATFORM_PROD', 'HARBOR_ROBOT_NAME_PROMO_PLATFORM_STAGING',
+    ]);
+    expect(outputProblems(spec, built, workflow)).toEqual([]);
+    const swapped = clone();
+    const [a, b] = ['HARBOR_ROBOT_NAME_PROMO_PLATFORM_DEV', 'HARBOR_ROBOT_NAME_PROMO_PLATFORM_STAGING'];
+    [swapped.output[a].value, swapped.output[b].value] = [swapped.output[b].value, swapped.output[a].value];
+    expect(outputProblems(spec, swapped, workflow)).toEqual([`${a}: refers to robot promo in platform-staging`, `${b}: refers to robot promo in platform-dev`]);
+    const missing = clone();
+    delete missing.output.HARBOR_ROBOT_SECRET_PROMO_PLATFORM_PROD;
+    expect(outputProblems(spec, missing, workflow)).toEqual([expect.stringMatching(/^HARBOR_ROBOT_SECRET_PROMO_PLATFORM_PROD: no output of robot\$platform-prod\+promo's secret/)]);
+    const plain = clone();
+    delete plain.output.HARBOR_ROBOT_SECRET_CI_PLATFORM_DEV.sensitive;
+    expect(outputProblems(spec, plain, workflow)).toEqual(['HARBOR_ROBOT_SECRET_CI_PLATFORM_DEV: sensitive undefined']);
+    // A workflow that logs in as a system-level robot (one name per identity) reads variables no construct output gives.
+    expect(outputProblems(spec, built, { variables: [...workflow.variables, 'HARBOR_ROBOT_NAME_PROMO'], secrets: [...workflow.secrets, 'HARBOR_ROBOT_SECRET_PROMO'] })).toEqual([
+      'the workflow reads HARBOR_ROBOT_NAME_PROMO, which the construct does not output', 'the workflow reads HARBOR_ROBOT_SECRET_PROMO, which the construct does not output',
+    ]);
   });
 
   test('a matrix row without its beyondModel, or with one it does not need, is caught (the tag moves of an immutable spec)', () => {

@@ -29,14 +29,13 @@ export function robotResource(json: any, name: string, project: string): any {
 }
 
 /**
- * Synthesizes `harbor.ContainerRegistry` for a spec (with its default props but
- * `outputs: false`) and returns the Terraform JSON, with a secret on each robot, and
- * the matrix's robots (what the JSON is checked against). `stack`: the construct's
- * stack, for callers that add grants before synthesis is needed.
+ * Synthesizes `harbor.ContainerRegistry` for a spec (its default props: outputs on)
+ * and returns the Terraform JSON, with a secret on each robot, the matrix's robots
+ * (what the JSON is checked against) and the construct.
  */
 export function synthesizeRobots(spec: RegistrySpec): { json: any; robots: HarborRobot[]; registry: ContainerRegistry } {
   const stack = new TerraformStack(Testing.app(), 'stack');
-  const registry = new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com', outputs: false });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com' });
   // `true`: run the node validations, as `cdktf synth` does (the construct's HarborTerraformChecks).
   const json = JSON.parse(Testing.synth(stack, true));
   for (const r of Object.values<any>(json.resource?.harbor_robot_account ?? {})) {
