@@ -259,6 +259,52 @@ describe('the generated Harbor hop scripts through the proxy: SRC_CREDS the sour
     }
   });
 
+  test('as the workflow runs it: each side\'s robot logged in with skopeo login into its own auth file (SRC_AUTHFILE / DEST_AUTHFILE)', async () => {
+    const h = plan.hops.find((x) => x.promoter === 'promote-staging')!;
+    const dir = mkdtempSync(join(work, 'authfiles-'));
+    const login = async (project: string) => {
+      const file = join(dir, `${project}.json`);
+      const [user, secret] = [robotOf('promote-staging', project), c.authorizer.credentials()[robotOf('promote-staging', project)]];
+      const r = await run('skopeo', ['login', '--tls-verify=false', '--authfile', file, '--username', user, '--password', secret, c.proxy.host], skopeoHome(home()));
+      expect([project, r.code, r.err]).toEqual([project, 0, '']);
+      return file;
+    };
+    const [src, dest] = [await login('platform-dev'), await login('platform-staging')];
+    c.proxy.clearLog();
+    const r = await run('sh', [join(scripts, h.scriptName), '--image', 'api'], {
+      PATH: process.env.PATH!,
+      ...skopeoHome(home()),
+      SRC_TLS_VERIFY: 'false',
+      DEST_TLS_VERIFY: 'false',
+      VERIFY: 'none',
+      DIGEST: promoted.digest,
+      TAGS: '2.0.2',
+      SRC_AUTHFILE: src,
+      DEST_AUTHFILE: dest,
+    }, true);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(await registry.digest('platform-staging/api', '2.0.2')).toBe(promoted.digest);
+    expect(c.proxy.refusals()).toEqual([]);
+    expect(new Set(c.proxy.log.filter((e) => e.check.repository === 'platform-dev/api').map((e) => e.identity))).toEqual(new Set(['robot$platform-dev+promote-staging']));
+    expect(new Set(c.proxy.log.filter((e) => e.check.repository === 'platform-staging/api').map((e) => e.identity))).toEqual(new Set(['robot$platform-staging+promote-staging']));
+    // The auth files swapped: refused, nothing written.
+    c.proxy.clearLog();
+    const swapped = await run('sh', [join(scripts, h.scriptName), '--image', 'api'], {
+      PATH: process.env.PATH!,
+      ...skopeoHome(home()),
+      SRC_TLS_VERIFY: 'false',
+      DEST_TLS_VERIFY: 'false',
+      VERIFY: 'none',
+      DIGEST: promoted.digest,
+      TAGS: '2.0.3',
+      SRC_AUTHFILE: dest,
+      DEST_AUTHFILE: src,
+    }, true);
+    expect(swapped.code).not.toBe(0);
+    expect(c.proxy.refusals().length).toBeGreaterThan(0);
+    expect(await registry.digest('platform-staging/api', '2.0.3')).toBeUndefined();
+  });
+
   test('negative controls: the sides\' robots swapped, or one robot for both sides, fail and change nothing', async () => {
     const h = plan.hops.find((x) => x.promoter === 'promote-prod')!;
     const [src, dest] = ['platform-staging', 'platform-prod'];
