@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AuthorizingProxy, RegistryOperation } from './authorizing-proxy';
+import { generateSigningKey, pushSignature } from './cosign-signature';
 import { promotionSpec } from './fixtures';
 import { HARBOR_ACTIONS, HarborAccessControl, HarborAuthorizer, startHarborAccessControl } from './harbor-authorizer';
 import { writeScripts } from './helpers';
@@ -303,6 +304,41 @@ describe('the generated Harbor hop scripts through the proxy: SRC_CREDS the sour
     expect(swapped.code).not.toBe(0);
     expect(c.proxy.refusals().length).toBeGreaterThan(0);
     expect(await registry.digest('platform-staging/api', '2.0.3')).toBeUndefined();
+  });
+
+  test('signed: the source robot reads the source .sig, the destination robot writes and re-reads it (VERIFY_KEY), along the chain', async () => {
+    const signed = buildOciImage('harbor hop script api v3 signed');
+    try {
+      const key = generateSigningKey(work, 'harbor-signed');
+      await registry.pushTags(signed, 'platform-dev/api', ['3.0.0'], { via: c.proxy.host, creds: c.creds('ci', 'platform-dev'), home: home() });
+      // The build signs as the CI robot of the dev project, through the proxy.
+      const sigTag = await pushSignature(c.proxy.host, 'platform-dev/api', signed.digest, key, undefined, `Basic ${Buffer.from(c.creds('ci', 'platform-dev')).toString('base64')}`);
+      for (const h of plan.hops) {
+        c.proxy.clearLog();
+        const [src, dest] = [h.images[0].source.project!, h.images[0].destination.project!];
+        const r = await run('sh', [join(scripts, h.scriptName), '--image', 'api'], {
+          PATH: process.env.PATH!,
+          ...skopeoHome(home()),
+          SRC_TLS_VERIFY: 'false',
+          DEST_TLS_VERIFY: 'false',
+          VERIFY: '',
+          VERIFY_KEY: key.publicKeyPath,
+          DIGEST: signed.digest,
+          TAGS: '3.0.0',
+          SRC_CREDS: c.creds(h.promoter!, src),
+          DEST_CREDS: c.creds(h.promoter!, dest),
+        }, true);
+        expect([h.scriptName, r.code, r.err]).toEqual([h.scriptName, 0, '']);
+        expect(r.out).toContain('verified at the destination');
+        expect(await registry.tags(`${dest}/api`)).toContain(sigTag);
+        expect(c.proxy.refusals()).toEqual([]);
+        const by = (repository: string) => new Set(c.proxy.log.filter((e) => e.check.repository === repository).map((e) => e.identity));
+        expect(by(`${src}/api`)).toEqual(new Set([`robot$${src}+${h.promoter}`]));
+        expect(by(`${dest}/api`)).toEqual(new Set([`robot$${dest}+${h.promoter}`]));
+      }
+    } finally {
+      rmSync(signed.dir, { recursive: true, force: true });
+    }
   });
 
   test('negative controls: the sides\' robots swapped, or one robot for both sides, fail and change nothing', async () => {
