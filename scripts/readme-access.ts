@@ -110,9 +110,10 @@ function harborBlock(spec: RegistrySpec, header: string[]): string[] {
       + 'layouts, a `repositories` filter), its robot reaches them too, and any repository of the project outside the spec; `beyondModel` '
       + 'says so. Harbor gives a project robot exactly one project and only a system-level robot (which needs a Harbor administrator) may span '
       + 'several: an identity that needs several projects (a promoter with the `registries` layout, a puller with a cache) gets one project '
-      + 'robot in each, and the generated workflow logs in to each side with that side\'s robot. Proven like the others: `test/harbor/harbor-access.ts` evaluates the robots the way Harbor decides (its robot security context '
-      + 'and registry auth middleware, from goharbor/harbor\'s source) over generated specs, and the authorizing proxy\'s Harbor authorizer '
-      + 'runs skopeo as each robot against the loopback registry.',
+      + 'robot in each, and the generated workflow logs in to each side with that side\'s robot. Proven like the others: `test/harbor/harbor-access.ts` evaluates the robots `harbor.ContainerRegistry` deploys the way Harbor '
+      + 'decides (its robot security context and registry auth middleware, from goharbor/harbor\'s source) over generated specs, and the '
+      + 'authorizing proxy\'s Harbor authorizer runs skopeo and the generated hop scripts as each robot against the loopback registry (a hop '
+      + 'reads its source as the source project\'s robot and writes as the destination\'s).',
     '',
     ...table(['identity', 'robot (login user)', 'level', 'permissions', 'beyond the model'], robots.map((r) => [
       r.identity,

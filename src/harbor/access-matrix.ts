@@ -124,9 +124,9 @@ const reasonOutside = (project: string, push: boolean) => `Harbor robot permissi
  *
  * Each identity of the spec's `access` section (pushers, promoters, pullers; every
  * identity, whatever other clouds' principals it has: on Harbor the robot is the
- * credential) with at least one operation in `AccessModel.operations` gets one robot
- * account whose permissions are the least Harbor's RBAC can express for those
- * operations:
+ * credential) with at least one operation in `AccessModel.operations` gets one
+ * project-level robot account in each project its operations touch, whose permission
+ * is the least Harbor's RBAC can express for those operations there:
  * - reading an image (pull, `skopeo inspect`, a promotion's source and destination
  *   reads): `repository:pull` on the image's project;
  * - writing or moving tags (build push, promotion write): `repository:push` and

@@ -1,3 +1,5 @@
+import { HarborAccessMatrix } from './access-matrix';
+import { WorkflowVariables } from '../promotion/workflow-variables';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { HarborRetentionResult, HarborRetentionTranslation } from '../retention/harbor-translation';
 import { EffectiveSpec } from '../spec/effective';
@@ -53,6 +55,8 @@ const HARBOR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
  * - at most 15 immutable tag rules per project (the portal refuses a 16th,
  *   `immutable-tag.component.html`: `[disabled]="rules?.length >= 15"`; the API does
  *   not check, but a project with more cannot be edited in the UI);
+ * - robots: no two (identity, project) robots share a construct id or output names
+ *   (`Robot-<identity>-<project>`, `HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT>`);
  * - the neutral checks for Harbor and the environment-tag retention check.
  * The construct calls it, and so does `container-registry validate --cloud harbor`.
  */
@@ -97,6 +101,38 @@ export class HarborValidator {
     return projects;
   }
 
+  /**
+   * The robots (one per identity and project, `HarborAccessMatrix.robots`): Harbor tells
+   * them apart by full name (`robot$<project>+<identity>`), but the construct id
+   * `Robot-<identity>-<project>` and the outputs / workflow variables
+   * `HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT>` join the two with a separator that names
+   * contain, so identity `ci-shop` in project `shop` and identity `ci` in the proxy-cache
+   * project `shop-shop` would be one construct and one pair of outputs: a problem naming both.
+   */
+  private static robotNameChecks(spec: RegistrySpec, problems: Problems): void {
+    const path = (identity: string) => {
+      for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+        const i = (spec.access?.[role] ?? []).findIndex((id) => id.name === identity);
+        if (i >= 0) return `access.${role}[${i}].name`;
+      }
+      return 'access';
+    };
+    const seen = new Map<string, { identity: string; project: string }>();
+    for (const r of HarborAccessMatrix.robots(spec)) {
+      const project = r.permissions[0].project;
+      for (const key of [`Robot-${r.name}-${project}`, WorkflowVariables.harborRobotName(r.name, project)]) {
+        const other = seen.get(key);
+        if (other && (other.identity !== r.identity || other.project !== project)) {
+          problems.add(path(r.identity), r.identity, `has a robot in project "${project}" whose construct id and outputs (${`Robot-${r.name}-${project}`}, `
+            + `${WorkflowVariables.harborRobotName(r.name, project)}) are those of identity "${other.identity}"'s robot in project "${other.project}": `
+            + 'the workflow could not tell the two robots apart; rename one of the identities (or the cache)');
+          break;
+        }
+        seen.set(key, { identity: r.identity, project });
+      }
+    }
+  }
+
   private static harborChecks(spec: RegistrySpec, valid: boolean, problems: Problems, out: HarborValidation): void {
     const projects = HarborValidator._projects(spec);
     for (const [project, envs] of projects) {
@@ -128,6 +164,8 @@ export class HarborValidator {
       });
     }
     if (!valid) return;
+
+    HarborValidator.robotNameChecks(spec, problems);
 
     // Retention: one policy per project, over the repositories with rules (the translation's problems are spec problems).
     for (const p of HarborRetentionTranslation.projects(spec)) {

@@ -21,18 +21,26 @@ function specOf(layout: EnvironmentLayout, extra: Partial<RegistrySpec> = {}): R
   };
 }
 
-describe('HarborAccessMatrix.robots: the least robot permissions per identity', () => {
-  test('registries layout: one project per environment; a robot on one project is a project robot, on several a system robot', () => {
+describe('HarborAccessMatrix.robots: the least robot permissions per identity and project', () => {
+  test('registries layout: one project per environment; an identity gets one PROJECT robot in each project it needs, never a system robot', () => {
     const robots = HarborAccessMatrix.robots(specOf(EnvironmentLayout.REGISTRIES));
     expect(robots.map((r) => [r.identity, r.name, r.level, r.fullName, r.permissions])).toEqual([
       // The build pushes to the first environment only: pull + push on platform-dev.
       ['ci', 'ci', HarborRobotLevel.PROJECT, 'robot$platform-dev+ci', [{ project: 'platform-dev', actions: [PULL, PUSH] }]],
-      // The staging -> prod hop: read the source (pull), read and write the destination (pull + push).
-      ['promote-prod', 'platform-promote-prod', HarborRobotLevel.SYSTEM, 'robot$platform-promote-prod', [
-        { project: 'platform-prod', actions: [PULL, PUSH] }, { project: 'platform-staging', actions: [PULL] },
-      ]],
+      // The staging -> prod hop: read and write the destination (pull + push) with the destination's robot ...
+      ['promote-prod', 'promote-prod', HarborRobotLevel.PROJECT, 'robot$platform-prod+promote-prod', [{ project: 'platform-prod', actions: [PULL, PUSH] }]],
+      // ... and read the source (pull) with the source's robot (Harbor: "to create a project robot, the permission must be only one project scope").
+      ['promote-prod', 'promote-prod', HarborRobotLevel.PROJECT, 'robot$platform-staging+promote-prod', [{ project: 'platform-staging', actions: [PULL] }]],
       ['runtime', 'runtime', HarborRobotLevel.PROJECT, 'robot$platform-prod+runtime', [{ project: 'platform-prod', actions: [PULL] }]],
     ]);
+    // The matrix rows name the robot that holds them: the source rows the source project's robot.
+    const rows = HarborAccessMatrix.of(specOf(EnvironmentLayout.REGISTRIES)).filter((r) => r.identity === 'promote-prod');
+    expect([...new Set(rows.map((r) => `${r.project} ${r.robot} ${r.grantedAs.join('+')}`))].sort()).toEqual([
+      'platform-prod robot$platform-prod+promote-prod repository:pull+repository:push',
+      'platform-staging robot$platform-staging+promote-prod repository:pull',
+    ]);
+    // The source robot's reasons are its own project's: it reaches platform-staging's repositories outside the spec, and writes nothing.
+    expect(robots[2].beyondModel).toEqual(['Harbor robot permissions are per project: every repository of platform-staging outside the spec, including repositories pushed later']);
   });
 
   test('repositories and tags layouts: one project, so every robot is a project robot of it; its reach beyond the model is declared', () => {
@@ -62,8 +70,12 @@ describe('HarborAccessMatrix.robots: the least robot permissions per identity', 
     const spec = specOf(EnvironmentLayout.REGISTRIES, { upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB }] });
     expect(Naming.harborCacheProjectName(spec, 'hub')).toBe('platform-hub');
     const runtime = HarborAccessMatrix.robots(spec).find((r) => r.identity === 'runtime')!;
-    expect(runtime).toMatchObject({ level: HarborRobotLevel.SYSTEM, fullName: 'robot$platform-runtime' });
-    expect(runtime.permissions).toEqual([{ project: 'platform-hub', actions: [PULL] }, { project: 'platform-prod', actions: [PULL] }]);
+    const runtimes = HarborAccessMatrix.robots(spec).filter((r) => r.identity === 'runtime');
+    expect(runtimes.map((r) => [r.level, r.fullName, r.permissions])).toEqual([
+      [HarborRobotLevel.PROJECT, 'robot$platform-hub+runtime', [{ project: 'platform-hub', actions: [PULL] }]],
+      [HarborRobotLevel.PROJECT, 'robot$platform-prod+runtime', [{ project: 'platform-prod', actions: [PULL] }]],
+    ]);
+    expect(runtime.beyondModel).toEqual([]);
     const row = HarborAccessMatrix.of(spec).find((r) => r.identity === 'runtime' && r.project === 'platform-hub')!;
     expect(row).toMatchObject({ repository: '*', capabilities: [Capability.READ, Capability.CACHE_IMPORT], grantedAs: ['repository:pull'] });
     expect(row.beyondModel).toBeUndefined();
@@ -112,7 +124,9 @@ describe('HarborAccessMatrix.robots: the least robot permissions per identity', 
 
   test('a robot name prefix other than Harbor\'s default', () => {
     expect(HarborAccessMatrix.robots(specOf(EnvironmentLayout.REGISTRIES), { robotNamePrefix: 'bot-' }).map((r) => r.fullName))
-      .toEqual(['bot-platform-dev+ci', 'bot-platform-promote-prod', 'bot-platform-prod+runtime']);
+      .toEqual(['bot-platform-dev+ci', 'bot-platform-prod+promote-prod', 'bot-platform-staging+promote-prod', 'bot-platform-prod+runtime']);
+    // The system-level name form stays available (Harbor's controller.go:257-262), for a robot the matrix never makes.
+    expect(HarborAccessMatrix.fullName(HarborRobotLevel.SYSTEM, 'x', 'platform-dev')).toBe('robot$x');
   });
 });
 
@@ -225,10 +239,14 @@ describe('HarborAccess (the independent evaluator) on hand-written robots: Harbo
     expect(access.allows('robot$sys', 'other', 'repository', 'pull')).toBe(false);
   });
 
-  test('the robots of a spec, through the bindings: the namespaces reference real projects and the names are Harbor\'s', () => {
-    const { json, robots } = synthesizeRobots(specOf(EnvironmentLayout.REGISTRIES));
+  test('the robots harbor.ContainerRegistry deploys for a spec: the matrix\'s, in projects it creates, with the names Harbor gives them', () => {
+    const spec = specOf(EnvironmentLayout.REGISTRIES, { upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'bot' }] });
+    const { json, robots } = synthesizeRobots(spec);
     const access = new HarborAccess(json);
-    expect(access.robots.map((r) => r.fullName).sort()).toEqual(robots.map((r) => r.fullName).sort());
-    expect(access.projects.map((p) => p.name).sort()).toEqual(['platform-dev', 'platform-prod', 'platform-staging']);
+    expect(access.robots.map((r) => [r.fullName, r.level]).sort()).toEqual(robots.map((r) => [r.fullName, 'project']).sort());
+    expect(robots.filter((r) => r.identity === 'runtime').map((r) => r.fullName)).toEqual(['robot$platform-hub+runtime', 'robot$platform-prod+runtime']);
+    expect(access.projects.map((p) => [p.name, p.proxyCache]).sort()).toEqual([
+      ['platform-dev', false], ['platform-hub', true], ['platform-prod', false], ['platform-staging', false],
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
-import { harborSpec } from './helpers';
-import { HarborValidator } from '../../src/harbor';
+import { harborSpec, testStack } from './helpers';
+import { ContainerRegistry, HarborValidator } from '../../src/harbor';
 import { doublestarMatch } from '../../src/retention/harbor-doublestar';
-import { EffectiveTagPolicy, EnvironmentLayout, TagState, TagStrategy } from '../../src/spec';
+import { EffectiveTagPolicy, EnvironmentLayout, TagState, TagStrategy, UpstreamRegistry } from '../../src/spec';
 import { TagPolicyDecision } from '../../src/tagging';
 
 describe('HarborValidator', () => {
@@ -35,6 +35,32 @@ describe('HarborValidator', () => {
       repositories: Array.from({ length: 16 }, (_, i) => ({ name: `svc${i}`, tagPolicy: { immutable: true, semverAliases: false, mutableTags: [`m${i}`] } })),
     });
     expect(HarborValidator.problems(spec)).toEqual([expect.objectContaining({ path: 'tagPolicy', message: expect.stringMatching(/needs 16 immutable tag rules in Harbor project "platform"/) })]);
+  });
+});
+
+describe('HarborValidator: robot names (one project robot per identity and project)', () => {
+  // Identity "ci" pulls through the cache "platform" (project platform-platform); identity "ci-platform" pulls from project platform:
+  // Harbor names them robot$platform-platform+ci and robot$platform+ci-platform, but the construct id Robot-<identity>-<project> and the
+  // outputs HARBOR_ROBOT_NAME_<IDENTITY>_<PROJECT> are the same for both.
+  const colliding = () => harborSpec(EnvironmentLayout.TAGS, {
+    upstreamCaches: [{ name: 'platform', upstream: UpstreamRegistry.QUAY }],
+    access: { pullers: [{ name: 'ci' }, { name: 'ci-platform' }] },
+  });
+
+  test('two robots whose construct id and outputs would be the same: one problem naming both identities and projects', () => {
+    expect(HarborValidator.problems(colliding())).toEqual([{
+      path: 'access.pullers[1].name',
+      value: '"ci-platform"',
+      message: expect.stringMatching(/^has a robot in project "platform" whose construct id and outputs \(Robot-ci-platform-platform, HARBOR_ROBOT_NAME_CI_PLATFORM_PLATFORM\) are those of identity "ci"'s robot in project "platform-platform"/),
+    }]);
+  });
+
+  test('the construct refuses it with that problem (before: a construct-tree error "There is already a Construct with name")', () => {
+    expect(() => new ContainerRegistry(testStack(), 'Registry', { spec: colliding(), url: 'https://harbor.example.com' }))
+      .toThrow(/1 problem[\s\S]*access\.pullers\[1\]\.name: "ci-platform" has a robot in project "platform"/);
+    // Renamed, no problem.
+    const renamed = colliding();
+    expect(HarborValidator.problems({ ...renamed, access: { pullers: [{ name: 'ci' }, { name: 'runner' }] } })).toEqual([]);
   });
 });
 

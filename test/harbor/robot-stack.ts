@@ -1,49 +1,46 @@
 /**
- * The Terraform of a spec's robots, built through the typed bindings
- * (src/harbor/provider): one `harbor_project` per project of the matrix (proxy-cache
- * projects with a `harbor_registry` endpoint), one `harbor_robot_account` per
- * `HarborAccessMatrix.robots` entry with its permissions as the construct passes them
- * (`kind: project`, `namespace: <project>`). The access tests evaluate this JSON with
- * `HarborAccess` (harbor-access.ts); when `harbor.ContainerRegistry` lands, its
- * synthesized JSON can be evaluated the same way.
+ * The Terraform of a spec's robots AS DEPLOYED: the real `harbor.ContainerRegistry`
+ * (src/harbor/container-registry.ts) synthesized in a test stack, its
+ * `harbor_robot_account` and `harbor_project` resources (and everything else it emits)
+ * as the access tests evaluate them with `HarborAccess` (harbor-access.ts).
+ *
+ * The construct sets no robot secret: Harbor generates one on creation and the
+ * provider exports it as the resource's sensitive `secret` attribute (the construct's
+ * `HARBOR_ROBOT_SECRET_<IDENTITY>_<PROJECT>` output). Harbor's robot authentication
+ * compares the basic-auth password with that stored secret
+ * (goharbor/harbor `src/server/middleware/security/robot.go:33-73`), so the tests stand
+ * in for Harbor's generator: `robotSecret` gives each robot a distinct secret, written
+ * into the synthesized JSON as the `secret` Harbor would hold. Nothing else is edited.
  */
 import { TerraformStack, Testing } from 'cdktf';
 import { HarborAccessMatrix, HarborRobot } from '../../src/harbor/access-matrix';
-import { HarborProvider } from '../../src/harbor/provider/harbor-provider';
-import { Project } from '../../src/harbor/provider/project';
-import { Registry } from '../../src/harbor/provider/registry';
-import { RobotAccount } from '../../src/harbor/provider/robot-account';
+import { ContainerRegistry } from '../../src/harbor/container-registry';
 import { RegistrySpec } from '../../src/spec';
-import { Naming } from '../../src/spec/naming';
 
-/** The secret a test gives a robot (Harbor generates one when none is set). */
-export const robotSecret = (identity: string) => `${identity}-Secret1`;
+/** The secret a test gives the robot of an identity in a project (Harbor generates one; distinct per robot). */
+export const robotSecret = (identity: string, project: string) => `${identity}-${project}-Secret1`;
 
-/** Synthesizes the robots (and the projects they name) of a spec; returns the Terraform JSON and the robots. */
-export function synthesizeRobots(spec: RegistrySpec): { json: any; robots: HarborRobot[] } {
-  const app = Testing.app();
-  const stack = new TerraformStack(app, 'stack');
-  new HarborProvider(stack, 'harbor', { url: 'https://harbor.example.com' });
-  const robots = HarborAccessMatrix.robots(spec);
-  const caches = new Map((spec.upstreamCaches ?? []).map((c) => [Naming.harborCacheProjectName(spec, c.name), c.name]));
-  const projects = new Set([
-    ...Naming.physicalEnvironments(spec).map((env) => Naming.harborProjectName(spec, env || undefined)),
-    ...caches.keys(),
-  ]);
-  for (const name of [...projects].sort()) {
-    const cache = caches.get(name);
-    const registry = cache !== undefined
-      ? new Registry(stack, `Upstream-${cache}`, { providerName: 'quay', name: `${spec.name}-${cache}`, endpointUrl: 'https://quay.io' })
-      : undefined;
-    new Project(stack, `Project-${name}`, { name, ...(registry ? { registryId: registry.registryId } : {}) });
+/** The `harbor_robot_account` resource of an identity's robot in a project (by the provider's `name` and permission namespace). */
+export function robotResource(json: any, name: string, project: string): any {
+  const found = Object.values<any>(json.resource?.harbor_robot_account ?? {})
+    .filter((r) => r.name === name && (r.permissions ?? []).some((p: any) => p.namespace === project));
+  if (found.length !== 1) throw new Error(`${found.length} robots named ${name} in project ${project}`);
+  return found[0];
+}
+
+/**
+ * Synthesizes `harbor.ContainerRegistry` for a spec (its default props: outputs on)
+ * and returns the Terraform JSON, with a secret on each robot, the matrix's robots
+ * (what the JSON is checked against) and the construct.
+ */
+export function synthesizeRobots(spec: RegistrySpec): { json: any; robots: HarborRobot[]; registry: ContainerRegistry } {
+  const stack = new TerraformStack(Testing.app(), 'stack');
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com' });
+  // `true`: run the node validations, as `cdktf synth` does (the construct's HarborTerraformChecks).
+  const json = JSON.parse(Testing.synth(stack, true));
+  for (const r of Object.values<any>(json.resource?.harbor_robot_account ?? {})) {
+    if (r.secret !== undefined) throw new Error(`the construct set a secret on robot ${r.name}: Harbor should generate it`);
+    r.secret = robotSecret(r.name, String(r.permissions?.[0]?.namespace));
   }
-  for (const r of robots) {
-    new RobotAccount(stack, `Robot-${r.identity}-${r.permissions[0].project}`, {
-      name: r.name,
-      level: r.level,
-      secret: robotSecret(r.identity),
-      permissions: r.permissions.map((p) => ({ kind: 'project', namespaceName: p.project, access: p.actions.map((a) => ({ resource: a.resource, action: a.action })) })),
-    });
-  }
-  return { json: JSON.parse(Testing.synth(stack)), robots };
+  return { json, robots: HarborAccessMatrix.robots(spec), registry };
 }

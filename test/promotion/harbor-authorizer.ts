@@ -5,7 +5,8 @@
  * permission logic of its own.
  *
  * Credentials, as Harbor takes them: the login user is the robot's full name
- * (`robot$<project>+<name>` or `robot$<name>`) and the password its secret; Harbor
+ * (`robot$<project>+<identity>`: the spec's robots are project robots, one per identity
+ * and project, `HarborAccessMatrix.robots`) and the password its secret; Harbor
  * authenticates robot basic credentials on every request (goharbor/harbor
  * `src/server/middleware/security/robot.go:33-73`: the robot prefix, the name, the
  * salted secret, not disabled, not expired), and its token service takes the same
@@ -61,7 +62,7 @@ export const HARBOR_ACTIONS: CloudActions = {
 
 /** Decides from the robots' Terraform JSON, through `HarborAccess`. */
 export class HarborAuthorizer implements Authorizer {
-  /** Synthesizes the spec's robots and projects (test/harbor/robot-stack.ts) and returns an authorizer over them. */
+  /** Synthesizes `harbor.ContainerRegistry` for the spec (test/harbor/robot-stack.ts) and returns an authorizer over its robots and projects. */
   public static forSpec(spec: RegistrySpec): HarborAuthorizer {
     return HarborAuthorizer.fromJson(synthesizeRobots(spec).json);
   }
@@ -115,17 +116,22 @@ export interface HarborAccessControl {
   readonly proxy: AuthorizingProxy;
   /** Its authorizer. */
   readonly authorizer: HarborAuthorizer;
-  /** `robot$...:secret` of an identity's robot, for skopeo's `--creds` (SRC_CREDS / DEST_CREDS of a hop, the build's push). */
-  creds(identity: string): string;
+  /**
+   * `robot$<project>+<identity>:secret` of an identity's robot in a project, for skopeo's
+   * `--creds`: a hop's SRC_CREDS are the source project's robot, its DEST_CREDS the
+   * destination project's (the same robot when both are in one project).
+   */
+  creds(identity: string, project: string): string;
 }
 
 /**
  * For the promotion integration tests (access-controlled.integration.test.ts), once
  * the Harbor promotion scripts land: starts an authorizing proxy in front of the
- * loopback registry (`upstream`, `host:port`) that authenticates the spec's robots
- * (full name + secret) and decides each request with the Harbor table and evaluator.
- * The generated scripts run as an identity with `creds(identity)`; the repositories
- * are Harbor's `<project>/<repository path>`. Stop it with `proxy.stop()`.
+ * loopback registry (`upstream`, `host:port`) that authenticates each of the spec's
+ * robots (full name `robot$<project>+<identity>` + its own secret) and decides each
+ * request with the Harbor table and evaluator. The generated scripts run a hop with
+ * `creds(promoter, sourceProject)` and `creds(promoter, destinationProject)`; the
+ * repositories are Harbor's `<project>/<repository path>`. Stop it with `proxy.stop()`.
  */
 export async function startHarborAccessControl(upstream: string, spec: RegistrySpec): Promise<HarborAccessControl> {
   const authorizer = HarborAuthorizer.forSpec(spec);
@@ -134,9 +140,11 @@ export async function startHarborAccessControl(upstream: string, spec: RegistryS
   return {
     proxy,
     authorizer,
-    creds: (identity: string) => {
-      const robot = robots.find((r) => r.identity === identity);
-      if (!robot) throw new Error(`identity ${identity} has no Harbor robot (no operation in the access model)`);
+    creds: (identity: string, project: string) => {
+      const robot = robots.find((r) => r.identity === identity && r.permissions[0].project === project);
+      if (!robot) {
+        throw new Error(`identity ${identity} has no Harbor robot in project ${project} (it has: ${robots.filter((r) => r.identity === identity).map((r) => r.fullName).join(', ') || 'none'})`);
+      }
       return authorizer.creds(robot.fullName);
     },
   };

@@ -16,10 +16,14 @@ test('the block lists every cloud and the model, and no identity may delete exce
   expect(new Set(deleters)).toEqual(new Set(['retention']));
 });
 
-test('the Harbor robots in the README are project-permission robots that neither delete nor administer', () => {
+test('the Harbor robots in the README are project robots, one per identity and project, that neither delete nor administer', () => {
   const block = accessBlock();
   const robots = block.split('\n').filter((l) => /^\| [a-z-]+ \| `robot\$/.test(l));
-  expect(robots.map((l) => l.split(' | ')[1])).toEqual(['`robot$shop+ci`', '`robot$shop+promoter`', '`robot$shop-runtime`']);
+  // The runtime pulls from the project and through the cache: two project robots, no system-level one (issue 16).
+  expect(robots.map((l) => l.split(' | ').slice(0, 3))).toEqual([
+    ['| ci', '`robot$shop+ci`', 'project'], ['| promoter', '`robot$shop+promoter`', 'project'],
+    ['| runtime', '`robot$shop+runtime`', 'project'], ['| runtime', '`robot$shop-docker-hub+runtime`', 'project'],
+  ]);
   for (const l of robots) expect(l).not.toMatch(/delete|:\*|`\*`|system-kind/);
 });
 
