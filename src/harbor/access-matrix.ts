@@ -105,9 +105,18 @@ export class HarborRobotActions {
    * first push.
    */
   public static readonly PUSH: HarborRobotAccess = { resource: 'repository', action: 'push' };
+  /**
+   * `artifact:read` and `artifact-addition:read`: what the scan gate reads through the
+   * REST API, the artifact with its scan overview and its vulnerability report
+   * (goharbor/harbor `src/server/v2.0/handler/artifact.go`: `GetArtifact` requires
+   * `(ActionRead, ResourceArtifact)`, `GetVulnerabilitiesAddition`
+   * `(ActionRead, ResourceArtifactAddition)`); only for the promoters of gated hops, in
+   * their source project.
+   */
+  public static readonly SCAN_READ: HarborRobotAccess[] = [{ resource: 'artifact', action: 'read' }, { resource: 'artifact-addition', action: 'read' }];
 }
 
-const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT];
+const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS];
 const DEFAULT_PREFIX = 'robot$';
 
 const REASON_MOVE = 'repository:push both pushes new tags and moves existing ones (Harbor checks push for every manifest PUT, '
@@ -156,6 +165,7 @@ export class HarborAccessMatrix {
     const prefix = options.robotNamePrefix ?? DEFAULT_PREFIX;
     const grants = HarborAccessMatrix.grants(spec);
     const reasons = HarborAccessMatrix.build(spec, prefix).reasons;
+    const scans = HarborAccessMatrix.scanReads(spec);
     const out: HarborRobot[] = [];
     for (const [identity, projects] of [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const [project, push] of [...projects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -164,7 +174,14 @@ export class HarborAccessMatrix {
           name: identity,
           level: HarborRobotLevel.PROJECT,
           fullName: HarborAccessMatrix.fullName(HarborRobotLevel.PROJECT, identity, project, prefix),
-          permissions: [{ project, actions: push ? [HarborRobotActions.PULL, HarborRobotActions.PUSH] : [HarborRobotActions.PULL] }],
+          permissions: [{
+            project,
+            actions: [
+              ...(scans.has(`${identity}\n${project}`) ? HarborRobotActions.SCAN_READ : []),
+              HarborRobotActions.PULL,
+              ...(push ? [HarborRobotActions.PUSH] : []),
+            ],
+          }],
           beyondModel: reasons.get(`${identity}\n${project}`) ?? [],
         });
       }
@@ -189,6 +206,7 @@ export class HarborAccessMatrix {
   /** The rows, and per identity and project (`<identity>\n<project>`) the robot's reasons (the rows' reasons, grouped). */
   private static build(spec: RegistrySpec, prefix: string): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
     const grants = HarborAccessMatrix.grants(spec);
+    const scans = HarborAccessMatrix.scanReads(spec);
     const model = AccessModel.matrix(spec);
     const caches = new Set((spec.upstreamCaches ?? []).map((c) => Naming.harborCacheProjectName(spec, c.name)));
     // The spec's repositories per project: path -> the model resource's environment and image.
@@ -206,11 +224,15 @@ export class HarborAccessMatrix {
       for (const [project, push] of projects) {
         const reasons = new Set<string>();
         const robot = HarborAccessMatrix.fullName(HarborRobotLevel.PROJECT, identity, project, prefix);
-        const grantedAs = push ? ['repository:pull', 'repository:push'] : ['repository:pull'];
+        const scan = scans.has(`${identity}\n${project}`);
+        const grantedAs = [
+          ...(scan ? HarborRobotActions.SCAN_READ.map((a) => `${a.resource}:${a.action}`) : []),
+          ...(push ? ['repository:pull', 'repository:push'] : ['repository:pull']),
+        ];
         const cache = caches.has(project);
         const granted = cache
           ? [Capability.READ, Capability.CACHE_IMPORT]
-          : push ? [Capability.READ, Capability.WRITE, Capability.MOVE_TAG] : [Capability.READ];
+          : [Capability.READ, ...(push ? [Capability.WRITE, Capability.MOVE_TAG] : []), ...(scan ? [Capability.READ_SCAN_RESULTS] : [])];
         const row = (repository: string, why: string[]): HarborAccessEntry => ({
           identity,
           resource: `${project}/${repository}`,
@@ -261,6 +283,12 @@ export class HarborAccessMatrix {
     };
   }
 
+  /** The `<identity>\n<project>` pairs whose robot reads scan results (the promoters of gated hops, in the source project). */
+  private static scanReads(spec: RegistrySpec): Set<string> {
+    return new Set(AccessModel.operations(spec).filter((op) => op.capability === Capability.READ_SCAN_RESULTS)
+      .map((op) => `${op.identity}\n${Naming.harborProjectName(spec, op.resource.environment || undefined)}`));
+  }
+
   /** Per identity, per project: whether the robot pushes there (else it only pulls). */
   private static grants(spec: RegistrySpec): Map<string, Map<string, boolean>> {
     const out = new Map<string, Map<string, boolean>>();
@@ -272,6 +300,7 @@ export class HarborAccessMatrix {
       switch (op.capability) {
         case Capability.READ:
         case Capability.CACHE_IMPORT:
+        case Capability.READ_SCAN_RESULTS: // the scan gate reads where the hop reads: the source project (scanReads adds the accesses)
           push = false;
           break;
         case Capability.WRITE:

@@ -250,3 +250,31 @@ describe('HarborAccess (the independent evaluator) on hand-written robots: Harbo
     ]);
   });
 });
+
+describe('the scan gate: gated promoters read scan results in the source project, nobody else', () => {
+  // goharbor/harbor src/server/v2.0/handler/artifact.go: GetArtifact requires (ActionRead, ResourceArtifact),
+  // GetVulnerabilitiesAddition (ActionRead, ResourceArtifactAddition): what scan-gate.sh calls on Harbor.
+  const gated = specOf(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: 'high' as any } });
+
+  test('the staging -> prod promoter\'s source robot gets artifact:read and artifact-addition:read; no other robot does', () => {
+    const robots = HarborAccessMatrix.robots(gated);
+    const withScan = robots.filter((r) => r.permissions.some((p) => p.actions.some((a) => a.resource.startsWith('artifact'))));
+    expect(withScan.map((r) => [r.fullName, r.permissions[0].actions])).toEqual([
+      ['robot$platform-staging+promote-prod', [...HarborRobotActions.SCAN_READ, PULL]],
+    ]);
+    const row = HarborAccessMatrix.of(gated).find((r) => r.resource === 'platform-staging/api' && r.identity === 'promote-prod')!;
+    expect(row.capabilities).toEqual([Capability.READ, Capability.READ_SCAN_RESULTS]);
+  });
+
+  test('the evaluator, on the deployed robots: read-scan-results only for that robot in platform-staging', () => {
+    const { json } = synthesizeRobots(gated);
+    const access = new HarborAccess(json);
+    const decisions = access.robots.flatMap((r) => ['platform-dev/api', 'platform-staging/api', 'platform-prod/api']
+      .filter((repo) => access.can(r.fullName, Capability.READ_SCAN_RESULTS, repo)).map((repo) => `${r.fullName} ${repo}`));
+    expect(decisions).toEqual(['robot$platform-staging+promote-prod platform-staging/api']);
+    // Without a threshold, nobody reads scan results.
+    const ungated = new HarborAccess(synthesizeRobots(specOf(EnvironmentLayout.REGISTRIES)).json);
+    expect(ungated.robots.some((r) => ['platform-dev/api', 'platform-staging/api', 'platform-prod/api']
+      .some((repo) => ungated.can(r.fullName, Capability.READ_SCAN_RESULTS, repo)))).toBe(false);
+  });
+});

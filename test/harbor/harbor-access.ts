@@ -352,6 +352,9 @@ export class HarborAccess {
       case 'write':
       case 'move-tag': return !proxy && this.allows(fullName, project, 'repository', 'push');
       case 'cache-import': return proxy && this.allows(fullName, project, 'repository', 'pull');
+      // The scan gate's REST reads: GetArtifact (artifact:read) and GetVulnerabilitiesAddition (artifact-addition:read),
+      // goharbor/harbor src/server/v2.0/handler/artifact.go.
+      case 'read-scan-results': return this.allows(fullName, project, 'artifact', 'read') && this.allows(fullName, project, 'artifact-addition', 'read');
       case 'delete': return has(DELETE_ACCESSES);
       case 'admin': {
         const r = this.robot(fullName);

@@ -345,7 +345,7 @@ describe('PromotionPlanner on Harbor', () => {
     expect(PromotionPlanner.plan(spec, { cloud: Cloud.HARBOR, harborHost: 'h.example', branch: 'main' }).warnings.filter((w) => trust.test(w))).toEqual([]);
   });
 
-  test('a gated hop on Harbor: no warning, the construct grants the promoter's robot what the scan gate reads (artifact:read, artifact-addition:read)', () => {
+  test('a gated hop on Harbor: no warning, the construct grants the promoter robot what the scan gate reads (artifact:read, artifact-addition:read)', () => {
     const plan = harbor(EnvironmentLayout.REGISTRIES, { scanning: { severityThreshold: Severity.HIGH } });
     expect(plan.hops.map((h) => h.images.every((i) => i.gate?.severityThreshold === Severity.HIGH))).toEqual([false, true]);
     expect(plan.warnings.filter((w) => /gates the hops/.test(w))).toEqual([]);
