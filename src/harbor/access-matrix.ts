@@ -116,7 +116,9 @@ export class HarborRobotActions {
   public static readonly SCAN_READ: HarborRobotAccess[] = [{ resource: 'artifact', action: 'read' }, { resource: 'artifact-addition', action: 'read' }];
 }
 
-const ORDER = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS];
+const ORDER = [
+  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+];
 const DEFAULT_PREFIX = 'robot$';
 
 const REASON_MOVE = 'repository:push both pushes new tags and moves existing ones (Harbor checks push for every manifest PUT, '

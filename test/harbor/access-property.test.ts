@@ -44,7 +44,9 @@ import {
 } from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
-const CAPABILITIES = [Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS];
+const CAPABILITIES = [
+  Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+];
 // Image names that share prefixes, so that a repository outside a grant shares a prefix with one inside.
 const IMAGES = ['api', 'api-gateway', 'web', 'jobs/worker', 'jobs'];
 const GLOBS = ['api', 'api*', 'jobs/*', 'web'];
