@@ -129,9 +129,9 @@ describe('container-registry promote-scripts --cloud harbor', () => {
     expect(r.code).toBe(0);
     expect(r.out.split('\n')).toEqual([
       `created ${out}/.github/workflows/promote-harbor.yml`,
-      `created ${out}/.github/promotion/harbor/build-tags.sh`,
-      `created ${out}/.github/promotion/harbor/promote-image.sh`,
-      `created ${out}/.github/promotion/harbor/scan-gate.sh`,
+      `created ${out}/.github/promotion/lib/build-tags.sh`,
+      `created ${out}/.github/promotion/lib/promote-image.sh`,
+      `created ${out}/.github/promotion/lib/scan-gate.sh`,
       `created ${out}/.github/promotion/harbor/promote-dev-to-prod.sh`,
       // The tags layout: one project "platform"; CI's robot and the promoter's robot in it.
       'harbor: set these GitHub variables: HARBOR_ROBOT_NAME_CI_PLATFORM, HARBOR_ROBOT_NAME_PROMOTER_PLATFORM',

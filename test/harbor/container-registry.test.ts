@@ -108,7 +108,8 @@ describe('harbor.ContainerRegistry', () => {
     expect(of('ci')).toEqual({ 'platform-dev': ['repository:pull', 'repository:push'] });
     expect(of('promoter')).toEqual({
       'platform-dev': ['repository:pull'],
-      'platform-staging': ['repository:pull', 'repository:push'],
+      // The staging -> prod hop is gated (the spec's threshold): its source robot reads the scan results (scan-gate.sh).
+      'platform-staging': ['artifact-addition:read', 'artifact:read', 'repository:pull', 'repository:push'],
       'platform-prod': ['repository:pull', 'repository:push'],
     });
     expect(of('runtime')).toEqual({
