@@ -63,14 +63,16 @@ describe('examples/harbor', () => {
     }
   });
 
-  test('robots: CI pushes dev only; the promoter pulls the source and pushes the next environment; the dashboard pulls prod; secrets are sensitive', () => {
-    const robots = list('harbor_robot_account').map((r) => [r.name, r.permissions[0].namespace, r.permissions[0].access.map((a: any) => a.action).join('+')]);
+  test('robots: CI pushes dev only; the promoter pulls the source (and reads its scan results before prod) and pushes the next environment; the dashboard pulls prod; secrets are sensitive', () => {
+    const robots = list('harbor_robot_account')
+      .map((r) => [r.name, r.permissions[0].namespace, r.permissions[0].access.map((a: any) => `${a.resource}:${a.action}`).join('+')]);
     expect(robots.filter(([n]) => n !== 'cluster').sort()).toEqual([
-      ['ci', 'platform-dev', 'pull+push'],
-      ['dashboard', 'platform-prod', 'pull'],
-      ['promoter', 'platform-dev', 'pull'],
-      ['promoter', 'platform-prod', 'pull+push'],
-      ['promoter', 'platform-staging', 'pull+push'],
+      ['ci', 'platform-dev', 'repository:pull+repository:push'],
+      ['dashboard', 'platform-prod', 'repository:pull'],
+      ['promoter', 'platform-dev', 'repository:pull'],
+      ['promoter', 'platform-prod', 'repository:pull+repository:push'],
+      // The staging -> prod hop is gated (the spec's severity threshold): the source robot reads the scan results.
+      ['promoter', 'platform-staging', 'artifact-addition:read+artifact:read+repository:pull+repository:push'],
     ]);
     expect(Object.entries<any>(tf.output).filter(([k]) => k.startsWith('HARBOR_ROBOT_SECRET_')).every(([, o]) => o.sensitive === true)).toBe(true);
   });
