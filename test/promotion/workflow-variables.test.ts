@@ -15,7 +15,7 @@ describe('WorkflowVariables', () => {
     expect(CLOUDS.map((c) => WorkflowVariables.identity(c, 'promote-prod'))).toEqual([
       'AWS_ROLE_ARN_PROMOTE_PROD', 'GCP_SERVICE_ACCOUNT_PROMOTE_PROD', 'AZURE_CLIENT_ID_PROMOTE_PROD',
     ]);
-    expect(() => WorkflowVariables.identity('ibm' as Cloud, 'ci')).toThrow('cloud: "ibm" is not a cloud (allowed: aws, gcp, azure)');
+    expect(() => WorkflowVariables.identity('ibm' as Cloud, 'ci')).toThrow('cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor)');
   });
 
   test('property: for identity names the validator accepts, each cloud\'s variable is a valid GitHub variable name, distinct per identity', () => {
