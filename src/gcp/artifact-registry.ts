@@ -19,6 +19,7 @@ import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { GCP_KMS_KEY_NAME, GCP_LOCATION, gcpMember } from '../spec/grammars';
+import { AccessModel } from '../spec/access-model';
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
@@ -594,7 +595,8 @@ export class ContainerRegistry extends Construct {
       project: props.project,
       projectNumber,
       ...(props.notifications ?? {}),
-      promoterMembers: [...new Set((spec.access?.promoters ?? []).flatMap((p) => this.identities.membersOf(p.name)))],
+      // The promoters that report promotions (AccessModel.promotionReporters), as the access model says.
+      promoterMembers: [...new Set(AccessModel.promotionReporters(spec).flatMap((name) => this.identities.membersOf(name)))],
     });
     const promotions = this.notifications!.topics.promotions;
     if (promotions && (props.outputs ?? props.createOutputs ?? true)) {
