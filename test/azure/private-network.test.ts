@@ -196,7 +196,7 @@ describe('issue 19: who may send to the event queue, and who publishes promotion
     },
   });
   /** Every principal of the role assignments that may add messages to the queue, and where else each may. */
-  const problemsOf = (json: any): string[] => {
+  const senderProblems = (json: any): string[] => {
     const access = new AzureAccess(json);
     const out: string[] = [];
     const topics = new Set(resources(json, 'azurerm_eventgrid_system_topic').map((t) => t.name));
@@ -214,7 +214,7 @@ describe('issue 19: who may send to the event queue, and who publishes promotion
 
   test('only the system topics\' identities send to the queue, and only to that queue; no identity of the spec does', () => {
     const { json } = build(reporting, { events: { storageAccountId: STORAGE, queueName: 'registry-events' } });
-    expect(problemsOf(json)).toEqual([]);
+    expect(senderProblems(json)).toEqual([]);
     expect(new AzureAccess(json).assignments.filter((a) => a.roleName === 'Storage Queue Data Message Sender')).toHaveLength(2);
   });
 
@@ -232,11 +232,11 @@ describe('issue 19: who may send to the event queue, and who publishes promotion
     for (const a of Object.values<any>(widened.resource.azurerm_role_assignment)) {
       if (a.role_definition_name === 'Storage Queue Data Message Sender') a.scope = STORAGE;
     }
-    expect(problemsOf(widened).join('\n')).toMatch(/sends to another queue of the account/);
+    expect(senderProblems(widened).join('\n')).toMatch(/sends to another queue of the account/);
 
     const given = build(reporting, { events: { storageAccountId: STORAGE, queueName: 'registry-events' } }).json;
     const identity = Object.values<any>(given.resource.azurerm_role_assignment).find((a) => /azurerm_user_assigned_identity/.test(a.principal_id))!;
     given.resource.azurerm_role_assignment.leak = { scope: QUEUE, role_definition_name: 'Storage Queue Data Message Sender', principal_id: identity.principal_id };
-    expect(problemsOf(given).join('\n')).toMatch(/azurerm_user_assigned_identity.*: sends to the queue true, expected false/);
+    expect(senderProblems(given).join('\n')).toMatch(/azurerm_user_assigned_identity.*: sends to the queue true, expected false/);
   });
 });

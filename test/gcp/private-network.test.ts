@@ -5,8 +5,8 @@ import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
 import { RegistryPerimeter } from '../../src/gcp/private-access';
 import { GcpWarnings } from '../../src/gcp/warnings';
-import { AccessModel, Capability, Cloud, EnvironmentLayout, NotificationEvent, RegistrySpec, Severity, UpstreamRegistry } from '../../src/spec';
 import { WorkflowVariables } from '../../src/promotion/workflow-variables';
+import { AccessModel, Capability, Cloud, EnvironmentLayout, NotificationEvent, RegistrySpec, Severity, UpstreamRegistry } from '../../src/spec';
 import { WarningIds } from '../../src/spec/contract';
 
 const base = (over: Partial<RegistrySpec> = {}): RegistrySpec => ({ name: 'platform', repositories: [{ name: 'api' }], ...over });
