@@ -1,7 +1,7 @@
 import { EcrActions } from './ecr-actions';
 import { identitiesOf, layoutOf, reservedPrefixes, roleGrants, scanNames } from './role-grants';
 import {
-  AccessPlan, AccessResourceKind, Capability, EffectiveSpec, NativeAccessEntry, Naming,
+  AccessModel, AccessPlan, AccessResourceKind, Capability, EffectiveSpec, NativeAccessEntry, Naming,
   Permission, RegistrySpec,
 } from '../spec';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
@@ -60,6 +60,11 @@ const ROLE = 'role';
  *   findings for the specified image"), on the sources of the promoters' gated hops; with
  *   ENHANCED scanning the role also gets `inspector2:ListFindings` on `*` in its region
  *   (`EcrActions.INSPECTOR_FINDINGS`), which is not a repository permission and is not listed;
+ * - PUBLISH_NOTIFICATION: `sns:Publish` on the notification topic (`sns:<registry>-notifications`
+ *   in the matrix) and the use of its created key, for the created roles of the promoters that
+ *   report promotions (`AccessModel.promotionReporters`). Existing principals get nothing: their
+ *   own account's IAM must allow it. EventBridge's `sns:Publish` (the topic policy, conditioned on
+ *   the rules' ARNs and this account) is a service's, not an identity of the spec, and is not listed;
  * - DELETE and ADMIN: never granted.
  * `ecr:GetAuthorizationToken` (login, on `*`) is not a repository permission and is not listed.
  *
@@ -67,6 +72,13 @@ const ROLE = 'role';
  * IAM must grant it (ECR reads `ecr:CreateRepository` only from identity or registry policies).
  */
 export class EcrAccessMatrix {
+  /**
+   * What a promoter's role gets on the notification topic (`Topic.grantPublish`): `sns:Publish` on
+   * the topic, and, for a topic created with its key, `kms:Decrypt` and `kms:GenerateDataKey*` on
+   * that key (SNS developer guide, "Data encryption": publishers to an encrypted topic need both).
+   */
+  public static readonly PUBLISH_ACTIONS: string[] = ['kms:Decrypt', 'kms:GenerateDataKey*', 'sns:Publish'];
+
   /**
    * The matrix of a spec, sorted by identity, principal and resource.
    *
@@ -80,6 +92,7 @@ export class EcrAccessMatrix {
   public static of(spec: RegistrySpec, options: EcrAccessMatrixOptions = {}): EcrAccessEntry[] {
     const rows: EcrAccessEntry[] = [];
     const reserved = reservedPrefixes(spec);
+    const reporters = AccessModel.promotionReporters(spec);
     const moves = new Map(EffectiveSpec.repositories(spec).map((r) => [
       Naming.ecrRepositoryName(spec, r.image, r.environment),
       TagPolicyDecision.ecr(r.tagPolicy).mutability !== EcrTagMutability.IMMUTABLE,
@@ -130,6 +143,15 @@ export class EcrAccessMatrix {
           });
         }
       }
+      if (reporters.includes(name)) {
+        rows.push({
+          identity: name,
+          principal: ROLE,
+          resource: EcrAccessMatrix.nativeResource(spec, AccessResourceKind.NOTIFICATION, '', AccessModel.PROMOTION_NOTIFICATION.name),
+          capabilities: [Capability.PUBLISH_NOTIFICATION],
+          grantedAs: EcrAccessMatrix.PUBLISH_ACTIONS,
+        });
+      }
       if (grants.pullsThroughCaches) {
         for (const prefix of reserved) {
           rows.push({
@@ -172,8 +194,12 @@ export class EcrAccessMatrix {
     return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
-  /** The ECR resource a model resource maps to: the repository's name, or `<registry>/<cache>/*` for a cache. */
+  /**
+   * The ECR resource a model resource maps to: the repository's name, `<registry>/<cache>/*` for a cache,
+   * or `sns:<registry>-notifications` for the notification topic (`RegistryNotifications.topic`).
+   */
   public static nativeResource(spec: RegistrySpec, kind: AccessResourceKind, environment: string, name: string): string {
+    if (kind === AccessResourceKind.NOTIFICATION) return `sns:${spec.name}-notifications`;
     return kind === AccessResourceKind.CACHE ? `${Naming.ecrCachePrefix(spec, name)}/*` : Naming.ecrRepositoryName(spec, name, environment || undefined);
   }
 

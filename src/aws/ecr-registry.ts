@@ -505,7 +505,8 @@ export class ContainerRegistry extends ContainerRegistryBase {
       if (spec.notifications.events.includes(NotificationEvent.PROMOTION)) {
         // The generated workflow's hops report promotions with the promoter's role: sns:Publish on this topic only
         // (and, for a created topic, use of its key: Topic.grantPublish adds both).
-        const promoters = new Set((spec.access?.promoters ?? []).map((p) => p.name));
+        // The promoters that perform a hop (AccessModel.promotionReporters), as the access model says.
+        const promoters = new Set(AccessModel.promotionReporters(spec));
         for (const [name, role] of Object.entries(this.identities?.roles ?? {})) {
           if (promoters.has(name)) this.notifications.topic.grantPublish(role);
         }

@@ -53,6 +53,12 @@ const ORDER = [
  * - reading scan results (`Capability.READ_SCAN_RESULTS`, the scan gate) is a row named
  *   `<registry>:resource-group` (`AcrAccessMatrix.resourceGroupOf`): `Security Reader` on
  *   the source registry's resource group, the smallest scope Defender for Cloud supports.
+ * - publishing promotion reports (`Capability.PUBLISH_NOTIFICATION`): no row. The generated
+ *   workflow POSTs the report to the webhook of the `PROMOTION_WEBHOOK_URL` secret, so the
+ *   GitHub secret, not an Azure role, is the permission. The only role the notifications
+ *   create is the Event Grid system topic's managed identity's `Storage Queue Data Message
+ *   Sender` on the delivery queue (`RegistryPrivateAccess`): a service identity, not one of the
+ *   spec, and not listed here (the Azure access tests prove its scope).
  */
 export class AcrAccessMatrix {
   /** The row name of a registry's resource group (reading Defender's findings there). */
@@ -89,6 +95,8 @@ export class AcrAccessMatrix {
     ];
     for (const op of ops) {
       if (op.resource.kind === AccessResourceKind.CACHE) continue;
+      // Promotion reports go to the webhook of the PROMOTION_WEBHOOK_URL secret: no Azure role (see the class doc).
+      if (op.resource.kind === AccessResourceKind.NOTIFICATION) continue;
       // Reading Defender's findings: Security Reader on the source registry's resource group (RegistryIdentities).
       if (op.capability === Capability.READ_SCAN_RESULTS) {
         const r = row(op.identity, AcrAccessMatrix.resourceGroupOf(registryOf(op.resource.environment)));

@@ -29,10 +29,13 @@ const CAPABILITY_PERMISSIONS: { [capability: string]: string[] } = {
   [Capability.CACHE_IMPORT]: ['artifactregistry.repositories.downloadArtifacts'],
   // IAM roles reference, Artifact Analysis: roles/containeranalysis.occurrences.viewer ("Container Analysis Occurrences Viewer").
   [Capability.READ_SCAN_RESULTS]: ['containeranalysis.occurrences.list'],
+  // IAM roles reference, Pub/Sub: roles/pubsub.publisher ("Pub/Sub Publisher: Provides access to publish messages to a topic").
+  [Capability.PUBLISH_NOTIFICATION]: ['pubsub.topics.publish'],
 };
 
 const CAPABILITY_ORDER = [
   Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+  Capability.PUBLISH_NOTIFICATION,
 ];
 
 /** Options of `GarAccessMatrix.of`. */
@@ -71,6 +74,19 @@ export class GarAccessMatrix {
    * (reading scan results, `roles/containeranalysis.occurrences.viewer`).
    */
   public static readonly PROJECT: string = 'project';
+
+  /**
+   * The resource name of the promotion reports' row: the Pub/Sub topic `<registry>-promotions`
+   * (`RegistryNotifications.topics.promotions`), where the promoters publish
+   * (`Capability.PUBLISH_NOTIFICATION`, `roles/pubsub.publisher` on that topic only).
+   * The other notification grants are services' and readers', not identities of the spec, and
+   * have no row: the Artifact Registry and Artifact Analysis service agents publish to the topics
+   * `gcr` and `container-analysis-occurrences-v1` when the construct creates them, and
+   * `subscriberMembers` read the subscriptions (`roles/pubsub.subscriber` on each).
+   */
+  public static promotionTopic(spec: RegistrySpec): string {
+    return `topic:${spec.name}-promotions`;
+  }
 
   /** The permissions that give a capability on Artifact Registry. */
   public static permissionsFor(capability: Capability): string[] {
@@ -114,7 +130,16 @@ export class GarAccessMatrix {
     for (const e of model.filter((x) => x.capabilities.includes(Capability.READ_SCAN_RESULTS))) {
       scanReaders.set(e.identity, [...(scanReaders.get(e.identity) ?? []), Naming.garRepositoryId(spec, e.resource.environment) + '/' + e.resource.name]);
     }
+    const reporters = AccessModel.promotionReporters(spec);
     for (const identity of GarAccessMatrix.identities(spec)) {
+      if (reporters.includes(identity.name)) {
+        rows.push({
+          identity: identity.name,
+          resource: GarAccessMatrix.promotionTopic(spec),
+          capabilities: [Capability.PUBLISH_NOTIFICATION],
+          grantedAs: ['roles/pubsub.publisher', ...CAPABILITY_PERMISSIONS[Capability.PUBLISH_NOTIFICATION]],
+        });
+      }
       const gated = scanReaders.get(identity.name);
       if (gated) {
         rows.push({

@@ -15,6 +15,7 @@ import { TerraformChecks } from './terraform-checks';
 import { UpstreamRepositories } from './upstream-repositories';
 import { GcpWarnings } from './warnings';
 import { TranslationFidelity } from '../retention/translation-report';
+import { AccessModel } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
@@ -594,7 +595,8 @@ export class ContainerRegistry extends Construct {
       project: props.project,
       projectNumber,
       ...(props.notifications ?? {}),
-      promoterMembers: [...new Set((spec.access?.promoters ?? []).flatMap((p) => this.identities.membersOf(p.name)))],
+      // The promoters that report promotions (AccessModel.promotionReporters), as the access model says.
+      promoterMembers: [...new Set(AccessModel.promotionReporters(spec).flatMap((name) => this.identities.membersOf(name)))],
     });
     const promotions = this.notifications!.topics.promotions;
     if (promotions && (props.outputs ?? props.createOutputs ?? true)) {

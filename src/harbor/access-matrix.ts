@@ -146,7 +146,9 @@ const reasonOutside = (project: string, push: boolean) => `Harbor robot permissi
  *   (`Naming.harborCacheProjectName`), which also imports the upstream image on first pull.
  * Projects come from `Naming.harborProjectName`; no identity gets `delete`, any
  * project administration, a system-kind permission or the `*` namespace. Retention
- * runs inside Harbor (its retention policies): no robot.
+ * runs inside Harbor (its retention policies): no robot. Publishing promotion reports
+ * (`Capability.PUBLISH_NOTIFICATION`) needs no robot either: the generated workflow POSTs
+ * them to the webhook of the `PROMOTION_WEBHOOK_URL` secret, whose holder may post.
  *
  * Harbor robots are project-scoped, not repository-scoped: where a project holds
  * images or environments the identity does not use (`tags` and `repositories`
@@ -295,6 +297,8 @@ export class HarborAccessMatrix {
   private static grants(spec: RegistrySpec): Map<string, Map<string, boolean>> {
     const out = new Map<string, Map<string, boolean>>();
     for (const op of AccessModel.operations(spec)) {
+      // Promotion reports go to the webhook of the PROMOTION_WEBHOOK_URL secret: no robot permission.
+      if (op.resource.kind === AccessResourceKind.NOTIFICATION) continue;
       const project = op.resource.kind === AccessResourceKind.CACHE
         ? Naming.harborCacheProjectName(spec, op.resource.name)
         : Naming.harborProjectName(spec, op.resource.environment || undefined);

@@ -7,6 +7,7 @@ import { ProjectRobots } from './project-robots';
 import { HarborProvider } from './provider/harbor-provider';
 import { ImmutableTagRule } from './provider/immutable-tag-rule';
 import { Project } from './provider/project';
+import { ProjectWebhook } from './provider/project-webhook';
 import { Registry } from './provider/registry';
 import { Replication } from './provider/replication';
 import { RetentionPolicy } from './provider/retention-policy';
@@ -21,7 +22,7 @@ import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
-import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, Severity, UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
+import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, Severity, UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
 import { SpecProblem } from '../spec/validate';
 
 /**
@@ -179,6 +180,24 @@ export interface ContainerRegistryProps {
    * @default true
    */
   readonly outputs?: boolean;
+
+  /**
+   * Where the spec's `notifications` go: one project webhook (`harbor_project_webhook`,
+   * notify type `http`) per project of the layout, sending the Harbor events of the
+   * spec's events (`ContainerRegistry.webhookEventTypes`) to this http(s) address. An
+   * address with a secret in it should come from a sensitive Terraform variable.
+   *
+   * @default - no webhooks (a warning says so when the spec has notifications)
+   */
+  readonly webhookAddress?: string;
+
+  /**
+   * The `Authorization` header Harbor sends with each notification. Sensitive: pass a
+   * sensitive Terraform variable's value.
+   *
+   * @default - no header
+   */
+  readonly webhookAuthHeader?: string;
 }
 
 /** The host of an upstream and the endpoint type Harbor caches it with. */
@@ -211,17 +230,34 @@ const SCHEDULE = /^(hourly|daily|weekly|\S+(\s+\S+){5})$/i;
  * policy of each project from the proven translation (its rule blocks); one
  * project-level robot account per identity and project (least privilege from
  * `HarborAccessMatrix`), secrets as sensitive outputs; proxy-cache projects for
- * the upstream caches; push-based replication to the replicas' endpoints; and
- * `prevent_destroy`.
+ * the upstream caches; push-based replication to the replicas' endpoints; the
+ * project webhooks of `notifications` (`webhookAddress`); and `prevent_destroy`.
  */
 export class ContainerRegistry extends Construct {
+  /**
+   * The Harbor webhook event types of the neutral events (goharbor/harbor
+   * src/pkg/notifier/event/topic.go, the topics `initSupportedEvents` accepts for
+   * project webhooks): `push` is `PUSH_ARTIFACT`; `scan-finding` is `SCANNING_COMPLETED`
+   * and `SCANNING_FAILED` (Harbor reports each scan's end, whatever it found: the
+   * receiver applies the severity); `retention-deletion` is `TAG_RETENTION` (a retention
+   * run, with the artifacts it deleted); `promotion` has none: the generated workflow
+   * reports promotions itself (the `PROMOTION_WEBHOOK_URL` secret).
+   */
+  public static webhookEventTypes(events: NotificationEvent[]): string[] {
+    const types: string[] = [];
+    if (events.includes(NotificationEvent.PUSH)) types.push('PUSH_ARTIFACT');
+    if (events.includes(NotificationEvent.SCAN_FINDING)) types.push('SCANNING_COMPLETED', 'SCANNING_FAILED');
+    if (events.includes(NotificationEvent.RETENTION_DELETION)) types.push('TAG_RETENTION');
+    return types;
+  }
+
   /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
   private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
     const problems = new Problems();
     if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, url?, ... }').list;
     const p = props as any;
     if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
-    for (const key of ['url', 'username', 'password', 'retentionSchedule', 'replicationSchedule']) {
+    for (const key of ['url', 'username', 'password', 'retentionSchedule', 'replicationSchedule', 'webhookAddress', 'webhookAuthHeader']) {
       if (p[key] !== undefined && typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], 'is not a string');
     }
     for (const key of ['preventVulnerableImages', 'enforceCosignSignatures', 'preventDestroy', 'outputs']) {
@@ -238,6 +274,9 @@ export class ContainerRegistry extends Construct {
 
   /** The projects created, by project name. */
   public readonly projects: { [project: string]: Project } = {};
+
+  /** The project webhooks of `notifications`, by project name. */
+  public readonly webhooks: { [project: string]: ProjectWebhook } = {};
 
   /** The project names, by physical environment (`''` without environments or with the `tags` layout). */
   public readonly projectNames: { [environment: string]: string } = {};
@@ -297,6 +336,7 @@ export class ContainerRegistry extends Construct {
 
     this.caches(props);
     this.replication(props);
+    this.projectWebhooks(props);
 
     // The spec's identities: one project-level robot per identity and project.
     for (const robot of HarborAccessMatrix.robots(spec)) {
@@ -612,7 +652,45 @@ export class ContainerRegistry extends Construct {
     }
   }
 
+  /** One project webhook per project for the spec's registry events, or a warning when no address is given. */
+  private projectWebhooks(props: ContainerRegistryProps): void {
+    const spec = this.spec;
+    const types = ContainerRegistry.webhookEventTypes(spec.notifications?.events ?? []);
+    if (types.length === 0) return;
+    if (props.webhookAddress === undefined) {
+      HarborWarnings._emit(this, 'notifications-address', `notifications: ${types.join(', ')} are not delivered: no webhookAddress was given, `
+        + 'so no project webhook is created (give the address, or a sensitive Terraform variable\'s value, as webhookAddress)');
+      return;
+    }
+    if (types.includes('SCANNING_COMPLETED')) {
+      HarborWarnings._emit(this, 'scan-severity-unfiltered', 'notifications: Harbor sends SCANNING_COMPLETED for every finished scan, whatever it found; '
+        + `the receiver keeps the scans with findings at or above ${spec.notifications?.minimumSeverity ?? Severity.HIGH}`);
+    }
+    for (const [project, resource] of Object.entries(this.projects)) {
+      this.webhooks[project] = new ProjectWebhook(this, `Webhook-${project}`, {
+        provider: this.provider,
+        name: `${spec.name}-events`,
+        projectId: resource.id,
+        address: props.webhookAddress,
+        eventsTypes: types,
+        notifyType: 'http',
+        description: `The ${spec.name} registry's events (${(spec.notifications?.events ?? []).join(', ')})`,
+        enabled: true,
+        authHeader: props.webhookAuthHeader,
+        // The provider's default is true (resource_harbor_project_webhook.go:54-58): verify the address's certificate.
+        skipCertVerify: false,
+      });
+    }
+  }
+
   private checkProps(props: ContainerRegistryProps, problems: Problems): void {
+    const hook = props.webhookAddress;
+    if (hook !== undefined && !Token.isUnresolved(hook) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(hook)) {
+      problems.add('webhookAddress', hook, 'is not an http(s) URL (https://hooks.example.com/harbor)');
+    }
+    if (hook !== undefined && !props.spec.notifications) {
+      problems.add('webhookAddress', hook, 'needs a notifications section in the spec (which events to deliver)');
+    }
     const quota = props.projectQuotaGib;
     if (quota !== undefined && !Token.isUnresolved(quota) && !(quota === -1 || (Number.isInteger(quota) && quota > 0))) {
       problems.add('projectQuotaGib', quota, 'is not a positive whole number of GiB, or -1 for unlimited');

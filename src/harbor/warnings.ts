@@ -24,6 +24,8 @@ export class HarborWarnings {
     W('cve-allowlist', 'A project\'s CVE allowlist is shared by its repositories: only the vulnerabilities every repository of the project accepts are allowed.'),
     W('encryption', 'Harbor has no per-project encryption setting: the spec\'s customer-managed key is not applied; encrypt the registry storage where Harbor is deployed.'),
     W('cache-upstream', 'A proxy-cache upstream that the default Harbor installer does not permit (PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE) or that pulls anonymously.'),
+    W('notifications-address', 'The spec asks for notifications but no webhookAddress was given: no project webhook is created, and the events are not delivered.'),
+    W('scan-severity-unfiltered', 'Harbor\'s SCANNING_COMPLETED webhook event is sent for every finished scan, whatever it found: the receiver applies the minimum severity.'),
     W('replica-endpoint', 'A replica without an endpoint (replicaEndpoints) or with fields Harbor ignores (awsAccountId, zoneRedundant); the message says which.'),
   ];
 

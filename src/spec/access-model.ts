@@ -2,7 +2,7 @@ import type { PromotionHop } from './access-plan';
 import { EffectiveSpec } from './effective';
 import { Glob } from './glob';
 import { Naming } from './naming';
-import { EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy } from './registry-spec';
+import { EnvironmentLayout, IdentitySpec, NotificationEvent, RegistrySpec, TagStrategy } from './registry-spec';
 
 /**
  * What an identity may do to an image repository (or a registry-level resource).
@@ -29,6 +29,11 @@ export enum Capability {
    * of a hop into a protected environment reads the source digest's findings.
    */
   READ_SCAN_RESULTS = 'read-scan-results',
+  /**
+   * Publish a message to the registry's notification destination: the promotion
+   * workflow reports each promotion there (`notifications.events` has `promotion`).
+   */
+  PUBLISH_NOTIFICATION = 'publish-notification',
 }
 
 /** The programs the library generates or configures that use access. */
@@ -51,6 +56,11 @@ export enum AccessResourceKind {
   REPOSITORY = 'repository',
   /** A pull-through cache of the spec: `name` is the cache's name. */
   CACHE = 'cache',
+  /**
+   * Where the registry's events go (`notifications`): `name` is the event whose
+   * destination it is (`promotion`); the environment is empty.
+   */
+  NOTIFICATION = 'notification',
 }
 
 /** A resource of the access model, cloud-neutral; each cloud maps it onto its native names (`Naming`). */
@@ -117,6 +127,7 @@ export interface NativeAccessEntry {
 
 const CAPABILITY_ORDER = [
   Capability.READ, Capability.WRITE, Capability.MOVE_TAG, Capability.DELETE, Capability.ADMIN, Capability.CACHE_IMPORT, Capability.READ_SCAN_RESULTS,
+  Capability.PUBLISH_NOTIFICATION,
 ];
 
 /**
@@ -131,7 +142,9 @@ const CAPABILITY_ORDER = [
  *   the source digest and tag, reads every destination tag before and after the
  *   copy, writes the destination, and moves tags as the build does; a hop whose
  *   scan gate is on (`AccessModel.gatesScan`: a protected destination and a
- *   severity threshold) also reads the source digest's scan results;
+ *   severity threshold) also reads the source digest's scan results; when
+ *   `notifications.events` has `promotion`, each hop publishes its report to the
+ *   promotion notification destination (`AccessModel.PROMOTION_NOTIFICATION`);
  * - pullers read every environment they list (all by default), and import through
  *   every pull-through cache of the spec;
  * - retention (the identity `AccessModel.RETENTION_IDENTITY`) reads and deletes in
@@ -148,6 +161,20 @@ const CAPABILITY_ORDER = [
 export class AccessModel {
   /** The identity name of the retention program in operations and matrices. */
   public static readonly RETENTION_IDENTITY: string = 'retention';
+
+  /** The notification destination that promotion reports go to (kind `NOTIFICATION`, name `promotion`). */
+  public static readonly PROMOTION_NOTIFICATION: AccessResource = { kind: AccessResourceKind.NOTIFICATION, environment: '', name: 'promotion' };
+
+  /**
+   * The promoters that publish promotion reports: with `promotion` among
+   * `notifications.events`, every promoter that performs at least one hop.
+   */
+  public static promotionReporters(spec: RegistrySpec): string[] {
+    if (!(spec.notifications?.events ?? []).includes(NotificationEvent.PROMOTION)) return [];
+    return (spec.access?.promoters ?? [])
+      .filter((p) => AccessModel.hopsOf(spec, p).length > 0 && AccessModel.imagesOf(spec, p).length > 0)
+      .map((p) => p.name);
+  }
 
   /** Every operation of every program, in a stable order. */
   public static operations(spec: RegistrySpec): AccessOperation[] {
@@ -187,6 +214,17 @@ export class AccessModel {
               capability: Capability.READ_SCAN_RESULTS,
             });
           }
+        }
+      }
+      if (AccessModel.promotionReporters(spec).includes(promoter.name)) {
+        for (const hop of AccessModel.hopsOf(spec, promoter)) {
+          ops.push({
+            program: AccessProgram.PROMOTION,
+            step: `hop ${hop.source} -> ${hop.destination}: report the promotion`,
+            identity: promoter.name,
+            resource: AccessModel.PROMOTION_NOTIFICATION,
+            capability: Capability.PUBLISH_NOTIFICATION,
+          });
         }
       }
     }

@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn, strictApp } from './helpers';
 import { ACCOUNT, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
 import { EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, ReplicationDestinationPolicy } from '../../src/aws';
-import { Capability, EncryptionType, EnvironmentLayout, RegistrySpec, Severity } from '../../src/spec';
+import { AccessModel, Capability, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, Severity } from '../../src/spec';
 
 function evaluate(spec: RegistrySpec, props: { allowPrefixGrants?: boolean; managedPoliciesPerRole?: number; repositoryNames?: string[] } = {}) {
   const stack = stackIn(strictApp());
@@ -262,5 +262,85 @@ describe('the scan gate: promoters of gated hops read the source digest\'s findi
       ...images.map((i) => `release arn:aws:iam::${ACCOUNT}:role/release platform/staging/${i}`),
     ].sort());
     expect(rows.every((r) => r.grantedAs.includes(ECR_ACTIONS.scanResults[0]))).toBe(true);
+  });
+});
+
+describe('issue 19: promoters publish promotion reports to the notification topic, and nobody else may', () => {
+  const reporting = (events: NotificationEvent[] = [NotificationEvent.PUSH, NotificationEvent.PROMOTION]) => richSpec({
+    notifications: { events },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],
+      pullers: [{ name: 'runtime', github: { repository: 'example/platform', branch: 'main' } }],
+      promoters: [
+        { name: 'promoter', github: { repository: 'example/platform', environment: 'prod' } },
+        { name: 'stager', github: { repository: 'example/platform', environment: 'staging' }, environments: ['staging'] },
+      ],
+    },
+  });
+  const topicOf = (iam: TemplateIam) => {
+    expect(iam.topics.size).toBe(1);
+    return [...iam.topics][0];
+  };
+  const keyOf = (iam: TemplateIam) => [...iam.keyPolicies.keys()].find((k) => k.includes(':key/RegistryNotificationsKey'))!;
+
+  /** Where the evaluated topic access differs from the access model's PUBLISH_NOTIFICATION operations and the matrix. */
+  const problemsOf = (spec: RegistrySpec, iam: TemplateIam): string[] => {
+    const problems: string[] = [];
+    const topic = topicOf(iam);
+    const key = keyOf(iam);
+    const matrix = EcrAccessMatrix.of(spec);
+    for (const name of ['ci', 'runtime', 'promoter', 'stager']) {
+      const role = iam.role(`RegistryIdentities${name}Role`);
+      const model = AccessModel.allows(spec, name, AccessModel.PROMOTION_NOTIFICATION, Capability.PUBLISH_NOTIFICATION);
+      const listed = matrix.some((r) => r.identity === name && r.resource === 'sns:platform-notifications' && r.capabilities.includes(Capability.PUBLISH_NOTIFICATION));
+      const publish = iam.topicAllows(role, 'sns:Publish', topic);
+      // Publishing to a KMS-encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key.
+      const encrypt = iam.kmsAllows(role, 'kms:GenerateDataKey', key, {}) && iam.kmsAllows(role, 'kms:Decrypt', key, {});
+      if (publish !== model || encrypt !== model || listed !== model) {
+        problems.push(`${name}: IAM publish ${publish}, key ${encrypt}, matrix ${listed}, the model says ${model}`);
+      }
+      // Never more than publishing: no subscription or topic administration.
+      for (const action of ['sns:Subscribe', 'sns:SetTopicAttributes', 'sns:DeleteTopic']) {
+        if (iam.topicAllows(role, action, topic)) problems.push(`${name}: IAM allows ${action}`);
+      }
+      // Only the topic of this registry.
+      if (iam.roleAllowsOn(role, 'sns:Publish', `arn:aws:sns:${ENV.region}:${ACCOUNT}:other-topic`)) problems.push(`${name}: publishes to another topic`);
+    }
+    return problems;
+  };
+
+  test('each promoter publishes (and uses the key); the pusher and the puller do not', () => {
+    const spec = reporting();
+    const { iam } = evaluate(spec);
+    expect(AccessModel.promotionReporters(spec)).toEqual(['promoter', 'stager']);
+    expect(problemsOf(spec, iam)).toEqual([]);
+    expect(iam.topicAllows(iam.role('RegistryIdentitiespromoterRole'), 'sns:Publish', topicOf(iam))).toBe(true);
+    // The topic policy refuses requests without TLS (enforceSSL), even the promoter's.
+    expect(iam.topicAllows(iam.role('RegistryIdentitiespromoterRole'), 'sns:Publish', topicOf(iam), { 'aws:SecureTransport': 'false' })).toBe(false);
+  });
+
+  test('without promotion among the events, no identity publishes and the model has no such operation', () => {
+    const spec = reporting([NotificationEvent.PUSH]);
+    const { iam } = evaluate(spec);
+    expect(AccessModel.operations(spec).filter((o) => o.capability === Capability.PUBLISH_NOTIFICATION)).toEqual([]);
+    expect(problemsOf(spec, iam)).toEqual([]);
+    expect(iam.topicAllows(iam.role('RegistryIdentitiespromoterRole'), 'sns:Publish', topicOf(iam))).toBe(false);
+  });
+
+  test('negative controls: sns:Publish granted to the pusher, or dropped from the promoter, is caught', () => {
+    const spec = reporting();
+    const widened = TemplateIam.templatesOf([evaluate(spec).stack]);
+    const ciPolicy = Object.entries(widened[0].template.Resources as Record<string, any>)
+      .find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('RegistryIdentitiesciRole'))![1];
+    ciPolicy.Properties.PolicyDocument.Statement.push({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' });
+    expect(problemsOf(spec, new TemplateIam(widened)).join('\n')).toMatch(/ci: IAM publish true, key false, matrix false, the model says false/);
+
+    const dropped = TemplateIam.templatesOf([evaluate(spec).stack]);
+    for (const r of Object.values(dropped[0].template.Resources as Record<string, any>)) {
+      if (r.Type !== 'AWS::IAM::Policy') continue;
+      r.Properties.PolicyDocument.Statement = r.Properties.PolicyDocument.Statement
+        .filter((s: any) => ![s.Action].flat().includes('sns:Publish'));
+    }
+    expect(problemsOf(spec, new TemplateIam(dropped)).join('\n')).toMatch(/promoter: IAM publish false, key true, matrix true, the model says true/);
   });
 });

@@ -97,6 +97,10 @@ export class TemplateIam {
   public readonly registryPolicies = new Map<string, any>();
   /** KMS key policies, by key ARN. */
   public readonly keyPolicies = new Map<string, any>();
+  /** SNS topic policies, by topic ARN (`arn:aws:sns:<region>:<account>:<logical id>`). */
+  public readonly topicPolicies = new Map<string, any>();
+  /** SNS topics of the templates, by ARN. */
+  public readonly topics = new Set<string>();
   /** Every template, as given (mutate it before `new TemplateIam` for negative controls). */
   public readonly templates: Array<{ template: any; account: string; region: string }>;
 
@@ -127,6 +131,11 @@ export class TemplateIam {
         }
         if (res.Type === 'AWS::ECR::RegistryPolicy') {
           this.registryPolicies.set(`${t.account}/${t.region}`, check(r(p.PolicyText), validateResourcePolicy, `registry policy ${id}`));
+        }
+        if (res.Type === 'AWS::SNS::Topic') this.topics.add(`arn:${PARTITION}:sns:${t.region}:${t.account}:${id}`);
+        if (res.Type === 'AWS::SNS::TopicPolicy') {
+          const doc = check(r(p.PolicyDocument), validateResourcePolicy, `topic policy ${id}`);
+          for (const topic of r(p.Topics) as string[]) this.topicPolicies.set(topic, doc);
         }
         if (res.Type === 'AWS::KMS::Key') {
           this.keyPolicies.set(`arn:${PARTITION}:kms:${t.region}:${t.account}:key/${id}`, check(r(p.KeyPolicy), validateResourcePolicy, `key policy of ${id}`));
@@ -213,6 +222,15 @@ export class TemplateIam {
   }
 
   /**
+   * Whether a created role may call an SNS action on a topic of the templates (its topic policy
+   * applies), with the given context (`aws:SecureTransport`).
+   */
+  public topicAllows(role: RoleInfo, action: string, topicArn: string, context: Record<string, string> = { 'aws:SecureTransport': 'true' }): boolean {
+    if (!this.topics.has(topicArn)) throw new Error(`no topic ${topicArn} in the templates`);
+    return this.simulate(role.arn, action, topicArn, topicArn.split(':')[4], role.policies, this.topicPolicies.get(topicArn), context) === 'Allowed';
+  }
+
+  /**
    * The decision (`Allowed`, `ExplicitlyDenied`, `ImplicitlyDenied`) on an ECR action on a
    * repository of the templates (its repository policy applies) for any principal with the
    * given identity policies and request context (`aws:SourceVpce`, `aws:PrincipalIsAWSService`...),
@@ -257,6 +275,8 @@ export class TemplateIam {
           case 'AWS::IAM::ManagedPolicy': return `arn:${PARTITION}:iam::${account}:policy/${arg}`;
           case 'AWS::IAM::OIDCProvider': return `arn:${PARTITION}:iam::${account}:oidc-provider/${String(res.Properties.Url).replace(/^https:\/\//, '')}`;
           case 'AWS::KMS::Key': return arg;
+          // An SNS topic's Ref is its ARN (CloudFormation reference, AWS::SNS::Topic, "Return values").
+          case 'AWS::SNS::Topic': return `arn:${PARTITION}:sns:${region}:${account}:${arg}`;
           // A VPC endpoint's id is its logical id here (the `aws:SourceVpce` value of requests through it).
           case 'AWS::EC2::VPCEndpoint': return arg;
           default: throw new Error(`cannot resolve Ref ${arg} (${res?.Type ?? 'not in the template'})`);
@@ -266,6 +286,7 @@ export class TemplateIam {
         const res = resources[arg[0]];
         if (res?.Type === 'AWS::IAM::Role') return `arn:${PARTITION}:iam::${account}:role/${arg[0]}`;
         if (res?.Type === 'AWS::KMS::Key') return `arn:${PARTITION}:kms:${region}:${account}:key/${arg[0]}`;
+        if (res?.Type === 'AWS::Events::Rule') return `arn:${PARTITION}:events:${region}:${account}:rule/${arg[0]}`;
         throw new Error(`cannot resolve Fn::GetAtt ${JSON.stringify(arg)}`);
       }
       if (k === 'Fn::Join') return (r(arg[1]) as any[]).map((x) => { if (typeof x !== 'string') throw new Error(`Fn::Join of ${JSON.stringify(x)}`); return x; }).join(arg[0]);

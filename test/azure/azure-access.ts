@@ -75,6 +75,9 @@ export const BUILT_IN_ROLES: { [name: string]: RoleDef } = {
     actions: ['Microsoft.Authorization/*/read', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Security/*/read', 'Microsoft.Support/*/read'],
     dataActions: [],
   },
+  // Azure built-in roles for Storage, Storage Queue Data Message Sender ("Add messages to an Azure Storage queue"):
+  // the data action `queueServices/queues/messages/add/action` (name not verified verbatim here).
+  'Storage Queue Data Message Sender': { actions: [], dataActions: ['Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action'] },
   'Key Vault Secrets User': { actions: [], dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action', 'Microsoft.KeyVault/vaults/secrets/readMetadata/action'] },
   'Key Vault Crypto Service Encryption User': {
     actions: [],

@@ -1,10 +1,12 @@
 import { Testing } from 'cdktf';
+import { AzureAccess } from './azure-access';
 import { resources, synthJson, taggedWarnings, testStack, warnings } from './helpers';
+import { AcrAccessMatrix } from '../../src/azure/access-matrix';
 import { AcrSku } from '../../src/azure/azure-validator';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/azure/container-registry';
 import { AcrEventDelivery, AcrRegistryEvents } from '../../src/azure/private-access';
 import { AcrTerraformChecks } from '../../src/azure/terraform-checks';
-import { EnvironmentLayout, NotificationEvent, RegistrySpec, TagState } from '../../src/spec';
+import { AccessModel, AccessResourceKind, Capability, EnvironmentLayout, NotificationEvent, RegistrySpec, TagState } from '../../src/spec';
 
 const SUB = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers';
 const SUBNET = `${SUB}/Microsoft.Network/virtualNetworks/hub/subnets/endpoints`;
@@ -179,5 +181,62 @@ describe('azure provider-constraint checks of private endpoints and events (issu
       'azurerm_container_registry_webhook.service_uri',
       'azurerm_container_registry_webhook.actions',
     ]));
+  });
+});
+
+describe('issue 19: who may send to the event queue, and who publishes promotion reports (access model)', () => {
+  const SEND = 'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action';
+  const QUEUE = `${STORAGE}/queueServices/default/queues/registry-events`;
+  const reporting = spec({
+    notifications: { events: [NotificationEvent.PUSH, NotificationEvent.PROMOTION] },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],
+      pullers: [{ name: 'runtime', github: { repository: 'example/platform', branch: 'main' } }],
+      promoters: [{ name: 'promoter', github: { repository: 'example/platform', environment: 'prod' } }],
+    },
+  });
+  /** Every principal of the role assignments that may add messages to the queue, and where else each may. */
+  const senderProblems = (json: any): string[] => {
+    const access = new AzureAccess(json);
+    const out: string[] = [];
+    const topics = new Set(resources(json, 'azurerm_eventgrid_system_topic').map((t) => t.name));
+    const principals = [...new Set(access.assignments.map((a) => a.principal))];
+    for (const p of principals) {
+      const topic = /^\$\{azurerm_eventgrid_system_topic\.(.*)\.identity\[0\]\.principal_id\}$/.exec(p);
+      const expected = topic !== null;
+      if (access.allowsOn(p, QUEUE, SEND) !== expected) out.push(`${p}: sends to the queue ${!expected}, expected ${expected}`);
+      if (access.allowsOn(p, `${STORAGE}/queueServices/default/queues/other`, SEND)) out.push(`${p}: sends to another queue of the account`);
+    }
+    const senders = principals.filter((p) => access.allowsOn(p, QUEUE, SEND));
+    if (senders.length !== topics.size) out.push(`${senders.length} senders for ${topics.size} system topics`);
+    return out;
+  };
+
+  test('only the system topics\' identities send to the queue, and only to that queue; no identity of the spec does', () => {
+    const { json } = build(reporting, { events: { storageAccountId: STORAGE, queueName: 'registry-events' } });
+    expect(senderProblems(json)).toEqual([]);
+    expect(new AzureAccess(json).assignments.filter((a) => a.roleName === 'Storage Queue Data Message Sender')).toHaveLength(2);
+  });
+
+  test('the model: the promoter publishes promotion reports; on Azure that is the PROMOTION_WEBHOOK_URL secret, not a role, so the matrix has no row', () => {
+    expect(AccessModel.operations(reporting).filter((o) => o.capability === Capability.PUBLISH_NOTIFICATION)
+      .map((o) => [o.identity, o.resource.kind, o.resource.name])).toEqual([['promoter', AccessResourceKind.NOTIFICATION, 'promotion']]);
+    const matrix = AcrAccessMatrix.of(reporting);
+    expect(matrix.filter((r) => r.capabilities.includes(Capability.PUBLISH_NOTIFICATION))).toEqual([]);
+    // The rest of the matrix is the same as without promotion reports.
+    expect(matrix).toEqual(AcrAccessMatrix.of({ ...reporting, notifications: { events: [NotificationEvent.PUSH] } }));
+  });
+
+  test('negative controls: the sender widened to the storage account, or given to an identity of the spec, is caught', () => {
+    const widened = build(reporting, { events: { storageAccountId: STORAGE, queueName: 'registry-events' } }).json;
+    for (const a of Object.values<any>(widened.resource.azurerm_role_assignment)) {
+      if (a.role_definition_name === 'Storage Queue Data Message Sender') a.scope = STORAGE;
+    }
+    expect(senderProblems(widened).join('\n')).toMatch(/sends to another queue of the account/);
+
+    const given = build(reporting, { events: { storageAccountId: STORAGE, queueName: 'registry-events' } }).json;
+    const identity = Object.values<any>(given.resource.azurerm_role_assignment).find((a) => /azurerm_user_assigned_identity/.test(a.principal_id))!;
+    given.resource.azurerm_role_assignment.leak = { scope: QUEUE, role_definition_name: 'Storage Queue Data Message Sender', principal_id: identity.principal_id };
+    expect(senderProblems(given).join('\n')).toMatch(/azurerm_user_assigned_identity.*: sends to the queue true, expected false/);
   });
 });

@@ -62,6 +62,11 @@ export const ROLE_PERMISSIONS: { [role: string]: string[] } = {
   ],
   // IAM roles reference, Artifact Analysis (https://cloud.google.com/iam/docs/roles-permissions/containeranalysis):
   // Container Analysis Occurrences Viewer. Occurrences have no repository-level IAM: this role is bound on the project.
+  // IAM roles reference, Pub/Sub (https://cloud.google.com/iam/docs/roles-permissions/pubsub): Pub/Sub Publisher
+  // ("pubsub.topics.publish") and Pub/Sub Subscriber ("pubsub.snapshots.seek", "pubsub.subscriptions.consume",
+  // "pubsub.topics.attachSubscription"); bound on a topic or a subscription, never on the project here.
+  'roles/pubsub.publisher': ['pubsub.topics.publish'],
+  'roles/pubsub.subscriber': ['pubsub.snapshots.seek', 'pubsub.subscriptions.consume', 'pubsub.topics.attachSubscription'],
   'roles/containeranalysis.occurrences.viewer': [
     'containeranalysis.occurrences.get', 'containeranalysis.occurrences.list', 'resourcemanager.projects.get', 'resourcemanager.projects.list',
   ],
@@ -186,6 +191,12 @@ export class GcpAccess {
           return `projects/${r.project}/serviceAccounts/${r.account_id}@${r.project}.iam.gserviceaccount.com`;
         case 'google_service_account.member':
           return `serviceAccount:${r.account_id}@${r.project}.iam.gserviceaccount.com`;
+        case 'google_pubsub_topic.name':
+          return r.name;
+        case 'google_pubsub_topic.id':
+          return `projects/${r.project}/topics/${r.name}`;
+        case 'google_pubsub_subscription.name':
+          return r.name;
         case 'google_artifact_registry_repository.repository_id':
           return r.repository_id;
         case 'google_artifact_registry_repository.id':
@@ -340,6 +351,38 @@ export class GcpAccess {
       for (const p of list) perms.add(p);
     }
     return perms;
+  }
+
+  // ---------------------------------------------------------------- Pub/Sub
+
+  /**
+   * The permissions a member has on a Pub/Sub topic (by name, `platform-promotions`) from the
+   * topic IAM members; a project-level Pub/Sub role throws (none is expected).
+   */
+  public topicPermissions(member: string, topic: string): Set<string> {
+    if (this.resources('google_pubsub_topic_iam_binding').length > 0 || this.resources('google_pubsub_topic_iam_policy').length > 0) {
+      throw new Error('google_pubsub_topic_iam_binding and google_pubsub_topic_iam_policy are not evaluated');
+    }
+    if (this.projectBindings().some((b) => b.role.startsWith('roles/pubsub.'))) throw new Error('a project-level Pub/Sub role');
+    const perms = new Set<string>();
+    for (const [, m] of this.resources('google_pubsub_topic_iam_member')) {
+      const name = this.resolve(m.topic).replace(/^projects\/[^/]+\/topics\//, '');
+      if (name !== topic || this.resolve(m.member) !== member) continue;
+      const list = ROLE_PERMISSIONS[m.role];
+      if (!list) throw new Error(`role ${m.role} is not known to the evaluator`);
+      for (const p of list) perms.add(p);
+    }
+    return perms;
+  }
+
+  /** Every member of a topic IAM resource, resolved. */
+  public topicMembers(): string[] {
+    return [...new Set(this.resources('google_pubsub_topic_iam_member').map(([, m]) => this.resolve(m.member)))].sort();
+  }
+
+  /** Whether a member may publish to a topic (by name). */
+  public publishes(member: string, topic: string): boolean {
+    return this.topicPermissions(member, topic).has('pubsub.topics.publish');
   }
 
   /** Whether a member may do something to a repository. */

@@ -1,9 +1,12 @@
 import { Testing } from 'cdktf';
+import { GcpAccess } from './gcp-access';
 import { resources, synthJson, testStack, warningIds, annotations } from './helpers';
+import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
 import { RegistryPerimeter } from '../../src/gcp/private-access';
 import { GcpWarnings } from '../../src/gcp/warnings';
-import { NotificationEvent, RegistrySpec, Severity, UpstreamRegistry } from '../../src/spec';
+import { WorkflowVariables } from '../../src/promotion/workflow-variables';
+import { AccessModel, Capability, Cloud, EnvironmentLayout, NotificationEvent, RegistrySpec, Severity, UpstreamRegistry } from '../../src/spec';
 import { WarningIds } from '../../src/spec/contract';
 
 const base = (over: Partial<RegistrySpec> = {}): RegistrySpec => ({ name: 'platform', repositories: [{ name: 'api' }], ...over });
@@ -156,5 +159,87 @@ describe('gcp: what the constructs synthesize passes the validations cdktf synth
       notifications: { createTopics: true, pushEndpoint: 'https://hooks.acme.example/registry', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' },
     });
     expect(() => Testing.synth(stack, true)).not.toThrow();
+  });
+});
+
+describe('issue 19: promoters publish promotion reports to <registry>-promotions, and nobody else may (access model)', () => {
+  const RELEASE = 'serviceAccount:release@other.iam.gserviceaccount.com';
+  const CI = 'serviceAccount:ci@other.iam.gserviceaccount.com';
+  const reporting = (events: NotificationEvent[] = [NotificationEvent.PUSH, NotificationEvent.PROMOTION]) => base({
+    environments: { layout: EnvironmentLayout.REPOSITORIES, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod' }] },
+    notifications: { events },
+    access: {
+      pushers: [{ name: 'ci', gcpMembers: [CI] }],
+      pullers: [{ name: 'runtime', github: { repository: 'example/platform', branch: 'main' } }],
+      promoters: [
+        { name: 'promoter', github: { repository: 'example/platform', environment: 'prod' } },
+        { name: 'release', gcpMembers: [RELEASE], environments: ['prod'] },
+      ],
+    },
+  });
+
+  /** Where the evaluated topic IAM differs from the model and the matrix, per identity and member. */
+  const problemsOfAccess = (spec: RegistrySpec, { json }: ReturnType<typeof build>): string[] => {
+    const access = new GcpAccess(json);
+    const out: string[] = [];
+    const matrix = GarAccessMatrix.of(spec);
+    const topics = resources(json, 'google_pubsub_topic').map((t) => t.name as string);
+    const known = new Set<string>();
+    for (const name of ['ci', 'runtime', 'promoter', 'release']) {
+      const model = AccessModel.allows(spec, name, AccessModel.PROMOTION_NOTIFICATION, Capability.PUBLISH_NOTIFICATION);
+      const listed = matrix.some((r) => r.identity === name && r.resource === 'topic:platform-promotions' && r.capabilities.includes(Capability.PUBLISH_NOTIFICATION));
+      // The identity's members as the evaluator sees them: the created service account (from the workflow's output) and gcpMembers.
+      const identity = GarAccessMatrix.identities(spec).find((i) => i.name === name)!;
+      const members = [...(identity.gcpMembers ?? []), ...(identity.github ? [`serviceAccount:${access.output(WorkflowVariables.identity(Cloud.GCP, name))}`] : [])];
+      for (const member of members) {
+        known.add(member);
+        for (const topic of topics) {
+          const expected = model && topic === 'platform-promotions';
+          const publishes = access.publishes(member, topic);
+          if (publishes !== expected || (topic === 'platform-promotions' && listed !== model)) {
+            out.push(`${name} (${member}) on ${topic}: publishes ${publishes}, matrix ${listed}, the model says ${expected}`);
+          }
+          // Publishing only: no subscription management on the topic.
+          if (access.topicPermissions(member, topic).has('pubsub.topics.attachSubscription')) out.push(`${name} attaches subscriptions to ${topic}`);
+        }
+      }
+    }
+    // Nobody outside the spec's identities publishes to the promotions topic.
+    for (const member of access.topicMembers()) {
+      if (!known.has(member) && access.publishes(member, 'platform-promotions')) out.push(`${member} publishes to platform-promotions`);
+    }
+    return out;
+  };
+
+  test('each promoter (created service account and existing member) publishes to the promotions topic only; the pusher and the puller do not', () => {
+    const spec = reporting();
+    const built = build(spec, { projectNumber: '42', outputs: true });
+    const json = built.json;
+    expect(AccessModel.promotionReporters(spec)).toEqual(['promoter', 'release']);
+    expect(problemsOfAccess(spec, built)).toEqual([]);
+    expect(new GcpAccess(json).publishes('serviceAccount:platform-promoter@acme.iam.gserviceaccount.com', 'platform-promotions')).toBe(true);
+    expect(new GcpAccess(json).publishes(RELEASE, 'platform-promotions')).toBe(true);
+    expect(new GcpAccess(json).publishes(CI, 'platform-promotions')).toBe(false);
+  });
+
+  test('without promotion among the events: no promotions topic, no publisher, no matrix row', () => {
+    const spec = reporting([NotificationEvent.PUSH]);
+    const built = build(spec, { projectNumber: '42', outputs: true });
+    expect(resources(built.json, 'google_pubsub_topic_iam_member')).toEqual([]);
+    expect(GarAccessMatrix.of(spec).filter((r) => r.capabilities.includes(Capability.PUBLISH_NOTIFICATION))).toEqual([]);
+    expect(problemsOfAccess(spec, built)).toEqual([]);
+  });
+
+  test('negative controls: the publisher role given to the pusher, or dropped from a promoter, is caught', () => {
+    const spec = reporting();
+    const widened = build(spec, { projectNumber: '42', outputs: true });
+    const first = Object.values<any>(widened.json.resource.google_pubsub_topic_iam_member)[0];
+    widened.json.resource.google_pubsub_topic_iam_member.leak = { ...first, member: CI };
+    expect(problemsOfAccess(spec, widened).join('\n')).toMatch(/ci \(serviceAccount:ci@other.*\) on platform-promotions: publishes true, matrix false, the model says false/);
+
+    const dropped = build(spec, { projectNumber: '42', outputs: true });
+    const members = dropped.json.resource.google_pubsub_topic_iam_member;
+    for (const [k, m] of Object.entries<any>(members)) if (m.member === RELEASE) delete members[k];
+    expect(problemsOfAccess(spec, dropped).join('\n')).toMatch(/release \(serviceAccount:release@other.*\) on platform-promotions: publishes false, matrix true, the model says true/);
   });
 });

@@ -1,7 +1,7 @@
 import { HarborAccess } from './harbor-access';
 import { synthesizeRobots } from './robot-stack';
 import { HarborAccessMatrix, HarborRobotActions, HarborRobotLevel } from '../../src/harbor/access-matrix';
-import { Capability, EnvironmentLayout, RegistrySpec, TagStrategy, UpstreamRegistry } from '../../src/spec';
+import { AccessModel, Capability, EnvironmentLayout, NotificationEvent, RegistrySpec, TagStrategy, UpstreamRegistry } from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
 const PULL = { resource: 'repository', action: 'pull' };
@@ -276,5 +276,18 @@ describe('the scan gate: gated promoters read scan results in the source project
     const ungated = new HarborAccess(synthesizeRobots(specOf(EnvironmentLayout.REGISTRIES)).json);
     expect(ungated.robots.some((r) => ['platform-dev/api', 'platform-staging/api', 'platform-prod/api']
       .some((repo) => ungated.can(r.fullName, Capability.READ_SCAN_RESULTS, repo)))).toBe(false);
+  });
+});
+
+describe('issue 19: promotion reports need no robot permission on Harbor', () => {
+  test('with promotion notifications, the model has the promoter\'s PUBLISH_NOTIFICATION, and robots and matrix are unchanged (the webhook secret is the permission)', () => {
+    for (const layout of [EnvironmentLayout.REGISTRIES, EnvironmentLayout.REPOSITORIES, EnvironmentLayout.TAGS]) {
+      const reporting = specOf(layout, { notifications: { events: [NotificationEvent.PUSH, NotificationEvent.PROMOTION] } });
+      expect(AccessModel.operations(reporting).filter((o) => o.capability === Capability.PUBLISH_NOTIFICATION).map((o) => o.identity))
+        .toEqual(['promote-prod']);
+      expect(HarborAccessMatrix.robots(reporting)).toEqual(HarborAccessMatrix.robots(specOf(layout)));
+      expect(HarborAccessMatrix.of(reporting)).toEqual(HarborAccessMatrix.of(specOf(layout)));
+      expect(HarborAccessMatrix.of(reporting).some((r) => r.capabilities.includes(Capability.PUBLISH_NOTIFICATION))).toBe(false);
+    }
   });
 });

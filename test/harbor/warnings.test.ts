@@ -1,7 +1,7 @@
 import { Testing } from 'cdktf';
 import { harborSpec, taggedWarnings, testStack, warningIds } from './helpers';
 import { ContainerRegistry, ContainerRegistryProps, HarborProject, HarborWarnings } from '../../src/harbor';
-import { Cloud, EncryptionType, EnvironmentLayout, RegistrySpec, ScanMode, TagStrategy, UpstreamRegistry } from '../../src/spec';
+import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, TagStrategy, UpstreamRegistry } from '../../src/spec';
 import { WarningIds } from '../../src/spec/contract';
 
 /** Synthesizes a scenario and returns the construct's warnings, as emitted. */
@@ -31,6 +31,9 @@ const scenarios: Array<() => string[]> = [
   // grants wider than the images; a replica without an endpoint
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { replication: { replicas: [{ region: 'westeurope' }] } }), {},
     (r) => r.grantPull('ops', { images: ['api'] })),
+  // notifications without a webhook address; scan findings delivered unfiltered by severity (issue 19)
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.PUSH] } })),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.SCAN_FINDING] } }), { webhookAddress: 'https://hooks.example.com/harbor' }),
 ];
 
 describe('HarborWarnings', () => {
