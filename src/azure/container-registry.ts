@@ -20,6 +20,7 @@ import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
+import { addGrantOptionProblems } from '../spec/grant-options';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
@@ -734,23 +735,7 @@ export class ContainerRegistry extends Construct {
     const options: GrantOptions = typeof given === 'string' ? { environments: [given] } : given ?? {};
     const problems = new Problems();
     if (typeof principalId !== 'string' || principalId.length === 0) problems.add('principalId', principalId, 'is not a principal (object) id');
-    if (typeof options !== 'object') problems.add('options', options, 'is not a GrantOptions object ({ images?, environments? })');
-    const envs = Naming.environmentNames(this.spec);
-    for (const [field, list] of [['environments', options.environments], ['images', options.images]] as const) {
-      if (list === undefined) continue;
-      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
-        problems.add(`options.${field}`, list, 'is not a list of strings');
-        continue;
-      }
-      list.forEach((v, i) => {
-        if (field === 'environments' && !envs.includes(v)) {
-          problems.add(`options.environments[${i}]`, v, `is not an environment of the spec (${envs.length ? envs.join(', ') : 'it has none'})`);
-        }
-        if (field === 'images' && !this.spec.repositories.some((r) => Glob.matches(v, r.name))) {
-          problems.add(`options.images[${i}]`, v, `matches no image of the spec (${this.spec.repositories.map((r) => r.name).join(', ')})`);
-        }
-      });
-    }
+    addGrantOptionProblems(problems, this.spec, options);
     problems.throwIfAny(`azure.ContainerRegistry ${this.node.path} ${method}`);
     return options;
   }

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { HarborAccessMatrix } from './access-matrix';
 import { HarborValidator } from './harbor-validator';
 import { ProjectRobots } from './project-robots';
+import { addGrantOptionProblems } from '../spec/grant-options';
 import { HarborProvider } from './provider/harbor-provider';
 import { ImmutableTagRule } from './provider/immutable-tag-rule';
 import { Project } from './provider/project';
@@ -428,23 +429,7 @@ export class ContainerRegistry extends Construct {
     if (typeof robotName !== 'string' || !HARBOR_NAME.test(robotName)) {
       problems.add('robotName', robotName, 'is not a Harbor robot name (lower-case letters and digits joined by single . _ -)');
     }
-    if (typeof options !== 'object') problems.add('options', options, 'is not a GrantOptions object ({ images?, environments? })');
-    const envs = Naming.environmentNames(this.spec);
-    for (const [field, list] of [['environments', options.environments], ['images', options.images]] as const) {
-      if (list === undefined) continue;
-      if (!Array.isArray(list) || list.some((v) => typeof v !== 'string')) {
-        problems.add(`options.${field}`, list, 'is not a list of strings');
-        continue;
-      }
-      list.forEach((v, i) => {
-        if (field === 'environments' && !envs.includes(v)) {
-          problems.add(`options.environments[${i}]`, v, `is not an environment of the spec (${envs.length ? envs.join(', ') : 'it has none'})`);
-        }
-        if (field === 'images' && !this.spec.repositories.some((r) => Glob.matches(v, r.name))) {
-          problems.add(`options.images[${i}]`, v, `matches no image of the spec (${this.spec.repositories.map((r) => r.name).join(', ')})`);
-        }
-      });
-    }
+    addGrantOptionProblems(problems, this.spec, options);
     problems.throwIfAny(`harbor.ContainerRegistry ${this.node.path} ${method}`);
     return options;
   }

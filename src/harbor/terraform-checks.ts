@@ -1,3 +1,4 @@
+import { HarborRetentionRest } from './provider/retention-rest';
 import { HarborRetentionRuleBlocks } from '../retention/harbor-rule-blocks';
 
 /** A problem found in synthesized Harbor Terraform. */
@@ -50,19 +51,7 @@ export class HarborTerraformChecks {
     };
     each('harbor_retention_policy', (address, body) => {
       const rules: any[] = Array.isArray(body.rule) ? body.rule : [];
-      const blocks = rules.map((r) => ({
-        disabled: r.disabled,
-        nDaysSinceLastPull: r.n_days_since_last_pull,
-        nDaysSinceLastPush: r.n_days_since_last_push,
-        mostRecentlyPulled: r.most_recently_pulled,
-        mostRecentlyPushed: r.most_recently_pushed,
-        alwaysRetain: r.always_retain,
-        repoMatching: r.repo_matching,
-        repoExcluding: r.repo_excluding,
-        tagMatching: r.tag_matching,
-        tagExcluding: r.tag_excluding,
-        untaggedArtifacts: r.untagged_artifacts,
-      }));
+      const blocks = rules.map((r) => HarborRetentionRest._ruleFromTerraform(r));
       for (const m of HarborRetentionRuleBlocks.problems(blocks)) out.push({ address, message: m });
     });
     each('harbor_robot_account', (address, body) => {

@@ -1,5 +1,6 @@
 import { Token } from 'cdktf';
 import { RetentionPolicyRule } from './retention-policy';
+import type { HarborRetentionRuleBlock } from '../../retention/harbor-rule-blocks';
 
 // The provider's mapping from `harbor_retention_policy` arguments to the body of
 // Harbor's REST retention policy (POST/PUT /api/v2.0/retentions), transcribed from
@@ -66,6 +67,28 @@ export class HarborRetentionRest {
   }
 
   /**
+   * A synthesized `rule` block (snake_case, as in `cdktf.out`) as the binding's
+   * `RetentionPolicyRule`: the one reading of deployed rule blocks, for the REST
+   * mapping and the Terraform-side checks.
+   * @internal
+   */
+  public static _ruleFromTerraform(r: { [key: string]: any }): HarborRetentionRuleBlock {
+    return {
+      disabled: r.disabled,
+      nDaysSinceLastPull: r.n_days_since_last_pull,
+      nDaysSinceLastPush: r.n_days_since_last_push,
+      mostRecentlyPulled: r.most_recently_pulled,
+      mostRecentlyPushed: r.most_recently_pushed,
+      alwaysRetain: r.always_retain,
+      repoMatching: r.repo_matching,
+      repoExcluding: r.repo_excluding,
+      tagMatching: r.tag_matching,
+      tagExcluding: r.tag_excluding,
+      untaggedArtifacts: r.untagged_artifacts,
+    };
+  }
+
+  /**
    * The REST policy for a synthesized `harbor_retention_policy` resource body (the
    * snake_case JSON in `cdktf.out`: `scope`, `schedule`, `rule` blocks), so that a proof
    * reads exactly what is deployed. `projectId` stands for a `scope` that is a reference.
@@ -83,19 +106,7 @@ export class HarborRetentionRest {
       scope: String(body.scope ?? ''),
       projectId,
       schedule: body.schedule,
-      rules: rules.map((r) => ({
-        disabled: r.disabled,
-        nDaysSinceLastPull: r.n_days_since_last_pull,
-        nDaysSinceLastPush: r.n_days_since_last_push,
-        mostRecentlyPulled: r.most_recently_pulled,
-        mostRecentlyPushed: r.most_recently_pushed,
-        alwaysRetain: r.always_retain,
-        repoMatching: r.repo_matching,
-        repoExcluding: r.repo_excluding,
-        tagMatching: r.tag_matching,
-        tagExcluding: r.tag_excluding,
-        untaggedArtifacts: r.untagged_artifacts,
-      })),
+      rules: rules.map((r) => HarborRetentionRest._ruleFromTerraform(r)),
     });
   }
 
