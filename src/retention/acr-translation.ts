@@ -1,6 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
+  actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns,
+  policyProblems, selectionWords, throwTranslationProblems, withAttachmentsProtected, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
@@ -177,7 +178,9 @@ export class AcrPurgeTranslation {
       const u = firstUntaggedRule(g.policy);
       const sweepDays = u && deletesByPushTime(u) ? u.expireAfterDays : undefined;
       const protectedPatterns = [...new Set(g.policy.protectedTags ?? [])];
-      const excluded: string[] = [...protectedPatterns];
+      // Every filter also leaves cosign's attachment tags alone (never deleted natively: translation-support);
+      // an attachment carries no other tag, so excluding it strips no kept image of a tag.
+      const excluded: string[] = [...withAttachmentsProtected(g.policy).protectedTags!];
       let claimsBefore = protectedPatterns.length > 0;
       let strips = false;
       if (protectedPatterns.length > 0) reports.push({ ruleIndex: -1, fidelity: TranslationFidelity.EXACT });

@@ -1,6 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  actionWords, liveRuleIndexes, policyProblems, selectionWords, throwTranslationProblems, widenToWildcards, worstFidelity,
+  ATTACHMENT_TAG_GLOB, actionWords, liveRuleIndexes, policyProblems,
+  selectionWords, throwTranslationProblems, widenToWildcards, withAttachmentsProtected, worstFidelity,
 } from './translation-support';
 import { Glob } from '../spec/glob';
 import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -118,7 +119,9 @@ export class EcrLifecycleTranslation {
     const reports: RuleTranslation[] = [];
     const docs: EcrRuleDoc[] = [];
     const claimed = new Set<string>();
-    const protectedPatterns = [...new Set(policy.protectedTags ?? [])];
+    // Protected tags, and cosign's attachment tags (never deleted natively: translation-support).
+    const protectedPatterns = [...new Set(withAttachmentsProtected(policy).protectedTags)];
+    const userProtected = (policy.protectedTags ?? []).length > 0;
     let widened = false;
 
     // One pass per storage class: standard rules first, then the rules over archived images.
@@ -134,10 +137,11 @@ export class EcrLifecycleTranslation {
           widened = widened || pattern !== p;
           if (claimed.has(pattern)) continue;
           claimed.add(pattern);
+          const claimWords = pattern === ATTACHMENT_TAG_GLOB && !(policy.protectedTags ?? []).includes(p) ? 'Signatures and attestations' : 'Protected';
           docs.push(archived
-            ? ruleDoc(`Protected: never expire archived images tagged ${pattern}`, TagState.TAGGED, [pattern], 'sinceImageTransitioned',
+            ? ruleDoc(`${claimWords}: never expire archived images tagged ${pattern}`, TagState.TAGGED, [pattern], 'sinceImageTransitioned',
               EcrLifecycleTranslation.CLAIM_COUNT, { storageClass })
-            : ruleDoc(`Protected: never expire images tagged ${pattern}`, TagState.TAGGED, [pattern], 'imageCountMoreThan',
+            : ruleDoc(`${claimWords}: never expire images tagged ${pattern}`, TagState.TAGGED, [pattern], 'imageCountMoreThan',
               EcrLifecycleTranslation.CLAIM_COUNT));
         }
       }
@@ -193,7 +197,7 @@ export class EcrLifecycleTranslation {
     rules.forEach((_, i) => {
       if (!reports.some((r) => r.ruleIndex === i)) reports.push({ ruleIndex: i, fidelity: TranslationFidelity.EXACT });
     });
-    if (protectedPatterns.length > 0) {
+    if (userProtected) {
       reports.push(widened
         ? {
           ruleIndex: -1,
@@ -204,7 +208,7 @@ export class EcrLifecycleTranslation {
     }
     docs.forEach((d, k) => { d.rulePriority = k + 1; });
     if (docs.length > EcrLifecycleTranslation.MAX_RULES) {
-      problems.push(`the policy needs ${docs.length} ECR rules (each tag pattern is its own rule, protected ones included, per storage class); ECR allows ${EcrLifecycleTranslation.MAX_RULES}: use fewer protected patterns or rule patterns (a common prefix like "pr-*" instead of several exact tags)`);
+      problems.push(`the policy needs ${docs.length} ECR rules (each tag pattern is its own rule, protected ones and the signature tags sha256-* included, per storage class); ECR allows ${EcrLifecycleTranslation.MAX_RULES}: use fewer protected patterns or rule patterns (a common prefix like "pr-*" instead of several exact tags)`);
     }
     let policyText: string | undefined;
     if (docs.some((d) => !isClaim(d))) {

@@ -1,6 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  actionWords, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix, policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
+  actionWords, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix,
+  policyProblems, selectionWords, throwTranslationProblems, withAttachmentsProtected, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
@@ -291,10 +292,12 @@ export class GarCleanupTranslation {
 
       // 2. Shields: what protection and each rule keep, when a later DELETE could reach it.
       const deletes = plans.filter((p) => p.deleteDraft);
-      const protectedPatterns = [...new Set(g.policy.protectedTags ?? [])];
+      // Protected tags, and cosign's attachment tags (never deleted natively: translation-support).
+      const userProtected = (g.policy.protectedTags ?? []).length > 0;
+      const protectedPatterns = [...new Set(withAttachmentsProtected(g.policy).protectedTags)];
       let protectKeep: Draft | undefined;
       let protectedReport: RuleTranslation | undefined;
-      if (protectedPatterns.length > 0) {
+      {
         const needed = deletes.some((d) => d.state !== 'UNTAGGED');
         const supersetPatterns = protectedPatterns.filter((p) => !isPrefixGlob(p));
         if (needed) {
@@ -303,7 +306,7 @@ export class GarCleanupTranslation {
             id: `${idPrefix}protected-keep`, action: 'KEEP', state: 'TAGGED', tagPrefixes: prefixes, packages: keepPackages, origin: [`protectedTags${scope}`],
           };
         }
-        protectedReport = needed && supersetPatterns.length > 0
+        protectedReport = !userProtected ? undefined : needed && supersetPatterns.length > 0
           ? {
             ruleIndex: -1,
             fidelity: TranslationFidelity.CONSERVATIVE,

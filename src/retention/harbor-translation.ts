@@ -1,6 +1,6 @@
 import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
-import { actionWords, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
+import { ATTACHMENT_TAG_GLOB, actionWords, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -79,6 +79,8 @@ type Retains =
  * Per group of repositories with the same policy (named literally by a
  * `repoMatches {a,b}` selector on every rule, so no other repository is reached):
  * - protected tags: `always` over `matches {patterns}` (exact);
+ * - cosign's signature and attestation tags: `always` over `matches sha256-*`
+ *   (attachments are never deleted, see translation-support);
  * - keep the N most recent: `latestPushedK` N (exact, but Harbor sorts whole
  *   seconds with an unstable sort: of images pushed in the same second at the
  *   N-th place it keeps any; a warning says so);
@@ -185,14 +187,17 @@ export class HarborRetentionTranslation {
       const plans = live.map((i) => planRule(i, rules[i]));
       const deletes = plans.some((p) => p.retains.kind !== 'all');
       const own: HarborRule[] = [];
+      if ((g.policy.protectedTags ?? []).length > 0) reports.push({ ruleIndex: -1, fidelity: TranslationFidelity.EXACT });
       const protectedPatterns = [...new Set(g.policy.protectedTags ?? [])];
-      if (protectedPatterns.length > 0) reports.push({ ruleIndex: -1, fidelity: TranslationFidelity.EXACT });
       const hasAny = plans.some((p) => p.rule.tagState === TagState.ANY);
       const tagged = [...new Set(plans.filter((p) => p.rule.tagState === TagState.TAGGED).flatMap((p) => p.rule.tagPatterns ?? []))];
       const needTagged = !hasAny && !tagged.includes('*');
       const needUntagged = !hasAny && !plans.some((p) => p.rule.tagState === TagState.UNTAGGED);
       if (deletes) {
         if (protectedPatterns.length > 0) own.push({ template: 'always', params: {}, selection: tagSelection(protectedPatterns), repositories: g.names });
+        // cosign's attachment tags are never deleted natively (translation-support): a rule of their own, the same
+        // in every group, so the groups' copies merge into one Harbor rule.
+        own.push({ template: 'always', params: {}, selection: tagSelection([ATTACHMENT_TAG_GLOB]), repositories: g.names });
         for (const p of plans) own.push(...p.harbor.map((h) => ({ ...h, repositories: g.names })));
         if (needTagged) {
           // Images with a tag outside every rule's patterns (and untagged ones when no rule selects them).
@@ -223,7 +228,7 @@ export class HarborRetentionTranslation {
     const merged = mergeRules(harborRules);
     if (merged.length > HarborRetentionTranslation.MAX_RULES) {
       throwTranslationProblems(what, [`the policies need ${merged.length} Harbor retention rules; Harbor allows ${HarborRetentionTranslation.MAX_RULES} per project ` +
-        `(${perGroup.join('; ')}). Give more repositories the same retention, or merge rules (each protected-tag list, rule and catch-all is one Harbor rule, ` +
+        `(${perGroup.join('; ')}). Give more repositories the same retention, or merge rules (each protected-tag list, rule and catch-all is one Harbor rule, the signature tags sha256-* one shared rule, ` +
         'a pull-time rule two)']);
     }
     if (ties) {

@@ -109,6 +109,15 @@ export interface RetentionEvaluationResult {
  * - Push-time (and pull-time) order breaks ties by digest, ascending: of two
  *   images pushed at the same instant, the one with the smaller digest counts as
  *   the more recent.
+ * - Attachments follow their subject (issue 17): an image whose tags are all
+ *   cosign tags of one subject (`sha256-<64 hex>.sig`, `.att` or `.sbom`, the
+ *   tag-based signature and attestation scheme) is an attachment of the image
+ *   with digest `sha256:<hex>` when that image is in the listing (an attachment
+ *   of an attachment follows the root subject). It is expired iff its subject
+ *   is expired (with the subject's rule), and kept, in its own storage class,
+ *   otherwise. It still takes its place in the counts of the rules that select
+ *   it, so the decisions of all other images are those of the rules alone. An
+ *   attachment whose subject is not listed is an ordinary image.
  *
  * Runs in O(n log n + rules x n) for n images. Throws one error listing every
  * problem for an invalid policy (no tag state, a tagged rule without patterns, not
@@ -177,6 +186,15 @@ export class RetentionEvaluator {
       }
     }
 
+    // Attachments follow their subject: expired with it, kept (not archived) otherwise.
+    const subjects = attachmentSubjects(digests, tags);
+    for (let i = 0; i < n; i++) {
+      const s = subjects[i];
+      if (s < 0) continue;
+      const r = decided[s];
+      decided[i] = r >= 0 && !archives(rules[r]) ? r : KEPT;
+    }
+
     const kept: string[] = [];
     const expired: ExpiredImage[] = [];
     const archived: ExpiredImage[] = [];
@@ -194,6 +212,44 @@ export class RetentionEvaluator {
     archived.sort((a, b) => compareStrings(a.digest, b.digest));
     return { kept, expired, archived };
   }
+}
+
+/** A cosign tag of a subject digest: `sha256-<64 hex>.sig` (signature), `.att` (attestation) or `.sbom`. */
+const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/;
+
+/**
+ * The subject digest (`sha256:<hex>`) whose attachment an image with these tags is,
+ * or undefined: every tag must be a cosign tag of that one subject.
+ * @internal
+ */
+export function _attachmentSubject(tags: string[]): string | undefined {
+  let hex: string | undefined;
+  for (const t of tags) {
+    const m = ATTACHMENT_TAG.exec(t);
+    if (!m || (hex !== undefined && hex !== m[1])) return undefined;
+    hex = m[1];
+  }
+  return hex === undefined ? undefined : `sha256:${hex}`;
+}
+
+/** For each image, the index of the root subject it is an attachment of, or -1 (not an attachment, subject not listed, or a cycle). */
+function attachmentSubjects(digests: string[], tags: string[][]): number[] {
+  const index = new Map<string, number>();
+  digests.forEach((d, i) => index.set(d, i));
+  const direct = tags.map((t) => {
+    const subject = _attachmentSubject(t);
+    return subject === undefined ? -1 : index.get(subject) ?? -1;
+  });
+  return direct.map((s, i) => {
+    const seen = new Set<number>([i]);
+    let root = s;
+    while (root >= 0 && direct[root] >= 0) {
+      if (seen.has(root)) return -1;
+      seen.add(root);
+      root = direct[root];
+    }
+    return root === i ? -1 : root;
+  });
 }
 
 function checkPolicy(policy: RetentionPolicySpec): string[] {

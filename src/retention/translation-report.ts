@@ -4,7 +4,12 @@
  * that the neutral policy keeps.
  */
 export enum TranslationFidelity {
-  /** The native policy deletes exactly what the neutral policy deletes. */
+  /**
+   * The native policy deletes exactly what the neutral policy deletes, cosign's
+   * attachments aside: no native policy deletes an image tagged `sha256-*`
+   * (signatures and attestations), so the attachments of deleted subjects stay
+   * (conservative for them; see the README's retention meaning).
+   */
   EXACT = 'exact',
   /** The native policy deletes a subset of what the neutral policy deletes (it keeps more). */
   CONSERVATIVE = 'conservative',

@@ -85,6 +85,28 @@ export function escapeRegex(s: string): string {
   return s.replace(/[.+?^${}()|[\]\\*]/g, '\\$&');
 }
 
+/**
+ * The tag glob of cosign's tag-based attachments (`sha256-<hex>.sig`, `.att`,
+ * `.sbom`). The neutral meaning expires an attachment only with its subject
+ * (RetentionEvaluator); no native policy knows subjects from tags (the clouds'
+ * retention matches a `.sig` image by its tag like any other image,
+ * reference/retention-semantics.md), so every translation protects this
+ * pattern: attachments are never deleted by a generated policy, which is
+ * conservative for the attachments of deleted subjects (they stay behind).
+ */
+export const ATTACHMENT_TAG_GLOB = 'sha256-*';
+
+/**
+ * The policy the native translations express: the neutral policy with the
+ * attachments' tags protected (ATTACHMENT_TAG_GLOB). Protection is a claim that
+ * still counts towards "the N most recent", as an attachment does in the neutral
+ * meaning, so the other images' decisions do not change.
+ */
+export function withAttachmentsProtected(policy: RetentionPolicySpec): RetentionPolicySpec {
+  const prot = policy.protectedTags ?? [];
+  return prot.includes(ATTACHMENT_TAG_GLOB) ? policy : { ...policy, protectedTags: [...prot, ATTACHMENT_TAG_GLOB] };
+}
+
 /** A rule's criterion and action in words (`keep the 10 most recent`, `expire after 7 days`, `archive when not pulled for 90 days`). */
 export function actionWords(rule: RetentionRuleSpec): string {
   return criterionWords(rule);

@@ -35,10 +35,12 @@ describe('EcrLifecycleTranslation', () => {
     expect(summary).toEqual([
       [1, 'tagged', ['prod'], 'imageCountMoreThan', 2147483647],
       [2, 'tagged', ['v*'], 'imageCountMoreThan', 2147483647],
-      [3, 'untagged', undefined, 'sinceImagePushed', 7],
-      [4, 'tagged', ['pr-*'], 'sinceImagePushed', 14],
-      [5, 'tagged', ['feature-*'], 'sinceImagePushed', 14],
-      [6, 'any', undefined, 'imageCountMoreThan', 100],
+      // cosign's signatures and attestations (sha256-<hex>.sig/.att) are claimed like protected tags (issue 17).
+      [3, 'tagged', ['sha256-*'], 'imageCountMoreThan', 2147483647],
+      [4, 'untagged', undefined, 'sinceImagePushed', 7],
+      [5, 'tagged', ['pr-*'], 'sinceImagePushed', 14],
+      [6, 'tagged', ['feature-*'], 'sinceImagePushed', 14],
+      [7, 'any', undefined, 'imageCountMoreThan', 100],
     ]);
     expect(report.fidelity).toBe(TranslationFidelity.EXACT);
     expect(report.rules.map((r) => r.ruleIndex)).toEqual([-1, 0, 1, 2]);
@@ -58,8 +60,10 @@ describe('EcrLifecycleTranslation', () => {
     };
     const { policyText, report } = EcrLifecycleTranslation.translate(seed);
     const doc = JSON.parse(policyText!);
-    expect(doc.rules).toHaveLength(1);
-    expect(doc.rules[0].selection.tagStatus).toBe('any');
+    // The claim of the signature tags, then the `any` rule.
+    expect(doc.rules).toHaveLength(2);
+    expect(doc.rules[0].selection.tagPatternList).toEqual(['sha256-*']);
+    expect(doc.rules[1].selection.tagStatus).toBe('any');
     expect(report.warnings.join('\n')).toMatch(/rules\[1\] is never reached: rules\[0\] \(tagState any\) selects every image/);
     expect(report.fidelity).toBe(TranslationFidelity.EXACT);
     const images = Array.from({ length: 14 }, (_, i) => ({ digest: `d${String(i).padStart(2, '0')}`, tags: i % 2 ? [`t${i}`] : undefined, age: i + 1 }));
@@ -79,7 +83,7 @@ describe('EcrLifecycleTranslation', () => {
   test('a pattern used earlier is left out (ECR rejects duplicate tag lists); keep N then counts fewer images: conservative', () => {
     const policy: RetentionPolicySpec = { protectedTags: ['prod'], rules: [{ tagState: TagState.TAGGED, tagPatterns: ['prod', 'pr-*'], keepMostRecent: 1 }] };
     const { policyText, report } = EcrLifecycleTranslation.translate(policy);
-    expect(JSON.parse(policyText!).rules.map((r: any) => r.selection.tagPatternList)).toEqual([['prod'], ['pr-*']]);
+    expect(JSON.parse(policyText!).rules.map((r: any) => r.selection.tagPatternList)).toEqual([['prod'], ['sha256-*'], ['pr-*']]);
     expect(report.rules[1]).toMatchObject({ ruleIndex: 0, fidelity: TranslationFidelity.CONSERVATIVE });
     expect(report.warnings.join('\n')).toMatch(/pattern prod already selected by protected tags or an earlier rule/);
   });
@@ -99,9 +103,12 @@ describe('EcrLifecycleTranslation', () => {
   });
 
   test('more than 50 ECR rules is an error that says what to change', () => {
-    const patterns = Array.from({ length: 51 }, (_, i) => `t${i}`);
-    expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: patterns, expireAfterDays: 1 }] }))
-      .toThrow(/needs 51 ECR rules .*ECR allows 50: use fewer protected patterns or rule patterns/);
+    // 49 rule patterns and the claim of the signature tags fit; 50 do not.
+    const patterns = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
+    expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: patterns(49), expireAfterDays: 1 }] }))
+      .not.toThrow();
+    expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: patterns(50), expireAfterDays: 1 }] }))
+      .toThrow(/needs 51 ECR rules \(each tag pattern is its own rule, protected ones and the signature tags sha256-\* included, .*ECR allows 50: use fewer/);
   });
 
   test('a text over 30,720 characters is an error', () => {

@@ -28,7 +28,8 @@ describe('GarCleanupTranslation', () => {
     };
     const result = GarCleanupTranslation.translate([{ packageName: 'api', policy }]);
     expect(JSON.parse(GarCleanupTranslation.toTerraformJson(result.policies))).toEqual([
-      { id: 'protected-keep', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['v'] } },
+      // Protected tags and cosign's signature and attestation tags (sha256-<hex>.sig/.att, issue 17) share one KEEP.
+      { id: 'protected-keep', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['sha256-', 'v'] } },
       { id: 'r0-keep-newer', action: 'KEEP', condition: { tag_state: 'TAGGED', tag_prefixes: ['pr-'], newer_than: '2592001s' } },
       { id: 'r0-delete-older', action: 'DELETE', condition: { tag_state: 'TAGGED', tag_prefixes: ['pr-'], older_than: '2592000s' } },
       { id: 'r1-delete-older', action: 'DELETE', condition: { tag_state: 'ANY', older_than: '604800s' } },
@@ -68,7 +69,7 @@ describe('GarCleanupTranslation', () => {
         rules: [{ tagState: TagState.TAGGED, tagPatterns: ['v1'], expireAfterDays: 30 }, { tagState: TagState.ANY, expireAfterDays: 7 }],
       },
     }]);
-    expect(result.policies.map((p) => p.id)).toEqual(['r0-keep-newer', 'r1-delete-older']);
+    expect(result.policies.map((p) => p.id)).toEqual(['protected-keep', 'r0-keep-newer', 'r1-delete-older']);
     expect(result.report.rules[0]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/prefixes, not globs: v1 cannot be selected exactly/) });
   });
 

@@ -20,6 +20,8 @@ describe('HarborRetentionTranslation', () => {
     const repo = { kind: 'doublestar', decoration: 'repoMatches', pattern: '{api,jobs/worker}' };
     expect(rules).toEqual([
       { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '{prod,v*}', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
+      // cosign's signature and attestation tags (sha256-<hex>.sig/.att) are always retained (issue 17).
+      { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'sha256-*', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
       { disabled: false, action: 'retain', template: 'latestPushedK', params: { latestPushedK: 2 }, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'pr-*', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
       { disabled: false, action: 'retain', template: 'nDaysSinceLastPush', params: { nDaysSinceLastPush: 7 }, tag_selectors: [{ kind: 'doublestar', decoration: 'excludes', pattern: '**', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
       { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [{ kind: 'doublestar', decoration: 'excludes', pattern: 'pr-*', extras: '{"untagged":true}' }], scope_selectors: { repository: [repo] } },
@@ -43,6 +45,7 @@ describe('HarborRetentionTranslation', () => {
   test('not pulled for N days: a pull rule and a push rule, so a fresh image never pulled (pull time year 1 on Harbor) is kept', () => {
     const result = HarborRetentionTranslation.translate([{ repository: 'api', policy: { rules: [{ tagState: TagState.ANY, notPulledForDays: 30 }] } }]);
     expect(JSON.parse(result.policyJson).rules.map((r: any) => [r.template, r.params])).toEqual([
+      ['always', {}], // the signature tags sha256-*
       ['nDaysSinceLastPull', { nDaysSinceLastPull: 30 }], ['nDaysSinceLastPush', { nDaysSinceLastPush: 30 }],
     ]);
     expect(result.report.fidelity).toBe(TranslationFidelity.EXACT);
@@ -64,7 +67,7 @@ describe('HarborRetentionTranslation', () => {
       repository: 'api',
       policy: { rules: [{ tagState: TagState.TAGGED, tagPatterns: ['v*'], keepMostRecentlyPulled: 3 }, { tagState: TagState.ANY, expireAfterDays: 5, action: RetentionAction.ARCHIVE }] },
     }]);
-    expect(JSON.parse(result.policyJson).rules.map((r: any) => r.template)).toEqual(['latestPulledN', 'latestPushedK', 'always']);
+    expect(JSON.parse(result.policyJson).rules.map((r: any) => r.template)).toEqual(['always', 'latestPulledN', 'latestPushedK', 'always']);
     expect(result.report.rules[0].reason).toMatch(/cannot emit latestActiveK/);
     expect(result.report.rules[1].reason).toMatch(/no archive storage class/);
     expect(result.report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^rules\[1\] \(archive after 5 days\): Harbor has no archive storage class/)]));
@@ -89,13 +92,14 @@ describe('HarborRetentionTranslation', () => {
     const b: RetentionPolicySpec = { protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, expireAfterDays: 30 }] };
     const result = HarborRetentionTranslation.translate([{ repository: 'api', policy: a }, { repository: 'web', policy: b }]);
     expect(JSON.parse(result.policyJson).rules.map((r: any) => [r.template, r.scope_selectors.repository[0].pattern]))
-      .toEqual([['nDaysSinceLastPush', '{api,web}'], ['always', 'web']]);
+      .toEqual([['always', '{api,web}'], ['nDaysSinceLastPush', '{api,web}'], ['always', 'web']]);
   });
 
   test('more than 15 Harbor rules: one error saying how many each group needs', () => {
     const many = (n: number): RetentionPolicySpec => ({ rules: Array.from({ length: 8 }, (_, i) => ({ tagState: TagState.TAGGED, tagPatterns: [`t${n}-${i}*`], expireAfterDays: i + n + 1 })) });
+    // Each group: 8 rules, a catch-all and the signature tags' rule; the two groups' signature rules merge into one.
     expect(() => HarborRetentionTranslation.translate([{ repository: 'api', policy: many(1) }, { repository: 'web', policy: many(2) }]))
-      .toThrow(/need 18 Harbor retention rules; Harbor allows 15 per project \(api: 9 rules; web: 9 rules\)/);
+      .toThrow(/need 19 Harbor retention rules; Harbor allows 15 per project \(api: 10 rules; web: 10 rules\)/);
   });
 
   test('dryRun: a warning (no schedule); bad input lists every problem', () => {

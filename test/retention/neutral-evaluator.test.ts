@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { RetentionEvaluator, RetentionImage } from '../../src/retention';
 import { globTest, passes } from '../../src/retention/evaluator-support';
-import { Glob, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
+import { Glob, RetentionAction, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../../src/spec';
 
 const DAY = 86_400_000;
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -114,6 +114,62 @@ describe('RetentionEvaluator (the neutral meaning of DESIGN.md)', () => {
       '  - images\\[2\\]\\.pushedAt: Invalid Date is not a valid Date',
     ].join('\\n')));
     expect(() => RetentionEvaluator.evaluate({}, [], { now: new Date('x') })).toThrow(/options\.now Invalid Date is not a valid Date/);
+  });
+});
+
+describe('attachments follow their subject (issue 17: signatures and attestations)', () => {
+  // cosign's tag-based scheme: the signature of digest sha256:<hex> is the tag "sha256-<hex>.sig"
+  // (attestations ".att", SBOMs ".sbom"); /work/shared/reference/retention-semantics.md notes that
+  // only ACR's purge knows subjects ("never deletes ... ones with a subject (signatures, SBOMs)").
+  const hex = (c: string) => c.repeat(64);
+  const d = (c: string) => `sha256:${hex(c)}`;
+  const sig = (c: string, kind = 'sig') => `sha256-${hex(c)}.${kind}`;
+  const keep2 = { rules: [{ tagState: TagState.TAGGED, tagPatterns: ['v*'], keepMostRecent: 2 }] };
+
+  test('an attachment is expired with its subject (by the subject\'s rule) and kept while it is kept', () => {
+    const images = [
+      img(d('a'), ['v1'], 30), img(d('1'), [sig('a')], 29), img(d('2'), [sig('a', 'att')], 28),
+      img(d('b'), ['v2'], 20), img(d('3'), [sig('b')], 19),
+      img(d('c'), ['v3'], 10), img(d('4'), [sig('c'), sig('c', 'att')], 1),
+    ];
+    const res = evaluate(keep2, images);
+    expect(res.expired).toEqual([{ digest: d('1'), ruleIndex: 0 }, { digest: d('2'), ruleIndex: 0 }, { digest: d('a'), ruleIndex: 0 }]);
+    expect(res.kept).toEqual([d('3'), d('4'), d('b'), d('c')]);
+  });
+
+  test('an attachment no rule would keep is kept with its kept subject, and one a rule would keep goes with its expired subject', () => {
+    const images = [img(d('a'), ['v1'], 1), img(d('1'), [sig('a')], 100), img(d('b'), ['old'], 50), img(d('2'), [sig('b')], 0)];
+    const res = evaluate({ rules: [{ tagState: TagState.ANY, expireAfterDays: 30 }] }, images);
+    expect(res.kept).toEqual([d('1'), d('a')]);
+    expect(res.expired).toEqual([{ digest: d('2'), ruleIndex: 0 }, { digest: d('b'), ruleIndex: 0 }]);
+  });
+
+  test('a signature of an attachment follows the root subject; an attachment is kept with a protected subject', () => {
+    const images = [img(d('a'), ['prod'], 90), img(d('1'), [sig('a', 'att')], 90), img(d('2'), [`sha256-${hex('1')}.sig`], 90)];
+    const res = evaluate({ protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, expireAfterDays: 1 }] }, images);
+    expect(res.expired).toEqual([]);
+    const unprotected = evaluate({ rules: [{ tagState: TagState.ANY, expireAfterDays: 1 }] }, images);
+    expect(unprotected.expired.map((e) => e.digest)).toEqual([d('1'), d('2'), d('a')]);
+  });
+
+  test('not attachments: a subject not listed, a tag of another scheme next to a cosign tag, two subjects, a short digest, a cycle', () => {
+    const images = [
+      img(d('a'), ['v1'], 1),
+      img(d('1'), [sig('f')], 100), // subject sha256:fff... is not in the repository
+      img(d('2'), [sig('a'), 'extra'], 100), // also tagged "extra": an ordinary image
+      img(d('3'), [sig('a'), sig('1')], 100), // two subjects
+      img(d('4'), [`sha256-${'a'.repeat(63)}.sig`], 100), // not a digest
+      img(d('5'), [sig('6')], 100), img(d('6'), [sig('5')], 100), // each the other's subject
+    ];
+    const res = evaluate({ rules: [{ tagState: TagState.ANY, expireAfterDays: 30 }] }, images);
+    expect(res.kept).toEqual([d('a')]);
+    expect(res.expired.map((e) => e.digest)).toEqual([d('1'), d('2'), d('3'), d('4'), d('5'), d('6')]);
+  });
+
+  test('an attachment is not archived with its subject: it is kept in its own storage class', () => {
+    const images = [img(d('a'), ['v1'], 100), img(d('1'), [sig('a')], 100)];
+    const res = evaluate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: ['v*'], expireAfterDays: 30, action: RetentionAction.ARCHIVE }] }, images);
+    expect(res).toEqual({ kept: [d('1'), d('a')], expired: [], archived: [{ digest: d('a'), ruleIndex: 0 }] });
   });
 });
 

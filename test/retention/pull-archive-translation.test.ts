@@ -23,6 +23,15 @@ describe('ECR: pull-time and archive rules', () => {
   test('archive when not pulled for N days is an exact sinceImagePulled transition; archived images expire by sinceImageTransitioned', () => {
     const result = EcrLifecycleTranslation.translate(prodPulls);
     expect(result.report.fidelity).toBe(TranslationFidelity.EXACT);
+    // After the protected tags, in each storage class: the claim of cosign's signatures and attestations (issue 17).
+    const signatures = (rulePriority: number, archived: boolean) => ({
+      rulePriority,
+      description: `Signatures and attestations: never expire ${archived ? 'archived ' : ''}images tagged sha256-*`,
+      selection: archived
+        ? { tagStatus: 'tagged', tagPatternList: ['sha256-*'], storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: EcrLifecycleTranslation.CLAIM_COUNT }
+        : { tagStatus: 'tagged', tagPatternList: ['sha256-*'], countType: 'imageCountMoreThan', countNumber: EcrLifecycleTranslation.CLAIM_COUNT },
+      action: { type: 'expire' },
+    });
     expect(JSON.parse(result.policyText!).rules).toEqual([
       {
         rulePriority: 1,
@@ -30,14 +39,15 @@ describe('ECR: pull-time and archive rules', () => {
         selection: { tagStatus: 'tagged', tagPatternList: ['prod'], countType: 'imageCountMoreThan', countNumber: EcrLifecycleTranslation.CLAIM_COUNT },
         action: { type: 'expire' },
       },
+      signatures(2, false),
       {
-        rulePriority: 2,
+        rulePriority: 3,
         description: 'archive when not pulled for 90 days (any) (rules[0])',
         selection: { tagStatus: 'any', countType: 'sinceImagePulled', countUnit: 'days', countNumber: 90 },
         action: { type: 'transition', targetStorageClass: 'archive' },
       },
       {
-        rulePriority: 3,
+        rulePriority: 4,
         description: 'Protected: never expire archived images tagged prod',
         selection: {
           tagStatus: 'tagged',
@@ -49,8 +59,9 @@ describe('ECR: pull-time and archive rules', () => {
         },
         action: { type: 'expire' },
       },
+      signatures(5, true),
       {
-        rulePriority: 4,
+        rulePriority: 6,
         description: 'expire when archived for more than 365 days (any) (rules[1])',
         selection: { tagStatus: 'any', storageClass: 'archive', countType: 'sinceImageTransitioned', countUnit: 'days', countNumber: 365 },
         action: { type: 'expire' },
@@ -70,7 +81,8 @@ describe('ECR: pull-time and archive rules', () => {
 
   test('expire when not pulled: ECR can only archive by pull time, so the images are archived instead (conservative, with a warning naming the rule)', () => {
     const result = EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], notPulledForDays: 30 }] });
-    expect(JSON.parse(result.policyText!).rules[0]).toMatchObject({
+    // rules[0] is the claim of the signature tags (sha256-*).
+    expect(JSON.parse(result.policyText!).rules[1]).toMatchObject({
       selection: { countType: 'sinceImagePulled', countNumber: 30 }, action: { type: 'transition', targetStorageClass: 'archive' },
     });
     expect(result.report.rules).toEqual([{ ruleIndex: 0, fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/ECR can only archive by last pull/) }]);
@@ -82,7 +94,8 @@ describe('ECR: pull-time and archive rules', () => {
       rules: [{ tagState: TagState.TAGGED, tagPatterns: ['v*'], keepMostRecentlyPulled: 3 }, { tagState: TagState.ANY, expireAfterDays: 10 }],
     });
     const rules = JSON.parse(result.policyText!).rules;
-    expect(rules[0].selection).toEqual({ tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: EcrLifecycleTranslation.CLAIM_COUNT });
+    // rules[0] is the claim of the signature tags (sha256-*).
+    expect(rules[1].selection).toEqual({ tagStatus: 'tagged', tagPatternList: ['v*'], countType: 'imageCountMoreThan', countNumber: EcrLifecycleTranslation.CLAIM_COUNT });
     expect(result.report.rules[0]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/ECR has no count by last pull/) });
     const expired = EcrLifecycleEvaluator.evaluate(result.policyText!, [
       { imageDigest: 'v-old', imageTags: ['v1'], imagePushedAt: ago(50) }, { imageDigest: 'x-old', imageTags: ['x'], imagePushedAt: ago(50) },
@@ -118,14 +131,15 @@ describe('Artifact Registry and ACR: no pull time, no archive', () => {
     const withOverride = GarCleanupTranslation.translate([{
       packageName: 'api', policy: { ...policy, gcpRules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 30 }] },
     }]);
-    expect(withOverride.policies.map((p) => p.id)).toEqual(['r0-delete-older']);
+    // The KEEP of cosign's signature tags (sha256-*), which a tagged DELETE could otherwise reach.
+    expect(withOverride.policies.map((p) => p.id)).toEqual(['protected-keep', 'r0-delete-older']);
     expect(withOverride.report.fidelity).toBe(TranslationFidelity.EXACT);
     expect(withOverride.report.warnings).toEqual([]);
   });
 
   test('ACR keeps a pull-time rule\'s selection (later filters exclude its tags), says so, and uses azureRules when given', () => {
     const result = AcrPurgeTranslation.translate([{ repository: 'api', policy }]);
-    expect(result.commands).toEqual(['acr purge --filter "^(api)$:^(?!(pr-.*)$)(.*)$" --ago 60d']);
+    expect(result.commands).toEqual(['acr purge --filter "^(api)$:^(?!(sha256-.*|pr-.*)$)(.*)$" --ago 60d']);
     expect(result.report.rules[0]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/acr purge has no pull time/) });
     expect(result.report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^rules\[0\] \(expire when not pulled for 30 days\): acr purge has no pull time.*azureRules/)]));
     const archiving = AcrPurgeTranslation.translate([{ repository: 'api', policy: { rules: [{ tagState: TagState.ANY, expireAfterDays: 5, action: RetentionAction.ARCHIVE }] } }]);
@@ -134,6 +148,6 @@ describe('Artifact Registry and ACR: no pull time, no archive', () => {
     expect(archiving.report.rules[0].reason).toMatch(/ACR has no archive storage class/);
 
     const withOverride = AcrPurgeTranslation.translate([{ repository: 'api', policy: { ...policy, azureRules: [{ tagState: TagState.ANY, expireAfterDays: 60 }] } }]);
-    expect(withOverride.commands).toEqual(['acr purge --filter "^(api)$:^(.*)$" --ago 60d']);
+    expect(withOverride.commands).toEqual(['acr purge --filter "^(api)$:^(?!(sha256-.*)$)(.*)$" --ago 60d']);
   });
 });
