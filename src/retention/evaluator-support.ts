@@ -175,3 +175,20 @@ export function selectedInOrder(sel: Uint8Array, order: number[], pos: Int32Arra
   picked.sort((a, b) => pos[a] - pos[b]);
   return picked;
 }
+
+/** A cosign tag of a subject digest: `sha256-<64 hex>.sig` (signature), `.att` (attestation) or `.sbom`. */
+const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/;
+
+/**
+ * The subject digest (`sha256:<hex>`) whose attachment an image with these tags is,
+ * or undefined: every tag must be a cosign tag of that one subject.
+ */
+export function attachmentSubject(tags: string[]): string | undefined {
+  let hex: string | undefined;
+  for (const t of tags) {
+    const m = ATTACHMENT_TAG.exec(t);
+    if (!m || (hex !== undefined && hex !== m[1])) return undefined;
+    hex = m[1];
+  }
+  return hex === undefined ? undefined : `sha256:${hex}`;
+}

@@ -1,4 +1,4 @@
-import { MS_PER_DAY, compareStrings, globTest, mostRecentFirst, nowOf, positions, selectByTags, selectedInOrder, show, throwProblems, timeOf } from './evaluator-support';
+import { MS_PER_DAY, attachmentSubject, compareStrings, globTest, mostRecentFirst, nowOf, positions, selectByTags, selectedInOrder, show, throwProblems, timeOf } from './evaluator-support';
 import { Cloud, RetentionPolicySpec, TagState } from '../spec/registry-spec';
 import { archives, criterionOf, overArchived, policyFor, ruleCriterionProblems } from '../spec/retention-rules';
 
@@ -214,30 +214,12 @@ export class RetentionEvaluator {
   }
 }
 
-/** A cosign tag of a subject digest: `sha256-<64 hex>.sig` (signature), `.att` (attestation) or `.sbom`. */
-const ATTACHMENT_TAG = /^sha256-([0-9a-f]{64})\.(sig|att|sbom)$/;
-
-/**
- * The subject digest (`sha256:<hex>`) whose attachment an image with these tags is,
- * or undefined: every tag must be a cosign tag of that one subject.
- * @internal
- */
-export function _attachmentSubject(tags: string[]): string | undefined {
-  let hex: string | undefined;
-  for (const t of tags) {
-    const m = ATTACHMENT_TAG.exec(t);
-    if (!m || (hex !== undefined && hex !== m[1])) return undefined;
-    hex = m[1];
-  }
-  return hex === undefined ? undefined : `sha256:${hex}`;
-}
-
 /** For each image, the index of the root subject it is an attachment of, or -1 (not an attachment, subject not listed, or a cycle). */
 function attachmentSubjects(digests: string[], tags: string[][]): number[] {
   const index = new Map<string, number>();
   digests.forEach((d, i) => index.set(d, i));
   const direct = tags.map((t) => {
-    const subject = _attachmentSubject(t);
+    const subject = attachmentSubject(t);
     return subject === undefined ? -1 : index.get(subject) ?? -1;
   });
   return direct.map((s, i) => {

@@ -8,6 +8,7 @@
  * shrunk counterexample (the policy and the images) in the assertion message.
  */
 import * as fc from 'fast-check';
+import { withAttachments, attachmentsOf } from './signed-images';
 import {
   EcrLifecycleEvaluator,
   EcrLifecycleTranslation,
@@ -88,7 +89,7 @@ export interface TestImage {
 }
 
 /** 0-12 images with unique digests, 0-3 tags each (a tag points at one image per repository), push times that tie, pulls, archive states. */
-export const imagesArb: fc.Arbitrary<TestImage[]> = imageSetArb(12, true);
+export const imagesArb: fc.Arbitrary<TestImage[]> = withAttachments(imageSetArb(12, true), NOW);
 
 /**
  * Images with push times, and pull times (never pulled, or pulled at or after the push). With
@@ -151,7 +152,7 @@ const repositoryArb = fc.record({
   shared: policyArb,
   overrides: fc.array(policyArb, { minLength: 2, maxLength: 2 }),
   assignment: fc.array(fc.constantFrom(0, 0, 0, 1, 2, 3), { minLength: IMAGE_NAMES.length, maxLength: IMAGE_NAMES.length }),
-  images: fc.array(imageSetArb(8), { minLength: IMAGE_NAMES.length, maxLength: IMAGE_NAMES.length }),
+  images: fc.array(withAttachments(imageSetArb(8), NOW), { minLength: IMAGE_NAMES.length, maxLength: IMAGE_NAMES.length }),
 }).map(({ shared, overrides, assignment, images }) => ({
   policies: IMAGE_NAMES.map((_, k) => (assignment[k] === 0 ? shared : assignment[k] === 3 ? undefined : overrides[assignment[k] - 1])),
   images,
@@ -166,6 +167,9 @@ function neutral(policy: RetentionPolicySpec, images: TestImage[], cloud?: Cloud
 function isProtected(policy: RetentionPolicySpec, image: TestImage): boolean {
   return image.tags.some((t) => Glob.matchesAny(policy.protectedTags ?? [], t));
 }
+
+/** How often the properties met an attachment of a kept subject and of a neutral-deleted one. */
+export const attachmentStats = { keptWithSubject: 0, subjectDeleted: 0 };
 
 /**
  * Checks subset / equality / protection and fails with the policy, the images and both results:
@@ -195,8 +199,20 @@ export function checkSafety(cloud: string, policy: RetentionPolicySpec, images: 
   if (aggressive.length > 0) throw new Error(`AGGRESSIVE: ${cloud} deletes ${aggressive.join(', ')} that the neutral policy keeps\n${context()}`);
   if (archivedKept.length > 0) throw new Error(`ARCHIVED A KEPT IMAGE: ${cloud} archives ${archivedKept.join(', ')} that the neutral policy keeps active\n${context()}`);
   if (protectedTouched.length > 0) throw new Error(`PROTECTED DELETED OR ARCHIVED: ${protectedTouched.join(', ')}\n${context()}`);
-  if (exact && (native.length !== expected.length || nativeArchived.length !== expectedArchived.length)) {
-    throw new Error(`NOT EXACT: the report says exact but ${cloud} keeps ${expected.filter((d) => !native.includes(d)).join(', ')} ` +
+  // Attachments (cosign signatures and attestations, issue 17): the neutral policy deletes them only with their
+  // subject (so none of a kept subject is deleted, by the subset check above); every translation protects
+  // sha256-*, so no native policy deletes or archives one: the attachments of deleted subjects stay.
+  const attachments = attachmentsOf(images);
+  for (const subject of attachments.values()) {
+    if (!expected.includes(subject)) attachmentStats.keptWithSubject++;
+    else attachmentStats.subjectDeleted++;
+  }
+  const attachmentTouched = [...native, ...nativeArchived].filter((d) => attachments.has(d));
+  if (attachmentTouched.length > 0) throw new Error(`ATTACHMENT DELETED OR ARCHIVED: ${attachmentTouched.join(', ')}\n${context()}`);
+  // Exact means the same deletions, the attachments of neutral-deleted subjects aside (TranslationFidelity.EXACT).
+  const expectedNative = expected.filter((d) => !attachments.has(d));
+  if (exact && (native.length !== expectedNative.length || nativeArchived.length !== expectedArchived.length)) {
+    throw new Error(`NOT EXACT: the report says exact but ${cloud} keeps ${expectedNative.filter((d) => !native.includes(d)).join(', ')} ` +
       `and does not archive ${expectedArchived.filter((d) => !nativeArchived.includes(d)).join(', ')}\n${context()}`);
   }
 }
@@ -295,7 +311,7 @@ describe('safety of the translations (property-based, seeded)', () => {
   test('Artifact Registry, one policy for every image: subset, and equal when exact (2,000 cases)', () => {
     let exactRuns = 0;
     let refused = 0;
-    fc.assert(fc.property(policyArb, fc.array(imageSetArb(10), { minLength: 2, maxLength: 2 }), (policy, images) => {
+    fc.assert(fc.property(policyArb, fc.array(withAttachments(imageSetArb(10), NOW), { minLength: 2, maxLength: 2 }), (policy, images) => {
       const names = ['api', 'api-gateway'];
       let result;
       try {
@@ -388,7 +404,7 @@ describe('safety of the translations (property-based, seeded)', () => {
   test('ACR, one policy for every repository (the native retention policy applies): subset, and equal when exact (2,000 cases)', () => {
     let exactRuns = 0;
     let nativeRetention = 0;
-    fc.assert(fc.property(policyArb, fc.array(imageSetArb(10), { minLength: 2, maxLength: 2 }), (policy, images) => {
+    fc.assert(fc.property(policyArb, fc.array(withAttachments(imageSetArb(10), NOW), { minLength: 2, maxLength: 2 }), (policy, images) => {
       const names = ['api', 'api-gateway'];
       const result = AcrPurgeTranslation.translate(names.map((repository) => ({ repository, policy })), { allRepositories: names });
       const manifests: AcrManifest[] = names.flatMap((repository, k) => images[k].map((i) => ({
@@ -429,5 +445,24 @@ describe('safety of the translations (property-based, seeded)', () => {
     const expiring: RetentionPolicySpec = { protectedTags: ['prod'], rules: [{ tagState: TagState.ANY, notPulledForDays: 30 }] };
     expect(() => checkSafety('X', { ...expiring, protectedTags: [] }, images, ['old', 'prod'], false)).not.toThrow();
     expect(() => checkSafety('X', expiring, images, [], false, '', ['prod'])).toThrow(/ARCHIVED A KEPT IMAGE|PROTECTED/);
+  });
+
+  test('signed images (issue 17): the properties met attachments of kept and of deleted subjects; the checker catches a deleted attachment', () => {
+    // Every property above ran over images with cosign attachments (signed-images.ts).
+    expect(attachmentStats.keptWithSubject).toBeGreaterThan(1000);
+    expect(attachmentStats.subjectDeleted).toBeGreaterThan(1000);
+    const hex = '0'.repeat(64);
+    const policy: RetentionPolicySpec = { rules: [{ tagState: TagState.ANY, expireAfterDays: 30 }] };
+    const images: TestImage[] = [
+      { digest: `sha256:${hex}`, tags: ['v1'], pushedAt: new Date(NOW.getTime() - 40 * DAY) },
+      { digest: 'sig', tags: [`sha256-${hex}.sig`], pushedAt: new Date(NOW.getTime() - 40 * DAY) },
+      { digest: 'fresh', tags: ['v2'], pushedAt: new Date(NOW.getTime() - DAY) },
+    ];
+    // The neutral policy deletes the subject and its signature; a native policy that keeps the signature is exact.
+    expect(() => checkSafety('X', policy, images, [`sha256:${hex}`], true)).not.toThrow();
+    expect(() => checkSafety('X', policy, images, [`sha256:${hex}`, 'sig'], false)).toThrow(/ATTACHMENT DELETED OR ARCHIVED: sig/);
+    // Signing the fresh image instead: its signature is kept with it, even though it is old.
+    const kept = [images[0], { ...images[1], tags: [`sha256-${'1'.repeat(64)}.sig`] }, { ...images[2], digest: `sha256:${'1'.repeat(64)}` }];
+    expect(() => checkSafety('X', policy, kept, [`sha256:${hex}`, 'sig'], false)).toThrow(/AGGRESSIVE: X deletes sig/);
   });
 });
