@@ -270,6 +270,7 @@ function noPullOrArchive(rule: RetentionRuleSpec): string {
 
 function policyKey(policy: RetentionPolicySpec): string {
   return JSON.stringify({
+    c: policy.countAttachments === true,
     p: [...new Set(policy.protectedTags ?? [])].sort(),
     r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null,
       r.keepMostRecentlyPulled ?? null, r.notPulledForDays ?? null, r.archivedForDays ?? null, r.action ?? null, r.storageClass ?? null]),

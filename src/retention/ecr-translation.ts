@@ -1,6 +1,6 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  ATTACHMENT_TAG_GLOB, actionWords, liveRuleIndexes, policyProblems,
+  ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, liveRuleIndexes, mayMatchAttachmentTag, policyProblems,
   selectionWords, throwTranslationProblems, widenToWildcards, withAttachmentsProtected, worstFidelity,
 } from './translation-support';
 import { Glob } from '../spec/glob';
@@ -149,7 +149,17 @@ export class EcrLifecycleTranslation {
       rules.forEach((rule, i) => {
         if (!liveRules.includes(i)) return;
         const description = rule.description ?? `${actionWords(rule)} (${selectionWords(rule)})`;
-        const { count, transition, reason } = ecrCount(rule, i);
+        const native = ecrCount(rule, i);
+        const { transition } = native;
+        let { count, reason } = native;
+        // A count whose selection can hold cosign attachments counts them on ECR, which the spec does not: claim instead.
+        const claimCount = { type: 'imageCountMoreThan', n: EcrLifecycleTranslation.CLAIM_COUNT, claim: true };
+        const attachmentsCounted = !count.claim && count.type === 'imageCountMoreThan' && countsAttachmentsNatively(policy, rule);
+        const attachmentsReason = attachmentsCountedReason('ECR\'s imageCountMoreThan');
+        if (attachmentsCounted && rule.tagState !== TagState.TAGGED) {
+          count = claimCount;
+          reason = attachmentsReason;
+        }
         if (reason) warnings.push(`rules[${i}] (${actionWords(rule)}): ${reason}`);
         const ruleOptions = { storageClass, transition };
         const fidelity = (extra?: string): RuleTranslation => (reason || extra
@@ -172,7 +182,9 @@ export class EcrLifecycleTranslation {
         const live = patterns.filter((p) => !claimed.has(p));
         for (const p of live) {
           claimed.add(p);
-          docs.push(ruleDoc(`${description} (rules[${i}]${patterns.length > 1 ? `, pattern ${p}` : ''})`, TagState.TAGGED, [p], count.type, count.n, ruleOptions));
+          const own = attachmentsCounted && mayMatchAttachmentTag(p) ? claimCount : count;
+          if (own !== count) reason = attachmentsReason.replace('the rule keeps', `pattern ${p} keeps`);
+          docs.push(ruleDoc(`${description} (rules[${i}]${patterns.length > 1 ? `, pattern ${p}` : ''})`, TagState.TAGGED, [p], own.type, own.n, ruleOptions));
         }
         const leftOut = patterns.filter((p) => !live.includes(p));
         if (leftOut.length > 0) {

@@ -1,6 +1,6 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  actionWords, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix,
+  actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix,
   policyProblems, selectionWords, throwTranslationProblems, withAttachmentsProtected, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -149,6 +149,8 @@ interface RulePlan {
   deleteDraft?: Draft;
   /** Whether the DELETE covers the whole neutral "expire" set of the rule. */
   deletesAll: boolean;
+  /** An `any` keep-N whose native count would include cosign attachments: it deletes nothing. */
+  attachmentsCounted?: boolean;
   /** The shield KEEP, when a later DELETE could reach what the rule keeps. */
   shield?: Draft;
   /** The most_recent_versions KEEP of an `any` keep-N rule. */
@@ -258,6 +260,10 @@ export class GarCleanupTranslation {
 
       // 1. Plan each live rule's DELETE.
       const plans: RulePlan[] = live.map((i) => planRule(i, patternsOf.has(i) ? { ...rules[i], tagPatterns: patternsOf.get(i) } : rules[i]));
+      // An `any` keep-N counts cosign attachments natively, which the spec does not (countsAttachmentsNatively): no DELETE.
+      for (const plan of plans) {
+        plan.attachmentsCounted = plan.rule.tagState === TagState.ANY && plan.rule.keepMostRecent !== undefined && countsAttachmentsNatively(g.policy, plan.rule);
+      }
       for (const plan of plans) {
         if (deleteNames.length === 0) {
           plan.deleteDraft = undefined;
@@ -280,7 +286,7 @@ export class GarCleanupTranslation {
               origin: [`rules[${plan.index}]${scope}`],
             };
           }
-        } else if (r.tagState === TagState.ANY) {
+        } else if (r.tagState === TagState.ANY && !countsAttachmentsNatively(g.policy, r)) {
           plan.mostRecent = {
             id: `${idPrefix}r${plan.index}-keep-most-recent`, action: 'KEEP', keepCount: r.keepMostRecent, packages: keepPackages, origin: [`rules[${plan.index}]${scope}`],
           };
@@ -421,6 +427,7 @@ function clean(o: Record<string, unknown>): Record<string, unknown> {
 
 function policyKey(policy: RetentionPolicySpec): string {
   return JSON.stringify({
+    c: policy.countAttachments === true,
     p: [...new Set(policy.protectedTags ?? [])].sort(),
     r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null,
       r.keepMostRecentlyPulled ?? null, r.notPulledForDays ?? null, r.archivedForDays ?? null, r.action ?? null, r.storageClass ?? null]),
@@ -494,6 +501,7 @@ function conservativeReason(
 ): string | undefined {
   const r = plan.rule;
   if (!deletesByPushTime(r)) return noPullOrArchive(r);
+  if (plan.attachmentsCounted) return attachmentsCountedReason('Artifact Registry\'s most_recent_versions');
   if (r.keepMostRecent !== undefined && r.tagState !== TagState.ANY) {
     return 'Artifact Registry\'s most_recent_versions counts every version of the image, not this selection, so no DELETE can express it; ' +
       'the rule deletes nothing and keeps its whole selection';

@@ -1,6 +1,6 @@
 import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
-import { ATTACHMENT_TAG_GLOB, actionWords, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
+import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -184,7 +184,7 @@ export class HarborRetentionTranslation {
       });
       warnings.push(...ruleWarnings.map((w) => `${multi}${w}`));
 
-      const plans = live.map((i) => planRule(i, rules[i]));
+      const plans = live.map((i) => planRule(i, rules[i], countsAttachmentsNatively(g.policy, rules[i])));
       const deletes = plans.some((p) => p.retains.kind !== 'all');
       const own: HarborRule[] = [];
       if ((g.policy.protectedTags ?? []).length > 0) reports.push({ ruleIndex: -1, fidelity: TranslationFidelity.EXACT });
@@ -269,13 +269,17 @@ interface Plan {
   readonly reason?: string;
 }
 
-function planRule(index: number, rule: RetentionRuleSpec): Plan {
+function planRule(index: number, rule: RetentionRuleSpec, attachmentsCounted: boolean): Plan {
   const selection = rule.tagState === TagState.TAGGED ? tagSelection(rule.tagPatterns ?? [])
     : rule.tagState === TagState.UNTAGGED ? { decoration: 'excludes' as const, pattern: '**', untagged: false }
       : { decoration: 'matches' as const, pattern: '**', untagged: true };
   const h = (template: string, n?: number) => ({ template, params: n === undefined ? {} : { [template]: n }, selection });
   if (archives(rule)) {
     return { index, rule, harbor: [h('always')], retains: { kind: 'all' }, reason: 'Harbor has no archive storage class: the rule archives nothing and keeps its whole selection' };
+  }
+  if (attachmentsCounted) {
+    // Harbor hides cosign's `.sig` accessories from retention, but `.att` and `.sbom` images are ordinary artifacts its count templates count.
+    return { index, rule, harbor: [h('always')], retains: { kind: 'all' }, reason: attachmentsCountedReason('Harbor\'s latestPushedK and latestPulledN') };
   }
   if (rule.keepMostRecent !== undefined) return { index, rule, harbor: [h('latestPushedK', rule.keepMostRecent)], retains: { kind: 'count' } };
   if (rule.expireAfterDays !== undefined) {
@@ -357,6 +361,7 @@ function mergeRules(rules: HarborRule[]): HarborRule[] {
 
 function policyKey(policy: RetentionPolicySpec): string {
   return JSON.stringify({
+    c: policy.countAttachments === true,
     p: [...new Set(policy.protectedTags ?? [])].sort(),
     r: (policy.rules ?? []).map((r) => [r.tagState, r.tagPatterns ?? [], r.keepMostRecent ?? null, r.expireAfterDays ?? null,
       r.keepMostRecentlyPulled ?? null, r.notPulledForDays ?? null, r.archivedForDays ?? null, r.action ?? null, r.storageClass ?? null]),

@@ -115,8 +115,9 @@ export interface RetentionEvaluationResult {
  *   with digest `sha256:<hex>` when that image is in the listing (an attachment
  *   of an attachment follows the root subject). It is expired iff its subject
  *   is expired (with the subject's rule), and kept, in its own storage class,
- *   otherwise. It still takes its place in the counts of the rules that select
- *   it, so the decisions of all other images are those of the rules alone. An
+ *   otherwise. It takes no place among "the N most recent" (of push or pull
+ *   time), unless the policy sets `countAttachments`: then it takes its place
+ *   in the counts of the rules that select it, as the clouds' counts do. An
  *   attachment whose subject is not listed is an ordinary image.
  *
  * Runs in O(n log n + rules x n) for n images. Throws one error listing every
@@ -156,6 +157,9 @@ export class RetentionEvaluator {
       for (let i = 0; i < n; i++) if (prot[i] === 1) decided[i] = KEPT;
     }
 
+    // subjects[i]: the listed root subject image i is an attachment of, or -1.
+    const subjects = attachmentSubjects(digests, tags);
+    const countAttachments = policy.countAttachments === true;
     const sel = new Uint8Array(n);
     const rules = policy.rules ?? [];
     for (let r = 0; r < rules.length; r++) {
@@ -172,6 +176,8 @@ export class RetentionEvaluator {
         const [order, pos] = criterion === 'keepMostRecent' ? [byPush, posPush] : [byPull, posPull];
         let rank = 0;
         for (const i of selectedInOrder(sel, order, pos)) {
+          // An attachment takes no place unless the policy counts attachments; either way its subject decides it below.
+          if (subjects[i] >= 0 && !countAttachments) continue;
           if (decided[i] === UNDECIDED) decided[i] = rank >= keep ? r : KEPT;
           rank++;
         }
@@ -187,7 +193,6 @@ export class RetentionEvaluator {
     }
 
     // Attachments follow their subject: expired with it, kept (not archived) otherwise.
-    const subjects = attachmentSubjects(digests, tags);
     for (let i = 0; i < n; i++) {
       const s = subjects[i];
       if (s < 0) continue;

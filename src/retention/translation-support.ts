@@ -99,12 +99,71 @@ export const ATTACHMENT_TAG_GLOB = 'sha256-*';
 /**
  * The policy the native translations express: the neutral policy with the
  * attachments' tags protected (ATTACHMENT_TAG_GLOB). Protection is a claim that
- * still counts towards "the N most recent", as an attachment does in the neutral
- * meaning, so the other images' decisions do not change.
+ * still counts natively towards "the N most recent": exact when the policy sets
+ * `countAttachments`, and otherwise only for rules whose selection holds no
+ * attachment (countsAttachmentsNatively says which rules are left).
  */
 export function withAttachmentsProtected(policy: RetentionPolicySpec): RetentionPolicySpec {
   const prot = policy.protectedTags ?? [];
   return prot.includes(ATTACHMENT_TAG_GLOB) ? policy : { ...policy, protectedTags: [...prot, ATTACHMENT_TAG_GLOB] };
+}
+
+/** The cosign attachment tags as templates: each position a literal character or one lower-case hex digit. */
+const ATTACHMENT_TEMPLATES: string[][] = ['sig', 'att', 'sbom'].map((kind) =>
+  [...'sha256-', ...new Array<string>(64).fill('HEX'), ...`.${kind}`]);
+const HEX = /^[0-9a-f]$/;
+
+/**
+ * Whether a tag glob (`*` only) matches at least one cosign attachment tag
+ * (`sha256-<64 hex>.sig`, `.att`, `.sbom`). Exact: a wildcard match of the glob
+ * against each template, where a literal must fit its position and a star
+ * absorbs any run of positions (every position can be filled independently).
+ */
+export function mayMatchAttachmentTag(pattern: string): boolean {
+  return ATTACHMENT_TEMPLATES.some((t) => {
+    // reach[j]: the glob read so far can produce the first j positions of the template.
+    let reach = new Array<boolean>(t.length + 1).fill(false);
+    reach[0] = true;
+    for (const c of pattern) {
+      const next = new Array<boolean>(t.length + 1).fill(false);
+      if (c === '*') {
+        let any = false;
+        for (let j = 0; j <= t.length; j++) { any = any || reach[j]; next[j] = any; }
+      } else {
+        for (let j = 0; j < t.length; j++) {
+          if (reach[j] && (t[j] === 'HEX' ? HEX.test(c) : t[j] === c)) next[j + 1] = true;
+        }
+      }
+      reach = next;
+    }
+    return reach[t.length];
+  });
+}
+
+/**
+ * Whether the cloud's count would count cosign attachments that the neutral
+ * meaning leaves out of "the N most recent": the policy does not set
+ * `countAttachments`, the rule counts (`keepMostRecent`, `keepMostRecentlyPulled`)
+ * and its selection can hold an attachment (`any`, or a tag pattern that
+ * matches a cosign tag). ECR's `imageCountMoreThan`, Artifact Registry's
+ * `most_recent_versions` and Harbor's latest-K templates count every artifact
+ * they select (aws/containers-roadmap#2613: "Only keep 1 images total" also
+ * counts the signature), so such a rule keeps fewer images natively than the
+ * spec: the translations keep its whole selection instead.
+ */
+export function countsAttachmentsNatively(policy: RetentionPolicySpec, rule: RetentionRuleSpec): boolean {
+  if (policy.countAttachments === true) return false;
+  if (rule.keepMostRecent === undefined && rule.keepMostRecentlyPulled === undefined) return false;
+  if (rule.tagState === TagState.ANY) return true;
+  if (rule.tagState !== TagState.TAGGED) return false;
+  return (rule.tagPatterns ?? []).some(mayMatchAttachmentTag);
+}
+
+/** The conservative reason of a count rule whose native count would include cosign attachments (countsAttachmentsNatively). */
+export function attachmentsCountedReason(cloudCount: string): string {
+  return `${cloudCount} counts cosign's signature and attestation images (sha256-*.sig/.att/.sbom) among the most recent, which the spec does not ` +
+    '(retention.countAttachments is false), so counting natively would delete kept images: the rule keeps its whole selection ' +
+    '(set countAttachments: true to count them as the cloud does, or give the rule tag patterns that cannot match sha256-*)';
 }
 
 /** A rule's criterion and action in words (`keep the 10 most recent`, `expire after 7 days`, `archive when not pulled for 90 days`). */

@@ -180,6 +180,11 @@ export const REGISTRY_SPEC_SCHEMA: any = {
           },
           "description": "ACR only: rules used on Azure instead of `rules` (same protected tags). ACR records no pull time that `acr purge` can use, so a pull-time rule keeps its whole selection there; a user who wants push time on Azure writes it here."
         },
+        "countAttachments": {
+          "type": "boolean",
+          "description": "Whether cosign's signature and attestation images (tagged `sha256-<digest>.sig`, `.att` or `.sbom`, whose subject is in the repository) take a place among \"the N most recent\" like any other image.\n\nBy default they do not: \"keep the 10 most recent\" keeps 10 images and their signatures. ECR's `imageCountMoreThan`, Artifact Registry's `most_recent_versions` and Harbor's count rules count every artifact the rule selects, signatures included, so there a count rule whose selection can include a cosign tag cannot be translated without deleting kept images: it keeps its whole selection, and the translation report says so (a conservative-retention warning). Set `true` to count attachments like the clouds do and have those rules translated exactly (fewer images are then kept when they are signed). Either way an attachment is kept while its subject is kept and no generated policy deletes one.",
+          "default": false
+        },
         "awsPullTimeExclusionArns": {
           "type": "array",
           "items": {

@@ -26,6 +26,8 @@ describe('EcrLifecycleTranslation', () => {
         { tagState: TagState.TAGGED, tagPatterns: ['pr-*', 'feature-*'], expireAfterDays: 14 },
         { tagState: TagState.ANY, keepMostRecent: 100 },
       ],
+      // Signatures take places among the 100 as ECR counts them, so the `any` count translates exactly.
+      countAttachments: true,
     };
     const { policyText, report } = EcrLifecycleTranslation.translate(policy);
     const doc = JSON.parse(policyText!);
@@ -57,6 +59,7 @@ describe('EcrLifecycleTranslation', () => {
         { tagState: TagState.ANY, keepMostRecent: 10 },
         { tagState: TagState.UNTAGGED, expireAfterDays: 7 },
       ],
+      countAttachments: true,
     };
     const { policyText, report } = EcrLifecycleTranslation.translate(seed);
     const doc = JSON.parse(policyText!);
@@ -68,6 +71,38 @@ describe('EcrLifecycleTranslation', () => {
     expect(report.fidelity).toBe(TranslationFidelity.EXACT);
     const images = Array.from({ length: 14 }, (_, i) => ({ digest: `d${String(i).padStart(2, '0')}`, tags: i % 2 ? [`t${i}`] : undefined, age: i + 1 }));
     expect(ecrExpired(seed, images)).toEqual(neutralExpired(seed, images));
+  });
+
+  test('signatures do not count towards keep N (the default): a count that would count them on ECR claims its selection instead', () => {
+    // aws/containers-roadmap#2613: with signed images, "Only keep 1 images total" also counts the signature artifacts.
+    const subject = (i: number) => `sha256:${String(i).padStart(64, '0')}`;
+    const images = [
+      ...Array.from({ length: 6 }, (_, i) => ({ digest: subject(i), tags: [`main-${i}`], age: 10 - i })),
+      // Each image's signature, pushed with it.
+      ...Array.from({ length: 6 }, (_, i) => ({ digest: `sha256:f${String(i).padStart(63, '0')}`, tags: [`sha256-${String(i).padStart(64, '0')}.sig`], age: 10 - i })),
+    ];
+    const keep3: RetentionPolicySpec = { rules: [{ tagState: TagState.ANY, keepMostRecent: 3 }] };
+    // The spec keeps the 3 most recent images and their signatures: 0, 1, 2 go, with their signatures.
+    expect(neutralExpired(keep3, images).sort()).toEqual([subject(0), subject(1), subject(2),
+      ...[0, 1, 2].map((i) => `sha256:f${String(i).padStart(63, '0')}`)].sort());
+    // Natively ECR would count the signatures (3 places = 1.5 images); the rule claims its selection instead.
+    const { policyText, report } = EcrLifecycleTranslation.translate(keep3);
+    expect(policyText).toBeUndefined();
+    expect(report.fidelity).toBe(TranslationFidelity.CONSERVATIVE);
+    expect(report.rules[0].reason).toMatch(/counts cosign's signature and attestation images .* countAttachments/);
+    // A tagged count whose patterns cannot match sha256-* still counts natively, exactly.
+    const mainOnly: RetentionPolicySpec = { rules: [{ tagState: TagState.TAGGED, tagPatterns: ['main-*'], keepMostRecent: 3 }] };
+    const exact = EcrLifecycleTranslation.translate(mainOnly);
+    expect(exact.report.fidelity).toBe(TranslationFidelity.EXACT);
+    expect(ecrExpired(mainOnly, images).sort()).toEqual([subject(0), subject(1), subject(2)]);
+    // With countAttachments the spec counts them as ECR does: 3 places, exact.
+    const counted: RetentionPolicySpec = { ...keep3, countAttachments: true };
+    expect(EcrLifecycleTranslation.translate(counted).report.fidelity).toBe(TranslationFidelity.EXACT);
+    const nativeCounted = ecrExpired(counted, images);
+    const neutralCounted = neutralExpired(counted, images);
+    // ECR leaves the signatures of expired images (protected natively); every other decision is the same.
+    expect(nativeCounted.every((d) => neutralCounted.includes(d))).toBe(true);
+    expect(nativeCounted.filter((d) => d.startsWith('sha256:0'))).toEqual(neutralCounted.filter((d) => d.startsWith('sha256:0')));
   });
 
   test('keep N with several patterns is conservative: each pattern keeps its own N (ECR ANDs patterns within one rule)', () => {

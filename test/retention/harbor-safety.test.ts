@@ -45,7 +45,9 @@ const ruleArb: fc.Arbitrary<RetentionRuleSpec> = fc.oneof(
 const policyArb: fc.Arbitrary<RetentionPolicySpec> = fc.record({
   protectedTags: fc.uniqueArray(fc.constantFrom(...PATTERNS.filter((p) => p !== '*')), { maxLength: 2 }),
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 4 }),
-});
+  // Three in four policies count cosign attachments like Harbor's count templates (count rules translate), the rest do not.
+  countAttachments: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+}).map(({ countAttachments, ...p }) => ({ ...p, ...(countAttachments ? { countAttachments } : {}) }));
 
 interface Image { readonly digest: string; readonly tags: string[]; readonly pushedAt: Date; readonly lastPulledAt?: Date }
 
@@ -193,7 +195,7 @@ describe('safety of the Harbor translation (property-based, seeded)', () => {
       { seed: SEED, numRuns: 2500 });
     // Both kinds of translation, deletions, pull-time rules and never-pulled images that a pull rule must keep all occur.
     expect(stats.runs).toBeGreaterThan(2300);
-    expect(stats.exact).toBeGreaterThan(300);
+    expect(stats.exact).toBeGreaterThan(200);
     expect(stats.runs - stats.exact).toBeGreaterThan(500);
     expect(stats.deletions).toBeGreaterThan(3000);
     expect(stats.pullRules).toBeGreaterThan(500);

@@ -166,6 +166,22 @@ describe('attachments follow their subject (issue 17: signatures and attestation
     expect(res.expired.map((e) => e.digest)).toEqual([d('1'), d('2'), d('3'), d('4'), d('5'), d('6')]);
   });
 
+  test('attachments take no place among the N most recent (push or pull time), unless the policy counts them', () => {
+    // Issue 17 item 5: "they do not count toward keepMostRecent". Three signed images, each signature pushed just after it.
+    const images = [
+      img(d('a'), ['v1'], 30), img(d('1'), [sig('a')], 29),
+      img(d('b'), ['v2'], 20), img(d('2'), [sig('b')], 19),
+      img(d('c'), ['v3'], 10), img(d('3'), [sig('c')], 9),
+    ];
+    for (const rule of [{ tagState: TagState.ANY, keepMostRecent: 2 }, { tagState: TagState.ANY, keepMostRecentlyPulled: 2 },
+      { tagState: TagState.TAGGED, tagPatterns: ['*'], keepMostRecent: 2 }]) {
+      // The 2 most recent images and their signatures are kept; the oldest goes with its signature.
+      expect(evaluate({ rules: [rule] }, images).expired.map((e) => e.digest)).toEqual([d('1'), d('a')]);
+      // Counted like the clouds count them, the 2 places are c and its signature: a and b go, with their signatures.
+      expect(evaluate({ rules: [rule], countAttachments: true }, images).expired.map((e) => e.digest)).toEqual([d('1'), d('2'), d('a'), d('b')]);
+    }
+  });
+
   test('an attachment is not archived with its subject: it is kept in its own storage class', () => {
     const images = [img(d('a'), ['v1'], 100), img(d('1'), [sig('a')], 100)];
     const res = evaluate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: ['v*'], expireAfterDays: 30, action: RetentionAction.ARCHIVE }] }, images);

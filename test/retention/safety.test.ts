@@ -75,8 +75,10 @@ export const policyArb: fc.Arbitrary<RetentionPolicySpec> = fc.record({
   protectedTags: fc.uniqueArray(fc.constantFrom(...PATTERNS.filter((p) => p !== '*')), { maxLength: 2 }),
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 6 }),
   override: sometimes(fc.array(pushRuleArb, { minLength: 1, maxLength: 3 }), 1, 4),
-}).map(({ protectedTags, rules, override }) => ({
-  protectedTags, rules, ...(override ? { gcpRules: override, azureRules: override } : {}),
+  // Half the policies count cosign attachments like the clouds do (count rules translate), half do not (they keep their selection).
+  countAttachments: fc.boolean(),
+}).map(({ protectedTags, rules, override, countAttachments }) => ({
+  protectedTags, rules, ...(override ? { gcpRules: override, azureRules: override } : {}), ...(countAttachments ? { countAttachments } : {}),
 }));
 
 export interface TestImage {

@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { TranslationFidelity } from '../../src/retention';
 import {
-  escapeRegex, globCovers, globRegexSource, globsIntersect, isPrefixGlob, literalPrefix, policyProblems, widenToWildcards, worstFidelity,
+  countsAttachmentsNatively, escapeRegex, globCovers, globRegexSource, globsIntersect, isPrefixGlob, literalPrefix, mayMatchAttachmentTag,
+  policyProblems, widenToWildcards, worstFidelity,
 } from '../../src/retention/translation-support';
 import { Glob, RetentionPolicySpec, TagState } from '../../src/spec';
 
@@ -84,5 +85,45 @@ describe('policyProblems and worstFidelity', () => {
     const r = (fidelity: TranslationFidelity) => ({ ruleIndex: 0, fidelity } as any);
     expect(worstFidelity([])).toBe(TranslationFidelity.EXACT);
     expect(worstFidelity([r(TranslationFidelity.EXACT), r(TranslationFidelity.CONSERVATIVE)])).toBe(TranslationFidelity.CONSERVATIVE);
+  });
+});
+
+describe('cosign attachment tags (issue 17 item 5)', () => {
+  const hex = fc.array(fc.constantFrom(...'0123456789abcdef'), { minLength: 64, maxLength: 64 }).map((c) => c.join(''));
+  const attachmentTag = fc.tuple(hex, fc.constantFrom('sig', 'att', 'sbom')).map(([h, k]) => `sha256-${h}.${k}`);
+
+  test('mayMatchAttachmentTag: exact on hand-picked globs', () => {
+    const d = 'a'.repeat(64);
+    for (const p of ['*', 'sha256-*', 's*', '*.sig', '*sig', '*.sbom', '*m', `sha256-${d}.att`, 'sha*-*.*', '*6-*', '*0*', '*a.att']) {
+      expect([p, mayMatchAttachmentTag(p)]).toEqual([p, true]);
+    }
+    // A literal that no attachment has at that place, a hex digit too many or too few, upper case, another suffix.
+    for (const p of ['v*', 'sha256', 'sha256-*.sigx', '*.sign', '*-rc', `sha256-${d}a.sig`, `sha256-${d.slice(1)}.sig`, 'sha256-A*', '*.SIG', 'main-*', '*.att.*']) {
+      expect([p, mayMatchAttachmentTag(p)]).toEqual([p, false]);
+    }
+  });
+
+  test('mayMatchAttachmentTag is sound: a glob that matches some attachment tag is always reported', () => {
+    // Globs cut from a real attachment tag (pieces replaced by stars) must be reported; a miss would let a count rule count attachments.
+    fc.assert(fc.property(attachmentTag, fc.array(fc.nat(), { maxLength: 4 }), (tag, cuts) => {
+      let pattern = tag;
+      for (const c of cuts) {
+        const i = c % pattern.length;
+        const j = Math.min(pattern.length, i + 1 + (c % 7));
+        pattern = `${pattern.slice(0, i)}*${pattern.slice(j)}`;
+      }
+      expect(Glob.matches(pattern, tag)).toBe(true);
+      expect(mayMatchAttachmentTag(pattern)).toBe(true);
+    }), { seed: 17, numRuns: 2000 });
+  });
+
+  test('countsAttachmentsNatively: counts over a selection that can hold an attachment, unless the policy counts them', () => {
+    const any = { tagState: TagState.ANY, keepMostRecent: 5 };
+    expect(countsAttachmentsNatively({}, any)).toBe(true);
+    expect(countsAttachmentsNatively({ countAttachments: true }, any)).toBe(false);
+    expect(countsAttachmentsNatively({}, { tagState: TagState.TAGGED, tagPatterns: ['v*', '*'], keepMostRecentlyPulled: 5 })).toBe(true);
+    expect(countsAttachmentsNatively({}, { tagState: TagState.TAGGED, tagPatterns: ['v*', 'main-*'], keepMostRecent: 5 })).toBe(false);
+    expect(countsAttachmentsNatively({}, { tagState: TagState.UNTAGGED, keepMostRecent: 5 })).toBe(false);
+    expect(countsAttachmentsNatively({}, { tagState: TagState.ANY, expireAfterDays: 5 })).toBe(false);
   });
 });
