@@ -262,7 +262,8 @@ export class GarCleanupTranslation {
       const plans: RulePlan[] = live.map((i) => planRule(i, patternsOf.has(i) ? { ...rules[i], tagPatterns: patternsOf.get(i) } : rules[i]));
       // An `any` keep-N counts cosign attachments natively, which the spec does not (countsAttachmentsNatively): no DELETE.
       for (const plan of plans) {
-        plan.attachmentsCounted = plan.rule.tagState === TagState.ANY && plan.rule.keepMostRecent !== undefined && countsAttachmentsNatively(g.policy, plan.rule);
+        const r = plan.rule;
+        plan.attachmentsCounted = r.tagState === TagState.ANY && r.keepMostRecent !== undefined && countsAttachmentsNatively(g.policy, r);
       }
       for (const plan of plans) {
         if (deleteNames.length === 0) {
