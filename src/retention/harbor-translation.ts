@@ -278,7 +278,10 @@ function planRule(index: number, rule: RetentionRuleSpec, attachmentsCounted: bo
     return { index, rule, harbor: [h('always')], retains: { kind: 'all' }, reason: 'Harbor has no archive storage class: the rule archives nothing and keeps its whole selection' };
   }
   if (attachmentsCounted) {
-    // Harbor hides cosign's `.sig` accessories from retention, but `.att` and `.sbom` images are ordinary artifacts its count templates count.
+    // Harbor links a pushed `sha256-<hex>.sig` to its subject as an accessory (goharbor src/server/middleware/cosign/cosign.go, cosignRe),
+    // hides accessories from the artifact list retention reads (src/pkg/artifact/dao/dao.go, setAccessoryQuery; retention lists through
+    // src/pkg/clients/core/image.go ListAllArtifacts) and deletes them with their subject (src/controller/artifact/controller.go,
+    // deleteDeeply). `.att` and `.sbom` images are ordinary artifacts that the count templates count.
     return { index, rule, harbor: [h('always')], retains: { kind: 'all' }, reason: attachmentsCountedReason('Harbor\'s latestPushedK and latestPulledN') };
   }
   if (rule.keepMostRecent !== undefined) return { index, rule, harbor: [h('latestPushedK', rule.keepMostRecent)], retains: { kind: 'count' } };

@@ -9,6 +9,7 @@
  */
 import * as fc from 'fast-check';
 import { withAttachments, attachmentsOf } from './signed-images';
+import { countsAttachmentsNatively } from '../../src/retention/translation-support';
 import {
   EcrLifecycleEvaluator,
   EcrLifecycleTranslation,
@@ -223,6 +224,8 @@ describe('safety of the translations (property-based, seeded)', () => {
   const stats = {
     ecr: {
       runs: 0,
+      signedCounted: 0,
+      signedNotCounted: 0,
       exact: 0,
       deletions: 0,
       archived: 0,
@@ -260,6 +263,13 @@ describe('safety of the translations (property-based, seeded)', () => {
       stats.ecr.archivedImages += images.filter((i) => i.archivedAt).length;
       stats.ecr.pulledImages += images.filter((i) => i.lastPulledAt).length;
       stats.ecr.restoredImages += images.filter((i) => i.restoredAt).length;
+      // Count rules both ways: attachments counted like ECR counts them (translated), and not (the selection is kept).
+      const counts = policy.rules!.filter((r) => r.keepMostRecent !== undefined && r.tagState === TagState.ANY);
+      const signed = images.some((i) => (i.tags ?? []).some((t) => t.startsWith('sha256-')));
+      if (signed && counts.length > 0) {
+        if (policy.countAttachments) stats.ecr.signedCounted++;
+        else if (counts.some((r) => countsAttachmentsNatively(policy, r))) stats.ecr.signedNotCounted++;
+      }
       checkSafety('ECR', policy, images, native, exact, result.policyText, nativeArchived);
     }), { seed: SEED, numRuns: 4000 });
     // The generator reaches both kinds of translation, deletions and archive transitions happen,
@@ -270,6 +280,8 @@ describe('safety of the translations (property-based, seeded)', () => {
     expect(stats.ecr.archived).toBeGreaterThan(1000);
     expect(stats.ecr.pullRules).toBeGreaterThan(1000);
     expect(stats.ecr.exactPull).toBeGreaterThan(100);
+    expect(stats.ecr.signedCounted).toBeGreaterThan(150);
+    expect(stats.ecr.signedNotCounted).toBeGreaterThan(150);
     expect(stats.ecr.archiveRules).toBeGreaterThan(500);
     expect(stats.ecr.archivedImages).toBeGreaterThan(2000);
     expect(stats.ecr.pulledImages).toBeGreaterThan(5000);
