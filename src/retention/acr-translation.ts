@@ -180,7 +180,7 @@ export class AcrPurgeTranslation {
       const protectedPatterns = [...new Set(g.policy.protectedTags ?? [])];
       // Every filter also leaves cosign's attachment tags alone (never deleted natively: translation-support);
       // an attachment carries no other tag, so excluding it strips no kept image of a tag.
-      const excluded: string[] = [...withAttachmentsProtected(g.policy).protectedTags!];
+      const excluded: string[] = [...withAttachmentsProtected(g.policy).protectedTags ?? []];
       let claimsBefore = protectedPatterns.length > 0;
       let strips = false;
       if (protectedPatterns.length > 0) reports.push({ ruleIndex: -1, fidelity: TranslationFidelity.EXACT });

@@ -304,7 +304,7 @@ export class GarCleanupTranslation {
       const protectedPatterns = [...new Set(withAttachmentsProtected(g.policy).protectedTags)];
       let protectKeep: Draft | undefined;
       let protectedReport: RuleTranslation | undefined;
-      {
+      if (protectedPatterns.length > 0) {
         const needed = deletes.some((d) => d.state !== 'UNTAGGED');
         const supersetPatterns = protectedPatterns.filter((p) => !isPrefixGlob(p));
         if (needed) {

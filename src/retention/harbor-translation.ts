@@ -1,6 +1,6 @@
 import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
-import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
+import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, selectsAttachments, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -197,7 +197,7 @@ export class HarborRetentionTranslation {
         if (protectedPatterns.length > 0) own.push({ template: 'always', params: {}, selection: tagSelection(protectedPatterns), repositories: g.names });
         // cosign's attachment tags are never deleted natively (translation-support): a rule of their own, the same
         // in every group, so the groups' copies merge into one Harbor rule.
-        own.push({ template: 'always', params: {}, selection: tagSelection([ATTACHMENT_TAG_GLOB]), repositories: g.names });
+        if (selectsAttachments(g.policy)) own.push({ template: 'always', params: {}, selection: tagSelection([ATTACHMENT_TAG_GLOB]), repositories: g.names });
         for (const p of plans) own.push(...p.harbor.map((h) => ({ ...h, repositories: g.names })));
         if (needTagged) {
           // Images with a tag outside every rule's patterns (and untagged ones when no rule selects them).

@@ -98,14 +98,24 @@ export const ATTACHMENT_TAG_GLOB = 'sha256-*';
 
 /**
  * The policy the native translations express: the neutral policy with the
- * attachments' tags protected (ATTACHMENT_TAG_GLOB). Protection is a claim that
+ * attachments' tags protected (ATTACHMENT_TAG_GLOB) when a rule can select one. Protection is a claim that
  * still counts natively towards "the N most recent": exact when the policy sets
  * `countAttachments`, and otherwise only for rules whose selection holds no
  * attachment (countsAttachmentsNatively says which rules are left).
  */
 export function withAttachmentsProtected(policy: RetentionPolicySpec): RetentionPolicySpec {
   const prot = policy.protectedTags ?? [];
-  return prot.includes(ATTACHMENT_TAG_GLOB) ? policy : { ...policy, protectedTags: [...prot, ATTACHMENT_TAG_GLOB] };
+  return prot.includes(ATTACHMENT_TAG_GLOB) || !selectsAttachments(policy) ? policy : { ...policy, protectedTags: [...prot, ATTACHMENT_TAG_GLOB] };
+}
+
+/**
+ * Whether any rule of the policy (in `rules`, `gcpRules` or `azureRules`) can
+ * select a cosign attachment: `any`, or a tag pattern that matches a cosign tag.
+ * When none can, no native rule reaches an attachment and no protection is needed.
+ */
+export function selectsAttachments(policy: RetentionPolicySpec): boolean {
+  return [...policy.rules ?? [], ...policy.gcpRules ?? [], ...policy.azureRules ?? []].some((r) =>
+    r.tagState === TagState.ANY || (r.tagState === TagState.TAGGED && (r.tagPatterns ?? []).some(mayMatchAttachmentTag)));
 }
 
 /** The cosign attachment tags as templates: each position a literal character or one lower-case hex digit. */

@@ -118,7 +118,8 @@ describe('EcrLifecycleTranslation', () => {
   test('a pattern used earlier is left out (ECR rejects duplicate tag lists); keep N then counts fewer images: conservative', () => {
     const policy: RetentionPolicySpec = { protectedTags: ['prod'], rules: [{ tagState: TagState.TAGGED, tagPatterns: ['prod', 'pr-*'], keepMostRecent: 1 }] };
     const { policyText, report } = EcrLifecycleTranslation.translate(policy);
-    expect(JSON.parse(policyText!).rules.map((r: any) => r.selection.tagPatternList)).toEqual([['prod'], ['sha256-*'], ['pr-*']]);
+    // No rule can select a cosign tag (pr-*), so the signature tags need no claim.
+    expect(JSON.parse(policyText!).rules.map((r: any) => r.selection.tagPatternList)).toEqual([['prod'], ['pr-*']]);
     expect(report.rules[1]).toMatchObject({ ruleIndex: 0, fidelity: TranslationFidelity.CONSERVATIVE });
     expect(report.warnings.join('\n')).toMatch(/pattern prod already selected by protected tags or an earlier rule/);
   });
@@ -138,12 +139,14 @@ describe('EcrLifecycleTranslation', () => {
   });
 
   test('more than 50 ECR rules is an error that says what to change', () => {
-    // 49 rule patterns and the claim of the signature tags fit; 50 do not.
+    // 50 rule patterns fit; 51 do not. With a pattern that can match a cosign tag (t*), the claim of sha256-* takes a place too.
     const patterns = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
-    expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: patterns(49), expireAfterDays: 1 }] }))
-      .not.toThrow();
     expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: patterns(50), expireAfterDays: 1 }] }))
+      .not.toThrow();
+    expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: patterns(51), expireAfterDays: 1 }] }))
       .toThrow(/needs 51 ECR rules \(each tag pattern is its own rule, protected ones and the signature tags sha256-\* included, .*ECR allows 50: use fewer/);
+    expect(() => EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: [...patterns(49), '*.sig'], expireAfterDays: 1 }] }))
+      .toThrow(/needs 51 ECR rules/);
   });
 
   test('a text over 30,720 characters is an error', () => {

@@ -20,8 +20,7 @@ describe('HarborRetentionTranslation', () => {
     const repo = { kind: 'doublestar', decoration: 'repoMatches', pattern: '{api,jobs/worker}' };
     expect(rules).toEqual([
       { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '{prod,v*}', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
-      // cosign's signature and attestation tags (sha256-<hex>.sig/.att) are always retained (issue 17).
-      { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'sha256-*', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
+      // No rule for cosign's tags: no rule here can select sha256-<hex>.sig/.att/.sbom.
       { disabled: false, action: 'retain', template: 'latestPushedK', params: { latestPushedK: 2 }, tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: 'pr-*', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
       { disabled: false, action: 'retain', template: 'nDaysSinceLastPush', params: { nDaysSinceLastPush: 7 }, tag_selectors: [{ kind: 'doublestar', decoration: 'excludes', pattern: '**', extras: '{"untagged":false}' }], scope_selectors: { repository: [repo] } },
       { disabled: false, action: 'retain', template: 'always', params: {}, tag_selectors: [{ kind: 'doublestar', decoration: 'excludes', pattern: 'pr-*', extras: '{"untagged":true}' }], scope_selectors: { repository: [repo] } },
@@ -97,9 +96,9 @@ describe('HarborRetentionTranslation', () => {
 
   test('more than 15 Harbor rules: one error saying how many each group needs', () => {
     const many = (n: number): RetentionPolicySpec => ({ rules: Array.from({ length: 8 }, (_, i) => ({ tagState: TagState.TAGGED, tagPatterns: [`t${n}-${i}*`], expireAfterDays: i + n + 1 })) });
-    // Each group: 8 rules, a catch-all and the signature tags' rule; the two groups' signature rules merge into one.
+    // Each group: 8 rules and a catch-all (none of the rules can select a cosign tag, so no signature rule).
     expect(() => HarborRetentionTranslation.translate([{ repository: 'api', policy: many(1) }, { repository: 'web', policy: many(2) }]))
-      .toThrow(/need 19 Harbor retention rules; Harbor allows 15 per project \(api: 10 rules; web: 10 rules\)/);
+      .toThrow(/need 18 Harbor retention rules; Harbor allows 15 per project \(api: 9 rules; web: 9 rules\)/);
   });
 
   test('dryRun: a warning (no schedule); bad input lists every problem', () => {

@@ -81,8 +81,8 @@ describe('ECR: pull-time and archive rules', () => {
 
   test('expire when not pulled: ECR can only archive by pull time, so the images are archived instead (conservative, with a warning naming the rule)', () => {
     const result = EcrLifecycleTranslation.translate({ rules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], notPulledForDays: 30 }] });
-    // rules[0] is the claim of the signature tags (sha256-*).
-    expect(JSON.parse(result.policyText!).rules[1]).toMatchObject({
+    // No claim of the signature tags: pr-* cannot select one.
+    expect(JSON.parse(result.policyText!).rules[0]).toMatchObject({
       selection: { countType: 'sinceImagePulled', countNumber: 30 }, action: { type: 'transition', targetStorageClass: 'archive' },
     });
     expect(result.report.rules).toEqual([{ ruleIndex: 0, fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/ECR can only archive by last pull/) }]);
@@ -131,8 +131,8 @@ describe('Artifact Registry and ACR: no pull time, no archive', () => {
     const withOverride = GarCleanupTranslation.translate([{
       packageName: 'api', policy: { ...policy, gcpRules: [{ tagState: TagState.TAGGED, tagPatterns: ['pr-*'], expireAfterDays: 30 }] },
     }]);
-    // The KEEP of cosign's signature tags (sha256-*), which a tagged DELETE could otherwise reach.
-    expect(withOverride.policies.map((p) => p.id)).toEqual(['protected-keep', 'r0-delete-older']);
+    // No KEEP of cosign's signature tags: the DELETE of pr-* cannot reach one.
+    expect(withOverride.policies.map((p) => p.id)).toEqual(['r0-delete-older']);
     expect(withOverride.report.fidelity).toBe(TranslationFidelity.EXACT);
     expect(withOverride.report.warnings).toEqual([]);
   });

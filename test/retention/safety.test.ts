@@ -9,7 +9,6 @@
  */
 import * as fc from 'fast-check';
 import { withAttachments, attachmentsOf } from './signed-images';
-import { countsAttachmentsNatively } from '../../src/retention/translation-support';
 import {
   EcrLifecycleEvaluator,
   EcrLifecycleTranslation,
@@ -23,6 +22,7 @@ import {
   RetentionEvaluator,
   TranslationFidelity,
 } from '../../src/retention';
+import { countsAttachmentsNatively } from '../../src/retention/translation-support';
 import { Cloud, Glob, RetentionAction, RetentionPolicySpec, RetentionRuleSpec, StorageClass, TagState } from '../../src/spec';
 
 const DAY = 86_400_000;

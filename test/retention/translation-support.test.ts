@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { TranslationFidelity } from '../../src/retention';
+import { GarCleanupTranslation, HarborRetentionTranslation, TranslationFidelity } from '../../src/retention';
 import {
   countsAttachmentsNatively, escapeRegex, globCovers, globRegexSource, globsIntersect, isPrefixGlob, literalPrefix, mayMatchAttachmentTag,
   policyProblems, widenToWildcards, worstFidelity,
@@ -115,6 +115,22 @@ describe('cosign attachment tags (issue 17 item 5)', () => {
       expect(Glob.matches(pattern, tag)).toBe(true);
       expect(mayMatchAttachmentTag(pattern)).toBe(true);
     }), { seed: 17, numRuns: 2000 });
+  });
+
+  test('Artifact Registry and Harbor: an `any` keep-N keeps its selection unless the policy counts attachments', () => {
+    const keep5: RetentionPolicySpec = { rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 3 }, { tagState: TagState.ANY, keepMostRecent: 5 }] };
+    const gar = GarCleanupTranslation.translate([{ packageName: 'api', policy: keep5 }]);
+    expect(gar.policies.filter((p) => p.action === 'DELETE').map((p) => p.id)).toEqual(['r0-delete-older']);
+    expect(gar.report.rules[1]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/most_recent_versions counts cosign's/) });
+    const garCounted = GarCleanupTranslation.translate([{ packageName: 'api', policy: { ...keep5, countAttachments: true } }]);
+    expect(garCounted.policies.map((p) => p.id)).toEqual(expect.arrayContaining(['r1-keep-most-recent', 'r1-delete-rest', 'protected-keep']));
+    expect(garCounted.report.rules[1].fidelity).toBe(TranslationFidelity.EXACT);
+
+    const harbor = HarborRetentionTranslation.translate([{ repository: 'api', policy: keep5 }]);
+    const templates = (r: { ruleBlocks: unknown }) => JSON.stringify(r.ruleBlocks).match(/mostRecentlyPushed/g)?.length ?? 0;
+    expect(templates(harbor)).toBe(0);
+    expect(harbor.report.rules.find((r) => r.ruleIndex === 1)).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/latestPushedK .*countAttachments/) });
+    expect(templates(HarborRetentionTranslation.translate([{ repository: 'api', policy: { ...keep5, countAttachments: true } }]))).toBeGreaterThan(0);
   });
 
   test('countsAttachmentsNatively: counts over a selection that can hold an attachment, unless the policy counts them', () => {
