@@ -118,7 +118,9 @@ describe('cosign attachment tags (issue 17 item 5)', () => {
   });
 
   test('Artifact Registry and Harbor: an `any` keep-N keeps its selection unless the policy counts attachments', () => {
-    const keep5: RetentionPolicySpec = { rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 3 }, { tagState: TagState.ANY, keepMostRecent: 5 }] };
+    const keep5: RetentionPolicySpec = {
+      rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 3 }, { tagState: TagState.ANY, keepMostRecent: 5 }],
+    };
     const gar = GarCleanupTranslation.translate([{ packageName: 'api', policy: keep5 }]);
     expect(gar.policies.filter((p) => p.action === 'DELETE').map((p) => p.id)).toEqual(['r0-delete-older']);
     expect(gar.report.rules[1]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/most_recent_versions counts cosign's/) });
