@@ -48,10 +48,10 @@ describe('container-registry preview', () => {
     expect(row('prod')).toMatch(/keep\s+keep\s+keep\s+keep$/);
     expect(row('pr-2')).toMatch(/keep\s+keep\s+keep\s+keep$/);
     // pr-1: the neutral policy keeps 1 pr-* image: ECR expresses it; GAR, ACR and Harbor do not (conservative: keep).
-    expect(row('pr-1')).toMatch(/delete \(rules\[1\]\)\s+delete \(priority 3\)\s+keep\s+keep\s+keep$/);
+    expect(row('pr-1')).toMatch(/delete \(rules\[1\]\)\s+delete \(priority 4\)\s+keep\s+keep\s+keep$/);
     // Harbor retains what its rules select and deletes the rest: the deciding cell says no rule retained it.
-    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
-    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 4\)\s+delete \(r2-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
+    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 3\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
+    expect(row('main-1')).toMatch(/delete \(rules\[2\]\)\s+delete \(priority 5\)\s+delete \(r2-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
     expect(lines[lines.length - 1]).toBe('5 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2, Harbor 2');
   });
 
@@ -299,9 +299,9 @@ retention:
     const lines = r.out.split('\n');
     expect(lines[1]).toMatch(/^DIGEST\s+TAGS\s+PUSHED\s+PULLED\s+STORAGE\s+neutral\s+ECR\s+GAR\s+ACR\s+Harbor$/);
     expect(r.out).toMatch(/v2\s+2025-01-01T00:00:00Z\s+2026-05-20T00:00:00Z\s+standard\s+keep\s+keep\s+keep\s+keep/);
-    expect(r.out).toMatch(/v1\s+2025-01-01T00:00:00Z\s+never\s+standard\s+archive \(rules\[0\]\)\s+archive \(priority 2\)\s+keep\s+keep/);
+    expect(r.out).toMatch(/v1\s+2025-01-01T00:00:00Z\s+never\s+standard\s+archive \(rules\[0\]\)\s+archive \(priority 3\)\s+keep\s+keep/);
     expect(r.out).toMatch(/prod\s+2025-01-01T00:00:00Z\s+never\s+standard\s+keep\s+keep\s+keep\s+keep/);
-    expect(r.out).toMatch(/v0\s+2024-01-01T00:00:00Z\s+never\s+archive\s+delete \(rules\[1\]\)\s+delete \(priority 4\)\s+keep\s+keep/);
+    expect(r.out).toMatch(/v0\s+2024-01-01T00:00:00Z\s+never\s+archive\s+delete \(rules\[1\]\)\s+delete \(priority 6\)\s+keep\s+keep/);
     expect(lines[lines.length - 1]).toBe('4 images; would delete: neutral 1, ECR 1, GAR 0, ACR 0, Harbor 0; would archive: neutral 1, ECR 1, GAR 0, ACR 0, Harbor 0');
   });
 });
@@ -328,7 +328,7 @@ describe('container-registry preview on Harbor', () => {
     expect(row('main-2')).toMatch(/main-2\s+2026-05-25T12:00:00Z\s+never\s+keep\s+keep\s+keep\s+keep\s+keep$/);
     // The zero pull time (0001-01-01, Go's zero time) is "never"; a pull time is the latest of the artifact's and its tags'.
     expect(row('prod')).toMatch(/prod\s+2026-01-01T00:00:00Z\s+2026-05-31T08:00:00Z\s+keep\s+keep\s+keep\s+keep\s+keep$/);
-    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 2\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
+    expect(row('<untagged>')).toMatch(/delete \(rules\[0\]\)\s+delete \(priority 3\)\s+delete \(r0-delete-older\)\s+delete \(retention 7d\)\s+delete \(retained by no rule\)$/);
     expect(row('main-1')).toMatch(/main-1\s+2026-03-01T00:00:00Z\s+2026-05-31T00:00:00Z\s+delete \(rules\[2\]\).*delete \(retained by no rule\)$/);
     expect(lines[lines.length - 1]).toBe('6 images; would delete: neutral 3, ECR 3, GAR 2, ACR 2, Harbor 2');
   });

@@ -40,7 +40,11 @@ const policy: fc.Arbitrary<RetentionPolicySpec> = fc.record({
   protectedTags: fc.uniqueArray(fc.constantFrom('v*', 'rc', 'release'), { maxLength: 2 }),
   rules: fc.array(rule, { minLength: 0, maxLength: 3 }),
   gcpRules: fc.option(fc.array(pushRule, { minLength: 1, maxLength: 2 }), { freq: 4, nil: undefined }),
-}).map(({ gcpRules, ...p }) => ({ ...p, ...(gcpRules ? { gcpRules } : {}), allowExpiringEnvironmentTags: true }));
+  // Mostly counting cosign attachments as Artifact Registry does (an `any` keep-N translates), sometimes not (it keeps its selection).
+  countAttachments: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+}).map(({ gcpRules, countAttachments, ...p }) => ({
+  ...p, ...(gcpRules ? { gcpRules } : {}), ...(countAttachments ? { countAttachments } : {}), allowExpiringEnvironmentTags: true,
+}));
 
 const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
   images: fc.uniqueArray(fc.constantFrom(...IMAGES), { minLength: 1, maxLength: 3 }),
@@ -124,7 +128,8 @@ describe('GCP registry: synthesized cleanup policies never delete what the spec 
     // Measured coverage of the run, so that a generator change that stops exercising a branch shows.
     expect(synthesized + rejected).toBe(36);
     expect(synthesized).toBeGreaterThan(20);
-    expect(exactCases).toBeGreaterThan(3);
+    // Few specs (36), and an `any` keep-N without countAttachments keeps its selection: a handful are exact.
+    expect(exactCases).toBeGreaterThan(2);
     expect(checkedImageSets).toBe(synthesized * 15);
     // Rules by last pull or that archive, and gcpRules overrides, occurred in synthesized specs.
     expect(pullOrArchive).toBeGreaterThan(10);

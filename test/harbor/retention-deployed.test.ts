@@ -41,6 +41,8 @@ const policyArb: fc.Arbitrary<RetentionPolicySpec> = fc.record({
   protectedTags: fc.uniqueArray(fc.constantFrom('prod', 'v*', 'staging'), { maxLength: 2 }),
   rules: fc.array(ruleArb, { minLength: 1, maxLength: 3 }),
   allowExpiringEnvironmentTags: fc.constant(true),
+  // Mostly counting cosign attachments as Harbor's count templates do (counts translate), sometimes not (they keep their selection).
+  countAttachments: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
 });
 
 interface Image { readonly digest: string; readonly tags: string[]; readonly pushedAt: Date; readonly lastPulledAt?: Date }
@@ -158,7 +160,7 @@ describe('the deployed Harbor retention (rule blocks, through the provider mappi
   test('negative control: a deployed rule block widened to every repository is caught as aggressive', () => {
     const spec = harborSpec(EnvironmentLayout.TAGS, {
       repositories: [{ name: 'api' }, { name: 'web', retention: {} }],
-      retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 1 }], allowExpiringEnvironmentTags: true },
+      retention: { rules: [{ tagState: TagState.ANY, keepMostRecent: 1 }], allowExpiringEnvironmentTags: true, countAttachments: true },
       access: undefined,
       upstreamCaches: [],
     });

@@ -17,6 +17,8 @@ export function validSpec(overrides: Partial<RegistrySpec> = {}): RegistrySpec {
         { tagState: TagState.TAGGED, tagPatterns: ['pr-*'], keepMostRecent: 10 },
         { tagState: TagState.ANY, keepMostRecent: 100 },
       ],
+      // Signatures take places among the 100 as the clouds count them, so every cloud translates the count (issue 17).
+      countAttachments: true,
     },
     access: {
       pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],
