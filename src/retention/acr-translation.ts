@@ -1,7 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns,
-  policyProblems, selectionWords, throwTranslationProblems, withAttachmentsProtected, worstFidelity,
+  ATTACHMENT_TAG_GLOB, actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns, mayMatchAttachmentTag,
+  policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
@@ -178,9 +178,7 @@ export class AcrPurgeTranslation {
       const u = firstUntaggedRule(g.policy);
       const sweepDays = u && deletesByPushTime(u) ? u.expireAfterDays : undefined;
       const protectedPatterns = [...new Set(g.policy.protectedTags ?? [])];
-      // Every filter also leaves cosign's attachment tags alone (never deleted natively: translation-support);
-      // an attachment carries no other tag, so excluding it strips no kept image of a tag.
-      const excluded: string[] = [...withAttachmentsProtected(g.policy).protectedTags ?? []];
+      const excluded: string[] = [...protectedPatterns];
       let claimsBefore = protectedPatterns.length > 0;
       let strips = false;
       if (protectedPatterns.length > 0) reports.push({ ruleIndex: -1, fidelity: TranslationFidelity.EXACT });
@@ -219,7 +217,10 @@ export class AcrPurgeTranslation {
           claimsBefore = true;
           return;
         }
-        const exclusion = excluded.length > 0 ? `(?!(${excluded.map(globRegexSource).join('|')})$)` : '';
+        // A filter that could match a cosign attachment tag also leaves those alone (never deleted natively: translation-support);
+        // an attachment carries no other tag, so excluding it strips no kept image of a tag.
+        const unmatched = patterns.some(mayMatchAttachmentTag) ? [...excluded, ATTACHMENT_TAG_GLOB] : excluded;
+        const exclusion = unmatched.length > 0 ? `(?!(${unmatched.map(globRegexSource).join('|')})$)` : '';
         const tagRegex = `^${exclusion}(${patterns.map(globRegexSource).join('|')})$`;
         commands.push(`acr purge --filter "${repoRegex}:${tagRegex}" --ago ${rule.expireAfterDays}d${dry}`);
         if (claimsBefore) strips = true;

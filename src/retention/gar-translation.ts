@@ -1,7 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix,
-  policyProblems, selectionWords, throwTranslationProblems, withAttachmentsProtected, worstFidelity,
+  ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix, mayMatchAttachmentTag,
+  policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
@@ -301,7 +301,10 @@ export class GarCleanupTranslation {
       const deletes = plans.filter((p) => p.deleteDraft);
       // Protected tags, and cosign's attachment tags (never deleted natively: translation-support).
       const userProtected = (g.policy.protectedTags ?? []).length > 0;
-      const protectedPatterns = [...new Set(withAttachmentsProtected(g.policy).protectedTags)];
+      // A DELETE reaches a cosign tag when it selects tagged versions with no tag prefix or a prefix a cosign tag can start with.
+      const reachesAttachments = deletes.some((p) => p.deleteDraft!.state !== 'UNTAGGED'
+        && (p.deleteDraft!.tagPrefixes === undefined || p.deleteDraft!.tagPrefixes.some((x) => mayMatchAttachmentTag(`${x}*`))));
+      const protectedPatterns = [...new Set([...g.policy.protectedTags ?? [], ...reachesAttachments ? [ATTACHMENT_TAG_GLOB] : []])];
       let protectKeep: Draft | undefined;
       let protectedReport: RuleTranslation | undefined;
       if (protectedPatterns.length > 0) {

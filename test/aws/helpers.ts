@@ -54,6 +54,8 @@ export function richSpec(overrides: Partial<RegistrySpec> = {}): RegistrySpec {
         { tagState: TagState.TAGGED, tagPatterns: ['pr-*', 'feature-*'], keepMostRecent: 10 },
         { tagState: TagState.ANY, keepMostRecent: 100 },
       ],
+      // Signatures take places among the 100 as ECR counts them, so the count translates (jobs/worker keeps the default).
+      countAttachments: true,
     },
     access: {
       pushers: [{ name: 'ci', github: { repository: 'example/platform', branch: 'main' } }],

@@ -22,8 +22,8 @@ describe('AcrPurgeTranslation', () => {
     const result = AcrPurgeTranslation.translate([{ repository: 'api', policy }, { repository: 'jobs/worker', policy }], { allRepositories: ['api', 'jobs/worker', 'web'] });
     expect(result.commands).toEqual([
       // Every filter leaves cosign's signature and attestation tags (sha256-<hex>.sig/.att) alone (issue 17).
-      'acr purge --filter "^(api|jobs/worker)$:^(?!(prod|v.*|sha256-.*)$)(pr-.*)$" --ago 14d',
-      'acr purge --filter "^(api|jobs/worker)$:^(?!(prod|v.*|sha256-.*|pr-.*)$)(.*)$" --ago 90d',
+      'acr purge --filter "^(api|jobs/worker)$:^(?!(prod|v.*)$)(pr-.*)$" --ago 14d',
+      'acr purge --filter "^(api|jobs/worker)$:^(?!(prod|v.*|pr-.*|sha256-.*)$)(.*)$" --ago 90d',
       'acr purge --filter "^(api|jobs/worker)$:^$" --ago 7d --untagged',
     ]);
     expect(result.retentionDays).toBeUndefined(); // web has no policy: the registry-wide retention would reach it

@@ -139,7 +139,7 @@ describe('Artifact Registry and ACR: no pull time, no archive', () => {
 
   test('ACR keeps a pull-time rule\'s selection (later filters exclude its tags), says so, and uses azureRules when given', () => {
     const result = AcrPurgeTranslation.translate([{ repository: 'api', policy }]);
-    expect(result.commands).toEqual(['acr purge --filter "^(api)$:^(?!(sha256-.*|pr-.*)$)(.*)$" --ago 60d']);
+    expect(result.commands).toEqual(['acr purge --filter "^(api)$:^(?!(pr-.*|sha256-.*)$)(.*)$" --ago 60d']);
     expect(result.report.rules[0]).toMatchObject({ fidelity: TranslationFidelity.CONSERVATIVE, reason: expect.stringMatching(/acr purge has no pull time/) });
     expect(result.report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^rules\[0\] \(expire when not pulled for 30 days\): acr purge has no pull time.*azureRules/)]));
     const archiving = AcrPurgeTranslation.translate([{ repository: 'api', policy: { rules: [{ tagState: TagState.ANY, expireAfterDays: 5, action: RetentionAction.ARCHIVE }] } }]);
