@@ -8,6 +8,7 @@ import { EcrActions } from './ecr-actions';
 import { EcrValidator } from './ecr-validator';
 import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
+import { claimOutputId } from './output-ids';
 import { EcrPrivateNetworkOptions, RegistryPrivateEndpoints } from './private-access';
 import { PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
@@ -549,10 +550,11 @@ export class ContainerRegistry extends ContainerRegistryBase {
           if (promoters.has(name)) this.notifications.topic.grantPublish(role);
         }
       }
+      // AWSNOTIFICATIONTOPICARN, or with a suffix when another registry of the stack has it (output-ids.ts).
       new CfnOutput(this.notifications, 'TopicArn', {
         value: this.notifications.topic.topicArn,
         description: `${WorkflowVariables.notification(Cloud.AWS)}: the SNS topic of the ${spec.name} registry's events (promotion reports are published here)`,
-      }).overrideLogicalId(WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''));
+      }).overrideLogicalId(claimOutputId(this, WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''), spec.name)!);
     }
     for (const [key, value] of Object.entries(spec.labels ?? {})) Tags.of(this).add(key, value);
   }

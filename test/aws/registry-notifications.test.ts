@@ -172,3 +172,43 @@ describe('aws notifications: variants', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SNS[23]/);
   });
 });
+
+describe('two registries with notifications and identities in one stack (issue 19)', () => {
+  const registrySpec = (name: string): RegistrySpec => ({
+    ...spec({ events: [NotificationEvent.PUSH, NotificationEvent.PROMOTION] }),
+    name,
+    environments: { chain: [{ name: 'dev' }, { name: 'prod' }] },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: `example/${name}`, branch: 'main' } }],
+      promoters: [{ name: 'promoter', github: { repository: `example/${name}`, environment: 'prod' } }],
+    },
+  });
+
+  test('the first keeps the ids a single registry has; the second\'s outputs end with its spec name; account and region once', () => {
+    const single = build(registrySpec('alpha')).template.toJSON().Outputs;
+    const stack = stackIn(strictApp());
+    const alpha = new ContainerRegistry(stack, 'Alpha', { spec: registrySpec('alpha') });
+    const beta = new ContainerRegistry(stack, 'Beta', { spec: registrySpec('beta') });
+    // Before the fix: «SectionAlreadyContains» section 'Outputs' already contains 'AWSROLEARNCI' (and AWSNOTIFICATIONTOPICARN).
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    expect(Object.keys(single).sort()).toEqual(['AWSACCOUNTID', 'AWSNOTIFICATIONTOPICARN', 'AWSREGION', 'AWSROLEARNCI', 'AWSROLEARNPROMOTER']);
+    expect(Object.keys(outputs).sort()).toEqual([...Object.keys(single), 'AWSNOTIFICATIONTOPICARNBETA', 'AWSROLEARNCIBETA', 'AWSROLEARNPROMOTERBETA'].sort());
+    const resolve = (v: unknown) => JSON.stringify(stack.resolve(v));
+    expect(JSON.stringify(outputs.AWSNOTIFICATIONTOPICARN.Value)).toBe(resolve(alpha.notifications!.topic.topicArn));
+    expect(JSON.stringify(outputs.AWSNOTIFICATIONTOPICARNBETA.Value)).toBe(resolve(beta.notifications!.topic.topicArn));
+    expect(JSON.stringify(outputs.AWSROLEARNCIBETA.Value)).toBe(resolve(beta.identities!.roles.ci.roleArn));
+    expect(outputs.AWSNOTIFICATIONTOPICARNBETA.Description).toMatch(/the SNS topic of the beta registry's events/);
+  });
+
+  test('two registries of the same spec name: the later ones fall back to their construct path', () => {
+    const stack = stackIn(strictApp());
+    const s = registrySpec('alpha');
+    new ContainerRegistry(stack, 'One', { spec: { ...s, access: undefined } });
+    // (No repositories of their own: CloudFormation would refuse the same repository names twice.)
+    new ContainerRegistry(stack, 'Two', { spec: { ...s, access: undefined }, repositoryNames: [] });
+    new ContainerRegistry(stack, 'Three', { spec: { ...s, access: undefined }, repositoryNames: [] });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs).sort()).toEqual([
+      'AWSNOTIFICATIONTOPICARN', 'AWSNOTIFICATIONTOPICARNALPHA', 'AWSNOTIFICATIONTOPICARNPLATFORMTHREE',
+    ]);
+  });
+});
