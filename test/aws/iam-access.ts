@@ -239,6 +239,18 @@ export class TemplateIam {
   }
 
   /**
+   * The decision on an SNS action on a topic of the templates (its topic policy applies) for any
+   * principal (a role ARN, a service principal such as `events.amazonaws.com`) with the given
+   * identity policies (raw documents are validated) and request context (`aws:SourceAccount`,
+   * `aws:SourceArn`, `aws:SecureTransport`).
+   */
+  public topicDecision(principal: string, action: string, topicArn: string, identity: any[], context: Record<string, string>): string {
+    if (!this.topics.has(topicArn)) throw new Error(`no topic ${topicArn} in the templates`);
+    const policies = identity.map((doc, i) => (doc?.__validated ? doc : createValidatedPolicy(doc, validateIdentityPolicy, { name: `identity-${i}` })));
+    return this.simulate(principal, action, topicArn, topicArn.split(':')[4], policies, this.topicPolicies.get(topicArn), context);
+  }
+
+  /**
    * The decision (`Allowed`, `ExplicitlyDenied`, `ImplicitlyDenied`) on an ECR action on a
    * repository of the templates (its repository policy applies) for any principal with the
    * given identity policies and request context (`aws:SourceVpce`, `aws:PrincipalIsAWSService`...),
