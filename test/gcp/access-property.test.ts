@@ -353,7 +353,8 @@ function checkNotifications(b: Built, json: any, stats?: NotificationStats): str
       for (const member of everyone) {
         const ids = identitiesOf.get(member) ?? [];
         const listed = b.matrix.some((r) => ids.includes(r.identity) && r.resource === `topic:${topic}` && r.capabilities.includes(Capability.PUBLISH_NOTIFICATION));
-        const model = ids.some((id) => reporters.has(id) && AccessModel.allows(b.spec, id, AccessModel.PROMOTION_NOTIFICATION, Capability.PUBLISH_NOTIFICATION));
+        const model = ids.some((id) => reporters.has(id)
+          && AccessModel.allows(b.spec, id, AccessModel.PROMOTION_NOTIFICATION, Capability.PUBLISH_NOTIFICATION));
         if (topic === promotions && listed !== model) problems.push(`${ids.join('+')} (${member}): the matrix lists publishing ${listed}, the model says ${model}`);
         const expected = topic === promotions ? listed : AGENTS[topic] === member;
         const perms = access.topicPermissions(member, topic);
@@ -363,7 +364,7 @@ function checkNotifications(b: Built, json: any, stats?: NotificationStats): str
         if (more.length) problems.push(`${member} holds ${more.join(', ')} on the topic ${topic}`);
       }
     }
-    const push = b.json.resource?.google_pubsub_subscription && Object.values<any>(b.json.resource.google_pubsub_subscription).some((x) => x.push_config);
+    const push = access.resources('google_pubsub_subscription').some(([, x]) => x.push_config);
     for (const [, sub] of access.resources('google_pubsub_subscription')) {
       const name = access.resolve(sub.name);
       for (const member of everyone) {
@@ -548,7 +549,11 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
     const b = build(g);
     const access = new GcpAccess(b.json);
     const sa = (name: string) => `serviceAccount:${access.output(WorkflowVariables.identity(Cloud.GCP, name))}`;
-    const mutate = (edit: (json: any) => void) => { const json = JSON.parse(JSON.stringify(b.json)); edit(json); return checkNotifications(b, json); };
+    const mutate = (edit: (json: any) => void) => {
+      const json = JSON.parse(JSON.stringify(b.json));
+      edit(json);
+      return checkNotifications(b, json);
+    };
     const topicMember = (json: any, topic: string) => Object.values<any>(json.resource.google_pubsub_topic_iam_member)
       .find((m) => new GcpAccess(json).resolve(m.topic).endsWith(topic));
 
