@@ -1,6 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { matches } from './event-pattern';
@@ -104,6 +105,24 @@ describe('aws notifications: EventBridge rules to an encrypted SNS topic (issue 
     const key = Object.values<any>(template.findResources('AWS::KMS::Key')).find((k) => JSON.stringify(k).includes('events.amazonaws.com'));
     const keyStatement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'EventBridgePublishes');
     expect(keyStatement).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } } });
+  });
+
+  test('basic scan findings: the event aws-cdk-lib\'s Repository.onImageScanCompleted matches (source, detail type, scan status), narrowed to findings at the threshold', () => {
+    // aws-ecr/lib/repository.ts, onImageScanCompleted: source ['aws.ecr'], detailType ['ECR Image Scan'], detail 'scan-status' ['COMPLETE'].
+    const stack = stackIn(strictApp());
+    const repo = new ecr.Repository(stack, 'Repo', { repositoryName: 'platform/api' });
+    repo.onImageScanCompleted('Scanned');
+    const cdk = Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    // Its repository-name is the repository's Ref, which resolves to the repository name.
+    expect(cdk.detail['repository-name']).toEqual([{ Ref: expect.stringMatching(/^Repo/) }]);
+    cdk.detail['repository-name'] = ['platform/api'];
+    const ours = pattern(ruleOf(template, 'platform: a scan found'));
+    expect([ours.source, ours['detail-type'], ours.detail['scan-status']]).toEqual([cdk.source, cdk['detail-type'], cdk.detail['scan-status']]);
+    const found = scan('platform/api', { HIGH: 1 });
+    expect([matches(cdk, found), matches(ours, found)]).toEqual([true, true]);
+    // A completed scan without findings at the threshold: aws-cdk-lib's rule fires, ours does not.
+    const clean = scan('platform/api', { LOW: 3 });
+    expect([matches(cdk, clean), matches(ours, clean)]).toEqual([true, false]);
   });
 
   test('every rule targets the topic', () => {
