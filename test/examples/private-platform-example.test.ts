@@ -5,6 +5,7 @@ import { EcrPolicyPlan } from '../../src/aws/ecr-policy-plan';
 import { AcrPolicyPlan } from '../../src/azure/acr-policy-plan';
 import { GarPolicyPlan } from '../../src/gcp/gar-policy-plan';
 import { ContainerRegistry as HarborRegistry } from '../../src/harbor/container-registry';
+import { HarborPolicyPlan } from '../../src/harbor/harbor-policy-plan';
 import { HarborTerraformChecks } from '../../src/harbor/terraform-checks';
 import { NotificationEvent, PolicyPlanText, SpecLoader } from '../../src/spec';
 import { schemaProblems } from '../harbor/provider-schema';
@@ -73,7 +74,9 @@ describe('examples/private-platform: private access and notifications on three c
 
   test('the policy plan (what `container-registry plan` prints) shows the private access and the events of each cloud', () => {
     const spec = SpecLoader.fromFile(join(dir, 'platform.yaml'));
-    const plan = PolicyPlanText.render([...EcrPolicyPlan.fromSpec(spec), ...GarPolicyPlan.fromSpec(spec), ...AcrPolicyPlan.fromSpec(spec)]);
+    const plan = PolicyPlanText.render([
+      ...EcrPolicyPlan.fromSpec(spec), ...GarPolicyPlan.fromSpec(spec), ...AcrPolicyPlan.fromSpec(spec), ...HarborPolicyPlan.fromSpec(spec),
+    ]);
     const headings = plan.split('\n').filter((l) => l.startsWith('## '));
     for (const h of [
       '## aws registry Registry/PrivateEndpoints/S3 vpc-endpoint',
@@ -83,6 +86,7 @@ describe('examples/private-platform: private access and notifications on three c
       '## gcp subscription vault-registry-changes subscription',
       '## azure registry vaultprod private-endpoint',
       '## azure registry vaultprod event-subscription',
+      '## harbor project vault-prod webhook vault-events',
     ]) expect(headings).toContain(h);
     expect(plan).toContain('"Sid": "DenyPullsOutsideVpc"');
     expect(plan).toContain('prod-<aws:region>-starport-layer-bucket/*');
