@@ -8,6 +8,7 @@ import { EcrActions } from './ecr-actions';
 import { EcrValidator } from './ecr-validator';
 import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
+import { claimOutputId } from './output-ids';
 import { EcrPrivateNetworkOptions, RegistryPrivateEndpoints } from './private-access';
 import { PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
@@ -374,6 +375,44 @@ export class ContainerRegistry extends ContainerRegistryBase {
     return new ImportedContainerRegistry(scope, id, attrs);
   }
 
+  /**
+   * The private-network props against the spec's `network` section (also run by `EcrRegistryStacks`).
+   *
+   * @internal
+   */
+  public static _checkNetwork(spec: RegistrySpec, props: ContainerRegistryProps, problems: Problems): void {
+    const network = spec.network ?? {};
+    const options = props.privateNetwork;
+    if (network.privateAccess === true && !options) {
+      problems.add('props.privateNetwork', undefined, 'is required with network.privateAccess: the VPC whose workloads reach the registry (and its subnets)');
+    }
+    if (options && network.privateAccess !== true) {
+      problems.add('props.privateNetwork', 'given', 'needs network.privateAccess: true in the spec (the spec says whether the registry is private)');
+    }
+    if (!options) return;
+    const ci = [...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i?.github).map((i) => i.name);
+    if (network.awsDenyOutsideVpc && props.includeIdentities === false && ci.length && options.exemptPrincipalArns === undefined) {
+      problems.add('props.includeIdentities', false, `cannot be false with network.awsDenyOutsideVpc: the CI roles of ${[...new Set(ci)].join(', ')} run outside the VPC `
+        + 'and are exempt from the refusal only when this construct creates them or privateNetwork.exemptPrincipalArns names them (their pulls would be refused)');
+    }
+    (options.exemptPrincipalArns ?? []).forEach((arn, i) => {
+      if (!isToken(arn) && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
+        problems.add(`props.privateNetwork.exemptPrincipalArns[${i}]`, arn, 'is not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)');
+      }
+    });
+    const ids = options.allowedVpcEndpointIds ?? [];
+    ids.forEach((id, i) => {
+      if (!isToken(id) && !/^vpce-[0-9a-f]{8,17}$/.test(id)) problems.add(`props.privateNetwork.allowedVpcEndpointIds[${i}]`, id, 'is not a VPC endpoint id (vpce- and 8 or 17 hexadecimal digits)');
+    });
+    (options.allowedVpcIds ?? []).forEach((id, i) => {
+      if (!isToken(id) && !/^vpc-[0-9a-f]{8,17}$/.test(id)) problems.add(`props.privateNetwork.allowedVpcIds[${i}]`, id, 'is not a VPC id (vpc- and 8 or 17 hexadecimal digits)');
+    });
+    if (network.awsDenyOutsideVpc && options.createEndpoints === false && ids.length === 0 && (options.allowedVpcIds ?? []).length === 0) {
+      problems.add('props.privateNetwork.allowedVpcEndpointIds', undefined, 'or allowedVpcIds is required with createEndpoints: false and network.awsDenyOutsideVpc: '
+        + 'otherwise every pull from outside AWS services would be refused');
+    }
+  }
+
   /** The spec the registry was built from. */
   public readonly spec: RegistrySpec;
 
@@ -511,10 +550,11 @@ export class ContainerRegistry extends ContainerRegistryBase {
           if (promoters.has(name)) this.notifications.topic.grantPublish(role);
         }
       }
+      // AWSNOTIFICATIONTOPICARN, or with a suffix when another registry of the stack has it (output-ids.ts).
       new CfnOutput(this.notifications, 'TopicArn', {
         value: this.notifications.topic.topicArn,
         description: `${WorkflowVariables.notification(Cloud.AWS)}: the SNS topic of the ${spec.name} registry's events (promotion reports are published here)`,
-      }).overrideLogicalId(WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''));
+      }).overrideLogicalId(claimOutputId(this, WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''), spec.name)!);
     }
     for (const [key, value] of Object.entries(spec.labels ?? {})) Tags.of(this).add(key, value);
   }
@@ -532,7 +572,10 @@ export class ContainerRegistry extends ContainerRegistryBase {
       : undefined;
     if (spec.network.awsDenyOutsideVpc) {
       const ci = new Set([...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i.github).map((i) => i.name));
-      const exempt = Object.entries(this.identities?.roles ?? {}).filter(([name]) => ci.has(name)).map(([, role]) => role.roleArn);
+      const exempt = [
+        ...Object.entries(this.identities?.roles ?? {}).filter(([name]) => ci.has(name)).map(([, role]) => role.roleArn),
+        ...options.exemptPrincipalArns ?? [],
+      ];
       const endpointIds = [...(endpoints?.interfaceEndpointIds ?? []), ...(options.allowedVpcEndpointIds ?? [])];
       for (const repository of Object.values(this.repositories)) {
         repository.addToResourcePolicy(RegistryPrivateEndpoints._denyPullsOutsideVpc(this, endpointIds, options.allowedVpcIds ?? [], exempt));
@@ -582,7 +625,8 @@ export class ContainerRegistry extends ContainerRegistryBase {
       && (props.privateNetwork === undefined || (check.withAttribute('privateNetwork.vpc', props.privateNetwork.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
         && check.boolean('privateNetwork.createEndpoints', props.privateNetwork.createEndpoints)
         && check.strings('privateNetwork.allowedVpcEndpointIds', props.privateNetwork.allowedVpcEndpointIds)
-        && check.strings('privateNetwork.allowedVpcIds', props.privateNetwork.allowedVpcIds)));
+        && check.strings('privateNetwork.allowedVpcIds', props.privateNetwork.allowedVpcIds)
+        && check.strings('privateNetwork.exemptPrincipalArns', props.privateNetwork.exemptPrincipalArns)));
     check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     if (!specOk) problems.throwIfAny(heading);
@@ -602,7 +646,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
       collected.add('props.emptyOnDelete', true, `deletes every image with its repository and needs removalPolicy: RemovalPolicy.DESTROY (got ${removalPolicy}); `
         + 'leave it unset to keep repositories and images (the default)');
     }
-    if (networkOk) this.checkNetwork(spec, props, collected);
+    if (networkOk) ContainerRegistry._checkNetwork(spec, props, collected);
     let all: Array<EffectiveRepository & { name: string }> = [];
     if (specProblems.length === 0) {
       all = EffectiveSpec.repositories(spec).map((r) => ({ ...r, name: Naming.ecrRepositoryName(spec, r.image, r.environment) }));
@@ -614,35 +658,6 @@ export class ContainerRegistry extends ContainerRegistryBase {
     }
     collected.throwIfAny(heading);
     return all;
-  }
-
-  /** The private-network props against the spec's `network` section. */
-  private checkNetwork(spec: RegistrySpec, props: ContainerRegistryProps, problems: Problems): void {
-    const network = spec.network ?? {};
-    const options = props.privateNetwork;
-    if (network.privateAccess === true && !options) {
-      problems.add('props.privateNetwork', undefined, 'is required with network.privateAccess: the VPC whose workloads reach the registry (and its subnets)');
-    }
-    if (options && network.privateAccess !== true) {
-      problems.add('props.privateNetwork', 'given', 'needs network.privateAccess: true in the spec (the spec says whether the registry is private)');
-    }
-    if (!options) return;
-    const ci = [...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i?.github).map((i) => i.name);
-    if (network.awsDenyOutsideVpc && props.includeIdentities === false && ci.length) {
-      problems.add('props.includeIdentities', false, `cannot be false with network.awsDenyOutsideVpc: the CI roles of ${[...new Set(ci)].join(', ')} run outside the VPC `
-        + 'and are exempt from the refusal only when this construct creates them (their pulls would be refused)');
-    }
-    const ids = options.allowedVpcEndpointIds ?? [];
-    ids.forEach((id, i) => {
-      if (!isToken(id) && !/^vpce-[0-9a-f]{8,17}$/.test(id)) problems.add(`props.privateNetwork.allowedVpcEndpointIds[${i}]`, id, 'is not a VPC endpoint id (vpce- and 8 or 17 hexadecimal digits)');
-    });
-    (options.allowedVpcIds ?? []).forEach((id, i) => {
-      if (!isToken(id) && !/^vpc-[0-9a-f]{8,17}$/.test(id)) problems.add(`props.privateNetwork.allowedVpcIds[${i}]`, id, 'is not a VPC id (vpc- and 8 or 17 hexadecimal digits)');
-    });
-    if (network.awsDenyOutsideVpc && options.createEndpoints === false && ids.length === 0 && (options.allowedVpcIds ?? []).length === 0) {
-      problems.add('props.privateNetwork.allowedVpcEndpointIds', undefined, 'or allowedVpcIds is required with createEndpoints: false and network.awsDenyOutsideVpc: '
-        + 'otherwise every pull from outside AWS services would be refused');
-    }
   }
 
   private resolveKey(props: ContainerRegistryProps, needed: boolean): kms.IKey | undefined {

@@ -49,6 +49,17 @@ export interface EcrPrivateNetworkOptions {
    * @default - none
    */
   readonly allowedVpcIds?: string[];
+
+  /**
+   * With `network.awsDenyOutsideVpc`: principals (IAM role ARNs) exempt from the refusal
+   * besides the CI roles this construct creates, such as CI roles created in another
+   * stack (`EcrRegistryStacks` passes the roles of its registry stack to the repository
+   * stacks this way). A construct with `includeIdentities: false` needs them for the CI
+   * identities of the spec, whose pulls are otherwise refused.
+   *
+   * @default - only the CI roles of pushers and promoters this construct creates
+   */
+  readonly exemptPrincipalArns?: string[];
 }
 
 /** Props of `RegistryPrivateEndpoints`. */

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
 import { GithubOidcProvider } from './github-oidc';
 import { EcrManagedSigning } from './managed-signing';
+import { claimOutputId } from './output-ids';
 import { layoutOf, roleGrants } from './role-grants';
 import { attachRepositoryPolicies } from './role-policies';
 import { WorkflowVariables } from '../promotion/workflow-variables';
@@ -201,14 +202,17 @@ export class RegistryIdentities extends Construct {
         value: role.roleArn,
         description: `${variable}: the role GitHub Actions assumes as "${name}" (${entry.roles.join(', ')}) of the ${spec.name} registry`,
       });
-      output.overrideLogicalId(variable.replace(/_/g, ''));
+      output.overrideLogicalId(claimOutputId(output, variable.replace(/_/g, ''), spec.name)!);
     }
-    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.amazonaws.com`.
+    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.amazonaws.com`:
+    // the same for every registry of the stack, so output once per stack.
     const stack = Stack.of(this);
-    new CfnOutput(this, 'AccountId', { value: stack.account, description: 'AWS_ACCOUNT_ID: the account of the ECR registry' })
-      .overrideLogicalId('AWSACCOUNTID');
-    new CfnOutput(this, 'Region', { value: stack.region, description: 'AWS_REGION: the region of the ECR registry' })
-      .overrideLogicalId('AWSREGION');
+    const accountId = claimOutputId(this, 'AWSACCOUNTID', spec.name, true);
+    if (accountId) {
+      new CfnOutput(this, 'AccountId', { value: stack.account, description: 'AWS_ACCOUNT_ID: the account of the ECR registry' }).overrideLogicalId(accountId);
+    }
+    const region = claimOutputId(this, 'AWSREGION', spec.name, true);
+    if (region) new CfnOutput(this, 'Region', { value: stack.region, description: 'AWS_REGION: the region of the ECR registry' }).overrideLogicalId(region);
   }
 
   /** The ARN of the role created for an identity; throws when there is none. */

@@ -51,17 +51,33 @@ class TopicTarget implements events.IRuleTarget {
  * - `scan-finding`: with basic scanning, `ECR Image Scan` with `scan-status` COMPLETE and a
  *   `finding-severity-counts` entry at or above the threshold ("The finding-severity-counts
  *   parameter will only return a value for a severity level if one exists", so the pattern
- *   asks for a count above 0 with `$or` over the severities); with enhanced scanning,
- *   `Inspector2 Finding` events of source `aws.inspector2` on `AWS_ECR_CONTAINER_IMAGE`
- *   resources with `severity` at or above the threshold and `status` ACTIVE;
+ *   asks for a count above 0 with `$or` over the severities); the same source, detail type and
+ *   scan status as aws-cdk-lib's `Repository.onImageScanCompleted` (aws-ecr/lib/repository.ts:
+ *   `source: ['aws.ecr'], detailType: ['ECR Image Scan'], detail: { ..., 'scan-status': ['COMPLETE'] }`).
+ *   With enhanced scanning ECR sends no `ECR Image Scan`: "Amazon Inspector sends events to
+ *   EventBridge when an initial scan is completed and when an image scan finding is created,
+ *   updated, or closed" (ECR user guide, "EventBridge events sent for enhanced scanning"), with
+ *   source `aws.inspector2` and detail type `Inspector2 Finding` (EventBridge events reference,
+ *   "Amazon Inspector events"), whose `detail` is the finding (Inspector user guide, "finding
+ *   event schema": "detail describes the finding"): `severity`, `status` (ACTIVE, SUPPRESSED,
+ *   CLOSED) and `resources[].type` `AWS_ECR_CONTAINER_IMAGE` with
+ *   `resources[].details.awsEcrContainerImage.repositoryName` (the Inspector2 Finding shape).
+ *   The rule matches those at or above the threshold and ACTIVE (a closed finding is not news);
  * - `retention-deletion`: the CloudTrail service event `PolicyExecutionEvent` of
  *   `ecr.amazonaws.com` (ECR user guide, "Logging Amazon ECR actions with AWS CloudTrail":
  *   CloudTrail captures "all actions taken as a result of lifecycle policy rules, including
  *   both successful and unsuccessful actions"), delivered to EventBridge as `AWS Service Event
  *   via CloudTrail`. The sample event has `readOnly: true`, and EventBridge delivers read-only
  *   management events only to rules in state `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`,
- *   which this rule has. The ECR guide documents no `ECR Image Action` DELETE event for
- *   lifecycle expirations, so the library does not rely on one;
+ *   which this rule has. A trail: the EventBridge guide ("Events from AWS services") requires
+ *   one only for `AWS API Call via CloudTrail` ("To record events with a detail-type value of
+ *   AWS API Call via CloudTrail, a CloudTrail trail with logging enabled is required"; so does
+ *   aws-cdk-lib's `onCloudTrailImagePushed`: "Requires that there exists at least one CloudTrail
+ *   Trail in your account"). `PolicyExecutionEvent` is an `AWS Service Event via CloudTrail`
+ *   ("Events created by AWS services but are not directly triggered by a request to a public
+ *   AWS service API"), for which the guide states no trail requirement; this was not verified
+ *   against an account (README "Notifications" says so). The ECR guide documents no `ECR Image
+ *   Action` DELETE event for lifecycle expirations, so the library does not rely on one;
  * - `promotion`: no rule: the generated promotion workflow publishes its own report.
  *
  * A created topic is encrypted with a created KMS key (rotation on) whose policy lets

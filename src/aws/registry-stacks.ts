@@ -1,8 +1,10 @@
 import { Annotations, CfnResource, Environment, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ContainerRegistry, EcrRegistryScanningOptions } from './ecr-registry';
 import { EcrValidator } from './ecr-validator';
+import { EcrPrivateNetworkOptions } from './private-access';
 import { PropChecks } from './prop-checks';
 import { RegistryReplication } from './replication';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
@@ -90,6 +92,25 @@ export interface EcrRegistryStacksProps {
    * @default 10
    */
   readonly managedPoliciesPerRole?: number;
+
+  /**
+   * The VPC of the spec's `network.privateAccess` (required with it;
+   * `ContainerRegistryProps.privateNetwork`). The VPC endpoints are created once, in the
+   * registry stack; with `network.awsDenyOutsideVpc` each repository stack's repository
+   * policies refuse pulls that come through none of them, exempting the CI roles of the
+   * registry stack (both by cross-stack references).
+   *
+   * @default - no private access
+   */
+  readonly privateNetwork?: EcrPrivateNetworkOptions;
+
+  /**
+   * The SNS topic of the spec's `notifications` (`ContainerRegistryProps.notificationTopic`),
+   * used by the registry stack's EventBridge rules.
+   *
+   * @default - with `notifications`, a topic created in the registry stack and encrypted with a created key
+   */
+  readonly notificationTopic?: sns.ITopic;
 }
 
 /**
@@ -183,6 +204,13 @@ export class EcrRegistryStacks {
     const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
     check.object('registryScanning', props.registryScanning);
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
+    const networkOk = check.object('privateNetwork', props.privateNetwork, false, 'private network options (vpc, subnets, ...)')
+      && (props.privateNetwork === undefined || (check.withAttribute('privateNetwork.vpc', props.privateNetwork.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
+        && check.boolean('privateNetwork.createEndpoints', props.privateNetwork.createEndpoints)
+        && check.strings('privateNetwork.allowedVpcEndpointIds', props.privateNetwork.allowedVpcEndpointIds)
+        && check.strings('privateNetwork.allowedVpcIds', props.privateNetwork.allowedVpcIds)
+        && check.strings('privateNetwork.exemptPrincipalArns', props.privateNetwork.exemptPrincipalArns)));
+    check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');
     if (check.integer('stackCount', props.stackCount) && props.stackCount !== undefined && props.stackCount < 1) {
       problems.add('props.stackCount', props.stackCount, 'must be a whole number, at least 1');
     }
@@ -192,6 +220,8 @@ export class EcrRegistryStacks {
       managedPoliciesPerRole: perRoleOk ? props.managedPoliciesPerRole : undefined,
     });
     const collected = new Problems().addAll(specProblems).addAll(problems.list);
+    // The registry stack creates the identities, so the network props are checked as its construct will check them.
+    if (networkOk) ContainerRegistry._checkNetwork(props.spec, { spec: props.spec, privateNetwork: props.privateNetwork }, collected);
     if (specProblems.length === 0) {
       const accounts = (props.spec.replication?.replicas ?? [])
         .filter((r) => r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)).map((r) => r.awsAccountId!);
@@ -254,7 +284,12 @@ export class EcrRegistryStacks {
     };
 
     const registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
-    const registry = new ContainerRegistry(registryStack, 'Registry', { ...common, repositoryNames: [] });
+    const registry = new ContainerRegistry(registryStack, 'Registry', {
+      ...common,
+      repositoryNames: [],
+      privateNetwork: props.privateNetwork,
+      notificationTopic: props.notificationTopic,
+    });
     // CloudFormation rejects a template without resources: leave the stack out when it would be empty.
     if (registryStack.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
       this.registryStack = registryStack;
@@ -268,6 +303,19 @@ export class EcrRegistryStacks {
       const name = Naming.ecrRepositoryName(spec, repo.image, repo.environment);
       buckets[EcrRegistryStacks.bucketOf(name, count)].push(name);
     }
+    // The repository stacks' view of the private network: no endpoints of their own (the registry stack's, by
+    // reference, are allowed), and the registry stack's CI roles exempt from the refusal (AccessModel: they run outside the VPC).
+    const network = props.privateNetwork;
+    const ci = new Set([...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i.github).map((i) => i.name));
+    const partNetwork: EcrPrivateNetworkOptions | undefined = network && {
+      ...network,
+      createEndpoints: false,
+      allowedVpcEndpointIds: [...registry.privateEndpoints?.interfaceEndpointIds ?? [], ...network.allowedVpcEndpointIds ?? []],
+      exemptPrincipalArns: [
+        ...Object.entries(registry.identities?.roles ?? {}).filter(([name]) => ci.has(name)).map(([, role]) => role.roleArn),
+        ...network.exemptPrincipalArns ?? [],
+      ],
+    };
     buckets.forEach((names, i) => {
       // A bucket the hash leaves empty gets no stack (CloudFormation rejects an empty template).
       if (names.length === 0) return;
@@ -280,6 +328,7 @@ export class EcrRegistryStacks {
         repositoryNames: names,
         includeRegistryResources: false,
         includeIdentities: false,
+        privateNetwork: partNetwork,
       }));
     });
 

@@ -78,6 +78,17 @@ export interface GarRegistryNotificationsProps extends GarNotificationOptions {
  * With `createTopics`, the topics are created and only the publishing service agent of each
  * gets `roles/pubsub.publisher` on it (`service-<number>@gcp-sa-artifactregistry.iam.gserviceaccount.com`
  * on `gcr`, `service-<number>@container-analysis.iam.gserviceaccount.com` on the occurrences topic).
+ * The Artifact Registry service agent is the publisher of `gcr`: "The Artifact Registry Service Agent
+ * acts on behalf of Artifact Registry when interacting with Google Cloud services ... service-PROJECT-
+ * NUMBER@gcp-sa-artifactregistry.iam.gserviceaccount.com", and its project role
+ * `roles/artifactregistry.serviceAgent` has "Publish Pub/Sub topics: pubsub.topics.publish" (Artifact
+ * Registry docs, "Artifact Registry Service Agent"). The topic-level grant keeps publishing working
+ * where that project role was removed, and names the publisher on the topic. "When you activate the
+ * Artifact Registry API ... Artifact Registry automatically creates a Pub/Sub topic with the topic ID
+ * gcr" and "After you activate the Artifact Analysis API, Artifact Analysis automatically creates
+ * Pub/Sub topics with the following topic IDs: container-analysis-notes-v1, container-analysis-
+ * occurrences-v1" (the two services' "Configure Pub/Sub notifications"), unless an organization policy
+ * (CMEK) keeps them from it: then `createTopics`.
  */
 export class RegistryNotifications extends Construct {
   /** The subscriptions, by event group (`registry-changes`, `scan-findings`). */

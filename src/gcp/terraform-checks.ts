@@ -36,6 +36,12 @@ const SCAN_ENABLEMENT = ['INHERITED', 'DISABLED'];
  */
 const DURATION_SECONDS = /^\d+s$/;
 const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
+const PERIMETER_NAME = /^accessPolicies\/\d+\/servicePerimeters\/[A-Za-z][A-Za-z0-9_]*$/;
+const PROJECT_BY_NUMBER = /^projects\/\d+$/;
+const PERIMETER_TYPES = ['PERIMETER_TYPE_REGULAR', 'PERIMETER_TYPE_BRIDGE'];
+const PUBSUB_NAME = /^(?!goog)[A-Za-z][A-Za-z0-9\-_.~+%]{2,254}$/;
+/** A Pub/Sub duration: seconds with up to nine fractional digits, then `s` (the binding's message_retention_duration). */
+const PUBSUB_DURATION = /^(\d+)(\.\d{1,9})?s$/;
 
 /**
  * Checks of synthesized Terraform JSON (`cdk.tf.json`) against Google provider
@@ -51,7 +57,23 @@ const PUBLIC_MEMBERS = ['allUsers', 'allAuthenticatedUsers'];
  * - `vulnerability_scanning_config.enablement_config` INHERITED or DISABLED;
  * - service account ids (6-30 characters), workload identity pool and provider
  *   ids (4-32, no `gcp-` prefix), a GitHub OIDC provider has an attribute condition;
- * - no repository IAM member is public (`allUsers`, `allAuthenticatedUsers`).
+ * - no repository IAM member is public (`allUsers`, `allAuthenticatedUsers`);
+ * - service perimeters (issue 19; the provider schema's descriptions in the prebuilt
+ *   binding, google 6.50.0): `name` is `accessPolicies/{policy_id}/servicePerimeters/{short_name}`
+ *   whose short name "must begin with a letter and only include alphanumeric and '_'";
+ *   `parent` is `accessPolicies/{policy_id}` (the name's policy); `perimeter_type` is
+ *   `PERIMETER_TYPE_REGULAR` or `PERIMETER_TYPE_BRIDGE`; a bridge has no access levels
+ *   ("For Service Perimeter Bridge, must be empty"); the perimeter's resources and a
+ *   `..._service_perimeter_resource`'s `resource` are projects by number ("Currently only
+ *   projects are allowed. Format: projects/{project_number}"); and a perimeter this
+ *   library writes restricts `artifactregistry.googleapis.com` (what it is for);
+ * - Pub/Sub topics and subscriptions of notifications: names start with a letter, hold only
+ *   letters, digits and `-_.~+%`, are 3-255 characters long and do not start with `goog`
+ *   (Pub/Sub API, Topic.name and Subscription.name); `ack_deadline_seconds` 10-600 ("The
+ *   minimum custom deadline you can specify is 10 seconds. The maximum ... is 600 seconds",
+ *   0 meaning the default); `message_retention_duration` from `"600s"` to `"2678400s"`
+ *   ("Cannot be more than 31 days ... or less than 10 minutes"); a push endpoint is an https URL;
+ * - no topic or subscription IAM member is public.
  *
  * Values that are Terraform expressions (`${...}`) are skipped. The GCP
  * `ContainerRegistry` runs these checks on its own resources at synth; use
@@ -88,6 +110,23 @@ export class TerraformChecks {
             break;
           case 'google_artifact_registry_repository_iam_member':
             if (PUBLIC_MEMBERS.includes(body.member)) add('member', body.member, 'makes the repository public; grant named principals only');
+            break;
+          case 'google_access_context_manager_service_perimeter':
+            checkPerimeter(body, add);
+            break;
+          case 'google_access_context_manager_service_perimeter_resource':
+            checkPattern(body.perimeter_name, 'perimeter_name', PERIMETER_NAME, 'is not accessPolicies/{policy_id}/servicePerimeters/{short_name} '
+              + '(the short name begins with a letter and holds only letters, digits and _)', add);
+            checkPattern(body.resource, 'resource', PROJECT_BY_NUMBER, 'is not projects/{project_number}: only projects, by number, can be in a perimeter', add);
+            break;
+          case 'google_pubsub_topic':
+          case 'google_pubsub_subscription':
+            checkPattern(body.name, 'name', PUBSUB_NAME, 'is not a Pub/Sub name (3-255 letters, digits and - _ . ~ + %, starting with a letter, not with "goog")', add);
+            if (type === 'google_pubsub_subscription') checkSubscription(body, add);
+            break;
+          case 'google_pubsub_topic_iam_member':
+          case 'google_pubsub_subscription_iam_member':
+            if (PUBLIC_MEMBERS.includes(body.member)) add('member', body.member, `opens the ${type.split('_')[2]} to everyone; grant named principals only`);
             break;
           default:
             break;
@@ -196,4 +235,49 @@ function checkRepository(body: any, add: Add): void {
       }
     }
   });
+}
+
+function checkPattern(value: unknown, attr: string, pattern: RegExp, message: string, add: Add): void {
+  if (isExpression(value)) return;
+  if (typeof value !== 'string' || !pattern.test(value)) add(attr, value, message);
+}
+
+function checkPerimeter(body: any, add: Add): void {
+  checkPattern(body.name, 'name', PERIMETER_NAME, 'is not accessPolicies/{policy_id}/servicePerimeters/{short_name} '
+    + '(the short name begins with a letter and holds only letters, digits and _)', add);
+  checkPattern(body.parent, 'parent', /^accessPolicies\/\d+$/, 'is not accessPolicies/{policy_id}', add);
+  const policyOf = (v: unknown) => (typeof v === 'string' && !isExpression(v) ? /^accessPolicies\/(\d+)/.exec(v)?.[1] : undefined);
+  if (policyOf(body.name) && policyOf(body.parent) && policyOf(body.name) !== policyOf(body.parent)) {
+    add('parent', body.parent, `is not the access policy of the perimeter's name (${body.name})`);
+  }
+  const type = body.perimeter_type ?? 'PERIMETER_TYPE_REGULAR';
+  if (!isExpression(type) && !PERIMETER_TYPES.includes(type)) add('perimeter_type', type, `is not ${PERIMETER_TYPES.join(' or ')}`);
+  for (const block of ['status', 'spec']) {
+    const b = body[block];
+    if (!b || isExpression(b)) continue;
+    if (type === 'PERIMETER_TYPE_BRIDGE' && (b.access_levels ?? []).length) add(`${block}.access_levels`, b.access_levels, 'must be empty on a perimeter bridge');
+    (Array.isArray(b.resources) ? b.resources : []).forEach((r: unknown, i: number) =>
+      checkPattern(r, `${block}.resources[${i}]`, PROJECT_BY_NUMBER, 'is not projects/{project_number}: only projects, by number, can be in a perimeter', add));
+  }
+  const restricted = body.status?.restricted_services;
+  if (type === 'PERIMETER_TYPE_REGULAR' && !isExpression(restricted) && !(Array.isArray(restricted) && restricted.includes('artifactregistry.googleapis.com'))) {
+    add('status.restricted_services', restricted, 'does not restrict artifactregistry.googleapis.com: the perimeter would not protect the registry');
+  }
+}
+
+function checkSubscription(body: any, add: Add): void {
+  const ack = body.ack_deadline_seconds;
+  if (ack !== undefined && !isExpression(ack) && !(ack === 0 || (Number.isInteger(ack) && ack >= 10 && ack <= 600))) {
+    add('ack_deadline_seconds', ack, 'is not 10 to 600 seconds (or 0 for the default of 10)');
+  }
+  const retention = body.message_retention_duration;
+  if (retention !== undefined && !isExpression(retention)) {
+    const m = typeof retention === 'string' ? PUBSUB_DURATION.exec(retention) : null;
+    const seconds = m ? Number(m[1]) + Number(m[2] ?? 0) : NaN;
+    if (!(seconds >= 600 && seconds <= 2678400)) add('message_retention_duration', retention, 'is not a duration from "600s" (10 minutes) to "2678400s" (31 days)');
+  }
+  const endpoint = body.push_config?.push_endpoint;
+  if (endpoint !== undefined && !isExpression(endpoint) && !(typeof endpoint === 'string' && /^https:\/\/[^\s/]+/.test(endpoint))) {
+    add('push_config.push_endpoint', endpoint, 'is not an https URL');
+  }
 }

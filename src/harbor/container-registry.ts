@@ -632,6 +632,15 @@ export class ContainerRegistry extends Construct {
       HarborWarnings._emit(this, 'continuous-scanning', 'scanning.mode "continuous": Harbor scans on push per project; rescanning as new vulnerabilities are published ' +
         'is the system-wide "scan all" schedule (Interrogation Services), which this construct does not manage');
     }
+    if (spec.network?.privateAccess) {
+      // Harbor's API has no network setting for a project: ProjectMetadata (Harbor's v2.0 swagger, as generated in
+      // container-registry/harbor-api-client docs/ProjectMetadata.md) holds public, enable_content_trust, auto_scan, severity,
+      // retention_id, reuse_sys_cve_allowlist and prevent_vul only. A Harbor is as private as the network it is exposed on.
+      HarborWarnings._emit(this, 'private-network', 'network.privateAccess: Harbor has no private endpoint or per-project network rule; '
+        + 'keep Harbor\'s ingress on the platform\'s internal network (internal load balancer, firewall rules) where it is deployed'
+        + (props.url !== undefined ? ` (this construct reaches it at ${props.url})` : '')
+        + (props.webhookAddress !== undefined ? ', and let Harbor\'s core reach the webhook address' : ''));
+    }
     if (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED) {
       HarborWarnings._emit(this, 'encryption', 'encryption.type "customer-managed": Harbor has no per-project encryption; encrypt the storage backend where Harbor is deployed');
     }

@@ -7,15 +7,17 @@ import { TerraformPlanReader } from '../terraform/terraform-plan-reader';
  * Every policy a Harbor registry produces, read from the synthesized Terraform
  * JSON: per project its settings (public, quota, scan on push, deployment
  * security, CVE allowlist, cosign), its retention rule blocks and schedule, its
- * immutable tag rules and its robots' permissions; the proxy-cache endpoints and
- * projects; the replication endpoints and policies. References are stable named
+ * immutable tag rules, its robots' permissions and its webhook of `notifications`; the
+ * proxy-cache endpoints and projects; the replication endpoints and policies. References are stable named
  * placeholders.
  */
 export class HarborPolicyPlan {
   /** Builds the spec into a `harbor.ContainerRegistry` in a fresh stack and plans it. */
   public static fromSpec(spec: RegistrySpec): PolicyPlanEntry[] {
     const stack = new TerraformStack(new App({ skipValidation: true }), 'plan');
-    new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com', outputs: false });
+    // The webhook address of notifications is what only an app knows: a placeholder (as AcrPolicyPlan's; issue 19).
+    const hook = spec.notifications ? { webhookAddress: 'https://events.example.invalid' } : {};
+    new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com', outputs: false, ...hook });
     return HarborPolicyPlan.fromTerraformJson(stack.toTerraform());
   }
 
@@ -58,6 +60,16 @@ export class HarborPolicyPlan {
           access: (perm.access ?? []).map((a: any) => `${a.resource}:${a.action}`).sort(),
         }));
       }
+    }
+    for (const r of tf.resources('harbor_project_webhook')) {
+      entries.push(tf.entry(project(r.body.project_id), `webhook ${r.body.name}`, {
+        address: r.body.address,
+        notify_type: r.body.notify_type,
+        events_types: r.body.events_types,
+        skip_cert_verify: r.body.skip_cert_verify,
+        auth_header: r.body.auth_header === undefined ? undefined : '(variable)',
+        enabled: r.body.enabled,
+      }));
     }
     for (const r of tf.resources('harbor_registry')) {
       entries.push(tf.entry(`endpoint ${r.body.name}`, 'registry', {

@@ -26,6 +26,7 @@ export class HarborWarnings {
     W('cache-upstream', 'A proxy-cache upstream that the default Harbor installer does not permit (PERMITTED_REGISTRY_TYPES_FOR_PROXY_CACHE) or that pulls anonymously.'),
     W('notifications-address', 'The spec asks for notifications but no webhookAddress was given: no project webhook is created, and the events are not delivered.'),
     W('scan-severity-unfiltered', 'Harbor\'s SCANNING_COMPLETED webhook event is sent for every finished scan, whatever it found: the receiver applies the minimum severity.'),
+    W('private-network', 'Harbor has no private endpoint or per-project network rule: network.privateAccess is met where Harbor is deployed (an internal ingress, firewall rules); the construct changes nothing.'),
     W('replica-endpoint', 'A replica without an endpoint (replicaEndpoints) or with fields Harbor ignores (awsAccountId, zoneRedundant); the message says which.'),
   ];
 

@@ -1,10 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as fc from 'fast-check';
 import { ACCOUNT, ALL_ECR_ACTIONS, ECR_ACTIONS, GITHUB_ISSUER, TemplateIam } from './iam-access';
 import { EcrAccessEntry, EcrAccessMatrix, ContainerRegistry, EcrRegistryStacks, RegistryReplication } from '../../src/aws';
 import {
   AccessModel, AccessResourceKind, Capability, Cloud, EffectiveSpec, EnvironmentLayout, GithubTrustSpec, IdentitySpec, Naming,
-  RegistrySpec, Severity, SpecValidator, TagStrategy, UpstreamRegistry,
+  NotificationEvent, RegistrySpec, Severity, SpecValidator, TagStrategy, UpstreamRegistry,
 } from '../../src/spec';
 import { EcrTagMutability, TagPolicyDecision } from '../../src/tagging';
 
@@ -14,8 +15,10 @@ import { EcrTagMutability, TagPolicyDecision } from '../../src/tagging';
  * against the neutral model (AccessModel.operations), for generated specs: the
  * three layouts, identities restricted by repositories and environments, created
  * roles (GitHub OIDC) and existing principals of this and other accounts, pullers
- * from other accounts, pull-through caches, cross-account replication, and specs
- * large enough for prefix grants.
+ * from other accounts, pull-through caches, cross-account replication, specs
+ * large enough for prefix grants, and (issue 19) notifications (the promoters'
+ * sns:Publish, EventBridge's topic policy) and private networks (the repository
+ * policies' DenyPullsOutsideVpc, evaluated inside and outside the VPC).
  */
 
 const OTHER_ACCOUNT = '111122223333';
@@ -67,6 +70,10 @@ const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
   // The scan gate: a registry threshold, or one image's own (the promoters of gated hops read the source's findings).
   gate: fc.constantFrom('none', 'none', 'registry', 'api'),
   approvals: fc.constantFrom('default', 'every-hop'),
+  // Notifications: promotion reports (the promoters publish) with a push rule, or registry events only.
+  notify: fc.constantFrom('none', 'none', 'promotion', 'events'),
+  // Private access with pulls refused outside the VPC (EcrRegistryStacks' privateNetwork).
+  network: fc.constantFrom('none', 'none', 'deny'),
 }).chain((s) => {
   const envs = s.layout === undefined ? [] : ENVS.slice(0, s.chain);
   const names = ['ci', 'deploy', 'runtime', 'cluster', 'release', 'ops'];
@@ -89,6 +96,9 @@ const specArb: fc.Arbitrary<RegistrySpec> = fc.record({
     upstreamCaches: s.cache ? [{ name: 'ecr-public', upstream: UpstreamRegistry.ECR_PUBLIC }] : undefined,
     replication: s.replica === 'none' ? undefined
       : { replicas: [s.replica === 'cross-account' ? { region: DESTINATION.region, awsAccountId: DESTINATION.account } : { region: 'us-east-1' }] },
+    notifications: s.notify === 'none' ? undefined : s.notify === 'promotion' ? { events: [NotificationEvent.PUSH, NotificationEvent.PROMOTION] }
+      : { events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION] },
+    network: s.network === 'none' ? undefined : { privateAccess: true, awsDenyOutsideVpc: true },
   } as RegistrySpec;
 });
 
@@ -110,13 +120,24 @@ function build(spec: RegistrySpec): Built {
   const app = new App();
   let stacks: Stack[];
   let evaluated = names;
+  // The platform's VPC, imported by attributes in a stack of its own (not evaluated; a placeholder resource so that its template is valid).
+  const network = spec.network?.privateAccess ? new Stack(app, 'Network', { env: { account: ACCOUNT, region: 'eu-west-1' } }) : undefined;
+  if (network) new CfnWaitConditionHandle(network, 'Placeholder');
+  const vpc = network ? ec2.Vpc.fromVpcAttributes(network, 'Vpc', {
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    vpcCidrBlock: '10.40.0.0/16',
+    availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+    privateSubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60719'],
+    privateSubnetRouteTableIds: ['rtb-0a1b2c3d4e5f60718', 'rtb-0a1b2c3d4e5f60719'],
+  }) : undefined;
+  const privateNetwork = vpc ? { vpc } : undefined;
   if (!large) {
-    const built = EcrRegistryStacks.create(app, { spec, env: { account: ACCOUNT, region: 'eu-west-1' }, stackCount: 1 });
+    const built = EcrRegistryStacks.create(app, { spec, env: { account: ACCOUNT, region: 'eu-west-1' }, stackCount: 1, privateNetwork });
     stacks = [...(built.registryStack ? [built.registryStack] : []), ...built.repositoryStacks, ...built.destinationStacks];
   } else {
     const stack = new Stack(app, 'Registry', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     evaluated = [...new Set([...names.filter((n) => !n.includes('svc/s')), ...names.filter((_, i) => i % 397 === 0)])];
-    new ContainerRegistry(stack, 'Registry', { spec, repositoryNames: evaluated });
+    new ContainerRegistry(stack, 'Registry', { spec, repositoryNames: evaluated, privateNetwork });
     stacks = [stack];
   }
   const templates = TemplateIam.templatesOf(stacks);
@@ -190,7 +211,8 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
     const caller = principal.endsWith(':root') ? principal.replace(/:root$/, ':role/someone') : principal;
     for (const repo of resources) {
       const allowed = new Set(ALL_ECR_ACTIONS.filter((a) => (role ? iam.roleAllows(role, a, repo) : iam.principalAllows(caller, a, repo))));
-      const rows = matrix.filter((r) => r.identity === identity && r.principal === principal && EcrAccessMatrix.covers(r.resource, repo));
+      // IAM sees principals, not identities: two identities of one principal (pullers of the same account) add up.
+      const rows = matrix.filter((r) => (principal === 'role' ? r.identity === identity : true) && r.principal === principal && EcrAccessMatrix.covers(r.resource, repo));
       const granted = [...new Set(rows.flatMap((r) => r.grantedAs))].filter((a) => ALL_ECR_ACTIONS.includes(a)).sort();
       if (JSON.stringify([...allowed].sort()) !== JSON.stringify(granted)) {
         problems.push(`${identity} (${principal}) on ${repo}: IAM allows ${JSON.stringify([...allowed].sort())}, the matrix grants ${JSON.stringify(granted)}`);
@@ -227,6 +249,8 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
     const native = EcrAccessMatrix.nativeResource(spec, op.resource.kind, op.resource.environment, op.resource.name);
     for (const p of principalsOf(spec).filter((x) => x.identity === op.identity)) {
       if (op.resource.kind === AccessResourceKind.CACHE && p.principal !== 'role') { stats.cacheOfExistingPrincipal++; continue; }
+      // Publishing promotion reports: only created roles are granted (EcrAccessMatrix: an existing principal's own IAM must allow it).
+      if (op.resource.kind === AccessResourceKind.NOTIFICATION && p.principal !== 'role') { stats.publishOfExistingPrincipal++; continue; }
       // A spec whose tag policy makes moving tags immutable (ContainerRegistry warns: aws-immutable-moving-tags): ECR cannot grant it.
       if (op.capability === Capability.MOVE_TAG && immutable.has(op.resource.name)) { stats.moveTagOnImmutable++; continue; }
       const exact = exactRows.get(JSON.stringify([op.identity, p.principal, native]));
@@ -300,6 +324,97 @@ function problemsOf(spec: RegistrySpec, built: Built, stats: Stats): string[] {
     }
     stats.replicationChecked++;
   }
+
+  // 6. notifications: exactly the promoters that report promotions publish (their created roles; the matrix lists them);
+  // EventBridge publishes only from this account's rules; nobody else does.
+  if (spec.notifications) problems.push(...notificationProblems(spec, built, stats));
+
+  // 7. private network: pulls through the VPC endpoints are the matrix's; outside the VPC only the created CI roles
+  // (pushers and promoters on GitHub-hosted runners) keep theirs.
+  if (spec.network?.awsDenyOutsideVpc) problems.push(...networkProblems(spec, built, stats));
+  return problems;
+}
+
+function notificationProblems(spec: RegistrySpec, built: Built, stats: Stats): string[] {
+  const problems: string[] = [];
+  const { iam, matrix } = built;
+  const topics = [...iam.topics];
+  if (topics.length !== 1) return [`notifications: ${topics.length} topics in the templates, expected 1`];
+  const topic = topics[0];
+  const tls = { 'aws:SecureTransport': 'true' };
+  const reporters = new Set(AccessModel.promotionReporters(spec));
+  for (const { identity, principal } of principalsOf(spec)) {
+    const model = AccessModel.allows(spec, identity, AccessModel.PROMOTION_NOTIFICATION, Capability.PUBLISH_NOTIFICATION);
+    if (model !== reporters.has(identity)) problems.push(`notifications: the model and promotionReporters disagree on ${identity}`);
+    // Only created roles are granted; existing principals' own accounts must allow it (EcrAccessMatrix).
+    const expected = model && principal === 'role';
+    const listed = matrix.some((r) => r.identity === identity && r.principal === principal && r.resource === `sns:${spec.name}-notifications`
+      && r.capabilities.includes(Capability.PUBLISH_NOTIFICATION));
+    let publish: boolean;
+    if (principal === 'role') {
+      publish = iam.topicAllows(iam.role(roleId(identity)), 'sns:Publish', topic, tls);
+    } else {
+      const caller = principal.endsWith(':root') ? principal.replace(/:root$/, ':role/someone') : principal;
+      // A principal of another account: its own account allows everything; of this one: no identity policy of ours.
+      const own = caller.split(':')[4] === ACCOUNT ? [] : [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+      publish = iam.topicDecision(caller, 'sns:Publish', topic, own, tls) === 'Allowed';
+    }
+    if (publish !== expected || listed !== expected) problems.push(`notifications: ${identity} (${principal}) publishes ${publish}, the matrix lists ${listed}, the model says ${expected}`);
+    else if (expected) stats.publishAllowed++;
+    else stats.publishRefused++;
+  }
+  // EventBridge: each rule of the registry publishes (aws:SourceArn, aws:SourceAccount); a rule of another account, another rule,
+  // another service or another account's role does not.
+  const rules = built.templates.flatMap((t) => Object.entries<any>(t.template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::Events::Rule')
+    .map(([id]) => `arn:aws:events:${t.region}:${t.account}:rule/${id}`));
+  if (rules.length === 0) problems.push('notifications: no EventBridge rule in the templates');
+  const events = (context: Record<string, string>) => iam.topicDecision('events.amazonaws.com', 'sns:Publish', topic, [], { ...tls, ...context });
+  for (const rule of rules) {
+    if (events({ 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': rule }) !== 'Allowed') problems.push(`notifications: EventBridge rule ${rule} cannot publish`);
+    else stats.eventBridgeRules++;
+    if (events({ 'aws:SourceAccount': THIRD_ACCOUNT, 'aws:SourceArn': rule.replace(ACCOUNT, THIRD_ACCOUNT) }) === 'Allowed') {
+      problems.push('notifications: a rule of another account publishes');
+    }
+  }
+  const refused = [
+    ['events.amazonaws.com', { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': `arn:aws:events:eu-west-1:${ACCOUNT}:rule/someone-elses` }, []],
+    ['s3.amazonaws.com', { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': rules[0] ?? '' }, []],
+    [`arn:aws:iam::${THIRD_ACCOUNT}:role/anyone`, {}, [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }]],
+  ] as Array<[string, Record<string, string>, any[]]>;
+  for (const [principal, context, identity] of refused) {
+    if (iam.topicDecision(principal, 'sns:Publish', topic, identity, { ...tls, ...context }) === 'Allowed') problems.push(`notifications: ${principal} publishes to the topic`);
+    else stats.topicOutsiderRefused++;
+  }
+  return problems;
+}
+
+function networkProblems(spec: RegistrySpec, built: Built, stats: Stats): string[] {
+  const problems: string[] = [];
+  const { iam, matrix } = built;
+  const endpoints = built.templates.flatMap((t) => Object.entries<any>(t.template.Resources ?? {})
+    .filter(([, r]) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties.VpcEndpointType === 'Interface').map(([id]) => id));
+  if (endpoints.length !== 2) return [`network: ${endpoints.length} interface endpoints, expected 2 (ecr.api, ecr.dkr)`];
+  const ci = new Set([...spec.access?.pushers ?? [], ...spec.access?.promoters ?? []].filter((i) => i.github).map((i) => i.name));
+  const allowAll = [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }];
+  const pull = 'ecr:BatchGetImage';
+  for (const { identity, principal } of principalsOf(spec)) {
+    const role = principal === 'role' ? iam.role(roleId(identity)) : undefined;
+    const caller = role ? role.arn : principal.endsWith(':root') ? principal.replace(/:root$/, ':role/someone') : principal;
+    const own = role ? role.policies : caller.split(':')[4] === ACCOUNT ? [] : allowAll;
+    for (const repo of built.evaluated.slice(0, 6)) {
+      const granted = matrix.some((r) => (principal === 'role' ? r.identity === identity : true) && r.principal === principal
+        && EcrAccessMatrix.covers(r.resource, repo) && r.grantedAs.includes(pull));
+      const base = { 'aws:PrincipalArn': caller, 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' };
+      const inside = iam.decision(caller, pull, repo, own, { ...base, 'aws:SourceVpce': endpoints[stats.networkChecked % 2] }) === 'Allowed';
+      const outside = iam.decision(caller, pull, repo, own, base) === 'Allowed';
+      const exempt = role !== undefined && ci.has(identity);
+      if (inside !== granted) problems.push(`network: ${identity} (${principal}) pulls ${repo} through the endpoint: ${inside}, the matrix grants ${granted}`);
+      if (outside !== (granted && exempt)) problems.push(`network: ${identity} (${principal}) pulls ${repo} from outside the VPC: ${outside}, expected ${granted && exempt}`);
+      stats.networkChecked++;
+      if (granted && !outside) stats.networkRefusedOutside++;
+      if (granted && exempt && outside) stats.networkCiExempt++;
+    }
+  }
   return problems;
 }
 
@@ -335,11 +450,32 @@ const loosenTrust = (templates: Array<{ template: any }>) => {
   }
 };
 
+// Issue 19: the topic policy widened to any principal; the repository stacks' CI exemptions dropped.
+const widenTopic = (templates: Array<{ template: any }>) => {
+  for (const { template } of templates) {
+    for (const res of Object.values<any>(template.Resources ?? {})) {
+      if (res.Type !== 'AWS::SNS::TopicPolicy') continue;
+      const s = res.Properties.PolicyDocument.Statement.find((x: any) => x.Sid === 'EventBridgeRulesPublish');
+      s.Principal = { AWS: '*' };
+      delete s.Condition;
+    }
+  }
+};
+const dropCiExemption = (templates: Array<{ template: any }>) => {
+  for (const { template } of templates) {
+    for (const res of Object.values<any>(template.Resources ?? {})) {
+      const deny = res.Properties?.RepositoryPolicyText?.Statement?.find((x: any) => x.Sid === 'DenyPullsOutsideVpc');
+      if (deny) deny.Condition.ArnNotLike['aws:PrincipalArn'] = [deny.Condition.ArnNotLike['aws:PrincipalArn']].flat().slice(0, 1);
+    }
+  }
+};
+
 describe('the ECR access matrix equals the evaluated templates and covers the model', () => {
   test('generated specs (seeded)', () => {
     const stats: Stats = new Proxy({} as Stats, { get: (t, k: string) => t[k] ?? 0 });
-    const controls = { widen: 0, dropRead: 0, loosenTrust: 0, dropScan: 0, widenScan: 0 };
+    const controls = { widen: 0, dropRead: 0, loosenTrust: 0, dropScan: 0, widenScan: 0, widenTopic: 0, dropCiExemption: 0 };
     let checked = 0;
+    // 56 runs: with the notification and network dimensions (issue 19), 36 no longer reached two scan-gated promoters.
     fc.assert(fc.property(specArb, (spec) => {
       const problems = SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems;
       fc.pre(problems.length === 0);
@@ -387,11 +523,22 @@ describe('the ECR access matrix equals the evaluated templates and covers the mo
         }
       }
       if (built.matrix.some((r) => r.principal !== 'role' && r.capabilities.includes(Capability.READ_SCAN_RESULTS))) stats.scanGatedPrincipal++;
+      if (spec.notifications) stats[`notify:${spec.notifications.events.includes(NotificationEvent.PROMOTION) ? 'promotion' : 'events'}`]++;
+      if (spec.network) stats.network++;
+      if (controls.widenTopic < 2 && spec.notifications) {
+        expect(problemsOf(spec, mutated(built, widenTopic), {} as Stats).join('\n')).toMatch(/notifications: .* publishes/);
+        controls.widenTopic++;
+      }
+      if (controls.dropCiExemption < 2 && spec.network && roles.some((r) => r.capabilities.includes(Capability.READ)
+        && [...spec.access?.pushers ?? [], ...spec.access?.promoters ?? []].some((i) => i.name === r.identity && i.github))) {
+        expect(problemsOf(spec, mutated(built, dropCiExemption), {} as Stats).join('\n')).toMatch(/network: .* from outside the VPC: false, expected true/);
+        controls.dropCiExemption++;
+      }
       if (controls.loosenTrust < 5 && roles.length) {
         expect(problemsOf(spec, mutated(built, loosenTrust), {} as Stats).join('\n')).toMatch(/trust: .* can assume/);
         controls.loosenTrust++;
       }
-    }), { seed: 20261201, numRuns: Number(process.env.ACCESS_PROPERTY_RUNS ?? 36) });
+    }), { seed: 20261201, numRuns: Number(process.env.ACCESS_PROPERTY_RUNS ?? 56) });
 
     // The generators produced the interesting cases, so the property cannot pass vacuously.
     const s = { ...stats } as Stats;
@@ -400,9 +547,12 @@ describe('the ECR access matrix equals the evaluated templates and covers the mo
     expect(checked).toBeGreaterThanOrEqual(30);
     for (const key of ['layout:tags', 'layout:repositories', 'layout:registries', 'layout:none', 'large', 'compacted', 'sameAccountPrincipal',
       'otherAccountPrincipal', 'accountPuller', 'cache', 'immutableWrite', 'promoters', 'restricted', 'replicationChecked', 'allowedOutside',
-      'adversarialRefused', 'operationsCovered', 'beyondModelRows', 'scanGated', 'scanGatedPrincipal']) {
+      'adversarialRefused', 'operationsCovered', 'beyondModelRows', 'scanGated', 'scanGatedPrincipal',
+      // Issue 19: notifications (promotion reporters and not, EventBridge, outsiders) and private networks.
+      'notify:promotion', 'notify:events', 'publishAllowed', 'publishRefused', 'eventBridgeRules', 'topicOutsiderRefused',
+      'network', 'networkRefusedOutside', 'networkCiExempt']) {
       expect([key, stats[key] > 0]).toEqual([key, true]);
     }
-    expect(controls).toEqual({ widen: 5, dropRead: 5, loosenTrust: 5, dropScan: 2, widenScan: 2 });
+    expect(controls).toEqual({ widen: 5, dropRead: 5, loosenTrust: 5, dropScan: 2, widenScan: 2, widenTopic: 2, dropCiExemption: 2 });
   });
 });

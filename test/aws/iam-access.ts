@@ -104,8 +104,16 @@ export class TemplateIam {
   /** Every template, as given (mutate it before `new TemplateIam` for negative controls). */
   public readonly templates: Array<{ template: any; account: string; region: string }>;
 
+  /** The exports of the templates (`Outputs.<id>.Export.Name`), for `Fn::ImportValue` across the stacks of an app. */
+  private readonly exports = new Map<string, { value: any; resources: Record<string, any>; account: string; region: string }>();
+
   constructor(templates: Array<{ template: any; account: string; region: string }>) {
     this.templates = templates;
+    for (const t of templates) {
+      for (const o of Object.values<any>(t.template.Outputs ?? {})) {
+        if (typeof o.Export?.Name === 'string') this.exports.set(o.Export.Name, { value: o.Value, resources: t.template.Resources ?? {}, account: t.account, region: t.region });
+      }
+    }
     for (const t of templates) {
       const resources: Record<string, any> = t.template.Resources ?? {};
       const r = (v: any) => this.resolve(v, resources, t.account, t.region);
@@ -231,6 +239,18 @@ export class TemplateIam {
   }
 
   /**
+   * The decision on an SNS action on a topic of the templates (its topic policy applies) for any
+   * principal (a role ARN, a service principal such as `events.amazonaws.com`) with the given
+   * identity policies (raw documents are validated) and request context (`aws:SourceAccount`,
+   * `aws:SourceArn`, `aws:SecureTransport`).
+   */
+  public topicDecision(principal: string, action: string, topicArn: string, identity: any[], context: Record<string, string>): string {
+    if (!this.topics.has(topicArn)) throw new Error(`no topic ${topicArn} in the templates`);
+    const policies = identity.map((doc, i) => (doc?.__validated ? doc : createValidatedPolicy(doc, validateIdentityPolicy, { name: `identity-${i}` })));
+    return this.simulate(principal, action, topicArn, topicArn.split(':')[4], policies, this.topicPolicies.get(topicArn), context);
+  }
+
+  /**
    * The decision (`Allowed`, `ExplicitlyDenied`, `ImplicitlyDenied`) on an ECR action on a
    * repository of the templates (its repository policy applies) for any principal with the
    * given identity policies and request context (`aws:SourceVpce`, `aws:PrincipalIsAWSService`...),
@@ -288,6 +308,12 @@ export class TemplateIam {
         if (res?.Type === 'AWS::KMS::Key') return `arn:${PARTITION}:kms:${region}:${account}:key/${arg[0]}`;
         if (res?.Type === 'AWS::Events::Rule') return `arn:${PARTITION}:events:${region}:${account}:rule/${arg[0]}`;
         throw new Error(`cannot resolve Fn::GetAtt ${JSON.stringify(arg)}`);
+      }
+      // A cross-stack reference (EcrRegistryStacks): the exporting template's value, resolved in that template.
+      if (k === 'Fn::ImportValue') {
+        const e = typeof arg === 'string' ? this.exports.get(arg) : undefined;
+        if (!e) throw new Error(`cannot resolve Fn::ImportValue ${JSON.stringify(arg)} (no such export in the templates)`);
+        return this.resolve(e.value, e.resources, e.account, e.region);
       }
       if (k === 'Fn::Join') return (r(arg[1]) as any[]).map((x) => { if (typeof x !== 'string') throw new Error(`Fn::Join of ${JSON.stringify(x)}`); return x; }).join(arg[0]);
       throw new Error(`cannot resolve ${k}: ${JSON.stringify(arg)}`);

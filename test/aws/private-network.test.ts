@@ -157,6 +157,23 @@ describe('aws private access: bad props', () => {
       .toThrow(/allowedVpcEndpointIds: or allowedVpcIds is required with createEndpoints: false/);
   });
 
+  test('includeIdentities: false with awsDenyOutsideVpc needs the CI roles named in exemptPrincipalArns (their pulls would be refused otherwise)', () => {
+    const stack = stackIn(strictApp());
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0a1b2c3d', availabilityZones: ['eu-west-1a'], vpcCidrBlock: '10.0.0.0/16', privateSubnetIds: ['subnet-0a1b2c3d'], privateSubnetRouteTableIds: ['rtb-0a1b2c3d'],
+    });
+    expect(() => new ContainerRegistry(stack, 'A', { spec: spec(), includeIdentities: false, privateNetwork: { vpc } }))
+      .toThrow('props.includeIdentities: false cannot be false with network.awsDenyOutsideVpc: the CI roles of ci, promoter run outside the VPC');
+    const ci = `arn:aws:iam::${ACCOUNT}:role/ci-elsewhere`;
+    const registry = new ContainerRegistry(stack, 'B', { spec: spec(), includeIdentities: false, privateNetwork: { vpc, exemptPrincipalArns: [ci] } });
+    const policy = Stack.of(registry).resolve((registry.repositories['platform/dev/api'].node.defaultChild as any).repositoryPolicyText);
+    const deny = policy.Statement.find((x: any) => x.Sid === 'DenyPullsOutsideVpc');
+    const exempt = deny.Condition.ArnNotLike['aws:PrincipalArn'];
+    expect(exempt).toHaveLength(2);
+    expect(JSON.stringify(exempt[0])).toContain(':role/aws-service-role/*');
+    expect(exempt[1]).toBe(ci);
+  });
+
   test('private access adds no warning (the only one here is the spec\'s tag mutability)', () => {
     const { stack } = build();
     const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('.*')).map((w) => String(w.entry.data));

@@ -1,6 +1,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { matches } from './event-pattern';
@@ -106,6 +107,24 @@ describe('aws notifications: EventBridge rules to an encrypted SNS topic (issue 
     expect(keyStatement).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': ENV.account } } });
   });
 
+  test('basic scan findings: the event aws-cdk-lib\'s Repository.onImageScanCompleted matches (source, detail type, scan status), narrowed to findings at the threshold', () => {
+    // aws-ecr/lib/repository.ts, onImageScanCompleted: source ['aws.ecr'], detailType ['ECR Image Scan'], detail 'scan-status' ['COMPLETE'].
+    const stack = stackIn(strictApp());
+    const repo = new ecr.Repository(stack, 'Repo', { repositoryName: 'platform/api' });
+    repo.onImageScanCompleted('Scanned');
+    const cdk = Object.values<any>(Template.fromStack(stack).findResources('AWS::Events::Rule'))[0].Properties.EventPattern;
+    // Its repository-name is the repository's Ref, which resolves to the repository name.
+    expect(cdk.detail['repository-name']).toEqual([{ Ref: expect.stringMatching(/^Repo/) }]);
+    cdk.detail['repository-name'] = ['platform/api'];
+    const ours = pattern(ruleOf(template, 'platform: a scan found'));
+    expect([ours.source, ours['detail-type'], ours.detail['scan-status']]).toEqual([cdk.source, cdk['detail-type'], cdk.detail['scan-status']]);
+    const found = scan('platform/api', { HIGH: 1 });
+    expect([matches(cdk, found), matches(ours, found)]).toEqual([true, true]);
+    // A completed scan without findings at the threshold: aws-cdk-lib's rule fires, ours does not.
+    const clean = scan('platform/api', { LOW: 3 });
+    expect([matches(cdk, clean), matches(ours, clean)]).toEqual([true, false]);
+  });
+
   test('every rule targets the topic', () => {
     for (const rule of Object.values<any>(template.findResources('AWS::Events::Rule'))) {
       expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { Ref: expect.stringMatching(/NotificationsTopic/) } })]);
@@ -170,5 +189,45 @@ describe('aws notifications: variants', () => {
     new sns.Topic(stack, 'Plain');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-SNS[23]/);
+  });
+});
+
+describe('two registries with notifications and identities in one stack (issue 19)', () => {
+  const registrySpec = (name: string): RegistrySpec => ({
+    ...spec({ events: [NotificationEvent.PUSH, NotificationEvent.PROMOTION] }),
+    name,
+    environments: { chain: [{ name: 'dev' }, { name: 'prod' }] },
+    access: {
+      pushers: [{ name: 'ci', github: { repository: `example/${name}`, branch: 'main' } }],
+      promoters: [{ name: 'promoter', github: { repository: `example/${name}`, environment: 'prod' } }],
+    },
+  });
+
+  test('the first keeps the ids a single registry has; the second\'s outputs end with its spec name; account and region once', () => {
+    const single = build(registrySpec('alpha')).template.toJSON().Outputs;
+    const stack = stackIn(strictApp());
+    const alpha = new ContainerRegistry(stack, 'Alpha', { spec: registrySpec('alpha') });
+    const beta = new ContainerRegistry(stack, 'Beta', { spec: registrySpec('beta') });
+    // Before the fix: «SectionAlreadyContains» section 'Outputs' already contains 'AWSROLEARNCI' (and AWSNOTIFICATIONTOPICARN).
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    expect(Object.keys(single).sort()).toEqual(['AWSACCOUNTID', 'AWSNOTIFICATIONTOPICARN', 'AWSREGION', 'AWSROLEARNCI', 'AWSROLEARNPROMOTER']);
+    expect(Object.keys(outputs).sort()).toEqual([...Object.keys(single), 'AWSNOTIFICATIONTOPICARNBETA', 'AWSROLEARNCIBETA', 'AWSROLEARNPROMOTERBETA'].sort());
+    const resolve = (v: unknown) => JSON.stringify(stack.resolve(v));
+    expect(JSON.stringify(outputs.AWSNOTIFICATIONTOPICARN.Value)).toBe(resolve(alpha.notifications!.topic.topicArn));
+    expect(JSON.stringify(outputs.AWSNOTIFICATIONTOPICARNBETA.Value)).toBe(resolve(beta.notifications!.topic.topicArn));
+    expect(JSON.stringify(outputs.AWSROLEARNCIBETA.Value)).toBe(resolve(beta.identities!.roles.ci.roleArn));
+    expect(outputs.AWSNOTIFICATIONTOPICARNBETA.Description).toMatch(/the SNS topic of the beta registry's events/);
+  });
+
+  test('two registries of the same spec name: the later ones fall back to their construct path', () => {
+    const stack = stackIn(strictApp());
+    const s = registrySpec('alpha');
+    new ContainerRegistry(stack, 'One', { spec: { ...s, access: undefined } });
+    // (No repositories of their own: CloudFormation would refuse the same repository names twice.)
+    new ContainerRegistry(stack, 'Two', { spec: { ...s, access: undefined }, repositoryNames: [] });
+    new ContainerRegistry(stack, 'Three', { spec: { ...s, access: undefined }, repositoryNames: [] });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Outputs).sort()).toEqual([
+      'AWSNOTIFICATIONTOPICARN', 'AWSNOTIFICATIONTOPICARNALPHA', 'AWSNOTIFICATIONTOPICARNPLATFORMTHREE',
+    ]);
   });
 });

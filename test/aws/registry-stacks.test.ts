@@ -1,9 +1,12 @@
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as fc from 'fast-check';
 import { ENV, richSpec, strictApp, warningsOf } from './helpers';
+import { TemplateIam } from './iam-access';
 import { EcrRegistryStacks, StackLimits } from '../../src/aws';
-import { EncryptionType, RegistrySpec } from '../../src/spec';
+import { EffectiveSpec, EncryptionType, NotificationEvent, RegistrySpec } from '../../src/spec';
 
 const manyImages = (n: number, extra: Partial<RegistrySpec> = {}): RegistrySpec => richSpec({
   repositories: Array.from({ length: n }, (_, i) => ({ name: `team-${i % 7}/service-${String(i).padStart(4, '0')}` })),
@@ -155,5 +158,106 @@ describe('props given from JavaScript with the wrong shape: one ProblemsError na
     ['allowPrefixGrants a number', { spec, allowPrefixGrants: 1 }, /- props\.allowPrefixGrants: 1 is not a boolean/],
   ] as Array<[string, any, RegExp]>)('%s', (_name, props, message) => {
     expect(() => EcrRegistryStacks.create(new App(), props)).toThrow(message);
+  });
+});
+
+describe('EcrRegistryStacks: private network and notification topic (issue 19)', () => {
+  const spec = manyImages(12, {
+    network: { privateAccess: true, awsDenyOutsideVpc: true },
+    notifications: { events: [NotificationEvent.PUSH, NotificationEvent.PROMOTION] },
+  });
+  const RUNTIME = 'arn:aws:iam::123456789012:role/runtime';
+  const withRuntime: RegistrySpec = { ...spec, access: { ...spec.access, pullers: [{ name: 'runtime', awsPrincipalArns: [RUNTIME] }] } };
+  const build = (s: RegistrySpec, extra: { topic?: boolean } = {}) => {
+    const app = strictApp();
+    // The platform's network stack (a VPC the registry stack reaches by cross-stack references).
+    const network = new Stack(app, 'network', { env: ENV });
+    const vpc = new ec2.Vpc(network, 'Vpc', { maxAzs: 2 });
+    const topic = extra.topic ? new sns.Topic(network, 'Events') : undefined;
+    const built = EcrRegistryStacks.create(app, { spec: s, env: ENV, stackCount: 3, privateNetwork: { vpc }, notificationTopic: topic });
+    return { app, built, topic, stacks: [built.registryStack!, ...built.repositoryStacks] };
+  };
+  const { built, stacks } = build(withRuntime);
+  const templates = TemplateIam.templatesOf([...stacks]);
+  const iam = new TemplateIam(templates);
+  const base = { 'aws:PrincipalIsAWSService': 'false', 'aws:ViaAWSService': 'false' };
+
+  test('the VPC endpoints once, in the registry stack; every repository of every repository stack refuses pulls outside them', () => {
+    expect(built.repositoryStacks.length).toBeGreaterThan(1);
+    expect(Object.values<any>(templates[0].template.Resources).filter((r) => r.Type === 'AWS::EC2::VPCEndpoint')).toHaveLength(3);
+    let repositories = 0;
+    for (const t of templates.slice(1)) {
+      const resources = Object.values<any>(t.template.Resources);
+      expect(resources.filter((r) => r.Type === 'AWS::EC2::VPCEndpoint')).toEqual([]);
+      for (const r of resources.filter((x) => x.Type === 'AWS::ECR::Repository')) {
+        repositories++;
+        const deny = r.Properties.RepositoryPolicyText.Statement.find((s: any) => s.Sid === 'DenyPullsOutsideVpc');
+        // The registry stack's endpoints and CI roles, by cross-stack reference.
+        expect(JSON.stringify(deny.Condition.StringNotEquals['aws:SourceVpce'])).toMatch(/Fn::ImportValue/);
+        expect(JSON.stringify(deny.Condition.ArnNotLike['aws:PrincipalArn'])).toMatch(/Fn::ImportValue/);
+      }
+    }
+    expect(repositories).toBe(EffectiveSpec.repositories(withRuntime).length);
+  });
+
+  test('evaluated across the stacks: the puller pulls through the registry stack\'s endpoints only; the CI roles (outside the VPC) still pull', () => {
+    const endpoints = Object.entries<any>(templates[0].template.Resources).filter(([, r]) => r.Type === 'AWS::EC2::VPCEndpoint' && r.Properties.VpcEndpointType === 'Interface').map(([id]) => id);
+    const repo = 'platform/prod/team-0/service-0000';
+    const decide = (principal: string, context: Record<string, string>, identity: any[] = []) =>
+      iam.decision(principal, 'ecr:BatchGetImage', repo, identity, { 'aws:PrincipalArn': principal, ...base, ...context });
+    for (const e of endpoints) expect(decide(RUNTIME, { 'aws:SourceVpce': e })).toBe('Allowed');
+    expect(decide(RUNTIME, {})).toBe('ExplicitlyDenied');
+    expect(decide(RUNTIME, { 'aws:SourceVpce': 'vpce-0123456789abcdef0' })).toBe('ExplicitlyDenied');
+    const promoter = iam.role('RegistryIdentitiespromoterRole');
+    expect(decide(promoter.arn, {}, promoter.policies)).toBe('Allowed');
+    // Negative control: the repository stacks without the registry stack's CI roles exempt refuse the promoter.
+    const stripped: any[] = JSON.parse(JSON.stringify(templates));
+    for (const t of stripped.slice(1)) {
+      for (const r of Object.values<any>(t.template.Resources)) {
+        const deny = r.Properties?.RepositoryPolicyText?.Statement?.find((s: any) => s.Sid === 'DenyPullsOutsideVpc');
+        if (deny) deny.Condition.ArnNotLike['aws:PrincipalArn'] = deny.Condition.ArnNotLike['aws:PrincipalArn'].slice(0, 1);
+      }
+    }
+    expect(new TemplateIam(stripped).decision(promoter.arn, 'ecr:BatchGetImage', repo, promoter.policies, { 'aws:PrincipalArn': promoter.arn, ...base })).toBe('ExplicitlyDenied');
+  });
+
+  test('notifications: the created topic and its rules in the registry stack only; the promoter may publish to it', () => {
+    const count = (type: string) => templates.map((t) => Object.values<any>(t.template.Resources).filter((r) => r.Type === type).length);
+    expect(count('AWS::SNS::Topic')).toEqual([1, ...built.repositoryStacks.map(() => 0)]);
+    expect(count('AWS::Events::Rule')).toEqual([1, ...built.repositoryStacks.map(() => 0)]);
+    const topic = [...iam.topics][0];
+    expect(iam.topicAllows(iam.role('RegistryIdentitiespromoterRole'), 'sns:Publish', topic)).toBe(true);
+    expect(iam.topicAllows(iam.role('RegistryIdentitiesciRole'), 'sns:Publish', topic)).toBe(false);
+    expect(templates[0].template.Outputs.AWSNOTIFICATIONTOPICARN).toBeDefined();
+  });
+
+  test('a given notification topic is used as it is: no topic, key or topic policy created', () => {
+    const given = build(spec, { topic: true });
+    const registry = Template.fromStack(given.built.registryStack!);
+    registry.resourceCountIs('AWS::SNS::Topic', 0);
+    registry.resourceCountIs('AWS::SNS::TopicPolicy', 0);
+    registry.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike({ Arn: { 'Fn::ImportValue': Match.stringLikeRegexp('^network:ExportsOutputRefEvents') } })] });
+    expect(given.built.registry!.notifications!.topic).toBe(given.topic);
+  });
+
+  test('bad or missing network props: one error headed aws.EcrRegistryStacks, all problems at once', () => {
+    expect(() => EcrRegistryStacks.create(new App(), { spec, env: ENV, stackCount: 1 })).toThrow(
+      /^aws\.EcrRegistryStacks <app>: 1 problem\n {2}- props\.privateNetwork: is required with network\.privateAccess/);
+    const app = new App();
+    const vpc = ec2.Vpc.fromVpcAttributes(new Stack(app, 'n', { env: ENV }), 'Vpc', { vpcId: 'vpc-0a1b2c3d', availabilityZones: ['eu-west-1a'], vpcCidrBlock: '10.0.0.0/16' });
+    let message = '';
+    try {
+      EcrRegistryStacks.create(app, {
+        spec,
+        env: ENV,
+        stackCount: 1,
+        notificationTopic: 'arn:aws:sns:eu-west-1:123456789012:t' as any,
+        privateNetwork: { vpc, allowedVpcIds: ['vpc'], exemptPrincipalArns: ['arn:aws:iam::123456789012:user/x'] },
+      });
+    } catch (e) { message = (e as Error).message; }
+    expect(message).toMatch(/^aws\.EcrRegistryStacks <app>: 3 problems/);
+    expect(message).toContain('props.notificationTopic: "arn:aws:sns:eu-west-1:123456789012:t" is not an SNS topic');
+    expect(message).toContain('props.privateNetwork.allowedVpcIds[0]: "vpc" is not a VPC id');
+    expect(message).toContain('props.privateNetwork.exemptPrincipalArns[0]: "arn:aws:iam::123456789012:user/x" is not an IAM role ARN');
   });
 });

@@ -4,8 +4,8 @@ import { AzureAccess, GithubToken } from './azure-access';
 import { testStack } from './helpers';
 import { AcrAccessMatrix, ContainerRegistry, RoleAssignmentMode } from '../../src/azure';
 import {
-  AccessModel, AccessResourceKind, Capability, EncryptionType, EnvironmentLayout, IdentitySpec, NativeAccessEntry, RegistrySpec, Severity, TagState,
-  UpstreamRegistry,
+  AccessModel, AccessResourceKind, Capability, EncryptionType, EnvironmentLayout, IdentitySpec, NativeAccessEntry, NotificationEvent,
+  RegistrySpec, Severity, TagState, UpstreamRegistry,
 } from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
@@ -17,6 +17,11 @@ const PRINCIPALS = ['11111111-0000-0000-0000-000000000001', '11111111-0000-0000-
 const IMAGES = ['api', 'api-gateway', 'web', 'jobs/worker', 'jobs'];
 const GLOBS = ['api', 'api*', 'jobs/*', 'web'];
 
+// Issue 19: where Event Grid delivers the registry's events (a storage queue is written with the system topic's identity).
+const STORAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/events/providers/Microsoft.Storage/storageAccounts/platformevents';
+const QUEUE = `${STORAGE}/queueServices/default/queues/registry-events`;
+const SEND = 'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action';
+
 interface Built {
   readonly spec: RegistrySpec;
   readonly suffix?: string;
@@ -27,12 +32,38 @@ interface Built {
 function build(spec: RegistrySpec, suffix?: string): Built | undefined {
   const stack = testStack();
   let registry: ContainerRegistry;
+  // Notifications with push or retention deletions need a destination: the queue (specs with an odd number of images) or a webhook.
+  const queue = (spec.repositories.length % 2) === 1;
+  const events = spec.notifications ? (queue ? { storageAccountId: STORAGE, queueName: 'registry-events' } : { webhookUrl: 'https://hooks.acme.example/acr' }) : undefined;
   try {
-    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', registryNameSuffix: suffix });
+    registry = new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', registryNameSuffix: suffix, events });
   } catch (e) {
     return undefined; // a spec the validator refuses (counted, and bounded below)
   }
   return { spec, suffix, json: JSON.parse(Testing.synth(stack)), purged: Object.keys(registry.purgeTasks) };
+}
+
+/**
+ * Issue 19: who may add messages to the event queue. Exactly the Event Grid system topics' identities, one per
+ * registry with a system topic, each on that queue only; no identity of the spec, the purge task or anyone else.
+ */
+function queueProblems(json: any, stats?: { senders: number; refusedSenders: number }): string[] {
+  const access = new AzureAccess(json);
+  const out: string[] = [];
+  const topics = Object.values<any>(json.resource?.azurerm_eventgrid_system_topic ?? {});
+  const queued = Object.values<any>(json.resource?.azurerm_eventgrid_system_topic_event_subscription ?? {}).filter((x) => x.storage_queue_endpoint);
+  for (const p of [...new Set(access.assignments.map((a) => a.principal))]) {
+    const topic = /^\$\{azurerm_eventgrid_system_topic\.(.*)\.identity\[0\]\.principal_id\}$/.exec(p);
+    const expected = topic !== null && queued.length > 0;
+    const sends = access.allowsOn(p, QUEUE, SEND);
+    if (sends !== expected) out.push(`${access.identityNames.get(p) ?? p}: sends to the queue ${sends}, expected ${expected}`);
+    else if (sends && stats) stats.senders++;
+    else if (stats) stats.refusedSenders++;
+    if (access.allowsOn(p, `${STORAGE}/queueServices/default/queues/other`, SEND)) out.push(`${p}: sends to another queue of the account`);
+  }
+  const senders = [...new Set(access.assignments.map((a) => a.principal))].filter((p) => access.allowsOn(p, QUEUE, SEND));
+  if (queued.length && senders.length !== topics.length) out.push(`${senders.length} senders for ${topics.length} system topics`);
+  return out;
 }
 
 /** The GitHub `sub` claim of a job the trust was made for (GitHub OIDC docs, "Example subject claims"). */
@@ -75,6 +106,9 @@ interface Stats {
   allowed: number;
   outsideDenied: number;
   tokens: number;
+  senders: number;
+  refusedSenders: number;
+  reportsBySecret: number;
 }
 
 /**
@@ -166,6 +200,9 @@ function problems(b: Built, stats?: Stats): string[] {
     ...AccessModel.retentionOperations(spec).filter((o) => b.purged.includes(registryName(o.resource.environment))),
   ];
   for (const op of ops) {
+    // Promotion reports on Azure are the workflow's POST to the PROMOTION_WEBHOOK_URL secret: the secret is the permission,
+    // no role exists to grant (WorkflowVariables.notification), so the matrix has no row.
+    if (op.capability === Capability.PUBLISH_NOTIFICATION) { if (stats) stats.reportsBySecret++; continue; }
     const ok = op.capability === Capability.READ_SCAN_RESULTS
       ? matrix.some((e) => e.identity === op.identity && e.resource === AcrAccessMatrix.resourceGroupOf(registryName(op.resource.environment))
         && e.capabilities.includes(op.capability))
@@ -175,7 +212,8 @@ function problems(b: Built, stats?: Stats): string[] {
           Naming.acrRepositoryPath(spec, op.resource.name, op.resource.environment), op.capability);
     if (!ok) out.push(`operation not covered: ${op.identity} ${op.step} (${op.capability})`);
   }
-  // ... and adds nothing beyond it except rows that say why.
+  // ... and adds nothing beyond it except rows that say why (no publishing row: the matrix has none on Azure).
+  if (matrix.some((r) => r.capabilities.includes(Capability.PUBLISH_NOTIFICATION))) out.push('a publish-notification row on Azure');
   const model = AccessModel.matrix(spec, ops);
   for (const row of matrix) {
     const want = new Set<Capability>();
@@ -204,6 +242,8 @@ function problems(b: Built, stats?: Stats): string[] {
       }
     }
   }
+  // Issue 19: the event queue's senders.
+  if (spec.notifications) out.push(...queueProblems(json, stats));
   return out;
 }
 
@@ -242,6 +282,8 @@ const specArb = fc.record({
   cache: fc.boolean(),
   retention: fc.boolean(),
   gate: fc.boolean(),
+  // Issue 19: registry events (push, retention deletions) and promotion reports.
+  notify: fc.constantFrom('none', 'none', 'events', 'promotion'),
 }).chain((base) => {
   const envs = ['dev', 'staging', 'prod'].slice(0, base.chainLength);
   return fc.record({
@@ -260,6 +302,9 @@ const specArb = fc.record({
     ...(base.cache ? { upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.QUAY }] } : {}),
     ...(base.gate ? { scanning: { severityThreshold: Severity.HIGH } } : {}),
     access: { pushers: [...pushers], pullers: [...pullers], promoters: [...promoters] },
+    ...(base.notify === 'none' ? {} : {
+      notifications: { events: base.notify === 'events' ? [NotificationEvent.PUSH, NotificationEvent.RETENTION_DELETION] : [NotificationEvent.PUSH, NotificationEvent.PROMOTION] },
+    }),
   }));
 });
 
@@ -267,7 +312,8 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
   test('every identity x capability x repository, every trust', () => {
     const counters = ['built', 'refused', 'suffixed', 'globs', 'envRestricted', 'principals', 'both', 'caches', 'purged', 'promoters', 'tagsWithEnvs'] as const;
     const seen = { ...Object.fromEntries(counters.map((k) => [k, 0])) as { [k in typeof counters[number]]: number }, layouts: new Set<string>() };
-    const stats: Stats = { scanReaders: 0, decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0 };
+    const stats: Stats = { scanReaders: 0, decisions: 0, allowed: 0, outsideDenied: 0, tokens: 0, senders: 0, refusedSenders: 0, reportsBySecret: 0 };
+    const controls = { widenedSender: 0, identitySender: 0 };
     let synthMs = 0;
     fc.assert(fc.property(specArb, fc.constantFrom(undefined, 'x1'), (spec, suffix) => {
       const t0 = Date.now();
@@ -290,7 +336,27 @@ describe('ACR access: the evaluated Terraform equals the native matrix, which co
       if (spec.access!.promoters!.length) seen.promoters++;
       if (Naming.layout(spec) === EnvironmentLayout.TAGS && Naming.environmentNames(spec).length) seen.tagsWithEnvs++;
       expect(problems(b, stats)).toEqual([]);
+      // Negative controls of the queue's senders (issue 19): the sender widened to the storage account, or given to an identity of the spec.
+      const senderOf = (json: any) => Object.values<any>(json.resource.azurerm_role_assignment ?? {}).filter((a) => a.role_definition_name === 'Storage Queue Data Message Sender');
+      if (senderOf(b.json).length && controls.widenedSender < 3) {
+        const json = JSON.parse(JSON.stringify(b.json));
+        senderOf(json)[0].scope = STORAGE;
+        expect(queueProblems(json).join('\n')).toMatch(/sends to another queue of the account/);
+        controls.widenedSender++;
+      }
+      const uai = Object.keys(b.json.resource.azurerm_user_assigned_identity ?? {})[0];
+      if (senderOf(b.json).length && uai && controls.identitySender < 3) {
+        const json = JSON.parse(JSON.stringify(b.json));
+        json.resource.azurerm_role_assignment.leak = { scope: QUEUE, role_definition_name: 'Storage Queue Data Message Sender', principal_id: `\${azurerm_user_assigned_identity.${uai}.principal_id}` };
+        expect(queueProblems(json).join('\n')).toMatch(/: sends to the queue true, expected false/);
+        controls.identitySender++;
+      }
     }), { seed: 20261201, numRuns: 150 });
+    // Issue 19: the queue senders were checked, promotion reports met, and both negative controls ran.
+    expect(stats.senders).toBeGreaterThan(10);
+    expect(stats.refusedSenders).toBeGreaterThan(50);
+    expect(stats.reportsBySecret).toBeGreaterThan(5);
+    expect(controls).toEqual({ widenedSender: 3, identitySender: 3 });
     // The generators produced the interesting cases.
     expect(seen.built).toBeGreaterThan(120);
     expect([...seen.layouts].sort()).toEqual(['none', 'registries', 'repositories', 'tags']);

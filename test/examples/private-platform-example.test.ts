@@ -4,7 +4,11 @@ import { join } from 'path';
 import { EcrPolicyPlan } from '../../src/aws/ecr-policy-plan';
 import { AcrPolicyPlan } from '../../src/azure/acr-policy-plan';
 import { GarPolicyPlan } from '../../src/gcp/gar-policy-plan';
-import { PolicyPlanText, SpecLoader } from '../../src/spec';
+import { ContainerRegistry as HarborRegistry } from '../../src/harbor/container-registry';
+import { HarborPolicyPlan } from '../../src/harbor/harbor-policy-plan';
+import { HarborTerraformChecks } from '../../src/harbor/terraform-checks';
+import { NotificationEvent, PolicyPlanText, SpecLoader } from '../../src/spec';
+import { schemaProblems } from '../harbor/provider-schema';
 
 const root = join(__dirname, '../..');
 const dir = join(root, 'examples/private-platform');
@@ -12,7 +16,7 @@ const dir = join(root, 'examples/private-platform');
 /** The resources of one type in a synthesized CDKTF stack. */
 const tf = (stack: string, type: string): any[] => Object.values(JSON.parse(readFileSync(join(dir, `cdktf.out/stacks/${stack}/cdk.tf.json`), 'utf8')).resource[type] ?? {});
 
-describe('examples/private-platform: private access and notifications on three clouds (issue 19)', () => {
+describe('examples/private-platform: private access and notifications on three clouds and Harbor (issue 19)', () => {
   const res = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/synth-examples.ts'), '--only', 'private-platform'], { cwd: root, encoding: 'utf8' });
 
   test('the main command validates the spec and synthesizes the CDK app (strict CloudFormation validation) and the CDKTF app', () => {
@@ -49,9 +53,30 @@ describe('examples/private-platform: private access and notifications on three c
     expect(tf('vault-registry-azure', 'azurerm_eventgrid_system_topic_event_subscription').map((s) => s.storage_queue_endpoint.queue_name)).toEqual(['registry-events', 'registry-events']);
   });
 
+  test('Harbor: no network resource (Harbor has none; the warning says so), one webhook per project with the spec\'s events, schema-valid', () => {
+    // Harbor's webhook event types of the spec's events (goharbor/harbor src/pkg/notifier/event/topic.go).
+    const events = [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION];
+    const types = HarborRegistry.webhookEventTypes(events);
+    expect(types).toEqual(['PUSH_ARTIFACT', 'SCANNING_COMPLETED', 'SCANNING_FAILED', 'TAG_RETENTION']);
+    const hooks = tf('vault-registry-harbor', 'harbor_project_webhook');
+    expect(hooks.map((h) => [h.address, h.notify_type, h.skip_cert_verify, h.auth_header, h.events_types]).sort()).toEqual([
+      ['https://events.platform.internal/harbor', 'http', false, '${var.harbor_webhook_auth_header}', types],
+      ['https://events.platform.internal/harbor', 'http', false, '${var.harbor_webhook_auth_header}', types],
+    ]);
+    expect(tf('vault-registry-harbor', 'harbor_project').map((p) => [p.name, p.public]).sort()).toEqual([['vault-dev', false], ['vault-prod', false]]);
+    const json = JSON.parse(readFileSync(join(dir, 'cdktf.out/stacks/vault-registry-harbor/cdk.tf.json'), 'utf8'));
+    expect(json.variable.harbor_webhook_auth_header.sensitive).toBe(true);
+    expect(json.provider.harbor[0].url).toBe('https://harbor.platform.internal');
+    expect(schemaProblems(JSON.parse(JSON.stringify(json, (k, v) => (k === '//' ? undefined : v))))).toEqual([]);
+    expect(HarborTerraformChecks.check(json)).toEqual([]);
+    expect(res.stdout).toContain('[Warning at /vault-registry-harbor/Registry] [container-registry-constructs:harbor-private-network]');
+  });
+
   test('the policy plan (what `container-registry plan` prints) shows the private access and the events of each cloud', () => {
     const spec = SpecLoader.fromFile(join(dir, 'platform.yaml'));
-    const plan = PolicyPlanText.render([...EcrPolicyPlan.fromSpec(spec), ...GarPolicyPlan.fromSpec(spec), ...AcrPolicyPlan.fromSpec(spec)]);
+    const plan = PolicyPlanText.render([
+      ...EcrPolicyPlan.fromSpec(spec), ...GarPolicyPlan.fromSpec(spec), ...AcrPolicyPlan.fromSpec(spec), ...HarborPolicyPlan.fromSpec(spec),
+    ]);
     const headings = plan.split('\n').filter((l) => l.startsWith('## '));
     for (const h of [
       '## aws registry Registry/PrivateEndpoints/S3 vpc-endpoint',
@@ -61,6 +86,7 @@ describe('examples/private-platform: private access and notifications on three c
       '## gcp subscription vault-registry-changes subscription',
       '## azure registry vaultprod private-endpoint',
       '## azure registry vaultprod event-subscription',
+      '## harbor project vault-prod webhook vault-events',
     ]) expect(headings).toContain(h);
     expect(plan).toContain('"Sid": "DenyPullsOutsideVpc"');
     expect(plan).toContain('prod-<aws:region>-starport-layer-bucket/*');

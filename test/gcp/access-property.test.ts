@@ -2,7 +2,7 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { ALL_CAPABILITIES, GcpAccess, GithubClaims, PROJECT } from './gcp-access';
+import { ALL_CAPABILITIES, GcpAccess, GithubClaims, PROJECT, PROJECT_NUMBER } from './gcp-access';
 import { annotations } from './helpers';
 import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry } from '../../src/gcp/artifact-registry';
@@ -13,7 +13,7 @@ import { AccessModel, AccessResourceKind, Capability, NativeAccessEntry } from '
 import { Glob } from '../../src/spec/glob';
 import { Naming } from '../../src/spec/naming';
 import {
-  Cloud, EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec, Severity, UpstreamRegistry,
+  Cloud, EnvironmentLayout, GithubTrustSpec, IdentitySpec, NotificationEvent, RegistrySpec, Severity, UpstreamRegistry,
 } from '../../src/spec/registry-spec';
 
 /*
@@ -21,8 +21,19 @@ import {
  * an independent evaluator (test/gcp/gcp-access.ts: @bufbuild/cel for Workload
  * Identity, the predefined Artifact Registry roles' permissions), against the
  * native matrix (GarAccessMatrix), the access model (AccessModel.operations) and a
- * neutral reading of each GitHub trust over GitHub's documented claims.
+ * neutral reading of each GitHub trust over GitHub's documented claims; and (issue 19)
+ * the Pub/Sub grants of notifications: the promoters' publisher binding on the promotions
+ * topic, the service agents' on the topics the construct creates, the subscribers' on
+ * their subscriptions, and nobody else's.
  */
+
+/** The subscriber of the notifications' pull subscriptions (`notifications.subscriberMembers`). */
+const SUBSCRIBER = 'serviceAccount:registry-events@acme.iam.gserviceaccount.com';
+/** The publishing service agents of the topics the services publish to (Artifact Registry, Artifact Analysis). */
+const AGENTS: { [topic: string]: string } = {
+  'gcr': `serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
+  'container-analysis-occurrences-v1': `serviceAccount:service-${PROJECT_NUMBER}@container-analysis.iam.gserviceaccount.com`,
+};
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const REPOS = ['acme/platform', 'acme/tools'];
@@ -45,6 +56,8 @@ const trustArb = (envs: string[]): fc.Arbitrary<GithubTrustSpec> => fc.record({
 interface Generated {
   spec: RegistrySpec;
   virtual: boolean;
+  /** The notification props (issue 19): topics created, delivery by push or to the subscriber. */
+  notifications?: { createTopics: boolean; push: boolean };
 }
 
 const specArb: fc.Arbitrary<Generated> = fc.record({
@@ -63,6 +76,10 @@ const specArb: fc.Arbitrary<Generated> = fc.record({
   promoters: fc.integer({ min: 0, max: 2 }),
   // The scan gate: a registry threshold makes the promoters of the protected hop read the project's occurrences.
   gate: fc.boolean(),
+  // Notifications: none, promotion reports (promoters publish) with registry changes, scan findings only, or everything.
+  notify: fc.constantFrom('none', 'none', 'promotion', 'scan', 'all'),
+  createTopics: fc.boolean(),
+  push: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
 }).map((g) => {
   const chain = g.envCount === 2 ? ['dev', 'prod'] : ENVS;
   const identity = (name: string, i: number, role: 'pusher' | 'puller' | 'promoter'): IdentitySpec => {
@@ -98,8 +115,14 @@ const specArb: fc.Arbitrary<Generated> = fc.record({
     ...(g.caches.length ? {
       upstreamCaches: g.caches.map((c) => ({ name: c, upstream: c === 'quay' ? UpstreamRegistry.QUAY : UpstreamRegistry.DOCKER_HUB })),
     } : {}),
+    ...(g.notify === 'none' ? {} : {
+      notifications: {
+        events: g.notify === 'promotion' ? [NotificationEvent.PUSH, NotificationEvent.PROMOTION] : g.notify === 'scan' ? [NotificationEvent.SCAN_FINDING]
+          : [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION],
+      },
+    }),
   };
-  return { spec, virtual: g.virtual };
+  return { spec, virtual: g.virtual, ...(g.notify === 'none' ? {} : { notifications: { createTopics: g.createTopics, push: g.push } }) };
 });
 
 // ------------------------------------------------------------------ the neutral reading of a trust
@@ -202,8 +225,17 @@ function build(g: Generated): Built {
     const stack = new TerraformStack(app, 'stack');
     new GoogleProvider(stack, 'google', { project: 'acme' });
     const virtualId = g.virtual ? `${g.spec.name}-virtual` : undefined;
+    const n = g.notifications;
     const registry = new ContainerRegistry(stack, 'Registry', {
-      spec: g.spec, project: 'acme', location: 'us', ...(virtualId ? { virtualRepository: {} } : {}),
+      spec: g.spec,
+      project: 'acme',
+      location: 'us',
+      ...(virtualId ? { virtualRepository: {} } : {}),
+      ...(n ? {
+        projectNumber: PROJECT_NUMBER,
+        notifications: n.push ? { createTopics: n.createTopics, pushEndpoint: 'https://events.acme.example/push', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' }
+          : { createTopics: n.createTopics, subscriberMembers: [SUBSCRIBER] },
+      } : {}),
     });
     const json = JSON.parse(Testing.synth(stack));
     return { spec: g.spec, stack, json, registry, matrix: GarAccessMatrix.of(g.spec, { virtualRepositoryId: virtualId }), virtualId };
@@ -254,6 +286,7 @@ function checkMatrix(b: Built, json: any): string[] {
 /** The native repository of a model resource. */
 function nativeOf(spec: RegistrySpec, kind: AccessResourceKind, environment: string, name: string, capability?: Capability): string {
   if (capability === Capability.READ_SCAN_RESULTS) return PROJECT;
+  if (kind === AccessResourceKind.NOTIFICATION) return GarAccessMatrix.promotionTopic(spec);
   return kind === AccessResourceKind.CACHE ? `${spec.name}-${name}` : Naming.garRepositoryId(spec, environment);
 }
 
@@ -279,7 +312,8 @@ function checkModel(b: Built): string[] {
     const resources = model.filter((e) => e.identity === row.identity
       && nativeOf(b.spec, e.resource.kind, e.resource.environment, e.resource.name) === row.resource);
     const isCache = (b.spec.upstreamCaches ?? []).some((c) => `${b.spec.name}-${c.name}` === row.resource);
-    const expectedCount = isCache ? 1 : b.spec.repositories.length;
+    const isTopic = row.resource.startsWith('topic:');
+    const expectedCount = isCache || isTopic ? 1 : b.spec.repositories.length;
     // Reading scan results is a project-level row (with beyondModel), not a repository capability.
     const repositoryCaps = (caps: Capability[]) => caps.filter((c) => c !== Capability.READ_SCAN_RESULTS).join();
     if (resources.length !== expectedCount || resources.some((e) => repositoryCaps(e.capabilities) !== row.capabilities.join())) {
@@ -290,6 +324,60 @@ function checkModel(b: Built): string[] {
     if (!withPrincipal.has(name) && !annotations(b.registry).some((a) => a.startsWith(`Identity "${name}" has no Google Cloud principal`))) {
       problems.push(`${name} has no GCP principal and no warning says so`);
     }
+  }
+  return problems;
+}
+
+interface NotificationStats { published: number; refused: number; agentTopics: number; subscribed: number; pushed: number }
+
+/**
+ * (5) Notifications (issue 19): on every topic of the configuration, exactly the expected members publish (the
+ * promoters that report promotions, as the matrix and the model say, on the promotions topic; the service agent
+ * on a topic the construct creates for its service); exactly the subscriber consumes each pull subscription; no
+ * member holds more than publishing on a topic; no Pub/Sub role on the project.
+ */
+function checkNotifications(b: Built, json: any, stats?: NotificationStats): string[] {
+  if (!b.spec.notifications) return [];
+  const access = new GcpAccess(json);
+  const problems: string[] = [];
+  try {
+    const members = membersOf(access, b.spec);
+    const identitiesOf = new Map<string, string[]>();
+    for (const [identity, list] of members) for (const m of list) identitiesOf.set(m, [...(identitiesOf.get(m) ?? []), identity]);
+    const everyone = [...new Set([...identitiesOf.keys(), SUBSCRIBER, ...Object.values(AGENTS), 'allUsers', 'allAuthenticatedUsers'])];
+    const promotions = `${b.spec.name}-promotions`;
+    const reporters = new Set(AccessModel.promotionReporters(b.spec));
+    const topics = access.resources('google_pubsub_topic').map(([, t]) => access.resolve(t.name));
+    if (b.spec.notifications.events.includes(NotificationEvent.PROMOTION) !== topics.includes(promotions)) problems.push(`the topic ${promotions} is missing or unexpected`);
+    for (const topic of topics) {
+      for (const member of everyone) {
+        const ids = identitiesOf.get(member) ?? [];
+        const listed = b.matrix.some((r) => ids.includes(r.identity) && r.resource === `topic:${topic}` && r.capabilities.includes(Capability.PUBLISH_NOTIFICATION));
+        const model = ids.some((id) => reporters.has(id)
+          && AccessModel.allows(b.spec, id, AccessModel.PROMOTION_NOTIFICATION, Capability.PUBLISH_NOTIFICATION));
+        if (topic === promotions && listed !== model) problems.push(`${ids.join('+')} (${member}): the matrix lists publishing ${listed}, the model says ${model}`);
+        const expected = topic === promotions ? listed : AGENTS[topic] === member;
+        const perms = access.topicPermissions(member, topic);
+        const publishes = perms.has('pubsub.topics.publish');
+        if (publishes !== expected) {problems.push(`${member} publishes to ${topic}: ${publishes}, expected ${expected}`);} else if (publishes) { if (stats) { if (topic === promotions) stats.published++; else stats.agentTopics++; } } else if (stats) {stats.refused++;}
+        const more = [...perms].filter((p) => p !== 'pubsub.topics.publish');
+        if (more.length) problems.push(`${member} holds ${more.join(', ')} on the topic ${topic}`);
+      }
+    }
+    const push = access.resources('google_pubsub_subscription').some(([, x]) => x.push_config);
+    for (const [, sub] of access.resources('google_pubsub_subscription')) {
+      const name = access.resolve(sub.name);
+      for (const member of everyone) {
+        const consumes = access.subscriptionPermissions(member, name).has('pubsub.subscriptions.consume');
+        const expected = member === SUBSCRIBER && !sub.push_config;
+        if (consumes !== expected) problems.push(`${member} consumes ${name}: ${consumes}, expected ${expected}`);
+        else if (consumes && stats) stats.subscribed++;
+      }
+      if (sub.push_config && stats) stats.pushed++;
+    }
+    if (push && access.resources('google_pubsub_subscription_iam_member').length) problems.push('a push delivery with subscriber bindings');
+  } catch (e) {
+    problems.push(`the Pub/Sub grants cannot be evaluated: ${(e as Error).message}`);
   }
   return problems;
 }
@@ -396,10 +484,12 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
       workflow: { jobs: 0, refused: 0, otherRepository: 0 },
     };
     const trustStats: TrustStats = { adversarialKinds: new Set(), intended: 0, adversarial: 0 };
+    const notificationStats: NotificationStats = { published: 0, refused: 0, agentTopics: 0, subscribed: 0, pushed: 0 };
     fc.assert(fc.property(specArb, (g) => {
       const b = build(g);
       const problems = [
         ...checkMatrix(b, b.json), ...checkModel(b), ...checkTrusts(b, b.json, trustStats), ...checkWorkflow(b, b.json, seen.workflow),
+        ...checkNotifications(b, b.json, notificationStats),
       ];
       expect(problems).toEqual([]);
       seen.specs++;
@@ -432,6 +522,69 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
       'no environment', 'prefix repository', 'pull_request', 'wrong audience',
     ]);
     expect(trustStats.adversarial).toBeGreaterThan(2000);
+    // Notifications (issue 19): promoters published, service agents on created topics, subscribers and push deliveries, refusals.
+    expect(notificationStats.published).toBeGreaterThan(10);
+    expect(notificationStats.agentTopics).toBeGreaterThan(10);
+    expect(notificationStats.subscribed).toBeGreaterThan(20);
+    expect(notificationStats.pushed).toBeGreaterThan(5);
+    expect(notificationStats.refused).toBeGreaterThan(200);
+  });
+
+  describe('negative controls of the notification grants (issue 19): each deliberate fault is caught', () => {
+    const g: Generated = {
+      virtual: false,
+      notifications: { createTopics: true, push: false },
+      spec: {
+        version: 1,
+        name: 'platform',
+        repositories: [{ name: 'api' }],
+        environments: { layout: EnvironmentLayout.REGISTRIES, chain: [{ name: 'dev' }, { name: 'prod' }] },
+        access: {
+          pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
+          promoters: [{ name: 'release', github: { repository: 'acme/platform', environment: 'prod' } }],
+        },
+        notifications: { events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.PROMOTION] },
+      },
+    };
+    const b = build(g);
+    const access = new GcpAccess(b.json);
+    const sa = (name: string) => `serviceAccount:${access.output(WorkflowVariables.identity(Cloud.GCP, name))}`;
+    const mutate = (edit: (json: any) => void) => {
+      const json = JSON.parse(JSON.stringify(b.json));
+      edit(json);
+      return checkNotifications(b, json);
+    };
+    const topicMember = (json: any, topic: string) => Object.values<any>(json.resource.google_pubsub_topic_iam_member)
+      .find((m) => new GcpAccess(json).resolve(m.topic).endsWith(topic));
+
+    test('the unmodified configuration passes; the promoter publishes, the service agents publish to the topics created for them', () => {
+      expect(checkNotifications(b, b.json)).toEqual([]);
+      expect(access.publishes(sa('release'), 'platform-promotions')).toBe(true);
+      expect(access.publishes(sa('ci'), 'platform-promotions')).toBe(false);
+      expect(access.publishes(AGENTS.gcr, 'gcr')).toBe(true);
+    });
+
+    test('the publisher role granted on the project instead of the topic is caught', () => {
+      expect(mutate((json) => {
+        json.resource.google_project_iam_member = { ...json.resource.google_project_iam_member, widened: { project: 'acme', role: 'roles/pubsub.publisher', member: sa('release') } };
+      }).join('\n')).toMatch(/cannot be evaluated: a project-level Pub\/Sub role/);
+    });
+
+    test('the promotions publisher given to the pusher is caught', () => {
+      expect(mutate((json) => { topicMember(json, 'platform-promotions').member = sa('ci'); }).join('\n'))
+        .toMatch(/ci.*publishes to platform-promotions: true, expected false[\s\S]*release.*publishes to platform-promotions: false, expected true/);
+    });
+
+    test('a service-agent topic opened to allUsers, or the subscriber role on a topic, is caught', () => {
+      expect(mutate((json) => { topicMember(json, 'gcr').member = 'allUsers'; }).join('\n')).toMatch(/allUsers publishes to gcr: true, expected false/);
+      expect(mutate((json) => { topicMember(json, 'container-analysis-occurrences-v1').role = 'roles/pubsub.subscriber'; }).join('\n'))
+        .toMatch(/holds pubsub\.snapshots\.seek, pubsub\.subscriptions\.consume, pubsub\.topics\.attachSubscription on the topic container-analysis-occurrences-v1/);
+    });
+
+    test('a subscription readable by every authenticated user is caught', () => {
+      expect(mutate((json) => { Object.values<any>(json.resource.google_pubsub_subscription_iam_member)[0].member = 'allAuthenticatedUsers'; }).join('\n'))
+        .toMatch(/allAuthenticatedUsers consumes platform-\S+: true, expected false/);
+    });
   });
 
   describe('negative controls: each deliberate fault is caught', () => {

@@ -380,6 +380,26 @@ export class GcpAccess {
     return [...new Set(this.resources('google_pubsub_topic_iam_member').map(([, m]) => this.resolve(m.member)))].sort();
   }
 
+  /**
+   * The permissions a member has on a Pub/Sub subscription (by name, `platform-registry-changes`)
+   * from the subscription IAM members; other forms throw (none is expected).
+   */
+  public subscriptionPermissions(member: string, subscription: string): Set<string> {
+    if (this.resources('google_pubsub_subscription_iam_binding').length > 0 || this.resources('google_pubsub_subscription_iam_policy').length > 0) {
+      throw new Error('google_pubsub_subscription_iam_binding and google_pubsub_subscription_iam_policy are not evaluated');
+    }
+    if (this.projectBindings().some((b) => b.role.startsWith('roles/pubsub.'))) throw new Error('a project-level Pub/Sub role');
+    const perms = new Set<string>();
+    for (const [, m] of this.resources('google_pubsub_subscription_iam_member')) {
+      const name = this.resolve(m.subscription).replace(/^projects\/[^/]+\/subscriptions\//, '');
+      if (name !== subscription || this.resolve(m.member) !== member) continue;
+      const list = ROLE_PERMISSIONS[m.role];
+      if (!list) throw new Error(`role ${m.role} is not known to the evaluator`);
+      for (const p of list) perms.add(p);
+    }
+    return perms;
+  }
+
   /** Whether a member may publish to a topic (by name). */
   public publishes(member: string, topic: string): boolean {
     return this.topicPermissions(member, topic).has('pubsub.topics.publish');

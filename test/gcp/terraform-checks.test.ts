@@ -1,4 +1,8 @@
+import { Testing } from 'cdktf';
+import { testStack } from './helpers';
+import { ContainerRegistry, ContainerRegistryProps } from '../../src/gcp/artifact-registry';
 import { TerraformChecks } from '../../src/gcp/terraform-checks';
+import { NotificationEvent, RegistrySpec } from '../../src/spec';
 
 /** A configuration with one repository of the given body. */
 function repo(body: any): any {
@@ -137,5 +141,107 @@ describe('TerraformChecks', () => {
       },
     };
     expect(TerraformChecks.check(config, { pathPrefix: 'stack/registry' }).map((p) => p.address)).toEqual(['google_service_account.mine']);
+  });
+});
+
+describe('TerraformChecks: perimeters and notifications (issue 19)', () => {
+  const stackOf = (spec: RegistrySpec, props: Partial<ContainerRegistryProps>) => {
+    const stack = testStack();
+    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme', location: 'europe-west1', projectNumber: '111222333444', ...props });
+    return JSON.parse(Testing.synth(stack));
+  };
+  const spec = (over: Partial<RegistrySpec>): RegistrySpec => ({ name: 'platform', repositories: [{ name: 'api' }], ...over });
+  const ALL = [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION];
+
+  test('what the construct writes passes: a created perimeter, a perimeter membership, created topics, pull and push subscriptions', () => {
+    const created = stackOf(spec({ network: { privateAccess: true }, notifications: { events: ALL } }), {
+      servicePerimeter: { accessPolicy: '987654' },
+      notifications: { createTopics: true, subscriberMembers: ['serviceAccount:events@acme.iam.gserviceaccount.com'] },
+    });
+    const joined = stackOf(spec({ network: { privateAccess: true, gcpServicePerimeter: 'accessPolicies/1/servicePerimeters/platform_prod' }, notifications: { events: ALL } }), {
+      notifications: { pushEndpoint: 'https://events.acme.example/push', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' },
+    });
+    for (const json of [created, joined]) expect(TerraformChecks.check(json)).toEqual([]);
+    // The checks saw these resources (a rule that never runs would pass as well).
+    expect(Object.keys(created.resource)).toEqual(expect.arrayContaining(['google_access_context_manager_service_perimeter', 'google_pubsub_topic',
+      'google_pubsub_subscription', 'google_pubsub_topic_iam_member', 'google_pubsub_subscription_iam_member']));
+    expect(Object.keys(joined.resource)).toContain('google_access_context_manager_service_perimeter_resource');
+  });
+
+  // The provider schema's descriptions (@cdktf/provider-google 6.50.0 bindings): access-context-manager-service-perimeter
+  // "name ... The short_name component must begin with a letter and only include alphanumeric and '_'. Format:
+  // accessPolicies/{policy_id}/servicePerimeters/{short_name}", "parent ... Format: accessPolicies/{policy_id}",
+  // perimeter_type 'Possible values: ["PERIMETER_TYPE_REGULAR", "PERIMETER_TYPE_BRIDGE"]', status.access_levels "For Service
+  // Perimeter Bridge, must be empty", status.resources and the perimeter resource's `resource` "Currently only projects are
+  // allowed. Format: projects/{project_number}".
+  test('negative controls: each perimeter rule catches its fault', () => {
+    const perimeter = (body: any) => messages({
+      resource: {
+        google_access_context_manager_service_perimeter: {
+          p: {
+            name: 'accessPolicies/1/servicePerimeters/platform_registry',
+            parent: 'accessPolicies/1',
+            title: 't',
+            status: { resources: ['projects/111'], restricted_services: ['artifactregistry.googleapis.com'] },
+            ...body,
+          },
+        },
+      },
+    });
+    expect(perimeter({})).toEqual([]);
+    expect(perimeter({ name: 'accessPolicies/1/servicePerimeters/platform-registry' })).toEqual([expect.stringContaining('.name: "accessPolicies/1/servicePerimeters/platform-registry" is not')]);
+    expect(perimeter({ parent: 'accessPolicies/2' })).toEqual([expect.stringContaining('.parent: "accessPolicies/2" is not the access policy of the perimeter\'s name')]);
+    expect(perimeter({ perimeter_type: 'REGULAR' })).toEqual([expect.stringContaining('.perimeter_type: "REGULAR" is not PERIMETER_TYPE_REGULAR or PERIMETER_TYPE_BRIDGE')]);
+    expect(perimeter({ status: { resources: ['projects/acme'], restricted_services: ['artifactregistry.googleapis.com'] } }))
+      .toEqual([expect.stringContaining('.status.resources[0]: "projects/acme" is not projects/{project_number}')]);
+    expect(perimeter({ status: { resources: ['projects/111'], restricted_services: ['storage.googleapis.com'] } }))
+      .toEqual([expect.stringContaining('.status.restricted_services: ["storage.googleapis.com"] does not restrict artifactregistry.googleapis.com')]);
+    expect(perimeter({ perimeter_type: 'PERIMETER_TYPE_BRIDGE', status: { resources: ['projects/111'], access_levels: ['accessPolicies/1/accessLevels/a'] } }))
+      .toEqual([expect.stringContaining('.status.access_levels: ["accessPolicies/1/accessLevels/a"] must be empty on a perimeter bridge')]);
+    expect(messages({ resource: { google_access_context_manager_service_perimeter_resource: { m: { perimeter_name: 'platform', resource: 'projects/acme-prod' } } } })).toEqual([
+      expect.stringContaining('google_access_context_manager_service_perimeter_resource.m.perimeter_name: "platform" is not accessPolicies/'),
+      expect.stringContaining('google_access_context_manager_service_perimeter_resource.m.resource: "projects/acme-prod" is not projects/{project_number}'),
+    ]);
+  });
+
+  // Pub/Sub API, Topic.name / Subscription.name: "must start with a letter, and contain only letters ([A-Za-z]), numbers ([0-9]),
+  // dashes (-), underscores (_), periods (.), tildes (~), plus (+) or percent signs (%). It must be between 3 and 255 characters in
+  // length, and it must not start with "goog"". Binding (pubsub-subscription): ack deadline "minimum ... 10 seconds ... maximum ...
+  // 600 seconds"; message_retention_duration "Cannot be more than 31 days ('"2678400s"') or less than 10 minutes ('"600s"')".
+  test('negative controls: each Pub/Sub rule catches its fault', () => {
+    const pubsub = (type: string, body: any) => messages({ resource: { [type]: { x: { project: 'acme', ...body } } } });
+    expect(pubsub('google_pubsub_topic', { name: 'platform-promotions' })).toEqual([]);
+    for (const name of ['gc', 'googlers', '1events', 'events/x', 'e'.repeat(256)]) {
+      expect(pubsub('google_pubsub_topic', { name })).toEqual([expect.stringContaining(`google_pubsub_topic.x.name: ${JSON.stringify(name)} is not a Pub/Sub name`)]);
+    }
+    const sub = { name: 'platform-registry-changes', topic: 'projects/acme/topics/gcr', ack_deadline_seconds: 60, message_retention_duration: '604800s' };
+    expect(pubsub('google_pubsub_subscription', sub)).toEqual([]);
+    expect(pubsub('google_pubsub_subscription', { ...sub, message_retention_duration: '600.5s' })).toEqual([]);
+    expect(pubsub('google_pubsub_subscription', { ...sub, ack_deadline_seconds: 601 })).toEqual([expect.stringContaining('.ack_deadline_seconds: 601 is not 10 to 600 seconds')]);
+    expect(pubsub('google_pubsub_subscription', { ...sub, message_retention_duration: '599s' })).toEqual([expect.stringContaining('.message_retention_duration: "599s" is not a duration from "600s"')]);
+    expect(pubsub('google_pubsub_subscription', { ...sub, message_retention_duration: '2678401s' })).toEqual([expect.stringContaining('"2678401s" is not a duration')]);
+    expect(pubsub('google_pubsub_subscription', { ...sub, message_retention_duration: '7d' })).toEqual([expect.stringContaining('"7d" is not a duration')]);
+    expect(pubsub('google_pubsub_subscription', { ...sub, push_config: { push_endpoint: 'http://events.acme.example' } }))
+      .toEqual([expect.stringContaining('.push_config.push_endpoint: "http://events.acme.example" is not an https URL')]);
+    expect(pubsub('google_pubsub_topic_iam_member', { topic: 'gcr', role: 'roles/pubsub.publisher', member: 'allUsers' }))
+      .toEqual([expect.stringContaining('google_pubsub_topic_iam_member.x.member: "allUsers" opens the topic to everyone')]);
+    expect(pubsub('google_pubsub_subscription_iam_member', { subscription: 's', role: 'roles/pubsub.subscriber', member: 'allAuthenticatedUsers' }))
+      .toEqual([expect.stringContaining('opens the subscription to everyone')]);
+  });
+
+  test('the construct runs them at synth on its own resources: an escape-hatch override the provider would refuse fails synth', () => {
+    const stack = testStack();
+    const registry = new ContainerRegistry(stack, 'Registry', {
+      spec: spec({ network: { privateAccess: true }, notifications: { events: [NotificationEvent.PUSH] } }),
+      project: 'acme',
+      location: 'europe-west1',
+      projectNumber: '111222333444',
+      servicePerimeter: { accessPolicy: '987654' },
+      notifications: { subscriberMembers: ['serviceAccount:e@acme.iam.gserviceaccount.com'] },
+    });
+    expect(() => Testing.synth(stack, true)).not.toThrow();
+    registry.perimeter!.perimeter!.addOverride('status.resources', ['projects/acme']);
+    registry.notifications!.subscriptions['registry-changes'].addOverride('message_retention_duration', '60s');
+    expect(() => Testing.synth(stack, true)).toThrow(/status\.resources\[\d\]: "projects\/acme" is not projects\/\{project_number\}[\s\S]*message_retention_duration: "60s" is not a duration/);
   });
 });

@@ -38,9 +38,11 @@ import * as fc from 'fast-check';
 import { HarborAccess } from './harbor-access';
 import { robotResource, synthesizeRobots } from './robot-stack';
 import { HarborAccessEntry, HarborAccessMatrix } from '../../src/harbor/access-matrix';
+import { ContainerRegistry } from '../../src/harbor/container-registry';
 import { PromotionPlanner, PromotionWorkflow, WorkflowVariables } from '../../src/promotion';
 import {
-  AccessModel, AccessResource, AccessResourceKind, Capability, Cloud, EnvironmentLayout, IdentitySpec, RegistrySpec, TagStrategy, UpstreamRegistry,
+  AccessModel, AccessResource, AccessResourceKind, Capability, Cloud, EnvironmentLayout, IdentitySpec, NotificationEvent, RegistrySpec, TagStrategy,
+  UpstreamRegistry,
 } from '../../src/spec';
 import { Naming } from '../../src/spec/naming';
 
@@ -176,6 +178,9 @@ function problems(spec: RegistrySpec, json: any, stats?: Stats, matrixOverride?:
   // Every operation of the model is allowed by its identity's robot in the operation's project (the one its programs log in with).
   for (const op of AccessModel.operations(spec)) {
     if (stats) stats.operations++;
+    // Publishing a promotion report (issue 19) is the workflow's POST to the PROMOTION_WEBHOOK_URL secret: the secret is the
+    // permission, so no robot has it (webhookProblems checks the workflow reads that secret and that robots gain nothing).
+    if (op.capability === Capability.PUBLISH_NOTIFICATION) continue;
     const project = op.resource.kind === AccessResourceKind.CACHE
       ? Naming.harborCacheProjectName(spec, op.resource.name)
       : Naming.harborProjectName(spec, op.resource.environment || undefined);
@@ -226,6 +231,47 @@ function outputProblems(spec: RegistrySpec, json: any, workflow?: { variables: s
   return out;
 }
 
+/** The webhook address the generated specs' notifications go to. */
+const HOOK = 'https://events.acme.example/harbor';
+
+/**
+ * Issue 19: what notifications create on Harbor, checked against the spec. One project webhook per project of the
+ * spec with exactly the Harbor event types of its events, to the given address only, certificate verified; none for
+ * a cache project; no robot and no robot permission of their own (the robots equal the spec's without notifications);
+ * the promoters that report promotions do it with the PROMOTION_WEBHOOK_URL secret, which the workflow reads.
+ */
+function webhookProblems(
+  spec: RegistrySpec, json: any, workflow?: { variables: string[]; secrets: string[] }, stats?: { hooks: number; reports: number },
+): string[] {
+  const out: string[] = [];
+  const events = spec.notifications?.events ?? [];
+  const types = ContainerRegistry.webhookEventTypes(events);
+  // The spec's projects (not the proxy-cache projects, nor the decoys withDecoys adds).
+  const projects = Object.entries<any>(json.resource?.harbor_project ?? {}).filter(([address, p]) => p.registry_id === undefined && !address.startsWith('decoy-'));
+  const hooks = Object.values<any>(json.resource?.harbor_project_webhook ?? {});
+  const expected = types.length ? projects.length : 0;
+  if (hooks.length !== expected) out.push(`${hooks.length} project webhooks, expected ${expected} (one per project with events ${types.join(', ') || 'none'})`);
+  for (const h of hooks) {
+    const project = /^\$\{harbor_project\.([^.]+)\.id\}$/.exec(String(h.project_id))?.[1];
+    if (!project || !projects.some(([address]) => address === project)) out.push(`a webhook on ${h.project_id}, which is no project of the spec`);
+    if (h.address !== HOOK) out.push(`a webhook to ${h.address}, not the given address`);
+    if (h.skip_cert_verify !== false) out.push(`a webhook that does not verify ${h.address}'s certificate`);
+    if (JSON.stringify([...h.events_types].sort()) !== JSON.stringify([...types].sort())) out.push(`a webhook for ${h.events_types.join(', ')}, expected ${types.join(', ')}`);
+    if (stats) stats.hooks++;
+  }
+  if (new Set(hooks.map((h) => h.project_id)).size !== hooks.length) out.push('two webhooks on one project');
+  // Notifications grant no robot anything.
+  const without = HarborAccessMatrix.robots({ ...spec, notifications: undefined });
+  if (JSON.stringify(HarborAccessMatrix.robots(spec)) !== JSON.stringify(without)) out.push('the robots differ with notifications');
+  const reporters = AccessModel.promotionReporters(spec);
+  if (workflow && reporters.length) {
+    if (!workflow.secrets.includes(WorkflowVariables.notification(Cloud.HARBOR))) out.push(`the workflow of promotion reporters ${reporters.join(', ')} reads no ${WorkflowVariables.notification(Cloud.HARBOR)} secret`);
+    else if (stats) stats.reports++;
+  }
+  if (workflow && !reporters.length && workflow.secrets.includes(WorkflowVariables.notification(Cloud.HARBOR))) out.push('the workflow reads the promotion webhook without promotion reports');
+  return out;
+}
+
 /** Adds the decoy projects to a configuration (what else lives on the instance). */
 function withDecoys(spec: RegistrySpec, json: any): any {
   for (const name of decoys(spec)) json.resource.harbor_project[`decoy-${name}`] = { name };
@@ -258,6 +304,8 @@ const specArb = fc.record({
   immutable: fc.boolean(),
   // One identity in two roles (a puller that is also the CI, or also a promoter; a pusher may not promote): its robots merge the roles' grants per project.
   shared: fc.constantFrom('none', 'ci0', 'promo0'),
+  // Issue 19: registry events (project webhooks) and promotion reports.
+  notify: fc.constantFrom('none', 'none', 'events', 'all', 'promotion'),
 }).chain((base) => {
   const envs = ['dev', 'staging', 'prod'].slice(0, base.chainLength);
   return fc.record({
@@ -277,6 +325,12 @@ const specArb = fc.record({
       pullers: pullers.map((p, i) => (i === 0 && [...pushers, ...promoters].some((x) => x.name === base.shared) ? { ...p, name: base.shared } : p)),
       promoters: [...promoters],
     },
+    ...(base.notify === 'none' ? {} : {
+      notifications: {
+        events: base.notify === 'events' ? [NotificationEvent.PUSH, NotificationEvent.RETENTION_DELETION] : base.notify === 'promotion' ? [NotificationEvent.PROMOTION]
+          : [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION],
+      },
+    }),
   }));
 });
 
@@ -288,8 +342,10 @@ describe('Harbor access: the deployed robots, evaluated, equal the native matrix
     let robotCount = 0;
     let maxPerIdentity = 0;
     let workflowRobotVariables = 0;
+    const webhookStats = { hooks: 0, reports: 0, notifying: 0 };
+    const webhookControls = { address: 0, certificate: 0, robot: 0 };
     fc.assert(fc.property(specArb, (spec) => {
-      const { json, robots } = synthesizeRobots(spec);
+      const { json, robots } = synthesizeRobots(spec, spec.notifications ? { webhookAddress: HOOK } : {});
       seen.built++;
       robotCount += robots.length;
       seen.layouts.add(Naming.environmentNames(spec).length ? Naming.layout(spec) : 'none');
@@ -320,7 +376,37 @@ describe('Harbor access: the deployed robots, evaluated, equal the native matrix
         if (!/^Cannot generate the promotion workflow|^Cannot plan promotion/.test((e as Error).message)) throw e;
       }
       expect(outputProblems(spec, json, workflow)).toEqual([]);
+      expect(webhookProblems(spec, json, workflow, webhookStats)).toEqual([]);
+      if (spec.notifications) webhookStats.notifying++;
+      // Negative controls (issue 19): a webhook to another address, one that skips certificate checks, a robot permission for the reports.
+      const hooks = Object.values<any>(json.resource.harbor_project_webhook ?? {});
+      if (hooks.length && webhookControls.address < 3) {
+        const copy = JSON.parse(JSON.stringify(json));
+        Object.values<any>(copy.resource.harbor_project_webhook)[0].address = 'https://attacker.example/hook';
+        expect(webhookProblems(spec, copy).join('\n')).toMatch(/a webhook to https:\/\/attacker\.example\/hook, not the given address/);
+        webhookControls.address++;
+      }
+      if (hooks.length && webhookControls.certificate < 3) {
+        const copy = JSON.parse(JSON.stringify(json));
+        Object.values<any>(copy.resource.harbor_project_webhook)[0].skip_cert_verify = true;
+        expect(webhookProblems(spec, copy).join('\n')).toMatch(/does not verify/);
+        webhookControls.certificate++;
+      }
+      const reporter = AccessModel.promotionReporters(spec)[0];
+      const reporterRobot = reporter && Object.values<any>(json.resource.harbor_robot_account ?? {}).find((r) => r.name === reporter);
+      if (reporterRobot && webhookControls.robot < 3) {
+        // A robot allowed to manage the project's webhooks (Harbor's notification-policy resource) is caught by the access check.
+        const copy = JSON.parse(JSON.stringify(json));
+        Object.values<any>(copy.resource.harbor_robot_account).find((r) => r.name === reporter).permissions[0].access.push({ resource: 'notification-policy', action: 'create' });
+        expect(problems(spec, withDecoys(spec, copy)).join('\n')).toMatch(new RegExp(`robot\\$[^ ]*\\+${reporter}: deployed .*notification-policy:create`));
+        webhookControls.robot++;
+      }
     }), { seed: 20261216, numRuns: 200 });
+    // Issue 19: webhooks and promotion reports were generated and checked, and each negative control ran.
+    expect(webhookStats.notifying).toBeGreaterThan(40);
+    expect(webhookStats.hooks).toBeGreaterThan(40);
+    expect(webhookStats.reports).toBeGreaterThan(10);
+    expect(webhookControls).toEqual({ address: 3, certificate: 3, robot: 3 });
     // The generators produced the interesting cases.
     expect([...seen.layouts].sort()).toEqual(['none', 'registries', 'repositories', 'tags']);
     for (const k of counters) expect([k, seen[k] > 10]).toEqual([k, true]);

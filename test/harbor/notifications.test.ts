@@ -92,6 +92,19 @@ describe('harbor project webhooks (issue 19)', () => {
     }
   });
 
+  test('network.privateAccess: Harbor has no private endpoint, so the construct creates nothing for it and says so (stable id); without it, no warning', () => {
+    const spec = harborSpec(EnvironmentLayout.REGISTRIES, { network: { privateAccess: true }, notifications: { events: [NotificationEvent.PUSH] } });
+    const { json, stack } = build(spec, { webhookAddress: HOOK });
+    const plain = build(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.PUSH] } }), { webhookAddress: HOOK });
+    // The same resources with and without privateAccess: nothing network-related exists in the provider.
+    expect(Object.keys(json.resource).sort()).toEqual(Object.keys(plain.json.resource).sort());
+    expect(warningIds(stack)).toContain(WarningIds.id('harbor', 'private-network'));
+    expect(warningIds(plain.stack)).not.toContain(WarningIds.id('harbor', 'private-network'));
+    const message = stack.node.findAll().flatMap((c) => c.node.metadata).map((m) => String(m.data)).find((d) => d.includes('harbor-private-network'));
+    expect(message).toContain(`this construct reaches it at ${URL}`);
+    expect(message).toContain('let Harbor\'s core reach the webhook address');
+  });
+
   test('bad webhook props, all at once', () => {
     const message = problemsOf(() => build(harborSpec(EnvironmentLayout.REGISTRIES), { webhookAddress: 'ftp://hooks', robotDurationDays: 0 }));
     expect(message).toContain('webhookAddress: "ftp://hooks" is not an http(s) URL');

@@ -14,7 +14,7 @@
  */
 import { TerraformStack, Testing } from 'cdktf';
 import { HarborAccessMatrix, HarborRobot } from '../../src/harbor/access-matrix';
-import { ContainerRegistry } from '../../src/harbor/container-registry';
+import { ContainerRegistry, ContainerRegistryProps } from '../../src/harbor/container-registry';
 import { RegistrySpec } from '../../src/spec';
 
 /** The secret a test gives the robot of an identity in a project (Harbor generates one; distinct per robot). */
@@ -29,13 +29,15 @@ export function robotResource(json: any, name: string, project: string): any {
 }
 
 /**
- * Synthesizes `harbor.ContainerRegistry` for a spec (its default props: outputs on)
+ * Synthesizes `harbor.ContainerRegistry` for a spec (its default props: outputs on; `props` adds to them)
  * and returns the Terraform JSON, with a secret on each robot, the matrix's robots
  * (what the JSON is checked against) and the construct.
  */
-export function synthesizeRobots(spec: RegistrySpec): { json: any; robots: HarborRobot[]; registry: ContainerRegistry } {
+export function synthesizeRobots(
+  spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {},
+): { json: any; robots: HarborRobot[]; registry: ContainerRegistry } {
   const stack = new TerraformStack(Testing.app(), 'stack');
-  const registry = new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com' });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, url: 'https://harbor.example.com', ...props });
   // `true`: run the node validations, as `cdktf synth` does (the construct's HarborTerraformChecks).
   const json = JSON.parse(Testing.synth(stack, true));
   for (const r of Object.values<any>(json.resource?.harbor_robot_account ?? {})) {

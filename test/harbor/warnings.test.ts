@@ -34,6 +34,8 @@ const scenarios: Array<() => string[]> = [
   // notifications without a webhook address; scan findings delivered unfiltered by severity (issue 19)
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.PUSH] } })),
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.SCAN_FINDING] } }), { webhookAddress: 'https://hooks.example.com/harbor' }),
+  // private access, which Harbor cannot provide itself
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { network: { privateAccess: true } })),
 ];
 
 describe('HarborWarnings', () => {
