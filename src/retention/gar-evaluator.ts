@@ -201,7 +201,9 @@ export class GarCleanupEvaluator {
     const rank = new Int32Array(packageNames.length);
     packageNames.map((_, k) => k).sort((a, b) => compareStrings(packageNames[a], packageNames[b])).forEach((k, r) => { rank[k] = r; });
     picked.sort((a, b) => (rank[packageOf[a]] - rank[packageOf[b]]) || compareStrings(versions[a].version, versions[b].version));
-    const deleted: GarDeletedVersion[] = picked.map((i) => ({ packageName: versions[i].packageName, version: versions[i].version, policyId: policies[deleteBy[i]].id }));
+    const deleted: GarDeletedVersion[] = picked.map((i) => ({
+      packageName: versions[i].packageName, version: versions[i].version, policyId: policies[deleteBy[i]].id,
+    }));
     return { deleted };
   }
 
