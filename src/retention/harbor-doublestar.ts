@@ -35,8 +35,10 @@ const LITERAL_PATH = /^[A-Za-z0-9._/-]+$/;
 const SIMPLE_COMPONENT = /^[A-Za-z0-9._-]*\*?$/;
 /**
  * `(name) => doublestarMatch(pattern, name)`, compiled once (compile each
- * pattern once per evaluation, not per name). Internal. The shapes translated policies use get a fast path; every other
- * pattern, and every name the fast path does not cover, goes to the port:
+ * pattern once per evaluation, not per name), with the same results and the
+ * same `DoublestarBadPattern` failures. Internal. The shapes translated
+ * policies use get a fast path; every other pattern, and every name the fast
+ * path does not cover, goes to the port:
  * - `**`: every name (`doMatching` returns true on a last `**` component).
  * - `{o1,o2,...}` (or one option without braces) of literal options with `/`
  *   (`repoMatches {dev/api,prod/api}`, thousands of names): the name is one of
@@ -44,7 +46,8 @@ const SIMPLE_COMPONENT = /^[A-Za-z0-9._-]*\*?$/;
  *   The port matches the first name component against every option at once and
  *   joins what is left of each; a whole-name match of a one-component name
  *   counts only when nothing is left of any option (`len(matches) == 0 &&
- *   nameLen == 1`), so `{a,a/b}` does not match `a`.
+ *   nameLen == 1`), so `{a,a/b}` does not match `a`. A name with an empty
+ *   first component goes to the port.
  * - `{o1,o2,...}` of options that are literals or literals ending in `*`
  *   (`{prod,staging,v*}`, `pr-*`), for names without `/`: a pattern without `/`
  *   matches a one-component name when some option matches it (`matchComponent`
@@ -65,7 +68,9 @@ export function doublestarMatcher(pattern: string): (name: string) => boolean {
       const slash = o.indexOf('/');
       if (slash >= 0) continued.add(o.slice(0, slash));
     }
-    return (name) => names.has(name) && (name.includes('/') || !continued.has(name));
+    // A name whose first component is empty ("", "/x") goes to the port: it reads the pattern up to its first "/",
+    // an unclosed "{", and fails with ErrBadPattern when an option has a "/".
+    return (name) => (name === '' || name[0] === '/' ? slow(name) : names.has(name) && (name.includes('/') || !continued.has(name)));
   }
   if (options.every((o) => SIMPLE_COMPONENT.test(o))) {
     const literals = new Set(options.filter((o) => !o.endsWith('*')));
