@@ -4,7 +4,8 @@
  * environments), planned for AWS, GCP and Azure by the CLI (`container-registry
  * plan <spec> --out <file>`), next to synthesizing the same spec on the same
  * clouds (the synthesis benchmark's `ours` children: AWS with aws-cdk-lib's
- * template validation, as `cdk synth` runs, plus GCP and Azure).
+ * template validation, as `cdk synth` runs, plus GCP and Azure; and the same
+ * with AWS validation off, as the plan renders its AWS stack).
  *
  *   npx tsx bench/run.ts plan          (or `npm run bench:plan`)
  *   BENCH_RUNS=3 BENCH_PLAN_IMAGES=167,1000 npx tsx bench/plan-scale.bench.ts
@@ -35,7 +36,7 @@ interface PlanRun {
   heapUsedAfterMiB: number;
   planBytes: number;
 }
-interface SynthRun { totalMs: number; cpuMs: number; maxRssMiB: number }
+interface SynthRun { totalMs: number; cpuMs: number; maxRssMiB: number; noValidationMs: number; noValidationCpuMs: number }
 
 function child(script: string, args: string[]): any {
   const res = spawnSync(TSX, [join(__dirname, script), ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
@@ -70,16 +71,19 @@ try {
     for (let r = 0; r < RUNS; r++) {
       result.plan.push(child('children/plan.ts', [String(images), scratch]));
       // Synthesis of the same spec on the same clouds: one fresh process per cloud, times and CPU added, the largest peak.
-      const parts: any[] = [['aws-ours', 'aws'], ['gcp-ours', 'gcp'], ['azure-ours', 'azure']].map(([script, cloud]) => {
+      const synth = (cloud: string) => {
         const outdir = join(scratch, `${cloud}-${images}-${r}`);
-        const m = child(`children/${script}.ts`, [cloud, outdir, '', String(images)]);
+        const m = child(`children/${cloud.replace('-novalidation', '')}-ours.ts`, [cloud, outdir, '', String(images)]);
         rmSync(outdir, { recursive: true, force: true });
         return m;
-      });
+      };
+      const [aws, awsNoValidation, gcp, azure] = ['aws', 'aws-novalidation', 'gcp', 'azure'].map(synth);
       result.synth.push({
-        totalMs: parts.reduce((a, m) => a + m.totalMs, 0),
-        cpuMs: parts.reduce((a, m) => a + m.cpuMs, 0),
-        maxRssMiB: Math.max(...parts.map((m) => m.maxRssMiB)),
+        totalMs: aws.totalMs + gcp.totalMs + azure.totalMs,
+        cpuMs: aws.cpuMs + gcp.cpuMs + azure.cpuMs,
+        maxRssMiB: Math.max(aws.maxRssMiB, gcp.maxRssMiB, azure.maxRssMiB),
+        noValidationMs: awsNoValidation.totalMs + gcp.totalMs + azure.totalMs,
+        noValidationCpuMs: awsNoValidation.cpuMs + gcp.cpuMs + azure.cpuMs,
       });
       const p = result.plan[r];
       process.stdout.write(`${p.repositories} repositories, run ${r + 1}/${RUNS}: plan ${ms(p.wallMs)} (cpu ${ms(p.cpuMs)}, peak ${mib(p.maxRssMiB)}), `
@@ -97,6 +101,7 @@ const row = (r: SizeResult) => ({
   planCpuMs: median(r.plan.map((p) => p.cpuMs)),
   synthMs: median(r.synth.map((s) => s.totalMs)),
   synthCpuMs: median(r.synth.map((s) => s.cpuMs)),
+  noValidationCpuMs: median(r.synth.map((s) => s.noValidationCpuMs)),
   rssBefore: median(r.plan.map((p) => p.rssBeforeMiB)),
   peak: median(r.plan.map((p) => p.maxRssMiB)),
   synthPeak: median(r.synth.map((s) => s.maxRssMiB)),
@@ -105,9 +110,11 @@ const row = (r: SizeResult) => ({
 const rows = results.map(row);
 console.log(`\nplan (aws, gcp, azure) vs synthesis of the same spec, median of ${RUNS} runs:\n`);
 console.log(table(
-  ['repositories', 'plan', 'plan cpu', 'synthesis', 'synthesis cpu', 'plan / synthesis (cpu)', 'plan peak RSS', 'plan RSS growth', 'synthesis peak RSS (largest cloud)', 'plan text'],
+  ['repositories', 'plan', 'plan cpu', 'synthesis', 'synthesis cpu', 'plan / synthesis (cpu)', 'synthesis cpu, AWS unvalidated', 'plan / that',
+    'plan peak RSS', 'plan RSS growth', 'synthesis peak RSS (largest cloud)', 'plan text'],
   rows.map((x) => [
     x.repositories.toLocaleString('en-US'), ms(x.planMs), ms(x.planCpuMs), ms(x.synthMs), ms(x.synthCpuMs), (x.planCpuMs / x.synthCpuMs).toFixed(2),
+    ms(x.noValidationCpuMs), (x.planCpuMs / x.noValidationCpuMs).toFixed(2),
     mib(x.peak), mib(x.peak - x.rssBefore), mib(x.synthPeak), `${(x.planBytes / 2 ** 20).toFixed(1)} MiB`,
   ]),
 ));
