@@ -370,25 +370,28 @@ function select(s: Selector, candidates: Candidate[], extrasOverride?: string): 
   }
   const match = s.match;
   const out: Candidate[] = [];
-  for (const c of candidates) {
-    switch (s.decoration) {
-      case 'matches':
-        if (c.tags.length > 0 ? c.tags.some(match) : untagged) out.push(c);
-        break;
-      case 'excludes':
-        if (c.tags.length > 0 ? c.tags.some((t) => !match(t)) : !untagged) out.push(c);
-        break;
-      case 'repoMatches':
-      case 'repoExcludes':
-      case 'nsMatches':
-      case 'nsExcludes': {
-        const value = s.decoration.startsWith('repo') ? c.repository : c.namespace;
-        if (value.length > 0 && match(value) !== s.decoration.endsWith('Excludes')) out.push(c);
-        break;
+  // One loop per decoration (the decoration is the selector's, not the candidate's), indexed, without closures.
+  switch (s.decoration) {
+    case 'matches':
+      for (const c of candidates) if (c.tags.length > 0 ? someTag(c.tags, match, true) : untagged) out.push(c);
+      break;
+    case 'excludes':
+      for (const c of candidates) if (c.tags.length > 0 ? someTag(c.tags, match, false) : !untagged) out.push(c);
+      break;
+    case 'repoMatches':
+    case 'repoExcludes':
+    case 'nsMatches':
+    case 'nsExcludes': {
+      const ofRepository = s.decoration.startsWith('repo');
+      const excludes = s.decoration.endsWith('Excludes');
+      for (const c of candidates) {
+        const value = ofRepository ? c.repository : c.namespace;
+        if (value.length > 0 && match(value) !== excludes) out.push(c);
       }
-      default:
-        break;
+      break;
     }
+    default:
+      break;
   }
   return out;
 }
@@ -498,4 +501,10 @@ function artifactProblems(artifacts: HarborArtifact[]): string[] {
 function allStrings(values: unknown[]): boolean {
   for (let k = 0; k < values.length; k++) if (typeof values[k] !== 'string') return false;
   return true;
+}
+
+/** Whether some tag matches (`wanted` true) or does not match (`wanted` false) the pattern. */
+function someTag(tags: string[], match: (name: string) => boolean, wanted: boolean): boolean {
+  for (let k = 0; k < tags.length; k++) if (match(tags[k]) === wanted) return true;
+  return false;
 }
