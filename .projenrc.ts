@@ -142,6 +142,14 @@ project.addTask('bench', {
   description: 'Run the benchmarks (prints numbers; not part of the test suite)',
   exec: 'tsx bench/run.ts',
 });
+project.addTask('bench:plan', {
+  description: 'Benchmark `plan` of the benchmark spec at 500 to 3,000 repositories against synthesis (time, peak memory)',
+  exec: 'tsx bench/run.ts plan',
+});
+project.addTask('bench:retention', {
+  description: 'Benchmark the retention evaluators on 100,000 images (synthetic policies, long Artifact Registry prefix lists)',
+  exec: 'tsx bench/run.ts retention',
+});
 
 // The shared promotion hop logic is a real shell file, shipped beside the compiled code.
 project.postCompileTask.exec('cp src/promotion/promote-image.sh lib/promotion/promote-image.sh');

@@ -89,14 +89,23 @@ interface Purge {
   readonly includeLocked: boolean;
 }
 
+interface TagState {
+  readonly name: string;
+  readonly time: number;
+  readonly locked: boolean;
+  deleted: boolean;
+}
 interface State {
-  readonly repository: string;
   readonly digest: string;
   readonly time: number;
-  readonly tags: Map<string, { time: number; locked: boolean }>;
+  /** The manifest's tags; a tag a purge deletes is marked `deleted` (plain arrays: no Map and no entry arrays per manifest). */
+  readonly tags: TagState[];
+  /** How many of `tags` are not deleted. */
+  liveTags: number;
   readonly locked: boolean;
   readonly references: string[];
   readonly subject?: string;
+  deleted: boolean;
 }
 
 const VALUE_FLAGS: Record<string, string> = {
@@ -167,20 +176,25 @@ export class AcrPurgeEvaluator {
     problems.push(...checkManifests(manifests));
     throwProblems(`${what}: cannot evaluate the purge commands`, problems);
 
-    const byRepo = new Map<string, Map<string, State>>();
+    // Repository -> its manifests (a manifest a purge deletes is marked `deleted`).
+    const byRepo = new Map<string, State[]>();
     for (const m of manifests) {
       let repo = byRepo.get(m.repository);
-      if (!repo) byRepo.set(m.repository, repo = new Map());
-      repo.set(m.digest, {
-        repository: m.repository,
+      if (!repo) byRepo.set(m.repository, repo = []);
+      const tags = (m.tags ?? []).map((t) => ({ name: t.name, time: t.lastUpdateTime.getTime(), locked: t.locked ?? false, deleted: false }));
+      repo.push({
         digest: m.digest,
         time: m.lastUpdateTime.getTime(),
         locked: m.locked ?? false,
         references: m.references ?? [],
         subject: m.subject,
-        tags: new Map((m.tags ?? []).map((t) => [t.name, { time: t.lastUpdateTime.getTime(), locked: t.locked ?? false }])),
+        tags,
+        liveTags: tags.length,
+        deleted: false,
       });
     }
+    // The default sort of strings is compareStrings' code-unit order (without a comparator call per comparison).
+    const repoNames = [...byRepo.keys()].sort();
     const deletedTags: string[] = [];
     const deletedManifests: string[] = [];
     for (const purge of purges) {
@@ -188,7 +202,6 @@ export class AcrPurgeEvaluator {
       const cutoff = now - (purge.agoMs ?? 0);
       // Repository -> joined tag regex, in filter order.
       const targets = new Map<string, string>();
-      const repoNames = [...byRepo.keys()].sort(compareStrings);
       if (purge.untaggedOnly && purge.filters.length === 0) repoNames.forEach((r) => targets.set(r, ''));
       for (const f of purge.filters) {
         for (const r of repoNames) {
@@ -196,36 +209,42 @@ export class AcrPurgeEvaluator {
           targets.set(r, targets.has(r) ? `${targets.get(r)}|${f.tag}` : f.tag);
         }
       }
+      // Most repositories of a purge share one joined tag regex: compiled once each.
+      const compiled = new Map<string, RegExp>();
       for (const [repoName, tagRegex] of targets) {
         const repo = byRepo.get(repoName)!;
         if (!purge.untaggedOnly) {
-          const re = new RegExp(tagRegex);
-          const candidates: Array<{ m: State; name: string; time: number }> = [];
-          for (const m of repo.values()) {
-            for (const [name, t] of m.tags) {
-              if (re.test(name) && t.time < cutoff && (!t.locked || purge.includeLocked)) candidates.push({ m, name, time: t.time });
+          let re = compiled.get(tagRegex);
+          if (re === undefined) compiled.set(tagRegex, re = new RegExp(tagRegex));
+          const candidates: Array<{ m: State; tag: TagState }> = [];
+          for (const m of repo) {
+            if (m.deleted) continue;
+            for (const t of m.tags) {
+              if (!t.deleted && t.time < cutoff && (!t.locked || purge.includeLocked) && re.test(t.name)) candidates.push({ m, tag: t });
             }
           }
-          candidates.sort((a, b) => (b.time - a.time) || compareStrings(a.name, b.name));
-          for (const c of candidates.slice(purge.keep)) {
-            c.m.tags.delete(c.name);
-            deletedTags.push(`${repoName}:${c.name}`);
+          candidates.sort((a, b) => (b.tag.time - a.tag.time) || compareStrings(a.tag.name, b.tag.name));
+          for (let k = purge.keep; k < candidates.length; k++) {
+            const c = candidates[k];
+            c.tag.deleted = true;
+            c.m.liveTags--;
+            deletedTags.push(`${repoName}:${c.tag.name}`);
           }
         }
         if (purge.untagged || purge.untaggedOnly) {
           const shielded = new Set<string>();
-          for (const m of repo.values()) if (m.tags.size > 0) m.references.forEach((d) => shielded.add(d));
-          const dangling = [...repo.values()].filter((m) => m.tags.size === 0 && !shielded.has(m.digest) && m.subject === undefined
+          for (const m of repo) if (!m.deleted && m.liveTags > 0) m.references.forEach((d) => shielded.add(d));
+          const dangling = repo.filter((m) => !m.deleted && m.liveTags === 0 && !shielded.has(m.digest) && m.subject === undefined
             && (!m.locked || purge.includeLocked) && m.time < cutoff);
           dangling.sort((a, b) => (b.time - a.time) || compareStrings(a.digest, b.digest));
-          for (const m of dangling.slice(purge.keep)) {
-            repo.delete(m.digest);
-            deletedManifests.push(`${repoName}@${m.digest}`);
+          for (let k = purge.keep; k < dangling.length; k++) {
+            dangling[k].deleted = true;
+            deletedManifests.push(`${repoName}@${dangling[k].digest}`);
           }
         }
       }
     }
-    return { deletedTags: deletedTags.sort(compareStrings), deletedManifests: deletedManifests.sort(compareStrings) };
+    return { deletedTags: deletedTags.sort(), deletedManifests: deletedManifests.sort() };
   }
 
   /** Every problem for which acr purge would refuse the command lines (or this evaluator cannot judge them); empty when valid. */
@@ -433,7 +452,8 @@ function parseCommand(line: string, path: string, problems: string[]): Purge | u
 function checkManifests(manifests: AcrManifest[]): string[] {
   if (!Array.isArray(manifests)) return [`manifests: ${show(manifests)} must be a list of manifests`];
   const problems: string[] = [];
-  const seen = new Set<string>();
+  // Repository -> its digests seen so far (no joined key string per manifest).
+  const seen = new Map<unknown, Set<unknown>>();
   manifests.forEach((m, i) => {
     const p = `manifests[${i}]`;
     if (m === null || typeof m !== 'object') {
@@ -442,20 +462,31 @@ function checkManifests(manifests: AcrManifest[]): string[] {
     }
     if (typeof m.repository !== 'string' || m.repository === '') problems.push(`${p}.repository: ${show(m.repository)} must be a non-empty string`);
     if (typeof m.digest !== 'string' || m.digest === '') problems.push(`${p}.digest: ${show(m.digest)} must be a non-empty string`);
-    const key = `${m.repository}@${m.digest}`;
-    if (seen.has(key)) problems.push(`${p}: ${key} is listed twice`);
-    seen.add(key);
+    let digests = seen.get(m.repository);
+    if (digests === undefined) seen.set(m.repository, digests = new Set());
+    if (digests.has(m.digest)) problems.push(`${p}: ${m.repository}@${m.digest} is listed twice`);
+    digests.add(m.digest);
     if (timeOf(m.lastUpdateTime) === undefined) problems.push(`${p}.lastUpdateTime: ${show(m.lastUpdateTime)} is not a valid Date`);
     (m.tags ?? []).forEach((t, j) => {
       if (typeof t?.name !== 'string' || t.name === '') problems.push(`${p}.tags[${j}].name: ${show(t?.name)} must be a non-empty string`);
       if (timeOf(t?.lastUpdateTime) === undefined) problems.push(`${p}.tags[${j}].lastUpdateTime: ${show(t?.lastUpdateTime)} is not a valid Date`);
     });
   });
-  const tagOwners = new Map<string, string>();
-  manifests.forEach((m, i) => (m?.tags ?? []).forEach((t) => {
-    const key = `${m.repository}:${t?.name}`;
-    if (tagOwners.has(key)) problems.push(`manifests[${i}]: the tag ${key} also points at ${tagOwners.get(key)}; a tag points at one manifest`);
-    else tagOwners.set(key, m.digest);
-  }));
+  // Repository -> tag name -> the digest it points at.
+  const tagOwners = new Map<unknown, Map<unknown, string>>();
+  manifests.forEach((m, i) => {
+    const tags = m?.tags ?? [];
+    if (tags.length === 0) return;
+    let owners = tagOwners.get(m.repository);
+    if (owners === undefined) tagOwners.set(m.repository, owners = new Map());
+    for (const t of tags) {
+      const owner = owners.get(t?.name);
+      if (owner !== undefined || owners.has(t?.name)) {
+        problems.push(`manifests[${i}]: the tag ${m.repository}:${t?.name} also points at ${owner}; a tag points at one manifest`);
+      } else {
+        owners.set(t?.name, m.digest);
+      }
+    }
+  });
   return problems;
 }

@@ -143,11 +143,12 @@ export class EcrLifecycleEvaluator {
     const pulled = images.map((im) => lastPullTime(im));
     const archivedAt = images.map((im) => im.lastArchivedAt?.getTime() ?? NaN);
     const archived = images.map((im) => im.imageStatus === 'ARCHIVED');
+    const anyArchived = archived.includes(true);
     const digests = images.map((im) => im.imageDigest);
     const order = mostRecentFirst(pushed, digests);
     const UNDECIDED = -1;
     const KEPT = -2;
-    const decided = new Array<number>(n).fill(UNDECIDED);
+    const decided = new Int32Array(n).fill(UNDECIDED);
 
     const sel = new Uint8Array(n);
     const pos = positions(order);
@@ -155,7 +156,9 @@ export class EcrLifecycleEvaluator {
       const rule = rules[r];
       selectByTags(sel, rule.tagStatus, rule.tests, tags, true);
       const overArchived = rule.storageClass === 'archive';
-      for (let i = 0; i < n; i++) if (archived[i] !== overArchived) sel[i] = 0;
+      // Without archived images (the usual case), a standard rule keeps its selection and an archive rule selects nothing.
+      if (anyArchived) for (let i = 0; i < n; i++) if (archived[i] !== overArchived) sel[i] = 0;
+      if (!anyArchived && overArchived) sel.fill(0);
       if (rule.countType === 'imageCountMoreThan') {
         let rank = 0;
         for (const i of selectedInOrder(sel, order, pos)) {
@@ -371,6 +374,8 @@ function unknownKeys(obj: object, allowed: string[], path: string, problems: str
   }
 }
 
+const DATE_FIELDS = ['lastRecordedPullTime', 'lastArchivedAt', 'lastActivatedAt'] as const;
+
 function checkImages(images: EcrImage[]): string[] {
   if (!Array.isArray(images)) return [`images: ${show(images)} must be a list of images`];
   const problems: string[] = [];
@@ -385,7 +390,7 @@ function checkImages(images: EcrImage[]): string[] {
     else if (seen.has(im.imageDigest)) problems.push(`${p}.imageDigest: ${show(im.imageDigest)} is listed twice`);
     else seen.add(im.imageDigest);
     if (timeOf(im.imagePushedAt) === undefined) problems.push(`${p}.imagePushedAt: ${show(im.imagePushedAt)} is not a valid Date`);
-    for (const field of ['lastRecordedPullTime', 'lastArchivedAt', 'lastActivatedAt'] as const) {
+    for (const field of DATE_FIELDS) {
       if (im[field] !== undefined && timeOf(im[field]) === undefined) problems.push(`${p}.${field}: ${show(im[field])} is not a valid Date`);
     }
     if (im.imageStatus !== undefined && im.imageStatus !== 'ACTIVE' && im.imageStatus !== 'ARCHIVED') {

@@ -1,4 +1,4 @@
-import { compareStrings, mostRecentFirst, nowOf, show, throwProblems, timeOf } from './evaluator-support';
+import { PrefixSet, compareStrings, mostRecentFirst, nowOf, show, throwProblems, timeOf } from './evaluator-support';
 import { EvaluateOptions } from './neutral-evaluator';
 
 /** One version of an Artifact Registry package (for Docker: one manifest of one image). */
@@ -52,6 +52,19 @@ interface Condition {
   readonly olderThanMs?: number;
   readonly newerThanMs?: number;
 }
+const ANY = 0;
+const TAGGED = 1;
+const UNTAGGED = 2;
+/** A condition ready for the hot loop: prefix lists as `PrefixSet`s, the package list as one flag per package. */
+interface CompiledCondition {
+  readonly state: number;
+  readonly tagPrefixes?: PrefixSet;
+  readonly versionNamePrefixes?: PrefixSet;
+  /** 1 for each package (by index) the package name prefixes reach; undefined: every package. */
+  readonly packages?: Uint8Array;
+  readonly olderThanMs?: number;
+  readonly newerThanMs?: number;
+}
 interface Policy {
   readonly id: string;
   readonly action: 'DELETE' | 'KEEP';
@@ -92,7 +105,8 @@ const MOST_RECENT_KEYS = ['package_name_prefixes', 'keep_count'];
  * policy with both a condition and most_recent_versions, most_recent_versions on
  * a DELETE policy, a DELETE without condition, a bad duration, unknown fields)
  * throws one error listing every problem (see `problems`). Runs in O(n log n +
- * policies x n).
+ * policies x n): a prefix list is a `PrefixSet` (one hash lookup per distinct
+ * prefix length), and package names are matched once per distinct name.
  */
 export class GarCleanupEvaluator {
   /** The versions the policies delete, with the DELETE policy that reaches each. */
@@ -104,54 +118,92 @@ export class GarCleanupEvaluator {
     throwProblems(`${what}: cannot evaluate the cleanup policies`, problems);
 
     const n = versions.length;
-    const times = versions.map((v) => v.createTime.getTime());
-    const tags = versions.map((v) => v.tags ?? []);
-    const kept = new Array<boolean>(n).fill(false);
-    const deleteBy = new Array<number>(n).fill(-1);
-
-    const matches = (c: Condition, i: number): boolean => {
+    const times = new Array<number>(n);
+    const tags = new Array<string[]>(n);
+    // Package names repeat (every version of an image has its image's name): each distinct name is matched against a prefix list once.
+    const packageIndex = new Map<string, number>();
+    const packageNames: string[] = [];
+    const packageOf = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
       const v = versions[i];
-      if (c.tagState === 'TAGGED' && tags[i].length === 0) return false;
-      if (c.tagState === 'UNTAGGED' && tags[i].length > 0) return false;
-      if (c.tagPrefixes && !tags[i].some((t) => c.tagPrefixes!.some((p) => t.startsWith(p)))) return false;
-      if (c.versionNamePrefixes && !c.versionNamePrefixes.some((p) => v.version.startsWith(p))) return false;
-      if (c.packageNamePrefixes && !c.packageNamePrefixes.some((p) => v.packageName.startsWith(p))) return false;
+      times[i] = v.createTime.getTime();
+      tags[i] = v.tags ?? [];
+      let k = packageIndex.get(v.packageName);
+      if (k === undefined) {
+        k = packageNames.push(v.packageName) - 1;
+        packageIndex.set(v.packageName, k);
+      }
+      packageOf[i] = k;
+    }
+    /** 1 for each package (by index) some prefix of the list starts; undefined without a list (every package). */
+    const packagesMatching = (prefixes: string[] | undefined): Uint8Array | undefined => {
+      if (prefixes === undefined) return undefined;
+      const set = new PrefixSet(prefixes);
+      return Uint8Array.from(packageNames, (name) => (set.matches(name) ? 1 : 0));
+    };
+    const compile = (c: Condition): CompiledCondition => ({
+      state: c.tagState === 'TAGGED' ? TAGGED : c.tagState === 'UNTAGGED' ? UNTAGGED : ANY,
+      tagPrefixes: c.tagPrefixes && new PrefixSet(c.tagPrefixes),
+      versionNamePrefixes: c.versionNamePrefixes && new PrefixSet(c.versionNamePrefixes),
+      packages: packagesMatching(c.packageNamePrefixes),
+      olderThanMs: c.olderThanMs,
+      newerThanMs: c.newerThanMs,
+    });
+    const matches = (c: CompiledCondition, i: number): boolean => {
+      const tagCount = tags[i].length;
+      if (c.state === TAGGED && tagCount === 0) return false;
+      if (c.state === UNTAGGED && tagCount > 0) return false;
+      if (c.packages !== undefined && c.packages[packageOf[i]] === 0) return false;
       if (c.olderThanMs !== undefined && !(now - times[i] > c.olderThanMs)) return false;
       if (c.newerThanMs !== undefined && !(now - times[i] < c.newerThanMs)) return false;
+      if (c.versionNamePrefixes !== undefined && !c.versionNamePrefixes.matches(versions[i].version)) return false;
+      if (c.tagPrefixes !== undefined && !c.tagPrefixes.matchesAny(tags[i])) return false;
       return true;
     };
 
+    // KEEP policies first: a version one of them keeps is never deleted, whatever the list order, so the
+    // DELETE policies then only look at the others (the first DELETE policy in list order that matches is reported).
+    const kept = new Uint8Array(n);
     let order: number[] | undefined;
-    policies.forEach((p, pi) => {
+    for (const p of policies) {
+      if (p.action !== 'KEEP') continue;
       if (p.mostRecent) {
         order ??= mostRecentFirst(times, versions.map((v) => v.version));
-        const prefixes = p.mostRecent.packageNamePrefixes;
-        const seen = new Map<string, number>();
-        for (const i of order) {
-          const pkg = versions[i].packageName;
-          if (prefixes && !prefixes.some((x) => pkg.startsWith(x))) continue;
-          const rank = seen.get(pkg) ?? 0;
-          if (rank < p.mostRecent.keepCount) kept[i] = true;
-          seen.set(pkg, rank + 1);
+        const packages = packagesMatching(p.mostRecent.packageNamePrefixes);
+        const keepCount = p.mostRecent.keepCount;
+        const seen = new Int32Array(packageNames.length);
+        for (let j = 0; j < n; j++) {
+          const i = order[j];
+          const k = packageOf[i];
+          if (packages !== undefined && packages[k] === 0) continue;
+          if (seen[k] < keepCount) kept[i] = 1;
+          seen[k]++;
         }
-        return;
+        continue;
       }
-      for (let i = 0; i < n; i++) {
-        if (p.action === 'KEEP') {
-          if (!kept[i] && matches(p.condition!, i)) kept[i] = true;
-        } else if (deleteBy[i] < 0 && matches(p.condition!, i)) {
-          deleteBy[i] = pi;
-        }
-      }
+      const c = compile(p.condition!);
+      for (let i = 0; i < n; i++) if (kept[i] === 0 && matches(c, i)) kept[i] = 1;
+    }
+    const deleteBy = new Int32Array(n).fill(-1);
+    policies.forEach((p, pi) => {
+      if (p.action !== 'DELETE') return;
+      const c = compile(p.condition!);
+      for (let i = 0; i < n; i++) if (kept[i] === 0 && deleteBy[i] < 0 && matches(c, i)) deleteBy[i] = pi;
     });
 
-    const deleted: GarDeletedVersion[] = [];
+    const picked: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (deleteBy[i] < 0 || kept[i]) continue;
+      if (deleteBy[i] < 0 || kept[i] === 1) continue;
       if (options.immutableTags && tags[i].length > 0) continue;
-      deleted.push({ packageName: versions[i].packageName, version: versions[i].version, policyId: policies[deleteBy[i]].id });
+      picked.push(i);
     }
-    deleted.sort((a, b) => compareStrings(a.packageName, b.packageName) || compareStrings(a.version, b.version));
+    // Sorted by package name, then version: the names ranked once, so the comparator compares two numbers before any string.
+    const rank = new Int32Array(packageNames.length);
+    packageNames.map((_, k) => k).sort((a, b) => compareStrings(packageNames[a], packageNames[b])).forEach((k, r) => { rank[k] = r; });
+    picked.sort((a, b) => (rank[packageOf[a]] - rank[packageOf[b]]) || compareStrings(versions[a].version, versions[b].version));
+    const deleted: GarDeletedVersion[] = picked.map((i) => ({
+      packageName: versions[i].packageName, version: versions[i].version, policyId: policies[deleteBy[i]].id,
+    }));
     return { deleted };
   }
 
@@ -286,7 +338,8 @@ function parse(json: string): { policies: Policy[]; problems: string[] } {
 function checkVersions(versions: GarVersion[]): string[] {
   if (!Array.isArray(versions)) return [`versions: ${show(versions)} must be a list of versions`];
   const problems: string[] = [];
-  const seen = new Set<string>();
+  // Package name -> its versions seen so far (no joined key string per version).
+  const seen = new Map<string, Set<string>>();
   versions.forEach((v, i) => {
     const p = `versions[${i}]`;
     if (v === null || typeof v !== 'object') {
@@ -295,9 +348,10 @@ function checkVersions(versions: GarVersion[]): string[] {
     }
     if (typeof v.packageName !== 'string' || v.packageName === '') problems.push(`${p}.packageName: ${show(v.packageName)} must be a non-empty string`);
     if (typeof v.version !== 'string' || v.version === '') problems.push(`${p}.version: ${show(v.version)} must be a non-empty string`);
-    const key = `${v.packageName}@${v.version}`;
-    if (seen.has(key)) problems.push(`${p}: ${key} is listed twice`);
-    seen.add(key);
+    let ofPackage = seen.get(v.packageName);
+    if (ofPackage === undefined) seen.set(v.packageName, ofPackage = new Set());
+    if (ofPackage.has(v.version)) problems.push(`${p}: ${v.packageName}@${v.version} is listed twice`);
+    ofPackage.add(v.version);
     if (timeOf(v.createTime) === undefined) problems.push(`${p}.createTime: ${show(v.createTime)} is not a valid Date`);
     if (v.tags !== undefined && (!Array.isArray(v.tags) || v.tags.some((t) => typeof t !== 'string'))) {
       problems.push(`${p}.tags: ${show(v.tags)} must be a list of strings`);

@@ -29,6 +29,74 @@ export function doublestarMatch(pattern: string, name: string): boolean {
   return doMatching(pattern, splitPathOnSeparator(name, '/'));
 }
 
+/** Characters of a literal option that may contain `/` (repository names). */
+const LITERAL_PATH = /^[A-Za-z0-9._/-]+$/;
+/** A literal option without `/`, optionally ending in one `*` (tag patterns: `prod`, `pr-*`). */
+const SIMPLE_COMPONENT = /^[A-Za-z0-9._-]*\*?$/;
+/**
+ * `(name) => doublestarMatch(pattern, name)`, compiled once (compile each
+ * pattern once per evaluation, not per name), with the same results and the
+ * same `DoublestarBadPattern` failures. Internal. The shapes translated
+ * policies use get a fast path; every other pattern, and every name the fast
+ * path does not cover, goes to the port:
+ * - `**`: every name (`doMatching` returns true on a last `**` component).
+ * - `{o1,o2,...}` (or one option without braces) of literal options with `/`
+ *   (`repoMatches {dev/api,prod/api}`, thousands of names): the name is one of
+ *   the options, and when the name has no `/`, no option continues it with `/`.
+ *   The port matches the first name component against every option at once and
+ *   joins what is left of each; a whole-name match of a one-component name
+ *   counts only when nothing is left of any option (`len(matches) == 0 &&
+ *   nameLen == 1`), so `{a,a/b}` does not match `a`. A name with an empty
+ *   first component goes to the port.
+ * - `{o1,o2,...}` of options that are literals or literals ending in `*`
+ *   (`{prod,staging,v*}`, `pr-*`), for names without `/`: a pattern without `/`
+ *   matches a one-component name when some option matches it (`matchComponent`
+ *   of each option, with nothing after the braces), the option `lit*` when the
+ *   name starts with `lit`.
+ * Property-tested against `doublestarMatch` on random patterns and names.
+ */
+export function doublestarMatcher(pattern: string): (name: string) => boolean {
+  const slow = (name: string) => doublestarMatch(pattern, name);
+  if (pattern === '**') return () => true;
+  const options = simpleAlternatives(pattern);
+  if (options === undefined) return slow;
+  if (options.every((o) => LITERAL_PATH.test(o))) {
+    const names = new Set(options);
+    // One-component names that some option continues with "/" never match (see above).
+    const continued = new Set<string>();
+    for (const o of options) {
+      const slash = o.indexOf('/');
+      if (slash >= 0) continued.add(o.slice(0, slash));
+    }
+    // A name whose first component is empty ("", "/x") goes to the port: it reads the pattern up to its first "/",
+    // an unclosed "{", and fails with ErrBadPattern when an option has a "/".
+    return (name) => (name === '' || name[0] === '/' ? slow(name) : names.has(name) && (name.includes('/') || !continued.has(name)));
+  }
+  if (options.every((o) => SIMPLE_COMPONENT.test(o))) {
+    const literals = new Set(options.filter((o) => !o.endsWith('*')));
+    const prefixes = options.filter((o) => o.endsWith('*')).map((o) => o.slice(0, -1));
+    const anyPrefix = (name: string) => {
+      for (const p of prefixes) if (name.startsWith(p)) return true;
+      return false;
+    };
+    return (name) => (name.includes('/') ? slow(name) : literals.has(name) || anyPrefix(name));
+  }
+  return slow;
+}
+
+/**
+ * The options of a pattern that is one brace group of plain options
+ * (`{a,b*,c/d}`: no nested braces, classes, escapes or `?`), or of a pattern
+ * without braces (one option); undefined for any other pattern.
+ */
+function simpleAlternatives(pattern: string): string[] | undefined {
+  if (pattern.startsWith('{') && pattern.endsWith('}') && pattern.length >= 2) {
+    const inner = pattern.slice(1, -1);
+    return /[{}[\]\\?]/.test(inner) ? undefined : inner.split(',');
+  }
+  return /[{}[\]\\?,]/.test(pattern) ? undefined : [pattern];
+}
+
 /**
  * Whether the pattern is well formed: it is matched against a few names that
  * drive the matcher through the whole pattern. Catches unclosed classes and

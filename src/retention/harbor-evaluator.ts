@@ -1,5 +1,5 @@
 import { compareStrings, nowOf, show, throwProblems, timeOf } from './evaluator-support';
-import { DoublestarBadPattern, doublestarMatch, doublestarProblem } from './harbor-doublestar';
+import { DoublestarBadPattern, doublestarMatcher, doublestarProblem } from './harbor-doublestar';
 import { EvaluateOptions } from './neutral-evaluator';
 
 /** One artifact of a Harbor project, as Harbor's retention job sees it. */
@@ -64,6 +64,8 @@ interface Selector {
   readonly decoration: string;
   readonly pattern: string;
   readonly extras: string;
+  /** The pattern compiled once (`doublestarMatcher`; an empty pattern matches everything). */
+  readonly match: (name: string) => boolean;
 }
 interface Rule {
   readonly disabled: boolean;
@@ -73,7 +75,9 @@ interface Rule {
   readonly repositorySelectors: Selector[];
 }
 interface Candidate {
+  /** `<repository>@<digest>`. */
   readonly key: string;
+  readonly digest: string;
   readonly namespace: string;
   readonly repository: string;
   readonly tags: string[];
@@ -157,23 +161,37 @@ export class HarborRetentionEvaluator {
       const slash = a.repository.indexOf('/');
       const namespace = a.repository.slice(0, slash);
       const repository = a.repository.slice(slash + 1);
-      const list = byRepo.get(repository) ?? [];
+      let list = byRepo.get(repository);
+      if (list === undefined) byRepo.set(repository, list = []);
       list.push({
         key: `${a.repository}@${a.digest}`,
+        digest: a.digest,
         namespace,
         repository,
-        tags: [...a.tags],
+        tags: a.tags,
         pushed: Math.floor(a.pushedAt.getTime() / 1000),
         pulled: a.pulledAt === undefined ? ZERO_TIME_SECONDS : Math.floor(a.pulledAt.getTime() / 1000),
       });
-      byRepo.set(repository, list);
+    }
+    // The results are sorted `<repository>@<digest>` keys. Without "@" in repository names, no repository's
+    // "<name>@" starts another's, so the key order is the order of the "<name>@" prefixes, then of the digests:
+    // walking the repositories and their artifacts in that order fills every list already sorted, without a
+    // sort of 100,000 keys that share long prefixes. (With "@" in a name, the lists are sorted at the end.)
+    const groups = [...byRepo.values()];
+    const presorted = !groups.some((g) => g[0].namespace.includes('@') || g[0].repository.includes('@'));
+    if (presorted) {
+      const prefix = (g: Candidate[]) => g[0].key.slice(0, g[0].key.length - g[0].digest.length);
+      const prefixes = groups.map(prefix);
+      const byPrefix = new Map(groups.map((g, k) => [prefixes[k], g]));
+      groups.splice(0, groups.length, ...prefixes.sort().map((x) => byPrefix.get(x)!));
+      for (const g of groups) g.sort((a, b) => compareStrings(a.digest, b.digest));
     }
 
     const deleted: string[] = [];
     const retained: string[] = [];
     const undetermined: string[] = [];
     const immutable: string[] = [];
-    for (const candidates of byRepo.values()) {
+    for (const candidates of groups) {
       const repoCandidate = candidates[0];
       let repoRules: Rule[];
       try {
@@ -189,8 +207,9 @@ export class HarborRetentionEvaluator {
         retained.push(...candidates.map((c) => c.key));
         continue;
       }
-      const sure = new Set<string>();
-      const maybe = new Set<string>();
+      // Candidates by identity (each is one artifact): no hashing of the long keys.
+      const sure = new Set<Candidate>();
+      const maybe = new Set<Candidate>();
       try {
         for (const rule of repoRules) {
           if (rule.tagSelectors.length === 0) continue; // `or.New`: a rule without selectors is not evaluated
@@ -205,18 +224,15 @@ export class HarborRetentionEvaluator {
         continue;
       }
       for (const c of candidates) {
-        if (sure.has(c.key)) retained.push(c.key);
+        if (sure.has(c)) retained.push(c.key);
         else if (isImmutable(immutableRules, c)) immutable.push(c.key);
-        else if (maybe.has(c.key)) undetermined.push(c.key);
+        else if (maybe.has(c)) undetermined.push(c.key);
         else deleted.push(c.key);
       }
     }
-    return {
-      deleted: deleted.sort(compareStrings),
-      retained: retained.sort(compareStrings),
-      undetermined: undetermined.sort(compareStrings),
-      immutable: immutable.sort(compareStrings),
-    };
+    // (The default sort of strings is compareStrings' code-unit order, without a comparator call per comparison.)
+    const sorted = (keys: string[]) => (presorted ? keys : keys.sort());
+    return { deleted: sorted(deleted), retained: sorted(retained), undetermined: sorted(undetermined), immutable: sorted(immutable) };
   }
 
   /**
@@ -300,8 +316,11 @@ function selectorProblems(s: any, p: string): string[] {
   return problems;
 }
 
+const MATCH_ALL = () => true;
+
 function toSelector(s: any): Selector {
-  return { kind: s.kind, decoration: s.decoration, pattern: s.pattern ?? '', extras: s.extras ?? '' };
+  const pattern = s.pattern ?? '';
+  return { kind: s.kind, decoration: s.decoration, pattern, extras: s.extras ?? '', match: pattern === '' ? MATCH_ALL : doublestarMatcher(pattern) };
 }
 
 function parseRules(rules: any[]): Rule[] {
@@ -349,33 +368,36 @@ function select(s: Selector, candidates: Candidate[], extrasOverride?: string): 
       // Unparseable extras keep the default.
     }
   }
-  const match = (value: string) => s.pattern === '' || doublestarMatch(s.pattern, value);
+  const match = s.match;
   const out: Candidate[] = [];
-  for (const c of candidates) {
-    switch (s.decoration) {
-      case 'matches':
-        if (c.tags.length > 0 ? c.tags.some(match) : untagged) out.push(c);
-        break;
-      case 'excludes':
-        if (c.tags.length > 0 ? c.tags.some((t) => !match(t)) : !untagged) out.push(c);
-        break;
-      case 'repoMatches':
-      case 'repoExcludes':
-      case 'nsMatches':
-      case 'nsExcludes': {
-        const value = s.decoration.startsWith('repo') ? c.repository : c.namespace;
-        if (value.length > 0 && match(value) !== s.decoration.endsWith('Excludes')) out.push(c);
-        break;
+  // One loop per decoration (the decoration is the selector's, not the candidate's), indexed, without closures.
+  switch (s.decoration) {
+    case 'matches':
+      for (const c of candidates) if (c.tags.length > 0 ? someTag(c.tags, match, true) : untagged) out.push(c);
+      break;
+    case 'excludes':
+      for (const c of candidates) if (c.tags.length > 0 ? someTag(c.tags, match, false) : !untagged) out.push(c);
+      break;
+    case 'repoMatches':
+    case 'repoExcludes':
+    case 'nsMatches':
+    case 'nsExcludes': {
+      const ofRepository = s.decoration.startsWith('repo');
+      const excludes = s.decoration.endsWith('Excludes');
+      for (const c of candidates) {
+        const value = ofRepository ? c.repository : c.namespace;
+        if (value.length > 0 && match(value) !== excludes) out.push(c);
       }
-      default:
-        break;
+      break;
     }
+    default:
+      break;
   }
   return out;
 }
 
 /** Adds to `sure` what the rule retains whatever the order of ties, to `maybe` what it retains under some order only. */
-function retain(rule: Rule, selected: Candidate[], nowMs: number, sure: Set<string>, maybe: Set<string>): void {
+function retain(rule: Rule, selected: Candidate[], nowMs: number, sure: Set<Candidate>, maybe: Set<Candidate>): void {
   const t = TEMPLATES[rule.template];
   let n = t.def;
   if (t.param !== undefined) {
@@ -386,21 +408,21 @@ function retain(rule: Rule, selected: Candidate[], nowMs: number, sure: Set<stri
   const daysAgoSeconds = (days: number) => Math.floor((nowMs - days * 86_400_000) / 1000);
   switch (rule.template) {
     case 'always':
-      selected.forEach((c) => sure.add(c.key));
+      selected.forEach((c) => sure.add(c));
       return;
     case 'nDaysSinceLastPush': {
       const min = daysAgoSeconds(n);
-      selected.forEach((c) => c.pushed >= min && sure.add(c.key));
+      selected.forEach((c) => c.pushed >= min && sure.add(c));
       return;
     }
     case 'nDaysSinceLastPull': {
       const min = daysAgoSeconds(n);
-      selected.forEach((c) => c.pulled >= min && sure.add(c.key));
+      selected.forEach((c) => c.pulled >= min && sure.add(c));
       return;
     }
     case 'lastXDays': {
       const cutoffMs = nowMs - n * 86_400_000;
-      selected.forEach((c) => c.pushed * 1000 > cutoffMs && sure.add(c.key));
+      selected.forEach((c) => c.pushed * 1000 > cutoffMs && sure.add(c));
       return;
     }
     default: {
@@ -408,7 +430,7 @@ function retain(rule: Rule, selected: Candidate[], nowMs: number, sure: Set<stri
         : rule.template === 'latestPulledN' ? (c: Candidate) => c.pulled
           : (c: Candidate) => Math.max(c.pulled, c.pushed);
       if (selected.length <= n) {
-        selected.forEach((c) => sure.add(c.key));
+        selected.forEach((c) => sure.add(c));
         return;
       }
       if (n === 0) return;
@@ -416,10 +438,10 @@ function retain(rule: Rule, selected: Candidate[], nowMs: number, sure: Set<stri
       const boundary = time(sorted[n - 1]);
       const above = sorted.filter((c) => time(c) > boundary);
       const tied = sorted.filter((c) => time(c) === boundary);
-      above.forEach((c) => sure.add(c.key));
+      above.forEach((c) => sure.add(c));
       // n - above.length of the tied artifacts are retained, in an order Harbor does not define.
-      if (tied.length === n - above.length) tied.forEach((c) => sure.add(c.key));
-      else tied.forEach((c) => maybe.add(c.key));
+      if (tied.length === n - above.length) tied.forEach((c) => sure.add(c));
+      else tied.forEach((c) => maybe.add(c));
     }
   }
 }
@@ -449,7 +471,7 @@ function isImmutable(rules: Rule[], c: Candidate): boolean {
 function artifactProblems(artifacts: HarborArtifact[]): string[] {
   if (!Array.isArray(artifacts)) return [`artifacts: ${show(artifacts)} must be a list of artifacts`];
   const problems: string[] = [];
-  const seen = new Set<string>();
+  const repositories = new Map<unknown, { valid: boolean; digests: Set<string> }>();
   const projects = new Set<string>();
   artifacts.forEach((a, i) => {
     const p = `artifacts[${i}]`;
@@ -457,18 +479,32 @@ function artifactProblems(artifacts: HarborArtifact[]): string[] {
       problems.push(`${p}: ${show(a)} is not an artifact`);
       return;
     }
-    if (typeof a.repository !== 'string' || !/^[^/]+\/.+$/.test(a.repository)) {
-      problems.push(`${p}.repository: ${show(a.repository)} must be the full name <project>/<repository>`);
-    } else {
-      projects.add(a.repository.slice(0, a.repository.indexOf('/')));
+    // Each distinct repository is checked once; its digests are kept in a set of their own (no joined key per artifact).
+    let repo = repositories.get(a.repository);
+    if (repo === undefined) {
+      const valid = typeof a.repository === 'string' && /^[^/]+\/.+$/.test(a.repository);
+      if (valid) projects.add(a.repository.slice(0, a.repository.indexOf('/')));
+      repositories.set(a.repository, repo = { valid, digests: new Set() });
     }
+    if (!repo.valid) problems.push(`${p}.repository: ${show(a.repository)} must be the full name <project>/<repository>`);
     if (typeof a.digest !== 'string' || a.digest === '') problems.push(`${p}.digest: ${show(a.digest)} must be a non-empty string`);
-    else if (seen.has(`${a.repository}@${a.digest}`)) problems.push(`${p}.digest: ${a.repository}@${a.digest} is listed twice`);
-    else seen.add(`${a.repository}@${a.digest}`);
-    if (!Array.isArray(a.tags) || a.tags.some((t) => typeof t !== 'string')) problems.push(`${p}.tags: ${show(a.tags)} must be a list of strings`);
+    else if (repo.digests.has(a.digest)) problems.push(`${p}.digest: ${a.repository}@${a.digest} is listed twice`);
+    else repo.digests.add(a.digest);
+    if (!Array.isArray(a.tags) || !allStrings(a.tags)) problems.push(`${p}.tags: ${show(a.tags)} must be a list of strings`);
     if (timeOf(a.pushedAt) === undefined) problems.push(`${p}.pushedAt: ${show(a.pushedAt)} is not a valid Date`);
     if (a.pulledAt !== undefined && timeOf(a.pulledAt) === undefined) problems.push(`${p}.pulledAt: ${show(a.pulledAt)} is not a valid Date`);
   });
   if (projects.size > 1) problems.push(`artifacts: from ${projects.size} projects (${[...projects].sort().join(', ')}); a retention policy belongs to one project`);
   return problems;
+}
+
+function allStrings(values: unknown[]): boolean {
+  for (let k = 0; k < values.length; k++) if (typeof values[k] !== 'string') return false;
+  return true;
+}
+
+/** Whether some tag matches (`wanted` true) or does not match (`wanted` false) the pattern. */
+function someTag(tags: string[], match: (name: string) => boolean, wanted: boolean): boolean {
+  for (let k = 0; k < tags.length; k++) if (match(tags[k]) === wanted) return true;
+  return false;
 }
