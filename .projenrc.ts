@@ -73,7 +73,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
       maxWorkers: 2,
       collectCoverage: false,
       // Examples import the package by name, as a user's app does.
-      moduleNameMapper: { '^container-registry-constructs$': '<rootDir>/src/index.ts' },
+      moduleNameMapper: {
+        '^container-registry-constructs$': '<rootDir>/src/index.ts',
+        // One CloudFormation validator engine per worker, not per test file (about 5 s of CPU
+        // each): see test/support/shared-validator.ts.
+        '^@aws/cloudformation-validate$': '<rootDir>/test/support/cloudformation-validate.ts',
+      },
+      testEnvironment: '<rootDir>/test/support/jest-environment.ts',
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
       modulePathIgnorePatterns: ['<rootDir>/examples/.*/cdk.out', '<rootDir>/examples/.*/cdktf.out'],
     },
