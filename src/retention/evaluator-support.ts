@@ -199,6 +199,7 @@ export function attachmentSubject(tags: string[]): string | undefined {
     hex = m[1];
   }
   return hex === undefined ? undefined : `sha256:${hex}`;
+}
 
 /**
  * A set of prefixes that answers "does one of them start this string" with one
