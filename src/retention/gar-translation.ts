@@ -1,6 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
-  ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns, literalPrefix, mayMatchAttachmentTag,
+  ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns,
+  literalPrefix, mayMatchAttachmentTag,
   policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
