@@ -172,6 +172,8 @@ export interface TerraformStackRecipe {
   readonly outputs: Array<{ logicalId: string; value: any; description?: string; sensitive?: boolean }>;
   /** Provider version constraints ours raised with `addOverride` (the azurerm floor for ABAC), by provider name. */
   readonly providerVersions?: { [name: string]: string };
+  /** The Terraform variables (Harbor's credentials), with their JSON config (the same keys as `TerraformVariable`'s). */
+  readonly variables?: Array<{ logicalId: string; config: any }>;
 }
 
 /** Terraform attributes whose value is a map (user keys) the provider class takes as it is. */
@@ -188,15 +190,25 @@ const ESCAPE_HATCHES: { [type: string]: string[] } = {
 /** The provider versions the prebuilt bindings declare (what a stack without overrides requires). */
 const PREBUILT_VERSIONS: { [name: string]: string } = { azurerm: '4.55.0' };
 
+/**
+ * Arguments (at any depth) whose config name is not the camel case of the Terraform name:
+ * the Harbor bindings rename `public`, `override` and `namespace` (reserved words in jsii target languages).
+ */
+const TF_RENAMES: { [type: string]: { [argument: string]: string } } = {
+  harbor_project: { public: 'isPublic' },
+  harbor_replication: { override: 'overrideExisting' },
+  harbor_robot_account: { namespace: 'namespaceName' },
+};
+
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-function tfToProvider(value: any): any {
-  if (Array.isArray(value)) return value.map(tfToProvider);
+function tfToProvider(value: any, renames: { [argument: string]: string } = {}): any {
+  if (Array.isArray(value)) return value.map((v) => tfToProvider(v, renames));
   if (value === null || typeof value !== 'object') return value;
   const out: any = {};
   for (const [k, v] of Object.entries(value)) {
     if (k === '//') continue;
-    out[camel(k)] = TF_MAP_ATTRIBUTES.has(k) ? v : tfToProvider(v);
+    out[renames[k] ?? camel(k)] = TF_MAP_ATTRIBUTES.has(k) ? v : tfToProvider(v, renames);
   }
   return out;
 }
@@ -226,12 +238,12 @@ export function terraformRecipe(outdir: string): TerraformStackRecipe[] {
               delete config[argument];
             }
           }
-          resources.push({ kind, type, logicalId, config: tfToProvider(config), dependsOn, overrides });
+          resources.push({ kind, type, logicalId, config: tfToProvider(config, TF_RENAMES[type]), dependsOn, overrides });
         }
       }
     }
     const providers: { [name: string]: any[] } = {};
-    for (const [name, configs] of Object.entries<any>(tf.provider ?? {})) providers[name] = (configs as any[]).map(tfToProvider);
+    for (const [name, configs] of Object.entries<any>(tf.provider ?? {})) providers[name] = (configs as any[]).map((c) => tfToProvider(c));
     recipes.push({
       stackName,
       providers,
@@ -239,6 +251,7 @@ export function terraformRecipe(outdir: string): TerraformStackRecipe[] {
         .filter(([name, p]) => p.version && PREBUILT_VERSIONS[name] && p.version !== PREBUILT_VERSIONS[name])
         .map(([name, p]) => [name, p.version as string])),
       resources,
+      variables: Object.entries<any>(tf.variable ?? {}).map(([logicalId, config]) => ({ logicalId, config })),
       outputs: Object.entries<any>(tf.output ?? {}).map(([logicalId, o]) => ({
         logicalId, value: o.value, description: o.description, sensitive: o.sensitive,
       })),

@@ -1,11 +1,14 @@
 /**
  * Synthesis at scale: a 1,000-image platform (x 3 environments, `repositories`
- * layout) with retention, scanning and access, on AWS, GCP and Azure, next to a
- * baseline that creates the same native resources with the raw classes.
+ * layout) with retention, scanning and access, on AWS (with and without
+ * aws-cdk-lib's template validation), GCP, Azure and Harbor, and the large
+ * Terraform apps (`gcp-large`, `azure-large`, `harbor-large`: 30 specs of 100
+ * images in one app, 90 on Harbor), next to a baseline that creates the same
+ * native resources with the raw classes.
  *
  *   npm run bench                      (every benchmark)
  *   npx tsx bench/run.ts synth         (this one)
- *   BENCH_RUNS=3 BENCH_IMAGES=300 BENCH_CLOUDS=gcp,azure npx tsx bench/synth-scale.bench.ts
+ *   BENCH_RUNS=3 BENCH_IMAGES=300 BENCH_CLOUDS=gcp,azure-large npx tsx bench/synth-scale.bench.ts
  *
  * Each measured run is a fresh child process (`children/*.ts`), so its peak
  * resident memory (`process.resourceUsage().maxRSS`) is its own; ours and the
@@ -21,7 +24,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'os';
 import { join } from 'path';
 import { awsTemplateFiles, compareAws, compareTerraform } from './baseline';
-import { BENCH_CLOUDS, BenchCloud, childScript } from './scale-apps';
+import { BENCH_CLOUDS, BenchCloud, childScript, LARGE_IMAGES, LARGE_SPECS } from './scale-apps';
 import { IMAGES } from './scale-spec';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -68,7 +71,8 @@ function table(header: string[], rows: string[][]): string {
 const cpu = cpus();
 console.log(`machine: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, `
   + `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
-console.log(`spec: ${IMAGE_COUNT.toLocaleString('en-US')} images x 3 environments (repositories layout); ${RUNS} runs per variant, each in a fresh process\n`);
+console.log(`spec: ${IMAGE_COUNT.toLocaleString('en-US')} images x 3 environments (repositories layout); large apps: `
+  + `${Object.entries(LARGE_SPECS).map(([c, n]) => `${c} ${n}`).join(', ')} specs of ${LARGE_IMAGES} images; ${RUNS} runs per variant, each in a fresh process\n`);
 
 interface CloudResult {
   cloud: BenchCloud;

@@ -4,7 +4,7 @@ import { EcrRegistryStacks } from '../../src/aws';
 import { awsAppProps, buildOursAws } from '../ours-aws';
 import { runChild } from '../scale-apps';
 
-runChild('ours', async ({ cloud, outdir, spec }) => {
+runChild('ours', async ({ cloud, outdir, specs: [spec] }) => {
   const stackCount = EcrRegistryStacks.defaultStackCount(spec);
   let app: App;
   return {

@@ -3,12 +3,12 @@ import { App } from 'cdktf';
 import { buildOursAzure } from '../ours-azure';
 import { runChild } from '../scale-apps';
 
-runChild('ours', async ({ outdir, spec }) => {
+runChild('ours', async ({ outdir, specs }) => {
   let app: App;
   return {
     build: () => {
       app = new App({ outdir });
-      buildOursAzure(app, spec);
+      for (const spec of specs) buildOursAzure(app, spec);
     },
     synth: () => { app.synth(); },
   };

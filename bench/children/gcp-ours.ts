@@ -3,12 +3,12 @@ import { App } from 'cdktf';
 import { buildOursGcp } from '../ours-gcp';
 import { runChild } from '../scale-apps';
 
-runChild('ours', async ({ outdir, spec }) => {
+runChild('ours', async ({ outdir, specs }) => {
   let app: App;
   return {
     build: () => {
       app = new App({ outdir });
-      buildOursGcp(app, spec);
+      for (const spec of specs) buildOursGcp(app, spec);
     },
     synth: () => { app.synth(); },
   };

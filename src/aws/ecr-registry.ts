@@ -20,6 +20,7 @@ import { RegistryReplication } from './replication';
 import { RepositoryCreationScenario, RepositoryCreationTemplate } from './repository-creation-template';
 import { compactRepositoryNames } from './repository-prefixes';
 import { scanNames } from './role-grants';
+import { SpecRepository } from './spec-repository';
 import { AwsWarnings } from './warnings';
 import { WorkflowVariables } from '../promotion/workflow-variables';
 import {
@@ -27,6 +28,7 @@ import {
   Naming, NotificationEvent, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
 import { AWS_ACCOUNT_ID, AWS_REGION_CODE } from '../spec/grammars';
+import { SpecMemo } from '../spec/spec-memo';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
 /** Options of the registry scanning configuration. */
@@ -416,8 +418,11 @@ export class ContainerRegistry extends ContainerRegistryBase {
   /** The spec the registry was built from. */
   public readonly spec: RegistrySpec;
 
-  /** The repositories, by ECR name. */
-  public readonly repositories: { [name: string]: ecr.Repository } = {};
+  /**
+   * The repositories, by ECR name: `ecr.IRepository`s whose resource is the `CfnRepository`
+   * `ecr.Repository` would create (construct id `Resource`, same path and logical id).
+   */
+  public readonly repositories: { [name: string]: ecr.IRepository } = {};
 
   /** The KMS key of the repositories, when KMS encryption is used. */
   public readonly kmsKey?: kms.IKey;
@@ -464,99 +469,104 @@ export class ContainerRegistry extends ContainerRegistryBase {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const all = this.validate(props);
-    const spec = props.spec;
-    this.spec = spec;
-    this.registryAccount = Stack.of(this).account;
-    this.registryRegion = Stack.of(this).region;
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const known = new Set(all.map((r) => r.name));
-    const wanted = props.repositoryNames ? new Set(props.repositoryNames) : known;
-    const includeRegistry = props.includeRegistryResources ?? true;
+    const memo = SpecMemo._open();
+    try {
+      const all = this.validate(props);
+      const spec = props.spec;
+      this.spec = spec;
+      this.registryAccount = Stack.of(this).account;
+      this.registryRegion = Stack.of(this).region;
+      const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+      const wanted = props.repositoryNames ? new Set(props.repositoryNames) : new Set(all.map((r) => r.name));
+      const includeRegistry = props.includeRegistryResources ?? true;
 
-    this.kmsKey = this.resolveKey(props, includeRegistry || wanted.size > 0);
-    const reserved = Naming.ecrCachePrefixes(spec);
-    this.warnAboutSpec(spec, includeRegistry);
+      this.kmsKey = this.resolveKey(props, includeRegistry || wanted.size > 0);
+      const reserved = Naming.ecrCachePrefixes(spec);
+      this.warnAboutSpec(spec, includeRegistry);
 
-    const policies = this.repositoryPolicyPrincipals(spec);
-    const warnings = new Map<string, { id: string; names: string[] }>();
-    for (const repo of all.filter((r) => wanted.has(r.name))) {
-      this.repositories[repo.name] = this.createRepository(repo, props, removalPolicy, policies.get(repo.name) ?? [], warnings);
-    }
-    for (const [warning, { id: warningId, names }] of warnings) {
-      Annotations.of(this).addWarningV2(warningId,
-        `${names.length === all.length ? 'every repository' : names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '')}: ${warning}`);
-    }
+      // The same for every part of a registry split into stacks: computed once per memo scope.
+      const policies = SpecMemo._get(spec, 'aws.ContainerRegistry.repositoryPolicyPrincipals', () => this.repositoryPolicyPrincipals(spec));
+      const warnings = new Map<string, { id: string; names: string[] }>();
+      for (const repo of all.filter((r) => wanted.has(r.name))) {
+        this.repositories[repo.name] = this.createRepository(repo, props, removalPolicy, policies.get(repo.name) ?? [], warnings);
+      }
+      for (const [warning, { id: warningId, names }] of warnings) {
+        Annotations.of(this).addWarningV2(warningId,
+          `${names.length === all.length ? 'every repository' : names.slice(0, 5).join(', ') + (names.length > 5 ? ` and ${names.length - 5} more` : '')}: ${warning}`);
+      }
 
-    if (props.includeIdentities ?? true) {
-      this.identities = new RegistryIdentities(this, 'Identities', {
-        spec,
-        githubOidcProvider: props.githubOidcProvider,
-        reservedPrefixes: reserved,
-        pullThroughPrefixes: reserved,
-        allowPrefixGrants: props.allowPrefixGrants,
-        managedPoliciesPerRole: props.managedPoliciesPerRole,
-        signingProfileArn: props.managedSigningProfileArn,
-        enhancedScanning: (props.registryScanning?.scanType
-          ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined)) === EcrScanType.ENHANCED,
-      });
-    }
-    if (includeRegistry) {
-      for (const [i, r] of (spec.replication?.replicas ?? []).entries()) {
-        if (r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)) {
-          Annotations.of(this).addWarningV2(AwsWarnings.CROSS_ACCOUNT_REPLICATION, `replication.replicas[${i}]: cross-account replication into ${r.awsAccountId} (${r.region}) needs a registry policy there: `
-            + 'deploy ReplicationDestinationPolicy in that account and region (EcrRegistryStacks creates it), or replication fails.');
-        }
-      }
-      if (props.managedSigningProfileArn !== undefined) {
-        this.managedSigning = new EcrManagedSigning(this, 'ManagedSigning', { spec, signingProfileArn: props.managedSigningProfileArn });
-      }
-      const continuous = all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
-      const scanType = props.registryScanning?.scanType ?? (continuous ? EcrScanType.ENHANCED : undefined);
-      if (scanType) {
-        this.scanning = new RegistryScanning(this, 'Scanning', { scanType, rules: props.registryScanning?.rules, spec });
-      }
-      if ((spec.replication?.replicas ?? []).some((r) => r.cloud === undefined || r.cloud === Cloud.AWS)) {
-        this.replication = new RegistryReplication(this, 'Replication', { spec });
-      }
-      // Principals whose pulls do not count for pull-time retention rules (registry-wide).
-      const exclusions = spec.retention?.awsPullTimeExclusionArns ?? [];
-      if (exclusions.length > 0) new PullTimeUpdateExclusions(this, 'PullTimeExclusions', { principalArns: exclusions });
-      for (const cache of spec.upstreamCaches ?? []) {
-        this.pullThroughCaches[cache.name] = new PullThroughCache(this, `Cache-${cache.name}`, { spec, cache, kmsKey: this.kmsKey });
-      }
-      if (props.createOnPush) {
-        this.createOnPushTemplate = new RepositoryCreationTemplate(this, 'CreateOnPush', {
-          prefix: spec.name,
-          appliedFor: [RepositoryCreationScenario.CREATE_ON_PUSH],
-          retention: EffectiveSpec.retention(spec),
-          tagPolicy: EffectiveSpec.tagPolicy(spec),
-          kmsKey: this.kmsKey,
-          resourceTags: spec.labels,
+      if (props.includeIdentities ?? true) {
+        this.identities = new RegistryIdentities(this, 'Identities', {
+          spec,
+          githubOidcProvider: props.githubOidcProvider,
+          reservedPrefixes: reserved,
+          pullThroughPrefixes: reserved,
+          allowPrefixGrants: props.allowPrefixGrants,
+          managedPoliciesPerRole: props.managedPoliciesPerRole,
+          signingProfileArn: props.managedSigningProfileArn,
+          enhancedScanning: (props.registryScanning?.scanType
+            ?? (all.some((r) => r.scanMode === ScanMode.CONTINUOUS) ? EcrScanType.ENHANCED : undefined)) === EcrScanType.ENHANCED,
         });
       }
-    }
-    this.privateEndpoints = this.privateAccess(spec, props);
-    if (includeRegistry && spec.notifications) {
-      const enhanced = (this.scanning?.scanType ?? props.registryScanning?.scanType) === EcrScanType.ENHANCED
-        || all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
-      this.notifications = new RegistryNotifications(this, 'Notifications', { spec, topic: props.notificationTopic, enhancedScanning: enhanced });
-      if (spec.notifications.events.includes(NotificationEvent.PROMOTION)) {
-        // The generated workflow's hops report promotions with the promoter's role: sns:Publish on this topic only
-        // (and, for a created topic, use of its key: Topic.grantPublish adds both).
-        // The promoters that perform a hop (AccessModel.promotionReporters), as the access model says.
-        const promoters = new Set(AccessModel.promotionReporters(spec));
-        for (const [name, role] of Object.entries(this.identities?.roles ?? {})) {
-          if (promoters.has(name)) this.notifications.topic.grantPublish(role);
+      if (includeRegistry) {
+        for (const [i, r] of (spec.replication?.replicas ?? []).entries()) {
+          if (r.awsAccountId && (r.cloud === undefined || r.cloud === Cloud.AWS)) {
+            Annotations.of(this).addWarningV2(AwsWarnings.CROSS_ACCOUNT_REPLICATION, `replication.replicas[${i}]: cross-account replication into ${r.awsAccountId} (${r.region}) needs a registry policy there: `
+              + 'deploy ReplicationDestinationPolicy in that account and region (EcrRegistryStacks creates it), or replication fails.');
+          }
+        }
+        if (props.managedSigningProfileArn !== undefined) {
+          this.managedSigning = new EcrManagedSigning(this, 'ManagedSigning', { spec, signingProfileArn: props.managedSigningProfileArn });
+        }
+        const continuous = all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
+        const scanType = props.registryScanning?.scanType ?? (continuous ? EcrScanType.ENHANCED : undefined);
+        if (scanType) {
+          this.scanning = new RegistryScanning(this, 'Scanning', { scanType, rules: props.registryScanning?.rules, spec });
+        }
+        if ((spec.replication?.replicas ?? []).some((r) => r.cloud === undefined || r.cloud === Cloud.AWS)) {
+          this.replication = new RegistryReplication(this, 'Replication', { spec });
+        }
+        // Principals whose pulls do not count for pull-time retention rules (registry-wide).
+        const exclusions = spec.retention?.awsPullTimeExclusionArns ?? [];
+        if (exclusions.length > 0) new PullTimeUpdateExclusions(this, 'PullTimeExclusions', { principalArns: exclusions });
+        for (const cache of spec.upstreamCaches ?? []) {
+          this.pullThroughCaches[cache.name] = new PullThroughCache(this, `Cache-${cache.name}`, { spec, cache, kmsKey: this.kmsKey });
+        }
+        if (props.createOnPush) {
+          this.createOnPushTemplate = new RepositoryCreationTemplate(this, 'CreateOnPush', {
+            prefix: spec.name,
+            appliedFor: [RepositoryCreationScenario.CREATE_ON_PUSH],
+            retention: EffectiveSpec.retention(spec),
+            tagPolicy: EffectiveSpec.tagPolicy(spec),
+            kmsKey: this.kmsKey,
+            resourceTags: spec.labels,
+          });
         }
       }
-      // AWSNOTIFICATIONTOPICARN, or with a suffix when another registry of the stack has it (output-ids.ts).
-      new CfnOutput(this.notifications, 'TopicArn', {
-        value: this.notifications.topic.topicArn,
-        description: `${WorkflowVariables.notification(Cloud.AWS)}: the SNS topic of the ${spec.name} registry's events (promotion reports are published here)`,
-      }).overrideLogicalId(claimOutputId(this, WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''), spec.name)!);
+      this.privateEndpoints = this.privateAccess(spec, props);
+      if (includeRegistry && spec.notifications) {
+        const enhanced = (this.scanning?.scanType ?? props.registryScanning?.scanType) === EcrScanType.ENHANCED
+          || all.some((r) => r.scanMode === ScanMode.CONTINUOUS);
+        this.notifications = new RegistryNotifications(this, 'Notifications', { spec, topic: props.notificationTopic, enhancedScanning: enhanced });
+        if (spec.notifications.events.includes(NotificationEvent.PROMOTION)) {
+          // The generated workflow's hops report promotions with the promoter's role: sns:Publish on this topic only
+          // (and, for a created topic, use of its key: Topic.grantPublish adds both).
+          // The promoters that perform a hop (AccessModel.promotionReporters), as the access model says.
+          const promoters = new Set(AccessModel.promotionReporters(spec));
+          for (const [name, role] of Object.entries(this.identities?.roles ?? {})) {
+            if (promoters.has(name)) this.notifications.topic.grantPublish(role);
+          }
+        }
+        // AWSNOTIFICATIONTOPICARN, or with a suffix when another registry of the stack has it (output-ids.ts).
+        new CfnOutput(this.notifications, 'TopicArn', {
+          value: this.notifications.topic.topicArn,
+          description: `${WorkflowVariables.notification(Cloud.AWS)}: the SNS topic of the ${spec.name} registry's events (promotion reports are published here)`,
+        }).overrideLogicalId(claimOutputId(this, WorkflowVariables.notification(Cloud.AWS).replace(/_/g, ''), spec.name)!);
+      }
+      for (const [key, value] of Object.entries(spec.labels ?? {})) Tags.of(this).add(key, value);
+    } finally {
+      SpecMemo._close(memo);
     }
-    for (const [key, value] of Object.entries(spec.labels ?? {})) Tags.of(this).add(key, value);
   }
 
   /**
@@ -649,8 +659,9 @@ export class ContainerRegistry extends ContainerRegistryBase {
     if (networkOk) ContainerRegistry._checkNetwork(spec, props, collected);
     let all: Array<EffectiveRepository & { name: string }> = [];
     if (specProblems.length === 0) {
-      all = EffectiveSpec.repositories(spec).map((r) => ({ ...r, name: Naming.ecrRepositoryName(spec, r.image, r.environment) }));
-      const known = new Set(all.map((r) => r.name));
+      all = SpecMemo._get(spec, 'aws.ContainerRegistry.repositories',
+        () => EffectiveSpec.repositories(spec).map((r) => ({ ...r, name: Naming.ecrRepositoryName(spec, r.image, r.environment) })));
+      const known = SpecMemo._get(spec, 'aws.ContainerRegistry.names', () => new Set(all.map((r) => r.name)));
       const unknown = namesOk ? (props.repositoryNames ?? []).filter((n) => !known.has(n)) : [];
       if (unknown.length) {
         collected.add('props.repositoryNames', unknown, `are not repositories of the spec "${spec.name}" (such as ${[...known].slice(0, 3).join(', ')})`);
@@ -755,34 +766,33 @@ export class ContainerRegistry extends ContainerRegistryBase {
     removalPolicy: RemovalPolicy,
     principals: Array<{ sid: string; principal: iam.IPrincipal; actions: string[] }>,
     warnings: Map<string, { id: string; names: string[] }>,
-  ): ecr.Repository {
+  ): ecr.IRepository {
     const warn = (w: { id: string; message: string }) =>
       warnings.set(w.message, { id: w.id, names: [...(warnings.get(w.message)?.names ?? []), repo.name] });
-    const repository = new ecr.Repository(this, repo.name.replace(/\//g, ':'), {
-      repositoryName: repo.name,
-      removalPolicy,
-      emptyOnDelete: props.emptyOnDelete ? true : undefined,
-      imageScanOnPush: repo.scanMode !== ScanMode.OFF,
-      encryption: this.kmsKey ? ecr.RepositoryEncryption.KMS : ecr.RepositoryEncryption.AES_256,
-      encryptionKey: this.kmsKey,
-    });
-    const cfn = repository.node.defaultChild as ecr.CfnRepository;
-    if (!this.kmsKey) cfn.encryptionConfiguration = { encryptionType: 'AES256' };
     const tags = tagMutabilityFor(repo.tagPolicy);
     tags.warnings.forEach(warn);
-    cfn.imageTagMutability = tags.mutability;
-    cfn.imageTagMutabilityExclusionFilters = tags.exclusionFilters.length
-      ? tags.exclusionFilters.map((v) => ({ imageTagMutabilityExclusionFilterType: 'WILDCARD', imageTagMutabilityExclusionFilterValue: v }))
-      : undefined;
+    let lifecyclePolicyText: string | undefined;
     if (!repo.retention.dryRun) {
       const lifecycle = this.lifecycles.get(repo.retention) ?? lifecycleFor(repo.retention, repo.name);
       this.lifecycles.set(repo.retention, lifecycle);
       lifecycle.warnings.forEach(warn);
       if (lifecycle.policyText !== undefined) {
-        cfn.lifecyclePolicy = { lifecyclePolicyText: lifecycle.policyText };
+        lifecyclePolicyText = lifecycle.policyText;
         this.lifecyclePolicies[repo.name] = lifecycle.policyText;
       }
     }
+    const repository = new SpecRepository(this, repo.name.replace(/\//g, ':'), {
+      repositoryName: repo.name,
+      removalPolicy,
+      emptyOnDelete: props.emptyOnDelete ? true : undefined,
+      scanOnPush: repo.scanMode !== ScanMode.OFF,
+      encryptionKey: this.kmsKey,
+      imageTagMutability: tags.mutability,
+      imageTagMutabilityExclusionFilters: tags.exclusionFilters.length
+        ? tags.exclusionFilters.map((v) => ({ imageTagMutabilityExclusionFilterType: 'WILDCARD', imageTagMutabilityExclusionFilterValue: v }))
+        : undefined,
+      lifecyclePolicyText,
+    });
     // Merge statements by sid so that each principal appears once per permission.
     const bySid = new Map<string, { principals: iam.IPrincipal[]; actions: string[] }>();
     for (const p of principals) {

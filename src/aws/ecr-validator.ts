@@ -7,6 +7,7 @@ import { RetentionTagCheck } from '../retention/environment-tag-check';
 import {
   Cloud, EffectiveSpec, Naming, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecProblem, SpecValidator,
 } from '../spec';
+import { SpecMemo } from '../spec/spec-memo';
 
 /** Options of `EcrValidator.problems`: the construct props that change what synthesis checks. */
 export interface EcrValidatorOptions {
@@ -73,6 +74,11 @@ export class EcrValidator {
   public static problems(spec: RegistrySpec, options: EcrValidatorOptions = {}): SpecProblem[] {
     const key = JSON.stringify([options.allowPrefixGrants ?? true, options.managedPoliciesPerRole ?? null,
       options.includeIdentities ?? true, options.includeRegistryResources ?? true]);
+    // Inside a construct's memo scope, once per spec object and options; otherwise once per spec JSON.
+    return [...SpecMemo._get(spec, `EcrValidator.problems ${key}`, () => EcrValidator.fingerprinted(spec, options, key))];
+  }
+
+  private static fingerprinted(spec: RegistrySpec, options: EcrValidatorOptions, key: string): SpecProblem[] {
     const memo = spec !== null && typeof spec === 'object' ? MEMO.get(spec) ?? new Map<string, { json: string; problems: SpecProblem[] }>() : undefined;
     const json = memo ? fingerprint(spec) : undefined;
     const known = memo?.get(key);

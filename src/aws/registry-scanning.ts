@@ -75,7 +75,8 @@ export class RegistryScanning extends Construct {
       for (const env of Naming.physicalEnvironments(spec)) {
         const name = Naming.ecrRepositoryName(spec, repo.name, env);
         all.push(name);
-        byMode.set(mode, [...(byMode.get(mode) ?? []), name]);
+        if (!byMode.has(mode)) byMode.set(mode, []);
+        byMode.get(mode)!.push(name);
       }
     }
     const reserved = Naming.ecrCachePrefixes(spec);

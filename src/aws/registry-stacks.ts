@@ -13,6 +13,7 @@ import { StackLimits } from './stack-limits';
 import { AwsWarnings } from './warnings';
 import { EcrLifecycleTranslation } from '../retention';
 import { Cloud, EffectiveSpec, Naming, Problems, RegistrySpec, RetentionPolicySpec } from '../spec';
+import { SpecMemo } from '../spec/spec-memo';
 
 /** Props of `EcrRegistryStacks.create`. */
 export interface EcrRegistryStacksProps {
@@ -262,98 +263,103 @@ export class EcrRegistryStacks {
   private readonly stackCount: number;
 
   private constructor(scope: Construct, props: EcrRegistryStacksProps) {
-    EcrRegistryStacks.validate(scope, props);
-    const spec = props.spec;
-    const prefix = props.stackNamePrefix ?? `${spec.name}-ecr`;
-    const count = props.stackCount ?? EcrRegistryStacks.defaultStackCount(spec);
-    this.stackCount = count;
-    const common = {
-      spec,
-      githubOidcProvider: props.githubOidcProvider,
-      removalPolicy: props.removalPolicy,
-      emptyOnDelete: props.emptyOnDelete,
-      registryScanning: props.registryScanning,
-      createOnPush: props.createOnPush,
-      allowPrefixGrants: props.allowPrefixGrants,
-      managedPoliciesPerRole: props.managedPoliciesPerRole,
-    };
-    const stack = (id: string, description: string, env?: Environment) => {
-      const s = new Stack(scope, id, { env, stackName: id, description });
-      StackLimits.enforce(s);
-      return s;
-    };
+    const memo = SpecMemo._open();
+    try {
+      EcrRegistryStacks.validate(scope, props);
+      const spec = props.spec;
+      const prefix = props.stackNamePrefix ?? `${spec.name}-ecr`;
+      const count = props.stackCount ?? EcrRegistryStacks.defaultStackCount(spec);
+      this.stackCount = count;
+      const common = {
+        spec,
+        githubOidcProvider: props.githubOidcProvider,
+        removalPolicy: props.removalPolicy,
+        emptyOnDelete: props.emptyOnDelete,
+        registryScanning: props.registryScanning,
+        createOnPush: props.createOnPush,
+        allowPrefixGrants: props.allowPrefixGrants,
+        managedPoliciesPerRole: props.managedPoliciesPerRole,
+      };
+      const stack = (id: string, description: string, env?: Environment) => {
+        const s = new Stack(scope, id, { env, stackName: id, description });
+        StackLimits.enforce(s);
+        return s;
+      };
 
-    const registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
-    const registry = new ContainerRegistry(registryStack, 'Registry', {
-      ...common,
-      repositoryNames: [],
-      privateNetwork: props.privateNetwork,
-      notificationTopic: props.notificationTopic,
-    });
-    // CloudFormation rejects a template without resources: leave the stack out when it would be empty.
-    if (registryStack.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
-      this.registryStack = registryStack;
-      this.registry = registry;
-    } else {
-      scope.node.tryRemoveChild(registryStack.node.id);
-    }
-
-    const buckets: string[][] = Array.from({ length: count }, () => []);
-    for (const repo of EffectiveSpec.repositories(spec)) {
-      const name = Naming.ecrRepositoryName(spec, repo.image, repo.environment);
-      buckets[EcrRegistryStacks.bucketOf(name, count)].push(name);
-    }
-    // The repository stacks' view of the private network: no endpoints of their own (the registry stack's, by
-    // reference, are allowed), and the registry stack's CI roles exempt from the refusal (AccessModel: they run outside the VPC).
-    const network = props.privateNetwork;
-    const ci = new Set([...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i.github).map((i) => i.name));
-    const partNetwork: EcrPrivateNetworkOptions | undefined = network && {
-      ...network,
-      createEndpoints: false,
-      allowedVpcEndpointIds: [...registry.privateEndpoints?.interfaceEndpointIds ?? [], ...network.allowedVpcEndpointIds ?? []],
-      exemptPrincipalArns: [
-        ...Object.entries(registry.identities?.roles ?? {}).filter(([name]) => ci.has(name)).map(([, role]) => role.roleArn),
-        ...network.exemptPrincipalArns ?? [],
-      ],
-    };
-    buckets.forEach((names, i) => {
-      // A bucket the hash leaves empty gets no stack (CloudFormation rejects an empty template).
-      if (names.length === 0) return;
-      const s = stack(`${prefix}-repositories-${i + 1}`, `ECR registry ${spec.name}: repositories, part ${i + 1} of ${count}`, props.env);
-      this.repositoryStacks.push(s);
-      this.byBucket.set(i, s);
-      this.repositoryParts.push(new ContainerRegistry(s, 'Registry', {
+      const registryStack = stack(`${prefix}-registry`, `ECR registry ${spec.name}: roles and registry-wide settings`, props.env);
+      const registry = new ContainerRegistry(registryStack, 'Registry', {
         ...common,
-        kmsKey: this.registry?.kmsKey,
-        repositoryNames: names,
-        includeRegistryResources: false,
-        includeIdentities: false,
-        privateNetwork: partNetwork,
-      }));
-    });
-
-    if (props.stackCount === undefined) {
-      Annotations.of(this.registryStack ?? this.repositoryStacks[0]).addWarningV2(AwsWarnings.STACK_COUNT_DEFAULT, `EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
-        + `pin stackCount: ${count} in the props, since a later default would move repositories between stacks`);
-    }
-
-    const destinations = new Map<string, { account: string; region: string; prefixes?: string[] }>();
-    for (const r of spec.replication?.replicas ?? []) {
-      if (!r.awsAccountId || (r.cloud !== undefined && r.cloud !== Cloud.AWS)) continue;
-      destinations.set(`${r.awsAccountId}-${r.region}`, { account: r.awsAccountId, region: r.region, prefixes: r.repositoryPrefixes });
-    }
-    for (const [key, d] of destinations) {
-      const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
-        { account: d.account, region: d.region });
-      const prefixes = d.prefixes ?? RegistryReplication.defaultPrefixes(spec);
-      const repositoryNames = EcrRegistryStacks.replicatedRepositories(spec, prefixes);
-      if (repositoryNames.length === 0) {
-        // EcrValidator reports it first; kept so that the policy never accepts nothing.
-        new Problems().add('replication.replicas', prefixes, `of ${d.account} (${d.region}): repositoryPrefixes select no repository of the spec "${spec.name}"`)
-          .throwIfAny(`aws.EcrRegistryStacks ${scope.node.path || '<app>'}`);
+        repositoryNames: [],
+        privateNetwork: props.privateNetwork,
+        notificationTopic: props.notificationTopic,
+      });
+      // CloudFormation rejects a template without resources: leave the stack out when it would be empty.
+      if (registryStack.node.findAll().some((c) => CfnResource.isCfnResource(c))) {
+        this.registryStack = registryStack;
+        this.registry = registry;
+      } else {
+        scope.node.tryRemoveChild(registryStack.node.id);
       }
-      new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryNames });
-      this.destinationStacks.push(s);
+
+      const buckets: string[][] = Array.from({ length: count }, () => []);
+      for (const repo of EffectiveSpec.repositories(spec)) {
+        const name = Naming.ecrRepositoryName(spec, repo.image, repo.environment);
+        buckets[EcrRegistryStacks.bucketOf(name, count)].push(name);
+      }
+      // The repository stacks' view of the private network: no endpoints of their own (the registry stack's, by
+      // reference, are allowed), and the registry stack's CI roles exempt from the refusal (AccessModel: they run outside the VPC).
+      const network = props.privateNetwork;
+      const ci = new Set([...(spec.access?.pushers ?? []), ...(spec.access?.promoters ?? [])].filter((i) => i.github).map((i) => i.name));
+      const partNetwork: EcrPrivateNetworkOptions | undefined = network && {
+        ...network,
+        createEndpoints: false,
+        allowedVpcEndpointIds: [...registry.privateEndpoints?.interfaceEndpointIds ?? [], ...network.allowedVpcEndpointIds ?? []],
+        exemptPrincipalArns: [
+          ...Object.entries(registry.identities?.roles ?? {}).filter(([name]) => ci.has(name)).map(([, role]) => role.roleArn),
+          ...network.exemptPrincipalArns ?? [],
+        ],
+      };
+      buckets.forEach((names, i) => {
+        // A bucket the hash leaves empty gets no stack (CloudFormation rejects an empty template).
+        if (names.length === 0) return;
+        const s = stack(`${prefix}-repositories-${i + 1}`, `ECR registry ${spec.name}: repositories, part ${i + 1} of ${count}`, props.env);
+        this.repositoryStacks.push(s);
+        this.byBucket.set(i, s);
+        this.repositoryParts.push(new ContainerRegistry(s, 'Registry', {
+          ...common,
+          kmsKey: this.registry?.kmsKey,
+          repositoryNames: names,
+          includeRegistryResources: false,
+          includeIdentities: false,
+          privateNetwork: partNetwork,
+        }));
+      });
+
+      if (props.stackCount === undefined) {
+        Annotations.of(this.registryStack ?? this.repositoryStacks[0]).addWarningV2(AwsWarnings.STACK_COUNT_DEFAULT, `EcrRegistryStacks: stackCount defaults to ${count} for ${EffectiveSpec.repositories(spec).length} repositories; `
+          + `pin stackCount: ${count} in the props, since a later default would move repositories between stacks`);
+      }
+
+      const destinations = new Map<string, { account: string; region: string; prefixes?: string[] }>();
+      for (const r of spec.replication?.replicas ?? []) {
+        if (!r.awsAccountId || (r.cloud !== undefined && r.cloud !== Cloud.AWS)) continue;
+        destinations.set(`${r.awsAccountId}-${r.region}`, { account: r.awsAccountId, region: r.region, prefixes: r.repositoryPrefixes });
+      }
+      for (const [key, d] of destinations) {
+        const s = stack(`${prefix}-replication-${key}`, `Registry policy letting ${props.env!.account} replicate ${spec.name} into ${d.account} ${d.region}`,
+          { account: d.account, region: d.region });
+        const prefixes = d.prefixes ?? RegistryReplication.defaultPrefixes(spec);
+        const repositoryNames = EcrRegistryStacks.replicatedRepositories(spec, prefixes);
+        if (repositoryNames.length === 0) {
+          // EcrValidator reports it first; kept so that the policy never accepts nothing.
+          new Problems().add('replication.replicas', prefixes, `of ${d.account} (${d.region}): repositoryPrefixes select no repository of the spec "${spec.name}"`)
+            .throwIfAny(`aws.EcrRegistryStacks ${scope.node.path || '<app>'}`);
+        }
+        new ReplicationDestinationPolicy(s, 'ReplicationPolicy', { sourceAccountIds: [props.env!.account!], repositoryNames });
+        this.destinationStacks.push(s);
+      }
+    } finally {
+      SpecMemo._close(memo);
     }
   }
 

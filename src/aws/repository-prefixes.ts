@@ -19,18 +19,27 @@ export interface CompactedNames {
 
 export function compactRepositoryNames(chosen: string[], all: string[], reserved: string[] = []): CompactedNames {
   const chosenSet = new Set(chosen);
+  // A prefix `p/` ends with a slash, so `name.startsWith(p)` holds exactly for the names it is a path ancestor of:
+  // count, per ancestor, the names of the spec under it and those of them not chosen (one pass, not one per prefix).
+  const unchosen = new Map<string, number>();
+  for (const name of all) {
+    const missing = chosenSet.has(name) ? 0 : 1;
+    for (let at = name.indexOf('/'); at >= 0; at = name.indexOf('/', at + 1)) {
+      const p = name.slice(0, at + 1);
+      unchosen.set(p, (unchosen.get(p) ?? 0) + missing);
+    }
+  }
   const allowed = (p: string): boolean => {
     if (reserved.some((r) => `${r}/`.startsWith(p) || r.startsWith(p) || p.startsWith(`${r}/`))) return false;
-    return all.every((name) => !name.startsWith(p) || chosenSet.has(name));
+    return (unchosen.get(p) ?? 0) === 0;
   };
   const memo = new Map<string, boolean>();
   const exact: string[] = [];
   const prefixes = new Set<string>();
   for (const name of [...chosenSet].sort()) {
-    const parts = name.split('/');
     let found: string | undefined;
-    for (let i = 1; i < parts.length; i++) {
-      const p = `${parts.slice(0, i).join('/')}/`;
+    for (let at = name.indexOf('/'); at >= 0; at = name.indexOf('/', at + 1)) {
+      const p = name.slice(0, at + 1);
       if (!memo.has(p)) memo.set(p, allowed(p));
       if (memo.get(p)) {
         found = p;

@@ -1,5 +1,6 @@
 import { layoutRepositoryPolicies, RepositoryPolicyLayout } from './role-policies';
 import { AccessModel, AccessPlan, AccessRole, Capability, IdentitySpec, Naming, Permission, RegistrySpec } from '../spec';
+import { SpecMemo } from '../spec/spec-memo';
 
 /**
  * The roles the library creates for a spec's identities (internal), shared by
@@ -30,6 +31,10 @@ export function identitiesOf(spec: RegistrySpec): Array<{ name: string; role: Ac
 
 /** The roles to create (identities with `github`), by name in order, with their repository grants. */
 export function roleGrants(spec: RegistrySpec): Map<string, EcrRoleGrants> {
+  return SpecMemo._get(spec, 'aws.roleGrants', () => computeRoleGrants(spec));
+}
+
+function computeRoleGrants(spec: RegistrySpec): Map<string, EcrRoleGrants> {
   const grants = AccessPlan.grants(spec);
   const roles = new Map<string, AccessRole[]>();
   for (const { name, role, spec: identity } of identitiesOf(spec)) {
@@ -56,6 +61,10 @@ export function roleGrants(spec: RegistrySpec): Map<string, EcrRoleGrants> {
 
 /** The ECR names whose scan results an identity reads (the model's READ_SCAN_RESULTS operations), sorted. */
 export function scanNames(spec: RegistrySpec, identity: string): string[] {
+  return SpecMemo._get(spec, `aws.scanNames ${identity}`, () => computeScanNames(spec, identity));
+}
+
+function computeScanNames(spec: RegistrySpec, identity: string): string[] {
   const names = AccessModel.operations(spec)
     .filter((o) => o.identity === identity && o.capability === Capability.READ_SCAN_RESULTS)
     .map((o) => Naming.ecrRepositoryName(spec, o.resource.name, o.resource.environment || undefined));
@@ -64,7 +73,8 @@ export function scanNames(spec: RegistrySpec, identity: string): string[] {
 
 /** Every ECR repository name of the spec. */
 export function repositoryNames(spec: RegistrySpec): string[] {
-  return spec.repositories.flatMap((r) => Naming.physicalEnvironments(spec).map((env) => Naming.ecrRepositoryName(spec, r.name, env)));
+  return SpecMemo._get(spec, 'aws.repositoryNames',
+    () => spec.repositories.flatMap((r) => Naming.physicalEnvironments(spec).map((env) => Naming.ecrRepositoryName(spec, r.name, env))));
 }
 
 /** The pull-through cache prefixes (`<registry>/<cache>`), which prefix grants never cover. */
@@ -77,5 +87,8 @@ export function layoutOf(
   spec: RegistrySpec, grants: EcrRoleGrants, rolePath: string, allowPrefixes: boolean, reserved: string[] = [], managedPerRole?: number,
 ): RepositoryPolicyLayout {
   const all = [...new Set([...reservedPrefixes(spec), ...reserved])];
-  return layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes, managedPerRole, grants.scan);
+  // The layout does not depend on the role's path (only its errors name it, and errors are not memoized):
+  // the validator and RegistryIdentities lay out each role once per memo scope.
+  return SpecMemo._get(grants, `aws.layoutOf ${JSON.stringify([allowPrefixes, all, managedPerRole ?? null, repositoryNames(spec).length])}`,
+    () => layoutRepositoryPolicies(rolePath, grants.pull, grants.push, repositoryNames(spec), all, allowPrefixes, managedPerRole, grants.scan));
 }

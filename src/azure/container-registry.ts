@@ -24,8 +24,10 @@ import { addGrantOptionProblems } from '../spec/grant-options';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
+import { SpecMemo } from '../spec/spec-memo';
 import { SpecProblem } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
+import { shareSynthesizedConfig, terraformConfigOf } from '../terraform/synth-pass';
 
 /** What the registry does with traffic no IP rule matches. */
 export enum NetworkDefaultAction {
@@ -374,170 +376,177 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const heading = `azure.ContainerRegistry ${this.node.path}`;
-    // Props of the wrong shape (from JavaScript) are named, never a TypeError further down.
-    const problems = new Problems().addAll(ContainerRegistry.shapeProblems(props));
-    problems.throwIfAny(heading);
-    const spec = props.spec;
-    this.spec = spec;
+    const memo = SpecMemo._open();
+    try {
+      const heading = `azure.ContainerRegistry ${this.node.path}`;
+      // Props of the wrong shape (from JavaScript) are named, never a TypeError further down.
+      const problems = new Problems().addAll(ContainerRegistry.shapeProblems(props));
+      problems.throwIfAny(heading);
+      const spec = props.spec;
+      this.spec = spec;
 
-    const sku = props.sku ?? AcrSku.PREMIUM;
-    // The spec's problems (AcrValidator: what synthesis raises from the spec alone), then the props', in one error.
-    const knownSku = Object.values(AcrSku).includes(sku);
-    const validated = AcrValidator._validate(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
-    const specProblems = validated.problems;
-    problems.addAll(specProblems);
-    const groups = AcrValidator._registries(spec, props.registryNameSuffix);
-    this.checkProps(props, sku, groups, new Set(specProblems.map(AcrValidator._key)), problems);
-    problems.throwIfAny(heading);
+      const sku = props.sku ?? AcrSku.PREMIUM;
+      // The spec's problems (AcrValidator: what synthesis raises from the spec alone), then the props', in one error.
+      const knownSku = Object.values(AcrSku).includes(sku);
+      const validated = AcrValidator._validate(spec, { sku: knownSku ? sku : undefined, registryNameSuffix: props.registryNameSuffix });
+      const specProblems = validated.problems;
+      problems.addAll(specProblems);
+      const groups = AcrValidator._registries(spec, props.registryNameSuffix);
+      this.checkProps(props, sku, groups, new Set(specProblems.map(AcrValidator._key)), problems);
+      problems.throwIfAny(heading);
 
-    const mode = props.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
-    const layout = Naming.layout(spec);
-    const tags = { ...(spec.labels ?? {}), ...(props.tags ?? {}) };
-    const hasTags = Object.keys(tags).length > 0 ? tags : undefined;
-    for (const [name, envs] of groups) for (const env of envs) this.registryNames[env] = name;
+      const mode = props.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
+      const layout = Naming.layout(spec);
+      const tags = { ...(spec.labels ?? {}), ...(props.tags ?? {}) };
+      const hasTags = Object.keys(tags).length > 0 ? tags : undefined;
+      for (const [name, envs] of groups) for (const env of envs) this.registryNames[env] = name;
 
-    // Retention per registry: the translations the validator made (and found translatable).
-    // Native untagged retention needs Premium; other SKUs purge untagged manifests instead.
-    const retention = validated.retention;
+      // Retention per registry: the translations the validator made (and found translatable).
+      // Native untagged retention needs Premium; other SKUs purge untagged manifests instead.
+      const retention = validated.retention;
 
-    const replicas = (spec.replication?.replicas ?? [])
-      .filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE)
-      .map((r) => ({ location: r.region, zoneRedundancyEnabled: r.zoneRedundant ?? false, tags: hasTags }))
-      .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
-    const cmk = EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED;
-    const creates = [...groups.keys()].some((n) => !props.existingRegistryIds?.[n]);
-    this.encryptionIdentity = cmk && creates ? this.newEncryptionIdentity(props, hasTags) : undefined;
-    const keyAccess = this.encryptionIdentity && this.encryptionKeyAccess(props, this.encryptionIdentity);
+      const replicas = (spec.replication?.replicas ?? [])
+        .filter((r) => r.cloud === undefined || r.cloud === Cloud.AZURE)
+        .map((r) => ({ location: r.region, zoneRedundancyEnabled: r.zoneRedundant ?? false, tags: hasTags }))
+        .sort((a, b) => (a.location < b.location ? -1 : a.location > b.location ? 1 : 0));
+      const cmk = EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED;
+      const creates = [...groups.keys()].some((n) => !props.existingRegistryIds?.[n]);
+      this.encryptionIdentity = cmk && creates ? this.newEncryptionIdentity(props, hasTags) : undefined;
+      const keyAccess = this.encryptionIdentity && this.encryptionKeyAccess(props, this.encryptionIdentity);
 
-    const privateAccess = spec.network?.privateAccess === true;
-    for (const [name, envs] of groups) {
-      const existingId = props.existingRegistryIds?.[name];
-      const constructId = groups.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
-      const days = retention.get(name)!.retentionDays;
-      if (existingId) {
-        const parsed = EXISTING_ID.exec(existingId);
-        const unit: RegistryUnit = {
-          name,
-          id: existingId,
-          resourceGroupName: parsed ? parsed[1] : Fn.element(Fn.split('/', existingId), 4),
-          environments: envs,
-          loginServer: Naming.acrLoginServer(name),
-          existing: true,
-          roleAssignmentMode: mode,
-        };
-        this.units.push(unit);
-        if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
-          AzureWarnings._emit(this, 'existing-registry-abac', `registry "${name}" is passed in (existingRegistryIds): its grants are repository roles with ABAC conditions, ` +
-            'which it honours only in the "RBAC Registry + ABAC Repository Permissions" mode (az acr update --role-assignment-mode rbac-abac); ' +
-            'if it keeps legacy registry permissions, set roleAssignmentMode LEGACY_REGISTRY_PERMISSIONS');
+      const privateAccess = spec.network?.privateAccess === true;
+      for (const [name, envs] of groups) {
+        const existingId = props.existingRegistryIds?.[name];
+        const constructId = groups.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
+        const days = retention.get(name)!.retentionDays;
+        if (existingId) {
+          const parsed = EXISTING_ID.exec(existingId);
+          const unit: RegistryUnit = {
+            name,
+            id: existingId,
+            resourceGroupName: parsed ? parsed[1] : Fn.element(Fn.split('/', existingId), 4),
+            environments: envs,
+            loginServer: Naming.acrLoginServer(name),
+            existing: true,
+            roleAssignmentMode: mode,
+          };
+          this.units.push(unit);
+          if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+            AzureWarnings._emit(this, 'existing-registry-abac', `registry "${name}" is passed in (existingRegistryIds): its grants are repository roles with ABAC conditions, ` +
+              'which it honours only in the "RBAC Registry + ABAC Repository Permissions" mode (az acr update --role-assignment-mode rbac-abac); ' +
+              'if it keeps legacy registry permissions, set roleAssignmentMode LEGACY_REGISTRY_PERMISSIONS');
+          }
+          AzureWarnings._emit(this, 'existing-registry', `registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
+            (days ? `; set its retention policy for untagged manifests to ${days} days (retention_policy_in_days) where it is managed` : '') +
+            '; admin user, anonymous pull, replicas, network rules and encryption are not checked');
+          continue;
         }
-        AzureWarnings._emit(this, 'existing-registry', `registry "${name}" is passed in (existingRegistryIds): its own settings are left as they are` +
-          (days ? `; set its retention policy for untagged manifests to ${days} days (retention_policy_in_days) where it is managed` : '') +
-          '; admin user, anonymous pull, replicas, network rules and encryption are not checked');
-        continue;
+        const networkRules = props.networkRules;
+        const resource = new AzContainerRegistry(this, constructId, {
+          name,
+          resourceGroupName: props.resourceGroupName,
+          location: props.location,
+          sku,
+          adminEnabled: false,
+          anonymousPullEnabled: false,
+          // network.privateAccess: private endpoints only, dedicated data endpoints, trusted services as the spec says.
+          publicNetworkAccessEnabled: privateAccess ? false : props.publicNetworkAccessEnabled ?? true,
+          networkRuleBypassOption: privateAccess ? (spec.network?.azureTrustedServices ?? true ? 'AzureServices' : 'None')
+            : networkRules ? (networkRules.bypassAzureServices ?? true ? 'AzureServices' : 'None') : undefined,
+          networkRuleSet: networkRules ? [{
+            defaultAction: networkRules.defaultAction ?? NetworkDefaultAction.DENY,
+            ipRule: (networkRules.allowedIpRanges ?? []).map((ipRange) => ({ action: 'Allow', ipRange })),
+          }] : undefined,
+          zoneRedundancyEnabled: props.zoneRedundancyEnabled ?? false,
+          dataEndpointEnabled: privateAccess ? true : props.dataEndpointEnabled,
+          exportPolicyEnabled: props.exportPolicyEnabled ?? true,
+          retentionPolicyInDays: days,
+          georeplications: replicas.length ? replicas : undefined,
+          identity: this.encryptionIdentity ? { type: 'UserAssigned', identityIds: [this.encryptionIdentity.id] } : undefined,
+          encryption: this.encryptionIdentity ? [{
+            keyVaultKeyId: spec.encryption!.azureKeyVaultKeyId!,
+            identityClientId: this.encryptionIdentity.clientId,
+          }] : undefined,
+          tags: hasTags,
+          lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
+          // The registry reads the key at creation: the identity's access must exist first.
+          dependsOn: keyAccess ? [keyAccess] : undefined,
+        });
+        if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
+          // Escape hatch: azurerm 4.81.0+ has `role_assignment_mode`, the 4.55 binding does not.
+          resource.addOverride('role_assignment_mode', mode);
+          TerraformStack.of(this).addOverride('terraform.required_providers.azurerm.version', ContainerRegistry.AZURERM_VERSION_FLOOR);
+        }
+        this.registries[name] = resource;
+        this.units.push({
+          roleAssignmentMode: mode,
+          name,
+          id: resource.id,
+          resourceGroupName: props.resourceGroupName,
+          environments: envs,
+          loginServer: resource.loginServer,
+          resource,
+          existing: false,
+        });
+        if (props.managementLock) {
+          new ManagementLock(this, `${constructId}-lock`, {
+            name: `${name}-cannot-delete`,
+            scope: resource.id,
+            lockLevel: 'CanNotDelete',
+            notes: 'Registry of container images; remove the lock deliberately before deleting the registry',
+          });
+        }
       }
-      const networkRules = props.networkRules;
-      const resource = new AzContainerRegistry(this, constructId, {
-        name,
+
+      this.retentionTasks(props, retention, hasTags);
+
+      // Upstream caches, in every registry.
+      if ((spec.upstreamCaches ?? []).length) {
+        for (const unit of this.units) {
+          this.cacheRules[unit.name] = new CacheRules(this, `Cache-${unit.name}`, {
+            registryId: unit.id,
+            caches: spec.upstreamCaches!,
+            keyVaultId: props.keyVaultId,
+          });
+        }
+      }
+
+      this.identities = new RegistryIdentities(this, 'Identities', {
+        spec,
+        registries: this.units,
         resourceGroupName: props.resourceGroupName,
         location: props.location,
-        sku,
-        adminEnabled: false,
-        anonymousPullEnabled: false,
-        // network.privateAccess: private endpoints only, dedicated data endpoints, trusted services as the spec says.
-        publicNetworkAccessEnabled: privateAccess ? false : props.publicNetworkAccessEnabled ?? true,
-        networkRuleBypassOption: privateAccess ? (spec.network?.azureTrustedServices ?? true ? 'AzureServices' : 'None')
-          : networkRules ? (networkRules.bypassAzureServices ?? true ? 'AzureServices' : 'None') : undefined,
-        networkRuleSet: networkRules ? [{
-          defaultAction: networkRules.defaultAction ?? NetworkDefaultAction.DENY,
-          ipRule: (networkRules.allowedIpRanges ?? []).map((ipRange) => ({ action: 'Allow', ipRange })),
-        }] : undefined,
-        zoneRedundancyEnabled: props.zoneRedundancyEnabled ?? false,
-        dataEndpointEnabled: privateAccess ? true : props.dataEndpointEnabled,
-        exportPolicyEnabled: props.exportPolicyEnabled ?? true,
-        retentionPolicyInDays: days,
-        georeplications: replicas.length ? replicas : undefined,
-        identity: this.encryptionIdentity ? { type: 'UserAssigned', identityIds: [this.encryptionIdentity.id] } : undefined,
-        encryption: this.encryptionIdentity ? [{
-          keyVaultKeyId: spec.encryption!.azureKeyVaultKeyId!,
-          identityClientId: this.encryptionIdentity.clientId,
-        }] : undefined,
+        scopedAccess: props.scopedAccess,
+        promotionMethod: props.promotionMethod,
+        outputs: props.outputs,
         tags: hasTags,
-        lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
-        // The registry reads the key at creation: the identity's access must exist first.
-        dependsOn: keyAccess ? [keyAccess] : undefined,
       });
-      if (mode === RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS) {
-        // Escape hatch: azurerm 4.81.0+ has `role_assignment_mode`, the 4.55 binding does not.
-        resource.addOverride('role_assignment_mode', mode);
-        TerraformStack.of(this).addOverride('terraform.required_providers.azurerm.version', ContainerRegistry.AZURERM_VERSION_FLOOR);
-      }
-      this.registries[name] = resource;
-      this.units.push({
-        roleAssignmentMode: mode,
-        name,
-        id: resource.id,
-        resourceGroupName: props.resourceGroupName,
-        environments: envs,
-        loginServer: resource.loginServer,
-        resource,
-        existing: false,
-      });
-      if (props.managementLock) {
-        new ManagementLock(this, `${constructId}-lock`, {
-          name: `${name}-cannot-delete`,
-          scope: resource.id,
-          lockLevel: 'CanNotDelete',
-          notes: 'Registry of container images; remove the lock deliberately before deleting the registry',
+
+      this.warnings(props, layout);
+      this.privateAccessAndEvents(props, hasTags);
+
+      if (props.enableDefenderForContainers) {
+        this.defenderPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForContainers', {
+          tier: 'Standard',
+          resourceType: 'Containers',
         });
+        AzureWarnings._emit(this, 'defender-subscription-wide', 'enableDefenderForContainers: Defender for Containers is a subscription-wide plan ' +
+          '(azurerm_security_center_subscription_pricing, resource type Containers): it covers every registry and cluster of the subscription, ' +
+          'is billed per resource, and another stack managing the same plan will fight over it');
       }
-    }
 
-    this.retentionTasks(props, retention, hasTags);
-
-    // Upstream caches, in every registry.
-    if ((spec.upstreamCaches ?? []).length) {
-      for (const unit of this.units) {
-        this.cacheRules[unit.name] = new CacheRules(this, `Cache-${unit.name}`, {
-          registryId: unit.id,
-          caches: spec.upstreamCaches!,
-          keyVaultId: props.keyVaultId,
-        });
-      }
-    }
-
-    this.identities = new RegistryIdentities(this, 'Identities', {
-      spec,
-      registries: this.units,
-      resourceGroupName: props.resourceGroupName,
-      location: props.location,
-      scopedAccess: props.scopedAccess,
-      promotionMethod: props.promotionMethod,
-      outputs: props.outputs,
-      tags: hasTags,
-    });
-
-    this.warnings(props, layout);
-    this.privateAccessAndEvents(props, hasTags);
-
-    if (props.enableDefenderForContainers) {
-      this.defenderPlan = new SecurityCenterSubscriptionPricing(this, 'DefenderForContainers', {
-        tier: 'Standard',
-        resourceType: 'Containers',
+      // The synthesized Terraform of this construct, checked against ACR's constraints at synth (cdktf runs node validations).
+      // One resolution of the stack per synthesis, shared by the checks of every registry in it and cdktf's own write.
+      shareSynthesizedConfig(TerraformStack.of(this));
+      this.node.addValidation({
+        validate: () => AcrTerraformChecks.check(terraformConfigOf(TerraformStack.of(this)), { pathPrefix: this.node.path })
+          .map((p) => AcrTerraformChecks.format(p)),
       });
-      AzureWarnings._emit(this, 'defender-subscription-wide', 'enableDefenderForContainers: Defender for Containers is a subscription-wide plan ' +
-        '(azurerm_security_center_subscription_pricing, resource type Containers): it covers every registry and cluster of the subscription, ' +
-        'is billed per resource, and another stack managing the same plan will fight over it');
+
+      if (props.outputs ?? true) this.registryOutputs(props, groups);
+    } finally {
+      SpecMemo._close(memo);
     }
-
-    // The synthesized Terraform of this construct, checked against ACR's constraints at synth (cdktf runs node validations).
-    this.node.addValidation({
-      validate: () => AcrTerraformChecks.check(TerraformStack.of(this).toTerraform(), { pathPrefix: this.node.path })
-        .map((p) => AcrTerraformChecks.format(p)),
-    });
-
-    if (props.outputs ?? true) this.registryOutputs(props, groups);
   }
 
   /** The purge task of each registry whose retention needs commands, and the translation's warnings. */

@@ -23,8 +23,10 @@ import { GCP_KMS_KEY_NAME, GCP_LOCATION, gcpMember } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
+import { SpecMemo } from '../spec/spec-memo';
 import { Tokens } from '../spec/tokens';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
+import { shareSynthesizedConfig, terraformConfigOf } from '../terraform/synth-pass';
 
 /** The shapes of the props, checked at run time for apps in JavaScript. */
 const PROP_SHAPES: { [prop: string]: [PropShape, boolean] } = {
@@ -275,182 +277,190 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    // One round: the props' shapes, the spec's problems on GCP (GarValidator, which validate --cloud gcp runs too) and the props' own.
-    const problems = new Problems();
-    if (checkPropShapes(problems, props, PROP_SHAPES)) {
-      if (props.spec !== null && typeof props.spec === 'object') problems.addAll(GarValidator.problems(props.spec, ContainerRegistry.validatorOptions(props)));
-      this.checkProps(props, problems);
-    }
-    problems.throwIfAny(`gcp.ContainerRegistry ${this.node.path}`);
-    const spec = props.spec;
-    this.spec = spec;
+    const memo = SpecMemo._open();
+    try {
+      // One round: the props' shapes, the spec's problems on GCP (GarValidator, which validate --cloud gcp runs too) and the props' own.
+      const problems = new Problems();
+      if (checkPropShapes(problems, props, PROP_SHAPES)) {
+        if (props.spec !== null && typeof props.spec === 'object') problems.addAll(GarValidator.problems(props.spec, ContainerRegistry.validatorOptions(props)));
+        this.checkProps(props, problems);
+      }
+      problems.throwIfAny(`gcp.ContainerRegistry ${this.node.path}`);
+      const spec = props.spec;
+      this.spec = spec;
 
-    const envs = Naming.physicalEnvironments(spec);
-    const kmsKeyName = props.kmsKeyName
-      ?? (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED ? spec.encryption?.gcpKmsKeyName : undefined);
-    const labels = { ...(spec.labels ?? {}), ...(props.labels ?? {}) };
-    const existing = new Map((props.existingRepositories ?? []).map((e) => [e.environment ?? '', e.repositoryId]));
+      const envs = Naming.physicalEnvironments(spec);
+      const kmsKeyName = props.kmsKeyName
+        ?? (EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED ? spec.encryption?.gcpKmsKeyName : undefined);
+      const labels = { ...(spec.labels ?? {}), ...(props.labels ?? {}) };
+      const existing = new Map((props.existingRepositories ?? []).map((e) => [e.environment ?? '', e.repositoryId]));
 
-    // Every environment's repository holds the same images with the same effective retention: one translation (the validator's).
-    const translation = GarValidator._translate(spec, [...existing.keys()]);
-    const cleanup = translation.result;
-    if (cleanup) {
-      const where = `${translation.repositoryIds.length === 1 ? 'Repository' : 'Repositories'} ${translation.repositoryIds.join(', ')}`;
-      for (const w of cleanup.report.warnings) GcpWarnings._emit(this, 'retention-translation', `${where}: ${w}`);
-      if (cleanup.report.fidelity === TranslationFidelity.CONSERVATIVE) {
-        const reasons = cleanup.report.rules.filter((r) => r.reason).map((r) => (r.ruleIndex < 0 ? `protected tags: ${r.reason}` : r.reason));
-        GcpWarnings._emit(this, 'retention-conservative',
-          `${where}: Artifact Registry cannot express the retention exactly; the cleanup policies are conservative `
-          + `(they delete less than the spec's retention, the nearest safe behaviour)${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
+      // Every environment's repository holds the same images with the same effective retention: one translation (the validator's).
+      const translation = GarValidator._translate(spec, [...existing.keys()]);
+      const cleanup = translation.result;
+      if (cleanup) {
+        const where = `${translation.repositoryIds.length === 1 ? 'Repository' : 'Repositories'} ${translation.repositoryIds.join(', ')}`;
+        for (const w of cleanup.report.warnings) GcpWarnings._emit(this, 'retention-translation', `${where}: ${w}`);
+        if (cleanup.report.fidelity === TranslationFidelity.CONSERVATIVE) {
+          const reasons = cleanup.report.rules.filter((r) => r.reason).map((r) => (r.ruleIndex < 0 ? `protected tags: ${r.reason}` : r.reason));
+          GcpWarnings._emit(this, 'retention-conservative',
+            `${where}: Artifact Registry cannot express the retention exactly; the cleanup policies are conservative `
+            + `(they delete less than the spec's retention, the nearest safe behaviour)${reasons.length ? `: ${reasons.join('; ')}` : ''}`,
+          );
+        }
+      }
+
+      let keyAccess: KmsCryptoKeyIamMember | undefined;
+      if (props.grantKeyAccess && kmsKeyName) {
+        const project = new DataGoogleProject(this, 'Project', { projectId: props.project });
+        keyAccess = new KmsCryptoKeyIamMember(this, 'KeyAccess', {
+          cryptoKeyId: kmsKeyName,
+          role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+          member: `serviceAccount:service-${project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
+        });
+      }
+
+      const immutableTags = this.decideImmutability(spec);
+      const scanning = this.decideScanning(spec);
+      const deletesTagged = (cleanup?.policies ?? []).filter((p) => p.action === 'DELETE' && (p.condition?.tagState ?? 'ANY') !== 'UNTAGGED');
+      if (immutableTags && deletesTagged.length > 0) {
+        // immutable_tags "prevents all tags from being modified, moved or deleted": a tagged version cannot be cleaned up.
+        GcpWarnings._emit(this, 'immutable-tags-cleanup',
+          `docker_config.immutable_tags is on, so Artifact Registry never deletes a tagged version: the cleanup policies ${deletesTagged.map((p) => p.id).join(', ')} `
+          + 'delete untagged versions only (conservative: tagged images the retention expires are kept). To expire tagged images on GCP, set tagPolicy.immutable to false.',
         );
       }
-    }
 
-    let keyAccess: KmsCryptoKeyIamMember | undefined;
-    if (props.grantKeyAccess && kmsKeyName) {
-      const project = new DataGoogleProject(this, 'Project', { projectId: props.project });
-      keyAccess = new KmsCryptoKeyIamMember(this, 'KeyAccess', {
-        cryptoKeyId: kmsKeyName,
-        role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
-        member: `serviceAccount:service-${project.number}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
-      });
-    }
-
-    const immutableTags = this.decideImmutability(spec);
-    const scanning = this.decideScanning(spec);
-    const deletesTagged = (cleanup?.policies ?? []).filter((p) => p.action === 'DELETE' && (p.condition?.tagState ?? 'ANY') !== 'UNTAGGED');
-    if (immutableTags && deletesTagged.length > 0) {
-      // immutable_tags "prevents all tags from being modified, moved or deleted": a tagged version cannot be cleaned up.
-      GcpWarnings._emit(this, 'immutable-tags-cleanup',
-        `docker_config.immutable_tags is on, so Artifact Registry never deletes a tagged version: the cleanup policies ${deletesTagged.map((p) => p.id).join(', ')} `
-        + 'delete untagged versions only (conservative: tagged images the retention expires are kept). To expire tagged images on GCP, set tagPolicy.immutable to false.',
-      );
-    }
-
-    for (const env of envs) {
-      const repositoryId = Naming.garRepositoryId(spec, env);
-      const constructId = env ? `Repository-${env}` : 'Repository';
-      let repo: IDockerRepository;
-      if (existing.has(env)) {
-        repo = DockerRepository.fromRepositoryAttributes(this, constructId, {
-          repositoryId: existing.get(env)!, location: props.location, project: props.project,
-        });
-        GcpWarnings._emit(this, 'existing-repository',
-          `Repository ${existing.get(env)}${env ? ` (environment "${env}")` : ''} exists already and is only referenced: its cleanup policies, tag immutability, `
-          + 'scanning, encryption and labels stay as they are, and the spec\'s retention and tag policy are not applied to it.',
-        );
-      } else {
-        const result = cleanup!;
-        repo = new DockerRepository(this, constructId, {
-          repositoryId,
-          location: props.location,
-          project: props.project,
-          description: `${spec.name} container images${env ? ` (${env})` : ''}; managed by container-registry-constructs`,
-          cleanupPolicies: result.policies,
-          cleanupPolicyDryRun: result.dryRun,
-          immutableTags,
-          kmsKeyName,
-          labels,
-          scanning,
-          preventDestroy: props.preventDestroy ?? true,
-        });
-        if (keyAccess) (repo as DockerRepository).resource.dependsOn = [keyAccess.fqn];
+      for (const env of envs) {
+        const repositoryId = Naming.garRepositoryId(spec, env);
+        const constructId = env ? `Repository-${env}` : 'Repository';
+        let repo: IDockerRepository;
+        if (existing.has(env)) {
+          repo = DockerRepository.fromRepositoryAttributes(this, constructId, {
+            repositoryId: existing.get(env)!, location: props.location, project: props.project,
+          });
+          GcpWarnings._emit(this, 'existing-repository',
+            `Repository ${existing.get(env)}${env ? ` (environment "${env}")` : ''} exists already and is only referenced: its cleanup policies, tag immutability, `
+            + 'scanning, encryption and labels stay as they are, and the spec\'s retention and tag policy are not applied to it.',
+          );
+        } else {
+          const result = cleanup!;
+          repo = new DockerRepository(this, constructId, {
+            repositoryId,
+            location: props.location,
+            project: props.project,
+            description: `${spec.name} container images${env ? ` (${env})` : ''}; managed by container-registry-constructs`,
+            cleanupPolicies: result.policies,
+            cleanupPolicyDryRun: result.dryRun,
+            immutableTags,
+            kmsKeyName,
+            labels,
+            scanning,
+            preventDestroy: props.preventDestroy ?? true,
+          });
+          if (keyAccess) (repo as DockerRepository).resource.dependsOn = [keyAccess.fqn];
+        }
+        this.repositories.push(repo);
+        this.byEnvironment.set(env, repo);
+        for (const member of props.repoAdminMembers ?? []) repo.grantRepoAdmin(member);
+        if ((props.outputs ?? props.createOutputs ?? true)) {
+          const out = new TerraformOutput(this, `Url-${env || 'default'}`, { value: repo.registryUrl, description: `Docker address of the ${repositoryId} repository` });
+          out.overrideLogicalId(`GCP_REPOSITORY_URL${env ? `_${upperSnake(env)}` : ''}`);
+        }
       }
-      this.repositories.push(repo);
-      this.byEnvironment.set(env, repo);
-      for (const member of props.repoAdminMembers ?? []) repo.grantRepoAdmin(member);
-      if ((props.outputs ?? props.createOutputs ?? true)) {
-        const out = new TerraformOutput(this, `Url-${env || 'default'}`, { value: repo.registryUrl, description: `Docker address of the ${repositoryId} repository` });
-        out.overrideLogicalId(`GCP_REPOSITORY_URL${env ? `_${upperSnake(env)}` : ''}`);
-      }
-    }
 
-    if (props.outputs ?? props.createOutputs ?? true) {
-      // The promotion workflow builds `<GCP_LOCATION>-docker.pkg.dev/<GCP_PROJECT_ID>/<repository>/<image>`.
-      new TerraformOutput(this, 'Location', { value: props.location, description: 'Artifact Registry location (GitHub variable GCP_LOCATION)' })
-        .overrideLogicalId('GCP_LOCATION');
-      new TerraformOutput(this, 'ProjectId', { value: props.project, description: 'Google Cloud project (GitHub variable GCP_PROJECT_ID)' })
-        .overrideLogicalId('GCP_PROJECT_ID');
-    }
-
-    if (props.enableScanningApi) {
-      this.scanningApi = new ProjectService(this, 'ScanningApi', {
-        project: props.project,
-        service: 'containerscanning.googleapis.com',
-        disableOnDestroy: false,
-      });
-    }
-
-    const trusts = this.githubTrusts(spec);
-    if (trusts.length > 0) {
-      this.workloadIdentity = new GithubWorkloadIdentity(this, 'GithubTrust', {
-        project: props.project,
-        trusts,
-        poolId: props.workloadIdentityPoolId ?? GarValidator.defaultPoolId(spec.name),
-        existingPool: props.workloadIdentityPool,
-      });
       if (props.outputs ?? props.createOutputs ?? true) {
-        new TerraformOutput(this, 'WorkloadIdentityProvider', {
-          value: this.workloadIdentity.providerName,
-          description: 'The workload identity provider for google-github-actions/auth (GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER)',
-        }).overrideLogicalId('GCP_WORKLOAD_IDENTITY_PROVIDER');
+        // The promotion workflow builds `<GCP_LOCATION>-docker.pkg.dev/<GCP_PROJECT_ID>/<repository>/<image>`.
+        new TerraformOutput(this, 'Location', { value: props.location, description: 'Artifact Registry location (GitHub variable GCP_LOCATION)' })
+          .overrideLogicalId('GCP_LOCATION');
+        new TerraformOutput(this, 'ProjectId', { value: props.project, description: 'Google Cloud project (GitHub variable GCP_PROJECT_ID)' })
+          .overrideLogicalId('GCP_PROJECT_ID');
       }
-    }
 
-    const repositoriesByEnv: { [environment: string]: IDockerRepository } = {};
-    for (const [env, repo] of this.byEnvironment) repositoriesByEnv[env] = repo;
-    this.identities = new RegistryIdentities(this, 'Identities', {
-      spec,
-      project: props.project,
-      repositories: repositoriesByEnv,
-      workloadIdentity: this.workloadIdentity,
-      serviceAccountPrefix: props.serviceAccountPrefix,
-      outputs: props.outputs ?? props.createOutputs,
-    });
+      if (props.enableScanningApi) {
+        this.scanningApi = new ProjectService(this, 'ScanningApi', {
+          project: props.project,
+          service: 'containerscanning.googleapis.com',
+          disableOnDestroy: false,
+        });
+      }
 
-    const caches = spec.upstreamCaches ?? [];
-    if (caches.length > 0 || props.virtualRepository) {
-      const chain = Naming.environmentNames(spec);
-      const virtualEnv = props.virtualRepository?.environment ?? (envs.length > 1 ? chain[chain.length - 1] : envs[0]);
-      const fronted = this.byEnvironment.get(envs.includes(virtualEnv) ? virtualEnv : '');
-      this.virtualEnvironment = envs.includes(virtualEnv) ? virtualEnv : '';
-      this.upstreams = new UpstreamRepositories(this, 'Upstreams', {
-        registryName: spec.name,
-        caches,
+      const trusts = this.githubTrusts(spec);
+      if (trusts.length > 0) {
+        this.workloadIdentity = new GithubWorkloadIdentity(this, 'GithubTrust', {
+          project: props.project,
+          trusts,
+          poolId: props.workloadIdentityPoolId ?? GarValidator.defaultPoolId(spec.name),
+          existingPool: props.workloadIdentityPool,
+        });
+        if (props.outputs ?? props.createOutputs ?? true) {
+          new TerraformOutput(this, 'WorkloadIdentityProvider', {
+            value: this.workloadIdentity.providerName,
+            description: 'The workload identity provider for google-github-actions/auth (GitHub variable GCP_WORKLOAD_IDENTITY_PROVIDER)',
+          }).overrideLogicalId('GCP_WORKLOAD_IDENTITY_PROVIDER');
+        }
+      }
+
+      const repositoriesByEnv: { [environment: string]: IDockerRepository } = {};
+      for (const [env, repo] of this.byEnvironment) repositoriesByEnv[env] = repo;
+      this.identities = new RegistryIdentities(this, 'Identities', {
+        spec,
         project: props.project,
-        location: props.location,
-        labels,
-        kmsKeyName,
-        virtualRepositoryId: props.virtualRepository ? (props.virtualRepository.repositoryId ?? Naming.garVirtualRepositoryId(spec.name)) : undefined,
-        virtualUpstreams: fronted ? [fronted] : [],
+        repositories: repositoriesByEnv,
+        workloadIdentity: this.workloadIdentity,
+        serviceAccountPrefix: props.serviceAccountPrefix,
+        outputs: props.outputs ?? props.createOutputs,
       });
-      // Every puller imports through every cache (AccessModel: a puller pulls through each cache of the spec);
-      // only those who pull the fronted environment may read through the virtual repository, which serves it.
-      for (const puller of spec.access?.pullers ?? []) {
-        for (const member of this.identities.membersOf(puller.name)) {
-          for (const remote of this.upstreams.remoteRepositories) {
-            remote.grantRole(ArtifactRegistryRole.READER, member, this.identities.memberIdOf(member));
+
+      const caches = spec.upstreamCaches ?? [];
+      if (caches.length > 0 || props.virtualRepository) {
+        const chain = Naming.environmentNames(spec);
+        const virtualEnv = props.virtualRepository?.environment ?? (envs.length > 1 ? chain[chain.length - 1] : envs[0]);
+        const fronted = this.byEnvironment.get(envs.includes(virtualEnv) ? virtualEnv : '');
+        this.virtualEnvironment = envs.includes(virtualEnv) ? virtualEnv : '';
+        this.upstreams = new UpstreamRepositories(this, 'Upstreams', {
+          registryName: spec.name,
+          caches,
+          project: props.project,
+          location: props.location,
+          labels,
+          kmsKeyName,
+          virtualRepositoryId: props.virtualRepository
+            ? (props.virtualRepository.repositoryId ?? Naming.garVirtualRepositoryId(spec.name))
+            : undefined,
+          virtualUpstreams: fronted ? [fronted] : [],
+        });
+        // Every puller imports through every cache (AccessModel: a puller pulls through each cache of the spec);
+        // only those who pull the fronted environment may read through the virtual repository, which serves it.
+        for (const puller of spec.access?.pullers ?? []) {
+          for (const member of this.identities.membersOf(puller.name)) {
+            for (const remote of this.upstreams.remoteRepositories) {
+              remote.grantRole(ArtifactRegistryRole.READER, member, this.identities.memberIdOf(member));
+            }
+          }
+        }
+        for (const grant of this.pullGrantsOf(virtualEnv, envs)) {
+          for (const member of this.identities.membersOf(grant)) {
+            this.upstreams.virtualRepository?.grantRole(ArtifactRegistryRole.READER, member, this.identities.memberIdOf(member));
           }
         }
       }
-      for (const grant of this.pullGrantsOf(virtualEnv, envs)) {
-        for (const member of this.identities.membersOf(grant)) {
-          this.upstreams.virtualRepository?.grantRole(ArtifactRegistryRole.READER, member, this.identities.memberIdOf(member));
-        }
-      }
+
+      this.privateAccessAndEvents(spec, props);
+      this.warnAboutGaps(spec, props);
+
+      // Check the synthesized Terraform of this registry against the provider's constraints.
+      // One resolution of the stack per synthesis, shared by the checks of every registry in it and cdktf's own write.
+      shareSynthesizedConfig(TerraformStack.of(this));
+      this.node.addValidation({
+        validate: () => {
+          return TerraformChecks.check(terraformConfigOf(TerraformStack.of(this)), { pathPrefix: this.node.path })
+            .map((p) => TerraformChecks.format(p));
+        },
+      });
+    } finally {
+      SpecMemo._close(memo);
     }
-
-    this.privateAccessAndEvents(spec, props);
-    this.warnAboutGaps(spec, props);
-
-    // Check the synthesized Terraform of this registry against the provider's constraints.
-    this.node.addValidation({
-      validate: () => {
-        const stack = TerraformStack.of(this);
-        return TerraformChecks.check(stack.toTerraform(), { pathPrefix: this.node.path })
-          .map((p) => TerraformChecks.format(p));
-      },
-    });
   }
 
   /** The standard repository of an environment (`undefined` or `''` with the `tags` layout). */

@@ -6,6 +6,7 @@ import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, IdentitySpec, RegistrySpec, UpstreamCacheSpec } from '../spec/registry-spec';
+import { SpecMemo } from '../spec/spec-memo';
 import { SpecProblem, SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 
@@ -142,27 +143,8 @@ export class GarValidator {
   public static _translate(
     spec: RegistrySpec, existingEnvironments: string[],
   ): { result?: GarCleanupResult; problems: SpecProblem[]; repositoryIds: string[] } {
-    const managed = Naming.physicalEnvironments(spec).filter((env) => !existingEnvironments.includes(env));
-    const repositoryIds = managed.map((env) => Naming.garRepositoryId(spec, env));
-    if (managed.length === 0) return { problems: [], repositoryIds };
-    try {
-      const result = GarCleanupTranslation.translate(
-        spec.repositories.map((r) => ({ packageName: Naming.garPackageName(spec, r.name), policy: EffectiveSpec.retention(spec, r) })),
-        { allPackageNames: spec.repositories.map((r) => Naming.garPackageName(spec, r.name)) },
-      );
-      return { result, problems: [], repositoryIds };
-    } catch (e) {
-      // The translation's own problems (a ProblemsError) become one problem each.
-      const items = e instanceof ProblemsError ? e.problems.map((p) => Problems._line(p)) : [(e as Error).message ?? String(e)];
-      return {
-        problems: items.map((item) => ({
-          path: 'retention',
-          value: 'undefined',
-          message: `cannot be expressed as Artifact Registry cleanup policies (repositories ${repositoryIds.join(', ')}): ${item}`,
-        })),
-        repositoryIds,
-      };
-    }
+    // The validator and the construct translate the same spec: once per memo scope.
+    return SpecMemo._get(spec, `GarValidator._translate ${JSON.stringify(existingEnvironments)}`, () => GarValidator.translate(spec, existingEnvironments));
   }
 
   /**
@@ -254,5 +236,31 @@ export class GarValidator {
       if (identity.github) byName.set(identity.name, [...(byName.get(identity.name) ?? []), identity.github]);
     }
     return byName;
+  }
+
+  private static translate(
+    spec: RegistrySpec, existingEnvironments: string[],
+  ): { result?: GarCleanupResult; problems: SpecProblem[]; repositoryIds: string[] } {
+    const managed = Naming.physicalEnvironments(spec).filter((env) => !existingEnvironments.includes(env));
+    const repositoryIds = managed.map((env) => Naming.garRepositoryId(spec, env));
+    if (managed.length === 0) return { problems: [], repositoryIds };
+    try {
+      const result = GarCleanupTranslation.translate(
+        spec.repositories.map((r) => ({ packageName: Naming.garPackageName(spec, r.name), policy: EffectiveSpec.retention(spec, r) })),
+        { allPackageNames: spec.repositories.map((r) => Naming.garPackageName(spec, r.name)) },
+      );
+      return { result, problems: [], repositoryIds };
+    } catch (e) {
+      // The translation's own problems (a ProblemsError) become one problem each.
+      const items = e instanceof ProblemsError ? e.problems.map((p) => Problems._line(p)) : [(e as Error).message ?? String(e)];
+      return {
+        problems: items.map((item) => ({
+          path: 'retention',
+          value: 'undefined',
+          message: `cannot be expressed as Artifact Registry cleanup policies (repositories ${repositoryIds.join(', ')}): ${item}`,
+        })),
+        repositoryIds,
+      };
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { AccessModel, AccessResourceKind, Capability, NativeAccessEntry } from '../spec/access-model';
 import { Naming } from '../spec/naming';
 import { RegistrySpec } from '../spec/registry-spec';
+import { SpecMemo } from '../spec/spec-memo';
 
 /**
  * One `access` item of a robot permission: an action on a resource kind of
@@ -167,30 +168,7 @@ export class HarborAccessMatrix {
    */
   public static robots(spec: RegistrySpec, options: HarborAccessMatrixOptions = {}): HarborRobot[] {
     const prefix = options.robotNamePrefix ?? DEFAULT_PREFIX;
-    const grants = HarborAccessMatrix.grants(spec);
-    const reasons = HarborAccessMatrix.build(spec, prefix).reasons;
-    const scans = HarborAccessMatrix.scanReads(spec);
-    const out: HarborRobot[] = [];
-    for (const [identity, projects] of [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      for (const [project, push] of [...projects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        out.push({
-          identity,
-          name: identity,
-          level: HarborRobotLevel.PROJECT,
-          fullName: HarborAccessMatrix.fullName(HarborRobotLevel.PROJECT, identity, project, prefix),
-          permissions: [{
-            project,
-            actions: [
-              ...(scans.has(`${identity}\n${project}`) ? HarborRobotActions.SCAN_READ : []),
-              HarborRobotActions.PULL,
-              ...(push ? [HarborRobotActions.PUSH] : []),
-            ],
-          }],
-          beyondModel: reasons.get(`${identity}\n${project}`) ?? [],
-        });
-      }
-    }
-    return out;
+    return SpecMemo._get(spec, `HarborAccessMatrix.robots ${prefix}`, () => HarborAccessMatrix.computeRobots(spec, prefix));
   }
 
   /**
@@ -209,9 +187,19 @@ export class HarborAccessMatrix {
 
   /** The rows, and per identity and project (`<identity>\n<project>`) the robot's reasons (the rows' reasons, grouped). */
   private static build(spec: RegistrySpec, prefix: string): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
+    return SpecMemo._get(spec, `HarborAccessMatrix.build ${prefix}`, () => HarborAccessMatrix.computeBuild(spec, prefix));
+  }
+
+  private static computeBuild(spec: RegistrySpec, prefix: string): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
     const grants = HarborAccessMatrix.grants(spec);
     const scans = HarborAccessMatrix.scanReads(spec);
-    const model = AccessModel.matrix(spec);
+    // The model's repository rows by identity, environment and image (the first, as `find` would return it).
+    const model = new Map<string, Capability[]>();
+    for (const e of AccessModel.matrix(spec)) {
+      if (e.resource.kind !== AccessResourceKind.REPOSITORY) continue;
+      const k = `${e.identity}\n${e.resource.environment}\n${e.resource.name}`;
+      if (!model.has(k)) model.set(k, e.capabilities);
+    }
     const caches = new Set((spec.upstreamCaches ?? []).map((c) => Naming.harborCacheProjectName(spec, c.name)));
     // The spec's repositories per project: path -> the model resource's environment and image.
     const inProject = new Map<string, Array<{ path: string; environment: string; image: string }>>();
@@ -219,7 +207,8 @@ export class HarborAccessMatrix {
       for (const r of spec.repositories) {
         const project = Naming.harborProjectName(spec, env || undefined);
         const path = Naming.harborRepositoryPath(spec, r.name, env || undefined);
-        inProject.set(project, [...(inProject.get(project) ?? []), { path, environment: env, image: r.name }]);
+        if (!inProject.has(project)) inProject.set(project, []);
+        inProject.get(project)!.push({ path, environment: env, image: r.name });
       }
     }
     const rows: HarborAccessEntry[] = [];
@@ -256,8 +245,7 @@ export class HarborAccessMatrix {
           continue;
         }
         for (const r of inProject.get(project) ?? []) {
-          const want = model.find((e) => e.identity === identity && e.resource.kind === AccessResourceKind.REPOSITORY
-            && e.resource.environment === r.environment && e.resource.name === r.image)?.capabilities ?? [];
+          const want = model.get(`${identity}\n${r.environment}\n${r.image}`) ?? [];
           const why: string[] = [];
           if (want.length === 0) {
             why.push(reasonProjectWide(project, r.path));
@@ -279,10 +267,11 @@ export class HarborAccessMatrix {
         robotReasons.set(`${identity}\n${project}`, [...reasons]);
       }
     }
-    const key = (r: HarborAccessEntry) => JSON.stringify([r.identity, r.resource]);
+    // Sorted by the JSON of [identity, resource], each key computed once.
+    const keyed = rows.map((r) => ({ r, key: JSON.stringify([r.identity, r.resource]) }));
     return {
-      rows: rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
-        .map((r) => ({ ...r, capabilities: ORDER.filter((c) => r.capabilities.includes(c)) })),
+      rows: keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map(({ r }) => ({ ...r, capabilities: ORDER.filter((c) => r.capabilities.includes(c)) })),
       reasons: robotReasons,
     };
   }
@@ -319,6 +308,33 @@ export class HarborAccessMatrix {
       const projects = out.get(op.identity) ?? new Map<string, boolean>();
       projects.set(project, (projects.get(project) ?? false) || push);
       out.set(op.identity, projects);
+    }
+    return out;
+  }
+
+  private static computeRobots(spec: RegistrySpec, prefix: string): HarborRobot[] {
+    const grants = HarborAccessMatrix.grants(spec);
+    const reasons = HarborAccessMatrix.build(spec, prefix).reasons;
+    const scans = HarborAccessMatrix.scanReads(spec);
+    const out: HarborRobot[] = [];
+    for (const [identity, projects] of [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      for (const [project, push] of [...projects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        out.push({
+          identity,
+          name: identity,
+          level: HarborRobotLevel.PROJECT,
+          fullName: HarborAccessMatrix.fullName(HarborRobotLevel.PROJECT, identity, project, prefix),
+          permissions: [{
+            project,
+            actions: [
+              ...(scans.has(`${identity}\n${project}`) ? HarborRobotActions.SCAN_READ : []),
+              HarborRobotActions.PULL,
+              ...(push ? [HarborRobotActions.PUSH] : []),
+            ],
+          }],
+          beyondModel: reasons.get(`${identity}\n${project}`) ?? [],
+        });
+      }
     }
     return out;
   }

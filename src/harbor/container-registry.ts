@@ -24,7 +24,9 @@ import { Glob } from '../spec/glob';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, Severity, UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
+import { SpecMemo } from '../spec/spec-memo';
 import { SpecProblem } from '../spec/validate';
+import { shareSynthesizedConfig, terraformConfigOf } from '../terraform/synth-pass';
 
 /**
  * The kind of a Harbor registry endpoint: the goharbor/harbor provider's
@@ -301,62 +303,69 @@ export class ContainerRegistry extends Construct {
 
   constructor(scope: Construct, id: string, props: ContainerRegistryProps) {
     super(scope, id);
-    const heading = `harbor.ContainerRegistry ${this.node.path}`;
-    const problems = new Problems().addAll(ContainerRegistry.shapeProblems(props));
-    problems.throwIfAny(heading);
-    const spec = props.spec;
-    this.spec = spec;
-    this.outputs = props.outputs ?? true;
+    const memo = SpecMemo._open();
+    try {
+      const heading = `harbor.ContainerRegistry ${this.node.path}`;
+      const problems = new Problems().addAll(ContainerRegistry.shapeProblems(props));
+      problems.throwIfAny(heading);
+      const spec = props.spec;
+      this.spec = spec;
+      this.outputs = props.outputs ?? true;
 
-    // The spec's problems (HarborValidator: the same as `validate --cloud harbor`), then the props', in one error.
-    const validated = HarborValidator._validate(spec);
-    problems.addAll(validated.problems);
-    this.checkProps(props, problems);
-    problems.throwIfAny(heading);
+      // The spec's problems (HarborValidator: the same as `validate --cloud harbor`), then the props', in one error.
+      const validated = HarborValidator._validate(spec);
+      problems.addAll(validated.problems);
+      this.checkProps(props, problems);
+      problems.throwIfAny(heading);
 
-    this.provider = props.provider ?? this.newProvider(props);
-    this.robots = new ProjectRobots(this, this.provider, this.outputs, props.robotDurationDays ?? -1);
-    const projects = HarborValidator._projects(spec);
-    for (const [name, envs] of projects) for (const env of envs) this.projectNames[env] = name;
+      this.provider = props.provider ?? this.newProvider(props);
+      this.robots = new ProjectRobots(this, this.provider, this.outputs, props.robotDurationDays ?? -1);
+      const projects = HarborValidator._projects(spec);
+      for (const [name, envs] of projects) for (const env of envs) this.projectNames[env] = name;
 
-    for (const [name, envs] of projects) {
-      const constructId = projects.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
-      this.projects[name] = new Project(this, constructId, {
-        provider: this.provider,
-        name,
-        isPublic: false,
-        storageQuota: props.projectQuotaGib ?? -1,
-        forceDestroy: false,
-        lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
-        ...this.projectSecurity(props, name),
-      });
-      this.immutability(name, validated.immutable.get(name) ?? []);
-      this.retention(props, name, validated.retention.get(name));
-    }
-    for (const [w, repos] of validated.tagWarnings) HarborWarnings._emit(this, 'tag-immutability', `tagPolicy (${repos.join(', ')}): ${w}`);
-
-    this.caches(props);
-    this.replication(props);
-    this.projectWebhooks(props);
-
-    // The spec's identities: one project-level robot per identity and project.
-    for (const robot of HarborAccessMatrix.robots(spec)) {
-      for (const p of robot.permissions) this.robot(robot.name, p.project, p.actions.map((a) => `${a.resource}:${a.action}`), `${robot.identity} (spec identity)`);
-    }
-    this.identityScopeWarnings();
-    this.warnings(props);
-
-    // The synthesized Terraform of this construct, checked against Harbor's constraints at synth (cdktf runs node validations).
-    this.node.addValidation({
-      validate: () => HarborTerraformChecks.check(TerraformStack.of(this).toTerraform(), { pathPrefix: this.node.path })
-        .map((p) => HarborTerraformChecks.format(p)),
-    });
-
-    if (this.outputs) {
       for (const [name, envs] of projects) {
-        const env = projects.size === 1 ? '' : `_${envs[0].toUpperCase()}`;
-        new TerraformOutput(this, `project-${name}`, { value: name, description: `The Harbor project of ${envs[0] || 'the registry'}` }).overrideLogicalId(`HARBOR_PROJECT${env}`);
+        const constructId = projects.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
+        this.projects[name] = new Project(this, constructId, {
+          provider: this.provider,
+          name,
+          isPublic: false,
+          storageQuota: props.projectQuotaGib ?? -1,
+          forceDestroy: false,
+          lifecycle: props.preventDestroy ?? true ? { preventDestroy: true } : undefined,
+          ...this.projectSecurity(props, name),
+        });
+        this.immutability(name, validated.immutable.get(name) ?? []);
+        this.retention(props, name, validated.retention.get(name));
       }
+      for (const [w, repos] of validated.tagWarnings) HarborWarnings._emit(this, 'tag-immutability', `tagPolicy (${repos.join(', ')}): ${w}`);
+
+      this.caches(props);
+      this.replication(props);
+      this.projectWebhooks(props);
+
+      // The spec's identities: one project-level robot per identity and project.
+      for (const robot of HarborAccessMatrix.robots(spec)) {
+        for (const p of robot.permissions) this.robot(robot.name, p.project, p.actions.map((a) => `${a.resource}:${a.action}`), `${robot.identity} (spec identity)`);
+      }
+      this.identityScopeWarnings();
+      this.warnings(props);
+
+      // The synthesized Terraform of this construct, checked against Harbor's constraints at synth (cdktf runs node validations).
+      // One resolution of the stack per synthesis, shared by the checks of every registry in it and cdktf's own write.
+      shareSynthesizedConfig(TerraformStack.of(this));
+      this.node.addValidation({
+        validate: () => HarborTerraformChecks.check(terraformConfigOf(TerraformStack.of(this)), { pathPrefix: this.node.path })
+          .map((p) => HarborTerraformChecks.format(p)),
+      });
+
+      if (this.outputs) {
+        for (const [name, envs] of projects) {
+          const env = projects.size === 1 ? '' : `_${envs[0].toUpperCase()}`;
+          new TerraformOutput(this, `project-${name}`, { value: name, description: `The Harbor project of ${envs[0] || 'the registry'}` }).overrideLogicalId(`HARBOR_PROJECT${env}`);
+        }
+      }
+    } finally {
+      SpecMemo._close(memo);
     }
   }
 

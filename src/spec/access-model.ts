@@ -2,7 +2,8 @@ import type { PromotionHop } from './access-plan';
 import { EffectiveSpec } from './effective';
 import { Glob } from './glob';
 import { Naming } from './naming';
-import { EnvironmentLayout, IdentitySpec, NotificationEvent, RegistrySpec, TagStrategy } from './registry-spec';
+import { EnvironmentLayout, IdentitySpec, NotificationEvent, RegistrySpec, RepositorySpec, Severity, TagStrategy } from './registry-spec';
+import { SpecMemo } from './spec-memo';
 
 /**
  * What an identity may do to an image repository (or a registry-level resource).
@@ -178,70 +179,7 @@ export class AccessModel {
 
   /** Every operation of every program, in a stable order. */
   public static operations(spec: RegistrySpec): AccessOperation[] {
-    const ops: AccessOperation[] = [];
-    const access = spec.access ?? {};
-    const envs = Naming.environmentNames(spec);
-    const tagsLayout = envs.length === 0 || Naming.layout(spec) === EnvironmentLayout.TAGS;
-    const physical = (env: string) => (tagsLayout ? '' : env);
-    const repo = (environment: string, image: string): AccessResource => ({ kind: AccessResourceKind.REPOSITORY, environment, name: image });
-    const push = (identity: IdentitySpec, program: AccessProgram, env: string, image: string, what: string) => {
-      const resource = repo(physical(env), image);
-      ops.push({ program, step: `${what}: write the tags`, identity: identity.name, resource, capability: Capability.WRITE });
-      if (AccessModel.movesTags(spec, image)) {
-        ops.push({ program, step: `${what}: move mutable or environment tags`, identity: identity.name, resource, capability: Capability.MOVE_TAG });
-      }
-    };
-
-    for (const pusher of access.pushers ?? []) {
-      const targets = pusher.environments ?? (envs.length ? [envs[0]] : ['']);
-      for (const env of targets) {
-        for (const image of AccessModel.imagesOf(spec, pusher)) push(pusher, AccessProgram.BUILD, env, image, `build push of ${image}${env ? ` to ${env}` : ''}`);
-      }
-    }
-    for (const promoter of access.promoters ?? []) {
-      for (const hop of AccessModel.hopsOf(spec, promoter)) {
-        for (const image of AccessModel.imagesOf(spec, promoter)) {
-          const what = `hop ${hop.source} -> ${hop.destination} of ${image}`;
-          ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the source digest`, identity: promoter.name, resource: repo(physical(hop.source), image), capability: Capability.READ });
-          ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the destination tags before and after the copy`, identity: promoter.name, resource: repo(physical(hop.destination), image), capability: Capability.READ });
-          push(promoter, AccessProgram.PROMOTION, hop.destination, image, what);
-          if (AccessModel.gatesScan(spec, hop, image)) {
-            ops.push({
-              program: AccessProgram.PROMOTION,
-              step: `${what}: read the source digest's scan results (the scan gate)`,
-              identity: promoter.name,
-              resource: repo(physical(hop.source), image),
-              capability: Capability.READ_SCAN_RESULTS,
-            });
-          }
-        }
-      }
-      if (AccessModel.promotionReporters(spec).includes(promoter.name)) {
-        for (const hop of AccessModel.hopsOf(spec, promoter)) {
-          ops.push({
-            program: AccessProgram.PROMOTION,
-            step: `hop ${hop.source} -> ${hop.destination}: report the promotion`,
-            identity: promoter.name,
-            resource: AccessModel.PROMOTION_NOTIFICATION,
-            capability: Capability.PUBLISH_NOTIFICATION,
-          });
-        }
-      }
-    }
-    for (const puller of access.pullers ?? []) {
-      const targets = puller.environments ?? (envs.length ? envs : ['']);
-      for (const env of targets) {
-        for (const image of AccessModel.imagesOf(spec, puller)) {
-          ops.push({ program: AccessProgram.PULL, step: `pull ${image}${env ? ` from ${env}` : ''}`, identity: puller.name, resource: repo(physical(env), image), capability: Capability.READ });
-        }
-      }
-      for (const cache of spec.upstreamCaches ?? []) {
-        const resource: AccessResource = { kind: AccessResourceKind.CACHE, environment: '', name: cache.name };
-        ops.push({ program: AccessProgram.CACHE_PULL, step: `pull through the ${cache.name} cache`, identity: puller.name, resource, capability: Capability.READ });
-        ops.push({ program: AccessProgram.CACHE_PULL, step: `import from ${cache.name} on first pull`, identity: puller.name, resource, capability: Capability.CACHE_IMPORT });
-      }
-    }
-    return ops;
+    return SpecMemo._get(spec, 'AccessModel.operations', () => AccessModel.computeOperations(spec));
   }
 
   /**
@@ -263,16 +201,8 @@ export class AccessModel {
 
   /** The matrix of the given operations (default: the spec's identities' operations): one entry per identity and resource. */
   public static matrix(spec: RegistrySpec, operations?: AccessOperation[]): AccessEntry[] {
-    const rows = new Map<string, { identity: string; resource: AccessResource; caps: Set<Capability> }>();
-    for (const op of operations ?? AccessModel.operations(spec)) {
-      const key = AccessModel.key(op.identity, op.resource);
-      const row = rows.get(key) ?? { identity: op.identity, resource: op.resource, caps: new Set<Capability>() };
-      row.caps.add(op.capability);
-      rows.set(key, row);
-    }
-    return [...rows.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, r]) => ({ identity: r.identity, resource: r.resource, capabilities: CAPABILITY_ORDER.filter((c) => r.caps.has(c)) }));
+    if (operations === undefined) return SpecMemo._get(spec, 'AccessModel.matrix', () => AccessModel.computeMatrix(AccessModel.operations(spec)));
+    return AccessModel.computeMatrix(operations);
   }
 
   /** Whether the model lets an identity do something to a resource (false for anything the spec does not name). */
@@ -287,9 +217,7 @@ export class AccessModel {
    * aliases), or the `tags` layout moves environment tags.
    */
   public static movesTags(spec: RegistrySpec, image: string): boolean {
-    const policy = EffectiveSpec.tagPolicy(spec, spec.repositories.find((r) => r.name === image));
-    const envTags = Naming.environmentNames(spec).length > 0 && Naming.layout(spec) === EnvironmentLayout.TAGS;
-    return envTags || !policy.immutable || policy.mutableTags.length > 0 || (policy.strategy === TagStrategy.SEMVER && policy.semverAliases);
+    return AccessModel.repositoryMovesTags(spec, spec.repositories.find((r) => r.name === image));
   }
 
   /**
@@ -299,8 +227,7 @@ export class AccessModel {
    * promotion plan gates exactly these hops (`PromotionPlanner.plan`).
    */
   public static gatesScan(spec: RegistrySpec, hop: PromotionHop, image: string): boolean {
-    const repo = spec.repositories.find((r) => r.name === image);
-    return hop.requiresApproval && (repo?.scanning?.severityThreshold ?? spec.scanning?.severityThreshold) !== undefined;
+    return hop.requiresApproval && AccessModel.severityThresholdOf(spec, spec.repositories.find((r) => r.name === image)) !== undefined;
   }
 
   /** The hops of the promotion chain, in order. */
@@ -332,5 +259,114 @@ export class AccessModel {
 
   private static key(identity: string, r: AccessResource): string {
     return JSON.stringify([identity, r.kind, r.environment, r.name]);
+  }
+
+  private static computeOperations(spec: RegistrySpec): AccessOperation[] {
+    const ops: AccessOperation[] = [];
+    const access = spec.access ?? {};
+    const envs = Naming.environmentNames(spec);
+    const tagsLayout = envs.length === 0 || Naming.layout(spec) === EnvironmentLayout.TAGS;
+    const physical = (env: string) => (tagsLayout ? '' : env);
+    const repo = (environment: string, image: string): AccessResource => ({ kind: AccessResourceKind.REPOSITORY, environment, name: image });
+    // The first repository of each name (as `find` would return it), and whether its pushes move tags: once per image.
+    const byName = AccessModel.repositoriesByName(spec);
+    const moves = new Map<string, boolean>();
+    const movesTags = (image: string) => {
+      if (!moves.has(image)) moves.set(image, AccessModel.repositoryMovesTags(spec, byName.get(image)));
+      return moves.get(image)!;
+    };
+    const push = (identity: IdentitySpec, program: AccessProgram, env: string, image: string, what: string) => {
+      const resource = repo(physical(env), image);
+      ops.push({ program, step: `${what}: write the tags`, identity: identity.name, resource, capability: Capability.WRITE });
+      if (movesTags(image)) {
+        ops.push({ program, step: `${what}: move mutable or environment tags`, identity: identity.name, resource, capability: Capability.MOVE_TAG });
+      }
+    };
+    const reporters = AccessModel.promotionReporters(spec);
+
+    for (const pusher of access.pushers ?? []) {
+      const targets = pusher.environments ?? (envs.length ? [envs[0]] : ['']);
+      for (const env of targets) {
+        for (const image of AccessModel.imagesOf(spec, pusher)) push(pusher, AccessProgram.BUILD, env, image, `build push of ${image}${env ? ` to ${env}` : ''}`);
+      }
+    }
+    for (const promoter of access.promoters ?? []) {
+      for (const hop of AccessModel.hopsOf(spec, promoter)) {
+        for (const image of AccessModel.imagesOf(spec, promoter)) {
+          const what = `hop ${hop.source} -> ${hop.destination} of ${image}`;
+          ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the source digest`, identity: promoter.name, resource: repo(physical(hop.source), image), capability: Capability.READ });
+          ops.push({ program: AccessProgram.PROMOTION, step: `${what}: read the destination tags before and after the copy`, identity: promoter.name, resource: repo(physical(hop.destination), image), capability: Capability.READ });
+          push(promoter, AccessProgram.PROMOTION, hop.destination, image, what);
+          if (hop.requiresApproval && AccessModel.severityThresholdOf(spec, byName.get(image)) !== undefined) {
+            ops.push({
+              program: AccessProgram.PROMOTION,
+              step: `${what}: read the source digest's scan results (the scan gate)`,
+              identity: promoter.name,
+              resource: repo(physical(hop.source), image),
+              capability: Capability.READ_SCAN_RESULTS,
+            });
+          }
+        }
+      }
+      if (reporters.includes(promoter.name)) {
+        for (const hop of AccessModel.hopsOf(spec, promoter)) {
+          ops.push({
+            program: AccessProgram.PROMOTION,
+            step: `hop ${hop.source} -> ${hop.destination}: report the promotion`,
+            identity: promoter.name,
+            resource: AccessModel.PROMOTION_NOTIFICATION,
+            capability: Capability.PUBLISH_NOTIFICATION,
+          });
+        }
+      }
+    }
+    for (const puller of access.pullers ?? []) {
+      const targets = puller.environments ?? (envs.length ? envs : ['']);
+      for (const env of targets) {
+        for (const image of AccessModel.imagesOf(spec, puller)) {
+          ops.push({ program: AccessProgram.PULL, step: `pull ${image}${env ? ` from ${env}` : ''}`, identity: puller.name, resource: repo(physical(env), image), capability: Capability.READ });
+        }
+      }
+      for (const cache of spec.upstreamCaches ?? []) {
+        const resource: AccessResource = { kind: AccessResourceKind.CACHE, environment: '', name: cache.name };
+        ops.push({ program: AccessProgram.CACHE_PULL, step: `pull through the ${cache.name} cache`, identity: puller.name, resource, capability: Capability.READ });
+        ops.push({ program: AccessProgram.CACHE_PULL, step: `import from ${cache.name} on first pull`, identity: puller.name, resource, capability: Capability.CACHE_IMPORT });
+      }
+    }
+    return ops;
+  }
+
+  private static computeMatrix(operations: AccessOperation[]): AccessEntry[] {
+    const rows = new Map<string, { identity: string; resource: AccessResource; caps: Set<Capability> }>();
+    for (const op of operations) {
+      const key = AccessModel.key(op.identity, op.resource);
+      const row = rows.get(key) ?? { identity: op.identity, resource: op.resource, caps: new Set<Capability>() };
+      row.caps.add(op.capability);
+      rows.set(key, row);
+    }
+    return [...rows.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, r]) => ({ identity: r.identity, resource: r.resource, capabilities: CAPABILITY_ORDER.filter((c) => r.caps.has(c)) }));
+  }
+
+  /** `movesTags` of a repository of the spec (undefined: an image the spec does not list). */
+  private static repositoryMovesTags(spec: RegistrySpec, repository: RepositorySpec | undefined): boolean {
+    const policy = EffectiveSpec.tagPolicy(spec, repository);
+    const envTags = Naming.environmentNames(spec).length > 0 && Naming.layout(spec) === EnvironmentLayout.TAGS;
+    return envTags || !policy.immutable || policy.mutableTags.length > 0 || (policy.strategy === TagStrategy.SEMVER && policy.semverAliases);
+  }
+
+  /** The severity threshold of a repository's scan gate: its own, else the registry's. */
+  private static severityThresholdOf(spec: RegistrySpec, repository: RepositorySpec | undefined): Severity | undefined {
+    return repository?.scanning?.severityThreshold ?? spec.scanning?.severityThreshold;
+  }
+
+  /** The first repository of each image name (what `spec.repositories.find` returns), computed once per memo scope. */
+  private static repositoriesByName(spec: RegistrySpec): Map<string, RepositorySpec> {
+    return SpecMemo._get(spec, 'AccessModel.repositoriesByName', () => {
+      const byName = new Map<string, RepositorySpec>();
+      for (const r of spec.repositories ?? []) if (r && !byName.has(r.name)) byName.set(r.name, r);
+      return byName;
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { AccessModel, AccessProgram, AccessResourceKind, Capability } from './access-model';
 import { IdentitySpec, RegistrySpec } from './registry-spec';
+import { SpecMemo } from './spec-memo';
 
 /** What an identity may do on a repository. */
 export enum Permission {
@@ -81,6 +82,10 @@ export class AccessPlan {
    * destination tags before and after the copy.
    */
   public static grants(spec: RegistrySpec): AccessGrant[] {
+    return SpecMemo._get(spec, 'AccessPlan.grants', () => AccessPlan.computeGrants(spec));
+  }
+
+  private static computeGrants(spec: RegistrySpec): AccessGrant[] {
     const access = spec.access ?? {};
     const grants: AccessGrant[] = [];
     // Pull and push only: reading scan results is granted by each cloud on its own terms (not a repository pull or push).

@@ -10,6 +10,7 @@ import {
   TagPolicySpec,
   TagStrategy,
 } from './registry-spec';
+import { SpecMemo } from './spec-memo';
 
 /** A tag policy with every default filled in. */
 export interface EffectiveTagPolicy {
@@ -78,6 +79,10 @@ export class EffectiveSpec {
    * (environments outer, images inner).
    */
   public static repositories(spec: RegistrySpec): EffectiveRepository[] {
+    return SpecMemo._get(spec, 'EffectiveSpec.repositories', () => EffectiveSpec.computeRepositories(spec));
+  }
+
+  private static computeRepositories(spec: RegistrySpec): EffectiveRepository[] {
     const result: EffectiveRepository[] = [];
     for (const environment of Naming.physicalEnvironments(spec)) {
       for (const repo of spec.repositories) {
