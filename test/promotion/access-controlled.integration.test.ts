@@ -35,7 +35,8 @@ import { buildOciImage, LocalRegistry, OciImage, run, skopeoHome } from './oci-r
 import { PromotionPlanner } from '../../src/promotion';
 import { AccessModel, Cloud, EnvironmentLayout, Naming, RegistrySpec } from '../../src/spec';
 
-jest.setTimeout(60_000);
+// A guard against a hung hop, not a speed goal: generous enough for a loaded 2-core machine.
+jest.setTimeout(180_000);
 
 const SECRETS: Record<string, string> = {
   'ci': 'ci-secret',

@@ -19,7 +19,8 @@ import { buildOciImage, LocalRegistry, OciImage, requireTools } from './oci-regi
 import { PromotionPlan, PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import { Cloud, EnvironmentLayout } from '../../src/spec';
 
-jest.setTimeout(30_000);
+// A guard against a hung hop, not a speed goal: generous enough for a loaded 2-core machine (a hop took over 30 s at load 16-24).
+jest.setTimeout(180_000);
 
 let registry: LocalRegistry;
 const work = mkdtempSync(join(tmpdir(), 'promotion-it-'));

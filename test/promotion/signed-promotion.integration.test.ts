@@ -23,7 +23,8 @@ import { buildOciImage, LocalRegistry, OciImage, request } from './oci-registry'
 import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import { Cloud, EnvironmentLayout } from '../../src/spec';
 
-jest.setTimeout(60_000);
+// A guard against a hung hop, not a speed goal: generous enough for a loaded 2-core machine.
+jest.setTimeout(180_000);
 
 let registry: LocalRegistry;
 const work = mkdtempSync(join(tmpdir(), 'signed-promotion-'));
