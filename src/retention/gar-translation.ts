@@ -288,7 +288,7 @@ export class GarCleanupTranslation {
               origin: [`rules[${plan.index}]${scope}`],
             };
           }
-        } else if (r.tagState === TagState.ANY && !countsAttachmentsNatively(g.policy, r)) {
+        } else if (r.tagState === TagState.ANY && !plan.attachmentsCounted) {
           plan.mostRecent = {
             id: `${idPrefix}r${plan.index}-keep-most-recent`, action: 'KEEP', keepCount: r.keepMostRecent, packages: keepPackages, origin: [`rules[${plan.index}]${scope}`],
           };

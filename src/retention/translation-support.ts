@@ -114,8 +114,12 @@ export function withAttachmentsProtected(policy: RetentionPolicySpec): Retention
  * When none can, no native rule reaches an attachment and no protection is needed.
  */
 export function selectsAttachments(policy: RetentionPolicySpec): boolean {
-  return [...policy.rules ?? [], ...policy.gcpRules ?? [], ...policy.azureRules ?? []].some((r) =>
-    r.tagState === TagState.ANY || (r.tagState === TagState.TAGGED && (r.tagPatterns ?? []).some(mayMatchAttachmentTag)));
+  return [...policy.rules ?? [], ...policy.gcpRules ?? [], ...policy.azureRules ?? []].some(ruleSelectsAttachments);
+}
+
+/** Whether a rule's selection can hold a cosign attachment: `any`, or a tag pattern that matches a cosign tag. */
+function ruleSelectsAttachments(rule: RetentionRuleSpec): boolean {
+  return rule.tagState === TagState.ANY || (rule.tagState === TagState.TAGGED && (rule.tagPatterns ?? []).some(mayMatchAttachmentTag));
 }
 
 /** The cosign attachment tags as templates: each position a literal character or one lower-case hex digit. */
@@ -164,9 +168,7 @@ export function mayMatchAttachmentTag(pattern: string): boolean {
 export function countsAttachmentsNatively(policy: RetentionPolicySpec, rule: RetentionRuleSpec): boolean {
   if (policy.countAttachments === true) return false;
   if (rule.keepMostRecent === undefined && rule.keepMostRecentlyPulled === undefined) return false;
-  if (rule.tagState === TagState.ANY) return true;
-  if (rule.tagState !== TagState.TAGGED) return false;
-  return (rule.tagPatterns ?? []).some(mayMatchAttachmentTag);
+  return ruleSelectsAttachments(rule);
 }
 
 /** The conservative reason of a count rule whose native count would include cosign attachments (countsAttachmentsNatively). */
