@@ -1,4 +1,4 @@
-import { Annotations } from 'cdktf';
+import { AnnotationMetadataEntryType } from 'cdktf';
 import { IConstruct } from 'constructs';
 import { WarningIds, WarningInfo } from '../spec/contract';
 
@@ -42,6 +42,9 @@ export class AzureWarnings {
   public static _emit(scope: IConstruct, topic: string, message: string): void {
     const id = WarningIds.id('azure', topic);
     if (!AzureWarnings.WARNINGS.some((w) => w.id === id)) throw new Error(`unknown Azure warning topic "${topic}"`);
-    Annotations.of(scope).addWarning(WarningIds.tagged(id, message));
+    // What `Annotations.of(scope).addWarning` records, without the JavaScript stack trace it captures for each
+    // warning (tens of microseconds each, 4% of synthesis of 90 Harbor registries): the construct path and the
+    // warning id say where a warning comes from.
+    scope.node.addMetadata(AnnotationMetadataEntryType.WARN, WarningIds.tagged(id, message));
   }
 }

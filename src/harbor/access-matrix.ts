@@ -187,19 +187,19 @@ export class HarborAccessMatrix {
 
   /** The rows, and per identity and project (`<identity>\n<project>`) the robot's reasons (the rows' reasons, grouped). */
   private static build(spec: RegistrySpec, prefix: string): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
-    return SpecMemo._get(spec, `HarborAccessMatrix.build ${prefix}`, () => HarborAccessMatrix.computeBuild(spec, prefix));
+    return SpecMemo._get(spec, `HarborAccessMatrix.build ${prefix}`, () => HarborAccessMatrix.computeBuild(spec, prefix, true));
   }
 
-  private static computeBuild(spec: RegistrySpec, prefix: string): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
+  /** The robots' reasons alone (what synthesis needs): the same walk as `build`, without making and sorting the rows. */
+  private static reasons(spec: RegistrySpec, prefix: string): Map<string, string[]> {
+    return SpecMemo._get(spec, `HarborAccessMatrix.reasons ${prefix}`, () => HarborAccessMatrix.computeBuild(spec, prefix, false).reasons);
+  }
+
+  private static computeBuild(spec: RegistrySpec, prefix: string, withRows: boolean): { rows: HarborAccessEntry[]; reasons: Map<string, string[]> } {
     const grants = HarborAccessMatrix.grants(spec);
     const scans = HarborAccessMatrix.scanReads(spec);
-    // The model's repository rows by identity, environment and image (the first, as `find` would return it).
-    const model = new Map<string, Capability[]>();
-    for (const e of AccessModel.matrix(spec)) {
-      if (e.resource.kind !== AccessResourceKind.REPOSITORY) continue;
-      const k = `${e.identity}\n${e.resource.environment}\n${e.resource.name}`;
-      if (!model.has(k)) model.set(k, e.capabilities);
-    }
+    // The model's repository rows by identity, environment and image.
+    const model = AccessModel._repositoryCapabilities(spec);
     const caches = new Set((spec.upstreamCaches ?? []).map((c) => Naming.harborCacheProjectName(spec, c.name)));
     // The spec's repositories per project: path -> the model resource's environment and image.
     const inProject = new Map<string, Array<{ path: string; environment: string; image: string }>>();
@@ -226,7 +226,7 @@ export class HarborAccessMatrix {
         const granted = cache
           ? [Capability.READ, Capability.CACHE_IMPORT]
           : [Capability.READ, ...(push ? [Capability.WRITE, Capability.MOVE_TAG] : []), ...(scan ? [Capability.READ_SCAN_RESULTS] : [])];
-        const row = (repository: string, why: string[]): HarborAccessEntry => ({
+        const row = (repository: string, why: string[]): HarborAccessEntry | undefined => (!withRows ? undefined : {
           identity,
           resource: `${project}/${repository}`,
           project,
@@ -240,27 +240,27 @@ export class HarborAccessMatrix {
         const onlyRead: string[] = [];
         if (cache) {
           // The model's cache resource is the whole cache: every repository under the proxy-cache project.
-          rows.push(row('*', []));
+          if (withRows) rows.push(row('*', [])!);
           robotReasons.set(`${identity}\n${project}`, []);
           continue;
         }
         for (const r of inProject.get(project) ?? []) {
-          const want = model.get(`${identity}\n${r.environment}\n${r.image}`) ?? [];
+          const want = model.get(`${identity}\n${r.environment}\n${r.image}`);
           const why: string[] = [];
-          if (want.length === 0) {
-            why.push(reasonProjectWide(project, r.path));
+          if (!want || want.size === 0) {
+            if (withRows) why.push(reasonProjectWide(project, r.path));
             unused.push(r.path);
-          } else if (push && !want.includes(Capability.WRITE)) {
-            why.push(reasonWritesRead(project, r.path));
+          } else if (push && !want.has(Capability.WRITE)) {
+            if (withRows) why.push(reasonWritesRead(project, r.path));
             onlyRead.push(r.path);
           } else {
-            if (push && !want.includes(Capability.MOVE_TAG)) why.push(REASON_MOVE);
-            if (push && !want.includes(Capability.READ)) why.push(REASON_READ);
+            if (push && !want.has(Capability.MOVE_TAG)) why.push(REASON_MOVE);
+            if (push && !want.has(Capability.READ)) why.push(REASON_READ);
           }
           why.filter((w) => w === REASON_MOVE || w === REASON_READ).forEach((w) => reasons.add(w));
-          rows.push(row(r.path, why));
+          if (withRows) rows.push(row(r.path, why)!);
         }
-        rows.push(row('*', [reasonOutside(project, push)]));
+        if (withRows) rows.push(row('*', [reasonOutside(project, push)])!);
         reasons.add(reasonOutside(project, push));
         if (unused.length) reasons.add(reasonProjectWide(project, unused.join(', ')));
         if (onlyRead.length) reasons.add(reasonWritesRead(project, onlyRead.join(', ')));
@@ -314,7 +314,7 @@ export class HarborAccessMatrix {
 
   private static computeRobots(spec: RegistrySpec, prefix: string): HarborRobot[] {
     const grants = HarborAccessMatrix.grants(spec);
-    const reasons = HarborAccessMatrix.build(spec, prefix).reasons;
+    const reasons = HarborAccessMatrix.reasons(spec, prefix);
     const scans = HarborAccessMatrix.scanReads(spec);
     const out: HarborRobot[] = [];
     for (const [identity, projects] of [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

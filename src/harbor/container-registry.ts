@@ -17,7 +17,7 @@ import { HarborTerraformChecks } from './terraform-checks';
 import { HarborWarnings } from './warnings';
 import { HarborRetentionResult } from '../retention/harbor-translation';
 import { TranslationFidelity } from '../retention/translation-report';
-import { AccessModel, AccessResourceKind } from '../spec/access-model';
+import { AccessModel } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
@@ -600,20 +600,35 @@ export class ContainerRegistry extends Construct {
    */
   private identityScopeWarnings(): void {
     const spec = this.spec;
-    const needs = new Map<string, Set<string>>();
-    for (const e of AccessModel.matrix(spec)) {
-      if (e.resource.kind !== AccessResourceKind.REPOSITORY) continue;
-      const env = e.resource.environment || undefined;
-      const key = `${e.identity}|${Naming.harborProjectName(spec, env)}`;
-      needs.set(key, (needs.get(key) ?? new Set()).add(Naming.harborRepositoryPath(spec, e.resource.name, env)));
+    const projectOf = new Map<string, string>();
+    const project = (env: string) => {
+      let p = projectOf.get(env);
+      if (p === undefined) projectOf.set(env, p = Naming.harborProjectName(spec, env || undefined));
+      return p;
+    };
+    // Per identity and project: the paths the spec gives it there, and its first `<identity>\n<environment>\n<image>`,
+    // so that the warnings come in the order of the access matrix (sorted by identity, environment, image: the
+    // names admit no character below the separator, so one string comparison orders them field by field).
+    const needs = new Map<string, { identity: string; project: string; paths: Set<string>; first: string }>();
+    for (const [k, caps] of AccessModel._repositoryCapabilities(spec)) {
+      if (caps.size === 0) continue;
+      const [identity, environment, image] = k.split('\n');
+      const key = `${identity}|${project(environment)}`;
+      let need = needs.get(key);
+      if (!need) needs.set(key, need = { identity, project: project(environment), paths: new Set(), first: k });
+      need.paths.add(Naming.harborRepositoryPath(spec, image, environment || undefined));
+      if (k < need.first) need.first = k;
     }
-    for (const [key, paths] of needs) {
-      const [identity, project] = key.split('|');
-      const held = Object.entries(this.projectNames).filter(([, p]) => p === project).map(([e]) => e);
-      const all = held.flatMap((e) => spec.repositories.map((r) => Naming.harborRepositoryPath(spec, r.name, e || undefined)));
-      const wider = all.filter((p) => !paths.has(p));
+    const allOf = new Map<string, string[]>();
+    for (const { identity, project: p, paths } of [...needs.values()].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))) {
+      let all = allOf.get(p);
+      if (!all) {
+        const held = Object.entries(this.projectNames).filter(([, name]) => name === p).map(([e]) => e);
+        allOf.set(p, all = held.flatMap((e) => spec.repositories.map((r) => Naming.harborRepositoryPath(spec, r.name, e || undefined))));
+      }
+      const wider = all.filter((path) => !paths.has(path));
       if (wider.length === 0) continue;
-      HarborWarnings._emit(this, 'grant-project-wide', `identity "${identity}" in project "${project}": Harbor robots are scoped to projects, so its robot also reaches ` +
+      HarborWarnings._emit(this, 'grant-project-wide', `identity "${identity}" in project "${p}": Harbor robots are scoped to projects, so its robot also reaches ` +
         `${wider.join(', ')}, which the spec does not give it${Naming.layout(spec) === EnvironmentLayout.REPOSITORIES ? ' (the repositories layout keeps every environment ' +
         'in one project: use the registries layout to separate them)' : ''}`);
     }

@@ -1,10 +1,10 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
   ATTACHMENT_TAG_GLOB, actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns, mayMatchAttachmentTag,
-  policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
+  PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
-import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
+import { archives, byPullTime, deletesByPushTime, overArchived } from '../spec/retention-rules';
 
 /** The retention policy of one ACR repository (an image name in the registry). */
 export interface AcrRepositoryRetention {
@@ -124,6 +124,7 @@ export class AcrPurgeTranslation {
     const problems: string[] = [];
     if (!Array.isArray(repositories)) throwTranslationProblems(what, ['repositories: must be a list of { repository, policy }']);
     const seen = new Set<string>();
+    const once = new PolicyOnce(); // many repositories share one policy object: each checked, narrowed and keyed once
     repositories.forEach((r, k) => {
       if (typeof r?.repository !== 'string' || !/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(r.repository)) {
         problems.push(`repositories[${k}].repository: ${JSON.stringify(r?.repository)} is not a repository path (lower-case letters, digits, . _ - / separators)`);
@@ -131,19 +132,25 @@ export class AcrPurgeTranslation {
         problems.push(`repositories[${k}].repository: "${r.repository}" is listed twice`);
       }
       seen.add(r?.repository);
-      problems.push(...policyProblems(r?.policy, `repositories[${k}] (${r?.repository}).retention`));
+      problems.push(...once.problems(r?.policy, `repositories[${k}] (${r?.repository}).retention`));
     });
     throwTranslationProblems(what, problems);
     // The rules ACR applies: the policy's azureRules when set.
-    repositories = repositories.map((r) => ({ repository: r.repository, policy: policyFor(r.policy, Cloud.AZURE) }));
+    repositories = repositories.map((r) => ({ repository: r.repository, policy: once.forCloud(r.policy, Cloud.AZURE) }));
 
     const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[]; dryRun: boolean }> = [];
+    const byKey = new Map<string, { key: string; policy: RetentionPolicySpec; names: string[]; dryRun: boolean }>();
     for (const r of repositories) {
       const dryRun = options.dryRun === true || r.policy.dryRun === true;
-      const key = JSON.stringify([policyKey(r.policy), dryRun]);
-      const g = groups.find((x) => x.key === key);
-      if (g) g.names.push(r.repository);
-      else groups.push({ key, policy: r.policy, names: [r.repository], dryRun });
+      const key = JSON.stringify([once.key(r.policy, policyKey), dryRun]);
+      const g = byKey.get(key);
+      if (g) {
+        g.names.push(r.repository);
+      } else {
+        const created = { key, policy: r.policy, names: [r.repository], dryRun };
+        byKey.set(key, created);
+        groups.push(created);
+      }
     }
     groups.forEach((g) => g.names.sort());
 

@@ -2,10 +2,10 @@ import { RuleTranslation, TranslationFidelity, TranslationReport } from './trans
 import {
   ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns,
   literalPrefix, mayMatchAttachmentTag,
-  policyProblems, selectionWords, throwTranslationProblems, worstFidelity,
+  PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
-import { archives, byPullTime, deletesByPushTime, overArchived, policyFor } from '../spec/retention-rules';
+import { archives, byPullTime, deletesByPushTime, overArchived } from '../spec/retention-rules';
 
 /** The condition of an Artifact Registry cleanup policy (the provider's `condition` block, camelCase). */
 export interface GarCleanupCondition {
@@ -213,24 +213,31 @@ export class GarCleanupTranslation {
     const problems: string[] = [];
     if (!Array.isArray(packages)) throwTranslationProblems(what, ['packages: must be a list of { packageName, policy }']);
     const seen = new Set<string>();
+    const once = new PolicyOnce(); // many images share one policy object: each checked, narrowed and keyed once
     packages.forEach((p, k) => {
       if (typeof p?.packageName !== 'string' || p.packageName === '') problems.push(`packages[${k}].packageName: ${JSON.stringify(p?.packageName)} must be an image name`);
       else if (seen.has(p.packageName)) problems.push(`packages[${k}].packageName: "${p.packageName}" is listed twice`);
       seen.add(p?.packageName);
-      problems.push(...policyProblems(p?.policy, `packages[${k}] (${p?.packageName}).retention`));
+      problems.push(...once.problems(p?.policy, `packages[${k}] (${p?.packageName}).retention`));
     });
     throwTranslationProblems(what, problems);
 
     // The rules Artifact Registry applies: the policy's gcpRules when set.
-    packages = packages.map((p) => ({ packageName: p.packageName, policy: policyFor(p.policy, Cloud.GCP) }));
+    packages = packages.map((p) => ({ packageName: p.packageName, policy: once.forCloud(p.policy, Cloud.GCP) }));
     const universe = [...new Set([...(options.allPackageNames ?? []), ...packages.map((p) => p.packageName)])].sort();
     // Images with the same policy share cleanup policies.
     const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[] }> = [];
+    const byKey = new Map<string, { key: string; policy: RetentionPolicySpec; names: string[] }>();
     for (const p of packages) {
-      const key = policyKey(p.policy);
-      const g = groups.find((x) => x.key === key);
-      if (g) g.names.push(p.packageName);
-      else groups.push({ key, policy: p.policy, names: [p.packageName] });
+      const key = once.key(p.policy, policyKey);
+      const g = byKey.get(key);
+      if (g) {
+        g.names.push(p.packageName);
+      } else {
+        const created = { key, policy: p.policy, names: [p.packageName] };
+        byKey.set(key, created);
+        groups.push(created);
+      }
     }
     groups.forEach((g) => g.names.sort());
 

@@ -1,6 +1,6 @@
 import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
-import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, selectsAttachments, liveRuleIndexes, livePatterns, policyProblems, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
+import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, selectsAttachments, liveRuleIndexes, livePatterns, PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -146,6 +146,7 @@ export class HarborRetentionTranslation {
     const problems: string[] = [];
     if (!Array.isArray(repositories)) throwTranslationProblems(what, ['repositories: must be a list of { repository, policy }']);
     const seen = new Set<string>();
+    const once = new PolicyOnce(); // many repositories share one policy object: each checked and keyed once
     repositories.forEach((r, k) => {
       if (typeof r?.repository !== 'string' || !/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(r.repository)) {
         problems.push(`repositories[${k}].repository: ${JSON.stringify(r?.repository)} is not a repository name (lower-case letters, digits, . _ - / separators)`);
@@ -153,16 +154,22 @@ export class HarborRetentionTranslation {
         problems.push(`repositories[${k}].repository: "${r.repository}" is listed twice`);
       }
       seen.add(r?.repository);
-      problems.push(...policyProblems(r?.policy, `repositories[${k}] (${r?.repository}).retention`));
+      problems.push(...once.problems(r?.policy, `repositories[${k}] (${r?.repository}).retention`));
     });
     throwTranslationProblems(what, problems);
 
     const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[] }> = [];
+    const byKey = new Map<string, { key: string; policy: RetentionPolicySpec; names: string[] }>();
     for (const r of repositories) {
-      const key = policyKey(r.policy);
-      const g = groups.find((x) => x.key === key);
-      if (g) g.names.push(r.repository);
-      else groups.push({ key, policy: r.policy, names: [r.repository] });
+      const key = once.key(r.policy, policyKey);
+      const g = byKey.get(key);
+      if (g) {
+        g.names.push(r.repository);
+      } else {
+        const created = { key, policy: r.policy, names: [r.repository] };
+        byKey.set(key, created);
+        groups.push(created);
+      }
     }
     groups.forEach((g) => g.names.sort());
 

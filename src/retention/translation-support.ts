@@ -5,8 +5,8 @@
 import { RuleTranslation, TranslationFidelity } from './translation-report';
 import { Glob } from '../spec/glob';
 import { Problems } from '../spec/problems';
-import { RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
-import { criterionWords, overArchived, ruleCriterionProblems } from '../spec/retention-rules';
+import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
+import { criterionWords, overArchived, policyFor, ruleCriterionProblems } from '../spec/retention-rules';
 
 /**
  * Internal analysis of the spec's tag globs, shared by the translations (not
@@ -231,6 +231,49 @@ export function policyProblems(policy: RetentionPolicySpec, path: string): strin
   check('gcpRules', policy.gcpRules);
   check('azureRules', policy.azureRules);
   return problems;
+}
+
+/** The path a policy object is checked under once (`PolicyOnce`), replaced by each repository's path: every problem starts with its path. */
+const PATH_PLACEHOLDER = '\u0000policy';
+
+/**
+ * `policyProblems`, `policyFor` and a grouping key for the many repositories of one
+ * translation, which mostly share one policy object (the registry's, through
+ * `EffectiveSpec.retention`): each distinct object is checked, narrowed and keyed
+ * once, however many repositories name it. The results are those of calling the
+ * functions for each repository.
+ */
+export class PolicyOnce {
+  private readonly known = new Map<RetentionPolicySpec, { problems: string[]; forCloud: Map<string, RetentionPolicySpec>; key?: string }>();
+
+  /** `policyProblems(policy, path)`. */
+  public problems(policy: RetentionPolicySpec, path: string): string[] {
+    if (policy === null || typeof policy !== 'object') return policyProblems(policy, path);
+    return this.of(policy).problems.map((m) => path + m.slice(PATH_PLACEHOLDER.length));
+  }
+
+  /** `policyFor(policy, cloud)`, the same object for the same policy. */
+  public forCloud(policy: RetentionPolicySpec, cloud: Cloud): RetentionPolicySpec {
+    const known = this.of(policy);
+    let narrowed = known.forCloud.get(cloud);
+    if (!narrowed) known.forCloud.set(cloud, narrowed = policyFor(policy, cloud));
+    return narrowed;
+  }
+
+  /** `keyOf(policy)`, computed once per policy object (one `keyOf` per `PolicyOnce`). */
+  public key(policy: RetentionPolicySpec, keyOf: (policy: RetentionPolicySpec) => string): string {
+    const known = this.of(policy);
+    return known.key ??= keyOf(policy);
+  }
+
+  private of(policy: RetentionPolicySpec) {
+    let known = this.known.get(policy);
+    if (!known) {
+      known = { problems: policyProblems(policy, PATH_PLACEHOLDER), forCloud: new Map() };
+      this.known.set(policy, known);
+    }
+    return known;
+  }
 }
 
 /** Throws one `ProblemsError` headed `what` listing every problem (src/spec/problems.ts renders it), when there is any. */

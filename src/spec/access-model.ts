@@ -257,6 +257,26 @@ export class AccessModel {
     return images.filter((img) => Glob.matchesAny(identity.repositories!, img));
   }
 
+  /**
+   * The capabilities the operations give each identity on each repository, by
+   * `<identity>\n<environment>\n<image>` (the matrix's repository rows, unsorted):
+   * for the per-cloud matrices, which look rows up rather than list them.
+   * @internal
+   */
+  public static _repositoryCapabilities(spec: RegistrySpec): Map<string, Set<Capability>> {
+    return SpecMemo._get(spec, 'AccessModel.repositoryCapabilities', () => {
+      const out = new Map<string, Set<Capability>>();
+      for (const op of AccessModel.operations(spec)) {
+        if (op.resource.kind !== AccessResourceKind.REPOSITORY) continue;
+        const k = `${op.identity}\n${op.resource.environment}\n${op.resource.name}`;
+        let caps = out.get(k);
+        if (!caps) out.set(k, caps = new Set());
+        caps.add(op.capability);
+      }
+      return out;
+    });
+  }
+
   private static key(identity: string, r: AccessResource): string {
     return JSON.stringify([identity, r.kind, r.environment, r.name]);
   }

@@ -425,6 +425,22 @@ describe('Harbor access: the deployed robots, evaluated, equal the native matrix
   });
 });
 
+describe('the robots\' reasons, computed without the rows (what synthesis uses), equal those computed with them (fast-check, seeded)', () => {
+  test('HarborAccessMatrix robots: the reasons walk without rows gives the reasons of the walk that builds the rows', () => {
+    type Built = { rows: HarborAccessEntry[]; reasons: Map<string, string[]> };
+    const compute = (HarborAccessMatrix as any).computeBuild as (spec: RegistrySpec, prefix: string, withRows: boolean) => Built;
+    let beyond = 0;
+    fc.assert(fc.property(specArb, (spec) => {
+      const full = compute(spec, 'robot$', true);
+      const lean = compute(spec, 'robot$', false);
+      expect(lean.rows).toEqual([]);
+      expect([...lean.reasons]).toEqual([...full.reasons]);
+      beyond += [...full.reasons.values()].filter((r) => r.length > 0).length;
+    }), { seed: 20261201, numRuns: 150 });
+    expect(beyond).toBeGreaterThan(100);
+  });
+});
+
 describe('negative controls: each mutation of the robots is caught', () => {
   const spec: RegistrySpec = {
     name: 'platform',

@@ -2,9 +2,10 @@ import * as fc from 'fast-check';
 import { GarCleanupTranslation, HarborRetentionTranslation, TranslationFidelity } from '../../src/retention';
 import {
   countsAttachmentsNatively, escapeRegex, globCovers, globRegexSource, globsIntersect, isPrefixGlob, literalPrefix, mayMatchAttachmentTag,
-  policyProblems, widenToWildcards, worstFidelity,
+  policyProblems, PolicyOnce, widenToWildcards, worstFidelity,
 } from '../../src/retention/translation-support';
-import { Glob, RetentionPolicySpec, TagState } from '../../src/spec';
+import { Cloud, Glob, RetentionPolicySpec, TagState } from '../../src/spec';
+import { policyFor } from '../../src/spec/retention-rules';
 
 // Small alphabets make the exhaustive check below cover every tag that could tell the globs apart.
 const ALPHABET = ['a', 'b', '.'];
@@ -79,6 +80,32 @@ describe('policyProblems and worstFidelity', () => {
       'retention.rules[2]: null is not a rule',
     ]);
     expect(policyProblems('x' as any, 'retention')).toEqual(['retention: "x" is not a retention policy']);
+  });
+
+  test('PolicyOnce: what policyProblems, policyFor and the key give each repository, each policy object worked out once', () => {
+    const bad = {
+      protectedTags: ['ok', ''],
+      rules: [{ tagState: 'tagged' }, null],
+      gcpRules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 3 }],
+    } as unknown as RetentionPolicySpec;
+    const good: RetentionPolicySpec = { rules: [{ tagState: TagState.ANY, keepMostRecent: 5 }] };
+    const once = new PolicyOnce();
+    const keys: RetentionPolicySpec[] = [];
+    const keyOf = (p: RetentionPolicySpec) => {
+      keys.push(p);
+      return JSON.stringify(p);
+    };
+    for (const [policy, path] of [[bad, 'repositories[0] (a).retention'], [good, 'x'], [bad, 'repositories[7] (b/c).retention'], ['x', 'y']] as const) {
+      expect(once.problems(policy as RetentionPolicySpec, path)).toEqual(policyProblems(policy as RetentionPolicySpec, path));
+    }
+    expect(once.problems(bad, 'p')[0]).toBe('p.protectedTags: ["ok",""] must be a list of tag patterns');
+    // The narrowed policy is the same object each time (so that grouping by it works), and equals policyFor's.
+    expect(once.forCloud(bad, Cloud.GCP)).toBe(once.forCloud(bad, Cloud.GCP));
+    expect(once.forCloud(bad, Cloud.GCP)).toEqual(policyFor(bad, Cloud.GCP));
+    expect(once.forCloud(good, Cloud.AZURE)).toBe(good);
+    expect([once.key(bad, keyOf), once.key(bad, keyOf), once.key(good, keyOf)])
+      .toEqual([JSON.stringify(bad), JSON.stringify(bad), JSON.stringify(good)]);
+    expect(keys).toEqual([bad, good]);
   });
 
   test('the worst fidelity of the rules decides the policy\'s', () => {
