@@ -114,9 +114,14 @@ export class EcrValidator {
       const i = spec.repositories.findIndex((r) => r.retention === policy);
       return i >= 0 ? `repositories[${i}].retention` : 'retention';
     };
+    // The first repository of each image with its own tag policy (what `findIndex` would find), looked up per repository.
+    const ownTagPolicy = new Map<string, number>();
+    spec.repositories.forEach((r, i) => {
+      if (r.tagPolicy !== undefined && !ownTagPolicy.has(r.name)) ownTagPolicy.set(r.name, i);
+    });
     const tagPolicyPath = (image: string) => {
-      const i = spec.repositories.findIndex((r) => r.name === image && r.tagPolicy !== undefined);
-      return i >= 0 ? `repositories[${i}].tagPolicy` : 'tagPolicy';
+      const i = ownTagPolicy.get(image);
+      return i !== undefined ? `repositories[${i}].tagPolicy` : 'tagPolicy';
     };
 
     // The lifecycle translation and tag decision of every repository, as ContainerRegistry builds them.

@@ -5,6 +5,7 @@ import { claimAccountSingleton } from './account-singletons';
 import { compactRepositoryNames } from './repository-prefixes';
 import { AwsWarnings } from './warnings';
 import { EffectiveSpec, Naming, Problems, RegistrySpec, ScanMode, SpecProblem } from '../spec';
+import { SpecMemo } from '../spec/spec-memo';
 
 /** The scan type of an ECR registry. */
 export enum EcrScanType {
@@ -68,31 +69,11 @@ export class RegistryScanning extends Construct {
    * spec under the prefix has the same mode.
    */
   public static rulesFromSpec(spec: RegistrySpec, scanType: EcrScanType): EcrScanningRule[] {
-    const all: string[] = [];
-    const byMode = new Map<ScanMode, string[]>();
-    for (const repo of spec.repositories) {
-      const mode = EffectiveSpec.scanning(spec, repo).mode!;
-      for (const env of Naming.physicalEnvironments(spec)) {
-        const name = Naming.ecrRepositoryName(spec, repo.name, env);
-        all.push(name);
-        if (!byMode.has(mode)) byMode.set(mode, []);
-        byMode.get(mode)!.push(name);
-      }
-    }
-    const reserved = Naming.ecrCachePrefixes(spec);
-    const rules: EcrScanningRule[] = [];
-    const filters = (names: string[]) => {
-      const c = compactRepositoryNames(names, all, reserved);
-      return [...c.prefixes.map((p) => `${p}*`), ...c.exact];
-    };
-    const continuous = byMode.get(ScanMode.CONTINUOUS) ?? [];
-    const onPush = [...(byMode.get(ScanMode.ON_PUSH) ?? []), ...(scanType === EcrScanType.BASIC ? continuous : [])];
-    if (scanType === EcrScanType.ENHANCED && continuous.length) {
-      rules.push({ frequency: EcrScanFrequency.CONTINUOUS_SCAN, repositoryFilters: filters(continuous) });
-    }
-    if (onPush.length) rules.push({ frequency: EcrScanFrequency.SCAN_ON_PUSH, repositoryFilters: filters(onPush) });
-    return rules;
+    // The validator and the construct both ask: inside a construct's memo scope, computed once (copies handed out).
+    return SpecMemo._get(spec, `RegistryScanning.rulesFromSpec ${scanType}`, () => RegistryScanning.computeRules(spec, scanType))
+      .map((r) => ({ ...r, repositoryFilters: [...r.repositoryFilters] }));
   }
+
 
   /**
    * The problems of a scanning configuration's rules (shared with `EcrValidator`).
@@ -120,6 +101,34 @@ export class RegistryScanning extends Construct {
       });
     });
     return problems.list;
+  }
+
+  /** `rulesFromSpec`, computed. */
+  private static computeRules(spec: RegistrySpec, scanType: EcrScanType): EcrScanningRule[] {
+    const all: string[] = [];
+    const byMode = new Map<ScanMode, string[]>();
+    for (const repo of spec.repositories) {
+      const mode = EffectiveSpec.scanning(spec, repo).mode!;
+      for (const env of Naming.physicalEnvironments(spec)) {
+        const name = Naming.ecrRepositoryName(spec, repo.name, env);
+        all.push(name);
+        if (!byMode.has(mode)) byMode.set(mode, []);
+        byMode.get(mode)!.push(name);
+      }
+    }
+    const reserved = Naming.ecrCachePrefixes(spec);
+    const rules: EcrScanningRule[] = [];
+    const filters = (names: string[]) => {
+      const c = compactRepositoryNames(names, all, reserved);
+      return [...c.prefixes.map((p) => `${p}*`), ...c.exact];
+    };
+    const continuous = byMode.get(ScanMode.CONTINUOUS) ?? [];
+    const onPush = [...(byMode.get(ScanMode.ON_PUSH) ?? []), ...(scanType === EcrScanType.BASIC ? continuous : [])];
+    if (scanType === EcrScanType.ENHANCED && continuous.length) {
+      rules.push({ frequency: EcrScanFrequency.CONTINUOUS_SCAN, repositoryFilters: filters(continuous) });
+    }
+    if (onPush.length) rules.push({ frequency: EcrScanFrequency.SCAN_ON_PUSH, repositoryFilters: filters(onPush) });
+    return rules;
   }
 
   /** The scan type in effect. */
