@@ -59,7 +59,8 @@ export interface ContainerRegistryProps {
   /**
    * An existing GitHub Actions OIDC provider of the account (an account has one per URL).
    *
-   * @default - one is created when an identity has `github` trust
+   * @default - when an identity has `github` trust: the stack's `GithubOidcProvider`, created by the
+   * first registry of the stack that needs one and shared by the others
    */
   readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
 
