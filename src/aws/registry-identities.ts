@@ -208,8 +208,8 @@ export class RegistryIdentities extends Construct {
       });
       output.overrideLogicalId(claimOutputId(output, variable.replace(/_/g, ''), spec.name)!);
     }
-    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.amazonaws.com`:
-    // the same for every registry of the stack, so output once per stack.
+    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.<URL suffix>`, the URL suffix
+    // chosen from AWS_REGION at run time (Naming.awsUrlSuffix): the same for every registry of the stack, so output once per stack.
     const stack = Stack.of(this);
     const accountId = claimOutputId(this, 'AWSACCOUNTID', spec.name, true);
     if (accountId) {

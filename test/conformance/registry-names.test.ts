@@ -6,18 +6,20 @@
  */
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, Stack } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ContainerRegistry as AwsRegistry, EcrAccessMatrix } from '../../src/aws';
 import { AcrAccessMatrix, ContainerRegistry as AcrRegistry } from '../../src/azure';
 import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry as GarRegistry } from '../../src/gcp/artifact-registry';
-import { PromotionPlanner } from '../../src/promotion';
+import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import {
   AccessResourceKind, Cloud, EnvironmentLayout, Naming, RegistrySpec, SpecValidator, UpstreamRegistry,
 } from '../../src/spec';
 import { ProblemsError } from '../../src/spec/problems';
 import { testStack as azureStack } from '../azure/helpers';
+import { promotionSpec } from '../promotion/fixtures';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -82,6 +84,68 @@ describe('registry hosts: what a construct reports is where the promotion plan l
       expect(located.loginServer).toBe(registry.loginServer(env));
       expect(located.loginServer).toMatch(/^[a-z0-9]+\.azurecr\.io$/);
     }
+  });
+});
+
+// "The URL for your default private registry is https://aws_account_id.dkr.ecr.cn-north-1.amazonaws.com.cn"
+// (Amazon ECR user guide for the China regions, "Amazon ECR private registry"); GovCloud's ECR endpoints are
+// dkr.ecr.us-gov-west-1.amazonaws.com (AWS General Reference, "Amazon ECR endpoints and quotas").
+describe('ECR hosts outside the aws partition: construct, promotion plan and workflow agree', () => {
+  test.each([
+    ['eu-west-1', 'amazonaws.com', 'aws'],
+    ['cn-north-1', 'amazonaws.com.cn', 'aws-cn'],
+    ['cn-northwest-1', 'amazonaws.com.cn', 'aws-cn'],
+    ['us-gov-west-1', 'amazonaws.com', 'aws-us-gov'],
+  ])('%s: URL suffix %s, partition %s', (region, suffix, partition) => {
+    const s = spec(EnvironmentLayout.REPOSITORIES);
+    const stack = new Stack(new App(), 'Registry', { env: { account: ACCOUNT, region } });
+    const registry = new AwsRegistry(stack, 'Registry', { spec: s });
+    const host = `${ACCOUNT}.dkr.ecr.${region}.${suffix}`;
+    // Before the fix: a token (AWS::URLSuffix) here, and amazonaws.com in the plan and the workflow.
+    expect(registry.registryUri).toBe(host);
+    expect([Naming.awsUrlSuffix(region), Naming.awsPartition(region)]).toEqual([suffix, partition]);
+    const options = { cloud: Cloud.AWS, awsAccountId: ACCOUNT, awsRegion: region };
+    expect(PromotionPlanner.locate(s, options, 'api', 'dev').loginServer).toBe(host);
+    const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(promotionSpec(), options));
+    expect(workflow.text).toContain(`REGISTRY: ${host}\n`);
+    expect(workflow.text).not.toContain('AWS_URL_SUFFIX');
+    for (const other of ['amazonaws.com', 'amazonaws.com.cn'].filter((x) => x !== suffix)) expect(workflow.text).not.toContain(`.${other}\n`);
+  });
+
+  test('a region that is a token (an environment-agnostic stack) takes the stack\'s AWS::URLSuffix', () => {
+    const stack = new Stack(new App(), 'Registry');
+    const registry = new AwsRegistry(stack, 'Registry', { spec: spec(EnvironmentLayout.REPOSITORIES) });
+    expect(stack.resolve(registry.registryUri)).toEqual({
+      'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+    });
+    expect(() => Naming.ecrRegistryHost(ACCOUNT, stack.region)).toThrow(/region: .* is an unresolved token, whose partition is known only at deploy time: pass urlSuffix/);
+  });
+
+  test('the partition table agrees with aws-cdk-lib\'s region facts for every region it knows', () => {
+    const regions = RegionInfo.regions;
+    expect(regions.length).toBeGreaterThan(30);
+    for (const r of regions) {
+      expect([r.name, Naming.awsUrlSuffix(r.name), Naming.awsPartition(r.name)]).toEqual([r.name, r.domainSuffix, r.partition]);
+    }
+    expect(new Set(regions.map((r) => r.partition)).size).toBeGreaterThan(3);
+  });
+
+  test('a region from a GitHub variable: the workflow chooses the suffix from the region at run time', () => {
+    const expression = Naming.awsUrlSuffix('${{ vars.AWS_REGION }}');
+    expect(expression).toMatch(/^\$\{\{ startsWith\(vars\.AWS_REGION, 'cn-'\) && 'amazonaws\.com\.cn' \|\| .* \|\| 'amazonaws\.com' \}\}$/);
+    // The expression, evaluated as GitHub evaluates it (a && b || c), for each region aws-cdk-lib knows.
+    const evaluate = (region: string) => {
+      for (const [, prefix, value] of expression.matchAll(/startsWith\(vars\.AWS_REGION, '([^']+)'\) && '([^']+)'/g)) {
+        if (region.startsWith(prefix)) return value;
+      }
+      return /\|\| '([^']+)' \}\}$/.exec(expression)![1];
+    };
+    for (const r of RegionInfo.regions) expect([r.name, evaluate(r.name)]).toEqual([r.name, r.domainSuffix]);
+    const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }));
+    // Defined once at the top (workflow-level env may read vars); every host reads it.
+    expect(workflow.text).toContain(`\nenv:\n  AWS_URL_SUFFIX: ${expression}\n`);
+    expect(workflow.text).toContain('REGISTRY: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}\n');
+    expect(workflow.text).not.toMatch(/\.amazonaws\.com\n/);
   });
 });
 
