@@ -4,13 +4,16 @@
  * layers side by side (construct, validator, access matrix, promotion plan) and
  * checks that they say the same thing, so a second derivation that drifts fails here.
  */
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, Stack } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ContainerRegistry as AwsRegistry, EcrAccessMatrix } from '../../src/aws';
-import { AcrAccessMatrix, ContainerRegistry as AcrRegistry } from '../../src/azure';
+import { AcrAccessMatrix, AcrTerraformChecks, AcrValidator, ContainerRegistry as AcrRegistry } from '../../src/azure';
+import { AcrRegistry as ImportedAcr } from '../../src/azure/acr-registry';
 import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry as GarRegistry } from '../../src/gcp/artifact-registry';
 import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
@@ -267,5 +270,47 @@ describe('value grammars: the validator, the promotion plan and the constructs a
       }
     })();
     expect({ validator, plan, construct }).toEqual({ validator: !valid, plan: !valid, construct: !valid });
+  });
+
+  // "The name must contain only alphanumeric characters, be globally unique, and between 5 and 50 characters in
+  // length" (ACR REST API, Registries - Check Name Availability).
+  const acrNames: Array<[string, boolean]> = [
+    ['abcde', true], ['abcdeX2', true], [`abcde${'p'.repeat(45)}`, true],
+    ['abcd', false], [`abcde${'p'.repeat(46)}`, false], ['abcde-x', false], ['abcde_x', false], ['abcdeö', false],
+  ];
+
+  test.each(acrNames)('ACR registry name %s (valid: %s): AcrValidator, the imported registry id and the Terraform check agree', (name, valid) => {
+    const s: RegistrySpec = { name: 'abcde', repositories: [{ name: 'api' }] };
+    // The name as AcrValidator sees it: the spec's name plus registryNameSuffix.
+    const validator = AcrValidator.problems(s, { registryNameSuffix: name.slice(5) || undefined }).some((p) => p.path === 'registryNameSuffix');
+    const id = `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/${name}`;
+    const imported = (() => {
+      try {
+        ImportedAcr.fromRegistryAttributes(azureStack(), 'Imported', { registryId: id });
+        return false;
+      } catch (e) {
+        return /attrs\.registryId/.test((e as Error).message);
+      }
+    })();
+    const terraform = AcrTerraformChecks.check({ resource: { azurerm_container_registry: { r: { name, sku: 'Premium' } } } })
+      .some((p) => p.field === 'name');
+    // AcrValidator sees the names the spec gives (Naming.acrRegistryName keeps letters and digits only): the length cases.
+    const viaSpec = name.startsWith('abcde') && /^[a-zA-Z0-9]+$/.test(name);
+    const expected = viaSpec ? { validator: !valid, imported: !valid, terraform: !valid } : { imported: !valid, terraform: !valid };
+    const got = viaSpec ? { validator, imported, terraform } : { imported, terraform };
+    expect(got).toEqual(expected);
+  });
+
+  test('the ACR registry name grammar is spelled once, in src/spec/grammars.ts', () => {
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
+      const path = join(dir, f);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+    });
+    const src = join(__dirname, '..', '..', 'src');
+    // Before: azure-validator.ts (ACR_NAME), acr-registry.ts (REGISTRY_ID), terraform-checks.ts and a length test in validate.ts.
+    const spelled = files(src)
+      .filter((f) => /\[a-zA-Z0-9\]\{5,50\}|length < 5 \|\| \w+\.length > 50/.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(src.length + 1));
+    expect(spelled).toEqual([join('spec', 'grammars.ts')]);
   });
 });
