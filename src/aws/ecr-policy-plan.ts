@@ -1,8 +1,8 @@
-import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import { App, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ContainerRegistry } from './ecr-registry';
-import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
+import { Cloud, Naming, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 
 /** Options of `EcrPolicyPlan.fromSpec`. */
 export interface EcrPolicyPlanOptions {
@@ -76,7 +76,7 @@ export class EcrPolicyPlan {
       }
     }
     const resources: Record<string, any> = template.Resources ?? {};
-    const render = new Renderer(resources, names);
+    const render = new Renderer(resources, names, Token.isUnresolved(stack.region) ? undefined : stack.region);
     const entries: PolicyPlanEntry[] = [];
     const add = (resource: string, kind: string, value: any) => {
       if (value === undefined) return;
@@ -135,7 +135,12 @@ function parseJson(text: unknown): unknown {
 
 /** Resolves CloudFormation intrinsics into stable placeholders. */
 class Renderer {
-  constructor(private readonly resources: Record<string, any>, private readonly names: Map<string, string>) {}
+  /**
+   * @param region the stack's region when known: its partition and URL suffix are rendered
+   * (`aws-cn`, `amazonaws.com.cn` for `cn-north-1`); without one, the partition renders as `aws` (as plans always
+   * have) and the URL suffix as the placeholder `<aws:url-suffix>`, since a host built from it depends on the partition.
+   */
+  constructor(private readonly resources: Record<string, any>, private readonly names: Map<string, string>, private readonly region?: string) {}
 
   public value(v: any): any {
     if (Array.isArray(v)) return v.map((x) => this.value(x));
@@ -164,8 +169,8 @@ class Renderer {
     const pseudo: Record<string, string> = {
       'AWS::AccountId': '<aws:account>',
       'AWS::Region': '<aws:region>',
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
+      'AWS::Partition': this.region ? Naming.awsPartition(this.region) : 'aws',
+      'AWS::URLSuffix': this.region ? Naming.awsUrlSuffix(this.region) : '<aws:url-suffix>',
       'AWS::StackName': '<aws:stack-name>',
     };
     if (pseudo[id]) return pseudo[id];

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -59,7 +59,8 @@ export interface ContainerRegistryProps {
   /**
    * An existing GitHub Actions OIDC provider of the account (an account has one per URL).
    *
-   * @default - one is created when an identity has `github` trust
+   * @default - when an identity has `github` trust: the stack's `GithubOidcProvider`, created by the
+   * first registry of the stack that needs one and shared by the others
    */
   readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
 
@@ -184,7 +185,10 @@ export interface IContainerRegistry extends IConstruct {
   readonly registryAccount: string;
   /** The region of the registry. */
   readonly registryRegion: string;
-  /** The registry's Docker host, `<account>.dkr.ecr.<region>.<url suffix>`; images are `<registryUri>/<repository name>`. */
+  /**
+   * The registry's Docker host, `<account>.dkr.ecr.<region>.<url suffix>` (the URL suffix of the region's partition,
+   * `amazonaws.com.cn` in China; the stack's `AWS::URLSuffix` when the region is a token); images are `<registryUri>/<repository name>`.
+   */
   readonly registryUri: string;
 
   /** The ECR repository names a grant with these options covers. */
@@ -245,7 +249,10 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
   private readonly grantMemo = new Map<string, iam.Grant>();
 
   public get registryUri(): string {
-    return Naming.ecrRegistryHost(this.registryAccount, this.registryRegion, Stack.of(this).urlSuffix);
+    // A known region has a known partition (`cn-north-1`: amazonaws.com.cn); a token region (an environment-agnostic
+    // stack) takes the stack's AWS::URLSuffix, which CloudFormation resolves in the partition it deploys to.
+    const region = this.registryRegion;
+    return Naming.ecrRegistryHost(this.registryAccount, region, Token.isUnresolved(region) ? Stack.of(this).urlSuffix : undefined);
   }
 
   public repositoryArnForName(repositoryName: string): string {

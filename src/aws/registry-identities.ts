@@ -35,7 +35,8 @@ export interface RegistryIdentitiesProps {
   /**
    * An existing GitHub Actions OIDC provider of the account.
    *
-   * @default - one is created (`GithubOidcProvider`) when an identity has `github`
+   * @default - when an identity has `github`: the `GithubOidcProvider` of the stack, created
+   * by the first registry that needs one (IAM has one provider per URL per account)
    */
   readonly githubOidcProvider?: iam.IOpenIdConnectProvider;
 
@@ -151,7 +152,10 @@ export class RegistryIdentities extends Construct {
     }
     if (byName.size === 0) return;
 
-    this.githubOidcProvider = props.githubOidcProvider ?? new GithubOidcProvider(this, 'GithubOidc').provider;
+    // One provider per stack: the first registry that needs one creates it (at its own path, so a
+    // single-registry stack keeps its ids), later registries of the stack trust the same one.
+    this.githubOidcProvider = props.githubOidcProvider
+      ?? (GithubOidcProvider._inStack(this) ?? new GithubOidcProvider(this, 'GithubOidc')).provider;
     const planned = roleGrants(spec);
 
     for (const [name, entry] of [...byName.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -204,8 +208,8 @@ export class RegistryIdentities extends Construct {
       });
       output.overrideLogicalId(claimOutputId(output, variable.replace(/_/g, ''), spec.name)!);
     }
-    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.amazonaws.com`:
-    // the same for every registry of the stack, so output once per stack.
+    // The generated promotion workflow builds `<AWS_ACCOUNT_ID>.dkr.ecr.<AWS_REGION>.<URL suffix>`, the URL suffix
+    // chosen from AWS_REGION at run time (Naming.awsUrlSuffix): the same for every registry of the stack, so output once per stack.
     const stack = Stack.of(this);
     const accountId = claimOutputId(this, 'AWSACCOUNTID', spec.name, true);
     if (accountId) {

@@ -36,6 +36,8 @@ export class AwsWarnings {
   public static readonly REGISTRY_SCANNING_SCOPE: string = id('registry-scanning-scope');
   /** `EcrRegistryStacks`: the stack count was not pinned. */
   public static readonly STACK_COUNT_DEFAULT: string = id('stack-count-default');
+  /** Another stack of the app creates a GitHub Actions OIDC provider in the same account. */
+  public static readonly GITHUB_OIDC_PROVIDER_PER_ACCOUNT: string = id('github-oidc-provider-per-account');
 
   /** Every AWS warning, once, with a one-sentence summary. */
   public static readonly WARNINGS: WarningInfo[] = [
@@ -51,5 +53,6 @@ export class AwsWarnings {
     { id: AwsWarnings.TAG_MUTABILITY, cloud: 'aws', summary: 'ECR\'s tag mutability (at most 5 exclusion filters, no semver-alias wildcard) differs from the spec\'s tag policy; the warning says which tags are stricter or looser.' },
     { id: AwsWarnings.REGISTRY_SCANNING_SCOPE, cloud: 'aws', summary: 'The ECR registry scanning configuration applies to every repository of the account and region, not only to this spec; manage it in one place.' },
     { id: AwsWarnings.STACK_COUNT_DEFAULT, cloud: 'aws', summary: 'EcrRegistryStacks chose the number of repository stacks; pin stackCount, since a later default would move repositories between stacks.' },
+    { id: AwsWarnings.GITHUB_OIDC_PROVIDER_PER_ACCOUNT, cloud: 'aws', summary: 'Several stacks of the app create a GitHub Actions OIDC provider for the same account, where IAM allows one per URL; create it in one stack and pass it to the others as githubOidcProvider.' },
   ];
 }

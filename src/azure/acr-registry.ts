@@ -6,6 +6,7 @@ import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { AcrRoles } from './registry-identities';
 import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
+import { ACR_REGISTRY_ID } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 
@@ -41,8 +42,6 @@ export interface AcrRegistryAttributes {
    */
   readonly roleAssignmentMode?: RoleAssignmentMode;
 }
-
-const REGISTRY_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([a-zA-Z0-9]{5,50})$/i;
 
 /**
  * Imports an existing Azure Container Registry, to grant access to it
@@ -98,7 +97,7 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
     const problems = new Problems();
     const registryId = (attrs as AcrRegistryAttributes | undefined)?.registryId;
     const mode = attrs?.roleAssignmentMode ?? RoleAssignmentMode.ABAC_REPOSITORY_PERMISSIONS;
-    if (typeof registryId !== 'string' || (!Token.isUnresolved(registryId) && !REGISTRY_ID.test(registryId))) {
+    if (typeof registryId !== 'string' || (!Token.isUnresolved(registryId) && !ACR_REGISTRY_ID.test(registryId))) {
       problems.add('attrs.registryId', registryId, 'is not a registry resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)');
     }
     if (!Object.values(RoleAssignmentMode).includes(mode)) {
@@ -106,7 +105,7 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
     }
     problems.throwIfAny(`azure.AcrRegistry.fromRegistryAttributes ${this.node.path}`);
     this.registryId = registryId!;
-    this.registryName = Token.isUnresolved(registryId) ? `${id}` : REGISTRY_ID.exec(registryId!)![2];
+    this.registryName = Token.isUnresolved(registryId) ? `${id}` : ACR_REGISTRY_ID.exec(registryId!)![2];
     this.loginServer = Naming.acrLoginServer(this.registryName);
     this.roleAssignmentMode = mode;
   }

@@ -3,6 +3,7 @@ import { RegistryIdentities } from './registry-identities';
 import { AcrRetention } from './retention-plan';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { EffectiveSpec } from '../spec/effective';
+import { ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, RegistrySpec } from '../spec/registry-spec';
@@ -37,8 +38,6 @@ export interface AcrValidatorOptions {
    */
   readonly registryNameSuffix?: string;
 }
-
-const ACR_NAME = /^[a-zA-Z0-9]{5,50}$/;
 
 /**
  * Every problem that synthesis of the Azure `ContainerRegistry` raises from the
@@ -98,11 +97,11 @@ export class AcrValidator {
     const sku = options.sku ?? AcrSku.PREMIUM;
     const groups = AcrValidator._registries(spec, options.registryNameSuffix);
     for (const [name, envs] of groups) {
-      if (!ACR_NAME.test(name)) {
+      if (!ACR_REGISTRY_NAME.test(name)) {
         const env = envs[0] ? ` (environment "${envs[0]}")` : '';
         const path = options.registryNameSuffix ? 'registryNameSuffix' : 'name';
         const value = options.registryNameSuffix ?? spec.name;
-        problems.add(path, value, `gives the registry name "${name}"${env}: ACR names are 5-50 letters and digits`);
+        problems.add(path, value, `gives the registry name "${name}"${env}: ACR names are ${ACR_REGISTRY_NAME_ALLOWED}`);
       }
     }
     // The translation assumes a spec the neutral checks accept. Native untagged retention needs Premium.

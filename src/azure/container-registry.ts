@@ -20,6 +20,7 @@ import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
+import { ACR_REGISTRY_ID } from '../spec/grammars';
 import { addGrantOptionProblems } from '../spec/grant-options';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
@@ -266,7 +267,6 @@ interface RegistryUnit extends RegistryTarget {
   readonly existing: boolean;
 }
 
-const EXISTING_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
 const CRON = /^\S+(\s+\S+){4}$/;
 const IP_RANGE = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
 
@@ -420,7 +420,7 @@ export class ContainerRegistry extends Construct {
         const constructId = groups.size === 1 ? 'Resource' : `Resource-${envs[0]}`;
         const days = retention.get(name)!.retentionDays;
         if (existingId) {
-          const parsed = EXISTING_ID.exec(existingId);
+          const parsed = ACR_REGISTRY_ID.exec(existingId);
           const unit: RegistryUnit = {
             name,
             id: existingId,
@@ -785,10 +785,10 @@ export class ContainerRegistry extends Construct {
     for (const [name, id] of Object.entries(props.existingRegistryIds ?? {})) {
       if (!groups.has(name)) {
         problems.add('existingRegistryIds', name, `is not a registry of the spec (registries: ${[...groups.keys()].join(', ')})`);
-      } else if (!Token.isUnresolved(id) && !EXISTING_ID.test(id)) {
+      } else if (!Token.isUnresolved(id) && !ACR_REGISTRY_ID.test(id)) {
         problems.add(`existingRegistryIds.${name}`, id, 'is not a registry resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>)');
-      } else if (!Token.isUnresolved(id) && EXISTING_ID.exec(id)![2].toLowerCase() !== name.toLowerCase()) {
-        problems.add(`existingRegistryIds.${name}`, id, `names another registry ("${EXISTING_ID.exec(id)![2]}")`);
+      } else if (!Token.isUnresolved(id) && ACR_REGISTRY_ID.exec(id)![2].toLowerCase() !== name.toLowerCase()) {
+        problems.add(`existingRegistryIds.${name}`, id, `names another registry ("${ACR_REGISTRY_ID.exec(id)![2]}")`);
       }
     }
     if (props.purgeSchedule !== undefined && !CRON.test(props.purgeSchedule.trim())) {

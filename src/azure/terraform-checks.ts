@@ -1,5 +1,6 @@
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { PurgeTask } from './purge-task';
+import { ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED, ACR_WEBHOOK_NAME } from '../spec/grammars';
 import { Problems } from '../spec/problems';
 
 /** One problem found in synthesized Terraform JSON. */
@@ -72,7 +73,7 @@ export class AcrTerraformChecks {
 
     each('azurerm_container_registry', (name, r) => {
       const t = 'azurerm_container_registry';
-      if (resolved(r.name) && !/^[a-zA-Z0-9]{5,50}$/.test(r.name ?? '')) add(t, name, 'name', `"${r.name}" is not a registry name: 5-50 letters and digits`);
+      if (resolved(r.name) && !ACR_REGISTRY_NAME.test(r.name ?? '')) add(t, name, 'name', `"${r.name}" is not a registry name: ${ACR_REGISTRY_NAME_ALLOWED}`);
       if (!['Basic', 'Standard', 'Premium'].includes(r.sku)) add(t, name, 'sku', `"${r.sku}" is not Basic, Standard or Premium`);
       const notPremium = r.sku === 'Basic' || r.sku === 'Standard';
       const needPremium = (field: string, present: boolean) => {
@@ -234,7 +235,7 @@ export class AcrTerraformChecks {
     });
     each('azurerm_container_registry_webhook', (name, r) => {
       const t = 'azurerm_container_registry_webhook';
-      if (resolved(r.name) && !/^[a-zA-Z0-9]{5,50}$/.test(r.name ?? '')) add(t, name, 'name', `"${r.name}" is not 5-50 letters and digits`);
+      if (resolved(r.name) && !ACR_WEBHOOK_NAME.test(r.name ?? '')) add(t, name, 'name', `"${r.name}" is not ${ACR_REGISTRY_NAME_ALLOWED}`);
       if (resolved(r.service_uri) && !/^https:\/\//.test(r.service_uri ?? '')) add(t, name, 'service_uri', `"${r.service_uri}" is not an https:// URL`);
       const bad = (r.actions ?? []).filter((a: string) => !WEBHOOK_ACTIONS.includes(a));
       if (!(r.actions ?? []).length || bad.length) add(t, name, 'actions', `${JSON.stringify(r.actions)} must be a non-empty list of ${WEBHOOK_ACTIONS.join(', ')}`);

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { join, posix } from 'path';
 import { BuildTagsScript } from './build-tags-script';
 import { ImageLocation, PlannedHop, PromotionPlan } from './promotion-plan';
+import { WorkflowVariables } from './workflow-variables';
 
 /** A generated file: its path relative to the output root and its text. */
 export interface GeneratedFile {
@@ -130,6 +131,8 @@ export class PromotionScript {
     const names = hop.images.map((i) => i.image);
     const q = shellQuote;
     const bake = (loc: ImageLocation) => (loc.registry.includes('${{') ? '' : loc.registry);
+    // Hosts as the workflow that runs the script writes them (an ECR host's run-time URL suffix as ${{ env.AWS_URL_SUFFIX }}).
+    const show = (text: string) => WorkflowVariables._shortenUrlSuffix(text);
     const needsBuildTags = hop.images.some((i) => i.carriesBuildTags);
 
     const imageArms = hop.images.map((i) => [
@@ -159,7 +162,7 @@ export class PromotionScript {
         ? `: copies the digest from the ${hop.sourceEnvironment} repository to the ${hop.destinationEnvironment} repository with the build's tags.`
         : `: moves the "${hop.destinationEnvironment}" tag to the digest inside the same repository.`),
       '# Source -> destination per image:',
-      ...hop.images.map((i) => `#   ${i.image}: ${i.source.registry}/${i.source.repository} -> ${i.destination.registry}/${i.destination.repository}`),
+      ...hop.images.map((i) => `#   ${i.image}: ${show(i.source.registry)}/${i.source.repository} -> ${show(i.destination.registry)}/${i.destination.repository}`),
       '#',
       '# Credentials: skopeo login, REGISTRY_AUTH_FILE, --src-creds / --dest-creds, or --src-authfile / --dest-authfile.',
       `# (for shellcheck: the shared file is at ${lib} from this one; the registry help may show GitHub expressions, not shell ones)`,
@@ -169,8 +172,8 @@ export class PromotionScript {
       `HOP_SOURCE=${q(hop.sourceEnvironment)}`,
       `HOP_DESTINATION=${q(hop.destinationEnvironment)}`,
       `HOP_IMAGES=${q(names.join(', '))}`,
-      `HOP_SOURCE_REGISTRY_HELP=${q(hop.images[0]?.source.registry ?? '')}`,
-      `HOP_DEST_REGISTRY_HELP=${q(hop.images[0]?.destination.registry ?? '')}`,
+      `HOP_SOURCE_REGISTRY_HELP=${q(show(hop.images[0]?.source.registry ?? ''))}`,
+      `HOP_DEST_REGISTRY_HELP=${q(show(hop.images[0]?.destination.registry ?? ''))}`,
       `HOP_LIBRARY_DIR="$(dirname -- "$0")"/${q(lib)}`,
       '',
       '# hop_image NAME: sets the image\'s paths, registries and tag rules; fails for an image the hop does not promote.',

@@ -1,3 +1,4 @@
+import { Naming } from '../spec/naming';
 import { Cloud } from '../spec/registry-spec';
 
 /**
@@ -24,6 +25,32 @@ import { Cloud } from '../spec/registry-spec';
  * `AZURE_REGISTRY_SUFFIX`, `HARBOR_HOST`.
  */
 export class WorkflowVariables {
+  /**
+   * The environment variable (not a GitHub variable) that the generated AWS workflow defines
+   * once, at the top, with the ECR hosts' URL suffix chosen from `AWS_REGION` at run time
+   * (`Naming.awsUrlSuffix`: `amazonaws.com.cn` in China): its hosts read `${{ env.AWS_URL_SUFFIX }}`.
+   */
+  public static readonly AWS_URL_SUFFIX_ENV: string = 'AWS_URL_SUFFIX';
+
+  /**
+   * Text as the generated workflow and scripts show it: the run-time URL suffix expression of
+   * an ECR host whose region is the `AWS_REGION` variable, written as `${{ env.AWS_URL_SUFFIX }}`.
+   *
+   * @internal
+   */
+  public static _shortenUrlSuffix(text: string): string {
+    return text.split(WorkflowVariables._urlSuffixExpression()).join(`\${{ env.${WorkflowVariables.AWS_URL_SUFFIX_ENV} }}`);
+  }
+
+  /**
+   * The run-time URL suffix expression of a host in the region of the `AWS_REGION` variable.
+   *
+   * @internal
+   */
+  public static _urlSuffixExpression(): string {
+    return Naming.awsUrlSuffix(WorkflowVariables.expression('AWS_REGION'));
+  }
+
   /**
    * Where a hop reports a promotion (`notifications` with `promotion`): on AWS the SNS topic
    * ARN (`AWS_NOTIFICATION_TOPIC_ARN`, an output of `aws.RegistryNotifications`), on GCP the

@@ -159,6 +159,8 @@ class Generator {
   public readonly variables = new Set<string>();
   public readonly secrets = new Set<string>();
   private readonly runsOn: string;
+  /** Whether a host uses the run-time URL suffix (`WorkflowVariables.AWS_URL_SUFFIX_ENV`), defined once at the top. */
+  private usesUrlSuffix = false;
 
   constructor(private readonly plan: PromotionPlan, private readonly options: PromotionWorkflowOptions) {
     this.scriptsDir = (options.scriptsDir ?? PromotionScript.defaultDir(plan)).replace(/\/+$/, '');
@@ -191,6 +193,8 @@ class Generator {
         },
       },
       permissions: { contents: 'read' },
+      // The ECR hosts' URL suffix, from the region's partition (amazonaws.com.cn in China), chosen once at run time.
+      ...(this.usesUrlSuffix ? { env: { [WorkflowVariables.AWS_URL_SUFFIX_ENV]: WorkflowVariables._urlSuffixExpression() } } : {}),
       jobs,
     };
     const chain = plan.environments.length ? plan.environments.join(' -> ') : '(no environments)';
@@ -226,10 +230,15 @@ class Generator {
     return { SRC_AUTHFILE: harborAuthFile(image.source.project!), DEST_AUTHFILE: harborAuthFile(image.destination.project!) };
   }
 
-  /** Records the `${{ vars.X }}` placeholders a location uses. */
+  /**
+   * Records the `${{ vars.X }}` placeholders a location uses, and writes the run-time URL
+   * suffix expression of an ECR host as `${{ env.AWS_URL_SUFFIX }}` (defined once, at the top).
+   */
   private track(text: string): string {
     for (const m of text.matchAll(/\$\{\{ vars\.([A-Z0-9_]+) \}\}/g)) this.variables.add(m[1]);
-    return text;
+    const shortened = WorkflowVariables._shortenUrlSuffix(text);
+    if (shortened !== text) this.usesUrlSuffix = true;
+    return shortened;
   }
 
   private buildJob(): Yaml {

@@ -28,6 +28,24 @@ export const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 /** An Azure location name as the ARM API spells it (`westeurope`, `eastus2`). */
 export const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
 /**
+ * An ACR registry name: 5-50 letters and digits ("The name must contain only alphanumeric
+ * characters, be globally unique, and between 5 and 50 characters in length": ACR REST API,
+ * Registries - Check Name Availability). The neutral validator, `AcrValidator`, the imported
+ * registry's resource id and the Terraform checks all test this one grammar.
+ */
+export const ACR_REGISTRY_NAME = /^[a-zA-Z0-9]{5,50}$/;
+/** An ACR webhook name: 5-50 letters and digits, the same grammar as a registry name (Azure resource name rules, Microsoft.ContainerRegistry). */
+export const ACR_WEBHOOK_NAME = ACR_REGISTRY_NAME;
+/** What an ACR registry name may be, as the problems about one say it. */
+export const ACR_REGISTRY_NAME_ALLOWED = '5-50 letters and digits';
+/**
+ * An ACR registry resource id,
+ * `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerRegistry/registries/<name>`
+ * (case-insensitive, as ARM ids are); groups: resource group, registry name (`ACR_REGISTRY_NAME`).
+ */
+export const ACR_REGISTRY_ID = new RegExp(
+  `^/subscriptions/[^/]+/resourceGroups/([^/]+)/providers/Microsoft\\.ContainerRegistry/registries/(${ACR_REGISTRY_NAME.source.replace(/^\^|\$$/g, '')})$`, 'i');
+/**
  * The prefix of the Secrets Manager secrets ECR reads pull-through cache
  * credentials from ("The name of the secret begins with ecr-pullthroughcache/":
  * Amazon ECR user guide, "Creating a pull through cache rule", prerequisites).

@@ -1,4 +1,34 @@
+import { Problems } from './problems';
 import { EnvironmentLayout, RegistrySpec } from './registry-spec';
+import { Tokens } from './tokens';
+
+/**
+ * The AWS partitions other than `aws`, by the prefix of their region codes: the
+ * partition and its DNS suffix. ECR's registry host ends with the suffix:
+ * "The URL for your default private registry is
+ * https://aws_account_id.dkr.ecr.cn-north-1.amazonaws.com.cn" (Amazon ECR user guide
+ * for the China regions, "Amazon ECR private registry"); "the endpoint domain for the
+ * Beijing and Ningxia regions is amazonaws.com.cn" (Getting Started with AWS in China,
+ * endpoints). GovCloud (`us-gov-*`, partition `aws-us-gov`) uses `amazonaws.com`
+ * (`dkr.ecr.us-gov-west-1.amazonaws.com`, AWS General Reference, "Amazon ECR endpoints
+ * and quotas"). The table matches aws-cdk-lib's region facts (`RegionInfo.domainSuffix`,
+ * `partition`) for every region it knows; a test checks that.
+ */
+const AWS_PARTITIONS: ReadonlyArray<{ prefix: string; partition: string; urlSuffix: string }> = [
+  { prefix: 'cn-', partition: 'aws-cn', urlSuffix: 'amazonaws.com.cn' },
+  { prefix: 'us-gov-', partition: 'aws-us-gov', urlSuffix: 'amazonaws.com' },
+  { prefix: 'us-iso-', partition: 'aws-iso', urlSuffix: 'c2s.ic.gov' },
+  { prefix: 'us-isob-', partition: 'aws-iso-b', urlSuffix: 'sc2s.sgov.gov' },
+  { prefix: 'eu-isoe-', partition: 'aws-iso-e', urlSuffix: 'cloud.adc-e.uk' },
+  { prefix: 'us-isof-', partition: 'aws-iso-f', urlSuffix: 'csp.hci.ic.gov' },
+  { prefix: 'eusc-', partition: 'aws-eusc', urlSuffix: 'amazonaws.eu' },
+];
+const AWS_DEFAULT_PARTITION = { partition: 'aws', urlSuffix: 'amazonaws.com' };
+function awsPartitionOf(region: string): { partition: string; urlSuffix: string } {
+  return AWS_PARTITIONS.find((p) => region.startsWith(p.prefix)) ?? AWS_DEFAULT_PARTITION;
+}
+/** A value that is exactly one GitHub Actions expression: `${{ vars.AWS_REGION }}`. */
+const WORKFLOW_EXPRESSION = /^\$\{\{\s*([^}]*?)\s*\}\}$/;
 
 /**
  * The native names the spec produces on each cloud, in one place so that
@@ -139,13 +169,41 @@ export class Naming {
    * The Docker host of an ECR registry: `<account>.dkr.ecr.<region>.<url suffix>`
    * ("The Amazon ECR registry URL format is
    * https://aws_account_id.dkr.ecr.region.amazonaws.com": ECR API reference,
-   * AuthorizationData.proxyEndpoint). Account and region may be tokens or workflow
-   * expressions; the URL suffix is `amazonaws.com.cn` in the China regions.
+   * AuthorizationData.proxyEndpoint), with the URL suffix of the region's partition
+   * (`awsUrlSuffix`): `amazonaws.com.cn` in the China regions. Account and region may be
+   * workflow expressions (the suffix is then chosen at run time from the region) or
+   * tokens (then pass `urlSuffix`, the stack's `urlSuffix`).
    *
-   * @param urlSuffix the partition's URL suffix, default `amazonaws.com`
+   * @param urlSuffix the partition's URL suffix
+   * @default - `Naming.awsUrlSuffix(region)`
    */
   public static ecrRegistryHost(account: string, region: string, urlSuffix?: string): string {
-    return `${account}.dkr.ecr.${region}.${urlSuffix ?? 'amazonaws.com'}`;
+    if (urlSuffix === undefined && Tokens.isUnresolved(region)) {
+      new Problems().add('region', region, 'is an unresolved token, whose partition is known only at deploy time: '
+        + 'pass urlSuffix (the stack\'s urlSuffix, AWS::URLSuffix)').throwIfAny('Naming.ecrRegistryHost');
+    }
+    return `${account}.dkr.ecr.${region}.${urlSuffix ?? Naming.awsUrlSuffix(region)}`;
+  }
+
+  /**
+   * The DNS suffix of an AWS region's partition: `amazonaws.com` (the `aws` and
+   * `aws-us-gov` partitions), `amazonaws.com.cn` for `cn-*`, and the suffixes of the
+   * other partitions (`c2s.ic.gov`, `sc2s.sgov.gov`, `cloud.adc-e.uk`, `csp.hci.ic.gov`,
+   * `amazonaws.eu`). For a GitHub Actions expression (`${{ vars.AWS_REGION }}`), an
+   * expression that chooses the suffix from the region at run time.
+   */
+  public static awsUrlSuffix(region: string): string {
+    const expression = WORKFLOW_EXPRESSION.exec(region);
+    if (!expression) return awsPartitionOf(region).urlSuffix;
+    const value = expression[1];
+    const choices = AWS_PARTITIONS.filter((p) => p.urlSuffix !== AWS_DEFAULT_PARTITION.urlSuffix)
+      .map((p) => `startsWith(${value}, '${p.prefix}') && '${p.urlSuffix}'`);
+    return `\${{ ${[...choices, `'${AWS_DEFAULT_PARTITION.urlSuffix}'`].join(' || ')} }}`;
+  }
+
+  /** The partition of an AWS region: `aws`, `aws-cn` (`cn-*`), `aws-us-gov` (`us-gov-*`), and the ISO and sovereign partitions. */
+  public static awsPartition(region: string): string {
+    return awsPartitionOf(region).partition;
   }
 
   /**

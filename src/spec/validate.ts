@@ -2,6 +2,7 @@ import { EffectiveSpec } from './effective';
 import { GithubOidc } from './github-oidc';
 import { Glob } from './glob';
 import {
+  ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED,
   AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, GCP_LOCATION, gcpKmsKey,
   ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
@@ -222,9 +223,9 @@ class Checker {
       }
       if (this.azure) {
         const acr = Naming.acrRegistryName(spec, env);
-        if ((acr.length < 5 || acr.length > 50) && !checked.has(acr)) {
+        if (!ACR_REGISTRY_NAME.test(acr) && !checked.has(acr)) {
           checked.add(acr);
-          this.add('name', name, `gives the ACR registry name "${acr}"${Naming.layout(spec) === EnvironmentLayout.REGISTRIES ? where : ''}: ACR names are 5-50 letters and digits (Azure limit)`);
+          this.add('name', name, `gives the ACR registry name "${acr}"${Naming.layout(spec) === EnvironmentLayout.REGISTRIES ? where : ''}: ACR names are ${ACR_REGISTRY_NAME_ALLOWED} (Azure limit)`);
         }
       }
     }

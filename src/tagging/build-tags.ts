@@ -1,6 +1,7 @@
 import { TagStrategy } from '../spec';
 import { OciTag } from './oci-tag';
 import { compareSemVer, isRelease, parseSemVer, SemVer, versionTag } from './semver';
+import { Problems } from '../spec/problems';
 
 /** What a computed tag is. */
 export enum TagKind {
@@ -107,6 +108,8 @@ export interface BuildTagSet {
 
 const SHA = /^[0-9a-fA-F]{7,40}$/;
 const SHORT_SHA_LENGTH = 7;
+/** The heading of `BuildTags.compute`'s `ProblemsError`. */
+const HEADING = 'Cannot compute the tags of this build';
 
 /**
  * Computes the tags of a build, following the tagging guidance: a write-once
@@ -126,37 +129,49 @@ const SHORT_SHA_LENGTH = 7;
  * `existingVersions` does not matter).
  */
 export class BuildTags {
-  /** Computes the tags of a build; throws one error listing every problem of the input. */
+  /**
+   * Computes the tags of a build; throws one `ProblemsError` listing every problem of the
+   * input, each naming its field (`gitSha`, `version`, `branch`, `strategy`), the value and what is allowed.
+   */
   public static compute(input: BuildTagsInput): BuildTagSet {
-    const problems: string[] = [];
+    const problems = new Problems();
     const notes: string[] = [];
     const strategy = input.strategy ?? TagStrategy.SEMVER;
     if (!Object.values(TagStrategy).includes(strategy)) {
-      problems.push(`strategy: ${JSON.stringify(strategy)} is not a tag strategy (allowed: ${Object.values(TagStrategy).join(', ')})`);
+      problems.add('strategy', strategy, `is not a tag strategy (allowed: ${Object.values(TagStrategy).join(', ')})`);
     }
     const sha = input.gitSha;
     if (typeof sha !== 'string' || !SHA.test(sha)) {
-      problems.push(`gitSha: ${JSON.stringify(sha)} is not a git commit sha (7 to 40 hexadecimal characters)`);
+      problems.add('gitSha', sha, 'is not a git commit sha (7 to 40 hexadecimal characters)');
     }
     let version: SemVer | undefined;
     if (input.version !== undefined) {
       version = parseSemVer(input.version);
       if (!version) {
-        problems.push(`version: ${JSON.stringify(input.version)} is not a semantic version (MAJOR.MINOR.PATCH, optionally -prerelease and +build, such as 1.2.3 or 1.2.3-rc.1)`);
+        problems.add('version', input.version, 'is not a semantic version (MAJOR.MINOR.PATCH, optionally -prerelease and +build, such as 1.2.3 or 1.2.3-rc.1)');
       }
     }
     let branchTag: string | undefined;
     if (input.branch !== undefined) {
-      try {
+      const problem = OciTag._branchProblem(input.branch);
+      if (problem) {
+        problems.add('branch', input.branch, problem);
+      } else {
         branchTag = OciTag.fromBranch(input.branch);
         if (parseSemVer(branchTag) || SHA.test(branchTag)) {
-          problems.push(`branch: ${JSON.stringify(input.branch)} gives the tag "${branchTag}", which looks like a version or a commit sha; a moving branch tag must not take the shape of a write-once tag (rename the branch or omit it)`);
+          problems.add('branch', input.branch, `gives the tag "${branchTag}", which looks like a version or a commit sha; `
+            + 'a moving branch tag must not take the shape of a write-once tag (rename the branch or omit it)');
         }
-      } catch (e: any) {
-        problems.push(`branch: ${e.message}`);
       }
     }
-    if (problems.length > 0) throw new Error(`Cannot compute the tags of this build: ${problems.join('; ')}`);
+    // The build tag of a valid version may still break the tag grammar (too long): each of its problems, on the version.
+    if (version && strategy !== TagStrategy.GIT_SHA && typeof sha === 'string' && SHA.test(sha)) {
+      const buildTag = `${versionTag(version)}-${sha.slice(0, SHORT_SHA_LENGTH).toLowerCase()}`;
+      for (const p of OciTag._problemsOf(buildTag)) {
+        problems.add('version', input.version, `gives the build tag "${buildTag.slice(0, 40)}...", which ${p}`);
+      }
+    }
+    problems.throwIfAny(HEADING);
 
     const shortSha = sha.slice(0, SHORT_SHA_LENGTH).toLowerCase();
     const tags: ComputedTag[] = [];
@@ -171,12 +186,7 @@ export class BuildTags {
       notes.push('no version: the build tag is the short sha alone, and no alias moves');
     } else {
       versionText = versionTag(version);
-      const buildTag = `${versionText}-${shortSha}`;
-      const problem = OciTag.problems(buildTag);
-      if (problem.length > 0) {
-        throw new Error(`Cannot compute the tags of this build: version: ${JSON.stringify(input.version)} gives the build tag "${buildTag.slice(0, 40)}...": ${problem.join('; ')}`);
-      }
-      add(buildTag, TagKind.BUILD, false);
+      add(`${versionText}-${shortSha}`, TagKind.BUILD, false);
       if (strategy === TagStrategy.SEMVER) {
         add(versionText, TagKind.VERSION, false);
         for (const alias of BuildTags.aliases(version, input, notes)) add(alias.tag, alias.kind, true);
@@ -188,7 +198,8 @@ export class BuildTags {
     if (branchTag !== undefined) {
       const clash = tags.find((t) => t.tag === branchTag);
       if (clash) {
-        throw new Error(`Cannot compute the tags of this build: branch: ${JSON.stringify(input.branch)} gives the tag "${branchTag}", which is also this build's ${clash.kind} tag; rename the branch or omit it`);
+        new Problems().add('branch', input.branch, `gives the tag "${branchTag}", which is also this build's ${clash.kind} tag; rename the branch or omit it`)
+          .throwIfAny(HEADING);
       }
       add(branchTag, TagKind.BRANCH, true);
     }
@@ -203,10 +214,12 @@ export class BuildTags {
    * repository instead). Throws when the name is not a valid tag.
    */
   public static environmentTag(environment: string): ComputedTag {
-    OciTag.assertValid(environment, `environment ${JSON.stringify(environment)} cannot be a tag`);
-    if (parseSemVer(environment) || SHA.test(environment)) {
-      throw new Error(`environment ${JSON.stringify(environment)} looks like a version or a commit sha; an environment tag moves and must not take the shape of a write-once tag`);
+    const problems = new Problems();
+    for (const p of OciTag._problemsOf(environment)) problems.add('environment', environment, `cannot be a tag: it ${p}`);
+    if (problems.isEmpty && (parseSemVer(environment) || SHA.test(environment))) {
+      problems.add('environment', environment, 'looks like a version or a commit sha; an environment tag moves and must not take the shape of a write-once tag');
     }
+    problems.throwIfAny('Cannot make an environment tag');
     return { tag: environment, kind: TagKind.ENVIRONMENT, mutable: true };
   }
 

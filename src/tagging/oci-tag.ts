@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { Problems } from '../spec/problems';
 
 /** The longest tag the OCI distribution spec allows. */
 const MAX_TAG_LENGTH = 128;
@@ -29,35 +30,61 @@ export class OciTag {
    * names the tag, what is wrong, and what is allowed.
    */
   public static problems(tag: string): string[] {
-    if (typeof tag !== 'string') return [`tag ${JSON.stringify(tag)} is not a string`];
     const quoted = JSON.stringify(tag);
-    if (tag.length === 0) return ['tag "" is empty; a tag has 1 to 128 characters'];
+    const shown = typeof quoted === 'string' && quoted.length > 60 ? `${quoted.slice(0, 40)}..."` : quoted;
+    return OciTag._problemsOf(tag).map((p) => `tag ${shown} ${p}`);
+  }
+
+  /**
+   * What is wrong with a tag, each problem without the tag itself (`starts with "-"; the
+   * first character must be a letter, a digit or _`): for a problems collector, which
+   * shows the value beside the field.
+   *
+   * @internal
+   */
+  public static _problemsOf(tag: string): string[] {
+    if (typeof tag !== 'string') return ['is not a string'];
+    if (tag.length === 0) return ['is empty; a tag has 1 to 128 characters'];
     const problems: string[] = [];
     if (tag.length > MAX_TAG_LENGTH) {
-      problems.push(`tag ${quoted.length > 60 ? `${quoted.slice(0, 40)}..."` : quoted} is ${tag.length} characters long; a tag has at most ${MAX_TAG_LENGTH}`);
+      problems.push(`is ${tag.length} characters long; a tag has at most ${MAX_TAG_LENGTH}`);
     }
     if (!/^[a-zA-Z0-9_]/.test(tag)) {
-      problems.push(`tag ${quoted} starts with ${JSON.stringify(tag[0])}; the first character must be a letter, a digit or _`);
+      problems.push(`starts with ${JSON.stringify(tag[0])}; the first character must be a letter, a digit or _`);
     }
     const bad = [...new Set([...tag.slice(1)].filter((c) => !TAG_CHAR.test(c)))];
     if (bad.length > 0) {
       const at = tag.slice(1).search(/[^a-zA-Z0-9._-]/) + 1;
-      problems.push(`tag ${quoted} contains ${bad.map((c) => JSON.stringify(c)).join(', ')} (first at position ${at + 1}); allowed: letters, digits, _ . -`);
+      problems.push(`contains ${bad.map((c) => JSON.stringify(c)).join(', ')} (first at position ${at + 1}); allowed: letters, digits, _ . -`);
     }
     return problems;
   }
 
   /**
-   * Throws when a tag is not valid, with every problem in one message.
+   * Throws when a tag is not valid: one `ProblemsError` listing every problem, each
+   * naming the field (`tag`), the value and what is allowed.
    *
    * @param tag the tag
-   * @param what what the tag is, for the message (`the build tag`)
+   * @param what what the tag is, the heading of the message (`the branch tag`)
    */
   public static assertValid(tag: string, what?: string): void {
-    const problems = OciTag.problems(tag);
-    if (problems.length > 0) {
-      throw new Error(`${what ? `${what}: ` : ''}${problems.join('; ')}`);
+    const problems = new Problems();
+    for (const p of OciTag._problemsOf(tag)) problems.add('tag', tag, p);
+    problems.throwIfAny(what ?? 'Invalid tag');
+  }
+
+  /**
+   * Why a branch name cannot be made into a tag (`OciTag.fromBranch`), without the
+   * branch itself; undefined when it can.
+   *
+   * @internal
+   */
+  public static _branchProblem(branch: string): string | undefined {
+    if (typeof branch !== 'string') return 'is not a string';
+    if (trimEnds(normalize(branch)).length === 0) {
+      return 'cannot be made into a tag: it has no letter, digit or _ (a tag starts with one of those)';
     }
+    return undefined;
   }
 
   /**
@@ -76,22 +103,25 @@ export class OciTag {
    * @param maxLength the longest tag wanted, from 10 to 128 (to leave room for a suffix)
    */
   public static fromBranch(branch: string, maxLength: number = MAX_TAG_LENGTH): string {
-    if (typeof branch !== 'string') {
-      throw new Error(`branch ${JSON.stringify(branch)} is not a string`);
-    }
+    const problems = new Problems();
+    const problem = OciTag._branchProblem(branch);
+    if (problem) problems.add('branch', branch, problem);
     if (!Number.isInteger(maxLength) || maxLength < 10 || maxLength > MAX_TAG_LENGTH) {
-      throw new Error(`maxLength ${maxLength} is not allowed: a branch tag is 10 to ${MAX_TAG_LENGTH} characters long`);
+      problems.add('maxLength', maxLength, `is not allowed: a branch tag is 10 to ${MAX_TAG_LENGTH} characters long`);
     }
+    problems.throwIfAny('Cannot make a tag of the branch');
     const name = branch.replace(/^refs\/heads\//, '');
-    const clean = trimEnds(name.toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/-{2,}/g, '-'));
-    if (clean.length === 0) {
-      throw new Error(`branch ${JSON.stringify(branch)} cannot be made into a tag: it has no letter, digit or _ (a tag starts with one of those)`);
-    }
+    const clean = trimEnds(normalize(branch));
     if (clean.length <= maxLength) return clean;
     const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
     const head = trimEnds(clean.slice(0, maxLength - hash.length - 1));
     return `${head}-${hash}`;
   }
+}
+
+/** A branch name lower-cased, with every character outside `a-z 0-9 _ . -` as `-` and runs of `-` collapsed. */
+function normalize(branch: string): string {
+  return branch.replace(/^refs\/heads\//, '').toLowerCase().replace(/[^a-z0-9._-]/g, '-').replace(/-{2,}/g, '-');
 }
 
 function trimEnds(s: string): string {

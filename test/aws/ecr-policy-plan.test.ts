@@ -1,4 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aws, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { EcrPolicyPlan, ContainerRegistry } from '../../src/aws';
 import { Cloud, EncryptionType, EnvironmentLayout, PolicyPlanText, RegistrySpec, TagState } from '../../src/spec';
@@ -50,5 +51,38 @@ describe('EcrPolicyPlan', () => {
     expect(planned).toContain('"KmsKey": "<aws:kms-key:PlatformKey>"');
     expect(planned).toContain('## aws kms-key PlatformKey key-policy');
     expect(planned).toContain('arn:aws:ecr:eu-west-1:111122223333:repository/platform/dev/api');
+  });
+
+  // A key composed in with the usual ECR condition, kms:ViaService ecr.<region>.<URL suffix>: in China the
+  // endpoints end with amazonaws.com.cn ("the endpoint domain for the Beijing and Ningxia regions is amazonaws.com.cn").
+  const viaServiceKey = (region?: string) => {
+    const stack = new Stack(new App(), 'Platform', region ? { env: { account: '111122223333', region } } : {});
+    const key = new kms.Key(stack, 'PlatformKey');
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      principals: [new iam.AccountRootPrincipal()],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `ecr.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+    }));
+    new ContainerRegistry(stack, 'Images', { spec: { ...spec, encryption: { type: EncryptionType.CUSTOMER_MANAGED } }, kmsKey: key });
+    return PolicyPlanText.render(EcrPolicyPlan.fromStack(stack));
+  };
+
+  test.each([
+    ['cn-north-1', 'aws-cn', 'amazonaws.com.cn'],
+    ['us-gov-west-1', 'aws-us-gov', 'amazonaws.com'],
+    ['eu-west-1', 'aws', 'amazonaws.com'],
+  ])('a stack in %s plans with its partition (%s) and URL suffix (%s)', (region, partition, suffix) => {
+    const planned = viaServiceKey(region);
+    // Before the fix: arn:aws:... and ecr.<aws:region>.amazonaws.com whatever the region.
+    expect(planned).toContain(`"arn:${partition}:ecr:${region}:111122223333:repository/platform/dev/api"`);
+    expect(planned).toContain(`"kms:ViaService": "ecr.<aws:region>.${suffix}"`);
+    expect(planned).not.toMatch(new RegExp(`arn:(?!${partition}:)[a-z-]+:ecr`));
+  });
+
+  test('a stack without a region: the URL suffix is a placeholder (its partition is known at deploy time)', () => {
+    const planned = viaServiceKey();
+    expect(planned).toContain('"kms:ViaService": "ecr.<aws:region>.<aws:url-suffix>"');
+    expect(planned).toContain('"arn:aws:ecr:<aws:region>:<aws:account>:repository/platform/dev/api"');
   });
 });

@@ -21,6 +21,10 @@ function scenarios(): Array<[string, App]> {
   const tagsLayout = { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] };
   const stacks = new App();
   EcrRegistryStacks.create(stacks, { spec: richSpec({ replication: undefined }), env: ENV });
+  const twoStacks = new App();
+  const ci = (name: string): RegistrySpec => ({ ...richSpec({ name, replication: undefined, upstreamCaches: undefined }), repositories: [{ name: 'api' }], retention: undefined });
+  new ContainerRegistry(stackIn(twoStacks, 'One'), 'Registry', { spec: ci('one') });
+  new ContainerRegistry(stackIn(twoStacks, 'Two', { env: { ...ENV, region: 'us-east-1' } }), 'Registry', { spec: ci('two') });
   return [
     ['the rich spec (conservative lifecycle, semver aliases, continuous scanning, existing pullers with a cache)', registry(richSpec())],
     ['the tags layout with a pusher', registry(allowingEnvironmentTagExpiry(richSpec({ environments: tagsLayout })))],
@@ -37,6 +41,7 @@ function scenarios(): Array<[string, App]> {
       access: { pushers: [{ name: 'ci', github: { repository: 'o/r', branch: 'main' } }] },
     }), { repositoryNames: [] })],
     ['EcrRegistryStacks without stackCount', stacks],
+    ['two stacks of one account creating a GitHub OIDC provider', twoStacks],
   ];
 }
 

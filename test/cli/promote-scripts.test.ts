@@ -91,6 +91,19 @@ describe('container-registry workflow', () => {
     expect(r.out).toContain('REGISTRY: platformx1.azurecr.io');
   });
 
+  // "The URL for your default private registry is https://aws_account_id.dkr.ecr.cn-north-1.amazonaws.com.cn"
+  // (Amazon ECR user guide for the China regions); GovCloud keeps amazonaws.com (AWS General Reference, ECR endpoints).
+  test.each([
+    ['cn-north-1', 'amazonaws.com.cn'],
+    ['us-gov-west-1', 'amazonaws.com'],
+    ['eu-west-1', 'amazonaws.com'],
+  ])('prints the ECR hosts of %s with the URL suffix %s', async (region, suffix) => {
+    const r = await runCli(['workflow', specFile, '--cloud', 'aws', '--aws-account-id', '123456789012', '--aws-region', region]);
+    expect(r.code).toBe(0);
+    const hosts = new Set([...r.out.matchAll(/\b123456789012\.dkr\.ecr\.\S+?(?=\/|\s|$)/g)].map((m) => m[0]));
+    expect(hosts).toEqual(new Set([`123456789012.dkr.ecr.${region}.${suffix}`]));
+  });
+
   test('exactly one cloud', async () => {
     expect(await runCli(['workflow', specFile, '--cloud', 'aws,gcp'])).toMatchObject({ code: 1, err: '--cloud: give exactly one cloud (the workflow is per cloud)' });
     expect(await runCli(['workflow', specFile, '--cloud', 'ibm'])).toMatchObject({ code: 1, err: expect.stringMatching(/"ibm" is not a cloud/) });

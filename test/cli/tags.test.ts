@@ -46,7 +46,7 @@ describe('container-registry tags', () => {
 
   test('bad input is a clear error; missing --sha is a usage error', async () => {
     expect(await runCli(['tags', '--sha', 'nope', '--version', '1.2'])).toMatchObject({
-      code: 1, err: expect.stringMatching(/^Cannot compute the tags of this build: gitSha: "nope" is not a git commit sha .*; version: "1\.2" is not a semantic version/),
+      code: 1, err: expect.stringMatching(/^Cannot compute the tags of this build: 2 problems\n {2}- gitSha: "nope" is not a git commit sha .*\n {2}- version: "1\.2" is not a semantic version/),
     });
     expect(await runCli(['tags', '--version', '1.2.3'])).toMatchObject({ code: 2, err: expect.stringMatching(/^usage: container-registry tags --sha/) });
     expect(await runCli(['tags', '--sha', SHA, '--format', 'xml'])).toMatchObject({ code: 2, err: '--format: "xml" is not a format (allowed: table, list, json)' });

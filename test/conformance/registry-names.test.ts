@@ -4,20 +4,25 @@
  * layers side by side (construct, validator, access matrix, promotion plan) and
  * checks that they say the same thing, so a second derivation that drifts fails here.
  */
+import { readdirSync, readFileSync, statSync } from 'fs';
+import { join } from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, Stack } from 'aws-cdk-lib';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
 import { ContainerRegistry as AwsRegistry, EcrAccessMatrix } from '../../src/aws';
-import { AcrAccessMatrix, ContainerRegistry as AcrRegistry } from '../../src/azure';
+import { AcrAccessMatrix, AcrTerraformChecks, AcrValidator, ContainerRegistry as AcrRegistry } from '../../src/azure';
+import { AcrRegistry as ImportedAcr } from '../../src/azure/acr-registry';
 import { GarAccessMatrix } from '../../src/gcp/access-matrix';
 import { ContainerRegistry as GarRegistry } from '../../src/gcp/artifact-registry';
-import { PromotionPlanner } from '../../src/promotion';
+import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import {
   AccessResourceKind, Cloud, EnvironmentLayout, Naming, RegistrySpec, SpecValidator, UpstreamRegistry,
 } from '../../src/spec';
 import { ProblemsError } from '../../src/spec/problems';
 import { testStack as azureStack } from '../azure/helpers';
+import { promotionSpec } from '../promotion/fixtures';
 
 const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
@@ -82,6 +87,68 @@ describe('registry hosts: what a construct reports is where the promotion plan l
       expect(located.loginServer).toBe(registry.loginServer(env));
       expect(located.loginServer).toMatch(/^[a-z0-9]+\.azurecr\.io$/);
     }
+  });
+});
+
+// "The URL for your default private registry is https://aws_account_id.dkr.ecr.cn-north-1.amazonaws.com.cn"
+// (Amazon ECR user guide for the China regions, "Amazon ECR private registry"); GovCloud's ECR endpoints are
+// dkr.ecr.us-gov-west-1.amazonaws.com (AWS General Reference, "Amazon ECR endpoints and quotas").
+describe('ECR hosts outside the aws partition: construct, promotion plan and workflow agree', () => {
+  test.each([
+    ['eu-west-1', 'amazonaws.com', 'aws'],
+    ['cn-north-1', 'amazonaws.com.cn', 'aws-cn'],
+    ['cn-northwest-1', 'amazonaws.com.cn', 'aws-cn'],
+    ['us-gov-west-1', 'amazonaws.com', 'aws-us-gov'],
+  ])('%s: URL suffix %s, partition %s', (region, suffix, partition) => {
+    const s = spec(EnvironmentLayout.REPOSITORIES);
+    const stack = new Stack(new App(), 'Registry', { env: { account: ACCOUNT, region } });
+    const registry = new AwsRegistry(stack, 'Registry', { spec: s });
+    const host = `${ACCOUNT}.dkr.ecr.${region}.${suffix}`;
+    // Before the fix: a token (AWS::URLSuffix) here, and amazonaws.com in the plan and the workflow.
+    expect(registry.registryUri).toBe(host);
+    expect([Naming.awsUrlSuffix(region), Naming.awsPartition(region)]).toEqual([suffix, partition]);
+    const options = { cloud: Cloud.AWS, awsAccountId: ACCOUNT, awsRegion: region };
+    expect(PromotionPlanner.locate(s, options, 'api', 'dev').loginServer).toBe(host);
+    const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(promotionSpec(), options));
+    expect(workflow.text).toContain(`REGISTRY: ${host}\n`);
+    expect(workflow.text).not.toContain('AWS_URL_SUFFIX');
+    for (const other of ['amazonaws.com', 'amazonaws.com.cn'].filter((x) => x !== suffix)) expect(workflow.text).not.toContain(`.${other}\n`);
+  });
+
+  test('a region that is a token (an environment-agnostic stack) takes the stack\'s AWS::URLSuffix', () => {
+    const stack = new Stack(new App(), 'Registry');
+    const registry = new AwsRegistry(stack, 'Registry', { spec: spec(EnvironmentLayout.REPOSITORIES) });
+    expect(stack.resolve(registry.registryUri)).toEqual({
+      'Fn::Join': ['', [{ Ref: 'AWS::AccountId' }, '.dkr.ecr.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+    });
+    expect(() => Naming.ecrRegistryHost(ACCOUNT, stack.region)).toThrow(/region: .* is an unresolved token, whose partition is known only at deploy time: pass urlSuffix/);
+  });
+
+  test('the partition table agrees with aws-cdk-lib\'s region facts for every region it knows', () => {
+    const regions = RegionInfo.regions;
+    expect(regions.length).toBeGreaterThan(30);
+    for (const r of regions) {
+      expect([r.name, Naming.awsUrlSuffix(r.name), Naming.awsPartition(r.name)]).toEqual([r.name, r.domainSuffix, r.partition]);
+    }
+    expect(new Set(regions.map((r) => r.partition)).size).toBeGreaterThan(3);
+  });
+
+  test('a region from a GitHub variable: the workflow chooses the suffix from the region at run time', () => {
+    const expression = Naming.awsUrlSuffix('${{ vars.AWS_REGION }}');
+    expect(expression).toMatch(/^\$\{\{ startsWith\(vars\.AWS_REGION, 'cn-'\) && 'amazonaws\.com\.cn' \|\| .* \|\| 'amazonaws\.com' \}\}$/);
+    // The expression, evaluated as GitHub evaluates it (a && b || c), for each region aws-cdk-lib knows.
+    const evaluate = (region: string) => {
+      for (const [, prefix, value] of expression.matchAll(/startsWith\(vars\.AWS_REGION, '([^']+)'\) && '([^']+)'/g)) {
+        if (region.startsWith(prefix)) return value;
+      }
+      return /\|\| '([^']+)' \}\}$/.exec(expression)![1];
+    };
+    for (const r of RegionInfo.regions) expect([r.name, evaluate(r.name)]).toEqual([r.name, r.domainSuffix]);
+    const workflow = PromotionWorkflow.generate(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS }));
+    // Defined once at the top (workflow-level env may read vars); every host reads it.
+    expect(workflow.text).toContain(`\nenv:\n  AWS_URL_SUFFIX: ${expression}\n`);
+    expect(workflow.text).toContain('REGISTRY: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}\n');
+    expect(workflow.text).not.toMatch(/\.amazonaws\.com\n/);
   });
 });
 
@@ -203,5 +270,47 @@ describe('value grammars: the validator, the promotion plan and the constructs a
       }
     })();
     expect({ validator, plan, construct }).toEqual({ validator: !valid, plan: !valid, construct: !valid });
+  });
+
+  // "The name must contain only alphanumeric characters, be globally unique, and between 5 and 50 characters in
+  // length" (ACR REST API, Registries - Check Name Availability).
+  const acrNames: Array<[string, boolean]> = [
+    ['abcde', true], ['abcdeX2', true], [`abcde${'p'.repeat(45)}`, true],
+    ['abcd', false], [`abcde${'p'.repeat(46)}`, false], ['abcde-x', false], ['abcde_x', false], ['abcdeö', false],
+  ];
+
+  test.each(acrNames)('ACR registry name %s (valid: %s): AcrValidator, the imported registry id and the Terraform check agree', (name, valid) => {
+    const s: RegistrySpec = { name: 'abcde', repositories: [{ name: 'api' }] };
+    // The name as AcrValidator sees it: the spec's name plus registryNameSuffix.
+    const validator = AcrValidator.problems(s, { registryNameSuffix: name.slice(5) || undefined }).some((p) => p.path === 'registryNameSuffix');
+    const id = `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/${name}`;
+    const imported = (() => {
+      try {
+        ImportedAcr.fromRegistryAttributes(azureStack(), 'Imported', { registryId: id });
+        return false;
+      } catch (e) {
+        return /attrs\.registryId/.test((e as Error).message);
+      }
+    })();
+    const terraform = AcrTerraformChecks.check({ resource: { azurerm_container_registry: { r: { name, sku: 'Premium' } } } })
+      .some((p) => p.field === 'name');
+    // AcrValidator sees the names the spec gives (Naming.acrRegistryName keeps letters and digits only): the length cases.
+    const viaSpec = name.startsWith('abcde') && /^[a-zA-Z0-9]+$/.test(name);
+    const expected = viaSpec ? { validator: !valid, imported: !valid, terraform: !valid } : { imported: !valid, terraform: !valid };
+    const got = viaSpec ? { validator, imported, terraform } : { imported, terraform };
+    expect(got).toEqual(expected);
+  });
+
+  test('the ACR registry name grammar is spelled once, in src/spec/grammars.ts', () => {
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => {
+      const path = join(dir, f);
+      return statSync(path).isDirectory() ? files(path) : path.endsWith('.ts') ? [path] : [];
+    });
+    const src = join(__dirname, '..', '..', 'src');
+    // Before: azure-validator.ts (ACR_NAME), acr-registry.ts (REGISTRY_ID), terraform-checks.ts and a length test in validate.ts.
+    const spelled = files(src)
+      .filter((f) => /\[a-zA-Z0-9\]\{5,50\}|length < 5 \|\| \w+\.length > 50/.test(readFileSync(f, 'utf8')))
+      .map((f) => f.slice(src.length + 1));
+    expect(spelled).toEqual([join('spec', 'grammars.ts')]);
   });
 });

@@ -1,6 +1,6 @@
 import { promotionSpec } from './fixtures';
 import { PromotionPlanner, WorkflowVariables } from '../../src/promotion';
-import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Permission, Severity, TagStrategy } from '../../src/spec';
+import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Naming, Permission, Severity, TagStrategy } from '../../src/spec';
 
 const located = { awsAccountId: '123456789012', awsRegion: 'eu-west-1', gcpProjectId: 'my-project', gcpLocation: 'europe-west1', acrRegistrySuffix: 'x7' };
 const refs = (cloud: Cloud, layout: EnvironmentLayout) => {
@@ -82,7 +82,8 @@ describe('PromotionPlanner: references per cloud and layout', () => {
 
 describe('PromotionPlanner: hosts as GitHub variables when not given', () => {
   test.each([
-    [Cloud.AWS, '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api'],
+    // The URL suffix is chosen from the region at run time (amazonaws.com.cn in China): Naming.awsUrlSuffix.
+    [Cloud.AWS, `\${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.\${{ vars.AWS_REGION }}.${Naming.awsUrlSuffix('${{ vars.AWS_REGION }}')}/platform/dev/api`],
     [Cloud.GCP, '${{ vars.GCP_LOCATION }}-docker.pkg.dev/${{ vars.GCP_PROJECT_ID }}/platform-dev/api'],
     [Cloud.AZURE, 'platform${{ vars.AZURE_REGISTRY_SUFFIX }}.azurecr.io/dev/api'],
   ])('%s', (cloud, reference) => {

@@ -147,7 +147,7 @@ describe('PromotionScript: refuses bad input before touching a registry', () => 
     [['--image', 'api'], {}, 'no digest given: use --digest sha256:<64 hex> or DIGEST'],
     [['--image', 'api', '--digest', 'sha256:abc'], {}, 'digest "sha256:abc" is not a sha256 digest (sha256:<64 lower-case hex>)'],
     [['--image', 'api', '--digest', 'md5:abc'], {}, 'digest "md5:abc" is not a sha256 digest'],
-    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], {}, 'SOURCE_REGISTRY is not set: the source registry (${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com)'],
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], {}, 'SOURCE_REGISTRY is not set: the source registry (${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }})'],
     [['--image', 'api', '--digest', DIGEST], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'no tags given: pass the build\'s tags with --tag or TAGS (the staging repository receives the same tags as dev)'],
     [['--image', 'api', '--digest', DIGEST, '--tag', '-bad'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, '"-bad" is not a valid tag (letters, digits, _ . -; at most 128)'],
     [['--image=api', `--digest=${DIGEST}`, '--tag=x', '--src-tls-verify=maybe'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'tls-verify must be true or false, not "maybe"'],

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { parse } from 'yaml';
 import { parseWorkflows, promotionSpec } from './fixtures';
 import { ActionPins, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow, PromotionWorkflowOptions } from '../../src/promotion';
-import { Cloud, EnvironmentLayout, RegistrySpec } from '../../src/spec';
+import { Cloud, EnvironmentLayout, Naming, RegistrySpec } from '../../src/spec';
 
 interface Case {
   readonly name: string;
@@ -24,6 +24,12 @@ cases.push({
   name: 'aws-literal-hosts',
   spec: promotionSpec(),
   options: { cloud: Cloud.AWS, awsAccountId: '123456789012', awsRegion: 'eu-west-1', images: ['jobs/worker'] },
+});
+// A China region: hosts end with amazonaws.com.cn (the ECR user guide for the China regions, "Amazon ECR private registry").
+cases.push({
+  name: 'aws-china-literal-hosts',
+  spec: promotionSpec(),
+  options: { cloud: Cloud.AWS, awsAccountId: '123456789012', awsRegion: 'cn-north-1' },
 });
 cases.push({
   name: 'gcp-single-environment',
@@ -67,6 +73,8 @@ const [brokenResult, ...parsed] = parseWorkflows([
   ...generated.map((g) => ({ name: `${g.name}.yml`, content: g.workflow.text })),
 ]);
 const byName = (name: string) => generated[cases.findIndex((c) => c.name === name)];
+/** A plan's AWS host as the workflow writes it: the run-time URL suffix expression defined once, as env.AWS_URL_SUFFIX. */
+const inWorkflow = (text: string) => text.split(Naming.awsUrlSuffix('${{ vars.AWS_REGION }}')).join('${{ env.AWS_URL_SUFFIX }}');
 
 describe('PromotionWorkflow: GitHub\'s own parser accepts every generated workflow', () => {
   test.each(cases.map((c, i) => [c.name, i]))('%s: no errors', (_name, i) => {
@@ -149,7 +157,7 @@ describe('PromotionWorkflow: structure', () => {
     });
     const tags = build.steps.find((s: any) => s.id === 'tags_api');
     expect(tags.run).toBe('sh .github/promotion/lib/build-tags.sh >>"$GITHUB_OUTPUT"');
-    expect(tags.env).toMatchObject({ GIT_SHA: '${{ github.sha }}', STRATEGY: 'semver', REPOSITORY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api' });
+    expect(tags.env).toMatchObject({ GIT_SHA: '${{ github.sha }}', STRATEGY: 'semver', REPOSITORY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/dev/api' });
     const promote = wf.jobs['promote-prod'].steps.find((s: any) => s.name === 'Promote jobs/worker (staging -> prod)');
     expect(promote).toEqual({
       name: 'Promote jobs/worker (staging -> prod)',
@@ -157,8 +165,8 @@ describe('PromotionWorkflow: structure', () => {
         DIGEST: '${{ needs.build.outputs.jobs_worker_digest }}',
         TAGS: '${{ needs.build.outputs.jobs_worker_tags }}',
         MUTABLE_TAGS: '${{ needs.build.outputs.jobs_worker_mutable }}',
-        SOURCE_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
-        DEST_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+        SOURCE_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}',
+        DEST_REGISTRY: '${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}',
         VERIFY_IDENTITY: 'https://github.com/example/platform/.github/workflows/promote-aws.yml@refs/heads/main',
         VERIFY_ISSUER: 'https://token.actions.githubusercontent.com',
       },
@@ -171,7 +179,7 @@ describe('PromotionWorkflow: structure', () => {
     expect(steps.map((st: any) => st.name)).toEqual([
       'Check out the promotion scripts',
       'Log in to AWS as promote-prod',
-      'Log in skopeo to ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com',
+      'Log in skopeo to ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}',
       'Install cosign',
       'Check every image before copying any (dry run)',
       'Promote api (staging -> prod)',
@@ -251,6 +259,21 @@ describe('PromotionWorkflow: structure', () => {
     expect(azure[0].run).toContain('skopeo login --authfile "$HOME/.docker/config.json" --username 00000000-0000-0000-0000-000000000000 --password-stdin "$REGISTRY"');
   });
 
+  test('ECR hosts carry the region\'s URL suffix: amazonaws.com.cn in China, chosen at run time from AWS_REGION otherwise', () => {
+    const china = byName('aws-china-literal-hosts');
+    const hosts = [...china.workflow.text.matchAll(/\b\d{12}\.dkr\.ecr\.[a-z0-9-]+\.[a-z.]+/g)].map((m) => m[0]);
+    expect(hosts.length).toBeGreaterThan(8);
+    expect(new Set(hosts)).toEqual(new Set(['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn']));
+    expect(china.yaml.env).toBeUndefined();
+    // The region from a variable: one workflow-level AWS_URL_SUFFIX (workflow env may read vars), read by every host.
+    const variable = byName('aws-repositories');
+    expect(variable.yaml.env).toEqual({ AWS_URL_SUFFIX: Naming.awsUrlSuffix('${{ vars.AWS_REGION }}') });
+    expect(variable.workflow.text.match(/\.dkr\.ecr\.\$\{\{ vars\.AWS_REGION \}\}\.\$\{\{ env\.AWS_URL_SUFFIX \}\}/g)!.length).toBeGreaterThan(8);
+    expect(variable.workflow.text).not.toMatch(/vars\.AWS_REGION \}\}\.amazonaws/);
+    // Other clouds define nothing of the kind.
+    expect(byName('gcp-repositories').yaml.env).toBeUndefined();
+  });
+
   test('the variables the workflow reads are listed, in the header too', () => {
     expect(byName('gcp-repositories').workflow.variables).toEqual([
       'GCP_LOCATION', 'GCP_PROJECT_ID', 'GCP_SERVICE_ACCOUNT_CI', 'GCP_SERVICE_ACCOUNT_PROMOTE_PROD', 'GCP_SERVICE_ACCOUNT_PROMOTE_STAGING', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
@@ -313,7 +336,7 @@ describe('PromotionWorkflow: signing', () => {
         expect(install).toBeLessThan(pushed);
         expect(sign).toEqual({
           name: `Sign ${push.image} (cosign, keyless)`,
-          env: { REF: push.destination.reference, DIGEST: `\${{ steps.${build.steps[pushed].id}.outputs.digest }}` },
+          env: { REF: inWorkflow(push.destination.reference), DIGEST: `\${{ steps.${build.steps[pushed].id}.outputs.digest }}` },
           run: 'cosign sign --yes --new-bundle-format=false --use-signing-config=false "$REF@$DIGEST"',
         });
       }

@@ -5,6 +5,7 @@ import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, GarCleanupTranslation, HarborRetentionRuleBlocks } from '../../src/retention';
 import { Cloud, EnvironmentLayout, RetentionPolicySpec, TagState } from '../../src/spec';
 import { Problems, ProblemsError } from '../../src/spec/problems';
+import { BuildTags, OciTag } from '../../src/tagging';
 
 describe('Problems', () => {
   test('collects every problem and throws once, rendering path, value, message and line', () => {
@@ -107,6 +108,11 @@ describe('one renderer (issue 14, item 3)', () => {
       /^Cannot express the retention policy as harbor_retention_policy rule blocks: \d+ problems\n {2}- rules\[0\]/, 2],
     ['image listing', () => parseListing(JSON.stringify({ imageDetails: [{ imageDigest: 'nope', imagePushedAt: 'yesterday' }] }), 'api.json'),
       /^api\.json \(ecr listing\): 2 problems\n {2}- imageDetails\[0\]\.imagePushedAt: "yesterday" is not a timestamp[^]*\n {2}- imageDetails\[0\]\.imageDigest: "nope"/, 2],
+    // The tagging layer (issue: problems joined with "; " into one string).
+    ['build tags', () => BuildTags.compute({ gitSha: 'xyz', version: '1.2', branch: '///' }),
+      /^Cannot compute the tags of this build: 3 problems\n {2}- gitSha: "xyz" is not a git commit sha[^]*\n {2}- branch: "\/\/\/" cannot be made into a tag/, 3],
+    ['OCI tag', () => OciTag.assertValid('-a/b', 'the build tag'), /^the build tag: 2 problems\n {2}- tag: "-a\/b" starts with "-"/, 2],
+    ['environment tag', () => BuildTags.environmentTag('.x/y'), /^Cannot make an environment tag: 2 problems\n {2}- environment: "\.x\/y" cannot be a tag: it starts with "\."/, 2],
     ['promotion workflow', () => PromotionWorkflow.generate(PromotionPlanner.plan({
       name: 'platform', repositories: [{ name: 'api' }], environments: { layout: EnvironmentLayout.TAGS, chain: [{ name: 'dev' }, { name: 'prod' }] },
     }, { cloud: Cloud.AWS })), /^Cannot generate the promotion workflow of registry "platform" on aws: \d+ problems\n {2}- access\.pushers: /, 2],

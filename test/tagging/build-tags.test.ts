@@ -1,10 +1,21 @@
 import * as fc from 'fast-check';
 import { TagStrategy } from '../../src/spec';
+import { ProblemsError } from '../../src/spec/problems';
 import { BuildTags, BuildTagsInput, ComputedTag, OciTag, TagKind } from '../../src/tagging';
 
 const SHA = 'abc1234def5678901234567890abcdef12345678';
 const render = (tags: ComputedTag[]) => tags.map((t) => `${t.tag} ${t.kind} ${t.mutable ? 'moves' : 'write-once'}`);
 const compute = (input: Partial<BuildTagsInput>) => BuildTags.compute({ gitSha: SHA, ...input });
+/** The ProblemsError a call throws (fails the test when it throws nothing else). */
+function problemsOf(f: () => unknown): ProblemsError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ProblemsError) return e;
+    throw e;
+  }
+  throw new Error('no error thrown');
+}
 
 describe('BuildTags.compute', () => {
   test('a first release: build tag, version, and every alias', () => {
@@ -66,13 +77,17 @@ describe('BuildTags.compute', () => {
     expect(set.notes).toEqual(['no version: the build tag is the short sha alone, and no alias moves']);
   });
 
-  test('bad input: one error listing every problem', () => {
-    expect(() => BuildTags.compute({ gitSha: 'xyz', version: '1.2', branch: '///', strategy: 'calver' as TagStrategy })).toThrow(new RegExp([
-      '^Cannot compute the tags of this build: strategy: "calver" is not a tag strategy \\(allowed: semver, version-sha, git-sha\\)',
-      '; gitSha: "xyz" is not a git commit sha \\(7 to 40 hexadecimal characters\\)',
-      '; version: "1.2" is not a semantic version \\(MAJOR.MINOR.PATCH',
-      '.*; branch: branch "///" cannot be made into a tag',
-    ].join('')));
+  test('bad input: one ProblemsError listing every problem, each with its field, the value and what is allowed', () => {
+    const error = problemsOf(() => BuildTags.compute({ gitSha: 'xyz', version: '1.2', branch: '///', strategy: 'calver' as TagStrategy }));
+    // Before: one string, the problems joined with "; ".
+    expect(error.problems).toEqual([
+      { path: 'strategy', value: '"calver"', message: 'is not a tag strategy (allowed: semver, version-sha, git-sha)' },
+      { path: 'gitSha', value: '"xyz"', message: 'is not a git commit sha (7 to 40 hexadecimal characters)' },
+      { path: 'version', value: '"1.2"', message: expect.stringMatching(/^is not a semantic version \(MAJOR\.MINOR\.PATCH/) },
+      { path: 'branch', value: '"///"', message: 'cannot be made into a tag: it has no letter, digit or _ (a tag starts with one of those)' },
+    ]);
+    expect(error.message).toMatch(/^Cannot compute the tags of this build: 4 problems\n {2}- strategy: "calver" is not a tag strategy/);
+    expect(error.message).toContain('\n  - branch: "///" cannot be made into a tag');
   });
 
   test('a branch tag must not take the name or the shape of a write-once tag', () => {
@@ -82,7 +97,16 @@ describe('BuildTags.compute', () => {
   });
 
   test('a version too long for a tag is a clear error', () => {
-    expect(() => compute({ version: `1.2.3-${'a'.repeat(130)}` })).toThrow(/version: "1\.2\.3-a+" gives the build tag "1\.2\.3-a+\.\.\.": tag .* is 144 characters long; a tag has at most 128/);
+    const error = problemsOf(() => compute({ version: `1.2.3-${'a'.repeat(130)}`, gitSha: 'nope' }));
+    expect(error.problems.map((p) => [p.path, p.message])).toEqual([
+      ['gitSha', 'is not a git commit sha (7 to 40 hexadecimal characters)'],
+    ]);
+    const long = problemsOf(() => compute({ version: `1.2.3-${'a'.repeat(130)}` }));
+    expect(long.problems).toEqual([{
+      path: 'version',
+      value: expect.stringMatching(/^"1\.2\.3-a+\.\.\.$/),
+      message: `gives the build tag "1.2.3-${'a'.repeat(34)}...", which is 144 characters long; a tag has at most 128`,
+    }]);
   });
 });
 
@@ -91,8 +115,13 @@ describe('BuildTags.environmentTag', () => {
     expect(BuildTags.environmentTag('prod')).toEqual({ tag: 'prod', kind: TagKind.ENVIRONMENT, mutable: true });
   });
   test('refuses names that are not tags or look like write-once tags', () => {
-    expect(() => BuildTags.environmentTag('pre/prod')).toThrow(/^environment "pre\/prod" cannot be a tag: tag "pre\/prod" contains "\/"/);
-    expect(() => BuildTags.environmentTag('1.0.0')).toThrow(/looks like a version or a commit sha/);
+    expect(problemsOf(() => BuildTags.environmentTag('-pre/prod')).problems).toEqual([
+      { path: 'environment', value: '"-pre/prod"', message: 'cannot be a tag: it starts with "-"; the first character must be a letter, a digit or _' },
+      { path: 'environment', value: '"-pre/prod"', message: 'cannot be a tag: it contains "/" (first at position 5); allowed: letters, digits, _ . -' },
+    ]);
+    expect(problemsOf(() => BuildTags.environmentTag('1.0.0')).problems).toEqual([
+      { path: 'environment', value: '"1.0.0"', message: expect.stringMatching(/^looks like a version or a commit sha/) },
+    ]);
   });
 });
 
@@ -167,7 +196,8 @@ describe('BuildTags properties', () => {
           a = BuildTags.compute(input);
         } catch (e: any) {
           // Only a branch that clashes with a write-once tag's shape or name is refused here.
-          expect(e.message).toMatch(/^Cannot compute the tags of this build: branch: /);
+          expect(e).toBeInstanceOf(ProblemsError);
+          expect((e as ProblemsError).problems.map((p) => p.path)).toEqual(['branch']);
           return;
         }
         const b = BuildTags.compute({ ...input, existingVersions: shuffle(input.existingVersions, seed) });

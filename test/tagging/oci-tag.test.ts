@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { ProblemsError } from '../../src/spec/problems';
 import { OciTag } from '../../src/tagging';
 
 // OCI distribution spec: a tag "MUST be at most 128 characters in length and MUST match
@@ -24,9 +25,23 @@ describe('OciTag grammar', () => {
     expect(OciTag.problems(tag)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
 
-  test('every problem is reported at once, with what the tag is', () => {
-    expect(() => OciTag.assertValid(`-${'x/'.repeat(70)}`, 'the branch tag')).toThrow(
-      /^the branch tag: tag "-x\/x\/.*is 141 characters long; a tag has at most 128; tag .* starts with "-"; .*contains "\/"/);
+  test('every problem is reported at once, each with the field, the value and what is allowed, under what the tag is', () => {
+    const tag = `-${'x/'.repeat(70)}`;
+    let error: any;
+    try {
+      OciTag.assertValid(tag, 'the branch tag');
+    } catch (e) {
+      error = e;
+    }
+    // Before: one Error whose message joined the three problems with "; ".
+    expect(error).toBeInstanceOf(ProblemsError);
+    expect(error.problems.map((p: any) => [p.path, p.message])).toEqual([
+      ['tag', 'is 141 characters long; a tag has at most 128'],
+      ['tag', 'starts with "-"; the first character must be a letter, a digit or _'],
+      ['tag', 'contains "/" (first at position 3); allowed: letters, digits, _ . -'],
+    ]);
+    expect(error.problems.every((p: any) => p.value.startsWith('"-x/x/'))).toBe(true);
+    expect(error.message).toMatch(/^the branch tag: 3 problems\n {2}- tag: "-x\/x\//);
   });
 
   test('agrees with the grammar on random strings', () => {
@@ -61,9 +76,11 @@ describe('OciTag.fromBranch', () => {
   });
 
   test('a branch with nothing to make a tag of is a clear error', () => {
-    expect(() => OciTag.fromBranch('///')).toThrow(/^branch "\/\/\/" cannot be made into a tag: it has no letter, digit or _/);
+    expect(() => OciTag.fromBranch('///')).toThrow(/^Cannot make a tag of the branch: 1 problem\n {2}- branch: "\/\/\/" cannot be made into a tag: it has no letter, digit or _/);
     expect(() => OciTag.fromBranch('日本')).toThrow(/cannot be made into a tag/);
-    expect(() => OciTag.fromBranch('main', 5)).toThrow(/maxLength 5 is not allowed: a branch tag is 10 to 128 characters long/);
+    expect(() => OciTag.fromBranch('main', 5)).toThrow(/maxLength: 5 is not allowed: a branch tag is 10 to 128 characters long/);
+    // Both at once.
+    expect(() => OciTag.fromBranch('///', 5)).toThrow(/: 2 problems\n {2}- branch: .*\n {2}- maxLength: 5 /);
   });
 
   // Properties: normalization is always grammatical, fits, and is idempotent.

@@ -6,8 +6,8 @@
 #
 # Layout: repositories: copies the digest from the dev repository to the staging repository with the build's tags.
 # Source -> destination per image:
-#   api: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/api -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/staging/api
-#   web: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/dev/web -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/staging/web
+#   api: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/dev/api -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/staging/api
+#   web: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/dev/web -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/staging/web
 #
 # Credentials: skopeo login, REGISTRY_AUTH_FILE, --src-creds / --dest-creds, or --src-authfile / --dest-authfile.
 # (for shellcheck: the shared file is at ../lib from this one; the registry help may show GitHub expressions, not shell ones)
@@ -17,8 +17,8 @@ HOP_CLOUD='aws'
 HOP_SOURCE='dev'
 HOP_DESTINATION='staging'
 HOP_IMAGES='api, web'
-HOP_SOURCE_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com'
-HOP_DEST_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com'
+HOP_SOURCE_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}'
+HOP_DEST_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}'
 HOP_LIBRARY_DIR="$(dirname -- "$0")"/'../lib'
 
 # hop_image NAME: sets the image's paths, registries and tag rules; fails for an image the hop does not promote.

@@ -6,8 +6,8 @@
 #
 # Layout: repositories: copies the digest from the staging repository to the prod repository with the build's tags.
 # Source -> destination per image:
-#   api: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/staging/api -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/prod/api
-#   web: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/staging/web -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com/platform/prod/web
+#   api: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/staging/api -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/prod/api
+#   web: ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/staging/web -> ${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}/platform/prod/web
 #
 # Credentials: skopeo login, REGISTRY_AUTH_FILE, --src-creds / --dest-creds, or --src-authfile / --dest-authfile.
 # (for shellcheck: the shared file is at ../lib from this one; the registry help may show GitHub expressions, not shell ones)
@@ -17,8 +17,8 @@ HOP_CLOUD='aws'
 HOP_SOURCE='staging'
 HOP_DESTINATION='prod'
 HOP_IMAGES='api, web'
-HOP_SOURCE_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com'
-HOP_DEST_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.amazonaws.com'
+HOP_SOURCE_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}'
+HOP_DEST_REGISTRY_HELP='${{ vars.AWS_ACCOUNT_ID }}.dkr.ecr.${{ vars.AWS_REGION }}.${{ env.AWS_URL_SUFFIX }}'
 HOP_LIBRARY_DIR="$(dirname -- "$0")"/'../lib'
 
 # hop_image NAME: sets the image's paths, registries and tag rules; fails for an image the hop does not promote.

@@ -143,7 +143,7 @@ harbor_get() {
 fetch() {
   case $CLOUD in
     aws)
-      # The registry id is the account, the first label of <account>.dkr.ecr.<region>.amazonaws.com.
+      # The registry id is the account, the first label of <account>.dkr.ecr.<region>.<URL suffix>.
       if ! aws ecr describe-image-scan-findings --registry-id "${REGISTRY%%.*}" --repository-name "$REPOSITORY" \
         --image-id "imageDigest=$DIGEST" --output json >"$WORK/scan" 2>"$WORK/error"; then
         grep -q 'ScanNotFoundException' "$WORK/error" || die "aws ecr describe-image-scan-findings failed: $(tr '\n' ' ' <"$WORK/error")"
