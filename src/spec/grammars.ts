@@ -12,14 +12,15 @@
  * Regions, aws-us-gov - AWS GovCloud (US) Regions").
  */
 const AWS_PARTITION = '(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-eusc)';
-const AWS_REGION = '[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\\d';
+// `<area>[-gov|-iso*]-<direction>-<n>`, and the European Sovereign Cloud's `eusc-de-east-1` (its area is `eusc-<country>`).
+const AWS_REGION = '(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\\d';
 
 // The value grammars that several layers check (the neutral validator, the
 // promotion plan's options, the constructs' props): one copy each, here.
 
 /** An AWS account id: 12 digits (IAM user guide, "Your AWS account ID": "a 12-digit number"). */
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
-/** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-iso-east-1` (the `<area>-<direction>-<n>` form of region codes). */
+/** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-iso-east-1`, `eusc-de-east-1` (the `<area>-<direction>-<n>` form of region codes). */
 export const AWS_REGION_CODE = new RegExp(`^${AWS_REGION}$`);
 /** A GCP location: a region (`europe-west1`) or a multi-region (`us`, `europe`, `asia`). */
 export const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;

@@ -20,6 +20,7 @@ import { PromotionPlanner, PromotionWorkflow } from '../../src/promotion';
 import {
   AccessResourceKind, Cloud, EnvironmentLayout, Naming, RegistrySpec, SpecValidator, UpstreamRegistry,
 } from '../../src/spec';
+import { AWS_REGION_CODE } from '../../src/spec/grammars';
 import { ProblemsError } from '../../src/spec/problems';
 import { testStack as azureStack } from '../azure/helpers';
 import { promotionSpec } from '../promotion/fixtures';
@@ -131,6 +132,8 @@ describe('ECR hosts outside the aws partition: construct, promotion plan and wor
       expect([r.name, Naming.awsUrlSuffix(r.name), Naming.awsPartition(r.name)]).toEqual([r.name, r.domainSuffix, r.partition]);
     }
     expect(new Set(regions.map((r) => r.partition)).size).toBeGreaterThan(3);
+    // And the region grammar every layer checks accepts each of them (it refused eusc-de-east-1).
+    expect(regions.map((r) => r.name).filter((n) => !AWS_REGION_CODE.test(n))).toEqual([]);
   });
 
   test('a region from a GitHub variable: the workflow chooses the suffix from the region at run time', () => {
@@ -218,8 +221,8 @@ describe('pull-through cache names: construct, validator and access matrix agree
 
 describe('value grammars: the validator, the promotion plan and the constructs accept the same values', () => {
   const regions: Array<[string, boolean]> = [
-    ['eu-west-1', true], ['us-gov-west-1', true], ['us-iso-east-1', true], ['ap-southeast-4', true],
-    ['eu-west', false], ['EU-WEST-1', false], ['euwest1', false], ['eu-west-1a', false], ['europe-west1', false],
+    ['eu-west-1', true], ['us-gov-west-1', true], ['us-iso-east-1', true], ['ap-southeast-4', true], ['eusc-de-east-1', true], ['cn-north-1', true],
+    ['eu-west', false], ['eusc-east-1', false], ['eusc-de-east', false], ['EU-WEST-1', false], ['euwest1', false], ['eu-west-1a', false], ['europe-west1', false],
   ];
 
   test.each(regions)('AWS region %s (valid: %s)', (region, valid) => {
