@@ -1,7 +1,7 @@
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import {
   ATTACHMENT_TAG_GLOB, actionWords, escapeRegex, globRegexSource, liveRuleIndexes, livePatterns, mayMatchAttachmentTag,
-  PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity,
+  groupByKey, PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, byPullTime, deletesByPushTime, overArchived } from '../spec/retention-rules';
@@ -138,21 +138,10 @@ export class AcrPurgeTranslation {
     // The rules ACR applies: the policy's azureRules when set.
     repositories = repositories.map((r) => ({ repository: r.repository, policy: once.forCloud(r.policy, Cloud.AZURE) }));
 
-    const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[]; dryRun: boolean }> = [];
-    const byKey = new Map<string, { key: string; policy: RetentionPolicySpec; names: string[]; dryRun: boolean }>();
-    for (const r of repositories) {
-      const dryRun = options.dryRun === true || r.policy.dryRun === true;
-      const key = JSON.stringify([once.key(r.policy, policyKey), dryRun]);
-      const g = byKey.get(key);
-      if (g) {
-        g.names.push(r.repository);
-      } else {
-        const created = { key, policy: r.policy, names: [r.repository], dryRun };
-        byKey.set(key, created);
-        groups.push(created);
-      }
-    }
-    groups.forEach((g) => g.names.sort());
+    const dryRunOf = (policy: RetentionPolicySpec) => options.dryRun === true || policy.dryRun === true;
+    const groups = groupByKey(repositories, (r) => JSON.stringify([once.key(r.policy, policyKey), dryRunOf(r.policy)]), (r) => r.repository,
+      (r, key): { key: string; policy: RetentionPolicySpec; names: string[]; dryRun: boolean } =>
+        ({ key, policy: r.policy, names: [], dryRun: dryRunOf(r.policy) }));
 
     // The native retention policy: registry-wide, so every repository must want the same untagged expiry.
     const all = [...new Set([...(options.allRepositories ?? []), ...repositories.map((r) => r.repository)])];

@@ -2,7 +2,7 @@ import { RuleTranslation, TranslationFidelity, TranslationReport } from './trans
 import {
   ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, isPrefixGlob, liveRuleIndexes, livePatterns,
   literalPrefix, mayMatchAttachmentTag,
-  PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity,
+  groupByKey, PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity,
 } from './translation-support';
 import { Cloud, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
 import { archives, byPullTime, deletesByPushTime, overArchived } from '../spec/retention-rules';
@@ -226,20 +226,8 @@ export class GarCleanupTranslation {
     packages = packages.map((p) => ({ packageName: p.packageName, policy: once.forCloud(p.policy, Cloud.GCP) }));
     const universe = [...new Set([...(options.allPackageNames ?? []), ...packages.map((p) => p.packageName)])].sort();
     // Images with the same policy share cleanup policies.
-    const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[] }> = [];
-    const byKey = new Map<string, { key: string; policy: RetentionPolicySpec; names: string[] }>();
-    for (const p of packages) {
-      const key = once.key(p.policy, policyKey);
-      const g = byKey.get(key);
-      if (g) {
-        g.names.push(p.packageName);
-      } else {
-        const created = { key, policy: p.policy, names: [p.packageName] };
-        byKey.set(key, created);
-        groups.push(created);
-      }
-    }
-    groups.forEach((g) => g.names.sort());
+    const groups = groupByKey(packages, (p) => once.key(p.policy, policyKey), (p) => p.packageName,
+      (p, key): { key: string; policy: RetentionPolicySpec; names: string[] } => ({ key, policy: p.policy, names: [] }));
 
     const warnings: string[] = [];
     const reports: RuleTranslation[] = [];

@@ -1,6 +1,6 @@
 import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
-import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, selectsAttachments, liveRuleIndexes, livePatterns, PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
+import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, selectsAttachments, liveRuleIndexes, livePatterns, groupByKey, PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
 import { RegistrySpec, RetentionPolicySpec, RetentionRuleSpec, TagState } from '../spec/registry-spec';
@@ -158,20 +158,8 @@ export class HarborRetentionTranslation {
     });
     throwTranslationProblems(what, problems);
 
-    const groups: Array<{ key: string; policy: RetentionPolicySpec; names: string[] }> = [];
-    const byKey = new Map<string, { key: string; policy: RetentionPolicySpec; names: string[] }>();
-    for (const r of repositories) {
-      const key = once.key(r.policy, policyKey);
-      const g = byKey.get(key);
-      if (g) {
-        g.names.push(r.repository);
-      } else {
-        const created = { key, policy: r.policy, names: [r.repository] };
-        byKey.set(key, created);
-        groups.push(created);
-      }
-    }
-    groups.forEach((g) => g.names.sort());
+    const groups = groupByKey(repositories, (r) => once.key(r.policy, policyKey), (r) => r.repository,
+      (r, key): { key: string; policy: RetentionPolicySpec; names: string[] } => ({ key, policy: r.policy, names: [] }));
 
     const reports: RuleTranslation[] = [];
     const warnings: string[] = [];

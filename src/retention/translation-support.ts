@@ -233,6 +233,25 @@ export function policyProblems(policy: RetentionPolicySpec, path: string): strin
   return problems;
 }
 
+/**
+ * Items grouped by key: one group per distinct key (`create` makes it, with empty
+ * `names`), in the order of each key's first item, each group's names sorted. The
+ * translations group the repositories that share a policy this way.
+ */
+export function groupByKey<T, G extends { names: string[] }>(items: T[], keyOf: (item: T) => string, nameOf: (item: T) => string,
+  create: (item: T, key: string) => G): G[] {
+  const byKey = new Map<string, G>();
+  for (const item of items) {
+    const key = keyOf(item);
+    let group = byKey.get(key);
+    if (!group) byKey.set(key, group = create(item, key));
+    group.names.push(nameOf(item));
+  }
+  const groups = [...byKey.values()];
+  groups.forEach((g) => g.names.sort());
+  return groups;
+}
+
 /** The path a policy object is checked under once (`PolicyOnce`), replaced by each repository's path: every problem starts with its path. */
 const PATH_PLACEHOLDER = '\u0000policy';
 
