@@ -168,7 +168,19 @@ export class HarborAccessMatrix {
    */
   public static robots(spec: RegistrySpec, options: HarborAccessMatrixOptions = {}): HarborRobot[] {
     const prefix = options.robotNamePrefix ?? DEFAULT_PREFIX;
-    return SpecMemo._get(spec, `HarborAccessMatrix.robots ${prefix}`, () => HarborAccessMatrix.computeRobots(spec, prefix));
+    return SpecMemo._get(spec, `HarborAccessMatrix.robots ${prefix}`, () => {
+      const reasons = HarborAccessMatrix.reasons(spec, prefix);
+      return HarborAccessMatrix._robotAccounts(spec, prefix).map((r) => ({ ...r, beyondModel: reasons.get(`${r.identity}\n${r.permissions[0].project}`) ?? [] }));
+    });
+  }
+
+  /**
+   * The robots without their reasons (`beyondModel`): what the construct creates and the
+   * validator names, without walking every repository of every project for the reasons.
+   * @internal
+   */
+  public static _robotAccounts(spec: RegistrySpec, robotNamePrefix: string = DEFAULT_PREFIX): Array<Omit<HarborRobot, 'beyondModel'>> {
+    return SpecMemo._get(spec, `HarborAccessMatrix.robotAccounts ${robotNamePrefix}`, () => HarborAccessMatrix.computeRobots(spec, robotNamePrefix));
   }
 
   /**
@@ -278,12 +290,16 @@ export class HarborAccessMatrix {
 
   /** The `<identity>\n<project>` pairs whose robot reads scan results (the promoters of gated hops, in the source project). */
   private static scanReads(spec: RegistrySpec): Set<string> {
-    return new Set(AccessModel.operations(spec).filter((op) => op.capability === Capability.READ_SCAN_RESULTS)
-      .map((op) => `${op.identity}\n${Naming.harborProjectName(spec, op.resource.environment || undefined)}`));
+    return SpecMemo._get(spec, 'HarborAccessMatrix.scanReads', () => new Set(AccessModel.operations(spec).filter((op) => op.capability === Capability.READ_SCAN_RESULTS)
+      .map((op) => `${op.identity}\n${Naming.harborProjectName(spec, op.resource.environment || undefined)}`)));
   }
 
   /** Per identity, per project: whether the robot pushes there (else it only pulls). */
   private static grants(spec: RegistrySpec): Map<string, Map<string, boolean>> {
+    return SpecMemo._get(spec, 'HarborAccessMatrix.grants', () => HarborAccessMatrix.computeGrants(spec));
+  }
+
+  private static computeGrants(spec: RegistrySpec): Map<string, Map<string, boolean>> {
     const out = new Map<string, Map<string, boolean>>();
     for (const op of AccessModel.operations(spec)) {
       // Promotion reports go to the webhook of the PROMOTION_WEBHOOK_URL secret: no robot permission.
@@ -312,11 +328,10 @@ export class HarborAccessMatrix {
     return out;
   }
 
-  private static computeRobots(spec: RegistrySpec, prefix: string): HarborRobot[] {
+  private static computeRobots(spec: RegistrySpec, prefix: string): Array<Omit<HarborRobot, 'beyondModel'>> {
     const grants = HarborAccessMatrix.grants(spec);
-    const reasons = HarborAccessMatrix.reasons(spec, prefix);
     const scans = HarborAccessMatrix.scanReads(spec);
-    const out: HarborRobot[] = [];
+    const out: Array<Omit<HarborRobot, 'beyondModel'>> = [];
     for (const [identity, projects] of [...grants.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const [project, push] of [...projects.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
         out.push({
@@ -332,7 +347,6 @@ export class HarborAccessMatrix {
               ...(push ? [HarborRobotActions.PUSH] : []),
             ],
           }],
-          beyondModel: reasons.get(`${identity}\n${project}`) ?? [],
         });
       }
     }

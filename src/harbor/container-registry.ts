@@ -15,6 +15,7 @@ import { RetentionPolicy } from './provider/retention-policy';
 import { RobotAccount } from './provider/robot-account';
 import { HarborTerraformChecks } from './terraform-checks';
 import { HarborWarnings } from './warnings';
+import { escapeDoublestar } from '../retention/harbor-doublestar';
 import { HarborRetentionResult } from '../retention/harbor-translation';
 import { TranslationFidelity } from '../retention/translation-report';
 import { AccessModel } from '../spec/access-model';
@@ -344,7 +345,7 @@ export class ContainerRegistry extends Construct {
       this.projectWebhooks(props);
 
       // The spec's identities: one project-level robot per identity and project.
-      for (const robot of HarborAccessMatrix.robots(spec)) {
+      for (const robot of HarborAccessMatrix._robotAccounts(spec)) {
         for (const p of robot.permissions) this.robot(robot.name, p.project, p.actions.map((a) => `${a.resource}:${a.action}`), `${robot.identity} (spec identity)`);
       }
       this.identityScopeWarnings();
@@ -771,8 +772,4 @@ function hash(text: string): string {
 
 function snake(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]+/g, '_');
-}
-
-function escapeDoublestar(s: string): string {
-  return s.replace(/[\\*?[\]{},]/g, '\\$&');
 }

@@ -1,6 +1,7 @@
 import { HarborAccessMatrix } from './access-matrix';
 import { WorkflowVariables } from '../promotion/workflow-variables';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
+import { escapeDoublestar } from '../retention/harbor-doublestar';
 import { HarborRetentionResult, HarborRetentionTranslation } from '../retention/harbor-translation';
 import { EffectiveSpec } from '../spec/effective';
 import { Naming } from '../spec/naming';
@@ -118,7 +119,7 @@ export class HarborValidator {
       return 'access';
     };
     const seen = new Map<string, { identity: string; project: string }>();
-    for (const r of HarborAccessMatrix.robots(spec)) {
+    for (const r of HarborAccessMatrix._robotAccounts(spec)) {
       const project = r.permissions[0].project;
       for (const key of [`Robot-${r.name}-${project}`, WorkflowVariables.harborRobotName(r.name, project)]) {
         const other = seen.get(key);
@@ -199,7 +200,7 @@ export class HarborValidator {
       }
       const rules = [...groups.values()].map((g) => {
         const repositories = g.repositories.sort();
-        const repoMatching = repositories.length === all ? '**' : repositories.length === 1 ? escape(repositories[0]) : `{${repositories.map(escape).join(',')}}`;
+        const repoMatching = repositories.length === all ? '**' : repositories.length === 1 ? escapeDoublestar(repositories[0]) : `{${repositories.map(escapeDoublestar).join(',')}}`;
         return g.tagExcluding
           ? { project, repoMatching, tagExcluding: g.tagExcluding, repositories }
           : { project, repoMatching, tagMatching: '**', repositories };
@@ -211,9 +212,4 @@ export class HarborValidator {
       }
     }
   }
-}
-
-/** A repository path as a literal doublestar pattern. */
-function escape(s: string): string {
-  return s.replace(/[\\*?[\]{},]/g, '\\$&');
 }

@@ -24,6 +24,13 @@ export class DoublestarBadPattern extends Error {
   }
 }
 
+const DOUBLESTAR_META = /[\\*?[\]{},]/g;
+
+/** A literal (a repository path, a tag's fixed part) as a doublestar pattern that matches exactly it: every metacharacter escaped. */
+export function escapeDoublestar(s: string): string {
+  return s.replace(DOUBLESTAR_META, '\\$&');
+}
+
 /** `doublestar.Match(pattern, name)` with `/` as the separator. */
 export function doublestarMatch(pattern: string, name: string): boolean {
   return doMatching(pattern, splitPathOnSeparator(name, '/'));

@@ -1,3 +1,4 @@
+import { escapeDoublestar } from './harbor-doublestar';
 import { HarborRetentionRuleBlock, HarborRetentionRuleBlocks } from './harbor-rule-blocks';
 import { RuleTranslation, TranslationFidelity, TranslationReport } from './translation-report';
 import { ATTACHMENT_TAG_GLOB, actionWords, attachmentsCountedReason, countsAttachmentsNatively, selectsAttachments, liveRuleIndexes, livePatterns, groupByKey, PolicyOnce, selectionWords, throwTranslationProblems, worstFidelity } from './translation-support';
@@ -234,6 +235,13 @@ export class HarborRetentionTranslation {
     if (dryRun && merged.length > 0) {
       warnings.push('dryRun: Harbor has no dry-run setting on a retention policy (dry runs are per execution): attach no schedule and run the policy as a dry run by hand');
     }
+    // The repositories of each rule as literal patterns; most rules list the same repositories: each name escaped once.
+    const escaped = new Map<string, string>();
+    const literal = (name: string) => {
+      let e = escaped.get(name);
+      if (e === undefined) escaped.set(name, e = escapeDoublestar(name));
+      return e;
+    };
     const policy = {
       algorithm: 'or',
       rules: merged.map((r) => ({
@@ -242,7 +250,7 @@ export class HarborRetentionTranslation {
         template: r.template,
         params: r.params,
         tag_selectors: [{ kind: 'doublestar', decoration: r.selection.decoration, pattern: r.selection.pattern, extras: `{"untagged":${r.selection.untagged}}` }],
-        scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: alternatives(r.repositories.map(escapeDoublestar)) }] },
+        scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: alternatives(r.repositories.map(literal)) }] },
       })),
     };
     const policyJson = JSON.stringify(policy, undefined, 2);
@@ -330,10 +338,6 @@ function tagSelection(patterns: string[]): Selection {
 /** A neutral glob as a doublestar pattern: `*` stays (tags have no `/`), every other doublestar metacharacter is escaped. */
 function globToDoublestar(pattern: string): string {
   return pattern.split('*').map(escapeDoublestar).join('*');
-}
-
-function escapeDoublestar(s: string): string {
-  return s.replace(/[\\*?[\]{},]/g, '\\$&');
 }
 
 function alternatives(items: string[]): string {

@@ -1,5 +1,6 @@
+import * as fc from 'fast-check';
 import { HarborArtifact, HarborRetentionEvaluator } from '../../src/retention';
-import { doublestarMatch, doublestarProblem } from '../../src/retention/harbor-doublestar';
+import { doublestarMatch, doublestarProblem, escapeDoublestar } from '../../src/retention/harbor-doublestar';
 
 // Sources: goharbor/harbor at c50c7ddd6ea4e335a480b49c618281882ab7eec9 (src/pkg/retention/, src/lib/selector/),
 // bmatcuk/doublestar v1.3.4 (doublestar.go, doublestar_test.go), the version harbor's src/go.mod pins.
@@ -44,6 +45,22 @@ describe('doublestar v1.3.4 port: rows of doublestar_test.go matchTests', () => 
 
   test('well-formed patterns have no problem', () => {
     for (const p of ['**', '{latest,4.*}', 'v[0-9]*', 'a\\*b', 'pr-*', '{dev/api,prod/api}']) expect(doublestarProblem(p)).toBeUndefined();
+  });
+});
+
+describe('escapeDoublestar: a literal name as a pattern that the port matches against exactly that name', () => {
+  test('names with every doublestar metacharacter (fast-check, seeded)', () => {
+    // Repository paths and tags hold no backslash (their grammars), so the names here have none either.
+    const name = fc.stringMatching(/^[a-z0-9/._*?[\]{},-]{1,12}$/);
+    let withMeta = 0;
+    fc.assert(fc.property(name, name, (a, b) => {
+      if (/[*?[\]{},]/.test(a)) withMeta++;
+      expect(doublestarMatch(escapeDoublestar(a), a)).toBe(true);
+      expect(doublestarMatch(escapeDoublestar(a), b)).toBe(a === b);
+    }), { seed: 20261201, numRuns: 500 });
+    expect(withMeta).toBeGreaterThan(100);
+    // Negative control: unescaped, a name with a metacharacter matches other names.
+    expect(doublestarMatch('st*r', 'stXr')).toBe(true);
   });
 });
 
