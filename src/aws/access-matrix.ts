@@ -22,6 +22,15 @@ export interface EcrAccessMatrixOptions {
    * @default 10
    */
   readonly managedPoliciesPerRole?: number;
+
+  /**
+   * The registry's region, for the partition of the ARNs the matrix writes for the
+   * accounts of `awsAccountIds` (`arn:aws-cn:iam::<account>:root` in `cn-north-1`;
+   * `Naming.awsPartition`).
+   *
+   * @default - the `aws` partition
+   */
+  readonly region?: string;
 }
 
 /** One row of the ECR access matrix: a `NativeAccessEntry` and the principal that holds it. */
@@ -167,10 +176,13 @@ export class EcrAccessMatrix {
 
     // Existing principals, through repository policies (ContainerRegistry).
     const identities = identitiesOf(spec);
+    // An account of awsAccountIds as the principal the repository policy names (iam.AccountPrincipal: the stack's partition).
+    const partition = options.region === undefined ? 'aws' : Naming.awsPartition(options.region);
+    const accountRoot = (account: string) => `arn:${partition}:iam::${account}:root`;
     const byPrincipal = new Map<string, { identity: string; principal: string; pull: string[]; push: string[]; scan: string[] }>();
     for (const g of AccessPlan.grants(spec)) {
       const identity = identities.find((i) => i.name === g.identity && i.role === g.role)!.spec;
-      const principals = [...(identity.awsPrincipalArns ?? []), ...(identity.awsAccountIds ?? []).map((a) => `arn:aws:iam::${a}:root`)];
+      const principals = [...(identity.awsPrincipalArns ?? []), ...(identity.awsAccountIds ?? []).map(accountRoot)];
       for (const principal of principals) {
         const key = JSON.stringify([g.identity, principal]);
         const entry = byPrincipal.get(key) ?? { identity: g.identity, principal, pull: [], push: [], scan: [] };
@@ -180,7 +192,7 @@ export class EcrAccessMatrix {
       }
     }
     for (const promoter of spec.access?.promoters ?? []) {
-      const principals = [...(promoter.awsPrincipalArns ?? []), ...(promoter.awsAccountIds ?? []).map((a) => `arn:aws:iam::${a}:root`)];
+      const principals = [...(promoter.awsPrincipalArns ?? []), ...(promoter.awsAccountIds ?? []).map(accountRoot)];
       for (const principal of principals) {
         const key = JSON.stringify([promoter.name, principal]);
         const entry = byPrincipal.get(key) ?? { identity: promoter.name, principal, pull: [], push: [], scan: [] };

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { join } from 'path';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { TerraformStack, Testing } from 'cdktf';
 import * as fc from 'fast-check';
@@ -43,6 +44,30 @@ function cfnString(value: any): string {
   if (value?.['Fn::Join']) return value['Fn::Join'][1].map(cfnString).join(value['Fn::Join'][0]);
   throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
 }
+
+describe('account principals: the ECR access matrix names the ARN the repository policy grants, in each partition', () => {
+  test.each(['eu-west-1', 'cn-north-1', 'us-gov-west-1'])('region %s', (region) => {
+    const s: RegistrySpec = { ...spec(EnvironmentLayout.REPOSITORIES), access: { pullers: [{ name: 'partner', awsAccountIds: ['111122223333'] }] } };
+    const stack = new Stack(new App(), 'Registry', { env: { account: ACCOUNT, region } });
+    new AwsRegistry(stack, 'Registry', { spec: s });
+    // The repository policies' principals, with AWS::Partition evaluated as the region's partition.
+    const partitionOf = (value: any): string => {
+      if (typeof value === 'string') return value;
+      if (value?.Ref === 'AWS::Partition') return Naming.awsPartition(region);
+      if (value?.['Fn::Join']) return value['Fn::Join'][1].map(partitionOf).join(value['Fn::Join'][0]);
+      throw new Error(`unexpected intrinsic ${JSON.stringify(value)}`);
+    };
+    const granted = new Set<string>();
+    for (const r of Object.values<any>(Template.fromStack(stack).findResources('AWS::ECR::Repository'))) {
+      for (const st of r.Properties.RepositoryPolicyText?.Statement ?? []) {
+        for (const p of [].concat(st.Principal?.AWS ?? [])) granted.add(partitionOf(p));
+      }
+    }
+    const listed = new Set(EcrAccessMatrix.of(s, { region }).filter((e) => e.identity === 'partner').map((e) => e.principal));
+    expect([...listed]).toEqual([`arn:${Naming.awsPartition(region)}:iam::111122223333:root`]);
+    expect([...granted]).toEqual([...listed]);
+  });
+});
 
 describe('registry hosts: what a construct reports is where the promotion plan looks', () => {
   test.each(Object.values(EnvironmentLayout))('AWS, layout %s', (layout) => {
