@@ -1,8 +1,9 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { EcrActions } from './ecr-actions';
+import { AwsWarnings } from './warnings';
 import { RegistrySpec } from '../spec';
 
 /**
@@ -177,6 +178,13 @@ export class RegistryPrivateEndpoints extends Construct {
         resources: ['*'],
       }));
     };
+    if (Token.isUnresolved(stack.region)) {
+      // aws-cdk-lib names an interface endpoint's service by the region when it is known ("cn.com.amazonaws.cn-north-1.ecr.dkr"
+      // in China) and com.amazonaws.${AWS::Region}.<service> when it is a token, which is wrong outside the aws partition.
+      Annotations.of(this).addWarningV2(AwsWarnings.ENDPOINTS_REGION_AGNOSTIC, `the stack ${stack.node.path} has no region, so the ECR endpoints' service names `
+        + 'are com.amazonaws.<region>.ecr.api and .ecr.dkr, right in the aws and aws-us-gov partitions only (China: cn.com.amazonaws.<region>.ecr.*); '
+        + 'give the stack its region (env: { region }) to have them named for its partition');
+    }
     this.ecrApi = new ec2.InterfaceVpcEndpoint(this, 'EcrApi', {
       vpc: props.vpc,
       service: ec2.InterfaceVpcEndpointAwsService.ECR,

@@ -38,6 +38,8 @@ export class AwsWarnings {
   public static readonly STACK_COUNT_DEFAULT: string = id('stack-count-default');
   /** Another stack of the app creates a GitHub Actions OIDC provider in the same account. */
   public static readonly GITHUB_OIDC_PROVIDER_PER_ACCOUNT: string = id('github-oidc-provider-per-account');
+  /** Private endpoints in a stack without a region: the endpoint service names assume the `aws` partition. */
+  public static readonly ENDPOINTS_REGION_AGNOSTIC: string = id('endpoints-region-agnostic');
 
   /** Every AWS warning, once, with a one-sentence summary. */
   public static readonly WARNINGS: WarningInfo[] = [
@@ -54,5 +56,6 @@ export class AwsWarnings {
     { id: AwsWarnings.REGISTRY_SCANNING_SCOPE, cloud: 'aws', summary: 'The ECR registry scanning configuration applies to every repository of the account and region, not only to this spec; manage it in one place.' },
     { id: AwsWarnings.STACK_COUNT_DEFAULT, cloud: 'aws', summary: 'EcrRegistryStacks chose the number of repository stacks; pin stackCount, since a later default would move repositories between stacks.' },
     { id: AwsWarnings.GITHUB_OIDC_PROVIDER_PER_ACCOUNT, cloud: 'aws', summary: 'Several stacks of the app create a GitHub Actions OIDC provider for the same account, where IAM allows one per URL; create it in one stack and pass it to the others as githubOidcProvider.' },
+    { id: AwsWarnings.ENDPOINTS_REGION_AGNOSTIC, cloud: 'aws', summary: 'The private ECR endpoints are in a stack without a region, so their service names are com.amazonaws.<region>.ecr.*, right in the aws and aws-us-gov partitions only (China: cn.com.amazonaws.<region>.ecr.*); give the stack its region.' },
   ];
 }

@@ -26,6 +26,30 @@ function build(s: RegistrySpec = spec(), options: { allowedVpcIds?: string[] } =
   return { stack, vpc, registry, template: Template.fromStack(stack) };
 }
 
+describe('aws private access in a stack without a region: the endpoint service names assume the aws partition', () => {
+  // aws-cdk-lib names the service by a known region ("cn.com.amazonaws.cn-north-1.ecr.dkr") and as
+  // com.amazonaws.${AWS::Region}.ecr.dkr when the region is a token: right in aws and aws-us-gov only.
+  const withRegion = (env?: { account: string; region: string }) => {
+    const stack = new Stack(strictApp(), 'Net', env ? { env } : {});
+    new ContainerRegistry(stack, 'Registry', { spec: spec(), privateNetwork: { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 }) } });
+    return stack;
+  };
+  const warned = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('aws-endpoints-region-agnostic'));
+
+  test('without a region: the warning, on the endpoints construct', () => {
+    const stack = withRegion();
+    expect(warned(stack).map((w) => w.id)).toEqual([expect.stringMatching(/Registry\/.*PrivateEndpoints|Registry\/.*Endpoints/)]);
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint'))).toContain('"com.amazonaws.",{"Ref":"AWS::Region"},".ecr.dkr"');
+  });
+
+  test('negative control: with its region (China), no warning, and the names of the China partition', () => {
+    const stack = withRegion({ account: ACCOUNT, region: 'cn-north-1' });
+    expect(warned(stack)).toEqual([]);
+    const names = Object.values<any>(Template.fromStack(stack).findResources('AWS::EC2::VPCEndpoint')).map((r) => r.Properties.ServiceName);
+    expect(names).toEqual(expect.arrayContaining(['cn.com.amazonaws.cn-north-1.ecr.dkr', 'cn.com.amazonaws.cn-north-1.ecr.api']));
+  });
+});
+
 describe('aws private access: VPC endpoints (issue 19)', () => {
   const { registry, template } = build();
 

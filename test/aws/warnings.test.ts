@@ -1,4 +1,5 @@
 import { Annotations as CoreAnnotations, App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, stackIn } from './helpers';
 import { AwsWarnings, ContainerRegistry, EcrRegistryStacks } from '../../src/aws';
@@ -25,6 +26,11 @@ function scenarios(): Array<[string, App]> {
   const ci = (name: string): RegistrySpec => ({ ...richSpec({ name, replication: undefined, upstreamCaches: undefined }), repositories: [{ name: 'api' }], retention: undefined });
   new ContainerRegistry(stackIn(twoStacks, 'One'), 'Registry', { spec: ci('one') });
   new ContainerRegistry(stackIn(twoStacks, 'Two', { env: { ...ENV, region: 'us-east-1' } }), 'Registry', { spec: ci('two') });
+  const agnostic = new App();
+  const agnosticStack = new Stack(agnostic, 'Agnostic');
+  new ContainerRegistry(agnosticStack, 'Registry', {
+    spec: { ...ci('agnostic'), network: { privateAccess: true } }, privateNetwork: { vpc: new ec2.Vpc(agnosticStack, 'Vpc', { maxAzs: 1 }) },
+  });
   return [
     ['the rich spec (conservative lifecycle, semver aliases, continuous scanning, existing pullers with a cache)', registry(richSpec())],
     ['the tags layout with a pusher', registry(allowingEnvironmentTagExpiry(richSpec({ environments: tagsLayout })))],
@@ -42,6 +48,7 @@ function scenarios(): Array<[string, App]> {
     }), { repositoryNames: [] })],
     ['EcrRegistryStacks without stackCount', stacks],
     ['two stacks of one account creating a GitHub OIDC provider', twoStacks],
+    ['private endpoints in a stack without a region', agnostic],
   ];
 }
 
