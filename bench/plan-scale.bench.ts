@@ -20,8 +20,9 @@
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
-import { cpus, loadavg, totalmem, tmpdir } from 'os';
+import { loadavg, tmpdir } from 'os';
 import { join } from 'path';
+import { machineLine, median, mib, table } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SIZES = (process.env.BENCH_PLAN_IMAGES ?? '167,333,667,1000').split(',').map(Number);
@@ -45,21 +46,9 @@ function child(script: string, args: string[]): any {
   return JSON.parse(lines[lines.length - 1]);
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ms = (x: number): string => `${Math.round(x).toLocaleString('en-US')} ms`;
-const mib = (x: number): string => `${Math.round(x)} MiB`;
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
-const cpu = cpus();
-console.log(`machine: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, `
-  + `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
+console.log(machineLine());
 console.log(`plan of the benchmark spec (aws, gcp, azure) vs synthesizing it; ${RUNS} runs per size, each in a fresh process\n`);
 
 interface SizeResult { images: number; plan: PlanRun[]; synth: SynthRun[] }

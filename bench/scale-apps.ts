@@ -4,9 +4,8 @@
  * `baseline-*.ts`; each measured child (`children/*.ts`) statically imports only
  * its own cloud's and variant's modules, so that its peak memory is its own.
  */
-import { writeFileSync } from 'fs';
-import { Session } from 'inspector';
 import { performance } from 'perf_hooks';
+import { startCpuProfile } from './report';
 import { IMAGES, scaleSpec } from './scale-spec';
 import { RegistrySpec } from '../src/spec';
 
@@ -88,14 +87,7 @@ export function runChild(variant: BenchVariant, prepare: (args: ChildArgs) => Pr
     const t0 = performance.now();
     const specs = cloud.endsWith('-large') ? largeSpecs(LARGE_SPECS[cloudOf(cloud as BenchCloud)]) : [scaleSpec(images ? Number(images) : IMAGES)];
     const app = await prepare({ cloud: cloud as BenchCloud, outdir, referenceDir, specs });
-    const profile = process.env.BENCH_CPU_PROFILE;
-    const session = profile ? new Session() : undefined;
-    const post = (method: string) => new Promise<any>((resolve, reject) => session!.post(method, (e, r) => (e ? reject(e) : resolve(r))));
-    if (session) {
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    }
+    const stopProfile = await startCpuProfile();
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
     app.build();
@@ -103,7 +95,7 @@ export function runChild(variant: BenchVariant, prepare: (args: ChildArgs) => Pr
     app.synth();
     const t3 = performance.now();
     const cpu = process.cpuUsage(cpu0);
-    if (session) writeFileSync(profile!, JSON.stringify((await post('Profiler.stop')).profile));
+    await stopProfile();
     console.log(JSON.stringify({
       cloud,
       variant,

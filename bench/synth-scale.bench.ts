@@ -21,9 +21,10 @@
  */
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'fs';
-import { cpus, loadavg, totalmem, tmpdir } from 'os';
+import { loadavg, tmpdir } from 'os';
 import { join } from 'path';
 import { awsTemplateFiles, compareAws, compareTerraform } from './baseline';
+import { machineLine, median, mib, table } from './report';
 import { BENCH_CLOUDS, BenchCloud, childScript, LARGE_IMAGES, LARGE_SPECS } from './scale-apps';
 import { IMAGES } from './scale-spec';
 
@@ -54,23 +55,11 @@ function synth(cloud: BenchCloud, variant: 'ours' | 'baseline', outdir: string, 
   return JSON.parse(lines[lines.length - 1]);
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const medianOf = (ms: Measure[], k: keyof Measure): number => median(ms.map((m) => m[k]));
 const ms = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x).toLocaleString('en-US')} ms`);
-const mib = (x: number): string => `${Math.round(x)} MiB`;
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
-}
 
-const cpu = cpus();
-console.log(`machine: node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, `
-  + `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
+console.log(machineLine());
 console.log(`spec: ${IMAGE_COUNT.toLocaleString('en-US')} images x 3 environments (repositories layout); large apps: `
   + `${Object.entries(LARGE_SPECS).map(([c, n]) => `${c} ${n}`).join(', ')} specs of ${LARGE_IMAGES} images; ${RUNS} runs per variant, each in a fresh process\n`);
 

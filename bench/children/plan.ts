@@ -13,7 +13,6 @@
  * writes a CPU profile of the timed region.
  */
 import { statSync, writeFileSync } from 'fs';
-import { Session } from 'inspector';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import '../../src/aws/ecr-registry';
@@ -23,6 +22,7 @@ import '../../src/azure/acr-policy-plan';
 import '../../src/harbor/harbor-policy-plan';
 import { main } from '../../src/cli/main';
 import { EffectiveSpec } from '../../src/spec';
+import { startCpuProfile } from '../report';
 import { scaleSpec } from '../scale-spec';
 
 async function run(): Promise<void> {
@@ -34,21 +34,14 @@ async function run(): Promise<void> {
   const errors: string[] = [];
   const io = { out: () => undefined, err: (line: string) => { errors.push(line); }, stdin: async () => '' };
   // Warm nothing else: the spec is read, validated and planned inside the timed region, as the command does.
-  const profile = process.env.BENCH_CPU_PROFILE;
-  const session = profile ? new Session() : undefined;
-  const post = (method: string) => new Promise<any>((resolve, reject) => session!.post(method, (e, r) => (e ? reject(e) : resolve(r))));
-  if (session) {
-    session.connect();
-    await post('Profiler.enable');
-    await post('Profiler.start');
-  }
+  const stopProfile = await startCpuProfile();
   const rssBefore = process.memoryUsage().rss;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const code = await main(['plan', specFile, '--cloud', clouds, '--out', planFile], io);
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  if (session) writeFileSync(profile!, JSON.stringify((await post('Profiler.stop')).profile));
+  await stopProfile();
   if (code !== 0) throw new Error(`plan failed (exit ${code}): ${errors.join('\n')}`);
   console.log(JSON.stringify({
     images: Number(images),

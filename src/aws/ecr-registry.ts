@@ -10,7 +10,7 @@ import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
 import { claimOutputId } from './output-ids';
 import { EcrPrivateNetworkOptions, RegistryPrivateEndpoints } from './private-access';
-import { PropChecks } from './prop-checks';
+import { checkPrivateNetworkOptions, PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
 import { PullTimeUpdateExclusions } from './pull-time-exclusions';
 import { RegistryIdentities } from './registry-identities';
@@ -638,12 +638,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
     if (props.managedSigningProfileArn !== undefined) {
       problems.addAll(EcrManagedSigning.problems(props.managedSigningProfileArn).map((p) => ({ ...p, path: 'props.managedSigningProfileArn' })));
     }
-    const networkOk = check.object('privateNetwork', props.privateNetwork, false, 'private network options (vpc, subnets, ...)')
-      && (props.privateNetwork === undefined || (check.withAttribute('privateNetwork.vpc', props.privateNetwork.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
-        && check.boolean('privateNetwork.createEndpoints', props.privateNetwork.createEndpoints)
-        && check.strings('privateNetwork.allowedVpcEndpointIds', props.privateNetwork.allowedVpcEndpointIds)
-        && check.strings('privateNetwork.allowedVpcIds', props.privateNetwork.allowedVpcIds)
-        && check.strings('privateNetwork.exemptPrincipalArns', props.privateNetwork.exemptPrincipalArns)));
+    const networkOk = checkPrivateNetworkOptions(check, props.privateNetwork);
     check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     if (!specOk) problems.throwIfAny(heading);

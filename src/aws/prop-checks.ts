@@ -1,3 +1,4 @@
+import type { EcrPrivateNetworkOptions } from './private-access';
 import { Problems } from '../spec';
 
 /**
@@ -69,4 +70,17 @@ export class PropChecks {
 function describe(value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return `object with keys ${Object.keys(value).slice(0, 5).join(', ') || 'none'}`;
   return value;
+}
+
+/**
+ * Checks the `privateNetwork` prop (`EcrPrivateNetworkOptions`) of the constructs that take it; true when it is
+ * absent or well-formed enough to build from.
+ */
+export function checkPrivateNetworkOptions(check: PropChecks, options: EcrPrivateNetworkOptions | undefined): boolean {
+  return check.object('privateNetwork', options, false, 'private network options (vpc, subnets, ...)')
+    && (options === undefined || (check.withAttribute('privateNetwork.vpc', options.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
+      && check.boolean('privateNetwork.createEndpoints', options.createEndpoints)
+      && check.strings('privateNetwork.allowedVpcEndpointIds', options.allowedVpcEndpointIds)
+      && check.strings('privateNetwork.allowedVpcIds', options.allowedVpcIds)
+      && check.strings('privateNetwork.exemptPrincipalArns', options.exemptPrincipalArns)));
 }

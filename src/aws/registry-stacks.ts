@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ContainerRegistry, EcrRegistryScanningOptions } from './ecr-registry';
 import { EcrValidator } from './ecr-validator';
 import { EcrPrivateNetworkOptions } from './private-access';
-import { PropChecks } from './prop-checks';
+import { checkPrivateNetworkOptions, PropChecks } from './prop-checks';
 import { RegistryReplication } from './replication';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
 import { compactRepositoryNames } from './repository-prefixes';
@@ -205,12 +205,7 @@ export class EcrRegistryStacks {
     const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
     check.object('registryScanning', props.registryScanning);
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
-    const networkOk = check.object('privateNetwork', props.privateNetwork, false, 'private network options (vpc, subnets, ...)')
-      && (props.privateNetwork === undefined || (check.withAttribute('privateNetwork.vpc', props.privateNetwork.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
-        && check.boolean('privateNetwork.createEndpoints', props.privateNetwork.createEndpoints)
-        && check.strings('privateNetwork.allowedVpcEndpointIds', props.privateNetwork.allowedVpcEndpointIds)
-        && check.strings('privateNetwork.allowedVpcIds', props.privateNetwork.allowedVpcIds)
-        && check.strings('privateNetwork.exemptPrincipalArns', props.privateNetwork.exemptPrincipalArns)));
+    const networkOk = checkPrivateNetworkOptions(check, props.privateNetwork);
     check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');
     if (check.integer('stackCount', props.stackCount) && props.stackCount !== undefined && props.stackCount < 1) {
       problems.add('props.stackCount', props.stackCount, 'must be a whole number, at least 1');
