@@ -2,8 +2,9 @@ import { EcrActions } from './ecr-actions';
 import { identitiesOf, layoutOf, reservedPrefixes, roleGrants, scanNames } from './role-grants';
 import {
   AccessModel, AccessPlan, AccessResourceKind, Capability, EffectiveSpec, NativeAccessEntry, Naming,
-  Permission, RegistrySpec,
+  Permission, Problems, RegistrySpec,
 } from '../spec';
+import { AWS_REGION_CODE } from '../spec/grammars';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
 /** Options of `EcrAccessMatrix.of`, the same as the constructs' that decide the grants. */
@@ -99,6 +100,9 @@ export class EcrAccessMatrix {
 
   /** The matrix of a spec, sorted by identity, principal and resource. */
   public static of(spec: RegistrySpec, options: EcrAccessMatrixOptions = {}): EcrAccessEntry[] {
+    if (options.region !== undefined && (typeof options.region !== 'string' || !AWS_REGION_CODE.test(options.region))) {
+      new Problems().add('options.region', options.region, 'is not an AWS region code (such as eu-west-1, cn-north-1, us-gov-west-1)').throwIfAny('EcrAccessMatrix.of');
+    }
     const rows: EcrAccessEntry[] = [];
     const reserved = reservedPrefixes(spec);
     const reporters = AccessModel.promotionReporters(spec);

@@ -67,6 +67,11 @@ describe('account principals: the ECR access matrix names the ARN the repository
     expect([...listed]).toEqual([`arn:${Naming.awsPartition(region)}:iam::111122223333:root`]);
     expect([...granted]).toEqual([...listed]);
   });
+
+  test('a region that is not a region code is refused, naming the option', () => {
+    expect(() => EcrAccessMatrix.of(spec(EnvironmentLayout.TAGS), { region: 'China' }))
+      .toThrow(/options\.region: "China" is not an AWS region code \(such as eu-west-1, cn-north-1, us-gov-west-1\)/);
+  });
 });
 
 describe('registry hosts: what a construct reports is where the promotion plan looks', () => {
