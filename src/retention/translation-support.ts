@@ -263,12 +263,14 @@ const PATH_PLACEHOLDER = '\u0000policy';
  * functions for each repository.
  */
 export class PolicyOnce {
-  private readonly known = new Map<RetentionPolicySpec, { problems: string[]; forCloud: Map<string, RetentionPolicySpec>; key?: string }>();
+  private readonly known = new Map<RetentionPolicySpec, { problems?: string[]; forCloud: Map<string, RetentionPolicySpec>; key?: string }>();
 
   /** `policyProblems(policy, path)`. */
   public problems(policy: RetentionPolicySpec, path: string): string[] {
     if (policy === null || typeof policy !== 'object') return policyProblems(policy, path);
-    return this.of(policy).problems.map((m) => path + m.slice(PATH_PLACEHOLDER.length));
+    const known = this.of(policy);
+    known.problems ??= policyProblems(policy, PATH_PLACEHOLDER);
+    return known.problems.map((m) => path + m.slice(PATH_PLACEHOLDER.length));
   }
 
   /** `policyFor(policy, cloud)`, the same object for the same policy. */
@@ -288,7 +290,7 @@ export class PolicyOnce {
   private of(policy: RetentionPolicySpec) {
     let known = this.known.get(policy);
     if (!known) {
-      known = { problems: policyProblems(policy, PATH_PLACEHOLDER), forCloud: new Map() };
+      known = { forCloud: new Map() };
       this.known.set(policy, known);
     }
     return known;
