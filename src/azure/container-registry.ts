@@ -893,7 +893,9 @@ export class ContainerRegistry extends Construct {
     const tagWarnings = new Map<string, string[]>();
     for (const repo of spec.repositories) {
       for (const w of TagPolicyDecision.acr(EffectiveSpec.tagPolicy(spec, repo)).warnings) {
-        tagWarnings.set(w, [...(tagWarnings.get(w) ?? []), repo.name]);
+        const names = tagWarnings.get(w);
+        if (names) names.push(repo.name);
+        else tagWarnings.set(w, [repo.name]);
       }
     }
     for (const [w, repos] of tagWarnings) AzureWarnings._emit(this, 'tag-immutability', `tagPolicy (${repos.join(', ')}): ${w}`);

@@ -183,13 +183,22 @@ export class HarborValidator {
     }
     problems.addAll(RetentionTagCheck.check(spec));
 
-    // Tag immutability: one rule per distinct decision in each project.
+    // Tag immutability: one rule per distinct decision in each project. Each repository's decision is taken once
+    // (it does not depend on the project), and its warnings name each repository once, in the spec's order.
+    const decisions = projects.size > 0 ? spec.repositories.map((r) => TagPolicyDecision.harbor(EffectiveSpec.tagPolicy(spec, r))) : [];
+    const warned = new Map<string, Set<string>>();
+    decisions.forEach((decision, i) => {
+      for (const w of decision.warnings) {
+        const names = warned.get(w) ?? new Set<string>();
+        warned.set(w, names.add(spec.repositories[i].name));
+      }
+    });
+    for (const [w, names] of warned) out.tagWarnings.set(w, [...names]);
     for (const [project, envs] of projects) {
       const groups = new Map<string, { tagExcluding: string; repositories: string[] }>();
       let all = 0;
-      for (const r of spec.repositories) {
-        const decision = TagPolicyDecision.harbor(EffectiveSpec.tagPolicy(spec, r));
-        for (const w of decision.warnings) out.tagWarnings.set(w, [...new Set([...(out.tagWarnings.get(w) ?? []), r.name])]);
+      for (const [i, r] of spec.repositories.entries()) {
+        const decision = decisions[i];
         for (const e of envs) {
           all++;
           if (!decision.immutable) continue;

@@ -88,4 +88,14 @@ describe('AzureWarnings', () => {
     expect(() => AzureWarnings._emit(stack, 'no-such-topic', 'x')).toThrow('unknown Azure warning topic "no-such-topic"');
     expect(warningIds(stack)).toEqual([]);
   });
+
+  test('the tag-immutability warning names the repositories of each distinct message once, in the spec\'s order', () => {
+    const spec = azureSpec(EnvironmentLayout.REGISTRIES, {
+      tagPolicy: { immutable: true },
+      repositories: [{ name: 'web' }, { name: 'api' }, { name: 'batch', tagPolicy: { immutable: false } }, { name: 'jobs' }],
+    });
+    const tagWarnings = emitted(spec).filter((w) => w.startsWith('[container-registry-constructs:azure-tag-immutability] '));
+    expect(tagWarnings).toHaveLength(1);
+    expect(tagWarnings[0]).toMatch(/^\[container-registry-constructs:azure-tag-immutability\] tagPolicy \(web, api, jobs\): /);
+  });
 });

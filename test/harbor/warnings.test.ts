@@ -76,6 +76,17 @@ describe('HarborWarnings', () => {
     expect(warningIds(stack)).toEqual(['container-registry-constructs:harbor-grant-project-wide']);
   });
 
+  test('the tag-immutability warning names each repository once, in the spec\'s order, whatever the number of projects', () => {
+    // Three environments in their own projects (registries layout): one decision per repository, not one per project.
+    const spec = harborSpec(EnvironmentLayout.REGISTRIES, {
+      tagPolicy: { immutable: true, strategy: TagStrategy.SEMVER, semverAliases: true },
+      repositories: [{ name: 'web' }, { name: 'api' }, { name: 'batch', tagPolicy: { immutable: false } }, { name: 'jobs' }],
+    });
+    const tagWarnings = emitted(spec).filter((w) => w.startsWith('[container-registry-constructs:harbor-tag-immutability] '));
+    expect(tagWarnings).toHaveLength(1);
+    expect(tagWarnings[0]).toMatch(/^\[container-registry-constructs:harbor-tag-immutability\] tagPolicy \(web, api, jobs\): semver aliases \(1\.2, 1\) move/);
+  });
+
   test('replicas for Harbor with fields Harbor ignores say so', () => {
     const w = emitted(harborSpec(EnvironmentLayout.TAGS, { replication: { replicas: [{ region: 'dr', cloud: Cloud.HARBOR, zoneRedundant: true }] } }),
       { replicaEndpoints: { dr: { url: 'https://dr.example.com' } } });
