@@ -235,11 +235,12 @@ export class GarCleanupTranslation {
     const groupKeeps: Array<{ group: number; keeps: Draft[] }> = [];
     const groupPlans: Array<{ plans: RulePlan[]; protectedReport?: RuleTranslation; skipped: string[]; protectKeep?: Draft }> = [];
 
+    const position = new Map(universe.map((n, i) => [n, i]));
     groups.forEach((g, gi) => {
       const everyImage = g.names.length === universe.length;
-      const others = universe.filter((n) => !g.names.includes(n));
-      const skipped = g.names.filter((n) => others.some((o) => o.startsWith(n)));
-      const deleteNames = g.names.filter((n) => !skipped.includes(n));
+      const { skipped, reached } = everyImage ? { skipped: [], reached: [] } : extendedByOthers(g.names, universe, position);
+      const skippedSet = new Set(skipped);
+      const deleteNames = g.names.filter((n) => !skippedSet.has(n));
       const idPrefix = groups.length > 1 ? `${sanitize(g.names[0])}-` : '';
       const scope = groups.length > 1 || !everyImage ? ` (${g.names.join(', ')})` : '';
       const keepPackages = everyImage ? undefined : g.names;
@@ -346,7 +347,7 @@ export class GarCleanupTranslation {
       drafts.push(...keeps);
       if (skipped.length > 0) {
         warnings.push(`${skipped.map((s) => `"${s}"`).join(', ')}: Artifact Registry selects images by name prefix, and ${skipped.map((s) => `"${s}"`).join(', ')} ` +
-          `also matches ${others.filter((o) => skipped.some((s) => o.startsWith(s))).join(', ')} (a different policy); nothing is deleted from ${skipped.join(', ')} ` +
+          `also matches ${reached.join(', ')} (a different policy); nothing is deleted from ${skipped.join(', ')} ` +
           '(rename the images so that no name is a prefix of another, or give them the same retention)');
       }
     });
@@ -449,6 +450,30 @@ function sanitize(name: string): string {
 
 function stateOf(rule: RetentionRuleSpec): State {
   return rule.tagState === TagState.TAGGED ? 'TAGGED' : rule.tagState === TagState.UNTAGGED ? 'UNTAGGED' : 'ANY';
+}
+
+/**
+ * The names of a group that another image's name, outside the group, starts
+ * with (a package prefix of the group would reach that image too), and those
+ * other names, in the universe's order. `universe` is sorted, and `position`
+ * gives each name's index in it: the names starting with `n` are the block that
+ * follows `n` in the sorted list, so each name scans only its own block (not
+ * every other name).
+ */
+function extendedByOthers(names: string[], universe: string[], position: Map<string, number>): { skipped: string[]; reached: string[] } {
+  const mine = new Set(names);
+  const reached = new Set<number>();
+  const skipped = names.filter((n) => {
+    let extended = false;
+    for (let j = position.get(n)! + 1; j < universe.length && universe[j].startsWith(n); j++) {
+      if (!mine.has(universe[j])) {
+        extended = true;
+        reached.add(j);
+      }
+    }
+    return extended;
+  });
+  return { skipped, reached: [...reached].sort((a, b) => a - b).map((j) => universe[j]) };
 }
 
 /** Tag prefixes of a superset of the globs' tags (undefined: every tag, when a glob starts with `*`). */

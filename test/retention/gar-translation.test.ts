@@ -62,6 +62,29 @@ describe('GarCleanupTranslation', () => {
     expect(result.report.warnings.join('\n')).toMatch(/"api" also matches api-gateway \(a different policy\); nothing is deleted from api/);
   });
 
+  test('prefix clashes: only names that another policy\'s image extends lose their DELETE, and the warning names every such image once', () => {
+    const week = { rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 7 }] };
+    const month = { rules: [{ tagState: TagState.UNTAGGED, expireAfterDays: 30 }] };
+    // Group "week": api (extended by api-gateway of "month", and by api-v2 of its own group), api-v2, web (extended by web-admin and
+    // web-ui of "month"), worker (extended by nothing). Group "month": api-gateway, web-admin, web-ui, we (extended by web, web-admin, ...).
+    const result = GarCleanupTranslation.translate([
+      { packageName: 'web', policy: week },
+      { packageName: 'api', policy: week },
+      { packageName: 'api-v2', policy: week },
+      { packageName: 'worker', policy: week },
+      { packageName: 'web-ui', policy: month },
+      { packageName: 'api-gateway', policy: month },
+      { packageName: 'web-admin', policy: month },
+      { packageName: 'we', policy: month },
+    ]);
+    const deleted = (id: string) => result.policies.find((p) => p.id === id)?.condition?.packageNamePrefixes;
+    expect(deleted('api-r0-delete-older')).toEqual(['api-v2', 'worker']);
+    expect(deleted('api-gateway-r0-delete-older')).toEqual(['api-gateway', 'web-admin', 'web-ui']);
+    const text = result.report.warnings.join('\n');
+    expect(text).toContain('"api", "web": Artifact Registry selects images by name prefix, and "api", "web" also matches api-gateway, web-admin, web-ui (a different policy); nothing is deleted from api, web');
+    expect(text).toContain('"we": Artifact Registry selects images by name prefix, and "we" also matches web (a different policy); nothing is deleted from we');
+  });
+
   test('tag globs that are not prefix* are not deleted (tag_prefixes would reach further) and are shielded by their prefix', () => {
     const result = GarCleanupTranslation.translate([{
       packageName: 'api',
