@@ -346,18 +346,21 @@ function alternatives(items: string[]): string {
 
 function mergeRules(rules: HarborRule[]): HarborRule[] {
   const out: HarborRule[] = [];
-  const byKey = new Map<string, HarborRule>();
+  // A rule merged with others takes the sorted union of their repositories (gathered in a set, sorted once at the end).
+  const byKey = new Map<string, { rule: HarborRule; merged?: Set<string> }>();
   for (const r of rules) {
     const key = JSON.stringify([r.template, r.params, r.selection]);
     const existing = byKey.get(key);
     if (existing) {
-      existing.repositories = [...new Set([...existing.repositories, ...r.repositories])].sort();
+      existing.merged ??= new Set(existing.rule.repositories);
+      for (const repository of r.repositories) existing.merged.add(repository);
       continue;
     }
     const copy = { ...r, repositories: [...r.repositories] };
-    byKey.set(key, copy);
+    byKey.set(key, { rule: copy });
     out.push(copy);
   }
+  for (const { rule, merged } of byKey.values()) if (merged) rule.repositories = [...merged].sort();
   return out;
 }
 
