@@ -715,8 +715,9 @@ export class ContainerRegistry extends Construct {
       const existing = this.grants.get(key);
       if (existing) return existing;
       if (!abac && !whole) {
+        const pathSet = new Set(paths);
         AzureWarnings._emit(this, 'grant-registry-wide', `${method} (${role}) on registry "${u.name}": with legacy registry permissions Azure roles are registry-wide, ` +
-          `so the grant of ${paths.join(', ')} also covers ${all.filter((p) => !paths.includes(p)).join(', ')} (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories)`);
+          `so the grant of ${paths.join(', ')} also covers ${all.filter((p) => !pathSet.has(p)).join(', ')} (roleAssignmentMode ABAC_REPOSITORY_PERMISSIONS names repositories)`);
       }
       const id = `Grant-${role}-${principal}-${u.name}${scoped ? `-${AcrRegistry._hash(paths.join(','))}` : ''}`;
       const assignment = new RoleAssignment(this, id, abac ? {

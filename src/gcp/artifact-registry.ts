@@ -558,7 +558,8 @@ export class ContainerRegistry extends Construct {
     const environments = physical.length === 1 && physical[0] === '' ? [''] : (asked ?? physical).filter((e) => physical.includes(e));
     const repositories = physical.filter((e) => environments.includes(e)).map((e) => this.byEnvironment.get(e)!);
     const covered = patterns === undefined ? images : images.filter((image) => Glob.matchesAny(patterns, image));
-    const beyond = images.filter((image) => !covered.includes(image));
+    const coveredSet = new Set(covered);
+    const beyond = images.filter((image) => !coveredSet.has(image));
     const tagsBeyond = asked !== undefined && environments.length === 1 && environments[0] === '' && chain.some((e) => !asked.includes(e));
     if (beyond.length > 0 || tagsBeyond) {
       GcpWarnings._emit(this, 'image-scope',

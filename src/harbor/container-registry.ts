@@ -422,7 +422,8 @@ export class ContainerRegistry extends Construct {
       const held = Object.entries(this.projectNames).filter(([, p]) => p === project).map(([e]) => e);
       const all = held.flatMap((e) => spec.repositories.map((r) => Naming.harborRepositoryPath(spec, r.name, e || undefined)));
       const granted = held.filter((e) => envs.includes(e)).flatMap((e) => images.map((i) => Naming.harborRepositoryPath(spec, i, e || undefined)));
-      const wider = all.filter((p) => !granted.includes(p));
+      const grantedSet = new Set(granted);
+      const wider = all.filter((p) => !grantedSet.has(p));
       if (wider.length > 0) {
         HarborWarnings._emit(this, 'grant-project-wide', `${method} to robot "${robotName}" in project "${project}": Harbor robots are scoped to projects, ` +
           `so the grant of ${granted.join(', ')} also covers ${wider.join(', ')}`);
