@@ -122,9 +122,15 @@ export class GarAccessMatrix {
     const caches = spec.upstreamCaches ?? [];
     // As ContainerRegistry decides it: immutable_tags is on only when every image's decision says so.
     const immutableTags = spec.repositories.every((r) => TagPolicyDecision.gar(EffectiveSpec.tagPolicy(spec, r)).immutableTags);
-    const capsOf = (identity: string, kind: AccessResourceKind, environment: string, name: string): Capability[] => model
-      .find((e) => e.identity === identity && e.resource.kind === kind && e.resource.environment === environment && e.resource.name === name)
-      ?.capabilities ?? [];
+    // The model's entry of each identity and resource (the first, as a search of the list would find it).
+    const entryKey = (identity: string, kind: AccessResourceKind, environment: string, name: string) => `${identity}\n${kind}\n${environment}\n${name}`;
+    const byKey = new Map<string, Capability[]>();
+    for (const e of model) {
+      const key = entryKey(e.identity, e.resource.kind, e.resource.environment, e.resource.name);
+      if (!byKey.has(key)) byKey.set(key, e.capabilities);
+    }
+    const capsOf = (identity: string, kind: AccessResourceKind, environment: string, name: string): Capability[] =>
+      byKey.get(entryKey(identity, kind, environment, name)) ?? [];
 
     const scanReaders = new Map<string, string[]>();
     for (const e of model.filter((x) => x.capabilities.includes(Capability.READ_SCAN_RESULTS))) {
