@@ -3,6 +3,7 @@
  * The command-line entry point (`container-registry`). Node-only, outside the
  * jsii API. Each command lives in its own module and registers here.
  */
+import { UsageError } from './args';
 import { Command, Io } from './command';
 import { planCommand } from './plan';
 import { previewCommand } from './preview';
@@ -56,7 +57,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await command.run(args, io);
   } catch (e: any) {
     io.err(e?.message ?? String(e));
-    return 1;
+    // 2: the command was called wrongly (an option); 1: a problem of the input.
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

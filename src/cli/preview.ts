@@ -1,5 +1,5 @@
 import { readFileSync } from 'fs';
-import { parseArgs } from './args';
+import { parseArgs, UsageError } from './args';
 import { Command, Io } from './command';
 import { Listing, ListedImage, parseListing, Timestamps } from './image-listings';
 import { parseClouds } from './validate';
@@ -42,7 +42,7 @@ export const previewCommand: Command = {
     }
     const now = typeof options.now === 'string' ? Timestamps.parseNow(options.now) : new Date();
     if (options.cloud !== undefined && typeof options.spec !== 'string') {
-      throw new Error('--cloud chooses the clouds of a --spec preview; a native policy (--ecr-policy, --gar-policies, --acr-commands, --harbor-policy) is one cloud already');
+      throw new UsageError('--cloud chooses the clouds of a --spec preview; a native policy (--ecr-policy, --gar-policies, --acr-commands, --harbor-policy) is one cloud already');
     }
     const clouds = parseClouds(options.cloud) ?? Object.values(Cloud);
     const listingName = options.images === '-' ? 'standard input' : options.images;

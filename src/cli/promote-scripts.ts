@@ -2,7 +2,7 @@ import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, 
 import { dirname, join } from 'path';
 import { GeneratedWorkflow, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../promotion';
 import { Cloud, RegistrySpec } from '../spec';
-import { parseArgs, ParsedArgs } from './args';
+import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command, Io } from './command';
 import { readSpecFile } from './spec-file';
 import { parseClouds } from './validate';
@@ -53,7 +53,7 @@ function isExecutable(path: string): boolean {
 
 function clouds(options: ParsedArgs['options']): Cloud[] {
   const list = parseClouds(options.cloud);
-  if (!list || list.length === 0) throw new Error(`--cloud is required (${Object.values(Cloud).join(', ')}; comma-separated for several)`);
+  if (!list || list.length === 0) throw new UsageError(`--cloud is required (${Object.values(Cloud).join(', ')}; comma-separated for several)`);
   return list;
 }
 
@@ -122,7 +122,7 @@ export const workflowCommand: Command = {
       return 2;
     }
     const list = clouds(options);
-    if (list.length !== 1) throw new Error('--cloud: give exactly one cloud (the workflow is per cloud)');
+    if (list.length !== 1) throw new UsageError('--cloud: give exactly one cloud (the workflow is per cloud)');
     const spec = readSpecFile(positionals[0], io.err, list);
     if (!spec) return 1;
     io.out(generate(spec, list[0], options, io).text.replace(/\n$/, ''));

@@ -1,15 +1,22 @@
 import { Cloud, RegistrySpec, SpecLoader, SpecProblem, SpecSummary, SpecValidator } from '../spec';
-import { parseArgs } from './args';
+import { parseArgs, UsageError } from './args';
 import { Command } from './command';
 import { loadLazily } from './lazy';
 import { readSpecFileText } from './spec-file';
 
-/** Parses `--cloud aws,gcp` into clouds, with a clear error for an unknown one. */
+/**
+ * Parses `--cloud aws,gcp` into clouds: a usage error for an unknown cloud and
+ * for a cloud listed twice (with several clouds, promote-scripts writes each
+ * cloud's scripts in a folder of its own, so `aws,aws` would change the layout).
+ */
 export function parseClouds(value: string | true | undefined): Cloud[] | undefined {
   if (value === undefined || value === true) return undefined;
   const all = Object.values(Cloud) as string[];
+  const seen = new Set<string>();
   return value.split(',').map((c) => {
-    if (!all.includes(c)) throw new Error(`--cloud: "${c}" is not a cloud (allowed: ${all.join(', ')})`);
+    if (!all.includes(c)) throw new UsageError(`--cloud: "${c}" is not a cloud (allowed: ${all.join(', ')}; comma-separated, lower case)`);
+    if (seen.has(c)) throw new UsageError(`--cloud: "${c}" is listed twice in "${value}"; list each cloud once`);
+    seen.add(c);
     return c as Cloud;
   });
 }

@@ -341,9 +341,9 @@ describe('container-registry preview on Harbor', () => {
     const two = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', HARBOR, '--now', NOW, '--cloud', 'aws,harbor']);
     expect(two.out.split('\n').pop()).toBe('6 images; would delete: neutral 3, ECR 3, Harbor 2');
     expect(await runCli(['preview', '--spec', SPEC, '--images', HARBOR, '--cloud', 'ibm']))
-      .toMatchObject({ code: 1, err: expect.stringContaining('--cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor)') });
+      .toMatchObject({ code: 2, err: expect.stringContaining('--cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor') });
     expect(await runCli(['preview', '--ecr-policy', SPEC, '--images', HARBOR, '--cloud', 'harbor']))
-      .toMatchObject({ code: 1, err: expect.stringContaining('--cloud chooses the clouds of a --spec preview') });
+      .toMatchObject({ code: 2, err: expect.stringContaining('--cloud chooses the clouds of a --spec preview') });
   });
 
   test('the Harbor column evaluates the repository the spec names for the environment: a listing of another one is refused', async () => {
