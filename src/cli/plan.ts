@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
-import { parseArgs } from './args';
+import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command } from './command';
 import { loadLazily } from './lazy';
-import { readSpecFile } from './spec-file';
+import { optionsForClouds, readSpecFile, writeOutput } from './spec-file';
 import { parseClouds } from './validate';
+import { AZURE_LOCATION, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 
 /**
  * `container-registry plan <spec>`: renders every policy the spec produces on
@@ -25,6 +26,7 @@ export const planCommand: Command = {
     }
     const file = positionals[0];
     const clouds = parseClouds(options.cloud) ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
+    checkPlanOptions(options, clouds);
     const spec = readSpecFile(file, io.err, clouds);
     if (!spec) return 1;
     const entries: PolicyPlanEntry[] = [];
@@ -63,7 +65,7 @@ export const planCommand: Command = {
       io.out(`${out} is up to date`);
       return 0;
     }
-    writeFileSync(out, rendered);
+    writeOutput(out, rendered);
     io.out(`wrote ${out}: ${entries.length} policies`);
     return 0;
   },
@@ -96,6 +98,36 @@ function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
   return EcrPolicyPlan.fromStack(stack);
 }
 
+
+/**
+ * The plan's options, checked before anything is read: each against the grammar of
+ * what it becomes in the plan (a GCP project id and location, an Azure resource group
+ * and location), and none ignored: `--check` compares with `--out`, and a cloud's
+ * options need that cloud in `--cloud`.
+ */
+function checkPlanOptions(options: ParsedArgs['options'], clouds: Cloud[]): void {
+  if (options.check && typeof options.out !== 'string') {
+    throw new UsageError('--check compares the plan with the file given by --out: give --out FILE (without --out, the plan is printed)');
+  }
+  optionsForClouds(options, clouds, { 'gcp-project': Cloud.GCP, 'gcp-location': Cloud.GCP, 'azure-resource-group': Cloud.AZURE, 'azure-location': Cloud.AZURE });
+  const grammars: Array<[string, RegExp, string]> = [
+    ['gcp-project', GCP_PROJECT_ID, 'a GCP project id (6-30 lower-case letters, digits and hyphens, starting with a letter)'],
+    ['gcp-location', GCP_LOCATION, 'a GCP location (such as europe-west1, or the multi-region us)'],
+    ['azure-resource-group', AZURE_RESOURCE_GROUP, 'an Azure resource group name (1-90 letters, digits, _ ( ) - and ., not ending with .)'],
+    ['azure-location', AZURE_LOCATION, 'an Azure location as ARM spells it (such as westeurope)'],
+  ];
+  const problems = grammars
+    .filter(([key, grammar]) => typeof options[key] === 'string' && !grammar.test(options[key] as string))
+    .map(([key, , what]) => `--${key}: ${JSON.stringify(options[key])} is not ${what}`);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+}
+
+/**
+ * Azure resource group names: "Underscores, hyphens, periods, parentheses, and letters or
+ * digits", 1-90 characters, "Can't end with period" (Azure docs, "Naming rules and
+ * restrictions for Azure resources", Microsoft.Resources/resourcegroups).
+ */
+const AZURE_RESOURCE_GROUP = /^[\p{L}\p{N}_().-]{0,89}[\p{L}\p{N}_()-]$/u;
 
 function str(v: string | true | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { parseArgs, UsageError } from './args';
 import { Command, Io } from './command';
 import { Listing, ListedImage, parseListing, Timestamps } from './image-listings';
+import { readProblem } from './spec-file';
 import { parseClouds } from './validate';
 import {
   AcrPurgeEvaluator, AcrPurgeTranslation, AcrRetentionEvaluator, EcrLifecycleEvaluator, EcrLifecycleTranslation,
@@ -24,7 +25,7 @@ function read(file: string, io: Io, what: string): Promise<string> | string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e: any) {
-    throw new Error(`cannot read ${what} ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new Error(`cannot read ${what} ${file}: ${readProblem(e)}`);
   }
 }
 

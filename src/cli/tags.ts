@@ -1,5 +1,5 @@
 import { RetentionTagCheck } from '../retention';
-import { EffectiveSpec, TagStrategy } from '../spec';
+import { EffectiveSpec, Naming, TagStrategy } from '../spec';
 import { BuildTags, BuildTagSet, ComputedTag, TagLint } from '../tagging';
 import { parseArgs } from './args';
 import { Command } from './command';
@@ -43,6 +43,12 @@ export const tagsCommand: Command = {
       const repo = typeof name === 'string' ? spec.repositories.find((r) => r.name === name) : undefined;
       if (typeof name === 'string' && !repo) {
         io.err(`--repository: "${name}" is not a repository of ${options.spec} (${spec.repositories.map((r) => r.name).join(', ')})`);
+        return 1;
+      }
+      // An environment tag names an environment of the chain: another would never be promoted into.
+      const envs = Naming.environmentNames(spec);
+      if (typeof options['promote-to'] === 'string' && !envs.includes(options['promote-to'])) {
+        io.err(`--promote-to: "${options['promote-to']}" is not an environment of ${options.spec} (${envs.join(', ') || 'it has none'})`);
         return 1;
       }
       const policy = EffectiveSpec.tagPolicy(spec, repo);

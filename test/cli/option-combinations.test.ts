@@ -1,0 +1,89 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { runCli } from './run-cli';
+
+// Hostile-user sweep (issue 15's classes): options that were silently ignored, and output
+// paths that failed with Node's raw error (or half-way through the files).
+const dir = mkdtempSync(join(tmpdir(), 'cli-options-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const spec = join(dir, 'registry.yaml');
+writeFileSync(spec, [
+  'name: platform',
+  'repositories: [{name: api}]',
+  'environments:',
+  '  chain: [{name: dev}, {name: prod}]',
+  'access:',
+  '  pushers: [{name: ci, github: {repository: o/r, branch: main}}]',
+  '  promoters: [{name: promoter, github: {repository: o/r, environment: prod}}]',
+  '',
+].join('\n'));
+
+describe('no option is silently ignored', () => {
+  test.each<[string, string[], RegExp]>([
+    // plan --check without --out printed the plan and exited 0: a CI check that checked nothing.
+    ['plan --check without --out', ['plan', spec, '--cloud', 'gcp', '--check'], /^--check compares the plan with the file given by --out: give --out FILE/],
+    ['plan --gcp-project with --cloud aws', ['plan', spec, '--cloud', 'aws', '--gcp-project', 'my-project'], /^--gcp-project applies to --cloud gcp, which --cloud aws does not include$/],
+    ['plan --azure-location with --cloud gcp', ['plan', spec, '--cloud', 'gcp', '--azure-location', 'westeurope'], /^--azure-location applies to --cloud azure/],
+    ['promote-scripts --aws-region with --cloud gcp', ['promote-scripts', spec, '--cloud', 'gcp', '--aws-region', 'eu-west-1', '--out', join(dir, 'x')], /^--aws-region applies to --cloud aws, which --cloud gcp does not include$/],
+    ['workflow --harbor-host with --cloud azure', ['workflow', spec, '--cloud', 'azure', '--harbor-host', 'harbor.example.com'], /^--harbor-host applies to --cloud harbor/],
+    // With several clouds --workflow-path was dropped: each cloud wrote its default file.
+    ['promote-scripts --workflow-path with two clouds', ['promote-scripts', spec, '--cloud', 'aws,gcp', '--workflow-path', '.github/workflows/x.yml', '--out', join(dir, 'x')],
+      /^--workflow-path names one workflow file, but --cloud aws,gcp writes one per cloud/],
+  ])('%s: usage error, exit 2, nothing written', async (_, args, message) => {
+    const r = await runCli(args);
+    expect(r.err).toMatch(message);
+    expect(r.code).toBe(2);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  test.each<[string, string[], RegExp]>([
+    // These became the project and location of every member and resource id in the plan.
+    ['--gcp-project', ['--cloud', 'gcp', '--gcp-project', 'BAD PROJECT'], /^--gcp-project: "BAD PROJECT" is not a GCP project id/],
+    ['--gcp-location', ['--cloud', 'gcp', '--gcp-location', 'Europe West'], /^--gcp-location: "Europe West" is not a GCP location/],
+    ['--azure-location', ['--cloud', 'azure', '--azure-location', 'West Europe'], /^--azure-location: "West Europe" is not an Azure location as ARM spells it/],
+    ['--azure-resource-group', ['--cloud', 'azure', '--azure-resource-group', 'rg.'], /^--azure-resource-group: "rg\." is not an Azure resource group name/],
+  ])('plan %s is checked against the grammar of what it becomes', async (_, args, message) => {
+    const r = await runCli(['plan', spec, ...args]);
+    expect(r).toMatchObject({ code: 2, err: expect.stringMatching(message) });
+  });
+
+  test('tags --promote-to names an environment of the --spec chain', async () => {
+    const r = await runCli(['tags', '--sha', '0123456', '--spec', spec, '--promote-to', 'qa']);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^--promote-to: "qa" is not an environment of .*registry\.yaml \(dev, prod\)$/) });
+  });
+
+  test('negative controls: the same options with their cloud, and --check with --out, are accepted', async () => {
+    const plan = join(dir, 'plan.txt');
+    expect((await runCli(['plan', spec, '--cloud', 'gcp,azure', '--gcp-project', 'my-project-1', '--gcp-location', 'europe-west1',
+      '--azure-resource-group', 'platform_rg-(1).x', '--azure-location', 'westeurope', '--out', plan])).code).toBe(0);
+    expect((await runCli(['plan', spec, '--cloud', 'gcp,azure', '--gcp-project', 'my-project-1', '--gcp-location', 'europe-west1',
+      '--azure-resource-group', 'platform_rg-(1).x', '--azure-location', 'westeurope', '--out', plan, '--check'])).code).toBe(0);
+    expect((await runCli(['workflow', spec, '--cloud', 'harbor', '--harbor-host', 'harbor.example.com'])).code).toBe(0);
+    expect((await runCli(['workflow', spec, '--cloud', 'aws', '--workflow-path', '.github/workflows/x.yml'])).code).toBe(0);
+    expect((await runCli(['tags', '--sha', '0123456', '--spec', spec, '--promote-to', 'prod'])).out).toMatch(/^prod\s+moves\s+environment$/m);
+  });
+});
+
+describe('paths that cannot be read or written: a clear error naming the option, nothing written half-way', () => {
+  test('a folder given as the spec file', async () => {
+    expect(await runCli(['validate', dir])).toMatchObject({ code: 1, err: `cannot read ${dir}: it is a folder, not a file` });
+  });
+
+  test('plan --out: a folder, or a file in a missing folder (was Node\'s EISDIR / ENOENT)', async () => {
+    expect(await runCli(['plan', spec, '--cloud', 'gcp', '--out', dir])).toMatchObject({ code: 1, err: `--out: cannot write ${dir}: it is a folder; give a file name` });
+    const missing = join(dir, 'no', 'such', 'plan.txt');
+    expect(await runCli(['plan', spec, '--cloud', 'gcp', '--out', missing])).toMatchObject({ code: 1, err: `--out: cannot write ${missing}: its folder ${join(dir, 'no', 'such')} does not exist` });
+  });
+
+  test('promote-scripts --out: a file (was ENOTDIR), or a folder where a file must go: nothing is written', async () => {
+    expect(await runCli(['promote-scripts', spec, '--cloud', 'aws', '--out', spec])).toMatchObject({ code: 1, err: `--out: ${spec} is a file; give the folder to write .github/ into` });
+    // The workflow's path is taken by a folder: refused before the scripts are written.
+    const out = join(dir, 'blocked');
+    mkdirSync(join(out, '.github', 'workflows', 'promote-aws.yml'), { recursive: true });
+    const r = await runCli(['promote-scripts', spec, '--cloud', 'aws', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^--out: cannot write .*promote-aws\.yml \(it is a folder; give a file name\); nothing was written$/);
+    expect(readdirSync(join(out, '.github'))).toEqual(['workflows']);
+  });
+});
