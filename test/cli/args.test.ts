@@ -1,6 +1,6 @@
+import { runCli } from './run-cli';
 import { parseArgs, UsageError } from '../../src/cli/args';
 import { parseClouds } from '../../src/cli/validate';
-import { runCli } from './run-cli';
 
 describe('parseArgs', () => {
   test('positionals, --key value, --key=value (values may hold "=") and flags, in any order', () => {
