@@ -1,11 +1,12 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { GeneratedWorkflow, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../promotion';
+import { GeneratedWorkflow, PromotionPlan, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow, PromotionWorkflowOptions } from '../promotion';
 import { Cloud, RegistrySpec } from '../spec';
 import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command, Io } from './command';
 import { optionsForClouds, outputProblem, readSpecFile } from './spec-file';
 import { parseClouds } from './validate';
+import { Problems, ProblemsError } from '../spec/problems';
 
 const VALUED = [
   'cloud', 'out', 'image', 'branch', 'pusher', 'aws-account-id', 'aws-region', 'gcp-project-id', 'gcp-location',
@@ -28,8 +29,7 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
     branch: str('branch'),
     pusher: str('pusher'),
   };
-  const plan = PromotionPlanner.plan(spec, planOptions);
-  const workflow = PromotionWorkflow.generate(plan, {
+  const workflowOptions: PromotionWorkflowOptions = {
     // With several clouds, each gets its own folder under --scripts-dir (their scripts differ); the files they
     // share are written once, to <scripts-dir>/lib (default .github/promotion/lib).
     scriptsDir: str('scripts-dir') && clouds(options).length > 1 ? `${str('scripts-dir')}/${cloud}` : str('scripts-dir'),
@@ -37,7 +37,17 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
     workflowPath: clouds(options).length > 1 ? undefined : str('workflow-path'),
     buildContext: str('build-context'),
     runsOn: str('runs-on'),
-  });
+  };
+  // The plan's options and the workflow's are reported together.
+  let plan: PromotionPlan;
+  try {
+    plan = PromotionPlanner.plan(spec, planOptions);
+  } catch (e) {
+    const more = Problems._fromMessages(PromotionWorkflow.optionProblems(workflowOptions));
+    if (e instanceof ProblemsError && more.length) throw new ProblemsError(e.heading, [...e.problems, ...more]);
+    throw e;
+  }
+  const workflow = PromotionWorkflow.generate(plan, workflowOptions);
   for (const w of workflow.warnings) io.err(`warning (${cloud}): ${w}`);
   return workflow;
 }

@@ -254,6 +254,19 @@ export function gitRefNameProblem(name: string): string | undefined {
 }
 
 /**
+ * Why a value is not a branch name as GitHub Actions and git use it (the `branch`
+ * of a workflow's `on.push.branches` and of `refs/heads/<branch>`): a full ref
+ * (`refs/heads/main`) is refused with the fix, and the rest follows
+ * `gitRefNameProblem`. Undefined when valid.
+ */
+export function branchNameProblem(value: string): string | undefined {
+  const full = /^refs\/heads\/(.*)$/.exec(value);
+  if (full) return `is a full git ref; give the branch name only: "${full[1]}" (refs/heads/ is added where a ref is needed)`;
+  const problem = gitRefNameProblem(value);
+  return problem ? `is not a git branch name: it ${problem} (git check-ref-format rules)` : undefined;
+}
+
+/**
  * The longest `google.subject` Workload Identity Federation accepts: "The
  * google.subject attribute ... cannot exceed 127 bytes" (Google Cloud IAM docs,
  * "Workload Identity Federation", attribute mappings; the token exchange fails

@@ -87,3 +87,28 @@ describe('paths that cannot be read or written: a clear error naming the option,
     expect(readdirSync(join(out, '.github'))).toEqual(['workflows']);
   });
 });
+
+describe('promotion options are checked against what they become, all at once', () => {
+  test('the planner\'s options and the workflow\'s in one list; nothing written', async () => {
+    const out = join(dir, 'wf');
+    const r = await runCli(['promote-scripts', spec, '--cloud', 'aws', '--out', out, '--branch', 'refs/heads/main', '--image', 'api,api',
+      '--scripts-dir', '../../etc', '--runs-on', 'ubuntu-latest\n  permissions: write-all']);
+    expect(r.code).toBe(1);
+    expect(r.err.split('\n')).toEqual([
+      'Cannot plan promotion of registry "platform": 5 problems',
+      '  - branch: "refs/heads/main" is a full git ref; give the branch name only: "main" (refs/heads/ is added where a ref is needed)',
+      '  - images[1]: "api" is listed twice; list each repository once',
+      '  - scriptsDir: "../../etc" is not a folder of the repository: a relative path of names of letters, digits, . _ - (no "..", no leading /, no spaces)',
+      '  - libraryDir: "../../etc/lib" is not a folder of the repository: a relative path of names of letters, digits, . _ - (no "..", no leading /, no spaces)',
+      '  - runsOn: "ubuntu-latest\\n  permissions: write-all" is not a runner label: one line, not empty, without leading or trailing spaces (ubuntu-latest)',
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  test('negative control: a branch with a slash, a scripts folder and a self-hosted label', async () => {
+    const r = await runCli(['workflow', spec, '--cloud', 'aws', '--branch', 'release/2.x', '--scripts-dir', 'ci/promote', '--runs-on', 'self-hosted']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('branches: [release/2.x]');
+    expect(r.out).toContain('sh ci/promote/promote-dev-to-prod.sh');
+  });
+});
