@@ -140,6 +140,8 @@ export class SpecValidator {
 
 function render(value: unknown): string {
   if (value === undefined) return 'undefined';
+  // JSON has no NaN or Infinity (JSON.stringify writes null): a YAML .nan or .inf is shown as it is.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   // Credentials in a URL never reach a message, whatever field holds the URL.
   const json = redactUrl(JSON.stringify(value) ?? String(value));
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;

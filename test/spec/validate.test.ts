@@ -165,6 +165,22 @@ describe('SpecValidator: specs of the wrong shape, as JavaScript may give them',
     expect(problems).toContain(message);
   });
 
+  // Hostile-user sweep: a Set, Map or Date has no own keys, so it passed the shape check as an empty map.
+  test.each<[string, any, string]>([
+    ['a Set of labels', { labels: new Set(['a']) }, 'labels: {} has the wrong type: expected a map, got a Set'],
+    ['a Map of labels', { labels: new Map([['team', 'x']]) }, 'labels: {} has the wrong type: expected a map, got a Map'],
+    ['a Date as the network section', { network: new Date(0) }, 'network: "1970-01-01T00:00:00.000Z" has the wrong type: expected a map, got a Date'],
+    ['bytes as a name', { name: Buffer.from('platform') }, 'has the wrong type: expected a string, got binary data'],
+  ])('%s is a problem naming the field', (_, fields, message) => {
+    const problems = SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api' }], ...fields }).problems.map((p) => `${p.path}: ${p.value} ${p.message}`);
+    expect(problems).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('negative control: a map made without a prototype is a map', () => {
+    const labels = Object.assign(Object.create(null), { team: 'platform' });
+    expect(SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api' }], labels }).problems).toEqual([]);
+  });
+
   test('fields set to undefined are fields not given', () => {
     expect(SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api', description: undefined }], retention: undefined }).problems).toEqual([]);
   });
