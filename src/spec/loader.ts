@@ -374,7 +374,10 @@ function yamlNodeProblems(doc: Document, syntax: string): Array<{ message: strin
     }
     if (node.anchor) defined.add(node.anchor);
     const tag = node.tag;
-    if (tag && !CORE_TAGS.includes(tag) && !doc.warnings.some((w) => w.pos[0] >= (node.range?.[0] ?? 0) - tag.length - 2 && w.pos[0] <= (node.range?.[0] ?? 0))) {
+    // A tag the parser could not resolve is reported once, by its warning.
+    const start = node.range?.[0] ?? 0;
+    const warned = (t: string) => doc.warnings.some((w) => w.pos[0] >= start - t.length - 2 && w.pos[0] <= start);
+    if (tag && !CORE_TAGS.includes(tag) && !warned(tag)) {
       problems.push({
         message: `is not valid for a spec: the YAML tag ${shortTag(tag)} makes a value no spec field holds; a spec holds strings, numbers, booleans, lists and maps (remove the tag)`,
         offset: node.range?.[0] ?? 0,

@@ -18,7 +18,7 @@ export class Tokens {
       // file for tokens, and skipped their validation.
       if (!Number.isFinite(value)) return false;
       const words = new Uint32Array(new Float64Array([value]).buffer);
-      const marker = words[1] >>> 16;
+      const marker = Math.floor(words[1] / 0x10000);
       return marker === 0xfbff || marker === 0xfdff;
     }
     if (Array.isArray(value)) {
