@@ -3,8 +3,9 @@ import { GithubOidc } from './github-oidc';
 import { Glob } from './glob';
 import {
   ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED,
-  AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, GCP_LOCATION, gcpKmsKey,
-  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
+  AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, azureSecretId,
+  GCP_LOCATION, gcpKmsKey,
+  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_NAME, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SECRET_VERSION, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
 } from './grammars';
 import { Naming } from './naming';
@@ -88,7 +89,6 @@ const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 /** A CVE id (cve.org: CVE-YYYY-NNNN, four or more digits) or a GitHub advisory id (GHSA-xxxx-xxxx-xxxx). */
 const VULNERABILITY_ID = /^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/;
 const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
-const GCP_SECRET_VERSION = /^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/;
 const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 /** Harbor's resource name grammar (goharbor/harbor src/pkg/project/manager.go:61, restrictedNameChars). */
@@ -496,6 +496,23 @@ class Checker {
     if ((id?.awsAccountIds ?? []).length > 0 && role !== 'pullers') {
       this.add(`${path}.awsAccountIds`, id.awsAccountIds, 'is only allowed for pullers: other accounts may pull through repository policies, never push or promote');
     }
+    // An empty list is not "every": the identity would act in no environment or on no repository
+    // (AccessModel reads the list as given), so the grants it exists for would never be made.
+    for (const field of ['environments', 'repositories'] as const) {
+      if (Array.isArray(id?.[field]) && id[field]!.length === 0) {
+        this.add(`${path}.${field}`, id[field], `is empty, so the identity gets no ${field === 'environments' ? 'environment' : 'repository'}: `
+          + `list ${field === 'environments' ? 'its environments' : 'its repositories (globs)'}, or leave ${field} out for every one`);
+      }
+    }
+    // An environment or repository glob listed twice is a copy-paste slip more often than an intent (like a repository
+    // or an event listed twice). Principals listed twice are granted once by every cloud, and stay accepted.
+    for (const field of ['environments', 'repositories'] as const) {
+      const list = id?.[field] as unknown[] | undefined;
+      if (!Array.isArray(list)) continue;
+      list.forEach((v, j) => {
+        if (typeof v === 'string' && list.indexOf(v) < j) this.add(`${path}.${field}[${j}]`, v, `is listed twice in ${field}; list each once`);
+      });
+    }
     (id?.environments ?? []).forEach((env, j) => {
       if (!envs.includes(env)) {
         this.add(`${path}.environments[${j}]`, env, envs.length ? `is not an environment of the chain (${envs.join(', ')})` : 'is not allowed: the spec has no environments');
@@ -624,8 +641,16 @@ class Checker {
       this.add('replication.replicas', replicas, 'must list at least one replica (region)');
       return;
     }
+    const destinations = new Map<string, number>();
     (replicas ?? []).forEach((r, i) => {
       const path = `replication.replicas[${i}]`;
+      // The same destination twice: ECR would get a rule with a duplicate destination, ACR a second replication of one location.
+      const key = JSON.stringify([r?.cloud ?? null, r?.region, r?.awsAccountId ?? null]);
+      if (destinations.has(key)) {
+        this.add(`${path}.region`, r?.region, `repeats replication.replicas[${destinations.get(key)}] (same region${r?.cloud ? ', cloud' : ''}${r?.awsAccountId ? ' and account' : ''}); list each replica once`);
+      } else {
+        destinations.set(key, i);
+      }
       if (r.cloud !== undefined && !enumValues(Cloud).includes(r.cloud)) {
         this.add(`${path}.cloud`, r.cloud, `is not a cloud (allowed: ${enumValues(Cloud).join(', ')})`);
       }
@@ -688,6 +713,8 @@ class Checker {
       this.upstreamUrl(path, c);
       if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PULL_THROUGH_SECRET_PREFIX)) {
         this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PULL_THROUGH_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
+      } else if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && (!ECR_PULL_THROUGH_SECRET_NAME.test(c.awsSecretName) || c.awsSecretName.length > 512)) {
+        this.add(`${path}.awsSecretName`, c.awsSecretName, `is not a Secrets Manager secret name: "${ECR_PULL_THROUGH_SECRET_PREFIX}" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)`);
       }
       if (this.aws && (c?.upstream === UpstreamRegistry.DOCKER_HUB || c?.upstream === UpstreamRegistry.GITHUB) && !c.awsSecretName) {
         this.add(`${path}.awsSecretName`, undefined, `is required on AWS for upstream "${c.upstream}": ECR pull-through caches of Docker Hub and GHCR need credentials in a secret named ecr-pullthroughcache/<name>`);
@@ -696,7 +723,13 @@ class Checker {
         this.add(`${path}.upstream`, c.upstream, 'is not supported by ECR pull-through caches (supported upstreams: docker-hub, ghcr, quay, ecr-public); target other clouds with `validate --cloud`');
       }
       if (c?.gcpSecretVersion !== undefined && !this.skip(c.gcpSecretVersion) && !GCP_SECRET_VERSION.test(c.gcpSecretVersion)) {
-        this.add(`${path}.gcpSecretVersion`, c.gcpSecretVersion, 'is not a Secret Manager secret version (projects/<p>/secrets/<s>/versions/<v>)');
+        this.add(`${path}.gcpSecretVersion`, c.gcpSecretVersion,
+          'is not a Secret Manager secret version (projects/<project>/secrets/<secret id of letters, digits, - and _>/versions/<number or latest>)');
+      }
+      for (const field of ['azureUsernameSecretId', 'azurePasswordSecretId'] as const) {
+        const id = c?.[field];
+        const problem = typeof id === 'string' && !this.skip(id) ? azureSecretId(id) : undefined;
+        if (problem) this.add(`${path}.${field}`, id, problem);
       }
       if ((c?.azureUsernameSecretId === undefined) !== (c?.azurePasswordSecretId === undefined)) {
         this.add(`${path}.azurePasswordSecretId`, c?.azurePasswordSecretId, 'and azureUsernameSecretId go together: an ACR credential set needs both Key Vault secrets');

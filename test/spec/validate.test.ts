@@ -197,3 +197,54 @@ describe('SpecValidator: specs of the wrong shape, as JavaScript may give them',
     expect(error.message).toMatch(/^Invalid registry spec "Bad_Name": 2 problems\n/);
   });
 });
+
+// Hostile-user sweep (issue 15's classes): lists that grant nothing or repeat themselves, and credential
+// references checked only by a prefix; each was accepted.
+describe('SpecValidator: identity lists and credential references', () => {
+  const gh = { repository: 'example/platform', branch: 'main' };
+  const access = (pullers: any[], promoters: any[] = []) => validSpec({
+    access: { pushers: [{ name: 'ci', github: gh }], pullers, promoters },
+  });
+  const hub = (fields: any) => validSpec({ upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB, awsSecretName: 'ecr-pullthroughcache/hub', ...fields }] });
+
+  test.each<[string, RegistrySpec, string]>([
+    // `environments: []` is not "every environment": the promoter performed no hop (promote-scripts then refused).
+    ['a promoter with no environment', access([], [{ name: 'promoter', environments: [], github: { repository: 'example/platform', environment: 'prod' } }]),
+      'access.promoters[0].environments: [] is empty, so the identity gets no environment: list its environments, or leave environments out for every one'],
+    ['a puller with no repository', access([{ name: 'rt', repositories: [], awsAccountIds: ['111122223333'] }]),
+      'access.pullers[0].repositories: [] is empty, so the identity gets no repository: list its repositories (globs), or leave repositories out for every one'],
+    ['an environment listed twice', access([], [{ name: 'promoter', environments: ['prod', 'prod'], github: { repository: 'example/platform', environment: 'prod' } }]),
+      'access.promoters[0].environments[1]: "prod" is listed twice in environments; list each once'],
+    ['a repository glob listed twice', access([{ name: 'rt', repositories: ['api', 'jobs/*', 'api'], awsAccountIds: ['111122223333'] }]),
+      'access.pullers[0].repositories[2]: "api" is listed twice in repositories; list each once'],
+    ['a replica listed twice', validSpec({ replication: { replicas: [{ region: 'eu-west-2', cloud: Cloud.AWS }, { region: 'eu-west-2', cloud: Cloud.AWS }] } }),
+      'replication.replicas[1].region: "eu-west-2" repeats replication.replicas[0] (same region, cloud); list each replica once'],
+    // Only the prefix was checked: a secret named "ecr-pullthroughcache/" alone, or with a space.
+    ['an ECR secret with no name after the prefix', hub({ awsSecretName: 'ecr-pullthroughcache/' }),
+      'upstreamCaches[0].awsSecretName: "ecr-pullthroughcache/" is not a Secrets Manager secret name: "ecr-pullthroughcache/" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)'],
+    ['an ECR secret with a space', hub({ awsSecretName: 'ecr-pullthroughcache/docker hub' }), 'upstreamCaches[0].awsSecretName: "ecr-pullthroughcache/docker hub" is not a Secrets Manager secret name'],
+    ['a Secret Manager version with spaces', hub({ username: 'bot', gcpSecretVersion: 'projects/my-project/secrets/hub token/versions/1' }),
+      'upstreamCaches[0].gcpSecretVersion: "projects/my-project/secrets/hub token/versions/1" is not a Secret Manager secret version'],
+    ['a Secret Manager version that is not a number', hub({ username: 'bot', gcpSecretVersion: 'projects/my-project/secrets/hub/versions/v1' }), 'is not a Secret Manager secret version'],
+    // Not checked at all: the Azure construct then assigned the secret reader role on the whole vault.
+    ['a Key Vault secret id that is not a URL', hub({ azureUsernameSecretId: 'hub-user', azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token' }),
+      'upstreamCaches[0].azureUsernameSecretId: "hub-user" is not a Key Vault secret id (https://<vault>.vault.azure.net/secrets/<name>[/<version>])'],
+    ['a Key Vault key id given as a secret id', hub({ azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/u', azurePasswordSecretId: 'https://kv1.vault.azure.net/keys/p' }),
+      'upstreamCaches[0].azurePasswordSecretId: "https://kv1.vault.azure.net/keys/p" is not a Key Vault secret id'],
+  ])('%s is a problem naming the field', (_, spec, message) => {
+    expect(render(spec)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('negative controls: the same fields, valid, are accepted', () => {
+    expect(render(access([{ name: 'rt', repositories: ['api', 'jobs/*'], gcpMembers: ['user:a@example.com', 'user:b@example.com'] }],
+      [{ name: 'promoter', environments: ['staging', 'prod'], github: { repository: 'example/platform', environment: 'prod' } }]))).toEqual([]);
+    expect(render(validSpec({ replication: { replicas: [{ region: 'eu-west-2', cloud: Cloud.AWS }, { region: 'eu-west-2', cloud: Cloud.AWS, awsAccountId: '444455556666' }] } }))).toEqual([]);
+    expect(render(hub({
+      awsSecretName: 'ecr-pullthroughcache/docker-hub/bot_1+x=y.z@corp',
+      username: 'bot',
+      gcpSecretVersion: 'projects/123456789/secrets/hub_token-1/versions/latest',
+      azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/hub-user',
+      azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token/0123456789abcdef0123456789abcdef',
+    }))).toEqual([]);
+  });
+});
