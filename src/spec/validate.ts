@@ -5,7 +5,8 @@ import {
   ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED,
   AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, azureSecretId,
   GCP_LOCATION, gcpKmsKey,
-  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_NAME, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SECRET_VERSION, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
+  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_NAME, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SECRET_VERSION, GCP_SUBJECT_MAX_BYTES,
+  gitRefNameProblem,
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
 } from './grammars';
 import { Naming } from './naming';
@@ -714,7 +715,8 @@ class Checker {
       if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PULL_THROUGH_SECRET_PREFIX)) {
         this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PULL_THROUGH_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
       } else if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && (!ECR_PULL_THROUGH_SECRET_NAME.test(c.awsSecretName) || c.awsSecretName.length > 512)) {
-        this.add(`${path}.awsSecretName`, c.awsSecretName, `is not a Secrets Manager secret name: "${ECR_PULL_THROUGH_SECRET_PREFIX}" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)`);
+        this.add(`${path}.awsSecretName`, c.awsSecretName,
+          `is not a Secrets Manager secret name: "${ECR_PULL_THROUGH_SECRET_PREFIX}" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)`);
       }
       if (this.aws && (c?.upstream === UpstreamRegistry.DOCKER_HUB || c?.upstream === UpstreamRegistry.GITHUB) && !c.awsSecretName) {
         this.add(`${path}.awsSecretName`, undefined, `is required on AWS for upstream "${c.upstream}": ECR pull-through caches of Docker Hub and GHCR need credentials in a secret named ecr-pullthroughcache/<name>`);
