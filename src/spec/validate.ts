@@ -714,7 +714,8 @@ class Checker {
       this.upstreamUrl(path, c);
       if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PULL_THROUGH_SECRET_PREFIX)) {
         this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PULL_THROUGH_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
-      } else if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && (!ECR_PULL_THROUGH_SECRET_NAME.test(c.awsSecretName) || c.awsSecretName.length > 512)) {
+      } else if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName)
+        && (!ECR_PULL_THROUGH_SECRET_NAME.test(c.awsSecretName) || c.awsSecretName.length > 512)) {
         this.add(`${path}.awsSecretName`, c.awsSecretName,
           `is not a Secrets Manager secret name: "${ECR_PULL_THROUGH_SECRET_PREFIX}" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)`);
       }
