@@ -134,6 +134,12 @@ function imagesOf(images: ListedImage[], repo: string, listingName: string): Lis
     throw new Error(`${listingName} has no image of repository "${repo}"${listed.length ? ` (it lists ${listed.slice(0, 5).join(', ')}${listed.length > 5 ? ', ...' : ''})` : ' (it is empty)'}: `
       + 'list that repository, or name another with --repository');
   }
+  // `api` matches platform/dev/api and platform/prod/api: two repositories, whose images a policy judges apart.
+  const repositories = [...new Set(mine.map((i) => i.repository ?? i.image).filter((i): i is string => i !== undefined))];
+  if (repositories.length > 1) {
+    throw new Error(`${listingName} lists several repositories of image "${repo}" (${repositories.join(', ')}); a retention policy applies to each `
+      + 'repository on its own: give a listing of one (aws ecr describe-images --repository-name <one of them>)');
+  }
   return mine;
 }
 

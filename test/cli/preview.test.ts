@@ -416,8 +416,32 @@ describe('container-registry preview on Harbor', () => {
       '  - [0].push_time: "2026-02-30T00:00:00Z" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z): 2026-02 has 28 days, not 30',
       '  - [0].tags[0].push_time: "yesterday" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z)',
       '  - [1].tags[0].name: "" is not a tag',
-      '  - [1].digest: "latest" is not a digest (sha256:<hex>)',
+      '  - [1].digest: "latest" is not a digest (sha256: and 64 lower-case hex digits)',
       `  - [3]: platform/api@${d(3)} is listed twice (concatenate each repository's listing once)`,
     ].join('\n'));
+  });
+});
+
+// Hostile-user sweep: `--repository api` took the images of platform/dev/api and platform/prod/api as one
+// repository (both end with /api), and judged them together.
+describe('a listing of several repositories of one image is refused', () => {
+  const img = (repositoryName: string, n: number) => ({ repositoryName, imageDigest: d(n), imageTags: [`t${n}`], imagePushedAt: '2026-01-01T00:00:00Z' });
+  test.each<[string, string, RegExp]>([
+    ['ECR', JSON.stringify({ imageDetails: [img('platform/dev/api', 1), img('platform/prod/api', 2)] }),
+      /lists several repositories of image "api" \(platform\/dev\/api, platform\/prod\/api\); a retention policy applies to each repository on its own/],
+    ['gcloud', JSON.stringify([
+      { package: 'europe-docker.pkg.dev/p/platform-dev/api', version: d(1), tags: [], createTime: '2026-01-01T00:00:00Z' },
+      { package: 'europe-docker.pkg.dev/p/platform-prod/api', version: d(2), tags: [], createTime: '2026-01-01T00:00:00Z' },
+    ]), /lists several repositories of image "api" \(europe-docker\.pkg\.dev\/p\/platform-dev\/api, europe-docker\.pkg\.dev\/p\/platform-prod\/api\)/],
+  ])('%s', async (_, listing, message) => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', file(`several-${_}.json`, listing), '--now', NOW]);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(message) });
+  });
+
+  test('negative control: one repository of the image, beside another image\'s', async () => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images',
+      file('one-repo.json', JSON.stringify({ imageDetails: [img('platform/dev/api', 1), img('platform/dev/api', 2), img('platform/dev/web', 3)] })), '--now', NOW]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^repository api: 2 images from /);
   });
 });
