@@ -235,9 +235,9 @@ export class Timestamps {
  * so `0050-01-01T00:00:00Z` became 1950; the year is set on its own instead.
  */
 function utc(y: number, mo: number, d: number, h = 0, mi = 0, se = 0, ms = 0): number {
-  const date = new Date(Date.UTC(2000, mo, d, h, mi, se, ms));
-  date.setUTCFullYear(y, mo, d);
-  return date.getTime();
+  const at = new Date(Date.UTC(2000, mo, d, h, mi, se, ms));
+  at.setUTCFullYear(y, mo, d);
+  return at.getTime();
 }
 
 /**
