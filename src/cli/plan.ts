@@ -3,8 +3,8 @@ import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command } from './command';
 import { loadLazily } from './lazy';
-import { optionsForClouds, readSpecFile, writeOutput } from './spec-file';
-import { parseClouds } from './validate';
+import { optionsForClouds, writeOutput } from './spec-file';
+import { parseClouds, readValidSpec } from './validate';
 import { AZURE_LOCATION, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 
 /**
@@ -27,7 +27,7 @@ export const planCommand: Command = {
     const file = positionals[0];
     const clouds = parseClouds(options.cloud) ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
     checkPlanOptions(options, clouds);
-    const spec = readSpecFile(file, io.err, clouds);
+    const spec = readValidSpec(file, io.err, clouds);
     if (!spec) return 1;
     const entries: PolicyPlanEntry[] = [];
     if (clouds.includes(Cloud.AWS)) {
@@ -92,9 +92,22 @@ function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
   const { App, Stack } = loadLazily<typeof import('aws-cdk-lib')>('aws-cdk-lib');
   const { EcrRegistry } = loadLazily<typeof import('../aws/ecr-registry')>('../aws/ecr-registry');
   const { EcrPolicyPlan } = loadLazily<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
+  const ec2 = loadLazily<typeof import('aws-cdk-lib/aws-ec2')>('aws-cdk-lib/aws-ec2');
   const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 }, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Plan');
-  new EcrRegistry(stack, 'Registry', { spec });
+  // Private access needs the app's VPC (props.privateNetwork, which a spec file cannot give): the plan uses a
+  // placeholder, the one EcrPolicyPlan.fromSpec uses (src/aws/ecr-policy-plan.ts). Without it, plan refused every
+  // spec with network.privateAccess that validate accepted.
+  const privateNetwork = spec.network?.privateAccess ? {
+    vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-00000000',
+      vpcCidrBlock: '10.0.0.0/16',
+      availabilityZones: ['a', 'b'],
+      privateSubnetIds: ['subnet-00000000', 'subnet-00000001'],
+      privateSubnetRouteTableIds: ['rtb-00000000', 'rtb-00000001'],
+    }),
+  } : undefined;
+  new EcrRegistry(stack, 'Registry', { spec, privateNetwork });
   return EcrPolicyPlan.fromStack(stack);
 }
 

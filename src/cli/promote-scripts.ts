@@ -4,8 +4,8 @@ import { GeneratedWorkflow, PromotionPlan, PromotionPlanner, PromotionPlanOption
 import { Cloud, RegistrySpec } from '../spec';
 import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command, Io } from './command';
-import { optionsForClouds, outputProblem, readSpecFile } from './spec-file';
-import { parseClouds } from './validate';
+import { optionsForClouds, outputProblem } from './spec-file';
+import { parseClouds, readValidSpec } from './validate';
 import { Problems, ProblemsError } from '../spec/problems';
 
 const VALUED = [
@@ -102,7 +102,7 @@ export const promoteScriptsCommand: Command = {
     }
     const list = clouds(options);
     checkCloudOptions(options, list);
-    const spec = readSpecFile(positionals[0], io.err, list);
+    const spec = readValidSpec(positionals[0], io.err, list);
     if (!spec) return 1;
     const out = typeof options.out === 'string' ? options.out : '.';
     if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out: ${out} is a file; give the folder to write .github/ into`);
@@ -161,7 +161,7 @@ export const workflowCommand: Command = {
     const list = clouds(options);
     if (list.length !== 1) throw new UsageError('--cloud: give exactly one cloud (the workflow is per cloud)');
     checkCloudOptions(options, list);
-    const spec = readSpecFile(positionals[0], io.err, list);
+    const spec = readValidSpec(positionals[0], io.err, list);
     if (!spec) return 1;
     io.out(generate(spec, list[0], options, io).text.replace(/\n$/, ''));
     return 0;
