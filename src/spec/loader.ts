@@ -156,7 +156,9 @@ export class SpecLoader {
     };
 
     checkSpecShape(data, (path, value, message) => {
-      problems.push({ path: renderPath(path), value: render(value), message, line: lineOf(path) });
+      // YAML reads unquoted digits as a number (and drops leading zeros: 011122223333 is 11122223333), yes/true as a boolean.
+      const hint = /expected a string, got a (number|boolean)$/.test(message) ? ' (write it in quotes)' : '';
+      problems.push({ path: renderPath(path), value: render(value), message: message + hint, line: lineOf(path) });
     });
     // Validation runs even after type problems, so that every problem is reported
     // at once; a problem already reported for a path is not repeated.

@@ -1,3 +1,4 @@
+import { AccessModel } from './access-model';
 import { EffectiveSpec } from './effective';
 import { GithubOidc } from './github-oidc';
 import { Glob } from './glob';
@@ -22,6 +23,7 @@ import {
   NotificationEvent,
   NotificationsSpec,
   RegistrySpec,
+  RepositorySpec,
   RetentionPolicySpec,
   RetentionRuleSpec,
   ScanMode,
@@ -183,6 +185,7 @@ class Checker {
     if (spec.tagPolicy) this.tagPolicy('tagPolicy', spec.tagPolicy);
     if (spec.retention) this.retention('retention', spec.retention, true);
     if (spec.scanning) this.scanning('scanning', spec.scanning);
+    this.scanGates(spec);
     this.encryption(spec);
     if (spec.access) this.access(spec, spec.access);
     this.replication(spec);
@@ -235,6 +238,12 @@ class Checker {
   }
 
   private environments(spec: RegistrySpec): void {
+    // The first environment receives builds, not promotions: no hop leads into it, so nothing would wait for approval.
+    const first = spec.environments?.chain?.[0];
+    if (first?.requiresApproval === true) {
+      this.add('environments.chain[0].requiresApproval', true, `is set on "${first.name}", the first environment, which builds are pushed to without a promotion: `
+        + 'no hop waits for its approval; set requiresApproval on the environments that promotions enter');
+    }
     const envs = spec.environments;
     if (envs === undefined) return;
     if (envs.layout !== undefined && !enumValues(EnvironmentLayout).includes(envs.layout)) {
@@ -356,6 +365,27 @@ class Checker {
     for (const [path, value, message] of ruleCriterionProblems(rule ?? ({} as RetentionRuleSpec), rp, 36500)) {
       if (!this.skip(value)) this.add(path, value, message);
     }
+  }
+
+  /**
+   * A severity threshold where nothing is scanned: the promotion gate (scan-gate.sh) reads the
+   * digest's scan results, waits while there are none, then refuses (ECR, Artifact Registry,
+   * Harbor; on Azure it passes with a warning, gating nothing), so every gated promotion
+   * (AccessModel.gatesScan: a hop that needs approval, and a threshold) would fail. Only when
+   * scanning is off for every image: with mixed modes some clouds scan every image anyway
+   * (Artifact Registry scans per repository), which their own validators judge.
+   */
+  private scanGates(spec: RegistrySpec): void {
+    const repos = Array.isArray(spec.repositories) ? spec.repositories.filter((r) => typeof r?.name === 'string') : [];
+    const mode = (r: RepositorySpec) => r.scanning?.mode ?? spec.scanning?.mode ?? ScanMode.ON_PUSH;
+    if (repos.length === 0 || repos.some((r) => mode(r) !== ScanMode.OFF)) return;
+    const gated = repos.filter((r) => AccessModel.hops(spec).some((hop) => AccessModel.gatesScan(spec, hop, r.name)));
+    if (gated.length === 0) return;
+    const i = spec.repositories.indexOf(gated[0]);
+    const path = gated[0].scanning?.severityThreshold !== undefined ? `repositories[${i}].scanning.severityThreshold` : 'scanning.severityThreshold';
+    const threshold = gated[0].scanning?.severityThreshold ?? spec.scanning?.severityThreshold;
+    this.add(path, threshold, `gates the promotions of ${gated.map((r) => r.name).join(', ')}, but scanning.mode is "off" for every image: the gate reads the digest's `
+      + 'scan results and refuses a digest that has none; turn scanning on, or remove severityThreshold');
   }
 
   private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity; allowedVulnerabilities?: string[] }): void {
@@ -642,16 +672,8 @@ class Checker {
       this.add('replication.replicas', replicas, 'must list at least one replica (region)');
       return;
     }
-    const destinations = new Map<string, number>();
     (replicas ?? []).forEach((r, i) => {
       const path = `replication.replicas[${i}]`;
-      // The same destination twice: ECR would get a rule with a duplicate destination, ACR a second replication of one location.
-      const key = JSON.stringify([r?.cloud ?? null, r?.region, r?.awsAccountId ?? null]);
-      if (destinations.has(key)) {
-        this.add(`${path}.region`, r?.region, `repeats replication.replicas[${destinations.get(key)}] (same region${r?.cloud ? ', cloud' : ''}${r?.awsAccountId ? ' and account' : ''}); list each replica once`);
-      } else {
-        destinations.set(key, i);
-      }
       if (r.cloud !== undefined && !enumValues(Cloud).includes(r.cloud)) {
         this.add(`${path}.cloud`, r.cloud, `is not a cloud (allowed: ${enumValues(Cloud).join(', ')})`);
       }
@@ -782,6 +804,10 @@ class Checker {
     if (typeof labels !== 'object') {
       this.add('labels', labels, 'must be a map of strings');
       return;
+    }
+    // "Each resource can have multiple labels, up to a maximum of 64" (Google Cloud docs, "Labels overview", requirements).
+    if (this.gcp && labels !== null && Object.keys(labels).length > 64) {
+      this.add('labels', Object.keys(labels).length, 'has more than 64 labels, the most a GCP resource takes (GCP limit)');
     }
     for (const [key, value] of Object.entries(labels)) {
       if (typeof value !== 'string') {

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { validSpec } from './fixtures';
-import { Cloud, RegistrySpec, SpecValidator, TagState, UpstreamRegistry } from '../../src/spec';
+import { Cloud, EnvironmentLayout, RegistrySpec, ScanMode, Severity, SpecLoader, SpecValidator, TagState, UpstreamRegistry } from '../../src/spec';
 
 const problemsOf = (spec: RegistrySpec, clouds?: Cloud[]) => SpecValidator.validate(spec, { clouds }).problems;
 const render = (spec: RegistrySpec, clouds?: Cloud[]) => problemsOf(spec, clouds).map((p) => `${p.path}: ${p.value} ${p.message}`);
@@ -217,8 +217,6 @@ describe('SpecValidator: identity lists and credential references', () => {
       'access.promoters[0].environments[1]: "prod" is listed twice in environments; list each once'],
     ['a repository glob listed twice', access([{ name: 'rt', repositories: ['api', 'jobs/*', 'api'], awsAccountIds: ['111122223333'] }]),
       'access.pullers[0].repositories[2]: "api" is listed twice in repositories; list each once'],
-    ['a replica listed twice', validSpec({ replication: { replicas: [{ region: 'eu-west-2', cloud: Cloud.AWS }, { region: 'eu-west-2', cloud: Cloud.AWS }] } }),
-      'replication.replicas[1].region: "eu-west-2" repeats replication.replicas[0] (same region, cloud); list each replica once'],
     // Only the prefix was checked: a secret named "ecr-pullthroughcache/" alone, or with a space.
     ['an ECR secret with no name after the prefix', hub({ awsSecretName: 'ecr-pullthroughcache/' }),
       'upstreamCaches[0].awsSecretName: "ecr-pullthroughcache/" is not a Secrets Manager secret name: "ecr-pullthroughcache/" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)'],
@@ -238,7 +236,6 @@ describe('SpecValidator: identity lists and credential references', () => {
   test('negative controls: the same fields, valid, are accepted', () => {
     expect(render(access([{ name: 'rt', repositories: ['api', 'jobs/*'], gcpMembers: ['user:a@example.com', 'user:b@example.com'] }],
       [{ name: 'promoter', environments: ['staging', 'prod'], github: { repository: 'example/platform', environment: 'prod' } }]))).toEqual([]);
-    expect(render(validSpec({ replication: { replicas: [{ region: 'eu-west-2', cloud: Cloud.AWS }, { region: 'eu-west-2', cloud: Cloud.AWS, awsAccountId: '444455556666' }] } }))).toEqual([]);
     expect(render(hub({
       awsSecretName: 'ecr-pullthroughcache/docker-hub/bot_1+x=y.z@corp',
       username: 'bot',
@@ -246,5 +243,47 @@ describe('SpecValidator: identity lists and credential references', () => {
       azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/hub-user',
       azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token/0123456789abcdef0123456789abcdef',
     }))).toEqual([]);
+  });
+});
+
+// Hostile-user sweep: settings that the spec's own meaning makes void, accepted silently.
+describe('SpecValidator: settings that can never take effect', () => {
+  const chain = { layout: EnvironmentLayout.REPOSITORIES, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod', requiresApproval: true }] };
+
+  test.each<[string, Partial<RegistrySpec>, Cloud[] | undefined, string]>([
+    // The gate reads scan results that never exist: every promotion into prod would be refused (on Azure: pass ungated).
+    ['a severity gate with scanning off everywhere', { environments: chain, scanning: { mode: ScanMode.OFF, severityThreshold: Severity.HIGH } }, undefined,
+      'scanning.severityThreshold: "high" gates the promotions of api, web, jobs/worker, but scanning.mode is "off" for every image'],
+    ['a repository\'s gate with scanning off everywhere', {
+      environments: chain,
+      scanning: { mode: ScanMode.OFF },
+      repositories: [{ name: 'api', scanning: { severityThreshold: Severity.CRITICAL } }, { name: 'web' }],
+    }, undefined, 'repositories[0].scanning.severityThreshold: "critical" gates the promotions of api, but scanning.mode is "off" for every image'],
+    // No hop leads into the first environment: nothing waits for the approval.
+    ['approval on the first environment', { environments: { chain: [{ name: 'dev', requiresApproval: true }, { name: 'prod' }] } }, undefined,
+      'environments.chain[0].requiresApproval: true is set on "dev", the first environment, which builds are pushed to without a promotion'],
+    // "Each resource can have multiple labels, up to a maximum of 64" (Google Cloud, Labels overview).
+    ['65 labels on GCP', { labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'v'])) }, [Cloud.GCP],
+      'labels: 65 has more than 64 labels, the most a GCP resource takes (GCP limit)'],
+  ])('%s is a problem naming the field', (_, fields, clouds, message) => {
+    expect(render(validSpec(fields), clouds)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('negative controls: a gate where something is scanned, no approval hop, approval later in the chain, 64 labels, 65 labels off GCP', () => {
+    // Mixed modes are the clouds' to judge (Artifact Registry scans every image of a repository anyway).
+    expect(render(validSpec({ environments: chain, scanning: { severityThreshold: Severity.HIGH }, repositories: [{ name: 'api', scanning: { mode: ScanMode.OFF } }, { name: 'web' }] }))).toEqual([]);
+    expect(render(validSpec({ environments: { chain: [{ name: 'dev' }, { name: 'prod', requiresApproval: false }] }, scanning: { mode: ScanMode.OFF, severityThreshold: Severity.HIGH } }))).toEqual([]);
+    expect(render(validSpec({ environments: chain }))).toEqual([]);
+    expect(render(validSpec({ labels: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, 'v'])) }), [Cloud.GCP])).toEqual([]);
+    expect(render(validSpec({ labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'v'])) }), [Cloud.AWS])).toEqual([]);
+  });
+
+  test('in a spec file, a number where a string goes says to quote it (YAML drops the leading zero of 011122223333)', () => {
+    const r = SpecLoader.load('name: platform\nrepositories: [{ name: api }]\naccess: { pullers: [{ name: rt, awsAccountIds: [011122223333] }] }\nlabels: { team: yes }\n');
+    expect(r.problems.map((p) => `line ${p.line}: ${p.path}: ${p.value} ${p.message}`)).toEqual([
+      'line 3: access.pullers[0].awsAccountIds[0]: 11122223333 has the wrong type: expected a string, got a number (write it in quotes)',
+    ]);
+    // YAML 1.2 reads `yes` as a string: a negative control.
+    expect(SpecLoader.load('name: platform\nrepositories: [{ name: api }]\nlabels: { team: yes }\n').problems).toEqual([]);
   });
 });
