@@ -157,7 +157,10 @@ export class SpecLoader {
 
     checkSpecShape(data, (path, value, message) => {
       // YAML reads unquoted digits as a number (and drops leading zeros: 011122223333 is 11122223333), yes/true as a boolean.
-      const hint = /expected a string, got a (number|boolean)$/.test(message) ? ' (write it in quotes)' : '';
+      const hint = /expected a string, got a (number|boolean)$/.test(message) ? ' (write it in quotes)'
+        // A merge key is YAML 1.1 (yaml.org/type/merge.html); YAML 1.2, this loader's default, reads `<<` as a plain key.
+        : path[path.length - 1] === '<<' ? '; "<<" merges maps in YAML 1.1 only: repeat the fields, or start the file with "%YAML 1.1" and "---"'
+          : '';
       problems.push({ path: renderPath(path), value: render(value), message: message + hint, line: lineOf(path) });
     });
     // Validation runs even after type problems, so that every problem is reported

@@ -320,4 +320,13 @@ describe('SpecLoader', () => {
       expect(SpecLoader.load(json, { format: SpecFormat.JSON }).problems).toEqual([expect.objectContaining({ path: 'version', line: 3 })]);
     });
   });
+
+  // Hostile-user sweep: a merge key was "not a known field" with no word on why.
+  test('a YAML merge key says that it merges in YAML 1.1 only, and a YAML 1.1 file merges', () => {
+    const body = 'name: platform\nrepositories:\n  - &d { name: api, description: shared }\n  - <<: *d\n    name: web\n';
+    expect(SpecLoader.load(body).problems).toEqual([expect.objectContaining({
+      path: 'repositories[1].<<', line: 4, message: expect.stringMatching(/is not a known field; .*; "<<" merges maps in YAML 1\.1 only: repeat the fields, or start the file with "%YAML 1\.1" and "---"$/),
+    })]);
+    expect(SpecLoader.load(`%YAML 1.1\n---\n${body}`).spec?.repositories).toEqual([{ name: 'api', description: 'shared' }, { name: 'web', description: 'shared' }]);
+  });
 });
