@@ -8,6 +8,7 @@ import { Command, Io } from './command';
 import { planCommand } from './plan';
 import { previewCommand } from './preview';
 import { promoteScriptsCommand, workflowCommand } from './promote-scripts';
+import { decodeText } from './spec-file';
 import { lintCommand, tagsCommand } from './tags';
 import { validateCommand } from './validate';
 
@@ -27,7 +28,7 @@ export const processIo: Io = {
   stdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return decodeText(Buffer.concat(chunks));
   },
 };
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'fs';
 import { parseArgs, UsageError } from './args';
 import { Command, Io } from './command';
 import { Listing, ListedImage, parseListing, Timestamps } from './image-listings';
-import { readProblem } from './spec-file';
+import { readProblem, readText } from './spec-file';
 import { parseClouds } from './validate';
 import {
   AcrPurgeEvaluator, AcrPurgeTranslation, AcrRetentionEvaluator, EcrLifecycleEvaluator, EcrLifecycleTranslation,
@@ -23,7 +22,7 @@ interface Column {
 function read(file: string, io: Io, what: string): Promise<string> | string {
   if (file === '-') return io.stdin();
   try {
-    return readFileSync(file, 'utf8');
+    return readText(file);
   } catch (e: any) {
     throw new Error(`cannot read ${what} ${file}: ${readProblem(e)}`);
   }
@@ -40,6 +39,12 @@ export const previewCommand: Command = {
       io.err(`usage: container-registry ${USAGE}`);
       io.err(sources.length > 1 ? `give one policy source, not ${sources.map((s) => `--${s}`).join(' and ')}` : 'give --images and one policy source');
       return 2;
+    }
+    // Standard input can be read once; --environment and --repository name what a --spec places.
+    const dashes = ['images', ...sources].filter((k) => options[k] === '-');
+    if (dashes.length > 1) throw new UsageError(`${dashes.map((k) => `--${k}`).join(' and ')} both read standard input (-), which can be read once: give one of them as a file`);
+    if (options.environment !== undefined && typeof options.spec !== 'string') {
+      throw new UsageError('--environment chooses where a --spec puts the image; a native policy file (--ecr-policy, ...) applies to the listing as it is: leave --environment out');
     }
     const now = typeof options.now === 'string' ? Timestamps.parseNow(options.now) : new Date();
     if (options.cloud !== undefined && typeof options.spec !== 'string') {

@@ -19,11 +19,32 @@ export function readProblem(e: any): string {
   return e?.message ?? String(e);
 }
 
+/**
+ * The text of a file's bytes: UTF-8, without a byte-order mark; UTF-16 when a UTF-16
+ * byte-order mark says so (Windows PowerShell 5 writes `aws ... > images.json` as
+ * UTF-16 LE with a BOM). Every file and standard input a command reads goes through it.
+ */
+export function decodeText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Reads a file as text (`decodeText`). */
+export function readText(file: string): string {
+  return decodeText(readFileSync(file));
+}
+
 /** Like `readSpecFile`, and also returns the text (to give later problems their lines with `SpecLoader.locate`). */
 export function readSpecFileText(file: string, err: (line: string) => void, clouds?: Cloud[]): { spec: RegistrySpec; text: string } | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (e: any) {
     err(`cannot read ${file}: ${readProblem(e)}`);
     return undefined;

@@ -4,6 +4,7 @@ import { join } from 'path';
 import * as fc from 'fast-check';
 import { runCli } from './run-cli';
 import { Timestamps } from '../../src/cli/image-listings';
+import { decodeText } from '../../src/cli/spec-file';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'preview-'));
@@ -443,5 +444,49 @@ describe('a listing of several repositories of one image is refused', () => {
       file('one-repo.json', JSON.stringify({ imageDetails: [img('platform/dev/api', 1), img('platform/dev/api', 2), img('platform/dev/web', 3)] })), '--now', NOW]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^repository api: 2 images from /);
+  });
+});
+
+// Hostile-user sweep: the spec loader ignored a byte-order mark, preview's readers did not ("Unexpected token
+// '\uFEFF'"), and no reader knew UTF-16 (what Windows PowerShell 5 writes for `aws ... > images.json`);
+// --environment without --spec was ignored, and two inputs from standard input read it twice.
+describe('every file is read the same way: byte-order marks and UTF-16', () => {
+  const policy = JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep one', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } }] });
+  const listing = JSON.stringify({
+    imageDetails: [
+      { repositoryName: 'platform/api', imageDigest: d(1), imageTags: ['a'], imagePushedAt: '2026-01-01T00:00:00Z' },
+      { repositoryName: 'platform/api', imageDigest: d(2), imageTags: ['b'], imagePushedAt: '2026-02-01T00:00:00Z' },
+    ],
+  });
+  const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const utf16be = (text: string) => {
+    const b = Buffer.from(text, 'utf16le');
+    b.swap16();
+    return Buffer.concat([Buffer.from([0xfe, 0xff]), b]);
+  };
+  const bytes = (name: string, content: Buffer) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  test.each<[string, (t: string) => Buffer]>([
+    ['UTF-8 with a BOM', (t) => Buffer.from(`\uFEFF${t}`, 'utf8')],
+    ['UTF-16 LE with a BOM', utf16le],
+    ['UTF-16 BE with a BOM', utf16be],
+  ])('%s: the listing, the policy and the spec are read', async (name, encode) => {
+    const r = await runCli(['preview', '--images', bytes(`l-${name}.json`, encode(listing)), '--ecr-policy', bytes(`p-${name}.json`, encode(policy)), '--now', NOW]);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/2 images; would delete: ECR 1$/);
+    const spec = bytes(`s-${name}.yaml`, encode(readFileSync(SPEC, 'utf8')));
+    expect(await runCli(['validate', spec, '--quiet'])).toMatchObject({ code: 0, out: `${spec}: valid` });
+    // Standard input is decoded the same way (processIo.stdin).
+    expect(decodeText(encode(listing))).toBe(listing);
+  });
+
+  test.each<[string[], RegExp]>([
+    [['--images', '-', '--ecr-policy', '-'], /^--images and --ecr-policy both read standard input \(-\), which can be read once/],
+    [['--images', 'x.json', '--ecr-policy', 'p.json', '--environment', 'prod'], /^--environment chooses where a --spec puts the image/],
+  ])('%j is a usage error', async (args, message) => {
+    expect(await runCli(['preview', ...args])).toMatchObject({ code: 2, err: expect.stringMatching(message) });
   });
 });
