@@ -18,6 +18,8 @@ const AWS_REGION = '(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\\d';
 // The value grammars that several layers check (the neutral validator, the
 // promotion plan's options, the constructs' props): one copy each, here.
 
+/** An environment name of the spec's chain (environments.chain[].name): lower-case letters and digits, starting with a letter; at most 20 characters. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,19}$/;
 /** An AWS account id: 12 digits (IAM user guide, "Your AWS account ID": "a 12-digit number"). */
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 /** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-iso-east-1`, `eusc-de-east-1` (the `<area>-<direction>-<n>` form of region codes). */

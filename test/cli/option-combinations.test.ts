@@ -53,6 +53,16 @@ describe('no option is silently ignored', () => {
     expect(r).toMatchObject({ code: 1, err: expect.stringMatching(/^--promote-to: "qa" is not an environment of .*registry\.yaml \(dev, prod\)$/) });
   });
 
+  // `tags --promote-to latest` listed "latest" twice (alias and environment), `--promote-to 1.2` the same for the minor alias.
+  test.each<[string, RegExp]>([
+    ['latest', /^--promote-to: "latest" is also this build's latest tag; an environment tag must be a tag of its own/],
+    ['1', /^--promote-to: "1" is not an environment name/],
+    ['Prod', /^--promote-to: "Prod" is not an environment name \(lower-case letters and digits, starting with a letter, at most 20 characters/],
+    ['qa-1', /^--promote-to: "qa-1" is not an environment name/],
+  ])('tags --promote-to %s is refused', async (env, message) => {
+    expect(await runCli(['tags', '--sha', '0123456', '--version', '1.2.3', '--promote-to', env])).toMatchObject({ code: 1, err: expect.stringMatching(message) });
+  });
+
   test('negative controls: the same options with their cloud, and --check with --out, are accepted', async () => {
     const plan = join(dir, 'plan.txt');
     expect((await runCli(['plan', spec, '--cloud', 'gcp,azure', '--gcp-project', 'my-project-1', '--gcp-location', 'europe-west1',
@@ -62,6 +72,7 @@ describe('no option is silently ignored', () => {
     expect((await runCli(['workflow', spec, '--cloud', 'harbor', '--harbor-host', 'harbor.example.com'])).code).toBe(0);
     expect((await runCli(['workflow', spec, '--cloud', 'aws', '--workflow-path', '.github/workflows/x.yml'])).code).toBe(0);
     expect((await runCli(['tags', '--sha', '0123456', '--spec', spec, '--promote-to', 'prod'])).out).toMatch(/^prod\s+moves\s+environment$/m);
+    expect((await runCli(['tags', '--sha', '0123456', '--version', '1.2.3', '--promote-to', 'staging2'])).out).toMatch(/^staging2\s+moves\s+environment$/m);
   });
 });
 
