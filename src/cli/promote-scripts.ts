@@ -43,7 +43,7 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
   try {
     plan = PromotionPlanner.plan(spec, planOptions);
   } catch (e) {
-    const more = Problems._fromMessages(PromotionWorkflow.optionProblems(workflowOptions));
+    const more = Problems._fromMessages(PromotionWorkflow._optionProblems(workflowOptions));
     if (e instanceof ProblemsError && more.length) throw new ProblemsError(e.heading, [...e.problems, ...more]);
     throw e;
   }

@@ -107,7 +107,7 @@ export class PromotionWorkflow {
       if (!hop.promoter) problems.push(`access.promoters: no promoter performs hop ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}`);
     }
     if (plan.pushes.length === 0) problems.push('images: the plan has no image to build');
-    problems.push(...PromotionWorkflow.optionProblems(options));
+    problems.push(...PromotionWorkflow._optionProblems(options));
     if (plan.pusher && !plan.buildRepository) {
       problems.push(`access.pushers: the pusher "${plan.pusher}" has no github trust: the build signs keyless with the GitHub OIDC token of its repository, and each hop verifies that identity`);
     }
@@ -135,7 +135,7 @@ export class PromotionWorkflow {
    *
    * @internal
    */
-  public static optionProblems(options: PromotionWorkflowOptions): string[] {
+  public static _optionProblems(options: PromotionWorkflowOptions): string[] {
     const problems: string[] = [];
     const show = (v: string) => JSON.stringify(v);
     const relative = (v: string) => v.split('/').every((part) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(part) && part !== '..');
