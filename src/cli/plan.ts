@@ -3,7 +3,7 @@ import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command } from './command';
 import { loadLazily } from './lazy';
-import { optionsForClouds, writeOutput } from './spec-file';
+import { optionsForClouds, readProblem, writeOutput } from './spec-file';
 import { parseClouds, readValidSpec } from './validate';
 import { AZURE_LOCATION, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 
@@ -55,8 +55,9 @@ export const planCommand: Command = {
       let current = '';
       try {
         current = readFileSync(out, 'utf8');
-      } catch {
-        // a missing file is stale
+      } catch (e: any) {
+        // A missing file is stale; a folder is a mistake in --out, not a stale plan.
+        if (e?.code !== 'ENOENT') throw new Error(`--out: cannot read ${out}: ${readProblem(e)}`);
       }
       if (current !== rendered) {
         io.err(`${out} is out of date with ${file}: run \`container-registry plan ${file} --out ${out}\` and review the diff`);

@@ -83,6 +83,8 @@ describe('paths that cannot be read or written: a clear error naming the option,
 
   test('plan --out: a folder, or a file in a missing folder (was Node\'s EISDIR / ENOENT)', async () => {
     expect(await runCli(['plan', spec, '--cloud', 'gcp', '--out', dir])).toMatchObject({ code: 1, err: `--out: cannot write ${dir}: it is a folder; give a file name` });
+    // With --check, a folder was "out of date".
+    expect(await runCli(['plan', spec, '--cloud', 'gcp', '--out', dir, '--check'])).toMatchObject({ code: 1, err: `--out: cannot read ${dir}: it is a folder, not a file` });
     const missing = join(dir, 'no', 'such', 'plan.txt');
     expect(await runCli(['plan', spec, '--cloud', 'gcp', '--out', missing])).toMatchObject({ code: 1, err: `--out: cannot write ${missing}: its folder ${join(dir, 'no', 'such')} does not exist` });
   });
