@@ -42,6 +42,12 @@ export function readText(file: string): string {
 
 /** Like `readSpecFile`, and also returns the text (to give later problems their lines with `SpecLoader.locate`). */
 export function readSpecFileText(file: string, err: (line: string) => void, clouds?: Cloud[]): { spec: RegistrySpec; text: string } | undefined {
+  if (file === '-') {
+    // "-" is standard input where a command documents it (preview --images -); a spec is read from its file,
+    // whose name gives every problem its place.
+    err('cannot read -: a spec file is read by its name (standard input is read by preview --images - only)');
+    return undefined;
+  }
   let text: string;
   try {
     text = readText(file);

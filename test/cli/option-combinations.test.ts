@@ -77,6 +77,12 @@ describe('no option is silently ignored', () => {
 });
 
 describe('paths that cannot be read or written: a clear error naming the option, nothing written half-way', () => {
+  test('"-" as the spec file says where standard input is read (was "cannot read -: no such file")', async () => {
+    for (const command of ['validate', 'plan', 'lint']) {
+      expect(await runCli([command, '-'])).toMatchObject({ code: 1, err: 'cannot read -: a spec file is read by its name (standard input is read by preview --images - only)' });
+    }
+  });
+
   test('a folder given as the spec file', async () => {
     expect(await runCli(['validate', dir])).toMatchObject({ code: 1, err: `cannot read ${dir}: it is a folder, not a file` });
   });
