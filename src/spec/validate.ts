@@ -699,6 +699,14 @@ class Checker {
       if ((r.repositoryPrefixes ?? []).length > 100) {
         this.add(`${path}.repositoryPrefixes`, r.repositoryPrefixes!.length, 'lists more than 100 prefixes (ECR limit per replication rule)');
       }
+      // The account and the prefixes are ECR's (a replication rule's destination and filters): on a replica of another cloud nothing reads them.
+      if (r.cloud !== undefined && r.cloud !== Cloud.AWS) {
+        for (const field of ['awsAccountId', 'repositoryPrefixes'] as const) {
+          if (r[field] !== undefined) {
+            this.add(`${path}.${field}`, r[field], `applies to ECR replication only, and this replica is for cloud "${r.cloud}": remove it, or set cloud: aws`);
+          }
+        }
+      }
     });
     if (this.aws && (replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AWS).length > 25) {
       this.add('replication.replicas', replicas!.length, 'lists more than 25 AWS destinations (ECR limit)');

@@ -262,6 +262,11 @@ describe('SpecValidator: settings that can never take effect', () => {
     // No hop leads into the first environment: nothing waits for the approval.
     ['approval on the first environment', { environments: { chain: [{ name: 'dev', requiresApproval: true }, { name: 'prod' }] } }, undefined,
       'environments.chain[0].requiresApproval: true is set on "dev", the first environment, which builds are pushed to without a promotion'],
+    // ECR's replication fields on a replica of another cloud: nothing reads them.
+    ['an AWS account on an Azure replica', { replication: { replicas: [{ region: 'westeurope', cloud: Cloud.AZURE, awsAccountId: '111122223333' }] } }, undefined,
+      'replication.replicas[0].awsAccountId: "111122223333" applies to ECR replication only, and this replica is for cloud "azure": remove it, or set cloud: aws'],
+    ['ECR prefixes on a GCP replica', { replication: { replicas: [{ region: 'europe-west1', cloud: Cloud.GCP, repositoryPrefixes: ['platform/'] }] } }, undefined,
+      'replication.replicas[0].repositoryPrefixes: ["platform/"] applies to ECR replication only, and this replica is for cloud "gcp"'],
     // "Each resource can have multiple labels, up to a maximum of 64" (Google Cloud, Labels overview).
     ['65 labels on GCP', { labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'v'])) }, [Cloud.GCP],
       'labels: 65 has more than 64 labels, the most a GCP resource takes (GCP limit)'],
@@ -274,6 +279,14 @@ describe('SpecValidator: settings that can never take effect', () => {
     expect(render(validSpec({ environments: chain, scanning: { severityThreshold: Severity.HIGH }, repositories: [{ name: 'api', scanning: { mode: ScanMode.OFF } }, { name: 'web' }] }))).toEqual([]);
     expect(render(validSpec({ environments: { chain: [{ name: 'dev' }, { name: 'prod', requiresApproval: false }] }, scanning: { mode: ScanMode.OFF, severityThreshold: Severity.HIGH } }))).toEqual([]);
     expect(render(validSpec({ environments: chain }))).toEqual([]);
+    // A replica without a cloud is for every cloud: its ECR fields apply to ECR.
+    expect(render(validSpec({
+      replication: {
+        replicas: [
+          { region: 'eu-west-2', cloud: Cloud.AWS, awsAccountId: '444455556666', repositoryPrefixes: ['platform/'] }, { region: 'eu-west-3', awsAccountId: '444455556666' },
+        ],
+      },
+    }), [Cloud.AWS])).toEqual([]);
     expect(render(validSpec({ labels: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, 'v'])) }), [Cloud.GCP])).toEqual([]);
     expect(render(validSpec({ labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'v'])) }), [Cloud.AWS])).toEqual([]);
   });
