@@ -1,4 +1,5 @@
 import { Problems } from '../spec/problems';
+import { OciTag } from '../tagging/oci-tag';
 
 /**
  * Readers of the image listings the clouds' CLIs print, as loose JSON (Node-only,
@@ -34,6 +35,12 @@ import { Problems } from '../spec/problems';
 export interface ListedImage {
   /** The image name (package / repository) when the listing says it. */
   readonly image?: string;
+  /**
+   * The package path in full, with its Artifact Registry repository (gcloud), where
+   * `image` is the package alone: two repositories may hold the same image name
+   * (platform-dev/api, platform-prod/api). Elsewhere `image` is the full repository.
+   */
+  readonly repository?: string;
   readonly digest: string;
   readonly tags: string[];
   /** When the image was pushed (created). */
@@ -96,8 +103,56 @@ export function parseListing(text: string, name: string): Listing {
       '{digest, lastUpdateTime, tags} (az acr manifest list-metadata) or a list of {repository_name, digest, push_time, pull_time, tags} ' +
       '(Harbor: GET /api/v2.0/projects/{project}/repositories/{repository}/artifacts)');
   }
+  if (listing.source !== 'harbor') problems.push(...consistencyProblems(listing, doc));
   new Problems().addAll(Problems._fromMessages(problems)).throwIfAny(`${name} (${listing.source} listing)`);
   return listing;
+}
+
+/**
+ * What no registry lists, checked here with the listing's own paths before any
+ * evaluator sees it (they refused some of it later, naming their own inputs:
+ * `AcrPurgeEvaluator: manifests[1]` for an ECR listing, and accepted the rest):
+ * a digest twice in one repository, a tag on two images of one repository (a tag
+ * points at one manifest), a tag outside the OCI tag grammar (empty, spaces) or
+ * twice on one image. Harbor's listings are checked as artifacts (`harborImage`).
+ */
+function consistencyProblems(listing: Listing, doc: any): string[] {
+  const problems: string[] = [];
+  const prefix = Array.isArray(doc) ? '' : Array.isArray(doc.imageDetails) ? 'imageDetails' : 'manifests';
+  const tagsField = listing.source === 'ecr' ? 'imageTags' : 'tags';
+  const digestField = listing.source === 'ecr' ? 'imageDigest' : listing.source === 'gcloud' ? 'version' : 'digest';
+  const digests = new Map<string, number>();
+  const tags = new Map<string, number>();
+  listing.images.forEach((img, i) => {
+    const path = `${prefix}[${i}]`;
+    const repo = img.repository ?? img.image ?? '';
+    const key = `${repo}@${img.digest}`;
+    if (digests.has(key)) {
+      problems.push(`${path}.${digestField}: ${JSON.stringify(img.digest)} is listed twice${repo ? ` in ${repo}` : ''} (also ${prefix}[${digests.get(key)}]): a digest is one image of a repository; list each image once`);
+    } else {
+      digests.set(key, i);
+    }
+    const own = new Set<string>();
+    img.tags.forEach((tag, k) => {
+      const at = `${path}.${tagsField}[${k}]`;
+      if (!OciTag.isValid(tag)) {
+        problems.push(`${at}: ${JSON.stringify(tag)} is not a tag (the OCI tag grammar: 1-128 letters, digits, _ . -, starting with a letter, digit or _)`);
+        return;
+      }
+      if (own.has(tag)) {
+        problems.push(`${at}: ${JSON.stringify(tag)} is listed twice on one image`);
+        return;
+      }
+      own.add(tag);
+      const other = tags.get(`${repo}:${tag}`);
+      if (other !== undefined && listing.images[other].digest !== img.digest) {
+        problems.push(`${at}: ${JSON.stringify(tag)} is also a tag of ${prefix}[${other}] (${listing.images[other].digest.slice(0, 19)}...)${repo ? ` in ${repo}` : ''}: `
+          + 'a tag points at one image; is this two listings of different times put together?');
+      }
+      tags.set(`${repo}:${tag}`, i);
+    });
+  });
+  return problems;
 }
 
 function date(value: unknown, path: string, problems: string[], epochSeconds: boolean): Date {
@@ -147,7 +202,7 @@ export class Timestamps {
     if (Number(h) > 23 || Number(mi) > 59 || Number(se) > 59) return { problem: `${what}: ${h}:${mi}:${se} is not a time of day` };
     if (sign && (Number(oh) > 23 || Number(om) > 59)) return { problem: `${what}: ${sign}${oh}:${om} is not a time zone offset` };
     const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
-    let t = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se), ms);
+    let t = utc(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se), ms);
     if (sign) t -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
     return { date: new Date(t) };
   }
@@ -158,7 +213,7 @@ export class Timestamps {
     if (day) {
       const problem = Timestamps.calendarProblem(Number(day[1]), Number(day[2]), Number(day[3]));
       if (problem) throw new Error(`--now: "${value}" is not a date: ${problem}`);
-      return new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
+      return new Date(utc(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
     }
     const parsed = Timestamps.parse(value, false);
     if (parsed.problem) throw new Error(`--now: "${value}" ${parsed.problem.replace('such as', 'or a date, such as 2026-06-01 or')}`);
@@ -175,12 +230,29 @@ export class Timestamps {
   }
 }
 
+/**
+ * `Date.UTC` for every year: it reads the years 0-99 as 1900-1999 (ECMAScript, MakeFullYear),
+ * so `0050-01-01T00:00:00Z` became 1950; the year is set on its own instead.
+ */
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, se = 0, ms = 0): number {
+  const at = new Date(Date.UTC(2000, mo, d, h, mi, se, ms));
+  at.setUTCFullYear(y, mo, d);
+  return at.getTime();
+}
+
+/**
+ * A digest: `<algorithm>:<hex>`, with the registered algorithms' lengths ("sha256 ... the
+ * encoded portion MUST match /[a-f0-9]{64}/", sha512 /[a-f0-9]{128}/: OCI image spec,
+ * descriptor.md, "Registered algorithms"); another algorithm keeps the general grammar.
+ */
 function digest(value: unknown, path: string, problems: string[]): string {
-  if (typeof value !== 'string' || !/^[a-z0-9]+:[a-f0-9]{6,}$/.test(value)) {
-    problems.push(`${path}: ${JSON.stringify(value)} is not a digest (sha256:<hex>)`);
+  const lengths: Record<string, number> = { sha256: 64, sha512: 128 };
+  const m = typeof value === 'string' ? /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-f0-9]{6,})$/.exec(value) : null;
+  if (!m || (lengths[m[1]] !== undefined && m[2].length !== lengths[m[1]])) {
+    problems.push(`${path}: ${JSON.stringify(value)} is not a digest (sha256: and 64 lower-case hex digits)`);
     return String(value);
   }
-  return value;
+  return value as string;
 }
 
 function tagList(value: unknown, path: string, problems: string[]): string[] {
@@ -221,6 +293,7 @@ function gcloudImage(d: any, path: string, problems: string[]): ListedImage {
   const segments = (pkg ?? '').split('/');
   return {
     image: segments.length > 3 ? segments.slice(3).join('/') : pkg,
+    repository: pkg,
     digest: digest(d?.version, `${path}.version`, problems),
     tags: tagList(d?.tags, `${path}.tags`, problems),
     pushedAt,

@@ -3,10 +3,12 @@
  * The command-line entry point (`container-registry`). Node-only, outside the
  * jsii API. Each command lives in its own module and registers here.
  */
+import { UsageError } from './args';
 import { Command, Io } from './command';
 import { planCommand } from './plan';
 import { previewCommand } from './preview';
 import { promoteScriptsCommand, workflowCommand } from './promote-scripts';
+import { decodeText } from './spec-file';
 import { lintCommand, tagsCommand } from './tags';
 import { validateCommand } from './validate';
 
@@ -26,7 +28,7 @@ export const processIo: Io = {
   stdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
+    return decodeText(Buffer.concat(chunks));
   },
 };
 
@@ -56,7 +58,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await command.run(args, io);
   } catch (e: any) {
     io.err(e?.message ?? String(e));
-    return 1;
+    // 2: the command was called wrongly (an option); 1: a problem of the input.
+    return e instanceof UsageError ? 2 : 1;
   }
 }
 

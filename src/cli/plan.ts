@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { Cloud, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
-import { parseArgs } from './args';
+import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command } from './command';
 import { loadLazily } from './lazy';
-import { readSpecFile } from './spec-file';
-import { parseClouds } from './validate';
+import { optionsForClouds, readProblem, writeOutput } from './spec-file';
+import { parseClouds, readValidSpec } from './validate';
+import { AZURE_LOCATION, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 
 /**
  * `container-registry plan <spec>`: renders every policy the spec produces on
@@ -25,7 +26,8 @@ export const planCommand: Command = {
     }
     const file = positionals[0];
     const clouds = parseClouds(options.cloud) ?? [Cloud.AWS, Cloud.GCP, Cloud.AZURE];
-    const spec = readSpecFile(file, io.err, clouds);
+    checkPlanOptions(options, clouds);
+    const spec = readValidSpec(file, io.err, clouds);
     if (!spec) return 1;
     const entries: PolicyPlanEntry[] = [];
     if (clouds.includes(Cloud.AWS)) {
@@ -53,8 +55,9 @@ export const planCommand: Command = {
       let current = '';
       try {
         current = readFileSync(out, 'utf8');
-      } catch {
-        // a missing file is stale
+      } catch (e: any) {
+        // A missing file is stale; a folder is a mistake in --out, not a stale plan.
+        if (e?.code !== 'ENOENT') throw new Error(`--out: cannot read ${out}: ${readProblem(e)}`);
       }
       if (current !== rendered) {
         io.err(`${out} is out of date with ${file}: run \`container-registry plan ${file} --out ${out}\` and review the diff`);
@@ -63,7 +66,7 @@ export const planCommand: Command = {
       io.out(`${out} is up to date`);
       return 0;
     }
-    writeFileSync(out, rendered);
+    writeOutput(out, rendered);
     io.out(`wrote ${out}: ${entries.length} policies`);
     return 0;
   },
@@ -90,12 +93,55 @@ function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
   const { App, Stack } = loadLazily<typeof import('aws-cdk-lib')>('aws-cdk-lib');
   const { EcrRegistry } = loadLazily<typeof import('../aws/ecr-registry')>('../aws/ecr-registry');
   const { EcrPolicyPlan } = loadLazily<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
+  const ec2 = loadLazily<typeof import('aws-cdk-lib/aws-ec2')>('aws-cdk-lib/aws-ec2');
   const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 }, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Plan');
-  new EcrRegistry(stack, 'Registry', { spec });
+  // Private access needs the app's VPC (props.privateNetwork, which a spec file cannot give): the plan uses a
+  // placeholder, the one EcrPolicyPlan.fromSpec uses (src/aws/ecr-policy-plan.ts). Without it, plan refused every
+  // spec with network.privateAccess that validate accepted.
+  const privateNetwork = spec.network?.privateAccess ? {
+    vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-00000000',
+      vpcCidrBlock: '10.0.0.0/16',
+      availabilityZones: ['a', 'b'],
+      privateSubnetIds: ['subnet-00000000', 'subnet-00000001'],
+      privateSubnetRouteTableIds: ['rtb-00000000', 'rtb-00000001'],
+    }),
+  } : undefined;
+  new EcrRegistry(stack, 'Registry', { spec, privateNetwork });
   return EcrPolicyPlan.fromStack(stack);
 }
 
+
+/**
+ * The plan's options, checked before anything is read: each against the grammar of
+ * what it becomes in the plan (a GCP project id and location, an Azure resource group
+ * and location), and none ignored: `--check` compares with `--out`, and a cloud's
+ * options need that cloud in `--cloud`.
+ */
+function checkPlanOptions(options: ParsedArgs['options'], clouds: Cloud[]): void {
+  if (options.check && typeof options.out !== 'string') {
+    throw new UsageError('--check compares the plan with the file given by --out: give --out FILE (without --out, the plan is printed)');
+  }
+  optionsForClouds(options, clouds, { 'gcp-project': Cloud.GCP, 'gcp-location': Cloud.GCP, 'azure-resource-group': Cloud.AZURE, 'azure-location': Cloud.AZURE });
+  const grammars: Array<[string, RegExp, string]> = [
+    ['gcp-project', GCP_PROJECT_ID, 'a GCP project id (6-30 lower-case letters, digits and hyphens, starting with a letter)'],
+    ['gcp-location', GCP_LOCATION, 'a GCP location (such as europe-west1, or the multi-region us)'],
+    ['azure-resource-group', AZURE_RESOURCE_GROUP, 'an Azure resource group name (1-90 letters, digits, _ ( ) - and ., not ending with .)'],
+    ['azure-location', AZURE_LOCATION, 'an Azure location as ARM spells it (such as westeurope)'],
+  ];
+  const problems = grammars
+    .filter(([key, grammar]) => typeof options[key] === 'string' && !grammar.test(options[key] as string))
+    .map(([key, , what]) => `--${key}: ${JSON.stringify(options[key])} is not ${what}`);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+}
+
+/**
+ * Azure resource group names: "Underscores, hyphens, periods, parentheses, and letters or
+ * digits", 1-90 characters, "Can't end with period" (Azure docs, "Naming rules and
+ * restrictions for Azure resources", Microsoft.Resources/resourcegroups).
+ */
+const AZURE_RESOURCE_GROUP = /^[\p{L}\p{N}_().-]{0,89}[\p{L}\p{N}_()-]$/u;
 
 function str(v: string | true | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;

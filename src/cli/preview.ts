@@ -1,7 +1,7 @@
-import { readFileSync } from 'fs';
-import { parseArgs } from './args';
+import { parseArgs, UsageError } from './args';
 import { Command, Io } from './command';
 import { Listing, ListedImage, parseListing, Timestamps } from './image-listings';
+import { readProblem, readText } from './spec-file';
 import { parseClouds } from './validate';
 import {
   AcrPurgeEvaluator, AcrPurgeTranslation, AcrRetentionEvaluator, EcrLifecycleEvaluator, EcrLifecycleTranslation,
@@ -22,9 +22,9 @@ interface Column {
 function read(file: string, io: Io, what: string): Promise<string> | string {
   if (file === '-') return io.stdin();
   try {
-    return readFileSync(file, 'utf8');
+    return readText(file);
   } catch (e: any) {
-    throw new Error(`cannot read ${what} ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    throw new Error(`cannot read ${what} ${file}: ${readProblem(e)}`);
   }
 }
 
@@ -40,9 +40,15 @@ export const previewCommand: Command = {
       io.err(sources.length > 1 ? `give one policy source, not ${sources.map((s) => `--${s}`).join(' and ')}` : 'give --images and one policy source');
       return 2;
     }
+    // Standard input can be read once; --environment and --repository name what a --spec places.
+    const dashes = ['images', ...sources].filter((k) => options[k] === '-');
+    if (dashes.length > 1) throw new UsageError(`${dashes.map((k) => `--${k}`).join(' and ')} both read standard input (-), which can be read once: give one of them as a file`);
+    if (options.environment !== undefined && typeof options.spec !== 'string') {
+      throw new UsageError('--environment chooses where a --spec puts the image; a native policy file (--ecr-policy, ...) applies to the listing as it is: leave --environment out');
+    }
     const now = typeof options.now === 'string' ? Timestamps.parseNow(options.now) : new Date();
     if (options.cloud !== undefined && typeof options.spec !== 'string') {
-      throw new Error('--cloud chooses the clouds of a --spec preview; a native policy (--ecr-policy, --gar-policies, --acr-commands, --harbor-policy) is one cloud already');
+      throw new UsageError('--cloud chooses the clouds of a --spec preview; a native policy (--ecr-policy, --gar-policies, --acr-commands, --harbor-policy) is one cloud already');
     }
     const clouds = parseClouds(options.cloud) ?? Object.values(Cloud);
     const listingName = options.images === '-' ? 'standard input' : options.images;
@@ -132,6 +138,12 @@ function imagesOf(images: ListedImage[], repo: string, listingName: string): Lis
     const listed = [...new Set(images.map((i) => i.image ?? '?'))];
     throw new Error(`${listingName} has no image of repository "${repo}"${listed.length ? ` (it lists ${listed.slice(0, 5).join(', ')}${listed.length > 5 ? ', ...' : ''})` : ' (it is empty)'}: `
       + 'list that repository, or name another with --repository');
+  }
+  // `api` matches platform/dev/api and platform/prod/api: two repositories, whose images a policy judges apart.
+  const repositories = [...new Set(mine.map((i) => i.repository ?? i.image).filter((i): i is string => i !== undefined))];
+  if (repositories.length > 1) {
+    throw new Error(`${listingName} lists several repositories of image "${repo}" (${repositories.join(', ')}); a retention policy applies to each `
+      + 'repository on its own: give a listing of one (aws ecr describe-images --repository-name <one of them>)');
   }
   return mine;
 }

@@ -1,11 +1,12 @@
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { GeneratedWorkflow, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow } from '../promotion';
+import { GeneratedWorkflow, PromotionPlan, PromotionPlanner, PromotionPlanOptions, PromotionWorkflow, PromotionWorkflowOptions } from '../promotion';
 import { Cloud, RegistrySpec } from '../spec';
-import { parseArgs, ParsedArgs } from './args';
+import { parseArgs, ParsedArgs, UsageError } from './args';
 import { Command, Io } from './command';
-import { readSpecFile } from './spec-file';
-import { parseClouds } from './validate';
+import { optionsForClouds, outputProblem } from './spec-file';
+import { parseClouds, readValidSpec } from './validate';
+import { Problems, ProblemsError } from '../spec/problems';
 
 const VALUED = [
   'cloud', 'out', 'image', 'branch', 'pusher', 'aws-account-id', 'aws-region', 'gcp-project-id', 'gcp-location',
@@ -28,8 +29,7 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
     branch: str('branch'),
     pusher: str('pusher'),
   };
-  const plan = PromotionPlanner.plan(spec, planOptions);
-  const workflow = PromotionWorkflow.generate(plan, {
+  const workflowOptions: PromotionWorkflowOptions = {
     // With several clouds, each gets its own folder under --scripts-dir (their scripts differ); the files they
     // share are written once, to <scripts-dir>/lib (default .github/promotion/lib).
     scriptsDir: str('scripts-dir') && clouds(options).length > 1 ? `${str('scripts-dir')}/${cloud}` : str('scripts-dir'),
@@ -37,7 +37,17 @@ function generate(spec: RegistrySpec, cloud: Cloud, options: ParsedArgs['options
     workflowPath: clouds(options).length > 1 ? undefined : str('workflow-path'),
     buildContext: str('build-context'),
     runsOn: str('runs-on'),
-  });
+  };
+  // The plan's options and the workflow's are reported together.
+  let plan: PromotionPlan;
+  try {
+    plan = PromotionPlanner.plan(spec, planOptions);
+  } catch (e) {
+    const more = Problems._fromMessages(PromotionWorkflow._optionProblems(workflowOptions));
+    if (e instanceof ProblemsError && more.length) throw new ProblemsError(e.heading, [...e.problems, ...more]);
+    throw e;
+  }
+  const workflow = PromotionWorkflow.generate(plan, workflowOptions);
   for (const w of workflow.warnings) io.err(`warning (${cloud}): ${w}`);
   return workflow;
 }
@@ -51,9 +61,27 @@ function isExecutable(path: string): boolean {
   }
 }
 
+/**
+ * No option is silently ignored: each cloud's options need that cloud in `--cloud`,
+ * and `--workflow-path` names one file, so it needs exactly one cloud.
+ */
+function checkCloudOptions(options: ParsedArgs['options'], list: Cloud[]): void {
+  optionsForClouds(options, list, {
+    'aws-account-id': Cloud.AWS,
+    'aws-region': Cloud.AWS,
+    'gcp-project-id': Cloud.GCP,
+    'gcp-location': Cloud.GCP,
+    'acr-registry-suffix': Cloud.AZURE,
+    'harbor-host': Cloud.HARBOR,
+  });
+  if (options['workflow-path'] !== undefined && list.length > 1) {
+    throw new UsageError(`--workflow-path names one workflow file, but --cloud ${list.join(',')} writes one per cloud (.github/workflows/promote-<cloud>.yml): give one cloud, or leave it out`);
+  }
+}
+
 function clouds(options: ParsedArgs['options']): Cloud[] {
   const list = parseClouds(options.cloud);
-  if (!list || list.length === 0) throw new Error(`--cloud is required (${Object.values(Cloud).join(', ')}; comma-separated for several)`);
+  if (!list || list.length === 0) throw new UsageError(`--cloud is required (${Object.values(Cloud).join(', ')}; comma-separated for several)`);
   return list;
 }
 
@@ -73,14 +101,23 @@ export const promoteScriptsCommand: Command = {
       return 2;
     }
     const list = clouds(options);
-    const spec = readSpecFile(positionals[0], io.err, list);
+    checkCloudOptions(options, list);
+    const spec = readValidSpec(positionals[0], io.err, list);
     if (!spec) return 1;
     const out = typeof options.out === 'string' ? options.out : '.';
+    if (existsSync(out) && !statSync(out).isDirectory()) throw new Error(`--out: ${out} is a file; give the folder to write .github/ into`);
     const stale: string[] = [];
     // The shared files (promote-image.sh, scan-gate.sh, build-tags.sh) are the same for every cloud: written once.
     const done = new Set<string>();
-    for (const cloud of list) {
-      const workflow = generate(spec, cloud, options, io);
+    // Every cloud's files are generated (and every target path checked) before any is written.
+    const workflows = list.map((cloud) => ({ cloud, workflow: generate(spec, cloud, options, io) }));
+    if (!options.check) {
+      const blocked = workflows.flatMap(({ workflow }) => workflow.files)
+        .map((file) => ({ path: join(out, file.path), problem: outputProblem(join(out, file.path), true) }))
+        .filter((f) => f.problem !== undefined);
+      if (blocked.length) throw new Error(`--out: cannot write ${blocked.map((b) => `${b.path} (${b.problem})`).join(', ')}; nothing was written`);
+    }
+    for (const { cloud, workflow } of workflows) {
       for (const file of workflow.files) {
         const path = join(out, file.path);
         if (done.has(path)) continue;
@@ -122,8 +159,9 @@ export const workflowCommand: Command = {
       return 2;
     }
     const list = clouds(options);
-    if (list.length !== 1) throw new Error('--cloud: give exactly one cloud (the workflow is per cloud)');
-    const spec = readSpecFile(positionals[0], io.err, list);
+    if (list.length !== 1) throw new UsageError('--cloud: give exactly one cloud (the workflow is per cloud)');
+    checkCloudOptions(options, list);
+    const spec = readValidSpec(positionals[0], io.err, list);
     if (!spec) return 1;
     io.out(generate(spec, list[0], options, io).text.replace(/\n$/, ''));
     return 0;

@@ -1,5 +1,6 @@
 import { RetentionTagCheck } from '../retention';
-import { EffectiveSpec, TagStrategy } from '../spec';
+import { EffectiveSpec, Naming, TagStrategy } from '../spec';
+import { ENVIRONMENT_NAME } from '../spec/grammars';
 import { BuildTags, BuildTagSet, ComputedTag, TagLint } from '../tagging';
 import { parseArgs } from './args';
 import { Command } from './command';
@@ -45,6 +46,12 @@ export const tagsCommand: Command = {
         io.err(`--repository: "${name}" is not a repository of ${options.spec} (${spec.repositories.map((r) => r.name).join(', ')})`);
         return 1;
       }
+      // An environment tag names an environment of the chain: another would never be promoted into.
+      const envs = Naming.environmentNames(spec);
+      if (typeof options['promote-to'] === 'string' && !envs.includes(options['promote-to'])) {
+        io.err(`--promote-to: "${options['promote-to']}" is not an environment of ${options.spec} (${envs.join(', ') || 'it has none'})`);
+        return 1;
+      }
       const policy = EffectiveSpec.tagPolicy(spec, repo);
       strategy = strategy ?? policy.strategy;
       semverAliases = semverAliases ?? policy.semverAliases;
@@ -62,7 +69,21 @@ export const tagsCommand: Command = {
       semverAliases,
       latest: options['no-latest'] ? false : undefined,
     });
-    const tags = typeof options['promote-to'] === 'string' ? [...set.tags, BuildTags.environmentTag(options['promote-to'])] : set.tags;
+    const promoteTo = options['promote-to'];
+    if (typeof promoteTo === 'string') {
+      // An environment tag names an environment as a spec's chain does, and is a tag of its own: an environment
+      // named like this build's alias (1.2, latest) would make one tag two moving tags.
+      if (!ENVIRONMENT_NAME.test(promoteTo)) {
+        io.err(`--promote-to: "${promoteTo}" is not an environment name (lower-case letters and digits, starting with a letter, at most 20 characters, as in environments.chain)`);
+        return 1;
+      }
+      const same = set.tags.find((t) => t.tag === promoteTo);
+      if (same) {
+        io.err(`--promote-to: "${promoteTo}" is also this build's ${same.kind} tag; an environment tag must be a tag of its own (rename the environment)`);
+        return 1;
+      }
+    }
+    const tags = typeof promoteTo === 'string' ? [...set.tags, BuildTags.environmentTag(promoteTo)] : set.tags;
     if (format === 'json') {
       io.out(JSON.stringify({ ...set, tags }, undefined, 2));
       return 0;

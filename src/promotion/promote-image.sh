@@ -42,6 +42,14 @@ say() {
 need_value() {
   [ $# -ge 2 ] || die "option $1 needs a value"
 }
+# A single-valued option given twice is refused: the second would silently win (--digest A ... --digest B).
+SEEN_OPTIONS=' '
+once() {
+  case $SEEN_OPTIONS in
+    *" $1 "*) die "option $1 is given twice; give it once" ;;
+  esac
+  SEEN_OPTIONS="$SEEN_OPTIONS$1 "
+}
 
 if [ -z "${HOP_SOURCE:-}" ] || [ -z "${HOP_DESTINATION:-}" ] || ! command -v hop_image >/dev/null 2>&1; then
   die "promote-image.sh is shared by the hop scripts: run a hop script (promote-<source>-to-<destination>.sh) instead"
@@ -107,48 +115,48 @@ SCAN_WAIT_SECONDS=${SCAN_WAIT_SECONDS:-600}
 
 while [ $# -gt 0 ]; do
   case $1 in
-    --image) need_value "$@"; IMAGE=$2; shift 2 ;;
-    --image=*) IMAGE=${1#*=}; shift ;;
-    --digest) need_value "$@"; DIGEST=$2; shift 2 ;;
-    --digest=*) DIGEST=${1#*=}; shift ;;
+    --image) need_value "$@"; once --image; IMAGE=$2; shift 2 ;;
+    --image=*) once --image; IMAGE=${1#*=}; shift ;;
+    --digest) need_value "$@"; once --digest; DIGEST=$2; shift 2 ;;
+    --digest=*) once --digest; DIGEST=${1#*=}; shift ;;
     --tag) need_value "$@"; TAGS="${TAGS} $2"; shift 2 ;;
     --tag=*) TAGS="${TAGS} ${1#*=}"; shift ;;
     --mutable-tag) need_value "$@"; MUTABLE_TAGS="${MUTABLE_TAGS} $2"; shift 2 ;;
     --mutable-tag=*) MUTABLE_TAGS="${MUTABLE_TAGS} ${1#*=}"; shift ;;
-    --source-registry) need_value "$@"; SOURCE_REGISTRY=$2; shift 2 ;;
-    --source-registry=*) SOURCE_REGISTRY=${1#*=}; shift ;;
-    --dest-registry) need_value "$@"; DEST_REGISTRY=$2; shift 2 ;;
-    --dest-registry=*) DEST_REGISTRY=${1#*=}; shift ;;
-    --source-ref) need_value "$@"; SOURCE_REF=$2; shift 2 ;;
-    --source-ref=*) SOURCE_REF=${1#*=}; shift ;;
-    --dest-ref) need_value "$@"; DEST_REF=$2; shift 2 ;;
-    --dest-ref=*) DEST_REF=${1#*=}; shift ;;
-    --require-source-tag) need_value "$@"; REQUIRE_SOURCE_TAG=$2; shift 2 ;;
-    --require-source-tag=*) REQUIRE_SOURCE_TAG=${1#*=}; shift ;;
-    --src-tls-verify) need_value "$@"; SRC_TLS_VERIFY=$2; shift 2 ;;
-    --src-tls-verify=*) SRC_TLS_VERIFY=${1#*=}; shift ;;
-    --dest-tls-verify) need_value "$@"; DEST_TLS_VERIFY=$2; shift 2 ;;
-    --dest-tls-verify=*) DEST_TLS_VERIFY=${1#*=}; shift ;;
-    --src-creds) need_value "$@"; SRC_CREDS=$2; shift 2 ;;
-    --src-creds=*) SRC_CREDS=${1#*=}; shift ;;
-    --dest-creds) need_value "$@"; DEST_CREDS=$2; shift 2 ;;
-    --dest-creds=*) DEST_CREDS=${1#*=}; shift ;;
-    --src-authfile) need_value "$@"; SRC_AUTHFILE=$2; shift 2 ;;
-    --src-authfile=*) SRC_AUTHFILE=${1#*=}; shift ;;
-    --dest-authfile) need_value "$@"; DEST_AUTHFILE=$2; shift 2 ;;
-    --dest-authfile=*) DEST_AUTHFILE=${1#*=}; shift ;;
-    --dry-run) DRY_RUN=true; shift ;;
-    --verify-identity) need_value "$@"; VERIFY_IDENTITY=$2; shift 2 ;;
-    --verify-identity=*) VERIFY_IDENTITY=${1#*=}; shift ;;
-    --verify-issuer) need_value "$@"; VERIFY_ISSUER=$2; shift 2 ;;
-    --verify-issuer=*) VERIFY_ISSUER=${1#*=}; shift ;;
-    --verify-key) need_value "$@"; VERIFY_KEY=$2; shift 2 ;;
-    --verify-key=*) VERIFY_KEY=${1#*=}; shift ;;
-    --no-verify) VERIFY=none; shift ;;
-    --scan-findings) need_value "$@"; SCAN_FINDINGS=$2; shift 2 ;;
-    --scan-findings=*) SCAN_FINDINGS=${1#*=}; shift ;;
-    --scan-wait-seconds) need_value "$@"; SCAN_WAIT_SECONDS=$2; shift 2 ;;
-    --scan-wait-seconds=*) SCAN_WAIT_SECONDS=${1#*=}; shift ;;
+    --source-registry) need_value "$@"; once --source-registry; SOURCE_REGISTRY=$2; shift 2 ;;
+    --source-registry=*) once --source-registry; SOURCE_REGISTRY=${1#*=}; shift ;;
+    --dest-registry) need_value "$@"; once --dest-registry; DEST_REGISTRY=$2; shift 2 ;;
+    --dest-registry=*) once --dest-registry; DEST_REGISTRY=${1#*=}; shift ;;
+    --source-ref) need_value "$@"; once --source-ref; SOURCE_REF=$2; shift 2 ;;
+    --source-ref=*) once --source-ref; SOURCE_REF=${1#*=}; shift ;;
+    --dest-ref) need_value "$@"; once --dest-ref; DEST_REF=$2; shift 2 ;;
+    --dest-ref=*) once --dest-ref; DEST_REF=${1#*=}; shift ;;
+    --require-source-tag) need_value "$@"; once --require-source-tag; REQUIRE_SOURCE_TAG=$2; shift 2 ;;
+    --require-source-tag=*) once --require-source-tag; REQUIRE_SOURCE_TAG=${1#*=}; shift ;;
+    --src-tls-verify) need_value "$@"; once --src-tls-verify; SRC_TLS_VERIFY=$2; shift 2 ;;
+    --src-tls-verify=*) once --src-tls-verify; SRC_TLS_VERIFY=${1#*=}; shift ;;
+    --dest-tls-verify) need_value "$@"; once --dest-tls-verify; DEST_TLS_VERIFY=$2; shift 2 ;;
+    --dest-tls-verify=*) once --dest-tls-verify; DEST_TLS_VERIFY=${1#*=}; shift ;;
+    --src-creds) need_value "$@"; once --src-creds; SRC_CREDS=$2; shift 2 ;;
+    --src-creds=*) once --src-creds; SRC_CREDS=${1#*=}; shift ;;
+    --dest-creds) need_value "$@"; once --dest-creds; DEST_CREDS=$2; shift 2 ;;
+    --dest-creds=*) once --dest-creds; DEST_CREDS=${1#*=}; shift ;;
+    --src-authfile) need_value "$@"; once --src-authfile; SRC_AUTHFILE=$2; shift 2 ;;
+    --src-authfile=*) once --src-authfile; SRC_AUTHFILE=${1#*=}; shift ;;
+    --dest-authfile) need_value "$@"; once --dest-authfile; DEST_AUTHFILE=$2; shift 2 ;;
+    --dest-authfile=*) once --dest-authfile; DEST_AUTHFILE=${1#*=}; shift ;;
+    --dry-run) once --dry-run; DRY_RUN=true; shift ;;
+    --verify-identity) need_value "$@"; once --verify-identity; VERIFY_IDENTITY=$2; shift 2 ;;
+    --verify-identity=*) once --verify-identity; VERIFY_IDENTITY=${1#*=}; shift ;;
+    --verify-issuer) need_value "$@"; once --verify-issuer; VERIFY_ISSUER=$2; shift 2 ;;
+    --verify-issuer=*) once --verify-issuer; VERIFY_ISSUER=${1#*=}; shift ;;
+    --verify-key) need_value "$@"; once --verify-key; VERIFY_KEY=$2; shift 2 ;;
+    --verify-key=*) once --verify-key; VERIFY_KEY=${1#*=}; shift ;;
+    --no-verify) once --no-verify; VERIFY=none; shift ;;
+    --scan-findings) need_value "$@"; once --scan-findings; SCAN_FINDINGS=$2; shift 2 ;;
+    --scan-findings=*) once --scan-findings; SCAN_FINDINGS=${1#*=}; shift ;;
+    --scan-wait-seconds) need_value "$@"; once --scan-wait-seconds; SCAN_WAIT_SECONDS=$2; shift 2 ;;
+    --scan-wait-seconds=*) once --scan-wait-seconds; SCAN_WAIT_SECONDS=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
   esac

@@ -3,8 +3,9 @@ import { AccessModel } from '../spec/access-model';
 import { AccessPlan, PromotionHop } from '../spec/access-plan';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
-import { AWS_ACCOUNT_ID, AWS_REGION_CODE, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
+import { ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED, AWS_ACCOUNT_ID, AWS_REGION_CODE, branchNameProblem, GCP_LOCATION, GCP_PROJECT_ID } from '../spec/grammars';
 import { Naming } from '../spec/naming';
+import { ProblemsError } from '../spec/problems';
 import { Cloud, EnvironmentLayout, IdentitySpec, NotificationEvent, RegistrySpec, Severity, TagStrategy } from '../spec/registry-spec';
 import { SpecProblem, SpecValidator } from '../spec/validate';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
@@ -253,7 +254,6 @@ export interface PromotionPlan {
 }
 
 const ACR_SUFFIX = /^[a-z0-9]*$/;
-const BRANCH = /^[A-Za-z0-9._/-]+$/;
 /** A DNS host name (labels of letters, digits and hyphens) or IPv4 address, with an optional port. */
 const HARBOR_HOST = /^(?=.{1,253}(:|$))[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::\d{1,5})?$/;
 
@@ -299,7 +299,7 @@ export class PromotionPlanner {
     SpecValidator.assertValid(spec, { clouds: [options.cloud] });
     const problems = PromotionPlanner.checkOptions(spec, options);
     if (problems.length > 0) {
-      throw new Error(SpecValidator.formatProblems(problems, `Cannot plan promotion of registry "${spec.name}"`));
+      throw new ProblemsError(`Cannot plan promotion of registry "${spec.name}"`, problems);
     }
     const warnings: string[] = [];
     const layout = Naming.layout(spec);
@@ -512,12 +512,24 @@ export class PromotionPlanner {
     if (o.harborHost !== undefined && !HARBOR_HOST.test(o.harborHost)) {
       add('harborHost', o.harborHost, 'is not a registry host (a host name or IPv4 address with an optional :port, no scheme or path)');
     }
-    if (o.branch !== undefined && !BRANCH.test(o.branch)) add('branch', o.branch, 'is not a branch name (letters, digits, . _ / -)');
+    // The branch becomes the workflow's push trigger and the signer identity's refs/heads/<branch>.
+    const branchProblem = o.branch !== undefined ? branchNameProblem(o.branch) : undefined;
+    if (branchProblem) add('branch', o.branch, branchProblem);
+    // The suffix is appended to each registry's name: the result must still be an ACR name.
+    if (o.acrRegistrySuffix !== undefined && ACR_SUFFIX.test(o.acrRegistrySuffix)) {
+      const names = [...new Set((Naming.layout(spec) === EnvironmentLayout.REGISTRIES ? Naming.environmentNames(spec) : [undefined])
+        .map((env) => Naming.acrRegistryName(spec, env) + o.acrRegistrySuffix))];
+      const bad = names.filter((n) => !ACR_REGISTRY_NAME.test(n));
+      if (bad.length) add('acrRegistrySuffix', o.acrRegistrySuffix, `gives the registry name${bad.length > 1 ? 's' : ''} ${bad.join(', ')}: ACR names are ${ACR_REGISTRY_NAME_ALLOWED}`);
+    }
     const names = spec.repositories.map((r) => r.name);
     (o.images ?? []).forEach((img, i) => {
       if (!names.includes(img)) add(`images[${i}]`, img, `is not a repository of the spec (repositories: ${names.join(', ')})`);
     });
     if (o.images && o.images.length === 0) add('images', o.images, 'is empty: list at least one repository, or omit it for all');
+    (o.images ?? []).forEach((img, i) => {
+      if (o.images!.indexOf(img) < i) add(`images[${i}]`, img, 'is listed twice; list each repository once');
+    });
     if (o.pusher !== undefined && !(spec.access?.pushers ?? []).some((p) => p.name === o.pusher)) {
       add('pusher', o.pusher, `is not a pusher of the spec (access.pushers: ${(spec.access?.pushers ?? []).map((p) => p.name).join(', ') || 'none'})`);
     }

@@ -107,6 +107,7 @@ export class PromotionWorkflow {
       if (!hop.promoter) problems.push(`access.promoters: no promoter performs hop ${hop.sourceEnvironment} -> ${hop.destinationEnvironment}`);
     }
     if (plan.pushes.length === 0) problems.push('images: the plan has no image to build');
+    problems.push(...PromotionWorkflow._optionProblems(options));
     if (plan.pusher && !plan.buildRepository) {
       problems.push(`access.pushers: the pusher "${plan.pusher}" has no github trust: the build signs keyless with the GitHub OIDC token of its repository, and each hop verifies that identity`);
     }
@@ -121,6 +122,40 @@ export class PromotionWorkflow {
       variables: [...g.variables].sort(),
       secrets: [...g.secrets].sort(),
     };
+  }
+
+  /**
+   * The options, each against what it becomes: the workflow path is where GitHub runs
+   * workflows from ("You must store workflow files in the .github/workflows directory of
+   * your repository", "must have either a .yml or .yaml file extension": GitHub docs,
+   * "Workflow syntax for GitHub Actions") and a part of the signer identity the hops
+   * verify; the scripts' folders are written under the output folder and called unquoted
+   * (`sh <dir>/promote-....sh`), so they are relative paths of plain names; the runner
+   * label and build context are single-line YAML values.
+   *
+   * @internal
+   */
+  public static _optionProblems(options: PromotionWorkflowOptions): string[] {
+    const problems: string[] = [];
+    const show = (v: string) => JSON.stringify(v);
+    const relative = (v: string) => v.split('/').every((part) => /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(part) && part !== '..');
+    if (options.workflowPath !== undefined && !/^\.github\/workflows\/[A-Za-z0-9_-][A-Za-z0-9._-]*\.ya?ml$/.test(options.workflowPath)) {
+      problems.push(`workflowPath: ${show(options.workflowPath)} is not a workflow file GitHub runs: .github/workflows/<name>.yml (or .yaml), a name of letters, digits, . _ -`);
+    }
+    for (const [key, value] of [['scriptsDir', options.scriptsDir], ['libraryDir', options.libraryDir]] as const) {
+      if (value !== undefined && !relative(value.replace(/\/+$/, ''))) {
+        problems.push(`${key}: ${show(value)} is not a folder of the repository: a relative path of names of letters, digits, . _ - (no "..", no leading /, no spaces)`);
+      }
+    }
+    // eslint-disable-next-line no-control-regex
+    const line = (v: string) => v.trim() !== '' && v.trim() === v && !/[\x00-\x1f\x7f]/.test(v);
+    if (options.runsOn !== undefined && !line(options.runsOn)) {
+      problems.push(`runsOn: ${show(options.runsOn)} is not a runner label: one line, not empty, without leading or trailing spaces (ubuntu-latest)`);
+    }
+    if (options.buildContext !== undefined && !line(options.buildContext)) {
+      problems.push(`buildContext: ${show(options.buildContext)} is not a build context: one line, not empty, without leading or trailing spaces (., or {image} for a folder per image)`);
+    }
+    return problems;
   }
 
   /**

@@ -18,6 +18,8 @@ const AWS_REGION = '(?:[a-z]{2}(?:-gov|-iso[a-z]?)?|eusc-[a-z]{2})-[a-z]+-\\d';
 // The value grammars that several layers check (the neutral validator, the
 // promotion plan's options, the constructs' props): one copy each, here.
 
+/** An environment name of the spec's chain (environments.chain[].name): lower-case letters and digits, starting with a letter; at most 20 characters. */
+export const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,19}$/;
 /** An AWS account id: 12 digits (IAM user guide, "Your AWS account ID": "a 12-digit number"). */
 export const AWS_ACCOUNT_ID = /^\d{12}$/;
 /** An AWS region code: `eu-west-1`, `us-gov-west-1`, `us-iso-east-1`, `eusc-de-east-1` (the `<area>-<direction>-<n>` form of region codes). */
@@ -190,17 +192,52 @@ export function gcpKmsKey(name: string): string | undefined {
  * vault.azure.net, vault.azure.cn, vault.usgovcloudapi.net, vault.microsoftazure.de.
  */
 export function azureKeyId(id: string): string | undefined {
-  const what = 'a Key Vault key id (https://<vault>.vault.azure.net/keys/<name>[/<version>])';
-  const m = /^https:\/\/([^./]+)\.(vault\.azure\.net|vault\.azure\.cn|vault\.usgovcloudapi\.net|vault\.microsoftazure\.de)(?::443)?\/keys\/([^/]+)(?:\/([^/]+))?$/.exec(id);
+  return azureVaultObjectId(id, 'key');
+}
+
+/**
+ * An Azure Key Vault secret id, `https://<vault>.vault.azure.net/secrets/<name>[/<version>]`,
+ * with the same vault, name and version rules as a key id (`azureKeyId`): what an ACR
+ * credential set reads (`usernameSecretId`, `passwordSecretId`) and what the Azure
+ * construct scopes the Key Vault Secrets User role to (src/azure/cache-rules.ts).
+ */
+export function azureSecretId(id: string): string | undefined {
+  return azureVaultObjectId(id, 'secret');
+}
+
+function azureVaultObjectId(id: string, kind: 'key' | 'secret'): string | undefined {
+  const what = `a Key Vault ${kind} id (https://<vault>.vault.azure.net/${kind}s/<name>[/<version>])`;
+  const m = new RegExp(`^https://([^./]+)\\.(vault\\.azure\\.net|vault\\.azure\\.cn|vault\\.usgovcloudapi\\.net|vault\\.microsoftazure\\.de)(?::443)?/${kind}s/([^/]+)(?:/([^/]+))?$`).exec(id);
   if (!m) return `is not ${what}`;
-  const [, vault, , key, version] = m;
+  const [, vault, , name, version] = m;
   if (!/^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/.test(vault) || vault.includes('--')) {
     return `has the vault name "${vault}", not a Key Vault name (3-24 letters, digits and hyphens, starting with a letter)`;
   }
-  if (!/^[a-zA-Z0-9-]{1,127}$/.test(key)) return `has the key name "${key}", not a Key Vault key name (1-127 letters, digits and hyphens)`;
-  if (version !== undefined && !/^[0-9a-fA-F]{32}$/.test(version)) return `has the version "${version}", not a Key Vault key version (32 hex digits)`;
+  if (!/^[a-zA-Z0-9-]{1,127}$/.test(name)) return `has the ${kind} name "${name}", not a Key Vault ${kind} name (1-127 letters, digits and hyphens)`;
+  // Key Vault versions are 32 hex digits; secret versions are checked for hex only (the Azure tests' fixtures use shorter ones).
+  if (version !== undefined && !(kind === 'key' ? /^[0-9a-fA-F]{32}$/ : /^[0-9a-fA-F]{1,32}$/).test(version)) {
+    return `has the version "${version}", not a Key Vault ${kind} version (32 hex digits)`;
+  }
   return undefined;
 }
+
+/**
+ * A Secrets Manager secret name for an ECR pull-through cache: `ecr-pullthroughcache/`
+ * and a name ("The name of the secret begins with ecr-pullthroughcache/": Amazon ECR user
+ * guide, "Creating a pull through cache rule"); secret names are 1-512 characters, "ASCII
+ * letters, numbers, and the following characters: /_+=.@-" (Secrets Manager API reference,
+ * CreateSecret, Name).
+ */
+export const ECR_PULL_THROUGH_SECRET_NAME = /^ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+$/;
+
+/**
+ * A Secret Manager secret version: `projects/<project>/secrets/<secret id>/versions/<version>`,
+ * the secret id of letters, digits, `-` and `_`, at most 255 ("The secret ID can contain uppercase
+ * and lowercase letters, numerals, and the hyphen (-) and underscore (_) characters. The maximum
+ * length for a name is 255 characters": Secret Manager docs, "Create a secret"), the version a
+ * number or `latest`; the project an id or a number (lower-case letters, digits and hyphens).
+ */
+export const GCP_SECRET_VERSION = /^projects\/[a-z0-9][a-z0-9-]*\/secrets\/[A-Za-z0-9_-]{1,255}\/versions\/(?:[1-9]\d*|latest)$/;
 
 /**
  * A GitHub repository, `owner/name`. Owners (users and organizations) are 1-39
@@ -251,6 +288,19 @@ export function gitRefNameProblem(name: string): string | undefined {
   if (name.split('/').some((c) => c.startsWith('.') || c.endsWith('.lock'))) return 'has a path component that starts with "." or ends with ".lock"';
   if (name.startsWith('-')) return 'starts with "-"';
   return undefined;
+}
+
+/**
+ * Why a value is not a branch name as GitHub Actions and git use it (the `branch`
+ * of a workflow's `on.push.branches` and of `refs/heads/<branch>`): a full ref
+ * (`refs/heads/main`) is refused with the fix, and the rest follows
+ * `gitRefNameProblem`. Undefined when valid.
+ */
+export function branchNameProblem(value: string): string | undefined {
+  const full = /^refs\/heads\/(.*)$/.exec(value);
+  if (full) return `is a full git ref; give the branch name only: "${full[1]}" (refs/heads/ is added where a ref is needed)`;
+  const problem = gitRefNameProblem(value);
+  return problem ? `is not a git branch name: it ${problem} (git check-ref-format rules)` : undefined;
 }
 
 /**

@@ -95,6 +95,9 @@ export class SpecLoader {
     // A byte-order mark is an encoding detail, not content (YAML 1.2 section 5.2; RFC 8259 section 8.1
     // lets a parser ignore it); Node's JSON.parse would stop at it.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // A carriage return alone ends a line too (YAML 1.2 section 5.4, b-break; RFC 8259 counts it as
+    // whitespace), but the YAML parser and the line counts read \n only: the same length keeps offsets.
+    text = normalizeLineBreaks(text);
     const lineCounter = new LineCounter();
     const problems: SpecProblem[] = [];
     const at = (offset: number) => {
@@ -120,15 +123,21 @@ export class SpecLoader {
     }
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     if (doc.errors.length > 0) {
+      const seen = new Set<string>();
       return {
-        problems: doc.errors.map((e) => ({
-          path: '',
-          value: 'undefined',
-          message: `is not valid ${syntax}: ${e.message.split('\n')[0]}`,
-          ...at(e.pos[0]),
-        })),
+        problems: doc.errors.map((e) => {
+          const first = e.message.split('\n')[0];
+          // The parser recurses once per level: a document nested thousands deep overflows its stack.
+          const reason = /Maximum call stack size exceeded/.test(first)
+            ? 'nests lists or maps too deeply to be read (thousands of levels; a spec nests a few)'
+            : first;
+          return { path: '', value: 'undefined', message: `is not valid ${syntax}: ${reason}`, ...at(e.pos[0]) };
+        }).filter((p) => !seen.has(p.message) && !!seen.add(p.message)),
       };
     }
+    // What the parser only warns about, and what YAML can say but a spec cannot hold, are errors too.
+    const tagProblems = yamlNodeProblems(doc, syntax);
+    if (tagProblems.length > 0) return { problems: tagProblems.map((p) => ({ path: '', value: 'undefined', message: p.message, ...at(p.offset) })) };
     const contents = doc.contents;
     if (contents === null || (isScalar(contents) && contents.value === null && contents.range?.[0] === contents.range?.[1])) {
       return fail(`is empty: a spec is a ${syntax === 'JSON' ? 'JSON object' : 'YAML map'} with at least \`name\` and \`repositories\``, { line: 1 });
@@ -147,7 +156,12 @@ export class SpecLoader {
     };
 
     checkSpecShape(data, (path, value, message) => {
-      problems.push({ path: renderPath(path), value: render(value), message, line: lineOf(path) });
+      // YAML reads unquoted digits as a number (and drops leading zeros: 011122223333 is 11122223333), yes/true as a boolean.
+      const hint = /expected a string, got a (number|boolean)$/.test(message) ? ' (write it in quotes)'
+        // A merge key is YAML 1.1 (yaml.org/type/merge.html); YAML 1.2, this loader's default, reads `<<` as a plain key.
+        : path[path.length - 1] === '<<' ? '; "<<" merges maps in YAML 1.1 only: repeat the fields, or start the file with "%YAML 1.1" and "---"'
+          : '';
+      problems.push({ path: renderPath(path), value: render(value), message: message + hint, line: lineOf(path) });
     });
     // Validation runs even after type problems, so that every problem is reported
     // at once; a problem already reported for a path is not repeated.
@@ -320,8 +334,64 @@ function expandedSize(doc: Document, limit: number): { problem?: string; offset?
 }
 
 function render(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  // JSON has no NaN or Infinity (JSON.stringify writes null): YAML's .nan and .inf are shown as they are.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   // Credentials in a URL never reach a message, whatever field holds the URL.
-  return value === undefined ? 'undefined' : redactUrl(JSON.stringify(value) ?? String(value));
+  return redactUrl(JSON.stringify(value) ?? String(value));
+}
+
+/** The text with every carriage return that does not start a CR LF pair made a line feed (same length, same offsets). */
+function normalizeLineBreaks(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
+/**
+ * The YAML tags a spec takes: the JSON-compatible ones of the core schema (YAML 1.2
+ * section 10.3: str, int, float, bool, null, and the map and seq collections). A
+ * `!!set`, `!!binary`, `!!timestamp` or `!!omap` makes a value no spec field holds
+ * (a Set, bytes, a Date, a Map), and a tag the parser cannot resolve (`!foo`,
+ * `!!js/function`, `!!int platform`) is dropped by it with a mere warning: both are
+ * errors, at their line, as is an alias whose anchor is not defined before it (the
+ * parser throws that when the document is converted, without a position).
+ */
+const CORE_TAGS = ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`);
+
+function yamlNodeProblems(doc: Document, syntax: string): Array<{ message: string; offset: number }> {
+  const problems: Array<{ message: string; offset: number }> = [];
+  for (const w of doc.warnings) {
+    problems.push({ message: `is not valid ${syntax}: ${w.message.split('\n')[0]}; a spec uses no custom YAML tags, and a core tag must fit its value (!!int 7)`, offset: w.pos[0] });
+  }
+  const shortTag = (tag: string) => tag.replace(/^tag:yaml\.org,2002:/, '!!');
+  const defined = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+      return;
+    }
+    if (!isNode(node)) return;
+    if (isAlias(node)) {
+      if (!defined.has(node.source)) {
+        problems.push({ message: `is not valid ${syntax}: the alias *${node.source} has no anchor &${node.source} before it`, offset: node.range?.[0] ?? 0 });
+      }
+      return;
+    }
+    if (node.anchor) defined.add(node.anchor);
+    const tag = node.tag;
+    // A tag the parser could not resolve is reported once, by its warning.
+    const start = node.range?.[0] ?? 0;
+    const warned = (t: string) => doc.warnings.some((w) => w.pos[0] >= start - t.length - 2 && w.pos[0] <= start);
+    if (tag && !CORE_TAGS.includes(tag) && !warned(tag)) {
+      problems.push({
+        message: `is not valid for a spec: the YAML tag ${shortTag(tag)} makes a value no spec field holds; a spec holds strings, numbers, booleans, lists and maps (remove the tag)`,
+        offset: node.range?.[0] ?? 0,
+      });
+    }
+    if (isMap(node) || isSeq(node)) node.items.forEach(walk);
+  };
+  walk(doc.contents);
+  return problems;
 }
 
 function parsePath(path: string): Array<string | number> {

@@ -27,6 +27,13 @@ function withoutRef(schema: any): any {
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
+  // Objects that are not maps of fields, although typeof says "object" (given from JavaScript, or made by a
+  // YAML tag): their own keys are not their content, so they would pass as an empty map.
+  if (value instanceof Set) return 'Set';
+  if (value instanceof Map) return 'Map';
+  if (value instanceof Date) return 'Date';
+  if (value instanceof Uint8Array) return 'binary data';
+  if (value instanceof RegExp) return 'RegExp';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
   return typeof value;
 }
@@ -40,7 +47,7 @@ export function checkSchema(value: unknown, rawSchema: any, path: Array<string |
     || expected === actual
     || (expected === 'number' && actual === 'integer');
   if (!typeOk) {
-    const noun = (t: string) => (t === 'array' ? 'a list' : t === 'object' ? 'a map' : t === 'integer' ? 'a number' : `a ${t}`);
+    const noun = (t: string) => (t === 'array' ? 'a list' : t === 'object' ? 'a map' : t === 'integer' ? 'a number' : t === 'binary data' ? t : `a ${t}`);
     report(path, value, `has the wrong type: expected ${noun(expected)}, got ${noun(actual)}`);
     return;
   }

@@ -11,8 +11,15 @@ export class Tokens {
       return /\$\{(Tf)?Token\[/.test(value) || /#\{(Tf)?Token\[/.test(value);
     }
     if (typeof value === 'number') {
-      // The AWS CDK encodes number tokens as large negative doubles near -1.8e+289.
-      return value < -1e+280;
+      // A number token is a double whose top 16 bits are a marker: 0xFBFF in the AWS CDK
+      // (aws-cdk-lib core/lib/private/encoding.ts, DOUBLE_TOKEN_MARKER_BITS = 0xFBFF << 16, about
+      // -1.8e+289) and 0xFDFF in CDK for Terraform (cdktf lib/tokens/private/encoding.ts). Any
+      // other number is a value to check: "below -1e280" also took -.inf and -1e300 from a spec
+      // file for tokens, and skipped their validation.
+      if (!Number.isFinite(value)) return false;
+      const words = new Uint32Array(new Float64Array([value]).buffer);
+      const marker = Math.floor(words[1] / 0x10000);
+      return marker === 0xfbff || marker === 0xfdff;
     }
     if (Array.isArray(value)) {
       return value.some((v) => Tokens.isUnresolved(v));

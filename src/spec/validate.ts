@@ -1,10 +1,13 @@
+import { AccessModel } from './access-model';
 import { EffectiveSpec } from './effective';
 import { GithubOidc } from './github-oidc';
 import { Glob } from './glob';
 import {
   ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED,
-  AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, GCP_LOCATION, gcpKmsKey,
-  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SUBJECT_MAX_BYTES, gitRefNameProblem,
+  AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, azureSecretId,
+  GCP_LOCATION, gcpKmsKey,
+  ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_NAME, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SECRET_VERSION, GCP_SUBJECT_MAX_BYTES,
+  gitRefNameProblem,
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
 } from './grammars';
 import { Naming } from './naming';
@@ -20,6 +23,7 @@ import {
   NotificationEvent,
   NotificationsSpec,
   RegistrySpec,
+  RepositorySpec,
   RetentionPolicySpec,
   RetentionRuleSpec,
   ScanMode,
@@ -88,7 +92,6 @@ const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 /** A CVE id (cve.org: CVE-YYYY-NNNN, four or more digits) or a GitHub advisory id (GHSA-xxxx-xxxx-xxxx). */
 const VULNERABILITY_ID = /^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/;
 const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
-const GCP_SECRET_VERSION = /^projects\/[^/]+\/secrets\/[^/]+\/versions\/[^/]+$/;
 const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
 const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 /** Harbor's resource name grammar (goharbor/harbor src/pkg/project/manager.go:61, restrictedNameChars). */
@@ -140,6 +143,8 @@ export class SpecValidator {
 
 function render(value: unknown): string {
   if (value === undefined) return 'undefined';
+  // JSON has no NaN or Infinity (JSON.stringify writes null): a YAML .nan or .inf is shown as it is.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   // Credentials in a URL never reach a message, whatever field holds the URL.
   const json = redactUrl(JSON.stringify(value) ?? String(value));
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
@@ -180,6 +185,7 @@ class Checker {
     if (spec.tagPolicy) this.tagPolicy('tagPolicy', spec.tagPolicy);
     if (spec.retention) this.retention('retention', spec.retention, true);
     if (spec.scanning) this.scanning('scanning', spec.scanning);
+    this.scanGates(spec);
     this.encryption(spec);
     if (spec.access) this.access(spec, spec.access);
     this.replication(spec);
@@ -232,6 +238,12 @@ class Checker {
   }
 
   private environments(spec: RegistrySpec): void {
+    // The first environment receives builds, not promotions: no hop leads into it, so nothing would wait for approval.
+    const first = spec.environments?.chain?.[0];
+    if (first?.requiresApproval === true) {
+      this.add('environments.chain[0].requiresApproval', true, `is set on "${first.name}", the first environment, which builds are pushed to without a promotion: `
+        + 'no hop waits for its approval; set requiresApproval on the environments that promotions enter');
+    }
     const envs = spec.environments;
     if (envs === undefined) return;
     if (envs.layout !== undefined && !enumValues(EnvironmentLayout).includes(envs.layout)) {
@@ -353,6 +365,27 @@ class Checker {
     for (const [path, value, message] of ruleCriterionProblems(rule ?? ({} as RetentionRuleSpec), rp, 36500)) {
       if (!this.skip(value)) this.add(path, value, message);
     }
+  }
+
+  /**
+   * A severity threshold where nothing is scanned: the promotion gate (scan-gate.sh) reads the
+   * digest's scan results, waits while there are none, then refuses (ECR, Artifact Registry,
+   * Harbor; on Azure it passes with a warning, gating nothing), so every gated promotion
+   * (AccessModel.gatesScan: a hop that needs approval, and a threshold) would fail. Only when
+   * scanning is off for every image: with mixed modes some clouds scan every image anyway
+   * (Artifact Registry scans per repository), which their own validators judge.
+   */
+  private scanGates(spec: RegistrySpec): void {
+    const repos = Array.isArray(spec.repositories) ? spec.repositories.filter((r) => typeof r?.name === 'string') : [];
+    const mode = (r: RepositorySpec) => r.scanning?.mode ?? spec.scanning?.mode ?? ScanMode.ON_PUSH;
+    if (repos.length === 0 || repos.some((r) => mode(r) !== ScanMode.OFF)) return;
+    const gated = repos.filter((r) => AccessModel.hops(spec).some((hop) => AccessModel.gatesScan(spec, hop, r.name)));
+    if (gated.length === 0) return;
+    const i = spec.repositories.indexOf(gated[0]);
+    const path = gated[0].scanning?.severityThreshold !== undefined ? `repositories[${i}].scanning.severityThreshold` : 'scanning.severityThreshold';
+    const threshold = gated[0].scanning?.severityThreshold ?? spec.scanning?.severityThreshold;
+    this.add(path, threshold, `gates the promotions of ${gated.map((r) => r.name).join(', ')}, but scanning.mode is "off" for every image: the gate reads the digest's `
+      + 'scan results and refuses a digest that has none; turn scanning on, or remove severityThreshold');
   }
 
   private scanning(path: string, scanning: { mode?: ScanMode; severityThreshold?: Severity; allowedVulnerabilities?: string[] }): void {
@@ -493,6 +526,23 @@ class Checker {
     }
     if ((id?.awsAccountIds ?? []).length > 0 && role !== 'pullers') {
       this.add(`${path}.awsAccountIds`, id.awsAccountIds, 'is only allowed for pullers: other accounts may pull through repository policies, never push or promote');
+    }
+    // An empty list is not "every": the identity would act in no environment or on no repository
+    // (AccessModel reads the list as given), so the grants it exists for would never be made.
+    for (const field of ['environments', 'repositories'] as const) {
+      if (Array.isArray(id?.[field]) && id[field]!.length === 0) {
+        this.add(`${path}.${field}`, id[field], `is empty, so the identity gets no ${field === 'environments' ? 'environment' : 'repository'}: `
+          + `list ${field === 'environments' ? 'its environments' : 'its repositories (globs)'}, or leave ${field} out for every one`);
+      }
+    }
+    // An environment or repository glob listed twice is a copy-paste slip more often than an intent (like a repository
+    // or an event listed twice). Principals listed twice are granted once by every cloud, and stay accepted.
+    for (const field of ['environments', 'repositories'] as const) {
+      const list = id?.[field] as unknown[] | undefined;
+      if (!Array.isArray(list)) continue;
+      list.forEach((v, j) => {
+        if (typeof v === 'string' && list.indexOf(v) < j) this.add(`${path}.${field}[${j}]`, v, `is listed twice in ${field}; list each once`);
+      });
     }
     (id?.environments ?? []).forEach((env, j) => {
       if (!envs.includes(env)) {
@@ -649,6 +699,14 @@ class Checker {
       if ((r.repositoryPrefixes ?? []).length > 100) {
         this.add(`${path}.repositoryPrefixes`, r.repositoryPrefixes!.length, 'lists more than 100 prefixes (ECR limit per replication rule)');
       }
+      // The account and the prefixes are ECR's (a replication rule's destination and filters): on a replica of another cloud nothing reads them.
+      if (r.cloud !== undefined && r.cloud !== Cloud.AWS) {
+        for (const field of ['awsAccountId', 'repositoryPrefixes'] as const) {
+          if (r[field] !== undefined) {
+            this.add(`${path}.${field}`, r[field], `applies to ECR replication only, and this replica is for cloud "${r.cloud}": remove it, or set cloud: aws`);
+          }
+        }
+      }
     });
     if (this.aws && (replicas ?? []).filter((r) => r.cloud === undefined || r.cloud === Cloud.AWS).length > 25) {
       this.add('replication.replicas', replicas!.length, 'lists more than 25 AWS destinations (ECR limit)');
@@ -686,6 +744,10 @@ class Checker {
       this.upstreamUrl(path, c);
       if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName) && !c.awsSecretName.startsWith(ECR_PULL_THROUGH_SECRET_PREFIX)) {
         this.add(`${path}.awsSecretName`, c.awsSecretName, `must start with "${ECR_PULL_THROUGH_SECRET_PREFIX}" (ECR reads pull-through cache credentials only from such secrets)`);
+      } else if (c?.awsSecretName !== undefined && !this.skip(c.awsSecretName)
+        && (!ECR_PULL_THROUGH_SECRET_NAME.test(c.awsSecretName) || c.awsSecretName.length > 512)) {
+        this.add(`${path}.awsSecretName`, c.awsSecretName,
+          `is not a Secrets Manager secret name: "${ECR_PULL_THROUGH_SECRET_PREFIX}" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)`);
       }
       if (this.aws && (c?.upstream === UpstreamRegistry.DOCKER_HUB || c?.upstream === UpstreamRegistry.GITHUB) && !c.awsSecretName) {
         this.add(`${path}.awsSecretName`, undefined, `is required on AWS for upstream "${c.upstream}": ECR pull-through caches of Docker Hub and GHCR need credentials in a secret named ecr-pullthroughcache/<name>`);
@@ -694,7 +756,13 @@ class Checker {
         this.add(`${path}.upstream`, c.upstream, 'is not supported by ECR pull-through caches (supported upstreams: docker-hub, ghcr, quay, ecr-public); target other clouds with `validate --cloud`');
       }
       if (c?.gcpSecretVersion !== undefined && !this.skip(c.gcpSecretVersion) && !GCP_SECRET_VERSION.test(c.gcpSecretVersion)) {
-        this.add(`${path}.gcpSecretVersion`, c.gcpSecretVersion, 'is not a Secret Manager secret version (projects/<p>/secrets/<s>/versions/<v>)');
+        this.add(`${path}.gcpSecretVersion`, c.gcpSecretVersion,
+          'is not a Secret Manager secret version (projects/<project>/secrets/<secret id of letters, digits, - and _>/versions/<number or latest>)');
+      }
+      for (const field of ['azureUsernameSecretId', 'azurePasswordSecretId'] as const) {
+        const id = c?.[field];
+        const problem = typeof id === 'string' && !this.skip(id) ? azureSecretId(id) : undefined;
+        if (problem) this.add(`${path}.${field}`, id, problem);
       }
       if ((c?.azureUsernameSecretId === undefined) !== (c?.azurePasswordSecretId === undefined)) {
         this.add(`${path}.azurePasswordSecretId`, c?.azurePasswordSecretId, 'and azureUsernameSecretId go together: an ACR credential set needs both Key Vault secrets');
@@ -744,6 +812,10 @@ class Checker {
     if (typeof labels !== 'object') {
       this.add('labels', labels, 'must be a map of strings');
       return;
+    }
+    // "Each resource can have multiple labels, up to a maximum of 64" (Google Cloud docs, "Labels overview", requirements).
+    if (this.gcp && labels !== null && Object.keys(labels).length > 64) {
+      this.add('labels', Object.keys(labels).length, 'has more than 64 labels, the most a GCP resource takes (GCP limit)');
     }
     for (const [key, value] of Object.entries(labels)) {
       if (typeof value !== 'string') {

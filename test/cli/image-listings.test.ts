@@ -96,3 +96,55 @@ describe('Timestamps', () => {
     expect(() => Timestamps.parseNow('tomorrow')).toThrow(/^--now: "tomorrow" is not a timestamp \(RFC 3339 with a time zone, or a date, such as 2026-06-01 or 2026-06-01T12:00:00Z\)$/);
   });
 });
+
+// Hostile-user sweep (issue 15's classes): listings no registry prints were accepted (a short digest,
+// a year before 100 read as 19xx), or refused by whichever evaluator ran first, naming its own input
+// (`AcrPurgeEvaluator: ... manifests[1]` for an ECR listing).
+describe('a listing is checked as a registry would have it, with its own paths', () => {
+  const d = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
+  const ecr = (...images: any[]) => JSON.stringify({ imageDetails: images.map((i) => ({ repositoryName: 'platform/api', imagePushedAt: '2026-01-01T00:00:00Z', ...i })) });
+  const gcloud = (...images: any[]) => JSON.stringify(images.map((i) => ({ package: 'europe-docker.pkg.dev/p/platform/api', createTime: '2026-01-01T00:00:00Z', ...i })));
+  const az = (...images: any[]) => JSON.stringify(images.map((i) => ({ lastUpdateTime: '2026-01-01T00:00:00Z', ...i })));
+
+  test.each<[string, string, string]>([
+    ['ECR: a digest twice', ecr({ imageDigest: d(1), imageTags: ['a'] }, { imageDigest: d(1), imageTags: ['b'] }),
+      `imageDetails[1].imageDigest: "${d(1)}" is listed twice in platform/api (also imageDetails[0]): a digest is one image of a repository; list each image once`],
+    ['ECR: one tag on two images', ecr({ imageDigest: d(1), imageTags: ['prod'] }, { imageDigest: d(2), imageTags: ['prod'] }),
+      'imageDetails[1].imageTags[0]: "prod" is also a tag of imageDetails[0] (sha256:111111111111...) in platform/api: a tag points at one image'],
+    ['ECR: a tag with a space', ecr({ imageDigest: d(1), imageTags: ['a b'] }), 'imageDetails[0].imageTags[0]: "a b" is not a tag (the OCI tag grammar'],
+    ['ECR: a tag twice on one image', ecr({ imageDigest: d(1), imageTags: ['a', 'a'] }), 'imageDetails[0].imageTags[1]: "a" is listed twice on one image'],
+    ['ECR: a short digest', ecr({ imageDigest: 'sha256:abc123', imageTags: ['a'] }), 'imageDetails[0].imageDigest: "sha256:abc123" is not a digest (sha256: and 64 lower-case hex digits)'],
+    ['gcloud: one tag on two versions', gcloud({ version: d(1), tags: ['prod'] }, { version: d(2), tags: 'prod' }), '[1].tags[0]: "prod" is also a tag of [0]'],
+    ['gcloud: a version twice', gcloud({ version: d(1), tags: [] }, { version: d(1), tags: [] }), `[1].version: "${d(1)}" is listed twice in europe-docker.pkg.dev/p/platform/api`],
+    ['az: a digest twice', az({ digest: d(1), tags: ['a'] }, { digest: d(1), tags: ['b'] }), `[1].digest: "${d(1)}" is listed twice (also [0])`],
+    ['az: an empty tag', az({ digest: d(1), tags: [''] }), '[0].tags[0]: "" is not a tag'],
+  ])('%s', (_, text, message) => {
+    expect(() => parseListing(text, 'l.json')).toThrow(ProblemsError);
+    expect(() => parseListing(text, 'l.json')).toThrow(message);
+  });
+
+  test('negative controls: one digest in two repositories, one tag in two repositories, several tags on one image, sha512', () => {
+    const listing = JSON.stringify({
+      imageDetails: [
+        { repositoryName: 'platform/dev/api', imageDigest: d(1), imageTags: ['prod', '1.2.3', 'latest'], imagePushedAt: '2026-01-01T00:00:00Z' },
+        { repositoryName: 'platform/prod/api', imageDigest: d(1), imageTags: ['prod'], imagePushedAt: '2026-01-01T00:00:00Z' },
+        { repositoryName: 'platform/prod/api', imageDigest: `sha512:${'a'.repeat(128)}`, imageTags: ['x_1.y-z'], imagePushedAt: '2026-01-01T00:00:00Z' },
+      ],
+    });
+    expect(parseListing(listing, 'l.json').images).toHaveLength(3);
+  });
+
+  test.each<[string, string]>([
+    ['0050-01-01T00:00:00Z', '0050-01-01T00:00:00.000Z'],
+    ['0001-01-01T00:00:00Z', '0001-01-01T00:00:00.000Z'],
+    ['0099-12-31T23:59:59.5+01:00', '0099-12-31T22:59:59.500Z'],
+    ['0100-01-01T00:00:00Z', '0100-01-01T00:00:00.000Z'],
+  ])('the year is the year: %s (Date.UTC read 0-99 as 1900-1999)', (value, iso) => {
+    expect(Timestamps.parse(value, false).date!.toISOString()).toBe(iso);
+  });
+
+  test('--now in the first century', () => {
+    expect(Timestamps.parseNow('0001-01-01').toISOString()).toBe('0001-01-01T00:00:00.000Z');
+    expect(Timestamps.parseNow('0001-01-01T00:00:00Z').toISOString()).toBe('0001-01-01T00:00:00.000Z');
+  });
+});

@@ -4,6 +4,7 @@ import { join } from 'path';
 import * as fc from 'fast-check';
 import { runCli } from './run-cli';
 import { Timestamps } from '../../src/cli/image-listings';
+import { decodeText } from '../../src/cli/spec-file';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'preview-'));
@@ -341,9 +342,9 @@ describe('container-registry preview on Harbor', () => {
     const two = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', HARBOR, '--now', NOW, '--cloud', 'aws,harbor']);
     expect(two.out.split('\n').pop()).toBe('6 images; would delete: neutral 3, ECR 3, Harbor 2');
     expect(await runCli(['preview', '--spec', SPEC, '--images', HARBOR, '--cloud', 'ibm']))
-      .toMatchObject({ code: 1, err: expect.stringContaining('--cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor)') });
+      .toMatchObject({ code: 2, err: expect.stringContaining('--cloud: "ibm" is not a cloud (allowed: aws, gcp, azure, harbor') });
     expect(await runCli(['preview', '--ecr-policy', SPEC, '--images', HARBOR, '--cloud', 'harbor']))
-      .toMatchObject({ code: 1, err: expect.stringContaining('--cloud chooses the clouds of a --spec preview') });
+      .toMatchObject({ code: 2, err: expect.stringContaining('--cloud chooses the clouds of a --spec preview') });
   });
 
   test('the Harbor column evaluates the repository the spec names for the environment: a listing of another one is refused', async () => {
@@ -416,8 +417,76 @@ describe('container-registry preview on Harbor', () => {
       '  - [0].push_time: "2026-02-30T00:00:00Z" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z): 2026-02 has 28 days, not 30',
       '  - [0].tags[0].push_time: "yesterday" is not a timestamp (RFC 3339 with a time zone, such as 2026-06-01T12:00:00Z)',
       '  - [1].tags[0].name: "" is not a tag',
-      '  - [1].digest: "latest" is not a digest (sha256:<hex>)',
+      '  - [1].digest: "latest" is not a digest (sha256: and 64 lower-case hex digits)',
       `  - [3]: platform/api@${d(3)} is listed twice (concatenate each repository's listing once)`,
     ].join('\n'));
+  });
+});
+
+// Hostile-user sweep: `--repository api` took the images of platform/dev/api and platform/prod/api as one
+// repository (both end with /api), and judged them together.
+describe('a listing of several repositories of one image is refused', () => {
+  const img = (repositoryName: string, n: number) => ({ repositoryName, imageDigest: d(n), imageTags: [`t${n}`], imagePushedAt: '2026-01-01T00:00:00Z' });
+  test.each<[string, string, RegExp]>([
+    ['ECR', JSON.stringify({ imageDetails: [img('platform/dev/api', 1), img('platform/prod/api', 2)] }),
+      /lists several repositories of image "api" \(platform\/dev\/api, platform\/prod\/api\); a retention policy applies to each repository on its own/],
+    ['gcloud', JSON.stringify([
+      { package: 'europe-docker.pkg.dev/p/platform-dev/api', version: d(1), tags: [], createTime: '2026-01-01T00:00:00Z' },
+      { package: 'europe-docker.pkg.dev/p/platform-prod/api', version: d(2), tags: [], createTime: '2026-01-01T00:00:00Z' },
+    ]), /lists several repositories of image "api" \(europe-docker\.pkg\.dev\/p\/platform-dev\/api, europe-docker\.pkg\.dev\/p\/platform-prod\/api\)/],
+  ])('%s', async (_, listing, message) => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images', file(`several-${_}.json`, listing), '--now', NOW]);
+    expect(r).toMatchObject({ code: 1, err: expect.stringMatching(message) });
+  });
+
+  test('negative control: one repository of the image, beside another image\'s', async () => {
+    const r = await runCli(['preview', '--spec', SPEC, '--repository', 'api', '--images',
+      file('one-repo.json', JSON.stringify({ imageDetails: [img('platform/dev/api', 1), img('platform/dev/api', 2), img('platform/dev/web', 3)] })), '--now', NOW]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^repository api: 2 images from /);
+  });
+});
+
+// Hostile-user sweep: the spec loader ignored a byte-order mark, preview's readers did not ("Unexpected token
+// '\uFEFF'"), and no reader knew UTF-16 (what Windows PowerShell 5 writes for `aws ... > images.json`);
+// --environment without --spec was ignored, and two inputs from standard input read it twice.
+describe('every file is read the same way: byte-order marks and UTF-16', () => {
+  const policy = JSON.stringify({ rules: [{ rulePriority: 1, description: 'keep one', selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } }] });
+  const listing = JSON.stringify({
+    imageDetails: [
+      { repositoryName: 'platform/api', imageDigest: d(1), imageTags: ['a'], imagePushedAt: '2026-01-01T00:00:00Z' },
+      { repositoryName: 'platform/api', imageDigest: d(2), imageTags: ['b'], imagePushedAt: '2026-02-01T00:00:00Z' },
+    ],
+  });
+  const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const utf16be = (text: string) => {
+    const b = Buffer.from(text, 'utf16le');
+    b.swap16();
+    return Buffer.concat([Buffer.from([0xfe, 0xff]), b]);
+  };
+  const bytes = (name: string, content: Buffer) => {
+    writeFileSync(join(dir, name), content);
+    return join(dir, name);
+  };
+
+  test.each<[string, (t: string) => Buffer]>([
+    ['UTF-8 with a BOM', (t) => Buffer.from(`\uFEFF${t}`, 'utf8')],
+    ['UTF-16 LE with a BOM', utf16le],
+    ['UTF-16 BE with a BOM', utf16be],
+  ])('%s: the listing, the policy and the spec are read', async (name, encode) => {
+    const r = await runCli(['preview', '--images', bytes(`l-${name}.json`, encode(listing)), '--ecr-policy', bytes(`p-${name}.json`, encode(policy)), '--now', NOW]);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/2 images; would delete: ECR 1$/);
+    const spec = bytes(`s-${name}.yaml`, encode(readFileSync(SPEC, 'utf8')));
+    expect(await runCli(['validate', spec, '--quiet'])).toMatchObject({ code: 0, out: `${spec}: valid` });
+    // Standard input is decoded the same way (processIo.stdin).
+    expect(decodeText(encode(listing))).toBe(listing);
+  });
+
+  test.each<[string[], RegExp]>([
+    [['--images', '-', '--ecr-policy', '-'], /^--images and --ecr-policy both read standard input \(-\), which can be read once/],
+    [['--images', 'x.json', '--ecr-policy', 'p.json', '--environment', 'prod'], /^--environment chooses where a --spec puts the image/],
+  ])('%j is a usage error', async (args, message) => {
+    expect(await runCli(['preview', ...args])).toMatchObject({ code: 2, err: expect.stringMatching(message) });
   });
 });

@@ -62,7 +62,7 @@ describe('container-registry promote-scripts', () => {
   });
 
   test('errors: --cloud required, bad options listed at once, invalid spec, usage', async () => {
-    expect(await runCli(['promote-scripts', specFile])).toMatchObject({ code: 1, err: '--cloud is required (aws, gcp, azure, harbor; comma-separated for several)' });
+    expect(await runCli(['promote-scripts', specFile])).toMatchObject({ code: 2, err: '--cloud is required (aws, gcp, azure, harbor; comma-separated for several)' });
     const bad = await runCli(['promote-scripts', specFile, '--cloud', 'aws', '--aws-region', 'mars', '--image', 'web', '--out', out]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('Cannot plan promotion of registry "platform": 2 problems');
@@ -105,8 +105,8 @@ describe('container-registry workflow', () => {
   });
 
   test('exactly one cloud', async () => {
-    expect(await runCli(['workflow', specFile, '--cloud', 'aws,gcp'])).toMatchObject({ code: 1, err: '--cloud: give exactly one cloud (the workflow is per cloud)' });
-    expect(await runCli(['workflow', specFile, '--cloud', 'ibm'])).toMatchObject({ code: 1, err: expect.stringMatching(/"ibm" is not a cloud/) });
+    expect(await runCli(['workflow', specFile, '--cloud', 'aws,gcp'])).toMatchObject({ code: 2, err: '--cloud: give exactly one cloud (the workflow is per cloud)' });
+    expect(await runCli(['workflow', specFile, '--cloud', 'ibm'])).toMatchObject({ code: 2, err: expect.stringMatching(/"ibm" is not a cloud/) });
     expect((await runCli(['workflow'])).code).toBe(2);
   });
 });

@@ -56,13 +56,13 @@ describe('container-registry validate', () => {
     expect(azure.code).toBe(1);
     expect(azure.err).toMatch(/ACR names are 5-50 letters and digits/);
     const bad = await runCli(['validate', f, '--cloud', 'ibm']);
-    expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/--cloud: "ibm" is not a cloud \(allowed: aws, gcp, azure, harbor\)/) });
+    expect(bad).toMatchObject({ code: 2, err: expect.stringMatching(/--cloud: "ibm" is not a cloud \(allowed: aws, gcp, azure, harbor;/) });
   });
 
   test('usage errors exit 2', async () => {
     expect((await runCli(['validate'])).code).toBe(2);
     expect(await runCli(['frobnicate'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command "frobnicate"/) });
-    expect(await runCli(['validate', 'x.yaml', '--colour'])).toMatchObject({ code: 1, err: expect.stringMatching(/unknown option --colour/) });
+    expect(await runCli(['validate', 'x.yaml', '--colour'])).toMatchObject({ code: 2, err: expect.stringMatching(/unknown option --colour/) });
     expect(await runCli(['validate', join(dir, 'nope.yaml')])).toMatchObject({ code: 1, err: expect.stringMatching(/cannot read .*nope\.yaml: no such file/) });
   });
 

@@ -1,5 +1,5 @@
 import { promotionSpec } from './fixtures';
-import { PromotionPlanner, WorkflowVariables } from '../../src/promotion';
+import { PromotionPlanner, PromotionPlanOptions, WorkflowVariables } from '../../src/promotion';
 import { AccessPlan, AccessRole, Cloud, EnvironmentLayout, Naming, Permission, Severity, TagStrategy } from '../../src/spec';
 
 const located = { awsAccountId: '123456789012', awsRegion: 'eu-west-1', gcpProjectId: 'my-project', gcpLocation: 'europe-west1', acrRegistrySuffix: 'x7' };
@@ -227,10 +227,32 @@ describe('PromotionPlanner: errors', () => {
       '  - gcpProjectId: "X" is not a GCP project id (6-30 lower-case letters, digits and hyphens, starting with a letter)',
       '  - gcpLocation: "EU!" is not an Artifact Registry location (like europe-west1 or us)',
       '  - acrRegistrySuffix: "A-b" is not a valid ACR name suffix (lower-case letters and digits)',
-      '  - branch: "a b" is not a branch name (letters, digits, . _ / -)',
+      '  - branch: "a b" is not a git branch name: it contains a character git refuses in ref names (space, control characters, ~ ^ : ? * [ \\) (git check-ref-format rules)',
       '  - images[1]: "nope" is not a repository of the spec (repositories: api, jobs/worker)',
       '  - pusher: "robot" is not a pusher of the spec (access.pushers: ci)',
     ].join('\n'));
+  });
+
+  // Hostile-user sweep: these options were accepted and became a workflow that could never run as asked.
+  test.each<[string, Partial<PromotionPlanOptions>, string]>([
+    // Was accepted: the workflow triggered on refs/heads/main and verified ...@refs/heads/refs/heads/main.
+    ['a full ref as the branch', { branch: 'refs/heads/main' }, 'branch: "refs/heads/main" is a full git ref; give the branch name only: "main"'],
+    ['a branch git refuses (..)', { branch: 'main..x' }, 'branch: "main..x" is not a git branch name: it contains ".."'],
+    ['a branch starting with -', { branch: '-x' }, 'branch: "-x" is not a git branch name: it starts with "-"'],
+    ['a branch ending with .lock', { branch: 'release.lock' }, 'branch: "release.lock" is not a git branch name: it has a path component that starts with "." or ends with ".lock"'],
+    // Was accepted: the suffix made a 60-character ACR registry name.
+    ['an ACR suffix that makes the name too long', { cloud: Cloud.AZURE, acrRegistrySuffix: 'x'.repeat(45) },
+      `acrRegistrySuffix: "${'x'.repeat(45)}" gives the registry name platform${'x'.repeat(45)}: ACR names are 5-50 letters and digits`],
+    ['an image listed twice', { images: ['api', 'api'] }, 'images[1]: "api" is listed twice; list each repository once'],
+  ])('%s is refused, naming the option', (_, options, message) => {
+    expect(() => PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, ...options })).toThrow(message);
+  });
+
+  test('negative controls: branches git takes (slashes, upper case, unicode) and a suffix that keeps the name valid', () => {
+    for (const branch of ['release/2.x', 'Feature/Foo_Bar', 'féature', 'v1.2']) {
+      expect(PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AWS, branch }).branch).toBe(branch);
+    }
+    expect(() => PromotionPlanner.plan(promotionSpec(), { cloud: Cloud.AZURE, acrRegistrySuffix: 'x'.repeat(42) })).not.toThrow();
   });
 
   test('an invalid spec is refused with the spec validator\'s message', () => {

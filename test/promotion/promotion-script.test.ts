@@ -153,6 +153,12 @@ describe('PromotionScript: refuses bad input before touching a registry', () => 
     [['--image=api', `--digest=${DIGEST}`, '--tag=x', '--src-tls-verify=maybe'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'tls-verify must be true or false, not "maybe"'],
     [['--image', 'api', '--colour', 'red'], {}, 'unknown argument: --colour'],
     [['--image'], {}, 'option --image needs a value'],
+    // Hostile-user sweep: the second of a single-valued option silently won (the CLI's class, in the scripts).
+    [['--image', 'api', '--image', 'jobs/worker'], {}, 'option --image is given twice; give it once'],
+    [['--image=api', '--digest', DIGEST, `--digest=${DIGEST}`], {}, 'option --digest is given twice; give it once'],
+    [['--image', 'api', '--digest', DIGEST, '--source-ref', 'a', '--source-ref', 'b'], {}, 'option --source-ref is given twice; give it once'],
+    // Negative control: --tag is a list, given once per tag (parsing goes on to the next check).
+    [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--tag', 'v1.2'], {}, 'SOURCE_REGISTRY is not set'],
     // Per-side auth files (Harbor's project robots): one way of giving credentials per side, and a readable file.
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1', '--src-creds', 'u:p', '--src-authfile', '/a.json'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r' }, 'give either --src-creds or --src-authfile, not both'],
     [['--image', 'api', '--digest', DIGEST, '--tag', 'v1'], { SOURCE_REGISTRY: 'r', DEST_REGISTRY: 'r', DEST_CREDS: 'u:p', DEST_AUTHFILE: '/a.json' }, 'give either --dest-creds or --dest-authfile, not both'],

@@ -92,6 +92,9 @@ describe('decision on recorded outputs', () => {
     [['--cloud', 'aws', '--threshold', 'high', '--findings', 'x', '--wait-seconds', '10m'], 'take a number of seconds, not "10m"'],
     [['--cloud', 'harbor', '--threshold', 'high', '--registry', 'harbor.example.com', '--repository', 'api'], '--registry must be HOST/PROJECT on Harbor, not "harbor.example.com"'],
     [['--cloud', 'harbor', '--threshold', 'high', '--registry', 'harbor.example.com/platform', '--repository', 'api'], 'give --authfile FILE'],
+    // Hostile-user sweep: the second of a single-valued option silently won (a gate loosened by a later --threshold low).
+    [['--cloud', 'aws', '--threshold', 'critical', '--threshold', 'low', '--findings', 'x'], 'option --threshold is given twice; give it once'],
+    [['--cloud', 'aws', '--threshold', 'high', '--findings', 'x', '--digest', DIGEST], 'option --digest is given twice; give it once'],
   ])('bad arguments: %j', (args, message) => {
     const r = gate(args);
     expect([r.code, r.err]).toEqual([1, expect.stringContaining(message)]);

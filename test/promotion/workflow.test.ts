@@ -314,6 +314,28 @@ describe('PromotionWorkflow: structure', () => {
     expect(yaml.jobs['promote-staging'].steps.find((st: any) => st.name === 'Promote api (dev -> staging)').run).toBe('sh ci/promote/promote-dev-to-staging.sh --image api');
   });
 
+  // Hostile-user sweep: each was accepted and gave a workflow GitHub never runs, a script call the shell
+  // splits (`sh my dir/promote-....sh`), files written outside the repository, or a multi-line runner label.
+  test.each<[string, PromotionWorkflowOptions, string]>([
+    ['a workflow outside .github/workflows', { workflowPath: '/etc/release.yml' }, 'workflowPath: "/etc/release.yml" is not a workflow file GitHub runs: .github/workflows/<name>.yml'],
+    ['a workflow in a subfolder', { workflowPath: '.github/workflows/ci/release.yml' }, 'workflowPath: ".github/workflows/ci/release.yml" is not a workflow file GitHub runs'],
+    ['a workflow that is not YAML', { workflowPath: '.github/workflows/release.txt' }, 'workflowPath: ".github/workflows/release.txt" is not a workflow file GitHub runs'],
+    ['scripts outside the repository', { scriptsDir: '../../etc' }, 'scriptsDir: "../../etc" is not a folder of the repository: a relative path of names'],
+    ['an absolute scripts folder', { scriptsDir: '/tmp/x' }, 'scriptsDir: "/tmp/x" is not a folder of the repository'],
+    ['a scripts folder with a space', { scriptsDir: 'my dir' }, 'scriptsDir: "my dir" is not a folder of the repository'],
+    ['a library folder with ..', { libraryDir: 'ci/../../lib' }, 'libraryDir: "ci/../../lib" is not a folder of the repository'],
+    ['an empty runner label', { runsOn: '' }, 'runsOn: "" is not a runner label: one line, not empty'],
+    ['a runner label of two lines', { runsOn: 'ubuntu-latest\n    permissions: write-all' }, 'runsOn: "ubuntu-latest\\n    permissions: write-all" is not a runner label'],
+    ['a build context with a trailing space', { buildContext: 'images/{image} ' }, 'buildContext: "images/{image} " is not a build context'],
+  ])('%s is refused, naming the option', (_, options, message) => {
+    expect(() => PromotionWorkflow.generate(byName('aws-repositories').plan, options)).toThrow(message);
+  });
+
+  test('bad workflow options are all reported at once', () => {
+    expect(() => PromotionWorkflow.generate(byName('aws-repositories').plan, { workflowPath: 'x.yml', scriptsDir: '/x', runsOn: ' ' }))
+      .toThrow(/: 3 problems\n  - workflowPath: .*\n  - scriptsDir: .*\n  - runsOn: /);
+  });
+
   test('a single image builds from the repository root; a single environment has no hop', () => {
     expect(byName('aws-literal-hosts').yaml.jobs.build.steps.find((s: any) => s.id === 'push_jobs_worker').with.context).toBe('.');
     expect(Object.keys(byName('gcp-single-environment').yaml.jobs)).toEqual(['build']);

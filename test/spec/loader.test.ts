@@ -243,4 +243,90 @@ describe('SpecLoader', () => {
       expect(fieldSeen).toBeGreaterThan(5);
     });
   });
+
+  // Hostile-user sweep (issue 15's classes, new cases): each of these was accepted, crashed without a line,
+  // or showed the wrong value.
+  describe('YAML that a spec cannot hold is refused at its line', () => {
+    const base = 'name: platform\nrepositories: [{ name: api }]\n';
+    test.each<[string, string, RegExp, number]>([
+      // Was accepted: !!set made a Set, whose own keys are none, so it passed as an empty map.
+      ['!!set', `${base}labels: !!set { a, b }\n`, /^is not valid for a spec: the YAML tag !!set makes a value no spec field holds; a spec holds strings, numbers, booleans, lists and maps \(remove the tag\)$/, 3],
+      // Were "expected a map, got a map" with the Buffer's or Date's JSON.
+      ['!!binary', 'name: !!binary aGVsbG8=\nrepositories: [{ name: api }]\n', /the YAML tag !!binary makes a value no spec field holds/, 1],
+      ['!!timestamp', `${base}labels: { a: !!timestamp 2001-12-14 }\n`, /the YAML tag !!timestamp/, 3],
+      ['!!omap', `${base}labels: !!omap [ { a: b } ]\n`, /the YAML tag !!omap/, 3],
+      // Were accepted: the parser dropped the tag it could not resolve with a warning.
+      ['!!js/function', 'name: !!js/function "function(){}"\nrepositories: [{ name: api }]\n', /^is not valid YAML: Unresolved tag: tag:yaml\.org,2002:js\/function; a spec uses no custom YAML tags/, 1],
+      ['a custom tag', 'name: !foo platform\nrepositories: [{ name: api }]\n', /^is not valid YAML: Unresolved tag: !foo/, 1],
+      ['a core tag that does not fit its value', 'name: !!int platform\nrepositories: [{ name: api }]\n', /^is not valid YAML: Unresolved tag: tag:yaml\.org,2002:int; .*a core tag must fit its value/, 1],
+      // Was a crash: "Unresolved alias (the anchor must be set before the alias): nope", no file, no line.
+      ['an alias without its anchor', `${base}labels: { team: *nope }\n`, /^is not valid YAML: the alias \*nope has no anchor &nope before it$/, 3],
+      ['an alias before its anchor', `${base}labels: { a: *x, b: &x platform }\n`, /the alias \*x has no anchor &x before it/, 3],
+      // Was "Maximum call stack size exceeded", twice.
+      ['thousands of nested lists', `${base}labels: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, /^is not valid YAML: nests lists or maps too deeply to be read/, 3],
+    ])('%s', (_, text, message, line) => {
+      const r = SpecLoader.load(text);
+      expect(r.spec).toBeUndefined();
+      expect(r.problems).toEqual([expect.objectContaining({ line, message: expect.stringMatching(message) })]);
+    });
+
+    test('JSON nested thousands deep: the same clear problem', () => {
+      const r = SpecLoader.load(`{"name": "platform", "repositories": [{"name": "api"}], "labels": ${'['.repeat(5000)}${']'.repeat(5000)}}`, { format: SpecFormat.JSON });
+      expect(r.problems).toEqual([expect.objectContaining({ line: 1, message: expect.stringMatching(/^is not valid JSON: nests lists or maps too deeply/) })]);
+    });
+
+    test('negative controls: core tags that fit, an anchor used after it, a YAML 1.1 document, a few levels of nesting', () => {
+      for (const text of [
+        `${base}labels: { team: !!str 123 }\n`,
+        `${base}retention: { rules: [{ tagState: any, keepMostRecent: !!int 5 }] }\n`,
+        `${base}labels: !!map { a: &x platform, b: *x }\n`,
+        `%YAML 1.1\n---\n${base}`,
+        `${base}access: { pullers: [{ name: rt, awsAccountIds: [!!str 111122223333] }] }\n`,
+      ]) {
+        const r = SpecLoader.load(text);
+        expect(r.problems).toEqual([]);
+      }
+    });
+  });
+
+  describe('values and lines as the file has them', () => {
+    test.each<[string, string, string, number]>([
+      // Were shown as null (JSON.stringify of a non-finite number).
+      ['.inf', 'rules: [{ tagState: any, expireAfterDays: .inf }]', 'retention.rules[0].expireAfterDays: Infinity must be a whole number of days from 1 to 36500', 4],
+      ['-.inf', 'rules: [{ tagState: any, expireAfterDays: -.inf }]', 'retention.rules[0].expireAfterDays: -Infinity must be', 4],
+      ['.nan', 'rules: [{ tagState: any, keepMostRecent: .nan }]', 'retention.rules[0].keepMostRecent: NaN must be a whole number of images, at least 1', 4],
+    ])('%s is shown as such', (_, rules, line, n) => {
+      const r = SpecLoader.load(`name: platform\nrepositories: [{ name: api }]\nretention:\n  ${rules}\n`);
+      expect(r.problems.map((p) => `${p.path}: ${p.value} ${p.message}`)).toEqual([expect.stringContaining(line.replace(/^[^:]+: /, ''))]);
+      expect(r.problems[0]).toMatchObject({ path: line.split(':')[0], line: n });
+    });
+
+    test('JSON: a number beyond the double range is Infinity, not null', () => {
+      const r = SpecLoader.load('{"name": "platform", "repositories": [{"name": "api"}],\n"retention": {"rules": [{"tagState": "any", "keepMostRecent": 1e400}]}}', { format: SpecFormat.JSON });
+      expect(r.problems).toEqual([expect.objectContaining({ path: 'retention.rules[0].keepMostRecent', value: 'Infinity', line: 2 })]);
+    });
+
+    test.each<[string, string]>([
+      ['LF', '\n'], ['CR LF', '\r\n'],
+      // Was 41 syntax errors, all on line 1: a carriage return alone ends a line in YAML 1.2 (b-break).
+      ['CR', '\r'],
+    ])('%s line breaks: the problem on line 4', (_, eol) => {
+      const text = ['name: platform', 'repositories: [{ name: api }]', 'retention:', '  rules: [{ tagState: any, keepMostRecent: 0 }]', ''].join(eol);
+      for (const format of [SpecFormat.YAML]) {
+        const r = SpecLoader.load(text, { format });
+        expect(r.problems).toEqual([expect.objectContaining({ path: 'retention.rules[0].keepMostRecent', line: 4 })]);
+      }
+      const json = ['{"name": "platform",', '"repositories": [{"name": "api"}],', '"version": 2', '}'].join(eol);
+      expect(SpecLoader.load(json, { format: SpecFormat.JSON }).problems).toEqual([expect.objectContaining({ path: 'version', line: 3 })]);
+    });
+  });
+
+  // Hostile-user sweep: a merge key was "not a known field" with no word on why.
+  test('a YAML merge key says that it merges in YAML 1.1 only, and a YAML 1.1 file merges', () => {
+    const body = 'name: platform\nrepositories:\n  - &d { name: api, description: shared }\n  - <<: *d\n    name: web\n';
+    expect(SpecLoader.load(body).problems).toEqual([expect.objectContaining({
+      path: 'repositories[1].<<', line: 4, message: expect.stringMatching(/is not a known field; .*; "<<" merges maps in YAML 1\.1 only: repeat the fields, or start the file with "%YAML 1\.1" and "---"$/),
+    })]);
+    expect(SpecLoader.load(`%YAML 1.1\n---\n${body}`).spec?.repositories).toEqual([{ name: 'api', description: 'shared' }, { name: 'web', description: 'shared' }]);
+  });
 });

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { validSpec } from './fixtures';
-import { Cloud, RegistrySpec, SpecValidator, TagState, UpstreamRegistry } from '../../src/spec';
+import { Cloud, EnvironmentLayout, RegistrySpec, ScanMode, Severity, SpecLoader, SpecValidator, TagState, UpstreamRegistry } from '../../src/spec';
 
 const problemsOf = (spec: RegistrySpec, clouds?: Cloud[]) => SpecValidator.validate(spec, { clouds }).problems;
 const render = (spec: RegistrySpec, clouds?: Cloud[]) => problemsOf(spec, clouds).map((p) => `${p.path}: ${p.value} ${p.message}`);
@@ -165,6 +165,22 @@ describe('SpecValidator: specs of the wrong shape, as JavaScript may give them',
     expect(problems).toContain(message);
   });
 
+  // Hostile-user sweep: a Set, Map or Date has no own keys, so it passed the shape check as an empty map.
+  test.each<[string, any, string]>([
+    ['a Set of labels', { labels: new Set(['a']) }, 'labels: {} has the wrong type: expected a map, got a Set'],
+    ['a Map of labels', { labels: new Map([['team', 'x']]) }, 'labels: {} has the wrong type: expected a map, got a Map'],
+    ['a Date as the network section', { network: new Date(0) }, 'network: "1970-01-01T00:00:00.000Z" has the wrong type: expected a map, got a Date'],
+    ['bytes as a name', { name: Buffer.from('platform') }, 'has the wrong type: expected a string, got binary data'],
+  ])('%s is a problem naming the field', (_, fields, message) => {
+    const problems = SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api' }], ...fields }).problems.map((p) => `${p.path}: ${p.value} ${p.message}`);
+    expect(problems).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('negative control: a map made without a prototype is a map', () => {
+    const labels = Object.assign(Object.create(null), { team: 'platform' });
+    expect(SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api' }], labels }).problems).toEqual([]);
+  });
+
   test('fields set to undefined are fields not given', () => {
     expect(SpecValidator.validate({ name: 'platform', repositories: [{ name: 'api', description: undefined }], retention: undefined }).problems).toEqual([]);
   });
@@ -179,5 +195,108 @@ describe('SpecValidator: specs of the wrong shape, as JavaScript may give them',
     expect(error.name).toBe('ProblemsError');
     expect(error.problems.length).toBe(2);
     expect(error.message).toMatch(/^Invalid registry spec "Bad_Name": 2 problems\n/);
+  });
+});
+
+// Hostile-user sweep (issue 15's classes): lists that grant nothing or repeat themselves, and credential
+// references checked only by a prefix; each was accepted.
+describe('SpecValidator: identity lists and credential references', () => {
+  const gh = { repository: 'example/platform', branch: 'main' };
+  const access = (pullers: any[], promoters: any[] = []) => validSpec({
+    access: { pushers: [{ name: 'ci', github: gh }], pullers, promoters },
+  });
+  const hub = (fields: any) => validSpec({ upstreamCaches: [{ name: 'hub', upstream: UpstreamRegistry.DOCKER_HUB, awsSecretName: 'ecr-pullthroughcache/hub', ...fields }] });
+
+  test.each<[string, RegistrySpec, string]>([
+    // `environments: []` is not "every environment": the promoter performed no hop (promote-scripts then refused).
+    ['a promoter with no environment', access([], [{ name: 'promoter', environments: [], github: { repository: 'example/platform', environment: 'prod' } }]),
+      'access.promoters[0].environments: [] is empty, so the identity gets no environment: list its environments, or leave environments out for every one'],
+    ['a puller with no repository', access([{ name: 'rt', repositories: [], awsAccountIds: ['111122223333'] }]),
+      'access.pullers[0].repositories: [] is empty, so the identity gets no repository: list its repositories (globs), or leave repositories out for every one'],
+    ['an environment listed twice', access([], [{ name: 'promoter', environments: ['prod', 'prod'], github: { repository: 'example/platform', environment: 'prod' } }]),
+      'access.promoters[0].environments[1]: "prod" is listed twice in environments; list each once'],
+    ['a repository glob listed twice', access([{ name: 'rt', repositories: ['api', 'jobs/*', 'api'], awsAccountIds: ['111122223333'] }]),
+      'access.pullers[0].repositories[2]: "api" is listed twice in repositories; list each once'],
+    // Only the prefix was checked: a secret named "ecr-pullthroughcache/" alone, or with a space.
+    ['an ECR secret with no name after the prefix', hub({ awsSecretName: 'ecr-pullthroughcache/' }),
+      'upstreamCaches[0].awsSecretName: "ecr-pullthroughcache/" is not a Secrets Manager secret name: "ecr-pullthroughcache/" and a name of ASCII letters, digits and / _ + = . @ - (at most 512 characters)'],
+    ['an ECR secret with a space', hub({ awsSecretName: 'ecr-pullthroughcache/docker hub' }), 'upstreamCaches[0].awsSecretName: "ecr-pullthroughcache/docker hub" is not a Secrets Manager secret name'],
+    ['a Secret Manager version with spaces', hub({ username: 'bot', gcpSecretVersion: 'projects/my-project/secrets/hub token/versions/1' }),
+      'upstreamCaches[0].gcpSecretVersion: "projects/my-project/secrets/hub token/versions/1" is not a Secret Manager secret version'],
+    ['a Secret Manager version that is not a number', hub({ username: 'bot', gcpSecretVersion: 'projects/my-project/secrets/hub/versions/v1' }), 'is not a Secret Manager secret version'],
+    // Not checked at all: the Azure construct then assigned the secret reader role on the whole vault.
+    ['a Key Vault secret id that is not a URL', hub({ azureUsernameSecretId: 'hub-user', azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token' }),
+      'upstreamCaches[0].azureUsernameSecretId: "hub-user" is not a Key Vault secret id (https://<vault>.vault.azure.net/secrets/<name>[/<version>])'],
+    ['a Key Vault key id given as a secret id', hub({ azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/u', azurePasswordSecretId: 'https://kv1.vault.azure.net/keys/p' }),
+      'upstreamCaches[0].azurePasswordSecretId: "https://kv1.vault.azure.net/keys/p" is not a Key Vault secret id'],
+  ])('%s is a problem naming the field', (_, spec, message) => {
+    expect(render(spec)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('negative controls: the same fields, valid, are accepted', () => {
+    expect(render(access([{ name: 'rt', repositories: ['api', 'jobs/*'], gcpMembers: ['user:a@example.com', 'user:b@example.com'] }],
+      [{ name: 'promoter', environments: ['staging', 'prod'], github: { repository: 'example/platform', environment: 'prod' } }]))).toEqual([]);
+    expect(render(hub({
+      awsSecretName: 'ecr-pullthroughcache/docker-hub/bot_1+x=y.z@corp',
+      username: 'bot',
+      gcpSecretVersion: 'projects/123456789/secrets/hub_token-1/versions/latest',
+      azureUsernameSecretId: 'https://kv1.vault.azure.net/secrets/hub-user',
+      azurePasswordSecretId: 'https://kv1.vault.azure.net/secrets/hub-token/0123456789abcdef0123456789abcdef',
+    }))).toEqual([]);
+  });
+});
+
+// Hostile-user sweep: settings that the spec's own meaning makes void, accepted silently.
+describe('SpecValidator: settings that can never take effect', () => {
+  const chain = { layout: EnvironmentLayout.REPOSITORIES, chain: [{ name: 'dev' }, { name: 'staging' }, { name: 'prod', requiresApproval: true }] };
+
+  test.each<[string, Partial<RegistrySpec>, Cloud[] | undefined, string]>([
+    // The gate reads scan results that never exist: every promotion into prod would be refused (on Azure: pass ungated).
+    ['a severity gate with scanning off everywhere', { environments: chain, scanning: { mode: ScanMode.OFF, severityThreshold: Severity.HIGH } }, undefined,
+      'scanning.severityThreshold: "high" gates the promotions of api, web, jobs/worker, but scanning.mode is "off" for every image'],
+    ['a repository\'s gate with scanning off everywhere', {
+      environments: chain,
+      scanning: { mode: ScanMode.OFF },
+      repositories: [{ name: 'api', scanning: { severityThreshold: Severity.CRITICAL } }, { name: 'web' }],
+    }, undefined, 'repositories[0].scanning.severityThreshold: "critical" gates the promotions of api, but scanning.mode is "off" for every image'],
+    // No hop leads into the first environment: nothing waits for the approval.
+    ['approval on the first environment', { environments: { chain: [{ name: 'dev', requiresApproval: true }, { name: 'prod' }] } }, undefined,
+      'environments.chain[0].requiresApproval: true is set on "dev", the first environment, which builds are pushed to without a promotion'],
+    // ECR's replication fields on a replica of another cloud: nothing reads them.
+    ['an AWS account on an Azure replica', { replication: { replicas: [{ region: 'westeurope', cloud: Cloud.AZURE, awsAccountId: '111122223333' }] } }, undefined,
+      'replication.replicas[0].awsAccountId: "111122223333" applies to ECR replication only, and this replica is for cloud "azure": remove it, or set cloud: aws'],
+    ['ECR prefixes on a GCP replica', { replication: { replicas: [{ region: 'europe-west1', cloud: Cloud.GCP, repositoryPrefixes: ['platform/'] }] } }, undefined,
+      'replication.replicas[0].repositoryPrefixes: ["platform/"] applies to ECR replication only, and this replica is for cloud "gcp"'],
+    // "Each resource can have multiple labels, up to a maximum of 64" (Google Cloud, Labels overview).
+    ['65 labels on GCP', { labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'v'])) }, [Cloud.GCP],
+      'labels: 65 has more than 64 labels, the most a GCP resource takes (GCP limit)'],
+  ])('%s is a problem naming the field', (_, fields, clouds, message) => {
+    expect(render(validSpec(fields), clouds)).toEqual([expect.stringContaining(message)]);
+  });
+
+  test('negative controls: a gate where something is scanned, no approval hop, approval later in the chain, 64 labels, 65 labels off GCP', () => {
+    // Mixed modes are the clouds' to judge (Artifact Registry scans every image of a repository anyway).
+    expect(render(validSpec({ environments: chain, scanning: { severityThreshold: Severity.HIGH }, repositories: [{ name: 'api', scanning: { mode: ScanMode.OFF } }, { name: 'web' }] }))).toEqual([]);
+    expect(render(validSpec({ environments: { chain: [{ name: 'dev' }, { name: 'prod', requiresApproval: false }] }, scanning: { mode: ScanMode.OFF, severityThreshold: Severity.HIGH } }))).toEqual([]);
+    expect(render(validSpec({ environments: chain }))).toEqual([]);
+    // A replica without a cloud is for every cloud: its ECR fields apply to ECR.
+    expect(render(validSpec({
+      replication: {
+        replicas: [
+          { region: 'eu-west-2', cloud: Cloud.AWS, awsAccountId: '444455556666', repositoryPrefixes: ['platform/'] }, { region: 'eu-west-3', awsAccountId: '444455556666' },
+        ],
+      },
+    }), [Cloud.AWS])).toEqual([]);
+    expect(render(validSpec({ labels: Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, 'v'])) }), [Cloud.GCP])).toEqual([]);
+    expect(render(validSpec({ labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'v'])) }), [Cloud.AWS])).toEqual([]);
+  });
+
+  test('in a spec file, a number where a string goes says to quote it (YAML drops the leading zero of 011122223333)', () => {
+    const r = SpecLoader.load('name: platform\nrepositories: [{ name: api }]\naccess: { pullers: [{ name: rt, awsAccountIds: [011122223333] }] }\nlabels: { team: yes }\n');
+    expect(r.problems.map((p) => `line ${p.line}: ${p.path}: ${p.value} ${p.message}`)).toEqual([
+      'line 3: access.pullers[0].awsAccountIds[0]: 11122223333 has the wrong type: expected a string, got a number (write it in quotes)',
+    ]);
+    // YAML 1.2 reads `yes` as a string: a negative control.
+    expect(SpecLoader.load('name: platform\nrepositories: [{ name: api }]\nlabels: { team: yes }\n').problems).toEqual([]);
   });
 });

@@ -62,6 +62,14 @@ say() {
 need_value() {
   [ $# -ge 2 ] || die "option $1 needs a value"
 }
+# A single-valued option given twice is refused: the second would silently win (--threshold critical ... --threshold low).
+SEEN_OPTIONS=' '
+once() {
+  case $SEEN_OPTIONS in
+    *" $1 "*) die "option $1 is given twice; give it once" ;;
+  esac
+  SEEN_OPTIONS="$SEEN_OPTIONS$1 "
+}
 
 CLOUD=
 THRESHOLD=
@@ -75,16 +83,16 @@ WAIT_SECONDS=600
 INTERVAL_SECONDS=15
 while [ $# -gt 0 ]; do
   case $1 in
-    --cloud) need_value "$@"; CLOUD=$2; shift 2 ;;
-    --threshold) need_value "$@"; THRESHOLD=$2; shift 2 ;;
-    --digest) need_value "$@"; DIGEST=$2; shift 2 ;;
+    --cloud) need_value "$@"; once --cloud; CLOUD=$2; shift 2 ;;
+    --threshold) need_value "$@"; once --threshold; THRESHOLD=$2; shift 2 ;;
+    --digest) need_value "$@"; once --digest; DIGEST=$2; shift 2 ;;
     --allow) need_value "$@"; ALLOW="$ALLOW $2"; shift 2 ;;
-    --findings) need_value "$@"; FINDINGS=$2; shift 2 ;;
-    --registry) need_value "$@"; REGISTRY=$2; shift 2 ;;
-    --repository) need_value "$@"; REPOSITORY=$2; shift 2 ;;
-    --authfile) need_value "$@"; AUTHFILE=$2; shift 2 ;;
-    --wait-seconds) need_value "$@"; WAIT_SECONDS=$2; shift 2 ;;
-    --interval-seconds) need_value "$@"; INTERVAL_SECONDS=$2; shift 2 ;;
+    --findings) need_value "$@"; once --findings; FINDINGS=$2; shift 2 ;;
+    --registry) need_value "$@"; once --registry; REGISTRY=$2; shift 2 ;;
+    --repository) need_value "$@"; once --repository; REPOSITORY=$2; shift 2 ;;
+    --authfile) need_value "$@"; once --authfile; AUTHFILE=$2; shift 2 ;;
+    --wait-seconds) need_value "$@"; once --wait-seconds; WAIT_SECONDS=$2; shift 2 ;;
+    --interval-seconds) need_value "$@"; once --interval-seconds; INTERVAL_SECONDS=$2; shift 2 ;;
     *) die "unknown argument: $1" ;;
   esac
 done
