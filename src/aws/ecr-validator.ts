@@ -163,10 +163,13 @@ export class EcrValidator {
         }
       }
       if (!refused('replication')) {
-        problems.addAll(RegistryReplication._ruleProblems(spec));
+        const ruleProblems = RegistryReplication._ruleProblems(spec);
+        problems.addAll(ruleProblems);
         const all = EffectiveSpec.repositories(spec).map((r) => Naming.ecrRepositoryName(spec, r.image, r.environment));
         (spec.replication?.replicas ?? []).forEach((r, i) => {
           if (!r.awsAccountId || (r.cloud !== undefined && r.cloud !== Cloud.AWS)) return;
+          // Prefixes already refused (empty, or reaching beyond the spec) are not checked again.
+          if (ruleProblems.some((p) => p.path.startsWith(`replication.replicas[${i}].repositoryPrefixes`))) return;
           const prefixes = r.repositoryPrefixes ?? [];
           if (r.repositoryPrefixes && !all.some((n) => prefixes.some((p) => n.startsWith(p)))) {
             problems.add(`replication.replicas[${i}].repositoryPrefixes`, prefixes,

@@ -87,7 +87,10 @@ const specArb = fc.record({
       replicas: [
         ...Array.from({ length: g.replicas }, (_, i) => ({ region: 'us-east-1', repositoryPrefixes: [`${g.name}/p${i}`] })),
         ...(g.crossAccount === 'none' ? [] : [{
-          region: 'eu-central-1', awsAccountId: '444455556666', repositoryPrefixes: [g.crossAccount === 'selects' ? `${g.name}` : 'other/'],
+          // Inside the spec's namespace (`<name>/`, or `<name>-dev/` with the registries layout): all of it, or nothing.
+          region: 'eu-central-1',
+          awsAccountId: '444455556666',
+          repositoryPrefixes: [`${g.name}${g.layout === EnvironmentLayout.REGISTRIES ? '-dev' : ''}/${g.crossAccount === 'selects' ? '' : 'nothing/'}`],
         }]),
       ],
     },
