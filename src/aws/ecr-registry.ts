@@ -10,7 +10,7 @@ import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
 import { claimOutputId } from './output-ids';
 import { EcrPrivateNetworkOptions, RegistryPrivateEndpoints } from './private-access';
-import { checkPrivateNetworkOptions, PropChecks } from './prop-checks';
+import { checkPrivateNetworkOptions, checkRegistryScanningOptions, PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
 import { PullTimeUpdateExclusions } from './pull-time-exclusions';
 import { RegistryIdentities } from './registry-identities';
@@ -628,12 +628,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
     check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
     const flags = ['emptyOnDelete', 'createOnPush', 'includeRegistryResources', 'includeIdentities', 'allowPrefixGrants'] as const;
     const flagsOk = flags.map((f) => check.boolean(f, props[f])).every((ok) => ok);
-    if (check.object('registryScanning', props.registryScanning) && props.registryScanning) {
-      check.oneOf('registryScanning.scanType', props.registryScanning.scanType ?? null, Object.values(EcrScanType));
-      if (props.registryScanning.rules !== undefined && !Array.isArray(props.registryScanning.rules)) {
-        problems.add('props.registryScanning.rules', props.registryScanning.rules, 'is not an array of scanning rules');
-      }
-    }
+    checkRegistryScanningOptions(check, problems, props.registryScanning);
     const namesOk = check.strings('repositoryNames', props.repositoryNames);
     if (props.managedSigningProfileArn !== undefined) {
       problems.addAll(EcrManagedSigning.problems(props.managedSigningProfileArn).map((p) => ({ ...p, path: 'props.managedSigningProfileArn' })));

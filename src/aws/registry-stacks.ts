@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ContainerRegistry, EcrRegistryScanningOptions } from './ecr-registry';
 import { EcrValidator } from './ecr-validator';
 import { EcrPrivateNetworkOptions } from './private-access';
-import { checkPrivateNetworkOptions, PropChecks } from './prop-checks';
+import { checkPrivateNetworkOptions, checkRegistryScanningOptions, PropChecks } from './prop-checks';
 import { RegistryReplication } from './replication';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
 import { compactRepositoryNames } from './repository-prefixes';
@@ -203,7 +203,7 @@ export class EcrRegistryStacks {
     check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
     check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
     const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
-    check.object('registryScanning', props.registryScanning);
+    checkRegistryScanningOptions(check, problems, props.registryScanning);
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     const networkOk = checkPrivateNetworkOptions(check, props.privateNetwork);
     check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');

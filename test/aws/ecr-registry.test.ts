@@ -1,10 +1,10 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './helpers';
-import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, IContainerRegistry } from '../../src/aws';
+import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, EcrRegistryStacks, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
   EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
@@ -505,6 +505,17 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       ['managedPoliciesPerRole a string', { spec, managedPoliciesPerRole: '10' }, /- props\.managedPoliciesPerRole: "10" is not a whole number/],
       ['kmsKey a string', { spec, kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/x' }, /- props\.kmsKey: "arn:aws:kms[^"]*" is not a KMS key \(kms\.IKey\) \(no keyArn\)/],
       ['registryScanning without scanType', { spec, registryScanning: {} }, /- props\.registryScanning\.scanType: null is not one of BASIC, ENHANCED/],
+      // Hostile sweep (nested props): before, a TypeError ("reading 'frequency'", "reading 'match'") or the scanning construct's own later error.
+      ['registryScanning.rules with null', { spec, registryScanning: { scanType: 'ENHANCED', rules: [null] } },
+        /- props\.registryScanning\.rules\[0\]: null is not a scanning rule \(\{ frequency, repositoryFilters \}\)/],
+      ['registryScanning.rules[0].frequency unknown', { spec, registryScanning: { scanType: 'ENHANCED', rules: [{ frequency: 'DAILY', repositoryFilters: ['platform/*'] }] } },
+        /: 1 problem\n {2}- props\.registryScanning\.rules\[0\]\.frequency: "DAILY" is not one of SCAN_ON_PUSH, CONTINUOUS_SCAN$/],
+      ['registryScanning.rules[0].repositoryFilters a string', { spec, registryScanning: { scanType: 'ENHANCED', rules: [{ frequency: 'SCAN_ON_PUSH', repositoryFilters: 'platform/*' }] } },
+        /- props\.registryScanning\.rules\[0\]\.repositoryFilters: "platform\/\*" is not an array of repository filters/],
+      ['registryScanning BASIC with a CONTINUOUS_SCAN rule', { spec, registryScanning: { scanType: 'BASIC', rules: [{ frequency: 'CONTINUOUS_SCAN', repositoryFilters: ['platform/*'] }] } },
+        /- props\.registryScanning\.rules\[0\]\.frequency: "CONTINUOUS_SCAN" needs scanType ENHANCED/],
+      ['privateNetwork.subnets a string', { spec: { ...spec, network: { privateAccess: true } }, privateNetwork: { vpc: { vpcId: 'vpc-1' }, subnets: 'private' } },
+        /- props\.privateNetwork\.subnets: "private" is not a subnet selection \(ec2\.SubnetSelection\)/],
     ];
     test.each(cases)('%s', (_name, props, message) => {
       const stack = stackIn(strictApp());
@@ -517,6 +528,19 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       expect(error).toBeInstanceOf(ProblemsError);
       expect((error as Error).message).toMatch(/^aws\.ContainerRegistry Platform\/Registry: \d+ problems?\n/);
       expect((error as Error).message).toMatch(message);
+    });
+
+    test('negative control: well-formed scanning rules and subnets are accepted and synthesized as given', () => {
+      const stack = stackIn(strictApp());
+      new ContainerRegistry(stack, 'Registry', { spec, registryScanning: { scanType: 'ENHANCED' as any, rules: [{ frequency: 'SCAN_ON_PUSH' as any, repositoryFilters: ['platform/*'] }] } });
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
+        ScanType: 'ENHANCED', Rules: [{ ScanFrequency: 'SCAN_ON_PUSH', RepositoryFilters: [{ Filter: 'platform/*', FilterType: 'WILDCARD' }] }],
+      });
+    });
+
+    test('EcrRegistryStacks checks the same scanning rules in its one error', () => {
+      expect(() => EcrRegistryStacks.create(new App(), { spec, env: ENV, stackCount: 1, registryScanning: { scanType: 'ENHANCED', rules: [null] } as any }))
+        .toThrow(/^aws\.EcrRegistryStacks <app>: 1 problem\n {2}- props\.registryScanning\.rules\[0\]: null is not a scanning rule/);
     });
 
     test('a bad prop and a bad spec are reported together, the spec first', () => {
