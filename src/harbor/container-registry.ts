@@ -22,6 +22,7 @@ import { AccessModel } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
+import { cronProblem, redactUrl } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, Severity, UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
@@ -222,7 +223,32 @@ const INSTALLER_PROXY_TYPES = [HarborEndpointType.DOCKER_HUB, HarborEndpointType
   HarborEndpointType.GOOGLE, HarborEndpointType.DOCKER_REGISTRY, HarborEndpointType.GITHUB, HarborEndpointType.JFROG];
 const HARBOR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const SEVERITY_ORDER = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
-const SCHEDULE = /^(hourly|daily|weekly|\S+(\s+\S+){5})$/i;
+/**
+ * The largest project quota in GiB: the provider multiplies it by 1073741824 into an int64
+ * (client/project.go:24-26, cited at `ProjectConfig.storageQuota`), and floor((2^63-1) / 2^30) is this.
+ */
+const MAX_QUOTA_GIB = 8589934591;
+
+/**
+ * Why a URL given as a prop is not an endpoint address, or undefined: http(s), a host, no user name or
+ * password (they would be written into the synthesized Terraform JSON and state: the construct takes
+ * credentials as sensitive variables), and, unless `query`, no query or fragment.
+ */
+function endpointUrlProblem(value: string, example: string, options: { query: boolean; credentials?: string }): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `is not an http(s) URL (${example})`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `is not an http(s) URL (${example})`;
+  if (url.username || url.password) {
+    return `has credentials in it, which would be written into the Terraform configuration and state; ${options.credentials ?? 'give them as the construct\'s credentials (sensitive variables)'}`;
+  }
+  if (!url.hostname || /\s/.test(value)) return `is not an http(s) URL (${example})`;
+  if (!options.query && (url.search || url.hash || value.includes('?') || value.includes('#'))) return `has a query or fragment; give the address only (${example})`;
+  return undefined;
+}
 
 /**
  * Harbor from the neutral spec (CDK for Terraform, goharbor/harbor provider): the
@@ -272,6 +298,21 @@ export class ContainerRegistry extends Construct {
     }
     if (p.replicaEndpoints !== undefined && (typeof p.replicaEndpoints !== 'object' || p.replicaEndpoints === null || Array.isArray(p.replicaEndpoints))) {
       problems.add('props.replicaEndpoints', p.replicaEndpoints, 'is not a map of { url, type?, accessId?, destinationNamespace? }');
+    } else {
+      for (const [name, e] of Object.entries(p.replicaEndpoints ?? {}) as Array<[string, any]>) {
+        if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+          problems.add(`props.replicaEndpoints.${name}`, e, 'is not an endpoint ({ url, type?, accessId?, destinationNamespace? })');
+          continue;
+        }
+        for (const key of ['url', 'type', 'accessId', 'destinationNamespace']) {
+          if (e[key] !== undefined && typeof e[key] !== 'string') problems.add(`props.replicaEndpoints.${name}.${key}`, e[key], 'is not a string');
+        }
+      }
+    }
+    // A provider is a construct of the stack (before: cdktf's "resources without a matching provider" at synth).
+    if (p.provider !== undefined && !TerraformProvider.isTerraformProvider(p.provider)) {
+      problems.add('props.provider', typeof p.provider === 'object' && p.provider !== null ? `object with keys ${Object.keys(p.provider).slice(0, 5).join(', ') || 'none'}` : p.provider,
+        'is not a Terraform provider (a HarborProvider of the stack)');
     }
     return problems.list;
   }
@@ -704,31 +745,39 @@ export class ContainerRegistry extends Construct {
 
   private checkProps(props: ContainerRegistryProps, problems: Problems): void {
     const hook = props.webhookAddress;
-    if (hook !== undefined && !Token.isUnresolved(hook) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(hook)) {
-      problems.add('webhookAddress', hook, 'is not an http(s) URL (https://hooks.example.com/harbor)');
+    if (hook !== undefined && !Token.isUnresolved(hook)) {
+      const p = endpointUrlProblem(hook, 'https://hooks.example.com/harbor', { query: true, credentials: 'give the receiver\'s credentials as webhookAuthHeader (sensitive)' });
+      if (p) problems.add('webhookAddress', redactUrl(hook), p);
     }
     if (hook !== undefined && !props.spec.notifications) {
-      problems.add('webhookAddress', hook, 'needs a notifications section in the spec (which events to deliver)');
+      problems.add('webhookAddress', redactUrl(hook), 'needs a notifications section in the spec (which events to deliver)');
+    }
+    if (props.webhookAuthHeader !== undefined && hook === undefined) {
+      problems.add('webhookAuthHeader', '<given>', 'needs webhookAddress (the header is sent with the webhook\'s requests, and there is no webhook without an address)');
     }
     const quota = props.projectQuotaGib;
-    if (quota !== undefined && !Token.isUnresolved(quota) && !(quota === -1 || (Number.isInteger(quota) && quota > 0))) {
-      problems.add('projectQuotaGib', quota, 'is not a positive whole number of GiB, or -1 for unlimited');
+    if (quota !== undefined && !Token.isUnresolved(quota) && !(quota === -1 || (Number.isInteger(quota) && quota > 0 && quota <= MAX_QUOTA_GIB))) {
+      problems.add('projectQuotaGib', quota, `is not a positive whole number of GiB up to ${MAX_QUOTA_GIB}, or -1 for unlimited `
+        + '(the provider multiplies by 1073741824 into a 64-bit integer: more overflows)');
     }
     const duration = props.robotDurationDays;
     const validDuration = (d: number) => d === -1 || (Number.isInteger(d) && d > 0 && d < 2147483647);
     if (duration !== undefined && !Token.isUnresolved(duration) && !validDuration(duration)) {
       problems.add('robotDurationDays', duration, 'is not -1 (never expires) or a whole number of days from 1 to 2147483646 (Harbor robot duration)');
     }
-    if (props.url !== undefined && !Token.isUnresolved(props.url) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.url)) {
-      problems.add('url', props.url, 'is not an http(s) URL (https://harbor.example.com)');
+    if (props.url !== undefined && !Token.isUnresolved(props.url)) {
+      const p = endpointUrlProblem(props.url, 'https://harbor.example.com', { query: false, credentials: 'give username and password (or leave them to the harbor_username and harbor_password variables)' });
+      if (p) problems.add('url', redactUrl(props.url), p);
     }
     if (props.provider !== undefined && (props.url !== undefined || props.username !== undefined || props.password !== undefined)) {
       problems.add('provider', props.provider.node.path, 'is given with url/username/password; these configure the provider the construct creates: give one or the other');
     }
     for (const [key, value] of [['retentionSchedule', props.retentionSchedule], ['replicationSchedule', props.replicationSchedule]] as const) {
       if (value === undefined || Token.isUnresolved(value)) continue;
-      const ok = key === 'replicationSchedule' ? value === 'event_based' || value === 'manual' || /^\S+(\s+\S+){5}$/.test(value) : SCHEDULE.test(value);
-      if (!ok) problems.add(key, value, key === 'replicationSchedule' ? 'is not event_based, manual or a six-field cron' : 'is not Hourly, Daily, Weekly or a six-field cron (seconds first)');
+      const words = key === 'replicationSchedule' ? ['event_based', 'manual'] : ['Hourly', 'Daily', 'Weekly'];
+      if (words.some((w) => w.toLowerCase() === value.toLowerCase())) continue;
+      const cron = cronProblem(value, true);
+      if (cron) problems.add(key, value, `is not ${words.join(', ')} or a cron expression: it ${cron}`);
     }
     const replicas = (this.spec.replication?.replicas ?? []);
     replicas.forEach((r, i) => {
@@ -740,8 +789,12 @@ export class ContainerRegistry extends Construct {
       if (!replicas.some((r) => r.region === name && (r.cloud === undefined || r.cloud === Cloud.HARBOR))) {
         problems.add('replicaEndpoints', name, `is not a replica of the spec for Harbor (replicas: ${replicas.map((r) => r.region).join(', ') || 'none'})`);
       }
-      if (typeof e?.url !== 'string' || (!Token.isUnresolved(e.url) && !/^https?:\/\/\S+$/.test(e.url))) {
-        problems.add(`replicaEndpoints.${name}.url`, e?.url, 'is not an http(s) URL');
+      const urlProblem = typeof e?.url !== 'string' ? 'is required (the endpoint\'s http(s) URL)'
+        : Token.isUnresolved(e.url) ? undefined : endpointUrlProblem(e.url, 'https://harbor-dr.example.com', { query: false, credentials: 'give accessId (the secret is a sensitive variable)' });
+      if (urlProblem) problems.add(`replicaEndpoints.${name}.url`, typeof e?.url === 'string' ? redactUrl(e.url) : e?.url, urlProblem);
+      if (typeof e?.destinationNamespace === 'string' && !Token.isUnresolved(e.destinationNamespace) && !HARBOR_NAME.test(e.destinationNamespace)) {
+        problems.add(`replicaEndpoints.${name}.destinationNamespace`, e.destinationNamespace,
+          'is not a namespace (lower-case letters and digits joined by single . _ -, the project at the destination)');
       }
       if (e?.type !== undefined && !Object.values(HarborEndpointType).includes(e.type)) {
         problems.add(`replicaEndpoints.${name}.type`, e.type, `is not an endpoint type (allowed: ${Object.values(HarborEndpointType).join(', ')})`);
