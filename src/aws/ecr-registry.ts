@@ -654,6 +654,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
         + 'leave it unset to keep repositories and images (the default)');
     }
     if (networkOk) ContainerRegistry._checkNetwork(spec, props, collected);
+    if (specProblems.length === 0) this.checkPlacement(spec, props, collected);
     let all: Array<EffectiveRepository & { name: string }> = [];
     if (specProblems.length === 0) {
       all = SpecMemo._get(spec, 'aws.ContainerRegistry.repositories',
@@ -666,6 +667,56 @@ export class ContainerRegistry extends ContainerRegistryBase {
     }
     collected.throwIfAny(heading);
     return all;
+  }
+
+  /**
+   * What the spec and props name against the stack's region and partition, when the stack has them (the validator
+   * cannot know where the registry is deployed, so these are the construct's own problems):
+   * - the KMS key (`encryption.awsKmsKeyArn` or `kmsKey`): "The key must exist in the same Region as the repository"
+   *   (ECR API reference, `EncryptionConfiguration` / `EncryptionConfigurationForRepositoryCreationTemplate.kmsKey`),
+   *   and so in the same partition;
+   * - principals of the access section and of `retention.awsPullTimeExclusionArns`: IAM principals exist in their own
+   *   partition only (partitions are isolated: an `arn:aws:` role cannot be named in an `aws-cn` policy);
+   * - replicas: a replica in the registry's own region and account is the registry itself, and ECR replicates within
+   *   the registry's partition only (its destinations are regions of the registry's partition).
+   */
+  private checkPlacement(spec: RegistrySpec, props: ContainerRegistryProps, problems: Problems): void {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) return;
+    const partition = Naming.awsPartition(stack.region);
+    const arnParts = (arn: string) => /^arn:([^:]+):[^:]*:([^:]*):/.exec(arn);
+    const keyArn = props.kmsKey && typeof props.kmsKey.keyArn === 'string' && !Token.isUnresolved(props.kmsKey.keyArn) ? props.kmsKey.keyArn
+      : !props.kmsKey && EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED ? spec.encryption?.awsKmsKeyArn : undefined;
+    const keyPath = props.kmsKey ? 'props.kmsKey' : 'encryption.awsKmsKeyArn';
+    const key = keyArn !== undefined ? arnParts(keyArn) : undefined;
+    if (key && (key[1] !== partition || key[2] !== stack.region)) {
+      problems.add(keyPath, keyArn, `is a key of ${key[2]} (partition ${key[1]}), but the repositories are in ${stack.region} (partition ${partition}): `
+        + 'ECR takes a key of the repository\'s own region; use a key (or a multi-Region replica key) there');
+    }
+    const access = spec.access ?? {};
+    for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+      (access[role] ?? []).forEach((identity, i) => (identity.awsPrincipalArns ?? []).forEach((arn, j) => {
+        const m = typeof arn === 'string' ? arnParts(arn) : null;
+        if (m && m[1] !== partition) {
+          problems.add(`access.${role}[${i}].awsPrincipalArns[${j}]`, arn, `is a principal of partition ${m[1]}; the registry is in ${stack.region} (partition ${partition}), whose policies can name principals of ${partition} only`);
+        }
+      }));
+    }
+    (spec.retention?.awsPullTimeExclusionArns ?? []).forEach((arn, j) => {
+      const m = typeof arn === 'string' ? arnParts(arn) : null;
+      if (m && m[1] !== partition) {
+        problems.add(`retention.awsPullTimeExclusionArns[${j}]`, arn, `is a principal of partition ${m[1]}; the registry is in ${stack.region} (partition ${partition})`);
+      }
+    });
+    if (props.includeRegistryResources === false) return;
+    (spec.replication?.replicas ?? []).forEach((r, i) => {
+      if (r.cloud !== undefined && r.cloud !== Cloud.AWS) return;
+      if (Naming.awsPartition(r.region) !== partition) {
+        problems.add(`replication.replicas[${i}].region`, r.region, `is in partition ${Naming.awsPartition(r.region)}; ECR replicates only to regions of the registry's partition (${partition}, the registry is in ${stack.region})`);
+      } else if (r.region === stack.region && (r.awsAccountId ?? stack.account) === stack.account && !Token.isUnresolved(stack.account)) {
+        problems.add(`replication.replicas[${i}].region`, r.region, `in account ${stack.account} is the registry itself; a replica needs another region or account`);
+      }
+    });
   }
 
   private resolveKey(props: ContainerRegistryProps, needed: boolean): kms.IKey | undefined {

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './helpers';
-import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, EcrRegistryStacks, IContainerRegistry } from '../../src/aws';
+import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, EcrRegistryStacks, EcrValidator, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
   EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
@@ -554,5 +554,55 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       const role = new iam.Role(rich.stack, 'ShapeRole', { assumedBy: new iam.AccountRootPrincipal() });
       expect(() => rich.registry.grantPull(role, { images: 'api' as any })).toThrow(/- options\.images: "api" is not an array of strings/);
     });
+  });
+});
+
+describe('what the spec names, against the stack\'s region and partition (hostile sweep: keys, principals and replicas elsewhere)', () => {
+  const KEY = (region: string, partition = 'aws') => `arn:${partition}:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const errorOf = (s: any, env = ENV, props: Partial<ContainerRegistryProps> = {}) => {
+    try {
+      new ContainerRegistry(new Stack(new App(), 'P', { env }), 'Registry', { spec: s, ...props });
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const cmk = (arn: string) => richSpec({ encryption: { type: 'customer-managed' as any, awsKmsKeyArn: arn } });
+
+  test.each<[string, any, RegExp]>([
+    // ECR API reference (EncryptionConfigurationForRepositoryCreationTemplate.kmsKey): "The key must exist in the same Region as the repository."
+    ['a key of another region', cmk(KEY('us-east-1')), /- encryption\.awsKmsKeyArn: "arn:aws:kms:us-east-1:[^"]*" is a key of us-east-1 \(partition aws\), but the repositories are in eu-west-1 \(partition aws\)/],
+    ['a key of another partition', cmk(KEY('cn-north-1', 'aws-cn')), /- encryption\.awsKmsKeyArn: [^\n]* is a key of cn-north-1 \(partition aws-cn\)/],
+    ['a puller of another partition', richSpec({ access: { pullers: [{ name: 'gov', awsPrincipalArns: ['arn:aws-us-gov:iam::111122223333:role/r'] }] } }),
+      /- access\.pullers\[0\]\.awsPrincipalArns\[0\]: "arn:aws-us-gov:iam::111122223333:role\/r" is a principal of partition aws-us-gov; the registry is in eu-west-1 \(partition aws\)/],
+    ['a pull-time exclusion of another partition', richSpec({ retention: { ...richSpec().retention, awsPullTimeExclusionArns: ['arn:aws-cn:iam::111122223333:role/scanner'] } }),
+      /- retention\.awsPullTimeExclusionArns\[0\]: "arn:aws-cn:iam::111122223333:role\/scanner" is a principal of partition aws-cn/],
+    ['a replica in another partition', richSpec({ replication: { replicas: [{ region: 'cn-northwest-1' }] } }),
+      /- replication\.replicas\[0\]\.region: "cn-northwest-1" is in partition aws-cn; ECR replicates only to regions of the registry's partition \(aws/],
+    // Before: the replication construct's own error, after the registry's (a second heading).
+    ['a replica that is the registry itself', richSpec({ replication: { replicas: [{ region: 'eu-west-1' }] } }),
+      /^aws\.ContainerRegistry P\/Registry: 1 problem\n {2}- replication\.replicas\[0\]\.region: "eu-west-1" in account 123456789012 is the registry itself/],
+  ])('%s is a problem of the construct\'s one error', (_, s, message) => {
+    expect(EcrValidator.problems(s)).toEqual([]); // the validator cannot know the stack's region: the construct checks it
+    expect(errorOf(s)).toMatch(message);
+  });
+
+  test('a kmsKey prop of another region is named as the prop', () => {
+    const stack = new Stack(new App(), 'P', { env: ENV });
+    const key = kms.Key.fromKeyArn(stack, 'K', KEY('ap-south-1'));
+    expect(() => new ContainerRegistry(stack, 'Registry', { spec: richSpec(), kmsKey: key })).toThrow(/- props\.kmsKey: "arn:aws:kms:ap-south-1:[^"]*" is a key of ap-south-1/);
+  });
+
+  test('negative controls: the same things in the registry\'s region and partition, another account\'s replica in the same region, and a region-agnostic stack', () => {
+    expect(errorOf(cmk(KEY('eu-west-1')))).toBeUndefined();
+    expect(errorOf(richSpec({ replication: { replicas: [{ region: 'eu-west-1', awsAccountId: '444455556666' }, { region: 'us-east-1' }] } }))).toBeUndefined();
+    const china = { account: '123456789012', region: 'cn-north-1' };
+    expect(errorOf({
+      ...cmk(KEY('cn-north-1', 'aws-cn')),
+      replication: { replicas: [{ region: 'cn-northwest-1' }] },
+      access: { pullers: [{ name: 'cn', awsPrincipalArns: ['arn:aws-cn:iam::111122223333:role/r'] }] },
+    }, china)).toBeUndefined();
+    const agnostic = new Stack(new App(), 'Agnostic');
+    expect(() => new ContainerRegistry(agnostic, 'Registry', { spec: cmk(KEY('us-east-1')) })).not.toThrow();
   });
 });
