@@ -1,6 +1,7 @@
 import { lifecycleFor, tagMutabilityFor } from './native-policies';
 import { EcrScanType, RegistryScanning } from './registry-scanning';
 import { RegistryReplication } from './replication';
+import { awsTagProblems } from './resource-tags';
 import { layoutOf, roleGrants } from './role-grants';
 import { IAM_LIMITS } from './role-policies';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
@@ -95,6 +96,8 @@ export class EcrValidator {
     const problems = new Problems();
     problems._collect('', () => problems.addAll(SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems));
     const neutral = problems.list;
+    // The labels become tags of every resource: AWS's tag rules.
+    if (!neutral.some((p) => p.path === 'labels' || p.path.startsWith('labels.'))) problems.addAll(awsTagProblems(spec?.labels ?? {}));
     if (!neutral.some((p) => p.path === '' || p.path === 'repositories' || p.path.startsWith('environments'))) {
       problems._collect('retention', () => problems.addAll(RetentionTagCheck.check(spec)));
     }

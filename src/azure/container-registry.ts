@@ -14,6 +14,7 @@ import { KeyVaultScope } from './key-vault-scope';
 import { AcrEventDelivery, AcrEventOptions, AcrPrivateEndpointOptions, AcrPrivateEndpoints, AcrRegistryEvents } from './private-access';
 import { PurgeTask } from './purge-task';
 import { AcrRoles, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
+import { AZURE_TAGS_MAX, azureTagProblems } from './resource-tags';
 import { AcrRetention } from './retention-plan';
 import { AcrTerraformChecks } from './terraform-checks';
 import { AzureWarnings } from './warnings';
@@ -829,6 +830,11 @@ export class ContainerRegistry extends Construct {
     const timeout = props.purgeTaskTimeoutSeconds;
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < PurgeTask.MIN_TIMEOUT_SECONDS || timeout > PurgeTask.MAX_TIMEOUT_SECONDS)) {
       problems.add('purgeTaskTimeoutSeconds', timeout, `is outside ${PurgeTask.MIN_TIMEOUT_SECONDS}-${PurgeTask.MAX_TIMEOUT_SECONDS} seconds (ACR task limit)`);
+    }
+    problems.addAll(azureTagProblems(props.tags ?? {}, 'props.tags'));
+    const merged = Object.keys({ ...(spec.labels ?? {}), ...(props.tags ?? {}) }).length;
+    if (merged > AZURE_TAGS_MAX && Object.keys(spec.labels ?? {}).length <= AZURE_TAGS_MAX) {
+      problems.add('props.tags', merged, `with the spec's labels give each resource ${merged} tags; Azure takes at most ${AZURE_TAGS_MAX} per resource`);
     }
     const imageProblem = props.acrCliImage !== undefined ? PurgeTask.imageProblem(props.acrCliImage) : undefined;
     if (imageProblem) problems.add('acrCliImage', props.acrCliImage, imageProblem);

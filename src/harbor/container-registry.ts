@@ -698,6 +698,12 @@ export class ContainerRegistry extends Construct {
       HarborWarnings._emit(this, 'continuous-scanning', 'scanning.mode "continuous": Harbor scans on push per project; rescanning as new vulnerabilities are published ' +
         'is the system-wide "scan all" schedule (Interrogation Services), which this construct does not manage');
     }
+    const labels = Object.keys(spec.labels ?? {});
+    if (labels.length) {
+      // The same ProjectMetadata (below): no labels or tags on a project; Harbor's labels are for artifacts, set by people or tools.
+      HarborWarnings._emit(this, 'labels', `labels (${labels.slice(0, 5).join(', ')}${labels.length > 5 ? ', ...' : ''}): Harbor projects take no labels or tags `
+        + '(project metadata has public, auto_scan, severity, prevent_vul, reuse_sys_cve_allowlist, enable_content_trust and retention_id only), so they are not applied');
+    }
     if (spec.network?.privateAccess) {
       // Harbor's API has no network setting for a project: ProjectMetadata (Harbor's v2.0 swagger, as generated in
       // container-registry/harbor-api-client docs/ProjectMetadata.md) holds public, enable_content_trust, auto_scan, severity,

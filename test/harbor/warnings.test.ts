@@ -36,6 +36,7 @@ const scenarios: Array<() => string[]> = [
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.SCAN_FINDING] } }), { webhookAddress: 'https://hooks.example.com/harbor' }),
   // private access, which Harbor cannot provide itself
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { network: { privateAccess: true } })),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { labels: { team: 'shop' } })),
 ];
 
 describe('HarborWarnings', () => {
@@ -74,6 +75,12 @@ describe('HarborWarnings', () => {
     const stack = testStack();
     HarborProject.fromProjectName(stack, 'P', 'tools').grantPull('ci', { images: ['api'] });
     expect(warningIds(stack)).toEqual(['container-registry-constructs:harbor-grant-project-wide']);
+  });
+
+  test('labels, which Harbor projects cannot hold, are named in a warning (before: dropped in silence); none without labels', () => {
+    expect(emitted(harborSpec(EnvironmentLayout.TAGS, { labels: { 'team': 'shop', 'cost-center': 'cc-1' } })).filter((w) => w.includes('harbor-labels')))
+      .toEqual([expect.stringMatching(/^\[container-registry-constructs:harbor-labels\] labels \(team, cost-center\): Harbor projects take no labels or tags/)]);
+    expect(emitted(harborSpec(EnvironmentLayout.TAGS)).filter((w) => w.includes('harbor-labels'))).toEqual([]);
   });
 
   test('replicas for Harbor with fields Harbor ignores say so', () => {
