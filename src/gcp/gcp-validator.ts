@@ -90,6 +90,9 @@ export interface GarValidatorOptions {
  * warnings, not problems: the registry does the nearest safe thing.
  */
 export class GarValidator {
+  /** The most labels a Google Cloud resource takes (Cloud Resource Manager, "Labels overview"). */
+  public static readonly MAX_LABELS = 64;
+
   /** Every problem of the spec on Google Cloud; empty when the GCP `ContainerRegistry` synthesizes it. */
   public static problems(spec: RegistrySpec, options: GarValidatorOptions = {}): SpecProblem[] {
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return SpecValidator.validate(spec, { clouds: [Cloud.GCP] }).problems;
@@ -107,6 +110,11 @@ export class GarValidator {
     }
     const problems = new Problems().addAll(neutral);
     const found = problems.list;
+    // Cloud Resource Manager, "Labels overview" (Requirements for labels): "Each resource can have multiple labels, up to a maximum of 64."
+    const labelCount = spec.labels !== null && typeof spec.labels === 'object' ? Object.keys(spec.labels).length : 0;
+    if (labelCount > GarValidator.MAX_LABELS) {
+      problems.add('labels', labelCount, `labels become labels of every repository, and a Google Cloud resource takes at most ${GarValidator.MAX_LABELS}`);
+    }
     const clean = (...prefixes: string[]) => !found.some((p) => prefixes.some((x) => p.path === x || p.path.startsWith(`${x}.`) || p.path.startsWith(`${x}[`)));
 
     if (clean('name', 'repositories', 'retention', 'environments', 'tagPolicy')) {
@@ -218,6 +226,29 @@ export class GarValidator {
       const p = repositoryIdProblem(virtualRepositoryId);
       if (p && virtualPath === 'name') problems.add('name', registryName, `gives the virtual repository id "${virtualRepositoryId}", which ${p}`);
       else if (p) problems.add(virtualPath, virtualRepositoryId, p);
+    }
+    return problems.list;
+  }
+
+  /**
+   * The labels given as the construct's `labels` prop: keys and values in the grammar the spec's labels follow
+   * ("Keys must start with a lowercase letter", lower-case letters, digits, `_` and `-`, at most 63 characters).
+   *
+   * @internal
+   */
+  public static _propLabelProblems(labels: { [key: string]: string }, specLabels: { [key: string]: string }): SpecProblem[] {
+    const problems = new Problems();
+    for (const [key, value] of Object.entries(labels)) {
+      if (!/^[a-z][a-z0-9_-]{0,62}$/.test(key)) {
+        problems.add(`props.labels.${key}`, key, 'is not a GCP label key (lower-case letters, digits, _ and -, starting with a letter, at most 63 characters)');
+      }
+      if (typeof value === 'string' && !/^[a-z0-9_-]{0,63}$/.test(value)) {
+        problems.add(`props.labels.${key}`, value, 'is not a GCP label value (lower-case letters, digits, _ and -, at most 63 characters)');
+      }
+    }
+    const merged = Object.keys({ ...specLabels, ...labels }).length;
+    if (merged > GarValidator.MAX_LABELS && Object.keys(specLabels).length <= GarValidator.MAX_LABELS) {
+      problems.add('props.labels', merged, `with the spec's labels give each repository ${merged} labels; a Google Cloud resource takes at most ${GarValidator.MAX_LABELS}`);
     }
     return problems.list;
   }
