@@ -132,6 +132,17 @@ export class GarValidator {
     if (clean('name', 'access')) {
       problems._collect('access', () => problems.addAll(GarValidator._identityProblems(spec, options)));
     }
+    // A whole domain ("domain:" — IAM docs, principal identifiers: "All principals in a Google Workspace account or Cloud Identity
+    // account") may pull, as other AWS accounts may; pushing or promoting is given to named principals only (as on AWS, where
+    // whole accounts cannot push or promote).
+    for (const role of ['pushers', 'promoters'] as const) {
+      const identities = spec.access && Array.isArray(spec.access[role]) ? spec.access[role]! : [];
+      identities.forEach((identity, i) => (Array.isArray(identity?.gcpMembers) ? identity.gcpMembers : []).forEach((member, j) => {
+        if (typeof member === 'string' && member.startsWith('domain:')) {
+          problems.add(`access.${role}[${i}].gcpMembers[${j}]`, member, `is every principal of a domain; only pullers may be whole domains: name the service accounts, users or groups that ${role === 'pushers' ? 'push' : 'promote'}`);
+        }
+      }));
+    }
     if (clean('name', 'upstreamCaches')) {
       problems._collect('upstreamCaches', () => problems.addAll(GarValidator._upstreamProblems(
         spec.name, spec.upstreamCaches ?? [], options.virtualRepositoryId, options.virtualRepositoryIdDerived ? 'name' : undefined,

@@ -36,8 +36,8 @@ function statements(template: any): Array<{ type: string; statement: any }> {
 const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 describe('validate --cloud aws accepts exactly what synthesis accepts, on specs a hostile user writes (seeded)', () => {
-  // 25 specs: synthesis with schema validation dominates (about 150 ms each); the larger property is test/aws/ecr-validator.test.ts.
-  const cases = fc.sample(hostileSpecs, { seed: 1515, numRuns: 25 })
+  // 20 specs: synthesis with schema validation dominates (about 150 ms each); the larger property is test/aws/ecr-validator.test.ts.
+  const cases = fc.sample(hostileSpecs, { seed: 1515, numRuns: 20 })
     .map((h) => ({ ...h, problems: EcrValidator.problems(h.spec), built: synthesize(h.spec) }));
 
   test('the validator reports no problem exactly when the construct synthesizes; otherwise the construct throws the validator\'s problems', () => {

@@ -162,6 +162,19 @@ describe('GarValidator', () => {
     expect(build({ 'team': 'shop', 'cost-center': 'cc_1' }, many(62))).not.toThrow(); // 64 together
   });
 
+  test('a whole domain may pull, never push or promote (as whole AWS accounts); named principals may', () => {
+    const withMember = (role: 'pushers' | 'pullers' | 'promoters', member: string): RegistrySpec => ({
+      ...validSpec(), access: { [role]: [{ name: 'corp', gcpMembers: [member], ...(role === 'promoters' ? { environments: ['prod'] } : {}) }] },
+    });
+    expect(expectAgreement(withMember('pushers', 'domain:example.com')).map((p) => Problems._line(p))).toEqual([
+      'access.pushers[0].gcpMembers[0]: "domain:example.com" is every principal of a domain; only pullers may be whole domains: name the service accounts, users or groups that push',
+    ]);
+    expect(expectAgreement(withMember('promoters', 'domain:example.com')).map((p) => p.path)).toEqual(['access.promoters[0].gcpMembers[0]']);
+    // Negative controls.
+    expect(expectAgreement(withMember('pullers', 'domain:example.com'))).toEqual([]);
+    expect(expectAgreement(withMember('pushers', 'group:release@example.com'))).toEqual([]);
+  });
+
   test('construct props named as what they become: the project id and an existing workload identity pool (before: accepted, or a second error round)', () => {
     const build = (props: object) => {
       try {
