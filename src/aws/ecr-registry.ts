@@ -27,7 +27,7 @@ import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
   Naming, NotificationEvent, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
-import { AWS_ACCOUNT_ID, AWS_REGION_CODE } from '../spec/grammars';
+import { AWS_ACCOUNT_ID, AWS_REGION_CODE, unknownProps } from '../spec/grammars';
 import { SpecMemo } from '../spec/spec-memo';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
@@ -376,6 +376,16 @@ function isToken(value: string): boolean {
  */
 export class ContainerRegistry extends ContainerRegistryBase {
   /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'kmsKey', 'githubOidcProvider', 'removalPolicy', 'emptyOnDelete', 'registryScanning',
+    'managedSigningProfileArn', 'createOnPush', 'repositoryNames', 'includeRegistryResources', 'includeIdentities', 'allowPrefixGrants',
+    'managedPoliciesPerRole', 'privateNetwork', 'notificationTopic'];
+
+  /**
    * References an existing registry whose repositories are named from a spec
    * (`Naming.ecrRepositoryName`), to grant access to them. The spec is validated
    * (names), as are the account and region.
@@ -622,6 +632,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
     const problems = new Problems();
     const check = new PropChecks(problems);
     if (!check.props(props)) problems.throwIfAny(heading);
+    for (const u of unknownProps(props, ContainerRegistry._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     const specOk = check.object('spec', props.spec, true, 'a registry spec object');
     check.withAttribute('kmsKey', props.kmsKey, 'keyArn', 'a KMS key (kms.IKey)');
     check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');

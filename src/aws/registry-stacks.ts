@@ -13,6 +13,7 @@ import { StackLimits } from './stack-limits';
 import { AwsWarnings } from './warnings';
 import { EcrLifecycleTranslation } from '../retention';
 import { Cloud, EffectiveSpec, Naming, Problems, RegistrySpec, RetentionPolicySpec } from '../spec';
+import { unknownProps } from '../spec/grammars';
 import { SpecMemo } from '../spec/spec-memo';
 
 /** Props of `EcrRegistryStacks.create`. */
@@ -184,6 +185,14 @@ export class EcrRegistryStacks {
   }
 
   /** Builds the stacks. */
+  /**
+   * The props `EcrRegistryStacksProps` declares (checked against its source by a test).
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'env', 'stackNamePrefix', 'stackCount', 'githubOidcProvider', 'removalPolicy', 'emptyOnDelete',
+    'registryScanning', 'createOnPush', 'allowPrefixGrants', 'managedPoliciesPerRole', 'privateNetwork', 'notificationTopic'];
+
   public static create(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
     return new EcrRegistryStacks(scope, props);
   }
@@ -197,6 +206,7 @@ export class EcrRegistryStacks {
     const problems = new Problems();
     const check = new PropChecks(problems);
     if (!check.props(props)) problems.throwIfAny(heading);
+    for (const u of unknownProps(props, EcrRegistryStacks._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     const specOk = check.object('spec', props.spec, true, 'a registry spec object');
     check.object('env', props.env);
     check.string('stackNamePrefix', props.stackNamePrefix);

@@ -21,7 +21,7 @@ import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
-import { ACR_REGISTRY_ID, AZURE_LOCATION, cronProblem } from '../spec/grammars';
+import { ACR_REGISTRY_ID, AZURE_LOCATION, cronProblem, unknownProps } from '../spec/grammars';
 import { addGrantOptionProblems } from '../spec/grant-options';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
@@ -300,11 +300,23 @@ export class ContainerRegistry extends Construct {
    */
   public static readonly AZURERM_VERSION_FLOOR = '>= 4.81.0, < 5.0.0';
 
+  /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'resourceGroupName', 'location', 'sku', 'registryNameSuffix', 'publicNetworkAccessEnabled', 'networkRules', 'zoneRedundancyEnabled',
+    'dataEndpointEnabled', 'exportPolicyEnabled', 'existingRegistryIds', 'preventDestroy', 'managementLock', 'purgeSchedule', 'purgeTaskTimeoutSeconds',
+    'acrCliImage', 'enableDefenderForContainers', 'roleAssignmentMode', 'scopedAccess', 'promotionMethod', 'keyVaultId', 'outputs', 'tags', 'privateEndpoint',
+    'events'];
+
   /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
   private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
     const problems = new Problems();
     if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, resourceGroupName, location, ... }').list;
     const p = props as any;
+    for (const u of unknownProps(p, ContainerRegistry._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
     for (const key of ['resourceGroupName', 'location']) {
       if (typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], p[key] === undefined ? 'is required (a string)' : 'is not a string');

@@ -22,7 +22,7 @@ import { AccessModel } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
-import { cronProblem, redactUrl } from '../spec/grammars';
+import { cronProblem, redactUrl, unknownProps } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, Severity, UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
@@ -281,11 +281,21 @@ export class ContainerRegistry extends Construct {
     return types;
   }
 
+  /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'provider', 'url', 'username', 'password', 'projectQuotaGib', 'preventVulnerableImages', 'enforceCosignSignatures',
+    'retentionSchedule', 'replicaEndpoints', 'replicationSchedule', 'robotDurationDays', 'preventDestroy', 'outputs', 'webhookAddress', 'webhookAuthHeader'];
+
   /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
   private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
     const problems = new Problems();
     if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, url?, ... }').list;
     const p = props as any;
+    for (const u of unknownProps(p, ContainerRegistry._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
     for (const key of ['url', 'username', 'password', 'retentionSchedule', 'replicationSchedule', 'webhookAddress', 'webhookAuthHeader']) {
       if (p[key] !== undefined && typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], 'is not a string');

@@ -343,3 +343,33 @@ function cronFieldOk(field: string, min: number, max: number, names: string[] = 
     return from >= min && to <= max && from <= to;
   });
 }
+
+/**
+ * The keys of a props object given from JavaScript that are not props of the construct, each with a message
+ * naming the prop it most likely means (same letters in another case, at most two edits away, or one
+ * a prefix of the other): a
+ * misspelled `preventdestroy: true` would otherwise be dropped in silence. Shared by the four clouds' constructs.
+ */
+export function unknownProps(props: object, known: readonly string[]): Array<{ key: string; message: string }> {
+  return Object.keys(props).filter((key) => !known.includes(key)).map((key) => {
+    const lower = key.toLowerCase();
+    const near = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => editDistance(k.toLowerCase(), lower) <= 2)
+      ?? known.find((k) => lower.length >= 4 && (k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase())));
+    return { key, message: `is not a prop of this construct${near ? ` (did you mean ${near}?)` : ''}; its props: ${known.join(', ')}` };
+  });
+}
+
+/** Levenshtein distance, for suggestions. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
