@@ -129,6 +129,14 @@ export interface EcrRegistryStacksProps {
  * resources, 1 MB template).
  */
 export class EcrRegistryStacks {
+  /**
+   * The props `EcrRegistryStacksProps` declares (checked against its source by a test).
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'env', 'stackNamePrefix', 'stackCount', 'githubOidcProvider', 'removalPolicy', 'emptyOnDelete',
+    'registryScanning', 'createOnPush', 'allowPrefixGrants', 'managedPoliciesPerRole', 'privateNetwork', 'notificationTopic'];
+
   /** Repositories per stack the default stack count aims for: 200, so a stack has room to grow to 2.5 times its size. */
   public static readonly TARGET_REPOSITORIES_PER_STACK: number = 200;
 
@@ -185,13 +193,6 @@ export class EcrRegistryStacks {
   }
 
   /** Builds the stacks. */
-  /**
-   * The props `EcrRegistryStacksProps` declares (checked against its source by a test).
-   *
-   * @internal
-   */
-  public static readonly _PROPS: readonly string[] = ['spec', 'env', 'stackNamePrefix', 'stackCount', 'githubOidcProvider', 'removalPolicy', 'emptyOnDelete',
-    'registryScanning', 'createOnPush', 'allowPrefixGrants', 'managedPoliciesPerRole', 'privateNetwork', 'notificationTopic'];
 
   public static create(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
     return new EcrRegistryStacks(scope, props);

@@ -265,6 +265,15 @@ function endpointUrlProblem(value: string, example: string, options: { query: bo
  */
 export class ContainerRegistry extends Construct {
   /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'provider', 'url', 'username', 'password', 'projectQuotaGib', 'preventVulnerableImages', 'enforceCosignSignatures',
+    'retentionSchedule', 'replicaEndpoints', 'replicationSchedule', 'robotDurationDays', 'preventDestroy', 'outputs', 'webhookAddress', 'webhookAuthHeader'];
+
+  /**
    * The Harbor webhook event types of the neutral events (goharbor/harbor
    * src/pkg/notifier/event/topic.go, the topics `initSupportedEvents` accepts for
    * project webhooks): `push` is `PUSH_ARTIFACT`; `scan-finding` is `SCANNING_COMPLETED`
@@ -280,15 +289,6 @@ export class ContainerRegistry extends Construct {
     if (events.includes(NotificationEvent.RETENTION_DELETION)) types.push('TAG_RETENTION');
     return types;
   }
-
-  /**
-   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
-   * name given from JavaScript is a problem, not dropped in silence.
-   *
-   * @internal
-   */
-  public static readonly _PROPS: readonly string[] = ['spec', 'provider', 'url', 'username', 'password', 'projectQuotaGib', 'preventVulnerableImages', 'enforceCosignSignatures',
-    'retentionSchedule', 'replicaEndpoints', 'replicationSchedule', 'robotDurationDays', 'preventDestroy', 'outputs', 'webhookAddress', 'webhookAuthHeader'];
 
   /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
   private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
