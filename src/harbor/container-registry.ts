@@ -708,6 +708,13 @@ export class ContainerRegistry extends Construct {
       HarborWarnings._emit(this, 'continuous-scanning', 'scanning.mode "continuous": Harbor scans on push per project; rescanning as new vulnerabilities are published ' +
         'is the system-wide "scan all" schedule (Interrogation Services), which this construct does not manage');
     }
+    // A literal secret lands in clear in cdktf.out (and wherever the synthesized configuration is kept); a token (a sensitive
+    // variable, a secret manager reference) is written as a reference.
+    const literal = (['password', 'webhookAuthHeader'] as const).filter((k) => typeof props[k] === 'string' && !Token.isUnresolved(props[k]));
+    if (literal.length) {
+      HarborWarnings._emit(this, 'literal-secret', `${literal.join(' and ')}: a literal string is written in clear into the synthesized Terraform configuration; `
+        + 'pass a sensitive TerraformVariable\'s value (or leave password to the harbor_password variable)');
+    }
     const labels = Object.keys(spec.labels ?? {});
     if (labels.length) {
       // The same ProjectMetadata (below): no labels or tags on a project; Harbor's labels are for artifacts, set by people or tools.

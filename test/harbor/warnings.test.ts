@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { harborSpec, taggedWarnings, testStack, warningIds } from './helpers';
 import { ContainerRegistry, ContainerRegistryProps, HarborProject, HarborWarnings } from '../../src/harbor';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, TagStrategy, UpstreamRegistry } from '../../src/spec';
@@ -37,6 +37,7 @@ const scenarios: Array<() => string[]> = [
   // private access, which Harbor cannot provide itself
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { network: { privateAccess: true } })),
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { labels: { team: 'shop' } })),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES), { password: 'Harbor12345' }),
 ];
 
 describe('HarborWarnings', () => {
@@ -81,6 +82,19 @@ describe('HarborWarnings', () => {
     expect(emitted(harborSpec(EnvironmentLayout.TAGS, { labels: { 'team': 'shop', 'cost-center': 'cc-1' } })).filter((w) => w.includes('harbor-labels')))
       .toEqual([expect.stringMatching(/^\[container-registry-constructs:harbor-labels\] labels \(team, cost-center\): Harbor projects take no labels or tags/)]);
     expect(emitted(harborSpec(EnvironmentLayout.TAGS)).filter((w) => w.includes('harbor-labels'))).toEqual([]);
+  });
+
+  test('a literal password or webhook header is named in a warning (it is written in clear into cdktf.out); a sensitive variable is not', () => {
+    const literal = emitted(harborSpec(EnvironmentLayout.TAGS, { notifications: { events: [NotificationEvent.PUSH] } }),
+      { password: 'Harbor12345', webhookAddress: 'https://hooks.example.com/harbor', webhookAuthHeader: 'Bearer abc' });
+    expect(literal.filter((w) => w.includes('harbor-literal-secret'))).toEqual([
+      expect.stringMatching(/^\[container-registry-constructs:harbor-literal-secret\] password and webhookAuthHeader: a literal string is written in clear/),
+    ]);
+    expect(literal.join('\n')).not.toContain('Harbor12345');
+    const stack = testStack();
+    const secret = new TerraformVariable(stack, 'pw', { type: 'string', sensitive: true });
+    new ContainerRegistry(stack, 'Registry', { spec: harborSpec(EnvironmentLayout.TAGS), url: 'https://harbor.example.com', password: secret.stringValue });
+    expect(warningIds(stack)).not.toContain('container-registry-constructs:harbor-literal-secret');
   });
 
   test('replicas for Harbor with fields Harbor ignores say so', () => {
