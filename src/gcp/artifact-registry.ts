@@ -684,7 +684,10 @@ export class ContainerRegistry extends Construct {
     }
     list(props.repoAdminMembers).forEach((m, i) => {
       const p = typeof m === 'string' && !Tokens.isUnresolved(m) ? gcpMember(m) : undefined;
-      if (p) problems.add(`props.repoAdminMembers[${i}]`, m, p);
+      // roles/artifactregistry.repoAdmin also deletes images and changes IAM: never a whole domain (as pushers, GarValidator).
+      const domain = typeof m === 'string' && m.startsWith('domain:')
+        ? 'is every principal of a domain; repository administrators are named: service accounts, users or groups' : undefined;
+      if (p ?? domain) problems.add(`props.repoAdminMembers[${i}]`, m, (p ?? domain)!);
     });
     if (specOk) this.checkNetworkProps(spec, props, problems);
   }

@@ -173,6 +173,12 @@ describe('GarValidator', () => {
     // Negative controls.
     expect(expectAgreement(withMember('pullers', 'domain:example.com'))).toEqual([]);
     expect(expectAgreement(withMember('pushers', 'group:release@example.com'))).toEqual([]);
+    // The repoAdmin prop (roles/artifactregistry.repoAdmin: delete and IAM) likewise.
+    const admins = (repoAdminMembers: string[]) => () => new ContainerRegistry(testStack(), 'R', {
+      spec: validSpec(), project: 'acme-registry', location: 'europe-west1', repoAdminMembers,
+    });
+    expect(admins(['domain:example.com'])).toThrow(/- props\.repoAdminMembers\[0\]: "domain:example\.com" is every principal of a domain; repository administrators are named/);
+    expect(admins(['group:registry-admins@example.com'])).not.toThrow();
   });
 
   test('construct props named as what they become: the project id and an existing workload identity pool (before: accepted, or a second error round)', () => {
