@@ -289,6 +289,9 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
     }
     const images = AccessPlan.imagesOf(spec, { name: 'grant', repositories: options.images });
     if (images.length === 0) problems.add('options.images', options.images, 'match no repository of the spec');
+    if (options.environments !== undefined && options.environments.length === 0) {
+      problems.add('options.environments', options.environments, 'is empty, which grants nothing; leave environments out for every environment');
+    }
     problems.throwIfAny(this.heading());
     const chosenEnvs = options.environments && Naming.layout(spec) !== EnvironmentLayout.TAGS
       ? envs.filter((e) => options.environments!.includes(e))
@@ -320,6 +323,12 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
     })();
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources.map((n) => this.repositoryArnForName(n)) })
       .combine(iam.Grant.addToPrincipal({ grantee, actions: [EcrActions.AUTH_TOKEN], resourceArns: ['*'] }));
+    if (!grant.success) {
+      // aws-cdk-lib's Grant.addToPrincipal adds nothing for a principal without an identity policy (AnyPrincipal, an account, a
+      // service): the grant would be dropped in silence.
+      new Problems().add('grantee', String(grantee.grantPrincipal), 'has no identity policy to add the grant to (a whole account, any principal or a service); '
+        + 'grant a role or a user, or name other accounts as pullers in the spec (access.pullers[].awsAccountIds: repository policies)').throwIfAny(this.heading());
+    }
     this.grantMemo.set(key, grant);
     return grant;
   }

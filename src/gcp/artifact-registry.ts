@@ -537,12 +537,19 @@ export class ContainerRegistry extends Construct {
    */
   private grantScope(method: string, member: string, options: GrantOptions): { environments: string[]; repositories: IDockerRepository[] } {
     const problems = new Problems();
-    if (typeof member !== 'string' || member === '') problems.add('member', member, 'is required: an IAM member (serviceAccount:<email>, group:<email>, ...)');
-    else if (!Tokens.isUnresolved(member) && gcpMember(member)) problems.add('member', member, gcpMember(member)!);
+    if (typeof member !== 'string' || member === '') {problems.add('member', member, 'is required: an IAM member (serviceAccount:<email>, group:<email>, ...)');} else if (!Tokens.isUnresolved(member) && gcpMember(member)) {problems.add('member', member, gcpMember(member)!);} else if (method !== 'grantPull' && member.startsWith('domain:')) {
+      problems.add('member', member, 'is every principal of a domain; a whole domain may pull, never push (as in the spec\'s access section): name a service account, user or group');
+    }
     checkPropShapes(problems, options ?? {}, { images: ['string[]', false], environments: ['string[]', false] }, 'options');
     const chain = Naming.environmentNames(this.spec);
     const physical = [...this.byEnvironment.keys()];
     const asked = Array.isArray(options?.environments) ? options.environments : undefined;
+    for (const field of ['images', 'environments'] as const) {
+      const given = options?.[field];
+      if (Array.isArray(given) && given.length === 0) {
+        problems.add(`options.${field}`, given, `is empty, which grants nothing; leave ${field} out for every ${field === 'images' ? 'image' : 'environment'}`);
+      }
+    }
     (asked ?? []).forEach((env, i) => {
       if (!chain.includes(env)) problems.add(`options.environments[${i}]`, env, `is not an environment of the chain (${chain.join(', ') || 'none'})`);
     });
