@@ -776,12 +776,8 @@ export class ContainerRegistry extends Construct {
     // The deprecated form of earlier releases: (principalId, environment).
     const options: GrantOptions = typeof given === 'string' ? { environments: [given] } : given ?? {};
     const problems = new Problems();
-    // An Entra object id is a UUID (the spec's azurePrincipalIds follow the same grammar); a token (an identity's principalId) is taken as is.
-    if (typeof principalId !== 'string' || principalId.length === 0) {
-      problems.add('principalId', principalId, 'is not a principal (object) id');
-    } else if (!Token.isUnresolved(principalId) && !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(principalId)) {
-      problems.add('principalId', principalId, 'is not an Entra principal (object) id, a UUID (not a name, an application id URI or an email)');
-    }
+    const principalProblem = AcrRegistry._principalIdProblem(principalId);
+    if (principalProblem) problems.add('principalId', principalId, principalProblem);
     addGrantOptionProblems(problems, this.spec, options);
     problems.throwIfAny(`azure.ContainerRegistry ${this.node.path} ${method}`);
     return options;

@@ -75,6 +75,14 @@ describe('grant arguments from a hostile user (hostile sweep: grants that silent
     expect(grants[cloud](method, grantee)).toMatch(message);
   });
 
+  test('an imported Azure registry checks the principal id the same way', () => {
+    const stack = new TerraformStack(Testing.app(), 'stack');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
+    const imported = azure.AcrRegistry.fromRegistryId(stack, 'Imported', '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/shopprod');
+    expect(() => imported.grantPull('bob', { images: ['checkout'] })).toThrow(/- principalId: "bob" is not an Entra principal \(object\) id, a UUID/);
+    expect(() => imported.grantPull(UUID, { images: ['checkout'] })).not.toThrow();
+  });
+
   test('negative control: a GCP domain may be granted pull', () => {
     expect(grants.gcp('grantPull', 'domain:example.com')).toBe('');
   });
