@@ -503,6 +503,7 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       ['repositoryNames a string', { spec, repositoryNames: 'platform/dev/api' }, /- props\.repositoryNames: "platform\/dev\/api" is not an array of strings/],
       ['repositoryNames with a number', { spec, repositoryNames: [1] }, /- props\.repositoryNames: \[1\] is not an array of strings \(an item is not a string\)/],
       ['managedPoliciesPerRole a string', { spec, managedPoliciesPerRole: '10' }, /- props\.managedPoliciesPerRole: "10" is not a whole number/],
+      ['managedPoliciesPerRole NaN (shown as NaN, not null)', { spec, managedPoliciesPerRole: NaN }, /- props\.managedPoliciesPerRole: NaN is not a whole number/],
       ['kmsKey a string', { spec, kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/x' }, /- props\.kmsKey: "arn:aws:kms[^"]*" is not a KMS key \(kms\.IKey\) \(no keyArn\)/],
       ['registryScanning without scanType', { spec, registryScanning: {} }, /- props\.registryScanning\.scanType: null is not one of BASIC, ENHANCED/],
       // Hostile sweep (nested props): before, a TypeError ("reading 'frequency'", "reading 'match'") or the scanning construct's own later error.

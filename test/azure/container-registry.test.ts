@@ -533,6 +533,8 @@ describe('ContainerRegistry props of the wrong shape, from JavaScript (issue 15 
     ['a string for the spec', { spec: 'registry.yaml' }, '  - props.spec: "registry.yaml" is not a registry spec (an object)'],
     // Hostile sweep: enum props outside their enum fell through to one branch (or were written as is), nested props of the
     // wrong shape were reported as their fields' problems ("subnetId: \"\""), names were accepted whatever Azure takes.
+    // Problems.show: JSON has no NaN, so the value read "null".
+    ['NaN for the purge timeout', { purgeTaskTimeoutSeconds: NaN }, '  - purgeTaskTimeoutSeconds: NaN is outside 300-28800 seconds (ACR task limit)'],
     ['an unknown roleAssignmentMode', { roleAssignmentMode: 'Abac' }, '  - props.roleAssignmentMode: "Abac" is not one of AbacRepositoryPermissions, LegacyRegistryPermissions'],
     ['an unknown scopedAccess', { scopedAccess: 'TOKENS' }, '  - props.scopedAccess: "TOKENS" is not one of tokens, registry-role'],
     ['an unknown promotionMethod', { promotionMethod: 'skopeo' }, '  - props.promotionMethod: "skopeo" is not one of copy, import'],

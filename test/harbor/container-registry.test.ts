@@ -259,6 +259,8 @@ describe('harbor.ContainerRegistry', () => {
       // The provider multiplies the quota by 1073741824 into an int64 (client/project.go:24-26): more overflows.
       ['a quota that overflows the provider', { projectQuotaGib: 8589934592 },
         '  - projectQuotaGib: 8589934592 is not a positive whole number of GiB up to 8589934591, or -1 for unlimited (the provider multiplies by 1073741824 into a 64-bit integer: more overflows)'],
+      ['an infinite quota (shown as Infinity, not null)', { projectQuotaGib: Infinity },
+        '  - projectQuotaGib: Infinity is not a positive whole number of GiB up to 8589934591, or -1 for unlimited (the provider multiplies by 1073741824 into a 64-bit integer: more overflows)'],
       ['an auth header without a webhook', { webhookAddress: undefined, webhookAuthHeader: 'Bearer x' },
         '  - webhookAuthHeader: "<given>" needs webhookAddress (the header is sent with the webhook\'s requests, and there is no webhook without an address)'],
     ])('%s', (_, props, line) => {
