@@ -708,6 +708,13 @@ export class ContainerRegistry extends Construct {
       HarborWarnings._emit(this, 'continuous-scanning', 'scanning.mode "continuous": Harbor scans on push per project; rescanning as new vulnerabilities are published ' +
         'is the system-wide "scan all" schedule (Interrogation Services), which this construct does not manage');
     }
+    // Plain http: the provider logs in with the admin password, replication sends the endpoint's secret, the webhook its header.
+    const plain = [['url', props.url], ['webhookAddress', props.webhookAddress],
+      ...Object.entries(props.replicaEndpoints ?? {}).map(([name, e]) => [`replicaEndpoints.${name}.url`, e?.url])]
+      .filter(([, v]) => typeof v === 'string' && !Token.isUnresolved(v) && /^http:\/\//i.test(v)).map(([k]) => k);
+    if (plain.length) {
+      HarborWarnings._emit(this, 'plain-http', `${plain.join(', ')}: http:// sends credentials, robot secrets and the webhook's Authorization header unencrypted; use https`);
+    }
     // A literal secret lands in clear in cdktf.out (and wherever the synthesized configuration is kept); a token (a sensitive
     // variable, a secret manager reference) is written as a reference.
     const literal = (['password', 'webhookAuthHeader'] as const).filter((k) => typeof props[k] === 'string' && !Token.isUnresolved(props[k]));

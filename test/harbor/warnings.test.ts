@@ -38,6 +38,7 @@ const scenarios: Array<() => string[]> = [
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { network: { privateAccess: true } })),
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { labels: { team: 'shop' } })),
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES), { password: 'Harbor12345' }),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES), { url: 'http://harbor.example.com' }),
 ];
 
 describe('HarborWarnings', () => {
@@ -95,6 +96,15 @@ describe('HarborWarnings', () => {
     const secret = new TerraformVariable(stack, 'pw', { type: 'string', sensitive: true });
     new ContainerRegistry(stack, 'Registry', { spec: harborSpec(EnvironmentLayout.TAGS), url: 'https://harbor.example.com', password: secret.stringValue });
     expect(warningIds(stack)).not.toContain('container-registry-constructs:harbor-literal-secret');
+  });
+
+  test('http:// addresses are named in one warning (credentials travel unencrypted); https gets none', () => {
+    const w = emitted(harborSpec(EnvironmentLayout.TAGS, { notifications: { events: [NotificationEvent.PUSH] }, replication: { replicas: [{ region: 'dr', cloud: Cloud.HARBOR }] } }),
+      { url: 'http://harbor.example.com', webhookAddress: 'http://hooks.example.com/harbor', replicaEndpoints: { dr: { url: 'HTTP://dr.example.com' } } });
+    expect(w.filter((x) => x.includes('harbor-plain-http'))).toEqual([
+      '[container-registry-constructs:harbor-plain-http] url, webhookAddress, replicaEndpoints.dr.url: http:// sends credentials, robot secrets and the webhook\'s Authorization header unencrypted; use https',
+    ]);
+    expect(emitted(harborSpec(EnvironmentLayout.TAGS)).filter((x) => x.includes('harbor-plain-http'))).toEqual([]);
   });
 
   test('replicas for Harbor with fields Harbor ignores say so', () => {
