@@ -10,7 +10,7 @@ import { EcrManagedSigning } from './managed-signing';
 import { lifecycleFor, NativeLifecycle, tagMutabilityFor } from './native-policies';
 import { claimOutputId } from './output-ids';
 import { EcrPrivateNetworkOptions, RegistryPrivateEndpoints } from './private-access';
-import { checkPrivateNetworkOptions, PropChecks } from './prop-checks';
+import { checkPrivateNetworkOptions, checkRegistryScanningOptions, PropChecks } from './prop-checks';
 import { PullThroughCache } from './pull-through-cache';
 import { PullTimeUpdateExclusions } from './pull-time-exclusions';
 import { RegistryIdentities } from './registry-identities';
@@ -27,7 +27,7 @@ import {
   AccessModel, AccessPlan, AccessRole, Cloud, EffectiveRepository, EffectiveSpec, EncryptionType, EnvironmentLayout, GrantOptions, IdentitySpec,
   Naming, NotificationEvent, Permission, Problems, RegistrySpec, RetentionPolicySpec, ScanMode, SpecValidator,
 } from '../spec';
-import { AWS_ACCOUNT_ID, AWS_REGION_CODE } from '../spec/grammars';
+import { AWS_ACCOUNT_ID, AWS_REGION_CODE, unknownProps } from '../spec/grammars';
 import { SpecMemo } from '../spec/spec-memo';
 import { EcrTagMutability, TagPolicyDecision } from '../tagging';
 
@@ -289,6 +289,9 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
     }
     const images = AccessPlan.imagesOf(spec, { name: 'grant', repositories: options.images });
     if (images.length === 0) problems.add('options.images', options.images, 'match no repository of the spec');
+    if (options.environments !== undefined && options.environments.length === 0) {
+      problems.add('options.environments', options.environments, 'is empty, which grants nothing; leave environments out for every environment');
+    }
     problems.throwIfAny(this.heading());
     const chosenEnvs = options.environments && Naming.layout(spec) !== EnvironmentLayout.TAGS
       ? envs.filter((e) => options.environments!.includes(e))
@@ -320,6 +323,12 @@ export abstract class ContainerRegistryBase extends Construct implements IContai
     })();
     const grant = iam.Grant.addToPrincipal({ grantee, actions, resourceArns: resources.map((n) => this.repositoryArnForName(n)) })
       .combine(iam.Grant.addToPrincipal({ grantee, actions: [EcrActions.AUTH_TOKEN], resourceArns: ['*'] }));
+    if (!grant.success) {
+      // aws-cdk-lib's Grant.addToPrincipal adds nothing for a principal without an identity policy (AnyPrincipal, an account, a
+      // service): the grant would be dropped in silence.
+      new Problems().add('grantee', String(grantee.grantPrincipal), 'has no identity policy to add the grant to (a whole account, any principal or a service); '
+        + 'grant a role or a user, or name other accounts as pullers in the spec (access.pullers[].awsAccountIds: repository policies)').throwIfAny(this.heading());
+    }
     this.grantMemo.set(key, grant);
     return grant;
   }
@@ -375,6 +384,16 @@ function isToken(value: string): boolean {
  * at once, in one `ProblemsError` headed `aws.ContainerRegistry <construct path>`.
  */
 export class ContainerRegistry extends ContainerRegistryBase {
+  /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'kmsKey', 'githubOidcProvider', 'removalPolicy', 'emptyOnDelete', 'registryScanning',
+    'managedSigningProfileArn', 'createOnPush', 'repositoryNames', 'includeRegistryResources', 'includeIdentities', 'allowPrefixGrants',
+    'managedPoliciesPerRole', 'privateNetwork', 'notificationTopic'];
+
   /**
    * References an existing registry whose repositories are named from a spec
    * (`Naming.ecrRepositoryName`), to grant access to them. The spec is validated
@@ -622,18 +641,14 @@ export class ContainerRegistry extends ContainerRegistryBase {
     const problems = new Problems();
     const check = new PropChecks(problems);
     if (!check.props(props)) problems.throwIfAny(heading);
+    for (const u of unknownProps(props, ContainerRegistry._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     const specOk = check.object('spec', props.spec, true, 'a registry spec object');
     check.withAttribute('kmsKey', props.kmsKey, 'keyArn', 'a KMS key (kms.IKey)');
     check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
     check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
     const flags = ['emptyOnDelete', 'createOnPush', 'includeRegistryResources', 'includeIdentities', 'allowPrefixGrants'] as const;
     const flagsOk = flags.map((f) => check.boolean(f, props[f])).every((ok) => ok);
-    if (check.object('registryScanning', props.registryScanning) && props.registryScanning) {
-      check.oneOf('registryScanning.scanType', props.registryScanning.scanType ?? null, Object.values(EcrScanType));
-      if (props.registryScanning.rules !== undefined && !Array.isArray(props.registryScanning.rules)) {
-        problems.add('props.registryScanning.rules', props.registryScanning.rules, 'is not an array of scanning rules');
-      }
-    }
+    checkRegistryScanningOptions(check, problems, props.registryScanning);
     const namesOk = check.strings('repositoryNames', props.repositoryNames);
     if (props.managedSigningProfileArn !== undefined) {
       problems.addAll(EcrManagedSigning.problems(props.managedSigningProfileArn).map((p) => ({ ...p, path: 'props.managedSigningProfileArn' })));
@@ -659,6 +674,7 @@ export class ContainerRegistry extends ContainerRegistryBase {
         + 'leave it unset to keep repositories and images (the default)');
     }
     if (networkOk) ContainerRegistry._checkNetwork(spec, props, collected);
+    if (specProblems.length === 0) this.checkPlacement(spec, props, collected);
     let all: Array<EffectiveRepository & { name: string }> = [];
     if (specProblems.length === 0) {
       all = SpecMemo._get(spec, 'aws.ContainerRegistry.repositories',
@@ -671,6 +687,56 @@ export class ContainerRegistry extends ContainerRegistryBase {
     }
     collected.throwIfAny(heading);
     return all;
+  }
+
+  /**
+   * What the spec and props name against the stack's region and partition, when the stack has them (the validator
+   * cannot know where the registry is deployed, so these are the construct's own problems):
+   * - the KMS key (`encryption.awsKmsKeyArn` or `kmsKey`): "The key must exist in the same Region as the repository"
+   *   (ECR API reference, `EncryptionConfiguration` / `EncryptionConfigurationForRepositoryCreationTemplate.kmsKey`),
+   *   and so in the same partition;
+   * - principals of the access section and of `retention.awsPullTimeExclusionArns`: IAM principals exist in their own
+   *   partition only (partitions are isolated: an `arn:aws:` role cannot be named in an `aws-cn` policy);
+   * - replicas: a replica in the registry's own region and account is the registry itself, and ECR replicates within
+   *   the registry's partition only (its destinations are regions of the registry's partition).
+   */
+  private checkPlacement(spec: RegistrySpec, props: ContainerRegistryProps, problems: Problems): void {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region)) return;
+    const partition = Naming.awsPartition(stack.region);
+    const arnParts = (arn: string) => /^arn:([^:]+):[^:]*:([^:]*):/.exec(arn);
+    const keyArn = props.kmsKey && typeof props.kmsKey.keyArn === 'string' && !Token.isUnresolved(props.kmsKey.keyArn) ? props.kmsKey.keyArn
+      : !props.kmsKey && EffectiveSpec.encryptionType(spec) === EncryptionType.CUSTOMER_MANAGED ? spec.encryption?.awsKmsKeyArn : undefined;
+    const keyPath = props.kmsKey ? 'props.kmsKey' : 'encryption.awsKmsKeyArn';
+    const key = keyArn !== undefined ? arnParts(keyArn) : undefined;
+    if (key && (key[1] !== partition || key[2] !== stack.region)) {
+      problems.add(keyPath, keyArn, `is a key of ${key[2]} (partition ${key[1]}), but the repositories are in ${stack.region} (partition ${partition}): `
+        + 'ECR takes a key of the repository\'s own region; use a key (or a multi-Region replica key) there');
+    }
+    const access = spec.access ?? {};
+    for (const role of ['pushers', 'pullers', 'promoters'] as const) {
+      (access[role] ?? []).forEach((identity, i) => (identity.awsPrincipalArns ?? []).forEach((arn, j) => {
+        const m = typeof arn === 'string' ? arnParts(arn) : null;
+        if (m && m[1] !== partition) {
+          problems.add(`access.${role}[${i}].awsPrincipalArns[${j}]`, arn, `is a principal of partition ${m[1]}; the registry is in ${stack.region} (partition ${partition}), whose policies can name principals of ${partition} only`);
+        }
+      }));
+    }
+    (spec.retention?.awsPullTimeExclusionArns ?? []).forEach((arn, j) => {
+      const m = typeof arn === 'string' ? arnParts(arn) : null;
+      if (m && m[1] !== partition) {
+        problems.add(`retention.awsPullTimeExclusionArns[${j}]`, arn, `is a principal of partition ${m[1]}; the registry is in ${stack.region} (partition ${partition})`);
+      }
+    });
+    if (props.includeRegistryResources === false) return;
+    (spec.replication?.replicas ?? []).forEach((r, i) => {
+      if (r.cloud !== undefined && r.cloud !== Cloud.AWS) return;
+      if (Naming.awsPartition(r.region) !== partition) {
+        problems.add(`replication.replicas[${i}].region`, r.region, `is in partition ${Naming.awsPartition(r.region)}; ECR replicates only to regions of the registry's partition (${partition}, the registry is in ${stack.region})`);
+      } else if (r.region === stack.region && (r.awsAccountId ?? stack.account) === stack.account && !Token.isUnresolved(stack.account)) {
+        problems.add(`replication.replicas[${i}].region`, r.region, `in account ${stack.account} is the registry itself; a replica needs another region or account`);
+      }
+    });
   }
 
   private resolveKey(props: ContainerRegistryProps, needed: boolean): kms.IKey | undefined {

@@ -1,6 +1,7 @@
 import { lifecycleFor, tagMutabilityFor } from './native-policies';
 import { EcrScanType, RegistryScanning } from './registry-scanning';
 import { RegistryReplication } from './replication';
+import { awsTagProblems } from './resource-tags';
 import { layoutOf, roleGrants } from './role-grants';
 import { IAM_LIMITS } from './role-policies';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
@@ -95,6 +96,8 @@ export class EcrValidator {
     const problems = new Problems();
     problems._collect('', () => problems.addAll(SpecValidator.validate(spec, { clouds: [Cloud.AWS] }).problems));
     const neutral = problems.list;
+    // The labels become tags of every resource: AWS's tag rules.
+    if (!neutral.some((p) => p.path === 'labels' || p.path.startsWith('labels.'))) problems.addAll(awsTagProblems(spec?.labels ?? {}));
     if (!neutral.some((p) => p.path === '' || p.path === 'repositories' || p.path.startsWith('environments'))) {
       problems._collect('retention', () => problems.addAll(RetentionTagCheck.check(spec)));
     }
@@ -163,10 +166,13 @@ export class EcrValidator {
         }
       }
       if (!refused('replication')) {
-        problems.addAll(RegistryReplication._ruleProblems(spec));
+        const ruleProblems = RegistryReplication._ruleProblems(spec);
+        problems.addAll(ruleProblems);
         const all = EffectiveSpec.repositories(spec).map((r) => Naming.ecrRepositoryName(spec, r.image, r.environment));
         (spec.replication?.replicas ?? []).forEach((r, i) => {
           if (!r.awsAccountId || (r.cloud !== undefined && r.cloud !== Cloud.AWS)) return;
+          // Prefixes already refused (empty, or reaching beyond the spec) are not checked again.
+          if (ruleProblems.some((p) => p.path.startsWith(`replication.replicas[${i}].repositoryPrefixes`))) return;
           const prefixes = r.repositoryPrefixes ?? [];
           if (r.repositoryPrefixes && !all.some((n) => prefixes.some((p) => n.startsWith(p)))) {
             problems.add(`replication.replicas[${i}].repositoryPrefixes`, prefixes,

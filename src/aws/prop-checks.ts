@@ -1,4 +1,6 @@
+import type { EcrRegistryScanningOptions } from './ecr-registry';
 import type { EcrPrivateNetworkOptions } from './private-access';
+import { EcrScanType, RegistryScanning } from './registry-scanning';
 import { Problems } from '../spec';
 
 /**
@@ -79,8 +81,28 @@ function describe(value: unknown): unknown {
 export function checkPrivateNetworkOptions(check: PropChecks, options: EcrPrivateNetworkOptions | undefined): boolean {
   return check.object('privateNetwork', options, false, 'private network options (vpc, subnets, ...)')
     && (options === undefined || (check.withAttribute('privateNetwork.vpc', options.vpc, 'vpcId', 'a VPC (ec2.IVpc)', true)
+      && check.object('privateNetwork.subnets', options.subnets, false, 'a subnet selection (ec2.SubnetSelection)')
       && check.boolean('privateNetwork.createEndpoints', options.createEndpoints)
       && check.strings('privateNetwork.allowedVpcEndpointIds', options.allowedVpcEndpointIds)
       && check.strings('privateNetwork.allowedVpcIds', options.allowedVpcIds)
       && check.strings('privateNetwork.exemptPrincipalArns', options.exemptPrincipalArns)));
+}
+
+/**
+ * Checks the `registryScanning` prop (`EcrRegistryScanningOptions`) of the constructs that take it, rules
+ * included (`RegistryScanning._ruleProblems`: each rule an object, its frequency one of `EcrScanFrequency`, BASIC
+ * without CONTINUOUS_SCAN, 1-100 filters of the filter grammar), so that a wrong rule is a problem of the
+ * construct's one error, never a `TypeError` or a later error of the scanning construct.
+ */
+export function checkRegistryScanningOptions(check: PropChecks, problems: Problems, options: EcrRegistryScanningOptions | undefined): boolean {
+  if (!check.object('registryScanning', options) || options === undefined) return options === undefined;
+  const typeOk = check.oneOf('registryScanning.scanType', options.scanType ?? null, Object.values(EcrScanType));
+  if (options.rules === undefined) return typeOk;
+  if (!Array.isArray(options.rules)) {
+    problems.add('props.registryScanning.rules', options.rules, 'is not an array of scanning rules ({ frequency, repositoryFilters })');
+    return false;
+  }
+  const found = RegistryScanning._ruleProblems(typeOk ? options.scanType : EcrScanType.ENHANCED, options.rules);
+  problems.addAll(found.map((p) => ({ ...p, path: `props.registryScanning.${p.path}` })));
+  return typeOk && found.length === 0;
 }

@@ -84,12 +84,23 @@ export class RegistryScanning extends Construct {
     const problems = new Problems();
     const seen = new Set<string>();
     rules.forEach((rule, i) => {
+      if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+        problems.add(`rules[${i}]`, rule, 'is not a scanning rule ({ frequency, repositoryFilters })');
+        return;
+      }
+      if (!Object.values(EcrScanFrequency).includes(rule.frequency)) {
+        problems.add(`rules[${i}].frequency`, rule.frequency, `is not one of ${Object.values(EcrScanFrequency).join(', ')}`);
+      }
+      if (!Array.isArray(rule.repositoryFilters)) {
+        problems.add(`rules[${i}].repositoryFilters`, rule.repositoryFilters, 'is not an array of repository filters (1-100 strings)');
+        return;
+      }
       if (scanType === EcrScanType.BASIC && rule.frequency === EcrScanFrequency.CONTINUOUS_SCAN) {
         problems.add(`rules[${i}].frequency`, rule.frequency, 'needs scanType ENHANCED (BASIC scanning supports SCAN_ON_PUSH only)');
       }
       if (seen.has(rule.frequency)) problems.add(`rules[${i}].frequency`, rule.frequency, 'is used by two rules; merge their filters');
       seen.add(rule.frequency);
-      const filters = Array.isArray(rule.repositoryFilters) ? rule.repositoryFilters : [];
+      const filters = rule.repositoryFilters;
       if (filters.length < 1 || filters.length > 100) {
         problems.add(`rules[${i}].repositoryFilters`, filters.length,
           'filters; ECR takes 1-100 per rule (restrict the spec\'s scanning overrides so that prefixes compact)');

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { ContainerRegistry, EcrRegistryScanningOptions } from './ecr-registry';
 import { EcrValidator } from './ecr-validator';
 import { EcrPrivateNetworkOptions } from './private-access';
-import { checkPrivateNetworkOptions, PropChecks } from './prop-checks';
+import { checkPrivateNetworkOptions, checkRegistryScanningOptions, PropChecks } from './prop-checks';
 import { RegistryReplication } from './replication';
 import { ReplicationDestinationPolicy } from './replication-destination-policy';
 import { compactRepositoryNames } from './repository-prefixes';
@@ -13,6 +13,7 @@ import { StackLimits } from './stack-limits';
 import { AwsWarnings } from './warnings';
 import { EcrLifecycleTranslation } from '../retention';
 import { Cloud, EffectiveSpec, Naming, Problems, RegistrySpec, RetentionPolicySpec } from '../spec';
+import { unknownProps } from '../spec/grammars';
 import { SpecMemo } from '../spec/spec-memo';
 
 /** Props of `EcrRegistryStacks.create`. */
@@ -128,6 +129,14 @@ export interface EcrRegistryStacksProps {
  * resources, 1 MB template).
  */
 export class EcrRegistryStacks {
+  /**
+   * The props `EcrRegistryStacksProps` declares (checked against its source by a test).
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'env', 'stackNamePrefix', 'stackCount', 'githubOidcProvider', 'removalPolicy', 'emptyOnDelete',
+    'registryScanning', 'createOnPush', 'allowPrefixGrants', 'managedPoliciesPerRole', 'privateNetwork', 'notificationTopic'];
+
   /** Repositories per stack the default stack count aims for: 200, so a stack has room to grow to 2.5 times its size. */
   public static readonly TARGET_REPOSITORIES_PER_STACK: number = 200;
 
@@ -184,6 +193,7 @@ export class EcrRegistryStacks {
   }
 
   /** Builds the stacks. */
+
   public static create(scope: Construct, props: EcrRegistryStacksProps): EcrRegistryStacks {
     return new EcrRegistryStacks(scope, props);
   }
@@ -197,13 +207,14 @@ export class EcrRegistryStacks {
     const problems = new Problems();
     const check = new PropChecks(problems);
     if (!check.props(props)) problems.throwIfAny(heading);
+    for (const u of unknownProps(props, EcrRegistryStacks._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     const specOk = check.object('spec', props.spec, true, 'a registry spec object');
     check.object('env', props.env);
     check.string('stackNamePrefix', props.stackNamePrefix);
     check.withAttribute('githubOidcProvider', props.githubOidcProvider, 'openIdConnectProviderArn', 'an OIDC provider (iam.IOpenIdConnectProvider)');
     check.oneOf('removalPolicy', props.removalPolicy, Object.values(RemovalPolicy));
     const flagsOk = (['emptyOnDelete', 'createOnPush', 'allowPrefixGrants'] as const).map((f) => check.boolean(f, props[f])).every((ok) => ok);
-    check.object('registryScanning', props.registryScanning);
+    checkRegistryScanningOptions(check, problems, props.registryScanning);
     const perRoleOk = check.integer('managedPoliciesPerRole', props.managedPoliciesPerRole);
     const networkOk = checkPrivateNetworkOptions(check, props.privateNetwork);
     check.withAttribute('notificationTopic', props.notificationTopic, 'topicArn', 'an SNS topic (sns.ITopic)');

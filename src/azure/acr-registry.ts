@@ -63,6 +63,18 @@ export class AcrRegistry {
   }
 
   /**
+   * Why a grant's principal id is not one, or undefined: an Entra object id is a UUID (the spec's
+   * azurePrincipalIds follow the same grammar); a token (a managed identity's `principalId`) is taken as is.
+   *
+   * @internal
+   */
+  public static _principalIdProblem(principalId: unknown): string | undefined {
+    if (typeof principalId !== 'string' || principalId.length === 0) return 'is not a principal (object) id';
+    if (Token.isUnresolved(principalId) || /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(principalId)) return undefined;
+    return 'is not an Entra principal (object) id, a UUID (not a name, an application id URI or an email)';
+  }
+
+  /**
    * The part of a grant's construct id that names the principal: the principal id
    * itself (a UUID), or for a token (a managed identity's `principalId`) a short hash
    * of the Terraform expression it resolves to
@@ -124,7 +136,8 @@ class ImportedAcrRegistry extends Construct implements IAcrRegistry {
 
   private grant(method: string, role: string, principalId: string, options: GrantOptions = {}): RoleAssignment[] {
     const problems = new Problems();
-    if (typeof principalId !== 'string' || principalId.length === 0) problems.add('principalId', principalId, 'is not a principal (object) id');
+    const principalProblem = AcrRegistry._principalIdProblem(principalId);
+    if (principalProblem) problems.add('principalId', principalId, principalProblem);
     if (options.environments !== undefined) {
       problems.add('options.environments', options.environments, 'does not apply to an imported registry (it has no spec environments): name its repositories in images');
     }

@@ -1,5 +1,6 @@
 import { CacheRules } from './cache-rules';
 import { RegistryIdentities } from './registry-identities';
+import { AZURE_TAGS_MAX, azureTagProblems } from './resource-tags';
 import { AcrRetention } from './retention-plan';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { EffectiveSpec } from '../spec/effective';
@@ -95,6 +96,12 @@ export class AcrValidator {
     spec: RegistrySpec, options: AcrValidatorOptions, valid: boolean, problems: Problems, retention: Map<string, AcrRetention>,
   ): void {
     const sku = options.sku ?? AcrSku.PREMIUM;
+    // The labels become tags of every Azure resource (with the construct's tags prop, whose merged count it checks).
+    const labels = spec.labels !== null && typeof spec.labels === 'object' ? spec.labels : {};
+    problems.addAll(azureTagProblems(labels, 'labels'));
+    if (Object.keys(labels).length > AZURE_TAGS_MAX) {
+      problems.add('labels', Object.keys(labels).length, `labels become tags of every Azure resource, and Azure takes at most ${AZURE_TAGS_MAX} per resource`);
+    }
     const groups = AcrValidator._registries(spec, options.registryNameSuffix);
     for (const [name, envs] of groups) {
       if (!ACR_REGISTRY_NAME.test(name)) {

@@ -14,13 +14,14 @@ import { KeyVaultScope } from './key-vault-scope';
 import { AcrEventDelivery, AcrEventOptions, AcrPrivateEndpointOptions, AcrPrivateEndpoints, AcrRegistryEvents } from './private-access';
 import { PurgeTask } from './purge-task';
 import { AcrRoles, PromotionMethod, RegistryIdentities, RegistryTarget, ScopedAccessMode } from './registry-identities';
+import { AZURE_TAGS_MAX, azureTagProblems } from './resource-tags';
 import { AcrRetention } from './retention-plan';
 import { AcrTerraformChecks } from './terraform-checks';
 import { AzureWarnings } from './warnings';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
-import { ACR_REGISTRY_ID } from '../spec/grammars';
+import { ACR_REGISTRY_ID, AZURE_LOCATION, cronProblem, unknownProps } from '../spec/grammars';
 import { addGrantOptionProblems } from '../spec/grant-options';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
@@ -267,8 +268,18 @@ interface RegistryUnit extends RegistryTarget {
   readonly existing: boolean;
 }
 
-const CRON = /^\S+(\s+\S+){4}$/;
 const IP_RANGE = /^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/;
+
+/** A resource group name (1-90; letters and digits of any script, _ - . ( ), not ending with a period). */
+const RESOURCE_GROUP = /^[-\w.()\p{L}\p{N}]{0,89}[-\w()\p{L}\p{N}]$/u;
+
+/** A Key Vault resource id (vault names: 3-24, letters, digits and single hyphens, starting with a letter). */
+const KEY_VAULT_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/i;
+
+/** A location as azurerm stores it: `West Europe` and `westeurope` are one location. */
+function normalLocation(location: string): string {
+  return typeof location === 'string' ? location.replace(/\s+/g, '').toLowerCase() : location;
+}
 
 /**
  * Azure Container Registry from the neutral spec (CDK for Terraform): the
@@ -289,11 +300,23 @@ export class ContainerRegistry extends Construct {
    */
   public static readonly AZURERM_VERSION_FLOOR = '>= 4.81.0, < 5.0.0';
 
+  /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'resourceGroupName', 'location', 'sku', 'registryNameSuffix', 'publicNetworkAccessEnabled', 'networkRules', 'zoneRedundancyEnabled',
+    'dataEndpointEnabled', 'exportPolicyEnabled', 'existingRegistryIds', 'preventDestroy', 'managementLock', 'purgeSchedule', 'purgeTaskTimeoutSeconds',
+    'acrCliImage', 'enableDefenderForContainers', 'roleAssignmentMode', 'scopedAccess', 'promotionMethod', 'keyVaultId', 'outputs', 'tags', 'privateEndpoint',
+    'events'];
+
   /** Props of the wrong shape, given from JavaScript (TypeScript callers cannot). */
   private static shapeProblems(props: ContainerRegistryProps): SpecProblem[] {
     const problems = new Problems();
     if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, resourceGroupName, location, ... }').list;
     const p = props as any;
+    for (const u of unknownProps(p, ContainerRegistry._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
     for (const key of ['resourceGroupName', 'location']) {
       if (typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], p[key] === undefined ? 'is required (a string)' : 'is not a string');
@@ -313,6 +336,16 @@ export class ContainerRegistry extends Construct {
       if (map === undefined) continue;
       if (typeof map !== 'object' || map === null || Array.isArray(map)) problems.add(`props.${key}`, map, 'is not a map of strings');
       else for (const [k, v] of Object.entries(map)) if (typeof v !== 'string') problems.add(`props.${key}.${k}`, v, 'is not a string');
+    }
+    // Enum props: a value outside the enum would otherwise fall through to one branch or be written as is.
+    const enums: Array<[string, string[]]> = [['roleAssignmentMode', Object.values(RoleAssignmentMode)], ['scopedAccess', Object.values(ScopedAccessMode)],
+      ['promotionMethod', Object.values(PromotionMethod)]];
+    for (const [key, allowed] of enums) {
+      if (typeof p[key] === 'string' && !allowed.includes(p[key])) problems.add(`props.${key}`, p[key], `is not one of ${allowed.join(', ')}`);
+    }
+    for (const key of ['privateEndpoint', 'events']) {
+      const v = p[key];
+      if (v !== undefined && (typeof v !== 'object' || v === null || Array.isArray(v))) problems.add(`props.${key}`, v, 'is not an object');
     }
     const rules = p.networkRules;
     if (rules !== undefined) {
@@ -744,7 +777,8 @@ export class ContainerRegistry extends Construct {
     // The deprecated form of earlier releases: (principalId, environment).
     const options: GrantOptions = typeof given === 'string' ? { environments: [given] } : given ?? {};
     const problems = new Problems();
-    if (typeof principalId !== 'string' || principalId.length === 0) problems.add('principalId', principalId, 'is not a principal (object) id');
+    const principalProblem = AcrRegistry._principalIdProblem(principalId);
+    if (principalProblem) problems.add('principalId', principalId, principalProblem);
     addGrantOptionProblems(problems, this.spec, options);
     problems.throwIfAny(`azure.ContainerRegistry ${this.node.path} ${method}`);
     return options;
@@ -764,6 +798,19 @@ export class ContainerRegistry extends Construct {
 
     const knownSku = Object.values(AcrSku).includes(sku);
     if (!knownSku) problems.add('sku', sku, `is not an ACR SKU (allowed: ${Object.values(AcrSku).join(', ')})`);
+    // Names the resources take as given: checked against Azure's rules (learn.microsoft.com, "Naming rules and restrictions for
+    // Azure resources", Microsoft.Resources/resourcegroups: 1-90 "Underscores, hyphens, periods, parentheses, and letters or digits.
+    // Can't end with period."; Microsoft.KeyVault/vaults: 3-24 "Alphanumerics and hyphens. Start with letter. End with letter or
+    // digit. Can't contain consecutive hyphens."). Locations: azurerm normalizes display names ("West Europe" -> westeurope).
+    if (!Token.isUnresolved(props.location) && !AZURE_LOCATION.test(normalLocation(props.location))) {
+      problems.add('props.location', props.location, 'is not an Azure location (such as westeurope, or its display name West Europe)');
+    }
+    if (!Token.isUnresolved(props.resourceGroupName) && !RESOURCE_GROUP.test(props.resourceGroupName)) {
+      problems.add('props.resourceGroupName', props.resourceGroupName, 'is not a resource group name (1-90 letters, digits, _ - . ( ), not ending with a period)');
+    }
+    if (props.keyVaultId !== undefined && !Token.isUnresolved(props.keyVaultId) && !KEY_VAULT_ID.test(props.keyVaultId)) {
+      problems.add('props.keyVaultId', props.keyVaultId, 'is not a Key Vault resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<3-24 letters, digits, hyphens>)');
+    }
     if (knownSku && sku !== AcrSku.PREMIUM) {
       if (props.zoneRedundancyEnabled) premium('zoneRedundancyEnabled', true, 'zone redundancy');
       if (props.networkRules) premium('networkRules', props.networkRules, 'network rules');
@@ -778,7 +825,7 @@ export class ContainerRegistry extends Construct {
       problems.add('registryNameSuffix', props.registryNameSuffix, 'must be lower-case letters and digits (the promotion workflow reads it as AZURE_REGISTRY_SUFFIX)');
     }
     for (const r of replicas) {
-      if (r.region === props.location) problems.add('replication.replicas', r.region, 'is the home location; ACR replicates to other locations only (remove it)');
+      if (r.region === normalLocation(props.location)) problems.add('replication.replicas', r.region, 'is the home location; ACR replicates to other locations only (remove it)');
     }
     for (const range of props.networkRules?.allowedIpRanges ?? []) {
       if (!Token.isUnresolved(range) && !IP_RANGE.test(range)) problems.add('networkRules.allowedIpRanges', range, 'is not an IPv4 address or CIDR range');
@@ -792,12 +839,16 @@ export class ContainerRegistry extends Construct {
         problems.add(`existingRegistryIds.${name}`, id, `names another registry ("${ACR_REGISTRY_ID.exec(id)![2]}")`);
       }
     }
-    if (props.purgeSchedule !== undefined && !CRON.test(props.purgeSchedule.trim())) {
-      problems.add('purgeSchedule', props.purgeSchedule, 'is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)');
-    }
+    const cron = props.purgeSchedule !== undefined && !Token.isUnresolved(props.purgeSchedule) ? cronProblem(props.purgeSchedule, false) : undefined;
+    if (cron) problems.add('purgeSchedule', props.purgeSchedule, `${cron}, in UTC`);
     const timeout = props.purgeTaskTimeoutSeconds;
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < PurgeTask.MIN_TIMEOUT_SECONDS || timeout > PurgeTask.MAX_TIMEOUT_SECONDS)) {
       problems.add('purgeTaskTimeoutSeconds', timeout, `is outside ${PurgeTask.MIN_TIMEOUT_SECONDS}-${PurgeTask.MAX_TIMEOUT_SECONDS} seconds (ACR task limit)`);
+    }
+    problems.addAll(azureTagProblems(props.tags ?? {}, 'props.tags'));
+    const merged = Object.keys({ ...(spec.labels ?? {}), ...(props.tags ?? {}) }).length;
+    if (merged > AZURE_TAGS_MAX && Object.keys(spec.labels ?? {}).length <= AZURE_TAGS_MAX) {
+      problems.add('props.tags', merged, `with the spec's labels give each resource ${merged} tags; Azure takes at most ${AZURE_TAGS_MAX} per resource`);
     }
     const imageProblem = props.acrCliImage !== undefined ? PurgeTask.imageProblem(props.acrCliImage) : undefined;
     if (imageProblem) problems.add('acrCliImage', props.acrCliImage, imageProblem);

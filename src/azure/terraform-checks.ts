@@ -1,6 +1,6 @@
 import { AcrAbac, RoleAssignmentMode } from './abac-condition';
 import { PurgeTask } from './purge-task';
-import { ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED, ACR_WEBHOOK_NAME } from '../spec/grammars';
+import { ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED, ACR_WEBHOOK_NAME, cronProblem } from '../spec/grammars';
 import { Problems } from '../spec/problems';
 
 /** One problem found in synthesized Terraform JSON. */
@@ -117,7 +117,8 @@ export class AcrTerraformChecks {
         add(t, name, 'timeout_in_seconds', `${timeout} is outside ${PurgeTask.MIN_TIMEOUT_SECONDS}-${PurgeTask.MAX_TIMEOUT_SECONDS}`);
       }
       for (const trigger of r.timer_trigger ?? []) {
-        if (!/^\S+(\s+\S+){4}$/.test(trigger.schedule ?? '')) add(t, name, 'timer_trigger.schedule', `"${trigger.schedule}" is not a five-field cron expression`);
+        const cron = cronProblem(String(trigger.schedule ?? ''), false);
+        if (cron) add(t, name, 'timer_trigger.schedule', `"${trigger.schedule}" ${cron}`);
       }
       if (!r.platform?.os) add(t, name, 'platform.os', 'is required for a task that is not a system task');
       const content = r.encoded_step?.task_content;

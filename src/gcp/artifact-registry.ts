@@ -19,7 +19,8 @@ import { AccessModel } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
-import { GCP_KMS_KEY_NAME, GCP_LOCATION, gcpMember } from '../spec/grammars';
+import { GCP_KMS_KEY_NAME, GCP_LOCATION, GCP_PROJECT_ID, gcpMember } from '../spec/grammars';
+
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, NotificationEvent, RegistrySpec, ScanMode } from '../spec/registry-spec';
@@ -27,6 +28,10 @@ import { SpecMemo } from '../spec/spec-memo';
 import { Tokens } from '../spec/tokens';
 import { TagPolicyDecision } from '../tagging/tag-policy-decision';
 import { shareSynthesizedConfig, terraformConfigOf } from '../terraform/synth-pass';
+
+/** Workload identity pool and provider names (IAM API reference, projects.locations.workloadIdentityPools[.providers]: ids of 4-32 characters). */
+const WIF_POOL_NAME = /^projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}$/;
+const WIF_PROVIDER_NAME = /^projects\/[^/]+\/locations\/global\/workloadIdentityPools\/[a-z0-9-]{4,32}\/providers\/[a-z0-9-]{4,32}$/;
 
 /** The shapes of the props, checked at run time for apps in JavaScript. */
 const PROP_SHAPES: { [prop: string]: [PropShape, boolean] } = {
@@ -532,12 +537,19 @@ export class ContainerRegistry extends Construct {
    */
   private grantScope(method: string, member: string, options: GrantOptions): { environments: string[]; repositories: IDockerRepository[] } {
     const problems = new Problems();
-    if (typeof member !== 'string' || member === '') problems.add('member', member, 'is required: an IAM member (serviceAccount:<email>, group:<email>, ...)');
-    else if (!Tokens.isUnresolved(member) && gcpMember(member)) problems.add('member', member, gcpMember(member)!);
+    if (typeof member !== 'string' || member === '') {problems.add('member', member, 'is required: an IAM member (serviceAccount:<email>, group:<email>, ...)');} else if (!Tokens.isUnresolved(member) && gcpMember(member)) {problems.add('member', member, gcpMember(member)!);} else if (method !== 'grantPull' && member.startsWith('domain:')) {
+      problems.add('member', member, 'is every principal of a domain; a whole domain may pull, never push (as in the spec\'s access section): name a service account, user or group');
+    }
     checkPropShapes(problems, options ?? {}, { images: ['string[]', false], environments: ['string[]', false] }, 'options');
     const chain = Naming.environmentNames(this.spec);
     const physical = [...this.byEnvironment.keys()];
     const asked = Array.isArray(options?.environments) ? options.environments : undefined;
+    for (const field of ['images', 'environments'] as const) {
+      const given = options?.[field];
+      if (Array.isArray(given) && given.length === 0) {
+        problems.add(`options.${field}`, given, `is empty, which grants nothing; leave ${field} out for every ${field === 'images' ? 'image' : 'environment'}`);
+      }
+    }
     (asked ?? []).forEach((env, i) => {
       if (!chain.includes(env)) problems.add(`options.environments[${i}]`, env, `is not an environment of the chain (${chain.join(', ') || 'none'})`);
     });
@@ -633,7 +645,34 @@ export class ContainerRegistry extends Construct {
     if (typeof props.location === 'string' && !Tokens.isUnresolved(props.location) && !GCP_LOCATION.test(props.location)) {
       problems.add('props.location', props.location, 'is not a GCP location (a region such as europe-west1, or a multi-region: us, europe, asia)');
     }
-    if (props.project === '') problems.add('props.project', props.project, 'is required: the Google Cloud project id');
+    // Resource Manager, creating projects: a project id "must be 6 to 30 characters in length", "can only contain lowercase
+    // letters, numbers, and hyphens", "must start with a letter", "cannot end with a hyphen".
+    if (props.project === '') {
+      problems.add('props.project', props.project, 'is required: the Google Cloud project id');
+    } else if (typeof props.project === 'string' && !Tokens.isUnresolved(props.project) && !GCP_PROJECT_ID.test(props.project)) {
+      problems.add('props.project', props.project, 'is not a project id (6-30 lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen); '
+        + 'give the id, not the name or the number');
+    }
+    if (props.labels !== null && typeof props.labels === 'object' && !Array.isArray(props.labels)) {
+      problems.addAll(GarValidator._propLabelProblems(props.labels, specOk && spec.labels !== null && typeof spec.labels === 'object' ? spec.labels : {}));
+    }
+    const pool = props.workloadIdentityPool;
+    if (pool !== null && typeof pool === 'object' && !Array.isArray(pool)) {
+      if (typeof pool.poolName !== 'string') {
+        problems.add('props.workloadIdentityPool.poolName', pool.poolName, `${pool.poolName === undefined ? 'is required' : 'is not a string'} `
+          + '(projects/<project number>/locations/global/workloadIdentityPools/<pool id>)');
+      } else if (!Tokens.isUnresolved(pool.poolName) && !WIF_POOL_NAME.test(pool.poolName)) {
+        problems.add('props.workloadIdentityPool.poolName', pool.poolName, 'is not a pool name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>)');
+      }
+      if (pool.providerName !== undefined && (typeof pool.providerName !== 'string'
+        || (!Tokens.isUnresolved(pool.providerName) && !WIF_PROVIDER_NAME.test(pool.providerName)))) {
+        problems.add('props.workloadIdentityPool.providerName', pool.providerName,
+          'is not a provider name (projects/<project number>/locations/global/workloadIdentityPools/<pool id>/providers/<provider id>)');
+      } else if (typeof pool.providerName === 'string' && typeof pool.poolName === 'string' && !Tokens.isUnresolved(pool.providerName)
+        && !Tokens.isUnresolved(pool.poolName) && !pool.providerName.startsWith(`${pool.poolName}/providers/`)) {
+        problems.add('props.workloadIdentityPool.providerName', pool.providerName, `is not a provider of the pool ${pool.poolName}`);
+      }
+    }
     const list = <T>(value: T[] | undefined): T[] => (Array.isArray(value) ? value : []); // a wrong shape is reported by checkPropShapes
     list(props.existingRepositories).forEach((e, i) => {
       if (e === null || typeof e !== 'object') return;
@@ -653,7 +692,10 @@ export class ContainerRegistry extends Construct {
     }
     list(props.repoAdminMembers).forEach((m, i) => {
       const p = typeof m === 'string' && !Tokens.isUnresolved(m) ? gcpMember(m) : undefined;
-      if (p) problems.add(`props.repoAdminMembers[${i}]`, m, p);
+      // roles/artifactregistry.repoAdmin also deletes images and changes IAM: never a whole domain (as pushers, GarValidator).
+      const domain = typeof m === 'string' && m.startsWith('domain:')
+        ? 'is every principal of a domain; repository administrators are named: service accounts, users or groups' : undefined;
+      if (p ?? domain) problems.add(`props.repoAdminMembers[${i}]`, m, (p ?? domain)!);
     });
     if (specOk) this.checkNetworkProps(spec, props, problems);
   }

@@ -5,8 +5,10 @@ import {
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Construct, IConstruct } from 'constructs';
 import { checkPropShapes, idFragment, PropShape, repositoryIdProblem } from './gcp-names';
+import { gcpMember } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
+import { Tokens } from '../spec/tokens';
 
 /** The Artifact Registry roles the constructs grant, always on one repository. */
 export enum ArtifactRegistryRole {
@@ -131,6 +133,17 @@ export abstract class DockerRepositoryBase extends Construct implements IDockerR
     const key = `${role} ${member}`;
     const existing = this.members.get(key);
     if (existing) return existing;
+    // The member against IAM's grammar, as the registry's grants check it: never public (allUsers would make the repository
+    // public), and a whole domain reads only.
+    const problems = new Problems();
+    if (typeof member !== 'string' || member === '') {
+      problems.add('member', member, 'is required: an IAM member (serviceAccount:<email>, group:<email>, ...)');
+    } else if (!Tokens.isUnresolved(member)) {
+      const p = gcpMember(member)
+        ?? (role !== ArtifactRegistryRole.READER && member.startsWith('domain:') ? 'is every principal of a domain; a whole domain may read, never write or administer: name a service account, user or group' : undefined);
+      if (p) problems.add('member', member, p);
+    }
+    problems.throwIfAny(`gcp.DockerRepository ${this.node.path} grantRole(${role})`);
     const roleName = role.split('.').pop()!;
     const binding = new ArtifactRegistryRepositoryIamMember(this, `${roleName}-${idFragment(memberId ?? member)}`, {
       project: this.project,

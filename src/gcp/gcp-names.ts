@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { unknownProps } from '../spec/grammars';
 import { Problems } from '../spec/problems';
 import { Tokens } from '../spec/tokens';
 
@@ -109,6 +110,8 @@ export function checkPropShapes(problems: Problems, props: unknown, shapes: { [n
     problems.add(prefix, props, 'is required: an object of props');
     return false;
   }
+  // A prop of another name (a misspelled preventdestroy) would be dropped in silence.
+  for (const u of unknownProps(props, Object.keys(shapes))) problems.add(`${prefix}.${u.key}`, '<given>', u.message);
   for (const [name, [shape, required]] of Object.entries(shapes)) {
     const value = (props as { [k: string]: unknown })[name];
     if (value === undefined) {

@@ -90,6 +90,9 @@ export interface GarValidatorOptions {
  * warnings, not problems: the registry does the nearest safe thing.
  */
 export class GarValidator {
+  /** The most labels a Google Cloud resource takes (Cloud Resource Manager, "Labels overview"). */
+  public static readonly MAX_LABELS = 64;
+
   /** Every problem of the spec on Google Cloud; empty when the GCP `ContainerRegistry` synthesizes it. */
   public static problems(spec: RegistrySpec, options: GarValidatorOptions = {}): SpecProblem[] {
     if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) return SpecValidator.validate(spec, { clouds: [Cloud.GCP] }).problems;
@@ -107,6 +110,11 @@ export class GarValidator {
     }
     const problems = new Problems().addAll(neutral);
     const found = problems.list;
+    // Cloud Resource Manager, "Labels overview" (Requirements for labels): "Each resource can have multiple labels, up to a maximum of 64."
+    const labelCount = spec.labels !== null && typeof spec.labels === 'object' ? Object.keys(spec.labels).length : 0;
+    if (labelCount > GarValidator.MAX_LABELS) {
+      problems.add('labels', labelCount, `labels become labels of every repository, and a Google Cloud resource takes at most ${GarValidator.MAX_LABELS}`);
+    }
     const clean = (...prefixes: string[]) => !found.some((p) => prefixes.some((x) => p.path === x || p.path.startsWith(`${x}.`) || p.path.startsWith(`${x}[`)));
 
     if (clean('name', 'repositories', 'retention', 'environments', 'tagPolicy')) {
@@ -123,6 +131,17 @@ export class GarValidator {
     }
     if (clean('name', 'access')) {
       problems._collect('access', () => problems.addAll(GarValidator._identityProblems(spec, options)));
+    }
+    // A whole domain ("domain:" — IAM docs, principal identifiers: "All principals in a Google Workspace account or Cloud Identity
+    // account") may pull, as other AWS accounts may; pushing or promoting is given to named principals only (as on AWS, where
+    // whole accounts cannot push or promote).
+    for (const role of ['pushers', 'promoters'] as const) {
+      const identities = spec.access && Array.isArray(spec.access[role]) ? spec.access[role]! : [];
+      identities.forEach((identity, i) => (Array.isArray(identity?.gcpMembers) ? identity.gcpMembers : []).forEach((member, j) => {
+        if (typeof member === 'string' && member.startsWith('domain:')) {
+          problems.add(`access.${role}[${i}].gcpMembers[${j}]`, member, `is every principal of a domain; only pullers may be whole domains: name the service accounts, users or groups that ${role === 'pushers' ? 'push' : 'promote'}`);
+        }
+      }));
     }
     if (clean('name', 'upstreamCaches')) {
       problems._collect('upstreamCaches', () => problems.addAll(GarValidator._upstreamProblems(
@@ -218,6 +237,29 @@ export class GarValidator {
       const p = repositoryIdProblem(virtualRepositoryId);
       if (p && virtualPath === 'name') problems.add('name', registryName, `gives the virtual repository id "${virtualRepositoryId}", which ${p}`);
       else if (p) problems.add(virtualPath, virtualRepositoryId, p);
+    }
+    return problems.list;
+  }
+
+  /**
+   * The labels given as the construct's `labels` prop: keys and values in the grammar the spec's labels follow
+   * ("Keys must start with a lowercase letter", lower-case letters, digits, `_` and `-`, at most 63 characters).
+   *
+   * @internal
+   */
+  public static _propLabelProblems(labels: { [key: string]: string }, specLabels: { [key: string]: string }): SpecProblem[] {
+    const problems = new Problems();
+    for (const [key, value] of Object.entries(labels)) {
+      if (!/^[a-z][a-z0-9_-]{0,62}$/.test(key)) {
+        problems.add(`props.labels.${key}`, key, 'is not a GCP label key (lower-case letters, digits, _ and -, starting with a letter, at most 63 characters)');
+      }
+      if (typeof value === 'string' && !/^[a-z0-9_-]{0,63}$/.test(value)) {
+        problems.add(`props.labels.${key}`, value, 'is not a GCP label value (lower-case letters, digits, _ and -, at most 63 characters)');
+      }
+    }
+    const merged = Object.keys({ ...specLabels, ...labels }).length;
+    if (merged > GarValidator.MAX_LABELS && Object.keys(specLabels).length <= GarValidator.MAX_LABELS) {
+      problems.add('props.labels', merged, `with the spec's labels give each repository ${merged} labels; a Google Cloud resource takes at most ${GarValidator.MAX_LABELS}`);
     }
     return problems.list;
   }

@@ -22,6 +22,7 @@ import { AccessModel } from '../spec/access-model';
 import { GrantOptions } from '../spec/contract';
 import { EffectiveSpec } from '../spec/effective';
 import { Glob } from '../spec/glob';
+import { cronProblem, redactUrl, unknownProps } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems } from '../spec/problems';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, Severity, UpstreamCacheSpec, UpstreamRegistry } from '../spec/registry-spec';
@@ -222,7 +223,32 @@ const INSTALLER_PROXY_TYPES = [HarborEndpointType.DOCKER_HUB, HarborEndpointType
   HarborEndpointType.GOOGLE, HarborEndpointType.DOCKER_REGISTRY, HarborEndpointType.GITHUB, HarborEndpointType.JFROG];
 const HARBOR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const SEVERITY_ORDER = [Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
-const SCHEDULE = /^(hourly|daily|weekly|\S+(\s+\S+){5})$/i;
+/**
+ * The largest project quota in GiB: the provider multiplies it by 1073741824 into an int64
+ * (client/project.go:24-26, cited at `ProjectConfig.storageQuota`), and floor((2^63-1) / 2^30) is this.
+ */
+const MAX_QUOTA_GIB = 8589934591;
+
+/**
+ * Why a URL given as a prop is not an endpoint address, or undefined: http(s), a host, no user name or
+ * password (they would be written into the synthesized Terraform JSON and state: the construct takes
+ * credentials as sensitive variables), and, unless `query`, no query or fragment.
+ */
+function endpointUrlProblem(value: string, example: string, options: { query: boolean; credentials?: string }): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `is not an http(s) URL (${example})`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `is not an http(s) URL (${example})`;
+  if (url.username || url.password) {
+    return `has credentials in it, which would be written into the Terraform configuration and state; ${options.credentials ?? 'give them as the construct\'s credentials (sensitive variables)'}`;
+  }
+  if (!url.hostname || /\s/.test(value)) return `is not an http(s) URL (${example})`;
+  if (!options.query && (url.search || url.hash || value.includes('?') || value.includes('#'))) return `has a query or fragment; give the address only (${example})`;
+  return undefined;
+}
 
 /**
  * Harbor from the neutral spec (CDK for Terraform, goharbor/harbor provider): the
@@ -238,6 +264,15 @@ const SCHEDULE = /^(hourly|daily|weekly|\S+(\s+\S+){5})$/i;
  * project webhooks of `notifications` (`webhookAddress`); and `prevent_destroy`.
  */
 export class ContainerRegistry extends Construct {
+  /**
+   * The props `ContainerRegistryProps` declares (checked against its source by a test), so that a prop of another
+   * name given from JavaScript is a problem, not dropped in silence.
+   *
+   * @internal
+   */
+  public static readonly _PROPS: readonly string[] = ['spec', 'provider', 'url', 'username', 'password', 'projectQuotaGib', 'preventVulnerableImages', 'enforceCosignSignatures',
+    'retentionSchedule', 'replicaEndpoints', 'replicationSchedule', 'robotDurationDays', 'preventDestroy', 'outputs', 'webhookAddress', 'webhookAuthHeader'];
+
   /**
    * The Harbor webhook event types of the neutral events (goharbor/harbor
    * src/pkg/notifier/event/topic.go, the topics `initSupportedEvents` accepts for
@@ -260,6 +295,7 @@ export class ContainerRegistry extends Construct {
     const problems = new Problems();
     if (typeof props !== 'object' || props === null) return problems.add('props', props, 'is required: { spec, url?, ... }').list;
     const p = props as any;
+    for (const u of unknownProps(p, ContainerRegistry._PROPS)) problems.add(`props.${u.key}`, '<given>', u.message);
     if (typeof p.spec !== 'object' || p.spec === null || Array.isArray(p.spec)) problems.add('props.spec', p.spec, 'is not a registry spec (an object)');
     for (const key of ['url', 'username', 'password', 'retentionSchedule', 'replicationSchedule', 'webhookAddress', 'webhookAuthHeader']) {
       if (p[key] !== undefined && typeof p[key] !== 'string') problems.add(`props.${key}`, p[key], 'is not a string');
@@ -272,6 +308,21 @@ export class ContainerRegistry extends Construct {
     }
     if (p.replicaEndpoints !== undefined && (typeof p.replicaEndpoints !== 'object' || p.replicaEndpoints === null || Array.isArray(p.replicaEndpoints))) {
       problems.add('props.replicaEndpoints', p.replicaEndpoints, 'is not a map of { url, type?, accessId?, destinationNamespace? }');
+    } else {
+      for (const [name, e] of Object.entries(p.replicaEndpoints ?? {}) as Array<[string, any]>) {
+        if (typeof e !== 'object' || e === null || Array.isArray(e)) {
+          problems.add(`props.replicaEndpoints.${name}`, e, 'is not an endpoint ({ url, type?, accessId?, destinationNamespace? })');
+          continue;
+        }
+        for (const key of ['url', 'type', 'accessId', 'destinationNamespace']) {
+          if (e[key] !== undefined && typeof e[key] !== 'string') problems.add(`props.replicaEndpoints.${name}.${key}`, e[key], 'is not a string');
+        }
+      }
+    }
+    // A provider is a construct of the stack (before: cdktf's "resources without a matching provider" at synth).
+    if (p.provider !== undefined && !TerraformProvider.isTerraformProvider(p.provider)) {
+      problems.add('props.provider', typeof p.provider === 'object' && p.provider !== null ? `object with keys ${Object.keys(p.provider).slice(0, 5).join(', ') || 'none'}` : p.provider,
+        'is not a Terraform provider (a HarborProvider of the stack)');
     }
     return problems.list;
   }
@@ -658,6 +709,26 @@ export class ContainerRegistry extends Construct {
       HarborWarnings._emit(this, 'continuous-scanning', 'scanning.mode "continuous": Harbor scans on push per project; rescanning as new vulnerabilities are published ' +
         'is the system-wide "scan all" schedule (Interrogation Services), which this construct does not manage');
     }
+    // Plain http: the provider logs in with the admin password, replication sends the endpoint's secret, the webhook its header.
+    const plain = [['url', props.url], ['webhookAddress', props.webhookAddress],
+      ...Object.entries(props.replicaEndpoints ?? {}).map(([name, e]) => [`replicaEndpoints.${name}.url`, e?.url])]
+      .filter(([, v]) => typeof v === 'string' && !Token.isUnresolved(v) && /^http:\/\//i.test(v)).map(([k]) => k);
+    if (plain.length) {
+      HarborWarnings._emit(this, 'plain-http', `${plain.join(', ')}: http:// sends credentials, robot secrets and the webhook's Authorization header unencrypted; use https`);
+    }
+    // A literal secret lands in clear in cdktf.out (and wherever the synthesized configuration is kept); a token (a sensitive
+    // variable, a secret manager reference) is written as a reference.
+    const literal = (['password', 'webhookAuthHeader'] as const).filter((k) => typeof props[k] === 'string' && !Token.isUnresolved(props[k]));
+    if (literal.length) {
+      HarborWarnings._emit(this, 'literal-secret', `${literal.join(' and ')}: a literal string is written in clear into the synthesized Terraform configuration; `
+        + 'pass a sensitive TerraformVariable\'s value (or leave password to the harbor_password variable)');
+    }
+    const labels = Object.keys(spec.labels ?? {});
+    if (labels.length) {
+      // The same ProjectMetadata (below): no labels or tags on a project; Harbor's labels are for artifacts, set by people or tools.
+      HarborWarnings._emit(this, 'labels', `labels (${labels.slice(0, 5).join(', ')}${labels.length > 5 ? ', ...' : ''}): Harbor projects take no labels or tags `
+        + '(project metadata has public, auto_scan, severity, prevent_vul, reuse_sys_cve_allowlist, enable_content_trust and retention_id only), so they are not applied');
+    }
     if (spec.network?.privateAccess) {
       // Harbor's API has no network setting for a project: ProjectMetadata (Harbor's v2.0 swagger, as generated in
       // container-registry/harbor-api-client docs/ProjectMetadata.md) holds public, enable_content_trust, auto_scan, severity,
@@ -705,31 +776,39 @@ export class ContainerRegistry extends Construct {
 
   private checkProps(props: ContainerRegistryProps, problems: Problems): void {
     const hook = props.webhookAddress;
-    if (hook !== undefined && !Token.isUnresolved(hook) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(hook)) {
-      problems.add('webhookAddress', hook, 'is not an http(s) URL (https://hooks.example.com/harbor)');
+    if (hook !== undefined && !Token.isUnresolved(hook)) {
+      const p = endpointUrlProblem(hook, 'https://hooks.example.com/harbor', { query: true, credentials: 'give the receiver\'s credentials as webhookAuthHeader (sensitive)' });
+      if (p) problems.add('webhookAddress', redactUrl(hook), p);
     }
     if (hook !== undefined && !props.spec.notifications) {
-      problems.add('webhookAddress', hook, 'needs a notifications section in the spec (which events to deliver)');
+      problems.add('webhookAddress', redactUrl(hook), 'needs a notifications section in the spec (which events to deliver)');
+    }
+    if (props.webhookAuthHeader !== undefined && hook === undefined) {
+      problems.add('webhookAuthHeader', '<given>', 'needs webhookAddress (the header is sent with the webhook\'s requests, and there is no webhook without an address)');
     }
     const quota = props.projectQuotaGib;
-    if (quota !== undefined && !Token.isUnresolved(quota) && !(quota === -1 || (Number.isInteger(quota) && quota > 0))) {
-      problems.add('projectQuotaGib', quota, 'is not a positive whole number of GiB, or -1 for unlimited');
+    if (quota !== undefined && !Token.isUnresolved(quota) && !(quota === -1 || (Number.isInteger(quota) && quota > 0 && quota <= MAX_QUOTA_GIB))) {
+      problems.add('projectQuotaGib', quota, `is not a positive whole number of GiB up to ${MAX_QUOTA_GIB}, or -1 for unlimited `
+        + '(the provider multiplies by 1073741824 into a 64-bit integer: more overflows)');
     }
     const duration = props.robotDurationDays;
     const validDuration = (d: number) => d === -1 || (Number.isInteger(d) && d > 0 && d < 2147483647);
     if (duration !== undefined && !Token.isUnresolved(duration) && !validDuration(duration)) {
       problems.add('robotDurationDays', duration, 'is not -1 (never expires) or a whole number of days from 1 to 2147483646 (Harbor robot duration)');
     }
-    if (props.url !== undefined && !Token.isUnresolved(props.url) && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(props.url)) {
-      problems.add('url', props.url, 'is not an http(s) URL (https://harbor.example.com)');
+    if (props.url !== undefined && !Token.isUnresolved(props.url)) {
+      const p = endpointUrlProblem(props.url, 'https://harbor.example.com', { query: false, credentials: 'give username and password (or leave them to the harbor_username and harbor_password variables)' });
+      if (p) problems.add('url', redactUrl(props.url), p);
     }
     if (props.provider !== undefined && (props.url !== undefined || props.username !== undefined || props.password !== undefined)) {
       problems.add('provider', props.provider.node.path, 'is given with url/username/password; these configure the provider the construct creates: give one or the other');
     }
     for (const [key, value] of [['retentionSchedule', props.retentionSchedule], ['replicationSchedule', props.replicationSchedule]] as const) {
       if (value === undefined || Token.isUnresolved(value)) continue;
-      const ok = key === 'replicationSchedule' ? value === 'event_based' || value === 'manual' || /^\S+(\s+\S+){5}$/.test(value) : SCHEDULE.test(value);
-      if (!ok) problems.add(key, value, key === 'replicationSchedule' ? 'is not event_based, manual or a six-field cron' : 'is not Hourly, Daily, Weekly or a six-field cron (seconds first)');
+      const words = key === 'replicationSchedule' ? ['event_based', 'manual'] : ['Hourly', 'Daily', 'Weekly'];
+      if (words.some((w) => w.toLowerCase() === value.toLowerCase())) continue;
+      const cron = cronProblem(value, true);
+      if (cron) problems.add(key, value, `is not ${words.join(', ')} or a cron expression: it ${cron}`);
     }
     const replicas = (this.spec.replication?.replicas ?? []);
     replicas.forEach((r, i) => {
@@ -741,8 +820,12 @@ export class ContainerRegistry extends Construct {
       if (!replicas.some((r) => r.region === name && (r.cloud === undefined || r.cloud === Cloud.HARBOR))) {
         problems.add('replicaEndpoints', name, `is not a replica of the spec for Harbor (replicas: ${replicas.map((r) => r.region).join(', ') || 'none'})`);
       }
-      if (typeof e?.url !== 'string' || (!Token.isUnresolved(e.url) && !/^https?:\/\/\S+$/.test(e.url))) {
-        problems.add(`replicaEndpoints.${name}.url`, e?.url, 'is not an http(s) URL');
+      const urlProblem = typeof e?.url !== 'string' ? 'is required (the endpoint\'s http(s) URL)'
+        : Token.isUnresolved(e.url) ? undefined : endpointUrlProblem(e.url, 'https://harbor-dr.example.com', { query: false, credentials: 'give accessId (the secret is a sensitive variable)' });
+      if (urlProblem) problems.add(`replicaEndpoints.${name}.url`, typeof e?.url === 'string' ? redactUrl(e.url) : e?.url, urlProblem);
+      if (typeof e?.destinationNamespace === 'string' && !Token.isUnresolved(e.destinationNamespace) && !HARBOR_NAME.test(e.destinationNamespace)) {
+        problems.add(`replicaEndpoints.${name}.destinationNamespace`, e.destinationNamespace,
+          'is not a namespace (lower-case letters and digits joined by single . _ -, the project at the destination)');
       }
       if (e?.type !== undefined && !Object.values(HarborEndpointType).includes(e.type)) {
         problems.add(`replicaEndpoints.${name}.type`, e.type, `is not an endpoint type (allowed: ${Object.values(HarborEndpointType).join(', ')})`);

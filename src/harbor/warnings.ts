@@ -27,6 +27,9 @@ export class HarborWarnings {
     W('notifications-address', 'The spec asks for notifications but no webhookAddress was given: no project webhook is created, and the events are not delivered.'),
     W('scan-severity-unfiltered', 'Harbor\'s SCANNING_COMPLETED webhook event is sent for every finished scan, whatever it found: the receiver applies the minimum severity.'),
     W('private-network', 'Harbor has no private endpoint or per-project network rule: network.privateAccess is met where Harbor is deployed (an internal ingress, firewall rules); the construct changes nothing.'),
+    W('plain-http', 'An http:// address (the Harbor URL, a replica endpoint or the webhook): credentials, robot secrets and the webhook header travel unencrypted; use https.'),
+    W('literal-secret', 'The Harbor password or the webhook\'s Authorization header is a literal string: it is written in clear into the synthesized Terraform configuration; pass a sensitive variable.'),
+    W('labels', 'Harbor projects take no labels or tags (project metadata has no such field): the spec\'s labels are not applied on Harbor.'),
     W('replica-endpoint', 'A replica without an endpoint (replicaEndpoints) or with fields Harbor ignores (awsAccountId, zoneRedundant); the message says which.'),
   ];
 

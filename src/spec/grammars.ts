@@ -353,3 +353,73 @@ export function upstreamUrl(value: string): ParsedUrl {
 export function redactUrl(value: string): string {
   return value.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s"]*@/gi, '$1<redacted>@');
 }
+
+/** The fields of a cron expression: name, smallest and largest value, and the names a field takes. */
+const CRON_FIELDS: { [field: string]: [number, number, string[]?] } = {
+  'second': [0, 59],
+  'minute': [0, 59],
+  'hour': [0, 23],
+  'day of month': [1, 31],
+  'month': [1, 12, ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC']],
+  'day of week': [0, 6, ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT']],
+};
+
+/**
+ * Why a cron expression is not one, or undefined: five fields (minute hour day-of-month month
+ * day-of-week; ACR task timer triggers) or, `withSeconds`, six with seconds first (Harbor's
+ * schedules, robfig/cron with `cron.Second`). Each field is `*`, `?`, a value, a range `a-b`, any of
+ * them with a step `/n`, or a comma-separated list of those; values in the field's range, months
+ * and weekdays also by name (JAN, MON). Shared by the Azure purge task and Harbor's schedules.
+ */
+export function cronProblem(expression: string, withSeconds: boolean): string | undefined {
+  const names = Object.keys(CRON_FIELDS).slice(withSeconds ? 0 : 1);
+  const fields = expression.trim().split(/\s+/);
+  const shape = `${names.length} fields (${names.join(' ')})`;
+  if (fields.length !== names.length) return `is not a cron expression of ${shape}`;
+  const bad = fields.map((f, i) => (cronFieldOk(f, ...CRON_FIELDS[names[i]]) ? undefined : `${names[i]} "${f}"`)).filter((x) => x);
+  if (bad.length) return `is not a cron expression of ${shape}: ${bad.join(', ')} (out of range, or not *, ?, a value, a range a-b, a step /n or a list of those)`;
+  return undefined;
+}
+
+function cronFieldOk(field: string, min: number, max: number, names: string[] = []): boolean {
+  const value = (v: string) => (/^\d+$/.test(v) ? Number(v) : names.includes(v.toUpperCase()) ? names.indexOf(v.toUpperCase()) + min : NaN);
+  return field.split(',').every((part) => {
+    const m = /^(?:(\*|\?)|([0-9A-Za-z]+)(?:-([0-9A-Za-z]+))?)(?:\/(\d+))?$/.exec(part);
+    if (!m) return false;
+    if (m[4] !== undefined && Number(m[4]) < 1) return false;
+    if (m[1]) return true;
+    const from = value(m[2]);
+    const to = m[3] === undefined ? from : value(m[3]);
+    return from >= min && to <= max && from <= to;
+  });
+}
+
+/**
+ * The keys of a props object given from JavaScript that are not props of the construct, each with a message
+ * naming the prop it most likely means (same letters in another case, at most two edits away, or one
+ * a prefix of the other): a
+ * misspelled `preventdestroy: true` would otherwise be dropped in silence. Shared by the four clouds' constructs.
+ */
+export function unknownProps(props: object, known: readonly string[]): Array<{ key: string; message: string }> {
+  return Object.keys(props).filter((key) => !known.includes(key)).map((key) => {
+    const lower = key.toLowerCase();
+    const near = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => editDistance(k.toLowerCase(), lower) <= 2)
+      ?? known.find((k) => lower.length >= 4 && (k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase())));
+    return { key, message: `is not a prop of this construct${near ? ` (did you mean ${near}?)` : ''}; its props: ${known.join(', ')}` };
+  });
+}
+
+/** Levenshtein distance, for suggestions. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}

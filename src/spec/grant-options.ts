@@ -19,6 +19,8 @@ export function addGrantOptionProblems(problems: Problems, spec: RegistrySpec, o
       problems.add(`options.${field}`, list, 'is not a list of strings');
       continue;
     }
+    // An empty list would grant nothing in silence (or, where a cloud cannot scope below a repository, everything).
+    if (list.length === 0) problems.add(`options.${field}`, list, `is empty, which grants nothing; leave ${field} out for every ${field === 'images' ? 'image' : 'environment'}`);
     list.forEach((v, i) => {
       if (field === 'environments' && !envs.includes(v)) {
         problems.add(`options.environments[${i}]`, v, `is not an environment of the spec (${envs.length ? envs.join(', ') : 'it has none'})`);

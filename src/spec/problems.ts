@@ -83,6 +83,8 @@ export class Problems {
   /** A value as problems show it: JSON, shortened past 80 characters; `undefined` for a missing value. */
   public static show(value: unknown): string {
     if (value === undefined) return 'undefined';
+    // JSON has no NaN or Infinity (JSON.stringify gives "null"): show the number a JavaScript caller gave.
+    if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
     const json = JSON.stringify(value);
     return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
   }

@@ -1,10 +1,10 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as fc from 'fast-check';
 import { allowingEnvironmentTagExpiry, ENV, richSpec, snapshotOf, stackIn, statementsOf, strictApp, warningsOf } from './helpers';
-import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, IContainerRegistry } from '../../src/aws';
+import { ContainerRegistry, ContainerRegistryProps, EcrActions, EcrRegistry, EcrRegistryStacks, EcrValidator, IContainerRegistry } from '../../src/aws';
 import { EcrLifecycleEvaluator, EcrLifecycleTranslation, RetentionEvaluator } from '../../src/retention';
 import {
   EffectiveSpec, EncryptionType, EnvironmentLayout, Naming, RegistrySpec, ScanMode, Severity, TagState,
@@ -503,8 +503,20 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       ['repositoryNames a string', { spec, repositoryNames: 'platform/dev/api' }, /- props\.repositoryNames: "platform\/dev\/api" is not an array of strings/],
       ['repositoryNames with a number', { spec, repositoryNames: [1] }, /- props\.repositoryNames: \[1\] is not an array of strings \(an item is not a string\)/],
       ['managedPoliciesPerRole a string', { spec, managedPoliciesPerRole: '10' }, /- props\.managedPoliciesPerRole: "10" is not a whole number/],
+      ['managedPoliciesPerRole NaN (shown as NaN, not null)', { spec, managedPoliciesPerRole: NaN }, /- props\.managedPoliciesPerRole: NaN is not a whole number/],
       ['kmsKey a string', { spec, kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/x' }, /- props\.kmsKey: "arn:aws:kms[^"]*" is not a KMS key \(kms\.IKey\) \(no keyArn\)/],
       ['registryScanning without scanType', { spec, registryScanning: {} }, /- props\.registryScanning\.scanType: null is not one of BASIC, ENHANCED/],
+      // Hostile sweep (nested props): before, a TypeError ("reading 'frequency'", "reading 'match'") or the scanning construct's own later error.
+      ['registryScanning.rules with null', { spec, registryScanning: { scanType: 'ENHANCED', rules: [null] } },
+        /- props\.registryScanning\.rules\[0\]: null is not a scanning rule \(\{ frequency, repositoryFilters \}\)/],
+      ['registryScanning.rules[0].frequency unknown', { spec, registryScanning: { scanType: 'ENHANCED', rules: [{ frequency: 'DAILY', repositoryFilters: ['platform/*'] }] } },
+        /: 1 problem\n {2}- props\.registryScanning\.rules\[0\]\.frequency: "DAILY" is not one of SCAN_ON_PUSH, CONTINUOUS_SCAN$/],
+      ['registryScanning.rules[0].repositoryFilters a string', { spec, registryScanning: { scanType: 'ENHANCED', rules: [{ frequency: 'SCAN_ON_PUSH', repositoryFilters: 'platform/*' }] } },
+        /- props\.registryScanning\.rules\[0\]\.repositoryFilters: "platform\/\*" is not an array of repository filters/],
+      ['registryScanning BASIC with a CONTINUOUS_SCAN rule', { spec, registryScanning: { scanType: 'BASIC', rules: [{ frequency: 'CONTINUOUS_SCAN', repositoryFilters: ['platform/*'] }] } },
+        /- props\.registryScanning\.rules\[0\]\.frequency: "CONTINUOUS_SCAN" needs scanType ENHANCED/],
+      ['privateNetwork.subnets a string', { spec: { ...spec, network: { privateAccess: true } }, privateNetwork: { vpc: { vpcId: 'vpc-1' }, subnets: 'private' } },
+        /- props\.privateNetwork\.subnets: "private" is not a subnet selection \(ec2\.SubnetSelection\)/],
     ];
     test.each(cases)('%s', (_name, props, message) => {
       const stack = stackIn(strictApp());
@@ -519,6 +531,19 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       expect((error as Error).message).toMatch(message);
     });
 
+    test('negative control: well-formed scanning rules and subnets are accepted and synthesized as given', () => {
+      const stack = stackIn(strictApp());
+      new ContainerRegistry(stack, 'Registry', { spec, registryScanning: { scanType: 'ENHANCED' as any, rules: [{ frequency: 'SCAN_ON_PUSH' as any, repositoryFilters: ['platform/*'] }] } });
+      Template.fromStack(stack).hasResourceProperties('AWS::ECR::RegistryScanningConfiguration', {
+        ScanType: 'ENHANCED', Rules: [{ ScanFrequency: 'SCAN_ON_PUSH', RepositoryFilters: [{ Filter: 'platform/*', FilterType: 'WILDCARD' }] }],
+      });
+    });
+
+    test('EcrRegistryStacks checks the same scanning rules in its one error', () => {
+      expect(() => EcrRegistryStacks.create(new App(), { spec, env: ENV, stackCount: 1, registryScanning: { scanType: 'ENHANCED', rules: [null] } as any }))
+        .toThrow(/^aws\.EcrRegistryStacks <app>: 1 problem\n {2}- props\.registryScanning\.rules\[0\]: null is not a scanning rule/);
+    });
+
     test('a bad prop and a bad spec are reported together, the spec first', () => {
       const stack = stackIn(strictApp());
       expect(() => new ContainerRegistry(stack, 'Registry', { spec: richSpec({ name: 'Bad_Name' }), emptyOnDelete: 'yes' as any }))
@@ -530,5 +555,55 @@ describe('the contract: ContainerRegistry, neutral grants, import, prop checks',
       const role = new iam.Role(rich.stack, 'ShapeRole', { assumedBy: new iam.AccountRootPrincipal() });
       expect(() => rich.registry.grantPull(role, { images: 'api' as any })).toThrow(/- options\.images: "api" is not an array of strings/);
     });
+  });
+});
+
+describe('what the spec names, against the stack\'s region and partition (hostile sweep: keys, principals and replicas elsewhere)', () => {
+  const KEY = (region: string, partition = 'aws') => `arn:${partition}:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+  const errorOf = (s: any, env = ENV, props: Partial<ContainerRegistryProps> = {}) => {
+    try {
+      new ContainerRegistry(new Stack(new App(), 'P', { env }), 'Registry', { spec: s, ...props });
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const cmk = (arn: string) => richSpec({ encryption: { type: 'customer-managed' as any, awsKmsKeyArn: arn } });
+
+  test.each<[string, any, RegExp]>([
+    // ECR API reference (EncryptionConfigurationForRepositoryCreationTemplate.kmsKey): "The key must exist in the same Region as the repository."
+    ['a key of another region', cmk(KEY('us-east-1')), /- encryption\.awsKmsKeyArn: "arn:aws:kms:us-east-1:[^"]*" is a key of us-east-1 \(partition aws\), but the repositories are in eu-west-1 \(partition aws\)/],
+    ['a key of another partition', cmk(KEY('cn-north-1', 'aws-cn')), /- encryption\.awsKmsKeyArn: [^\n]* is a key of cn-north-1 \(partition aws-cn\)/],
+    ['a puller of another partition', richSpec({ access: { pullers: [{ name: 'gov', awsPrincipalArns: ['arn:aws-us-gov:iam::111122223333:role/r'] }] } }),
+      /- access\.pullers\[0\]\.awsPrincipalArns\[0\]: "arn:aws-us-gov:iam::111122223333:role\/r" is a principal of partition aws-us-gov; the registry is in eu-west-1 \(partition aws\)/],
+    ['a pull-time exclusion of another partition', richSpec({ retention: { ...richSpec().retention, awsPullTimeExclusionArns: ['arn:aws-cn:iam::111122223333:role/scanner'] } }),
+      /- retention\.awsPullTimeExclusionArns\[0\]: "arn:aws-cn:iam::111122223333:role\/scanner" is a principal of partition aws-cn/],
+    ['a replica in another partition', richSpec({ replication: { replicas: [{ region: 'cn-northwest-1' }] } }),
+      /- replication\.replicas\[0\]\.region: "cn-northwest-1" is in partition aws-cn; ECR replicates only to regions of the registry's partition \(aws/],
+    // Before: the replication construct's own error, after the registry's (a second heading).
+    ['a replica that is the registry itself', richSpec({ replication: { replicas: [{ region: 'eu-west-1' }] } }),
+      /^aws\.ContainerRegistry P\/Registry: 1 problem\n {2}- replication\.replicas\[0\]\.region: "eu-west-1" in account 123456789012 is the registry itself/],
+  ])('%s is a problem of the construct\'s one error', (_, s, message) => {
+    expect(EcrValidator.problems(s)).toEqual([]); // the validator cannot know the stack's region: the construct checks it
+    expect(errorOf(s)).toMatch(message);
+  });
+
+  test('a kmsKey prop of another region is named as the prop', () => {
+    const stack = new Stack(new App(), 'P', { env: ENV });
+    const key = kms.Key.fromKeyArn(stack, 'K', KEY('ap-south-1'));
+    expect(() => new ContainerRegistry(stack, 'Registry', { spec: richSpec(), kmsKey: key })).toThrow(/- props\.kmsKey: "arn:aws:kms:ap-south-1:[^"]*" is a key of ap-south-1/);
+  });
+
+  test('negative controls: the same things in the registry\'s region and partition, another account\'s replica in the same region, and a region-agnostic stack', () => {
+    expect(errorOf(cmk(KEY('eu-west-1')))).toBeUndefined();
+    expect(errorOf(richSpec({ replication: { replicas: [{ region: 'eu-west-1', awsAccountId: '444455556666' }, { region: 'us-east-1' }] } }))).toBeUndefined();
+    const china = { account: '123456789012', region: 'cn-north-1' };
+    expect(errorOf({
+      ...cmk(KEY('cn-north-1', 'aws-cn')),
+      replication: { replicas: [{ region: 'cn-northwest-1' }] },
+      access: { pullers: [{ name: 'cn', awsPrincipalArns: ['arn:aws-cn:iam::111122223333:role/r'] }] },
+    }, china)).toBeUndefined();
+    const agnostic = new Stack(new App(), 'Agnostic');
+    expect(() => new ContainerRegistry(agnostic, 'Registry', { spec: cmk(KEY('us-east-1')) })).not.toThrow();
   });
 });

@@ -10,7 +10,7 @@ import { RetentionTagCheck } from '../../src/retention/environment-tag-check';
 import {
   EnvironmentLayout, RegistrySpec, SpecLoader, SpecProblem, SpecValidator, TagState, TagStrategy, UpstreamRegistry, Cloud,
 } from '../../src/spec';
-import { ProblemsError } from '../../src/spec/problems';
+import { Problems, ProblemsError } from '../../src/spec/problems';
 
 /** Synthesizes the spec with a default ContainerRegistry; the error message, or undefined when it synthesizes. */
 function synthError(spec: RegistrySpec, env = ENV): string | undefined {
@@ -87,7 +87,10 @@ const specArb = fc.record({
       replicas: [
         ...Array.from({ length: g.replicas }, (_, i) => ({ region: 'us-east-1', repositoryPrefixes: [`${g.name}/p${i}`] })),
         ...(g.crossAccount === 'none' ? [] : [{
-          region: 'eu-central-1', awsAccountId: '444455556666', repositoryPrefixes: [g.crossAccount === 'selects' ? `${g.name}` : 'other/'],
+          // Inside the spec's namespace (`<name>/`, or `<name>-dev/` with the registries layout): all of it, or nothing.
+          region: 'eu-central-1',
+          awsAccountId: '444455556666',
+          repositoryPrefixes: [`${g.name}${g.layout === EnvironmentLayout.REGISTRIES ? '-dev' : ''}/${g.crossAccount === 'selects' ? '' : 'nothing/'}`],
         }]),
       ],
     },
@@ -226,5 +229,31 @@ describe('EcrValidator options and problems', () => {
       expect(e).toBeInstanceOf(ProblemsError);
       expect((e as ProblemsError).problems).toEqual(EcrValidator.problems({ ...base, name: 'X' }));
     }
+  });
+});
+
+describe('labels become tags of every AWS resource: AWS\'s tag rules (hostile sweep; before, a CloudFormation schema failure at synth or a deploy failure)', () => {
+  const base = SpecLoader.fromFile(join(__dirname, '../../examples/aws/registry.yaml'));
+  const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, 'v']));
+  // AWS tagging rules ("Tag restrictions": 50 per resource, the characters, the reserved aws: prefix); the CloudFormation schemas
+  // aws-cdk-lib validates against (AWS::ECR::Repository Key at most 127, Value at most 255; some resources refuse an empty value).
+  test.each<[string, { [k: string]: string }, string]>([
+    ['51 labels', many(51), 'labels: 51 labels become tags of every AWS resource, and AWS takes at most 50 tags per resource'],
+    ['a key of 128 characters', { ['k'.repeat(128)]: 'v' }, `labels.${'k'.repeat(128)}: "${'k'.repeat(76)}... is not an AWS tag key (1-127 letters, digits, spaces and + - = . _ : / @)`],
+    ['a value of 256 characters', { team: 'v'.repeat(256) }, `labels.team: "${'v'.repeat(76)}... is not an AWS tag value (1-255 letters, digits, spaces and + - = . _ : / @)`],
+    ['an empty value', { team: '' }, 'labels.team: "" is not an AWS tag value (1-255 letters, digits, spaces and + - = . _ : / @)'],
+    ['a character outside the set', { 'team<x>': 'a' }, 'labels.team<x>: "team<x>" is not an AWS tag key (1-127 letters, digits, spaces and + - = . _ : / @)'],
+    ['the reserved prefix in a key', { 'AWS:team': 'a' }, 'labels.AWS:team: "AWS:team" starts with "aws:", a prefix AWS reserves for its own tags'],
+    ['the reserved prefix in a value', { team: 'aws:shop' }, 'labels.team: "aws:shop" starts with "aws:", a prefix AWS reserves for its own tags'],
+  ])('%s: the validator refuses it, and so does synthesis', (_, labels, line) => {
+    const spec = { ...base, labels };
+    expect(EcrValidator.problems(spec).map((p) => Problems._line(p))).toEqual([line]);
+    expect(synthError(spec)).toContain(line);
+  });
+
+  test('negative control: 50 labels at the limits, with spaces and the allowed symbols, synthesize (strict schema validation)', () => {
+    const spec = { ...base, labels: { ...many(48), ['k'.repeat(127)]: 'v'.repeat(255), 'cost center': 'team a/b=c+d@e:f_g.h-i' } };
+    expect(EcrValidator.problems(spec)).toEqual([]);
+    expect(synthError(spec)).toBeUndefined();
   });
 });

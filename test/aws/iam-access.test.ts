@@ -115,8 +115,11 @@ describe('issue 13 item 3: the cross-account replication destination covers exac
     });
     expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/']), ['platform/prod/'])).toEqual(['platform/prod/*']);
     expect(EcrRegistryStacks.replicatedRepositories(spec(['platform/prod/a']), ['platform/prod/a'])).toEqual(['platform/prod/api']);
+    expect(() => EcrRegistryStacks.create(new App(), { spec: spec(['platform/other/']), env: ENV, stackCount: 1 })).toThrow(
+      'replication.replicas[0].repositoryPrefixes: ["platform/other/"] select no repository of the spec "platform"');
+    // A prefix outside the spec's namespace is refused before (RegistryReplication: it would replicate other registries' repositories).
     expect(() => EcrRegistryStacks.create(new App(), { spec: spec(['other/']), env: ENV, stackCount: 1 })).toThrow(
-      'replication.replicas[0].repositoryPrefixes: ["other/"] select no repository of the spec "platform"');
+      'replication.replicas[0].repositoryPrefixes[0]: "other/" reaches beyond the spec');
   });
 
   test('a prefix without the separator is refused', () => {

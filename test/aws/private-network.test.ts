@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ENV, stackIn, strictApp } from './helpers';
 import { ACCOUNT, TemplateIam } from './iam-access';
 import { ContainerRegistry, RegistryPrivateEndpoints } from '../../src/aws';
-import { EnvironmentLayout, RegistrySpec } from '../../src/spec';
+import { EnvironmentLayout, Naming, RegistrySpec } from '../../src/spec';
 
 const RUNTIME = `arn:aws:iam::${ACCOUNT}:role/runtime`;
 const spec = (network: RegistrySpec['network'] = { privateAccess: true, awsDenyOutsideVpc: true }): RegistrySpec => ({
@@ -31,7 +31,10 @@ describe('aws private access in a stack without a region: the endpoint service n
   // com.amazonaws.${AWS::Region}.ecr.dkr when the region is a token: right in aws and aws-us-gov only.
   const withRegion = (env?: { account: string; region: string }) => {
     const stack = new Stack(strictApp(), 'Net', env ? { env } : {});
-    new ContainerRegistry(stack, 'Registry', { spec: spec(), privateNetwork: { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 }) } });
+    // The runtime role in the registry's partition (a China registry's policies can name aws-cn principals only).
+    const s = spec();
+    const partitioned = env ? { ...s, access: { ...s.access, pullers: [{ name: 'runtime', awsPrincipalArns: [RUNTIME.replace('arn:aws:', `arn:${Naming.awsPartition(env.region)}:`)] }] } } : s;
+    new ContainerRegistry(stack, 'Registry', { spec: partitioned, privateNetwork: { vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 1 }) } });
     return stack;
   };
   const warned = (stack: Stack) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('aws-endpoints-region-agnostic'));

@@ -79,6 +79,28 @@ describe('AcrValidator.problems(spec) is empty exactly when synthesis of the Azu
     expect(AcrValidator.problems(spec).length === 0).toBe(synthesizes(spec));
   });
 
+  test('labels become tags of every Azure resource: Azure\'s tag rules, with the tags prop counted together (hostile sweep: before, accepted)', () => {
+    // learn.microsoft.com, "Use tags to organize your Azure resources": "a maximum of 50 tag name-value pairs", "The tag name has a limit of
+    // 512 characters and the tag value has a limit of 256 characters", "Tag names can't contain these characters: <, >, %, &, \\, ?, /".
+    const many = (n: number, p = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${p}${i}`, 'v']));
+    const spec = (labels: { [k: string]: string }): RegistrySpec => ({ ...exampleSpec, labels });
+    const lines = (labels: { [k: string]: string }) => AcrValidator.problems(spec(labels)).map((p) => `${p.path}: ${p.value} ${p.message}`);
+    expect(lines(many(51))).toEqual(['labels: 51 labels become tags of every Azure resource, and Azure takes at most 50 per resource']);
+    expect(lines({ 'team/a': 'x', 'cost%': 'y' })).toEqual([
+      'labels.team/a: "team/a" is not an Azure tag name (1-512 characters, none of < > % & \\ ? /)',
+      'labels.cost%: "cost%" is not an Azure tag name (1-512 characters, none of < > % & \\ ? /)',
+    ]);
+    expect(lines({ team: 'v'.repeat(257) })).toEqual([expect.stringMatching(/^labels\.team: "v+\.\.\. is longer than 256 characters, the limit of an Azure tag value$/)]);
+    for (const labels of [many(51), { 'team/a': 'x' }, { team: 'v'.repeat(257) }]) expect(synthesizes(spec(labels))).toBe(false);
+    // Negative controls: at the limits, and the tags prop counted with the labels.
+    expect(lines({ ...many(49), ['n'.repeat(512)]: 'v'.repeat(256) })).toEqual([]);
+    expect(synthesizes(spec({ ...many(49), ['n'.repeat(512)]: 'v'.repeat(256) }))).toBe(true);
+    const build = (tags: { [k: string]: string }) => () => new ContainerRegistry(testStack(), 'R', { spec: spec(many(10)), resourceGroupName: 'rg', location: 'westeurope', tags });
+    expect(build(many(41, 'p'))).toThrow(/- props\.tags: 51 with the spec's labels give each resource 51 tags; Azure takes at most 50 per resource/);
+    expect(build({ 'a>b': 'x' })).toThrow(/- props\.tags\.a>b: "a>b" is not an Azure tag name/);
+    expect(build(many(40, 'p'))).not.toThrow();
+  });
+
   test('the spec\'s problems carry field paths, one list (retention translation, names, caches, CMK, replicas, trusts)', () => {
     const problems = AcrValidator.problems({
       name: 'pl',

@@ -485,7 +485,7 @@ describe('ContainerRegistry errors', () => {
       '  - networkRules.allowedIpRanges: "10.0.0.0/33x" is not an IPv4 address or CIDR range',
       expect.stringMatching(/^ {2}- existingRegistryIds: "platformqa" is not a registry of the spec \(registries: platformdevx+, /),
       expect.stringMatching(/^ {2}- existingRegistryIds\.platformdevx+: "\/subscriptions\/s\/.*\.\.\. names another registry \("other"\)$/),
-      '  - purgeSchedule: "@daily" is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC)',
+      '  - purgeSchedule: "@daily" is not a cron expression of 5 fields (minute hour day of month month day of week), in UTC',
       '  - purgeTaskTimeoutSeconds: 60 is outside 300-28800 seconds (ACR task limit)',
       '  - acrCliImage: "mcr.microsoft.com/acr/acr-cli:latest" is not mcr.microsoft.com/acr/acr-cli pinned to a version tag (0.19) or a digest',
     ]);
@@ -531,6 +531,27 @@ describe('ContainerRegistry props of the wrong shape, from JavaScript (issue 15 
     ['a string for a number', { purgeTaskTimeoutSeconds: '3600' }, '  - props.purgeTaskTimeoutSeconds: "3600" is not a number'],
     ['a list for a map', { tags: ['a'] }, '  - props.tags: ["a"] is not a map of strings'],
     ['a string for the spec', { spec: 'registry.yaml' }, '  - props.spec: "registry.yaml" is not a registry spec (an object)'],
+    // Hostile sweep: enum props outside their enum fell through to one branch (or were written as is), nested props of the
+    // wrong shape were reported as their fields' problems ("subnetId: \"\""), names were accepted whatever Azure takes.
+    // Problems.show: JSON has no NaN, so the value read "null".
+    ['NaN for the purge timeout', { purgeTaskTimeoutSeconds: NaN }, '  - purgeTaskTimeoutSeconds: NaN is outside 300-28800 seconds (ACR task limit)'],
+    ['an unknown roleAssignmentMode', { roleAssignmentMode: 'Abac' }, '  - props.roleAssignmentMode: "Abac" is not one of AbacRepositoryPermissions, LegacyRegistryPermissions'],
+    ['an unknown scopedAccess', { scopedAccess: 'TOKENS' }, '  - props.scopedAccess: "TOKENS" is not one of tokens, registry-role'],
+    ['an unknown promotionMethod', { promotionMethod: 'skopeo' }, '  - props.promotionMethod: "skopeo" is not one of copy, import'],
+    ['a string for privateEndpoint', { privateEndpoint: 'subnet-1' }, '  - props.privateEndpoint: "subnet-1" is not an object'],
+    ['a list for events', { events: ['https://hooks.example.com'] }, '  - props.events: ["https://hooks.example.com"] is not an object'],
+    // learn.microsoft.com "Naming rules and restrictions for Azure resources": resource groups 1-90 "Underscores, hyphens, periods,
+    // parentheses, and letters or digits. Can't end with period."; vaults 3-24 "Alphanumerics and hyphens. Start with letter."
+    ['a resource group with a slash', { resourceGroupName: 'rg/prod' }, '  - props.resourceGroupName: "rg/prod" is not a resource group name (1-90 letters, digits, _ - . ( ), not ending with a period)'],
+    ['a resource group ending with a period', { resourceGroupName: 'rg.' }, '  - props.resourceGroupName: "rg." is not a resource group name (1-90 letters, digits, _ - . ( ), not ending with a period)'],
+    ['an empty resource group', { resourceGroupName: '' }, '  - props.resourceGroupName: "" is not a resource group name (1-90 letters, digits, _ - . ( ), not ending with a period)'],
+    ['a location with a hyphen', { location: 'west-europe' }, '  - props.location: "west-europe" is not an Azure location (such as westeurope, or its display name West Europe)'],
+    ['a vault name instead of its id', { keyVaultId: 'kv-platform' },
+      '  - props.keyVaultId: "kv-platform" is not a Key Vault resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<3-24 letters, digits, hyphens>)'],
+    ['a purge schedule with a minute out of range', { purgeSchedule: '61 3 * * *' },
+      '  - purgeSchedule: "61 3 * * *" is not a cron expression of 5 fields (minute hour day of month month day of week): minute "61" (out of range, or not *, ?, a value, a range a-b, a step /n or a list of those), in UTC'],
+    ['a purge schedule of words', { purgeSchedule: 'every day at three am' },
+      '  - purgeSchedule: "every day at three am" is not a cron expression of 5 fields (minute hour day of month month day of week): minute "every", hour "day", day of month "at", month "three", day of week "am" (out of range, or not *, ?, a value, a range a-b, a step /n or a list of those), in UTC'],
   ])('%s is a ProblemsError naming the prop, not a TypeError', (_, bad, line) => {
     let error: any;
     try {
@@ -544,6 +565,29 @@ describe('ContainerRegistry props of the wrong shape, from JavaScript (issue 15 
 
   test('no props at all', () => {
     expect(() => new ContainerRegistry(testStack(), 'Registry', undefined as any)).toThrow('azure.ContainerRegistry stack/Registry: 1 problem\n  - props: is required');
+  });
+
+  test('negative controls: the enums\' values, a display-name location, unicode and parentheses in a resource group, a vault id and schedules with names and steps', () => {
+    const vault = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-platform1';
+    for (const props of [
+      {
+        roleAssignmentMode: RoleAssignmentMode.LEGACY_REGISTRY_PERMISSIONS,
+        scopedAccess: ScopedAccessMode.REGISTRY_ROLE,
+        promotionMethod: PromotionMethod.IMPORT,
+      },
+      { location: 'West Europe', resourceGroupName: 'rg_platform-(prod).1', keyVaultId: vault },
+      { resourceGroupName: 'rg-plattform-grün', purgeSchedule: '*/30 2-4 1,15 JAN-DEC mon-fri' },
+    ]) {
+      const stack = testStack();
+      new ContainerRegistry(stack, 'Registry', { spec, resourceGroupName: 'rg', location: 'westeurope', ...props });
+      expect(() => Testing.synth(stack, true)).not.toThrow();
+    }
+  });
+
+  test('the home location given by its display name is still the home location of a replica', () => {
+    expect(() => new ContainerRegistry(testStack(), 'Registry', {
+      spec: { ...spec, replication: { replicas: [{ region: 'westeurope' }] } }, resourceGroupName: 'rg', location: 'West Europe',
+    })).toThrow('replication.replicas: "westeurope" is the home location');
   });
 });
 

@@ -107,9 +107,19 @@ describe('AcrTerraformChecks', () => {
     expect(fields(doc({ azurerm_container_registry_task: { t: task(content, { timeout_in_seconds: 28_801 }) } })))
       .toEqual(['azurerm_container_registry_task timeout_in_seconds: 28801 is outside 300-28800']);
     expect(fields(doc({ azurerm_container_registry_task: { t: task(content, { timer_trigger: [{ name: 't', schedule: '@daily' }], platform: undefined }) } }))).toEqual([
-      'azurerm_container_registry_task timer_trigger.schedule: "@daily" is not a five-field cron expression',
+      'azurerm_container_registry_task timer_trigger.schedule: "@daily" is not a cron expression of 5 fields (minute hour day of month month day of week)',
       'azurerm_container_registry_task platform.os: is required for a task that is not a system task',
     ]);
+  });
+
+  test('the timer schedule is checked field by field, as the construct checks purgeSchedule (before: any five words passed)', () => {
+    const content = PurgeTask.encodedTaskContent(['acr purge --filter "^a$:^.*$"']);
+    const schedule = (s: string) => fields(doc({ azurerm_container_registry_task: { t: task(content, { timer_trigger: [{ name: 't', schedule: s }] }) } }));
+    expect(schedule('61 3 * * *')).toEqual([
+      'azurerm_container_registry_task timer_trigger.schedule: "61 3 * * *" is not a cron expression of 5 fields (minute hour day of month month day of week): '
+      + 'minute "61" (out of range, or not *, ?, a value, a range a-b, a step /n or a list of those)',
+    ]);
+    expect(schedule('0 3 * * *')).toEqual([]);
   });
 
   test('purge task content: decodes, one pinned acr-cli image, anchored purge commands with a filter', () => {

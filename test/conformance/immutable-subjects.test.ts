@@ -61,8 +61,8 @@ test('Azure: the federated credential matches the immutable subject only', () =>
 test('Google Cloud: only a job with the immutable subject and ids impersonates the service account', () => {
   const app = Testing.app({ stackTraces: false });
   const stack = new TerraformStack(app, 'stack');
-  new GoogleProvider(stack, 'google', { project: 'acme' });
-  new GarRegistry(stack, 'Registry', { spec, project: 'acme', location: 'us' });
+  new GoogleProvider(stack, 'google', { project: 'acme-registry' });
+  new GarRegistry(stack, 'Registry', { spec, project: 'acme-registry', location: 'us' });
   const access = new GcpAccess(JSON.parse(Testing.synth(stack)));
   const serviceAccount = access.output(WorkflowVariables.identity(Cloud.GCP, 'ci'));
   const provider = access.providers()[0];
@@ -88,8 +88,8 @@ test('Google Cloud: a tag trust (a principal set, not a subject) checks the ids 
   const tagged: RegistrySpec = { ...spec, access: { pushers: [{ name: 'release', github: { repository: 'octocat/my-repo', tag: 'v*', ...ids } }] } };
   const app = Testing.app({ stackTraces: false });
   const stack = new TerraformStack(app, 'stack');
-  new GoogleProvider(stack, 'google', { project: 'acme' });
-  new GarRegistry(stack, 'Registry', { spec: tagged, project: 'acme', location: 'us' });
+  new GoogleProvider(stack, 'google', { project: 'acme-registry' });
+  new GarRegistry(stack, 'Registry', { spec: tagged, project: 'acme-registry', location: 'us' });
   const access = new GcpAccess(JSON.parse(Testing.synth(stack)));
   const serviceAccount = access.output(WorkflowVariables.identity(Cloud.GCP, 'release'));
   const provider = access.providers()[0];

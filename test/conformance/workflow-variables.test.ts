@@ -39,8 +39,8 @@ function outputsOf(cloud: Cloud, spec: RegistrySpec): Set<string> {
   }
   if (cloud === Cloud.GCP) {
     const stack = new TerraformStack(Testing.app({ stackTraces: false }), 'stack');
-    new GoogleProvider(stack, 'google', { project: 'acme' });
-    new GarRegistry(stack, 'Registry', { spec, project: 'acme', location: 'us' });
+    new GoogleProvider(stack, 'google', { project: 'acme-registry' });
+    new GarRegistry(stack, 'Registry', { spec, project: 'acme-registry', location: 'us' });
     return new Set(Object.keys(JSON.parse(Testing.synth(stack)).output ?? {}));
   }
   const stack = testStack();

@@ -13,7 +13,7 @@ const spec: RegistrySpec = validSpec({
   access: {
     pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
     pullers: [
-      { name: 'runtime', gcpMembers: ['serviceAccount:gke@acme.iam.gserviceaccount.com'], environments: ['prod'] },
+      { name: 'runtime', gcpMembers: ['serviceAccount:gke@acme-registry.iam.gserviceaccount.com'], environments: ['prod'] },
       { name: 'qa', gcpMembers: ['group:qa@acme.example'], environments: ['staging'] },
       { name: 'aws-only', awsAccountIds: ['111122223333'] },
     ],
@@ -69,12 +69,12 @@ describe('GarAccessMatrix', () => {
 
   test('the registry grants exactly the rows (evaluated from its Terraform)', () => {
     const stack = testStack();
-    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme', location: 'us', virtualRepository: {} });
+    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme-registry', location: 'us', virtualRepository: {} });
     const access = new GcpAccess(synthJson(stack));
     expect(access.capabilities('group:qa@acme.example', 'platform-docker-hub')).toEqual([Capability.READ, Capability.CACHE_IMPORT]);
     expect(access.capabilities('group:qa@acme.example', 'platform-virtual')).toEqual([]);
-    expect(access.capabilities('serviceAccount:gke@acme.iam.gserviceaccount.com', 'platform-virtual')).toEqual([Capability.READ]);
-    expect(access.capabilities('serviceAccount:gke@acme.iam.gserviceaccount.com', 'platform-staging')).toEqual([]);
-    expect(access.capabilities('serviceAccount:platform-deploy@acme.iam.gserviceaccount.com', 'platform-prod')).toEqual([Capability.READ, Capability.WRITE, Capability.MOVE_TAG]);
+    expect(access.capabilities('serviceAccount:gke@acme-registry.iam.gserviceaccount.com', 'platform-virtual')).toEqual([Capability.READ]);
+    expect(access.capabilities('serviceAccount:gke@acme-registry.iam.gserviceaccount.com', 'platform-staging')).toEqual([]);
+    expect(access.capabilities('serviceAccount:platform-deploy@acme-registry.iam.gserviceaccount.com', 'platform-prod')).toEqual([Capability.READ, Capability.WRITE, Capability.MOVE_TAG]);
   });
 });

@@ -28,7 +28,7 @@ import {
  */
 
 /** The subscriber of the notifications' pull subscriptions (`notifications.subscriberMembers`). */
-const SUBSCRIBER = 'serviceAccount:registry-events@acme.iam.gserviceaccount.com';
+const SUBSCRIBER = 'serviceAccount:registry-events@acme-registry.iam.gserviceaccount.com';
 /** The publishing service agents of the topics the services publish to (Artifact Registry, Artifact Analysis). */
 const AGENTS: { [topic: string]: string } = {
   'gcr': `serviceAccount:service-${PROJECT_NUMBER}@gcp-sa-artifactregistry.iam.gserviceaccount.com`,
@@ -40,7 +40,7 @@ const REPOS = ['acme/platform', 'acme/tools'];
 const IMAGES = ['api', 'web', 'jobs/worker', 'api-gateway'];
 const ENVS = ['dev', 'staging', 'prod'];
 const TAG_PATTERNS = ['v*', 'rc-*', 'v1.*', 'release-*-final', 'v1.0.0'];
-const MEMBERS = ['serviceAccount:gke@acme.iam.gserviceaccount.com', 'group:release@acme.example', 'serviceAccount:ops@other.iam.gserviceaccount.com'];
+const MEMBERS = ['serviceAccount:gke@acme-registry.iam.gserviceaccount.com', 'group:release@acme.example', 'serviceAccount:ops@other.iam.gserviceaccount.com'];
 
 // ------------------------------------------------------------------ generators
 
@@ -223,17 +223,17 @@ function build(g: Generated): Built {
   try {
     const app = Testing.app({ stackTraces: false });
     const stack = new TerraformStack(app, 'stack');
-    new GoogleProvider(stack, 'google', { project: 'acme' });
+    new GoogleProvider(stack, 'google', { project: 'acme-registry' });
     const virtualId = g.virtual ? `${g.spec.name}-virtual` : undefined;
     const n = g.notifications;
     const registry = new ContainerRegistry(stack, 'Registry', {
       spec: g.spec,
-      project: 'acme',
+      project: 'acme-registry',
       location: 'us',
       ...(virtualId ? { virtualRepository: {} } : {}),
       ...(n ? {
         projectNumber: PROJECT_NUMBER,
-        notifications: n.push ? { createTopics: n.createTopics, pushEndpoint: 'https://events.acme.example/push', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' }
+        notifications: n.push ? { createTopics: n.createTopics, pushEndpoint: 'https://events.acme.example/push', pushServiceAccountEmail: 'pusher@acme-registry.iam.gserviceaccount.com' }
           : { createTopics: n.createTopics, subscriberMembers: [SUBSCRIBER] },
       } : {}),
     });
@@ -566,7 +566,7 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
 
     test('the publisher role granted on the project instead of the topic is caught', () => {
       expect(mutate((json) => {
-        json.resource.google_project_iam_member = { ...json.resource.google_project_iam_member, widened: { project: 'acme', role: 'roles/pubsub.publisher', member: sa('release') } };
+        json.resource.google_project_iam_member = { ...json.resource.google_project_iam_member, widened: { project: 'acme-registry', role: 'roles/pubsub.publisher', member: sa('release') } };
       }).join('\n')).toMatch(/cannot be evaluated: a project-level Pub\/Sub role/);
     });
 
@@ -597,7 +597,7 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
         environments: { layout: EnvironmentLayout.REPOSITORIES, chain: [{ name: 'dev' }, { name: 'prod' }] },
         access: {
           pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
-          pullers: [{ name: 'runtime', gcpMembers: ['serviceAccount:gke@acme.iam.gserviceaccount.com'], environments: ['prod'] }],
+          pullers: [{ name: 'runtime', gcpMembers: ['serviceAccount:gke@acme-registry.iam.gserviceaccount.com'], environments: ['prod'] }],
           promoters: [
             { name: 'release', github: { repository: 'acme/platform', tag: 'v*' } },
             { name: 'deploy', github: { repository: 'acme/platform', environment: 'prod' }, repositories: ['api'] },
@@ -646,7 +646,7 @@ describe('GCP access, evaluated from the synthesized Terraform (seeded propertie
       const json = copy();
       const m = Object.values<any>(json.resource.google_artifact_registry_repository_iam_member).find((x) => x.role === 'roles/artifactregistry.reader' && x.member.startsWith('serviceAccount:gke'));
       m.role = 'roles/artifactregistry.writer';
-      expect(checkMatrix(b, json)).toEqual(expect.arrayContaining([expect.stringMatching(/^runtime \(serviceAccount:gke@acme.iam.gserviceaccount.com\) write on platform-prod: evaluated true, matrix false$/)]));
+      expect(checkMatrix(b, json)).toEqual(expect.arrayContaining([expect.stringMatching(/^runtime \(serviceAccount:gke@acme-registry.iam.gserviceaccount.com\) write on platform-prod: evaluated true, matrix false$/)]));
     });
 
     test('a binding moved to another repository (a member bound on another repository gets nothing there)', () => {

@@ -16,17 +16,17 @@ const KEY = 'projects/acme-kms/locations/europe/keyRings/registry/cryptoKeys/ima
 const spec: RegistrySpec = validSpec({
   access: {
     pushers: [{ name: 'ci', github: { repository: 'acme/platform', branch: 'main' } }],
-    pullers: [{ name: 'runtime', gcpMembers: ['serviceAccount:gke@acme.iam.gserviceaccount.com'], environments: ['prod'] }],
+    pullers: [{ name: 'runtime', gcpMembers: ['serviceAccount:gke@acme-registry.iam.gserviceaccount.com'], environments: ['prod'] }],
     promoters: [{ name: 'promoter', github: { repository: 'acme/platform', environment: 'prod' } }],
   },
   encryption: { type: EncryptionType.CUSTOMER_MANAGED, gcpKmsKeyName: KEY },
   labels: { team: 'platform' },
-  upstreamCaches: [{ name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'acmebot', gcpSecretVersion: 'projects/acme/secrets/hub/versions/1' }],
+  upstreamCaches: [{ name: 'docker-hub', upstream: UpstreamRegistry.DOCKER_HUB, username: 'acmebot', gcpSecretVersion: 'projects/acme-registry/secrets/hub/versions/1' }],
 });
 
 function build(s: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
   const stack = testStack();
-  const registry = new ContainerRegistry(stack, 'Registry', { spec: s, project: 'acme', location: 'europe', ...props });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec: s, project: 'acme-registry', location: 'europe', ...props });
   return { stack, registry };
 }
 
@@ -40,10 +40,10 @@ describe('ContainerRegistry (GCP)', () => {
   test('one DOCKER repository per environment, named by Naming.garRepositoryId, in a multi-region', () => {
     expect(standard.map((r) => r.repository_id).sort()).toEqual(['platform-dev', 'platform-prod', 'platform-staging']);
     for (const r of standard) {
-      expect(r).toMatchObject({ format: 'DOCKER', location: 'europe', project: 'acme', kms_key_name: KEY, labels: { team: 'platform' } });
+      expect(r).toMatchObject({ format: 'DOCKER', location: 'europe', project: 'acme-registry', kms_key_name: KEY, labels: { team: 'platform' } });
     }
     expect(registry.repositories.map((r) => r.registryUrl)).toEqual([
-      'europe-docker.pkg.dev/acme/platform-dev', 'europe-docker.pkg.dev/acme/platform-staging', 'europe-docker.pkg.dev/acme/platform-prod',
+      'europe-docker.pkg.dev/acme-registry/platform-dev', 'europe-docker.pkg.dev/acme-registry/platform-staging', 'europe-docker.pkg.dev/acme-registry/platform-prod',
     ]);
     expect(registry.repository('prod').repositoryId).toBe('platform-prod');
   });
@@ -76,7 +76,7 @@ describe('ContainerRegistry (GCP)', () => {
 
   test('scanning INHERITED and the Container Scanning API enabled when asked', () => {
     for (const r of standard) expect(r.vulnerability_scanning_config).toEqual({ enablement_config: 'INHERITED' });
-    expect(synthesized).toHaveResourceWithProperties(ProjectService, { service: 'containerscanning.googleapis.com', project: 'acme', disable_on_destroy: false });
+    expect(synthesized).toHaveResourceWithProperties(ProjectService, { service: 'containerscanning.googleapis.com', project: 'acme-registry', disable_on_destroy: false });
   });
 
   test('prevent_destroy on the standard repositories by default', () => {
@@ -96,7 +96,7 @@ describe('ContainerRegistry (GCP)', () => {
     expect(roles.filter((r) => r === 'repoAdmin')).toHaveLength(3);
     expect(members.filter((m) => m.role.endsWith('repoAdmin')).every((m) => m.member === 'group:registry-admins@acme.example')).toBe(true);
     // The prod puller may pull through the virtual repository and the cache.
-    const runtime = members.filter((m) => m.member === 'serviceAccount:gke@acme.iam.gserviceaccount.com');
+    const runtime = members.filter((m) => m.member === 'serviceAccount:gke@acme-registry.iam.gserviceaccount.com');
     expect(runtime.map((m) => m.role)).toEqual(['roles/artifactregistry.reader', 'roles/artifactregistry.reader', 'roles/artifactregistry.reader']);
     expect(resources(json, 'google_service_account').map((s) => s.account_id).sort()).toEqual(['platform-ci', 'platform-promoter']);
     expect(resources(json, 'google_iam_workload_identity_pool')[0].workload_identity_pool_id).toBe('platform-github');
@@ -108,7 +108,7 @@ describe('ContainerRegistry (GCP)', () => {
       'GCP_SERVICE_ACCOUNT_CI', 'GCP_SERVICE_ACCOUNT_PROMOTER', 'GCP_WORKLOAD_IDENTITY_PROVIDER',
     ]);
     expect(json.output.GCP_WORKLOAD_IDENTITY_PROVIDER.value).toMatch(/^\$\{google_iam_workload_identity_pool_provider\..*\.name\}$/);
-    expect(json.output.GCP_REPOSITORY_URL_DEV.value).toBe('europe-docker.pkg.dev/acme/platform-dev');
+    expect(json.output.GCP_REPOSITORY_URL_DEV.value).toBe('europe-docker.pkg.dev/acme-registry/platform-dev');
   });
 
   test('registry-wide grants: pull everywhere, push to standard repositories only', () => {
@@ -313,7 +313,7 @@ describe('ContainerRegistry (GCP)', () => {
   ])('props of the wrong shape: %s', (_, override, message) => {
     let error: unknown;
     try {
-      new ContainerRegistry(testStack(), 'Registry', { spec: validSpec({ access: undefined }), project: 'acme', location: 'europe', ...override });
+      new ContainerRegistry(testStack(), 'Registry', { spec: validSpec({ access: undefined }), project: 'acme-registry', location: 'europe', ...override });
     } catch (e) {
       error = e;
     }

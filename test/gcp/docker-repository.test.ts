@@ -3,7 +3,7 @@ import { ArtifactRegistryRepository } from '@cdktf/provider-google/lib/artifact-
 import { ArtifactRegistryRepositoryIamMember } from '@cdktf/provider-google/lib/artifact-registry-repository-iam-member';
 import { Testing, Token } from 'cdktf';
 import { resources, synthJson, testStack } from './helpers';
-import { ArtifactRegistryRole, DockerRepository } from '../../src/gcp/docker-repository';
+import { ArtifactRegistryRole, DockerRepository, IDockerRepository } from '../../src/gcp/docker-repository';
 
 describe('DockerRepository', () => {
   const stack = testStack();
@@ -96,5 +96,27 @@ describe('DockerRepository', () => {
 
   test('snapshot', () => {
     expect(synthesized).toMatchSnapshot();
+  });
+});
+
+describe('DockerRepository grants check the member (hostile sweep: before, grantPull("allUsers") made the repository public)', () => {
+  const repository = () => DockerRepository.fromRepositoryAttributes(testStack(), 'Repo', { project: 'acme-registry', location: 'europe-west1', repositoryId: 'platform-dev' });
+  test.each<[string, (r: IDockerRepository) => unknown, RegExp]>([
+    ['a public member', (r) => r.grantPull('allUsers'), /- member: "allUsers" is a public member; the spec grants only named principals/],
+    ['every authenticated user', (r) => r.grantPush('allAuthenticatedUsers'), /- member: "allAuthenticatedUsers" is a public member/],
+    ['a whole pool', (r) => r.grantPull('principalSet://iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/*'), /covers every identity of a pool/],
+    ['a domain writer', (r) => r.grantPush('domain:example.com'), /- member: "domain:example\.com" is every principal of a domain; a whole domain may read, never write or administer/],
+    ['a domain administrator', (r) => r.grantRepoAdmin('domain:example.com'), /is every principal of a domain/],
+    ['a name, not a member', (r) => r.grantPull('bob'), /- member: "bob" is not an IAM member/],
+  ])('%s is refused', (_, grant, message) => {
+    expect(() => grant(repository())).toThrow(message);
+  });
+
+  test('negative controls: named members, a domain reader, and a token member', () => {
+    const r = repository();
+    expect(() => r.grantPull('domain:example.com')).not.toThrow();
+    expect(() => r.grantPush('serviceAccount:ci@acme-registry.iam.gserviceaccount.com')).not.toThrow();
+    expect(() => r.grantRepoAdmin('group:registry-admins@example.com')).not.toThrow();
+    expect(() => r.grantRole(ArtifactRegistryRole.READER, Token.asString({ Ref: 'member' }), 'created')).not.toThrow();
   });
 });

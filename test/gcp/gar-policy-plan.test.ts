@@ -13,7 +13,7 @@ const spec: RegistrySpec = {
 };
 
 describe('GarPolicyPlan', () => {
-  const entries = GarPolicyPlan.fromSpec(spec, { project: 'acme', location: 'europe' });
+  const entries = GarPolicyPlan.fromSpec(spec, { project: 'acme-registry', location: 'europe' });
   const text = PolicyPlanText.render(entries);
   const doc = (resource: string, kind: string) => JSON.parse(entries.find((e) => e.resource === resource && e.kind === kind)!.document);
 
@@ -44,6 +44,6 @@ describe('GarPolicyPlan', () => {
   });
 
   test('stable: the same spec renders the same text', () => {
-    expect(PolicyPlanText.render(GarPolicyPlan.fromSpec(spec, { project: 'acme', location: 'europe' }))).toBe(text);
+    expect(PolicyPlanText.render(GarPolicyPlan.fromSpec(spec, { project: 'acme-registry', location: 'europe' }))).toBe(text);
   });
 });

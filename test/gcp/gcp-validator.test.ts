@@ -10,7 +10,7 @@ import { GarValidator } from '../../src/gcp/gcp-validator';
 import {
   EncryptionType, EnvironmentLayout, GithubTrustSpec, IdentitySpec, RegistrySpec, RetentionRuleSpec, SpecProblem, TagState, UpstreamRegistry,
 } from '../../src/spec';
-import { ProblemsError } from '../../src/spec/problems';
+import { Problems, ProblemsError } from '../../src/spec/problems';
 import { validSpec } from '../spec/fixtures';
 
 const KEY = 'projects/acme-kms/locations/europe/keyRings/registry/cryptoKeys/images';
@@ -19,7 +19,7 @@ const KEY = 'projects/acme-kms/locations/europe/keyRings/registry/cryptoKeys/ima
 function synthesize(spec: RegistrySpec): { ok: boolean; problems: SpecProblem[]; error?: unknown } {
   try {
     const stack = testStack();
-    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme', location: 'europe' });
+    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme-registry', location: 'europe' });
     Testing.synth(stack, true);
     return { ok: true, problems: [] };
   } catch (e) {
@@ -149,6 +149,62 @@ describe('GarValidator', () => {
       .toEqual({ path: 'repositories', value: '"api"', message: 'must list at least one repository (image name)' });
   });
 
+  test('labels: at most 64 per resource (Resource Manager, "Labels overview"), the spec\'s and the labels prop\'s together; the prop\'s in the same grammar', () => {
+    const many = (n: number, p = 'k') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${p}${i}`, 'v']));
+    expect(expectAgreement({ ...validSpec(), labels: many(65) }).map((p) => Problems._line(p)))
+      .toEqual(['labels: 65 labels become labels of every repository, and a Google Cloud resource takes at most 64']);
+    expect(expectAgreement({ ...validSpec(), labels: many(64) })).toEqual([]); // negative control: at the limit
+    const build = (labels: { [k: string]: string }, specLabels = {}) => () => new ContainerRegistry(testStack(), 'R', {
+      spec: { ...validSpec(), labels: specLabels }, project: 'acme-registry', location: 'europe-west1', labels,
+    });
+    expect(build({ Team: 'Shop' })).toThrow(/: 2 problems\n {2}- props\.labels\.Team: "Team" is not a GCP label key[^\n]*\n {2}- props\.labels\.Team: "Shop" is not a GCP label value/);
+    expect(build(many(60, 'p'), many(10))).toThrow(/- props\.labels: 70 with the spec's labels give each repository 70 labels; a Google Cloud resource takes at most 64/);
+    expect(build({ 'team': 'shop', 'cost-center': 'cc_1' }, many(62))).not.toThrow(); // 64 together
+  });
+
+  test('a whole domain may pull, never push or promote (as whole AWS accounts); named principals may', () => {
+    const withMember = (role: 'pushers' | 'pullers' | 'promoters', member: string): RegistrySpec => ({
+      ...validSpec(), access: { [role]: [{ name: 'corp', gcpMembers: [member], ...(role === 'promoters' ? { environments: ['prod'] } : {}) }] },
+    });
+    expect(expectAgreement(withMember('pushers', 'domain:example.com')).map((p) => Problems._line(p))).toEqual([
+      'access.pushers[0].gcpMembers[0]: "domain:example.com" is every principal of a domain; only pullers may be whole domains: name the service accounts, users or groups that push',
+    ]);
+    expect(expectAgreement(withMember('promoters', 'domain:example.com')).map((p) => p.path)).toEqual(['access.promoters[0].gcpMembers[0]']);
+    // Negative controls.
+    expect(expectAgreement(withMember('pullers', 'domain:example.com'))).toEqual([]);
+    expect(expectAgreement(withMember('pushers', 'group:release@example.com'))).toEqual([]);
+    // The repoAdmin prop (roles/artifactregistry.repoAdmin: delete and IAM) likewise.
+    const admins = (repoAdminMembers: string[]) => () => new ContainerRegistry(testStack(), 'R', {
+      spec: validSpec(), project: 'acme-registry', location: 'europe-west1', repoAdminMembers,
+    });
+    expect(admins(['domain:example.com'])).toThrow(/- props\.repoAdminMembers\[0\]: "domain:example\.com" is every principal of a domain; repository administrators are named/);
+    expect(admins(['group:registry-admins@example.com'])).not.toThrow();
+  });
+
+  test('construct props named as what they become: the project id and an existing workload identity pool (before: accepted, or a second error round)', () => {
+    const build = (props: object) => {
+      try {
+        new ContainerRegistry(testStack(), 'R', { spec: validSpec(), project: 'acme-registry', location: 'europe-west1', ...props });
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const pool = 'projects/123456789/locations/global/workloadIdentityPools/github';
+    // Resource Manager, creating a project: ids are 6-30 lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen.
+    expect(build({ project: 'Acme-Registry' })).toMatch(/- props\.project: "Acme-Registry" is not a project id \(6-30 lower-case letters/);
+    expect(build({ project: '123456789012' })).toMatch(/- props\.project: "123456789012" is not a project id[^\n]*give the id, not the name or the number/);
+    expect(build({ project: 'a'.repeat(31) })).toMatch(/- props\.project: "a{31}" is not a project id/);
+    expect(build({ workloadIdentityPool: {} })).toMatch(/^gcp\.ContainerRegistry stack\/R: 1 problem\n {2}- props\.workloadIdentityPool\.poolName: is required/);
+    expect(build({ workloadIdentityPool: { poolName: 5 } })).toMatch(/^gcp\.ContainerRegistry stack\/R: 1 problem\n {2}- props\.workloadIdentityPool\.poolName: 5 is not a string/);
+    expect(build({ workloadIdentityPool: { poolName: pool, providerName: 'github' } })).toMatch(/- props\.workloadIdentityPool\.providerName: "github" is not a provider name/);
+    expect(build({ workloadIdentityPool: { poolName: pool, providerName: `${pool.replace('github', 'other')}/providers/github` } }))
+      .toMatch(/- props\.workloadIdentityPool\.providerName: "[^"]*other\/providers\/gi\.\.\. is not a provider of the pool projects\/123456789\/locations\/global\/workloadIdentityPools\/github/);
+    // Negative controls.
+    expect(build({ project: 'acme-registry-prod-1' })).toBe('');
+    expect(build({ workloadIdentityPool: { poolName: pool, providerName: `${pool}/providers/github-actions` } })).toBe('');
+  });
+
   describe('validate --cloud gcp accepts exactly what synthesis accepts', () => {
     test('every example spec', () => {
       const root = join(__dirname, '../..');
@@ -181,7 +237,7 @@ describe('GarValidator', () => {
     const identityArb: fc.Arbitrary<IdentitySpec> = fc.record({
       name: fc.constantFrom('ci', 'a', 'a-sa', 'runtime', 'promoter'),
       trust: fc.option(trustArb, { nil: undefined }),
-      member: fc.option(pick(['group:rt@acme.example', 'serviceAccount:gke@acme.iam.gserviceaccount.com'], ['allUsers']), { nil: undefined }),
+      member: fc.option(pick(['group:rt@acme.example', 'serviceAccount:gke@acme-registry.iam.gserviceaccount.com'], ['allUsers']), { nil: undefined }),
     }).map(({ name, trust, member }) => ({ name, ...(trust ? { github: trust } : {}), ...(member ? { gcpMembers: [member] } : {}) }));
     const specArb = fc.record({
       name: pick(['platform', 'pp'], ['gcp-images', `r${'e'.repeat(58)}`, 'Bad_Name']),

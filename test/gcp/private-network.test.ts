@@ -12,7 +12,7 @@ import { WarningIds } from '../../src/spec/contract';
 const base = (over: Partial<RegistrySpec> = {}): RegistrySpec => ({ name: 'platform', repositories: [{ name: 'api' }], ...over });
 function build(spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) {
   const stack = testStack();
-  const registry = new ContainerRegistry(stack, 'Registry', { spec, project: 'acme', location: 'europe-west1', outputs: false, ...props });
+  const registry = new ContainerRegistry(stack, 'Registry', { spec, project: 'acme-registry', location: 'europe-west1', outputs: false, ...props });
   return { stack, registry, json: synthJson(stack) };
 }
 const problemsOf = (fn: () => unknown): string => { try { fn(); } catch (e) { return (e as Error).message; } return ''; };
@@ -49,7 +49,7 @@ describe('gcp private access: VPC Service Controls (issue 19)', () => {
 
   test('without projectNumber the number is read with the google_project data source', () => {
     const { json } = build(base({ network: { privateAccess: true, gcpServicePerimeter: 'accessPolicies/1/servicePerimeters/p' } }));
-    expect(Object.values(json.data.google_project)).toEqual([expect.objectContaining({ project_id: 'acme' })]);
+    expect(Object.values(json.data.google_project)).toEqual([expect.objectContaining({ project_id: 'acme-registry' })]);
     expect(resources(json, 'google_access_context_manager_service_perimeter_resource')[0].resource).toMatch(/^projects\/\$\{data\.google_project\..*\.number\}$/);
   });
 
@@ -85,17 +85,17 @@ describe('gcp notifications: Pub/Sub (issue 19)', () => {
   });
 
   test('pull subscriptions on the service topics gcr and container-analysis-occurrences-v1, subscriber role on the subscription only', () => {
-    const { json, registry } = build(spec, { projectNumber: '42', notifications: { subscriberMembers: ['serviceAccount:relay@acme.iam.gserviceaccount.com'] } });
+    const { json, registry } = build(spec, { projectNumber: '42', notifications: { subscriberMembers: ['serviceAccount:relay@acme-registry.iam.gserviceaccount.com'] } });
     const subs = resources(json, 'google_pubsub_subscription');
     expect(subs.map((s) => [s.name, s.topic])).toEqual([
-      ['platform-registry-changes', 'projects/acme/topics/gcr'],
-      ['platform-scan-findings', 'projects/acme/topics/container-analysis-occurrences-v1'],
+      ['platform-registry-changes', 'projects/acme-registry/topics/gcr'],
+      ['platform-scan-findings', 'projects/acme-registry/topics/container-analysis-occurrences-v1'],
     ]);
     expect(subs.every((s) => s.push_config === undefined)).toBe(true);
     const members = resources(json, 'google_pubsub_subscription_iam_member');
     expect(members.map((m) => [m.role, m.member])).toEqual([
-      ['roles/pubsub.subscriber', 'serviceAccount:relay@acme.iam.gserviceaccount.com'],
-      ['roles/pubsub.subscriber', 'serviceAccount:relay@acme.iam.gserviceaccount.com'],
+      ['roles/pubsub.subscriber', 'serviceAccount:relay@acme-registry.iam.gserviceaccount.com'],
+      ['roles/pubsub.subscriber', 'serviceAccount:relay@acme-registry.iam.gserviceaccount.com'],
     ]);
     // The topics are the services' own: not created, no topic-level or project-level grant.
     expect(resources(json, 'google_pubsub_topic')).toEqual([]);
@@ -116,11 +116,11 @@ describe('gcp notifications: Pub/Sub (issue 19)', () => {
 
   test('a push endpoint with an OIDC token; only the events asked for get a subscription', () => {
     const { json } = build(base({ notifications: { events: [NotificationEvent.RETENTION_DELETION] } }), {
-      projectNumber: '42', notifications: { pushEndpoint: 'https://hooks.acme.example/registry', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' },
+      projectNumber: '42', notifications: { pushEndpoint: 'https://hooks.acme.example/registry', pushServiceAccountEmail: 'pusher@acme-registry.iam.gserviceaccount.com' },
     });
     expect(resources(json, 'google_pubsub_subscription')).toEqual([expect.objectContaining({
       name: 'platform-registry-changes',
-      push_config: { push_endpoint: 'https://hooks.acme.example/registry', oidc_token: { service_account_email: 'pusher@acme.iam.gserviceaccount.com' } },
+      push_config: { push_endpoint: 'https://hooks.acme.example/registry', oidc_token: { service_account_email: 'pusher@acme-registry.iam.gserviceaccount.com' } },
     })]);
   });
 
@@ -149,14 +149,14 @@ describe('gcp: what the constructs synthesize passes the validations cdktf synth
         notifications: {
           events: [NotificationEvent.PUSH, NotificationEvent.SCAN_FINDING, NotificationEvent.RETENTION_DELETION, NotificationEvent.PROMOTION],
         },
-        access: { promoters: [{ name: 'promoter', gcpMembers: ['serviceAccount:promoter@acme.iam.gserviceaccount.com'] }] },
+        access: { promoters: [{ name: 'promoter', gcpMembers: ['serviceAccount:promoter@acme-registry.iam.gserviceaccount.com'] }] },
         environments: { chain: [{ name: 'dev' }, { name: 'prod' }] },
       }),
-      project: 'acme',
+      project: 'acme-registry',
       location: 'europe-west1',
       projectNumber: '42',
       servicePerimeter: { accessPolicy: '987654' },
-      notifications: { createTopics: true, pushEndpoint: 'https://hooks.acme.example/registry', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' },
+      notifications: { createTopics: true, pushEndpoint: 'https://hooks.acme.example/registry', pushServiceAccountEmail: 'pusher@acme-registry.iam.gserviceaccount.com' },
     });
     expect(() => Testing.synth(stack, true)).not.toThrow();
   });
@@ -217,7 +217,7 @@ describe('issue 19: promoters publish promotion reports to <registry>-promotions
     const json = built.json;
     expect(AccessModel.promotionReporters(spec)).toEqual(['promoter', 'release']);
     expect(problemsOfAccess(spec, built)).toEqual([]);
-    expect(new GcpAccess(json).publishes('serviceAccount:platform-promoter@acme.iam.gserviceaccount.com', 'platform-promotions')).toBe(true);
+    expect(new GcpAccess(json).publishes('serviceAccount:platform-promoter@acme-registry.iam.gserviceaccount.com', 'platform-promotions')).toBe(true);
     expect(new GcpAccess(json).publishes(RELEASE, 'platform-promotions')).toBe(true);
     expect(new GcpAccess(json).publishes(CI, 'platform-promotions')).toBe(false);
   });

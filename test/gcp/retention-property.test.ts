@@ -94,11 +94,11 @@ describe('GCP registry: synthesized cleanup policies never delete what the spec 
       } catch (e: any) {
         // Not expressible: the construct must refuse too, with the translation's message.
         rejected++;
-        expect(() => new ContainerRegistry(testStack(), 'R', { spec, project: 'p', location: 'us' })).toThrow(e.message.split('\n')[0]);
+        expect(() => new ContainerRegistry(testStack(), 'R', { spec, project: 'p-registry', location: 'us' })).toThrow(e.message.split('\n')[0]);
         return;
       }
       const stack = testStack();
-      new ContainerRegistry(stack, 'R', { spec, project: 'p', location: 'us', createOutputs: false });
+      new ContainerRegistry(stack, 'R', { spec, project: 'p-registry', location: 'us', createOutputs: false });
       synthesized++;
       const repos = resources(synthJson(stack), 'google_artifact_registry_repository');
       expect(repos).toHaveLength(2);

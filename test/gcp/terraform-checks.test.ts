@@ -147,7 +147,7 @@ describe('TerraformChecks', () => {
 describe('TerraformChecks: perimeters and notifications (issue 19)', () => {
   const stackOf = (spec: RegistrySpec, props: Partial<ContainerRegistryProps>) => {
     const stack = testStack();
-    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme', location: 'europe-west1', projectNumber: '111222333444', ...props });
+    new ContainerRegistry(stack, 'Registry', { spec, project: 'acme-registry', location: 'europe-west1', projectNumber: '111222333444', ...props });
     return JSON.parse(Testing.synth(stack));
   };
   const spec = (over: Partial<RegistrySpec>): RegistrySpec => ({ name: 'platform', repositories: [{ name: 'api' }], ...over });
@@ -156,10 +156,10 @@ describe('TerraformChecks: perimeters and notifications (issue 19)', () => {
   test('what the construct writes passes: a created perimeter, a perimeter membership, created topics, pull and push subscriptions', () => {
     const created = stackOf(spec({ network: { privateAccess: true }, notifications: { events: ALL } }), {
       servicePerimeter: { accessPolicy: '987654' },
-      notifications: { createTopics: true, subscriberMembers: ['serviceAccount:events@acme.iam.gserviceaccount.com'] },
+      notifications: { createTopics: true, subscriberMembers: ['serviceAccount:events@acme-registry.iam.gserviceaccount.com'] },
     });
     const joined = stackOf(spec({ network: { privateAccess: true, gcpServicePerimeter: 'accessPolicies/1/servicePerimeters/platform_prod' }, notifications: { events: ALL } }), {
-      notifications: { pushEndpoint: 'https://events.acme.example/push', pushServiceAccountEmail: 'pusher@acme.iam.gserviceaccount.com' },
+      notifications: { pushEndpoint: 'https://events.acme.example/push', pushServiceAccountEmail: 'pusher@acme-registry.iam.gserviceaccount.com' },
     });
     for (const json of [created, joined]) expect(TerraformChecks.check(json)).toEqual([]);
     // The checks saw these resources (a rule that never runs would pass as well).
@@ -209,12 +209,12 @@ describe('TerraformChecks: perimeters and notifications (issue 19)', () => {
   // length, and it must not start with "goog"". Binding (pubsub-subscription): ack deadline "minimum ... 10 seconds ... maximum ...
   // 600 seconds"; message_retention_duration "Cannot be more than 31 days ('"2678400s"') or less than 10 minutes ('"600s"')".
   test('negative controls: each Pub/Sub rule catches its fault', () => {
-    const pubsub = (type: string, body: any) => messages({ resource: { [type]: { x: { project: 'acme', ...body } } } });
+    const pubsub = (type: string, body: any) => messages({ resource: { [type]: { x: { project: 'acme-registry', ...body } } } });
     expect(pubsub('google_pubsub_topic', { name: 'platform-promotions' })).toEqual([]);
     for (const name of ['gc', 'googlers', '1events', 'events/x', 'e'.repeat(256)]) {
       expect(pubsub('google_pubsub_topic', { name })).toEqual([expect.stringContaining(`google_pubsub_topic.x.name: ${JSON.stringify(name)} is not a Pub/Sub name`)]);
     }
-    const sub = { name: 'platform-registry-changes', topic: 'projects/acme/topics/gcr', ack_deadline_seconds: 60, message_retention_duration: '604800s' };
+    const sub = { name: 'platform-registry-changes', topic: 'projects/acme-registry/topics/gcr', ack_deadline_seconds: 60, message_retention_duration: '604800s' };
     expect(pubsub('google_pubsub_subscription', sub)).toEqual([]);
     expect(pubsub('google_pubsub_subscription', { ...sub, message_retention_duration: '600.5s' })).toEqual([]);
     expect(pubsub('google_pubsub_subscription', { ...sub, ack_deadline_seconds: 601 })).toEqual([expect.stringContaining('.ack_deadline_seconds: 601 is not 10 to 600 seconds')]);
@@ -233,11 +233,11 @@ describe('TerraformChecks: perimeters and notifications (issue 19)', () => {
     const stack = testStack();
     const registry = new ContainerRegistry(stack, 'Registry', {
       spec: spec({ network: { privateAccess: true }, notifications: { events: [NotificationEvent.PUSH] } }),
-      project: 'acme',
+      project: 'acme-registry',
       location: 'europe-west1',
       projectNumber: '111222333444',
       servicePerimeter: { accessPolicy: '987654' },
-      notifications: { subscriberMembers: ['serviceAccount:e@acme.iam.gserviceaccount.com'] },
+      notifications: { subscriberMembers: ['serviceAccount:e@acme-registry.iam.gserviceaccount.com'] },
     });
     expect(() => Testing.synth(stack, true)).not.toThrow();
     registry.perimeter!.perimeter!.addOverride('status.resources', ['projects/acme']);

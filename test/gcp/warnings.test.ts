@@ -8,7 +8,7 @@ import { validSpec } from '../spec/fixtures';
 /** The scenarios of the GCP tests that warn, each built into a registry. */
 function scenarios(): Array<[string, ContainerRegistry]> {
   const build = (spec: RegistrySpec, props: Partial<ContainerRegistryProps> = {}) =>
-    new ContainerRegistry(testStack(), 'Registry', { spec, project: 'acme', location: 'europe', createOutputs: false, ...props });
+    new ContainerRegistry(testStack(), 'Registry', { spec, project: 'acme-registry', location: 'europe', createOutputs: false, ...props });
   const granted = build(validSpec({ access: undefined }));
   granted.grantPull('group:api@acme.example', { images: ['api'] });
   return [
@@ -39,8 +39,8 @@ function scenarios(): Array<[string, ContainerRegistry]> {
     }), {
       existingRepositories: [{ repositoryId: 'legacy-prod', environment: 'prod' }],
       workloadIdentityPool: {
-        poolName: 'projects/123/locations/global/workloadIdentityPools/gh',
-        providerName: 'projects/123/locations/global/workloadIdentityPools/gh/providers/gh',
+        poolName: 'projects/123/locations/global/workloadIdentityPools/github',
+        providerName: 'projects/123/locations/global/workloadIdentityPools/github/providers/github',
       },
       preventDestroy: false,
     })],

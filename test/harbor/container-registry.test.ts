@@ -223,6 +223,74 @@ describe('harbor.ContainerRegistry', () => {
       /harbor.ContainerRegistry stack\/Registry: \d+ problems[\s\S]*name: "Platform"[\s\S]*projectQuotaGib: 0 is not a positive whole number[\s\S]*robotDurationDays: 0 is not -1[\s\S]*retentionSchedule: "sometimes"[\s\S]*replication.replicas\[0\].region: "dr" targets Harbor but replicaEndpoints has no endpoint/);
   });
 
+  describe('props from a hostile or careless user: one ProblemsError naming the prop, never a cdktf error at synth or a secret in the configuration', () => {
+    const spec = harborSpec(EnvironmentLayout.TAGS, {
+      upstreamCaches: [], replication: { replicas: [{ region: 'dr', cloud: Cloud.HARBOR }] }, notifications: { events: ['push' as any] },
+    });
+    const dr = (endpoint: any) => ({ replicaEndpoints: { dr: endpoint } });
+    test.each<[string, any, string]>([
+      // Before: cdktf's "Found resources without a matching provider construct" at synth.
+      ['a provider that is not a construct', { provider: {}, url: undefined }, '  - props.provider: "object with keys none" is not a Terraform provider (a HarborProvider of the stack)'],
+      ['a provider given by name', { provider: 'harbor', url: undefined }, '  - props.provider: "harbor" is not a Terraform provider (a HarborProvider of the stack)'],
+      // Before: accepted and written into the Terraform JSON (and state) in clear.
+      ['credentials in the Harbor URL', { url: 'https://admin:Harbor12345@harbor.example.com' },
+        '  - url: "https://<redacted>@harbor.example.com" has credentials in it, which would be written into the Terraform configuration and state; '
+        + 'give username and password (or leave them to the harbor_username and harbor_password variables)'],
+      ['a query in the Harbor URL', { url: 'https://harbor.example.com/?project=x' }, '  - url: "https://harbor.example.com/?project=x" has a query or fragment; give the address only (https://harbor.example.com)'],
+      ['credentials in a replica endpoint URL', dr({ url: 'https://robot:secret@dr.example.com' }),
+        '  - replicaEndpoints.dr.url: "https://<redacted>@dr.example.com" has credentials in it, which would be written into the Terraform configuration and state; '
+        + 'give accessId (the secret is a sensitive variable)'],
+      ['credentials in the webhook address', { webhookAddress: 'https://u:p@hooks.example.com/harbor' },
+        '  - webhookAddress: "https://<redacted>@hooks.example.com/harbor" has credentials in it, which would be written into the Terraform configuration and state; '
+        + 'give the receiver\'s credentials as webhookAuthHeader (sensitive)'],
+      // Before: two problems about a missing endpoint and a missing URL.
+      ['a null replica endpoint', dr(null), '  - props.replicaEndpoints.dr: null is not an endpoint ({ url, type?, accessId?, destinationNamespace? })'],
+      ['a number for accessId', dr({ url: 'https://dr.example.com', accessId: 42 }), '  - props.replicaEndpoints.dr.accessId: 42 is not a string'],
+      ['a destination namespace Harbor refuses', dr({ url: 'https://dr.example.com', destinationNamespace: 'DR Platform' }),
+        '  - replicaEndpoints.dr.destinationNamespace: "DR Platform" is not a namespace (lower-case letters and digits joined by single . _ -, the project at the destination)'],
+      // Before: six words were a "six-field cron".
+      ['a retention schedule of six words', { retentionSchedule: 'run at three every day please' },
+        '  - retentionSchedule: "run at three every day please" is not Hourly, Daily, Weekly or a cron expression: it is not a cron expression of 6 fields '
+        + '(second minute hour day of month month day of week): second "run", minute "at", hour "three", day of month "every", month "day", day of week "please" '
+        + '(out of range, or not *, ?, a value, a range a-b, a step /n or a list of those)'],
+      ['a replication schedule with hour 24', { replicationSchedule: '0 0 24 * * *' },
+        '  - replicationSchedule: "0 0 24 * * *" is not event_based, manual or a cron expression: it is not a cron expression of 6 fields '
+        + '(second minute hour day of month month day of week): hour "24" (out of range, or not *, ?, a value, a range a-b, a step /n or a list of those)'],
+      // The provider multiplies the quota by 1073741824 into an int64 (client/project.go:24-26): more overflows.
+      ['a quota that overflows the provider', { projectQuotaGib: 8589934592 },
+        '  - projectQuotaGib: 8589934592 is not a positive whole number of GiB up to 8589934591, or -1 for unlimited (the provider multiplies by 1073741824 into a 64-bit integer: more overflows)'],
+      ['an infinite quota (shown as Infinity, not null)', { projectQuotaGib: Infinity },
+        '  - projectQuotaGib: Infinity is not a positive whole number of GiB up to 8589934591, or -1 for unlimited (the provider multiplies by 1073741824 into a 64-bit integer: more overflows)'],
+      ['an auth header without a webhook', { webhookAddress: undefined, webhookAuthHeader: 'Bearer x' },
+        '  - webhookAuthHeader: "<given>" needs webhookAddress (the header is sent with the webhook\'s requests, and there is no webhook without an address)'],
+    ])('%s', (_, props, line) => {
+      let error: any;
+      try {
+        build(spec, { ...dr({ url: 'https://dr.example.com' }), webhookAddress: 'https://hooks.example.com/harbor', ...props });
+      } catch (e) {
+        error = e;
+      }
+      expect(error?.name).toBe('ProblemsError');
+      expect(error.message).toBe(`harbor.ContainerRegistry stack/Registry: 1 problem\n${line}`);
+      expect(error.message).not.toMatch(/Harbor12345|robot:secret|u:p@/);
+    });
+
+    test('negative controls: a plain address, a path behind a proxy, a query in the webhook, the largest quota, schedules in any case and with steps', () => {
+      const { stack } = build(spec, {
+        url: 'https://harbor.example.com/harbor',
+        projectQuotaGib: 8589934591,
+        retentionSchedule: 'daily',
+        replicationSchedule: '0 */30 2-4 * * MON-FRI',
+        webhookAddress: 'https://hooks.example.com/harbor?channel=registry',
+        webhookAuthHeader: 'Bearer x',
+        replicaEndpoints: { dr: { url: 'https://dr.example.com', accessId: 'robot$dr', destinationNamespace: 'platform-dr' } },
+      });
+      const json = synthJson(stack);
+      expect(resources(json, 'harbor_project')[0].storage_quota).toBe(8589934591);
+      expect(resources(json, 'harbor_registry')[0].endpoint_url).toBe('https://dr.example.com');
+    });
+  });
+
   test('more than 15 retention rules in a project is an error naming the limit', () => {
     const spec = harborSpec(EnvironmentLayout.TAGS, {
       repositories: Array.from({ length: 6 }, (_, i) => ({

@@ -1,4 +1,4 @@
-import { Testing } from 'cdktf';
+import { TerraformVariable, Testing } from 'cdktf';
 import { harborSpec, taggedWarnings, testStack, warningIds } from './helpers';
 import { ContainerRegistry, ContainerRegistryProps, HarborProject, HarborWarnings } from '../../src/harbor';
 import { Cloud, EncryptionType, EnvironmentLayout, NotificationEvent, RegistrySpec, ScanMode, TagStrategy, UpstreamRegistry } from '../../src/spec';
@@ -36,6 +36,9 @@ const scenarios: Array<() => string[]> = [
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { notifications: { events: [NotificationEvent.SCAN_FINDING] } }), { webhookAddress: 'https://hooks.example.com/harbor' }),
   // private access, which Harbor cannot provide itself
   () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { network: { privateAccess: true } })),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES, { labels: { team: 'shop' } })),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES), { password: 'Harbor12345' }),
+  () => emitted(harborSpec(EnvironmentLayout.REGISTRIES), { url: 'http://harbor.example.com' }),
 ];
 
 describe('HarborWarnings', () => {
@@ -85,6 +88,34 @@ describe('HarborWarnings', () => {
     const tagWarnings = emitted(spec).filter((w) => w.startsWith('[container-registry-constructs:harbor-tag-immutability] '));
     expect(tagWarnings).toHaveLength(1);
     expect(tagWarnings[0]).toMatch(/^\[container-registry-constructs:harbor-tag-immutability\] tagPolicy \(web, api, jobs\): semver aliases \(1\.2, 1\) move/);
+  });
+
+  test('labels, which Harbor projects cannot hold, are named in a warning (before: dropped in silence); none without labels', () => {
+    expect(emitted(harborSpec(EnvironmentLayout.TAGS, { labels: { 'team': 'shop', 'cost-center': 'cc-1' } })).filter((w) => w.includes('harbor-labels')))
+      .toEqual([expect.stringMatching(/^\[container-registry-constructs:harbor-labels\] labels \(team, cost-center\): Harbor projects take no labels or tags/)]);
+    expect(emitted(harborSpec(EnvironmentLayout.TAGS)).filter((w) => w.includes('harbor-labels'))).toEqual([]);
+  });
+
+  test('a literal password or webhook header is named in a warning (it is written in clear into cdktf.out); a sensitive variable is not', () => {
+    const literal = emitted(harborSpec(EnvironmentLayout.TAGS, { notifications: { events: [NotificationEvent.PUSH] } }),
+      { password: 'Harbor12345', webhookAddress: 'https://hooks.example.com/harbor', webhookAuthHeader: 'Bearer abc' });
+    expect(literal.filter((w) => w.includes('harbor-literal-secret'))).toEqual([
+      expect.stringMatching(/^\[container-registry-constructs:harbor-literal-secret\] password and webhookAuthHeader: a literal string is written in clear/),
+    ]);
+    expect(literal.join('\n')).not.toContain('Harbor12345');
+    const stack = testStack();
+    const secret = new TerraformVariable(stack, 'pw', { type: 'string', sensitive: true });
+    new ContainerRegistry(stack, 'Registry', { spec: harborSpec(EnvironmentLayout.TAGS), url: 'https://harbor.example.com', password: secret.stringValue });
+    expect(warningIds(stack)).not.toContain('container-registry-constructs:harbor-literal-secret');
+  });
+
+  test('http:// addresses are named in one warning (credentials travel unencrypted); https gets none', () => {
+    const w = emitted(harborSpec(EnvironmentLayout.TAGS, { notifications: { events: [NotificationEvent.PUSH] }, replication: { replicas: [{ region: 'dr', cloud: Cloud.HARBOR }] } }),
+      { url: 'http://harbor.example.com', webhookAddress: 'http://hooks.example.com/harbor', replicaEndpoints: { dr: { url: 'HTTP://dr.example.com' } } });
+    expect(w.filter((x) => x.includes('harbor-plain-http'))).toEqual([
+      '[container-registry-constructs:harbor-plain-http] url, webhookAddress, replicaEndpoints.dr.url: http:// sends credentials, robot secrets and the webhook\'s Authorization header unencrypted; use https',
+    ]);
+    expect(emitted(harborSpec(EnvironmentLayout.TAGS)).filter((x) => x.includes('harbor-plain-http'))).toEqual([]);
   });
 
   test('replicas for Harbor with fields Harbor ignores say so', () => {

@@ -76,7 +76,7 @@ describe('the promoters may publish their reports, and only they (issue 19)', ()
 
   test('GCP: a promotions topic, roles/pubsub.publisher for the promoters\' service accounts only, and its name as an output', () => {
     const stack = testStack();
-    new GcpRegistry(stack, 'Registry', { spec: spec(), project: 'acme', location: 'europe-west1', projectNumber: '42' });
+    new GcpRegistry(stack, 'Registry', { spec: spec(), project: 'acme-registry', location: 'europe-west1', projectNumber: '42' });
     const json = synthJson(stack);
     expect(resources(json, 'google_pubsub_topic').map((t) => t.name)).toEqual(['platform-promotions']);
     const publishers = resources(json, 'google_pubsub_topic_iam_member');
