@@ -2,6 +2,7 @@ import { App, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ContainerRegistry } from './ecr-registry';
+import { EcrPrivateNetworkOptions } from './private-access';
 import { Cloud, Naming, PolicyPlanEntry, PolicyPlanText, RegistrySpec } from '../spec';
 
 /** Options of `EcrPolicyPlan.fromSpec`. */
@@ -51,8 +52,18 @@ export class EcrPolicyPlan {
   public static fromSpec(spec: RegistrySpec, options: EcrPolicyPlanOptions = {}): PolicyPlanEntry[] {
     const app = new App();
     const stack = new Stack(app, 'Plan');
-    // Private access needs the app's VPC: a placeholder one (issue 19).
-    const privateNetwork = spec.network?.privateAccess ? {
+    new ContainerRegistry(stack, options.registryId ?? 'Registry', { spec, privateNetwork: EcrPolicyPlan._placeholderNetwork(stack, spec) });
+    return EcrPolicyPlan.fromStack(stack);
+  }
+
+  /**
+   * Private access needs the app's VPC (props.privateNetwork, which a spec cannot give): a plan uses a
+   * placeholder one, the same for `fromSpec` and the command line's `plan` (issue 19). Undefined without private access.
+   *
+   * @internal
+   */
+  public static _placeholderNetwork(stack: Stack, spec: RegistrySpec): EcrPrivateNetworkOptions | undefined {
+    return spec.network?.privateAccess ? {
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
         vpcId: 'vpc-00000000',
         vpcCidrBlock: '10.0.0.0/16',
@@ -61,8 +72,6 @@ export class EcrPolicyPlan {
         privateSubnetRouteTableIds: ['rtb-00000000', 'rtb-00000001'],
       }),
     } : undefined;
-    new ContainerRegistry(stack, options.registryId ?? 'Registry', { spec, privateNetwork });
-    return EcrPolicyPlan.fromStack(stack);
   }
 
   /** Plans every policy of a stack (for registries composed into your own stacks). */

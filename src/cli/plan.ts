@@ -93,22 +93,10 @@ function awsPlan(spec: RegistrySpec): PolicyPlanEntry[] {
   const { App, Stack } = loadLazily<typeof import('aws-cdk-lib')>('aws-cdk-lib');
   const { EcrRegistry } = loadLazily<typeof import('../aws/ecr-registry')>('../aws/ecr-registry');
   const { EcrPolicyPlan } = loadLazily<typeof import('../aws/ecr-policy-plan')>('../aws/ecr-policy-plan');
-  const ec2 = loadLazily<typeof import('aws-cdk-lib/aws-ec2')>('aws-cdk-lib/aws-ec2');
   const app = new App({ context: { '@aws-cdk/core:stackResourceLimit': 0 }, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Plan');
-  // Private access needs the app's VPC (props.privateNetwork, which a spec file cannot give): the plan uses a
-  // placeholder, the one EcrPolicyPlan.fromSpec uses (src/aws/ecr-policy-plan.ts). Without it, plan refused every
-  // spec with network.privateAccess that validate accepted.
-  const privateNetwork = spec.network?.privateAccess ? {
-    vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
-      vpcId: 'vpc-00000000',
-      vpcCidrBlock: '10.0.0.0/16',
-      availabilityZones: ['a', 'b'],
-      privateSubnetIds: ['subnet-00000000', 'subnet-00000001'],
-      privateSubnetRouteTableIds: ['rtb-00000000', 'rtb-00000001'],
-    }),
-  } : undefined;
-  new EcrRegistry(stack, 'Registry', { spec, privateNetwork });
+  // Private access needs the app's VPC, which a spec file cannot give: the placeholder EcrPolicyPlan.fromSpec uses.
+  new EcrRegistry(stack, 'Registry', { spec, privateNetwork: EcrPolicyPlan._placeholderNetwork(stack, spec) });
   return EcrPolicyPlan.fromStack(stack);
 }
 
