@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { RegistrySpec } from '../../src/spec';
+import { Cloud, RegistrySpec, SpecProblem, SpecValidator } from '../../src/spec';
 
 /**
  * Specs as a hostile or careless user writes them, for the properties "a cloud's validator reports no
@@ -173,3 +173,31 @@ export const hostileSpecs: fc.Arbitrary<HostileSpec> = fc.record({
   for (const key of Object.keys(spec.access)) if (spec.access[key] === undefined) delete spec.access[key];
   return { spec, choices: { ...c, envs: String(c.envs), longRepository: String(c.longRepository), continuous: String(c.continuous) } };
 });
+
+/** A generated spec with its cloud validator's problems and what its construct built (the synthesized output, or the error). */
+export type HostileCase<B extends { error?: Error }> = HostileSpec & { readonly problems: SpecProblem[]; readonly built: B };
+
+/** `numRuns` seeded hostile specs, each validated by `problemsOf` (the cloud's validator) and built by `synthesize`. */
+export function hostileCases<B extends { error?: Error }>(seed: number, numRuns: number,
+  problemsOf: (spec: RegistrySpec) => SpecProblem[], synthesize: (spec: RegistrySpec) => B): Array<HostileCase<B>> {
+  return fc.sample(hostileSpecs, { seed, numRuns }).map((h) => ({ ...h, problems: problemsOf(h.spec), built: synthesize(h.spec) }));
+}
+
+/**
+ * The property: the validator reports no problem exactly when the construct synthesizes; otherwise the
+ * construct throws one `ProblemsError` (never a TypeError or a library's own error) holding the validator's problems.
+ */
+export function expectValidatorAgreesWithSynthesis(cases: Array<HostileCase<{ error?: Error }>>): void {
+  for (const c of cases) {
+    expect([c.choices, c.problems.length === 0]).toEqual([c.choices, c.built.error === undefined]);
+    if (c.built.error) {
+      expect(c.built.error.name).toBe('ProblemsError');
+      for (const p of c.problems) expect(c.built.error.message).toContain(p.message);
+    }
+  }
+}
+
+/** The negative control: how many cases the neutral checks alone (without the cloud's validator) judge otherwise than synthesis. */
+export function neutralDisagreements(cases: Array<HostileCase<{ error?: Error }>>, cloud: Cloud): number {
+  return cases.filter((c) => (SpecValidator.validate(c.spec, { clouds: [cloud] }).problems.length === 0) !== (c.built.error === undefined)).length;
+}
