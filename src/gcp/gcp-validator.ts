@@ -3,6 +3,7 @@ import { GithubWorkloadIdentity } from './github-workload-identity';
 import { RetentionTagCheck } from '../retention/environment-tag-check';
 import { GarCleanupResult, GarCleanupTranslation } from '../retention/gar-translation';
 import { EffectiveSpec } from '../spec/effective';
+import { GCP_LABEL_KEY, GCP_LABEL_VALUE } from '../spec/grammars';
 import { Naming } from '../spec/naming';
 import { Problems, ProblemsError } from '../spec/problems';
 import { Cloud, EncryptionType, GithubTrustSpec, IdentitySpec, RegistrySpec, UpstreamCacheSpec } from '../spec/registry-spec';
@@ -250,10 +251,10 @@ export class GarValidator {
   public static _propLabelProblems(labels: { [key: string]: string }, specLabels: { [key: string]: string }): SpecProblem[] {
     const problems = new Problems();
     for (const [key, value] of Object.entries(labels)) {
-      if (!/^[a-z][a-z0-9_-]{0,62}$/.test(key)) {
+      if (!GCP_LABEL_KEY.test(key)) {
         problems.add(`props.labels.${key}`, key, 'is not a GCP label key (lower-case letters, digits, _ and -, starting with a letter, at most 63 characters)');
       }
-      if (typeof value === 'string' && !/^[a-z0-9_-]{0,63}$/.test(value)) {
+      if (typeof value === 'string' && !GCP_LABEL_VALUE.test(value)) {
         problems.add(`props.labels.${key}`, value, 'is not a GCP label value (lower-case letters, digits, _ and -, at most 63 characters)');
       }
     }

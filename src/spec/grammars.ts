@@ -28,6 +28,10 @@ export const AWS_REGION_CODE = new RegExp(`^${AWS_REGION}$`);
 export const GCP_LOCATION = /^[a-z]+(-[a-z]+\d+)?$/;
 /** A GCP project id: 6-30 lower-case letters, digits and hyphens, starting with a letter, not ending with a hyphen (Resource Manager, "Creating and managing projects"). */
 export const GCP_PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/** A GCP label key: a lower-case letter, then up to 62 lower-case letters, digits, _ and - (Resource Manager, "Labels overview", requirements). */
+export const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+/** A GCP label value: up to 63 lower-case letters, digits, _ and - (the same page). */
+export const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 /** An Azure location name as the ARM API spells it (`westeurope`, `eastus2`). */
 export const AZURE_LOCATION = /^[a-z][a-z0-9]+$/;
 /**

@@ -5,7 +5,7 @@ import { Glob } from './glob';
 import {
   ACR_REGISTRY_NAME, ACR_REGISTRY_NAME_ALLOWED,
   AWS_ACCOUNT_ID, AWS_REGION_CODE, AZURE_LOCATION, AZURE_SUBJECT_MAX, awsKmsKey, awsPrincipal, azureKeyId, azureSecretId,
-  GCP_LOCATION, gcpKmsKey,
+  GCP_LABEL_KEY, GCP_LABEL_VALUE, GCP_LOCATION, gcpKmsKey,
   ECR_CACHE_PREFIX_MAX, ECR_PULL_THROUGH_SECRET_NAME, ECR_PULL_THROUGH_SECRET_PREFIX, gcpMember, GCP_SECRET_VERSION, GCP_SUBJECT_MAX_BYTES,
   gitRefNameProblem,
   GITHUB_ENVIRONMENT_MAX, githubRepository, redactUrl, upstreamUrl,
@@ -92,8 +92,6 @@ const TAG_PATTERN = /^[a-zA-Z0-9._*-]{1,128}$/;
 /** A CVE id (cve.org: CVE-YYYY-NNNN, four or more digits) or a GitHub advisory id (GHSA-xxxx-xxxx-xxxx). */
 const VULNERABILITY_ID = /^(CVE-\d{4}-\d{4,}|GHSA(-[23456789cfghjmpqrvwx]{4}){3})$/;
 const PULL_TIME_EXCLUSION_ARN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:(role|user)\/[\w+=,.@-]+(\/[\w+=,.@-]+)*$/;
-const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
-const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 /** Harbor's resource name grammar (goharbor/harbor src/pkg/project/manager.go:61, restrictedNameChars). */
 const HARBOR_ENDPOINT_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
